@@ -1,0 +1,50 @@
+/*
+ * cli.h -- the safemeta command line: a table of subcommands over the
+ * library.  Only this layer prints to stdout/stderr or chooses exit codes.
+ */
+#ifndef SM_CLI_H
+#define SM_CLI_H
+
+#include "sm_ctx.h"
+
+struct sm_cli {
+	struct sm_ctx *ctx;
+	const char *argv0;
+	int quiet; /* --quiet: no progress on stderr */
+};
+
+typedef int (*sm_cli_fn)(struct sm_cli *cli, int argc, char **argv);
+
+struct sm_cli_command {
+	const char *name;
+	sm_cli_fn run;
+	const char *summary;
+	const char *usage; /* full --help text */
+};
+
+int cmd_analyze(struct sm_cli *cli, int argc, char **argv);
+int cmd_render(struct sm_cli *cli, int argc, char **argv);
+int cmd_report(struct sm_cli *cli, int argc, char **argv);
+int cmd_check(struct sm_cli *cli, int argc, char **argv);
+
+extern const char cmd_analyze_usage[];
+extern const char cmd_render_usage[];
+extern const char cmd_report_usage[];
+extern const char cmd_check_usage[];
+
+/* Print the recorded error (if any) as "safemeta: FILE:LINE:COL: msg" and
+ * the warnings, and return the exit code for `status`. */
+int sm_cli_finish(struct sm_cli *cli, sm_status status);
+/* Print warnings collected in the context to stderr (prefix "warning: "). */
+void sm_cli_print_warnings(struct sm_cli *cli);
+/* Usage error: print message and the command's usage hint; returns 2. */
+int sm_cli_usage_error(struct sm_cli *cli, const char *command, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Progress line on stderr unless --quiet. */
+void sm_cli_progress(struct sm_cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* 1 when argv[i] is -h/--help. */
+int sm_cli_wants_help(int argc, char **argv);
+
+#endif

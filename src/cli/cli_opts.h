@@ -1,0 +1,21 @@
+/*
+ * cli_opts.h -- option parsing shared by the commands that run the analysis
+ * stage (analyze, report, check).
+ */
+#ifndef SM_CLI_OPTS_H
+#define SM_CLI_OPTS_H
+
+#include "cli.h"
+#include "sm_results.h"
+
+/* Parse argv (argv[0] is the command name) with getopt_long, filling opts
+ * and *output (-o).  Options may follow positional arguments (GNU getopt
+ * permutes them to the end); afterwards optind indexes the positionals.  Returns -1 to go on, or an exit code (usage error). */
+int sm_cli_parse_analysis_opts(struct sm_cli *cli, const char *command, int argc,
+			       char **argv, struct sm_analysis_opts *opts,
+			       const char **output);
+
+/* Parse a strictly numeric option value; 0 on success. */
+int sm_cli_parse_double(const char *text, double *out);
+
+#endif

@@ -1,0 +1,178 @@
+#include "sm_atomic.h"
+
+#include "sm_buf.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct sm_atomic {
+	FILE *stream;
+	char *path;
+	char *tmp_path;
+};
+
+struct sm_atomic *sm_atomic_open(struct sm_ctx *ctx, const char *path)
+{
+	struct sm_atomic *af = calloc(1, sizeof *af);
+	char *tmp = sm_asprintf("%s.tmp.XXXXXX", path);
+	if (!af || !tmp) {
+		free(af);
+		free(tmp);
+		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		SM_FAIL_POS(ctx, SM_EOUTPUT, path, 0, 0, NULL,
+			    "cannot create output file: %s; expected a writable folder",
+			    strerror(errno));
+		free(tmp);
+		free(af);
+		return NULL;
+	}
+	/* mkstemp creates 0600; outputs are ordinary files. */
+	mode_t mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	af->stream = fdopen(fd, "wb");
+	if (!af->stream) {
+		close(fd);
+		unlink(tmp);
+		free(tmp);
+		free(af);
+		SM_FAIL_POS(ctx, SM_EOUTPUT, path, 0, 0, NULL,
+			    "cannot open output stream: %s", strerror(errno));
+		return NULL;
+	}
+	af->path = strdup(path);
+	af->tmp_path = tmp;
+	if (!af->path) {
+		sm_atomic_abort(af);
+		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	return af;
+}
+
+FILE *sm_atomic_stream(struct sm_atomic *af)
+{
+	return af->stream;
+}
+
+static void atomic_free(struct sm_atomic *af)
+{
+	free(af->path);
+	free(af->tmp_path);
+	free(af);
+}
+
+void sm_atomic_abort(struct sm_atomic *af)
+{
+	if (!af)
+		return;
+	if (af->stream)
+		fclose(af->stream);
+	unlink(af->tmp_path);
+	atomic_free(af);
+}
+
+sm_status sm_atomic_commit(struct sm_ctx *ctx, struct sm_atomic *af)
+{
+	int failed = ferror(af->stream) || fflush(af->stream) != 0 ||
+		     fsync(fileno(af->stream)) != 0;
+	int saved = errno;
+	if (fclose(af->stream) != 0 && !failed) {
+		failed = 1;
+		saved = errno;
+	}
+	af->stream = NULL;
+	if (!failed && rename(af->tmp_path, af->path) != 0) {
+		failed = 1;
+		saved = errno;
+	}
+	if (failed) {
+		unlink(af->tmp_path);
+		SM_FAIL_POS(ctx, SM_EOUTPUT, af->path, 0, 0, NULL,
+			    "cannot write output file: %s", strerror(saved));
+		atomic_free(af);
+		return SM_EOUTPUT;
+	}
+	atomic_free(af);
+	return SM_OK;
+}
+
+sm_status sm_atomic_write(struct sm_ctx *ctx, const char *path,
+			  const void *data, size_t len)
+{
+	struct sm_atomic *af = sm_atomic_open(ctx, path);
+	if (!af)
+		return SM_EOUTPUT;
+	if (len && fwrite(data, 1, len, af->stream) != len) {
+		int saved = errno;
+		sm_atomic_abort(af);
+		return SM_FAIL_POS(ctx, SM_EOUTPUT, path, 0, 0, NULL,
+				   "cannot write output file: %s", strerror(saved));
+	}
+	return sm_atomic_commit(ctx, af);
+}
+
+sm_status sm_mkdir_p(struct sm_ctx *ctx, const char *dir)
+{
+	char *copy = strdup(dir);
+	if (!copy)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	size_t n = strlen(copy);
+	for (size_t i = 1; i <= n; i++) {
+		if (copy[i] != '/' && copy[i] != '\0')
+			continue;
+		char saved = copy[i];
+		copy[i] = '\0';
+		struct stat st;
+		if (mkdir(copy, 0777) != 0 && errno != EEXIST) {
+			int e = errno;
+			SM_FAIL_POS(ctx, SM_EOUTPUT, copy, 0, 0, NULL,
+				    "cannot create folder: %s", strerror(e));
+			free(copy);
+			return SM_EOUTPUT;
+		}
+		if (stat(copy, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			SM_FAIL_POS(ctx, SM_EOUTPUT, copy, 0, 0, NULL,
+				    "cannot create folder: a file of that name exists; expected a folder");
+			free(copy);
+			return SM_EOUTPUT;
+		}
+		copy[i] = saved;
+	}
+	free(copy);
+	return SM_OK;
+}
+
+char *sm_safe_filename(const char *name, size_t max_len)
+{
+	if (max_len < 8)
+		max_len = 8;
+	struct sm_buf b;
+	sm_buf_init(&b);
+	int last_dash = 1; /* suppresses leading and repeated separators */
+	for (const unsigned char *p = (const unsigned char *)name; *p && b.len < max_len; p++) {
+		unsigned char c = *p;
+		int keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			   (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+			   (c == '.' && b.len > 0);
+		if (keep) {
+			sm_buf_putc(&b, (char)c);
+			last_dash = c == '-';
+		} else if (!last_dash) {
+			sm_buf_putc(&b, '-');
+			last_dash = 1;
+		}
+	}
+	while (b.len > 0 && (b.data[b.len - 1] == '-' || b.data[b.len - 1] == '.'))
+		b.data[--b.len] = '\0';
+	if (b.len == 0)
+		sm_buf_puts(&b, "unnamed");
+	return sm_buf_take(&b);
+}

@@ -1,0 +1,42 @@
+/*
+ * sm_atomic.h -- atomic output files.
+ *
+ * Every output safemeta writes goes to a temporary file in the target's own
+ * folder, is flushed and fsync'ed, and is renamed into place only when
+ * complete.  A failure at any point removes the temporary file and leaves the
+ * previous output (if any) untouched.
+ *
+ * Ownership: sm_atomic_open() returns a handle the caller must end with
+ * exactly one of sm_atomic_commit() or sm_atomic_abort(); both free it.
+ */
+#ifndef SM_ATOMIC_H
+#define SM_ATOMIC_H
+
+#include "sm_ctx.h"
+
+#include <stdio.h>
+
+struct sm_atomic;
+
+/* NULL on failure (the error is recorded in ctx as SM_EOUTPUT). */
+struct sm_atomic *sm_atomic_open(struct sm_ctx *ctx, const char *path);
+/* The stream to write to; borrowed, valid until commit/abort. */
+FILE *sm_atomic_stream(struct sm_atomic *af);
+sm_status sm_atomic_commit(struct sm_ctx *ctx, struct sm_atomic *af);
+void sm_atomic_abort(struct sm_atomic *af);
+
+/* Write a whole buffer to path atomically. */
+sm_status sm_atomic_write(struct sm_ctx *ctx, const char *path,
+			  const void *data, size_t len);
+
+/* Create a directory and its parents (mode 0777 & umask); SM_EOUTPUT on
+ * failure. */
+sm_status sm_mkdir_p(struct sm_ctx *ctx, const char *dir);
+
+/* Turn an arbitrary name taken from the input (study, domain, review title)
+ * into a safe single path component: ASCII letters, digits, '-', '_' and
+ * '.', no leading dot, never "." or "..", at most max_len bytes (>= 8).
+ * Returns a newly allocated string. */
+char *sm_safe_filename(const char *name, size_t max_len);
+
+#endif

@@ -1,0 +1,177 @@
+#include "sm_ctx.h"
+
+#include "sm_buf.h"
+
+#include <gsl/gsl_errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct sm_ctx {
+	struct sm_diag diag;
+	int has_error;
+	char **warnings;
+	size_t n_warnings;
+	size_t cap_warnings;
+	char *home;
+	long long epoch;
+};
+
+const char *sm_strerror(sm_status status)
+{
+	switch (status) {
+	case SM_OK: return "success";
+	case SM_EDISAGREE: return "disagreements found";
+	case SM_EINPUT: return "usage or input error";
+	case SM_EOUTPUT: return "output could not be written";
+	case SM_EINTERNAL: return "internal error";
+	}
+	return "unknown status";
+}
+
+struct sm_ctx *sm_ctx_new(void)
+{
+	struct sm_ctx *ctx = calloc(1, sizeof *ctx);
+	if (!ctx)
+		return NULL;
+	ctx->epoch = -1;
+	/* GSL's default handler aborts the process; a library must not.  Every
+	 * GSL status is checked by the caller instead. */
+	gsl_set_error_handler_off();
+	return ctx;
+}
+
+static void diag_release(struct sm_diag *d)
+{
+	free(d->file);
+	free(d->field);
+	free(d->msg);
+	memset(d, 0, sizeof *d);
+}
+
+void sm_ctx_free(struct sm_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	diag_release(&ctx->diag);
+	sm_ctx_clear_warnings(ctx);
+	free(ctx->warnings);
+	free(ctx->home);
+	free(ctx);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+sm_status sm_fail_at(struct sm_ctx *ctx, sm_status code, const char *src_file,
+		     int src_line, const char *file, int line, int col,
+		     const char *field, const char *fmt, ...)
+{
+	if (!ctx || ctx->has_error)
+		return code;
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = sm_vasprintf(fmt, ap);
+	va_end(ap);
+	ctx->has_error = 1;
+	ctx->diag.code = code;
+	ctx->diag.file = dup_or_null(file);
+	ctx->diag.line = line;
+	ctx->diag.col = col;
+	ctx->diag.field = dup_or_null(field);
+	ctx->diag.msg = msg ? msg : strdup("out of memory");
+	ctx->diag.src_file = src_file;
+	ctx->diag.src_line = src_line;
+	return code;
+}
+
+const struct sm_diag *sm_ctx_error(const struct sm_ctx *ctx)
+{
+	return ctx && ctx->has_error ? &ctx->diag : NULL;
+}
+
+void sm_ctx_clear_error(struct sm_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	diag_release(&ctx->diag);
+	ctx->has_error = 0;
+}
+
+char *sm_diag_format(const struct sm_diag *d)
+{
+	struct sm_buf b;
+	sm_buf_init(&b);
+	if (d->file) {
+		sm_buf_puts(&b, d->file);
+		if (d->line > 0) {
+			sm_buf_printf(&b, ":%d", d->line);
+			if (d->col > 0)
+				sm_buf_printf(&b, ":%d", d->col);
+		}
+		sm_buf_puts(&b, ": ");
+	}
+	sm_buf_puts(&b, d->msg ? d->msg : sm_strerror(d->code));
+	return sm_buf_take(&b);
+}
+
+void sm_ctx_warn(struct sm_ctx *ctx, const char *fmt, ...)
+{
+	if (!ctx)
+		return;
+	if (ctx->n_warnings == ctx->cap_warnings) {
+		size_t cap = ctx->cap_warnings ? 2 * ctx->cap_warnings : 8;
+		char **w = realloc(ctx->warnings, cap * sizeof *w);
+		if (!w)
+			return;
+		ctx->warnings = w;
+		ctx->cap_warnings = cap;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = sm_vasprintf(fmt, ap);
+	va_end(ap);
+	if (msg)
+		ctx->warnings[ctx->n_warnings++] = msg;
+}
+
+size_t sm_ctx_warning_count(const struct sm_ctx *ctx)
+{
+	return ctx ? ctx->n_warnings : 0;
+}
+
+const char *sm_ctx_warning(const struct sm_ctx *ctx, size_t i)
+{
+	return ctx && i < ctx->n_warnings ? ctx->warnings[i] : NULL;
+}
+
+void sm_ctx_clear_warnings(struct sm_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->n_warnings; i++)
+		free(ctx->warnings[i]);
+	ctx->n_warnings = 0;
+}
+
+void sm_ctx_set_home(struct sm_ctx *ctx, const char *dir)
+{
+	free(ctx->home);
+	ctx->home = dup_or_null(dir);
+}
+
+const char *sm_ctx_home(const struct sm_ctx *ctx)
+{
+	return ctx->home;
+}
+
+void sm_ctx_set_epoch(struct sm_ctx *ctx, long long epoch)
+{
+	ctx->epoch = epoch;
+}
+
+long long sm_ctx_epoch(const struct sm_ctx *ctx)
+{
+	return ctx->epoch;
+}

@@ -1,0 +1,46 @@
+/*
+ * sm_results.h -- the analysis stage as a whole: a review in, the results
+ * JSON document out.
+ *
+ * The results document is the contract with the rendering stage (keys are
+ * listed in the README, "Results JSON").  It carries every computed statistic
+ * and, under "review", the review's metadata, settings, PRISMA counts, risk
+ * of bias and tables, so a renderer needs nothing else.
+ *
+ * Ownership: sm_results_build() returns a cJSON tree the caller frees with
+ * cJSON_Delete(); sm_results_print() returns a string the caller frees.
+ */
+#ifndef SM_RESULTS_H
+#define SM_RESULTS_H
+
+#include "sm_ctx.h"
+#include "sm_review.h"
+
+#include <cjson/cJSON.h>
+
+/* Command-line overrides of the review's settings; NULL / *_set = 0 means
+ * "keep the review's value" (which itself defaults to the preset). */
+struct sm_analysis_opts {
+	const char *preset;
+	const char *measure;
+	const char *method;
+	const char *test;
+	const char *to;
+	const char *by; /* grouping column; "" = no grouping */
+	double add;
+	int add_set;
+	double level;
+	int level_set;
+	int drop00;
+	int drop00_set;
+};
+
+void sm_analysis_opts_init(struct sm_analysis_opts *opts);
+
+cJSON *sm_results_build(struct sm_ctx *ctx, const struct sm_review *review,
+			const struct sm_analysis_opts *opts);
+
+/* Deterministic, pretty-printed JSON text with a final newline. */
+char *sm_results_print(const cJSON *results);
+
+#endif
