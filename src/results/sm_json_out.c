@@ -1,0 +1,39 @@
+#include "sm_json_out.h"
+
+#include <math.h>
+
+cJSON *sm_json_number(double v)
+{
+	return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
+}
+
+cJSON *sm_json_add_number(cJSON *obj, const char *key, double v)
+{
+	cJSON *item = sm_json_number(v);
+	if (item && !cJSON_AddItemToObject(obj, key, item)) {
+		cJSON_Delete(item);
+		return NULL;
+	}
+	return item;
+}
+
+cJSON *sm_json_add_pair(cJSON *obj, const char *key, double lb, double ub)
+{
+	double v[2] = { lb, ub };
+	return sm_json_add_array(obj, key, v, 2);
+}
+
+cJSON *sm_json_add_array(cJSON *obj, const char *key, const double *v, size_t n)
+{
+	cJSON *arr = cJSON_AddArrayToObject(obj, key);
+	if (!arr)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(arr, sm_json_number(v[i]));
+	return arr;
+}
+
+cJSON *sm_json_add_string(cJSON *obj, const char *key, const char *s)
+{
+	return s ? cJSON_AddStringToObject(obj, key, s) : cJSON_AddNullToObject(obj, key);
+}

@@ -1,0 +1,26 @@
+/*
+ * sm_json_out.h -- writing statistics into cJSON trees.
+ *
+ * A statistic that does not exist (NaN, e.g. the df of a z test) or is not
+ * finite is written as JSON null, never as a made-up number.  Numbers are
+ * printed by cJSON with the fewest digits (15 or 17 significant) that read
+ * back as the same double, so results round-trip exactly.
+ */
+#ifndef SM_JSON_OUT_H
+#define SM_JSON_OUT_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+/* A number, or null when v is NaN or infinite.  NULL on out of memory. */
+cJSON *sm_json_number(double v);
+/* obj[key] = number-or-null; returns the added item (NULL on failure). */
+cJSON *sm_json_add_number(cJSON *obj, const char *key, double v);
+/* obj[key] = [lb, ub] with nulls as above. */
+cJSON *sm_json_add_pair(cJSON *obj, const char *key, double lb, double ub);
+/* obj[key] = array of n numbers (nulls as above). */
+cJSON *sm_json_add_array(cJSON *obj, const char *key, const double *v, size_t n);
+/* obj[key] = string, or null when s is NULL. */
+cJSON *sm_json_add_string(cJSON *obj, const char *key, const char *s);
+
+#endif

@@ -1,0 +1,140 @@
+/* Tests of atomic output: complete files or nothing, safe names. */
+#include "sm_test.h"
+
+#include "sm_atomic.h"
+#include "sm_buf.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char *make_tmpdir(void)
+{
+	char tmpl[] = "/tmp/sm_atomic_XXXXXX";
+	char *dir = mkdtemp(tmpl);
+	assert_non_null(dir);
+	return strdup(dir);
+}
+
+static int count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void write_replaces_whole_file(void **state)
+{
+	(void)state;
+	struct sm_ctx *ctx = sm_ctx_new();
+	char *dir = make_tmpdir();
+	char *path = sm_asprintf("%s/out.json", dir);
+	assert_int_equal(sm_atomic_write(ctx, path, "first", 5), SM_OK);
+	assert_int_equal(sm_atomic_write(ctx, path, "second!", 7), SM_OK);
+	char *data = sm_test_slurp(path);
+	assert_string_equal(data, "second!");
+	assert_int_equal(count_entries(dir), 1);
+	free(data);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+	free(dir);
+	sm_ctx_free(ctx);
+}
+
+static void abort_keeps_previous_output(void **state)
+{
+	(void)state;
+	struct sm_ctx *ctx = sm_ctx_new();
+	char *dir = make_tmpdir();
+	char *path = sm_asprintf("%s/fig.pdf", dir);
+	assert_int_equal(sm_atomic_write(ctx, path, "old", 3), SM_OK);
+	struct sm_atomic *af = sm_atomic_open(ctx, path);
+	assert_non_null(af);
+	fputs("half-written", sm_atomic_stream(af));
+	sm_atomic_abort(af);
+	char *data = sm_test_slurp(path);
+	assert_string_equal(data, "old");
+	assert_int_equal(count_entries(dir), 1);
+	free(data);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+	free(dir);
+	sm_ctx_free(ctx);
+}
+
+static void unwritable_folder_is_an_output_error(void **state)
+{
+	(void)state;
+	struct sm_ctx *ctx = sm_ctx_new();
+	assert_int_equal(sm_atomic_write(ctx, "/nonexistent-dir/x/out.json", "x", 1), SM_EOUTPUT);
+	const struct sm_diag *d = sm_ctx_error(ctx);
+	assert_non_null(d);
+	assert_int_equal(d->code, SM_EOUTPUT);
+	assert_string_equal(d->file, "/nonexistent-dir/x/out.json");
+	assert_non_null(strstr(d->msg, "cannot create output file"));
+	sm_ctx_free(ctx);
+}
+
+static void mkdir_p_creates_parents(void **state)
+{
+	(void)state;
+	struct sm_ctx *ctx = sm_ctx_new();
+	char *dir = make_tmpdir();
+	char *deep = sm_asprintf("%s/a/b/c", dir);
+	assert_int_equal(sm_mkdir_p(ctx, deep), SM_OK);
+	struct stat st;
+	assert_int_equal(stat(deep, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(sm_mkdir_p(ctx, deep), SM_OK); /* idempotent */
+	char *cmd = sm_asprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(deep);
+	free(dir);
+	sm_ctx_free(ctx);
+}
+
+static void safe_filename_never_escapes(void **state)
+{
+	(void)state;
+	const char *cases[][2] = {
+		{ "../../x", "x" },
+		{ "..", "unnamed" },
+		{ "/etc/passwd", "etc-passwd" },
+		{ "Nervous system disorder", "Nervous-system-disorder" },
+		{ "Álvaro-Gracia, 2017", "lvaro-Gracia-2017" },
+		{ ".hidden", "hidden" },
+		{ "", "unnamed" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *s = sm_safe_filename(cases[i][0], 64);
+		assert_string_equal(s, cases[i][1]);
+		assert_null(strchr(s, '/'));
+		free(s);
+	}
+	char *long_name = sm_safe_filename("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 10);
+	assert_int_equal(strlen(long_name), 10);
+	free(long_name);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(write_replaces_whole_file),
+		cmocka_unit_test(abort_keeps_previous_output),
+		cmocka_unit_test(unwritable_folder_is_an_output_error),
+		cmocka_unit_test(mkdir_p_creates_parents),
+		cmocka_unit_test(safe_filename_never_escapes),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
