@@ -18,7 +18,7 @@ int sm_cli_parse_double(const char *text, double *out)
 }
 
 enum { OPT_PRESET = 256, OPT_MEASURE, OPT_METHOD, OPT_TEST, OPT_ADD, OPT_TO,
-       OPT_DROP00, OPT_BY, OPT_LEVEL };
+       OPT_DROP00, OPT_BY, OPT_LEVEL, OPT_STEPADJ };
 
 int sm_cli_parse_analysis_opts(struct sm_cli *cli, const char *command, int argc,
 			       char **argv, struct sm_analysis_opts *opts,
@@ -34,6 +34,7 @@ int sm_cli_parse_analysis_opts(struct sm_cli *cli, const char *command, int argc
 		{ "drop00", no_argument, NULL, OPT_DROP00 },
 		{ "by", required_argument, NULL, OPT_BY },
 		{ "level", required_argument, NULL, OPT_LEVEL },
+		{ "stepadj", required_argument, NULL, OPT_STEPADJ },
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
@@ -63,6 +64,12 @@ int sm_cli_parse_analysis_opts(struct sm_cli *cli, const char *command, int argc
 					"option '--level': expected a percentage between 0 and 100, got '%s'",
 					optarg);
 			opts->level_set = 1;
+			break;
+		case OPT_STEPADJ:
+			if (sm_cli_parse_double(optarg, &opts->stepadj) != 0 ||
+			    opts->stepadj <= 0 || opts->stepadj > 1)
+				return sm_cli_usage_error(cli, command,
+					"option '--stepadj': expected a number in (0, 1], got '%s'", optarg);
 			break;
 		case 'o': *output = optarg; break;
 		case 'q': cli->quiet = 1; break;

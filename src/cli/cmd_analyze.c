@@ -32,6 +32,8 @@ const char cmd_analyze_usage[] =
 	"  --by COLUMN          one analysis per value of COLUMN (e.g. domain);\n"
 	"                       --by '' pools all rows in one analysis\n"
 	"  --level L            confidence level in percent (default 95)\n"
+	"  --stepadj X          shorten Fisher scoring steps (0 < X <= 1) when ML,\n"
+	"                       REML or EB do not converge\n"
 	"  -o, --output FILE    write here (atomically) instead of stdout\n";
 
 int cmd_analyze(struct sm_cli *cli, int argc, char **argv)

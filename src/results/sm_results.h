@@ -33,6 +33,9 @@ struct sm_analysis_opts {
 	int level_set;
 	int drop00;
 	int drop00_set;
+	/* Step-length multiplier for Fisher scoring (ML, REML, EB): only when
+	 * the user asks for it after a non-convergence; 0 = metafor's 1. */
+	double stepadj;
 };
 
 void sm_analysis_opts_init(struct sm_analysis_opts *opts);

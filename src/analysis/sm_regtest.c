@@ -1,0 +1,87 @@
+#include "sm_regtest.h"
+
+#include "sm_buf.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Column-major [1, sqrt(vi)] design; caller frees. */
+static double *sei_design(const double *vi, size_t k)
+{
+	double *x = sm_alloc_array(2 * k, sizeof *x);
+	if (!x)
+		return NULL;
+	for (size_t i = 0; i < k; i++) {
+		x[i] = 1;
+		x[k + i] = sqrt(vi[i]);
+	}
+	return x;
+}
+
+sm_status sm_regtest(struct sm_ctx *ctx, const double *yi, const double *vi, size_t k,
+		     const struct sm_rma_opts *opts, struct sm_regtest *out)
+{
+	memset(out, 0, sizeof *out);
+	double *x = sei_design(vi, k);
+	if (!x)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	struct sm_design d = {x, k, 2};
+	struct sm_rma_mods m;
+	sm_status st = sm_rma_mods_fit(ctx, &d, yi, vi, opts, &m);
+	free(x);
+	if (st)
+		return st;
+	*out = (struct sm_regtest){
+		.stat = m.stat[1], .df = m.df, .pval = m.pval[1],
+		.est = m.b[0], .ci_lb = m.ci_lb[0], .ci_ub = m.ci_ub[0],
+		.b = {m.b[0], m.b[1]}, .se = {m.se[0], m.se[1]},
+		.tau2 = m.tau2, .QE = m.QE, .QEp = m.QEp, .sigma = NAN,
+	};
+	sm_rma_mods_release(&m);
+	return SM_OK;
+}
+
+sm_status sm_regtest_lm(struct sm_ctx *ctx, const double *yi, const double *vi, size_t k,
+			double level, struct sm_regtest *out)
+{
+	memset(out, 0, sizeof *out);
+	if (k < 2)
+		return SM_FAIL(ctx, SM_EINPUT, "regression test needs k >= 2; got k = %zu", k);
+	double *x = sei_design(vi, k);
+	double *w = sm_alloc_array(k, sizeof *w);
+	struct sm_design d = {x, k, 2};
+	struct sm_wls m;
+	sm_status st = x && w ? sm_wls_init(ctx, &m, &d)
+			      : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	if (!st) {
+		for (size_t i = 0; i < k; i++)
+			w[i] = 1 / vi[i];
+		st = sm_wls_solve(ctx, &m, yi, w);
+		if (!st) {
+			double df = (double)k - 2;
+			/* R: residual variance rss/0 is NaN with k = 2 */
+			double s2 = k > 2 ? m.rss / df : NAN;
+			if (k == 2)
+				sm_ctx_warn(ctx, "regression test with k = 2 has no residual "
+					    "degrees of freedom; results are NaN");
+			double crit = k > 2 ? sm_qt_upper((1 - level / 100) / 2, df) : NAN;
+			for (int j = 0; j < 2; j++) {
+				out->b[j] = m.b[j];
+				out->se[j] = sqrt(s2 * m.vb[j * 2 + j]);
+			}
+			out->stat = out->b[1] / out->se[1];
+			out->df = df;
+			out->pval = k > 2 ? sm_p2_t(out->stat, df) : NAN;
+			out->est = out->b[0];
+			out->ci_lb = out->b[0] - crit * out->se[0];
+			out->ci_ub = out->b[0] + crit * out->se[0];
+			out->tau2 = out->QE = out->QEp = NAN;
+			out->sigma = sqrt(s2);
+		}
+		sm_wls_release(&m);
+	}
+	free(x);
+	free(w);
+	return st;
+}

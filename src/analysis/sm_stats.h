@@ -1,0 +1,97 @@
+/*
+ * sm_stats.h -- small numeric helpers shared by the analysis modules:
+ * compensated sums, R-compatible rounding, distribution wrappers over GSL,
+ * and a weighted-least-squares engine for a k x p design that never forms
+ * a k x k matrix (all traces are computed from p x p cross-products).
+ *
+ * Ownership: struct sm_wls owns its work arrays (sm_wls_init/release);
+ * it borrows the design matrix, which must outlive it.
+ */
+#ifndef SM_STATS_H
+#define SM_STATS_H
+
+#include "sm_ctx.h"
+
+#include <stddef.h>
+
+/* Neumaier-compensated running sum: exact enough that sums over k = 10^6
+ * terms spanning orders of magnitude keep full double precision. */
+struct sm_ksum {
+	double s, c;
+};
+
+static inline void sm_ksum_add(struct sm_ksum *a, double x)
+{
+	double t = a->s + x;
+	if ((a->s >= 0 ? a->s : -a->s) >= (x >= 0 ? x : -x))
+		a->c += (a->s - t) + x;
+	else
+		a->c += (x - t) + a->s;
+	a->s = t;
+}
+
+static inline double sm_ksum_get(const struct sm_ksum *a)
+{
+	return a->s + a->c;
+}
+
+double sm_sum(const double *x, size_t n);
+
+/* R's round(): half to even (IEEE), as used by trimfill's k0. */
+double sm_round_half_even(double x);
+
+/* Median of n values (copy is sorted; NAN when n == 0 or out of memory). */
+double sm_median(const double *x, size_t n);
+/* R's mad(): 1.4826 * median(|x - median(x)|). */
+double sm_mad(const double *x, size_t n);
+
+/* Distributions.  df may be non-integer. */
+double sm_qnorm_upper(double alpha);          /* z with P(Z > z) = alpha */
+double sm_qt_upper(double alpha, double df);  /* t with P(T > t) = alpha */
+double sm_qchisq(double p, double df);        /* lower-tail quantile */
+double sm_p2_norm(double z);                  /* 2 P(Z > |z|) */
+double sm_p2_t(double t, double df);          /* 2 P(T > |t|) */
+double sm_pchisq_upper(double x, double df);  /* P(X > x) */
+double sm_pchisq(double x, double df);        /* P(X <= x) */
+double sm_pf_upper(double x, double df1, double df2);
+
+/* A design matrix: k rows, p columns, column-major x[j * k + i].
+ * x == NULL means the intercept-only model (p must be 1). */
+struct sm_design {
+	const double *x;
+	size_t k, p;
+};
+
+static inline double sm_design_at(const struct sm_design *d, size_t i, size_t j)
+{
+	return d->x ? d->x[j * d->k + i] : 1.0;
+}
+
+/* Weighted least squares y = X b, weights w (NULL = all 1). */
+struct sm_wls {
+	struct sm_design d;
+	double *vb;   /* (X'WX)^-1, p x p, row-major */
+	double *b;    /* p coefficients */
+	double *m1, *m2, *m3; /* p x p scratch */
+	double rss;   /* sum w (y - Xb)^2 */
+	double sum_w;
+	double logdet; /* log det(X'WX) */
+};
+
+sm_status sm_wls_init(struct sm_ctx *ctx, struct sm_wls *m, const struct sm_design *d);
+void sm_wls_release(struct sm_wls *m);
+/* Solve; fails with SM_EINPUT when X'WX is not positive definite. */
+sm_status sm_wls_solve(struct sm_ctx *ctx, struct sm_wls *m, const double *y,
+		       const double *w);
+/* y_i - x_i'b after a solve. */
+double sm_wls_resid(const struct sm_wls *m, const double *y, size_t i);
+/* Traces of P = W - W X (X'WX)^-1 X'W with the weights of the last solve
+ * (w NULL = identity weights); d, d1, d2 are diagonal matrices given as
+ * vectors, NULL = identity.  O(k p^2). */
+double sm_wls_tr_pd(struct sm_wls *m, const double *w, const double *d);
+double sm_wls_tr_pdpd(struct sm_wls *m, const double *w, const double *d1,
+		      const double *d2);
+/* sum_i (w_i r_i)^2 = Y'PPY. */
+double sm_wls_ypp_y(const struct sm_wls *m, const double *y, const double *w);
+
+#endif

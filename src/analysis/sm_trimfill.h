@@ -1,0 +1,36 @@
+/*
+ * sm_trimfill.h -- Duval & Tweedie trim-and-fill with the L0 estimator, as
+ * metafor's trimfill() for an intercept-only fit: side from the sign of the
+ * yi ~ sqrt(vi) slope, iterative k0, se(k0), mirrored studies and the fit
+ * (same method, z test) of the filled data.
+ *
+ * Ownership: struct sm_trimfill owns yi/vi/fill (sm_trimfill_release).
+ */
+#ifndef SM_TRIMFILL_H
+#define SM_TRIMFILL_H
+
+#include "sm_ctx.h"
+#include "sm_rma.h"
+
+#include <stddef.h>
+
+struct sm_trimfill {
+	int side_right;     /* 1: missing studies on the right, 0: left */
+	size_t k0;          /* studies filled */
+	double se_k0;
+	size_t k;           /* k + k0 */
+	double *yi, *vi;    /* k + k0: original studies in input order, then fills */
+	int *fill;          /* 1 for filled studies */
+	struct sm_rma_fit fit; /* filled-data fit; the original fit when k0 = 0 */
+	int iterations;
+};
+
+/* `full` is the fit of yi/vi with opts (returned unchanged when k0 = 0).
+ * Errors (SM_EINPUT): side estimation needs k >= 3 for random-effects
+ * methods; "Processing terminated since k = 0." when k0 reaches k. */
+sm_status sm_trimfill(struct sm_ctx *ctx, const double *yi, const double *vi, size_t k,
+		      const struct sm_rma_opts *opts, const struct sm_rma_fit *full,
+		      struct sm_trimfill *out);
+void sm_trimfill_release(struct sm_trimfill *t);
+
+#endif

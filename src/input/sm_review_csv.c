@@ -1,0 +1,78 @@
+/* Bare CSV reviews and the choice between CSV and JSON by name/content. */
+#include "sm_review_read.h"
+
+#include "sm_atomic.h"
+#include "sm_buf.h"
+#include "sm_dialect.h"
+#include "sm_textfile.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* File name without folder and extension, made a safe id ([A-Za-z0-9_-]). */
+static char *id_from_path(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	char *stem = strdup(base);
+	if (!stem)
+		return NULL;
+	char *dot = strrchr(stem, '.');
+	if (dot && dot != stem)
+		*dot = '\0';
+	char *id = sm_safe_filename(stem, 64);
+	free(stem);
+	for (char *p = id; p && *p; p++)
+		if (*p == '.')
+			*p = '-';
+	return id;
+}
+
+struct sm_review *sm_review_load_csv(struct sm_ctx *ctx, const char *path)
+{
+	char *data = NULL;
+	size_t len = 0;
+	if (sm_textfile_load(ctx, path, &data, &len) != SM_OK)
+		return NULL;
+	struct sm_review *r = sm_review_new();
+	if (!r || !(r->path = strdup(path)) || !(r->id = id_from_path(path)) ||
+	    !(r->title = strdup(r->id))) {
+		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		goto fail;
+	}
+	struct sm_csv_src src = { path, data, len };
+	struct sm_dialect_opts opts = { 0 };
+	if (sm_dialect_read(ctx, &src, &opts, r) != SM_OK)
+		goto fail;
+	free(data);
+	return r;
+fail:
+	free(data);
+	sm_review_free(r);
+	return NULL;
+}
+
+static int has_ext(const char *path, const char *ext)
+{
+	size_t n = strlen(path), e = strlen(ext);
+	return n > e && strcasecmp(path + n - e, ext) == 0;
+}
+
+struct sm_review *sm_review_load_any(struct sm_ctx *ctx, const char *path)
+{
+	if (has_ext(path, ".json"))
+		return sm_review_load(ctx, path);
+	if (has_ext(path, ".csv") || has_ext(path, ".txt"))
+		return sm_review_load_csv(ctx, path);
+	char *data = NULL;
+	size_t len = 0;
+	if (sm_textfile_load(ctx, path, &data, &len) != SM_OK)
+		return NULL;
+	size_t i = sm_textfile_bom(data, len);
+	while (i < len && strchr(" \t\r\n", data[i]))
+		i++;
+	int json = i < len && data[i] == '{';
+	free(data);
+	return json ? sm_review_load(ctx, path) : sm_review_load_csv(ctx, path);
+}

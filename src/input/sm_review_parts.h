@@ -1,0 +1,24 @@
+/*
+ * sm_review_parts.h -- the parts of the review JSON reader, one file each
+ * (internal to src/input).  Each checks its part of the tree and fills the
+ * review in v->r; the first error stops everything.
+ */
+#ifndef SM_REVIEW_PARTS_H
+#define SM_REVIEW_PARTS_H
+
+#include "sm_jv.h"
+
+/* "studies" (required array). */
+sm_status sm_rv_studies(struct sm_jv *v, const cJSON *root, const struct sm_jpath *rootp);
+/* "outcomes": an array of rows, or {"csv": ..., "ignore": [...]}. */
+sm_status sm_rv_outcomes(struct sm_jv *v, const cJSON *root, const struct sm_jpath *rootp);
+/* "settings" (already read) against the data kind; applies group_by. */
+sm_status sm_rv_settings_check(struct sm_jv *v, const struct sm_jpath *rootp);
+/* "prisma", "risk_of_bias", "tables", "reported": checked, then detached
+ * from root into the review. */
+sm_status sm_rv_prisma(struct sm_jv *v, cJSON *root, const struct sm_jpath *rootp);
+sm_status sm_rv_risk_of_bias(struct sm_jv *v, cJSON *root, const struct sm_jpath *rootp);
+sm_status sm_rv_tables(struct sm_jv *v, cJSON *root, const struct sm_jpath *rootp);
+sm_status sm_rv_reported(struct sm_jv *v, cJSON *root, const struct sm_jpath *rootp);
+
+#endif

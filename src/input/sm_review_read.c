@@ -1,0 +1,203 @@
+/* The review JSON reader: syntax, top level, metadata and settings. */
+#include "sm_review_read.h"
+
+#include "sm_buf.h"
+#include "sm_limits.h"
+#include "sm_review_parts.h"
+#include "sm_textfile.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const top_keys[] = {
+	"safemeta_review", "metadata", "settings", "studies", "outcomes", "prisma",
+	"risk_of_bias", "tables", "reported", "notes", NULL
+};
+static const char *const metadata_keys[] = {
+	"id", "title", "authors", "date", "source", "notes", "extra", NULL
+};
+static const char *const settings_keys[] = {
+	"preset", "measure", "method", "test", "add", "to", "drop00", "level",
+	"group_by", "arm_labels", "outcome_label", NULL
+};
+static const char *const presets[] = { "metafor", "revman5", "cochrane2025", NULL };
+static const char *const measures[] = {
+	"OR", "RR", "RD", "PETO", "PR", "PLO", "PAS", "PFT", "GEN", NULL
+};
+static const char *const methods[] = {
+	"FE", "MH", "PETO", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM", NULL
+};
+static const char *const tests[] = { "z", "knha", NULL };
+static const char *const tos[] = { "all", "only0", "if0all", "none", NULL };
+static const char *const group_bys[] = { "domain", "event", "none", NULL };
+
+/* Syntax (own scanner, for exact messages), then cJSON for the tree. */
+static cJSON *parse(struct sm_jv *v)
+{
+	size_t off = 0;
+	char *msg = NULL;
+	if (sm_json_scan(v->text, v->len, &off, &msg) != 0) {
+		sm_textfile_fail(v->ctx, v->file, v->text, v->len, off, NULL, "%s", msg);
+		free(msg);
+		return NULL;
+	}
+	size_t bom = sm_textfile_bom(v->text, v->len);
+	const char *end = NULL;
+	cJSON *root = cJSON_ParseWithLengthOpts(v->text + bom, v->len - bom, &end, 0);
+	if (!root) {
+		/* the scanner accepted it, so this is cJSON's own limit or memory */
+		size_t at = end ? (size_t)(end - v->text) : bom;
+		sm_textfile_fail(v->ctx, v->file, v->text, v->len, at, NULL,
+			     "cannot parse JSON here; expected a simpler document");
+	}
+	return root;
+}
+
+static sm_status read_metadata(struct sm_jv *v, const cJSON *root, const struct sm_jpath *rp)
+{
+	struct sm_jpath p = JV_KEY(rp, "metadata");
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(root, "metadata");
+	sm_status s;
+	if (!m)
+		return sm_jv_missing(v, &p, "expected an object with id and title");
+	if ((s = sm_jv_object(v, m, &p)) || (s = sm_jv_keys(v, m, &p, metadata_keys)) ||
+	    (s = sm_jv_string(v, m, "id", &p, 1, &v->r->id)) ||
+	    (s = sm_jv_string(v, m, "title", &p, 1, &v->r->title)) ||
+	    (s = sm_jv_strings(v, m, "authors", &p)) ||
+	    (s = sm_jv_string(v, m, "date", &p, 0, NULL)) ||
+	    (s = sm_jv_text(v, m, "source", &p, 0)) ||
+	    (s = sm_jv_strings(v, m, "notes", &p)))
+		return s;
+	if (strspn(v->r->id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			     "0123456789_-") != strlen(v->r->id)) {
+		struct sm_jpath k = JV_KEY(&p, "id");
+		return sm_jv_bad(v, &k, "expected only letters, digits, '-' and '_'");
+	}
+	return SM_OK;
+}
+
+static sm_status read_arm_labels(struct sm_jv *v, const cJSON *set, const struct sm_jpath *p)
+{
+	struct sm_jpath k = JV_KEY(p, "arm_labels");
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(set, "arm_labels");
+	if (!a)
+		return SM_OK;
+	const char *expected = "expected an array of two strings (treated, control)";
+	if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != 2)
+		return sm_jv_bad(v, &k, expected);
+	char **out = v->r->settings.arm_labels;
+	for (int i = 0; i < 2; i++) {
+		const cJSON *e = cJSON_GetArrayItem(a, i);
+		struct sm_jpath ep = JV_IDX(&k, (size_t)i);
+		if (!cJSON_IsString(e))
+			return sm_jv_bad(v, &ep, "expected a string");
+		if (!(out[i] = strdup(e->valuestring)))
+			return SM_FAIL(v->ctx, SM_EINTERNAL, "out of memory");
+	}
+	return SM_OK;
+}
+
+static sm_status read_flags(struct sm_jv *v, const cJSON *set, const struct sm_jpath *p)
+{
+	struct sm_settings *st = &v->r->settings;
+	sm_status s;
+	if ((s = sm_jv_number(v, set, "add", p, SM_RULE_FINITE, 0, 0, &st->add)))
+		return s;
+	st->add_set = !isnan(st->add);
+	if (st->add_set && st->add < 0) {
+		struct sm_jpath k = JV_KEY(p, "add");
+		return sm_jv_bad(v, &k, "expected a number >= 0");
+	}
+	if ((s = sm_jv_number(v, set, "level", p, SM_RULE_FINITE, 0, 0, &st->level)))
+		return s;
+	st->level_set = !isnan(st->level);
+	if (st->level_set && (st->level <= 0 || st->level >= 100)) {
+		struct sm_jpath k = JV_KEY(p, "level");
+		return sm_jv_bad(v, &k, "expected a percentage between 0 and 100, e.g. 95");
+	}
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(set, "drop00");
+	if (d) {
+		struct sm_jpath k = JV_KEY(p, "drop00");
+		if (!cJSON_IsBool(d))
+			return sm_jv_bad(v, &k, "expected true or false");
+		st->drop00 = cJSON_IsTrue(d);
+		st->drop00_set = 1;
+	}
+	return SM_OK;
+}
+
+static sm_status read_settings(struct sm_jv *v, const cJSON *root, const struct sm_jpath *rp)
+{
+	struct sm_jpath p = JV_KEY(rp, "settings");
+	const cJSON *set = cJSON_GetObjectItemCaseSensitive(root, "settings");
+	struct sm_settings *st = &v->r->settings;
+	st->add = st->level = NAN;
+	if (!set)
+		return SM_OK;
+	sm_status s;
+	if ((s = sm_jv_object(v, set, &p)) || (s = sm_jv_keys(v, set, &p, settings_keys)) ||
+	    (s = sm_jv_enum(v, set, "preset", &p, presets, &st->preset)) ||
+	    (s = sm_jv_enum(v, set, "measure", &p, measures, &st->measure)) ||
+	    (s = sm_jv_enum(v, set, "method", &p, methods, &st->method)) ||
+	    (s = sm_jv_enum(v, set, "test", &p, tests, &st->test)) ||
+	    (s = sm_jv_enum(v, set, "to", &p, tos, &st->to)) ||
+	    (s = sm_jv_enum(v, set, "group_by", &p, group_bys, &st->group_by)) ||
+	    (s = read_flags(v, set, &p)) || (s = read_arm_labels(v, set, &p)))
+		return s;
+	return sm_jv_string(v, set, "outcome_label", &p, 0, &st->outcome_label);
+}
+
+static sm_status read_version(struct sm_jv *v, const cJSON *root, const struct sm_jpath *rp)
+{
+	struct sm_jpath p = JV_KEY(rp, "safemeta_review");
+	const cJSON *ver = cJSON_GetObjectItemCaseSensitive(root, "safemeta_review");
+	if (!ver)
+		return sm_jv_missing(v, &p, "expected the format version 1");
+	if (!cJSON_IsNumber(ver) || ver->valuedouble != 1)
+		return sm_jv_bad(v, &p, "unsupported format version; expected 1");
+	return SM_OK;
+}
+
+static sm_status read_root(struct sm_jv *v, cJSON *root)
+{
+	const struct sm_jpath *rp = NULL;
+	sm_status s;
+	if (!cJSON_IsObject(root))
+		return sm_jv_bad(v, rp, "not a review; expected a JSON object");
+	if ((s = sm_jv_keys(v, root, rp, top_keys)) || (s = read_version(v, root, rp)) ||
+	    (s = read_metadata(v, root, rp)) || (s = read_settings(v, root, rp)) ||
+	    (s = sm_rv_studies(v, root, rp)) || (s = sm_rv_outcomes(v, root, rp)) ||
+	    (s = sm_rv_settings_check(v, rp)) || (s = sm_rv_prisma(v, root, rp)) ||
+	    (s = sm_rv_risk_of_bias(v, root, rp)) || (s = sm_rv_tables(v, root, rp)) ||
+	    (s = sm_rv_reported(v, root, rp)))
+		return s;
+	v->r->metadata = cJSON_DetachItemFromObjectCaseSensitive(root, "metadata");
+	return SM_OK;
+}
+
+struct sm_review *sm_review_load(struct sm_ctx *ctx, const char *path)
+{
+	char *text = NULL;
+	size_t len = 0;
+	if (sm_textfile_load(ctx, path, &text, &len) != SM_OK)
+		return NULL;
+	struct sm_review *r = sm_review_new();
+	struct sm_jv v = { ctx, path, text, len, r };
+	cJSON *root = NULL;
+	if (!r || !(r->path = strdup(path))) {
+		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		goto fail;
+	}
+	root = parse(&v);
+	if (!root || read_root(&v, root) != SM_OK)
+		goto fail;
+	cJSON_Delete(root);
+	free(text);
+	return r;
+fail:
+	cJSON_Delete(root);
+	free(text);
+	sm_review_free(r);
+	return NULL;
+}

@@ -1,0 +1,30 @@
+/*
+ * sm_review_read.h -- loading a review: the review JSON of
+ * examples/FORMAT.md, or a bare outcome CSV.
+ *
+ * Every check of the format happens here, and the first problem stops the
+ * load with one SM_EINPUT diagnostic in ctx naming FILE:LINE:COL and, for
+ * JSON, the field path (e.g. "outcomes[3].ai").  Limits: sm_limits.h.
+ *
+ * Ownership: the returned review belongs to the caller (sm_review_free).
+ * NULL is returned on any error.
+ */
+#ifndef SM_REVIEW_READ_H
+#define SM_REVIEW_READ_H
+
+#include "sm_ctx.h"
+#include "sm_review.h"
+
+/* A review JSON file.  A CSV named by "outcomes": {"csv": ...} is read
+ * relative to the folder of path. */
+struct sm_review *sm_review_load(struct sm_ctx *ctx, const char *path);
+
+/* A bare outcome CSV: studies are made from the study column (or numbered
+ * "Study 1", ...); id is the file name without extension, made safe. */
+struct sm_review *sm_review_load_csv(struct sm_ctx *ctx, const char *path);
+
+/* JSON for a ".json" name, CSV for ".csv"/".txt"; otherwise by content
+ * (a first non-blank '{' means JSON). */
+struct sm_review *sm_review_load_any(struct sm_ctx *ctx, const char *path);
+
+#endif

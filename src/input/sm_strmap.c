@@ -1,0 +1,102 @@
+#include "sm_strmap.h"
+
+#include "sm_buf.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct slot {
+	const char *key; /* NULL = empty */
+	size_t value;
+};
+
+struct sm_strmap {
+	struct slot *slots;
+	size_t cap; /* power of two */
+	size_t n;
+};
+
+static uint64_t hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		h ^= *p;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+struct sm_strmap *sm_strmap_new(void)
+{
+	struct sm_strmap *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	m->cap = 16;
+	m->slots = sm_alloc_array(m->cap, sizeof *m->slots);
+	if (!m->slots) {
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
+void sm_strmap_free(struct sm_strmap *m)
+{
+	if (!m)
+		return;
+	free(m->slots);
+	free(m);
+}
+
+static struct slot *find(const struct slot *slots, size_t cap, const char *key)
+{
+	size_t i = (size_t)hash(key) & (cap - 1);
+	while (slots[i].key && strcmp(slots[i].key, key) != 0)
+		i = (i + 1) & (cap - 1);
+	return (struct slot *)&slots[i];
+}
+
+static int rehash(struct sm_strmap *m)
+{
+	size_t cap = 2 * m->cap;
+	struct slot *s = sm_alloc_array(cap, sizeof *s);
+	if (!s)
+		return -1;
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->slots[i].key)
+			*find(s, cap, m->slots[i].key) = m->slots[i];
+	free(m->slots);
+	m->slots = s;
+	m->cap = cap;
+	return 0;
+}
+
+int sm_strmap_put(struct sm_strmap *m, const char *key, size_t value, size_t *old)
+{
+	struct slot *s = find(m->slots, m->cap, key);
+	if (s->key) {
+		if (old)
+			*old = s->value;
+		return 0;
+	}
+	if (2 * (m->n + 1) > m->cap) { /* keep the load at most 1/2 */
+		if (rehash(m) != 0)
+			return -1;
+		s = find(m->slots, m->cap, key);
+	}
+	s->key = key;
+	s->value = value;
+	m->n++;
+	return 1;
+}
+
+int sm_strmap_get(const struct sm_strmap *m, const char *key, size_t *value)
+{
+	const struct slot *s = find(m->slots, m->cap, key);
+	if (!s->key)
+		return 0;
+	if (value)
+		*value = s->value;
+	return 1;
+}

@@ -1,0 +1,26 @@
+/*
+ * sm_strmap.h -- a small string -> index hash map (open addressing), used to
+ * find duplicate keys, ids and labels in linear time.
+ *
+ * Ownership: keys are borrowed; they must outlive the map.  sm_strmap_free
+ * releases the table only.
+ */
+#ifndef SM_STRMAP_H
+#define SM_STRMAP_H
+
+#include <stddef.h>
+
+struct sm_strmap;
+
+struct sm_strmap *sm_strmap_new(void);
+void sm_strmap_free(struct sm_strmap *m);
+
+/* Inserts key -> value unless key is present.  Returns 1 when inserted, 0
+ * when the key was already there (*old, if not NULL, gets its value), -1 on
+ * out of memory. */
+int sm_strmap_put(struct sm_strmap *m, const char *key, size_t value, size_t *old);
+
+/* 1 and *value when key is present, else 0. */
+int sm_strmap_get(const struct sm_strmap *m, const char *key, size_t *value);
+
+#endif

@@ -1,0 +1,168 @@
+#include "sm_textfile.h"
+
+#include "sm_buf.h"
+#include "sm_limits.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Length of the valid UTF-8 sequence starting at p, or 0 when invalid.
+ * Follows the well-formed byte sequences table of Unicode 15, ch. 3. */
+static size_t utf8_seq(const unsigned char *p, size_t avail)
+{
+	unsigned char c = p[0];
+	if (c < 0x80)
+		return 1;
+	size_t n;
+	unsigned char lo = 0x80, hi = 0xBF;
+	if (c >= 0xC2 && c <= 0xDF) {
+		n = 2;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		n = 3;
+		if (c == 0xE0)
+			lo = 0xA0; /* no overlong forms */
+		else if (c == 0xED)
+			hi = 0x9F; /* no UTF-16 surrogates */
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		n = 4;
+		if (c == 0xF0)
+			lo = 0x90;
+		else if (c == 0xF4)
+			hi = 0x8F; /* nothing above U+10FFFF */
+	} else {
+		return 0;
+	}
+	if (avail < n || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xBF)
+			return 0;
+	return n;
+}
+
+size_t sm_utf8_check(const char *text, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t i = 0;
+	while (i < len) {
+		size_t n = utf8_seq(p + i, len - i);
+		if (n == 0)
+			return i;
+		i += n;
+	}
+	return len;
+}
+
+void sm_textfile_linecol(const char *text, size_t len, size_t offset, int *line, int *col)
+{
+	int l = 1, c = 1;
+	if (offset > len)
+		offset = len;
+	/* A BOM is invisible in editors, so it takes no column. */
+	for (size_t i = sm_textfile_bom(text, len); i < offset; i++) {
+		unsigned char ch = (unsigned char)text[i];
+		if (ch == '\n' || (ch == '\r' && (i + 1 >= len || text[i + 1] != '\n'))) {
+			l++;
+			c = 1;
+		} else if (ch != '\r' && (ch & 0xC0) != 0x80) {
+			c++; /* continuation bytes do not start a character */
+		}
+	}
+	*line = l;
+	*col = c;
+}
+
+size_t sm_textfile_bom(const char *text, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	return len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF ? 3 : 0;
+}
+
+size_t sm_utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		n += (*p & 0xC0) != 0x80;
+	return n;
+}
+
+sm_status sm_textfile_fail(struct sm_ctx *ctx, const char *file, const char *text, size_t len,
+		       size_t offset, const char *field, const char *fmt, ...)
+{
+	if (sm_ctx_error(ctx))
+		return SM_EINPUT; /* the first error wins; skip the work */
+	int line = 0, col = 0;
+	if (offset != (size_t)-1 && text)
+		sm_textfile_linecol(text, len, offset, &line, &col);
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = sm_vasprintf(fmt, ap);
+	va_end(ap);
+	sm_status st = SM_FAIL_POS(ctx, SM_EINPUT, file, line, col, field, "%s",
+				   msg ? msg : "out of memory");
+	free(msg);
+	return st;
+}
+
+sm_status sm_textfile_load(struct sm_ctx *ctx, const char *path, char **data, size_t *len)
+{
+	*data = NULL;
+	*len = 0;
+	char *buf = NULL;
+	size_t n = 0;
+	if (sm_read_file(path, SM_MAX_FILE_BYTES, &buf, &n) != 0) {
+		if (errno == EFBIG)
+			return SM_FAIL_POS(ctx, SM_EINPUT, path, 0, 0, NULL,
+					   "file too large; expected at most %zu MiB",
+					   SM_MAX_FILE_BYTES / (1024 * 1024));
+		if (errno == ENOMEM)
+			return SM_FAIL(ctx, SM_EINTERNAL, "out of memory reading %s", path);
+		return SM_FAIL_POS(ctx, SM_EINPUT, path, 0, 0, NULL, "cannot read file: %s",
+				   strerror(errno));
+	}
+	size_t bad = sm_utf8_check(buf, n);
+	if (bad < n) {
+		sm_textfile_fail(ctx, path, buf, n, bad, NULL,
+			     "invalid UTF-8 (byte 0x%02X); expected UTF-8 text",
+			     (unsigned char)buf[bad]);
+		free(buf);
+		return SM_EINPUT;
+	}
+	const char *nul = memchr(buf, '\0', n);
+	if (nul) {
+		sm_textfile_fail(ctx, path, buf, n, (size_t)(nul - buf), NULL,
+			     "NUL byte in text; expected a text file");
+		free(buf);
+		return SM_EINPUT;
+	}
+	*data = buf;
+	*len = n;
+	return SM_OK;
+}
+
+void sm_textfile_excerpt(char *buf, size_t size, const char *s, size_t max_chars)
+{
+	size_t i = 0, chars = 0, o = 0;
+	if (size < 8)
+		return;
+	buf[o++] = '"';
+	while (s[i]) {
+		size_t n = 1; /* bytes of this character */
+		while ((s[i + n] & 0xC0) == 0x80)
+			n++;
+		if (chars == max_chars || o + n + 5 > size)
+			break;
+		memcpy(buf + o, s + i, n);
+		o += n;
+		i += n;
+		chars++;
+	}
+	if (s[i]) {
+		memcpy(buf + o, "...", 3);
+		o += 3;
+	}
+	buf[o++] = '"';
+	buf[o] = '\0';
+}

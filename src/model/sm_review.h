@@ -1,0 +1,92 @@
+/*
+ * sm_review.h -- the in-memory systematic review: studies, outcome rows
+ * (one per study x event/domain row of the source table), analysis settings
+ * and the validated free-form parts (PRISMA flow, risk of bias, tables,
+ * reported results) kept as cJSON trees.
+ *
+ * Produced by src/input/sm_review_read.h; every value here has already been
+ * validated (counts are non-negative integers, events <= totals, totals > 0,
+ * vi > 0, study ids unique, outcomes refer to existing studies, one data kind
+ * per review).
+ *
+ * Ownership: a struct sm_review owns every string, array and cJSON tree it
+ * points to; sm_review_free() releases all of it (NULL is a no-op).  The
+ * `src_file` of an outcome points to a string owned by the review too.
+ */
+#ifndef SM_REVIEW_H
+#define SM_REVIEW_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+enum sm_data_kind { SM_KIND_NONE, SM_KIND_2X2, SM_KIND_PROP, SM_KIND_GENERIC };
+
+/* One analysable row.  Numbers not used by the data kind are NAN:
+ * 2x2 uses ai, n1i, ci, n2i; PROP uses xi, ni; GENERIC uses yi, vi
+ * (a given sei is stored as vi = sei^2). */
+struct sm_outcome {
+	char *study_id;
+	char *label; /* display label: study label + " (sub)" when sub is set */
+	char *group; /* subgroup (see sm_settings.group_by); "all" when absent */
+	char *event; /* NULL when absent */
+	char *sub;   /* NULL when absent */
+	int year;    /* 0 = unknown */
+	double ai, n1i, ci, n2i, xi, ni, yi, vi;
+	const char *src_file; /* file the row came from (review JSON or CSV) */
+	int src_line;         /* 1-based physical line of the row */
+};
+
+struct sm_study {
+	char *id, *label, *ref; /* ref may be NULL */
+	int year;               /* 0 = unknown */
+	size_t n_chars;         /* characteristics, in file order */
+	char **char_keys, **char_values;
+};
+
+/* Analysis settings exactly as written in the review; NULL / *_set == 0
+ * means "not given" (the preset, or the analysis defaults, fill it in). */
+struct sm_settings {
+	char *preset, *measure, *method, *test, *to, *group_by;
+	double add, level; /* level in percent, e.g. 95 */
+	int drop00;
+	int add_set, level_set, drop00_set;
+	char *arm_labels[2]; /* treated, control; NULL when not given */
+	char *outcome_label;
+};
+
+struct sm_review {
+	char *path; /* as given to the loader */
+	char *id, *title;
+	enum sm_data_kind kind;
+	struct sm_settings settings;
+	struct sm_study *studies;
+	size_t n_studies;
+	struct sm_outcome *outcomes;
+	size_t n_outcomes;
+	/* Validated subtrees, owned; NULL when absent.  risk_of_bias always
+	 * has a "domains" array (the tool's defaults are filled in). */
+	cJSON *metadata, *prisma, *risk_of_bias, *tables, *reported;
+	char **files; /* every file name outcome src_file points into */
+	size_t n_files;
+	size_t cap_studies, cap_outcomes; /* allocation sizes, internal */
+};
+
+/* An empty review (all counts zero, kind NONE); NULL on out of memory. */
+struct sm_review *sm_review_new(void);
+void sm_review_free(struct sm_review *r);
+
+/* Appends a zeroed outcome (numbers NAN) and returns it; NULL on out of
+ * memory or when SM_MAX_ROWS would be exceeded (the caller reports). */
+struct sm_outcome *sm_review_add_outcome(struct sm_review *r);
+/* Appends a zeroed study and returns it; NULL on out of memory. */
+struct sm_study *sm_review_add_study(struct sm_review *r);
+/* Keeps a copy of a file name for outcome src_file; NULL on failure. */
+const char *sm_review_intern_file(struct sm_review *r, const char *file);
+
+/* Study with this id, or NULL. Linear: for lookups in bulk build a map. */
+const struct sm_study *sm_review_find_study(const struct sm_review *r, const char *id);
+
+/* "2x2", "proportion", "generic" or "none". */
+const char *sm_data_kind_name(enum sm_data_kind kind);
+
+#endif

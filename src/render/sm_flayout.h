@@ -1,0 +1,93 @@
+/*
+ * sm_flayout.h -- a forest plot measured and placed, ready to draw.
+ *
+ * The layout is a display list: every text with its box, every mark
+ * (square, CI line, diamond, ...) with its position, on its page, in points
+ * from the page's top left.  It is computed completely before anything is
+ * drawn, so the figure's size is known up front and tests can check the
+ * geometry (squares where the axis maps the estimates, no text over text).
+ *
+ * Ownership: sm_flayout_build() returns a layout freed with
+ * sm_flayout_free(); it owns its strings and borrows nothing.
+ */
+#ifndef SM_FLAYOUT_H
+#define SM_FLAYOUT_H
+
+#include "sm_axis.h"
+#include "sm_fplot.h"
+#include "sm_style.h"
+#include "sm_text.h"
+
+#include <stddef.h>
+
+/* Font roles; sizes are fixed when the layout fits its width. */
+enum sm_role { SM_ROLE_BODY, SM_ROLE_BOLD, SM_ROLE_ITALIC, SM_ROLE_SMALL,
+	       SM_ROLE_TITLE, SM_NROLES };
+
+struct sm_box {
+	double x0, y0, x1, y1;
+};
+
+struct sm_ftext {
+	int page;
+	struct sm_box box; /* logical box of the ink-bearing lines */
+	double ox;         /* x of the layout origin (= box.x0 unless wrapped) */
+	char *text;
+	enum sm_role role;
+	int muted;
+	int tabular;
+	double wrap;       /* > 0: wrapped at this width */
+	enum sm_align align; /* of wrapped lines */
+};
+
+enum sm_mark_kind {
+	SM_MARK_SQUARE,  /* cx, cy, size = side */
+	SM_MARK_CI,      /* x0..x1 at cy; arrow_lo/hi where it leaves the axis */
+	SM_MARK_DIAMOND, /* x0 (lower), cx (estimate), x1 (upper); size = height */
+	SM_MARK_PI,      /* like CI, drawn as a bar with end caps */
+	SM_MARK_NULL,    /* vertical line x0 from y0 to y1 */
+	SM_MARK_AXIS,    /* horizontal x0..x1 at cy */
+	SM_MARK_TICK,    /* vertical x0 from y0 to y1 */
+	SM_MARK_RULE     /* horizontal rule x0..x1 at cy */
+};
+
+struct sm_fmark {
+	int page;
+	enum sm_mark_kind kind;
+	double x0, x1, y0, y1;
+	double cx, cy, size;
+	int arrow_lo, arrow_hi;
+	double est, lb, ub, weight; /* the values drawn (display scale) */
+};
+
+struct sm_flayout {
+	double width, height; /* page size (pt); every page has the same */
+	int npages;
+	struct sm_axis axis;
+	struct sm_tstyle role[SM_NROLES];
+	double size_used;    /* body font size after fitting */
+	struct sm_rgb c_text, c_muted;
+	struct sm_ftext *texts;
+	size_t ntexts, cap_texts;
+	struct sm_fmark *marks;
+	size_t nmarks, cap_marks;
+	char *family;        /* owned copy: role[].family points here */
+};
+
+struct sm_flayout_req {
+	double width;   /* pt */
+	int paginate;   /* split at style->page_height (PDF) */
+	int wrap_labels;
+	int show_method;
+};
+
+struct sm_flayout *sm_flayout_build(struct sm_ctx *ctx, struct sm_text *text,
+				    const struct sm_fplot *plot,
+				    const struct sm_style *style,
+				    const struct sm_flayout_req *req);
+void sm_flayout_free(struct sm_flayout *l);
+
+/* 1 when the two boxes share interior area (touching edges do not). */
+int sm_box_overlap(const struct sm_box *a, const struct sm_box *b);
+
+#endif

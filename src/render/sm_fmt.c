@@ -1,0 +1,55 @@
+#include "sm_fmt.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void sm_fmt_num(struct sm_buf *b, double x, int dec)
+{
+	if (!isfinite(x)) {
+		sm_buf_puts(b, "NA");
+		return;
+	}
+	char tmp[64];
+	snprintf(tmp, sizeof tmp, "%.*f", dec, fabs(x));
+	/* A value that rounds to zero prints without a sign. */
+	int zero = strspn(tmp, "0.") == strlen(tmp);
+	if (x < 0 && !zero)
+		sm_buf_puts(b, SM_MINUS);
+	sm_buf_puts(b, tmp);
+}
+
+void sm_fmt_short(struct sm_buf *b, double x)
+{
+	int dec = 0;
+	while (dec < 6 && fabs(x * pow(10, dec) - round(x * pow(10, dec))) > 1e-9)
+		dec++;
+	sm_fmt_num(b, x, dec);
+}
+
+void sm_fmt_p(struct sm_buf *b, double p, int dec)
+{
+	if (!isfinite(p)) {
+		sm_buf_puts(b, "P = NA");
+		return;
+	}
+	if (p < 0.001) {
+		sm_buf_puts(b, "P < 0.001");
+		return;
+	}
+	sm_buf_puts(b, "P = ");
+	sm_fmt_num(b, p, p < 0.01 ? 3 : dec);
+}
+
+char *sm_fmt_num_str(double x, int dec)
+{
+	struct sm_buf b;
+	sm_buf_init(&b);
+	sm_fmt_num(&b, x, dec);
+	if (b.failed) {
+		sm_buf_release(&b);
+		return NULL;
+	}
+	return sm_buf_take(&b);
+}

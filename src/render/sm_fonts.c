@@ -1,0 +1,188 @@
+#include "sm_fonts.h"
+
+#include "sm_buf.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fontconfig/fontconfig.h>
+#include <limits.h>
+#include <pango/pangocairo.h>
+#include <pango/pangofc-fontmap.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+struct sm_fonts {
+	FcConfig *config;
+	PangoFontMap *map;
+	char *dir; /* canonical path, to check where a match comes from */
+};
+
+void sm_fonts_free(struct sm_fonts *fonts)
+{
+	if (!fonts)
+		return;
+	if (fonts->map) {
+		/* Fonts and fontsets cached by the map refer back to it; without a
+		 * shutdown the map and its FcConfig are never freed. */
+		pango_fc_font_map_shutdown(PANGO_FC_FONT_MAP(fonts->map));
+		/* Pango 1.50 never drops its reference to the configuration. */
+		pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fonts->map), NULL);
+		g_object_unref(fonts->map);
+	}
+	if (fonts->config)
+		FcConfigDestroy(fonts->config);
+	free(fonts->dir);
+	free(fonts);
+}
+
+static int is_font_file(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 4 && (!strcasecmp(name + n - 4, ".ttf") || !strcasecmp(name + n - 4, ".otf"));
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* File by file, in name order: FcConfigAppFontAddDir would try to write a
+ * font cache (and complain on stderr when it cannot). */
+static sm_status add_files(struct sm_ctx *ctx, FcConfig *config, const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return SM_FAIL(ctx, SM_EINPUT, "cannot read font folder %s: %s", dir,
+			       strerror(errno));
+	char *names[64];
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) && n < 64)
+		if (is_font_file(e->d_name) && (names[n] = strdup(e->d_name)))
+			n++;
+	closedir(d);
+	qsort(names, n, sizeof names[0], cmp_names);
+	int ok = 1;
+	for (size_t i = 0; i < n; i++) {
+		char *path = sm_asprintf("%s/%s", dir, names[i]);
+		ok = ok && path && FcConfigAppFontAddFile(config, (const FcChar8 *)path);
+		free(path);
+		free(names[i]);
+	}
+	if (!ok)
+		return SM_FAIL(ctx, SM_EINPUT, "cannot load the fonts of %s; expected "
+			       "readable TrueType files", dir);
+	return SM_OK;
+}
+
+static sm_status load_dir(struct sm_ctx *ctx, struct sm_fonts *f, const char *dir)
+{
+	struct stat st;
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return SM_FAIL(ctx, SM_EINPUT, "font folder %s not found; expected the "
+			       "bundled fonts/ folder of safemeta (set SAFEMETA_HOME)", dir);
+	f->dir = realpath(dir, NULL);
+	f->config = FcConfigCreate();
+	if (!f->dir || !f->config)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	if (add_files(ctx, f->config, f->dir) != SM_OK)
+		return SM_EINPUT;
+	FcFontSet *set = FcConfigGetFonts(f->config, FcSetApplication);
+	if (!set || set->nfont == 0)
+		return SM_FAIL(ctx, SM_EINPUT, "no font files in %s; expected the "
+			       "bundled Liberation Sans and DejaVu Sans files", dir);
+	if (!FcConfigBuildFonts(f->config))
+		return SM_FAIL(ctx, SM_EINTERNAL, "cannot build the font list of %s", dir);
+	return SM_OK;
+}
+
+struct sm_fonts *sm_fonts_new(struct sm_ctx *ctx, const char *dir)
+{
+	struct sm_fonts *f = calloc(1, sizeof *f);
+	if (!f) {
+		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	if (load_dir(ctx, f, dir) != SM_OK) {
+		sm_fonts_free(f);
+		return NULL;
+	}
+	f->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+	if (!f->map || !PANGO_IS_FC_FONT_MAP(f->map)) {
+		SM_FAIL(ctx, SM_EINTERNAL, "pango has no fontconfig font map");
+		sm_fonts_free(f);
+		return NULL;
+	}
+	/* The map takes its own reference to the configuration. */
+	pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(f->map), f->config);
+	return f;
+}
+
+struct sm_fonts *sm_fonts_new_home(struct sm_ctx *ctx)
+{
+	const char *home = sm_ctx_home(ctx);
+	if (!home) {
+		SM_FAIL(ctx, SM_EINPUT, "safemeta home folder not set; expected "
+			"SAFEMETA_HOME to name the folder holding fonts/");
+		return NULL;
+	}
+	char *dir = sm_asprintf("%s/fonts", home);
+	if (!dir) {
+		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	struct sm_fonts *f = sm_fonts_new(ctx, dir);
+	free(dir);
+	return f;
+}
+
+PangoFontMap *sm_fonts_map(struct sm_fonts *fonts)
+{
+	return fonts->map;
+}
+
+/* A face from our folder whose weight and slant match. */
+static int has_face(const struct sm_fonts *f, FcFontSet *fs, int bold, int italic)
+{
+	size_t len = strlen(f->dir);
+	for (int i = 0; i < fs->nfont; i++) {
+		FcChar8 *file = NULL;
+		int weight = 0, slant = 0;
+		if (FcPatternGetString(fs->fonts[i], FC_FILE, 0, &file) != FcResultMatch ||
+		    FcPatternGetInteger(fs->fonts[i], FC_WEIGHT, 0, &weight) != FcResultMatch ||
+		    FcPatternGetInteger(fs->fonts[i], FC_SLANT, 0, &slant) != FcResultMatch)
+			continue;
+		if (strncmp((const char *)file, f->dir, len) != 0 || file[len] != '/')
+			continue;
+		if ((weight >= FC_WEIGHT_BOLD) == bold && (slant != FC_SLANT_ROMAN) == italic)
+			return 1;
+	}
+	return 0;
+}
+
+sm_status sm_fonts_require(struct sm_ctx *ctx, struct sm_fonts *fonts,
+			   const char *family, int bold, int italic)
+{
+	FcPattern *pat = FcPatternCreate();
+	FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_WEIGHT, FC_SLANT, (char *)NULL);
+	if (!pat || !os || !FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family)) {
+		if (pat)
+			FcPatternDestroy(pat);
+		if (os)
+			FcObjectSetDestroy(os);
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	}
+	FcFontSet *fs = FcFontList(fonts->config, pat, os);
+	int ok = fs && has_face(fonts, fs, bold, italic);
+	if (fs)
+		FcFontSetDestroy(fs);
+	FcObjectSetDestroy(os);
+	FcPatternDestroy(pat);
+	if (!ok)
+		return SM_FAIL(ctx, SM_EINPUT, "font \"%s\"%s%s not found in %s; expected "
+			       "one of the bundled fonts", family, bold ? " bold" : "",
+			       italic ? " italic" : "", fonts->dir);
+	return SM_OK;
+}

@@ -1,0 +1,121 @@
+#include "sm_forest.h"
+
+#include "sm_canvas.h"
+#include "sm_fdraw.h"
+#include "sm_fonts.h"
+#include "sm_fplot.h"
+#include "sm_style.h"
+#include "sm_text.h"
+
+#include <stdlib.h>
+
+/* Everything a render needs, released together. */
+struct env {
+	struct sm_style *style;
+	struct sm_fonts *fonts;
+	struct sm_text *text;
+	struct sm_fplot *plot;
+	struct sm_flayout *layout;
+};
+
+void sm_forest_opts_init(struct sm_forest_opts *opts)
+{
+	*opts = (struct sm_forest_opts){ .dpi = 300, .show_method_line = 1 };
+}
+
+static void env_release(struct env *e)
+{
+	sm_flayout_free(e->layout);
+	sm_fplot_free(e->plot);
+	sm_text_free(e->text);
+	sm_fonts_free(e->fonts);
+	sm_style_free(e->style);
+}
+
+/* The style's fonts must all be among the bundled files. */
+static sm_status require_fonts(struct sm_ctx *ctx, struct env *e)
+{
+	const struct sm_style *st = e->style;
+	static const int faces[][2] = { { 0, 0 }, { 1, 0 }, { 0, 1 } };
+	for (int i = 0; i < 3; i++) {
+		sm_status s = sm_fonts_require(ctx, e->fonts, st->family, faces[i][0],
+					       faces[i][1]);
+		if (s != SM_OK)
+			return s;
+	}
+	return sm_fonts_require(ctx, e->fonts, st->fallback, 0, 0);
+}
+
+static sm_status prepare(struct sm_ctx *ctx, struct env *e, const cJSON *results,
+			 const struct sm_forest_opts *opts, int paginate)
+{
+	if (!(e->style = sm_style_load(ctx, opts->style)))
+		return SM_EINPUT;
+	struct sm_flayout_req lr = { e->style->width, paginate, opts->wrap_labels,
+				     opts->show_method_line };
+	if (opts->width && sm_style_length(ctx, opts->width, &lr.width) != SM_OK)
+		return SM_EINPUT;
+	if (lr.width < 40 * 72 / 25.4)
+		return SM_FAIL(ctx, SM_EINPUT, "figure width %.0f mm is too narrow; "
+			       "expected at least 40 mm", lr.width * 25.4 / 72);
+	if (!(e->fonts = sm_fonts_new_home(ctx)))
+		return SM_EINPUT;
+	sm_status s = require_fonts(ctx, e);
+	if (s != SM_OK)
+		return s;
+	if (!(e->text = sm_text_new(ctx, e->fonts)))
+		return SM_EINTERNAL;
+	struct sm_fplot_req req = { opts->analysis, opts->sort, opts->columns,
+				    opts->summary_only, opts->title };
+	if (!(e->plot = sm_fplot_build(ctx, results, &req, e->style)))
+		return SM_EINPUT;
+	if (!(e->layout = sm_flayout_build(ctx, e->text, e->plot, e->style, &lr)))
+		return SM_EINPUT;
+	return SM_OK;
+}
+
+sm_status sm_forest_layout(struct sm_ctx *ctx, const cJSON *results,
+			   const struct sm_forest_opts *opts, int paginate,
+			   struct sm_flayout **out)
+{
+	struct env e = { 0 };
+	*out = NULL;
+	sm_status s = prepare(ctx, &e, results, opts, paginate);
+	if (s == SM_OK) {
+		*out = e.layout;
+		e.layout = NULL;
+	}
+	env_release(&e);
+	return s;
+}
+
+static sm_status draw(struct sm_ctx *ctx, struct env *e, const char *out_path, double dpi)
+{
+	const struct sm_flayout *l = e->layout;
+	struct sm_canvas *c = sm_canvas_open(ctx, out_path, l->width, l->height, dpi);
+	if (!c)
+		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EOUTPUT;
+	for (int page = 0; page < l->npages; page++) {
+		if (page > 0 && sm_canvas_next_page(ctx, c) != SM_OK) {
+			sm_canvas_abort(c);
+			return SM_EINTERNAL;
+		}
+		sm_fdraw_page(e->text, sm_canvas_cr(c), l, e->style, page);
+	}
+	return sm_canvas_close(ctx, c);
+}
+
+sm_status sm_forest_render(struct sm_ctx *ctx, const cJSON *results,
+			   const struct sm_forest_opts *opts, const char *out_path)
+{
+	enum sm_canvas_format fmt;
+	sm_status s = sm_canvas_format_of(ctx, out_path, &fmt);
+	if (s != SM_OK)
+		return s;
+	struct env e = { 0 };
+	s = prepare(ctx, &e, results, opts, fmt == SM_CANVAS_PDF);
+	if (s == SM_OK)
+		s = draw(ctx, &e, out_path, opts->dpi > 0 ? opts->dpi : 300);
+	env_release(&e);
+	return s;
+}

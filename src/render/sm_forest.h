@@ -1,0 +1,49 @@
+/*
+ * sm_forest.h -- forest plots from a results JSON, to PDF, SVG or PNG.
+ *
+ * Reads only the results JSON written by `safemeta analyze` (and a style):
+ * one analysis with its studies, every analysis as subgroups, or the
+ * summary forest across analyses (one row per domain with k, pooled
+ * estimate and I²).  The layout is measured completely before drawing;
+ * long plots paginate in PDF with the header repeated.  The format follows
+ * the output file's extension.
+ *
+ * Ownership: opts and results are borrowed; sm_forest_layout() hands back a
+ * layout the caller frees with sm_flayout_free().
+ */
+#ifndef SM_FOREST_H
+#define SM_FOREST_H
+
+#include "sm_ctx.h"
+#include "sm_flayout.h"
+
+#include <cjson/cJSON.h>
+
+struct sm_forest_opts {
+	/* NULL: the only analysis, or all of them as subgroups; "all": all as
+	 * subgroups (unless an analysis has that name); "summary": the summary
+	 * forest across analyses; otherwise the analysis of that name. */
+	const char *analysis;
+	const char *style;   /* template name or .json path; NULL = "default" */
+	const char *width;   /* "175mm", "single", ...; NULL = the style's */
+	double dpi;          /* PNG only; 0 = 300 */
+	enum sm_forest_sort sort;
+	const char *columns; /* "study,label2,k,events,weight,i2,effect"; NULL = all */
+	int summary_only;    /* pooled rows without the studies */
+	int show_method_line;
+	int wrap_labels;     /* wrap long study labels instead of widening */
+	const char *title;   /* NULL: the analysis name; "": no title */
+};
+
+/* Defaults: everything NULL/0 except show_method_line = 1, dpi = 300. */
+void sm_forest_opts_init(struct sm_forest_opts *opts);
+
+sm_status sm_forest_render(struct sm_ctx *ctx, const cJSON *results,
+			   const struct sm_forest_opts *opts, const char *out_path);
+
+/* The layout alone (paginated as for PDF when `paginate`). */
+sm_status sm_forest_layout(struct sm_ctx *ctx, const cJSON *results,
+			   const struct sm_forest_opts *opts, int paginate,
+			   struct sm_flayout **out);
+
+#endif

@@ -1,0 +1,104 @@
+/*
+ * sm_fplot.h -- what a forest plot shows, before any measuring.
+ *
+ * The results JSON is read once into rows of ready-formatted cells
+ * (strings) plus the numbers the graph column needs on the display scale
+ * (odds ratios, not log odds).  The renderer computes no statistics: it
+ * only back-transforms study values to the scale of the axis, sums arm
+ * counts and formats numbers.  Missing (null) values give empty cells.
+ *
+ * Ownership: sm_fplot_build() returns a plot freed with sm_fplot_free(),
+ * which owns every string in it.  The cJSON input is borrowed.
+ */
+#ifndef SM_FPLOT_H
+#define SM_FPLOT_H
+
+#include "sm_ctx.h"
+#include "sm_style.h"
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+/* Text columns, left to right; the graph comes after them. */
+enum sm_fcol {
+	SM_COL_LABEL, SM_COL_LABEL2, SM_COL_K, SM_COL_EV1, SM_COL_N1, SM_COL_EV2,
+	SM_COL_N2, SM_COL_WEIGHT, SM_COL_I2, SM_COL_EST, SM_COL_LB, SM_COL_UB,
+	SM_NCOLS
+};
+
+enum sm_frow_kind {
+	SM_ROW_HEADING,  /* subgroup name */
+	SM_ROW_STUDY,    /* square + CI */
+	SM_ROW_EXCLUDED, /* study left out of pooling */
+	SM_ROW_POOLED,   /* diamond */
+	SM_ROW_PI,       /* prediction interval line */
+	SM_ROW_TOTALS,   /* total events per arm */
+	SM_ROW_NOTE,     /* heterogeneity, tests: text left of the graph */
+	SM_ROW_GAP       /* half-height spacer */
+};
+
+struct sm_frow {
+	enum sm_frow_kind kind;
+	char *cell[SM_NCOLS];
+	char *span;  /* text over EST..UB in place of the three cells */
+	char *note;  /* NOTE and HEADING rows */
+	int bold, italic, muted;
+	int trailing;       /* NOTE under the whole figure, below the axis */
+	double est, lb, ub; /* display scale; NaN when absent */
+	double weight;      /* percent; NaN when absent */
+	double year;        /* sort key; NaN when unknown */
+	size_t order;       /* input order */
+};
+
+enum sm_axis_kind { SM_AXIS_RATIO, SM_AXIS_DIFF, SM_AXIS_PROP };
+
+enum sm_forest_sort { SM_SORT_INPUT, SM_SORT_YEAR, SM_SORT_EFFECT, SM_SORT_WEIGHT };
+
+/* What to build; borrowed strings. */
+struct sm_fplot_req {
+	const char *analysis; /* see sm_forest_opts */
+	enum sm_forest_sort sort;
+	const char *columns;  /* comma list or NULL */
+	int summary_only;
+	const char *title;    /* NULL: default; "": none */
+};
+
+struct sm_fplot {
+	char *title;
+	char *measure;      /* code, e.g. "OR" */
+	int level;
+	enum sm_axis_kind axis;
+	int show[SM_NCOLS]; /* columns the user allows */
+	char *head[SM_NCOLS];
+	char *arm1, *arm2;  /* group headers over EV1/N1 and EV2/N2 */
+	char *graph_head;   /* over the graph column */
+	char *favours_left, *favours_right;
+	char *method;       /* method line, or NULL */
+	struct sm_frow *rows;
+	size_t nrows, cap;
+};
+
+struct sm_fplot *sm_fplot_build(struct sm_ctx *ctx, const cJSON *results,
+				const struct sm_fplot_req *req,
+				const struct sm_style *style);
+void sm_fplot_free(struct sm_fplot *p);
+
+/* Append an empty row (NaN numbers); NULL on allocation failure. */
+struct sm_frow *sm_fplot_add(struct sm_fplot *p, enum sm_frow_kind kind);
+/* Sort rows [from, to) by `sort` (stable: ties keep input order). */
+void sm_fplot_sort(struct sm_fplot *p, size_t from, size_t to, enum sm_forest_sort sort);
+/* Parse "input", "year", "effect", "weight". */
+sm_status sm_forest_sort_parse(struct sm_ctx *ctx, const char *text,
+			       enum sm_forest_sort *sort);
+/* Parse a column list ("study,label2,k,events,weight,i2,effect") into show[]. */
+sm_status sm_fplot_columns(struct sm_ctx *ctx, const char *list, int show[SM_NCOLS]);
+
+/* Measure names and scales. */
+const char *sm_fplot_measure_title(const char *code);  /* "Odds ratio" */
+const char *sm_measure_short(const char *code); /* "OR" */
+enum sm_axis_kind sm_measure_axis(const char *code);
+/* Study value from the analysis scale to the display scale (ni: size,
+ * needed by the double arcsine; NaN when unknown). */
+double sm_measure_display(const char *code, double y, double ni);
+
+#endif

@@ -1,0 +1,59 @@
+/*
+ * sm_text.h -- setting text with Pango in physical units (1 unit = 1 pt).
+ *
+ * Every piece of text in a figure is measured with the same layout engine
+ * that later draws it, so a layout computed before drawing holds exactly.
+ * Metrics are device independent (no hinting, unrounded glyph positions):
+ * PDF, SVG and PNG get the same positions.
+ *
+ * Ownership: sm_text_new() borrows the font map (keep the sm_fonts alive);
+ * sm_text_free() releases the Pango objects.  Strings are borrowed.
+ */
+#ifndef SM_TEXT_H
+#define SM_TEXT_H
+
+#include "sm_ctx.h"
+#include "sm_fonts.h"
+
+#include <cairo.h>
+
+enum sm_align { SM_ALIGN_LEFT, SM_ALIGN_CENTER, SM_ALIGN_RIGHT };
+
+/* How one piece of text is set. */
+struct sm_tstyle {
+	const char *family;
+	double size;   /* pt */
+	int bold;
+	int italic;
+	int tabular;   /* tabular figures, for columns of numbers */
+	double wrap;   /* > 0: wrap at this width (pt), words first */
+	double ellipsize; /* > 0: cut with an ellipsis at this width (pt) */
+	enum sm_align align; /* alignment of wrapped lines */
+};
+
+/* Logical box of a text (origin = top left) and its first baseline. */
+struct sm_extent {
+	double left;  /* where the box starts right of the origin (wrapped,
+		       * centred or right-aligned lines) */
+	double width;
+	double height;
+	double baseline;
+	int lines;
+};
+
+struct sm_text;
+
+struct sm_text *sm_text_new(struct sm_ctx *ctx, struct sm_fonts *fonts);
+void sm_text_free(struct sm_text *t);
+
+/* Fails (SM_EINPUT) on text that is not valid UTF-8. */
+sm_status sm_text_measure(struct sm_ctx *ctx, struct sm_text *t,
+			  const struct sm_tstyle *st, const char *utf8,
+			  struct sm_extent *ext);
+
+/* Draw with the top left of the logical box at (x, y) in the current
+ * colour; the text must have been measured (validated) before. */
+void sm_text_draw(struct sm_text *t, cairo_t *cr, const struct sm_tstyle *st,
+		  const char *utf8, double x, double y);
+
+#endif

@@ -1,0 +1,740 @@
+#include "sm_analysis_json.h"
+
+#include "sm_buf.h"
+#include "sm_confint.h"
+#include "sm_fsn.h"
+#include "sm_influence.h"
+#include "sm_json_out.h"
+#include "sm_mh.h"
+#include "sm_peto.h"
+#include "sm_proportion.h"
+#include "sm_ranktest.h"
+#include "sm_regtest.h"
+#include "sm_rma.h"
+#include "sm_stats.h"
+#include "sm_trimfill.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Everything computed for one analysis, gathered before it is written. */
+struct analysis {
+	struct sm_ctx *ctx;
+	const struct sm_review *review;
+	const struct sm_analysis_data *data;
+	const struct sm_run_settings *settings;
+	struct sm_rma_opts rma;   /* the inverse-variance model behind diagnostics */
+	struct sm_rma_fit fit;    /* pooled result (MH/Peto values copied in) */
+	/* Influence and trim-and-fill need an inverse-variance model; for MH,
+	 * Peto and RevMan pooling it is the matching IV fit (FE or DL). */
+	struct sm_rma_fit diag_fit;
+	struct sm_mh_result *mh;  /* NULL unless 2x2 with OR/RR/RD */
+	struct sm_peto_result *peto;
+	struct sm_influence inf;
+	int have_inf;
+	struct sm_loo_row *cumul; /* k rows, NULL when not computed */
+	double *weights;          /* percent, k */
+	enum sm_transf transf;
+	double nhm;               /* harmonic mean of ni (PFT) */
+	cJSON *obj;
+	cJSON *warnings;
+};
+
+/* A step that fails for these data leaves its keys null and says why. */
+static void note_failure(struct analysis *a, const char *what)
+{
+	const struct sm_diag *d = sm_ctx_error(a->ctx);
+	char *msg = sm_asprintf("%s: %s", what, d && d->msg ? d->msg : "not computed");
+	if (msg)
+		cJSON_AddItemToArray(a->warnings, cJSON_CreateString(msg));
+	free(msg);
+	sm_ctx_clear_error(a->ctx);
+}
+
+static void add_warning(struct analysis *a, const char *msg)
+{
+	cJSON_AddItemToArray(a->warnings, cJSON_CreateString(msg));
+}
+
+static double crit_z(double level)
+{
+	return sm_qnorm_upper((1 - level / 100) / 2);
+}
+
+static int is_random(const struct analysis *a)
+{
+	return a->fit.method != SM_FE;
+}
+
+static double display(const struct analysis *a, double x)
+{
+	return sm_transf_apply(a->transf, x, a->nhm);
+}
+
+static enum sm_mh_measure mh_measure(enum sm_measure m)
+{
+	return m == SM_RR ? SM_MH_RR : m == SM_RD ? SM_MH_RD : SM_MH_OR;
+}
+
+/* ---- the pooled model ------------------------------------------------ */
+
+/* Say which analysis failed: a review has many. */
+static sm_status name_failure(struct analysis *a)
+{
+	const struct sm_diag *d = sm_ctx_error(a->ctx);
+	if (!d)
+		return SM_FAIL(a->ctx, SM_EINTERNAL, "analysis '%s' failed", a->data->name);
+	sm_status code = d->code;
+	char *msg = sm_asprintf("analysis '%s' (%s): %s", a->data->name,
+				a->settings->method_label, d->msg);
+	sm_ctx_clear_error(a->ctx);
+	SM_FAIL_POS(a->ctx, code, a->review->path, 0, 0, NULL, "%s", msg ? msg : "failed");
+	free(msg);
+	return code;
+}
+
+/* Copy a Mantel-Haenszel or Peto result into the fit, so that every
+ * method is written the same way; what such models lack (tau2) is NAN. */
+static void fit_from_common(struct sm_rma_fit *f, size_t k, double b, double se, double z,
+			    double p, double lb, double ub, double QE, double QEdf, double QEp,
+			    double I2, double H2)
+{
+	*f = (struct sm_rma_fit){ .k = k, .p = 1, .method = SM_FE, .test = SM_TEST_Z,
+				  .b = b, .se = se, .stat = z, .df = NAN, .pval = p,
+				  .ci_lb = lb, .ci_ub = ub, .pi_lb = lb, .pi_ub = ub,
+				  .tau2 = 0, .se_tau2 = NAN, .I2 = I2, .H2 = H2, .QE = QE,
+				  .QE_df = QEdf, .QEp = QEp, .s2w = 1 };
+}
+
+/* RevMan 5's random-effects model for dichotomous data: tau2 by the
+ * DerSimonian-Laird moment formula, but with Q taken around the
+ * Mantel-Haenszel estimate; the pooled estimate then uses 1/(vi + tau2). */
+static sm_status fit_revman(struct analysis *a)
+{
+	const struct sm_analysis_data *d = a->data;
+	double sw = 0, sw2 = 0, q = 0;
+	for (size_t i = 0; i < d->k; i++) {
+		double w = 1 / d->vi[i];
+		sw += w;
+		sw2 += w * w;
+		q += w * (d->yi[i] - a->mh->b) * (d->yi[i] - a->mh->b);
+	}
+	double df = (double)d->k - 1;
+	double tau2 = d->k > 1 ? fmax(0, (q - df) / (sw - sw2 / sw)) : 0;
+	if (sm_rma_fit_fixed_tau2(a->ctx, d->yi, d->vi, d->k, &a->rma, tau2, &a->fit) != SM_OK)
+		return SM_EINPUT;
+	a->fit.QE = q;
+	a->fit.QEp = d->k > 1 ? sm_pchisq_upper(q, df) : 1;
+	a->fit.I2 = d->k > 1 && q > 0 ? fmax(0, 100 * (q - df) / q) : 0;
+	a->fit.H2 = d->k > 1 ? q / df : 1;
+	return SM_OK;
+}
+
+static sm_status fit_model(struct analysis *a)
+{
+	const struct sm_analysis_data *d = a->data;
+	a->rma = sm_run_settings_rma(a->settings);
+	switch (a->settings->pooling) {
+	case SM_POOL_MH:
+		if (!a->mh || isnan(a->mh->b))
+			return SM_FAIL(a->ctx, SM_EINPUT, "analysis '%s': Mantel-Haenszel estimate does not exist (%s)",
+				       d->name, a->mh && a->mh->note ? a->mh->note : "no tables");
+		fit_from_common(&a->fit, d->k, a->mh->b, a->mh->se, a->mh->zval, a->mh->pval,
+				a->mh->ci_lb, a->mh->ci_ub, a->mh->QE, a->mh->QEdf, a->mh->QEp,
+				a->mh->I2, a->mh->H2);
+		break;
+	case SM_POOL_PETO:
+		if (!a->peto)
+			return SM_FAIL(a->ctx, SM_EINPUT, "analysis '%s': Peto estimate does not exist",
+				       d->name);
+		fit_from_common(&a->fit, d->k, a->peto->b, a->peto->se, a->peto->zval,
+				a->peto->pval, a->peto->ci_lb, a->peto->ci_ub, a->peto->QE,
+				a->peto->QEdf, a->peto->QEp, a->peto->I2, a->peto->H2);
+		break;
+	case SM_POOL_REVMAN_DL:
+		if (!a->mh || isnan(a->mh->b))
+			return SM_FAIL(a->ctx, SM_EINPUT, "analysis '%s': Mantel-Haenszel estimate does not exist",
+				       d->name);
+		if (fit_revman(a) != SM_OK)
+			return SM_EINPUT;
+		break;
+	case SM_POOL_IV:
+		if (sm_rma_fit(a->ctx, d->yi, d->vi, d->k, &a->rma, &a->fit) != SM_OK)
+			return name_failure(a);
+		break;
+	}
+	a->diag_fit = a->fit;
+	if (a->settings->pooling != SM_POOL_IV &&
+	    sm_rma_fit(a->ctx, d->yi, d->vi, d->k, &a->rma, &a->diag_fit) != SM_OK)
+		return SM_EINPUT;
+	a->weights = sm_alloc_array(d->k, sizeof(double));
+	if (!a->weights)
+		return SM_FAIL(a->ctx, SM_EINTERNAL, "out of memory");
+	struct sm_rma_fit wfit = a->fit;
+	if (a->settings->pooling == SM_POOL_MH || a->settings->pooling == SM_POOL_PETO)
+		wfit.tau2 = 0; /* display weights: inverse variance of the common effect */
+	return sm_rma_weights(a->ctx, &wfit, d->vi, d->k, a->weights);
+}
+
+/* ---- writers ---------------------------------------------------------- */
+
+static void write_header(struct analysis *a)
+{
+	const struct sm_run_settings *s = a->settings;
+	cJSON_AddStringToObject(a->obj, "name", a->data->name);
+	cJSON_AddStringToObject(a->obj, "measure", sm_measure_name(s->esc.measure));
+	cJSON_AddStringToObject(a->obj, "method", s->method_label);
+	cJSON_AddStringToObject(a->obj, "test", sm_test_name(a->fit.test));
+	sm_json_add_number(a->obj, "level", s->level);
+	cJSON_AddNumberToObject(a->obj, "k", (double)a->data->k);
+	cJSON_AddNumberToObject(a->obj, "k_rows", (double)a->data->n);
+	cJSON_AddStringToObject(a->obj, "tau2_estimator",
+				is_random(a) ? sm_method_name(a->fit.method) : "none");
+	sm_json_add_number(a->obj, "add", s->esc.add);
+	static const char *const tos[] = { "only0", "all", "if0all", "none" };
+	cJSON_AddStringToObject(a->obj, "to", tos[s->esc.to]);
+	cJSON_AddBoolToObject(a->obj, "drop00", s->esc.drop00);
+}
+
+/* Other pooled rows a forest plot may show beside the main one: the
+ * common-effect (inverse-variance) model of a random-effects analysis. */
+static void write_other_fits(struct analysis *a)
+{
+	cJSON *fits = cJSON_AddArrayToObject(a->obj, "fits");
+	if (!is_random(a))
+		return;
+	struct sm_rma_opts fe = a->rma;
+	fe.method = SM_FE;
+	fe.test = SM_TEST_Z;
+	struct sm_rma_fit f;
+	if (sm_rma_fit(a->ctx, a->data->yi, a->data->vi, a->data->k, &fe, &f) != SM_OK) {
+		note_failure(a, "common-effect model");
+		return;
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "method", "FE");
+	cJSON_AddStringToObject(o, "test", "z");
+	sm_json_add_number(o, "estimate", f.b);
+	sm_json_add_number(o, "se", f.se);
+	sm_json_add_number(o, "ci_lb", f.ci_lb);
+	sm_json_add_number(o, "ci_ub", f.ci_ub);
+	sm_json_add_number(o, "stat", f.stat);
+	sm_json_add_number(o, "p", f.pval);
+	cJSON *t = cJSON_AddObjectToObject(o, "transformed");
+	sm_json_add_number(t, "estimate", display(a, f.b));
+	sm_json_add_number(t, "ci_lb", display(a, f.ci_lb));
+	sm_json_add_number(t, "ci_ub", display(a, f.ci_ub));
+	cJSON_AddItemToArray(fits, o);
+}
+
+static void write_pooled(struct analysis *a)
+{
+	const struct sm_rma_fit *f = &a->fit;
+	sm_json_add_number(a->obj, "estimate", f->b);
+	sm_json_add_number(a->obj, "se", f->se);
+	sm_json_add_number(a->obj, "ci_lb", f->ci_lb);
+	sm_json_add_number(a->obj, "ci_ub", f->ci_ub);
+	sm_json_add_number(a->obj, "stat", f->stat);
+	sm_json_add_number(a->obj, "df", f->df);
+	sm_json_add_number(a->obj, "p", f->pval);
+	/* A common-effect model has no prediction interval (metafor gives
+	 * none); writing the CI there would suggest one. */
+	int re = is_random(a);
+	sm_json_add_number(a->obj, "pi_lb", re ? f->pi_lb : NAN);
+	sm_json_add_number(a->obj, "pi_ub", re ? f->pi_ub : NAN);
+	sm_json_add_number(a->obj, "tau2", re ? f->tau2 : NAN);
+	sm_json_add_number(a->obj, "tau2_se", re ? f->se_tau2 : NAN);
+	sm_json_add_number(a->obj, "I2", f->I2);
+	sm_json_add_number(a->obj, "H2", f->H2);
+	sm_json_add_number(a->obj, "Q", f->QE);
+	sm_json_add_number(a->obj, "Q_df", f->QE_df);
+	sm_json_add_number(a->obj, "Q_p", f->QEp);
+	if (a->data->k > 0)
+		sm_json_add_number(a->obj, "rstudent_bound",
+				   sm_qnorm_upper(0.05 / (2.0 * (double)a->data->k)));
+}
+
+static void write_confint(struct analysis *a)
+{
+	struct sm_confint ci;
+	int ok = is_random(a) && a->data->k > 1 &&
+		 sm_confint_tau2(a->ctx, a->data->yi, a->data->vi, a->data->k, &a->fit,
+				 a->settings->level, 0, &ci) == SM_OK;
+	if (!ok && is_random(a) && a->data->k > 1)
+		note_failure(a, "tau2 confidence interval");
+	sm_json_add_pair(a->obj, "tau2_ci", ok ? ci.tau2.ci_lb : NAN, ok ? ci.tau2.ci_ub : NAN);
+	sm_json_add_pair(a->obj, "I2_ci", ok ? ci.I2.ci_lb : NAN, ok ? ci.I2.ci_ub : NAN);
+	sm_json_add_pair(a->obj, "H2_ci", ok ? ci.H2.ci_lb : NAN, ok ? ci.H2.ci_ub : NAN);
+	if (ok && (ci.lb_sign || ci.ub_sign))
+		add_warning(a, "tau2 confidence interval: a bound is the limit of the search interval");
+}
+
+static void write_transformed(struct analysis *a)
+{
+	cJSON *t = cJSON_AddObjectToObject(a->obj, "transformed");
+	const struct sm_rma_fit *f = &a->fit;
+	static const char *const names[] = { "none", "exp", "ilogit", "iarcsin", "ipft.hm" };
+	cJSON_AddStringToObject(t, "function", names[a->transf]);
+	sm_json_add_number(t, "estimate", display(a, f->b));
+	sm_json_add_number(t, "ci_lb", display(a, f->ci_lb));
+	sm_json_add_number(t, "ci_ub", display(a, f->ci_ub));
+	sm_json_add_number(t, "pi_lb", is_random(a) ? display(a, f->pi_lb) : NAN);
+	sm_json_add_number(t, "pi_ub", is_random(a) ? display(a, f->pi_ub) : NAN);
+	if (a->transf == SM_TRANSF_IPFT_HM)
+		sm_json_add_number(t, "ni_harmonic_mean", a->nhm);
+}
+
+static void write_egger(struct analysis *a)
+{
+	cJSON *e = cJSON_AddObjectToObject(a->obj, "egger");
+	struct sm_regtest r;
+	struct sm_rma_opts o = a->rma;
+	int ok = sm_regtest(a->ctx, a->data->yi, a->data->vi, a->data->k, &o, &r) == SM_OK;
+	if (!ok)
+		note_failure(a, "egger");
+	sm_json_add_number(e, "stat", ok ? r.stat : NAN);
+	sm_json_add_number(e, "df", ok ? r.df : NAN);
+	sm_json_add_number(e, "p", ok ? r.pval : NAN);
+	sm_json_add_number(e, "slope", ok ? r.b[1] : NAN);
+	sm_json_add_number(e, "limit", ok ? r.est : NAN);
+	sm_json_add_number(e, "limit_ci_lb", ok ? r.ci_lb : NAN);
+	sm_json_add_number(e, "limit_ci_ub", ok ? r.ci_ub : NAN);
+	cJSON_AddStringToObject(e, "model", "rma: yi ~ sei, same method and test as the fit");
+}
+
+static void write_begg(struct analysis *a)
+{
+	cJSON *begg = cJSON_AddObjectToObject(a->obj, "begg");
+	struct sm_ranktest *r = NULL;
+	if (a->data->k < 2 ||
+	    sm_ranktest_run(a->ctx, a->data->yi, a->data->vi, a->data->k, &r) != SM_OK) {
+		if (a->data->k < 2)
+			add_warning(a, "begg: the rank correlation test needs at least 2 studies");
+		else
+			note_failure(a, "begg");
+		sm_json_add_number(begg, "tau", NAN);
+		sm_json_add_number(begg, "p", NAN);
+		return;
+	}
+	sm_json_add_number(begg, "tau", r->tau);
+	sm_json_add_number(begg, "p", r->pval);
+	cJSON_AddStringToObject(begg, "p_method", r->pval_method_name);
+	cJSON_AddStringToObject(begg, "statistic_name", r->statistic_name);
+	sm_json_add_number(begg, "statistic", r->statistic);
+	sm_ranktest_free(r);
+}
+
+static void write_failsafe(struct analysis *a)
+{
+	cJSON *o = cJSON_AddObjectToObject(a->obj, "failsafe");
+	struct sm_fsn_all f;
+	int ok = sm_fsn_run(a->ctx, a->data->yi, a->data->vi, a->data->k, 0.05, &f) == SM_OK;
+	if (!ok)
+		note_failure(a, "fail-safe N");
+	sm_json_add_number(o, "rosenthal", ok ? f.rosenthal.fsnum : NAN);
+	sm_json_add_number(o, "rosenthal_p", ok ? f.rosenthal.pval : NAN);
+	sm_json_add_number(o, "orwin", ok ? f.orwin.fsnum : NAN);
+	sm_json_add_number(o, "orwin_target", ok ? f.orwin.target : NAN);
+	sm_json_add_number(o, "rosenberg", ok ? f.rosenberg.fsnum : NAN);
+	sm_json_add_number(o, "rosenberg_p", ok ? f.rosenberg.pval : NAN);
+}
+
+static void write_trimfill(struct analysis *a)
+{
+	cJSON *o = cJSON_AddObjectToObject(a->obj, "trimfill");
+	struct sm_trimfill t;
+	memset(&t, 0, sizeof t);
+	if (sm_trimfill(a->ctx, a->data->yi, a->data->vi, a->data->k, &a->rma, &a->diag_fit, &t) !=
+	    SM_OK) {
+		note_failure(a, "trim-and-fill");
+		sm_json_add_number(o, "k0", NAN);
+		return;
+	}
+	cJSON_AddNumberToObject(o, "k0", (double)t.k0);
+	sm_json_add_number(o, "k0_se", t.se_k0);
+	cJSON_AddStringToObject(o, "side", t.side_right ? "right" : "left");
+	cJSON_AddStringToObject(o, "estimator", "L0");
+	sm_json_add_number(o, "estimate", t.fit.b);
+	sm_json_add_number(o, "se", t.fit.se);
+	sm_json_add_number(o, "ci_lb", t.fit.ci_lb);
+	sm_json_add_number(o, "ci_ub", t.fit.ci_ub);
+	sm_json_add_number(o, "p", t.fit.pval);
+	sm_json_add_number(o, "tau2", is_random(a) ? t.fit.tau2 : NAN);
+	cJSON *filled = cJSON_AddArrayToObject(o, "filled");
+	for (size_t i = 0; i < t.k; i++) {
+		if (!t.fill[i])
+			continue;
+		cJSON *f = cJSON_CreateObject();
+		sm_json_add_number(f, "yi", t.yi[i]);
+		sm_json_add_number(f, "vi", t.vi[i]);
+		cJSON_AddItemToArray(filled, f);
+	}
+	sm_trimfill_release(&t);
+}
+
+static void write_mh(struct analysis *a)
+{
+	if (!a->mh)
+		return;
+	const struct sm_mh_result *m = a->mh;
+	cJSON *o = cJSON_AddObjectToObject(a->obj, "mh");
+	cJSON_AddNumberToObject(o, "k", (double)m->k);
+	cJSON_AddNumberToObject(o, "k_yi", (double)m->k_yi);
+	sm_json_add_number(o, "estimate", m->b);
+	sm_json_add_number(o, "se", m->se);
+	sm_json_add_number(o, "stat", m->zval);
+	sm_json_add_number(o, "p", m->pval);
+	sm_json_add_number(o, "ci_lb", m->ci_lb);
+	sm_json_add_number(o, "ci_ub", m->ci_ub);
+	sm_json_add_number(o, "Q", m->QE);
+	sm_json_add_number(o, "Q_df", m->QEdf);
+	sm_json_add_number(o, "Q_p", m->QEp);
+	sm_json_add_number(o, "I2", m->I2);
+	sm_json_add_number(o, "H2", m->H2);
+	if (m->measure == SM_MH_OR) {
+		sm_json_add_number(o, "CMH", m->CMH);
+		sm_json_add_number(o, "CMH_p", m->CMHp);
+		sm_json_add_number(o, "BD", m->BD);
+		sm_json_add_number(o, "BD_p", m->BDp);
+		sm_json_add_number(o, "tarone", m->TA);
+		sm_json_add_number(o, "tarone_p", m->TAp);
+		cJSON_AddNumberToObject(o, "k_pos", (double)m->k_pos);
+	}
+	sm_json_add_string(o, "note", m->note);
+}
+
+static void write_peto(struct analysis *a)
+{
+	if (!a->peto)
+		return;
+	const struct sm_peto_result *p = a->peto;
+	cJSON *o = cJSON_AddObjectToObject(a->obj, "peto");
+	cJSON_AddNumberToObject(o, "k", (double)p->k);
+	cJSON_AddNumberToObject(o, "k_yi", (double)p->k_yi);
+	sm_json_add_number(o, "estimate", p->b);
+	sm_json_add_number(o, "se", p->se);
+	sm_json_add_number(o, "stat", p->zval);
+	sm_json_add_number(o, "p", p->pval);
+	sm_json_add_number(o, "ci_lb", p->ci_lb);
+	sm_json_add_number(o, "ci_ub", p->ci_ub);
+	sm_json_add_number(o, "Q", p->QE);
+	sm_json_add_number(o, "Q_df", p->QEdf);
+	sm_json_add_number(o, "Q_p", p->QEp);
+	sm_json_add_number(o, "I2", p->I2);
+}
+
+static void write_totals(struct analysis *a)
+{
+	const struct sm_analysis_data *d = a->data;
+	double e1 = 0, n1 = 0, e2 = 0, n2 = 0;
+	for (size_t j = 0; j < d->k; j++) {
+		size_t i = d->idx[j];
+		e1 += a->review->kind == SM_KIND_PROP ? d->xi[i] : d->ai[i];
+		n1 += a->review->kind == SM_KIND_PROP ? d->ni[i] : d->n1i[i];
+		e2 += d->ci[i];
+		n2 += d->n2i[i];
+	}
+	if (a->review->kind == SM_KIND_GENERIC)
+		return;
+	cJSON *t = cJSON_AddObjectToObject(a->obj, "totals");
+	sm_json_add_number(t, "events_t", e1);
+	sm_json_add_number(t, "n_t", n1);
+	if (a->review->kind == SM_KIND_2X2) {
+		sm_json_add_number(t, "events_c", e2);
+		sm_json_add_number(t, "n_c", n2);
+	}
+}
+
+static void write_zero_events(struct analysis *a)
+{
+	if (a->review->kind != SM_KIND_PROP)
+		return;
+	struct sm_zero_events z;
+	const struct sm_analysis_data *d = a->data;
+	if (sm_prop_zero_events(a->ctx, d->xi, d->ni, d->n, a->settings->level, &z) != SM_OK) {
+		note_failure(a, "zero events");
+		return;
+	}
+	if (!z.applies)
+		return;
+	cJSON *o = cJSON_AddObjectToObject(a->obj, "zero_events");
+	sm_json_add_number(o, "n_total", z.n_total);
+	sm_json_add_number(o, "level", z.level);
+	sm_json_add_number(o, "upper_exact", z.upper_exact);
+	sm_json_add_number(o, "upper_rule_of_three", z.upper_rule_of_three);
+	char *msg = sm_asprintf("no events in any study (0 of %.0f patients): a pooled incidence "
+				"of zero is not meaningful; the one-sided %g%% upper bound is %.4g "
+				"(rule of three: %.4g)", z.n_total, z.level, z.upper_exact,
+				z.upper_rule_of_three);
+	if (msg)
+		add_warning(a, msg);
+	free(msg);
+}
+
+/* ---- per-study rows ---------------------------------------------------- */
+
+static void write_study_counts(const struct analysis *a, cJSON *st, size_t row)
+{
+	const struct sm_analysis_data *d = a->data;
+	switch (a->review->kind) {
+	case SM_KIND_2X2:
+		sm_json_add_number(st, "ai", d->ai[row]);
+		sm_json_add_number(st, "n1i", d->n1i[row]);
+		sm_json_add_number(st, "ci", d->ci[row]);
+		sm_json_add_number(st, "n2i", d->n2i[row]);
+		break;
+	case SM_KIND_PROP:
+		sm_json_add_number(st, "xi", d->xi[row]);
+		sm_json_add_number(st, "ni", d->ni[row]);
+		break;
+	default:
+		break;
+	}
+}
+
+static cJSON *study_base(const struct analysis *a, size_t row)
+{
+	const struct sm_outcome *o = a->data->rows[row];
+	cJSON *st = cJSON_CreateObject();
+	cJSON_AddStringToObject(st, "label", o->label);
+	cJSON_AddStringToObject(st, "study_id", o->study_id);
+	cJSON_AddStringToObject(st, "group", o->group);
+	sm_json_add_string(st, "event", o->event);
+	if (o->year > 0)
+		cJSON_AddNumberToObject(st, "year", o->year);
+	write_study_counts(a, st, row);
+	return st;
+}
+
+static void write_ledger(const struct sm_escalc_row *e, cJSON *st)
+{
+	cJSON *z = cJSON_AddObjectToObject(st, "zero_cell");
+	sm_json_add_number(z, "added", e->corrected ? e->added : 0);
+	cJSON_AddBoolToObject(z, "double_zero", e->double_zero);
+	cJSON_AddBoolToObject(z, "dropped", e->dropped);
+	sm_json_add_string(z, "reason", e->reason);
+}
+
+static void write_loo_row(cJSON *o, const struct sm_loo_row *r, int re)
+{
+	sm_json_add_number(o, "estimate", r->estimate);
+	sm_json_add_number(o, "se", r->se);
+	sm_json_add_number(o, "ci_lb", r->ci_lb);
+	sm_json_add_number(o, "ci_ub", r->ci_ub);
+	sm_json_add_number(o, "p", r->pval);
+	sm_json_add_number(o, "tau2", re ? r->tau2 : NAN);
+	sm_json_add_number(o, "I2", r->I2);
+	sm_json_add_number(o, "Q", r->QE);
+}
+
+static void write_influence(const struct analysis *a, cJSON *st, size_t j)
+{
+	if (!a->have_inf)
+		return;
+	const struct sm_influence *f = &a->inf;
+	sm_json_add_number(st, "rstudent", f->rstudent[j]);
+	sm_json_add_number(st, "dffits", f->dffits[j]);
+	sm_json_add_number(st, "cooks", f->cook_d[j]);
+	sm_json_add_number(st, "cov_r", f->cov_r[j]);
+	sm_json_add_number(st, "tau2_del", is_random(a) ? f->tau2_del[j] : NAN);
+	sm_json_add_number(st, "Q_del", f->QE_del[j]);
+	sm_json_add_number(st, "hat", f->hat[j]);
+	sm_json_add_number(st, "dfbs", f->dfbs[j]);
+	cJSON_AddBoolToObject(st, "influential", f->inf[j]);
+	cJSON_AddBoolToObject(st, "outlier", fabs(f->rstudent[j]) > f->rstudent_crit);
+	write_loo_row(cJSON_AddObjectToObject(st, "loo"), &f->loo[j], is_random(a));
+}
+
+static void write_study_effect(const struct analysis *a, cJSON *st, size_t j, size_t row)
+{
+	const struct sm_analysis_data *d = a->data;
+	double z = crit_z(a->settings->level);
+	double lb = d->yi[j] - z * sqrt(d->vi[j]), ub = d->yi[j] + z * sqrt(d->vi[j]);
+	sm_json_add_number(st, "yi", d->yi[j]);
+	sm_json_add_number(st, "vi", d->vi[j]);
+	sm_json_add_number(st, "ci_lb", lb);
+	sm_json_add_number(st, "ci_ub", ub);
+	sm_json_add_number(st, "weight", a->weights[j]);
+	cJSON *t = cJSON_AddObjectToObject(st, "transformed");
+	/* metafor back-transforms a single PFT study with its own n. */
+	double n_own = a->transf == SM_TRANSF_IPFT_HM ? d->ni[row] : a->nhm;
+	sm_json_add_number(t, "yi", sm_transf_apply(a->transf, d->yi[j], n_own));
+	sm_json_add_number(t, "ci_lb", sm_transf_apply(a->transf, lb, n_own));
+	sm_json_add_number(t, "ci_ub", sm_transf_apply(a->transf, ub, n_own));
+}
+
+static void write_exact_ci(struct analysis *a, cJSON *st, size_t row)
+{
+	if (a->review->kind != SM_KIND_PROP)
+		return;
+	struct sm_prop_ci ci;
+	if (sm_prop_clopper_pearson(a->ctx, a->data->xi[row], a->data->ni[row],
+				    a->settings->level, &ci) != SM_OK) {
+		note_failure(a, "exact confidence interval");
+		return;
+	}
+	sm_json_add_pair(st, "exact_ci", ci.lower, ci.upper);
+}
+
+static void write_studies(struct analysis *a)
+{
+	const struct sm_analysis_data *d = a->data;
+	cJSON *studies = cJSON_AddArrayToObject(a->obj, "studies");
+	cJSON *excluded = cJSON_AddArrayToObject(a->obj, "excluded");
+	size_t j = 0;
+	for (size_t row = 0; row < d->n; row++) {
+		cJSON *st = study_base(a, row);
+		const struct sm_escalc_row *e = &d->esc[row];
+		write_exact_ci(a, st, row);
+		if (j < d->k && d->idx[j] == row) {
+			write_study_effect(a, st, j, row);
+			write_ledger(e, st);
+			write_influence(a, st, j);
+			if (a->cumul)
+				write_loo_row(cJSON_AddObjectToObject(st, "cumul"), &a->cumul[j],
+					      is_random(a));
+			cJSON_AddItemToArray(studies, st);
+			j++;
+		} else {
+			cJSON_AddStringToObject(st, "reason",
+						e->reason ? e->reason : "no finite effect size");
+			write_ledger(e, st);
+			cJSON_AddItemToArray(excluded, st);
+		}
+	}
+}
+
+/* ---- orchestration ------------------------------------------------------ */
+
+static void run_common_models(struct analysis *a)
+{
+	const struct sm_analysis_data *d = a->data;
+	if (a->review->kind != SM_KIND_2X2)
+		return;
+	enum sm_measure m = a->settings->esc.measure;
+	if ((m == SM_OR || m == SM_RR || m == SM_RD) &&
+	    sm_mh_run(a->ctx, mh_measure(m), d->ai, d->n1i, d->ci, d->n2i, d->n,
+		      a->settings->level, &a->mh) != SM_OK)
+		note_failure(a, "Mantel-Haenszel");
+	if ((m == SM_OR || m == SM_PETO) &&
+	    sm_peto_run(a->ctx, d->ai, d->n1i, d->ci, d->n2i, d->n, a->settings->level,
+			&a->peto) != SM_OK)
+		note_failure(a, "Peto");
+}
+
+static void run_diagnostics(struct analysis *a)
+{
+	const struct sm_analysis_data *d = a->data;
+	if (d->k < 2) {
+		add_warning(a, "influence, leave-one-out: need at least 2 studies");
+		return;
+	}
+	memset(&a->inf, 0, sizeof a->inf);
+	if (sm_influence(a->ctx, d->yi, d->vi, d->k, &a->rma, &a->diag_fit, &a->inf) == SM_OK)
+		a->have_inf = 1;
+	else
+		note_failure(a, "influence");
+	a->cumul = sm_alloc_array(d->k, sizeof *a->cumul);
+	if (a->cumul && sm_cumul(a->ctx, d->yi, d->vi, d->k, &a->rma, a->cumul) != SM_OK) {
+		note_failure(a, "cumulative meta-analysis");
+		free(a->cumul);
+		a->cumul = NULL;
+	}
+}
+
+static void choose_transform(struct analysis *a)
+{
+	switch (a->settings->esc.measure) {
+	case SM_OR: case SM_RR: case SM_PETO: a->transf = SM_TRANSF_EXP; break;
+	case SM_PLO: a->transf = SM_TRANSF_ILOGIT; break;
+	case SM_PAS: a->transf = SM_TRANSF_IARCSIN; break;
+	case SM_PFT: a->transf = SM_TRANSF_IPFT_HM; break;
+	default: a->transf = SM_TRANSF_NONE; break;
+	}
+	if (a->transf == SM_TRANSF_IPFT_HM) {
+		double *ni = sm_alloc_array(a->data->k, sizeof(double));
+		for (size_t j = 0; ni && j < a->data->k; j++)
+			ni[j] = a->data->ni[a->data->idx[j]];
+		a->nhm = ni ? sm_harmonic_mean(ni, a->data->k) : NAN;
+		free(ni);
+	}
+}
+
+static void note_ledger(struct analysis *a)
+{
+	size_t corrected = 0, dropped = 0;
+	for (size_t i = 0; i < a->data->n; i++) {
+		corrected += a->data->esc[i].corrected;
+		dropped += a->data->k < a->data->n && a->data->esc[i].dropped;
+	}
+	char *msg = NULL;
+	if (corrected)
+		msg = sm_asprintf("continuity correction: %g added to every cell of %zu of %zu "
+				  "studies with a zero cell", a->settings->esc.add, corrected,
+				  a->data->n);
+	if (msg)
+		add_warning(a, msg);
+	free(msg);
+	size_t excluded = a->data->n - a->data->k;
+	if (excluded) {
+		msg = sm_asprintf("%zu of %zu studies left out of the model (see \"excluded\")",
+				  excluded, a->data->n);
+		if (msg)
+			add_warning(a, msg);
+		free(msg);
+	}
+	(void)dropped;
+}
+
+static void analysis_release(struct analysis *a)
+{
+	sm_mh_result_free(a->mh);
+	sm_peto_result_free(a->peto);
+	if (a->have_inf)
+		sm_influence_release(&a->inf);
+	free(a->cumul);
+	free(a->weights);
+}
+
+cJSON *sm_analysis_json(struct sm_ctx *ctx, const struct sm_review *review,
+			const struct sm_analysis_data *data,
+			const struct sm_run_settings *settings)
+{
+	struct analysis a = { .ctx = ctx, .review = review, .data = data, .settings = settings };
+	if (data->k == 0) {
+		SM_FAIL_POS(ctx, SM_EINPUT, review->path, 0, 0, NULL,
+			    "analysis '%s' has no study with a finite effect size (k = 0); "
+			    "expected at least one", data->name);
+		return NULL;
+	}
+	a.obj = cJSON_CreateObject();
+	a.warnings = cJSON_CreateArray();
+	run_common_models(&a);
+	if (fit_model(&a) != SM_OK) {
+		cJSON_Delete(a.obj);
+		cJSON_Delete(a.warnings);
+		analysis_release(&a);
+		return NULL;
+	}
+	choose_transform(&a);
+	note_ledger(&a);
+	run_diagnostics(&a);
+	write_header(&a);
+	write_pooled(&a);
+	write_confint(&a);
+	write_transformed(&a);
+	write_totals(&a);
+	write_zero_events(&a);
+	write_egger(&a);
+	write_begg(&a);
+	write_failsafe(&a);
+	write_trimfill(&a);
+	write_other_fits(&a);
+	write_mh(&a);
+	write_peto(&a);
+	write_studies(&a);
+	cJSON_AddItemToObject(a.obj, "warnings", a.warnings);
+	analysis_release(&a);
+	return a.obj;
+}

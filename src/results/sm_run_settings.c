@@ -1,0 +1,243 @@
+#include "sm_run_settings.h"
+
+#include <string.h>
+
+void sm_analysis_opts_init(struct sm_analysis_opts *opts)
+{
+	memset(opts, 0, sizeof *opts);
+}
+
+/* Names as given by the user; NULL members mean "not given". */
+struct named_settings {
+	const char *measure, *method, *test, *to;
+	double add, level;
+	int drop00;
+	int add_set, level_set, drop00_set;
+};
+
+struct preset {
+	const char *name;
+	const char *method; /* NULL: keep */
+	const char *test;
+	const char *to;
+	int drop00;
+};
+
+/* metafor: rma.uni defaults.  revman5: RevMan 5's M-H random-effects
+ * analysis, which adds 1/2 only to tables with a zero cell and leaves out
+ * double-zero tables.  cochrane2025: the Cochrane Handbook's current advice
+ * (REML, Hartung-Knapp, t-based prediction interval). */
+static const struct preset presets[] = {
+	{ "metafor", "REML", "z", "only0", 0 },
+	{ "revman5", "MH-DL", "z", "only0", 1 },
+	{ "cochrane2025", "REML", "knha", "only0", 0 },
+};
+
+static const struct preset *find_preset(const char *name)
+{
+	for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++)
+		if (!strcmp(presets[i].name, name))
+			return &presets[i];
+	return NULL;
+}
+
+static void overlay_review(struct named_settings *n, const struct sm_settings *s)
+{
+	if (s->measure)
+		n->measure = s->measure;
+	if (s->method)
+		n->method = s->method;
+	if (s->test)
+		n->test = s->test;
+	if (s->to)
+		n->to = s->to;
+	if (s->add_set) {
+		n->add = s->add;
+		n->add_set = 1;
+	}
+	if (s->level_set) {
+		n->level = s->level;
+		n->level_set = 1;
+	}
+	if (s->drop00_set) {
+		n->drop00 = s->drop00;
+		n->drop00_set = 1;
+	}
+}
+
+static void overlay_opts(struct named_settings *n, const struct sm_analysis_opts *o)
+{
+	if (o->measure)
+		n->measure = o->measure;
+	if (o->method)
+		n->method = o->method;
+	if (o->test)
+		n->test = o->test;
+	if (o->to)
+		n->to = o->to;
+	if (o->add_set) {
+		n->add = o->add;
+		n->add_set = 1;
+	}
+	if (o->level_set) {
+		n->level = o->level;
+		n->level_set = 1;
+	}
+	if (o->drop00_set) {
+		n->drop00 = o->drop00;
+		n->drop00_set = 1;
+	}
+}
+
+static const char *default_measure(enum sm_data_kind kind)
+{
+	switch (kind) {
+	case SM_KIND_2X2: return "OR";
+	case SM_KIND_PROP: return "PLO";
+	case SM_KIND_GENERIC: return "GEN";
+	case SM_KIND_NONE: break;
+	}
+	return "OR";
+}
+
+static int measure_fits_kind(enum sm_measure m, enum sm_data_kind kind)
+{
+	switch (kind) {
+	case SM_KIND_2X2: return m == SM_OR || m == SM_RR || m == SM_RD || m == SM_PETO;
+	case SM_KIND_PROP: return m == SM_PR || m == SM_PLO || m == SM_PAS || m == SM_PFT;
+	case SM_KIND_GENERIC: return m == SM_GEN;
+	case SM_KIND_NONE: return 1;
+	}
+	return 0;
+}
+
+static sm_status resolve_measure(struct sm_ctx *ctx, const struct sm_review *r,
+				 const char *name, struct sm_run_settings *out)
+{
+	int m = sm_measure_parse(name);
+	if (m < 0)
+		return SM_FAIL(ctx, SM_EINPUT,
+			       "measure '%s' is unknown; expected one of OR RR RD PETO PR PLO PAS PFT GEN",
+			       name);
+	if (!measure_fits_kind((enum sm_measure)m, r->kind))
+		return SM_FAIL_POS(ctx, SM_EINPUT, r->path, 0, 0, "measure",
+				   "measure '%s' does not apply to %s data; expected one of %s", name,
+				   sm_data_kind_name(r->kind),
+				   r->kind == SM_KIND_2X2    ? "OR RR RD PETO"
+				   : r->kind == SM_KIND_PROP ? "PR PLO PAS PFT"
+							     : "GEN");
+	out->esc = sm_escalc_defaults((enum sm_measure)m);
+	return SM_OK;
+}
+
+static sm_status resolve_method(struct sm_ctx *ctx, const struct sm_review *r,
+				const char *name, struct sm_run_settings *out)
+{
+	out->method_label = name;
+	if (!strcmp(name, "MH") || !strcmp(name, "PETO") || !strcmp(name, "MH-DL")) {
+		if (r->kind != SM_KIND_2X2)
+			return SM_FAIL(ctx, SM_EINPUT,
+				       "method '%s' pools 2x2 counts; the review has %s data", name,
+				       sm_data_kind_name(r->kind));
+		if (!strcmp(name, "PETO")) {
+			out->pooling = SM_POOL_PETO;
+			out->method = SM_FE;
+			out->esc.measure = SM_PETO;
+			return SM_OK;
+		}
+		if (out->esc.measure == SM_PETO)
+			return SM_FAIL(ctx, SM_EINPUT,
+				       "method '%s' needs measure OR, RR or RD; got PETO", name);
+		out->pooling = !strcmp(name, "MH") ? SM_POOL_MH : SM_POOL_REVMAN_DL;
+		out->method = !strcmp(name, "MH") ? SM_FE : SM_DL;
+		if (out->pooling == SM_POOL_REVMAN_DL)
+			out->method_label = "DL";
+		return SM_OK;
+	}
+	int m = sm_method_parse(name);
+	if (m < 0)
+		return SM_FAIL(ctx, SM_EINPUT,
+			       "method '%s' is unknown; expected one of FE MH PETO DL HE HS SJ ML REML EB PM",
+			       name);
+	out->pooling = SM_POOL_IV;
+	out->method = (enum sm_method)m;
+	return SM_OK;
+}
+
+static sm_status resolve_to(struct sm_ctx *ctx, const char *name, enum sm_to *to)
+{
+	static const struct { const char *name; enum sm_to to; } tos[] = {
+		{ "only0", SM_TO_ONLY0 }, { "all", SM_TO_ALL },
+		{ "if0all", SM_TO_IF0ALL }, { "none", SM_TO_NONE },
+	};
+	for (size_t i = 0; i < sizeof tos / sizeof tos[0]; i++) {
+		if (!strcmp(tos[i].name, name)) {
+			*to = tos[i].to;
+			return SM_OK;
+		}
+	}
+	return SM_FAIL(ctx, SM_EINPUT, "'to' value '%s' is unknown; expected only0, all, if0all or none",
+		       name);
+}
+
+sm_status sm_run_settings_resolve(struct sm_ctx *ctx, const struct sm_review *review,
+				  const struct sm_analysis_opts *opts,
+				  struct sm_run_settings *out)
+{
+	memset(out, 0, sizeof *out);
+	const char *preset_name = opts->preset ? opts->preset
+				  : review->settings.preset ? review->settings.preset
+							    : "metafor";
+	const struct preset *p = find_preset(preset_name);
+	if (!p)
+		return SM_FAIL(ctx, SM_EINPUT,
+			       "preset '%s' is unknown; expected metafor, revman5 or cochrane2025",
+			       preset_name);
+	struct named_settings n = { .measure = default_measure(review->kind), .method = p->method,
+				    .test = p->test, .to = p->to, .add = 0.5, .level = 95,
+				    .drop00 = p->drop00 };
+	overlay_review(&n, &review->settings);
+	overlay_opts(&n, opts);
+	/* A preset named on the command line wins over the review's own
+	 * choices of method and test: that is what naming it asks for. */
+	if (opts->preset) {
+		n.method = opts->method ? opts->method : p->method;
+		n.test = opts->test ? opts->test : p->test;
+	}
+	out->preset = p->name;
+	sm_status st = resolve_measure(ctx, review, n.measure, out);
+	if (st == SM_OK)
+		st = resolve_method(ctx, review, n.method, out);
+	if (st == SM_OK)
+		st = resolve_to(ctx, n.to, &out->esc.to);
+	if (st != SM_OK)
+		return st;
+	if (!strcmp(n.test, "z"))
+		out->test = SM_TEST_Z;
+	else if (!strcmp(n.test, "knha"))
+		out->test = SM_TEST_KNHA;
+	else
+		return SM_FAIL(ctx, SM_EINPUT, "test '%s' is unknown; expected z or knha", n.test);
+	if (out->pooling != SM_POOL_IV && out->test == SM_TEST_KNHA)
+		return SM_FAIL(ctx, SM_EINPUT,
+			       "test 'knha' needs inverse-variance pooling; method '%s' uses z", n.method);
+	if (out->esc.measure != SM_PAS && out->esc.measure != SM_PFT && out->esc.measure != SM_GEN)
+		out->esc.add = n.add;
+	out->esc.drop00 = n.drop00;
+	/* RevMan 5 leaves out double-zero tables for ratio measures only: for a
+	 * risk difference they carry information (an RD of 0). */
+	if (!n.drop00_set && out->pooling == SM_POOL_REVMAN_DL && out->esc.measure == SM_RD)
+		out->esc.drop00 = 0;
+	out->level = n.level;
+	out->group_by = opts->by ? opts->by : review->settings.group_by;
+	out->stepadj = opts->stepadj > 0 ? opts->stepadj : 1;
+	return SM_OK;
+}
+
+struct sm_rma_opts sm_run_settings_rma(const struct sm_run_settings *s)
+{
+	struct sm_rma_opts o = sm_rma_tight(s->method, s->test);
+	o.level = s->level;
+	o.ctl.stepadj = s->stepadj;
+	return o;
+}

@@ -1,0 +1,514 @@
+/* Forest plots: content, geometry, formats, determinism, pagination. */
+#include "sm_test.h"
+
+#include "sm_axis.h"
+#include "sm_buf.h"
+#include "sm_canvas.h"
+#include "sm_fmt.h"
+#include "sm_forest.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SAMPLE "tests/fixtures/render/results-sample.json"
+#define MSC "tests/fixtures/render/results-msc.json"
+
+struct fx {
+	struct sm_ctx *ctx;
+	cJSON *sample, *msc;
+	char dir[64];
+};
+
+static cJSON *load_json(const char *rel)
+{
+	char *path = sm_test_path(rel);
+	char *text = sm_test_slurp(path);
+	cJSON *j = cJSON_Parse(text);
+	assert_non_null(j);
+	free(text);
+	free(path);
+	return j;
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	f->ctx = sm_ctx_new();
+	sm_ctx_set_home(f->ctx, getenv("SAFEMETA_HOME") ? getenv("SAFEMETA_HOME") : ".");
+	sm_ctx_set_epoch(f->ctx, 1700000000);
+	f->sample = load_json(SAMPLE);
+	f->msc = load_json(MSC);
+	strcpy(f->dir, "/tmp/sm_render_XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	char *cmd = sm_asprintf("rm -rf %s", f->dir);
+	if (system(cmd) != 0)
+		print_error("cannot remove %s\n", f->dir);
+	free(cmd);
+	cJSON_Delete(f->sample);
+	cJSON_Delete(f->msc);
+	sm_ctx_free(f->ctx);
+	free(f);
+	return 0;
+}
+
+static void expect_ok(struct fx *f, sm_status s)
+{
+	if (s != SM_OK) {
+		char *m = sm_diag_format(sm_ctx_error(f->ctx));
+		print_error("render failed: %s\n", m ? m : "?");
+		free(m);
+	}
+	assert_int_equal(s, SM_OK);
+	sm_ctx_clear_warnings(f->ctx);
+}
+
+static char *render(struct fx *f, const cJSON *results, const char *analysis,
+		    const char *name)
+{
+	struct sm_forest_opts o;
+	sm_forest_opts_init(&o);
+	o.analysis = analysis;
+	char *path = sm_asprintf("%s/%s", f->dir, name);
+	expect_ok(f, sm_forest_render(f->ctx, results, &o, path));
+	return path;
+}
+
+/* Run a command; return its stdout (caller frees) and check the status. */
+static char *run_ok(const char *cmd)
+{
+	char *out = NULL, *err = NULL;
+	int st = sm_test_run(cmd, &out, &err);
+	if (st != 0)
+		print_error("`%s` exited %d: %s%s\n", cmd, st, out, err);
+	assert_int_equal(st, 0);
+	free(err);
+	return out;
+}
+
+/* All runs of white space become one space. */
+static void squeeze(char *s)
+{
+	char *w = s;
+	int sp = 0;
+	for (char *r = s; *r; r++) {
+		int is = *r == ' ' || *r == '\n' || *r == '\t' || *r == '\f';
+		if (is && sp)
+			continue;
+		*w++ = is ? ' ' : *r;
+		sp = is;
+	}
+	*w = 0;
+}
+
+static char *pdf_text(const char *pdf)
+{
+	char *cmd = sm_asprintf("pdftotext -layout '%s' -", pdf);
+	char *out = run_ok(cmd);
+	free(cmd);
+	squeeze(out);
+	return out;
+}
+
+static void expect_text(const char *hay, const char *needle)
+{
+	if (!strstr(hay, needle)) {
+		print_error("\"%s\" not in the PDF text:\n%s\n", needle, hay);
+		fail();
+	}
+}
+
+static double num(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+/* Our own formatting of the expected strings, independent of the plot. */
+static char *fmt2(double x)
+{
+	char tmp[64];
+	snprintf(tmp, sizeof tmp, "%.2f", fabs(x));
+	return sm_asprintf("%s%s", x < 0 && strcmp(tmp, "0.00") ? "\xe2\x88\x92" : "", tmp);
+}
+
+static void expect_study(const char *text, const cJSON *s)
+{
+	const char *label = cJSON_GetObjectItemCaseSensitive(s, "label")->valuestring;
+	expect_text(text, label);
+	char *e = fmt2(exp(num(s, "yi"))), *l = fmt2(exp(num(s, "ci_lb")));
+	char *u = fmt2(exp(num(s, "ci_ub")));
+	char *want = sm_asprintf("%.0f %.0f %.0f %.0f %.1f%% %s [%s, %s]", num(s, "ai"),
+				 num(s, "n1i"), num(s, "ci"), num(s, "n2i"),
+				 num(s, "weight"), e, l, u);
+	expect_text(text, want);
+	free(want);
+	free(e);
+	free(l);
+	free(u);
+}
+
+static const cJSON *analysis(const cJSON *results, int i)
+{
+	return cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(results, "analyses"), i);
+}
+
+static void test_content(void **state)
+{
+	struct fx *f = *state;
+	const cJSON *a = analysis(f->sample, 1);
+	char *pdf = render(f, f->sample, "SAEs deaths", "content.pdf");
+	char *text = pdf_text(pdf);
+	const cJSON *s;
+	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(a, "studies"))
+		expect_study(text, s);
+	const cJSON *tr = cJSON_GetObjectItemCaseSensitive(a, "transformed");
+	char *e = fmt2(num(tr, "estimate")), *l = fmt2(num(tr, "ci_lb"));
+	char *u = fmt2(num(tr, "ci_ub")), *pl = fmt2(num(tr, "pi_lb"));
+	char *pu = fmt2(num(tr, "pi_ub"));
+	char *want = sm_asprintf("Random effects (DL) %s [%s, %s]", e, l, u);
+	expect_text(text, want);
+	free(want);
+	want = sm_asprintf("Prediction interval [%s, %s]", pl, pu);
+	expect_text(text, want);
+	free(want);
+	char *z = fmt2(num(a, "stat"));
+	want = sm_asprintf("Heterogeneity: \xcf\x84\xc2\xb2 = %.2f; Q = %.2f, df = %.0f "
+			   "(P = %.2f); I\xc2\xb2 = %.0f%%", num(a, "tau2"), num(a, "Q"),
+			   num(a, "Q_df"), num(a, "Q_p"), num(a, "I2"));
+	expect_text(text, want);
+	free(want);
+	want = sm_asprintf("Test for overall effect: Z = %s (P = %.2f)", z, num(a, "p"));
+	expect_text(text, want);
+	free(want);
+	expect_text(text, "Total events 25 45");
+	expect_text(text, "Favours MSC");
+	expect_text(text, "Favours Control");
+	expect_text(text, "Common effect (inverse variance)");
+	expect_text(text, "safemeta " SM_VERSION);
+	expect_text(text, "DerSimonian\xe2\x80\x93Laird");
+	expect_text(text, "\xc3\x81lvaro-Gracia et al., 2017");
+	free(e), free(l), free(u), free(pl), free(pu), free(z);
+	free(text);
+	free(pdf);
+}
+
+static void test_content_excluded_and_subgroups(void **state)
+{
+	struct fx *f = *state;
+	char *pdf = render(f, f->sample, "all", "subgroups.pdf");
+	char *text = pdf_text(pdf);
+	expect_text(text, "Hepatobiliary disorders");
+	expect_text(text, "Fern\xc3\xa1ndez et al., 2019 0 21 0 20 Not estimable");
+	expect_text(text, "Not pooled: Fern\xc3\xa1ndez et al., 2019 (no events in either arm)");
+	expect_text(text, "Subtotal (95% CI)");
+	expect_text(text, "Test for subgroup differences: Q = 0.44, df = 1 (P = 0.51)");
+	free(text);
+	free(pdf);
+}
+
+static void test_content_summary(void **state)
+{
+	struct fx *f = *state;
+	char *pdf = render(f, f->msc, "summary", "summary.pdf");
+	char *text = pdf_text(pdf);
+	const cJSON *a;
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(f->msc, "analyses")) {
+		const cJSON *tr = cJSON_GetObjectItemCaseSensitive(a, "transformed");
+		char *e = fmt2(num(tr, "estimate")), *l = fmt2(num(tr, "ci_lb"));
+		char *u = fmt2(num(tr, "ci_ub"));
+		char *want = sm_asprintf("%s %.0f", cJSON_GetObjectItemCaseSensitive(a, "name")
+					 ->valuestring, num(a, "k"));
+		expect_text(text, want);
+		free(want);
+		want = sm_asprintf("%.0f%% %s [%s, %s]", num(a, "I2"), e, l, u);
+		expect_text(text, want);
+		free(want);
+		free(e), free(l), free(u);
+	}
+	free(text);
+	free(pdf);
+}
+
+static int check_layout(const struct sm_flayout *l)
+{
+	const struct sm_axis *a = &l->axis;
+	int squares = 0;
+	double ratio = NAN;
+	for (size_t i = 0; i < l->nmarks; i++) {
+		const struct sm_fmark *m = &l->marks[i];
+		if (m->kind == SM_MARK_SQUARE) {
+			squares++;
+			sm_check_close(m->cx, sm_axis_map(a, m->est), 0, 0.1, "square %zu x", i);
+			/* area proportional to weight: side^2 / weight constant */
+			if (m->size > 1.5 + 1e-9 && isfinite(m->weight)) {
+				double r = m->size * m->size / m->weight;
+				if (isnan(ratio))
+					ratio = r;
+				sm_check_close(r, ratio, 1e-9, 0, "square %zu area/weight", i);
+			}
+		} else if (m->kind == SM_MARK_DIAMOND) {
+			sm_check_close(m->cx, sm_axis_map(a, m->est), 0, 0.1, "diamond %zu centre", i);
+			sm_check_close(m->x0, sm_axis_map(a, m->lb), 0, 0.1, "diamond %zu lower", i);
+			sm_check_close(m->x1, sm_axis_map(a, m->ub), 0, 0.1, "diamond %zu upper", i);
+		} else if (m->kind == SM_MARK_CI) {
+			if (!m->arrow_lo)
+				sm_check_close(m->x0, sm_axis_map(a, m->lb), 0, 0.1, "ci %zu lower", i);
+			if (!m->arrow_hi)
+				sm_check_close(m->x1, sm_axis_map(a, m->ub), 0, 0.1, "ci %zu upper", i);
+			assert_true(m->arrow_lo == (m->lb < a->lo));
+			assert_true(m->arrow_hi == (m->ub > a->hi));
+		}
+	}
+	for (size_t i = 0; i < l->ntexts; i++) {
+		const struct sm_ftext *t = &l->texts[i];
+		if (t->box.x0 < -0.01 || t->box.y0 < -0.01 || t->box.x1 > l->width + 0.01 ||
+		    t->box.y1 > l->height + 0.01) {
+			print_error("text \"%s\" leaves the page\n", t->text);
+			fail();
+		}
+		for (size_t j = i + 1; j < l->ntexts; j++)
+			if (l->texts[j].page == t->page && sm_box_overlap(&t->box, &l->texts[j].box)) {
+				print_error("\"%s\" overlaps \"%s\"\n", t->text, l->texts[j].text);
+				fail();
+			}
+	}
+	return squares;
+}
+
+static struct sm_flayout *layout_of(struct fx *f, const cJSON *res, const char *an,
+				    const char *width, int paginate)
+{
+	struct sm_forest_opts o;
+	sm_forest_opts_init(&o);
+	o.analysis = an;
+	o.width = width;
+	struct sm_flayout *l = NULL;
+	expect_ok(f, sm_forest_layout(f->ctx, res, &o, paginate, &l));
+	return l;
+}
+
+static void test_geometry(void **state)
+{
+	struct fx *f = *state;
+	const char *names[] = { "SAEs deaths", "Hepatobiliary disorders", "all" };
+	for (int i = 0; i < 3; i++) {
+		struct sm_flayout *l = layout_of(f, f->sample, names[i], NULL, 1);
+		int squares = check_layout(l);
+		assert_true(squares >= 5);
+		sm_flayout_free(l);
+	}
+	/* every MSC domain, at two widths */
+	const cJSON *a;
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(f->msc, "analyses")) {
+		const char *name = cJSON_GetObjectItemCaseSensitive(a, "name")->valuestring;
+		struct sm_flayout *l = layout_of(f, f->msc, name, "double", 1);
+		assert_int_equal(check_layout(l), (int)num(a, "k"));
+		sm_flayout_free(l);
+	}
+	struct sm_flayout *l = layout_of(f, f->msc, "summary", "double", 0);
+	check_layout(l);
+	sm_flayout_free(l);
+}
+
+/* Log axis: ticks symmetric around 1 and mapped monotonically. */
+static void test_axis(void **state)
+{
+	(void)state;
+	struct sm_axis a = { 0 };
+	sm_axis_fit(&a, 1, 0.06, 3.6);
+	sm_check_close(a.lo, 0.05, 1e-12, 0, "lo");
+	sm_check_close(a.hi, 20, 1e-12, 0, "hi");
+	a.x0 = 100, a.x1 = 300;
+	sm_check_close(sm_axis_map(&a, 1), 200, 1e-12, 0, "1 in the middle");
+	sm_check_close(sm_axis_map(&a, 20), 300, 1e-12, 0, "hi end");
+	while (sm_axis_thin(&a))
+		;
+	assert_int_equal(a.nticks, 3); /* 0.05, 1, 20 stay */
+	sm_axis_fit(&a, 0, -0.13, 0.04);
+	sm_check_close(a.lo, -0.2, 1e-12, 0, "linear lo");
+	sm_check_close(a.hi, 0.2, 1e-12, 0, "linear hi");
+}
+
+static unsigned long be32(const unsigned char *p)
+{
+	return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | p[2] << 8 | p[3];
+}
+
+static void test_formats(void **state)
+{
+	struct fx *f = *state;
+	char *pdf = render(f, f->sample, "SAEs deaths", "fmt.pdf");
+	char *cmd = sm_asprintf("pdffonts '%s'", pdf);
+	char *out = run_ok(cmd);
+	int fonts = 0;
+	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+		if (!strncmp(line, "name", 4) || !strncmp(line, "----", 4))
+			continue;
+		fonts++;
+		if (!strstr(line, " yes yes ")) {
+			print_error("font not embedded and subset: %s\n", line);
+			fail();
+		}
+	}
+	assert_true(fonts >= 2);
+	free(out);
+	free(cmd);
+
+	char *svg = render(f, f->sample, "SAEs deaths", "fmt.svg");
+	cmd = sm_asprintf("xmllint --noout '%s'", svg);
+	free(run_ok(cmd));
+	free(cmd);
+
+	struct sm_forest_opts o;
+	sm_forest_opts_init(&o);
+	o.analysis = "SAEs deaths";
+	o.width = "single";
+	o.columns = "study,effect";
+	o.wrap_labels = 1;
+	const double dpis[] = { 300, 150 };
+	for (int i = 0; i < 2; i++) {
+		o.dpi = dpis[i];
+		char *png = sm_asprintf("%s/fmt%d.png", f->dir, i);
+		expect_ok(f, sm_forest_render(f->ctx, f->sample, &o, png));
+		char *data = NULL;
+		size_t len = 0;
+		assert_int_equal(sm_read_file(png, 0, &data, &len), 0);
+		assert_true(len > 24);
+		const unsigned char *u = (const unsigned char *)data;
+		assert_memory_equal(u + 12, "IHDR", 4);
+		/* 85 mm at the DPI, rounded to whole pixels */
+		assert_int_equal(be32(u + 16), lround(85 / 25.4 * dpis[i]));
+		struct sm_flayout *l = NULL;
+		expect_ok(f, sm_forest_layout(f->ctx, f->sample, &o, 0, &l));
+		assert_int_equal(be32(u + 20), sm_canvas_px(l->height, dpis[i]));
+		sm_flayout_free(l);
+		free(data);
+		free(png);
+	}
+	free(svg);
+	free(pdf);
+}
+
+static void same_bytes(struct fx *f, const char *ext)
+{
+	char *a = sm_asprintf("one.%s", ext), *b = sm_asprintf("two.%s", ext);
+	char *pa = render(f, f->sample, "all", a), *pb = render(f, f->sample, "all", b);
+	char *cmd = sm_asprintf("cmp '%s' '%s'", pa, pb);
+	free(run_ok(cmd));
+	free(cmd), free(a), free(b), free(pa), free(pb);
+}
+
+static void test_determinism(void **state)
+{
+	struct fx *f = *state;
+	same_bytes(f, "pdf");
+	same_bytes(f, "svg");
+	same_bytes(f, "png");
+}
+
+static void overlap_tool(const char *pdf)
+{
+	char *tool = sm_test_path("tests/tools/pdf-text-overlap");
+	char *cmd = sm_asprintf("python3 '%s' '%s'", tool, pdf);
+	free(run_ok(cmd));
+	free(cmd);
+	free(tool);
+}
+
+/* Every MSC domain, the summary and the subgroup plot: no text problem. */
+static void test_no_overlap(void **state)
+{
+	struct fx *f = *state;
+	const cJSON *a;
+	int i = 0;
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(f->msc, "analyses")) {
+		char *name = sm_asprintf("domain%d.pdf", i++);
+		char *pdf = render(f, f->msc, cJSON_GetObjectItemCaseSensitive(a, "name")
+				   ->valuestring, name);
+		overlap_tool(pdf);
+		free(pdf);
+		free(name);
+	}
+	const char *views[] = { "summary", "all" };
+	for (int v = 0; v < 2; v++) {
+		char *name = sm_asprintf("view%d.pdf", v);
+		char *pdf = render(f, v ? f->sample : f->msc, views[v], name);
+		overlap_tool(pdf);
+		free(pdf);
+		free(name);
+	}
+}
+
+/* Hundreds of studies: pages, each with the header and an axis. */
+static void test_pagination(void **state)
+{
+	struct fx *f = *state;
+	cJSON *big = cJSON_Duplicate(f->msc, 1);
+	cJSON *analyses = cJSON_GetObjectItemCaseSensitive(big, "analyses");
+	cJSON *first = cJSON_GetArrayItem(analyses, 0);
+	cJSON *studies = cJSON_GetObjectItemCaseSensitive(first, "studies");
+	cJSON *a;
+	cJSON_ArrayForEach(a, analyses) {
+		if (a == first)
+			continue;
+		cJSON *s;
+		cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(a, "studies"))
+			cJSON_AddItemToArray(studies, cJSON_Duplicate(s, 1));
+	}
+	int n = cJSON_GetArraySize(studies);
+	assert_true(n > 200);
+	const char *name = cJSON_GetObjectItemCaseSensitive(first, "name")->valuestring;
+	char *pdf = render(f, big, name, "long.pdf");
+	overlap_tool(pdf);
+	struct sm_flayout *l = layout_of(f, big, name, NULL, 1);
+	assert_true(l->npages >= 3);
+	assert_true(l->height <= 250 / 25.4 * 72 + 0.01);
+	int heads = 0, axes = 0, squares = check_layout(l);
+	for (size_t i = 0; i < l->ntexts; i++)
+		heads += !strcmp(l->texts[i].text, "Study");
+	for (size_t i = 0; i < l->nmarks; i++)
+		axes += l->marks[i].kind == SM_MARK_AXIS;
+	assert_int_equal(heads, l->npages);
+	assert_int_equal(axes, l->npages);
+	assert_int_equal(squares, n);
+	char *cmd = sm_asprintf("pdfinfo '%s' | grep -c '^Pages: *%d$'", pdf, l->npages);
+	free(run_ok(cmd));
+	free(cmd);
+	sm_flayout_free(l);
+	free(pdf);
+	cJSON_Delete(big);
+}
+
+/* Under ASan: fontconfig loads the system configuration once per process
+ * (cairo's FreeType backend asks for it) and keeps it until exit. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:libfontconfig.so\n";
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_axis),
+		cmocka_unit_test_setup_teardown(test_content, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_content_excluded_and_subgroups, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_content_summary, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_geometry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_formats, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_determinism, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_overlap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pagination, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
