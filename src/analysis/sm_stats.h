@@ -94,4 +94,51 @@ double sm_wls_tr_pdpd(struct sm_wls *m, const double *w, const double *d1,
 /* sum_i (w_i r_i)^2 = Y'PPY. */
 double sm_wls_ypp_y(const struct sm_wls *m, const double *y, const double *w);
 
+/* ---- power-series sums of an intercept-only model ----------------------
+ * Deletion diagnostics need S(t) = sum_j z_j^a / (v_j + t)^q (a = 0..2,
+ * q = 1..3) at many t near a centre c.  With u_j = v_j + c and d = t - c,
+ * (u + d)^-q = sum_n C(n+q-1, q-1) (-d)^n u^-(n+q), so the power sums
+ * M[a][s] = sum_j z_j^a u_j^-s, precomputed once in O(k n), give every S(t)
+ * in O(n).  The series converges geometrically with ratio
+ * r = |d| / min_j u_j; a centre serves |d| <= rho * min_j u_j and n is chosen
+ * so that the truncated tail is below 2^-56 relative (see sm_pseries_init).
+ * z = y - yc with yc the inverse-variance mean at c, so sums with a = 1
+ * are small and residual sums of squares do not cancel.
+ *
+ * Ownership: sm_pseries_init allocates m, sm_pseries_release frees it. */
+struct sm_pseries {
+	double c, yc, rho, umin; /* centre, y offset, radius ratio, min_j (v_j + c) */
+	size_t n;                /* series terms n = 0..n-1 */
+	double *m;               /* m[a * (n + 3) + s - 1], s = 1..n + 3 */
+	double lsum;             /* sum_j log(v_j + c) */
+};
+
+/* rho in (0, 0.5]: the radius as a fraction of min_j (v_j + c). */
+sm_status sm_pseries_init(struct sm_ctx *ctx, struct sm_pseries *ps, const double *y,
+			  const double *v, size_t k, double c, double rho);
+void sm_pseries_release(struct sm_pseries *ps);
+/* 1 when t lies inside the centre's radius. */
+int sm_pseries_covers(const struct sm_pseries *ps, double t);
+/* out[a] = sum_j z_j^a (v_j + t)^-q over all k studies, q in 1..3; returns 0
+ * (out untouched) when t is outside the radius. */
+int sm_pseries_eval(const struct sm_pseries *ps, double t, int q, double out[3]);
+/* sum_j log(v_j + t); 0 when outside the radius. */
+int sm_pseries_logsum(const struct sm_pseries *ps, double t, double *out);
+
+/* Upper chi-square tail for many x near a fixed x0 with the same df:
+ * Q(x) = Q(x0) + integral_x^x0 f, the density's Taylor series at x0 (from
+ * log f, accurate without the cancellation of log f's large terms).
+ * Valid for x <= x0 with x0 - x <= width; otherwise sm_chisq_near falls back
+ * to the direct evaluation. */
+#define SM_CHISQ_NEAR_TERMS 40
+struct sm_chisq_near {
+	double x0, df, q0, f0, width;
+	double e[SM_CHISQ_NEAR_TERMS]; /* Taylor coefficients of f/f0 */
+	int usable;
+};
+void sm_chisq_near_init(struct sm_chisq_near *cn, double x0, double df);
+double sm_chisq_near(const struct sm_chisq_near *cn, double x);
+/* The chi-square density, accurate for large df (saddle-point form). */
+double sm_dchisq(double x, double df);
+
 #endif

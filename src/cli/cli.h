@@ -7,6 +7,8 @@
 
 #include "sm_ctx.h"
 
+#include <cjson/cJSON.h>
+
 struct sm_cli {
 	struct sm_ctx *ctx;
 	const char *argv0;
@@ -37,6 +39,9 @@ extern const char cmd_check_usage[];
 int sm_cli_finish(struct sm_cli *cli, sm_status status);
 /* Print warnings collected in the context to stderr (prefix "warning: "). */
 void sm_cli_print_warnings(struct sm_cli *cli);
+/* Print the "warnings" of every analysis of a results document on stderr
+ * ("safemeta: warning: ANALYSIS: text"), unless --quiet. */
+void sm_cli_print_result_warnings(struct sm_cli *cli, const cJSON *results);
 /* Usage error: print message and the command's usage hint; returns 2. */
 int sm_cli_usage_error(struct sm_cli *cli, const char *command, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

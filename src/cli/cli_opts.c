@@ -18,7 +18,7 @@ int sm_cli_parse_double(const char *text, double *out)
 }
 
 enum { OPT_PRESET = 256, OPT_MEASURE, OPT_METHOD, OPT_TEST, OPT_ADD, OPT_TO,
-       OPT_DROP00, OPT_BY, OPT_LEVEL, OPT_STEPADJ };
+       OPT_DROP00, OPT_BY, OPT_LEVEL, OPT_STEPADJ, OPT_NO_STUDIES };
 
 int sm_cli_parse_analysis_opts(struct sm_cli *cli, const char *command, int argc,
 			       char **argv, struct sm_analysis_opts *opts,
@@ -35,6 +35,7 @@ int sm_cli_parse_analysis_opts(struct sm_cli *cli, const char *command, int argc
 		{ "by", required_argument, NULL, OPT_BY },
 		{ "level", required_argument, NULL, OPT_LEVEL },
 		{ "stepadj", required_argument, NULL, OPT_STEPADJ },
+		{ "no-studies", no_argument, NULL, OPT_NO_STUDIES },
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
@@ -71,6 +72,7 @@ int sm_cli_parse_analysis_opts(struct sm_cli *cli, const char *command, int argc
 				return sm_cli_usage_error(cli, command,
 					"option '--stepadj': expected a number in (0, 1], got '%s'", optarg);
 			break;
+		case OPT_NO_STUDIES: opts->no_studies = 1; break;
 		case 'o': *output = optarg; break;
 		case 'q': cli->quiet = 1; break;
 		case ':':

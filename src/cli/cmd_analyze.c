@@ -34,6 +34,8 @@ const char cmd_analyze_usage[] =
 	"  --level L            confidence level in percent (default 95)\n"
 	"  --stepadj X          shorten Fisher scoring steps (0 < X <= 1) when ML,\n"
 	"                       REML or EB do not converge\n"
+	"  --no-studies         leave the per-study rows out of the output\n"
+	"                       (every statistic is still computed)\n"
 	"  -o, --output FILE    write here (atomically) instead of stdout\n";
 
 int cmd_analyze(struct sm_cli *cli, int argc, char **argv)
@@ -56,6 +58,7 @@ int cmd_analyze(struct sm_cli *cli, int argc, char **argv)
 	sm_review_free(review);
 	if (!results)
 		return sm_cli_finish(cli, SM_EINPUT);
+	sm_cli_print_result_warnings(cli, results);
 	char *text = sm_results_print(results);
 	cJSON_Delete(results);
 	if (!text) {

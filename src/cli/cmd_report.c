@@ -47,6 +47,8 @@ static sm_status write_bundle(struct sm_cli *cli, const char *review_path,
 		results = sm_results_build(cli->ctx, review, opts);
 		if (!results)
 			st = SM_EINPUT;
+		else
+			sm_cli_print_result_warnings(cli, results);
 	}
 	if (st == SM_OK) {
 		char *text = sm_results_print(results);

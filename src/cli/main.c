@@ -56,6 +56,23 @@ void sm_cli_print_warnings(struct sm_cli *cli)
 	sm_ctx_clear_warnings(cli->ctx);
 }
 
+void sm_cli_print_result_warnings(struct sm_cli *cli, const cJSON *results)
+{
+	if (cli->quiet)
+		return;
+	const cJSON *a;
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(results, "analyses")) {
+		const cJSON *name = cJSON_GetObjectItemCaseSensitive(a, "name");
+		const cJSON *w;
+		cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(a, "warnings")) {
+			if (cJSON_IsString(w))
+				fprintf(stderr, "safemeta: warning: %s: %s\n",
+					cJSON_IsString(name) ? name->valuestring : "analysis",
+					w->valuestring);
+		}
+	}
+}
+
 int sm_cli_finish(struct sm_cli *cli, sm_status status)
 {
 	sm_cli_print_warnings(cli);

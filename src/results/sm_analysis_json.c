@@ -266,7 +266,10 @@ static void write_confint(struct analysis *a)
 	sm_json_add_pair(a->obj, "tau2_ci", ok ? ci.tau2.ci_lb : NAN, ok ? ci.tau2.ci_ub : NAN);
 	sm_json_add_pair(a->obj, "I2_ci", ok ? ci.I2.ci_lb : NAN, ok ? ci.I2.ci_ub : NAN);
 	sm_json_add_pair(a->obj, "H2_ci", ok ? ci.H2.ci_lb : NAN, ok ? ci.H2.ci_ub : NAN);
-	if (ok && (ci.lb_sign || ci.ub_sign))
+	if (ok && ci.ci_null)
+		add_warning(a, "tau2 confidence interval: Q is smaller than its expected range even "
+			       "at tau2 = 0, so the Q-profile interval is {0}");
+	else if (ok && (ci.lb_sign || ci.ub_sign))
 		add_warning(a, "tau2 confidence interval: a bound is the limit of the search interval");
 }
 
@@ -635,6 +638,14 @@ static void run_diagnostics(struct analysis *a)
 		a->have_inf = 1;
 	else
 		note_failure(a, "influence");
+	if (d->k > SM_CUMUL_MAX_K) {
+		char *msg = sm_asprintf("cumulative meta-analysis skipped: k = %zu is above the "
+					"limit of %d studies", d->k, SM_CUMUL_MAX_K);
+		if (msg)
+			add_warning(a, msg);
+		free(msg);
+		return;
+	}
 	a->cumul = sm_alloc_array(d->k, sizeof *a->cumul);
 	if (a->cumul && sm_cumul(a->ctx, d->yi, d->vi, d->k, &a->rma, a->cumul) != SM_OK) {
 		note_failure(a, "cumulative meta-analysis");
@@ -733,7 +744,8 @@ cJSON *sm_analysis_json(struct sm_ctx *ctx, const struct sm_review *review,
 	write_other_fits(&a);
 	write_mh(&a);
 	write_peto(&a);
-	write_studies(&a);
+	if (!settings->no_studies)
+		write_studies(&a);
 	cJSON_AddItemToObject(a.obj, "warnings", a.warnings);
 	analysis_release(&a);
 	return a.obj;

@@ -36,7 +36,14 @@ struct sm_analysis_opts {
 	/* Step-length multiplier for Fisher scoring (ML, REML, EB): only when
 	 * the user asks for it after a non-convergence; 0 = metafor's 1. */
 	double stepadj;
+	/* 1: leave the per-study rows ("studies", "excluded") out of the
+	 * document (large simulations); every statistic is still computed. */
+	int no_studies;
 };
+
+/* Cumulative meta-analysis refits k models of growing size (O(k^2)); above
+ * this many studies it is skipped with a warning. */
+#define SM_CUMUL_MAX_K 10000
 
 void sm_analysis_opts_init(struct sm_analysis_opts *opts);
 

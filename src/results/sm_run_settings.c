@@ -231,6 +231,7 @@ sm_status sm_run_settings_resolve(struct sm_ctx *ctx, const struct sm_review *re
 	out->level = n.level;
 	out->group_by = opts->by ? opts->by : review->settings.group_by;
 	out->stepadj = opts->stepadj > 0 ? opts->stepadj : 1;
+	out->no_studies = opts->no_studies;
 	return SM_OK;
 }
 
