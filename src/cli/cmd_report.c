@@ -8,6 +8,7 @@
 
 #include "sm_atomic.h"
 #include "sm_buf.h"
+#include "sm_bundle.h"
 #include "sm_results.h"
 #include "sm_review_read.h"
 
@@ -22,8 +23,9 @@ const char cmd_report_usage[] =
 	"       safemeta report --all [-o DIR]\n"
 	"\n"
 	"Builds the supplementary bundle of a review in DIR (default out/ID/,\n"
-	"ID being the review's metadata.id): results.json and, as the rendering\n"
-	"stage grows, figures/, tables/ and report.pdf.\n"
+	"ID being the review's metadata.id): results.json, figures/ (every\n"
+	"figure as PDF, SVG and PNG) and MANIFEST.sha256 (check it with\n"
+	"`sha256sum -c MANIFEST.sha256` inside DIR).\n"
 	"--all does this for every review in the data/ folder of the safemeta\n"
 	"installation, into DIR/ID/ (DIR defaults to out).  This is the default\n"
 	"job when safemeta runs without a command.\n"
@@ -59,6 +61,13 @@ static sm_status write_bundle(struct sm_cli *cli, const char *review_path,
 			sm_cli_progress(cli, "wrote %s", path);
 		free(text);
 		free(path);
+	}
+	if (st == SM_OK) {
+		struct sm_bundle_opts bo;
+		sm_bundle_opts_init(&bo);
+		st = sm_bundle_write(cli->ctx, results, dir, &bo);
+		if (st == SM_OK)
+			sm_cli_progress(cli, "wrote the bundle in %s", dir);
 	}
 	cJSON_Delete(results);
 	sm_review_free(review);

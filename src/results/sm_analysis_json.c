@@ -449,10 +449,49 @@ static void write_totals(struct analysis *a)
 	}
 }
 
+/* The crude pooled incidence (all events over all patients) with its exact
+ * interval: the plain summary a reader can check by hand, and the one that
+ * stays meaningful when events are too rare for a transformed model. */
+static void write_crude_proportion(struct analysis *a)
+{
+	const struct sm_analysis_data *d = a->data;
+	double x = 0, n = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		x += d->xi[i];
+		n += d->ni[i];
+	}
+	struct sm_prop_ci ci;
+	if (sm_prop_clopper_pearson(a->ctx, x, n, a->settings->level, &ci) != SM_OK) {
+		note_failure(a, "crude incidence");
+		return;
+	}
+	cJSON *o = cJSON_AddObjectToObject(a->obj, "crude");
+	sm_json_add_number(o, "events", x);
+	sm_json_add_number(o, "patients", n);
+	sm_json_add_number(o, "proportion", ci.est);
+	sm_json_add_pair(o, "exact_ci", ci.lower, ci.upper);
+	/* The Freeman-Tukey inverse with the harmonic mean of the ni maps
+	 * pooled values below the transform of zero events to exactly 0: with
+	 * rare events the back-transformed estimate then says "no events" even
+	 * though events occurred (Schwarzer et al., 2019). */
+	if (a->transf == SM_TRANSF_IPFT_HM && x > 0 &&
+	    display(a, a->fit.b) == 0 && display(a, a->fit.ci_lb) == 0) {
+		char *msg = sm_asprintf(
+			"the Freeman-Tukey back-transformation (harmonic mean n = %.1f) maps the "
+			"pooled estimate to 0 although %.0f events occurred in %.0f patients; the "
+			"back-transformed value is not interpretable here: see \"crude\" for the "
+			"exact pooled incidence", a->nhm, x, n);
+		if (msg)
+			add_warning(a, msg);
+		free(msg);
+	}
+}
+
 static void write_zero_events(struct analysis *a)
 {
 	if (a->review->kind != SM_KIND_PROP)
 		return;
+	write_crude_proportion(a);
 	struct sm_zero_events z;
 	const struct sm_analysis_data *d = a->data;
 	if (sm_prop_zero_events(a->ctx, d->xi, d->ni, d->n, a->settings->level, &z) != SM_OK) {

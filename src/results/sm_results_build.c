@@ -11,7 +11,9 @@
 #include "sm_json_out.h"
 #include "sm_prisma_check.h"
 #include "sm_run_settings.h"
+#include "sm_subgroup.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,23 +150,102 @@ static cJSON *review_json(const struct sm_review *r)
 	return o;
 }
 
+/* The studies of every group, side by side, for the subgroup test. */
+struct pooled_groups {
+	double *yi, *vi;
+	size_t *group;
+	size_t k;
+};
+
+static void pooled_add(struct pooled_groups *p, const struct sm_analysis_data *d, size_t gi)
+{
+	for (size_t j = 0; j < d->k; j++) {
+		p->yi[p->k] = d->yi[j];
+		p->vi[p->k] = d->vi[j];
+		p->group[p->k] = gi;
+		p->k++;
+	}
+}
+
+/* Test for subgroup differences: the groups' own estimates compared by a
+ * Q test (each group with its own tau2, as RevMan does), and metafor's
+ * moderator test (one common residual tau2, mixed-effects model). */
+static cJSON *subgroups_json(struct sm_ctx *ctx, const struct pooled_groups *p, size_t G,
+			     const struct sm_run_settings *s)
+{
+	struct sm_rma_opts o = sm_run_settings_rma(s);
+	if (s->pooling != SM_POOL_IV)
+		o.method = s->pooling == SM_POOL_REVMAN_DL ? SM_DL : SM_FE;
+	o.test = SM_TEST_Z;
+	struct sm_subgroup_between b;
+	memset(&b, 0, sizeof b);
+	if (sm_subgroup_between(ctx, p->yi, p->vi, p->group, p->k, G, &o, &b) != SM_OK) {
+		sm_ctx_clear_error(ctx);
+		return cJSON_CreateNull();
+	}
+	cJSON *out = cJSON_CreateObject();
+	cJSON_AddNumberToObject(out, "groups", (double)G);
+	sm_json_add_number(out, "Q_between", b.Q);
+	sm_json_add_number(out, "df", b.df);
+	sm_json_add_number(out, "p", b.pval);
+	cJSON_AddStringToObject(out, "model", o.method == SM_FE
+		? "common effect within groups"
+		: "random effects within groups, each group with its own tau2");
+	sm_subgroup_between_release(&b);
+	struct sm_rma_mods m;
+	double R2 = NAN;
+	memset(&m, 0, sizeof m);
+	cJSON *mods = cJSON_AddObjectToObject(out, "moderator_test");
+	if (sm_subgroup_mods(ctx, p->yi, p->vi, p->group, p->k, G, &o, &m, &R2) == SM_OK) {
+		sm_json_add_number(mods, "QM", m.QM);
+		sm_json_add_number(mods, "QM_df", m.QM_df1);
+		sm_json_add_number(mods, "QM_p", m.QMp);
+		sm_json_add_number(mods, "QE", m.QE);
+		sm_json_add_number(mods, "QE_df", m.QE_df);
+		sm_json_add_number(mods, "QE_p", m.QEp);
+		sm_json_add_number(mods, "tau2", o.method == SM_FE ? NAN : m.tau2);
+		sm_json_add_number(mods, "R2", R2);
+		sm_rma_mods_release(&m);
+	} else {
+		const struct sm_diag *d = sm_ctx_error(ctx);
+		sm_json_add_string(mods, "error", d ? d->msg : "not computed");
+		sm_ctx_clear_error(ctx);
+	}
+	return out;
+}
+
 static sm_status run_analyses(struct sm_ctx *ctx, const struct sm_review *r,
 			      const struct sm_run_settings *s, cJSON *root)
 {
 	int grouped = s->group_by && *s->group_by;
 	struct groups g;
 	sm_status st = make_groups(ctx, r, grouped, &g);
+	size_t n = r->n_outcomes ? r->n_outcomes : 1;
+	struct pooled_groups p = { sm_alloc_array(n, sizeof(double)),
+				   sm_alloc_array(n, sizeof(double)),
+				   sm_alloc_array(n, sizeof(size_t)), 0 };
+	if (st == SM_OK && (!p.yi || !p.vi || !p.group))
+		st = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	cJSON *analyses = cJSON_AddArrayToObject(root, "analyses");
 	for (size_t gi = 0; st == SM_OK && gi < g.n; gi++) {
 		struct sm_analysis_data *d =
 			sm_analysis_data_new(ctx, r, g.names[gi], g.rows[gi], g.counts[gi], s);
 		cJSON *a = d ? sm_analysis_json(ctx, r, d, s) : NULL;
+		if (d)
+			pooled_add(&p, d, gi);
 		sm_analysis_data_free(d);
 		if (!a)
 			st = sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINTERNAL;
 		else
 			cJSON_AddItemToArray(analyses, a);
 	}
+	if (st == SM_OK && g.n > 1)
+		cJSON_AddItemToObject(root, "subgroups", subgroups_json(ctx, &p, g.n, s));
+	else
+		cJSON_AddNullToObject(root, "subgroups");
+	free(p.yi);
+	free(p.vi);
+	free(p.group);
 	groups_release(&g);
 	return st;
 }
@@ -193,7 +274,6 @@ cJSON *sm_results_build(struct sm_ctx *ctx, const struct sm_review *review,
 		cJSON_Delete(root);
 		return NULL;
 	}
-	cJSON_AddNullToObject(root, "subgroups");
 	return root;
 }
 

@@ -218,6 +218,35 @@ static void cmp_measure_level(struct counter *c, const cJSON *a, const cJSON *m,
 		cmp_block(c, get(a, "peto"), get(m, "peto"), peto, 5, where);
 }
 
+/* The test for subgroup differences and the moderator test. */
+static void cmp_subgroups(struct counter *c, const cJSON *results, const cJSON *gold,
+			  const char *measure, const char *method, int iterative, const char *where)
+{
+	const cJSON *sg = get(get(get(gold, "subgroup"), "measures"), measure);
+	const cJSON *ours = get(results, "subgroups");
+	if (!sg || !cJSON_IsObject(ours))
+		return;
+	const cJSON *between = NULL;
+	if (!strcmp(method, "FE"))
+		between = get(sg, "fe_between");
+	else if (!strcmp(method, "DL"))
+		between = get(get(sg, "re_between_separate_tau2"), "DL");
+	else if (!strcmp(method, "REML"))
+		between = get(get(sg, "re_between_separate_tau2"), "REML_tight");
+	if (between && !get(between, "error")) {
+		cmp(c, ours, "Q_between", between, "Q", where);
+		cmp(c, ours, "p", between, "pval", where);
+	}
+	const cJSON *mods = get(get(sg, iterative ? "mods_tight" : "mods"), method);
+	if (mods && !get(mods, "error")) {
+		cmp(c, get(ours, "moderator_test"), "QM", mods, "QM", where);
+		cmp(c, get(ours, "moderator_test"), "QM_p", mods, "QMp", where);
+		cmp(c, get(ours, "moderator_test"), "QE", mods, "QE", where);
+		if (strcmp(method, "FE") != 0)
+			cmp(c, get(ours, "moderator_test"), "tau2", mods, "tau2", where);
+	}
+}
+
 static const cJSON *golden_analysis(const cJSON *gold, const char *name)
 {
 	const cJSON *an;
@@ -284,6 +313,11 @@ static void check_method(struct counter *c, const char *dataset, const struct sm
 			cmp_measure_level(c, a, m, where);
 		}
 		c->analyses++;
+	}
+	if (grouped && !knha) {
+		char where[256];
+		snprintf(where, sizeof where, "%s subgroups %s %s", dataset, measure, key);
+		cmp_subgroups(c, results, gold, measure, method, iterative, where);
 	}
 	cJSON_Delete(results);
 	sm_ctx_free(ctx);

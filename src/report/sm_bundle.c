@@ -1,0 +1,275 @@
+#include "sm_bundle.h"
+
+#include "sm_atomic.h"
+#include "sm_buf.h"
+#include "sm_forest.h"
+
+#include <glib.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void sm_bundle_opts_init(struct sm_bundle_opts *opts)
+{
+	memset(opts, 0, sizeof *opts);
+	opts->figures = 1;
+}
+
+/* One figure file to draw. */
+struct figure_job {
+	char *path;          /* DIR/figures/NAME.EXT */
+	char *relative;      /* figures/NAME.EXT, for the manifest */
+	const char *analysis; /* forest: analysis name or "summary" */
+	sm_status status;
+	char *error;         /* formatted diagnostic when status != SM_OK */
+};
+
+struct job_list {
+	struct figure_job *jobs;
+	size_t n, cap;
+};
+
+static int jobs_add(struct job_list *l, const char *dir, const char *name, const char *ext,
+		    const char *analysis)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 32;
+		struct figure_job *j = sm_realloc_array(l->jobs, cap, sizeof *j);
+		if (!j)
+			return -1;
+		l->jobs = j;
+		l->cap = cap;
+	}
+	struct figure_job *j = &l->jobs[l->n];
+	memset(j, 0, sizeof *j);
+	j->relative = sm_asprintf("figures/%s.%s", name, ext);
+	j->path = sm_asprintf("%s/%s", dir, j->relative);
+	j->analysis = analysis;
+	if (!j->relative || !j->path)
+		return -1;
+	l->n++;
+	return 0;
+}
+
+static void jobs_release(struct job_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->jobs[i].path);
+		free(l->jobs[i].relative);
+		free(l->jobs[i].error);
+	}
+	free(l->jobs);
+}
+
+/* Safe, unique base names: two domains may map to the same safe name. */
+static char *unique_name(const char *prefix, const char *name, char **used, size_t n_used)
+{
+	char *safe = sm_safe_filename(name, 60);
+	char *base = sm_asprintf("%s-%s", prefix, safe);
+	free(safe);
+	for (int suffix = 2; base; suffix++) {
+		int clash = 0;
+		for (size_t i = 0; i < n_used && !clash; i++)
+			clash = !strcmp(used[i], base);
+		if (!clash)
+			return base;
+		char *stem = sm_asprintf("%s-%d", base, suffix);
+		free(base);
+		base = stem;
+	}
+	return NULL;
+}
+
+static sm_status plan_figures(struct sm_ctx *ctx, const cJSON *results, const char *dir,
+			      struct job_list *jobs)
+{
+	static const char *const exts[] = { "pdf", "svg", "png" };
+	const cJSON *analyses = cJSON_GetObjectItemCaseSensitive(results, "analyses");
+	size_t n = (size_t)cJSON_GetArraySize(analyses);
+	char **used = sm_alloc_array(n + 1, sizeof *used);
+	if (!used)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	size_t n_used = 0;
+	sm_status st = SM_OK;
+	const cJSON *a;
+	cJSON_ArrayForEach(a, analyses) {
+		const cJSON *name = cJSON_GetObjectItemCaseSensitive(a, "name");
+		if (!cJSON_IsString(name))
+			continue;
+		char *base = unique_name("forest", name->valuestring, used, n_used);
+		if (!base) {
+			st = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+			break;
+		}
+		used[n_used++] = base;
+		for (size_t e = 0; e < 3 && st == SM_OK; e++)
+			if (jobs_add(jobs, dir, base, exts[e], name->valuestring) != 0)
+				st = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	}
+	if (st == SM_OK && n > 1)
+		for (size_t e = 0; e < 3 && st == SM_OK; e++)
+			if (jobs_add(jobs, dir, "forest-summary", exts[e], "summary") != 0)
+				st = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	for (size_t i = 0; i < n_used; i++)
+		free(used[i]);
+	free(used);
+	return st;
+}
+
+struct pool {
+	const cJSON *results;
+	const struct sm_bundle_opts *opts;
+	const char *home;
+	long long epoch;
+	struct job_list *jobs;
+	size_t next;
+	pthread_mutex_t lock;
+};
+
+static void run_job(struct pool *p, struct figure_job *job)
+{
+	struct sm_ctx *ctx = sm_ctx_new();
+	if (!ctx) {
+		job->status = SM_EINTERNAL;
+		return;
+	}
+	sm_ctx_set_home(ctx, p->home);
+	sm_ctx_set_epoch(ctx, p->epoch);
+	struct sm_forest_opts fo;
+	sm_forest_opts_init(&fo);
+	fo.analysis = job->analysis;
+	fo.style = p->opts->style;
+	if (p->opts->dpi > 0)
+		fo.dpi = p->opts->dpi;
+	job->status = sm_forest_render(ctx, p->results, &fo, job->path);
+	if (job->status != SM_OK && sm_ctx_error(ctx))
+		job->error = sm_diag_format(sm_ctx_error(ctx));
+	sm_ctx_free(ctx);
+}
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		size_t i = p->next++;
+		pthread_mutex_unlock(&p->lock);
+		if (i >= p->jobs->n)
+			return NULL;
+		run_job(p, &p->jobs->jobs[i]);
+	}
+}
+
+static int worker_count(const struct sm_bundle_opts *opts, size_t jobs)
+{
+	long n = opts->threads > 0 ? opts->threads : sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	if (n > 8)
+		n = 8;
+	if ((size_t)n > jobs)
+		n = (long)jobs;
+	return (int)n;
+}
+
+static sm_status draw_figures(struct sm_ctx *ctx, const cJSON *results,
+			      const struct sm_bundle_opts *opts, struct job_list *jobs)
+{
+	struct pool p = { .results = results, .opts = opts, .home = sm_ctx_home(ctx),
+			  .epoch = sm_ctx_epoch(ctx), .jobs = jobs };
+	pthread_mutex_init(&p.lock, NULL);
+	int n = worker_count(opts, jobs->n);
+	pthread_t threads[8];
+	int started = 0;
+	for (int i = 1; i < n; i++)
+		if (pthread_create(&threads[started], NULL, worker, &p) == 0)
+			started++;
+	worker(&p); /* the calling thread works too */
+	for (int i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	pthread_mutex_destroy(&p.lock);
+	for (size_t i = 0; i < jobs->n; i++) {
+		const struct figure_job *j = &jobs->jobs[i];
+		if (j->status != SM_OK)
+			return SM_FAIL_POS(ctx, j->status, j->path, 0, 0, NULL, "cannot draw figure: %s",
+					   j->error ? j->error : sm_strerror(j->status));
+	}
+	return SM_OK;
+}
+
+int sm_sha256_file(const char *path, char out[65])
+{
+	char *data = NULL;
+	size_t len = 0;
+	if (sm_read_file(path, 0, &data, &len) != 0)
+		return -1;
+	gchar *hex = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
+	free(data);
+	if (!hex)
+		return -1;
+	snprintf(out, 65, "%s", hex);
+	g_free(hex);
+	return 0;
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static sm_status write_manifest(struct sm_ctx *ctx, const char *dir, char **files, size_t n)
+{
+	qsort(files, n, sizeof *files, compare_strings);
+	struct sm_buf b;
+	sm_buf_init(&b);
+	for (size_t i = 0; i < n; i++) {
+		char *path = sm_asprintf("%s/%s", dir, files[i]);
+		char hex[65];
+		int rc = path ? sm_sha256_file(path, hex) : -1;
+		free(path);
+		if (rc != 0) {
+			sm_buf_release(&b);
+			return SM_FAIL_POS(ctx, SM_EOUTPUT, files[i], 0, 0, NULL,
+					   "cannot read back a bundle file for its checksum");
+		}
+		sm_buf_printf(&b, "%s  %s\n", hex, files[i]);
+	}
+	char *path = sm_asprintf("%s/MANIFEST.sha256", dir);
+	sm_status st = b.failed || !path ? SM_FAIL(ctx, SM_EINTERNAL, "out of memory")
+					 : sm_atomic_write(ctx, path, b.data ? b.data : "", b.len);
+	free(path);
+	sm_buf_release(&b);
+	return st;
+}
+
+sm_status sm_bundle_write(struct sm_ctx *ctx, const cJSON *results, const char *dir,
+			  const struct sm_bundle_opts *opts)
+{
+	struct job_list jobs = { 0 };
+	sm_status st = SM_OK;
+	if (opts->figures) {
+		char *figdir = sm_asprintf("%s/figures", dir);
+		st = figdir ? sm_mkdir_p(ctx, figdir) : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		free(figdir);
+		if (st == SM_OK)
+			st = plan_figures(ctx, results, dir, &jobs);
+		if (st == SM_OK && jobs.n > 0)
+			st = draw_figures(ctx, results, opts, &jobs);
+	}
+	if (st == SM_OK) {
+		char **files = sm_alloc_array(jobs.n + 1, sizeof *files);
+		if (!files) {
+			st = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		} else {
+			files[0] = "results.json";
+			for (size_t i = 0; i < jobs.n; i++)
+				files[i + 1] = jobs.jobs[i].relative;
+			st = write_manifest(ctx, dir, files, jobs.n + 1);
+			free(files);
+		}
+	}
+	jobs_release(&jobs);
+	return st;
+}

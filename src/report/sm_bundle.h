@@ -1,0 +1,39 @@
+/*
+ * sm_bundle.h -- the supplementary bundle of one review:
+ *
+ *   DIR/results.json         the analysis stage's document
+ *   DIR/figures/...          every figure as PDF, SVG and PNG
+ *   DIR/MANIFEST.sha256      every file with its SHA-256 (`sha256sum -c`)
+ *
+ * Figures are independent, so they are drawn by a small pool of worker
+ * threads, each with its own context; the first error (in figure order)
+ * is reported.  Every file is written atomically; file names taken from the
+ * input (domain names) are made safe and can never leave DIR.
+ *
+ * Ownership: the caller keeps `results`; nothing is retained.
+ */
+#ifndef SM_BUNDLE_H
+#define SM_BUNDLE_H
+
+#include "sm_ctx.h"
+
+#include <cjson/cJSON.h>
+
+struct sm_bundle_opts {
+	int threads;      /* workers for figures; 0 = number of CPUs (at most 8) */
+	double dpi;       /* PNG resolution; 0 = 300 */
+	const char *style; /* NULL = default */
+	int figures;      /* 0: results.json and manifest only */
+};
+
+void sm_bundle_opts_init(struct sm_bundle_opts *opts);
+
+/* `dir` must exist.  Progress callback may be NULL; it is called from the
+ * calling thread only. */
+sm_status sm_bundle_write(struct sm_ctx *ctx, const cJSON *results, const char *dir,
+			  const struct sm_bundle_opts *opts);
+
+/* SHA-256 of a file as 64 lowercase hex digits into out[65]; 0 on success. */
+int sm_sha256_file(const char *path, char out[65]);
+
+#endif

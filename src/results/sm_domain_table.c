@@ -1,0 +1,258 @@
+#include "sm_domain_table.h"
+
+#include "sm_buf.h"
+#include "sm_json_out.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char counting_note[] =
+	"k = comparisons (rows in the model); k_studies = distinct studies; events and "
+	"patients are summed over comparisons, so a patient of a study with several "
+	"comparisons in a domain counts once per comparison; n_t_by_study and n_c_by_study "
+	"count each study once, with its largest arm";
+
+static int is_ratio(const char *m)
+{
+	return !strcmp(m, "OR") || !strcmp(m, "RR") || !strcmp(m, "PETO");
+}
+
+static int is_comparison(const char *m)
+{
+	return is_ratio(m) || !strcmp(m, "RD") || !strcmp(m, "GEN");
+}
+
+enum sm_direction sm_domain_direction(const char *measure, double ci_lb, double ci_ub)
+{
+	/* The model scale is log for ratios, so the null value is 0 for all. */
+	if (!measure || !is_comparison(measure) || isnan(ci_lb) || isnan(ci_ub))
+		return SM_DIR_NA;
+	if (ci_ub < 0)
+		return SM_DIR_FEWER;
+	if (ci_lb > 0)
+		return SM_DIR_MORE;
+	return SM_DIR_NONE;
+}
+
+char *sm_domain_verdict(const char *measure, enum sm_direction dir, const char *arm1)
+{
+	if (dir == SM_DIR_NA)
+		return NULL;
+	if (dir == SM_DIR_NONE)
+		return sm_asprintf("No significant difference");
+	/* A generic effect size has no known event direction. */
+	int gen = measure && !strcmp(measure, "GEN");
+	const char *word = dir == SM_DIR_FEWER ? (gen ? "Lower values" : "Fewer events")
+					       : (gen ? "Higher values" : "More events");
+	return sm_asprintf("%s with %s", word, arm1 ? arm1 : "treatment");
+}
+
+double sm_domain_treated_risk(const char *measure, double p0, double effect)
+{
+	if (!measure || !isfinite(p0) || !isfinite(effect) || p0 < 0 || p0 > 1)
+		return NAN;
+	if (!strcmp(measure, "OR") || !strcmp(measure, "PETO")) {
+		double den = 1 - p0 + effect * p0;
+		return den > 0 ? effect * p0 / den : NAN;
+	}
+	if (!strcmp(measure, "RR"))
+		return fmin(1, effect * p0);
+	if (!strcmp(measure, "RD"))
+		return fmin(1, fmax(0, p0 + effect));
+	return NAN;
+}
+
+/* ---- reading the results document ---------------------------------- */
+
+static double num(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+static double num_in(const cJSON *obj, const char *sub, const char *key)
+{
+	return num(cJSON_GetObjectItemCaseSensitive(obj, sub), key);
+}
+
+static const char *str(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+struct study_ref {
+	const char *id;
+	double n1, n2;
+};
+
+static int cmp_ref(const void *a, const void *b)
+{
+	return strcmp(((const struct study_ref *)a)->id, ((const struct study_ref *)b)->id);
+}
+
+/* Distinct studies among the rows in the model and each study's largest
+ * arms.  Returns -1 when the rows are not in the document. */
+static int count_studies(const cJSON *studies, double *n1_by, double *n2_by)
+{
+	*n1_by = *n2_by = NAN;
+	int n = cJSON_GetArraySize(studies);
+	if (!cJSON_IsArray(studies))
+		return -1;
+	struct study_ref *refs = sm_alloc_array(n ? (size_t)n : 1, sizeof *refs);
+	if (!refs)
+		return -1;
+	int m = 0;
+	const cJSON *s;
+	cJSON_ArrayForEach(s, studies) {
+		const char *id = str(s, "study_id");
+		if (!id)
+			id = str(s, "label");
+		if (id)
+			refs[m++] = (struct study_ref){ id, num(s, "n1i"), num(s, "n2i") };
+	}
+	qsort(refs, (size_t)m, sizeof *refs, cmp_ref);
+	int distinct = 0;
+	double s1 = 0, s2 = 0;
+	for (int i = 0; i < m;) {
+		double b1 = refs[i].n1, b2 = refs[i].n2;
+		int j = i + 1;
+		for (; j < m && !strcmp(refs[j].id, refs[i].id); j++) {
+			b1 = fmax(b1, refs[j].n1);
+			b2 = fmax(b2, refs[j].n2);
+		}
+		s1 += b1;
+		s2 += b2;
+		distinct++;
+		i = j;
+	}
+	free(refs);
+	*n1_by = s1;
+	*n2_by = s2;
+	return distinct;
+}
+
+int sm_domain_table_studies(const cJSON *analysis)
+{
+	double n1, n2;
+	return count_studies(cJSON_GetObjectItemCaseSensitive(analysis, "studies"), &n1, &n2);
+}
+
+/* ---- one row -------------------------------------------------------- */
+
+static void add_counts(cJSON *row, const cJSON *a)
+{
+	cJSON_AddNumberToObject(row, "k", num(a, "k"));
+	double n1_by, n2_by;
+	int ks = count_studies(cJSON_GetObjectItemCaseSensitive(a, "studies"), &n1_by, &n2_by);
+	sm_json_add_number(row, "k_studies", ks >= 0 ? (double)ks : NAN);
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(a, "totals");
+	sm_json_add_number(row, "events_t", num(t, "events_t"));
+	sm_json_add_number(row, "n_t", num(t, "n_t"));
+	sm_json_add_number(row, "events_c", num(t, "events_c"));
+	sm_json_add_number(row, "n_c", num(t, "n_c"));
+	sm_json_add_number(row, "n_t_by_study", ks >= 0 ? n1_by : NAN);
+	int two_arm = cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(t, "n_c"));
+	sm_json_add_number(row, "n_c_by_study", ks >= 0 && two_arm ? n2_by : NAN);
+}
+
+static void add_effect(cJSON *row, const cJSON *a)
+{
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(a, "transformed");
+	sm_json_add_number(row, "estimate", num(t, "estimate"));
+	sm_json_add_number(row, "ci_lb", num(t, "ci_lb"));
+	sm_json_add_number(row, "ci_ub", num(t, "ci_ub"));
+	sm_json_add_number(row, "p", num(a, "p"));
+	sm_json_add_number(row, "I2", num(a, "I2"));
+	sm_json_add_number(row, "tau2", num(a, "tau2"));
+	sm_json_add_number(row, "egger_p", num_in(a, "egger", "p"));
+	sm_json_add_number(row, "begg_p", num_in(a, "begg", "p"));
+}
+
+static void add_verdict(cJSON *row, const cJSON *a, const char *measure, const char *arm1)
+{
+	enum sm_direction dir = sm_domain_direction(measure, num(a, "ci_lb"), num(a, "ci_ub"));
+	static const char *const names[] = { "fewer", "none", "more", NULL };
+	sm_json_add_string(row, "direction", dir == SM_DIR_NA ? NULL : names[dir + 1]);
+	char *v = sm_domain_verdict(measure, dir, arm1);
+	sm_json_add_string(row, "verdict", v);
+	free(v);
+}
+
+static void add_absolute(cJSON *row, const cJSON *a, const char *measure)
+{
+	const cJSON *tot = cJSON_GetObjectItemCaseSensitive(a, "totals");
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(a, "transformed");
+	double p0 = num(tot, "events_c") / num(tot, "n_c");
+	double est = num(t, "estimate"), lb = num(t, "ci_lb"), ub = num(t, "ci_ub");
+	if (!strcmp(measure, "RD")) {
+		est = num(a, "estimate");
+		lb = num(a, "ci_lb");
+		ub = num(a, "ci_ub");
+	}
+	double p1 = sm_domain_treated_risk(measure, p0, est);
+	if (isnan(p1)) {
+		cJSON_AddNullToObject(row, "absolute");
+		return;
+	}
+	cJSON *o = cJSON_AddObjectToObject(row, "absolute");
+	sm_json_add_number(o, "control_per_1000", 1000 * p0);
+	sm_json_add_number(o, "treated_per_1000", 1000 * p1);
+	/* The transforms are monotone increasing, so the bounds map to bounds. */
+	double p1_lb = sm_domain_treated_risk(measure, p0, lb);
+	double p1_ub = sm_domain_treated_risk(measure, p0, ub);
+	sm_json_add_number(o, "treated_ci_lb_per_1000", 1000 * p1_lb);
+	sm_json_add_number(o, "treated_ci_ub_per_1000", 1000 * p1_ub);
+	sm_json_add_number(o, "difference_per_1000", 1000 * (p1 - p0));
+	sm_json_add_number(o, "difference_ci_lb_per_1000", 1000 * (p1_lb - p0));
+	sm_json_add_number(o, "difference_ci_ub_per_1000", 1000 * (p1_ub - p0));
+}
+
+static cJSON *row_json(const cJSON *a, const char *arm1)
+{
+	cJSON *row = cJSON_CreateObject();
+	const char *measure = str(a, "measure");
+	if (!measure)
+		measure = "?";
+	sm_json_add_string(row, "analysis", str(a, "name"));
+	cJSON_AddStringToObject(row, "measure", measure);
+	add_counts(row, a);
+	add_effect(row, a);
+	add_verdict(row, a, measure, arm1);
+	add_absolute(row, a, measure);
+	return row;
+}
+
+cJSON *sm_domain_table_json(struct sm_ctx *ctx, const cJSON *results)
+{
+	const cJSON *settings = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(results, "review"), "settings");
+	const cJSON *labels = cJSON_GetObjectItemCaseSensitive(settings, "arm_labels");
+	const cJSON *l1 = cJSON_GetArrayItem(labels, 0), *l2 = cJSON_GetArrayItem(labels, 1);
+	const char *arm1 = cJSON_IsString(l1) ? l1->valuestring : "Treatment";
+	const char *arm2 = cJSON_IsString(l2) ? l2->valuestring : "Control";
+	cJSON *o = cJSON_CreateObject();
+	if (!o) {
+		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	cJSON *arms = cJSON_AddArrayToObject(o, "arm_labels");
+	cJSON_AddItemToArray(arms, cJSON_CreateString(arm1));
+	cJSON_AddItemToArray(arms, cJSON_CreateString(arm2));
+	sm_json_add_number(o, "level", num(cJSON_GetObjectItemCaseSensitive(results, "settings"),
+					   "level"));
+	cJSON_AddStringToObject(o, "counting", counting_note);
+	cJSON *rows = cJSON_AddArrayToObject(o, "rows");
+	const cJSON *a;
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(results, "analyses"))
+		cJSON_AddItemToArray(rows, row_json(a, arm1));
+	/* cJSON signals allocation failure only through missing items. */
+	if (!rows || cJSON_GetArraySize(rows) !=
+			     cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(results, "analyses"))) {
+		cJSON_Delete(o);
+		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	return o;
+}
