@@ -3,9 +3,15 @@
  * influence(), leave1out() and cumul(): every deletion or cumulative fit
  * uses the full fit's method, test and control.
  *
- * Cost: each deletion refits on k - 1 studies (O(k) per refit, O(k^2) in
- * all): a random-effects b(-i) needs sum_j 1/(vj + tau2(-i)) with a new
- * tau2(-i), so no running-sum shortcut exists for any RE method.
+ * Cost: O(k) in all for large k.  tau2(-i) has a closed form for FE, DL,
+ * HE, HS and SJ (full-data sums minus study i's terms); ML, REML, EB and PM
+ * iterate their estimating equations.  Every sum over j != i at a new
+ * tau2(-i) comes from power series around a few centres (sm_pseries), O(1)
+ * per evaluation with a truncation error below 2^-56 relative.  A deletion
+ * whose downdated sums would cancel (the study dominates a sum), that no
+ * centre covers, or any deletion when k < 16, is refitted exactly (O(k)).
+ * The number of such deletions is bounded independently of k except for
+ * pathological data.
  *
  * A refit that fails with an input error (e.g. Fisher scoring does not
  * converge on that subset) yields a row of NaN and a warning in ctx, as
@@ -44,6 +50,19 @@ sm_status sm_influence(struct sm_ctx *ctx, const double *yi, const double *vi, s
 		       const struct sm_rma_opts *opts, const struct sm_rma_fit *full,
 		       struct sm_influence *out);
 void sm_influence_release(struct sm_influence *inf);
+
+/* How the deletion fits are computed: AUTO as described above, EXACT refits
+ * every deletion on its k - 1 studies (O(k^2); the reference for tests). */
+enum sm_loo_path { SM_LOO_AUTO, SM_LOO_EXACT };
+/* Recompute entry i of `out` (filled by sm_influence*) by an exact refit of
+ * the k - 1 other studies: the reference the fast path is checked against. */
+sm_status sm_influence_refit(struct sm_ctx *ctx, const double *yi, const double *vi,
+			     size_t k, const struct sm_rma_opts *opts,
+			     const struct sm_rma_fit *full, size_t i, struct sm_influence *out);
+sm_status sm_influence_path(struct sm_ctx *ctx, const double *yi, const double *vi,
+			    size_t k, const struct sm_rma_opts *opts,
+			    const struct sm_rma_fit *full, enum sm_loo_path path,
+			    struct sm_influence *out);
 
 /* Entry i is the fit of studies 0..i (in the given order). */
 sm_status sm_cumul(struct sm_ctx *ctx, const double *yi, const double *vi, size_t k,

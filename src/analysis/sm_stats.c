@@ -310,3 +310,198 @@ double sm_wls_tr_pdpd(struct sm_wls *m, const double *w, const double *d1,
 	double t3 = tr_ab(m->m3, m->m1, p);
 	return t1 - 2 * t2 + t3;
 }
+
+/* ---- power-series sums -------------------------------------------------- */
+
+/* Smallest n with (1 + r)^3 sum_{m >= n} C(m+2, 2) r^m < 2^-56: the tail of
+ * the q = 3 series (the slowest of q = 1..3) relative to its value, which is
+ * at least (1 + r)^-3 times the leading sum for non-negative terms. */
+static size_t series_terms(double r)
+{
+	double lim = ldexp(1, -56) / ((1 + r) * (1 + r) * (1 + r));
+	for (size_t n = 1; n < 400; n++) {
+		double term = (double)(n + 2) * (double)(n + 1) / 2 * pow(r, (double)n);
+		double ratio = r * (double)(n + 3) / (double)(n + 1);
+		if (ratio < 1 && term / (1 - ratio) < lim)
+			return n;
+	}
+	return 400;
+}
+
+void sm_pseries_release(struct sm_pseries *ps)
+{
+	if (!ps)
+		return;
+	free(ps->m);
+	memset(ps, 0, sizeof *ps);
+}
+
+/* Sums are kept scaled by umin^s (uu = u / umin >= 1), so no power of a tiny
+ * variance overflows. */
+sm_status sm_pseries_init(struct sm_ctx *ctx, struct sm_pseries *ps, const double *y,
+			  const double *v, size_t k, double c, double rho)
+{
+	memset(ps, 0, sizeof *ps);
+	if (k == 0 || !(rho > 0 && rho <= 0.5) || !(c >= 0))
+		return SM_FAIL(ctx, SM_EINTERNAL, "invalid series centre; expected k >= 1, "
+			       "c >= 0, 0 < rho <= 0.5");
+	double umin = INFINITY;
+	struct sm_ksum sw = {0, 0}, swy = {0, 0}, ls = {0, 0};
+	for (size_t j = 0; j < k; j++) {
+		double u = v[j] + c;
+		umin = fmin(umin, u);
+		sm_ksum_add(&sw, 1 / u);
+		sm_ksum_add(&swy, y[j] / u);
+		sm_ksum_add(&ls, log(u));
+	}
+	if (!(umin > 0) || !isfinite(sm_ksum_get(&sw)))
+		return SM_FAIL(ctx, SM_EINPUT, "variances plus tau2 are not positive; "
+			       "expected vi + tau2 > 0");
+	size_t n = series_terms(rho), ns = n + 3;
+	struct sm_ksum *acc = sm_alloc_array(3 * ns, sizeof *acc);
+	ps->m = sm_alloc_array(3 * ns, sizeof *ps->m);
+	if (!acc || !ps->m) {
+		free(acc);
+		sm_pseries_release(ps);
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	}
+	ps->c = c;
+	ps->rho = rho;
+	ps->umin = umin;
+	ps->n = n;
+	ps->yc = sm_ksum_get(&swy) / sm_ksum_get(&sw);
+	ps->lsum = sm_ksum_get(&ls);
+	for (size_t j = 0; j < k; j++) {
+		double iu = umin / (v[j] + c), z = y[j] - ps->yc, p = iu;
+		for (size_t s = 0; s < ns; s++) {
+			sm_ksum_add(&acc[s], p);
+			sm_ksum_add(&acc[ns + s], z * p);
+			sm_ksum_add(&acc[2 * ns + s], z * z * p);
+			p *= iu;
+		}
+	}
+	for (size_t s = 0; s < 3 * ns; s++)
+		ps->m[s] = sm_ksum_get(&acc[s]);
+	free(acc);
+	return SM_OK;
+}
+
+int sm_pseries_covers(const struct sm_pseries *ps, double t)
+{
+	return ps->m && fabs(t - ps->c) <= ps->rho * ps->umin;
+}
+
+int sm_pseries_eval(const struct sm_pseries *ps, double t, int q, double out[3])
+{
+	if (!sm_pseries_covers(ps, t) || q < 1 || q > 3)
+		return 0;
+	double nd = -(t - ps->c) / ps->umin;
+	size_t ns = ps->n + 3;
+	double scale = pow(ps->umin, -(double)q);
+	for (int a = 0; a < 3; a++) {
+		const double *m = ps->m + (size_t)a * ns;
+		double acc = 0;
+		for (size_t i = ps->n; i-- > 0;) {
+			/* C(i + q - 1, q - 1) for q = 1..3 */
+			double bin = q == 1 ? 1 : q == 2 ? (double)(i + 1)
+						  : (double)(i + 2) * (double)(i + 1) / 2;
+			acc = acc * nd + bin * m[i + (size_t)q - 1];
+		}
+		out[a] = acc * scale;
+	}
+	return 1;
+}
+
+int sm_pseries_logsum(const struct sm_pseries *ps, double t, double *out)
+{
+	if (!sm_pseries_covers(ps, t))
+		return 0;
+	/* log(u + d) = log u + sum_{n >= 1} (-1)^(n+1) (d/u)^n / n */
+	double dd = (t - ps->c) / ps->umin, acc = 0;
+	for (size_t i = ps->n + 2; i >= 1; i--)
+		acc = acc * -dd + ps->m[i - 1] / (double)i;
+	*out = ps->lsum + dd * acc;
+	return 1;
+}
+
+/* ---- chi-square tail near a point --------------------------------------- */
+
+/* log(n!) - log(sqrt(2 pi n) (n/e)^n) for n > 15 (Stirling's series). */
+static double stirling_err(double n)
+{
+	double n2 = n * n;
+	return (1.0 / 12 - (1.0 / 360 - (1.0 / 1260 - (1.0 / 1680 - 1.0 / (1188 * n2)) / n2) /
+		n2) / n2) / n;
+}
+
+/* x log(x / m) + m - x without cancellation when x is near m. */
+static double dev0(double x, double m)
+{
+	if (fabs(x - m) < 0.1 * (x + m)) {
+		double v = (x - m) / (x + m), s = (x - m) * v, e = 2 * x * v, v2 = v * v;
+		for (int j = 1; j < 1000; j++) {
+			e *= v2;
+			double s1 = s + e / (2 * j + 1);
+			if (s1 == s)
+				return s1;
+			s = s1;
+		}
+		return s;
+	}
+	return x * log(x / m) + m - x;
+}
+
+double sm_dchisq(double x, double df)
+{
+	double a = df / 2;
+	if (!(x > 0) || a < 16)
+		return x > 0 ? exp((a - 1) * log(x) - x / 2 - a * M_LN2 - lgamma(a)) : 0;
+	/* gamma(a, scale 2) density = Poisson(a - 1; x/2) probability / 2 */
+	double n = a - 1, lam = x / 2;
+	return exp(-stirling_err(n) - dev0(n, lam)) / sqrt(2 * M_PI * n) / 2;
+}
+
+void sm_chisq_near_init(struct sm_chisq_near *cn, double x0, double df)
+{
+	memset(cn, 0, sizeof *cn);
+	cn->x0 = x0;
+	cn->df = df;
+	if (!(df >= 200) || !(x0 > 0) || !isfinite(x0))
+		return;
+	cn->q0 = gsl_cdf_chisq_Q(x0, df);
+	cn->f0 = sm_dchisq(x0, df);
+	if (!(cn->q0 > 1e-280) || !(cn->f0 > 1e-280) || !isfinite(cn->f0))
+		return;
+	/* log(f(x0 + h)/f0) = l1 h + sum_{n>=2} l_n h^n; f/f0 = exp of it */
+	double a1 = df / 2 - 1, l[SM_CHISQ_NEAR_TERMS + 1], e[SM_CHISQ_NEAR_TERMS + 1];
+	l[1] = a1 / x0 - 0.5;
+	double p = 1 / x0;
+	for (int n = 2; n <= SM_CHISQ_NEAR_TERMS; n++) {
+		p /= x0;
+		l[n] = (n % 2 ? a1 : -a1) * p / n;
+	}
+	e[0] = 1;
+	for (int n = 1; n < SM_CHISQ_NEAR_TERMS; n++) {
+		double s = 0;
+		for (int j = 1; j <= n; j++)
+			s += j * l[j] * e[n - j];
+		e[n] = s / n;
+	}
+	for (int n = 0; n < SM_CHISQ_NEAR_TERMS; n++)
+		cn->e[n] = e[n] / (n + 1);
+	/* within 1.5 sd the terms fall below 1e-17 by n = 40; x0/4 keeps the
+	 * logarithm's series convergent */
+	cn->width = fmin(1.5 * sqrt(2 * df), x0 / 4);
+	cn->usable = 1;
+}
+
+double sm_chisq_near(const struct sm_chisq_near *cn, double x)
+{
+	double h = x - cn->x0;
+	if (!cn->usable || h > 0 || -h > cn->width)
+		return gsl_cdf_chisq_Q(x, cn->df);
+	double acc = 0;
+	for (int n = SM_CHISQ_NEAR_TERMS; n-- > 0;)
+		acc = acc * h + cn->e[n];
+	return cn->q0 - cn->f0 * h * acc;
+}

@@ -165,11 +165,15 @@ static void cmp_diagnostics(struct counter *c, const cJSON *a, const cJSON *m,
 			{ "cov_r", "cov.r" }, { "Q_del", "QE.del" }, { "hat", "hat" },
 			{ "dfbs", "dfbs" },
 		};
+		/* Paule-Mandel deletion fits in the reference are found by uniroot
+		 * to 1e-12 absolute; differences of estimates amplify that to
+		 * ~1e-9 relative where vi is tiny (see tests/analysis). */
+		double rel = strstr(where, " PM") ? 1e-6 : REL; /* the bar */
 		for (size_t j = 0; j < sizeof cols / sizeof cols[0]; j++) {
 			const cJSON *col = get(inf, cols[j][1]);
 			const cJSON *v = cJSON_GetArrayItem(col, i);
 			sm_check_close(num(s, cols[j][0]), cJSON_IsNumber(v) ? v->valuedouble : NAN,
-				       REL, ABS, "%s study %d %s", where, i + 1, cols[j][0]);
+				       rel, ABS, "%s study %d %s", where, i + 1, cols[j][0]);
 			c->compared++;
 		}
 		const cJSON *flag = cJSON_GetArrayItem(get(inf, "inf"), i);

@@ -23,9 +23,11 @@ two_by_two <- function(study, ai, n1i, ci, n2i, group = NULL) {
 
 DATASETS <- list(
 	"msc-table3" = list(
-		source = paste("MSC adverse-event table 3 (columns domain,study,sub,ref,event,e_t,n_t,e_c,n_c);",
+		source = paste("MSC adverse-event table 3",
+			"(columns domain,study,sub,ref,event,e_t,n_t,e_c,n_c);",
 			"ai = e_t, n1i = n_t, ci = e_c, n2i = n_c"),
-		description = "adverse events of MSC therapy vs control, one analysis per domain (group = domain)",
+		description = paste("adverse events of MSC therapy vs control, one analysis per domain",
+			"(group = domain)"),
 		group_variable = "domain", analyses = "groups",
 		analyses_note = paste("one analysis per group (domain); there is no pooled 'all' analysis.",
 			"rows are 1-based indices into input.csv")),

@@ -3,7 +3,8 @@
 #
 #   Rscript tests/golden/gen/make_golden.R <name>|all [outdir]
 #
-# <name> is one of the datasets in DATASETS below (or "presets"). Run from the repository root.
+# <name> is one of the datasets in datasets.R, or "presets" (writes
+# tests/golden/presets/presets.json). Run from the repository root.
 # The dataset's input.csv is (re)built from the metadat package and expected.json is computed
 # from it with metafor; both go to tests/golden/<name>/ unless outdir is given.
 # "msc-table3" is special: its input.csv is the committed one and outdir is required (the

@@ -4,6 +4,8 @@
 #                the Q statistic around the MH estimate (RevMan 5), zero-cell rule of RevMan
 #   cochrane2025 REML with test = "knha", predict() PI with a t quantile on k-1 df
 # for bcg and msc-table3 (2x2 inputs), per analysis (same partition as their expected.json).
+# Written to tests/golden/presets/presets.json: deliberately not named expected.json, whose
+# schema (meta/analyses/subgroup) it does not follow.
 
 PRESET_DATASETS <- list(
 	bcg = list(input = "tests/golden/bcg/input.csv", analyses = "all+groups"),
@@ -62,14 +64,29 @@ preset_revman5 <- function(d, measure) {
 		heterogeneity = het, random_dl = rand)
 }
 
+# REML refitted with the tight control (stepadj = 0.5 fallback), as fits_tight in expected.json
+preset_tight <- function(yi, vi, test, ratio) {
+	cap <- capture(rma.uni(yi, vi, method = "REML", test = test, control = TIGHT))
+	if (is.null(cap$error)) {
+		return(c(wrap(cap, function(f) preset_fit(f, ratio)), list(control = TIGHT)))
+	}
+	out <- sub(rma.uni(yi, vi, method = "REML", test = test, control = TIGHT_FALLBACK),
+		function(f) preset_fit(f, ratio))
+	out$tight_control_error <- cap$error
+	if (is.null(out$error)) out$control <- TIGHT_FALLBACK
+	out
+}
+
 preset_measure <- function(d, measure) {
 	es <- effect_sizes(d, "2x2", measure)
 	ratio <- measure != "RD"
 	list(
 		metafor = sub(rma.uni(es$yi, es$vi), function(f) preset_fit(f, ratio)),
+		metafor_tight = preset_tight(es$yi, es$vi, "z", ratio),
 		revman5 = sub(preset_revman5(d, measure), identity),
 		cochrane2025 = sub(rma.uni(es$yi, es$vi, method = "REML", test = "knha"),
-			function(f) preset_fit(f, ratio)))
+			function(f) preset_fit(f, ratio)),
+		cochrane2025_tight = preset_tight(es$yi, es$vi, "knha", ratio))
 }
 
 preset_analysis <- function(d, rows, name, group) {
@@ -109,9 +126,13 @@ run_presets <- function(outdir) {
 				"df = k.yi - 1, then inverse-variance pooling with 1/(vi + tau2), z test",
 				"(rma.uni(yi, vi, tau2 = tau2)); I2 = max(0, 100 (Q - df)/Q)"),
 			cochrane2025 = paste("rma.uni(yi, vi, method = 'REML', test = 'knha'); pi from predict()",
-				"with qt(0.975, k - 1)")),
-		escalc = "study yi/vi of metafor and cochrane2025 as in expected.json (add 1/2 to tables with a zero cell, double-zero tables kept)"),
+				"with qt(0.975, k - 1)"),
+			tight = paste("metafor_tight / cochrane2025_tight: the same REML fits with control",
+				"threshold = tol = 1e-12, maxiter = 10000 (stepadj = 0.5 added where that fails,",
+				"tight_control_error then holds the first error)")),
+		escalc = paste("study yi/vi of metafor and cochrane2025 as in expected.json (add 1/2 to",
+			"tables with a zero cell, double-zero tables kept)")),
 		datasets = ds)
 	dir.create(outdir, showWarnings = FALSE, recursive = TRUE)
-	json_save(out, file.path(outdir, "expected.json"))
+	json_save(out, file.path(outdir, "presets.json"))
 }
