@@ -18,6 +18,8 @@ struct lay {
 	sm_status status;
 	int vis[SM_NCOLS];
 	double colw[SM_NCOLS], colx[SM_NCOLS];
+	double minw[SM_NCOLS];  /* text columns: narrowest without breaking a word */
+	double wrapw[SM_NCOLS]; /* > 0: the column's cells wrap at this width */
 	double gap, space, pitch, line_h, small_h;
 	double text_right;      /* right end of the text columns */
 	double graph_x0, graph_x1;
@@ -25,6 +27,7 @@ struct lay {
 	double *row_h;
 	size_t graph_end;       /* rows [0, graph_end) sit over the axis */
 	double wmax;            /* largest study weight */
+	double lack;            /* last try: width missing with text at its narrowest */
 };
 
 int sm_box_overlap(const struct sm_box *a, const struct sm_box *b)
@@ -156,11 +159,70 @@ static int is_cell_row(const struct sm_frow *r)
 	return r->kind != SM_ROW_HEADING && r->kind != SM_ROW_NOTE && r->kind != SM_ROW_GAP;
 }
 
+/* Columns of words (left-aligned, may wrap); the others hold numbers. */
+static int is_text_col(int c)
+{
+	return c == SM_COL_LABEL || c == SM_COL_LABEL2;
+}
+
+/* A study label beside an empty label2 cell (pooled rows, totals, the
+ * prediction interval) runs on over that cell. */
+static int spans_label2(struct lay *L, const struct sm_frow *r, int c)
+{
+	return c == SM_COL_LABEL && L->vis[SM_COL_LABEL2] && !r->cell[SM_COL_LABEL2];
+}
+
+/* Width of the widest word of `s` (words end at spaces). */
+static double longest_word(struct lay *L, enum sm_role role, const char *s)
+{
+	char *copy = s ? strdup(s) : NULL;
+	if (!copy) {
+		if (s)
+			oom(L);
+		return 0;
+	}
+	double w = 0;
+	for (char *p = copy; *p;) {
+		size_t n = strcspn(p, " ");
+		char keep = p[n];
+		p[n] = 0;
+		if (n)
+			w = fmax(w, width_of(L, role, p));
+		p[n] = keep;
+		p += n + (keep != 0);
+	}
+	free(copy);
+	return w;
+}
+
+/* A text column may narrow to its header or its widest word. */
+static double min_width(struct lay *L, int c)
+{
+	const struct sm_fplot *p = L->p;
+	if (!L->vis[c])
+		return 0;
+	double w = width_of(L, SM_ROLE_BOLD, p->head[c]);
+	for (size_t i = 0; i < p->nrows; i++)
+		if (is_cell_row(&p->rows[i]) && !spans_label2(L, &p->rows[i], c))
+			w = fmax(w, longest_word(L, row_role(&p->rows[i]), p->rows[i].cell[c]));
+	return fmin(w, L->colw[c]);
+}
+
 static double gap_after(struct lay *L, int c)
 {
 	if ((c == SM_COL_EST && L->vis[SM_COL_LB]) || (c == SM_COL_LB && L->vis[SM_COL_UB]))
 		return L->space;
 	return L->gap;
+}
+
+/* Wrap width of a cell: 0 when it is set on one line (numbers always). */
+static double cell_wrap(struct lay *L, const struct sm_frow *r, int c)
+{
+	if (!is_text_col(c))
+		return 0;
+	if (spans_label2(L, r, c))
+		return L->colw[c] + gap_after(L, c) + L->colw[SM_COL_LABEL2];
+	return L->wrapw[c];
 }
 
 /* Widen column `c` so that a text spanning [c, last] fits. */
@@ -190,20 +252,26 @@ static void measure_columns(struct lay *L)
 	for (size_t i = 0; i < p->nrows; i++) {
 		const struct sm_frow *r = &p->rows[i];
 		for (int c = 0; c < SM_NCOLS && is_cell_row(r); c++)
-			if (L->vis[c])
+			if (L->vis[c] && !spans_label2(L, r, c))
 				L->colw[c] = fmax(L->colw[c], width_of(L, row_role(r), r->cell[c]));
 	}
 	for (int c = 0; c < SM_NCOLS; c++)
 		if (L->vis[c] && c != SM_COL_EST)
 			L->colw[c] = fmax(L->colw[c], width_of(L, SM_ROLE_BOLD, p->head[c]));
 	for (size_t i = 0; i < p->nrows; i++)
+		if (is_cell_row(&p->rows[i]) && spans_label2(L, &p->rows[i], SM_COL_LABEL))
+			fit_span(L, SM_COL_LABEL, SM_COL_LABEL2,
+				 width_of(L, row_role(&p->rows[i]), p->rows[i].cell[SM_COL_LABEL]));
+	for (int c = 0; c < SM_NCOLS; c++)
+		L->minw[c] = is_text_col(c) ? min_width(L, c) : L->colw[c];
+	for (size_t i = 0; i < p->nrows; i++)
 		if (p->rows[i].span && L->vis[SM_COL_EST])
 			fit_span(L, SM_COL_EST, SM_COL_UB,
 				 width_of(L, row_role(&p->rows[i]), p->rows[i].span));
 	if (L->vis[SM_COL_EST])
 		fit_span(L, SM_COL_EST, SM_COL_UB, width_of(L, SM_ROLE_BOLD, p->head[SM_COL_EST]));
-	L->has_arms = L->vis[SM_COL_EV1] || L->vis[SM_COL_N1] || L->vis[SM_COL_EV2] ||
-		      L->vis[SM_COL_N2];
+	L->has_arms = !p->single_arm && (L->vis[SM_COL_EV1] || L->vis[SM_COL_N1] ||
+					 L->vis[SM_COL_EV2] || L->vis[SM_COL_N2]);
 	if (L->has_arms) {
 		fit_span(L, SM_COL_EV1, SM_COL_N1, width_of(L, SM_ROLE_BOLD, p->arm1));
 		fit_span(L, SM_COL_EV2, SM_COL_N2, width_of(L, SM_ROLE_BOLD, p->arm2));
@@ -266,6 +334,33 @@ static void place_axis(struct lay *L)
 	}
 }
 
+/* Proportions: from 0 to the first tick above the data (at most 1), ticks
+ * a 1-2-5 step apart, at most five intervals; every other tick may go. */
+static void fit_prop(struct sm_axis *a, double hi)
+{
+	hi = isfinite(hi) && hi > 0 ? fmin(hi, 1) : 1;
+	static const double mult[] = { 1, 2, 5 };
+	double step = 0.2; /* five steps cover [0, 1] */
+	int done = 0;
+	for (int k = -4; k <= -1 && !done; k++)
+		for (int m = 0; m < 3 && !done; m++) {
+			double s = pow(10, k) * mult[m];
+			if (hi / s <= 5 + 1e-9) {
+				step = s;
+				done = 1;
+			}
+		}
+	int n = (int)ceil(hi / step - 1e-9);
+	a->log = 0;
+	a->lo = 0;
+	a->hi = fmin(n * step, 1);
+	a->nticks = 0;
+	for (int i = 0; i <= n && i < SM_AXIS_MAX_TICKS; i++) {
+		a->ticks[a->nticks] = fmin(i * step, 1);
+		a->rank[a->nticks++] = i == 0 || i == n ? 0 : i % 2 ? 2 : 1;
+	}
+}
+
 /* Data range of the graph: pooled intervals in full, study intervals and
  * prediction intervals up to a factor of 100 (beyond: arrows). */
 static void fit_axis(struct lay *L)
@@ -288,17 +383,7 @@ static void fit_axis(struct lay *L)
 		}
 	}
 	if (p->axis == SM_AXIS_PROP) {
-		sm_axis_fit(&L->l->axis, 0, -hi, hi);
-		/* Proportions start at 0: keep the right half. */
-		struct sm_axis *a = &L->l->axis;
-		a->lo = 0;
-		int n = 0;
-		for (int i = 0; i < a->nticks; i++)
-			if (a->ticks[i] >= 0) {
-				a->ticks[n] = a->ticks[i];
-				a->rank[n++] = a->rank[i];
-			}
-		a->nticks = n;
+		fit_prop(&L->l->axis, hi);
 		return;
 	}
 	sm_axis_fit(&L->l->axis, log_scale, lo, hi);
@@ -334,9 +419,12 @@ static void row_heights(struct lay *L)
 		else if (r->kind == SM_ROW_NOTE)
 			h = measure(L, SM_ROLE_SMALL, r->note, note_width(L)).height +
 			    0.3 * L->pitch;
-		else if (L->req->wrap_labels)
-			h = fmax(h, measure(L, row_role(r), r->cell[SM_COL_LABEL],
-					    L->colw[SM_COL_LABEL]).height + L->pitch - L->line_h);
+		else
+			for (int c = 0; c < SM_NCOLS; c++)
+				if (L->vis[c] && cell_wrap(L, r, c) > 0 && r->cell[c])
+					h = fmax(h, measure(L, row_role(r), r->cell[c],
+							    cell_wrap(L, r, c)).height +
+						    L->pitch - L->line_h);
 		L->row_h[i] = h;
 		if (!r->trailing)
 			L->graph_end = i + 1;
@@ -369,7 +457,7 @@ static void emit_header(struct lay *L, int page, double *y)
 	for (int c = 0; c < SM_NCOLS; c++) {
 		if (!L->vis[c] || c == SM_COL_LB || c == SM_COL_UB)
 			continue;
-		if (c == SM_COL_LABEL)
+		if (is_text_col(c))
 			put(L, page, SM_ROLE_BOLD, p->head[c], L->colx[c], ty, SM_ALIGN_LEFT, 0);
 		else
 			put(L, page, SM_ROLE_BOLD, p->head[c], span_right(L, c, c == SM_COL_EST
@@ -397,9 +485,9 @@ static void emit_cells(struct lay *L, int page, const struct sm_frow *r, double 
 		if (!L->vis[c] || !r->cell[c] || (r->span && c >= SM_COL_EST))
 			continue;
 		struct sm_ftext *t;
-		if (c == SM_COL_LABEL)
+		if (is_text_col(c))
 			t = put(L, page, role, r->cell[c], L->colx[c], ty, SM_ALIGN_LEFT,
-				L->req->wrap_labels ? L->colw[c] : 0);
+				cell_wrap(L, r, c));
 		else
 			t = put(L, page, role, r->cell[c], L->colx[c] + L->colw[c], ty,
 				SM_ALIGN_RIGHT, 0);
@@ -661,7 +749,64 @@ static size_t paginate(struct lay *L, size_t *starts)
 	return n;
 }
 
-/* Try one font size; 1 when the graph column keeps its minimum width. */
+/* Narrow the text columns by `need` points in all, the widest first, none
+ * below its minimum; 0 when they cannot give that much. */
+static int narrow_text(struct lay *L, double need)
+{
+	double give = 0, top = 0;
+	for (int c = 0; c < SM_NCOLS; c++)
+		if (L->vis[c] && is_text_col(c)) {
+			give += L->colw[c] - L->minw[c];
+			top = fmax(top, L->colw[c]);
+		}
+	L->lack = need - give;
+	if (give < need)
+		return 0;
+	/* The common width t to which the wider columns come down. */
+	double lo = 0, hi = top;
+	for (int it = 0; it < 60; it++) {
+		double t = (lo + hi) / 2, got = 0;
+		for (int c = 0; c < SM_NCOLS; c++)
+			if (L->vis[c] && is_text_col(c))
+				got += fmax(0, L->colw[c] - fmax(t, L->minw[c]));
+		if (got >= need)
+			lo = t;
+		else
+			hi = t;
+	}
+	for (int c = 0; c < SM_NCOLS; c++)
+		if (L->vis[c] && is_text_col(c) && L->colw[c] > fmax(lo, L->minw[c]))
+			L->wrapw[c] = L->colw[c] = fmax(lo, L->minw[c]);
+	return 1;
+}
+
+/* A wrapped column takes only the width its longest line needs. */
+static void tighten_wrapped(struct lay *L)
+{
+	const struct sm_fplot *p = L->p;
+	for (int c = 0; c < SM_NCOLS; c++) {
+		if (!(L->wrapw[c] > 0))
+			continue;
+		double w = width_of(L, SM_ROLE_BOLD, p->head[c]);
+		for (size_t i = 0; i < p->nrows; i++) {
+			const struct sm_frow *r = &p->rows[i];
+			if (is_cell_row(r) && r->cell[c] && !spans_label2(L, r, c))
+				w = fmax(w, measure(L, row_role(r), r->cell[c], L->wrapw[c]).width);
+		}
+		L->colw[c] = fmin(L->colw[c], w);
+	}
+}
+
+static double graph_width(struct lay *L)
+{
+	place_columns(L);
+	fit_axis(L);
+	place_axis(L);
+	return L->l->axis.x1 - L->l->axis.x0;
+}
+
+/* Try one font size; 1 when the graph column keeps its minimum width,
+ * wrapping the text columns when they would leave it too little. */
 static int try_size(struct lay *L, double size)
 {
 	set_roles(L, size);
@@ -669,13 +814,21 @@ static int try_size(struct lay *L, double size)
 	L->small_h = measure(L, SM_ROLE_SMALL, "0", 0).height;
 	L->space = width_of(L, SM_ROLE_BODY, " ");
 	measure_columns(L);
+	for (int c = 0; c < SM_NCOLS; c++)
+		L->wrapw[c] = 0;
 	double cap = 0.3 * inner_width(L);
-	if (L->req->wrap_labels && L->colw[SM_COL_LABEL] > cap)
-		L->colw[SM_COL_LABEL] = cap;
-	place_columns(L);
-	fit_axis(L);
-	place_axis(L);
-	return L->l->axis.x1 - L->l->axis.x0 >= L->st->graph_min;
+	for (int c = 0; c < SM_NCOLS && L->req->wrap_labels; c++)
+		if (L->vis[c] && is_text_col(c) && L->colw[c] > fmax(cap, L->minw[c]))
+			L->wrapw[c] = L->colw[c] = fmax(cap, L->minw[c]);
+	L->lack = 0;
+	double gw = graph_width(L), min = L->st->graph_min;
+	if (gw < min) {
+		if (!narrow_text(L, min - gw))
+			return 0;
+		graph_width(L);
+	}
+	tighten_wrapped(L);
+	return graph_width(L) >= L->st->graph_min - 1e-6;
 }
 
 static sm_status fit_width(struct lay *L)
@@ -693,11 +846,11 @@ static sm_status fit_width(struct lay *L)
 			return SM_OK;
 		}
 	}
-	double need = L->l->width - (L->l->axis.x1 - L->l->axis.x0) + st->graph_min;
+	double need = L->l->width + L->lack;
 	return SM_FAIL(L->ctx, SM_EINPUT, "forest plot does not fit in %.0f mm (needs "
-		       "%.0f mm at %.1f pt); expected a wider --width, fewer columns or "
-		       "--wrap-labels", L->l->width / (72 / 25.4), need / (72 / 25.4),
-		       st->min_size);
+		       "%.0f mm at %.1f pt with labels wrapped word by word); expected a "
+		       "wider --width or fewer --columns", L->l->width / (72 / 25.4),
+		       need / (72 / 25.4), st->min_size);
 }
 
 static sm_status run(struct lay *L)

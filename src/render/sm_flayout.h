@@ -1,6 +1,12 @@
 /*
  * sm_flayout.h -- a forest plot measured and placed, ready to draw.
  *
+ * Fitting a width: at the style's font size the text columns (study,
+ * label2) first take their natural width; if that leaves the graph short
+ * of its minimum they wrap, the widest narrowed first and none below its
+ * longest word.  Only when that is not enough does the font shrink (in
+ * 0.5 pt steps to the style's minimum), and only then is it an error.
+ *
  * The layout is a display list: every text with its box, every mark
  * (square, CI line, diamond, ...) with its position, on its page, in points
  * from the page's top left.  It is computed completely before anything is

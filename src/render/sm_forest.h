@@ -31,7 +31,10 @@ struct sm_forest_opts {
 	const char *columns; /* "study,label2,k,events,weight,i2,effect"; NULL = all */
 	int summary_only;    /* pooled rows without the studies */
 	int show_method_line;
-	int wrap_labels;     /* wrap long study labels instead of widening */
+	int wrap_labels;     /* wrap the text columns (study, label2) at 30% of
+			      * the width even when they would fit; without it
+			      * they wrap only when the graph would be short of
+			      * its minimum width */
 	const char *title;   /* NULL: the analysis name; "": no title */
 };
 

@@ -162,9 +162,10 @@ static const struct measure_info measures[] = {
 	{ "IRR", "Incidence rate ratio", "IRR", SM_AXIS_RATIO },
 	{ "RD", "Risk difference", "RD", SM_AXIS_DIFF },
 	{ "PR", "Proportion", "Proportion", SM_AXIS_PROP },
-	{ "PLO", "Proportion (logit)", "Proportion", SM_AXIS_PROP },
-	{ "PAS", "Proportion (arcsine)", "Proportion", SM_AXIS_PROP },
-	{ "PFT", "Proportion (Freeman-Tukey)", "Proportion", SM_AXIS_PROP },
+	{ "PLO", "Proportion, pooled as logit", "Proportion", SM_AXIS_PROP },
+	{ "PAS", "Proportion, pooled as arcsine", "Proportion", SM_AXIS_PROP },
+	{ "PFT", "Proportion, pooled as Freeman\xe2\x80\x93Tukey double arcsine",
+	  "Proportion", SM_AXIS_PROP },
 	{ "GEN", "Effect size", "Effect", SM_AXIS_DIFF },
 };
 

@@ -71,6 +71,7 @@ struct sm_fplot {
 	int show[SM_NCOLS]; /* columns the user allows */
 	char *head[SM_NCOLS];
 	char *arm1, *arm2;  /* group headers over EV1/N1 and EV2/N2 */
+	int single_arm;     /* one group (proportions): no arm headers */
 	char *graph_head;   /* over the graph column */
 	char *favours_left, *favours_right;
 	char *method;       /* method line, or NULL */

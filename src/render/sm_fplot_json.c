@@ -121,10 +121,14 @@ static void effect_cells(struct build *b, struct sm_frow *r)
 	r->cell[SM_COL_UB] = take(b, &ub);
 }
 
+/* Two-arm counts (ai/n1i, ci/n2i) or one group (xi/ni) in the first arm. */
 static void count_cells(struct build *b, struct sm_frow *r, const cJSON *s)
 {
-	r->cell[SM_COL_EV1] = fmt_count(b, num(s, "ai"));
-	r->cell[SM_COL_N1] = fmt_count(b, num(s, "n1i"));
+	int one = cJSON_GetObjectItemCaseSensitive(s, "xi") != NULL;
+	r->cell[SM_COL_EV1] = fmt_count(b, num(s, one ? "xi" : "ai"));
+	r->cell[SM_COL_N1] = fmt_count(b, num(s, one ? "ni" : "n1i"));
+	if (one)
+		return;
 	r->cell[SM_COL_EV2] = fmt_count(b, num(s, "ci"));
 	r->cell[SM_COL_N2] = fmt_count(b, num(s, "n2i"));
 }
@@ -201,6 +205,26 @@ static double study_sum(const cJSON *a, const char *key)
 		n++;
 	}
 	return n ? sum : NAN;
+}
+
+/* An arm total of the analysis: from its "totals" (written by analyze, so
+ * right even without per-study rows), else summed over the studies.
+ * `key` is events_t, n_t, events_c or n_c. */
+static double arm_total(const cJSON *a, const char *key)
+{
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(a, "totals");
+	if (isfinite(num(t, key)))
+		return num(t, key);
+	int one = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(a, "studies"), 0), "xi") != NULL;
+	static const char *const keys[][3] = {
+		{ "events_t", "ai", "xi" }, { "n_t", "n1i", "ni" },
+		{ "events_c", "ci", NULL }, { "n_c", "n2i", NULL },
+	};
+	for (size_t i = 0; i < 4; i++)
+		if (!strcmp(key, keys[i][0]))
+			return keys[i][1 + one] ? study_sum(a, keys[i][1 + one]) : NAN;
+	return NAN;
 }
 
 static void add_studies(struct build *b, const cJSON *a)
@@ -289,6 +313,11 @@ static void note_overall(struct build *b, const cJSON *a, int trailing)
 	add_note(b, &t, trailing);
 }
 
+static int is_mh_peto(const char *method)
+{
+	return method && (!strcmp(method, "MH") || !strcmp(method, "PETO"));
+}
+
 static const char *model_label(const char *method)
 {
 	static const char *const names[][2] = {
@@ -359,7 +388,10 @@ static void add_pooled(struct build *b, const cJSON *a, const char *total_label)
 			return;
 		const char *method = str(fits[i], "method");
 		r->bold = 1;
-		if (n == 1 || !method) {
+		/* A lone inverse-variance row is just the total; Mantel-Haenszel
+		 * and Peto rows always say so, since their numbers differ from the
+		 * inverse-variance ones readers may compare with. */
+		if (!method || (n == 1 && !is_mh_peto(method))) {
 			r->cell[SM_COL_LABEL] = dup(b, total_label);
 		} else {
 			struct sm_buf t;
@@ -375,8 +407,8 @@ static void add_pooled(struct build *b, const cJSON *a, const char *total_label)
 		pooled_values(b, fits[i], r, &pi_lb, &pi_ub);
 		effect_cells(b, r);
 		if (i == 0) {
-			r->cell[SM_COL_N1] = fmt_count(b, study_sum(a, "n1i"));
-			r->cell[SM_COL_N2] = fmt_count(b, study_sum(a, "n2i"));
+			r->cell[SM_COL_N1] = fmt_count(b, arm_total(a, "n_t"));
+			r->cell[SM_COL_N2] = fmt_count(b, arm_total(a, "n_c"));
 			if (isfinite(study_sum(a, "weight")))
 				weight_cell(b, r, 100.0);
 		}
@@ -387,7 +419,7 @@ static void add_pooled(struct build *b, const cJSON *a, const char *total_label)
 
 static void add_totals(struct build *b, const cJSON *a)
 {
-	double e1 = study_sum(a, "ai"), e2 = study_sum(a, "ci");
+	double e1 = arm_total(a, "events_t"), e2 = arm_total(a, "events_c");
 	if ((!isfinite(e1) && !isfinite(e2)) || !b->p->show[SM_COL_EV1])
 		return;
 	struct sm_frow *r = add(b, SM_ROW_TOTALS);
@@ -458,11 +490,28 @@ static void zero_rule(struct sm_buf *t, const cJSON *a)
 			sm_buf_puts(t, " added to every cell of every study if any has a zero");
 		else
 			sm_buf_puts(t, " added to each cell of studies with a zero cell");
+		/* rma.mh and rma.peto pool the raw counts. */
+		if (is_mh_peto(str(a, "method")))
+			sm_buf_puts(t, " (study rows only)");
 	} else if (isfinite(add_v) || to) {
 		sm_buf_puts(t, "; no zero-cell correction");
 	}
 	if (cJSON_IsTrue(drop))
 		sm_buf_puts(t, "; studies without events in both arms left out");
+}
+
+/* How pooled proportions came back from the pooling scale. */
+static void back_transform(struct sm_buf *t, const cJSON *a)
+{
+	const cJSON *tr = cJSON_GetObjectItemCaseSensitive(a, "transformed");
+	const char *fn = str(tr, "function");
+	double hm = num(tr, "ni_harmonic_mean");
+	if (fn && !strcmp(fn, "ipft.hm") && isfinite(hm)) {
+		sm_buf_puts(t, "; pooled values back-transformed with the harmonic mean "
+			    "of the study sizes (n = ");
+		sm_fmt_num(t, hm, 2);
+		sm_buf_putc(t, ')');
+	}
 }
 
 /* Measure, model, τ² estimator, test/CI, zero-cell rule, version. */
@@ -488,6 +537,7 @@ static void method_line(struct build *b, const cJSON *a)
 	else
 		sm_buf_puts(&t, "; Wald-type z test and CI");
 	sm_buf_printf(&t, " (%d%%)", b->p->level);
+	back_transform(&t, a);
 	zero_rule(&t, a);
 	sm_buf_puts(&t, "; safemeta " SM_VERSION);
 	b->p->method = take(b, &t);
@@ -509,6 +559,8 @@ static void headers(struct build *b, int summary)
 	struct sm_fplot *p = b->p;
 	const struct sm_style *st = b->st;
 	p->head[SM_COL_LABEL] = expand(b, summary ? st->h_domain : st->h_study);
+	/* Not a style key yet (templates/ belongs to the shared layer). */
+	p->head[SM_COL_LABEL2] = dup(b, "Outcome");
 	p->head[SM_COL_K] = expand(b, st->h_k);
 	p->head[SM_COL_EV1] = expand(b, st->h_events);
 	p->head[SM_COL_EV2] = expand(b, st->h_events);
@@ -521,7 +573,9 @@ static void headers(struct build *b, int summary)
 		p->favours_left = expand(b, st->favours_left);
 		p->favours_right = expand(b, st->favours_right);
 	}
-	p->graph_head = dup(b, sm_fplot_measure_title(p->measure));
+	/* The graph shows proportions whatever scale they were pooled on. */
+	p->graph_head = dup(b, p->axis == SM_AXIS_PROP ? sm_measure_short(p->measure)
+						       : sm_fplot_measure_title(p->measure));
 }
 
 static const cJSON *find_analysis(const cJSON *analyses, const char *name)
@@ -544,10 +598,10 @@ static void summary_row(struct build *b, const cJSON *a)
 	r->cell[SM_COL_LABEL] = dup(b, name ? name : "?");
 	r->bold = name && !strcmp(name, "all");
 	r->cell[SM_COL_K] = fmt_count(b, num(a, "k"));
-	r->cell[SM_COL_EV1] = fmt_count(b, study_sum(a, "ai"));
-	r->cell[SM_COL_N1] = fmt_count(b, study_sum(a, "n1i"));
-	r->cell[SM_COL_EV2] = fmt_count(b, study_sum(a, "ci"));
-	r->cell[SM_COL_N2] = fmt_count(b, study_sum(a, "n2i"));
+	r->cell[SM_COL_EV1] = fmt_count(b, arm_total(a, "events_t"));
+	r->cell[SM_COL_N1] = fmt_count(b, arm_total(a, "n_t"));
+	r->cell[SM_COL_EV2] = fmt_count(b, arm_total(a, "events_c"));
+	r->cell[SM_COL_N2] = fmt_count(b, arm_total(a, "n_c"));
 	double i2 = num(a, "I2");
 	if (isfinite(i2)) {
 		struct sm_buf t;
@@ -656,6 +710,7 @@ static sm_status build_rows(struct build *b, const cJSON *results, const cJSON *
 	b->p->measure = dup(b, measure ? measure : "GEN");
 	b->p->level = isfinite(level) ? (int)lround(level) : 95;
 	b->p->axis = sm_measure_axis(b->p->measure);
+	b->p->single_arm = b->p->axis == SM_AXIS_PROP;
 	arm_labels(b, results);
 	headers(b, summary);
 	const char *title = b->req->title;

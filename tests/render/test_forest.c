@@ -14,7 +14,14 @@
 #include <unistd.h>
 
 #define SAMPLE "tests/fixtures/render/results-sample.json"
-#define MSC "tests/fixtures/render/results-msc.json"
+/* Real output of `safemeta analyze` on the reviews in data/. */
+#define MSC "tests/fixtures/results/msc-iv-rct.results.json"
+#define PROP "tests/fixtures/results/iv-sae-70.results.json"
+/* The "SAEs deaths" analysis of `safemeta analyze data/msc-iv-rct.json
+ * --method MH` (and --method PETO), alone. */
+#define MH "tests/fixtures/render/msc-saes-mh.results.json"
+#define PETO "tests/fixtures/render/msc-saes-peto.results.json"
+#define GENERAL "General disorders and administration site conditions"
 
 struct fx {
 	struct sm_ctx *ctx;
@@ -141,13 +148,35 @@ static char *fmt2(double x)
 	return sm_asprintf("%s%s", x < 0 && strcmp(tmp, "0.00") ? "\xe2\x88\x92" : "", tmp);
 }
 
-static void expect_study(const char *text, const cJSON *s)
+static const char *name_of(const cJSON *a)
+{
+	return cJSON_GetObjectItemCaseSensitive(a, "name")->valuestring;
+}
+
+/* Layout holds a text that is exactly `s` (wrapped or not). */
+static int has_text(const struct sm_flayout *l, const char *s)
+{
+	for (size_t i = 0; i < l->ntexts; i++)
+		if (!strcmp(l->texts[i].text, s))
+			return 1;
+	return 0;
+}
+
+static struct sm_flayout *layout_of(struct fx *f, const cJSON *res, const char *an,
+				    const char *width, int paginate);
+
+/* The numbers of a study row in the PDF text; its label, which may wrap,
+ * in the layout. */
+static void expect_study(const char *text, const struct sm_flayout *lay, const cJSON *s)
 {
 	const char *label = cJSON_GetObjectItemCaseSensitive(s, "label")->valuestring;
-	expect_text(text, label);
+	if (!has_text(lay, label)) {
+		print_error("label \"%s\" not in the layout\n", label);
+		fail();
+	}
 	char *e = fmt2(exp(num(s, "yi"))), *l = fmt2(exp(num(s, "ci_lb")));
 	char *u = fmt2(exp(num(s, "ci_ub")));
-	char *want = sm_asprintf("%.0f %.0f %.0f %.0f %.1f%% %s [%s, %s]", num(s, "ai"),
+	char *want = sm_asprintf(" %.0f %.0f %.0f %.0f %.1f%% %s [%s, %s]", num(s, "ai"),
 				 num(s, "n1i"), num(s, "ci"), num(s, "n2i"),
 				 num(s, "weight"), e, l, u);
 	expect_text(text, want);
@@ -168,9 +197,11 @@ static void test_content(void **state)
 	const cJSON *a = analysis(f->sample, 1);
 	char *pdf = render(f, f->sample, "SAEs deaths", "content.pdf");
 	char *text = pdf_text(pdf);
+	struct sm_flayout *lay = layout_of(f, f->sample, "SAEs deaths", NULL, 1);
 	const cJSON *s;
 	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(a, "studies"))
-		expect_study(text, s);
+		expect_study(text, lay, s);
+	sm_flayout_free(lay);
 	const cJSON *tr = cJSON_GetObjectItemCaseSensitive(a, "transformed");
 	char *e = fmt2(num(tr, "estimate")), *l = fmt2(num(tr, "ci_lb"));
 	char *u = fmt2(num(tr, "ci_ub")), *pl = fmt2(num(tr, "pi_lb"));
@@ -221,20 +252,28 @@ static void test_content_summary(void **state)
 	struct fx *f = *state;
 	char *pdf = render(f, f->msc, "summary", "summary.pdf");
 	char *text = pdf_text(pdf);
+	struct sm_flayout *l = layout_of(f, f->msc, "summary", NULL, 1);
 	const cJSON *a;
 	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(f->msc, "analyses")) {
+		/* Long domain names wrap, so the name is checked in the layout and
+		 * the numbers, which stay on the row's first line, in the PDF. */
+		if (!has_text(l, name_of(a))) {
+			print_error("domain \"%s\" not in the summary\n", name_of(a));
+			fail();
+		}
 		const cJSON *tr = cJSON_GetObjectItemCaseSensitive(a, "transformed");
-		char *e = fmt2(num(tr, "estimate")), *l = fmt2(num(tr, "ci_lb"));
+		const cJSON *tot = cJSON_GetObjectItemCaseSensitive(a, "totals");
+		char *e = fmt2(num(tr, "estimate")), *lo = fmt2(num(tr, "ci_lb"));
 		char *u = fmt2(num(tr, "ci_ub"));
-		char *want = sm_asprintf("%s %.0f", cJSON_GetObjectItemCaseSensitive(a, "name")
-					 ->valuestring, num(a, "k"));
+		char *want = sm_asprintf("%.0f %.0f %.0f %.0f %.0f %.0f%% %s [%s, %s]",
+					 num(a, "k"), num(tot, "events_t"), num(tot, "n_t"),
+					 num(tot, "events_c"), num(tot, "n_c"), num(a, "I2"),
+					 e, lo, u);
 		expect_text(text, want);
 		free(want);
-		want = sm_asprintf("%.0f%% %s [%s, %s]", num(a, "I2"), e, l, u);
-		expect_text(text, want);
-		free(want);
-		free(e), free(l), free(u);
+		free(e), free(lo), free(u);
 	}
+	sm_flayout_free(l);
 	free(text);
 	free(pdf);
 }
@@ -425,27 +464,240 @@ static void overlap_tool(const char *pdf)
 	free(tool);
 }
 
-/* Every MSC domain, the summary and the subgroup plot: no text problem. */
-static void test_no_overlap(void **state)
+static void png_width_is(const char *png, long px)
+{
+	char *data = NULL;
+	size_t len = 0;
+	assert_int_equal(sm_read_file(png, 0, &data, &len), 0);
+	assert_true(len > 24);
+	const unsigned char *u = (const unsigned char *)data;
+	assert_memory_equal(u + 12, "IHDR", 4);
+	assert_int_equal(be32(u + 16), px);
+	free(data);
+}
+
+/* Every MSC domain and the summary forest, at the default width (175 mm),
+ * in all three formats: clean PDF text, valid SVG, PNG of the right size. */
+static void test_msc_every_format(void **state)
 {
 	struct fx *f = *state;
 	const cJSON *a;
-	int i = 0;
+	int i = 0, n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(f->msc, "analyses"));
+	assert_int_equal(n, 16);
 	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(f->msc, "analyses")) {
-		char *name = sm_asprintf("domain%d.pdf", i++);
-		char *pdf = render(f, f->msc, cJSON_GetObjectItemCaseSensitive(a, "name")
-				   ->valuestring, name);
-		overlap_tool(pdf);
-		free(pdf);
-		free(name);
+		for (int v = 0; v < 1 + (i == n - 1); v++, i++) {
+			const char *an = v ? "summary" : name_of(a);
+			char *names[3] = { sm_asprintf("msc%d.pdf", i), sm_asprintf("msc%d.svg", i),
+					   sm_asprintf("msc%d.png", i) };
+			char *pdf = render(f, f->msc, an, names[0]);
+			char *svg = render(f, f->msc, an, names[1]);
+			char *png = render(f, f->msc, an, names[2]);
+			overlap_tool(pdf);
+			char *cmd = sm_asprintf("xmllint --noout '%s'", svg);
+			free(run_ok(cmd));
+			free(cmd);
+			png_width_is(png, lround(175 / 25.4 * 300));
+			for (int k = 0; k < 3; k++)
+				free(names[k]);
+			free(pdf), free(svg), free(png);
+		}
 	}
-	const char *views[] = { "summary", "all" };
-	for (int v = 0; v < 2; v++) {
-		char *name = sm_asprintf("view%d.pdf", v);
-		char *pdf = render(f, v ? f->sample : f->msc, views[v], name);
+	assert_int_equal(i, 17);
+	char *pdf = render(f, f->sample, "all", "subgroups.pdf");
+	overlap_tool(pdf);
+	free(pdf);
+}
+
+/* The event names of "General disorders" (up to 76 characters) wrap at the
+ * style's font size instead of failing; text columns read left-aligned,
+ * number columns right-aligned. */
+static void test_wrap_label2(void **state)
+{
+	struct fx *f = *state;
+	struct sm_flayout *l = layout_of(f, f->msc, GENERAL, NULL, 1);
+	sm_check_close(l->size_used, 8, 0, 1e-9, "font size kept");
+	check_layout(l);
+	const cJSON *a = NULL;
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(f->msc, "analyses"))
+		if (!strcmp(name_of(a), GENERAL))
+			break;
+	assert_non_null(a);
+	double ev_x0 = NAN, w_x1 = NAN, lab_x0 = NAN;
+	int wrapped = 0, events = 0;
+	const cJSON *s;
+	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(a, "studies")) {
+		const char *ev = cJSON_GetObjectItemCaseSensitive(s, "event")->valuestring;
+		const char *lab = cJSON_GetObjectItemCaseSensitive(s, "label")->valuestring;
+		char *w = sm_asprintf("%.1f%%", num(s, "weight"));
+		for (size_t i = 0; i < l->ntexts; i++) {
+			const struct sm_ftext *t = &l->texts[i];
+			if (!strcmp(t->text, ev)) {
+				events++;
+				if (isnan(ev_x0))
+					ev_x0 = t->box.x0;
+				sm_check_close(t->box.x0, ev_x0, 0, 1e-6, "\"%s\" left edge", ev);
+				if (t->wrap > 0) {
+					wrapped++;
+					assert_true(t->box.x1 - t->box.x0 <= t->wrap + 1e-6);
+				}
+			} else if (!strcmp(t->text, lab)) {
+				if (isnan(lab_x0))
+					lab_x0 = t->box.x0;
+				sm_check_close(t->box.x0, lab_x0, 0, 1e-6, "\"%s\" left edge", lab);
+			} else if (!strcmp(t->text, w)) {
+				if (isnan(w_x1))
+					w_x1 = t->box.x1;
+				sm_check_close(t->box.x1, w_x1, 0, 1e-6, "\"%s\" right edge", w);
+			}
+		}
+		free(w);
+	}
+	assert_true(events >= 36);
+	assert_true(wrapped > 0);
+	/* The longest event name takes more than one line. */
+	int tall = 0;
+	for (size_t i = 0; i < l->ntexts; i++)
+		tall |= strlen(l->texts[i].text) > 70 && l->texts[i].box.y1 - l->texts[i].box.y0 >
+			2 * l->role[SM_ROLE_BODY].size;
+	assert_true(tall);
+	assert_true(lab_x0 < ev_x0 && ev_x0 < w_x1);
+	sm_flayout_free(l);
+	/* At 120 mm all columns cannot fit (the error test below); without
+	 * the counts they do, wrapped. */
+	struct sm_forest_opts o;
+	sm_forest_opts_init(&o);
+	o.analysis = GENERAL;
+	o.width = "onehalf";
+	o.columns = "study,label2,weight,effect";
+	expect_ok(f, sm_forest_layout(f->ctx, f->msc, &o, 1, &l));
+	check_layout(l);
+	sm_flayout_free(l);
+}
+
+/* When nothing can make the plot fit, an error says so and what to do. */
+static void test_too_narrow(void **state)
+{
+	struct fx *f = *state;
+	struct sm_forest_opts o;
+	sm_forest_opts_init(&o);
+	o.analysis = GENERAL;
+	o.width = "45mm";
+	struct sm_flayout *l = NULL;
+	assert_int_equal(sm_forest_layout(f->ctx, f->msc, &o, 1, &l), SM_EINPUT);
+	assert_null(l);
+	const struct sm_diag *d = sm_ctx_error(f->ctx);
+	assert_non_null(d);
+	assert_non_null(strstr(d->msg, "does not fit in 45 mm"));
+	assert_non_null(strstr(d->msg, "expected a wider --width or fewer --columns"));
+	sm_ctx_clear_error(f->ctx);
+	sm_ctx_clear_warnings(f->ctx);
+}
+
+/* 70 single-arm studies pooled as Freeman-Tukey proportions: the display
+ * scale, a linear axis from 0, events/total of the one group. */
+static void test_proportions(void **state)
+{
+	struct fx *f = *state;
+	cJSON *res = load_json(PROP);
+	const cJSON *a = analysis(res, 0);
+	struct sm_flayout *l = layout_of(f, res, NULL, NULL, 1);
+	assert_int_equal(check_layout(l), 70);
+	const struct sm_axis *ax = &l->axis;
+	assert_false(ax->log);
+	sm_check_close(ax->lo, 0, 0, 1e-12, "axis from 0");
+	assert_true(ax->hi > 0 && ax->hi <= 1);
+	sm_check_close(ax->ticks[0], 0, 0, 1e-12, "first tick");
+	assert_true(ax->nticks >= 3);
+	/* Squares sit at the back-transformed proportions. */
+	size_t k = 0;
+	const cJSON *s = cJSON_GetObjectItemCaseSensitive(a, "studies")->child;
+	for (size_t i = 0; i < l->nmarks && s; i++)
+		if (l->marks[i].kind == SM_MARK_SQUARE) {
+			const cJSON *tr = cJSON_GetObjectItemCaseSensitive(s, "transformed");
+			sm_check_close(l->marks[i].est, num(tr, "yi"), 0, 1e-12, "square %zu", k);
+			s = s->next, k++;
+		}
+	assert_int_equal(k, 70);
+	for (size_t i = 0; i < l->nmarks; i++)
+		assert_true(l->marks[i].kind != SM_MARK_NULL);
+	assert_true(has_text(l, "Proportion"));
+	assert_false(has_text(l, "Control"));
+	assert_false(has_text(l, "Treatment"));
+	sm_flayout_free(l);
+
+	char *pdf = render(f, res, NULL, "prop.pdf");
+	overlap_tool(pdf);
+	char *text = pdf_text(pdf);
+	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(a, "studies")) {
+		const cJSON *tr = cJSON_GetObjectItemCaseSensitive(s, "transformed");
+		char *e = fmt2(num(tr, "yi")), *lo = fmt2(num(tr, "ci_lb"));
+		char *u = fmt2(num(tr, "ci_ub"));
+		char *want = sm_asprintf("%s %.0f %.0f %.1f%% %s [%s, %s]",
+					 cJSON_GetObjectItemCaseSensitive(s, "label")->valuestring,
+					 num(s, "xi"), num(s, "ni"), num(s, "weight"), e, lo, u);
+		expect_text(text, want);
+		free(want);
+		free(e), free(lo), free(u);
+	}
+	const cJSON *tr = cJSON_GetObjectItemCaseSensitive(a, "transformed");
+	const cJSON *tot = cJSON_GetObjectItemCaseSensitive(a, "totals");
+	char *e = fmt2(num(tr, "estimate")), *lo = fmt2(num(tr, "ci_lb"));
+	char *u = fmt2(num(tr, "ci_ub"));
+	char *want = sm_asprintf("Random effects (DL) %s [%s, %s]", e, lo, u);
+	expect_text(text, want);
+	free(want);
+	want = sm_asprintf("Total events %.0f", num(tot, "events_t"));
+	expect_text(text, want);
+	free(want);
+	expect_text(text, "Freeman\xe2\x80\x93Tukey");
+	assert_null(strstr(text, "Favours"));
+	free(e), free(lo), free(u);
+	free(text);
+	free(pdf);
+	cJSON_Delete(res);
+}
+
+/* Mantel-Haenszel and Peto analyses: the pooled row is that estimate and
+ * says so; the method line names it. */
+static void test_mh_peto(void **state)
+{
+	struct fx *f = *state;
+	const char *files[] = { MH, PETO };
+	const char *names[] = { "Mantel\xe2\x80\x93Haenszel", "Peto" };
+	for (int i = 0; i < 2; i++) {
+		cJSON *res = load_json(files[i]);
+		const cJSON *a = analysis(res, 0);
+		const cJSON *tr = cJSON_GetObjectItemCaseSensitive(a, "transformed");
+		char *pdf = render(f, res, NULL, i ? "peto.pdf" : "mh.pdf");
 		overlap_tool(pdf);
+		char *text = pdf_text(pdf);
+		char *e = fmt2(num(tr, "estimate")), *lo = fmt2(num(tr, "ci_lb"));
+		char *u = fmt2(num(tr, "ci_ub"));
+		char *want = sm_asprintf("Common effect (%s) %.0f %.0f 100.0%% %s [%s, %s]",
+					 names[i], num(cJSON_GetObjectItemCaseSensitive(a, "totals"),
+						       "n_t"),
+					 num(cJSON_GetObjectItemCaseSensitive(a, "totals"), "n_c"),
+					 e, lo, u);
+		expect_text(text, want);
+		free(want);
+		want = sm_asprintf("common-effect model (%s)", names[i]);
+		expect_text(text, want);
+		free(want);
+		/* One pooled row only, and no prediction interval. */
+		assert_null(strstr(text, "Random effects"));
+		assert_null(strstr(text, "Prediction interval"));
+		assert_null(strstr(text, "\xcf\x84\xc2\xb2 ="));
+		struct sm_flayout *l = layout_of(f, res, NULL, NULL, 1);
+		int diamonds = 0;
+		for (size_t m = 0; m < l->nmarks; m++)
+			diamonds += l->marks[m].kind == SM_MARK_DIAMOND;
+		assert_int_equal(diamonds, 1);
+		check_layout(l);
+		sm_flayout_free(l);
+		free(e), free(lo), free(u);
+		free(text);
 		free(pdf);
-		free(name);
+		cJSON_Delete(res);
 	}
 }
 
@@ -507,7 +759,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_geometry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_formats, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_determinism, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_overlap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_msc_every_format, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wrap_label2, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_too_narrow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_proportions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mh_peto, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pagination, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
