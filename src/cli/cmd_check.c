@@ -1,22 +1,79 @@
 /*
- * cmd_check.c -- `safemeta check REVIEW.json`: read and validate a review,
- * run its analyses, and report every problem found.
+ * cmd_check.c -- `safemeta check REVIEW.json`: recompute every analysis of
+ * the review and compare it with what the paper reported; print each
+ * disagreement with its likely cause.
  */
 #include "cli.h"
 #include "cli_opts.h"
 
+#include "sm_atomic.h"
+#include "sm_check.h"
 #include "sm_results.h"
 #include "sm_review_read.h"
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 const char cmd_check_usage[] =
-	"usage: safemeta check REVIEW.json [analysis options]\n"
+	"usage: safemeta check REVIEW.json [analysis options] [-o FINDINGS.json]\n"
 	"\n"
-	"Reads the review (or CSV) and reports the first input error with its\n"
-	"FILE:LINE:COLUMN, then runs every analysis of the review.\n"
-	"Exit code 0 when the review is valid, 2 on an input error.\n";
+	"Reads the review, recomputes every analysis, and compares the results\n"
+	"with the values the review says the paper reported (\"reported\"): k, Z,\n"
+	"P, estimate, CI, Q, Q P, tau2, I2, studentized-residual bound, rank and\n"
+	"regression test P.  A value agrees when it is within half a unit of its\n"
+	"last printed decimal.  Also lists the paper's own contradictions (a P\n"
+	"that does not follow from its Z, or its Q and df; an I2 that does not\n"
+	"follow from Q; a CI that contradicts P; opposite signs), study counts\n"
+	"that differ from the data, and the PRISMA flow arithmetic.\n"
+	"\n"
+	"  -o FILE   also write the findings as JSON\n"
+	"\n"
+	"exit codes: 0 everything agrees, 1 disagreements found, 2 input error\n";
+
+static sm_status write_json(struct sm_ctx *ctx, const struct sm_check *c, const char *path)
+{
+	cJSON *j = sm_check_json(c);
+	char *text = j ? cJSON_Print(j) : NULL;
+	cJSON_Delete(j);
+	if (!text)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	size_t len = strlen(text);
+	sm_status st = SM_EINTERNAL;
+	char *withnl = malloc(len + 2);
+	if (withnl) {
+		memcpy(withnl, text, len);
+		withnl[len] = '\n';
+		withnl[len + 1] = '\0';
+		st = sm_atomic_write(ctx, path, withnl, len + 1);
+	} else {
+		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	}
+	free(withnl);
+	cJSON_free(text);
+	return st;
+}
+
+static int report(struct sm_cli *cli, const cJSON *results, const char *input,
+		  const char *output)
+{
+	struct sm_check *c = sm_check_run(cli->ctx, results);
+	if (!c)
+		return sm_cli_finish(cli, sm_ctx_error(cli->ctx)->code);
+	char *text = sm_check_text(c, input);
+	if (!text) {
+		sm_check_free(c);
+		return sm_cli_finish(cli, SM_FAIL(cli->ctx, SM_EINTERNAL, "out of memory"));
+	}
+	fputs(text, stdout);
+	free(text);
+	sm_status st = output ? write_json(cli->ctx, c, output) : SM_OK;
+	if (st == SM_OK && sm_check_count(c) > 0)
+		st = SM_EDISAGREE;
+	sm_check_free(c);
+	return sm_cli_finish(cli, st);
+}
 
 int cmd_check(struct sm_cli *cli, int argc, char **argv)
 {
@@ -36,8 +93,7 @@ int cmd_check(struct sm_cli *cli, int argc, char **argv)
 	sm_review_free(review);
 	if (!results)
 		return sm_cli_finish(cli, SM_EINPUT);
-	cJSON *analyses = cJSON_GetObjectItemCaseSensitive(results, "analyses");
-	printf("%s: valid review; %d analyses computed\n", input, cJSON_GetArraySize(analyses));
+	rc = report(cli, results, input, output);
 	cJSON_Delete(results);
-	return sm_cli_finish(cli, SM_OK);
+	return rc;
 }

@@ -114,3 +114,71 @@ int sm_axis_thin(struct sm_axis *a)
 	a->nticks = n;
 	return 1;
 }
+
+/* Log range: the 1-2-5 values around the data; the decades stay longest. */
+static void range_log(struct sm_axis *a, double lo, double hi)
+{
+	static const double mult[] = { 1, 2, 5 };
+	a->lo = 0;
+	a->hi = 0;
+	for (int d = -8; d <= 8; d++)
+		for (int m = 0; m < 3; m++) {
+			double v = pow(10, d) * mult[m];
+			if (v <= lo * (1 + 1e-9))
+				a->lo = v;
+			if (a->hi == 0 && v >= hi * (1 - 1e-9))
+				a->hi = v;
+		}
+	if (!(a->lo > 0))
+		a->lo = 1e-8;
+	if (!(a->hi > a->lo))
+		a->hi = a->lo * 10;
+	for (int d = -8; d <= 8; d++)
+		for (int m = 0; m < 3; m++) {
+			double v = pow(10, d) * mult[m];
+			if (v < a->lo * (1 - 1e-9) || v > a->hi * (1 + 1e-9))
+				continue;
+			int end = fabs(log(v / a->lo)) < 1e-9 || fabs(log(v / a->hi)) < 1e-9;
+			add_tick(a, v, end ? 0 : m == 0 ? 1 : m == 2 ? 2 : 3);
+		}
+}
+
+/* Linear range: about five steps of a 1-2-5 size; every other tick (from
+ * the ends) is dropped first. */
+static void range_linear(struct sm_axis *a, double lo, double hi)
+{
+	if (!(hi > lo)) {
+		double pad = fabs(lo) > 0 ? fabs(lo) * 0.5 : 1;
+		lo -= pad;
+		hi += pad;
+	}
+	double raw = (hi - lo) / 5, p = pow(10, floor(log10(raw)));
+	double step = raw <= p ? p : raw <= 2 * p ? 2 * p : raw <= 5 * p ? 5 * p : 10 * p;
+	long i0 = lround(floor(lo / step + 1e-9)), i1 = lround(ceil(hi / step - 1e-9));
+	while (i1 - i0 + 1 > SM_AXIS_MAX_TICKS) {
+		step *= 2;
+		i0 = lround(floor(lo / step + 1e-9));
+		i1 = lround(ceil(hi / step - 1e-9));
+	}
+	a->lo = (double)i0 * step;
+	a->hi = (double)i1 * step;
+	for (long i = i0; i <= i1; i++) {
+		/* -0 would print with a minus sign in some formatters */
+		double v = i == 0 ? 0.0 : (double)i * step;
+		add_tick(a, v, i == i0 || i == i1 ? 0 : (i - i0) % 2 ? 1 : 0);
+	}
+}
+
+void sm_axis_fit_range(struct sm_axis *a, int log_scale, double lo, double hi)
+{
+	a->log = log_scale;
+	a->nticks = 0;
+	if (!isfinite(lo) || !isfinite(hi)) {
+		lo = log_scale ? 0.5 : 0;
+		hi = log_scale ? 2 : 1;
+	}
+	if (log_scale)
+		range_log(a, lo > 0 ? lo : 1e-8, hi > 0 ? hi : 1);
+	else
+		range_linear(a, lo, hi);
+}

@@ -26,6 +26,11 @@ struct sm_axis {
 /* Choose limits and candidate ticks covering [lo, hi] (display scale; the
  * null value is always inside). */
 void sm_axis_fit(struct sm_axis *a, int log, double lo, double hi);
+/* Limits and ticks covering the data [lo, hi] only (funnel plots, bars):
+ * not symmetric and not forced to hold the null value.  The limits are the
+ * nearest readable values outside the data.  Log: 1-2-5 values; linear:
+ * steps of 1, 2 or 5 times a power of ten, about five of them. */
+void sm_axis_fit_range(struct sm_axis *a, int log, double lo, double hi);
 /* Drop the ticks of the highest rank still present; 0 when none left to
  * drop. */
 int sm_axis_thin(struct sm_axis *a);

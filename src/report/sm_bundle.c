@@ -3,6 +3,9 @@
 #include "sm_atomic.h"
 #include "sm_buf.h"
 #include "sm_forest.h"
+#include "sm_funnel.h"
+#include "sm_prisma.h"
+#include "sm_rob.h"
 
 #include <glib.h>
 #include <pthread.h>
@@ -17,11 +20,14 @@ void sm_bundle_opts_init(struct sm_bundle_opts *opts)
 	opts->figures = 1;
 }
 
+enum figure_kind { FIG_FOREST, FIG_FUNNEL, FIG_PRISMA, FIG_ROB };
+
 /* One figure file to draw. */
 struct figure_job {
+	enum figure_kind kind;
 	char *path;          /* DIR/figures/NAME.EXT */
 	char *relative;      /* figures/NAME.EXT, for the manifest */
-	const char *analysis; /* forest: analysis name or "summary" */
+	const char *analysis; /* analysis name, "summary" or "all"; NULL otherwise */
 	sm_status status;
 	char *error;         /* formatted diagnostic when status != SM_OK */
 };
@@ -31,8 +37,8 @@ struct job_list {
 	size_t n, cap;
 };
 
-static int jobs_add(struct job_list *l, const char *dir, const char *name, const char *ext,
-		    const char *analysis)
+static int jobs_add(struct job_list *l, enum figure_kind kind, const char *dir,
+		    const char *name, const char *ext, const char *analysis)
 {
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 32;
@@ -44,6 +50,7 @@ static int jobs_add(struct job_list *l, const char *dir, const char *name, const
 	}
 	struct figure_job *j = &l->jobs[l->n];
 	memset(j, 0, sizeof *j);
+	j->kind = kind;
 	j->relative = sm_asprintf("figures/%s.%s", name, ext);
 	j->path = sm_asprintf("%s/%s", dir, j->relative);
 	j->analysis = analysis;
@@ -67,7 +74,7 @@ static void jobs_release(struct job_list *l)
 static char *unique_name(const char *prefix, const char *name, char **used, size_t n_used)
 {
 	char *safe = sm_safe_filename(name, 60);
-	char *base = sm_asprintf("%s-%s", prefix, safe);
+	char *base = sm_asprintf("%s-%s", prefix, safe); /* "-name" when prefix is "" */
 	free(safe);
 	for (int suffix = 2; base; suffix++) {
 		int clash = 0;
@@ -82,40 +89,63 @@ static char *unique_name(const char *prefix, const char *name, char **used, size
 	return NULL;
 }
 
+static const char *const figure_exts[] = { "pdf", "svg", "png" };
+
+static int add_three(struct job_list *jobs, enum figure_kind kind, const char *dir,
+		     const char *base, const char *analysis)
+{
+	for (size_t e = 0; e < 3; e++)
+		if (jobs_add(jobs, kind, dir, base, figure_exts[e], analysis) != 0)
+			return -1;
+	return 0;
+}
+
+/* Every figure of the review: per analysis a forest and a funnel plot;
+ * across analyses the summary forest and the funnel small multiples;
+ * the PRISMA flow and the risk-of-bias figure when the review has them. */
 static sm_status plan_figures(struct sm_ctx *ctx, const cJSON *results, const char *dir,
 			      struct job_list *jobs)
 {
-	static const char *const exts[] = { "pdf", "svg", "png" };
 	const cJSON *analyses = cJSON_GetObjectItemCaseSensitive(results, "analyses");
+	const cJSON *review = cJSON_GetObjectItemCaseSensitive(results, "review");
 	size_t n = (size_t)cJSON_GetArraySize(analyses);
 	char **used = sm_alloc_array(n + 1, sizeof *used);
 	if (!used)
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	size_t n_used = 0;
-	sm_status st = SM_OK;
+	int failed = 0;
 	const cJSON *a;
 	cJSON_ArrayForEach(a, analyses) {
 		const cJSON *name = cJSON_GetObjectItemCaseSensitive(a, "name");
 		if (!cJSON_IsString(name))
 			continue;
-		char *base = unique_name("forest", name->valuestring, used, n_used);
+		char *base = unique_name("", name->valuestring, used, n_used);
 		if (!base) {
-			st = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+			failed = 1;
 			break;
 		}
 		used[n_used++] = base;
-		for (size_t e = 0; e < 3 && st == SM_OK; e++)
-			if (jobs_add(jobs, dir, base, exts[e], name->valuestring) != 0)
-				st = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		char *forest = sm_asprintf("forest%s", base);
+		char *funnel = sm_asprintf("funnel%s", base);
+		failed = !forest || !funnel ||
+			 add_three(jobs, FIG_FOREST, dir, forest, name->valuestring) != 0 ||
+			 add_three(jobs, FIG_FUNNEL, dir, funnel, name->valuestring) != 0;
+		free(forest);
+		free(funnel);
+		if (failed)
+			break;
 	}
-	if (st == SM_OK && n > 1)
-		for (size_t e = 0; e < 3 && st == SM_OK; e++)
-			if (jobs_add(jobs, dir, "forest-summary", exts[e], "summary") != 0)
-				st = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	if (!failed && n > 1)
+		failed = add_three(jobs, FIG_FOREST, dir, "forest-summary", "summary") != 0 ||
+			 add_three(jobs, FIG_FUNNEL, dir, "funnel-all", "all") != 0;
+	if (!failed && cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(review, "prisma")))
+		failed = add_three(jobs, FIG_PRISMA, dir, "prisma", NULL) != 0;
+	if (!failed && cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(review, "risk_of_bias")))
+		failed = add_three(jobs, FIG_ROB, dir, "risk-of-bias", NULL) != 0;
 	for (size_t i = 0; i < n_used; i++)
 		free(used[i]);
 	free(used);
-	return st;
+	return failed ? SM_FAIL(ctx, SM_EINTERNAL, "out of memory") : SM_OK;
 }
 
 struct pool {
@@ -128,6 +158,50 @@ struct pool {
 	pthread_mutex_t lock;
 };
 
+static sm_status render_job(struct sm_ctx *ctx, const struct pool *p,
+			    const struct figure_job *job)
+{
+	double dpi = p->opts->dpi;
+	const char *style = p->opts->style;
+	switch (job->kind) {
+	case FIG_FOREST: {
+		struct sm_forest_opts o;
+		sm_forest_opts_init(&o);
+		o.analysis = job->analysis;
+		o.style = style;
+		if (dpi > 0)
+			o.dpi = dpi;
+		return sm_forest_render(ctx, p->results, &o, job->path);
+	}
+	case FIG_FUNNEL: {
+		struct sm_funnel_opts o;
+		sm_funnel_opts_init(&o);
+		o.analysis = job->analysis;
+		o.style = style;
+		if (dpi > 0)
+			o.dpi = dpi;
+		return sm_funnel_render(ctx, p->results, &o, job->path);
+	}
+	case FIG_PRISMA: {
+		struct sm_prisma_opts o;
+		sm_prisma_opts_init(&o);
+		o.style = style;
+		if (dpi > 0)
+			o.dpi = dpi;
+		return sm_prisma_render(ctx, p->results, &o, job->path);
+	}
+	case FIG_ROB: {
+		struct sm_rob_opts o;
+		sm_rob_opts_init(&o);
+		o.style = style;
+		if (dpi > 0)
+			o.dpi = dpi;
+		return sm_rob_render(ctx, p->results, &o, job->path);
+	}
+	}
+	return SM_FAIL(ctx, SM_EINTERNAL, "unknown figure kind");
+}
+
 static void run_job(struct pool *p, struct figure_job *job)
 {
 	struct sm_ctx *ctx = sm_ctx_new();
@@ -137,13 +211,7 @@ static void run_job(struct pool *p, struct figure_job *job)
 	}
 	sm_ctx_set_home(ctx, p->home);
 	sm_ctx_set_epoch(ctx, p->epoch);
-	struct sm_forest_opts fo;
-	sm_forest_opts_init(&fo);
-	fo.analysis = job->analysis;
-	fo.style = p->opts->style;
-	if (p->opts->dpi > 0)
-		fo.dpi = p->opts->dpi;
-	job->status = sm_forest_render(ctx, p->results, &fo, job->path);
+	job->status = render_job(ctx, p, job);
 	if (job->status != SM_OK && sm_ctx_error(ctx))
 		job->error = sm_diag_format(sm_ctx_error(ctx));
 	sm_ctx_free(ctx);

@@ -1,0 +1,436 @@
+#include "sm_prisma.h"
+
+#include "sm_buf.h"
+#include "sm_prisma_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { COL_PREV, COL_MAIN, COL_MSIDE, COL_OTHER, COL_OSIDE, NCOLS };
+enum { ROW_IDENT, ROW_SCREEN, ROW_SOUGHT, ROW_ASSESSED, ROW_INCLUDED, NROWS };
+
+#define PAD 5.0
+#define ROW_GAP 16.0
+#define COL_GAP 16.0
+
+struct slot {
+	enum sm_prisma_slot what;
+	int col, row;
+	const cJSON *src;
+};
+
+struct lay {
+	struct sm_ctx *ctx;
+	struct sm_prisma_layout *l;
+	struct sm_fig *f;
+	struct slot slots[SM_PRISMA_MAX_BOXES];
+	int nslots;
+	int col_on[NCOLS];
+	double col_x[NCOLS], col_w;
+	double row_y[NROWS], row_h[NROWS];
+	int row_on[NROWS];
+	double band_x, band_w;
+	struct sm_tstyle body, bold;
+};
+
+void sm_prisma_opts_init(struct sm_prisma_opts *opts)
+{
+	*opts = (struct sm_prisma_opts){ .dpi = 300 };
+}
+
+void sm_prisma_layout_free(struct sm_prisma_layout *l)
+{
+	if (!l)
+		return;
+	for (int i = 0; i < l->nboxes; i++)
+		free(l->boxes[i].text);
+	sm_fig_free(l->fig);
+	free(l);
+}
+
+static void slot(struct lay *L, enum sm_prisma_slot what, int col, int row, const cJSON *src)
+{
+	L->slots[L->nslots++] = (struct slot){ what, col, row, src };
+	L->col_on[col] = 1;
+	L->row_on[row] = 1;
+}
+
+static int any(const cJSON *p, const char *const *keys)
+{
+	for (; *keys; keys++)
+		if (sm_prisma_has(p, *keys))
+			return 1;
+	return 0;
+}
+
+/* Which boxes the reported counts call for.  Optional boxes with nothing
+ * reported are left out; the core boxes always stay. */
+static void choose(struct lay *L, const cJSON *p)
+{
+	static const char *const removed[] = { "duplicates_removed", "automation_excluded",
+					       "other_removed", NULL };
+	static const char *const sought[] = { "reports_sought", "reports_not_retrieved", NULL };
+	static const char *const assessed[] = { "reports_assessed", "reports_excluded", NULL };
+	static const char *const screening[] = { "records_screened", "records_excluded", NULL };
+	static const char *const everything[] = {
+		"records_identified", "duplicates_removed", "automation_excluded",
+		"other_removed", "records_screened", "records_excluded", "reports_sought",
+		"reports_not_retrieved", "reports_assessed", "reports_excluded",
+		"studies_included", "reports_included", NULL };
+	const char *tmpl = sm_fig_str(p, "template");
+	int nothing = !any(p, everything);
+	if (tmpl && !strcmp(tmpl, "updated"))
+		slot(L, SM_PS_PREVIOUS, COL_PREV, ROW_IDENT, p);
+	slot(L, SM_PS_IDENTIFIED, COL_MAIN, ROW_IDENT, p);
+	if (any(p, removed) || nothing)
+		slot(L, SM_PS_REMOVED, COL_MSIDE, ROW_IDENT, p);
+	slot(L, SM_PS_SCREENED, COL_MAIN, ROW_SCREEN, p);
+	slot(L, SM_PS_EXCLUDED, COL_MSIDE, ROW_SCREEN, p);
+	if (any(p, sought)) {
+		slot(L, SM_PS_SOUGHT, COL_MAIN, ROW_SOUGHT, p);
+		slot(L, SM_PS_NOT_RETRIEVED, COL_MSIDE, ROW_SOUGHT, p);
+	}
+	/* Reviews with one exclusion step report records excluded only. */
+	if (any(p, assessed) || cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
+					p, "exclusion_reasons")) > 0 || !any(p, screening)) {
+		slot(L, SM_PS_ASSESSED, COL_MAIN, ROW_ASSESSED, p);
+		slot(L, SM_PS_REPORTS_EXCLUDED, COL_MSIDE, ROW_ASSESSED, p);
+	}
+	slot(L, SM_PS_INCLUDED, COL_MAIN, ROW_INCLUDED, p);
+	const cJSON *o = cJSON_GetObjectItemCaseSensitive(p, "other_methods");
+	if (!cJSON_IsObject(o))
+		return;
+	slot(L, SM_PS_OTHER_IDENTIFIED, COL_OTHER, ROW_IDENT, o);
+	if (any(o, sought)) {
+		slot(L, SM_PS_SOUGHT, COL_OTHER, ROW_SOUGHT, o);
+		slot(L, SM_PS_NOT_RETRIEVED, COL_OSIDE, ROW_SOUGHT, o);
+	}
+	slot(L, SM_PS_ASSESSED, COL_OTHER, ROW_ASSESSED, o);
+	slot(L, SM_PS_REPORTS_EXCLUDED, COL_OSIDE, ROW_ASSESSED, o);
+}
+
+static int is_side(int col)
+{
+	return col == COL_MSIDE || col == COL_OSIDE;
+}
+
+static struct sm_tstyle box_style(const struct lay *L, int col)
+{
+	struct sm_tstyle st = L->body;
+	st.wrap = L->col_w - 2 * PAD;
+	st.align = is_side(col) ? SM_ALIGN_LEFT : SM_ALIGN_CENTER;
+	return st;
+}
+
+static sm_status measure_rows(struct lay *L)
+{
+	for (int i = 0; i < L->nslots; i++) {
+		struct slot *s = &L->slots[i];
+		char *t = sm_prisma_text(s->what, s->src);
+		if (!t)
+			return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+		struct sm_tstyle st = box_style(L, s->col);
+		struct sm_extent e;
+		sm_status r = sm_fig_measure(L->ctx, L->f, &st, t, &e);
+		struct sm_prisma_box *b = &L->l->boxes[L->l->nboxes++];
+		b->text = t;
+		b->side = is_side(s->col);
+		if (r != SM_OK)
+			return r;
+		L->row_h[s->row] = fmax(L->row_h[s->row], e.height + 2 * PAD);
+	}
+	return SM_OK;
+}
+
+static sm_status put_box(struct lay *L, int i)
+{
+	const struct slot *s = &L->slots[i];
+	struct sm_prisma_box *b = &L->l->boxes[i];
+	b->box = (struct sm_box){ L->col_x[s->col], L->row_y[s->row], L->col_x[s->col] + L->col_w,
+				  L->row_y[s->row] + L->row_h[s->row] };
+	struct sm_fig_item *it = sm_fig_add(L->ctx, L->f, SM_FIG_RECT);
+	if (!it)
+		return SM_EINTERNAL;
+	it->tag = SM_PT_BOX, it->ref = i;
+	it->x0 = b->box.x0, it->y0 = b->box.y0, it->x1 = b->box.x1, it->y1 = b->box.y1;
+	it->fill = 1, it->fc = sm_fig_rgb(0xFFFFFF), it->sc = L->f->style->c_text, it->lw = 0.6;
+	struct sm_tstyle st = box_style(L, s->col);
+	struct sm_extent e;
+	sm_status r = sm_fig_measure(L->ctx, L->f, &st, b->text, &e);
+	if (r != SM_OK)
+		return r;
+	/* Centred vertically in a row that a taller neighbour may set. */
+	double ty = b->box.y0 + (b->box.y1 - b->box.y0 - e.height) / 2;
+	return sm_fig_put_text(L->ctx, L->f, &st, b->text, b->box.x0 + PAD, ty,
+			       L->f->style->c_text, SM_PT_BOX_TEXT, i, NULL);
+}
+
+static int find(const struct lay *L, int col, int row)
+{
+	for (int i = 0; i < L->nslots; i++)
+		if (L->slots[i].col == col && L->slots[i].row == row)
+			return i;
+	return -1;
+}
+
+/* An arrow from box `from` to box `to` along the points given (the last
+ * segment carries the head). */
+static sm_status arrow(struct lay *L, int from, int to, const double *xy, int n)
+{
+	if (L->l->narrows >= SM_PRISMA_MAX_ARROWS)
+		return SM_FAIL(L->ctx, SM_EINTERNAL, "too many arrows");
+	struct sm_prisma_arrow *a = &L->l->arrows[L->l->narrows++];
+	*a = (struct sm_prisma_arrow){ from, to, xy[0], xy[1], xy[2 * n - 2], xy[2 * n - 1] };
+	struct sm_fig_item *it;
+	if (n > 2) {
+		if (!(it = sm_fig_add_poly(L->ctx, L->f, SM_FIG_PATH, xy, (size_t)n - 1)))
+			return SM_EINTERNAL;
+		it->tag = SM_PT_ARROW, it->ref = L->l->narrows - 1, it->lw = 0.7;
+		it->sc = L->f->style->c_text;
+	}
+	if (!(it = sm_fig_add(L->ctx, L->f, SM_FIG_ARROW)))
+		return SM_EINTERNAL;
+	it->tag = SM_PT_ARROW, it->ref = L->l->narrows - 1, it->lw = 0.7, it->r = 5;
+	it->sc = L->f->style->c_text;
+	it->x0 = xy[2 * n - 4], it->y0 = xy[2 * n - 3], it->x1 = xy[2 * n - 2], it->y1 = xy[2 * n - 1];
+	return SM_OK;
+}
+
+static sm_status column_arrows(struct lay *L, int col)
+{
+	const struct sm_prisma_box *B = L->l->boxes;
+	int prev = -1;
+	int inc = find(L, COL_MAIN, ROW_INCLUDED);
+	for (int row = 0; row < NROWS; row++) {
+		int i = find(L, col, row);
+		if (i < 0)
+			continue;
+		sm_status s = SM_OK;
+		if (prev >= 0) {
+			double cx = (B[i].box.x0 + B[i].box.x1) / 2;
+			double xy[] = { cx, B[prev].box.y1, cx, B[i].box.y0 };
+			s = arrow(L, prev, i, xy, 2);
+		}
+		int side = find(L, col + 1, row);
+		if (s == SM_OK && side >= 0) {
+			double cy = (B[i].box.y0 + B[i].box.y1) / 2;
+			double xy[] = { B[i].box.x1, cy, B[side].box.x0, cy };
+			s = arrow(L, i, side, xy, 2);
+		}
+		if (s != SM_OK)
+			return s;
+		prev = i;
+	}
+	if (col == COL_OTHER && prev >= 0 && inc >= 0) {
+		/* Other methods join the included studies from the right. */
+		double cx = (B[prev].box.x0 + B[prev].box.x1) / 2;
+		double cy = (B[inc].box.y0 + B[inc].box.y1) / 2;
+		double xy[] = { cx, B[prev].box.y1, cx, cy, B[inc].box.x1, cy };
+		return arrow(L, prev, inc, xy, 3);
+	}
+	return SM_OK;
+}
+
+static sm_status previous_arrow(struct lay *L)
+{
+	int pv = find(L, COL_PREV, ROW_IDENT), inc = find(L, COL_MAIN, ROW_INCLUDED);
+	if (pv < 0 || inc < 0)
+		return SM_OK;
+	const struct sm_prisma_box *B = L->l->boxes;
+	double cx = (B[pv].box.x0 + B[pv].box.x1) / 2, cy = (B[inc].box.y0 + B[inc].box.y1) / 2;
+	double xy[] = { cx, B[pv].box.y1, cx, cy, B[inc].box.x0, cy };
+	return arrow(L, pv, inc, xy, 3);
+}
+
+/* A coloured bar holding a label: the stage bands and column headers. */
+static sm_status bar(struct lay *L, struct sm_box b, const char *label, unsigned fill,
+		     int tag)
+{
+	struct sm_fig_item *it = sm_fig_add(L->ctx, L->f, SM_FIG_RECT);
+	if (!it)
+		return SM_EINTERNAL;
+	it->tag = tag, it->x0 = b.x0, it->y0 = b.y0, it->x1 = b.x1, it->y1 = b.y1, it->r = 3;
+	it->fill = 1, it->stroke = 0, it->fc = sm_fig_rgb(fill);
+	struct sm_tstyle st = L->bold;
+	st.wrap = b.x1 - b.x0 - 2 * PAD;
+	st.align = SM_ALIGN_CENTER;
+	struct sm_extent e;
+	sm_status s = sm_fig_measure(L->ctx, L->f, &st, label, &e);
+	if (s != SM_OK)
+		return s;
+	return sm_fig_put_text(L->ctx, L->f, &st, label, b.x0 + PAD,
+			       (b.y0 + b.y1 - e.height) / 2, L->f->style->c_text, tag + 1, -1,
+			       NULL);
+}
+
+static const char *const header_text[NCOLS] = {
+	"Previous studies", "Identification of studies via databases and registers", NULL,
+	"Identification of studies via other methods", NULL
+};
+
+static sm_status headers(struct lay *L, double y, double *h)
+{
+	*h = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (int c = 0; c < NCOLS; c++) {
+			if (!header_text[c] || !L->col_on[c])
+				continue;
+			/* A header spans its column and the side column next to it. */
+			double x1 = L->col_x[c] + L->col_w;
+			if (c + 1 < NCOLS && !header_text[c + 1] && L->col_on[c + 1])
+				x1 = L->col_x[c + 1] + L->col_w;
+			struct sm_tstyle st = L->bold;
+			st.wrap = x1 - L->col_x[c] - 2 * PAD;
+			struct sm_extent e;
+			sm_status s = sm_fig_measure(L->ctx, L->f, &st, header_text[c], &e);
+			if (s == SM_OK && pass == 1)
+				s = bar(L, (struct sm_box){ L->col_x[c], y, x1, y + *h },
+					header_text[c], 0xFCE8B2, SM_PT_HEADER);
+			if (s != SM_OK)
+				return s;
+			if (pass == 0)
+				*h = fmax(*h, e.height + 2 * PAD);
+		}
+	return SM_OK;
+}
+
+static sm_status stages(struct lay *L)
+{
+	static const char *const names[] = { "Identification", "Screening", "Included" };
+	const int first[] = { ROW_IDENT, ROW_SCREEN, ROW_INCLUDED };
+	const int last[] = { ROW_IDENT, ROW_ASSESSED, ROW_INCLUDED };
+	for (int i = 0; i < 3; i++) {
+		int a = first[i], b = last[i];
+		while (a < b && !L->row_on[a])
+			a++;
+		while (b > a && !L->row_on[b])
+			b--;
+		struct sm_box box = { L->band_x, L->row_y[a], L->band_x + L->band_w,
+				      L->row_y[b] + L->row_h[b] };
+		sm_status s = bar(L, box, names[i], 0xC9DAF8, SM_PT_STAGE);
+		if (s != SM_OK)
+			return s;
+	}
+	return SM_OK;
+}
+
+static sm_status columns(struct lay *L, double width)
+{
+	double margin = L->f->style->margin;
+	struct sm_extent e;
+	sm_status s = sm_fig_measure(L->ctx, L->f, &L->bold, "Identification", &e);
+	if (s != SM_OK)
+		return s;
+	L->band_x = margin;
+	L->band_w = e.width + 2 * PAD + 1;
+	int n = 0;
+	for (int c = 0; c < NCOLS; c++)
+		n += L->col_on[c];
+	double avail = width - 2 * margin - L->band_w - COL_GAP * n;
+	L->col_w = avail / n;
+	if (L->col_w < 60)
+		return SM_FAIL(L->ctx, SM_EINPUT, "figure too narrow for the PRISMA diagram's "
+			       "%d columns; expected a wider --width", n);
+	double x = L->band_x + L->band_w + COL_GAP;
+	for (int c = 0; c < NCOLS; c++)
+		if (L->col_on[c]) {
+			L->col_x[c] = x;
+			x += L->col_w + COL_GAP;
+		}
+	return SM_OK;
+}
+
+static sm_status lay(struct lay *L, const cJSON *p, const struct sm_prisma_opts *opts)
+{
+	double width;
+	if (sm_fig_width(L->ctx, L->f, opts->width, 120, &width) != SM_OK)
+		return SM_EINPUT;
+	L->body = sm_fig_role(L->f, SM_FR_BODY);
+	L->bold = sm_fig_role(L->f, SM_FR_BOLD);
+	choose(L, p);
+	L->col_on[COL_MSIDE] = 1; /* the side column keeps its place */
+	sm_status s = columns(L, width);
+	if (s == SM_OK)
+		s = measure_rows(L);
+	double y = L->f->style->margin, h = 0;
+	if (s == SM_OK && opts->title && *opts->title) {
+		struct sm_tstyle tt = sm_fig_role(L->f, SM_FR_TITLE);
+		tt.wrap = width - 2 * y;
+		struct sm_fig_text *t = NULL;
+		s = sm_fig_put_text(L->ctx, L->f, &tt, opts->title, y, y, L->f->style->c_text,
+				    SM_PT_TITLE, -1, &t);
+		if (s == SM_OK)
+			y = t->box.y1 + 6;
+	}
+	if (s == SM_OK)
+		s = headers(L, y, &h);
+	y += h + ROW_GAP * 0.75;
+	for (int r = 0; r < NROWS; r++)
+		if (L->row_on[r]) {
+			L->row_y[r] = y;
+			y += L->row_h[r] + ROW_GAP;
+		}
+	L->f->width = width;
+	L->f->height = y - ROW_GAP + L->f->style->margin;
+	for (int i = 0; i < L->nslots && s == SM_OK; i++)
+		s = put_box(L, i);
+	if (s == SM_OK)
+		s = stages(L);
+	if (s == SM_OK)
+		s = column_arrows(L, COL_MAIN);
+	if (s == SM_OK && L->col_on[COL_OTHER])
+		s = column_arrows(L, COL_OTHER);
+	if (s == SM_OK)
+		s = previous_arrow(L);
+	return s;
+}
+
+sm_status sm_prisma_layout(struct sm_ctx *ctx, const cJSON *results,
+			   const struct sm_prisma_opts *opts, struct sm_prisma_layout **out)
+{
+	*out = NULL;
+	const cJSON *review = cJSON_GetObjectItemCaseSensitive(results, "review");
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(review, "prisma");
+	if (!cJSON_IsObject(p))
+		return SM_FAIL(ctx, SM_EINPUT, "the results hold no PRISMA counts; expected "
+			       "'prisma' in the review file (see examples/FORMAT.md)");
+	struct sm_prisma_layout *l = calloc(1, sizeof *l);
+	struct lay *L = calloc(1, sizeof *L);
+	if (!l || !L) {
+		free(l);
+		free(L);
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	}
+	L->ctx = ctx;
+	L->l = l;
+	sm_status s = (l->fig = L->f = sm_fig_new(ctx, opts->style)) ? lay(L, p, opts) : SM_EINPUT;
+	free(L);
+	if (s != SM_OK) {
+		sm_prisma_layout_free(l);
+		return s;
+	}
+	*out = l;
+	return SM_OK;
+}
+
+sm_status sm_prisma_draw_on(struct sm_ctx *ctx, struct sm_canvas *c,
+			    const struct sm_prisma_layout *l, double x, double y)
+{
+	return sm_fig_draw_on(ctx, c, l->fig, x, y);
+}
+
+sm_status sm_prisma_render(struct sm_ctx *ctx, const cJSON *results,
+			   const struct sm_prisma_opts *opts, const char *out_path)
+{
+	enum sm_canvas_format fmt;
+	sm_status s = sm_canvas_format_of(ctx, out_path, &fmt);
+	if (s != SM_OK)
+		return s;
+	struct sm_prisma_layout *l = NULL;
+	s = sm_prisma_layout(ctx, results, opts, &l);
+	if (s == SM_OK)
+		s = sm_fig_write(ctx, l->fig, out_path, opts->dpi);
+	sm_prisma_layout_free(l);
+	return s;
+}

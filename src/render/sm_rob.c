@@ -1,0 +1,471 @@
+#include "sm_rob.h"
+
+#include "sm_buf.h"
+#include "sm_rob_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct lay {
+	struct sm_ctx *ctx;
+	struct sm_rob_layout *l;
+	struct sm_fig *f;
+	const struct sm_rob_opts *o;
+	const char *tool;
+	const cJSON *rob, *review, *results;
+	const char **labels;  /* per study, borrowed from the results */
+	const char **domains; /* per column; the overall column is "Overall" */
+	double *weight;       /* per study */
+	int used[SM_ROB_NLEVELS];
+	struct sm_tstyle body, bold, small;
+	double pitch, width, y;
+};
+
+void sm_rob_opts_init(struct sm_rob_opts *opts)
+{
+	*opts = (struct sm_rob_opts){ .dpi = 300, .overall = 1 };
+}
+
+sm_status sm_rob_plot_parse(struct sm_ctx *ctx, const char *text, enum sm_rob_plot *plot)
+{
+	static const char *const names[] = { "both", "traffic", "summary" };
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(text, names[i])) {
+			*plot = (enum sm_rob_plot)i;
+			return SM_OK;
+		}
+	return SM_FAIL(ctx, SM_EINPUT, "unknown risk-of-bias plot '%s'; expected both, traffic "
+		       "or summary", text);
+}
+
+void sm_rob_layout_free(struct sm_rob_layout *l)
+{
+	if (!l)
+		return;
+	free(l->level);
+	free(l->cx);
+	free(l->cy);
+	free(l->share);
+	free(l->bars);
+	sm_fig_free(l->fig);
+	free(l);
+}
+
+static const char *study_label(const cJSON *review, const char *id)
+{
+	const cJSON *s;
+	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(review, "studies")) {
+		const char *sid = sm_fig_str(s, "id");
+		if (sid && id && !strcmp(sid, id))
+			return sm_fig_str(s, "label") ? sm_fig_str(s, "label") : id;
+	}
+	return id ? id : "?";
+}
+
+/* Study size for weighted bars: the largest total the study has in any
+ * analysis (a count the results list, not an estimate). */
+static double study_size(const cJSON *results, const char *id)
+{
+	double best = NAN;
+	const cJSON *a, *s;
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(results, "analyses"))
+		cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(a, "studies")) {
+			const char *sid = sm_fig_str(s, "study_id");
+			if (!sid || !id || strcmp(sid, id))
+				continue;
+			double n = sm_fig_num(s, "ni");
+			if (!isfinite(n))
+				n = sm_fig_num(s, "n1i") + sm_fig_num(s, "n2i");
+			if (isfinite(n) && !(n <= best))
+				best = n;
+		}
+	return best;
+}
+
+static sm_status read_judgement(struct lay *L, const cJSON *j, int i, int nd)
+{
+	struct sm_rob_layout *l = L->l;
+	const char *id = sm_fig_str(j, "study");
+	L->labels[i] = study_label(L->review, id);
+	const cJSON *vals = cJSON_GetObjectItemCaseSensitive(j, "values");
+	for (int d = 0; d < l->ndomains; d++) {
+		const cJSON *v = d < nd ? cJSON_GetArrayItem(vals, d)
+					: cJSON_GetObjectItemCaseSensitive(j, "overall");
+		int lv = sm_rob_level_of(L->tool, cJSON_IsString(v) ? v->valuestring : NULL);
+		if (lv == -2)
+			return SM_FAIL(L->ctx, SM_EINPUT, "risk of bias of '%s': '%s' is not a "
+				       "%s judgement; expected a word of the tool's scale",
+				       id ? id : "?", v->valuestring, L->tool);
+		l->level[i * l->ndomains + d] = (enum sm_rob_level)lv;
+		if (lv >= 0)
+			L->used[lv] = 1;
+	}
+	L->weight[i] = 1;
+	if (L->o->weighted && !((L->weight[i] = study_size(L->results, id)) > 0)) {
+		/* Never guess a size: the study is left out of the weighted bars. */
+		L->weight[i] = 0;
+		sm_ctx_warn(L->ctx, "risk of bias: study '%s' has no size in the analyses; left "
+			    "out of the weighted summary", id ? id : "?");
+	}
+	return SM_OK;
+}
+
+static sm_status read(struct lay *L)
+{
+	struct sm_rob_layout *l = L->l;
+	L->tool = sm_fig_str(L->rob, "tool");
+	const cJSON *doms = cJSON_GetObjectItemCaseSensitive(L->rob, "domains");
+	const cJSON *js = cJSON_GetObjectItemCaseSensitive(L->rob, "judgments");
+	int nd = cJSON_GetArraySize(doms), ns = cJSON_GetArraySize(js);
+	if (!L->tool || nd == 0 || ns == 0)
+		return SM_FAIL(L->ctx, SM_EINPUT, "risk of bias without a tool, domains or "
+			       "judgements; expected them in the review file");
+	const cJSON *j;
+	cJSON_ArrayForEach(j, js)
+		if (L->o->overall && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j, "overall")))
+			l->overall_shown = 1;
+	l->nstudies = ns;
+	l->ndomains = nd + l->overall_shown;
+	size_t cells = (size_t)ns * (size_t)l->ndomains;
+	l->level = sm_alloc_array(cells, sizeof *l->level);
+	l->cx = sm_alloc_array(cells, sizeof *l->cx);
+	l->cy = sm_alloc_array(cells, sizeof *l->cy);
+	l->share = sm_alloc_array((size_t)l->ndomains * SM_ROB_NLEVELS, sizeof *l->share);
+	l->bars = sm_alloc_array((size_t)l->ndomains, sizeof *l->bars);
+	L->labels = sm_alloc_array((size_t)ns, sizeof *L->labels);
+	L->domains = sm_alloc_array((size_t)l->ndomains, sizeof *L->domains);
+	L->weight = sm_alloc_array((size_t)ns, sizeof *L->weight);
+	if (!l->level || !l->cx || !l->cy || !l->share || !l->bars || !L->labels || !L->domains ||
+	    !L->weight)
+		return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+	for (int d = 0; d < nd; d++) {
+		const cJSON *v = cJSON_GetArrayItem(doms, d);
+		L->domains[d] = cJSON_IsString(v) ? v->valuestring : "?";
+	}
+	if (l->overall_shown)
+		L->domains[nd] = "Overall";
+	int i = 0;
+	cJSON_ArrayForEach(j, js) {
+		sm_status s = read_judgement(L, j, i++, nd);
+		if (s != SM_OK)
+			return s;
+	}
+	return SM_OK;
+}
+
+static sm_status put(struct lay *L, const struct sm_tstyle *st, const char *s, double x,
+		     double y, struct sm_rgb c, int tag, int ref, struct sm_fig_text **out)
+{
+	return sm_fig_put_text(L->ctx, L->f, st, s, x, y, c, tag, ref, out);
+}
+
+/* A judgement circle with its symbol centred on (cx, cy). */
+static sm_status circle(struct lay *L, enum sm_rob_level lv, double cx, double cy, double r,
+			int ref)
+{
+	struct sm_fig_item *it = sm_fig_add(L->ctx, L->f, SM_FIG_CIRCLE);
+	if (!it)
+		return SM_EINTERNAL;
+	it->tag = SM_RT_CELL, it->ref = ref, it->x0 = cx, it->y0 = cy, it->r = r;
+	if (lv == SM_ROB_NONE) {
+		/* Not assessed: an empty ring, no symbol. */
+		it->sc = L->f->style->c_muted, it->lw = 0.5;
+		return SM_OK;
+	}
+	it->fill = 1, it->fc = sm_rob_colour(lv, 0), it->sc = L->f->style->c_text, it->lw = 0.3;
+	struct sm_tstyle st = L->bold;
+	st.size = r * 1.6;
+	struct sm_extent e;
+	const char *sym = sm_rob_symbol(lv);
+	sm_status s = sm_fig_measure(L->ctx, L->f, &st, sym, &e);
+	if (s != SM_OK)
+		return s;
+	/* Centre the logical box; these glyphs sit about mid-height in it. */
+	return put(L, &st, sym, cx - e.width / 2, cy - e.height / 2, sm_rob_colour(lv, 1),
+		   SM_RT_SYMBOL, ref, NULL);
+}
+
+static double text_w(struct lay *L, const struct sm_tstyle *st, const char *s, sm_status *err)
+{
+	struct sm_extent e = { 0 };
+	if (*err == SM_OK)
+		*err = sm_fig_measure(L->ctx, L->f, st, s, &e);
+	return e.width;
+}
+
+static sm_status traffic(struct lay *L)
+{
+	struct sm_rob_layout *l = L->l;
+	double margin = L->f->style->margin;
+	sm_status s = SM_OK;
+	double label_w = 0, head_w = 0;
+	for (int i = 0; i < l->nstudies; i++)
+		label_w = fmax(label_w, text_w(L, &L->body, L->labels[i], &s));
+	label_w = fmin(label_w, L->width * 0.4);
+	char key[16];
+	for (int d = 0; d < l->ndomains; d++) {
+		snprintf(key, sizeof key, "D%d", d + 1);
+		int overall = l->overall_shown && d == l->ndomains - 1;
+		head_w = fmax(head_w, text_w(L, &L->bold, overall ? "Overall" : key, &s));
+	}
+	double r = L->pitch * 0.42, col = fmax(2 * r + 5, head_w + 4);
+	l->radius = r;
+	double x0 = margin + label_w + 8;
+	if (s == SM_OK && x0 + col * l->ndomains > L->width - margin)
+		return SM_FAIL(L->ctx, SM_EINPUT, "figure too narrow for %d risk-of-bias columns; "
+			       "expected a wider --width", l->ndomains);
+	struct sm_tstyle lab = L->body;
+	lab.ellipsize = label_w;
+	double y = L->y;
+	for (int d = 0; d < l->ndomains && s == SM_OK; d++) {
+		snprintf(key, sizeof key, "D%d", d + 1);
+		int overall = l->overall_shown && d == l->ndomains - 1;
+		const char *h = overall ? "Overall" : key;
+		double w = text_w(L, &L->bold, h, &s);
+		if (s == SM_OK)
+			s = put(L, &L->bold, h, x0 + col * (d + 0.5) - w / 2, y, L->f->style->c_text,
+				SM_RT_HEADER, d, NULL);
+	}
+	y += L->pitch * 1.1;
+	for (int i = 0; i < l->nstudies && s == SM_OK; i++) {
+		double cy = y + L->pitch * (i + 0.5);
+		struct sm_extent e;
+		s = sm_fig_measure(L->ctx, L->f, &lab, L->labels[i], &e);
+		if (s == SM_OK)
+			s = put(L, &lab, L->labels[i], margin, cy - e.height / 2, L->f->style->c_text,
+				SM_RT_STUDY, i, NULL);
+		for (int d = 0; d < l->ndomains && s == SM_OK; d++) {
+			int c = i * l->ndomains + d;
+			l->cx[c] = x0 + col * (d + 0.5);
+			l->cy[c] = cy;
+			s = circle(L, l->level[c], l->cx[c], cy, r, c);
+		}
+	}
+	y += L->pitch * l->nstudies + 6;
+	/* The domain keys, spelt out under the plot. */
+	struct sm_tstyle ks = L->small;
+	ks.wrap = L->width - 2 * margin;
+	int nd = l->ndomains - l->overall_shown;
+	for (int d = 0; d < nd && s == SM_OK; d++) {
+		char *t = sm_asprintf("D%d: %s", d + 1, L->domains[d]);
+		struct sm_fig_text *ft = NULL;
+		s = t ? put(L, &ks, t, margin, y, L->f->style->c_text, SM_RT_DOMAIN_KEY, d, &ft)
+		      : SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+		free(t);
+		if (s == SM_OK)
+			y = ft->box.y1 + 1;
+	}
+	L->y = y + 8;
+	return s;
+}
+
+static void shares(struct lay *L)
+{
+	struct sm_rob_layout *l = L->l;
+	for (int d = 0; d < l->ndomains; d++) {
+		double total = 0;
+		for (int i = 0; i < l->nstudies; i++) {
+			enum sm_rob_level lv = l->level[i * l->ndomains + d];
+			if (lv == SM_ROB_NONE)
+				continue;
+			l->share[d * SM_ROB_NLEVELS + lv] += L->weight[i];
+			total += L->weight[i];
+		}
+		for (int k = 0; k < SM_ROB_NLEVELS && total > 0; k++)
+			l->share[d * SM_ROB_NLEVELS + k] /= total;
+	}
+}
+
+static sm_status bar_segment(struct lay *L, int d, int lv, double x, double w, double y,
+			     double h)
+{
+	struct sm_fig_item *it = sm_fig_add(L->ctx, L->f, SM_FIG_RECT);
+	if (!it)
+		return SM_EINTERNAL;
+	it->tag = SM_RT_BAR, it->ref = d * SM_ROB_NLEVELS + lv;
+	it->x0 = x, it->x1 = x + w, it->y0 = y, it->y1 = y + h;
+	it->fill = 1, it->fc = sm_rob_colour((enum sm_rob_level)lv, 0);
+	it->sc = L->f->style->c_text, it->lw = 0.3;
+	char pct[16];
+	snprintf(pct, sizeof pct, "%.0f%%", L->l->share[d * SM_ROB_NLEVELS + lv] * 100);
+	struct sm_extent e;
+	sm_status s = sm_fig_measure(L->ctx, L->f, &L->small, pct, &e);
+	if (s != SM_OK || e.width + 4 > w || e.height > h)
+		return s;
+	return put(L, &L->small, pct, x + (w - e.width) / 2, y + (h - e.height) / 2,
+		   sm_rob_colour((enum sm_rob_level)lv, 1), SM_RT_BAR_LABEL, it->ref, NULL);
+}
+
+static sm_status summary(struct lay *L)
+{
+	struct sm_rob_layout *l = L->l;
+	double margin = L->f->style->margin;
+	shares(L);
+	struct sm_tstyle lab = L->body;
+	lab.wrap = L->width * 0.38;
+	lab.align = SM_ALIGN_RIGHT;
+	double bx0 = margin + lab.wrap + 8, bx1 = L->width - margin - 10;
+	double y = L->y;
+	sm_status s = SM_OK;
+	for (int d = 0; d < l->ndomains && s == SM_OK; d++) {
+		struct sm_extent e;
+		s = sm_fig_measure(L->ctx, L->f, &lab, L->domains[d], &e);
+		double h = fmax(e.height, L->pitch) + 3, bh = L->pitch * 0.8;
+		if (s == SM_OK)
+			s = put(L, &lab, L->domains[d], margin, y + (h - e.height) / 2,
+				L->f->style->c_text, SM_RT_BAR_LABEL, -1, NULL);
+		double by = y + (h - bh) / 2, x = bx0;
+		l->bars[d] = (struct sm_box){ bx0, by, bx1, by + bh };
+		for (int k = 0; k < SM_ROB_NLEVELS && s == SM_OK; k++) {
+			double w = l->share[d * SM_ROB_NLEVELS + k] * (bx1 - bx0);
+			if (w > 0)
+				s = bar_segment(L, d, k, x, w, by, bh);
+			x += w;
+		}
+		y += h;
+	}
+	/* The percentage axis. */
+	for (int t = 0; t <= 4 && s == SM_OK; t++) {
+		double x = bx0 + (bx1 - bx0) * t / 4;
+		struct sm_fig_item *it = sm_fig_add(L->ctx, L->f, SM_FIG_LINE);
+		if (!it)
+			return SM_EINTERNAL;
+		it->tag = SM_RT_AXIS, it->x0 = it->x1 = x, it->y0 = y + 1, it->y1 = y + 4;
+		it->sc = L->f->style->c_text, it->lw = L->f->style->lw_axis;
+		char pct[8];
+		snprintf(pct, sizeof pct, "%d%%", t * 25);
+		double w = text_w(L, &L->small, pct, &s);
+		if (s == SM_OK)
+			s = put(L, &L->small, pct, x - w / 2, y + 5, L->f->style->c_text,
+				SM_RT_AXIS, t, NULL);
+	}
+	struct sm_fig_item *ax = sm_fig_add(L->ctx, L->f, SM_FIG_LINE);
+	if (!ax)
+		return SM_EINTERNAL;
+	ax->tag = SM_RT_AXIS, ax->x0 = bx0, ax->x1 = bx1, ax->y0 = ax->y1 = y + 1;
+	ax->sc = L->f->style->c_text, ax->lw = L->f->style->lw_axis;
+	L->y = y + 5 + L->small.size * 1.3 + 8;
+	return s;
+}
+
+/* One entry per level the figure uses: circle, symbol, the tool's word. */
+static sm_status legend(struct lay *L)
+{
+	double margin = L->f->style->margin, x = margin, y = L->y, r = L->l->radius;
+	if (!(r > 0))
+		r = L->pitch * 0.42;
+	sm_status s = SM_OK;
+	int any_none = 0;
+	for (size_t c = 0; c < (size_t)L->l->nstudies * (size_t)L->l->ndomains; c++)
+		any_none |= L->l->level[c] == SM_ROB_NONE;
+	for (int k = -1; k < SM_ROB_NLEVELS && s == SM_OK; k++) {
+		const char *t = k < 0 ? (any_none ? "Not assessed" : NULL)
+				      : L->used[k] ? sm_rob_label(L->tool, (enum sm_rob_level)k) : NULL;
+		if (!t)
+			continue;
+		double w = text_w(L, &L->body, t, &s);
+		if (x > margin && x + 2 * r + 3 + w > L->width - margin) {
+			x = margin;
+			y += L->pitch;
+		}
+		if (s == SM_OK)
+			s = circle(L, (enum sm_rob_level)k, x + r, y + L->pitch / 2, r, -1);
+		struct sm_extent e;
+		if (s == SM_OK)
+			s = sm_fig_measure(L->ctx, L->f, &L->body, t, &e);
+		if (s == SM_OK)
+			s = put(L, &L->body, t, x + 2 * r + 3, y + (L->pitch - e.height) / 2,
+				L->f->style->c_text, SM_RT_LEGEND, k, NULL);
+		x += 2 * r + 3 + w + 12;
+	}
+	L->y = y + L->pitch;
+	/* The legend's circles are not cells of the plot. */
+	for (size_t i = 0; i < L->f->nitems; i++)
+		if (L->f->items[i].ref == -1 && L->f->items[i].tag == SM_RT_CELL)
+			L->f->items[i].tag = SM_RT_LEGEND;
+	for (size_t i = 0; i < L->f->ntexts; i++)
+		if (L->f->texts[i].ref == -1 && L->f->texts[i].tag == SM_RT_SYMBOL)
+			L->f->texts[i].tag = SM_RT_LEGEND;
+	return s;
+}
+
+static sm_status build(struct lay *L)
+{
+	sm_status s = read(L);
+	if (s != SM_OK)
+		return s;
+	if (sm_fig_width(L->ctx, L->f, L->o->width, 80, &L->width) != SM_OK)
+		return SM_EINPUT;
+	L->body = sm_fig_role(L->f, SM_FR_BODY);
+	L->bold = sm_fig_role(L->f, SM_FR_BOLD);
+	L->small = sm_fig_role(L->f, SM_FR_SMALL);
+	L->pitch = L->body.size * L->f->style->row_height;
+	L->y = L->f->style->margin;
+	if (L->o->title && *L->o->title) {
+		struct sm_tstyle tt = sm_fig_role(L->f, SM_FR_TITLE);
+		tt.wrap = L->width - 2 * L->y;
+		struct sm_fig_text *t = NULL;
+		s = put(L, &tt, L->o->title, L->y, L->y, L->f->style->c_text, SM_RT_OTHER, -1, &t);
+		if (s != SM_OK)
+			return s;
+		L->y = t->box.y1 + 6;
+	}
+	if (L->o->plot != SM_ROB_SUMMARY && (s = traffic(L)) != SM_OK)
+		return s;
+	if (L->o->plot != SM_ROB_TRAFFIC && (s = summary(L)) != SM_OK)
+		return s;
+	if ((s = legend(L)) != SM_OK)
+		return s;
+	L->f->width = L->width;
+	L->f->height = L->y + L->f->style->margin;
+	return SM_OK;
+}
+
+sm_status sm_rob_layout(struct sm_ctx *ctx, const cJSON *results, const struct sm_rob_opts *opts,
+			struct sm_rob_layout **out)
+{
+	*out = NULL;
+	const cJSON *review = cJSON_GetObjectItemCaseSensitive(results, "review");
+	const cJSON *rob = cJSON_GetObjectItemCaseSensitive(review, "risk_of_bias");
+	if (!cJSON_IsObject(rob))
+		return SM_FAIL(ctx, SM_EINPUT, "the results hold no risk-of-bias judgements; "
+			       "expected 'risk_of_bias' in the review file (see examples/FORMAT.md)");
+	struct sm_rob_layout *l = calloc(1, sizeof *l);
+	if (!l)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	struct lay L = { .ctx = ctx, .l = l, .o = opts, .rob = rob, .review = review,
+			 .results = results };
+	sm_status s = (l->fig = L.f = sm_fig_new(ctx, opts->style)) ? build(&L) : SM_EINPUT;
+	free(L.labels);
+	free(L.domains);
+	free(L.weight);
+	if (s != SM_OK) {
+		sm_rob_layout_free(l);
+		return s;
+	}
+	*out = l;
+	return SM_OK;
+}
+
+sm_status sm_rob_draw_on(struct sm_ctx *ctx, struct sm_canvas *c, const struct sm_rob_layout *l,
+			 double x, double y)
+{
+	return sm_fig_draw_on(ctx, c, l->fig, x, y);
+}
+
+sm_status sm_rob_render(struct sm_ctx *ctx, const cJSON *results, const struct sm_rob_opts *opts,
+			const char *out_path)
+{
+	enum sm_canvas_format fmt;
+	sm_status s = sm_canvas_format_of(ctx, out_path, &fmt);
+	if (s != SM_OK)
+		return s;
+	struct sm_rob_layout *l = NULL;
+	s = sm_rob_layout(ctx, results, opts, &l);
+	if (s == SM_OK)
+		s = sm_fig_write(ctx, l->fig, out_path, opts->dpi);
+	sm_rob_layout_free(l);
+	return s;
+}

@@ -1,0 +1,145 @@
+/* Drawing a laid-out table: booktabs-style rules, wrapped cells, the header
+ * row on every page. */
+#include "sm_table.h"
+
+#include "sm_canvas.h"
+#include "sm_fonts.h"
+#include "sm_style.h"
+#include "sm_table_layout.h"
+#include "sm_text.h"
+
+#include <stdlib.h>
+
+void sm_table_opts_init(struct sm_table_opts *opts)
+{
+	*opts = (struct sm_table_opts){ .dpi = 300 };
+}
+
+static void colour(cairo_t *cr, struct sm_rgb c)
+{
+	cairo_set_source_rgb(cr, c.r, c.g, c.b);
+}
+
+static void rule(cairo_t *cr, const struct sm_table_layout *l, double y, double lw)
+{
+	cairo_set_line_width(cr, lw);
+	cairo_move_to(cr, l->margin, y);
+	cairo_line_to(cr, l->margin + l->table_w, y);
+	cairo_stroke(cr);
+}
+
+static void draw_cells(struct sm_text *text, cairo_t *cr, const struct sm_table_layout *l,
+		       const struct sm_table *t, long row, double y)
+{
+	for (size_t c = 0; c < t->ncols; c++) {
+		struct sm_tstyle ts = row < 0 ? l->head : l->body;
+		ts.wrap = l->col_w[c];
+		ts.align = t->align[c];
+		const char *s = row < 0 ? t->headers[c] : sm_table_cell(t, (size_t)row, c);
+		if (*s)
+			sm_text_draw(text, cr, &ts, s, l->col_x[c], y + l->pad);
+	}
+}
+
+static void draw_page(struct sm_text *text, cairo_t *cr, const struct sm_table_layout *l,
+		      const struct sm_table *t, const struct sm_style *st, int page)
+{
+	cairo_save(cr);
+	colour(cr, st->c_text);
+	if (page == 0 && l->title_h > 0) {
+		struct sm_tstyle ts = l->title;
+		ts.wrap = l->table_w;
+		sm_text_draw(text, cr, &ts, t->title, l->margin, l->margin);
+	}
+	double y = sm_table_layout_head_y(l, page);
+	int any = 0;
+	double end = y + l->head_h;
+	for (size_t r = 0; r < t->nrows; r++)
+		if (l->row_page[r] == page) {
+			any = 1;
+			end = l->row_y[r] + l->row_h[r];
+		}
+	if (any || t->nrows == 0 || page == 0) {
+		colour(cr, st->c_rule);
+		rule(cr, l, y, st->lw_rule * 2);
+		rule(cr, l, y + l->head_h, st->lw_rule);
+		rule(cr, l, end, st->lw_rule * 2);
+		colour(cr, st->c_text);
+		draw_cells(text, cr, l, t, -1, y);
+	}
+	for (size_t r = 0; r < t->nrows; r++)
+		if (l->row_page[r] == page)
+			draw_cells(text, cr, l, t, (long)r, l->row_y[r]);
+	if (page == l->foot_page && l->foot_h > 0) {
+		struct sm_tstyle ts = l->foot;
+		ts.wrap = l->table_w;
+		colour(cr, st->c_muted);
+		sm_text_draw(text, cr, &ts, t->footnote, l->margin, l->foot_y);
+	}
+	cairo_restore(cr);
+}
+
+struct env {
+	struct sm_style *style;
+	struct sm_fonts *fonts;
+	struct sm_text *text;
+	struct sm_table_layout *layout;
+};
+
+static void env_release(struct env *e)
+{
+	sm_table_layout_free(e->layout);
+	sm_text_free(e->text);
+	sm_fonts_free(e->fonts);
+	sm_style_free(e->style);
+}
+
+static sm_status prepare(struct sm_ctx *ctx, struct env *e, const struct sm_table *t,
+			 const struct sm_table_opts *o, int paginate)
+{
+	if (!(e->style = sm_style_load(ctx, o->style)))
+		return SM_EINPUT;
+	double width = e->style->width;
+	if (o->width && sm_style_length(ctx, o->width, &width) != SM_OK)
+		return SM_EINPUT;
+	if (!(e->fonts = sm_fonts_new_home(ctx)))
+		return SM_EINPUT;
+	sm_status s = sm_fonts_require(ctx, e->fonts, e->style->family, 0, 0);
+	if (s == SM_OK)
+		s = sm_fonts_require(ctx, e->fonts, e->style->family, 1, 0);
+	if (s != SM_OK)
+		return s;
+	if (!(e->text = sm_text_new(ctx, e->fonts)))
+		return SM_EINTERNAL;
+	return sm_table_layout_build(ctx, e->text, t, e->style, width, o->font_size,
+				     paginate ? e->style->page_height : 0, &e->layout);
+}
+
+sm_status sm_table_render(struct sm_ctx *ctx, const struct sm_table *t,
+			  const struct sm_table_opts *opts, const char *out_path)
+{
+	enum sm_canvas_format fmt;
+	sm_status s = sm_canvas_format_of(ctx, out_path, &fmt);
+	if (s != SM_OK)
+		return s;
+	struct env e = { 0 };
+	s = prepare(ctx, &e, t, opts, fmt == SM_CANVAS_PDF);
+	struct sm_canvas *c = NULL;
+	if (s == SM_OK) {
+		const struct sm_table_layout *l = e.layout;
+		c = sm_canvas_open(ctx, out_path, l->page_w, l->page_h,
+				   opts->dpi > 0 ? opts->dpi : 300);
+		if (!c)
+			s = sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EOUTPUT;
+	}
+	for (int page = 0; s == SM_OK && page < e.layout->npages; page++) {
+		if (page > 0)
+			s = sm_canvas_next_page(ctx, c);
+		if (s == SM_OK)
+			draw_page(e.text, sm_canvas_cr(c), e.layout, t, e.style, page);
+	}
+	if (c)
+		s = s == SM_OK ? sm_canvas_close(ctx, c) : (sm_canvas_abort(c), s);
+	env_release(&e);
+	return s;
+}

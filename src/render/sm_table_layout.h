@@ -1,0 +1,45 @@
+/*
+ * sm_table_layout.h -- where every cell of a table goes: column widths,
+ * wrapped row heights, and the rows of each page (the header row repeats
+ * on every page).  Measured with the same text engine that draws.
+ *
+ * Ownership: sm_table_layout_build() returns a layout freed with
+ * sm_table_layout_free(); it borrows nothing after it returns.
+ */
+#ifndef SM_TABLE_LAYOUT_H
+#define SM_TABLE_LAYOUT_H
+
+#include "sm_style.h"
+#include "sm_table.h"
+#include "sm_text.h"
+
+struct sm_table_layout {
+	double page_w, page_h; /* canvas size of every page (pt) */
+	double margin, gap, pad; /* page margin, column gap, padding above/below text */
+	double table_w;
+	size_t ncols, nrows;
+	double *col_x, *col_w; /* ncols: left edge and width of each text box */
+	double title_h;        /* 0 without a title (first page only) */
+	double head_h;         /* header row, padding included */
+	double foot_h;         /* 0 without a footnote */
+	double *row_h;         /* nrows, padding included */
+	double *row_y;         /* nrows: top of the row on its page */
+	int *row_page;         /* nrows */
+	int npages;
+	int foot_page;         /* page of the footnote */
+	double foot_y;
+	struct sm_tstyle body, head, title, foot;
+};
+
+/* width: total width (pt) of the page; page_h > 0 paginates (PDF), 0 makes
+ * one page as tall as the table. */
+sm_status sm_table_layout_build(struct sm_ctx *ctx, struct sm_text *text,
+				const struct sm_table *t, const struct sm_style *style,
+				double width, double font_size, double page_h,
+				struct sm_table_layout **out);
+void sm_table_layout_free(struct sm_table_layout *l);
+
+/* The y of the header row's top on `page` (below the title on page 0). */
+double sm_table_layout_head_y(const struct sm_table_layout *l, int page);
+
+#endif
