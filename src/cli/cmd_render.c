@@ -9,6 +9,7 @@
 
 #include "sm_buf.h"
 #include "sm_forest.h"
+#include "sm_table.h"
 #include "sm_funnel.h"
 #include "sm_prisma.h"
 #include "sm_rob.h"
@@ -21,7 +22,7 @@
 const char cmd_render_usage[] =
 	"usage: safemeta render FIGURE RESULTS.json [options] -o FILE.pdf|.svg|.png\n"
 	"\n"
-	"FIGURE is one of: forest, funnel, prisma, rob.\n"
+	"FIGURE is one of: forest, funnel, prisma, rob, table.\n"
 	"RESULTS.json is the output of `safemeta analyze`.\n"
 	"\n"
 	"common options:\n"
@@ -37,7 +38,8 @@ const char cmd_render_usage[] =
 	"  --columns LIST         from study,label2,k,events,weight,i2,effect\n"
 	"  --summary-only         pooled rows without the studies\n"
 	"  --no-method-line       leave out the line stating the methods\n"
-	"  --wrap-labels          wrap long study labels\n"
+	"  --wrap-labels          wrap the study and event columns at 30% of the width\n"
+	"                         (they wrap by themselves when needed to fit)\n"
 	"  --title TEXT           figure title ('' for none)\n"
 	"\n"
 	"funnel options:\n"
@@ -60,7 +62,10 @@ const char cmd_render_usage[] =
 	"rob options (risk-of-bias figure of the review):\n"
 	"  --plot both|traffic|summary   which plot(s) (default both)\n"
 	"  --weighted             summary bars weighted by study size\n"
-	"  --no-overall           leave out the overall column\n";
+	"  --no-overall           leave out the overall column\n"
+	"\n"
+	"table options:\n"
+	"  --table NAME           domains | characteristics | a review table id\n";
 
 /* The results document, with a clear error when it is not one. */
 static cJSON *load_results(struct sm_ctx *ctx, const char *path)
@@ -98,7 +103,7 @@ static cJSON *load_results(struct sm_ctx *ctx, const char *path)
 enum { OPT_ANALYSIS = 300, OPT_STYLE, OPT_WIDTH, OPT_DPI, OPT_SORT, OPT_COLUMNS,
        OPT_SUMMARY_ONLY, OPT_NO_METHOD_LINE, OPT_WRAP, OPT_TITLE, OPT_Y, OPT_CONTOURS,
        OPT_CI99, OPT_EGGER, OPT_NO_TRIMFILL, OPT_NO_OUTLIERS, OPT_GROUP_BY, OPT_PLOT,
-       OPT_WEIGHTED, OPT_NO_OVERALL };
+       OPT_WEIGHTED, OPT_NO_OVERALL, OPT_TABLE };
 
 /* Options every figure takes. */
 #define COMMON_OPTIONS                                            \
@@ -328,6 +333,58 @@ static int render_rob(struct sm_cli *cli, int argc, char **argv)
 	return sm_cli_finish(cli, st);
 }
 
+static int render_table(struct sm_cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "table", required_argument, NULL, OPT_TABLE },
+		{ "style", required_argument, NULL, OPT_STYLE },
+		{ "width", required_argument, NULL, OPT_WIDTH },
+		{ "dpi", required_argument, NULL, OPT_DPI },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sm_table_opts opts;
+	sm_table_opts_init(&opts);
+	const char *name = NULL, *output = NULL;
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_TABLE: name = optarg; break;
+		case OPT_STYLE: opts.style = optarg; break;
+		case OPT_WIDTH: opts.width = optarg; break;
+		case OPT_DPI:
+			if (sm_cli_parse_double(optarg, &opts.dpi) != 0 || opts.dpi < 36 ||
+			    opts.dpi > 2400)
+				return sm_cli_usage_error(cli, "render",
+					"option '--dpi': expected a number from 36 to 2400, got '%s'", optarg);
+			break;
+		case 'o': output = optarg; break;
+		case ':':
+			return sm_cli_usage_error(cli, "render", "option '%s' needs a value",
+						  argv[optind - 1]);
+		default:
+			return sm_cli_usage_error(cli, "render", "unknown option '%s'",
+						  argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1)
+		return sm_cli_usage_error(cli, "render", "expected one RESULTS.json");
+	if (!name)
+		return sm_cli_usage_error(cli, "render", "missing --table NAME");
+	if (!output)
+		return sm_cli_usage_error(cli, "render", "missing -o FILE");
+	cJSON *results = load_results(cli->ctx, argv[optind]);
+	if (!results)
+		return sm_cli_finish(cli, SM_EINPUT);
+	struct sm_table *t = sm_table_from_results(cli->ctx, results, name);
+	sm_status st = t ? sm_table_render(cli->ctx, t, &opts, output) : SM_EINPUT;
+	sm_table_free(t);
+	cJSON_Delete(results);
+	return sm_cli_finish(cli, st);
+}
+
 int cmd_render(struct sm_cli *cli, int argc, char **argv)
 {
 	if (argc < 2)
@@ -340,6 +397,8 @@ int cmd_render(struct sm_cli *cli, int argc, char **argv)
 		return render_prisma(cli, argc - 1, argv + 1);
 	if (!strcmp(argv[1], "rob"))
 		return render_rob(cli, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "table"))
+		return render_table(cli, argc - 1, argv + 1);
 	return sm_cli_usage_error(cli, "render", "unknown figure '%s'; expected forest, funnel, "
-				  "prisma or rob", argv[1]);
+				  "prisma, rob or table", argv[1]);
 }

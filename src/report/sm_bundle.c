@@ -2,6 +2,8 @@
 
 #include "sm_atomic.h"
 #include "sm_buf.h"
+#include "sm_export.h"
+#include "sm_table.h"
 #include "sm_forest.h"
 #include "sm_funnel.h"
 #include "sm_prisma.h"
@@ -312,12 +314,60 @@ static sm_status write_manifest(struct sm_ctx *ctx, const char *dir, char **file
 	return st;
 }
 
+/* Every table of the review as CSV, XLSX and Markdown under tables/;
+ * the relative names are appended to *names (caller frees them). */
+static sm_status write_tables(struct sm_ctx *ctx, const cJSON *results, const char *dir,
+			      char ***names, size_t *n_names)
+{
+	static const char *const exts[] = { "csv", "xlsx", "md" };
+	size_t n = 0;
+	const char **tables = sm_table_names(results, &n);
+	if (!tables || n == 0) {
+		free(tables);
+		return SM_OK;
+	}
+	char *tdir = sm_asprintf("%s/tables", dir);
+	sm_status st = tdir ? sm_mkdir_p(ctx, tdir) : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	free(tdir);
+	char **out = sm_alloc_array(3 * n, sizeof *out);
+	if (st == SM_OK && !out)
+		st = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	size_t count = 0;
+	for (size_t i = 0; st == SM_OK && i < n; i++) {
+		struct sm_table *t = sm_table_from_results(ctx, results, tables[i]);
+		if (!t) {
+			st = sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINTERNAL;
+			break;
+		}
+		char *safe = sm_safe_filename(tables[i], 60);
+		for (size_t e = 0; st == SM_OK && e < 3; e++) {
+			char *rel = sm_asprintf("tables/%s.%s", safe, exts[e]);
+			char *path = sm_asprintf("%s/%s", dir, rel);
+			st = rel && path ? sm_export_write(ctx, t, path)
+					 : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+			free(path);
+			if (st == SM_OK)
+				out[count++] = rel;
+			else
+				free(rel);
+		}
+		free(safe);
+		sm_table_free(t);
+	}
+	free(tables);
+	*names = out;
+	*n_names = count;
+	return st;
+}
+
 sm_status sm_bundle_write(struct sm_ctx *ctx, const cJSON *results, const char *dir,
 			  const struct sm_bundle_opts *opts)
 {
 	struct job_list jobs = { 0 };
-	sm_status st = SM_OK;
-	if (opts->figures) {
+	char **table_files = NULL;
+	size_t n_tables = 0;
+	sm_status st = write_tables(ctx, results, dir, &table_files, &n_tables);
+	if (st == SM_OK && opts->figures) {
 		char *figdir = sm_asprintf("%s/figures", dir);
 		st = figdir ? sm_mkdir_p(ctx, figdir) : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 		free(figdir);
@@ -327,17 +377,23 @@ sm_status sm_bundle_write(struct sm_ctx *ctx, const cJSON *results, const char *
 			st = draw_figures(ctx, results, opts, &jobs);
 	}
 	if (st == SM_OK) {
-		char **files = sm_alloc_array(jobs.n + 1, sizeof *files);
+		size_t n = 1 + jobs.n + n_tables;
+		char **files = sm_alloc_array(n, sizeof *files);
 		if (!files) {
 			st = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 		} else {
 			files[0] = "results.json";
 			for (size_t i = 0; i < jobs.n; i++)
 				files[i + 1] = jobs.jobs[i].relative;
-			st = write_manifest(ctx, dir, files, jobs.n + 1);
+			for (size_t i = 0; i < n_tables; i++)
+				files[1 + jobs.n + i] = table_files[i];
+			st = write_manifest(ctx, dir, files, n);
 			free(files);
 		}
 	}
+	for (size_t i = 0; i < n_tables; i++)
+		free(table_files[i]);
+	free(table_files);
 	jobs_release(&jobs);
 	return st;
 }

@@ -45,6 +45,13 @@ void sm_check_fmt(char *buf, size_t size, double v, int dec, double other)
 	}
 	if (dec < 0)
 		dec = 0;
+	/* At least two significant digits: P = 0.0366 shows as 0.037. */
+	if (v != 0 && dec < 1 - (int)floor(log10(fabs(v))))
+		dec = 1 - (int)floor(log10(fabs(v)));
+	if (dec > 10) {
+		snprintf(buf, size, "%.2g", v);
+		return;
+	}
 	char ob[64];
 	sm_check_fmt_short(ob, sizeof ob, other);
 	/* Show enough decimals that two different values never print alike. */

@@ -46,9 +46,9 @@ void sm_check_add(struct sm_check_run_state *s, enum sm_check_kind kind, const c
 		  const char *field, double reported, double computed, double tol,
 		  const char *fmt, ...) __attribute__((format(printf, 8, 9)));
 
-/* Format v as the paper would print it with `dec` decimals; one more
- * decimal when that would equal `other` as printed.  Static-free: writes
- * into buf (at least 48 bytes). */
+/* Format v with `dec` decimals but at least two significant digits, and
+ * one more decimal while it would print equal to `other`; into buf (at
+ * least 48 bytes). */
 void sm_check_fmt(char *buf, size_t size, double v, int dec, double other);
 /* Shortest round-trip form of v. */
 void sm_check_fmt_short(char *buf, size_t size, double v);

@@ -8,6 +8,7 @@
 #include "sm_analysis_data.h"
 #include "sm_analysis_json.h"
 #include "sm_buf.h"
+#include "sm_domain_table.h"
 #include "sm_json_out.h"
 #include "sm_prisma_check.h"
 #include "sm_run_settings.h"
@@ -274,6 +275,9 @@ cJSON *sm_results_build(struct sm_ctx *ctx, const struct sm_review *review,
 		cJSON_Delete(root);
 		return NULL;
 	}
+	cJSON *table = sm_domain_table_json(ctx, root);
+	if (table)
+		cJSON_AddItemToObject(root, "domain_table", table);
 	return root;
 }
 

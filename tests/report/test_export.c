@@ -1,0 +1,182 @@
+/* Tests of the table exports: CSV (RFC 4180), Markdown, XLSX. */
+#include "sm_test.h"
+
+#include "sm_buf.h"
+#include "sm_domain_table.h"
+#include "sm_export.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static struct sm_table *small_table(struct sm_ctx *ctx)
+{
+	struct sm_table *t = sm_table_new(ctx, "demo", 3);
+	assert_non_null(t);
+	sm_table_set_header(ctx, t, 0, "Study", SM_ALIGN_LEFT);
+	sm_table_set_header(ctx, t, 1, "Events, n", SM_ALIGN_RIGHT);
+	sm_table_set_header(ctx, t, 2, "Note", SM_ALIGN_CENTER);
+	assert_int_equal(sm_table_add_row(ctx, t), 0);
+	assert_int_equal(sm_table_add_row(ctx, t), 1);
+	sm_table_set(ctx, t, 0, 0, "Hare \"POSEIDON\"");
+	sm_table_set(ctx, t, 0, 1, "9");
+	sm_table_set(ctx, t, 0, 2, "a|b\\c");
+	sm_table_set(ctx, t, 1, 0, " padded");
+	sm_table_set(ctx, t, 1, 1, "");
+	sm_table_set(ctx, t, 1, 2, "two\nlines");
+	sm_table_set_title(ctx, t, "Demo | table", "Footnote.");
+	return t;
+}
+
+static void csv_quotes_per_rfc4180(void **state)
+{
+	(void)state;
+	struct sm_ctx *ctx = sm_ctx_new();
+	struct sm_table *t = small_table(ctx);
+	char *csv = sm_export_csv(t);
+	assert_string_equal(csv, "Study,\"Events, n\",Note\r\n"
+				 "\"Hare \"\"POSEIDON\"\"\",9,a|b\\c\r\n"
+				 "\" padded\",,\"two\nlines\"\r\n");
+	free(csv);
+	sm_table_free(t);
+	sm_ctx_free(ctx);
+}
+
+static void markdown_escapes_pipes(void **state)
+{
+	(void)state;
+	struct sm_ctx *ctx = sm_ctx_new();
+	struct sm_table *t = small_table(ctx);
+	char *md = sm_export_markdown(t);
+	assert_string_equal(md, "**Demo \\| table**\n\n"
+				"| Study | Events, n | Note |\n"
+				"| --- | ---: | :---: |\n"
+				"| Hare \"POSEIDON\" | 9 | a\\|b\\\\c |\n"
+				"|  padded |  | two<br>lines |\n"
+				"\nFootnote.\n");
+	free(md);
+	sm_table_free(t);
+	sm_ctx_free(ctx);
+}
+
+static char *tmpdir(void)
+{
+	char *d = strdup("/tmp/sm_export_XXXXXX");
+	assert_non_null(mkdtemp(d));
+	return d;
+}
+
+static void rmdir_all(const char *d)
+{
+	char *cmd = sm_asprintf("rm -rf '%s'", d);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", d);
+	free(cmd);
+}
+
+static void write_by_extension(void **state)
+{
+	(void)state;
+	struct sm_ctx *ctx = sm_ctx_new();
+	struct sm_table *t = small_table(ctx);
+	char *d = tmpdir();
+	char *csv = sm_asprintf("%s/t.csv", d), *md = sm_asprintf("%s/t.MD", d);
+	assert_int_equal(sm_export_write(ctx, t, csv), SM_OK);
+	assert_int_equal(sm_export_write(ctx, t, md), SM_OK);
+	char *got = sm_test_slurp(csv), *want = sm_export_csv(t);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	got = sm_test_slurp(md);
+	assert_non_null(strstr(got, "| Study | Events, n | Note |\n"));
+	free(got);
+	char *bad = sm_asprintf("%s/t.txt", d);
+	assert_int_equal(sm_export_write(ctx, t, bad), SM_EINPUT);
+	assert_int_equal(access(bad, F_OK), -1);
+	free(bad);
+	free(csv);
+	free(md);
+	rmdir_all(d);
+	free(d);
+	sm_table_free(t);
+	sm_ctx_free(ctx);
+}
+
+static void xlsx_is_a_zip_and_deterministic(void **state)
+{
+	(void)state;
+	struct sm_ctx *ctx = sm_ctx_new();
+	struct sm_table *t = small_table(ctx);
+	char *d = tmpdir();
+	char *a = sm_asprintf("%s/a.xlsx", d), *b = sm_asprintf("%s/b.xlsx", d);
+#ifdef SM_HAVE_XLSXWRITER
+	assert_int_equal(sm_export_write(ctx, t, a), SM_OK);
+	sleep(1); /* a clock-dependent timestamp would now differ */
+	assert_int_equal(sm_export_write(ctx, t, b), SM_OK);
+	char *x = NULL, *y = NULL;
+	size_t nx = 0, ny = 0;
+	assert_int_equal(sm_read_file(a, 0, &x, &nx), 0);
+	assert_int_equal(sm_read_file(b, 0, &y, &ny), 0);
+	assert_memory_equal(x, "PK\x03\x04", 4);
+	assert_int_equal(nx, ny);
+	assert_memory_equal(x, y, nx);
+	free(x);
+	free(y);
+#else
+	assert_int_equal(sm_export_write(ctx, t, a), SM_EOUTPUT);
+	assert_int_equal(access(a, F_OK), -1);
+#endif
+	free(a);
+	free(b);
+	rmdir_all(d);
+	free(d);
+	sm_table_free(t);
+	sm_ctx_free(ctx);
+}
+
+static void msc_domain_table_as_csv(void **state)
+{
+	(void)state;
+	struct sm_ctx *ctx = sm_ctx_new();
+	char *path = sm_test_path("tests/fixtures/results/msc-iv-rct.results.json");
+	char *text = sm_test_slurp(path);
+	cJSON *res = cJSON_Parse(text);
+	cJSON_AddItemToObject(res, "domain_table", sm_domain_table_json(ctx, res));
+	struct sm_table *t = sm_table_from_results(ctx, res, "domains");
+	assert_non_null(t);
+	char *csv = sm_export_csv(t);
+	size_t lines = 0;
+	for (const char *p = csv; (p = strstr(p, "\r\n")); p += 2)
+		lines++;
+	assert_int_equal(lines, 17);
+	assert_non_null(strstr(csv, "Infections and infestations,44 (21),120/1300,134/1029,"
+				    "\"0.73 [0.54, 0.98]\",0.036,"));
+	assert_non_null(strstr(csv, ",Fewer events with MSC\r\n"));
+	free(csv);
+	sm_table_free(t);
+	cJSON_Delete(res);
+	free(text);
+	free(path);
+	sm_ctx_free(ctx);
+}
+
+/* Under ASan: fontconfig loads the system configuration once per process
+ * and keeps it until exit (the same suppression as the other render tests). */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:libfontconfig.so\n";
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(csv_quotes_per_rfc4180),
+		cmocka_unit_test(markdown_escapes_pipes),
+		cmocka_unit_test(write_by_extension),
+		cmocka_unit_test(xlsx_is_a_zip_and_deterministic),
+		cmocka_unit_test(msc_domain_table_as_csv),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
