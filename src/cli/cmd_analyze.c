@@ -59,6 +59,9 @@ int cmd_analyze(struct sm_cli *cli, int argc, char **argv)
 	if (!results)
 		return sm_cli_finish(cli, SM_EINPUT);
 	sm_cli_print_result_warnings(cli, results);
+	if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(results, "analyses")) == 0)
+		sm_ctx_warn(cli->ctx, "%s has no per-study outcomes: no analysis was run (the review's "
+			    "PRISMA counts, risk of bias and tables are in the results)", input);
 	char *text = sm_results_print(results);
 	cJSON_Delete(results);
 	if (!text) {

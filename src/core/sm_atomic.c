@@ -14,7 +14,34 @@ struct sm_atomic {
 	char *tmp_path;
 };
 
-struct sm_atomic *sm_atomic_open(struct sm_ctx *ctx, const char *path)
+static void atomic_free(struct sm_atomic *af)
+{
+	free(af->path);
+	free(af->tmp_path);
+	free(af);
+}
+
+/* A device or pipe (e.g. -o /dev/stdout) cannot be replaced by a rename,
+ * and must not be: it is written in place, with nothing to roll back. */
+static struct sm_atomic *open_special(struct sm_ctx *ctx, const char *path)
+{
+	struct sm_atomic *af = calloc(1, sizeof *af);
+	if (!af || !(af->path = strdup(path))) {
+		free(af);
+		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	if (!(af->stream = fopen(path, "wb"))) {
+		SM_FAIL_POS(ctx, SM_EOUTPUT, path, 0, 0, NULL,
+			    "cannot open output: %s; expected a writable file", strerror(errno));
+		atomic_free(af);
+		return NULL;
+	}
+	return af;
+}
+
+/* The temporary file goes next to `path` (a regular file or none yet). */
+static struct sm_atomic *open_tmp(struct sm_ctx *ctx, const char *path)
 {
 	struct sm_atomic *af = calloc(1, sizeof *af);
 	char *tmp = sm_asprintf("%s.tmp.XXXXXX", path);
@@ -44,7 +71,8 @@ struct sm_atomic *sm_atomic_open(struct sm_ctx *ctx, const char *path)
 		free(tmp);
 		free(af);
 		SM_FAIL_POS(ctx, SM_EOUTPUT, path, 0, 0, NULL,
-			    "cannot open output stream: %s", strerror(errno));
+			    "cannot open output stream: %s; expected a writable folder",
+			    strerror(errno));
 		return NULL;
 	}
 	af->path = strdup(path);
@@ -57,16 +85,35 @@ struct sm_atomic *sm_atomic_open(struct sm_ctx *ctx, const char *path)
 	return af;
 }
 
+struct sm_atomic *sm_atomic_open(struct sm_ctx *ctx, const char *path)
+{
+	struct stat st;
+	int exists = stat(path, &st) == 0;
+	if (exists && S_ISDIR(st.st_mode)) {
+		/* rename() would fail only after all the work; say it now */
+		SM_FAIL_POS(ctx, SM_EOUTPUT, path, 0, 0, NULL,
+			    "output is a folder; expected a file name");
+		return NULL;
+	}
+	if (exists && !S_ISREG(st.st_mode))
+		return open_special(ctx, path);
+	/* A rename would replace a symbolic link itself (/dev/stdout when
+	 * stdout is a file, or a user's link to a shared folder): write to the
+	 * file it names instead. */
+	if (exists && lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		char *real = realpath(path, NULL);
+		if (!real)
+			return open_special(ctx, path);
+		struct sm_atomic *af = open_tmp(ctx, real);
+		free(real);
+		return af;
+	}
+	return open_tmp(ctx, path);
+}
+
 FILE *sm_atomic_stream(struct sm_atomic *af)
 {
 	return af->stream;
-}
-
-static void atomic_free(struct sm_atomic *af)
-{
-	free(af->path);
-	free(af->tmp_path);
-	free(af);
 }
 
 void sm_atomic_abort(struct sm_atomic *af)
@@ -75,28 +122,32 @@ void sm_atomic_abort(struct sm_atomic *af)
 		return;
 	if (af->stream)
 		fclose(af->stream);
-	unlink(af->tmp_path);
+	if (af->tmp_path)
+		unlink(af->tmp_path);
 	atomic_free(af);
 }
 
 sm_status sm_atomic_commit(struct sm_ctx *ctx, struct sm_atomic *af)
 {
+	/* a pipe or device (no tmp_path) cannot be fsync'ed */
 	int failed = ferror(af->stream) || fflush(af->stream) != 0 ||
-		     fsync(fileno(af->stream)) != 0;
+		     (af->tmp_path && fsync(fileno(af->stream)) != 0);
 	int saved = errno;
 	if (fclose(af->stream) != 0 && !failed) {
 		failed = 1;
 		saved = errno;
 	}
 	af->stream = NULL;
-	if (!failed && rename(af->tmp_path, af->path) != 0) {
+	if (!failed && af->tmp_path && rename(af->tmp_path, af->path) != 0) {
 		failed = 1;
 		saved = errno;
 	}
 	if (failed) {
-		unlink(af->tmp_path);
+		if (af->tmp_path)
+			unlink(af->tmp_path);
 		SM_FAIL_POS(ctx, SM_EOUTPUT, af->path, 0, 0, NULL,
-			    "cannot write output file: %s", strerror(saved));
+			    "cannot write output file: %s; expected a writable folder with "
+			    "free space", strerror(saved));
 		atomic_free(af);
 		return SM_EOUTPUT;
 	}
@@ -114,7 +165,8 @@ sm_status sm_atomic_write(struct sm_ctx *ctx, const char *path,
 		int saved = errno;
 		sm_atomic_abort(af);
 		return SM_FAIL_POS(ctx, SM_EOUTPUT, path, 0, 0, NULL,
-				   "cannot write output file: %s", strerror(saved));
+				   "cannot write output file: %s; expected a writable folder with "
+				   "free space", strerror(saved));
 	}
 	return sm_atomic_commit(ctx, af);
 }

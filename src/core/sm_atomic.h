@@ -4,7 +4,9 @@
  * Every output safemeta writes goes to a temporary file in the target's own
  * folder, is flushed and fsync'ed, and is renamed into place only when
  * complete.  A failure at any point removes the temporary file and leaves the
- * previous output (if any) untouched.
+ * previous output (if any) untouched.  A symbolic link is followed: the
+ * file it names is replaced, the link stays.  An existing device or pipe
+ * (say /dev/stdout) is written in place, never replaced.
  *
  * Ownership: sm_atomic_open() returns a handle the caller must end with
  * exactly one of sm_atomic_commit() or sm_atomic_abort(); both free it.

@@ -28,13 +28,14 @@ void sm_buf_puts(struct sm_buf *b, const char *s);
 void sm_buf_putc(struct sm_buf *b, char c);
 void sm_buf_printf(struct sm_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-void sm_buf_vprintf(struct sm_buf *b, const char *fmt, va_list ap);
+void sm_buf_vprintf(struct sm_buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 /* Returns the string (never NULL unless allocation failed) and empties b. */
 char *sm_buf_take(struct sm_buf *b);
 
 /* Newly allocated formatted string, NULL on allocation failure. */
 char *sm_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-char *sm_vasprintf(const char *fmt, va_list ap);
+char *sm_vasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* Overflow-checked array allocation: NULL when n * size overflows or on
  * failure.  Zero-filled. */

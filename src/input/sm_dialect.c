@@ -565,7 +565,7 @@ sm_status sm_dialect_read(struct sm_ctx *ctx, const struct sm_csv_src *src,
 	if (s == SM_OK)
 		s = sm_csv_parse(ctx, src, on_row, &st, &n_rows);
 	if (s == SM_OK && n_rows == 0)
-		s = SM_FAIL_POS(ctx, SM_EINPUT, src->file, 0, 0, NULL,
+		s = sm_csv_fail(ctx, src, 0, NULL,
 				"empty file; expected a header line and data rows");
 	else if (s == SM_OK && n_rows == 1)
 		s = sm_csv_fail(ctx, src, st.header_off, NULL,

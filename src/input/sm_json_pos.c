@@ -3,6 +3,7 @@
 #include "sm_buf.h"
 #include "sm_limits.h"
 #include "sm_strmap.h"
+#include "sm_textfile.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -317,12 +318,16 @@ static int scan_member(struct scan *s, struct keys *k)
 			free(name);
 		return fail(s, key_off, "out of memory");
 	}
-	if (added == 0)
-		return fail(s, key_off, "duplicate key \"%s\"; expected each key once per object",
-			    name);
+	if (added == 0) {
+		/* the key may be very long: quote an excerpt */
+		char ex[4 * 40 + 8];
+		sm_textfile_excerpt(ex, sizeof ex, name, 40);
+		return fail(s, key_off, "duplicate key %s; expected each key once per object", ex);
+	}
 	skip_ws(s);
 	if (s->i >= s->len || s->t[s->i] != ':')
-		return fail(s, s->i, "expected ':' after the key");
+		return fail(s, s->i, "%s; expected ':' after the key",
+			    s->i < s->len ? "unexpected character" : "unexpected end of file");
 	s->i++;
 	return scan_value(s);
 }

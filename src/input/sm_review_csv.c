@@ -4,6 +4,7 @@
 #include "sm_atomic.h"
 #include "sm_buf.h"
 #include "sm_dialect.h"
+#include "sm_review_parts.h"
 #include "sm_textfile.h"
 
 #include <stdlib.h>
@@ -29,28 +30,52 @@ static char *id_from_path(const char *path)
 	return id;
 }
 
+/* Reads the bare CSV in data (NUL-terminated, owned by the caller). */
+static struct sm_review *load_text(struct sm_ctx *ctx, const char *path, const char *data,
+				   size_t len)
+{
+	struct sm_review *r = sm_review_new();
+	if (!r || !(r->path = strdup(path)) || !(r->id = id_from_path(path)) ||
+	    !(r->title = strdup(r->id))) {
+		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		sm_review_free(r);
+		return NULL;
+	}
+	struct sm_csv_src src = { path, data, len };
+	struct sm_dialect_opts opts = { 0 };
+	if (sm_dialect_read(ctx, &src, &opts, r) != SM_OK) {
+		sm_review_free(r);
+		return NULL;
+	}
+	return r;
+}
+
 struct sm_review *sm_review_load_csv(struct sm_ctx *ctx, const char *path)
 {
 	char *data = NULL;
 	size_t len = 0;
 	if (sm_textfile_load(ctx, path, &data, &len) != SM_OK)
 		return NULL;
-	struct sm_review *r = sm_review_new();
-	if (!r || !(r->path = strdup(path)) || !(r->id = id_from_path(path)) ||
-	    !(r->title = strdup(r->id))) {
-		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-		goto fail;
-	}
-	struct sm_csv_src src = { path, data, len };
-	struct sm_dialect_opts opts = { 0 };
-	if (sm_dialect_read(ctx, &src, &opts, r) != SM_OK)
-		goto fail;
+	struct sm_review *r = load_text(ctx, path, data, len);
 	free(data);
 	return r;
-fail:
-	free(data);
-	sm_review_free(r);
-	return NULL;
+}
+
+struct sm_review *sm_review_parse_csv(struct sm_ctx *ctx, const char *path, const char *text,
+				      size_t len)
+{
+	if (sm_textfile_check(ctx, path, text, len) != SM_OK)
+		return NULL;
+	char *copy = malloc(len + 1); /* the reader relies on a terminating NUL */
+	if (!copy) {
+		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	struct sm_review *r = load_text(ctx, path, copy, len);
+	free(copy);
+	return r;
 }
 
 static int has_ext(const char *path, const char *ext)
@@ -59,20 +84,22 @@ static int has_ext(const char *path, const char *ext)
 	return n > e && strcasecmp(path + n - e, ext) == 0;
 }
 
+/* The file is read once (it may be a pipe) and parsed from memory. */
 struct sm_review *sm_review_load_any(struct sm_ctx *ctx, const char *path)
 {
-	if (has_ext(path, ".json"))
-		return sm_review_load(ctx, path);
-	if (has_ext(path, ".csv") || has_ext(path, ".txt"))
-		return sm_review_load_csv(ctx, path);
 	char *data = NULL;
 	size_t len = 0;
 	if (sm_textfile_load(ctx, path, &data, &len) != SM_OK)
 		return NULL;
-	size_t i = sm_textfile_bom(data, len);
-	while (i < len && strchr(" \t\r\n", data[i]))
-		i++;
-	int json = i < len && data[i] == '{';
+	int json = has_ext(path, ".json");
+	if (!json && !has_ext(path, ".csv") && !has_ext(path, ".txt")) {
+		size_t i = sm_textfile_bom(data, len);
+		while (i < len && strchr(" \t\r\n", data[i]))
+			i++;
+		json = i < len && data[i] == '{';
+	}
+	struct sm_review *r = json ? sm_rv_load_text(ctx, path, data, len)
+				   : load_text(ctx, path, data, len);
 	free(data);
-	return json ? sm_review_load(ctx, path) : sm_review_load_csv(ctx, path);
+	return r;
 }

@@ -8,6 +8,11 @@
 
 #include "sm_jv.h"
 
+/* The review JSON in text (checked UTF-8, NUL-terminated, borrowed); the
+ * body of sm_review_load once the file is in memory.  NULL on error. */
+struct sm_review *sm_rv_load_text(struct sm_ctx *ctx, const char *path, const char *text,
+				  size_t len);
+
 /* "studies" (required array). */
 sm_status sm_rv_studies(struct sm_jv *v, const cJSON *root, const struct sm_jpath *rootp);
 /* "outcomes": an array of rows, or {"csv": ..., "ignore": [...]}. */

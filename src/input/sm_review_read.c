@@ -176,12 +176,9 @@ static sm_status read_root(struct sm_jv *v, cJSON *root)
 	return SM_OK;
 }
 
-struct sm_review *sm_review_load(struct sm_ctx *ctx, const char *path)
+struct sm_review *sm_rv_load_text(struct sm_ctx *ctx, const char *path, const char *text,
+				  size_t len)
 {
-	char *text = NULL;
-	size_t len = 0;
-	if (sm_textfile_load(ctx, path, &text, &len) != SM_OK)
-		return NULL;
 	struct sm_review *r = sm_review_new();
 	struct sm_jv v = { ctx, path, text, len, r };
 	cJSON *root = NULL;
@@ -193,11 +190,38 @@ struct sm_review *sm_review_load(struct sm_ctx *ctx, const char *path)
 	if (!root || read_root(&v, root) != SM_OK)
 		goto fail;
 	cJSON_Delete(root);
-	free(text);
 	return r;
 fail:
 	cJSON_Delete(root);
-	free(text);
 	sm_review_free(r);
 	return NULL;
+}
+
+struct sm_review *sm_review_load(struct sm_ctx *ctx, const char *path)
+{
+	char *text = NULL;
+	size_t len = 0;
+	if (sm_textfile_load(ctx, path, &text, &len) != SM_OK)
+		return NULL;
+	struct sm_review *r = sm_rv_load_text(ctx, path, text, len);
+	free(text);
+	return r;
+}
+
+struct sm_review *sm_review_parse(struct sm_ctx *ctx, const char *path, const char *text,
+				  size_t len)
+{
+	if (sm_textfile_check(ctx, path, text, len) != SM_OK)
+		return NULL;
+	/* the readers rely on a terminating NUL, as sm_textfile_load gives */
+	char *copy = malloc(len + 1);
+	if (!copy) {
+		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	struct sm_review *r = sm_rv_load_text(ctx, path, copy, len);
+	free(copy);
+	return r;
 }

@@ -15,6 +15,8 @@
 #include "sm_ctx.h"
 #include "sm_review.h"
 
+#include <stddef.h>
+
 /* A review JSON file.  A CSV named by "outcomes": {"csv": ...} is read
  * relative to the folder of path. */
 struct sm_review *sm_review_load(struct sm_ctx *ctx, const char *path);
@@ -22,6 +24,15 @@ struct sm_review *sm_review_load(struct sm_ctx *ctx, const char *path);
 /* A bare outcome CSV: studies are made from the study column (or numbered
  * "Study 1", ...); id is the file name without extension, made safe. */
 struct sm_review *sm_review_load_csv(struct sm_ctx *ctx, const char *path);
+
+/* As sm_review_load / sm_review_load_csv on text already in memory (for
+ * tests and fuzzing); `path` names it in messages and anchors a relative
+ * "outcomes": {"csv": ...}.  The text is checked as a file's would be
+ * (UTF-8, no NUL byte, size limit) and is not retained. */
+struct sm_review *sm_review_parse(struct sm_ctx *ctx, const char *path, const char *text,
+				  size_t len);
+struct sm_review *sm_review_parse_csv(struct sm_ctx *ctx, const char *path, const char *text,
+				      size_t len);
 
 /* JSON for a ".json" name, CSV for ".csv"/".txt"; otherwise by content
  * (a first non-blank '{' means JSON). */

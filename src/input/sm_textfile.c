@@ -106,6 +106,24 @@ sm_status sm_textfile_fail(struct sm_ctx *ctx, const char *file, const char *tex
 	return st;
 }
 
+sm_status sm_textfile_check(struct sm_ctx *ctx, const char *path, const char *text, size_t len)
+{
+	if (len > SM_MAX_FILE_BYTES)
+		return SM_FAIL_POS(ctx, SM_EINPUT, path, 0, 0, NULL,
+				   "file too large; expected at most %zu MiB",
+				   SM_MAX_FILE_BYTES / (1024 * 1024));
+	size_t bad = sm_utf8_check(text, len);
+	if (bad < len)
+		return sm_textfile_fail(ctx, path, text, len, bad, NULL,
+					"invalid UTF-8 (byte 0x%02X); expected UTF-8 text",
+					(unsigned char)text[bad]);
+	const char *nul = memchr(text, '\0', len);
+	if (nul)
+		return sm_textfile_fail(ctx, path, text, len, (size_t)(nul - text), NULL,
+					"NUL byte in text; expected a text file");
+	return SM_OK;
+}
+
 sm_status sm_textfile_load(struct sm_ctx *ctx, const char *path, char **data, size_t *len)
 {
 	*data = NULL;
@@ -119,21 +137,11 @@ sm_status sm_textfile_load(struct sm_ctx *ctx, const char *path, char **data, si
 					   SM_MAX_FILE_BYTES / (1024 * 1024));
 		if (errno == ENOMEM)
 			return SM_FAIL(ctx, SM_EINTERNAL, "out of memory reading %s", path);
-		return SM_FAIL_POS(ctx, SM_EINPUT, path, 0, 0, NULL, "cannot read file: %s",
+		return SM_FAIL_POS(ctx, SM_EINPUT, path, 0, 0, NULL,
+				   "cannot read file: %s; expected a readable file",
 				   strerror(errno));
 	}
-	size_t bad = sm_utf8_check(buf, n);
-	if (bad < n) {
-		sm_textfile_fail(ctx, path, buf, n, bad, NULL,
-			     "invalid UTF-8 (byte 0x%02X); expected UTF-8 text",
-			     (unsigned char)buf[bad]);
-		free(buf);
-		return SM_EINPUT;
-	}
-	const char *nul = memchr(buf, '\0', n);
-	if (nul) {
-		sm_textfile_fail(ctx, path, buf, n, (size_t)(nul - buf), NULL,
-			     "NUL byte in text; expected a text file");
+	if (sm_textfile_check(ctx, path, buf, n) != SM_OK) {
 		free(buf);
 		return SM_EINPUT;
 	}

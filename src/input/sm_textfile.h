@@ -35,6 +35,10 @@ size_t sm_utf8_chars(const char *s);
  * byte, its line and column. */
 sm_status sm_textfile_load(struct sm_ctx *ctx, const char *path, char **data, size_t *len);
 
+/* The checks of sm_textfile_load on text already in memory (at most
+ * SM_MAX_FILE_BYTES, UTF-8, no NUL byte); `path` names it in messages. */
+sm_status sm_textfile_check(struct sm_ctx *ctx, const char *path, const char *text, size_t len);
+
 /* Records an SM_EINPUT error at the line/column of byte `offset` of text
  * (offset == (size_t)-1: no position).  Returns SM_EINPUT. */
 sm_status sm_textfile_fail(struct sm_ctx *ctx, const char *file, const char *text, size_t len,

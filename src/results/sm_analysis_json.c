@@ -673,6 +673,15 @@ static void run_diagnostics(struct analysis *a)
 		return;
 	}
 	memset(&a->inf, 0, sizeof a->inf);
+	if (sm_method_is_iterative(a->rma.method) && d->k > SM_LOO_ITERATIVE_MAX_K) {
+		char *msg = sm_asprintf("influence, leave-one-out and cumulative analysis skipped: "
+					"k = %zu is above the limit of %d studies for %s",
+					d->k, SM_LOO_ITERATIVE_MAX_K, sm_method_name(a->rma.method));
+		if (msg)
+			add_warning(a, msg);
+		free(msg);
+		return;
+	}
 	if (sm_influence(a->ctx, d->yi, d->vi, d->k, &a->rma, &a->diag_fit, &a->inf) == SM_OK)
 		a->have_inf = 1;
 	else

@@ -45,6 +45,12 @@ struct sm_analysis_opts {
  * this many studies it is skipped with a warning. */
 #define SM_CUMUL_MAX_K 10000
 
+/* Influence and leave-one-out refit the model once per study; for the
+ * iterative tau2 estimators (ML, REML, EB, PM) that is O(k^2) work, so above
+ * this many studies they are skipped with a warning (the closed-form
+ * estimators use O(k) deletion formulas and have no such limit). */
+#define SM_LOO_ITERATIVE_MAX_K 5000
+
 void sm_analysis_opts_init(struct sm_analysis_opts *opts);
 
 cJSON *sm_results_build(struct sm_ctx *ctx, const struct sm_review *review,

@@ -229,7 +229,13 @@ sm_status sm_run_settings_resolve(struct sm_ctx *ctx, const struct sm_review *re
 	if (!n.drop00_set && out->pooling == SM_POOL_REVMAN_DL && out->esc.measure == SM_RD)
 		out->esc.drop00 = 0;
 	out->level = n.level;
-	out->group_by = opts->by ? opts->by : review->settings.group_by;
+	/* Outcomes are grouped by their domain unless told otherwise (the
+	 * reader has already put each outcome's domain, event or "all" in its
+	 * group); "none" or "" pools every row in one analysis. */
+	out->group_by = opts->by ? opts->by
+			: review->settings.group_by ? review->settings.group_by : "domain";
+	if (!strcmp(out->group_by, "none"))
+		out->group_by = "";
 	out->stepadj = opts->stepadj > 0 ? opts->stepadj : 1;
 	out->no_studies = opts->no_studies;
 	return SM_OK;

@@ -4,20 +4,44 @@
 #   expected.rc   the exit code
 #   expected.err  (optional) exact stderr
 #   expected.out  (optional) exact stdout
-#   absent        (optional) paths, one per line, that must not exist after
-#                 the run (no half-written output)
+#   absent        (optional) paths or globs, one per line, that must not
+#                 exist after the run (no half-written output)
+#   present       (optional) lines "PATH" or "PATH<TAB>TEXT": PATH must exist
+#                 after the run and, when TEXT is given, contain it verbatim
+#   setup         (optional) bash script run first, with $TMP exported and
+#                 the source tree as working folder (generated inputs)
+#   stdin         (optional) piped to safemeta's standard input (else
+#                 /dev/null)
+# Input files live in the case folder; args name them from the source tree
+# (tests/cli/cases/<case>/input.json), so messages show that path.
 # Runs from the source tree; prints "N passed, M failed".
+# Usage: run_cases.sh SAFEMETA [CASE...]   (no CASE: all of them)
 set -u
 bin=$1
+shift
 root=$(cd "$(dirname "$0")" && pwd)/cases
+if [ $# -gt 0 ]; then
+  dirs=()
+  for c in "$@"; do dirs+=("$root/$c/"); done
+else
+  dirs=("$root"/*/)
+fi
 pass=0; fail=0
-for dir in "$root"/*/; do
+for dir in "${dirs[@]}"; do
   name=$(basename "$dir")
   tmp=$(mktemp -d)
-  mapfile -t args < <(sed "s|\$TMP|$tmp|g" "$dir/args")
-  "$bin" "${args[@]}" >"$tmp/.out" 2>"$tmp/.err"
-  rc=$?
   ok=1
+  if [ -f "$dir/setup" ] && ! TMP=$tmp bash "$dir/setup" >"$tmp/.setup" 2>&1; then
+    echo "FAIL $name: setup failed"; cat "$tmp/.setup"; ok=0
+  fi
+  mapfile -t args < <(sed "s|\$TMP|$tmp|g" "$dir/args")
+  if [ -f "$dir/stdin" ]; then
+    cat "$dir/stdin" | "$bin" "${args[@]}" >"$tmp/.out" 2>"$tmp/.err"
+    rc=${PIPESTATUS[1]}
+  else
+    "$bin" "${args[@]}" </dev/null >"$tmp/.out" 2>"$tmp/.err"
+    rc=$?
+  fi
   want_rc=$(cat "$dir/expected.rc")
   if [ "$rc" != "$want_rc" ]; then echo "FAIL $name: exit $rc, expected $want_rc"; ok=0; fi
   if [ -f "$dir/expected.err" ] && ! diff -u <(sed "s|\$TMP|$tmp|g" "$dir/expected.err") "$tmp/.err" >"$tmp/.diff"; then
@@ -31,6 +55,16 @@ for dir in "$root"/*/; do
       p=${p//\$TMP/$tmp}
       if compgen -G "$p" >/dev/null; then echo "FAIL $name: $p exists"; ok=0; fi
     done <"$dir/absent"
+  fi
+  if [ -f "$dir/present" ]; then
+    while IFS=$'\t' read -r p text; do
+      p=${p//\$TMP/$tmp}
+      if [ ! -f "$p" ]; then
+        echo "FAIL $name: $p missing"; ok=0
+      elif [ -n "$text" ] && ! grep -qF -- "$text" "$p"; then
+        echo "FAIL $name: $p lacks '$text'"; ok=0
+      fi
+    done <"$dir/present"
   fi
   if [ $ok = 1 ]; then pass=$((pass+1)); else fail=$((fail+1)); fi
   rm -rf "$tmp"

@@ -5,6 +5,7 @@
 #include "sm_buf.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,80 @@ static void unwritable_folder_is_an_output_error(void **state)
 	sm_ctx_free(ctx);
 }
 
+static void folder_as_output_fails_before_writing(void **state)
+{
+	(void)state;
+	struct sm_ctx *ctx = sm_ctx_new();
+	char *dir = make_tmpdir();
+	assert_null(sm_atomic_open(ctx, dir));
+	const struct sm_diag *d = sm_ctx_error(ctx);
+	assert_non_null(d);
+	assert_int_equal(d->code, SM_EOUTPUT);
+	assert_string_equal(d->msg, "output is a folder; expected a file name");
+	assert_int_equal(count_entries(dir), 0);
+	rmdir(dir);
+	free(dir);
+	sm_ctx_free(ctx);
+}
+
+/* -o /dev/stdout (a pipe, a device) must be written through, never replaced
+ * by a regular file, which root could do.  A FIFO of our own stands in for
+ * the device, so that a broken sm_atomic cannot damage the system. */
+static void pipe_is_written_in_place(void **state)
+{
+	(void)state;
+	struct sm_ctx *ctx = sm_ctx_new();
+	char *dir = make_tmpdir();
+	char *fifo = sm_asprintf("%s/pipe", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	int rd = open(fifo, O_RDONLY | O_NONBLOCK); /* a reader, so a writer may open */
+	assert_true(rd >= 0);
+	assert_int_equal(sm_atomic_write(ctx, fifo, "abc", 3), SM_OK);
+	struct stat st;
+	assert_int_equal(stat(fifo, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	char got[8] = { 0 };
+	assert_int_equal(read(rd, got, sizeof got), 3);
+	assert_string_equal(got, "abc");
+	sm_atomic_abort(sm_atomic_open(ctx, fifo));
+	assert_int_equal(stat(fifo, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	assert_int_equal(count_entries(dir), 1);
+	close(rd);
+	unlink(fifo);
+	rmdir(dir);
+	free(fifo);
+	free(dir);
+	sm_ctx_free(ctx);
+}
+
+/* A link (e.g. /dev/stdout when stdout is a file) stays a link. */
+static void symlink_target_is_replaced(void **state)
+{
+	(void)state;
+	struct sm_ctx *ctx = sm_ctx_new();
+	char *dir = make_tmpdir();
+	char *target = sm_asprintf("%s/target.json", dir);
+	char *link = sm_asprintf("%s/link.json", dir);
+	assert_int_equal(sm_atomic_write(ctx, target, "old", 3), SM_OK);
+	assert_int_equal(symlink("target.json", link), 0);
+	assert_int_equal(sm_atomic_write(ctx, link, "new", 3), SM_OK);
+	struct stat st;
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	char *data = sm_test_slurp(target);
+	assert_string_equal(data, "new");
+	assert_int_equal(count_entries(dir), 2);
+	free(data);
+	unlink(link);
+	unlink(target);
+	rmdir(dir);
+	free(link);
+	free(target);
+	free(dir);
+	sm_ctx_free(ctx);
+}
+
 static void mkdir_p_creates_parents(void **state)
 {
 	(void)state;
@@ -133,6 +208,9 @@ int main(void)
 		cmocka_unit_test(write_replaces_whole_file),
 		cmocka_unit_test(abort_keeps_previous_output),
 		cmocka_unit_test(unwritable_folder_is_an_output_error),
+		cmocka_unit_test(folder_as_output_fails_before_writing),
+		cmocka_unit_test(pipe_is_written_in_place),
+		cmocka_unit_test(symlink_target_is_replaced),
 		cmocka_unit_test(mkdir_p_creates_parents),
 		cmocka_unit_test(safe_filename_never_escapes),
 	};

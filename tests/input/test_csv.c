@@ -176,8 +176,8 @@ static void test_studies_made(void **state)
 }
 
 static const struct sm_ecase csv_errors[] = {
-	{ "empty.csv", "", ": empty file; expected a header line and data rows", 0 },
-	{ "blank.csv", "\n\n", ": empty file; expected a header line and data rows", 0 },
+	{ "empty.csv", "", ":1:1: empty file; expected a header line and data rows", 0 },
+	{ "blank.csv", "\n\n", ":1:1: empty file; expected a header line and data rows", 0 },
 	{ "header-only.csv", H, ":1:1: header only; expected at least one data row after it", 0 },
 	{ "ragged-short.csv", H "A,1,2,1,2\nB,1,2,3\n",
 	  ":3:1: ragged row: 4 fields; expected 5 as in the header", 0 },
@@ -343,7 +343,7 @@ static void test_limits(void **state)
 	/* a missing file */
 	path = sm_asprintf("%s/none.csv", dir);
 	got = sm_load_error(sm_review_load_any, path);
-	want = sm_asprintf("%s: cannot read file: No such file or directory", path);
+	want = sm_asprintf("%s: cannot read file: No such file or directory; expected a readable file", path);
 	assert_string_equal(got, want);
 	free(got);
 	free(want);

@@ -136,7 +136,7 @@ static const struct sm_ecase json_errors[] = {
 	E("eof.json", "{\"a\": [1,", ":1:10: unexpected end of file; expected a value"),
 	E("eof-obj.json", "{\"a\": 1",
 	  ":1:8: unexpected end of file; expected ',' or '}' after an object member"),
-	E("colon.json", "{\"a\" 1}", ":1:6: expected ':' after the key"),
+	E("colon.json", "{\"a\" 1}", ":1:6: unexpected character; expected ':' after the key"),
 	E("key.json", "{a: 1}", ":1:2: unexpected character; expected a quoted key"),
 	E("unterminated.json", "{\"a\": \"abc\n", ":1:11: control character in a string; "
 	  "expected it escaped (e.g. \\n)"),
