@@ -155,10 +155,10 @@ static sm_status tick_width(struct lay *L, double v, double *w)
 	char *t = tick_text(v);
 	if (!t)
 		return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
-	struct sm_extent e;
+	struct sm_extent e = { 0 };
 	sm_status s = sm_fig_measure(L->ctx, L->f, &L->tick, t, &e);
 	free(t);
-	*w = e.width;
+	*w = s == SM_OK ? e.width : 0;
 	return s;
 }
 
@@ -187,9 +187,10 @@ static sm_status y_gutter(struct lay *L, const struct sm_axis *ya, double *w)
 {
 	*w = 0;
 	for (int i = 0; i < ya->nticks; i++) {
-		double tw;
-		if (tick_width(L, ya->ticks[i], &tw) != SM_OK)
-			return SM_EINPUT;
+		double tw = 0;
+		sm_status st = tick_width(L, ya->ticks[i], &tw);
+		if (st != SM_OK)
+			return st;
 		*w = fmax(*w, tw);
 	}
 	*w += 5;
