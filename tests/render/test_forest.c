@@ -1,5 +1,5 @@
 /* Forest plots: content, geometry, formats, determinism, pagination. */
-#include "sm_test.h"
+#include "sm_render_test.h"
 
 #include "sm_axis.h"
 #include "sm_buf.h"
@@ -91,17 +91,6 @@ static char *render(struct fx *f, const cJSON *results, const char *analysis,
 }
 
 /* Run a command; return its stdout (caller frees) and check the status. */
-static char *run_ok(const char *cmd)
-{
-	char *out = NULL, *err = NULL;
-	int st = sm_test_run(cmd, &out, &err);
-	if (st != 0)
-		print_error("`%s` exited %d: %s%s\n", cmd, st, out, err);
-	assert_int_equal(st, 0);
-	free(err);
-	return out;
-}
-
 /* All runs of white space become one space. */
 static void squeeze(char *s)
 {
@@ -120,18 +109,10 @@ static void squeeze(char *s)
 static char *pdf_text(const char *pdf)
 {
 	char *cmd = sm_asprintf("pdftotext -layout '%s' -", pdf);
-	char *out = run_ok(cmd);
+	char *out = sm_render_run_ok(cmd);
 	free(cmd);
 	squeeze(out);
 	return out;
-}
-
-static void expect_text(const char *hay, const char *needle)
-{
-	if (!strstr(hay, needle)) {
-		print_error("\"%s\" not in the PDF text:\n%s\n", needle, hay);
-		fail();
-	}
 }
 
 static double num(const cJSON *o, const char *k)
@@ -179,7 +160,7 @@ static void expect_study(const char *text, const struct sm_flayout *lay, const c
 	char *want = sm_asprintf(" %.0f %.0f %.0f %.0f %.1f%% %s [%s, %s]", num(s, "ai"),
 				 num(s, "n1i"), num(s, "ci"), num(s, "n2i"),
 				 num(s, "weight"), e, l, u);
-	expect_text(text, want);
+	sm_render_expect_text(text, want);
 	free(want);
 	free(e);
 	free(l);
@@ -207,27 +188,27 @@ static void test_content(void **state)
 	char *u = fmt2(num(tr, "ci_ub")), *pl = fmt2(num(tr, "pi_lb"));
 	char *pu = fmt2(num(tr, "pi_ub"));
 	char *want = sm_asprintf("Random effects (DL) %s [%s, %s]", e, l, u);
-	expect_text(text, want);
+	sm_render_expect_text(text, want);
 	free(want);
 	want = sm_asprintf("Prediction interval [%s, %s]", pl, pu);
-	expect_text(text, want);
+	sm_render_expect_text(text, want);
 	free(want);
 	char *z = fmt2(num(a, "stat"));
 	want = sm_asprintf("Heterogeneity: \xcf\x84\xc2\xb2 = %.2f; Q = %.2f, df = %.0f "
 			   "(P = %.2f); I\xc2\xb2 = %.0f%%", num(a, "tau2"), num(a, "Q"),
 			   num(a, "Q_df"), num(a, "Q_p"), num(a, "I2"));
-	expect_text(text, want);
+	sm_render_expect_text(text, want);
 	free(want);
 	want = sm_asprintf("Test for overall effect: Z = %s (P = %.2f)", z, num(a, "p"));
-	expect_text(text, want);
+	sm_render_expect_text(text, want);
 	free(want);
-	expect_text(text, "Total events 25 45");
-	expect_text(text, "Favours MSC");
-	expect_text(text, "Favours Control");
-	expect_text(text, "Common effect (inverse variance)");
-	expect_text(text, "safemeta " SM_VERSION);
-	expect_text(text, "DerSimonian\xe2\x80\x93Laird");
-	expect_text(text, "\xc3\x81lvaro-Gracia et al., 2017");
+	sm_render_expect_text(text, "Total events 25 45");
+	sm_render_expect_text(text, "Favours MSC");
+	sm_render_expect_text(text, "Favours Control");
+	sm_render_expect_text(text, "Common effect (inverse variance)");
+	sm_render_expect_text(text, "safemeta " SM_VERSION);
+	sm_render_expect_text(text, "DerSimonian\xe2\x80\x93Laird");
+	sm_render_expect_text(text, "\xc3\x81lvaro-Gracia et al., 2017");
 	free(e), free(l), free(u), free(pl), free(pu), free(z);
 	free(text);
 	free(pdf);
@@ -238,11 +219,11 @@ static void test_content_excluded_and_subgroups(void **state)
 	struct fx *f = *state;
 	char *pdf = render(f, f->sample, "all", "subgroups.pdf");
 	char *text = pdf_text(pdf);
-	expect_text(text, "Hepatobiliary disorders");
-	expect_text(text, "Fern\xc3\xa1ndez et al., 2019 0 21 0 20 Not estimable");
-	expect_text(text, "Not pooled: Fern\xc3\xa1ndez et al., 2019 (no events in either arm)");
-	expect_text(text, "Subtotal (95% CI)");
-	expect_text(text, "Test for subgroup differences: Q = 0.44, df = 1 (P = 0.51)");
+	sm_render_expect_text(text, "Hepatobiliary disorders");
+	sm_render_expect_text(text, "Fern\xc3\xa1ndez et al., 2019 0 21 0 20 Not estimable");
+	sm_render_expect_text(text, "Not pooled: Fern\xc3\xa1ndez et al., 2019 (no events in either arm)");
+	sm_render_expect_text(text, "Subtotal (95% CI)");
+	sm_render_expect_text(text, "Test for subgroup differences: Q = 0.44, df = 1 (P = 0.51)");
 	free(text);
 	free(pdf);
 }
@@ -269,7 +250,7 @@ static void test_content_summary(void **state)
 					 num(a, "k"), num(tot, "events_t"), num(tot, "n_t"),
 					 num(tot, "events_c"), num(tot, "n_c"), num(a, "I2"),
 					 e, lo, u);
-		expect_text(text, want);
+		sm_render_expect_text(text, want);
 		free(want);
 		free(e), free(lo), free(u);
 	}
@@ -388,7 +369,7 @@ static void test_formats(void **state)
 	struct fx *f = *state;
 	char *pdf = render(f, f->sample, "SAEs deaths", "fmt.pdf");
 	char *cmd = sm_asprintf("pdffonts '%s'", pdf);
-	char *out = run_ok(cmd);
+	char *out = sm_render_run_ok(cmd);
 	int fonts = 0;
 	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
 		if (!strncmp(line, "name", 4) || !strncmp(line, "----", 4))
@@ -405,7 +386,7 @@ static void test_formats(void **state)
 
 	char *svg = render(f, f->sample, "SAEs deaths", "fmt.svg");
 	cmd = sm_asprintf("xmllint --noout '%s'", svg);
-	free(run_ok(cmd));
+	free(sm_render_run_ok(cmd));
 	free(cmd);
 
 	struct sm_forest_opts o;
@@ -443,7 +424,7 @@ static void same_bytes(struct fx *f, const char *ext)
 	char *a = sm_asprintf("one.%s", ext), *b = sm_asprintf("two.%s", ext);
 	char *pa = render(f, f->sample, "all", a), *pb = render(f, f->sample, "all", b);
 	char *cmd = sm_asprintf("cmp '%s' '%s'", pa, pb);
-	free(run_ok(cmd));
+	free(sm_render_run_ok(cmd));
 	free(cmd), free(a), free(b), free(pa), free(pb);
 }
 
@@ -453,15 +434,6 @@ static void test_determinism(void **state)
 	same_bytes(f, "pdf");
 	same_bytes(f, "svg");
 	same_bytes(f, "png");
-}
-
-static void overlap_tool(const char *pdf)
-{
-	char *tool = sm_test_path("tests/tools/pdf-text-overlap");
-	char *cmd = sm_asprintf("python3 '%s' '%s'", tool, pdf);
-	free(run_ok(cmd));
-	free(cmd);
-	free(tool);
 }
 
 static void png_width_is(const char *png, long px)
@@ -492,9 +464,9 @@ static void test_msc_every_format(void **state)
 			char *pdf = render(f, f->msc, an, names[0]);
 			char *svg = render(f, f->msc, an, names[1]);
 			char *png = render(f, f->msc, an, names[2]);
-			overlap_tool(pdf);
+			sm_render_overlap_tool(pdf);
 			char *cmd = sm_asprintf("xmllint --noout '%s'", svg);
-			free(run_ok(cmd));
+			free(sm_render_run_ok(cmd));
 			free(cmd);
 			png_width_is(png, lround(175 / 25.4 * 300));
 			for (int k = 0; k < 3; k++)
@@ -504,7 +476,7 @@ static void test_msc_every_format(void **state)
 	}
 	assert_int_equal(i, 17);
 	char *pdf = render(f, f->sample, "all", "subgroups.pdf");
-	overlap_tool(pdf);
+	sm_render_overlap_tool(pdf);
 	free(pdf);
 }
 
@@ -626,7 +598,7 @@ static void test_proportions(void **state)
 	sm_flayout_free(l);
 
 	char *pdf = render(f, res, NULL, "prop.pdf");
-	overlap_tool(pdf);
+	sm_render_overlap_tool(pdf);
 	char *text = pdf_text(pdf);
 	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(a, "studies")) {
 		const cJSON *tr = cJSON_GetObjectItemCaseSensitive(s, "transformed");
@@ -635,7 +607,7 @@ static void test_proportions(void **state)
 		char *want = sm_asprintf("%s %.0f %.0f %.1f%% %s [%s, %s]",
 					 cJSON_GetObjectItemCaseSensitive(s, "label")->valuestring,
 					 num(s, "xi"), num(s, "ni"), num(s, "weight"), e, lo, u);
-		expect_text(text, want);
+		sm_render_expect_text(text, want);
 		free(want);
 		free(e), free(lo), free(u);
 	}
@@ -644,12 +616,12 @@ static void test_proportions(void **state)
 	char *e = fmt2(num(tr, "estimate")), *lo = fmt2(num(tr, "ci_lb"));
 	char *u = fmt2(num(tr, "ci_ub"));
 	char *want = sm_asprintf("Random effects (DL) %s [%s, %s]", e, lo, u);
-	expect_text(text, want);
+	sm_render_expect_text(text, want);
 	free(want);
 	want = sm_asprintf("Total events %.0f", num(tot, "events_t"));
-	expect_text(text, want);
+	sm_render_expect_text(text, want);
 	free(want);
-	expect_text(text, "Freeman\xe2\x80\x93Tukey");
+	sm_render_expect_text(text, "Freeman\xe2\x80\x93Tukey");
 	assert_null(strstr(text, "Favours"));
 	free(e), free(lo), free(u);
 	free(text);
@@ -669,7 +641,7 @@ static void test_mh_peto(void **state)
 		const cJSON *a = analysis(res, 0);
 		const cJSON *tr = cJSON_GetObjectItemCaseSensitive(a, "transformed");
 		char *pdf = render(f, res, NULL, i ? "peto.pdf" : "mh.pdf");
-		overlap_tool(pdf);
+		sm_render_overlap_tool(pdf);
 		char *text = pdf_text(pdf);
 		char *e = fmt2(num(tr, "estimate")), *lo = fmt2(num(tr, "ci_lb"));
 		char *u = fmt2(num(tr, "ci_ub"));
@@ -678,10 +650,10 @@ static void test_mh_peto(void **state)
 						       "n_t"),
 					 num(cJSON_GetObjectItemCaseSensitive(a, "totals"), "n_c"),
 					 e, lo, u);
-		expect_text(text, want);
+		sm_render_expect_text(text, want);
 		free(want);
 		want = sm_asprintf("common-effect model (%s)", names[i]);
-		expect_text(text, want);
+		sm_render_expect_text(text, want);
 		free(want);
 		/* One pooled row only, and no prediction interval. */
 		assert_null(strstr(text, "Random effects"));
@@ -721,7 +693,7 @@ static void test_pagination(void **state)
 	assert_true(n > 200);
 	const char *name = cJSON_GetObjectItemCaseSensitive(first, "name")->valuestring;
 	char *pdf = render(f, big, name, "long.pdf");
-	overlap_tool(pdf);
+	sm_render_overlap_tool(pdf);
 	struct sm_flayout *l = layout_of(f, big, name, NULL, 1);
 	assert_true(l->npages >= 3);
 	assert_true(l->height <= 250 / 25.4 * 72 + 0.01);
@@ -734,7 +706,7 @@ static void test_pagination(void **state)
 	assert_int_equal(axes, l->npages);
 	assert_int_equal(squares, n);
 	char *cmd = sm_asprintf("pdfinfo '%s' | grep -c '^Pages: *%d$'", pdf, l->npages);
-	free(run_ok(cmd));
+	free(sm_render_run_ok(cmd));
 	free(cmd);
 	sm_flayout_free(l);
 	free(pdf);

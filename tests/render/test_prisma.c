@@ -1,6 +1,6 @@
 /* PRISMA 2020 flow diagrams: counts as reported, boxes sized to their
  * text, arrows from box edge to box edge, formats, determinism. */
-#include "sm_test.h"
+#include "sm_render_test.h"
 
 #include "sm_buf.h"
 #include "sm_canvas.h"
@@ -11,196 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#define FIX "tests/fixtures/results/"
-
-struct fx {
-	struct sm_ctx *ctx;
-	cJSON *msc, *sae, *tum, *allo;
-	char dir[64];
-};
-
-static cJSON *load_json(const char *rel)
-{
-	char *path = sm_test_path(rel);
-	char *text = sm_test_slurp(path);
-	cJSON *j = cJSON_Parse(text);
-	assert_non_null(j);
-	free(text);
-	free(path);
-	return j;
-}
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof *f);
-	f->ctx = sm_ctx_new();
-	sm_ctx_set_home(f->ctx, getenv("SAFEMETA_HOME") ? getenv("SAFEMETA_HOME") : ".");
-	sm_ctx_set_epoch(f->ctx, 1700000000);
-	f->msc = load_json(FIX "msc-iv-rct.results.json");
-	f->sae = load_json(FIX "iv-sae-70.results.json");
-	f->tum = load_json(FIX "tumorigenicity.results.json");
-	f->allo = load_json(FIX "allogeneic-review.results.json");
-	strcpy(f->dir, "/tmp/sm_fig_XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	char *cmd = sm_asprintf("rm -rf %s", f->dir);
-	if (system(cmd) != 0)
-		print_error("cannot remove %s\n", f->dir);
-	free(cmd);
-	cJSON_Delete(f->msc);
-	cJSON_Delete(f->sae);
-	cJSON_Delete(f->tum);
-	cJSON_Delete(f->allo);
-	sm_ctx_free(f->ctx);
-	free(f);
-	return 0;
-}
-
-static void expect_ok(struct fx *f, sm_status s)
-{
-	if (s != SM_OK) {
-		char *m = sm_diag_format(sm_ctx_error(f->ctx));
-		print_error("render failed: %s\n", m ? m : "?");
-		free(m);
-	}
-	assert_int_equal(s, SM_OK);
-}
-
-static void expect_fail(struct fx *f, sm_status s, const char *words)
-{
-	assert_int_equal(s, SM_EINPUT);
-	const struct sm_diag *d = sm_ctx_error(f->ctx);
-	assert_non_null(d);
-	if (!strstr(d->msg, words)) {
-		print_error("message \"%s\" lacks \"%s\"\n", d->msg, words);
-		fail();
-	}
-	sm_ctx_clear_error(f->ctx);
-}
-
-static char *run_ok(const char *cmd)
-{
-	char *out = NULL, *err = NULL;
-	int st = sm_test_run(cmd, &out, &err);
-	if (st != 0)
-		print_error("`%s` exited %d: %s%s\n", cmd, st, out, err);
-	assert_int_equal(st, 0);
-	free(err);
-	return out;
-}
-
-/* Runs of white space (no-break spaces too) become one space. */
-static void squeeze(char *s)
-{
-	char *w = s;
-	int sp = 0;
-	for (char *r = s; *r; r++) {
-		int nb = (unsigned char)r[0] == 0xc2 && (unsigned char)r[1] == 0xa0;
-		int is = nb || *r == ' ' || *r == '\n' || *r == '\t' || *r == '\f';
-		if (nb)
-			r++;
-		if (is && sp)
-			continue;
-		*w++ = is ? ' ' : *r;
-		sp = is;
-	}
-	*w = 0;
-}
-
-static char *pdf_text(const char *pdf)
-{
-	char *cmd = sm_asprintf("pdftotext -raw '%s' -", pdf);
-	char *out = run_ok(cmd);
-	free(cmd);
-	squeeze(out);
-	return out;
-}
-
-static void expect_text(const char *hay, const char *needle)
-{
-	if (!strstr(hay, needle)) {
-		print_error("\"%s\" not in the PDF text:\n%s\n", needle, hay);
-		fail();
-	}
-}
-
-static void overlap_tool(const char *pdf)
-{
-	char *tool = sm_test_path("tests/tools/pdf-text-overlap");
-	char *cmd = sm_asprintf("python3 '%s' '%s'", tool, pdf);
-	free(run_ok(cmd));
-	free(cmd);
-	free(tool);
-}
-
-static unsigned long be32(const unsigned char *p)
-{
-	return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | p[2] << 8 | p[3];
-}
-
-/* PDF fonts embedded, SVG well formed, PNG of the figure's size. */
-static void check_formats(struct fx *f, const char *base, const struct sm_fig *fig, double dpi)
-{
-	char *pdf = sm_asprintf("%s/%s.pdf", f->dir, base);
-	char *cmd = sm_asprintf("pdffonts '%s'", pdf);
-	char *out = run_ok(cmd);
-	int fonts = 0;
-	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
-		if (!strncmp(line, "name", 4) || !strncmp(line, "----", 4))
-			continue;
-		fonts++;
-		if (!strstr(line, " yes yes ")) {
-			print_error("font not embedded and subset: %s\n", line);
-			fail();
-		}
-	}
-	assert_true(fonts >= 1);
-	free(out);
-	free(cmd);
-	cmd = sm_asprintf("xmllint --noout '%s/%s.svg'", f->dir, base);
-	free(run_ok(cmd));
-	free(cmd);
-	char *png = sm_asprintf("%s/%s.png", f->dir, base);
-	char *data = NULL;
-	size_t len = 0;
-	assert_int_equal(sm_read_file(png, 0, &data, &len), 0);
-	assert_true(len > 24);
-	const unsigned char *u = (const unsigned char *)data;
-	assert_memory_equal(u + 12, "IHDR", 4);
-	assert_int_equal(be32(u + 16), sm_canvas_px(fig->width, dpi));
-	assert_int_equal(be32(u + 20), sm_canvas_px(fig->height, dpi));
-	free(data);
-	free(png);
-	free(pdf);
-}
-
-static void same_files(const char *a, const char *b)
-{
-	char *cmd = sm_asprintf("cmp '%s' '%s'", a, b);
-	free(run_ok(cmd));
-	free(cmd);
-}
-
-/* Every text of a tag lies inside the given box. */
-static int inside(const struct sm_box *in, const struct sm_box *out)
-{
-	return in->x0 >= out->x0 - 0.01 && in->x1 <= out->x1 + 0.01 && in->y0 >= out->y0 - 0.01 &&
-	       in->y1 <= out->y1 + 0.01;
-}
-
-/* ASan: fontconfig keeps the system configuration until exit. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-	return "leak:libfontconfig.so\n";
-}
 
 static int on_edge(double x, double y, const struct sm_box *b)
 {
@@ -218,11 +28,11 @@ static void check_layout(const struct sm_prisma_layout *l)
 		const struct sm_fig_text *t = &l->fig->texts[i];
 		if (t->tag == SM_PT_BOX_TEXT) {
 			assert_true(t->ref >= 0 && t->ref < l->nboxes);
-			assert_true(inside(&t->box, &l->boxes[t->ref].box));
+			assert_true(sm_render_inside(&t->box, &l->boxes[t->ref].box));
 			assert_string_equal(t->text, l->boxes[t->ref].text);
 		}
 		const struct sm_box page = { 0, 0, l->fig->width, l->fig->height };
-		assert_true(inside(&t->box, &page));
+		assert_true(sm_render_inside(&t->box, &page));
 		for (size_t j = 0; j < i; j++)
 			assert_false(sm_box_overlap(&t->box, &l->fig->texts[j].box));
 	}
@@ -241,21 +51,21 @@ static void check_layout(const struct sm_prisma_layout *l)
 	assert_int_equal(stages, 3);
 }
 
-static char *render(struct fx *f, const cJSON *r, const char *name)
+static char *render(struct sm_render_fx *f, const cJSON *r, const char *name)
 {
 	struct sm_prisma_opts o;
 	sm_prisma_opts_init(&o);
 	char *path = sm_asprintf("%s/%s", f->dir, name);
-	expect_ok(f, sm_prisma_render(f->ctx, r, &o, path));
+	sm_render_expect_ok(f, sm_prisma_render(f->ctx, r, &o, path));
 	return path;
 }
 
-static struct sm_prisma_layout *layout(struct fx *f, const cJSON *r)
+static struct sm_prisma_layout *layout(struct sm_render_fx *f, const cJSON *r)
 {
 	struct sm_prisma_opts o;
 	sm_prisma_opts_init(&o);
 	struct sm_prisma_layout *l = NULL;
-	expect_ok(f, sm_prisma_layout(f->ctx, r, &o, &l));
+	sm_render_expect_ok(f, sm_prisma_layout(f->ctx, r, &o, &l));
 	check_layout(l);
 	return l;
 }
@@ -271,7 +81,7 @@ static int has_box(const struct sm_prisma_layout *l, const char *start)
 /* The IV MSC paper's counts, as printed (207 - 169 != 36 stays so). */
 static void test_msc(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	struct sm_prisma_layout *l = layout(f, f->msc);
 	/* identified, screened, excluded, assessed, excluded, included; the
 	 * removed-before-screening and sought boxes had nothing reported */
@@ -281,8 +91,8 @@ static void test_msc(void **state)
 	assert_int_equal(l->narrows, 5);
 	sm_prisma_layout_free(l);
 	char *pdf = render(f, f->msc, "msc.pdf");
-	overlap_tool(pdf);
-	char *text = pdf_text(pdf);
+	sm_render_overlap_tool(pdf);
+	char *text = sm_render_pdf_text(pdf, 0);
 	const char *want[] = { "Records identified from databases and registers (n = 987)",
 			       "Records screened (n = 987)", "Records excluded (n = 780)",
 			       "Reports assessed for eligibility (n = 207)",
@@ -290,7 +100,7 @@ static void test_msc(void **state)
 			       "Identification of studies via databases and registers",
 			       "Identification", "Screening", "Included" };
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
-		expect_text(text, want[i]);
+		sm_render_expect_text(text, want[i]);
 	assert_null(strstr(text, "38"));
 	free(text);
 	free(pdf);
@@ -299,7 +109,7 @@ static void test_msc(void **state)
 /* All four reviews: render cleanly; unreported counts say so. */
 static void test_all_reviews(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	cJSON *r[] = { f->msc, f->sae, f->tum, f->allo };
 	const char *names[] = { "msc", "sae", "tum", "allo" };
 	for (int i = 0; i < 4; i++) {
@@ -307,34 +117,34 @@ static void test_all_reviews(void **state)
 		sm_prisma_layout_free(l);
 		char *name = sm_asprintf("%s.pdf", names[i]);
 		char *pdf = render(f, r[i], name);
-		overlap_tool(pdf);
+		sm_render_overlap_tool(pdf);
 		free(pdf);
 		free(name);
 	}
 	char *pdf = sm_asprintf("%s/tum.pdf", f->dir);
-	char *text = pdf_text(pdf);
-	expect_text(text, "PubMed (site-specific search) (n = 300)");
-	expect_text(text, "PubMed (MSC and tumorigenicity search) (n = 187)");
-	expect_text(text, "Total (n = 487)");
-	expect_text(text, "Duplicate records removed (n = 41)");
-	expect_text(text, "Records marked as ineligible by automation tools (n = not reported)");
-	expect_text(text, "Records screened (n = 487)");
-	expect_text(text, "Records excluded (n = 229)");
-	expect_text(text, "Studies included in review (n = 217)");
+	char *text = sm_render_pdf_text(pdf, 0);
+	sm_render_expect_text(text, "PubMed (site-specific search) (n = 300)");
+	sm_render_expect_text(text, "PubMed (MSC and tumorigenicity search) (n = 187)");
+	sm_render_expect_text(text, "Total (n = 487)");
+	sm_render_expect_text(text, "Duplicate records removed (n = 41)");
+	sm_render_expect_text(text, "Records marked as ineligible by automation tools (n = not reported)");
+	sm_render_expect_text(text, "Records screened (n = 487)");
+	sm_render_expect_text(text, "Records excluded (n = 229)");
+	sm_render_expect_text(text, "Studies included in review (n = 217)");
 	free(text);
 	free(pdf);
 	pdf = sm_asprintf("%s/allo.pdf", f->dir);
-	text = pdf_text(pdf);
-	expect_text(text, "Studies included in review (n = not reported)");
+	text = sm_render_pdf_text(pdf, 0);
+	sm_render_expect_text(text, "Studies included in review (n = not reported)");
 	for (const char *p = text; *p; p++)
 		assert_false(*p >= '0' && *p <= '9'); /* no number invented */
 	free(text);
 	free(pdf);
 	pdf = sm_asprintf("%s/sae.pdf", f->dir);
-	text = pdf_text(pdf);
-	expect_text(text, "PubMed (n = 299)");
-	expect_text(text, "Records excluded (n = 229)");
-	expect_text(text, "Studies included in review (n = 70)");
+	text = sm_render_pdf_text(pdf, 0);
+	sm_render_expect_text(text, "PubMed (n = 299)");
+	sm_render_expect_text(text, "Records excluded (n = 229)");
+	sm_render_expect_text(text, "Studies included in review (n = 70)");
 	free(text);
 	free(pdf);
 }
@@ -343,7 +153,7 @@ static void test_all_reviews(void **state)
  * methods, the updated-review column; one box with two counts. */
 static void test_full_template(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	cJSON *r = cJSON_Duplicate(f->msc, 1);
 	cJSON *review = cJSON_GetObjectItemCaseSensitive(r, "review");
 	cJSON *p = cJSON_Parse(
@@ -367,38 +177,38 @@ static void test_full_template(void **state)
 	assert_int_equal(l->narrows, 14);
 	sm_prisma_layout_free(l);
 	char *pdf = render(f, r, "full.pdf");
-	overlap_tool(pdf);
-	char *text = pdf_text(pdf);
+	sm_render_overlap_tool(pdf);
+	char *text = sm_render_pdf_text(pdf, 0);
 	/* five columns are narrow: check phrases that do not wrap */
 	const char *want[] = { "(n = 12)", "(n = 14)", "(n = 10)", "Embase (n = 95)",
 			       "(n = 47)", "(n = 2)", "(n = 18)", "(n = 30)", "(n = 33)",
 			       "(n = 9)", "(n = 1)", "(n = 8)", "(n = 5)", "Previous studies" };
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
-		expect_text(text, want[i]);
+		sm_render_expect_text(text, want[i]);
 	free(text);
 	free(pdf);
 	cJSON_DeleteItemFromObjectCaseSensitive(review, "prisma");
 	struct sm_prisma_opts o;
 	sm_prisma_opts_init(&o);
-	expect_fail(f, sm_prisma_layout(f->ctx, r, &o, &l), "no PRISMA");
+	sm_render_expect_fail(f, sm_prisma_layout(f->ctx, r, &o, &l), "no PRISMA");
 	assert_null(l);
 	cJSON_Delete(r);
 }
 
 static void test_formats_determinism(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	const char *names[] = { "t.pdf", "t.svg", "t.png", "u.pdf", "u.svg", "u.png" };
 	for (int i = 0; i < 6; i++)
 		free(render(f, f->tum, names[i]));
 	struct sm_prisma_layout *l = layout(f, f->tum);
-	check_formats(f, "t", l->fig, 300);
+	sm_render_check_formats(f, "t", l->fig, 300);
 	sm_prisma_layout_free(l);
 	const char *ext[] = { "pdf", "svg", "png" };
 	for (int i = 0; i < 3; i++) {
 		char *a = sm_asprintf("%s/t.%s", f->dir, ext[i]);
 		char *b = sm_asprintf("%s/u.%s", f->dir, ext[i]);
-		same_files(a, b);
+		sm_render_same_files(a, b);
 		free(a);
 		free(b);
 	}
@@ -407,10 +217,10 @@ static void test_formats_determinism(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_msc, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_all_reviews, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_full_template, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_formats_determinism, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_msc, sm_render_fx_setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_all_reviews, sm_render_fx_setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_full_template, sm_render_fx_setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_formats_determinism, sm_render_fx_setup, sm_render_fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,6 @@
 /* Risk-of-bias figures: one circle per judgement at its cell, symbols,
  * summary shares, domain keys, sizes that grow with the studies. */
-#include "sm_test.h"
+#include "sm_render_test.h"
 
 #include "sm_buf.h"
 #include "sm_canvas.h"
@@ -12,204 +12,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#define FIX "tests/fixtures/results/"
-
-struct fx {
-	struct sm_ctx *ctx;
-	cJSON *msc, *sae, *tum, *allo;
-	char dir[64];
-};
-
-static cJSON *load_json(const char *rel)
-{
-	char *path = sm_test_path(rel);
-	char *text = sm_test_slurp(path);
-	cJSON *j = cJSON_Parse(text);
-	assert_non_null(j);
-	free(text);
-	free(path);
-	return j;
-}
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof *f);
-	f->ctx = sm_ctx_new();
-	sm_ctx_set_home(f->ctx, getenv("SAFEMETA_HOME") ? getenv("SAFEMETA_HOME") : ".");
-	sm_ctx_set_epoch(f->ctx, 1700000000);
-	f->msc = load_json(FIX "msc-iv-rct.results.json");
-	f->sae = load_json(FIX "iv-sae-70.results.json");
-	f->tum = load_json(FIX "tumorigenicity.results.json");
-	f->allo = load_json(FIX "allogeneic-review.results.json");
-	strcpy(f->dir, "/tmp/sm_fig_XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	char *cmd = sm_asprintf("rm -rf %s", f->dir);
-	if (system(cmd) != 0)
-		print_error("cannot remove %s\n", f->dir);
-	free(cmd);
-	cJSON_Delete(f->msc);
-	cJSON_Delete(f->sae);
-	cJSON_Delete(f->tum);
-	cJSON_Delete(f->allo);
-	sm_ctx_free(f->ctx);
-	free(f);
-	return 0;
-}
-
-static void expect_ok(struct fx *f, sm_status s)
-{
-	if (s != SM_OK) {
-		char *m = sm_diag_format(sm_ctx_error(f->ctx));
-		print_error("render failed: %s\n", m ? m : "?");
-		free(m);
-	}
-	assert_int_equal(s, SM_OK);
-}
-
-static void expect_fail(struct fx *f, sm_status s, const char *words)
-{
-	assert_int_equal(s, SM_EINPUT);
-	const struct sm_diag *d = sm_ctx_error(f->ctx);
-	assert_non_null(d);
-	if (!strstr(d->msg, words)) {
-		print_error("message \"%s\" lacks \"%s\"\n", d->msg, words);
-		fail();
-	}
-	sm_ctx_clear_error(f->ctx);
-}
-
-static char *run_ok(const char *cmd)
-{
-	char *out = NULL, *err = NULL;
-	int st = sm_test_run(cmd, &out, &err);
-	if (st != 0)
-		print_error("`%s` exited %d: %s%s\n", cmd, st, out, err);
-	assert_int_equal(st, 0);
-	free(err);
-	return out;
-}
-
-/* Runs of white space (no-break spaces too) become one space. */
-static void squeeze(char *s)
-{
-	char *w = s;
-	int sp = 0;
-	for (char *r = s; *r; r++) {
-		int nb = (unsigned char)r[0] == 0xc2 && (unsigned char)r[1] == 0xa0;
-		int is = nb || *r == ' ' || *r == '\n' || *r == '\t' || *r == '\f';
-		if (nb)
-			r++;
-		if (is && sp)
-			continue;
-		*w++ = is ? ' ' : *r;
-		sp = is;
-	}
-	*w = 0;
-}
-
-static char *pdf_text(const char *pdf)
-{
-	char *cmd = sm_asprintf("pdftotext -raw '%s' -", pdf);
-	char *out = run_ok(cmd);
-	free(cmd);
-	squeeze(out);
-	return out;
-}
-
-static void expect_text(const char *hay, const char *needle)
-{
-	if (!strstr(hay, needle)) {
-		print_error("\"%s\" not in the PDF text:\n%s\n", needle, hay);
-		fail();
-	}
-}
-
-static void overlap_tool(const char *pdf)
-{
-	char *tool = sm_test_path("tests/tools/pdf-text-overlap");
-	char *cmd = sm_asprintf("python3 '%s' '%s'", tool, pdf);
-	free(run_ok(cmd));
-	free(cmd);
-	free(tool);
-}
-
-static unsigned long be32(const unsigned char *p)
-{
-	return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | p[2] << 8 | p[3];
-}
-
-/* PDF fonts embedded, SVG well formed, PNG of the figure's size. */
-static void check_formats(struct fx *f, const char *base, const struct sm_fig *fig, double dpi)
-{
-	char *pdf = sm_asprintf("%s/%s.pdf", f->dir, base);
-	char *cmd = sm_asprintf("pdffonts '%s'", pdf);
-	char *out = run_ok(cmd);
-	int fonts = 0;
-	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
-		if (!strncmp(line, "name", 4) || !strncmp(line, "----", 4))
-			continue;
-		fonts++;
-		if (!strstr(line, " yes yes ")) {
-			print_error("font not embedded and subset: %s\n", line);
-			fail();
-		}
-	}
-	assert_true(fonts >= 1);
-	free(out);
-	free(cmd);
-	cmd = sm_asprintf("xmllint --noout '%s/%s.svg'", f->dir, base);
-	free(run_ok(cmd));
-	free(cmd);
-	char *png = sm_asprintf("%s/%s.png", f->dir, base);
-	char *data = NULL;
-	size_t len = 0;
-	assert_int_equal(sm_read_file(png, 0, &data, &len), 0);
-	assert_true(len > 24);
-	const unsigned char *u = (const unsigned char *)data;
-	assert_memory_equal(u + 12, "IHDR", 4);
-	assert_int_equal(be32(u + 16), sm_canvas_px(fig->width, dpi));
-	assert_int_equal(be32(u + 20), sm_canvas_px(fig->height, dpi));
-	free(data);
-	free(png);
-	free(pdf);
-}
-
-static void same_files(const char *a, const char *b)
-{
-	char *cmd = sm_asprintf("cmp '%s' '%s'", a, b);
-	free(run_ok(cmd));
-	free(cmd);
-}
-
-/* Every text of a tag lies inside the given box. */
-static int inside(const struct sm_box *in, const struct sm_box *out)
-{
-	return in->x0 >= out->x0 - 0.01 && in->x1 <= out->x1 + 0.01 && in->y0 >= out->y0 - 0.01 &&
-	       in->y1 <= out->y1 + 0.01;
-}
-
-/* ASan: fontconfig keeps the system configuration until exit. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-	return "leak:libfontconfig.so\n";
-}
-
-static struct sm_rob_layout *layout(struct fx *f, const cJSON *r, const struct sm_rob_opts *o)
+static struct sm_rob_layout *layout(struct sm_render_fx *f, const cJSON *r, const struct sm_rob_opts *o)
 {
 	struct sm_rob_layout *l = NULL;
-	expect_ok(f, sm_rob_layout(f->ctx, r, o, &l));
+	sm_render_expect_ok(f, sm_rob_layout(f->ctx, r, o, &l));
 	/* no text over text, nothing off the page */
 	const struct sm_box page = { 0, 0, l->fig->width, l->fig->height };
 	for (size_t i = 0; i < l->fig->ntexts; i++) {
-		assert_true(inside(&l->fig->texts[i].box, &page));
+		assert_true(sm_render_inside(&l->fig->texts[i].box, &page));
 		for (size_t j = 0; j < i; j++)
 			assert_false(sm_box_overlap(&l->fig->texts[i].box, &l->fig->texts[j].box));
 	}
@@ -226,7 +36,7 @@ static const char *word_of(int level)
  * right symbol on it; the shares of the summary bars. */
 static void test_msc_cells(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	struct sm_rob_opts o;
 	sm_rob_opts_init(&o);
 	struct sm_rob_layout *l = layout(f, f->msc, &o);
@@ -286,45 +96,45 @@ static void test_msc_cells(void **state)
 
 static void test_msc_content(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	struct sm_rob_opts o;
 	sm_rob_opts_init(&o);
 	const char *names[] = { "r.pdf", "r.svg", "r.png", "s.pdf", "s.svg", "s.png" };
 	for (int i = 0; i < 6; i++) {
 		char *p = sm_asprintf("%s/%s", f->dir, names[i]);
-		expect_ok(f, sm_rob_render(f->ctx, f->msc, &o, p));
+		sm_render_expect_ok(f, sm_rob_render(f->ctx, f->msc, &o, p));
 		free(p);
 	}
 	struct sm_rob_layout *l = layout(f, f->msc, &o);
-	check_formats(f, "r", l->fig, 300);
+	sm_render_check_formats(f, "r", l->fig, 300);
 	sm_rob_layout_free(l);
 	const char *ext[] = { "pdf", "svg", "png" };
 	for (int i = 0; i < 3; i++) {
 		char *a = sm_asprintf("%s/r.%s", f->dir, ext[i]);
 		char *b = sm_asprintf("%s/s.%s", f->dir, ext[i]);
-		same_files(a, b);
+		sm_render_same_files(a, b);
 		free(a);
 		free(b);
 	}
 	char *pdf = sm_asprintf("%s/r.pdf", f->dir);
-	overlap_tool(pdf);
-	char *text = pdf_text(pdf);
+	sm_render_overlap_tool(pdf);
+	char *text = sm_render_pdf_text(pdf, 0);
 	const cJSON *review = cJSON_GetObjectItemCaseSensitive(f->msc, "review");
 	const cJSON *rob = cJSON_GetObjectItemCaseSensitive(review, "risk_of_bias");
 	const cJSON *d;
 	int i = 1;
 	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(rob, "domains")) {
 		char *key = sm_asprintf("D%d: %s", i++, d->valuestring);
-		expect_text(text, key);
+		sm_render_expect_text(text, key);
 		free(key);
 	}
 	const cJSON *s;
 	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(review, "studies"))
-		expect_text(text, cJSON_GetObjectItemCaseSensitive(s, "label")->valuestring);
-	expect_text(text, "Low risk of bias");
-	expect_text(text, "Unclear risk of bias");
-	expect_text(text, "High risk of bias");
-	expect_text(text, "100%");
+		sm_render_expect_text(text, cJSON_GetObjectItemCaseSensitive(s, "label")->valuestring);
+	sm_render_expect_text(text, "Low risk of bias");
+	sm_render_expect_text(text, "Unclear risk of bias");
+	sm_render_expect_text(text, "High risk of bias");
+	sm_render_expect_text(text, "100%");
 	free(text);
 	free(pdf);
 }
@@ -332,7 +142,7 @@ static void test_msc_content(void **state)
 /* RoB 2 with an overall column and 60 studies: every level, taller. */
 static void test_rob2_many(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	cJSON *r = cJSON_Duplicate(f->msc, 1);
 	cJSON *review = cJSON_GetObjectItemCaseSensitive(r, "review");
 	cJSON *studies = cJSON_CreateArray(), *js = cJSON_CreateArray();
@@ -379,12 +189,12 @@ static void test_rob2_many(void **state)
 	double h = l->fig->height;
 	sm_rob_layout_free(l);
 	char *pdf = sm_asprintf("%s/rob2.pdf", f->dir);
-	expect_ok(f, sm_rob_render(f->ctx, r, &o, pdf));
-	overlap_tool(pdf);
-	char *text = pdf_text(pdf);
-	expect_text(text, "Overall");
-	expect_text(text, "Some concerns");
-	expect_text(text, "Not assessed");
+	sm_render_expect_ok(f, sm_rob_render(f->ctx, r, &o, pdf));
+	sm_render_overlap_tool(pdf);
+	char *text = sm_render_pdf_text(pdf, 0);
+	sm_render_expect_text(text, "Overall");
+	sm_render_expect_text(text, "Some concerns");
+	sm_render_expect_text(text, "Not assessed");
 	free(text);
 	free(pdf);
 	o.overall = 0;
@@ -396,15 +206,15 @@ static void test_rob2_many(void **state)
 	/* a word the tool does not use */
 	cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(js, 3), "values");
 	cJSON_ReplaceItemInArray(v, 0, cJSON_CreateString("unclear"));
-	expect_fail(f, sm_rob_layout(f->ctx, r, &o, &l), "not a RoB2 judgement");
+	sm_render_expect_fail(f, sm_rob_layout(f->ctx, r, &o, &l), "not a RoB2 judgement");
 	assert_null(l);
 	cJSON_Delete(r);
-	expect_fail(f, sm_rob_layout(f->ctx, f->sae, &o, &l), "no risk-of-bias");
+	sm_render_expect_fail(f, sm_rob_layout(f->ctx, f->sae, &o, &l), "no risk-of-bias");
 }
 
 static void test_weighted(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	struct sm_rob_opts o;
 	sm_rob_opts_init(&o);
 	o.weighted = 1;
@@ -424,10 +234,10 @@ static void test_weighted(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_msc_cells, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_msc_content, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rob2_many, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_weighted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_msc_cells, sm_render_fx_setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_msc_content, sm_render_fx_setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_rob2_many, sm_render_fx_setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_weighted, sm_render_fx_setup, sm_render_fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
