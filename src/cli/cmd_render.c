@@ -348,33 +348,23 @@ static int render_table(struct sm_cli *cli, int argc, char **argv)
 	const char *name = NULL, *output = NULL;
 	optind = 1;
 	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
+	int c, rc = -1;
+	while (rc < 0 && (c = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_TABLE: name = optarg; break;
 		case OPT_STYLE: opts.style = optarg; break;
 		case OPT_WIDTH: opts.width = optarg; break;
-		case OPT_DPI:
-			if (sm_cli_parse_double(optarg, &opts.dpi) != 0 || opts.dpi < 36 ||
-			    opts.dpi > 2400)
-				return sm_cli_usage_error(cli, "render",
-					"option '--dpi': expected a number from 36 to 2400, got '%s'", optarg);
-			break;
+		case OPT_DPI: rc = parse_dpi(cli, optarg, &opts.dpi); break;
 		case 'o': output = optarg; break;
-		case ':':
-			return sm_cli_usage_error(cli, "render", "option '%s' needs a value",
-						  argv[optind - 1]);
-		default:
-			return sm_cli_usage_error(cli, "render", "unknown option '%s'",
-						  argv[optind - 1]);
+		default: return bad_option(cli, c, argv);
 		}
 	}
-	if (optind != argc - 1)
-		return sm_cli_usage_error(cli, "render", "expected one RESULTS.json");
-	if (!name)
+	if (rc < 0 && optind == argc - 1 && !name)
 		return sm_cli_usage_error(cli, "render", "missing --table NAME");
-	if (!output)
-		return sm_cli_usage_error(cli, "render", "missing -o FILE");
+	if (rc < 0)
+		rc = positional(cli, argc, output);
+	if (rc >= 0)
+		return rc;
 	cJSON *results = load_results(cli->ctx, argv[optind]);
 	if (!results)
 		return sm_cli_finish(cli, SM_EINPUT);
