@@ -24,49 +24,7 @@ static double num(const cJSON *node, const char *path)
 	return v;
 }
 
-struct tables {
-	size_t k;
-	double *ai, *n1i, *ci, *n2i;
-};
-
-static double cell(const struct sm_golden_csv *csv, const char *col, size_t row)
-{
-	int c = sm_golden_csv_col(csv, col);
-	assert_true(c >= 0);
-	assert_true(row < csv->nrow);
-	return strtod(csv->cells[c][row], NULL);
-}
-
-/* The counts of one analysis: its 1-based `rows` of input.csv. */
-static void load_tables(const struct sm_golden_csv *csv, const cJSON *an, struct tables *t)
-{
-	t->k = sm_golden_len(an, "rows");
-	assert_true(t->k > 0);
-	t->ai = calloc(t->k, sizeof(double));
-	t->n1i = calloc(t->k, sizeof(double));
-	t->ci = calloc(t->k, sizeof(double));
-	t->n2i = calloc(t->k, sizeof(double));
-	assert_true(t->ai && t->n1i && t->ci && t->n2i);
-	for (size_t i = 0; i < t->k; i++) {
-		double row;
-		assert_true(sm_golden_num_at(an, "rows", i, &row));
-		size_t r = (size_t)row - 1;
-		t->ai[i] = cell(csv, "ai", r);
-		t->n1i[i] = cell(csv, "n1i", r);
-		t->ci[i] = cell(csv, "ci", r);
-		t->n2i[i] = cell(csv, "n2i", r);
-	}
-}
-
-static void free_tables(struct tables *t)
-{
-	free(t->ai);
-	free(t->n1i);
-	free(t->ci);
-	free(t->n2i);
-}
-
-static void check_peto(const char *where, const cJSON *g, const struct tables *t)
+static void check_peto(const char *where, const cJSON *g, const struct sm_golden_tables *t)
 {
 	struct sm_ctx *ctx = sm_ctx_new();
 	struct sm_peto_result *r = NULL;
@@ -110,13 +68,13 @@ static void test_golden(void **state)
 			const cJSON *g = sm_golden_get(ana, "measures/OR/peto");
 			if (!g)
 				continue;
-			struct tables t;
-			load_tables(csv, ana, &t);
+			struct sm_golden_tables t;
+			sm_golden_tables_load(csv, ana, &t);
 			char where[160];
 			snprintf(where, sizeof where, "%s/%d peto", ds[d], a);
 			check_peto(where, g, &t);
 			checked++;
-			free_tables(&t);
+			sm_golden_tables_release(&t);
 		}
 		sm_golden_csv_free(csv);
 		sm_golden_free(gd);

@@ -314,3 +314,40 @@ int sm_golden_csv_col(const struct sm_golden_csv *c, const char *name)
 			return (int)j;
 	return -1;
 }
+
+static double table_cell(const struct sm_golden_csv *csv, const char *col, size_t row)
+{
+	int c = sm_golden_csv_col(csv, col);
+	assert_true(c >= 0);
+	assert_true(row < csv->nrow);
+	return strtod(csv->cells[c][row], NULL);
+}
+
+void sm_golden_tables_load(const struct sm_golden_csv *csv, const cJSON *analysis,
+			   struct sm_golden_tables *t)
+{
+	t->k = sm_golden_len(analysis, "rows");
+	assert_true(t->k > 0);
+	t->ai = calloc(t->k, sizeof(double));
+	t->n1i = calloc(t->k, sizeof(double));
+	t->ci = calloc(t->k, sizeof(double));
+	t->n2i = calloc(t->k, sizeof(double));
+	assert_true(t->ai && t->n1i && t->ci && t->n2i);
+	for (size_t i = 0; i < t->k; i++) {
+		double row;
+		assert_true(sm_golden_num_at(analysis, "rows", i, &row));
+		size_t r = (size_t)row - 1;
+		t->ai[i] = table_cell(csv, "ai", r);
+		t->n1i[i] = table_cell(csv, "n1i", r);
+		t->ci[i] = table_cell(csv, "ci", r);
+		t->n2i[i] = table_cell(csv, "n2i", r);
+	}
+}
+
+void sm_golden_tables_release(struct sm_golden_tables *t)
+{
+	free(t->ai);
+	free(t->n1i);
+	free(t->ci);
+	free(t->n2i);
+}

@@ -52,4 +52,15 @@ void sm_golden_csv_free(struct sm_golden_csv *c);
 /* Column index by header name, -1 when absent. */
 int sm_golden_csv_col(const struct sm_golden_csv *c, const char *name);
 
+/* The 2x2 counts of one analysis: its 1-based "rows" of input.csv.  Fails
+ * the test when a column or row is missing; release with
+ * sm_golden_tables_release(). */
+struct sm_golden_tables {
+	size_t k;
+	double *ai, *n1i, *ci, *n2i;
+};
+void sm_golden_tables_load(const struct sm_golden_csv *csv, const cJSON *analysis,
+			   struct sm_golden_tables *t);
+void sm_golden_tables_release(struct sm_golden_tables *t);
+
 #endif
