@@ -10,6 +10,7 @@
 #include "sm_buf.h"
 #include "sm_forest.h"
 #include "sm_table.h"
+#include "sm_textfile.h"
 #include "sm_funnel.h"
 #include "sm_prisma.h"
 #include "sm_rob.h"
@@ -80,16 +81,10 @@ static cJSON *load_results(struct sm_ctx *ctx, const char *path)
 	const char *end = NULL;
 	cJSON *doc = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
 	if (!doc || !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(doc, "analyses"))) {
-		int line = 1, col = 1;
-		for (const char *p = text; end && p < end; p++) {
-			if (*p == '\n') {
-				line++;
-				col = 1;
-			} else if (((unsigned char)*p & 0xC0) != 0x80) {
-				col++;
-			}
-		}
-		SM_FAIL_POS(ctx, SM_EINPUT, path, doc ? 0 : line, doc ? 0 : col, NULL,
+		int line = 0, col = 0;
+		if (!doc && end)
+			sm_textfile_linecol(text, len, (size_t)(end - text), &line, &col);
+		SM_FAIL_POS(ctx, SM_EINPUT, path, line, col, NULL,
 			    doc ? "not a results file: no 'analyses' array; expected the output of "
 				  "'safemeta analyze'"
 				: "invalid JSON; expected the output of 'safemeta analyze'");

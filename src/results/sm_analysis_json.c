@@ -722,11 +722,9 @@ static void choose_transform(struct analysis *a)
 
 static void note_ledger(struct analysis *a)
 {
-	size_t corrected = 0, dropped = 0;
-	for (size_t i = 0; i < a->data->n; i++) {
+	size_t corrected = 0;
+	for (size_t i = 0; i < a->data->n; i++)
 		corrected += a->data->esc[i].corrected;
-		dropped += a->data->k < a->data->n && a->data->esc[i].dropped;
-	}
 	char *msg = NULL;
 	if (corrected)
 		msg = sm_asprintf("continuity correction: %g added to every cell of %zu of %zu "
@@ -743,7 +741,6 @@ static void note_ledger(struct analysis *a)
 			add_warning(a, msg);
 		free(msg);
 	}
-	(void)dropped;
 }
 
 static void analysis_release(struct analysis *a)
