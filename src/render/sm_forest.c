@@ -9,8 +9,8 @@
 
 #include <stdlib.h>
 
-/* Everything a render needs, released together. */
-struct env {
+/* Everything a render needs, released together; a kept forest is one. */
+struct sm_forest {
 	struct sm_style *style;
 	struct sm_fonts *fonts;
 	struct sm_text *text;
@@ -23,7 +23,7 @@ void sm_forest_opts_init(struct sm_forest_opts *opts)
 	*opts = (struct sm_forest_opts){ .dpi = 300, .show_method_line = 1 };
 }
 
-static void env_release(struct env *e)
+static void env_release(struct sm_forest *e)
 {
 	sm_flayout_free(e->layout);
 	sm_fplot_free(e->plot);
@@ -33,7 +33,7 @@ static void env_release(struct env *e)
 }
 
 /* The style's fonts must all be among the bundled files. */
-static sm_status require_fonts(struct sm_ctx *ctx, struct env *e)
+static sm_status require_fonts(struct sm_ctx *ctx, struct sm_forest *e)
 {
 	const struct sm_style *st = e->style;
 	static const int faces[][2] = { { 0, 0 }, { 1, 0 }, { 0, 1 } };
@@ -46,11 +46,13 @@ static sm_status require_fonts(struct sm_ctx *ctx, struct env *e)
 	return sm_fonts_require(ctx, e->fonts, st->fallback, 0, 0);
 }
 
-static sm_status prepare(struct sm_ctx *ctx, struct env *e, const cJSON *results,
+static sm_status prepare(struct sm_ctx *ctx, struct sm_forest *e, const cJSON *results,
 			 const struct sm_forest_opts *opts, int paginate)
 {
 	if (!(e->style = sm_style_load(ctx, opts->style)))
 		return SM_EINPUT;
+	if (paginate > 0 && opts->page_height > 0)
+		e->style->page_height = opts->page_height;
 	struct sm_flayout_req lr = { e->style->width, paginate, opts->wrap_labels,
 				     opts->show_method_line };
 	if (opts->width && sm_style_length(ctx, opts->width, &lr.width) != SM_OK)
@@ -78,7 +80,7 @@ sm_status sm_forest_layout(struct sm_ctx *ctx, const cJSON *results,
 			   const struct sm_forest_opts *opts, int paginate,
 			   struct sm_flayout **out)
 {
-	struct env e = { 0 };
+	struct sm_forest e = { 0 };
 	*out = NULL;
 	sm_status s = prepare(ctx, &e, results, opts, paginate);
 	if (s == SM_OK) {
@@ -89,7 +91,7 @@ sm_status sm_forest_layout(struct sm_ctx *ctx, const cJSON *results,
 	return s;
 }
 
-static sm_status draw(struct sm_ctx *ctx, struct env *e, const char *out_path, double dpi)
+static sm_status draw(struct sm_ctx *ctx, struct sm_forest *e, const char *out_path, double dpi)
 {
 	const struct sm_flayout *l = e->layout;
 	struct sm_canvas *c = sm_canvas_open(ctx, out_path, l->width, l->height, dpi);
@@ -112,10 +114,56 @@ sm_status sm_forest_render(struct sm_ctx *ctx, const cJSON *results,
 	sm_status s = sm_canvas_format_of(ctx, out_path, &fmt);
 	if (s != SM_OK)
 		return s;
-	struct env e = { 0 };
+	struct sm_forest e = { 0 };
 	s = prepare(ctx, &e, results, opts, fmt == SM_CANVAS_PDF);
 	if (s == SM_OK)
 		s = draw(ctx, &e, out_path, opts->dpi > 0 ? opts->dpi : 300);
 	env_release(&e);
 	return s;
+}
+
+struct sm_forest *sm_forest_new(struct sm_ctx *ctx, const cJSON *results,
+				const struct sm_forest_opts *opts, double page_height)
+{
+	struct sm_forest *f = calloc(1, sizeof *f);
+	if (!f) {
+		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	struct sm_forest_opts o = *opts;
+	o.page_height = page_height;
+	if (prepare(ctx, f, results, &o, page_height > 0) != SM_OK) {
+		sm_forest_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+void sm_forest_free(struct sm_forest *f)
+{
+	if (!f)
+		return;
+	env_release(f);
+	free(f);
+}
+
+const struct sm_flayout *sm_forest_get_layout(const struct sm_forest *f)
+{
+	return f->layout;
+}
+
+sm_status sm_forest_draw_on(struct sm_ctx *ctx, struct sm_canvas *c,
+			    const struct sm_forest *f, int page, double x, double y)
+{
+	if (page < 0 || page >= f->layout->npages)
+		return SM_FAIL(ctx, SM_EINTERNAL, "forest page %d does not exist", page);
+	cairo_t *cr = sm_canvas_cr(c);
+	cairo_save(cr);
+	cairo_translate(cr, x, y);
+	sm_fdraw_page(f->text, cr, f->layout, f->style, page);
+	cairo_restore(cr);
+	if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+		return SM_FAIL(ctx, SM_EINTERNAL, "cannot draw the forest plot: %s",
+			       cairo_status_to_string(cairo_status(cr)));
+	return SM_OK;
 }

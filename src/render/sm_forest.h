@@ -9,11 +9,13 @@
  * the output file's extension.
  *
  * Ownership: opts and results are borrowed; sm_forest_layout() hands back a
- * layout the caller frees with sm_flayout_free().
+ * layout the caller frees with sm_flayout_free(); sm_forest_new() returns a
+ * forest freed with sm_forest_free(), which owns its layout, style and fonts.
  */
 #ifndef SM_FOREST_H
 #define SM_FOREST_H
 
+#include "sm_canvas.h"
 #include "sm_ctx.h"
 #include "sm_flayout.h"
 
@@ -36,6 +38,7 @@ struct sm_forest_opts {
 			      * they wrap only when the graph would be short of
 			      * its minimum width */
 	const char *title;   /* NULL: the analysis name; "": no title */
+	double page_height;  /* pt, when paginating; 0 = the style's */
 };
 
 /* Defaults: everything NULL/0 except show_method_line = 1, dpi = 300. */
@@ -48,5 +51,19 @@ sm_status sm_forest_render(struct sm_ctx *ctx, const cJSON *results,
 sm_status sm_forest_layout(struct sm_ctx *ctx, const cJSON *results,
 			   const struct sm_forest_opts *opts, int paginate,
 			   struct sm_flayout **out);
+
+/* A forest laid out once and kept drawable (with its style, fonts and text
+ * engine alive), so a report can place its pages on its own canvas.  With
+ * page_height > 0 the plot paginates at that height (pt); 0 keeps one page
+ * as tall as the plot.  NULL on failure. */
+struct sm_forest;
+struct sm_forest *sm_forest_new(struct sm_ctx *ctx, const cJSON *results,
+				const struct sm_forest_opts *opts, double page_height);
+void sm_forest_free(struct sm_forest *f);
+const struct sm_flayout *sm_forest_get_layout(const struct sm_forest *f);
+/* Draw page `page` of the forest with its top left at (x, y) of the
+ * canvas's current page. */
+sm_status sm_forest_draw_on(struct sm_ctx *ctx, struct sm_canvas *c,
+			    const struct sm_forest *f, int page, double x, double y);
 
 #endif
