@@ -49,6 +49,10 @@ int sm_cli_usage_error(struct sm_cli *cli, const char *command, const char *fmt,
 void sm_cli_progress(struct sm_cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* A results document written by `safemeta analyze`, or NULL with a clear
+ * error (FILE:LINE:COL for invalid JSON) in ctx.  Free with cJSON_Delete. */
+cJSON *sm_cli_load_results(struct sm_ctx *ctx, const char *path);
+
 /* 1 when argv[i] is -h/--help. */
 int sm_cli_wants_help(int argc, char **argv);
 

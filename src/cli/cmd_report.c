@@ -10,6 +10,7 @@
 #include "sm_buf.h"
 #include "sm_bundle.h"
 #include "sm_results.h"
+#include "sm_results_diff.h"
 #include "sm_review_read.h"
 
 #include <dirent.h>
@@ -19,22 +20,42 @@
 #include <string.h>
 
 const char cmd_report_usage[] =
-	"usage: safemeta report REVIEW.json [-o DIR] [analysis options]\n"
-	"       safemeta report --all [-o DIR]\n"
+	"usage: safemeta report REVIEW.json [-o DIR] [--template T] [analysis options]\n"
+	"       safemeta report --all [-o DIR] [--template T]\n"
+	"       safemeta report REVIEW.json|--all --check [--against RESULTS.json]\n"
+	"                       [--tolerance X]\n"
 	"\n"
 	"Builds the supplementary bundle of a review in DIR (default out/ID/,\n"
-	"ID being the review's metadata.id): results.json, figures/ (every\n"
-	"figure as PDF, SVG and PNG) and MANIFEST.sha256 (check it with\n"
-	"`sha256sum -c MANIFEST.sha256` inside DIR).\n"
+	"ID being the review's metadata.id): report.pdf, results.json, figures/\n"
+	"(every figure as PDF, SVG and PNG), tables/ (CSV, XLSX, Markdown) and\n"
+	"MANIFEST.sha256 (check it with `sha256sum -c MANIFEST.sha256` in DIR).\n"
 	"--all does this for every review in the data/ folder of the safemeta\n"
 	"installation, into DIR/ID/ (DIR defaults to out).  This is the default\n"
 	"job when safemeta runs without a command.\n"
 	"\n"
+	"  --template T     report template: a .tmpl file or a name under\n"
+	"                   templates/ (default: report; see the README)\n"
+	"  --check          write nothing; compare freshly computed results with\n"
+	"                   the committed results.json (DIR/results.json, or\n"
+	"                   --against FILE) and exit 1 when anything changed\n"
+	"                   beyond the tolerance\n"
+	"  --tolerance X    relative tolerance of --check (default 1e-6)\n"
+	"\n"
 	"The analysis options of `safemeta analyze` apply.\n";
 
+/* Options of report only, taken out before the shared analysis parser. */
+struct report_opts {
+	int all, check;
+	const char *against, *template_name;
+	double tolerance;
+};
+
+static sm_status check_against(struct sm_cli *cli, const cJSON *fresh, const char *path,
+			       double tolerance);
+
 static sm_status write_bundle(struct sm_cli *cli, const char *review_path,
-			      const struct sm_analysis_opts *opts, const char *out_root,
-			      const char *out_dir)
+			      const struct sm_analysis_opts *opts, const struct report_opts *ro,
+			      const char *out_root, const char *out_dir)
 {
 	struct sm_review *review = sm_review_load_any(cli->ctx, review_path);
 	if (!review)
@@ -42,7 +63,7 @@ static sm_status write_bundle(struct sm_cli *cli, const char *review_path,
 	char *safe_id = sm_safe_filename(review->id ? review->id : "review", 64);
 	char *dir = out_dir ? strdup(out_dir) : sm_asprintf("%s/%s", out_root, safe_id);
 	free(safe_id);
-	sm_status st = sm_mkdir_p(cli->ctx, dir);
+	sm_status st = ro->check ? SM_OK : sm_mkdir_p(cli->ctx, dir);
 	cJSON *results = NULL;
 	if (st == SM_OK) {
 		sm_cli_progress(cli, "analysing %s", review_path);
@@ -51,6 +72,17 @@ static sm_status write_bundle(struct sm_cli *cli, const char *review_path,
 			st = SM_EINPUT;
 		else
 			sm_cli_print_result_warnings(cli, results);
+	}
+	if (st == SM_OK && ro->check) {
+		char *committed = ro->against ? strdup(ro->against)
+					      : sm_asprintf("%s/results.json", dir);
+		st = committed ? check_against(cli, results, committed, ro->tolerance)
+			       : SM_FAIL(cli->ctx, SM_EINTERNAL, "out of memory");
+		free(committed);
+		cJSON_Delete(results);
+		sm_review_free(review);
+		free(dir);
+		return st;
 	}
 	if (st == SM_OK) {
 		char *text = sm_results_print(results);
@@ -65,6 +97,8 @@ static sm_status write_bundle(struct sm_cli *cli, const char *review_path,
 	if (st == SM_OK) {
 		struct sm_bundle_opts bo;
 		sm_bundle_opts_init(&bo);
+		bo.report_template = ro->template_name;
+		sm_cli_progress(cli, "drawing figures, tables and the report");
 		st = sm_bundle_write(cli->ctx, results, dir, &bo);
 		if (st == SM_OK)
 			sm_cli_progress(cli, "wrote the bundle in %s", dir);
@@ -113,7 +147,7 @@ static char **list_reviews(struct sm_ctx *ctx, const char *data_dir, size_t *n)
 }
 
 static int report_all(struct sm_cli *cli, const struct sm_analysis_opts *opts,
-		      const char *out_root)
+		      const struct report_opts *ro, const char *out_root)
 {
 	char *data_dir = sm_asprintf("%s/data", sm_ctx_home(cli->ctx) ? sm_ctx_home(cli->ctx) : ".");
 	size_t n = 0;
@@ -123,40 +157,102 @@ static int report_all(struct sm_cli *cli, const struct sm_analysis_opts *opts,
 	if (reviews && n == 0)
 		st = SM_FAIL(cli->ctx, SM_EINPUT, "no review files (*.json) in the data folder");
 	for (size_t i = 0; i < n && st == SM_OK; i++)
-		st = write_bundle(cli, reviews[i], opts, out_root, NULL);
+		st = write_bundle(cli, reviews[i], opts, ro, out_root, NULL);
 	for (size_t i = 0; i < n; i++)
 		free(reviews[i]);
 	free(reviews);
 	return sm_cli_finish(cli, st);
 }
 
+/* Takes the report-only options out of argv (into args); returns -1 to go
+ * on or an exit code. */
+static int strip_report_opts(struct sm_cli *cli, int argc, char **argv, char **args, int *n,
+			     struct report_opts *ro)
+{
+	*n = 0;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		int takes = i > 0 && (!strcmp(a, "--against") || !strcmp(a, "--template") ||
+				      !strcmp(a, "--tolerance"));
+		if (takes && i + 1 >= argc)
+			return sm_cli_usage_error(cli, "report", "option '%s' needs a value", a);
+		if (i > 0 && !strcmp(a, "--all"))
+			ro->all = 1;
+		else if (i > 0 && !strcmp(a, "--check"))
+			ro->check = 1;
+		else if (takes && !strcmp(a, "--against"))
+			ro->against = argv[++i];
+		else if (takes && !strcmp(a, "--template"))
+			ro->template_name = argv[++i];
+		else if (takes && (sm_cli_parse_double(argv[++i], &ro->tolerance) != 0 ||
+				   !(ro->tolerance >= 0) || ro->tolerance >= 1))
+			return sm_cli_usage_error(cli, "report", "option '--tolerance': expected "
+						  "a number in [0, 1), got '%s'", argv[i]);
+		else if (!takes)
+			args[(*n)++] = argv[i];
+	}
+	if (ro->against && !ro->check)
+		return sm_cli_usage_error(cli, "report", "--against goes with --check");
+	if (ro->against && ro->all)
+		return sm_cli_usage_error(cli, "report", "--against names one file; expected one "
+					  "REVIEW.json, not --all");
+	return -1;
+}
+
 int cmd_report(struct sm_cli *cli, int argc, char **argv)
 {
-	int all = 0;
-	/* --all is specific to report; strip it before the shared parser. */
+	struct report_opts ro = { .tolerance = 1e-6 };
 	char **args = calloc((size_t)argc + 1, sizeof *args);
 	if (!args)
 		return SM_EINTERNAL;
 	int n = 0;
-	for (int i = 0; i < argc; i++) {
-		if (i > 0 && !strcmp(argv[i], "--all"))
-			all = 1;
-		else
-			args[n++] = argv[i];
+	int rc = strip_report_opts(cli, argc, argv, args, &n, &ro);
+	if (rc >= 0) {
+		free(args);
+		return rc;
 	}
 	struct sm_analysis_opts opts;
 	sm_analysis_opts_init(&opts);
 	const char *output = NULL;
-	int rc = sm_cli_parse_analysis_opts(cli, "report", n, args, &opts, &output);
+	rc = sm_cli_parse_analysis_opts(cli, "report", n, args, &opts, &output);
 	int positional = n - optind;
 	const char *review = positional == 1 ? args[optind] : NULL;
 	free(args);
 	if (rc >= 0)
 		return rc;
-	if (all && positional == 0)
-		return report_all(cli, &opts, output ? output : "out");
-	if (all || positional != 1)
+	if (ro.all && positional == 0)
+		return report_all(cli, &opts, &ro, output ? output : "out");
+	if (ro.all || positional != 1)
 		return sm_cli_usage_error(cli, "report",
 					  "expected one REVIEW.json or --all");
-	return sm_cli_finish(cli, write_bundle(cli, review, &opts, "out", output));
+	return sm_cli_finish(cli, write_bundle(cli, review, &opts, &ro, "out", output));
+}
+
+static sm_status check_against(struct sm_cli *cli, const cJSON *fresh, const char *path,
+			       double tolerance)
+{
+	cJSON *committed = sm_cli_load_results(cli->ctx, path);
+	if (!committed)
+		return SM_EINPUT;
+	struct sm_results_diff *d = sm_results_diff(committed, fresh, tolerance, 20);
+	cJSON_Delete(committed);
+	if (!d)
+		return SM_FAIL(cli->ctx, SM_EINTERNAL, "out of memory");
+	sm_status st = SM_OK;
+	if (d->count == 0) {
+		sm_cli_progress(cli, "%s: results unchanged (relative tolerance %g)", path,
+				tolerance);
+	} else {
+		for (size_t i = 0; i < d->nlines; i++)
+			fprintf(stderr, "safemeta: %s: %s\n", path, d->lines[i]);
+		if (d->count > d->nlines)
+			fprintf(stderr, "safemeta: %s: ... and %zu more\n", path,
+				d->count - d->nlines);
+		st = SM_FAIL_POS(cli->ctx, SM_EDISAGREE, path, 0, 0, NULL,
+				 "%zu value%s changed beyond the relative tolerance %g; expected "
+				 "the committed results", d->count, d->count == 1 ? "" : "s",
+				 tolerance);
+	}
+	sm_results_diff_free(d);
+	return st;
 }

@@ -17,11 +17,14 @@
  * header row repeated; SVG and PNG are one tall page.
  *
  * Ownership: sm_table_* constructors return a table freed with
- * sm_table_free(), which owns all its strings; results is borrowed.
+ * sm_table_free(), which owns all its strings; results is borrowed.  A
+ * kept table (sm_table_fig_new) owns its style and fonts and borrows the
+ * table; free it with sm_table_fig_free().
  */
 #ifndef SM_TABLE_H
 #define SM_TABLE_H
 
+#include "sm_canvas.h"
 #include "sm_ctx.h"
 #include "sm_text.h"
 
@@ -76,5 +79,22 @@ void sm_table_opts_init(struct sm_table_opts *opts);
 
 sm_status sm_table_render(struct sm_ctx *ctx, const struct sm_table *t,
 			  const struct sm_table_opts *opts, const char *out_path);
+
+/* A table laid out once and kept drawable, for a report page: no page
+ * margin, at most `width` pt wide (0 = the style's width), split into pages
+ * of at most `page_h` pt (0 = one page), the header row repeated.  It
+ * borrows `t` (keep the table alive and unchanged); a report that captions
+ * the table itself clears t->title first.  NULL on failure. */
+struct sm_table_fig;
+struct sm_table_fig *sm_table_fig_new(struct sm_ctx *ctx, const struct sm_table *t,
+				      const struct sm_table_opts *opts, double width,
+				      double page_h);
+void sm_table_fig_free(struct sm_table_fig *tf);
+int sm_table_fig_pages(const struct sm_table_fig *tf);
+/* Width of the table and the height it uses on `page`. */
+double sm_table_fig_width(const struct sm_table_fig *tf);
+double sm_table_fig_height(const struct sm_table_fig *tf, int page);
+sm_status sm_table_fig_draw_on(struct sm_ctx *ctx, struct sm_canvas *c,
+			       const struct sm_table_fig *tf, int page, double x, double y);
 
 #endif

@@ -94,14 +94,19 @@ static void env_release(struct env *e)
 	sm_style_free(e->style);
 }
 
+/* page_h < 0: the style's page height; width > 0 overrides the options. */
 static sm_status prepare(struct sm_ctx *ctx, struct env *e, const struct sm_table *t,
-			 const struct sm_table_opts *o, int paginate)
+			 const struct sm_table_opts *o, double width, double page_h)
 {
 	if (!(e->style = sm_style_load(ctx, o->style)))
 		return SM_EINPUT;
-	double width = e->style->width;
-	if (o->width && sm_style_length(ctx, o->width, &width) != SM_OK)
-		return SM_EINPUT;
+	if (width <= 0) {
+		width = e->style->width;
+		if (o->width && sm_style_length(ctx, o->width, &width) != SM_OK)
+			return SM_EINPUT;
+	} else {
+		e->style->margin = 0;
+	}
 	if (!(e->fonts = sm_fonts_new_home(ctx)))
 		return SM_EINPUT;
 	sm_status s = sm_fonts_require(ctx, e->fonts, e->style->family, 0, 0);
@@ -112,7 +117,7 @@ static sm_status prepare(struct sm_ctx *ctx, struct env *e, const struct sm_tabl
 	if (!(e->text = sm_text_new(ctx, e->fonts)))
 		return SM_EINTERNAL;
 	return sm_table_layout_build(ctx, e->text, t, e->style, width, o->font_size,
-				     paginate ? e->style->page_height : 0, &e->layout);
+				     page_h < 0 ? e->style->page_height : page_h, &e->layout);
 }
 
 sm_status sm_table_render(struct sm_ctx *ctx, const struct sm_table *t,
@@ -123,7 +128,7 @@ sm_status sm_table_render(struct sm_ctx *ctx, const struct sm_table *t,
 	if (s != SM_OK)
 		return s;
 	struct env e = { 0 };
-	s = prepare(ctx, &e, t, opts, fmt == SM_CANVAS_PDF);
+	s = prepare(ctx, &e, t, opts, 0, fmt == SM_CANVAS_PDF ? -1 : 0);
 	struct sm_canvas *c = NULL;
 	if (s == SM_OK) {
 		const struct sm_table_layout *l = e.layout;
@@ -142,4 +147,81 @@ sm_status sm_table_render(struct sm_ctx *ctx, const struct sm_table *t,
 		s = s == SM_OK ? sm_canvas_close(ctx, c) : (sm_canvas_abort(c), s);
 	env_release(&e);
 	return s;
+}
+
+struct sm_table_fig {
+	struct env env;
+	const struct sm_table *table;
+};
+
+struct sm_table_fig *sm_table_fig_new(struct sm_ctx *ctx, const struct sm_table *t,
+				      const struct sm_table_opts *opts, double width,
+				      double page_h)
+{
+	struct sm_table_fig *tf = calloc(1, sizeof *tf);
+	if (!tf) {
+		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	tf->table = t;
+	if (width <= 0) {
+		struct sm_style *st = sm_style_load(ctx, opts->style);
+		if (!st) {
+			free(tf);
+			return NULL;
+		}
+		width = st->width;
+		sm_style_free(st);
+	}
+	if (prepare(ctx, &tf->env, t, opts, width, page_h > 0 ? page_h : 0) != SM_OK) {
+		sm_table_fig_free(tf);
+		return NULL;
+	}
+	return tf;
+}
+
+void sm_table_fig_free(struct sm_table_fig *tf)
+{
+	if (!tf)
+		return;
+	env_release(&tf->env);
+	free(tf);
+}
+
+int sm_table_fig_pages(const struct sm_table_fig *tf)
+{
+	return tf->env.layout->npages;
+}
+
+double sm_table_fig_width(const struct sm_table_fig *tf)
+{
+	return tf->env.layout->table_w;
+}
+
+double sm_table_fig_height(const struct sm_table_fig *tf, int page)
+{
+	const struct sm_table_layout *l = tf->env.layout;
+	double end = sm_table_layout_head_y(l, page) + l->head_h;
+	for (size_t r = 0; r < l->nrows; r++)
+		if (l->row_page[r] == page)
+			end = l->row_y[r] + l->row_h[r];
+	if (page == l->foot_page && l->foot_h > 0)
+		end = l->foot_y + l->foot_h;
+	return end;
+}
+
+sm_status sm_table_fig_draw_on(struct sm_ctx *ctx, struct sm_canvas *c,
+			       const struct sm_table_fig *tf, int page, double x, double y)
+{
+	if (page < 0 || page >= tf->env.layout->npages)
+		return SM_FAIL(ctx, SM_EINTERNAL, "table page %d does not exist", page);
+	cairo_t *cr = sm_canvas_cr(c);
+	cairo_save(cr);
+	cairo_translate(cr, x, y);
+	draw_page(tf->env.text, cr, tf->env.layout, tf->table, tf->env.style, page);
+	cairo_restore(cr);
+	if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+		return SM_FAIL(ctx, SM_EINTERNAL, "cannot draw the table: %s",
+			       cairo_status_to_string(cairo_status(cr)));
+	return SM_OK;
 }

@@ -6,6 +6,7 @@
 #include "sm_table.h"
 #include "sm_forest.h"
 #include "sm_funnel.h"
+#include "sm_report.h"
 #include "sm_prisma.h"
 #include "sm_rob.h"
 
@@ -20,6 +21,7 @@ void sm_bundle_opts_init(struct sm_bundle_opts *opts)
 {
 	memset(opts, 0, sizeof *opts);
 	opts->figures = 1;
+	opts->report = 1;
 }
 
 enum figure_kind { FIG_FOREST, FIG_FUNNEL, FIG_PRISMA, FIG_ROB };
@@ -360,6 +362,20 @@ static sm_status write_tables(struct sm_ctx *ctx, const cJSON *results, const ch
 	return st;
 }
 
+static sm_status write_report(struct sm_ctx *ctx, const cJSON *results, const char *dir,
+			     const struct sm_bundle_opts *opts)
+{
+	struct sm_report_opts ro;
+	sm_report_opts_init(&ro);
+	ro.template_name = opts->report_template;
+	ro.style = opts->style;
+	char *path = sm_asprintf("%s/report.pdf", dir);
+	sm_status st = path ? sm_report_write(ctx, results, &ro, path)
+			    : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	free(path);
+	return st;
+}
+
 sm_status sm_bundle_write(struct sm_ctx *ctx, const cJSON *results, const char *dir,
 			  const struct sm_bundle_opts *opts)
 {
@@ -376,8 +392,10 @@ sm_status sm_bundle_write(struct sm_ctx *ctx, const cJSON *results, const char *
 		if (st == SM_OK && jobs.n > 0)
 			st = draw_figures(ctx, results, opts, &jobs);
 	}
+	if (st == SM_OK && opts->report)
+		st = write_report(ctx, results, dir, opts);
 	if (st == SM_OK) {
-		size_t n = 1 + jobs.n + n_tables;
+		size_t n = 1 + jobs.n + n_tables + (opts->report != 0);
 		char **files = sm_alloc_array(n, sizeof *files);
 		if (!files) {
 			st = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
@@ -387,6 +405,8 @@ sm_status sm_bundle_write(struct sm_ctx *ctx, const cJSON *results, const char *
 				files[i + 1] = jobs.jobs[i].relative;
 			for (size_t i = 0; i < n_tables; i++)
 				files[1 + jobs.n + i] = table_files[i];
+			if (opts->report)
+				files[n - 1] = "report.pdf";
 			st = write_manifest(ctx, dir, files, n);
 			free(files);
 		}

@@ -2,7 +2,9 @@
  * sm_bundle.h -- the supplementary bundle of one review:
  *
  *   DIR/results.json         the analysis stage's document
+ *   DIR/report.pdf           the report (sm_report.h)
  *   DIR/figures/...          every figure as PDF, SVG and PNG
+ *   DIR/tables/...           every table as CSV, XLSX and Markdown
  *   DIR/MANIFEST.sha256      every file with its SHA-256 (`sha256sum -c`)
  *
  * Figures are independent, so they are drawn by a small pool of worker
@@ -24,6 +26,8 @@ struct sm_bundle_opts {
 	double dpi;       /* PNG resolution; 0 = 300 */
 	const char *style; /* NULL = default */
 	int figures;      /* 0: results.json and manifest only */
+	int report;       /* 1: also report.pdf (sm_report.h) */
+	const char *report_template; /* NULL = "report" */
 };
 
 void sm_bundle_opts_init(struct sm_bundle_opts *opts);

@@ -1,0 +1,37 @@
+/*
+ * cli_results.c -- reading a results document given on the command line
+ * (render, report --check).
+ */
+#include "cli.h"
+
+#include "sm_buf.h"
+#include "sm_textfile.h"
+
+#include <stdlib.h>
+
+/* The results document, with a clear error when it is not one. */
+cJSON *sm_cli_load_results(struct sm_ctx *ctx, const char *path)
+{
+	char *text = NULL;
+	size_t len = 0;
+	if (sm_read_file(path, (size_t)256 << 20, &text, &len) != 0) {
+		SM_FAIL_POS(ctx, SM_EINPUT, path, 0, 0, NULL,
+			    "cannot read the results file; expected the output of 'safemeta analyze'");
+		return NULL;
+	}
+	const char *end = NULL;
+	cJSON *doc = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
+	if (!doc || !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(doc, "analyses"))) {
+		int line = 0, col = 0;
+		if (!doc && end)
+			sm_textfile_linecol(text, len, (size_t)(end - text), &line, &col);
+		SM_FAIL_POS(ctx, SM_EINPUT, path, line, col, NULL,
+			    doc ? "not a results file: no 'analyses' array; expected the output of "
+				  "'safemeta analyze'"
+				: "invalid JSON; expected the output of 'safemeta analyze'");
+		cJSON_Delete(doc);
+		doc = NULL;
+	}
+	free(text);
+	return doc;
+}

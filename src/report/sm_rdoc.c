@@ -1,0 +1,321 @@
+#include "sm_rdoc.h"
+
+#include "sm_buf.h"
+#include "sm_fonts.h"
+#include "sm_rvalue.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct sm_rblock *sm_rdoc_add(struct sm_ctx *ctx, struct sm_rdoc *d, enum sm_rblock_kind kind)
+{
+	if (d->nblocks == d->cap_blocks) {
+		size_t cap = d->cap_blocks ? 2 * d->cap_blocks : 64;
+		struct sm_rblock *grown = sm_realloc_array(d->blocks, cap, sizeof *grown);
+		if (!grown) {
+			SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+			return NULL;
+		}
+		d->blocks = grown;
+		d->cap_blocks = cap;
+	}
+	struct sm_rblock *b = &d->blocks[d->nblocks++];
+	*b = (struct sm_rblock){ .kind = kind, .scale = 1 };
+	return b;
+}
+
+sm_status sm_rdoc_own(struct sm_ctx *ctx, struct sm_rdoc *d, void *p, void (*release)(void *))
+{
+	if (d->nowned == d->cap_owned) {
+		size_t cap = d->cap_owned ? 2 * d->cap_owned : 32;
+		struct sm_rowned *grown = sm_realloc_array(d->owned, cap, sizeof *grown);
+		if (!grown) {
+			release(p);
+			return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		}
+		d->owned = grown;
+		d->cap_owned = cap;
+	}
+	d->owned[d->nowned++] = (struct sm_rowned){ p, release };
+	return SM_OK;
+}
+
+sm_status sm_rdoc_text(struct sm_ctx *ctx, struct sm_rdoc *d, char *text,
+		       const struct sm_tstyle *st, double space_before)
+{
+	struct sm_rblock *b = sm_rdoc_add(ctx, d, SM_RB_TEXT);
+	if (!b) {
+		free(text);
+		return SM_EINTERNAL;
+	}
+	b->text = text;
+	b->st = *st;
+	b->st.wrap = SM_RDOC_CONTENT_W;
+	b->space_before = space_before;
+	struct sm_extent e;
+	sm_status s = sm_text_measure(ctx, d->text, &b->st, text, &e);
+	b->h = e.height;
+	return s;
+}
+
+sm_status sm_rdoc_caption(struct sm_ctx *ctx, struct sm_rdoc *d, struct sm_rblock *b,
+			  char *caption)
+{
+	b->text = caption;
+	b->st = d->caption;
+	b->st.wrap = SM_RDOC_CONTENT_W;
+	if (!caption)
+		return SM_OK;
+	struct sm_extent e;
+	sm_status s = sm_text_measure(ctx, d->text, &b->st, caption, &e);
+	b->cap_h = e.height;
+	return s;
+}
+
+static void styles(struct sm_rdoc *d)
+{
+	const char *fam = d->style->family;
+	d->body = (struct sm_tstyle){ .family = fam, .size = 10 };
+	d->small = (struct sm_tstyle){ .family = fam, .size = 8.5 };
+	d->caption = (struct sm_tstyle){ .family = fam, .size = 9 };
+	d->title_st = (struct sm_tstyle){ .family = fam, .size = 20, .bold = 1 };
+	d->subtitle_st = (struct sm_tstyle){ .family = fam, .size = 12 };
+	d->h1 = (struct sm_tstyle){ .family = fam, .size = 14, .bold = 1 };
+	d->h2 = (struct sm_tstyle){ .family = fam, .size = 11.5, .bold = 1 };
+}
+
+struct walk {
+	struct sm_ctx *ctx;
+	struct sm_rdoc *d;
+	const cJSON *results;
+	const struct sm_report_opts *opts;
+	struct sm_rscope sc;
+};
+
+static sm_status walk_nodes(struct walk *w, const struct sm_rnode *nodes, size_t n);
+
+static char *expand(struct walk *w, const char *text)
+{
+	return text ? sm_rvalue_expand(w->ctx, &w->sc, text) : NULL;
+}
+
+static sm_status add_text(struct walk *w, const struct sm_rnode *n, const struct sm_tstyle *st,
+			  double space, int outline)
+{
+	char *t = expand(w, n->text);
+	if (!t)
+		return SM_EINPUT;
+	sm_status s = sm_rdoc_text(w->ctx, w->d, t, st, space);
+	if (s == SM_OK) {
+		struct sm_rblock *b = &w->d->blocks[w->d->nblocks - 1];
+		b->outline = outline;
+		b->keep_with_next = outline > 0;
+	}
+	return s;
+}
+
+static sm_status set_meta(struct walk *w, const struct sm_rnode *n)
+{
+	char **slot = !strcmp(n->name, "author")     ? &w->d->author
+		      : !strcmp(n->name, "subject")  ? &w->d->subject
+		      : !strcmp(n->name, "keywords") ? &w->d->keywords
+		      : !strcmp(n->name, "footer")   ? &w->d->footer
+						     : NULL;
+	if (!slot)
+		return SM_FAIL_POS(w->ctx, SM_EINPUT, w->sc.path, (int)n->line, 1, NULL,
+				   "unknown @meta '%s'; expected author, subject, keywords or "
+				   "footer", n->name);
+	char *v = expand(w, n->arg ? n->arg : "");
+	if (!v)
+		return SM_EINPUT;
+	free(*slot);
+	*slot = v;
+	return SM_OK;
+}
+
+static sm_status figure(struct walk *w, const struct sm_rnode *n)
+{
+	char *which = expand(w, n->arg);
+	char *caption = expand(w, n->text);
+	sm_status s = SM_OK;
+	if ((n->arg && !which) || (n->text && !caption))
+		s = SM_EINPUT;
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(w->sc.analysis, "name");
+	if (s == SM_OK && !which && cJSON_IsString(name))
+		which = strdup(name->valuestring);
+	struct sm_rfig_req req = { n->name, which, caption };
+	if (s == SM_OK)
+		s = sm_rdoc_figure(w->ctx, w->d, w->results, w->opts, &req);
+	free(which);
+	free(caption);
+	return s;
+}
+
+static sm_status table(struct walk *w, const struct sm_rnode *n)
+{
+	char *caption = expand(w, n->text);
+	if (n->text && !caption)
+		return SM_EINPUT;
+	sm_status s = sm_rdoc_table(w->ctx, w->d, w->results, w->opts, n->name, caption);
+	free(caption);
+	return s;
+}
+
+static sm_status all_tables(struct walk *w)
+{
+	const cJSON *review = cJSON_GetObjectItemCaseSensitive(w->results, "review");
+	const cJSON *t;
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(review, "tables")) {
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(t, "id");
+		if (!cJSON_IsString(id))
+			continue;
+		sm_status s = sm_rdoc_table(w->ctx, w->d, w->results, w->opts, id->valuestring,
+					    NULL);
+		if (s != SM_OK)
+			return s;
+	}
+	return SM_OK;
+}
+
+/* The safety-domain table row of an analysis, matched by name. */
+static const cJSON *table_row(const cJSON *results, const cJSON *analysis)
+{
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(analysis, "name");
+	const cJSON *dt = cJSON_GetObjectItemCaseSensitive(results, "domain_table");
+	const cJSON *r;
+	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(dt, "rows")) {
+		const cJSON *a = cJSON_GetObjectItemCaseSensitive(r, "analysis");
+		if (cJSON_IsString(a) && cJSON_IsString(name) &&
+		    !strcmp(a->valuestring, name->valuestring))
+			return r;
+	}
+	return NULL;
+}
+
+static sm_status each(struct walk *w, const struct sm_rnode *n)
+{
+	const cJSON *a;
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(w->results, "analyses")) {
+		w->sc.analysis = a;
+		w->sc.row = table_row(w->results, a);
+		sm_status s = walk_nodes(w, n->body, n->nbody);
+		if (s != SM_OK)
+			return s;
+	}
+	w->sc.analysis = NULL;
+	w->sc.row = NULL;
+	return SM_OK;
+}
+
+static sm_status walk_node(struct walk *w, const struct sm_rnode *n)
+{
+	struct sm_rdoc *d = w->d;
+	w->sc.line = n->line;
+	switch (n->kind) {
+	case SM_RN_PARA:
+		return add_text(w, n, &d->body, d->body.size * 0.6, 0);
+	case SM_RN_HEADING:
+		return add_text(w, n, n->level == 1 ? &d->h1 : &d->h2,
+				n->level == 1 ? 16 : 10, n->level);
+	case SM_RN_TITLE: {
+		char *t = expand(w, n->text);
+		if (!t)
+			return SM_EINPUT;
+		free(d->title);
+		d->title = t;
+		return add_text(w, n, &d->title_st, 0, 1);
+	}
+	case SM_RN_SUBTITLE:
+		return add_text(w, n, &d->subtitle_st, 8, 0);
+	case SM_RN_META:
+		return set_meta(w, n);
+	case SM_RN_PAGE:
+		return sm_rdoc_add(w->ctx, d, SM_RB_PAGE) ? SM_OK : SM_EINTERNAL;
+	case SM_RN_FIGURE:
+		return figure(w, n);
+	case SM_RN_TABLE:
+		return table(w, n);
+	case SM_RN_TABLES:
+		return all_tables(w);
+	case SM_RN_CHECK:
+		return sm_rdoc_check(w->ctx, d, w->results, w->opts);
+	case SM_RN_EACH:
+		return each(w, n);
+	case SM_RN_IF: {
+		const cJSON *v = NULL;
+		sm_status s = sm_rvalue_lookup(w->ctx, &w->sc, n->name, &v);
+		if (s != SM_OK || sm_rvalue_present(v) == n->negate)
+			return s;
+		return walk_nodes(w, n->body, n->nbody);
+	}
+	}
+	return SM_OK;
+}
+
+static sm_status walk_nodes(struct walk *w, const struct sm_rnode *nodes, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		sm_status s = walk_node(w, &nodes[i]);
+		if (s != SM_OK)
+			return s;
+	}
+	return SM_OK;
+}
+
+void sm_rdoc_free(struct sm_rdoc *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->nblocks; i++)
+		free(d->blocks[i].text);
+	free(d->blocks);
+	for (size_t i = d->nowned; i-- > 0;)
+		d->owned[i].release(d->owned[i].p);
+	free(d->owned);
+	free(d->title);
+	free(d->author);
+	free(d->subject);
+	free(d->keywords);
+	free(d->footer);
+	sm_text_free(d->text);
+	sm_fonts_free(d->fonts);
+	sm_style_free(d->style);
+	free(d);
+}
+
+static sm_status open_fonts(struct sm_ctx *ctx, struct sm_rdoc *d,
+			    const struct sm_report_opts *opts)
+{
+	if (!(d->style = sm_style_load(ctx, opts->style)))
+		return SM_EINPUT;
+	if (!(d->fonts = sm_fonts_new_home(ctx)))
+		return SM_EINPUT;
+	for (int bold = 0; bold < 2; bold++) {
+		sm_status s = sm_fonts_require(ctx, d->fonts, d->style->family, bold, 0);
+		if (s != SM_OK)
+			return s;
+	}
+	if (!(d->text = sm_text_new(ctx, d->fonts)))
+		return SM_EINTERNAL;
+	styles(d);
+	return SM_OK;
+}
+
+struct sm_rdoc *sm_rdoc_build(struct sm_ctx *ctx, const cJSON *results,
+			      const struct sm_rtmpl *tmpl, const struct sm_report_opts *opts)
+{
+	struct sm_rdoc *d = calloc(1, sizeof *d);
+	if (!d) {
+		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	sm_status s = open_fonts(ctx, d, opts);
+	struct walk w = { ctx, d, results, opts, { .results = results, .path = tmpl->path } };
+	if (s == SM_OK)
+		s = walk_nodes(&w, tmpl->nodes, tmpl->nnodes);
+	if (s != SM_OK) {
+		sm_rdoc_free(d);
+		return NULL;
+	}
+	return d;
+}

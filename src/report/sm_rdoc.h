@@ -1,0 +1,118 @@
+/*
+ * sm_rdoc.h -- a report as a flow of measured blocks (text, figure pages,
+ * table pages), built from a template and a results document, then cut
+ * into pages and drawn (sm_rpage.c).
+ *
+ * Ownership: sm_rdoc_build() returns a document freed with sm_rdoc_free();
+ * it owns its blocks, strings, figures, tables, fonts and style.
+ */
+#ifndef SM_RDOC_H
+#define SM_RDOC_H
+
+#include "sm_canvas.h"
+#include "sm_ctx.h"
+#include "sm_fig.h"
+#include "sm_forest.h"
+#include "sm_report.h"
+#include "sm_rtmpl.h"
+#include "sm_style.h"
+#include "sm_table.h"
+#include "sm_text.h"
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+/* A4 with margins that leave the double-column figure width (175 mm). */
+#define SM_RDOC_PAGE_W (210.0 * SM_PT_PER_MM)
+#define SM_RDOC_PAGE_H (297.0 * SM_PT_PER_MM)
+#define SM_RDOC_MARGIN_X (17.5 * SM_PT_PER_MM)
+#define SM_RDOC_MARGIN_TOP (18.0 * SM_PT_PER_MM)
+#define SM_RDOC_MARGIN_BOTTOM (20.0 * SM_PT_PER_MM)
+#define SM_RDOC_CONTENT_W (SM_RDOC_PAGE_W - 2 * SM_RDOC_MARGIN_X)
+#define SM_RDOC_CONTENT_H (SM_RDOC_PAGE_H - SM_RDOC_MARGIN_TOP - SM_RDOC_MARGIN_BOTTOM)
+
+enum sm_rblock_kind {
+	SM_RB_TEXT,   /* title, subtitle, heading or paragraph */
+	SM_RB_PAGE,   /* page break */
+	SM_RB_FIG,    /* an sm_fig (funnel, PRISMA, risk of bias) */
+	SM_RB_FOREST, /* one page of a kept forest */
+	SM_RB_TABLE   /* one page of a kept table */
+};
+
+struct sm_rblock {
+	enum sm_rblock_kind kind;
+	char *text;            /* SM_RB_TEXT: the text; figures: caption (may be NULL) */
+	struct sm_tstyle st;   /* of text / caption */
+	int outline;           /* 1, 2: a bookmark at that level */
+	int keep_with_next;    /* headings stay on the page of what follows */
+	double space_before;
+	double h;              /* measured height, caption included (pt) */
+	double cap_h;          /* caption height */
+	double obj_w, obj_h;   /* figure size before scaling */
+	double scale;
+	int caption_above;     /* tables: caption first */
+	const struct sm_fig *fig;
+	const struct sm_forest *forest;
+	const struct sm_table_fig *table;
+	int page;              /* page of the forest or table */
+};
+
+struct sm_rowned {
+	void *p;
+	void (*release)(void *);
+};
+
+struct sm_rdoc {
+	struct sm_style *style;
+	struct sm_fonts *fonts;
+	struct sm_text *text;
+	struct sm_rblock *blocks;
+	size_t nblocks, cap_blocks;
+	struct sm_rowned *owned;
+	size_t nowned, cap_owned;
+	char *title, *author, *subject, *keywords, *footer;
+	int nfigures, ntables;
+	struct sm_tstyle body, small, title_st, subtitle_st, h1, h2, caption;
+};
+
+struct sm_rdoc *sm_rdoc_build(struct sm_ctx *ctx, const cJSON *results,
+			      const struct sm_rtmpl *tmpl, const struct sm_report_opts *opts);
+void sm_rdoc_free(struct sm_rdoc *d);
+
+/* Appending (sm_rdoc.c, used by the figure and table builders). */
+struct sm_rblock *sm_rdoc_add(struct sm_ctx *ctx, struct sm_rdoc *d, enum sm_rblock_kind kind);
+sm_status sm_rdoc_own(struct sm_ctx *ctx, struct sm_rdoc *d, void *p, void (*release)(void *));
+/* A text block measured at the content width; takes `text`. */
+sm_status sm_rdoc_text(struct sm_ctx *ctx, struct sm_rdoc *d, char *text,
+		       const struct sm_tstyle *st, double space_before);
+/* Measure a caption (sets cap_h) for block b; takes `caption`. */
+sm_status sm_rdoc_caption(struct sm_ctx *ctx, struct sm_rdoc *d, struct sm_rblock *b,
+			  char *caption);
+
+/* Figure and table blocks (sm_rdoc_figs.c); caption is the expanded
+ * template caption or NULL. */
+struct sm_rfig_req {
+	const char *kind;     /* forest, funnel, prisma, rob */
+	const char *which;    /* analysis name, summary, all, rob plot; may be NULL */
+	const char *caption;  /* may be NULL */
+};
+sm_status sm_rdoc_figure(struct sm_ctx *ctx, struct sm_rdoc *d, const cJSON *results,
+			 const struct sm_report_opts *opts, const struct sm_rfig_req *req);
+sm_status sm_rdoc_table(struct sm_ctx *ctx, struct sm_rdoc *d, const cJSON *results,
+			const struct sm_report_opts *opts, const char *name, const char *caption);
+/* The findings of sm_check as a table. */
+sm_status sm_rdoc_check(struct sm_ctx *ctx, struct sm_rdoc *d, const cJSON *results,
+			const struct sm_report_opts *opts);
+
+/* Pages (sm_rpage.c): cut the flow into pages, then draw them. */
+struct sm_rplace {
+	size_t block;
+	int page;
+	double y;
+};
+sm_status sm_rpage_flow(struct sm_ctx *ctx, const struct sm_rdoc *d, struct sm_rplace **out,
+			int *npages);
+sm_status sm_rpage_draw(struct sm_ctx *ctx, const struct sm_rdoc *d, const struct sm_rplace *pl,
+			int npages, const char *pdf_path);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * sm_report.h -- the multi-page PDF report of one review: a template
+ * (sm_rtmpl.h) filled from a results document and laid out on A4 pages
+ * with figures, tables, captions, page numbers, bookmarks and metadata.
+ *
+ * The report draws what the results say: figures come from the renderers
+ * (forest, funnel, PRISMA, risk of bias, tables) and the check findings
+ * from sm_check (a comparison of reported with computed values, no new
+ * statistics).  Figures and tables are numbered in order of appearance.
+ * Output is written atomically; dates come from SOURCE_DATE_EPOCH.
+ *
+ * Ownership: results and opts are borrowed; nothing is retained.
+ */
+#ifndef SM_REPORT_H
+#define SM_REPORT_H
+
+#include "sm_ctx.h"
+
+#include <cjson/cJSON.h>
+
+struct sm_report_opts {
+	const char *template_name; /* .tmpl path or name under templates/; NULL = "report" */
+	const char *style;         /* figure style; NULL = "default" */
+};
+
+void sm_report_opts_init(struct sm_report_opts *opts);
+
+/* Writes the report to `pdf_path` (must end in .pdf). */
+sm_status sm_report_write(struct sm_ctx *ctx, const cJSON *results,
+			  const struct sm_report_opts *opts, const char *pdf_path);
+
+/* The number of pages the report of these results has (laid out, not
+ * drawn). */
+sm_status sm_report_count_pages(struct sm_ctx *ctx, const cJSON *results,
+				const struct sm_report_opts *opts, int *pages);
+
+#endif

@@ -1,0 +1,188 @@
+#include "sm_rdoc.h"
+
+#include "sm_buf.h"
+
+#include <cairo-pdf.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define CAPTION_GAP 6.0
+
+/* What must fit on the page together with block i: itself, and for a
+ * heading also the start of what follows (a heading never ends a page). */
+static double need_of(const struct sm_rdoc *d, size_t i)
+{
+	const struct sm_rblock *b = &d->blocks[i];
+	double need = b->h;
+	for (size_t j = i; d->blocks[j].keep_with_next && j + 1 < d->nblocks; j++) {
+		const struct sm_rblock *n = &d->blocks[j + 1];
+		if (n->kind == SM_RB_PAGE)
+			break;
+		need += n->space_before + n->h;
+	}
+	return fmin(need, SM_RDOC_CONTENT_H);
+}
+
+sm_status sm_rpage_flow(struct sm_ctx *ctx, const struct sm_rdoc *d, struct sm_rplace **out,
+			int *npages)
+{
+	struct sm_rplace *pl = sm_alloc_array(d->nblocks ? d->nblocks : 1, sizeof *pl);
+	if (!pl)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	int page = 0;
+	double y = 0;
+	size_t n = 0;
+	for (size_t i = 0; i < d->nblocks; i++) {
+		const struct sm_rblock *b = &d->blocks[i];
+		if (b->kind == SM_RB_PAGE) {
+			if (y > 0 || n == 0) {
+				page += n > 0;
+				y = 0;
+			}
+			continue;
+		}
+		double space = y > 0 ? b->space_before : 0;
+		/* continued pages of a forest or table always start a page */
+		int continued = (b->kind == SM_RB_FOREST || b->kind == SM_RB_TABLE) && b->page > 0;
+		if (y > 0 && (continued || y + space + need_of(d, i) > SM_RDOC_CONTENT_H + 0.01)) {
+			page++;
+			y = 0;
+			space = 0;
+		}
+		pl[n++] = (struct sm_rplace){ i, page, y + space };
+		y += space + b->h;
+	}
+	*out = pl;
+	*npages = page + 1;
+	return SM_OK;
+}
+
+static void draw_object(struct sm_ctx *ctx, struct sm_canvas *c, const struct sm_rblock *b,
+			double x, double y)
+{
+	cairo_t *cr = sm_canvas_cr(c);
+	cairo_save(cr);
+	cairo_translate(cr, x, y);
+	cairo_scale(cr, b->scale, b->scale);
+	if (b->fig)
+		sm_fig_draw_on(ctx, c, b->fig, 0, 0);
+	else if (b->forest)
+		sm_forest_draw_on(ctx, c, b->forest, b->page, 0, 0);
+	else if (b->table)
+		sm_table_fig_draw_on(ctx, c, b->table, b->page, 0, 0);
+	cairo_restore(cr);
+}
+
+static void draw_text(const struct sm_rdoc *d, cairo_t *cr, const struct sm_tstyle *st,
+		      const char *text, double x, double y, struct sm_rgb colour)
+{
+	cairo_set_source_rgb(cr, colour.r, colour.g, colour.b);
+	sm_text_draw(d->text, cr, st, text, x, y);
+}
+
+static void draw_block(struct sm_ctx *ctx, const struct sm_rdoc *d, struct sm_canvas *c,
+		       const struct sm_rblock *b, double y)
+{
+	cairo_t *cr = sm_canvas_cr(c);
+	double x = SM_RDOC_MARGIN_X;
+	if (b->kind == SM_RB_TEXT) {
+		draw_text(d, cr, &b->st, b->text, x, y, d->style->c_text);
+		return;
+	}
+	double w = b->obj_w * b->scale, h = b->obj_h * b->scale;
+	double ox = x + fmax(0, (SM_RDOC_CONTENT_W - w) / 2);
+	if (b->caption_above && b->text) {
+		draw_text(d, cr, &b->st, b->text, x, y, d->style->c_text);
+		draw_object(ctx, c, b, ox, y + b->cap_h + CAPTION_GAP);
+	} else {
+		draw_object(ctx, c, b, ox, y);
+		if (b->text)
+			draw_text(d, cr, &b->st, b->text, x, y + h + CAPTION_GAP,
+				  d->style->c_text);
+	}
+}
+
+static void footer(struct sm_ctx *ctx, const struct sm_rdoc *d, cairo_t *cr, int page,
+		   int npages)
+{
+	char num[48];
+	snprintf(num, sizeof num, "%d / %d", page + 1, npages);
+	struct sm_tstyle st = d->small;
+	double y = SM_RDOC_PAGE_H - SM_RDOC_MARGIN_BOTTOM + 6 * SM_PT_PER_MM;
+	struct sm_extent e;
+	if (sm_text_measure(ctx, d->text, &st, num, &e) != SM_OK)
+		return;
+	draw_text(d, cr, &st, num, SM_RDOC_PAGE_W - SM_RDOC_MARGIN_X - e.width, y,
+		  d->style->c_muted);
+	const char *left = d->footer ? d->footer : d->title;
+	if (left && *left) {
+		st.ellipsize = SM_RDOC_CONTENT_W - e.width - 8 * SM_PT_PER_MM;
+		draw_text(d, cr, &st, left, SM_RDOC_MARGIN_X, y, d->style->c_muted);
+	}
+}
+
+static void metadata(const struct sm_rdoc *d, cairo_surface_t *s)
+{
+	if (d->title)
+		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, d->title);
+	if (d->author)
+		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, d->author);
+	if (d->subject)
+		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT, d->subject);
+	if (d->keywords)
+		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_KEYWORDS, d->keywords);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "safemeta " SM_VERSION);
+}
+
+/* A bookmark to the top of block b at page y. */
+static void outline(cairo_surface_t *s, const struct sm_rblock *b, int page, double y,
+		    int *parent)
+{
+	char link[96];
+	snprintf(link, sizeof link, "page=%d pos=[%.2f %.2f]", page + 1, SM_RDOC_MARGIN_X,
+		 fmax(0, y - 4));
+	int up = b->outline == 1 || *parent <= 0 ? CAIRO_PDF_OUTLINE_ROOT : *parent;
+	int id = cairo_pdf_surface_add_outline(s, up, b->text, link, 0);
+	if (b->outline == 1)
+		*parent = id;
+}
+
+sm_status sm_rpage_draw(struct sm_ctx *ctx, const struct sm_rdoc *d, const struct sm_rplace *pl,
+			int npages, const char *pdf_path)
+{
+	struct sm_canvas *c = sm_canvas_open(ctx, pdf_path, SM_RDOC_PAGE_W, SM_RDOC_PAGE_H, 72);
+	if (!c)
+		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EOUTPUT;
+	if (sm_canvas_format(c) != SM_CANVAS_PDF) {
+		sm_canvas_abort(c);
+		return SM_FAIL(ctx, SM_EINPUT, "report '%s' is not a .pdf file; expected a PDF path",
+			       pdf_path);
+	}
+	cairo_surface_t *surface = cairo_get_target(sm_canvas_cr(c));
+	metadata(d, surface);
+	sm_status s = SM_OK;
+	size_t i = 0, nplaced = 0;
+	for (size_t k = 0; k < d->nblocks; k++)
+		nplaced += d->blocks[k].kind != SM_RB_PAGE;
+	int parent = 0;
+	for (int page = 0; s == SM_OK && page < npages; page++) {
+		if (page > 0)
+			s = sm_canvas_next_page(ctx, c);
+		for (; s == SM_OK && i < nplaced && pl[i].page == page; i++) {
+			const struct sm_rblock *b = &d->blocks[pl[i].block];
+			double y = SM_RDOC_MARGIN_TOP + pl[i].y;
+			draw_block(ctx, d, c, b, y);
+			if (b->outline)
+				outline(surface, b, page, y, &parent);
+		}
+		footer(ctx, d, sm_canvas_cr(c), page, npages);
+	}
+	if (s == SM_OK && sm_ctx_error(ctx))
+		s = sm_ctx_error(ctx)->code;
+	if (s != SM_OK) {
+		sm_canvas_abort(c);
+		return s;
+	}
+	return sm_canvas_close(ctx, c);
+}

@@ -1,0 +1,228 @@
+/*
+ * test_report.c -- the PDF report from the results of the four reviews:
+ * content (every analysis, its pooled values as the results say, numbered
+ * figures and tables), pages, bookmarks and metadata, no overlapping text,
+ * determinism, and no file left behind on a template error.
+ */
+#include "sm_render_test.h"
+
+#include "sm_atomic.h"
+#include "sm_buf.h"
+#include "sm_bundle.h"
+#include "sm_report.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char *report_of(struct sm_render_fx *f, const cJSON *results, const char *name)
+{
+	struct sm_report_opts o;
+	sm_report_opts_init(&o);
+	char *path = sm_asprintf("%s/%s.pdf", f->dir, name);
+	sm_render_expect_ok(f, sm_report_write(f->ctx, results, &o, path));
+	return path;
+}
+
+/* "Figure 1." .. "Figure n." appear in order, and no "Figure n+1.". */
+static int numbered_in_order(const char *text, const char *label)
+{
+	const char *at = text;
+	int n = 0;
+	for (;;) {
+		char want[32];
+		snprintf(want, sizeof want, "%s %d.", label, n + 1);
+		const char *next = strstr(at, want);
+		if (!next)
+			break;
+		at = next + strlen(want);
+		n++;
+	}
+	char after[32];
+	snprintf(after, sizeof after, "%s %d.", label, n + 1);
+	assert_null(strstr(text, after));
+	return n;
+}
+
+static double num(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+/* 1.2345 -> "1.23", with U+2212 for a minus. */
+static void fixed2(char *buf, size_t n, double v)
+{
+	snprintf(buf, n, "%s%.2f", v < 0 ? "\u2212" : "", fabs(v));
+}
+
+static int contains(const char *data, size_t len, const char *word)
+{
+	size_t n = strlen(word);
+	for (size_t i = 0; i + n <= len; i++)
+		if (!memcmp(data + i, word, n))
+			return 1;
+	return 0;
+}
+
+static void test_msc_report(void **state)
+{
+	struct sm_render_fx *f = *state;
+	char *pdf = report_of(f, f->msc, "msc");
+	char *text = sm_render_pdf_text(pdf, 0);
+	const cJSON *a;
+	int nanalyses = 0;
+	cJSON_ArrayForEach(a, cJSON_GetObjectItem(f->msc, "analyses")) {
+		nanalyses++;
+		const cJSON *tr = cJSON_GetObjectItem(a, "transformed");
+		char est[32], lb[32], ub[32], want[200];
+		fixed2(est, sizeof est, num(tr, "estimate"));
+		fixed2(lb, sizeof lb, num(tr, "ci_lb"));
+		fixed2(ub, sizeof ub, num(tr, "ci_ub"));
+		snprintf(want, sizeof want, "was %s (95%% CI %s to %s;", est, lb, ub);
+		sm_render_expect_text(text, want);
+		snprintf(want, sizeof want, "Forest plot: %s.",
+			 cJSON_GetObjectItem(a, "name")->valuestring);
+		sm_render_expect_text(text, want);
+	}
+	assert_int_equal(nanalyses, 16);
+	/* PRISMA, summary forest, forest + funnel per analysis, risk of bias */
+	assert_int_equal(numbered_in_order(text, "Figure"), 1 + 1 + 2 * nanalyses + 1);
+	/* table2 of the paper, the domain table, the check findings */
+	assert_int_equal(numbered_in_order(text, "Table"), 3);
+	sm_render_expect_text(text, "Effect sizes were odds ratios.");
+	sm_render_expect_text(text, "random-effects model with the DerSimonian\u2013Laird");
+	sm_render_expect_text(text, "0.5 was added to every cell of studies with a zero cell");
+	sm_render_expect_text(text, "Immune system disorders not reproduced");
+	sm_render_expect_text(text, "11 of 16 reported analyses reproduce");
+	sm_render_expect_text(text, "Verdict: Fewer events with MSC.");
+	int pages = 0;
+	struct sm_report_opts o;
+	sm_report_opts_init(&o);
+	sm_render_expect_ok(f, sm_report_count_pages(f->ctx, f->msc, &o, &pages));
+	char *cmd = sm_asprintf("pdfinfo %s", pdf);
+	char *info = sm_render_run_ok(cmd);
+	char want[64];
+	snprintf(want, sizeof want, "Pages: %d", pages);
+	char *squeezed = strdup(info);
+	for (char *s = squeezed, *d = squeezed;; s++) {
+		if (*s == ' ' && d > squeezed && d[-1] == ' ')
+			continue;
+		if (!(*d++ = *s))
+			break;
+	}
+	sm_render_expect_text(squeezed, want);
+	sm_render_expect_text(squeezed, "Title: Safety of intravenous mesenchymal stem cell");
+	sm_render_expect_text(squeezed, "Creator: safemeta ");
+	sm_render_expect_text(squeezed, "Page size: 595.276 x 841.89 pts (A4)");
+	assert_true(pages > 20);
+	sm_render_expect_text(text, "1 / ");
+	snprintf(want, sizeof want, "%d / %d", pages, pages);
+	sm_render_expect_text(text, want);
+	/* bookmarks: one per heading, the outline root present */
+	char *raw = NULL;
+	size_t len = 0;
+	assert_int_equal(sm_read_file(pdf, 0, &raw, &len), 0);
+	assert_true(contains(raw, len, "/Outlines") && contains(raw, len, "/First"));
+	sm_render_overlap_tool(pdf);
+	char *again = report_of(f, f->msc, "msc-again");
+	sm_render_same_files(pdf, again);
+	free(raw);
+	free(squeezed);
+	free(info);
+	free(cmd);
+	free(again);
+	free(text);
+	free(pdf);
+}
+
+static void test_narrative_reviews(void **state)
+{
+	struct sm_render_fx *f = *state;
+	const cJSON *docs[] = { f->tum, f->allo, f->sae };
+	const char *names[] = { "tum", "allo", "sae" };
+	for (int i = 0; i < 3; i++) {
+		char *pdf = report_of(f, docs[i], names[i]);
+		char *text = sm_render_pdf_text(pdf, 0);
+		sm_render_expect_text(text, "PRISMA 2020 flow diagram");
+		if (i < 2)
+			sm_render_expect_text(text, "The review pools no effect sizes");
+		else
+			sm_render_expect_text(text, "Freeman\u2013Tukey double-arcsine-transformed");
+		/* the review's own "Table 1." prefix is not doubled */
+		assert_null(strstr(text, "Table 1. Table 1."));
+		sm_render_overlap_tool(pdf);
+		free(text);
+		free(pdf);
+	}
+}
+
+static void test_template_error_leaves_nothing(void **state)
+{
+	struct sm_render_fx *f = *state;
+	char *tmpl = sm_asprintf("%s/bad.tmpl", f->dir);
+	FILE *fp = fopen(tmpl, "w");
+	assert_non_null(fp);
+	fputs("# Results\n@each analysis\n{{analysis.estimat|2}}\n@end\n", fp);
+	fclose(fp);
+	struct sm_report_opts o;
+	sm_report_opts_init(&o);
+	o.template_name = tmpl;
+	char *pdf = sm_asprintf("%s/bad.pdf", f->dir);
+	sm_status s = sm_report_write(f->ctx, f->msc, &o, pdf);
+	char *msg = sm_diag_format(sm_ctx_error(f->ctx));
+	char *want = sm_asprintf("%s:3:1: no value 'analysis.estimat' in the results", tmpl);
+	assert_int_equal(s, SM_EINPUT);
+	assert_non_null(strstr(msg, want));
+	sm_ctx_clear_error(f->ctx);
+	assert_int_equal(access(pdf, F_OK), -1);
+	free(want);
+	free(msg);
+	free(pdf);
+	free(tmpl);
+}
+
+/* Two bundles of the same results hold the same bytes: the manifests
+ * (SHA-256 of every file, report.pdf included) are identical. */
+static void test_bundle_determinism(void **state)
+{
+	struct sm_render_fx *f = *state;
+	char *manifest[2];
+	for (int run = 0; run < 2; run++) {
+		char *dir = sm_asprintf("%s/bundle%d", f->dir, run);
+		assert_int_equal(sm_mkdir_p(f->ctx, dir), SM_OK);
+		struct sm_bundle_opts o;
+		sm_bundle_opts_init(&o);
+		o.dpi = 36;
+		o.threads = 2;
+		char *json = cJSON_Print(f->sae);
+		char *rpath = sm_asprintf("%s/results.json", dir);
+		assert_int_equal(sm_atomic_write(f->ctx, rpath, json, strlen(json)), SM_OK);
+		free(rpath);
+		free(json);
+		sm_render_expect_ok(f, sm_bundle_write(f->ctx, f->sae, dir, &o));
+		char *path = sm_asprintf("%s/MANIFEST.sha256", dir);
+		manifest[run] = sm_test_slurp(path);
+		free(path);
+		free(dir);
+	}
+	assert_string_equal(manifest[0], manifest[1]);
+	sm_render_expect_text(manifest[0], " report.pdf\n");
+	sm_render_expect_text(manifest[0], " results.json\n");
+	sm_render_expect_text(manifest[0], " tables/domains.xlsx\n");
+	free(manifest[0]);
+	free(manifest[1]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_msc_report),
+		cmocka_unit_test(test_narrative_reviews),
+		cmocka_unit_test(test_template_error_leaves_nothing),
+		cmocka_unit_test(test_bundle_determinism),
+	};
+	return cmocka_run_group_tests(tests, sm_render_fx_setup, sm_render_fx_teardown);
+}
