@@ -235,6 +235,9 @@ static sm_status parse_directive(struct parser *p, struct list *out, struct span
 				: SM_FAIL(p->ctx, SM_EINTERNAL, "out of memory");
 		if (dirs[i].args == 2 && (st = split_args(p, args, n)) != SM_OK)
 			return st;
+		if (dirs[i].args == 2 && !n->name)
+			return fail(p, args.s, "@%s needs a name before '|'; expected %s", word,
+				    "@figure KIND, @table NAME, @meta KEY, @each analysis or @if PATH");
 		return dirs[i].kind == SM_RN_FIGURE ? check_figure(p, args.s, n) : SM_OK;
 	}
 	if (!strcmp(word, "end"))

@@ -13,6 +13,7 @@ runs=(
   "review review review.dict 16384"
   "csv csv csv.dict 16384"
   "style style - 16384"
+  "template template template.dict 16384"
   "review_analyze review review.dict 2048"
   "csv_analyze csv csv.dict 2048"
 )

@@ -102,6 +102,9 @@ static void test_errors(void **state)
 		     "t.tmpl:1:7: unexpected text after @page; expected nothing else on the line");
 	expect_error("### Deep\n",
 		     "t.tmpl:1:3: heading level 3 is not supported; expected # or ##");
+	expect_error("@if | x\n@end\n",
+		     "t.tmpl:1:5: @if needs a name before '|'; expected @figure KIND, @table NAME, "
+		     "@meta KEY, @each analysis or @if PATH");
 	expect_error("ok\n\xff\n", "t.tmpl:2:1: invalid UTF-8 (byte 0xFF); expected UTF-8 text");
 }
 
