@@ -109,6 +109,7 @@ struct sm_rplace {
 	size_t block;
 	int page;
 	double y;
+	double scale;  /* of the figure: its own, or less to fit the page's rest */
 };
 sm_status sm_rpage_flow(struct sm_ctx *ctx, const struct sm_rdoc *d, struct sm_rplace **out,
 			int *npages);

@@ -76,6 +76,26 @@ static void table_fig_release(void *p)
 	sm_table_fig_free(p);
 }
 
+/* The heading and paragraphs just before a figure or table stay on its
+ * first page: they are marked to keep with what follows, and their height
+ * is what the first page must leave them (0 without a heading there). */
+static double heading_lead(struct sm_rdoc *d)
+{
+	double lead = 0;
+	for (size_t i = d->nblocks; i-- > 0;) {
+		struct sm_rblock *b = &d->blocks[i];
+		if (b->kind != SM_RB_TEXT)
+			return 0;
+		lead += b->space_before + b->h;
+		if (b->outline) {
+			for (size_t j = i; j < d->nblocks; j++)
+				d->blocks[j].keep_with_next = 1;
+			return lead;
+		}
+	}
+	return 0;
+}
+
 /* Height a forest page uses: its lowest text or mark plus the margin. */
 static double forest_used(const struct sm_flayout *l, int page, double margin)
 {
@@ -106,8 +126,9 @@ static sm_status forest(struct sm_ctx *ctx, struct sm_rdoc *d, const cJSON *resu
 	fo.analysis = req->which;
 	fo.style = opts->style;
 	fo.title = "";
+	double lead = heading_lead(d);
 	struct sm_forest *f = sm_forest_new(ctx, results, &fo,
-					    SM_RDOC_CONTENT_H - probe.cap_h - CAPTION_GAP);
+					    SM_RDOC_CONTENT_H - probe.cap_h - CAPTION_GAP - lead - 10);
 	if (!f || sm_rdoc_own(ctx, d, f, forest_release) != SM_OK) {
 		free(cap);
 		return SM_EINPUT;
@@ -188,8 +209,10 @@ static sm_status table_blocks(struct sm_ctx *ctx, struct sm_rdoc *d, struct sm_t
 	struct sm_table_opts to;
 	sm_table_opts_init(&to);
 	to.style = opts->style;
+	double lead = heading_lead(d);
 	struct sm_table_fig *tf = sm_table_fig_new(ctx, t, &to, SM_RDOC_CONTENT_W,
-						   SM_RDOC_CONTENT_H - probe.cap_h - CAPTION_GAP);
+						   SM_RDOC_CONTENT_H - probe.cap_h - CAPTION_GAP -
+							   lead - 10);
 	if (!tf || sm_rdoc_own(ctx, d, tf, table_fig_release) != SM_OK) {
 		free(cap);
 		return SM_EINPUT;

@@ -8,6 +8,9 @@
 #include <stdlib.h>
 
 #define CAPTION_GAP 6.0
+/* A figure shrinks to this share of its size to end a page rather than
+ * leave the rest of the page empty. */
+#define SHRINK_TO_FIT 0.7
 
 /* What must fit on the page together with block i: itself, and for a
  * heading also the start of what follows (a heading never ends a page). */
@@ -45,13 +48,26 @@ sm_status sm_rpage_flow(struct sm_ctx *ctx, const struct sm_rdoc *d, struct sm_r
 		double space = y > 0 ? b->space_before : 0;
 		/* continued pages of a forest or table always start a page */
 		int continued = (b->kind == SM_RB_FOREST || b->kind == SM_RB_TABLE) && b->page > 0;
-		if (y > 0 && (continued || y + space + need_of(d, i) > SM_RDOC_CONTENT_H + 0.01)) {
+		double scale = b->scale, h = b->h;
+		if (y > 0 && !continued && b->kind == SM_RB_FIG &&
+		    y + space + h > SM_RDOC_CONTENT_H + 0.01) {
+			double caption = b->text ? b->cap_h + CAPTION_GAP : 0;
+			double fits = (SM_RDOC_CONTENT_H - y - space - caption) / b->obj_h;
+			if (fits >= SHRINK_TO_FIT * b->scale) {
+				scale = fits;
+				h = b->obj_h * fits + caption;
+			}
+		}
+		if (y > 0 && (continued || y + space + fmax(h, need_of(d, i) - b->h + h) >
+						   SM_RDOC_CONTENT_H + 0.01)) {
 			page++;
 			y = 0;
 			space = 0;
+			scale = b->scale;
+			h = b->h;
 		}
-		pl[n++] = (struct sm_rplace){ i, page, y + space };
-		y += space + b->h;
+		pl[n++] = (struct sm_rplace){ i, page, y + space, scale };
+		y += space + h;
 	}
 	*out = pl;
 	*npages = page + 1;
@@ -59,12 +75,12 @@ sm_status sm_rpage_flow(struct sm_ctx *ctx, const struct sm_rdoc *d, struct sm_r
 }
 
 static void draw_object(struct sm_ctx *ctx, struct sm_canvas *c, const struct sm_rblock *b,
-			double x, double y)
+			double scale, double x, double y)
 {
 	cairo_t *cr = sm_canvas_cr(c);
 	cairo_save(cr);
 	cairo_translate(cr, x, y);
-	cairo_scale(cr, b->scale, b->scale);
+	cairo_scale(cr, scale, scale);
 	if (b->fig)
 		sm_fig_draw_on(ctx, c, b->fig, 0, 0);
 	else if (b->forest)
@@ -82,7 +98,7 @@ static void draw_text(const struct sm_rdoc *d, cairo_t *cr, const struct sm_tsty
 }
 
 static void draw_block(struct sm_ctx *ctx, const struct sm_rdoc *d, struct sm_canvas *c,
-		       const struct sm_rblock *b, double y)
+		       const struct sm_rblock *b, double scale, double y)
 {
 	cairo_t *cr = sm_canvas_cr(c);
 	double x = SM_RDOC_MARGIN_X;
@@ -90,13 +106,13 @@ static void draw_block(struct sm_ctx *ctx, const struct sm_rdoc *d, struct sm_ca
 		draw_text(d, cr, &b->st, b->text, x, y, d->style->c_text);
 		return;
 	}
-	double w = b->obj_w * b->scale, h = b->obj_h * b->scale;
+	double w = b->obj_w * scale, h = b->obj_h * scale;
 	double ox = x + fmax(0, (SM_RDOC_CONTENT_W - w) / 2);
 	if (b->caption_above && b->text) {
 		draw_text(d, cr, &b->st, b->text, x, y, d->style->c_text);
-		draw_object(ctx, c, b, ox, y + b->cap_h + CAPTION_GAP);
+		draw_object(ctx, c, b, scale, ox, y + b->cap_h + CAPTION_GAP);
 	} else {
-		draw_object(ctx, c, b, ox, y);
+		draw_object(ctx, c, b, scale, ox, y);
 		if (b->text)
 			draw_text(d, cr, &b->st, b->text, x, y + h + CAPTION_GAP,
 				  d->style->c_text);
@@ -172,7 +188,7 @@ sm_status sm_rpage_draw(struct sm_ctx *ctx, const struct sm_rdoc *d, const struc
 		for (; s == SM_OK && i < nplaced && pl[i].page == page; i++) {
 			const struct sm_rblock *b = &d->blocks[pl[i].block];
 			double y = SM_RDOC_MARGIN_TOP + pl[i].y;
-			draw_block(ctx, d, c, b, y);
+			draw_block(ctx, d, c, b, pl[i].scale, y);
 			if (b->outline)
 				outline(surface, b, page, y, &parent);
 		}
