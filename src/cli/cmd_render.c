@@ -41,6 +41,8 @@ const char cmd_render_usage[] =
 	"  --no-method-line       leave out the line stating the methods\n"
 	"  --wrap-labels          wrap the study and event columns at 30% of the width\n"
 	"                         (they wrap by themselves when needed to fit)\n"
+	"  --rob                  risk-of-bias columns (D1..Dn, Overall) right of the\n"
+	"                         graph, from the review's risk_of_bias judgements\n"
 	"  --title TEXT           figure title ('' for none)\n"
 	"\n"
 	"funnel options:\n"
@@ -98,7 +100,7 @@ static cJSON *load_results(struct sm_ctx *ctx, const char *path)
 enum { OPT_ANALYSIS = 300, OPT_STYLE, OPT_WIDTH, OPT_DPI, OPT_SORT, OPT_COLUMNS,
        OPT_SUMMARY_ONLY, OPT_NO_METHOD_LINE, OPT_WRAP, OPT_TITLE, OPT_Y, OPT_CONTOURS,
        OPT_CI99, OPT_EGGER, OPT_NO_TRIMFILL, OPT_NO_OUTLIERS, OPT_GROUP_BY, OPT_PLOT,
-       OPT_WEIGHTED, OPT_NO_OVERALL, OPT_TABLE };
+       OPT_WEIGHTED, OPT_NO_OVERALL, OPT_TABLE, OPT_ROB };
 
 /* Options every figure takes. */
 #define COMMON_OPTIONS                                            \
@@ -147,6 +149,7 @@ static int render_forest(struct sm_cli *cli, int argc, char **argv)
 		{ "summary-only", no_argument, NULL, OPT_SUMMARY_ONLY },
 		{ "no-method-line", no_argument, NULL, OPT_NO_METHOD_LINE },
 		{ "wrap-labels", no_argument, NULL, OPT_WRAP },
+		{ "rob", no_argument, NULL, OPT_ROB },
 		{ "title", required_argument, NULL, OPT_TITLE },
 		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
@@ -176,6 +179,7 @@ static int render_forest(struct sm_cli *cli, int argc, char **argv)
 		case OPT_SUMMARY_ONLY: opts.summary_only = 1; break;
 		case OPT_NO_METHOD_LINE: opts.show_method_line = 0; break;
 		case OPT_WRAP: opts.wrap_labels = 1; break;
+		case OPT_ROB: opts.rob = 1; break;
 		case OPT_TITLE: opts.title = optarg; break;
 		case 'o': output = optarg; break;
 		case ':':

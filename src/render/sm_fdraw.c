@@ -1,5 +1,9 @@
 #include "sm_fdraw.h"
 
+#include "sm_rob_int.h"
+
+#include <math.h>
+
 static void colour(cairo_t *cr, struct sm_rgb c)
 {
 	cairo_set_source_rgb(cr, c.r, c.g, c.b);
@@ -62,6 +66,26 @@ static void diamond(cairo_t *cr, const struct sm_fmark *m, const struct sm_style
 	cairo_stroke(cr);
 }
 
+/* A judgement circle outlined in the text colour; not judged: an empty
+ * ring in the muted colour. */
+static void rob_circle(cairo_t *cr, const struct sm_fmark *m, const struct sm_style *st)
+{
+	cairo_new_sub_path(cr);
+	cairo_arc(cr, m->cx, m->cy, m->size / 2, 0, 2 * M_PI);
+	cairo_close_path(cr);
+	if (m->level < 0) {
+		colour(cr, st->c_muted);
+		cairo_set_line_width(cr, 0.5);
+		cairo_stroke(cr);
+		return;
+	}
+	colour(cr, sm_rob_colour((enum sm_rob_level)m->level, 0));
+	cairo_fill_preserve(cr);
+	colour(cr, st->c_text);
+	cairo_set_line_width(cr, 0.3);
+	cairo_stroke(cr);
+}
+
 static void draw_mark(cairo_t *cr, const struct sm_fmark *m, const struct sm_style *st,
 		      double pitch)
 {
@@ -98,6 +122,9 @@ static void draw_mark(cairo_t *cr, const struct sm_fmark *m, const struct sm_sty
 	case SM_MARK_DIAMOND:
 		diamond(cr, m, st);
 		break;
+	case SM_MARK_ROB:
+		rob_circle(cr, m, st);
+		break;
 	}
 }
 
@@ -112,7 +139,8 @@ void sm_fdraw_page(struct sm_text *text, cairo_t *cr, const struct sm_flayout *l
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < l->nmarks; i++) {
 			const struct sm_fmark *m = &l->marks[i];
-			int solid = m->kind == SM_MARK_SQUARE || m->kind == SM_MARK_DIAMOND;
+			int solid = m->kind == SM_MARK_SQUARE || m->kind == SM_MARK_DIAMOND ||
+				    m->kind == SM_MARK_ROB;
 			if (m->page == page && solid == pass)
 				draw_mark(cr, m, style, pitch);
 		}
@@ -123,7 +151,7 @@ void sm_fdraw_page(struct sm_text *text, cairo_t *cr, const struct sm_flayout *l
 		struct sm_tstyle ts = l->role[t->role];
 		ts.wrap = t->wrap;
 		ts.align = t->align;
-		colour(cr, t->muted ? l->c_muted : l->c_text);
+		colour(cr, t->coloured ? t->colour : t->muted ? l->c_muted : l->c_text);
 		sm_text_draw(text, cr, &ts, t->text, t->ox, t->box.y0);
 	}
 	cairo_restore(cr);

@@ -54,12 +54,9 @@ sm_status sm_fig_width(struct sm_ctx *ctx, const struct sm_fig *f, const char *w
 		       double min_mm, double *pt)
 {
 	*pt = f->style->width;
-	if (width && sm_style_length(ctx, width, pt) != SM_OK)
-		return SM_EINPUT;
-	if (*pt < min_mm * SM_PT_PER_MM - 1e-9)
-		return SM_FAIL(ctx, SM_EINPUT, "figure width %.0f mm is too narrow; "
-			       "expected at least %.0f mm", *pt / SM_PT_PER_MM, min_mm);
-	return SM_OK;
+	if (width)
+		return sm_style_width(ctx, width, min_mm, pt);
+	return sm_style_width_check(ctx, *pt, min_mm);
 }
 
 struct sm_tstyle sm_fig_role(const struct sm_fig *f, enum sm_fig_role role)

@@ -1,4 +1,4 @@
-#include "sm_flayout.h"
+#include "sm_flayout_int.h"
 
 #include "sm_buf.h"
 #include "sm_fmt.h"
@@ -6,29 +6,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Working state of one layout run. */
-struct lay {
-	struct sm_ctx *ctx;
-	struct sm_text *text;
-	const struct sm_fplot *p;
-	const struct sm_style *st;
-	const struct sm_flayout_req *req;
-	struct sm_flayout *l;
-	sm_status status;
-	int vis[SM_NCOLS];
-	double colw[SM_NCOLS], colx[SM_NCOLS];
-	double minw[SM_NCOLS];  /* text columns: narrowest without breaking a word */
-	double wrapw[SM_NCOLS]; /* > 0: the column's cells wrap at this width */
-	double gap, space, pitch, line_h, small_h;
-	double text_right;      /* right end of the text columns */
-	double graph_x0, graph_x1;
-	int has_arms;           /* a header line for the arm names */
-	double *row_h;
-	size_t graph_end;       /* rows [0, graph_end) sit over the axis */
-	double wmax;            /* largest study weight */
-	double lack;            /* last try: width missing with text at its narrowest */
-};
 
 int sm_box_overlap(const struct sm_box *a, const struct sm_box *b)
 {
@@ -49,15 +26,15 @@ void sm_flayout_free(struct sm_flayout *l)
 	free(l);
 }
 
-static void oom(struct lay *L)
+void sm_fl_oom(struct lay *L)
 {
 	if (L->status == SM_OK)
 		L->status = SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
 }
 
 /* Measure; an error is remembered and later calls are skipped. */
-static struct sm_extent measure(struct lay *L, enum sm_role role, const char *s,
-				double wrap)
+struct sm_extent sm_fl_measure(struct lay *L, enum sm_role role, const char *s,
+			       double wrap)
 {
 	struct sm_extent e = { 0, 0, 0, 0, 0 };
 	if (!s || L->status != SM_OK)
@@ -68,23 +45,23 @@ static struct sm_extent measure(struct lay *L, enum sm_role role, const char *s,
 	return e;
 }
 
-static double width_of(struct lay *L, enum sm_role role, const char *s)
+double sm_fl_width(struct lay *L, enum sm_role role, const char *s)
 {
-	return measure(L, role, s, 0).width;
+	return sm_fl_measure(L, role, s, 0).width;
 }
 
-static struct sm_ftext *put(struct lay *L, int page, enum sm_role role, const char *s,
-			    double x, double y, enum sm_align al, double wrap)
+struct sm_ftext *sm_fl_put(struct lay *L, int page, enum sm_role role, const char *s,
+			   double x, double y, enum sm_align al, double wrap)
 {
 	if (!s || !*s || L->status != SM_OK)
 		return NULL;
-	struct sm_extent e = measure(L, role, s, wrap);
+	struct sm_extent e = sm_fl_measure(L, role, s, wrap);
 	struct sm_flayout *l = L->l;
 	if (l->ntexts == l->cap_texts) {
 		size_t cap = l->cap_texts ? 2 * l->cap_texts : 256;
 		struct sm_ftext *t = sm_realloc_array(l->texts, cap, sizeof *t);
 		if (!t) {
-			oom(L);
+			sm_fl_oom(L);
 			return NULL;
 		}
 		l->texts = t;
@@ -93,7 +70,7 @@ static struct sm_ftext *put(struct lay *L, int page, enum sm_role role, const ch
 	struct sm_ftext *t = &l->texts[l->ntexts];
 	memset(t, 0, sizeof *t);
 	if (!(t->text = strdup(s))) {
-		oom(L);
+		sm_fl_oom(L);
 		return NULL;
 	}
 	l->ntexts++;
@@ -108,14 +85,14 @@ static struct sm_ftext *put(struct lay *L, int page, enum sm_role role, const ch
 	return t;
 }
 
-static struct sm_fmark *mark(struct lay *L, int page, enum sm_mark_kind kind)
+struct sm_fmark *sm_fl_mark(struct lay *L, int page, enum sm_mark_kind kind)
 {
 	struct sm_flayout *l = L->l;
 	if (l->nmarks == l->cap_marks) {
 		size_t cap = l->cap_marks ? 2 * l->cap_marks : 256;
 		struct sm_fmark *m = sm_realloc_array(l->marks, cap, sizeof *m);
 		if (!m) {
-			oom(L);
+			sm_fl_oom(L);
 			return NULL;
 		}
 		l->marks = m;
@@ -126,6 +103,7 @@ static struct sm_fmark *mark(struct lay *L, int page, enum sm_mark_kind kind)
 	m->page = page;
 	m->kind = kind;
 	m->est = m->lb = m->ub = m->weight = NAN;
+	m->row = m->col = m->level = -1;
 	return m;
 }
 
@@ -140,7 +118,9 @@ static void set_roles(struct lay *L, double size)
 		ts->family = L->l->family;
 		ts->size = r == SM_ROLE_SMALL ? small : r == SM_ROLE_TITLE
 						      ? fmax(st->title * k, size) : size;
-		ts->bold = r == SM_ROLE_BOLD || r == SM_ROLE_TITLE;
+		if (r == SM_ROLE_SYMBOL) /* fills most of a circle 0.72 rows high */
+			ts->size = size * st->row_height * 0.58;
+		ts->bold = r == SM_ROLE_BOLD || r == SM_ROLE_TITLE || r == SM_ROLE_SYMBOL;
 		ts->italic = r == SM_ROLE_ITALIC;
 		ts->tabular = 1;
 	}
@@ -178,7 +158,7 @@ static double longest_word(struct lay *L, enum sm_role role, const char *s)
 	char *copy = s ? strdup(s) : NULL;
 	if (!copy) {
 		if (s)
-			oom(L);
+			sm_fl_oom(L);
 		return 0;
 	}
 	double w = 0;
@@ -187,7 +167,7 @@ static double longest_word(struct lay *L, enum sm_role role, const char *s)
 		char keep = p[n];
 		p[n] = 0;
 		if (n)
-			w = fmax(w, width_of(L, role, p));
+			w = fmax(w, sm_fl_width(L, role, p));
 		p[n] = keep;
 		p += n + (keep != 0);
 	}
@@ -201,7 +181,7 @@ static double min_width(struct lay *L, int c)
 	const struct sm_fplot *p = L->p;
 	if (!L->vis[c])
 		return 0;
-	double w = width_of(L, SM_ROLE_BOLD, p->head[c]);
+	double w = sm_fl_width(L, SM_ROLE_BOLD, p->head[c]);
 	for (size_t i = 0; i < p->nrows; i++)
 		if (is_cell_row(&p->rows[i]) && !spans_label2(L, &p->rows[i], c))
 			w = fmax(w, longest_word(L, row_role(&p->rows[i]), p->rows[i].cell[c]));
@@ -253,28 +233,32 @@ static void measure_columns(struct lay *L)
 		const struct sm_frow *r = &p->rows[i];
 		for (int c = 0; c < SM_NCOLS && is_cell_row(r); c++)
 			if (L->vis[c] && !spans_label2(L, r, c))
-				L->colw[c] = fmax(L->colw[c], width_of(L, row_role(r), r->cell[c]));
+				L->colw[c] = fmax(L->colw[c],
+						  sm_fl_width(L, row_role(r), r->cell[c]));
 	}
 	for (int c = 0; c < SM_NCOLS; c++)
 		if (L->vis[c] && c != SM_COL_EST)
-			L->colw[c] = fmax(L->colw[c], width_of(L, SM_ROLE_BOLD, p->head[c]));
+			L->colw[c] = fmax(L->colw[c], sm_fl_width(L, SM_ROLE_BOLD, p->head[c]));
 	for (size_t i = 0; i < p->nrows; i++)
 		if (is_cell_row(&p->rows[i]) && spans_label2(L, &p->rows[i], SM_COL_LABEL))
 			fit_span(L, SM_COL_LABEL, SM_COL_LABEL2,
-				 width_of(L, row_role(&p->rows[i]), p->rows[i].cell[SM_COL_LABEL]));
+				 sm_fl_width(L, row_role(&p->rows[i]),
+					     p->rows[i].cell[SM_COL_LABEL]));
 	for (int c = 0; c < SM_NCOLS; c++)
 		L->minw[c] = is_text_col(c) ? min_width(L, c) : L->colw[c];
 	for (size_t i = 0; i < p->nrows; i++)
 		if (p->rows[i].span && L->vis[SM_COL_EST])
 			fit_span(L, SM_COL_EST, SM_COL_UB,
-				 width_of(L, row_role(&p->rows[i]), p->rows[i].span));
+				 sm_fl_width(L, row_role(&p->rows[i]), p->rows[i].span));
 	if (L->vis[SM_COL_EST])
-		fit_span(L, SM_COL_EST, SM_COL_UB, width_of(L, SM_ROLE_BOLD, p->head[SM_COL_EST]));
+		fit_span(L, SM_COL_EST, SM_COL_UB,
+			 sm_fl_width(L, SM_ROLE_BOLD, p->head[SM_COL_EST]));
 	L->has_arms = !p->single_arm && (L->vis[SM_COL_EV1] || L->vis[SM_COL_N1] ||
 					 L->vis[SM_COL_EV2] || L->vis[SM_COL_N2]);
+	L->has_group = L->has_arms || p->nrob > 0;
 	if (L->has_arms) {
-		fit_span(L, SM_COL_EV1, SM_COL_N1, width_of(L, SM_ROLE_BOLD, p->arm1));
-		fit_span(L, SM_COL_EV2, SM_COL_N2, width_of(L, SM_ROLE_BOLD, p->arm2));
+		fit_span(L, SM_COL_EV1, SM_COL_N1, sm_fl_width(L, SM_ROLE_BOLD, p->arm1));
+		fit_span(L, SM_COL_EV2, SM_COL_N2, sm_fl_width(L, SM_ROLE_BOLD, p->arm2));
 	}
 }
 
@@ -290,7 +274,7 @@ static void place_columns(struct lay *L)
 	}
 	L->text_right = x - last_gap;
 	L->graph_x0 = L->text_right + L->gap;
-	L->graph_x1 = L->l->width - L->st->margin;
+	L->graph_x1 = L->l->width - L->st->margin - L->rob_w;
 }
 
 /* Tick labels as printed. */
@@ -306,10 +290,10 @@ static double tick_width(struct lay *L, double v)
 {
 	char *s = tick_label(v);
 	if (!s) {
-		oom(L);
+		sm_fl_oom(L);
 		return 0;
 	}
-	double w = width_of(L, SM_ROLE_SMALL, s);
+	double w = sm_fl_width(L, SM_ROLE_SMALL, s);
 	free(s);
 	return w;
 }
@@ -414,16 +398,16 @@ static void row_heights(struct lay *L)
 		if (r->kind == SM_ROW_GAP)
 			h = L->pitch / 2;
 		else if (r->kind == SM_ROW_HEADING)
-			h = measure(L, SM_ROLE_BOLD, r->note, note_width(L)).height +
+			h = sm_fl_measure(L, SM_ROLE_BOLD, r->note, note_width(L)).height +
 			    L->pitch - L->line_h;
 		else if (r->kind == SM_ROW_NOTE)
-			h = measure(L, SM_ROLE_SMALL, r->note, note_width(L)).height +
+			h = sm_fl_measure(L, SM_ROLE_SMALL, r->note, note_width(L)).height +
 			    0.3 * L->pitch;
 		else
 			for (int c = 0; c < SM_NCOLS; c++)
 				if (L->vis[c] && cell_wrap(L, r, c) > 0 && r->cell[c])
-					h = fmax(h, measure(L, row_role(r), r->cell[c],
-							    cell_wrap(L, r, c)).height +
+					h = fmax(h, sm_fl_measure(L, row_role(r), r->cell[c],
+								  cell_wrap(L, r, c)).height +
 						    L->pitch - L->line_h);
 		L->row_h[i] = h;
 		if (!r->trailing)
@@ -443,14 +427,16 @@ static double span_right(struct lay *L, int c, int last)
 static void emit_header(struct lay *L, int page, double *y)
 {
 	const struct sm_fplot *p = L->p;
-	double ty = *y + (L->pitch - L->line_h) / 2;
-	if (L->has_arms) {
+	double ty = *y + (L->pitch - L->line_h) / 2, group_ty = ty;
+	if (L->has_group) {
 		double l1 = L->colx[SM_COL_EV1], r1 = span_right(L, SM_COL_EV1, SM_COL_N1);
 		double l2 = L->colx[SM_COL_EV2], r2 = span_right(L, SM_COL_EV2, SM_COL_N2);
-		if (L->vis[SM_COL_EV1] || L->vis[SM_COL_N1])
-			put(L, page, SM_ROLE_BOLD, p->arm1, (l1 + r1) / 2, ty, SM_ALIGN_CENTER, 0);
-		if (L->vis[SM_COL_EV2] || L->vis[SM_COL_N2])
-			put(L, page, SM_ROLE_BOLD, p->arm2, (l2 + r2) / 2, ty, SM_ALIGN_CENTER, 0);
+		if (L->has_arms && (L->vis[SM_COL_EV1] || L->vis[SM_COL_N1]))
+			sm_fl_put(L, page, SM_ROLE_BOLD, p->arm1, (l1 + r1) / 2, ty,
+				  SM_ALIGN_CENTER, 0);
+		if (L->has_arms && (L->vis[SM_COL_EV2] || L->vis[SM_COL_N2]))
+			sm_fl_put(L, page, SM_ROLE_BOLD, p->arm2, (l2 + r2) / 2, ty,
+				  SM_ALIGN_CENTER, 0);
 		ty += L->pitch;
 		*y += L->pitch;
 	}
@@ -458,17 +444,20 @@ static void emit_header(struct lay *L, int page, double *y)
 		if (!L->vis[c] || c == SM_COL_LB || c == SM_COL_UB)
 			continue;
 		if (is_text_col(c))
-			put(L, page, SM_ROLE_BOLD, p->head[c], L->colx[c], ty, SM_ALIGN_LEFT, 0);
+			sm_fl_put(L, page, SM_ROLE_BOLD, p->head[c], L->colx[c], ty,
+				  SM_ALIGN_LEFT, 0);
 		else
-			put(L, page, SM_ROLE_BOLD, p->head[c], span_right(L, c, c == SM_COL_EST
-						       ? SM_COL_UB : c), ty, SM_ALIGN_RIGHT, 0);
+			sm_fl_put(L, page, SM_ROLE_BOLD, p->head[c],
+				  span_right(L, c, c == SM_COL_EST ? SM_COL_UB : c), ty,
+				  SM_ALIGN_RIGHT, 0);
 	}
 	double gw = L->graph_x1 - L->graph_x0;
-	if (width_of(L, SM_ROLE_BOLD, p->graph_head) <= gw)
-		put(L, page, SM_ROLE_BOLD, p->graph_head, (L->l->axis.x0 + L->l->axis.x1) / 2,
-		    ty, SM_ALIGN_CENTER, 0);
+	if (sm_fl_width(L, SM_ROLE_BOLD, p->graph_head) <= gw)
+		sm_fl_put(L, page, SM_ROLE_BOLD, p->graph_head, (L->l->axis.x0 + L->l->axis.x1) / 2,
+			  ty, SM_ALIGN_CENTER, 0);
+	sm_fl_rob_header(L, page, ty, group_ty);
 	*y += L->pitch + L->pitch * 0.15;
-	struct sm_fmark *m = mark(L, page, SM_MARK_RULE);
+	struct sm_fmark *m = sm_fl_mark(L, page, SM_MARK_RULE);
 	if (m) {
 		m->x0 = L->st->margin;
 		m->x1 = L->l->width - L->st->margin;
@@ -486,18 +475,18 @@ static void emit_cells(struct lay *L, int page, const struct sm_frow *r, double 
 			continue;
 		struct sm_ftext *t;
 		if (is_text_col(c))
-			t = put(L, page, role, r->cell[c], L->colx[c], ty, SM_ALIGN_LEFT,
-				cell_wrap(L, r, c));
+			t = sm_fl_put(L, page, role, r->cell[c], L->colx[c], ty, SM_ALIGN_LEFT,
+				      cell_wrap(L, r, c));
 		else
-			t = put(L, page, role, r->cell[c], L->colx[c] + L->colw[c], ty,
-				SM_ALIGN_RIGHT, 0);
+			t = sm_fl_put(L, page, role, r->cell[c], L->colx[c] + L->colw[c], ty,
+				      SM_ALIGN_RIGHT, 0);
 		if (t)
 			t->muted = r->muted;
 	}
 	if (r->span && L->vis[SM_COL_EST]) {
-		struct sm_ftext *t = put(L, page, role, r->span,
-					 span_right(L, SM_COL_EST, SM_COL_UB), ty,
-					 SM_ALIGN_RIGHT, 0);
+		struct sm_ftext *t = sm_fl_put(L, page, role, r->span,
+					       span_right(L, SM_COL_EST, SM_COL_UB), ty,
+					       SM_ALIGN_RIGHT, 0);
 		if (t)
 			t->muted = 1;
 	}
@@ -524,7 +513,7 @@ static void emit_interval(struct lay *L, int page, const struct sm_frow *r, doub
 {
 	if (!isfinite(r->lb) || !isfinite(r->ub))
 		return;
-	struct sm_fmark *m = mark(L, page, kind);
+	struct sm_fmark *m = sm_fl_mark(L, page, kind);
 	if (!m)
 		return;
 	m->x0 = clamp_x(L, r->lb, &m->arrow_lo);
@@ -535,14 +524,13 @@ static void emit_interval(struct lay *L, int page, const struct sm_frow *r, doub
 	m->ub = r->ub;
 }
 
-static void emit_marks(struct lay *L, int page, const struct sm_frow *r, double y)
+static void emit_graph(struct lay *L, int page, const struct sm_frow *r, double cy)
 {
 	const struct sm_axis *a = &L->l->axis;
-	double cy = y + L->pitch / 2;
 	int in = isfinite(r->est) && r->est >= a->lo && r->est <= a->hi;
 	if (r->kind == SM_ROW_STUDY && isfinite(r->est)) {
 		emit_interval(L, page, r, cy, SM_MARK_CI);
-		struct sm_fmark *m = in ? mark(L, page, SM_MARK_SQUARE) : NULL;
+		struct sm_fmark *m = in ? sm_fl_mark(L, page, SM_MARK_SQUARE) : NULL;
 		if (!m)
 			return;
 		double max_side = L->pitch * L->st->square_max;
@@ -554,7 +542,7 @@ static void emit_marks(struct lay *L, int page, const struct sm_frow *r, double 
 		m->weight = r->weight;
 	} else if (r->kind == SM_ROW_POOLED && isfinite(r->est) && isfinite(r->lb) &&
 		   isfinite(r->ub)) {
-		struct sm_fmark *m = mark(L, page, SM_MARK_DIAMOND);
+		struct sm_fmark *m = sm_fl_mark(L, page, SM_MARK_DIAMOND);
 		if (!m)
 			return;
 		int clo, chi;
@@ -571,6 +559,18 @@ static void emit_marks(struct lay *L, int page, const struct sm_frow *r, double 
 	}
 }
 
+/* The graph's marks and the risk-of-bias circles of one row, all
+ * centred on the row's first line and tagged with the row. */
+static void emit_marks(struct lay *L, int page, size_t row, double y)
+{
+	double cy = y + L->pitch / 2;
+	size_t first = L->l->nmarks;
+	emit_graph(L, page, &L->p->rows[row], cy);
+	sm_fl_rob_row(L, page, row, cy);
+	for (size_t i = first; i < L->l->nmarks; i++)
+		L->l->marks[i].row = (int)row;
+}
+
 /* A favours label beside the null line, wrapped only when it is wider
  * than the room on its side. */
 static double emit_favours(struct lay *L, int page, const char *s, double x, double y,
@@ -578,7 +578,7 @@ static double emit_favours(struct lay *L, int page, const char *s, double x, dou
 {
 	if (!s || !*s || room <= 0)
 		return 0;
-	double w = width_of(L, SM_ROLE_SMALL, s);
+	double w = sm_fl_width(L, SM_ROLE_SMALL, s);
 	double wrap = w > room ? room : 0;
 	if (wrap > 0) {
 		struct sm_tstyle *ts = &L->l->role[SM_ROLE_SMALL];
@@ -586,7 +586,7 @@ static double emit_favours(struct lay *L, int page, const char *s, double x, dou
 		x = al == SM_ALIGN_RIGHT ? x - room : x;
 		al = SM_ALIGN_LEFT;
 	}
-	struct sm_ftext *t = put(L, page, SM_ROLE_SMALL, s, x, y, al, wrap);
+	struct sm_ftext *t = sm_fl_put(L, page, SM_ROLE_SMALL, s, x, y, al, wrap);
 	L->l->role[SM_ROLE_SMALL].align = SM_ALIGN_LEFT;
 	return t ? t->box.y1 - t->box.y0 : 0;
 }
@@ -596,12 +596,12 @@ static double emit_axis(struct lay *L, int page, double rows_top, double y_axis)
 {
 	const struct sm_axis *a = &L->l->axis;
 	struct sm_fmark *m;
-	if (L->p->axis != SM_AXIS_PROP && (m = mark(L, page, SM_MARK_NULL))) {
+	if (L->p->axis != SM_AXIS_PROP && (m = sm_fl_mark(L, page, SM_MARK_NULL))) {
 		m->x0 = m->x1 = sm_axis_map(a, sm_axis_null(a));
 		m->y0 = rows_top;
 		m->y1 = y_axis;
 	}
-	if ((m = mark(L, page, SM_MARK_AXIS))) {
+	if ((m = sm_fl_mark(L, page, SM_MARK_AXIS))) {
 		m->x0 = a->x0;
 		m->x1 = a->x1;
 		m->cy = y_axis;
@@ -609,24 +609,25 @@ static double emit_axis(struct lay *L, int page, double rows_top, double y_axis)
 	double ly = y_axis + tick_len(L) + 0.5;
 	for (int i = 0; i < a->nticks; i++) {
 		double x = sm_axis_map(a, a->ticks[i]);
-		if ((m = mark(L, page, SM_MARK_TICK))) {
+		if ((m = sm_fl_mark(L, page, SM_MARK_TICK))) {
 			m->x0 = m->x1 = x;
 			m->y0 = y_axis;
 			m->y1 = y_axis + tick_len(L);
 		}
 		char *s = tick_label(a->ticks[i]);
 		if (!s) {
-			oom(L);
+			sm_fl_oom(L);
 			return ly;
 		}
-		put(L, page, SM_ROLE_SMALL, s, x, ly, SM_ALIGN_CENTER, 0);
+		sm_fl_put(L, page, SM_ROLE_SMALL, s, x, ly, SM_ALIGN_CENTER, 0);
 		free(s);
 	}
 	double fy = ly + L->small_h + 1;
 	if (L->p->axis == SM_AXIS_PROP)
 		return fy;
 	double nx = sm_axis_map(a, sm_axis_null(a));
-	double m_l = L->st->margin, m_r = L->l->width - L->st->margin;
+	/* Under the graph only: risk-of-bias columns may stand to its right. */
+	double m_l = L->st->margin, m_r = L->graph_x1;
 	double hl = emit_favours(L, page, L->p->favours_left, nx - L->space, fy,
 				 nx - L->space - m_l, SM_ALIGN_RIGHT);
 	double hr = emit_favours(L, page, L->p->favours_right, nx + L->space, fy,
@@ -643,14 +644,15 @@ static double emit_trailing(struct lay *L, int page, double y)
 		const struct sm_frow *r = &p->rows[i];
 		if (r->kind != SM_ROW_NOTE || !r->trailing)
 			continue;
-		struct sm_ftext *t = put(L, page, SM_ROLE_SMALL, r->note, L->st->margin, y,
-					 SM_ALIGN_LEFT, inner_width(L));
+		struct sm_ftext *t = sm_fl_put(L, page, SM_ROLE_SMALL, r->note, L->st->margin, y,
+					       SM_ALIGN_LEFT, inner_width(L));
 		if (t)
 			y = t->box.y1 + 0.15 * L->pitch;
 	}
+	y = sm_fl_rob_key(L, page, y);
 	if (L->req->show_method && p->method) {
-		struct sm_ftext *t = put(L, page, SM_ROLE_SMALL, p->method, L->st->margin,
-					 y + 0.3 * L->pitch, SM_ALIGN_LEFT, inner_width(L));
+		struct sm_ftext *t = sm_fl_put(L, page, SM_ROLE_SMALL, p->method, L->st->margin,
+					       y + 0.3 * L->pitch, SM_ALIGN_LEFT, inner_width(L));
 		if (t) {
 			t->muted = 1;
 			y = t->box.y1;
@@ -670,11 +672,11 @@ static double emit_title(struct lay *L, int page, double y)
 		sm_buf_puts(&b, " (continued)");
 	if (b.failed) {
 		sm_buf_release(&b);
-		oom(L);
+		sm_fl_oom(L);
 		return y;
 	}
-	struct sm_ftext *t = put(L, page, SM_ROLE_TITLE, b.data, L->st->margin, y,
-				 SM_ALIGN_LEFT, inner_width(L));
+	struct sm_ftext *t = sm_fl_put(L, page, SM_ROLE_TITLE, b.data, L->st->margin, y,
+				       SM_ALIGN_LEFT, inner_width(L));
 	sm_buf_release(&b);
 	return t ? t->box.y1 + 0.4 * L->pitch : y;
 }
@@ -689,14 +691,14 @@ static double emit_page(struct lay *L, int page, size_t from, size_t to, int las
 		const struct sm_frow *r = &L->p->rows[i];
 		double ty = y + (L->pitch - L->line_h) / 2;
 		if (r->kind == SM_ROW_HEADING)
-			put(L, page, SM_ROLE_BOLD, r->note, L->st->margin, ty, SM_ALIGN_LEFT,
-			    note_width(L));
+			sm_fl_put(L, page, SM_ROLE_BOLD, r->note, L->st->margin, ty, SM_ALIGN_LEFT,
+				  note_width(L));
 		else if (r->kind == SM_ROW_NOTE)
-			put(L, page, SM_ROLE_SMALL, r->note, L->st->margin, y + 0.1 * L->pitch,
-			    SM_ALIGN_LEFT, note_width(L));
+			sm_fl_put(L, page, SM_ROLE_SMALL, r->note, L->st->margin,
+				  y + 0.1 * L->pitch, SM_ALIGN_LEFT, note_width(L));
 		else if (r->kind != SM_ROW_GAP) {
 			emit_cells(L, page, r, y);
-			emit_marks(L, page, r, y);
+			emit_marks(L, page, i, y);
 		}
 		y += L->row_h[i];
 	}
@@ -787,11 +789,12 @@ static void tighten_wrapped(struct lay *L)
 	for (int c = 0; c < SM_NCOLS; c++) {
 		if (!(L->wrapw[c] > 0))
 			continue;
-		double w = width_of(L, SM_ROLE_BOLD, p->head[c]);
+		double w = sm_fl_width(L, SM_ROLE_BOLD, p->head[c]);
 		for (size_t i = 0; i < p->nrows; i++) {
 			const struct sm_frow *r = &p->rows[i];
 			if (is_cell_row(r) && r->cell[c] && !spans_label2(L, r, c))
-				w = fmax(w, measure(L, row_role(r), r->cell[c], L->wrapw[c]).width);
+				w = fmax(w, sm_fl_measure(L, row_role(r), r->cell[c],
+							  L->wrapw[c]).width);
 		}
 		L->colw[c] = fmin(L->colw[c], w);
 	}
@@ -810,9 +813,10 @@ static double graph_width(struct lay *L)
 static int try_size(struct lay *L, double size)
 {
 	set_roles(L, size);
-	L->line_h = measure(L, SM_ROLE_BODY, "Ag", 0).height;
-	L->small_h = measure(L, SM_ROLE_SMALL, "0", 0).height;
-	L->space = width_of(L, SM_ROLE_BODY, " ");
+	L->line_h = sm_fl_measure(L, SM_ROLE_BODY, "Ag", 0).height;
+	L->small_h = sm_fl_measure(L, SM_ROLE_SMALL, "0", 0).height;
+	L->space = sm_fl_width(L, SM_ROLE_BODY, " ");
+	sm_fl_rob_measure(L);
 	measure_columns(L);
 	for (int c = 0; c < SM_NCOLS; c++)
 		L->wrapw[c] = 0;
@@ -864,7 +868,7 @@ static sm_status run(struct lay *L)
 	row_heights(L);
 	size_t *starts = sm_alloc_array(L->p->nrows + 2, sizeof *starts);
 	if (!starts) {
-		oom(L);
+		sm_fl_oom(L);
 		return L->status;
 	}
 	size_t n = paginate(L, starts);

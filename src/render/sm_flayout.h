@@ -13,6 +13,11 @@
  * drawn, so the figure's size is known up front and tests can check the
  * geometry (squares where the axis maps the estimates, no text over text).
  *
+ * Risk-of-bias columns (when the plot has them) sit right of the graph,
+ * one per domain, and count in the width budget as the text columns do:
+ * the graph keeps its minimum, the text wraps first.  Their domain keys and
+ * a legend of the levels go under the plot, before the method line.
+ *
  * Ownership: sm_flayout_build() returns a layout freed with
  * sm_flayout_free(); it owns its strings and borrows nothing.
  */
@@ -26,9 +31,10 @@
 
 #include <stddef.h>
 
-/* Font roles; sizes are fixed when the layout fits its width. */
+/* Font roles; sizes are fixed when the layout fits its width.  SYMBOL
+ * sets the sign inside a risk-of-bias circle. */
 enum sm_role { SM_ROLE_BODY, SM_ROLE_BOLD, SM_ROLE_ITALIC, SM_ROLE_SMALL,
-	       SM_ROLE_TITLE, SM_NROLES };
+	       SM_ROLE_TITLE, SM_ROLE_SYMBOL, SM_NROLES };
 
 struct sm_box {
 	double x0, y0, x1, y1;
@@ -41,6 +47,8 @@ struct sm_ftext {
 	char *text;
 	enum sm_role role;
 	int muted;
+	int coloured;       /* drawn in `colour` (risk-of-bias symbols) */
+	struct sm_rgb colour;
 	int tabular;
 	double wrap;       /* > 0: wrapped at this width */
 	enum sm_align align; /* of wrapped lines */
@@ -54,7 +62,10 @@ enum sm_mark_kind {
 	SM_MARK_NULL,    /* vertical line x0 from y0 to y1 */
 	SM_MARK_AXIS,    /* horizontal x0..x1 at cy */
 	SM_MARK_TICK,    /* vertical x0 from y0 to y1 */
-	SM_MARK_RULE     /* horizontal rule x0..x1 at cy */
+	SM_MARK_RULE,    /* horizontal rule x0..x1 at cy */
+	SM_MARK_ROB      /* risk-of-bias circle: cx, cy, size = diameter; level
+			  * (enum sm_rob_level, -1 = not judged: an empty ring),
+			  * col = domain column (-1 in the legend) */
 };
 
 struct sm_fmark {
@@ -64,6 +75,9 @@ struct sm_fmark {
 	double cx, cy, size;
 	int arrow_lo, arrow_hi;
 	double est, lb, ub, weight; /* the values drawn (display scale) */
+	int row;   /* the plot row (sm_fplot.rows) a square, interval, diamond
+		    * or risk-of-bias circle shows; -1 for the others */
+	int col, level;
 };
 
 struct sm_flayout {

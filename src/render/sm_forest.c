@@ -55,11 +55,9 @@ static sm_status prepare(struct sm_ctx *ctx, struct sm_forest *e, const cJSON *r
 		e->style->page_height = opts->page_height;
 	struct sm_flayout_req lr = { e->style->width, paginate, opts->wrap_labels,
 				     opts->show_method_line };
-	if (opts->width && sm_style_length(ctx, opts->width, &lr.width) != SM_OK)
+	if (opts->width ? sm_style_width(ctx, opts->width, 40, &lr.width) != SM_OK
+			: sm_style_width_check(ctx, lr.width, 40) != SM_OK)
 		return SM_EINPUT;
-	if (lr.width < 40 * 72 / 25.4)
-		return SM_FAIL(ctx, SM_EINPUT, "figure width %.0f mm is too narrow; "
-			       "expected at least 40 mm", lr.width * 25.4 / 72);
 	if (!(e->fonts = sm_fonts_new_home(ctx)))
 		return SM_EINPUT;
 	sm_status s = require_fonts(ctx, e);
@@ -68,7 +66,7 @@ static sm_status prepare(struct sm_ctx *ctx, struct sm_forest *e, const cJSON *r
 	if (!(e->text = sm_text_new(ctx, e->fonts)))
 		return SM_EINTERNAL;
 	struct sm_fplot_req req = { opts->analysis, opts->sort, opts->columns,
-				    opts->summary_only, opts->title };
+				    opts->summary_only, opts->title, opts->rob };
 	if (!(e->plot = sm_fplot_build(ctx, results, &req, e->style)))
 		return SM_EINPUT;
 	if (!(e->layout = sm_flayout_build(ctx, e->text, e->plot, e->style, &lr)))

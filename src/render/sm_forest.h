@@ -39,6 +39,9 @@ struct sm_forest_opts {
 			      * its minimum width */
 	const char *title;   /* NULL: the analysis name; "": no title */
 	double page_height;  /* pt, when paginating; 0 = the style's */
+	int rob;             /* risk-of-bias columns (D1..Dn, Overall) right of
+			      * the graph, from "review"."risk_of_bias"; an error
+			      * when the results have none */
 };
 
 /* Defaults: everything NULL/0 except show_method_line = 1, dpi = 300. */

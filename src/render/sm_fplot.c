@@ -12,6 +12,8 @@ static void row_release(struct sm_frow *r)
 		free(r->cell[c]);
 	free(r->span);
 	free(r->note);
+	free(r->study_id);
+	free(r->rob);
 }
 
 void sm_fplot_free(struct sm_fplot *p)
@@ -31,6 +33,13 @@ void sm_fplot_free(struct sm_fplot *p)
 	free(p->favours_left);
 	free(p->favours_right);
 	free(p->method);
+	for (int i = 0; i < p->nrob; i++) {
+		free(p->rob_head[i]);
+		free(p->rob_key[i]);
+	}
+	free(p->rob_head);
+	free(p->rob_key);
+	free(p->rob_tool);
 	free(p);
 }
 

@@ -48,6 +48,9 @@ struct sm_frow {
 	double weight;      /* percent; NaN when absent */
 	double year;        /* sort key; NaN when unknown */
 	size_t order;       /* input order */
+	char *study_id;     /* STUDY and EXCLUDED rows: the study's id, or NULL */
+	int *rob;           /* [plot->nrob] risk-of-bias levels (enum sm_rob_level,
+			     * -1 = not judged); NULL when the study has none */
 };
 
 enum sm_axis_kind { SM_AXIS_RATIO, SM_AXIS_DIFF, SM_AXIS_PROP };
@@ -61,6 +64,7 @@ struct sm_fplot_req {
 	const char *columns;  /* comma list or NULL */
 	int summary_only;
 	const char *title;    /* NULL: default; "": none */
+	int rob;              /* risk-of-bias columns beside the graph */
 };
 
 struct sm_fplot {
@@ -75,6 +79,12 @@ struct sm_fplot {
 	char *graph_head;   /* over the graph column */
 	char *favours_left, *favours_right;
 	char *method;       /* method line, or NULL */
+	/* Risk-of-bias columns (req->rob): heads "D1".."Dn" (then "Overall"
+	 * when a study has an overall judgement) and the domain each stands
+	 * for (NULL for Overall); the tool's name ("RoB1", ...). */
+	int nrob;
+	char **rob_head, **rob_key;
+	char *rob_tool;
 	struct sm_frow *rows;
 	size_t nrows, cap;
 };
@@ -83,6 +93,10 @@ struct sm_fplot *sm_fplot_build(struct sm_ctx *ctx, const cJSON *results,
 				const struct sm_fplot_req *req,
 				const struct sm_style *style);
 void sm_fplot_free(struct sm_fplot *p);
+
+/* Read "review"."risk_of_bias" into the columns and the study rows'
+ * levels (by study id); fails when the results have none. */
+sm_status sm_fplot_rob(struct sm_ctx *ctx, struct sm_fplot *p, const cJSON *results);
 
 /* Append an empty row (NaN numbers); NULL on allocation failure. */
 struct sm_frow *sm_fplot_add(struct sm_fplot *p, enum sm_frow_kind kind);

@@ -152,6 +152,7 @@ static void add_study(struct build *b, const char *measure, const cJSON *s)
 		return;
 	const char *label = str(s, "label");
 	r->cell[SM_COL_LABEL] = dup(b, label ? label : "?");
+	r->study_id = dup(b, str(s, "study_id"));
 	const char *label2 = str(s, "label2") ? str(s, "label2") : str(s, "event");
 	r->cell[SM_COL_LABEL2] = dup(b, label2);
 	count_cells(b, r, s);
@@ -181,6 +182,7 @@ static void add_excluded(struct build *b, const cJSON *e)
 	const char *label = str(e, "label") ? str(e, "label") : "?";
 	const char *reason = str(e, "reason");
 	r->cell[SM_COL_LABEL] = dup(b, label);
+	r->study_id = dup(b, str(e, "study_id"));
 	count_cells(b, r, e);
 	r->span = dup(b, b->st->l_excluded);
 	r->italic = r->muted = 1;
@@ -750,6 +752,8 @@ struct sm_fplot *sm_fplot_build(struct sm_ctx *ctx, const cJSON *results,
 	sm_status s = sm_fplot_columns(ctx, req->columns, b.p->show);
 	if (s == SM_OK)
 		s = build_rows(&b, results, analyses);
+	if (s == SM_OK && req->rob && !b.failed)
+		s = sm_fplot_rob(ctx, b.p, results);
 	if (s == SM_OK && (b.failed || b.excluded.failed))
 		s = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	sm_buf_release(&b.excluded);

@@ -13,6 +13,8 @@ enum { ROW_IDENT, ROW_SCREEN, ROW_SOUGHT, ROW_ASSESSED, ROW_INCLUDED, NROWS };
 #define PAD 5.0
 #define ROW_GAP 16.0
 #define COL_GAP 16.0
+#define TIGHT_GAP 10.0 /* between four or five columns */
+#define MIN_COL 40.0
 
 struct slot {
 	enum sm_prisma_slot what;
@@ -27,7 +29,7 @@ struct lay {
 	struct slot slots[SM_PRISMA_MAX_BOXES];
 	int nslots;
 	int col_on[NCOLS];
-	double col_x[NCOLS], col_w;
+	double col_x[NCOLS], col_w[NCOLS], gap;
 	double row_y[NROWS], row_h[NROWS];
 	int row_on[NROWS];
 	double band_x, band_w;
@@ -118,24 +120,32 @@ static int is_side(int col)
 static struct sm_tstyle box_style(const struct lay *L, int col)
 {
 	struct sm_tstyle st = L->body;
-	st.wrap = L->col_w - 2 * PAD;
+	st.wrap = L->col_w[col] - 2 * PAD;
 	st.align = is_side(col) ? SM_ALIGN_LEFT : SM_ALIGN_CENTER;
 	return st;
 }
 
-static sm_status measure_rows(struct lay *L)
+static sm_status make_texts(struct lay *L)
 {
 	for (int i = 0; i < L->nslots; i++) {
 		struct slot *s = &L->slots[i];
 		char *t = sm_prisma_text(s->what, s->src);
 		if (!t)
 			return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
-		struct sm_tstyle st = box_style(L, s->col);
-		struct sm_extent e;
-		sm_status r = sm_fig_measure(L->ctx, L->f, &st, t, &e);
 		struct sm_prisma_box *b = &L->l->boxes[L->l->nboxes++];
 		b->text = t;
 		b->side = is_side(s->col);
+	}
+	return SM_OK;
+}
+
+static sm_status measure_rows(struct lay *L)
+{
+	for (int i = 0; i < L->nslots; i++) {
+		const struct slot *s = &L->slots[i];
+		struct sm_tstyle st = box_style(L, s->col);
+		struct sm_extent e;
+		sm_status r = sm_fig_measure(L->ctx, L->f, &st, L->l->boxes[i].text, &e);
 		if (r != SM_OK)
 			return r;
 		L->row_h[s->row] = fmax(L->row_h[s->row], e.height + 2 * PAD);
@@ -147,7 +157,8 @@ static sm_status put_box(struct lay *L, int i)
 {
 	const struct slot *s = &L->slots[i];
 	struct sm_prisma_box *b = &L->l->boxes[i];
-	b->box = (struct sm_box){ L->col_x[s->col], L->row_y[s->row], L->col_x[s->col] + L->col_w,
+	b->box = (struct sm_box){ L->col_x[s->col], L->row_y[s->row],
+				  L->col_x[s->col] + L->col_w[s->col],
 				  L->row_y[s->row] + L->row_h[s->row] };
 	struct sm_fig_item *it = sm_fig_add(L->ctx, L->f, SM_FIG_RECT);
 	if (!it)
@@ -277,9 +288,9 @@ static sm_status headers(struct lay *L, double y, double *h)
 			if (!header_text[c] || !L->col_on[c])
 				continue;
 			/* A header spans its column and the side column next to it. */
-			double x1 = L->col_x[c] + L->col_w;
+			double x1 = L->col_x[c] + L->col_w[c];
 			if (c + 1 < NCOLS && !header_text[c + 1] && L->col_on[c + 1])
-				x1 = L->col_x[c + 1] + L->col_w;
+				x1 = L->col_x[c + 1] + L->col_w[c + 1];
 			struct sm_tstyle st = L->bold;
 			st.wrap = x1 - L->col_x[c] - 2 * PAD;
 			struct sm_extent e;
@@ -315,30 +326,94 @@ static sm_status stages(struct lay *L)
 	return SM_OK;
 }
 
-static sm_status columns(struct lay *L, double width)
+/* Narrowest a column may be: its longest word (box or header) fits. */
+static sm_status column_needs(struct lay *L, double *minw, struct sm_prisma_need *need,
+			      double **lines)
 {
-	double margin = L->f->style->margin;
+	for (int c = 0; c < NCOLS; c++)
+		minw[c] = MIN_COL;
+	sm_status s = SM_OK;
+	double word;
+	for (int i = 0; i < L->nslots && s == SM_OK; i++) {
+		const struct slot *sl = &L->slots[i];
+		struct sm_tstyle st = box_style(L, sl->col);
+		need[i] = (struct sm_prisma_need){ sl->col, sl->row, NULL, 0 };
+		s = sm_prisma_measure_lines(L->ctx, L->f, &st, L->l->boxes[i].text, &lines[i],
+					    &need[i].nlines, &word);
+		need[i].lines = lines[i];
+		minw[sl->col] = fmax(minw[sl->col], word + 2 * PAD);
+	}
+	for (int c = 0; c < NCOLS && s == SM_OK; c++) {
+		double *hl = NULL;
+		int n;
+		if (header_text[c] && L->col_on[c])
+			s = sm_prisma_measure_lines(L->ctx, L->f, &L->bold, header_text[c], &hl, &n,
+						    &word);
+		if (hl)
+			minw[c] = fmax(minw[c], word + 2 * PAD);
+		free(hl);
+	}
+	return s;
+}
+
+/* Columns from their needs: each at least its longest word, the rest of
+ * the width where it shortens the boxes most.  When even the narrowest
+ * columns do not fit, the figure widens (with a warning) rather than
+ * breaking words. */
+static void split(struct lay *L, double *width, double *minw, struct sm_prisma_need *need)
+{
+	int on[NCOLS], n = 0;
+	double mk[NCOLS], wk[NCOLS], sum = 0;
+	for (int c = 0; c < NCOLS; c++)
+		if (L->col_on[c]) {
+			mk[n] = minw[c];
+			sum += minw[c];
+			on[n++] = c;
+		}
+	double fixed = 2 * L->f->style->margin + L->band_w + L->gap * n;
+	if (fixed + sum > *width) {
+		double wider = ceil((fixed + sum) / SM_PT_PER_MM) * SM_PT_PER_MM;
+		sm_ctx_warn(L->ctx, "PRISMA diagram widened from %.0f mm to %.0f mm to fit its %d "
+			    "columns without breaking words", *width / SM_PT_PER_MM,
+			    wider / SM_PT_PER_MM, n);
+		*width = wider;
+	}
+	/* The split works on the columns shown, numbered 0..n-1. */
+	for (int i = 0; i < L->nslots; i++)
+		for (int k = 0; k < n; k++)
+			if (on[k] == L->slots[i].col)
+				need[i].col = k;
+	sm_prisma_split(need, L->nslots, n, mk, PAD, *width - fixed, wk);
+	double x = L->band_x + L->band_w + L->gap;
+	for (int k = 0; k < n; k++) {
+		L->col_x[on[k]] = x;
+		L->col_w[on[k]] = wk[k];
+		x += wk[k] + L->gap;
+	}
+}
+
+static sm_status columns(struct lay *L, double *width)
+{
+	int n = 0;
+	for (int c = 0; c < NCOLS; c++)
+		n += L->col_on[c];
+	/* Four or five columns: tighter gaps. */
+	L->gap = n > 3 ? TIGHT_GAP : COL_GAP;
 	struct sm_extent e;
 	sm_status s = sm_fig_measure(L->ctx, L->f, &L->bold, "Identification", &e);
 	if (s != SM_OK)
 		return s;
-	L->band_x = margin;
+	L->band_x = L->f->style->margin;
 	L->band_w = e.width + 2 * PAD + 1;
-	int n = 0;
-	for (int c = 0; c < NCOLS; c++)
-		n += L->col_on[c];
-	double avail = width - 2 * margin - L->band_w - COL_GAP * n;
-	L->col_w = avail / n;
-	if (L->col_w < 60)
-		return SM_FAIL(L->ctx, SM_EINPUT, "figure too narrow for the PRISMA diagram's "
-			       "%d columns; expected a wider --width", n);
-	double x = L->band_x + L->band_w + COL_GAP;
-	for (int c = 0; c < NCOLS; c++)
-		if (L->col_on[c]) {
-			L->col_x[c] = x;
-			x += L->col_w + COL_GAP;
-		}
-	return SM_OK;
+	double minw[NCOLS];
+	struct sm_prisma_need need[SM_PRISMA_MAX_BOXES];
+	double *lines[SM_PRISMA_MAX_BOXES] = { 0 };
+	s = column_needs(L, minw, need, lines);
+	if (s == SM_OK)
+		split(L, width, minw, need);
+	for (int i = 0; i < L->nslots; i++)
+		free(lines[i]);
+	return s;
 }
 
 static sm_status lay(struct lay *L, const cJSON *p, const struct sm_prisma_opts *opts)
@@ -350,7 +425,9 @@ static sm_status lay(struct lay *L, const cJSON *p, const struct sm_prisma_opts 
 	L->bold = sm_fig_role(L->f, SM_FR_BOLD);
 	choose(L, p);
 	L->col_on[COL_MSIDE] = 1; /* the side column keeps its place */
-	sm_status s = columns(L, width);
+	sm_status s = make_texts(L);
+	if (s == SM_OK)
+		s = columns(L, &width);
 	if (s == SM_OK)
 		s = measure_rows(L);
 	double y = L->f->style->margin, h = 0;

@@ -21,6 +21,7 @@ struct lay {
 	int used[SM_ROB_NLEVELS];
 	struct sm_tstyle body, bold, small;
 	double pitch, width, y;
+	double label_cap;     /* widest study label column: 40% of the style width */
 };
 
 void sm_rob_opts_init(struct sm_rob_opts *opts)
@@ -195,29 +196,108 @@ static double text_w(struct lay *L, const struct sm_tstyle *st, const char *s, s
 	return e.width;
 }
 
+/* Where the columns go: from x0 (right of the study labels), each domain
+ * column `col` wide, the overall one (when shown) `ocol`. */
+struct grid {
+	double label_w, x0, col, ocol;
+};
+
+/* The study label column (cut with an ellipsis beyond label_cap); domain
+ * columns as wide as their widest head ("D7") or a circle, the overall
+ * column as wide as its head. */
+static sm_status grid(struct lay *L, struct grid *g)
+{
+	struct sm_rob_layout *l = L->l;
+	sm_status s = SM_OK;
+	double lw = 0, head_w = 0, min = 2 * L->pitch * 0.42 + 5;
+	for (int i = 0; i < l->nstudies; i++)
+		lw = fmax(lw, text_w(L, &L->body, L->labels[i], &s));
+	g->label_w = fmin(lw, L->label_cap);
+	g->x0 = L->f->style->margin + g->label_w + 8;
+	char key[16];
+	for (int d = 0; d < l->ndomains - l->overall_shown; d++) {
+		snprintf(key, sizeof key, "D%d", d + 1);
+		head_w = fmax(head_w, text_w(L, &L->bold, key, &s));
+	}
+	g->col = fmax(min, head_w + 4);
+	g->ocol = l->overall_shown ? fmax(min, text_w(L, &L->bold, "Overall", &s) + 4) : 0;
+	return s;
+}
+
+/* Centre of column d, and the right end of the last column. */
+static double grid_x(const struct lay *L, const struct grid *g, int d)
+{
+	int nd = L->l->ndomains - L->l->overall_shown;
+	if (d < nd)
+		return g->x0 + g->col * (d + 0.5);
+	return g->x0 + g->col * nd + g->ocol / 2;
+}
+
+static double grid_end(const struct lay *L, const struct grid *g)
+{
+	return g->x0 + g->col * (L->l->ndomains - L->l->overall_shown) + g->ocol;
+}
+
+/* The legend's word for level k (-1: not assessed), or NULL when the
+ * figure does not show it. */
+static const char *legend_word(const struct lay *L, int k)
+{
+	if (k >= 0)
+		return L->used[k] ? sm_rob_label(L->tool, (enum sm_rob_level)k) : NULL;
+	for (size_t c = 0; c < (size_t)L->l->nstudies * (size_t)L->l->ndomains; c++)
+		if (L->l->level[c] == SM_ROB_NONE)
+			return "Not assessed";
+	return NULL;
+}
+
+/* A traffic-light plot alone is no wider than its content: the grid, the
+ * domain keys and the legend each on one line, and the title; any of them
+ * wider than the style's width wraps at it as before. */
+static sm_status shrink_to_content(struct lay *L)
+{
+	const struct sm_rob_layout *l = L->l;
+	double margin = L->f->style->margin, inner = L->width - 2 * margin;
+	double r = L->pitch * 0.42;
+	struct grid g;
+	sm_status s = grid(L, &g);
+	double need = grid_end(L, &g) - margin, legend = 0;
+	for (int d = 0; d < l->ndomains - l->overall_shown && s == SM_OK; d++) {
+		char *t = sm_asprintf("D%d: %s", d + 1, L->domains[d]);
+		if (!t)
+			return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+		need = fmax(need, fmin(text_w(L, &L->small, t, &s), inner));
+		free(t);
+	}
+	for (int k = -1; k < SM_ROB_NLEVELS; k++) {
+		const char *t = legend_word(L, k);
+		if (t)
+			legend += (legend > 0 ? 12 : 0) + 2 * r + 3 + text_w(L, &L->body, t, &s);
+	}
+	need = fmax(need, fmin(legend, inner));
+	if (L->o->title && *L->o->title) {
+		struct sm_tstyle tt = sm_fig_role(L->f, SM_FR_TITLE);
+		need = fmax(need, fmin(text_w(L, &tt, L->o->title, &s), inner));
+	}
+	/* A point of slack: a text exactly as wide as its wrap width may wrap. */
+	if (s == SM_OK)
+		L->width = fmin(L->width, need + 1 + 2 * margin);
+	return s;
+}
+
 static sm_status traffic(struct lay *L)
 {
 	struct sm_rob_layout *l = L->l;
 	double margin = L->f->style->margin;
-	sm_status s = SM_OK;
-	double label_w = 0, head_w = 0;
-	for (int i = 0; i < l->nstudies; i++)
-		label_w = fmax(label_w, text_w(L, &L->body, L->labels[i], &s));
-	label_w = fmin(label_w, L->width * 0.4);
+	double r = L->pitch * 0.42;
+	struct grid g;
+	sm_status s = grid(L, &g);
 	char key[16];
-	for (int d = 0; d < l->ndomains; d++) {
-		snprintf(key, sizeof key, "D%d", d + 1);
-		int overall = l->overall_shown && d == l->ndomains - 1;
-		head_w = fmax(head_w, text_w(L, &L->bold, overall ? "Overall" : key, &s));
-	}
-	double r = L->pitch * 0.42, col = fmax(2 * r + 5, head_w + 4);
 	l->radius = r;
-	double x0 = margin + label_w + 8;
-	if (s == SM_OK && x0 + col * l->ndomains > L->width - margin)
+	if (s == SM_OK && grid_end(L, &g) > L->width - margin)
 		return SM_FAIL(L->ctx, SM_EINPUT, "figure too narrow for %d risk-of-bias columns; "
 			       "expected a wider --width", l->ndomains);
 	struct sm_tstyle lab = L->body;
-	lab.ellipsize = label_w;
+	lab.ellipsize = g.label_w;
 	double y = L->y;
 	for (int d = 0; d < l->ndomains && s == SM_OK; d++) {
 		snprintf(key, sizeof key, "D%d", d + 1);
@@ -225,7 +305,7 @@ static sm_status traffic(struct lay *L)
 		const char *h = overall ? "Overall" : key;
 		double w = text_w(L, &L->bold, h, &s);
 		if (s == SM_OK)
-			s = put(L, &L->bold, h, x0 + col * (d + 0.5) - w / 2, y, L->f->style->c_text,
+			s = put(L, &L->bold, h, grid_x(L, &g, d) - w / 2, y, L->f->style->c_text,
 				SM_RT_HEADER, d, NULL);
 	}
 	y += L->pitch * 1.1;
@@ -238,7 +318,7 @@ static sm_status traffic(struct lay *L)
 				SM_RT_STUDY, i, NULL);
 		for (int d = 0; d < l->ndomains && s == SM_OK; d++) {
 			int c = i * l->ndomains + d;
-			l->cx[c] = x0 + col * (d + 0.5);
+			l->cx[c] = grid_x(L, &g, d);
 			l->cy[c] = cy;
 			s = circle(L, l->level[c], l->cx[c], cy, r, c);
 		}
@@ -357,12 +437,8 @@ static sm_status legend(struct lay *L)
 	if (!(r > 0))
 		r = L->pitch * 0.42;
 	sm_status s = SM_OK;
-	int any_none = 0;
-	for (size_t c = 0; c < (size_t)L->l->nstudies * (size_t)L->l->ndomains; c++)
-		any_none |= L->l->level[c] == SM_ROB_NONE;
 	for (int k = -1; k < SM_ROB_NLEVELS && s == SM_OK; k++) {
-		const char *t = k < 0 ? (any_none ? "Not assessed" : NULL)
-				      : L->used[k] ? sm_rob_label(L->tool, (enum sm_rob_level)k) : NULL;
+		const char *t = legend_word(L, k);
 		if (!t)
 			continue;
 		double w = text_w(L, &L->body, t, &s);
@@ -402,6 +478,9 @@ static sm_status build(struct lay *L)
 	L->bold = sm_fig_role(L->f, SM_FR_BOLD);
 	L->small = sm_fig_role(L->f, SM_FR_SMALL);
 	L->pitch = L->body.size * L->f->style->row_height;
+	L->label_cap = L->width * 0.4;
+	if (L->o->plot == SM_ROB_TRAFFIC && (s = shrink_to_content(L)) != SM_OK)
+		return s;
 	L->y = L->f->style->margin;
 	if (L->o->title && *L->o->title) {
 		struct sm_tstyle tt = sm_fig_role(L->f, SM_FR_TITLE);

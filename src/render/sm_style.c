@@ -161,7 +161,8 @@ struct sm_style *sm_style_defaults(struct sm_ctx *ctx)
 	return s;
 }
 
-sm_status sm_style_length(struct sm_ctx *ctx, const char *text, double *pt)
+/* A length without an upper bound; the callers bound it. */
+static sm_status parse_length(struct sm_ctx *ctx, const char *text, double *pt)
 {
 	static const struct { const char *name; double mm; } presets[] = {
 		{ "single", 85 }, { "onehalf", 120 }, { "double", 175 },
@@ -178,12 +179,40 @@ sm_status sm_style_length(struct sm_ctx *ctx, const char *text, double *pt)
 	errno = 0;
 	double v = strtod(text, &end);
 	for (size_t i = 0; errno == 0 && end != text && i < 4; i++)
-		if (!strcmp(end, units[i].unit) && v >= 0 && v <= 5000) {
+		if (!strcmp(end, units[i].unit) && v >= 0 && isfinite(v)) {
 			*pt = v * units[i].pt;
 			return SM_OK;
 		}
 	return SM_FAIL(ctx, SM_EINPUT, "bad length \"%s\"; expected a number with "
 		       "mm, cm, in or pt (e.g. 150mm) or single, onehalf, double", text);
+}
+
+sm_status sm_style_length(struct sm_ctx *ctx, const char *text, double *pt)
+{
+	sm_status s = parse_length(ctx, text, pt);
+	if (s == SM_OK && *pt > SM_STYLE_MAX_MM * SM_PT_PER_MM + 1e-9)
+		return SM_FAIL(ctx, SM_EINPUT, "length \"%s\" is too long; expected at most "
+			       "%.0f mm", text, SM_STYLE_MAX_MM);
+	return s;
+}
+
+sm_status sm_style_width_check(struct sm_ctx *ctx, double pt, double min_mm)
+{
+	double mm = pt / SM_PT_PER_MM;
+	if (pt < min_mm * SM_PT_PER_MM - 1e-9)
+		return SM_FAIL(ctx, SM_EINPUT, "figure width %.0f mm is too narrow; "
+			       "expected at least %.0f mm", mm, min_mm);
+	if (pt > SM_STYLE_MAX_MM * SM_PT_PER_MM + 1e-9)
+		return SM_FAIL(ctx, SM_EINPUT, "figure width %.0f mm is too wide; "
+			       "expected at most %.0f mm", mm, SM_STYLE_MAX_MM);
+	return SM_OK;
+}
+
+sm_status sm_style_width(struct sm_ctx *ctx, const char *text, double min_mm, double *pt)
+{
+	if (parse_length(ctx, text, pt) != SM_OK)
+		return SM_EINPUT;
+	return sm_style_width_check(ctx, *pt, min_mm);
 }
 
 static int parse_rgb(const char *text, struct sm_rgb *c)

@@ -53,8 +53,19 @@ struct sm_style *sm_style_load(struct sm_ctx *ctx, const char *name);
 struct sm_style *sm_style_defaults(struct sm_ctx *ctx);
 void sm_style_free(struct sm_style *style);
 
-/* "85mm", "8.5cm", "3.3in", "240pt" or a preset name, into points. */
+/* The widest figure, and so the longest length a style may hold: a little
+ * over the long side of A0 (1189 mm), the largest poster; wider pages
+ * only make huge files and exceed PNG and PDF viewer limits. */
+#define SM_STYLE_MAX_MM 1200.0
+
+/* "85mm", "8.5cm", "3.3in", "240pt" or a preset name, into points; at
+ * most SM_STYLE_MAX_MM. */
 sm_status sm_style_length(struct sm_ctx *ctx, const char *text, double *pt);
+/* A figure width (a length as above) from min_mm to SM_STYLE_MAX_MM, with
+ * an error that says which bound it breaks. */
+sm_status sm_style_width(struct sm_ctx *ctx, const char *text, double min_mm, double *pt);
+/* The same bounds on a width already in points. */
+sm_status sm_style_width_check(struct sm_ctx *ctx, double pt, double min_mm);
 
 /* Copy of `tmpl` with {arm1} {arm2} {measure} {level} replaced; NULL on
  * allocation failure.  Unknown placeholders stay as written. */

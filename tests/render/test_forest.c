@@ -6,6 +6,9 @@
 #include "sm_canvas.h"
 #include "sm_fmt.h"
 #include "sm_forest.h"
+#include "sm_rob.h"
+
+#include <cairo.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -22,6 +25,9 @@
 #define MH "tests/fixtures/render/msc-saes-mh.results.json"
 #define PETO "tests/fixtures/render/msc-saes-peto.results.json"
 #define GENERAL "General disorders and administration site conditions"
+/* A made-up updated review: RoB 2 with overall judgements, one study not
+ * assessed, a five-column PRISMA diagram. */
+#define UPDATED "tests/fixtures/results/updated-review.results.json"
 
 struct fx {
 	struct sm_ctx *ctx;
@@ -713,6 +719,356 @@ static void test_pagination(void **state)
 	cJSON_Delete(big);
 }
 
+/* Risk-of-bias columns ------------------------------------------------- */
+
+static const cJSON *jget(const cJSON *o, const char *k)
+{
+	return cJSON_GetObjectItemCaseSensitive(o, k);
+}
+
+static const cJSON *rob_of(const cJSON *res)
+{
+	return jget(jget(res, "review"), "risk_of_bias");
+}
+
+static const cJSON *judgement_of(const cJSON *res, const char *id)
+{
+	const cJSON *j;
+	cJSON_ArrayForEach(j, jget(rob_of(res), "judgments"))
+		if (!strcmp(jget(j, "study")->valuestring, id))
+			return j;
+	return NULL;
+}
+
+/* The levels of sm_rob.h for the words of RoB 1 and RoB 2; -1 for null. */
+static int level_of_word(const cJSON *v)
+{
+	static const struct { const char *w; int level; } words[] = {
+		{ "low", SM_ROB_LOW }, { "unclear", SM_ROB_UNCLEAR },
+		{ "some concerns", SM_ROB_SOME }, { "high", SM_ROB_HIGH },
+	};
+	for (size_t i = 0; cJSON_IsString(v) && i < sizeof words / sizeof words[0]; i++)
+		if (!strcmp(v->valuestring, words[i].w))
+			return words[i].level;
+	assert_true(v == NULL || cJSON_IsNull(v));
+	return -1;
+}
+
+static const char *symbol_of(int level)
+{
+	return level == SM_ROB_LOW ? "+" : level == SM_ROB_UNCLEAR ? "?"
+	       : level == SM_ROB_SOME ? "!" : "\xe2\x88\x92";
+}
+
+static const struct sm_ftext *text_at(const struct sm_flayout *l, int page, const char *s,
+				      double cx)
+{
+	for (size_t i = 0; i < l->ntexts; i++) {
+		const struct sm_ftext *t = &l->texts[i];
+		if (t->page == page && !strcmp(t->text, s) &&
+		    fabs((t->box.x0 + t->box.x1) / 2 - cx) < 0.1)
+			return t;
+	}
+	return NULL;
+}
+
+/* The circle of study row `row`, column `d`, as the review judged it:
+ * on the row's square (or interval), under its head, right of the graph,
+ * with the level's symbol on it (none when not judged). */
+static void check_circle(const struct sm_flayout *l, const struct sm_fmark *m,
+			 const cJSON *j, int nd)
+{
+	int d = m->col;
+	const cJSON *v = d < nd ? cJSON_GetArrayItem(jget(j, "values"), d) : jget(j, "overall");
+	assert_int_equal(m->level, level_of_word(v));
+	const struct sm_fmark *on = NULL;
+	for (size_t i = 0; i < l->nmarks; i++)
+		if (l->marks[i].row == m->row && (l->marks[i].kind == SM_MARK_SQUARE ||
+						  (!on && l->marks[i].kind == SM_MARK_CI)))
+			on = &l->marks[i];
+	assert_non_null(on);
+	assert_int_equal(on->page, m->page);
+	sm_check_close(m->cy, on->cy, 0, 0.1, "row %d circle %d y", m->row, d);
+	char head[16];
+	snprintf(head, sizeof head, "D%d", d + 1);
+	if (!text_at(l, m->page, d < nd ? head : "Overall", m->cx)) {
+		print_error("no head over the circle of row %d column %d\n", m->row, d);
+		fail();
+	}
+	assert_true(m->cx - m->size / 2 > l->axis.x1);
+	assert_true(m->cx + m->size / 2 <= l->width);
+	int symbols = 0;
+	for (size_t i = 0; i < l->ntexts; i++) {
+		const struct sm_ftext *t = &l->texts[i];
+		if (t->role != SM_ROLE_SYMBOL || t->page != m->page ||
+		    fabs((t->box.x0 + t->box.x1) / 2 - m->cx) > 0.01 ||
+		    fabs((t->box.y0 + t->box.y1) / 2 - m->cy) > 0.01)
+			continue;
+		symbols++;
+		assert_string_equal(t->text, symbol_of(m->level));
+		assert_true(t->coloured);
+	}
+	assert_int_equal(symbols, m->level >= 0);
+}
+
+/* Rows are the analysis' studies in input order: a study with a judgement
+ * has one circle per column, a study without one none.  Returns the
+ * number of circles. */
+static int check_rob(const struct sm_flayout *l, const cJSON *res, const cJSON *a, int ncols)
+{
+	int nd = cJSON_GetArraySize(jget(rob_of(res), "domains")), row = 0, circles = 0;
+	const cJSON *s;
+	assert_true(l->axis.x1 - l->axis.x0 >= 30 / 25.4 * 72 - 1e-6);
+	cJSON_ArrayForEach(s, jget(a, "studies")) {
+		const cJSON *j = judgement_of(res, jget(s, "study_id")->valuestring);
+		int per_col[16] = { 0 }, n = 0;
+		for (size_t i = 0; i < l->nmarks; i++) {
+			const struct sm_fmark *m = &l->marks[i];
+			if (m->kind != SM_MARK_ROB || m->row != row)
+				continue;
+			assert_non_null(j);
+			assert_true(m->col >= 0 && m->col < ncols);
+			per_col[m->col]++;
+			check_circle(l, m, j, nd);
+			n++;
+		}
+		assert_int_equal(n, j ? ncols : 0);
+		for (int d = 0; j && d < ncols; d++)
+			assert_int_equal(per_col[d], 1);
+		circles += n;
+		row++;
+	}
+	return circles;
+}
+
+static struct sm_flayout *rob_layout(struct fx *f, const cJSON *res, const char *an,
+				     int paginate)
+{
+	struct sm_forest_opts o;
+	sm_forest_opts_init(&o);
+	o.analysis = an;
+	o.rob = 1;
+	struct sm_flayout *l = NULL;
+	expect_ok(f, sm_forest_layout(f->ctx, res, &o, paginate, &l));
+	check_layout(l);
+	return l;
+}
+
+static const cJSON *analysis_named(const cJSON *res, const char *name)
+{
+	const cJSON *a;
+	cJSON_ArrayForEach(a, jget(res, "analyses"))
+		if (!strcmp(name_of(a), name))
+			return a;
+	fail();
+	return NULL;
+}
+
+/* Pixel (x, y) in points of a PNG at `dpi`, as 0xRRGGBB. */
+static unsigned pixel(cairo_surface_t *png, double x, double y, double dpi)
+{
+	int px = (int)lround(x * dpi / 72), py = (int)lround(y * dpi / 72);
+	assert_true(px >= 0 && py >= 0 && px < cairo_image_surface_get_width(png) &&
+		    py < cairo_image_surface_get_height(png));
+	const unsigned char *row = cairo_image_surface_get_data(png) +
+				   (size_t)py * (size_t)cairo_image_surface_get_stride(png);
+	uint32_t v;
+	memcpy(&v, row + 4 * (size_t)px, 4);
+	return v & 0xFFFFFF;
+}
+
+static int near_rgb(unsigned a, unsigned b)
+{
+	for (int sh = 0; sh < 24; sh += 8)
+		if (abs((int)((a >> sh) & 255) - (int)((b >> sh) & 255)) > 4)
+			return 0;
+	return 1;
+}
+
+/* The circles' fills in the PNG: Okabe-Ito green for low, yellow for
+ * unclear, vermillion for high. */
+static void check_colours(struct fx *f, const cJSON *res, const struct sm_flayout *l)
+{
+	struct sm_forest_opts o;
+	sm_forest_opts_init(&o);
+	o.analysis = GENERAL;
+	o.rob = 1;
+	o.dpi = 150;
+	char *path = sm_asprintf("%s/rob-colours.png", f->dir);
+	expect_ok(f, sm_forest_render(f->ctx, res, &o, path));
+	cairo_surface_t *png = cairo_image_surface_create_from_png(path);
+	assert_int_equal(cairo_surface_status(png), CAIRO_STATUS_SUCCESS);
+	cairo_surface_flush(png);
+	static const unsigned fill[] = { 0x009E73, 0xF0E442, 0xF0E442, 0xD55E00 };
+	int seen[4] = { 0 };
+	for (size_t i = 0; i < l->nmarks; i++) {
+		const struct sm_fmark *m = &l->marks[i];
+		if (m->kind != SM_MARK_ROB || m->level < 0)
+			continue;
+		/* Right of the symbol, inside the outline. */
+		unsigned got = pixel(png, m->cx + 0.3 * m->size, m->cy, 150);
+		if (!near_rgb(got, fill[m->level])) {
+			print_error("circle of row %d column %d is #%06X, expected #%06X\n", m->row,
+				    m->col, got, fill[m->level]);
+			fail();
+		}
+		seen[m->level] = 1;
+	}
+	assert_true(seen[SM_ROB_LOW] && seen[SM_ROB_UNCLEAR] && seen[SM_ROB_HIGH]);
+	cairo_surface_destroy(png);
+	free(path);
+}
+
+/* MSC "General disorders": seven RoB 1 columns beside the forest, every
+ * study judged; keys and legend under the plot; the figure stays 175 mm
+ * wide and its graph keeps its minimum width. */
+static void test_rob_columns(void **state)
+{
+	struct fx *f = *state;
+	const cJSON *a = analysis_named(f->msc, GENERAL);
+	struct sm_flayout *l = rob_layout(f, f->msc, GENERAL, 0);
+	sm_check_close(l->width, 175 / 25.4 * 72, 1e-12, 0, "width");
+	assert_int_equal(check_rob(l, f->msc, a, 7), 36 * 7);
+	assert_true(has_text(l, "Risk of bias"));
+	for (int d = 1; d <= 7; d++) {
+		char head[8];
+		snprintf(head, sizeof head, "D%d", d);
+		assert_true(has_text(l, head));
+	}
+	assert_false(has_text(l, "Overall"));
+	int legend = 0;
+	for (size_t i = 0; i < l->nmarks; i++)
+		legend += l->marks[i].kind == SM_MARK_ROB && l->marks[i].row < 0;
+	assert_int_equal(legend, 3); /* low, unclear, high */
+	check_colours(f, f->msc, l);
+	sm_flayout_free(l);
+	/* paginated (PDF) the circles stay on their rows' pages */
+	l = rob_layout(f, f->msc, GENERAL, 1);
+	assert_true(l->npages >= 2);
+	assert_int_equal(check_rob(l, f->msc, a, 7), 36 * 7);
+	sm_flayout_free(l);
+
+	struct sm_forest_opts o;
+	sm_forest_opts_init(&o);
+	o.analysis = GENERAL;
+	o.rob = 1;
+	char *pdf = sm_asprintf("%s/rob.pdf", f->dir);
+	expect_ok(f, sm_forest_render(f->ctx, f->msc, &o, pdf));
+	sm_render_overlap_tool(pdf);
+	char *text = sm_render_pdf_text(pdf, 0);
+	const cJSON *d;
+	int i = 1;
+	cJSON_ArrayForEach(d, jget(rob_of(f->msc), "domains")) {
+		char *key = sm_asprintf("D%d: %s", i++, d->valuestring);
+		sm_render_expect_text(text, key);
+		free(key);
+	}
+	sm_render_expect_text(text, "Low risk of bias");
+	sm_render_expect_text(text, "Unclear risk of bias");
+	sm_render_expect_text(text, "High risk of bias");
+	free(text);
+	free(pdf);
+}
+
+/* A study without a judgement gets empty cells; a domain not assessed an
+ * empty ring without a symbol, named in the legend. */
+static void test_rob_missing(void **state)
+{
+	struct fx *f = *state;
+	cJSON *res = cJSON_Duplicate(f->msc, 1);
+	cJSON *js = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(res, "review"),
+						 "risk_of_bias"), "judgments");
+	int k = 0;
+	cJSON *j;
+	cJSON_ArrayForEach(j, js) {
+		const char *id = jget(j, "study")->valuestring;
+		if (!strcmp(id, "hare2009"))
+			cJSON_ReplaceItemInArray(cJSON_GetObjectItemCaseSensitive(j, "values"), 2,
+						 cJSON_CreateNull());
+		if (!strcmp(id, "lee2010"))
+			break;
+		k++;
+	}
+	assert_non_null(j);
+	cJSON_DeleteItemFromArray(js, k);
+	const cJSON *a = analysis_named(res, GENERAL);
+	struct sm_flayout *l = rob_layout(f, res, GENERAL, 0);
+	/* lee2010 has one row in this analysis */
+	assert_int_equal(check_rob(l, res, a, 7), 35 * 7);
+	int rings = 0;
+	for (size_t i = 0; i < l->nmarks; i++)
+		rings += l->marks[i].kind == SM_MARK_ROB && l->marks[i].level < 0 &&
+			 l->marks[i].row >= 0;
+	assert_int_equal(rings, 2); /* hare2009 (a) and (b), D3 */
+	assert_true(has_text(l, "Not assessed"));
+	sm_flayout_free(l);
+	cJSON_Delete(res);
+}
+
+/* RoB 2 with an overall column; one study never assessed. */
+static void test_rob_overall(void **state)
+{
+	struct fx *f = *state;
+	cJSON *res = load_json(UPDATED);
+	struct sm_flayout *l = rob_layout(f, res, NULL, 1);
+	assert_int_equal(check_rob(l, res, analysis(res, 0), 6), 4 * 6);
+	assert_true(has_text(l, "Overall"));
+	assert_true(has_text(l, "Some concerns"));
+	assert_true(has_text(l, "Not assessed")); /* Costa et al., D3 */
+	sm_flayout_free(l);
+	char *pdf = sm_asprintf("%s/rob2.pdf", f->dir);
+	struct sm_forest_opts o;
+	sm_forest_opts_init(&o);
+	o.rob = 1;
+	expect_ok(f, sm_forest_render(f->ctx, res, &o, pdf));
+	sm_render_overlap_tool(pdf);
+	char *text = sm_render_pdf_text(pdf, 0);
+	sm_render_expect_text(text, "D5: Selection of the reported result");
+	free(text);
+	free(pdf);
+	cJSON_Delete(res);
+}
+
+/* No judgements, or no study rows: a clear error. */
+static void test_rob_errors(void **state)
+{
+	struct fx *f = *state;
+	struct sm_forest_opts o;
+	sm_forest_opts_init(&o);
+	o.rob = 1;
+	struct sm_flayout *l = NULL;
+	assert_int_equal(sm_forest_layout(f->ctx, f->sample, &o, 1, &l), SM_EINPUT);
+	assert_null(l);
+	assert_string_equal(sm_ctx_error(f->ctx)->msg, "the results have no risk-of-bias "
+			    "judgments; expected review.risk_of_bias");
+	sm_ctx_clear_error(f->ctx);
+	o.analysis = "summary";
+	assert_int_equal(sm_forest_layout(f->ctx, f->msc, &o, 1, &l), SM_EINPUT);
+	assert_non_null(strstr(sm_ctx_error(f->ctx)->msg, "need study rows"));
+	sm_ctx_clear_error(f->ctx);
+}
+
+/* Widths beyond the largest poster are refused, saying the bound. */
+static void test_width_limit(void **state)
+{
+	struct fx *f = *state;
+	struct sm_forest_opts o;
+	sm_forest_opts_init(&o);
+	o.width = "10000mm";
+	struct sm_flayout *l = NULL;
+	assert_int_equal(sm_forest_layout(f->ctx, f->sample, &o, 1, &l), SM_EINPUT);
+	assert_null(l);
+	assert_string_equal(sm_ctx_error(f->ctx)->msg, "figure width 10000 mm is too wide; "
+			    "expected at most 1200 mm");
+	sm_ctx_clear_error(f->ctx);
+	o.width = "1200mm";
+	o.analysis = "SAEs deaths";
+	expect_ok(f, sm_forest_layout(f->ctx, f->sample, &o, 1, &l));
+	sm_check_close(l->width, 1200 / 25.4 * 72, 1e-12, 0, "widest");
+	sm_flayout_free(l);
+}
+
 /* Under ASan: fontconfig loads the system configuration once per process
  * (cairo's FreeType backend asks for it) and keeps it until exit. */
 const char *__lsan_default_suppressions(void);
@@ -737,6 +1093,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_proportions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mh_peto, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pagination, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rob_columns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rob_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rob_overall, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rob_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_width_limit, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

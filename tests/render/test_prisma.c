@@ -5,6 +5,7 @@
 #include "sm_buf.h"
 #include "sm_canvas.h"
 #include "sm_prisma.h"
+#include "sm_prisma_int.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -195,6 +196,116 @@ static void test_full_template(void **state)
 	cJSON_Delete(r);
 }
 
+/* No word is wider than its box's wrap width, so none is broken. */
+static void check_words_whole(struct sm_render_fx *f, const struct sm_prisma_layout *l)
+{
+	for (size_t i = 0; i < l->fig->ntexts; i++) {
+		const struct sm_fig_text *t = &l->fig->texts[i];
+		if (t->tag != SM_PT_BOX_TEXT && t->tag != SM_PT_STAGE_TEXT &&
+		    t->tag != SM_PT_HEADER_TEXT)
+			continue;
+		char *copy = strdup(t->text);
+		struct sm_tstyle one = t->st;
+		one.wrap = 0;
+		for (char *w = strtok(copy, " \n"); w; w = strtok(NULL, " \n")) {
+			struct sm_extent e;
+			sm_render_expect_ok(f, sm_fig_measure(f->ctx, l->fig, &one, w, &e));
+			if (e.width > t->st.wrap + 1e-6) {
+				print_error("\"%s\" (%.1f pt) is wider than its box (%.1f pt)\n", w,
+					    e.width, t->st.wrap);
+				fail();
+			}
+		}
+		free(copy);
+	}
+}
+
+static cJSON *load_fixture(const char *rel)
+{
+	char *path = sm_test_path(rel);
+	char *text = sm_test_slurp(path);
+	cJSON *j = cJSON_Parse(text);
+	assert_non_null(j);
+	free(text);
+	free(path);
+	return j;
+}
+
+/* An updated review with other methods: five columns at 175 mm.  The
+ * width goes where the text needs it (the side column of reasons wider
+ * than that of "Reports not retrieved"), no word breaks, and the diagram
+ * is far shorter than with five equal columns (184 mm then, 147 now). */
+static void test_five_columns(void **state)
+{
+	struct sm_render_fx *f = *state;
+	cJSON *r = load_fixture("tests/fixtures/results/updated-review.results.json");
+	struct sm_prisma_layout *l = layout(f, r);
+	assert_int_equal(l->nboxes, 1 + 9 + 5);
+	assert_int_equal(l->narrows, 14);
+	sm_check_close(l->fig->width, 175 / 25.4 * 72, 1e-12, 0, "width kept");
+	assert_int_equal(sm_ctx_warning_count(f->ctx), 0);
+	assert_true(l->fig->height < 160 / 25.4 * 72);
+	check_words_whole(f, l);
+	double w_reasons = 0, w_retrieved = 0;
+	for (int i = 0; i < l->nboxes; i++) {
+		double w = l->boxes[i].box.x1 - l->boxes[i].box.x0;
+		if (!strncmp(l->boxes[i].text, "Records removed", 15))
+			w_reasons = w;
+		if (!strcmp(l->boxes[i].text, "Reports not retrieved (n\xc2\xa0=\xc2\xa0" "2)"))
+			w_retrieved = w;
+	}
+	assert_true(w_reasons > 1.5 * w_retrieved && w_retrieved > 0);
+	sm_prisma_layout_free(l);
+	char *pdf = render(f, r, "five.pdf");
+	sm_render_overlap_tool(pdf);
+	char *text = sm_render_pdf_text(pdf, 0);
+	const char *want[] = { "ClinicalTrials.gov (n = 41)", "Total (n = 1088)",
+			       "Previous studies", "Identification of studies via other methods",
+			       "Identification", "Screening", "Included" };
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+		sm_render_expect_text(text, want[i]);
+	free(text);
+	free(pdf);
+	/* At 120 mm the five columns cannot hold their longest words: the
+	 * figure widens, and says so, rather than breaking them. */
+	struct sm_prisma_opts o;
+	sm_prisma_opts_init(&o);
+	o.width = "onehalf";
+	sm_render_expect_ok(f, sm_prisma_layout(f->ctx, r, &o, &l));
+	check_layout(l);
+	check_words_whole(f, l);
+	assert_true(l->fig->width > 120 / 25.4 * 72);
+	assert_int_equal(sm_ctx_warning_count(f->ctx), 1);
+	assert_non_null(strstr(sm_ctx_warning(f->ctx, 0), "PRISMA diagram widened from 120 mm"));
+	sm_ctx_clear_warnings(f->ctx);
+	sm_prisma_layout_free(l);
+	cJSON_Delete(r);
+}
+
+/* The split alone: two boxes in one row, 200 and 50 pt of text, 200 pt to
+ * share.  The tallest box sets the row, so both end up equally tall:
+ * 160 and 40 pt (1.25 lines each). */
+static void test_split(void **state)
+{
+	(void)state;
+	const double a[] = { 200 }, b[] = { 50 }, minw[] = { 30, 30 };
+	struct sm_prisma_need need[] = { { 0, 0, a, 1 }, { 1, 0, b, 1 } };
+	double w[2];
+	sm_prisma_split(need, 2, 2, minw, 0, 200, w);
+	sm_check_close(w[0] + w[1], 200, 1e-12, 0, "all the width");
+	sm_check_close(w[0], 160, 0, 3, "wide box");
+	/* Everything fits on one line: the rest is shared equally. */
+	sm_prisma_split(need, 2, 2, minw, 0, 400, w);
+	sm_check_close(w[0] + w[1], 400, 1e-12, 0, "all the width");
+	assert_true(w[0] >= 200 && w[1] >= 50);
+	sm_check_close(w[0] - 200, w[1] - 50, 0, 1.0 + 1e-9, "equal shares of the rest");
+	/* Minimums hold even when the text would rather have the width. */
+	const double big[] = { 100, 40 };
+	sm_prisma_split(need, 2, 2, big, 0, 140, w);
+	sm_check_close(w[0], 100, 0, 1e-9, "min 0");
+	sm_check_close(w[1], 40, 0, 1e-9, "min 1");
+}
+
 static void test_formats_determinism(void **state)
 {
 	struct sm_render_fx *f = *state;
@@ -221,6 +332,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_all_reviews, sm_render_fx_setup, sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_full_template, sm_render_fx_setup, sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_formats_determinism, sm_render_fx_setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_five_columns, sm_render_fx_setup,
+						sm_render_fx_teardown),
+		cmocka_unit_test(test_split),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -231,6 +231,69 @@ static void test_weighted(void **state)
 	sm_rob_layout_free(l);
 }
 
+/* Right edge of everything drawn: texts and circles. */
+static double content_right(const struct sm_fig *fig)
+{
+	double x = 0;
+	for (size_t i = 0; i < fig->ntexts; i++)
+		x = fmax(x, fig->texts[i].box.x1);
+	for (size_t i = 0; i < fig->nitems; i++)
+		if (fig->items[i].kind == SM_FIG_CIRCLE)
+			x = fmax(x, fig->items[i].x0 + fig->items[i].r);
+	return x;
+}
+
+/* The content ends at the right margin (a point of slack) and no key,
+ * legend entry or title wrapped. */
+static void check_tight(const struct sm_fig *fig)
+{
+	double margin = 2 / 25.4 * 72, right = content_right(fig);
+	assert_true(right <= fig->width - margin + 1e-6);
+	assert_true(right >= fig->width - margin - 1.01);
+	for (size_t i = 0; i < fig->ntexts; i++) {
+		const struct sm_fig_text *t = &fig->texts[i];
+		if (t->tag == SM_RT_DOMAIN_KEY || t->tag == SM_RT_LEGEND || t->tag == SM_RT_OTHER)
+			assert_true(t->box.y1 - t->box.y0 < 1.6 * t->st.size);
+	}
+}
+
+/* The traffic-light plot alone is as wide as its content (here the legend
+ * or a domain key, each on one line), not the style's 175 mm; with the
+ * summary bars it keeps the full width. */
+static void test_traffic_shrinks(void **state)
+{
+	struct sm_render_fx *f = *state;
+	struct sm_rob_opts o;
+	sm_rob_opts_init(&o);
+	o.plot = SM_ROB_TRAFFIC;
+	struct sm_rob_layout *l = layout(f, f->msc, &o);
+	double w = l->fig->width;
+	assert_true(w < 120 / 25.4 * 72);
+	check_tight(l->fig);
+	sm_rob_layout_free(l);
+	/* a title wider than the grid widens it */
+	o.title = "Risk of bias of the randomised trials of intravenous MSC, as judged";
+	l = layout(f, f->msc, &o);
+	assert_true(l->fig->width > w);
+	check_tight(l->fig);
+	sm_rob_layout_free(l);
+	/* ... up to the style's width, where it wraps */
+	o.title = "Risk of bias of the randomised trials of intravenous mesenchymal stromal "
+		  "cells in every indication, as judged by the authors of the review";
+	l = layout(f, f->msc, &o);
+	sm_check_close(l->fig->width, 175 / 25.4 * 72, 1e-12, 0, "long title: full width");
+	sm_rob_layout_free(l);
+	o.title = NULL;
+	o.plot = SM_ROB_BOTH;
+	l = layout(f, f->msc, &o);
+	sm_check_close(l->fig->width, 175 / 25.4 * 72, 1e-12, 0, "both: full width");
+	sm_rob_layout_free(l);
+	o.width = "10000mm";
+	sm_render_expect_fail(f, sm_rob_layout(f->ctx, f->msc, &o, &l),
+			      "figure width 10000 mm is too wide; expected at most 1200 mm");
+	assert_null(l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -238,6 +301,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_msc_content, sm_render_fx_setup, sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_rob2_many, sm_render_fx_setup, sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_weighted, sm_render_fx_setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_traffic_shrinks, sm_render_fx_setup,
+						sm_render_fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,64 @@
+/*
+ * sm_flayout_int.h -- the working state of one forest layout run and the
+ * helpers its parts share (private to sm_flayout*.c).
+ *
+ * Ownership: the state borrows everything but row_h; texts and marks
+ * added with sm_fl_put()/sm_fl_mark() belong to the layout L->l.
+ */
+#ifndef SM_FLAYOUT_INT_H
+#define SM_FLAYOUT_INT_H
+
+#include "sm_flayout.h"
+
+struct lay {
+	struct sm_ctx *ctx;
+	struct sm_text *text;
+	const struct sm_fplot *p;
+	const struct sm_style *st;
+	const struct sm_flayout_req *req;
+	struct sm_flayout *l;
+	sm_status status;
+	int vis[SM_NCOLS];
+	double colw[SM_NCOLS], colx[SM_NCOLS];
+	double minw[SM_NCOLS];  /* text columns: narrowest without breaking a word */
+	double wrapw[SM_NCOLS]; /* > 0: the column's cells wrap at this width */
+	double gap, space, pitch, line_h, small_h;
+	double text_right;      /* right end of the text columns */
+	double graph_x0, graph_x1;
+	int has_arms;           /* arm names over the count columns */
+	int has_group;          /* a header line over the column heads */
+	double *row_h;
+	size_t graph_end;       /* rows [0, graph_end) sit over the axis */
+	double wmax;            /* largest study weight */
+	double lack;            /* last try: width missing with text at its narrowest */
+	/* Risk-of-bias columns right of the graph: their total width (with
+	 * the gap before them), the width of a domain column and of the
+	 * overall one, how many domain columns, the circles' radius. */
+	double rob_w, rob_dw, rob_ow, rob_r;
+	int rob_nd;
+};
+
+/* Record an out-of-memory error (once). */
+void sm_fl_oom(struct lay *L);
+/* Measure; an error is remembered and later calls are skipped. */
+struct sm_extent sm_fl_measure(struct lay *L, enum sm_role role, const char *s, double wrap);
+double sm_fl_width(struct lay *L, enum sm_role role, const char *s);
+/* Place a text aligned at x with its top at y; NULL for empty text or
+ * after an error. */
+struct sm_ftext *sm_fl_put(struct lay *L, int page, enum sm_role role, const char *s,
+			   double x, double y, enum sm_align al, double wrap);
+/* A zeroed mark (NaN values, row/col/level -1), or NULL on failure. */
+struct sm_fmark *sm_fl_mark(struct lay *L, int page, enum sm_mark_kind kind);
+
+/* Risk of bias (sm_flayout_rob.c); all do nothing when the plot has no
+ * risk-of-bias columns. */
+/* Measure the columns at the current font size into rob_*. */
+void sm_fl_rob_measure(struct lay *L);
+/* Column heads at ty; "Risk of bias" over them at group_ty. */
+void sm_fl_rob_header(struct lay *L, int page, double ty, double group_ty);
+/* The judgement circles of plot row `row`, centred on cy. */
+void sm_fl_rob_row(struct lay *L, int page, size_t row, double cy);
+/* Domain keys and the legend of levels from y; returns the y below. */
+double sm_fl_rob_key(struct lay *L, int page, double y);
+
+#endif
