@@ -19,7 +19,7 @@ static const char *const names[][2] = {
 	{ "PLO", "logit-transformed proportion" },
 	{ "PAS", "arcsine-transformed proportion" },
 	{ "PFT", "Freeman\u2013Tukey double-arcsine-transformed proportion" },
-	{ "GEN", "effect size" },
+	{ "GEN", "effect size given in the data" },
 	{ "FE", "common-effect (inverse-variance)" },
 	{ "DL", "DerSimonian\u2013Laird" }, { "HE", "Hedges" }, { "HS", "Hunter\u2013Schmidt" },
 	{ "SJ", "Sidik\u2013Jonkman" }, { "ML", "maximum-likelihood" },
@@ -250,6 +250,11 @@ static void put_correction(struct sm_buf *b, const cJSON *settings)
 	const cJSON *add = cJSON_GetObjectItemCaseSensitive(settings, "add");
 	const cJSON *to = cJSON_GetObjectItemCaseSensitive(settings, "to");
 	const cJSON *drop = cJSON_GetObjectItemCaseSensitive(settings, "drop00");
+	const cJSON *measure = cJSON_GetObjectItemCaseSensitive(settings, "measure");
+	if (cJSON_IsString(measure) && !strcmp(measure->valuestring, "GEN")) {
+		sm_buf_puts(b, "Effect sizes and variances were taken as given.");
+		return;
+	}
 	if (!cJSON_IsNumber(add) || add->valuedouble == 0 || !cJSON_IsString(to) ||
 	    !strcmp(to->valuestring, "none")) {
 		sm_buf_puts(b, "No continuity correction was applied.");

@@ -92,7 +92,7 @@ static void test_msc_report(void **state)
 	assert_int_equal(numbered_in_order(text, "Figure"), 1 + 1 + 2 * nanalyses + 1);
 	/* table2 of the paper, the domain table, the check findings */
 	assert_int_equal(numbered_in_order(text, "Table"), 3);
-	sm_render_expect_text(text, "Effect sizes were odds ratios.");
+	sm_render_expect_text(text, "The effect measure was the odds ratio.");
 	sm_render_expect_text(text, "random-effects model with the DerSimonian\u2013Laird");
 	sm_render_expect_text(text, "0.5 was added to every cell of studies with a zero cell");
 	sm_render_expect_text(text, "Immune system disorders not reproduced");
