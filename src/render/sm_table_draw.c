@@ -102,7 +102,7 @@ static sm_status prepare(struct sm_ctx *ctx, struct env *e, const struct sm_tabl
 		return SM_EINPUT;
 	if (width <= 0) {
 		width = e->style->width;
-		if (o->width && sm_style_length(ctx, o->width, &width) != SM_OK)
+		if (o->width && sm_style_width(ctx, o->width, 40, &width) != SM_OK)
 			return SM_EINPUT;
 	} else {
 		e->style->margin = 0;

@@ -126,6 +126,7 @@ static sm_status forest(struct sm_ctx *ctx, struct sm_rdoc *d, const cJSON *resu
 	fo.analysis = req->which;
 	fo.style = opts->style;
 	fo.title = "";
+	fo.rob = !strcmp(req->kind, "forest+rob");
 	double lead = heading_lead(d);
 	struct sm_forest *f = sm_forest_new(ctx, results, &fo,
 					    SM_RDOC_CONTENT_H - probe.cap_h - CAPTION_GAP - lead - 10);
@@ -158,7 +159,7 @@ static sm_status forest(struct sm_ctx *ctx, struct sm_rdoc *d, const cJSON *resu
 sm_status sm_rdoc_figure(struct sm_ctx *ctx, struct sm_rdoc *d, const cJSON *results,
 			 const struct sm_report_opts *opts, const struct sm_rfig_req *req)
 {
-	if (!strcmp(req->kind, "forest"))
+	if (!strncmp(req->kind, "forest", 6))
 		return forest(ctx, d, results, opts, req);
 	sm_status s;
 	const struct sm_fig *fig = NULL;

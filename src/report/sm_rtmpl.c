@@ -171,12 +171,13 @@ static int one_of(const char *s, const char *const *words)
 
 static sm_status check_figure(struct parser *p, const char *at, struct sm_rnode *n)
 {
-	static const char *const kinds[] = { "forest", "funnel", "prisma", "rob", NULL };
+	static const char *const kinds[] = { "forest", "forest+rob", "funnel", "prisma", "rob",
+					     NULL };
 	static const char *const rob[] = { "both", "traffic", "summary", NULL };
 	if (!one_of(n->name, kinds))
 		return fail(p, at, "unknown figure '%s'; expected %s", n->name ? n->name : "",
-			    "forest, funnel, prisma or rob");
-	int named = !strcmp(n->name, "forest") || !strcmp(n->name, "funnel");
+			    "forest, forest+rob, funnel, prisma or rob");
+	int named = !strncmp(n->name, "forest", 6) || !strcmp(n->name, "funnel");
 	if (!strcmp(n->name, "rob") && n->arg && !one_of(n->arg, rob))
 		return fail(p, at, "unknown risk-of-bias plot '%s'; expected %s", n->arg,
 			    "both, traffic or summary");

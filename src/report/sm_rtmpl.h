@@ -10,7 +10,8 @@
  *   @meta KEY TEXT             PDF metadata: author, subject, keywords
  *   @page                      a page break
  *   @figure KIND [WHICH] [| CAPTION]
- *                              forest [NAME|summary], funnel [NAME|all],
+ *                              forest [NAME|summary], forest+rob [NAME]
+ *                              (risk-of-bias columns), funnel [NAME|all],
  *                              prisma, rob [both|traffic|summary]; in an
  *                              @each block NAME defaults to the analysis
  *   @table NAME [| CAPTION]    domains, characteristics or a review table

@@ -90,7 +90,8 @@ static void test_errors(void **state)
 		     "t.tmpl:2:1: unknown format 'pp'; expected 0-9, p, name, lower, count, "
 		     "join, model or correction");
 	expect_error("@figure funnels\n",
-		     "t.tmpl:1:9: unknown figure 'funnels'; expected forest, funnel, prisma or rob");
+		     "t.tmpl:1:9: unknown figure 'funnels'; expected forest, forest+rob, funnel, prisma "
+		     "or rob");
 	expect_error("@figure rob both2\n",
 		     "t.tmpl:1:9: unknown risk-of-bias plot 'both2'; expected both, traffic or "
 		     "summary");
