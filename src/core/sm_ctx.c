@@ -16,6 +16,9 @@ struct sm_ctx {
 	size_t cap_warnings;
 	char *home;
 	long long epoch;
+	const void *cache_key; /* see sm_ctx_cache() */
+	void *cache;
+	void (*cache_destroy)(void *obj);
 };
 
 const char *sm_strerror(sm_status status)
@@ -54,6 +57,7 @@ void sm_ctx_free(struct sm_ctx *ctx)
 {
 	if (!ctx)
 		return;
+	sm_ctx_set_cache(ctx, NULL, NULL, NULL);
 	diag_release(&ctx->diag);
 	sm_ctx_clear_warnings(ctx);
 	free(ctx->warnings);
@@ -174,4 +178,24 @@ void sm_ctx_set_epoch(struct sm_ctx *ctx, long long epoch)
 long long sm_ctx_epoch(const struct sm_ctx *ctx)
 {
 	return ctx->epoch;
+}
+
+void *sm_ctx_cache(const struct sm_ctx *ctx, const void *key)
+{
+	return ctx && key && ctx->cache_key == key ? ctx->cache : NULL;
+}
+
+void sm_ctx_set_cache(struct sm_ctx *ctx, const void *key, void *obj,
+		      void (*destroy)(void *obj))
+{
+	if (!ctx)
+		return;
+	void *old = ctx->cache;
+	void (*old_destroy)(void *) = ctx->cache_destroy;
+	ctx->cache_key = key;
+	ctx->cache = obj;
+	ctx->cache_destroy = destroy;
+	/* After the slot changed: the destructor may look at the context. */
+	if (old && old_destroy && old != obj)
+		old_destroy(old);
 }

@@ -7,8 +7,9 @@
  * Only the CLI turns the diagnostic into text on stderr and an exit code.
  *
  * Ownership: sm_ctx_new() allocates, sm_ctx_free() releases everything the
- * context owns (diagnostic strings, warnings).  Strings returned by accessors
- * are borrowed and valid until the next call that changes the context.
+ * context owns (diagnostic strings, warnings, the cached object).  Strings
+ * returned by accessors are borrowed and valid until the next call that
+ * changes the context.  A context is used by one thread at a time.
  */
 #ifndef SM_CTX_H
 #define SM_CTX_H
@@ -82,5 +83,17 @@ const char *sm_ctx_home(const struct sm_ctx *ctx);
 /* Fixed timestamp (SOURCE_DATE_EPOCH) for reproducible outputs; -1 = unset. */
 void sm_ctx_set_epoch(struct sm_ctx *ctx, long long epoch);
 long long sm_ctx_epoch(const struct sm_ctx *ctx);
+
+/* One slot for an object that a later stage keeps across calls on this
+ * context, because it is expensive to build and the same each time (render
+ * keeps its font map here, so all figures drawn with one context share it).
+ * `key` is the address of something of the caller's own and says whose the
+ * object is: sm_ctx_cache() returns NULL unless the slot holds an object set
+ * with the same key.  The context owns the object: sm_ctx_set_cache() first
+ * destroys the one it replaces, sm_ctx_free() destroys the last, each with
+ * the `destroy` it was set with.  sm_ctx_cache() returns it borrowed. */
+void *sm_ctx_cache(const struct sm_ctx *ctx, const void *key);
+void sm_ctx_set_cache(struct sm_ctx *ctx, const void *key, void *obj,
+		      void (*destroy)(void *obj));
 
 #endif

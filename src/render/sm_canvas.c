@@ -18,6 +18,7 @@ struct sm_canvas {
 	cairo_surface_t *surface;
 	cairo_t *cr;
 	double width, height;
+	double dpi;          /* PNG only */
 	struct sm_buf svg; /* SVG is held back to fix cairo's ids */
 };
 
@@ -140,7 +141,10 @@ static sm_status make_surface(struct sm_ctx *ctx, struct sm_canvas *c,
 					   "expected at most %d px a side (use PDF for "
 					   "long plots or a lower --dpi)", w, h, dpi,
 					   SM_PNG_MAX_PX);
-		c->surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)w, (int)h);
+		/* Opaque: the figure is painted white first, and the PNG writer
+		 * need not look for transparency. */
+		c->surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)w, (int)h);
+		c->dpi = dpi;
 	}
 	if (cairo_surface_status(c->surface) != CAIRO_STATUS_SUCCESS)
 		return SM_FAIL(ctx, SM_EINTERNAL, "cannot create the drawing surface: %s",
@@ -209,9 +213,14 @@ static void release(struct sm_canvas *c)
 sm_status sm_canvas_close(struct sm_ctx *ctx, struct sm_canvas *c)
 {
 	cairo_status_t st = cairo_status(c->cr);
-	if (st == CAIRO_STATUS_SUCCESS && c->fmt == SM_CANVAS_PNG)
-		st = cairo_surface_write_to_png_stream(c->surface, write_stream,
-						       sm_atomic_stream(c->af));
+	if (st == CAIRO_STATUS_SUCCESS && c->fmt == SM_CANVAS_PNG) {
+		sm_status ps = sm_canvas_write_png(ctx, c->surface, c->dpi,
+						   sm_atomic_stream(c->af));
+		if (ps != SM_OK) {
+			sm_canvas_abort(c);
+			return ps;
+		}
+	}
 	cairo_surface_finish(c->surface);
 	if (st == CAIRO_STATUS_SUCCESS)
 		st = cairo_surface_status(c->surface);

@@ -17,6 +17,7 @@
 #include "sm_ctx.h"
 
 #include <cairo.h>
+#include <stdio.h>
 
 enum sm_canvas_format { SM_CANVAS_PDF, SM_CANVAS_SVG, SM_CANVAS_PNG };
 
@@ -41,5 +42,12 @@ cairo_t *sm_canvas_cr(struct sm_canvas *c);
 sm_status sm_canvas_next_page(struct sm_ctx *ctx, struct sm_canvas *c);
 sm_status sm_canvas_close(struct sm_ctx *ctx, struct sm_canvas *c);
 void sm_canvas_abort(struct sm_canvas *c);
+
+/* Write a 32-bit image surface (RGB24, or ARGB32: RGBA when some pixel is
+ * not opaque) as an 8-bit PNG to `out`, with `dpi` in its pHYs chunk (none
+ * when dpi <= 0).  Fast zlib settings, no timestamp: the same pixels give
+ * the same bytes.  The surface is borrowed; `out` stays open. */
+sm_status sm_canvas_write_png(struct sm_ctx *ctx, cairo_surface_t *image, double dpi,
+			      FILE *out);
 
 #endif

@@ -16,12 +16,17 @@
 struct sm_fonts {
 	FcConfig *config;
 	PangoFontMap *map;
-	char *dir; /* canonical path, to check where a match comes from */
+	char *dir;   /* canonical path, to check where a match comes from */
+	char *asked; /* the folder as asked for, to tell whether a cached map fits */
+	int refs;
 };
+
+/* Whose object the context's cache slot holds (only its address counts). */
+static const char fonts_cache_key = 'F';
 
 void sm_fonts_free(struct sm_fonts *fonts)
 {
-	if (!fonts)
+	if (!fonts || --fonts->refs > 0)
 		return;
 	if (fonts->map) {
 		/* Fonts and fontsets cached by the map refer back to it; without a
@@ -34,7 +39,13 @@ void sm_fonts_free(struct sm_fonts *fonts)
 	if (fonts->config)
 		FcConfigDestroy(fonts->config);
 	free(fonts->dir);
+	free(fonts->asked);
 	free(fonts);
+}
+
+static void release_cached(void *fonts)
+{
+	sm_fonts_free(fonts);
 }
 
 static int is_font_file(const char *name)
@@ -101,10 +112,12 @@ static sm_status load_dir(struct sm_ctx *ctx, struct sm_fonts *f, const char *di
 struct sm_fonts *sm_fonts_new(struct sm_ctx *ctx, const char *dir)
 {
 	struct sm_fonts *f = calloc(1, sizeof *f);
-	if (!f) {
+	if (!f || !(f->asked = strdup(dir))) {
+		free(f);
 		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 		return NULL;
 	}
+	f->refs = 1;
 	if (load_dir(ctx, f, dir) != SM_OK) {
 		sm_fonts_free(f);
 		return NULL;
@@ -133,8 +146,18 @@ struct sm_fonts *sm_fonts_new_home(struct sm_ctx *ctx)
 		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 		return NULL;
 	}
-	struct sm_fonts *f = sm_fonts_new(ctx, dir);
+	struct sm_fonts *f = sm_ctx_cache(ctx, &fonts_cache_key);
+	if (f && !strcmp(f->asked, dir)) {
+		f->refs++;
+		free(dir);
+		return f;
+	}
+	f = sm_fonts_new(ctx, dir);
 	free(dir);
+	if (f) {
+		f->refs++; /* the context's reference */
+		sm_ctx_set_cache(ctx, &fonts_cache_key, f, release_cached);
+	}
 	return f;
 }
 

@@ -7,8 +7,17 @@
  * (the default font map, the default FcConfig) is touched.  A family that is
  * not in the folder is an error, never a silent fallback to a system font.
  *
- * Ownership: sm_fonts_new() returns an object the caller frees with
- * sm_fonts_free(); the font map it hands out is borrowed from it.
+ * Building the map (reading the font files, Pango's caches of fonts and
+ * glyphs) costs more than drawing a small figure, so sm_fonts_new_home()
+ * keeps the map it built in the context's cache slot (sm_ctx_cache) and
+ * hands the same one out again to later calls on that context.
+ *
+ * Ownership: sm_fonts is reference counted.  sm_fonts_new() and
+ * sm_fonts_new_home() each return one reference that the caller releases
+ * with sm_fonts_free(); the object goes when its last reference does (the
+ * context holds one for the map it keeps, released by sm_ctx_free() or when
+ * the slot is reused).  The font map it hands out is borrowed from it.
+ * Like its context, an sm_fonts is used by one thread at a time.
  */
 #ifndef SM_FONTS_H
 #define SM_FONTS_H
@@ -22,8 +31,10 @@ struct sm_fonts;
 /* Load every font file of `dir`; NULL (error in ctx) when the folder is
  * missing or holds no font. */
 struct sm_fonts *sm_fonts_new(struct sm_ctx *ctx, const char *dir);
-/* The same with dir = sm_ctx_home(ctx) + "/fonts". */
+/* The same with dir = sm_ctx_home(ctx) + "/fonts", shared through the
+ * context: a later call with the same home returns the same object. */
 struct sm_fonts *sm_fonts_new_home(struct sm_ctx *ctx);
+/* Drop one reference; NULL is a no-op. */
 void sm_fonts_free(struct sm_fonts *fonts);
 
 PangoFontMap *sm_fonts_map(struct sm_fonts *fonts);

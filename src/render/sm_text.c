@@ -1,17 +1,28 @@
 #include "sm_text.h"
 
+#include "sm_text_cache.h"
+
 #include <pango/pangocairo.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct sm_text {
 	PangoContext *pctx;
 	PangoLayout *layout;
+	struct sm_tcache *cache;
+	/* The style the layout is set up for: most texts in a row share one,
+	 * and setting it again would make Pango redo its font lookups. */
+	struct sm_tstyle set;
+	char *set_family; /* owned copy of set.family */
+	int has_set;
 };
 
 void sm_text_free(struct sm_text *t)
 {
 	if (!t)
 		return;
+	sm_tcache_free(t->cache);
+	free(t->set_family);
 	if (t->layout)
 		g_object_unref(t->layout);
 	if (t->pctx)
@@ -34,6 +45,7 @@ struct sm_text *sm_text_new(struct sm_ctx *ctx, struct sm_fonts *fonts)
 	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
 	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
 	cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+	t->cache = sm_tcache_new();
 	t->pctx = pango_font_map_create_context(sm_fonts_map(fonts));
 	if (t->pctx) {
 		pango_cairo_context_set_font_options(t->pctx, fo);
@@ -42,7 +54,7 @@ struct sm_text *sm_text_new(struct sm_ctx *ctx, struct sm_fonts *fonts)
 		t->layout = pango_layout_new(t->pctx);
 	}
 	cairo_font_options_destroy(fo);
-	if (!t->layout) {
+	if (!t->layout || !t->cache) {
 		sm_text_free(t);
 		SM_FAIL(ctx, SM_EINTERNAL, "cannot create a text layout");
 		return NULL;
@@ -50,7 +62,24 @@ struct sm_text *sm_text_new(struct sm_ctx *ctx, struct sm_fonts *fonts)
 	return t;
 }
 
-static void setup(struct sm_text *t, const struct sm_tstyle *st, const char *utf8)
+static int same_style(const struct sm_text *t, const struct sm_tstyle *st)
+{
+	const struct sm_tstyle *a = &t->set;
+	return t->has_set && st->family && !strcmp(t->set_family, st->family) &&
+	       a->size == st->size && a->bold == st->bold && a->italic == st->italic &&
+	       a->tabular == st->tabular && a->wrap == st->wrap &&
+	       a->ellipsize == st->ellipsize && a->align == st->align;
+}
+
+static void remember_style(struct sm_text *t, const struct sm_tstyle *st)
+{
+	free(t->set_family);
+	t->set_family = st->family ? strdup(st->family) : NULL;
+	t->set = *st;
+	t->has_set = t->set_family != NULL;
+}
+
+static void set_style(struct sm_text *t, const struct sm_tstyle *st)
 {
 	PangoFontDescription *fd = pango_font_description_new();
 	pango_font_description_set_family(fd, st->family);
@@ -77,13 +106,51 @@ static void setup(struct sm_text *t, const struct sm_tstyle *st, const char *utf
 			    : st->align == SM_ALIGN_CENTER ? PANGO_ALIGN_CENTER
 							   : PANGO_ALIGN_LEFT;
 	pango_layout_set_alignment(t->layout, al);
+}
+
+static void setup(struct sm_text *t, const struct sm_tstyle *st, const char *utf8)
+{
+	if (!same_style(t, st)) {
+		set_style(t, st);
+		remember_style(t, st);
+	}
 	pango_layout_set_text(t->layout, utf8, -1);
+}
+
+/* Every text is drawn run by run at the positions the layout gave, whether
+ * the runs come from the cache or from a layout just made: one path, so a
+ * text looks the same whether or not it was kept. */
+static void draw_run(cairo_t *cr, const char *text, PangoGlyphItem *glyphs, double x,
+		     double y, int run_x, int baseline)
+{
+	cairo_move_to(cr, x + (double)run_x / PANGO_SCALE, y + (double)baseline / PANGO_SCALE);
+	pango_cairo_show_glyph_item(cr, text, glyphs);
+}
+
+static void draw_layout(cairo_t *cr, PangoLayout *layout, double x, double y)
+{
+	const char *text = pango_layout_get_text(layout);
+	PangoLayoutIter *it = pango_layout_get_iter(layout);
+	do {
+		PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+		if (!run)
+			continue;
+		PangoRectangle logical;
+		pango_layout_iter_get_run_extents(it, NULL, &logical);
+		draw_run(cr, text, run, x, y, logical.x, pango_layout_iter_get_baseline(it));
+	} while (pango_layout_iter_next_run(it));
+	pango_layout_iter_free(it);
 }
 
 sm_status sm_text_measure(struct sm_ctx *ctx, struct sm_text *t,
 			  const struct sm_tstyle *st, const char *utf8,
 			  struct sm_extent *ext)
 {
+	const struct sm_tentry *hit = sm_tcache_find(t->cache, st, utf8);
+	if (hit) {
+		*ext = hit->ext;
+		return SM_OK;
+	}
 	/* Pango would print a warning and draw boxes for bad bytes. */
 	if (!g_utf8_validate(utf8, -1, NULL))
 		return SM_FAIL(ctx, SM_EINPUT, "text is not valid UTF-8: \"%.40s\"; "
@@ -96,13 +163,20 @@ sm_status sm_text_measure(struct sm_ctx *ctx, struct sm_text *t,
 	ext->baseline = (double)pango_layout_get_baseline(t->layout) / PANGO_SCALE;
 	ext->lines = pango_layout_get_line_count(t->layout);
 	ext->left = (double)logical.x / PANGO_SCALE;
+	sm_tcache_add(t->cache, st, utf8, ext, t->layout); /* not kept: shaped again */
 	return SM_OK;
 }
 
 void sm_text_draw(struct sm_text *t, cairo_t *cr, const struct sm_tstyle *st,
 		  const char *utf8, double x, double y)
 {
+	const struct sm_tentry *hit = sm_tcache_find(t->cache, st, utf8);
+	if (hit) {
+		for (size_t i = 0; i < hit->nruns; i++)
+			draw_run(cr, hit->text, hit->runs[i].glyphs, x, y, hit->runs[i].x,
+				 hit->runs[i].baseline);
+		return;
+	}
 	setup(t, st, utf8);
-	cairo_move_to(cr, x, y);
-	pango_cairo_show_layout(cr, t->layout);
+	draw_layout(cr, t->layout, x, y);
 }

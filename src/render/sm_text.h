@@ -6,8 +6,15 @@
  * Metrics are device independent (no hinting, unrounded glyph positions):
  * PDF, SVG and PNG get the same positions.
  *
- * Ownership: sm_text_new() borrows the font map (keep the sm_fonts alive);
- * sm_text_free() releases the Pango objects.  Strings are borrowed.
+ * Each (style, text) is shaped once: its extent and glyph runs are kept
+ * (sm_text_cache.h, bounded in size), so measuring again is a lookup and
+ * drawing places the kept glyphs.  Text is always drawn run by run at the
+ * positions its layout gave, cached or not.
+ *
+ * Ownership: sm_text_new() borrows the font map (keep the sm_fonts alive
+ * until sm_text_free(), which releases the Pango objects and the cache).
+ * Strings passed in are borrowed and copied when kept.  One thread at a
+ * time.
  */
 #ifndef SM_TEXT_H
 #define SM_TEXT_H

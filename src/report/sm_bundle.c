@@ -158,6 +158,7 @@ struct pool {
 	const char *home;
 	long long epoch;
 	struct job_list *jobs;
+	const size_t *order; /* indices into jobs, in the order to draw them */
 	size_t next;
 	pthread_mutex_t lock;
 };
@@ -206,32 +207,39 @@ static sm_status render_job(struct sm_ctx *ctx, const struct pool *p,
 	return SM_FAIL(ctx, SM_EINTERNAL, "unknown figure kind");
 }
 
-static void run_job(struct pool *p, struct figure_job *job)
+/* One context per worker, reused for all its figures: the font map it
+ * caches (sm_fonts_new_home) is built once per thread, not per figure. */
+static void run_job(struct sm_ctx *ctx, struct pool *p, struct figure_job *job)
 {
-	struct sm_ctx *ctx = sm_ctx_new();
-	if (!ctx) {
-		job->status = SM_EINTERNAL;
-		return;
-	}
-	sm_ctx_set_home(ctx, p->home);
-	sm_ctx_set_epoch(ctx, p->epoch);
+	sm_ctx_clear_error(ctx);
+	sm_ctx_clear_warnings(ctx);
 	job->status = render_job(ctx, p, job);
 	if (job->status != SM_OK && sm_ctx_error(ctx))
 		job->error = sm_diag_format(sm_ctx_error(ctx));
-	sm_ctx_free(ctx);
 }
 
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
+	struct sm_ctx *ctx = sm_ctx_new();
+	if (ctx) {
+		sm_ctx_set_home(ctx, p->home);
+		sm_ctx_set_epoch(ctx, p->epoch);
+	}
 	for (;;) {
 		pthread_mutex_lock(&p->lock);
 		size_t i = p->next++;
 		pthread_mutex_unlock(&p->lock);
 		if (i >= p->jobs->n)
-			return NULL;
-		run_job(p, &p->jobs->jobs[i]);
+			break;
+		struct figure_job *job = &p->jobs->jobs[p->order[i]];
+		if (ctx)
+			run_job(ctx, p, job);
+		else
+			job->status = SM_EINTERNAL;
 	}
+	sm_ctx_free(ctx);
+	return NULL;
 }
 
 static int worker_count(const struct sm_bundle_opts *opts, size_t jobs)
@@ -246,11 +254,76 @@ static int worker_count(const struct sm_bundle_opts *opts, size_t jobs)
 	return (int)n;
 }
 
+/* Rough drawing cost of a figure (ms of CPU on the MSC review): a 300-dpi
+ * PNG costs about four times its PDF or SVG, mostly compression; a forest
+ * plot grows with its rows. */
+static double job_cost(const cJSON *results, const struct figure_job *j)
+{
+	const cJSON *analyses = cJSON_GetObjectItemCaseSensitive(results, "analyses");
+	double rows = cJSON_GetArraySize(analyses); /* summary and "all" plots */
+	const cJSON *a;
+	cJSON_ArrayForEach(a, analyses) {
+		const cJSON *name = cJSON_GetObjectItemCaseSensitive(a, "name");
+		const cJSON *k = cJSON_GetObjectItemCaseSensitive(a, "k");
+		if (j->analysis && cJSON_IsString(name) && cJSON_IsNumber(k) &&
+		    !strcmp(name->valuestring, j->analysis)) {
+			rows = k->valuedouble;
+			break;
+		}
+	}
+	double cost = 0;
+	switch (j->kind) {
+	case FIG_FOREST: cost = 10 + 2 * rows; break;
+	case FIG_FUNNEL: cost = j->analysis && !strcmp(j->analysis, "all") ? 4 * rows : 14; break;
+	case FIG_PRISMA: cost = 20; break;
+	case FIG_ROB: cost = 60; break;
+	}
+	const char *dot = strrchr(j->path, '.');
+	return dot && !strcmp(dot, ".png") ? cost : cost / 4;
+}
+
+struct ranked {
+	double cost;
+	size_t index;
+};
+
+static int by_cost_desc(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+	if (x->cost != y->cost)
+		return x->cost > y->cost ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Biggest figures first, so that no long one starts last while the other
+ * worker idles (longest-processing-time-first scheduling).  Returns the job
+ * indices in drawing order (caller frees), NULL when out of memory. */
+static size_t *plan_order(const cJSON *results, const struct job_list *jobs)
+{
+	struct ranked *r = sm_alloc_array(jobs->n, sizeof *r);
+	size_t *order = sm_alloc_array(jobs->n, sizeof *order);
+	if (r && order) {
+		for (size_t i = 0; i < jobs->n; i++)
+			r[i] = (struct ranked){ job_cost(results, &jobs->jobs[i]), i };
+		qsort(r, jobs->n, sizeof *r, by_cost_desc);
+		for (size_t i = 0; i < jobs->n; i++)
+			order[i] = r[i].index;
+	} else {
+		free(order);
+		order = NULL;
+	}
+	free(r);
+	return order;
+}
+
 static sm_status draw_figures(struct sm_ctx *ctx, const cJSON *results,
 			      const struct sm_bundle_opts *opts, struct job_list *jobs)
 {
+	size_t *order = plan_order(results, jobs);
+	if (!order)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	struct pool p = { .results = results, .opts = opts, .home = sm_ctx_home(ctx),
-			  .epoch = sm_ctx_epoch(ctx), .jobs = jobs };
+			  .epoch = sm_ctx_epoch(ctx), .jobs = jobs, .order = order };
 	pthread_mutex_init(&p.lock, NULL);
 	int n = worker_count(opts, jobs->n);
 	pthread_t threads[8];
@@ -262,6 +335,7 @@ static sm_status draw_figures(struct sm_ctx *ctx, const cJSON *results,
 	for (int i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 	pthread_mutex_destroy(&p.lock);
+	free(order);
 	for (size_t i = 0; i < jobs->n; i++) {
 		const struct figure_job *j = &jobs->jobs[i];
 		if (j->status != SM_OK)

@@ -57,6 +57,59 @@ static void warnings_keep_order(void **state)
 	sm_ctx_free(ctx);
 }
 
+/* A counted object: the cache slot must destroy exactly what it owns. */
+struct counted {
+	int *destroyed;
+};
+
+static void destroy_counted(void *obj)
+{
+	struct counted *c = obj;
+	(*c->destroyed)++;
+	free(c);
+}
+
+static struct counted *counted_new(int *destroyed)
+{
+	struct counted *c = malloc(sizeof *c);
+	assert_non_null(c);
+	c->destroyed = destroyed;
+	return c;
+}
+
+static void cache_slot_owns_its_object(void **state)
+{
+	(void)state;
+	static const char key_a = 'a', key_b = 'b';
+	int gone_a = 0, gone_b = 0;
+	struct sm_ctx *ctx = sm_ctx_new();
+	assert_null(sm_ctx_cache(ctx, &key_a));
+	struct counted *a = counted_new(&gone_a);
+	sm_ctx_set_cache(ctx, &key_a, a, destroy_counted);
+	assert_ptr_equal(sm_ctx_cache(ctx, &key_a), a);
+	/* another stage's key does not see it, and NULL is no key */
+	assert_null(sm_ctx_cache(ctx, &key_b));
+	assert_null(sm_ctx_cache(ctx, NULL));
+	/* setting the same object again must not destroy it */
+	sm_ctx_set_cache(ctx, &key_a, a, destroy_counted);
+	assert_int_equal(gone_a, 0);
+	/* replacing destroys the old one, once */
+	struct counted *b = counted_new(&gone_b);
+	sm_ctx_set_cache(ctx, &key_b, b, destroy_counted);
+	assert_int_equal(gone_a, 1);
+	assert_null(sm_ctx_cache(ctx, &key_a));
+	assert_ptr_equal(sm_ctx_cache(ctx, &key_b), b);
+	/* errors and warnings being cleared leave the slot alone */
+	SM_FAIL(ctx, SM_EINPUT, "x");
+	sm_ctx_clear_error(ctx);
+	sm_ctx_clear_warnings(ctx);
+	assert_ptr_equal(sm_ctx_cache(ctx, &key_b), b);
+	sm_ctx_free(ctx);
+	assert_int_equal(gone_b, 1);
+	assert_int_equal(gone_a, 1);
+	assert_null(sm_ctx_cache(NULL, &key_a));
+}
+
 static void status_names(void **state)
 {
 	(void)state;
@@ -72,6 +125,7 @@ int main(void)
 		cmocka_unit_test(format_omits_unknown_parts),
 		cmocka_unit_test(warnings_keep_order),
 		cmocka_unit_test(status_names),
+		cmocka_unit_test(cache_slot_owns_its_object),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

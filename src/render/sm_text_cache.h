@@ -1,0 +1,56 @@
+/*
+ * sm_text_cache.h -- shaped text kept between measuring and drawing (private
+ * to sm_text.c).
+ *
+ * A figure measures each piece of text two or three times while it lays
+ * itself out, then draws it once; each time Pango itemises, shapes and
+ * breaks the text again, which was most of the time of a 10,000-study forest
+ * plot.  The cache keeps, per style and text, the extent and the shaped runs
+ * (glyphs and their positions in the layout), so that text is shaped once
+ * and drawn from the runs.
+ *
+ * Ownership: the cache owns its entries, their keys and their runs; lookups
+ * return borrowed entries, valid until sm_tcache_free().  Once the entries
+ * hold about SM_TCACHE_MAX_BYTES, new texts are no longer kept (they are
+ * shaped again when drawn), so memory stays bounded for any figure.
+ */
+#ifndef SM_TEXT_CACHE_H
+#define SM_TEXT_CACHE_H
+
+#include "sm_text.h"
+
+#include <pango/pango.h>
+
+#define SM_TCACHE_MAX_BYTES (96u << 20)
+
+/* One shaped run: glyphs of one font, with its left edge and baseline in
+ * Pango units from the top left of the layout. */
+struct sm_trun {
+	PangoGlyphItem *glyphs;
+	int x, baseline;
+};
+
+struct sm_tentry {
+	const char *text; /* the text, inside the key the runs' items index */
+	struct sm_extent ext;
+	struct sm_trun *runs;
+	size_t nruns;
+};
+
+struct sm_tcache;
+
+struct sm_tcache *sm_tcache_new(void);
+void sm_tcache_free(struct sm_tcache *c);
+
+/* The entry of (style, text), or NULL. */
+const struct sm_tentry *sm_tcache_find(struct sm_tcache *c, const struct sm_tstyle *st,
+				       const char *utf8);
+
+/* Keep the extent and the runs of `layout`, which holds `utf8` set in
+ * style `st`.  Returns the new entry, or NULL when it is not kept (cache
+ * full, out of memory): callers then simply shape again. */
+const struct sm_tentry *sm_tcache_add(struct sm_tcache *c, const struct sm_tstyle *st,
+				      const char *utf8, const struct sm_extent *ext,
+				      PangoLayout *layout);
+
+#endif
