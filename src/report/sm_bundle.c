@@ -24,13 +24,13 @@ void sm_bundle_opts_init(struct sm_bundle_opts *opts)
 	opts->report = 1;
 }
 
-enum figure_kind { FIG_FOREST, FIG_FUNNEL, FIG_PRISMA, FIG_ROB };
+enum figure_kind { FIG_FOREST, FIG_FUNNEL, FIG_PRISMA, FIG_ROB, FIG_REPORT };
 
 /* One figure file to draw. */
 struct figure_job {
 	enum figure_kind kind;
-	char *path;          /* DIR/figures/NAME.EXT */
-	char *relative;      /* figures/NAME.EXT, for the manifest */
+	char *path;          /* DIR/figures/NAME.EXT (DIR/report.pdf) */
+	char *relative;      /* figures/NAME.EXT (report.pdf), for the manifest */
 	const char *analysis; /* analysis name, "summary" or "all"; NULL otherwise */
 	sm_status status;
 	char *error;         /* formatted diagnostic when status != SM_OK */
@@ -55,7 +55,8 @@ static int jobs_add(struct job_list *l, enum figure_kind kind, const char *dir,
 	struct figure_job *j = &l->jobs[l->n];
 	memset(j, 0, sizeof *j);
 	j->kind = kind;
-	j->relative = sm_asprintf("figures/%s.%s", name, ext);
+	j->relative = kind == FIG_REPORT ? strdup("report.pdf")
+					 : sm_asprintf("figures/%s.%s", name, ext);
 	j->path = sm_asprintf("%s/%s", dir, j->relative);
 	j->analysis = analysis;
 	if (!j->relative || !j->path)
@@ -108,7 +109,7 @@ static int add_three(struct job_list *jobs, enum figure_kind kind, const char *d
  * across analyses the summary forest and the funnel small multiples;
  * the PRISMA flow and the risk-of-bias figure when the review has them. */
 static sm_status plan_figures(struct sm_ctx *ctx, const cJSON *results, const char *dir,
-			      struct job_list *jobs)
+			      int with_report, struct job_list *jobs)
 {
 	const cJSON *analyses = cJSON_GetObjectItemCaseSensitive(results, "analyses");
 	const cJSON *review = cJSON_GetObjectItemCaseSensitive(results, "review");
@@ -146,6 +147,10 @@ static sm_status plan_figures(struct sm_ctx *ctx, const cJSON *results, const ch
 		failed = add_three(jobs, FIG_PRISMA, dir, "prisma", NULL) != 0;
 	if (!failed && cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(review, "risk_of_bias")))
 		failed = add_three(jobs, FIG_ROB, dir, "risk-of-bias", NULL) != 0;
+	/* the report is one more job: it lays its figures out again, so it
+	 * runs beside the figure files instead of after them */
+	if (!failed && with_report)
+		failed = jobs_add(jobs, FIG_REPORT, dir, "report", "pdf", NULL) != 0;
 	for (size_t i = 0; i < n_used; i++)
 		free(used[i]);
 	free(used);
@@ -194,6 +199,13 @@ static sm_status render_job(struct sm_ctx *ctx, const struct pool *p,
 		if (dpi > 0)
 			o.dpi = dpi;
 		return sm_prisma_render(ctx, p->results, &o, job->path);
+	}
+	case FIG_REPORT: {
+		struct sm_report_opts o;
+		sm_report_opts_init(&o);
+		o.template_name = p->opts->report_template;
+		o.style = style;
+		return sm_report_write(ctx, p->results, &o, job->path);
 	}
 	case FIG_ROB: {
 		struct sm_rob_opts o;
@@ -277,6 +289,7 @@ static double job_cost(const cJSON *results, const struct figure_job *j)
 	case FIG_FUNNEL: cost = j->analysis && !strcmp(j->analysis, "all") ? 4 * rows : 14; break;
 	case FIG_PRISMA: cost = 20; break;
 	case FIG_ROB: cost = 60; break;
+	case FIG_REPORT: cost = 1e9; break; /* the longest job of all */
 	}
 	const char *dot = strrchr(j->path, '.');
 	return dot && !strcmp(dot, ".png") ? cost : cost / 4;
@@ -436,20 +449,6 @@ static sm_status write_tables(struct sm_ctx *ctx, const cJSON *results, const ch
 	return st;
 }
 
-static sm_status write_report(struct sm_ctx *ctx, const cJSON *results, const char *dir,
-			     const struct sm_bundle_opts *opts)
-{
-	struct sm_report_opts ro;
-	sm_report_opts_init(&ro);
-	ro.template_name = opts->report_template;
-	ro.style = opts->style;
-	char *path = sm_asprintf("%s/report.pdf", dir);
-	sm_status st = path ? sm_report_write(ctx, results, &ro, path)
-			    : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	free(path);
-	return st;
-}
-
 sm_status sm_bundle_write(struct sm_ctx *ctx, const cJSON *results, const char *dir,
 			  const struct sm_bundle_opts *opts)
 {
@@ -462,14 +461,12 @@ sm_status sm_bundle_write(struct sm_ctx *ctx, const cJSON *results, const char *
 		st = figdir ? sm_mkdir_p(ctx, figdir) : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 		free(figdir);
 		if (st == SM_OK)
-			st = plan_figures(ctx, results, dir, &jobs);
+			st = plan_figures(ctx, results, dir, opts->report, &jobs);
 		if (st == SM_OK && jobs.n > 0)
 			st = draw_figures(ctx, results, opts, &jobs);
 	}
-	if (st == SM_OK && opts->report)
-		st = write_report(ctx, results, dir, opts);
 	if (st == SM_OK) {
-		size_t n = 1 + jobs.n + n_tables + (opts->report != 0);
+		size_t n = 1 + jobs.n + n_tables;
 		char **files = sm_alloc_array(n, sizeof *files);
 		if (!files) {
 			st = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
@@ -479,8 +476,6 @@ sm_status sm_bundle_write(struct sm_ctx *ctx, const cJSON *results, const char *
 				files[i + 1] = jobs.jobs[i].relative;
 			for (size_t i = 0; i < n_tables; i++)
 				files[1 + jobs.n + i] = table_files[i];
-			if (opts->report)
-				files[n - 1] = "report.pdf";
 			st = write_manifest(ctx, dir, files, n);
 			free(files);
 		}

@@ -26,7 +26,7 @@ struct sm_bundle_opts {
 	double dpi;       /* PNG resolution; 0 = 300 */
 	const char *style; /* NULL = default */
 	int figures;      /* 0: results.json and manifest only */
-	int report;       /* 1: also report.pdf (sm_report.h) */
+	int report;       /* 1: also report.pdf (sm_report.h), drawn beside the figures */
 	const char *report_template; /* NULL = "report" */
 };
 
