@@ -24,8 +24,9 @@ struct sm_regtest {
 };
 
 /* model "rma"; needs k >= 3 for random-effects methods (k >= 2 for FE),
- * else SM_EINPUT "Number of parameters to be estimated is larger than the
- * number of observations." */
+ * else SM_EINPUT "too few studies (k = 2) to estimate 3 parameters ..."
+ * (where metafor stops with "Number of parameters to be estimated is
+ * larger than the number of observations"). */
 sm_status sm_regtest(struct sm_ctx *ctx, const double *yi, const double *vi, size_t k,
 		     const struct sm_rma_opts *opts, struct sm_regtest *out);
 

@@ -154,8 +154,8 @@ static sm_status rma_core(struct sm_ctx *ctx, struct sm_wls *m, double *w,
 		return st;
 	}
 	if (k < p)
-		return SM_FAIL(ctx, SM_EINPUT, "Number of parameters to be estimated is "
-			       "larger than the number of observations.");
+		return SM_FAIL(ctx, SM_EINPUT, "too few studies (k = %zu) to estimate %zu "
+			       "coefficients; expected at least %zu studies", k, p, p);
 	o->tau2 = tr.tau2;
 	o->se_tau2 = opts->method == SM_FE || (k == 1 && p == 1) ? NAN : tr.se_tau2;
 	o->iterations = tr.iterations;

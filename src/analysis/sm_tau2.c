@@ -6,6 +6,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_roots.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -215,7 +216,9 @@ static sm_status est_scoring(struct sm_ctx *ctx, struct sm_wls *m, double *w,
 		if (iter > ctl->maxiter)
 			return SM_FAIL(ctx, SM_EINPUT, "fisher scoring algorithm did not "
 				       "converge; expected convergence within %d iterations "
-				       "(try stepadj < 1 or more iterations)", ctl->maxiter);
+				       "(retry with shorter steps: --stepadj 0.5; or pick a "
+				       "non-iterative estimator: --method DL, or \"method\": "
+				       "\"DL\" in the review's settings)", ctl->maxiter);
 	}
 	out->tau2 = tau2;
 	out->iterations = iter;
@@ -333,6 +336,19 @@ static sm_status est_pm(struct sm_ctx *ctx, struct sm_wls *m, double *w,
 	return se_iterative(ctx, m, w, yi, vi, SM_EB, out);
 }
 
+/* Where metafor stops with "Number of parameters to be estimated is larger
+ * than the number of observations": k studies cannot fit p coefficients
+ * (plus tau2 for a random-effects model). */
+static sm_status too_few(struct sm_ctx *ctx, size_t k, size_t p, int with_tau2)
+{
+	size_t n = p + (with_tau2 ? 1 : 0);
+	char what[64] = "";
+	if (with_tau2)
+		snprintf(what, sizeof what, " (%zu coefficient%s and tau2)", p, p == 1 ? "" : "s");
+	return SM_FAIL(ctx, SM_EINPUT, "too few studies (k = %zu) to estimate %zu parameter%s%s; "
+		       "expected at least %zu studies", k, n, n == 1 ? "" : "s", what, n);
+}
+
 sm_status sm_tau2_estimate_ws(struct sm_ctx *ctx, struct sm_wls *m, double *w,
 			      const double *yi, const double *vi, enum sm_method method,
 			      const struct sm_tau2_ctl *ctl, struct sm_tau2_result *out)
@@ -343,12 +359,9 @@ sm_status sm_tau2_estimate_ws(struct sm_ctx *ctx, struct sm_wls *m, double *w,
 	if (k == 0)
 		return SM_FAIL(ctx, SM_EINPUT, "no studies; expected k >= 1");
 	if (method == SM_FE)
-		return p > k ? SM_FAIL(ctx, SM_EINPUT, "Number of parameters to be estimated "
-				       "is larger than the number of observations.")
-			     : SM_OK;
+		return p > k ? too_few(ctx, k, p, 0) : SM_OK;
 	if (p + 1 > k)
-		return SM_FAIL(ctx, SM_EINPUT, "Number of parameters to be estimated is "
-			       "larger than the number of observations.");
+		return too_few(ctx, k, p, 1);
 	switch (method) {
 	case SM_DL: return est_dl_hs(ctx, m, w, yi, vi, 0, out);
 	case SM_HS: return est_dl_hs(ctx, m, w, yi, vi, 1, out);

@@ -23,7 +23,9 @@ struct csv_state {
 	size_t next_start; /* where the next field may start (before spaces) */
 	size_t n_rows;     /* rows completed, header included */
 	size_t n_header;   /* fields in the header */
-	char **fields;
+	struct sm_buf text; /* the row's fields, each NUL-terminated, end to end */
+	size_t *starts;     /* where each field begins in text */
+	char **fields;      /* pointers into text, set when the row is complete */
 	size_t *offsets;
 	size_t n, cap;
 };
@@ -46,11 +48,12 @@ static size_t field_start(const struct csv_state *st, size_t from, size_t limit)
 
 static void clear_fields(struct csv_state *st)
 {
-	for (size_t i = 0; i < st->n; i++)
-		free(st->fields[i]);
 	st->n = 0;
+	sm_buf_reset(&st->text);
 }
 
+/* Field text goes into one buffer reused by every row: a row costs no
+ * allocation once the buffer has grown to the longest row. */
 static int push_field(struct csv_state *st, const char *s, size_t len, size_t offset)
 {
 	if (st->n == st->cap) {
@@ -61,17 +64,18 @@ static int push_field(struct csv_state *st, const char *s, size_t len, size_t of
 		size_t *o = sm_realloc_array(st->offsets, cap, sizeof *o);
 		if (o)
 			st->offsets = o;
-		if (!f || !o)
+		size_t *b = sm_realloc_array(st->starts, cap, sizeof *b);
+		if (b)
+			st->starts = b;
+		if (!f || !o || !b)
 			return -1;
 		st->cap = cap;
 	}
-	char *copy = malloc(len + 1);
-	if (!copy)
+	st->starts[st->n] = st->text.len;
+	sm_buf_append(&st->text, s, len);
+	sm_buf_putc(&st->text, '\0');
+	if (st->text.failed)
 		return -1;
-	if (len)
-		memcpy(copy, s, len);
-	copy[len] = '\0';
-	st->fields[st->n] = copy;
 	st->offsets[st->n] = offset;
 	st->n++;
 	return 0;
@@ -125,6 +129,8 @@ static void on_row(int term, void *data)
 	if (st->n == 0)
 		return; /* defensive: libcsv skips blank lines itself */
 	st->status = check_row(st);
+	for (size_t i = 0; i < st->n; i++)
+		st->fields[i] = st->text.data + st->starts[i];
 	if (st->status == SM_OK) {
 		struct sm_csv_row row = { st->n_rows, st->n, st->fields, st->offsets };
 		st->status = st->fn(st->ctx, st->src, &row, st->user);
@@ -189,12 +195,14 @@ sm_status sm_csv_parse(struct sm_ctx *ctx, const struct sm_csv_src *src, sm_csv_
 		       void *user, size_t *n_rows)
 {
 	struct csv_state st = { .ctx = ctx, .src = src, .fn = fn, .user = user };
+	sm_buf_init(&st.text);
 	struct csv_parser p;
 	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
 		return SM_FAIL(ctx, SM_EINTERNAL, "cannot initialise the CSV parser");
 	sm_status status = run(&st, &p);
 	csv_free(&p);
-	clear_fields(&st);
+	sm_buf_release(&st.text);
+	free(st.starts);
 	free(st.fields);
 	free(st.offsets);
 	if (n_rows)

@@ -1,6 +1,7 @@
 #include "sm_dialect.h"
 
 #include "sm_buf.h"
+#include "sm_limits.h"
 #include "sm_number.h"
 #include "sm_strmap.h"
 #include "sm_textfile.h"
@@ -75,6 +76,7 @@ struct dstate {
 	enum sm_data_kind kind;
 	struct sm_strmap *studies; /* study id/label -> index */
 	const char *file;          /* interned in the review */
+	size_t max_rows;           /* data rows the text can hold at most */
 	size_t line_off;           /* line counting cursor: offset ... */
 	int line_no;               /* ... and its line number */
 };
@@ -278,6 +280,10 @@ static sm_status read_header(struct sm_ctx *ctx, const struct sm_csv_src *src,
 			return s;
 	}
 	sm_status s = check_kind(ctx, src, st, d == D_NONE ? D_METAFOR : d);
+	/* a bare CSV without study column makes one study per row */
+	if (s == SM_OK && !st->opts->match_studies && st->col[R_STUDY] < 0 &&
+	    sm_review_reserve(st->r, 0, st->r->n_studies + st->max_rows) != 0)
+		s = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	if (s == SM_OK && st->opts->match_studies && st->col[R_STUDY] < 0)
 		s = sm_csv_fail(ctx, src, st->header_off, NULL,
 				"missing column 'study'; expected the study id or label "
@@ -408,8 +414,10 @@ static sm_status read_year(struct sm_ctx *ctx, const struct sm_csv_src *src,
 	return SM_OK;
 }
 
-/* Trimmed copy of a cell, or NULL for a blank or absent cell; *oom on failure. */
-static char *text_or_null(const char *s, int *oom)
+/* A cell without surrounding blanks, copied into buf (SM_MAX_LABEL_BYTES + 1
+ * bytes: the CSV reader caps fields at that length); NULL for a blank or
+ * absent cell. */
+static const char *trimmed(const char *s, char *buf)
 {
 	if (cell_blank(s))
 		return NULL;
@@ -418,10 +426,21 @@ static char *text_or_null(const char *s, int *oom)
 	size_t n = strlen(s);
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
-	char *out = strndup(s, n);
-	if (!out)
-		*oom = 1;
-	return out;
+	if (n > SM_MAX_LABEL_BYTES)
+		n = SM_MAX_LABEL_BYTES;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* The trimmed cell of role as a shared review string; *out NULL when blank. */
+static sm_status shared_cell(struct sm_ctx *ctx, struct dstate *st, const struct sm_csv_row *row,
+			     int role, const char **out)
+{
+	char buf[SM_MAX_LABEL_BYTES + 1];
+	const char *t = trimmed(cell(row, st, role), buf);
+	*out = t ? sm_review_intern(st->r, t) : NULL;
+	return !t || *out ? SM_OK : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 }
 
 /* Physical line of offset `off`, counted on from the previous row. */
@@ -435,51 +454,59 @@ static int line_of(struct dstate *st, const struct sm_csv_src *src, size_t off)
 	return st->line_no;
 }
 
-static sm_status new_study(struct sm_ctx *ctx, struct dstate *st, char *label,
-			   const char *ref, int year, size_t *index)
+/* A study of a bare CSV; its id is its label (one shared string). */
+static sm_status new_study(struct sm_ctx *ctx, struct dstate *st, const char *label,
+			   const struct sm_csv_row *row, int year, size_t *index)
 {
 	struct sm_review *r = st->r;
+	char buf[SM_MAX_LABEL_BYTES + 1];
+	const char *ref = trimmed(cell(row, st, R_REF), buf);
 	struct sm_study *s = sm_review_add_study(r);
-	int oom = 0;
-	if (!s) {
-		free(label);
+	if (!s)
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	}
-	s->label = label;
-	s->id = strdup(label);
-	s->ref = text_or_null(ref, &oom);
+	s->label = s->id = label;
+	s->ref = ref ? sm_review_str(r, ref) : NULL;
 	s->year = year;
 	*index = r->n_studies - 1;
-	if (!s->id || oom || sm_strmap_put(st->studies, s->id, *index, NULL) < 0)
+	if (ref && !s->ref)
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	return SM_OK;
+}
+
+/* Without a study column every row is its own study "Study N", so no
+ * lookup is needed (and none is paid for a million rows). */
+static sm_status numbered_study(struct sm_ctx *ctx, struct dstate *st,
+				const struct sm_csv_row *row, int year, size_t *index)
+{
+	const char *label = sm_review_strf(st->r, "Study %zu", row->index);
+	if (!label)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	return new_study(ctx, st, label, row, year, index);
 }
 
 /* Index of the row's study: looked up (review mode) or found/created. */
 static sm_status row_study(struct sm_ctx *ctx, const struct sm_csv_src *src, struct dstate *st,
 			   const struct sm_csv_row *row, int year, size_t *index)
 {
-	const char *text = cell(row, st, R_STUDY);
-	int oom = 0;
-	char *label = text ? text_or_null(text, &oom)
-			   : sm_asprintf("Study %zu", row->index);
-	if (oom || (!text && !label))
-		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	if (st->col[R_STUDY] < 0)
+		return numbered_study(ctx, st, row, year, index);
+	int c = st->col[R_STUDY];
+	char buf[SM_MAX_LABEL_BYTES + 1];
+	const char *label = trimmed(row->fields[c], buf);
 	if (!label)
-		return sm_csv_fail(ctx, src, row->offsets[st->col[R_STUDY]],
-				   st->header[st->col[R_STUDY]], "column '%s': missing study; "
-				   "expected a study %s", st->header[st->col[R_STUDY]],
+		return sm_csv_fail(ctx, src, row->offsets[c], st->header[c], "column '%s': missing "
+				   "study; expected a study %s", st->header[c],
 				   st->opts->match_studies ? "id or label of the review" : "label");
-	if (sm_strmap_get(st->studies, label, index)) {
-		free(label);
+	if (sm_strmap_get(st->studies, label, index))
 		return SM_OK;
+	if (!st->opts->match_studies) {
+		const char *copy = sm_review_str(st->r, label);
+		if (!copy || sm_strmap_put(st->studies, copy, st->r->n_studies, NULL) < 0)
+			return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		return new_study(ctx, st, copy, row, year, index);
 	}
-	if (!st->opts->match_studies)
-		return new_study(ctx, st, label, cell(row, st, R_REF), year, index);
 	char got[128];
 	sm_textfile_excerpt(got, sizeof got, label, 40);
-	free(label);
-	int c = st->col[R_STUDY];
 	return sm_csv_fail(ctx, src, row->offsets[c], st->header[c], "column '%s': unknown "
 			   "study %s; expected a studies[].id or studies[].label of the review",
 			   st->header[c], got);
@@ -489,18 +516,20 @@ static sm_status fill_outcome(struct sm_ctx *ctx, struct dstate *st,
 			      const struct sm_csv_row *row, const struct sm_study *study,
 			      struct sm_outcome *o)
 {
-	int oom = 0;
-	o->sub = text_or_null(cell(row, st, R_SUB), &oom);
-	o->event = text_or_null(cell(row, st, R_EVENT), &oom);
-	o->group = text_or_null(cell(row, st, R_GROUP), &oom);
-	if (!o->group && !oom)
-		o->group = strdup("all");
-	o->study_id = strdup(study->id);
-	o->label = o->sub ? sm_asprintf("%s (%s)", study->label, o->sub) : strdup(study->label);
+	sm_status s;
+	if ((s = shared_cell(ctx, st, row, R_SUB, &o->sub)) ||
+	    (s = shared_cell(ctx, st, row, R_EVENT, &o->event)) ||
+	    (s = shared_cell(ctx, st, row, R_GROUP, &o->group)))
+		return s;
+	if (!o->group)
+		o->group = sm_review_intern(st->r, "all");
+	o->study_id = study->id;
+	o->label = o->sub ? sm_review_strf(st->r, "%s (%s)", study->label, o->sub)
+			  : study->label;
 	if (!o->year)
 		o->year = study->year;
 	o->src_file = st->file;
-	if (oom || !o->group || !o->study_id || !o->label)
+	if (!o->group || !o->label)
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	return SM_OK;
 }
@@ -552,6 +581,19 @@ static sm_status index_studies(struct sm_ctx *ctx, struct dstate *st)
 	return SM_OK;
 }
 
+/* Data rows the text can hold at most: one per line break, plus one. */
+static size_t max_rows(const struct sm_csv_src *src)
+{
+	size_t n = 1;
+	for (const char *p = src->data, *end = src->data + src->len;
+	     (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+		n++;
+	if (n == 1) /* old Mac line ends */
+		for (size_t i = 0; i < src->len; i++)
+			n += src->data[i] == '\r';
+	return n < SM_MAX_ROWS ? n : SM_MAX_ROWS;
+}
+
 sm_status sm_dialect_read(struct sm_ctx *ctx, const struct sm_csv_src *src,
 			  const struct sm_dialect_opts *opts, struct sm_review *r)
 {
@@ -559,8 +601,11 @@ sm_status sm_dialect_read(struct sm_ctx *ctx, const struct sm_csv_src *src,
 	for (int i = 0; i < R_COUNT; i++)
 		st.col[i] = -1;
 	st.file = sm_review_intern_file(r, src->file);
+	st.max_rows = max_rows(src);
 	sm_status s = st.file ? index_studies(ctx, &st)
 			      : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	if (s == SM_OK && sm_review_reserve(r, r->n_outcomes + st.max_rows, 0) != 0)
+		s = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	size_t n_rows = 0;
 	if (s == SM_OK)
 		s = sm_csv_parse(ctx, src, on_row, &st, &n_rows);

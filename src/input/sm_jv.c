@@ -96,7 +96,7 @@ sm_status sm_jv_array(struct sm_jv *v, const cJSON *item, const struct sm_jpath 
 }
 
 sm_status sm_jv_string(struct sm_jv *v, const cJSON *obj, const char *key,
-		       const struct sm_jpath *p, int required, char **out)
+		       const struct sm_jpath *p, int required, const char **out)
 {
 	struct sm_jpath k = JV_KEY(p, key);
 	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
@@ -112,7 +112,7 @@ sm_status sm_jv_string(struct sm_jv *v, const cJSON *obj, const char *key,
 	if (n > SM_MAX_LABEL_BYTES)
 		return sm_jv_fail(v, &k, SM_JPOS_VALUE, "text too long (%zu bytes); expected "
 				  "at most %zu bytes", n, SM_MAX_LABEL_BYTES);
-	if (out && !(*out = strdup(item->valuestring)))
+	if (out && !(*out = sm_review_str(v->r, item->valuestring)))
 		return SM_FAIL(v->ctx, SM_EINTERNAL, "out of memory");
 	return SM_OK;
 }
@@ -134,7 +134,7 @@ sm_status sm_jv_text(struct sm_jv *v, const cJSON *obj, const char *key,
 }
 
 sm_status sm_jv_enum(struct sm_jv *v, const cJSON *obj, const char *key,
-		     const struct sm_jpath *p, const char *const *names, char **out)
+		     const struct sm_jpath *p, const char *const *names, const char **out)
 {
 	struct sm_jpath k = JV_KEY(p, key);
 	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
@@ -153,7 +153,7 @@ sm_status sm_jv_enum(struct sm_jv *v, const cJSON *obj, const char *key,
 				  cJSON_IsString(item) ? "unknown value" : "expected a string, got",
 				  got, list);
 	}
-	if (out && !(*out = strdup(item->valuestring)))
+	if (out && !(*out = sm_review_str(v->r, item->valuestring)))
 		return SM_FAIL(v->ctx, SM_EINTERNAL, "out of memory");
 	return SM_OK;
 }

@@ -8,7 +8,8 @@
  * valid file costs no path formatting at all.
  *
  * Ownership: struct sm_jv borrows everything it points to.  Strings handed
- * out through `char **out` are newly allocated and owned by the caller.
+ * out through `const char **out` belong to the review v->r (its string
+ * pool) and live as long as it.
  */
 #ifndef SM_JV_H
 #define SM_JV_H
@@ -55,7 +56,7 @@ sm_status sm_jv_array(struct sm_jv *v, const cJSON *item, const struct sm_jpath 
  * SM_EINPUT when required, else SM_OK with *out = NULL.  out may be NULL
  * (check only). */
 sm_status sm_jv_string(struct sm_jv *v, const cJSON *obj, const char *key,
-		       const struct sm_jpath *p, int required, char **out);
+		       const struct sm_jpath *p, int required, const char **out);
 
 /* As sm_jv_string for free text: up to SM_MAX_TEXT_BYTES, may be empty. */
 sm_status sm_jv_text(struct sm_jv *v, const cJSON *obj, const char *key,
@@ -64,7 +65,7 @@ sm_status sm_jv_text(struct sm_jv *v, const cJSON *obj, const char *key,
 /* Member `key` as one of the NULL-terminated names; *out as for
  * sm_jv_string. */
 sm_status sm_jv_enum(struct sm_jv *v, const cJSON *obj, const char *key,
-		     const struct sm_jpath *p, const char *const *names, char **out);
+		     const struct sm_jpath *p, const char *const *names, const char **out);
 
 /* Member `key` as a number obeying rule.  Absent (or null when nullable):
  * SM_EINPUT when required, else SM_OK with *out = NAN (*out may be NULL). */

@@ -9,11 +9,19 @@
 #ifndef SM_LIMITS_H
 #define SM_LIMITS_H
 
-/* Largest input file (review JSON or CSV), in bytes: 64 MiB. */
+/* Largest input file (CSV, template, ...), in bytes: 64 MiB. */
 #define SM_MAX_FILE_BYTES ((size_t)64 * 1024 * 1024)
 
-/* Most data rows in a CSV file or entries in a review's `outcomes`. */
-#define SM_MAX_ROWS ((size_t)10000000)
+/* Largest review JSON, in bytes: 16 MiB.  Lower than for CSV because a
+ * parsed JSON tree takes about 14 times its text in memory; big outcome
+ * tables belong in a CSV named by the review ("outcomes": {"csv": ...}). */
+#define SM_MAX_JSON_BYTES ((size_t)16 * 1024 * 1024)
+
+/* Most data rows in a CSV file or entries in a review's `outcomes`.  A row
+ * costs about 190 bytes in the review plus its labels (about 200 MB for a
+ * million rows); the analysis and its results JSON take more, so this is
+ * what keeps `analyze` of a file at the limit near 1 GB. */
+#define SM_MAX_ROWS ((size_t)1000000)
 
 /* Longest label, id or other short text field, in bytes of UTF-8. */
 #define SM_MAX_LABEL_BYTES ((size_t)1000)

@@ -35,18 +35,22 @@ static struct sm_review *load_text(struct sm_ctx *ctx, const char *path, const c
 				   size_t len)
 {
 	struct sm_review *r = sm_review_new();
-	if (!r || !(r->path = strdup(path)) || !(r->id = id_from_path(path)) ||
-	    !(r->title = strdup(r->id))) {
+	char *id = id_from_path(path);
+	if (!r || !id || !(r->path = sm_review_str(r, path)) || !(r->id = sm_review_str(r, id))) {
 		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		free(id);
 		sm_review_free(r);
 		return NULL;
 	}
+	free(id);
+	r->title = r->id;
 	struct sm_csv_src src = { path, data, len };
 	struct sm_dialect_opts opts = { 0 };
 	if (sm_dialect_read(ctx, &src, &opts, r) != SM_OK) {
 		sm_review_free(r);
 		return NULL;
 	}
+	sm_review_pack(r);
 	return r;
 }
 
@@ -84,22 +88,30 @@ static int has_ext(const char *path, const char *ext)
 	return n > e && strcasecmp(path + n - e, ext) == 0;
 }
 
-/* The file is read once (it may be a pipe) and parsed from memory. */
+/* The file is read once (it may be a pipe) and parsed from memory, under
+ * the CSV limit unless the name says JSON; sniffed JSON gets its own limit
+ * checked once in memory. */
 struct sm_review *sm_review_load_any(struct sm_ctx *ctx, const char *path)
 {
 	char *data = NULL;
 	size_t len = 0;
-	if (sm_textfile_load(ctx, path, &data, &len) != SM_OK)
-		return NULL;
 	int json = has_ext(path, ".json");
-	if (!json && !has_ext(path, ".csv") && !has_ext(path, ".txt")) {
+	int csv = has_ext(path, ".csv") || has_ext(path, ".txt");
+	size_t max = json ? SM_MAX_JSON_BYTES : SM_MAX_FILE_BYTES;
+	const char *hint = json ? SM_RV_JSON_HINT : NULL;
+	if (sm_textfile_load_max(ctx, path, max, hint, &data, &len) != SM_OK)
+		return NULL;
+	if (!json && !csv) {
 		size_t i = sm_textfile_bom(data, len);
 		while (i < len && strchr(" \t\r\n", data[i]))
 			i++;
 		json = i < len && data[i] == '{';
 	}
-	struct sm_review *r = json ? sm_rv_load_text(ctx, path, data, len)
-				   : load_text(ctx, path, data, len);
+	struct sm_review *r = NULL;
+	if (json && len > SM_MAX_JSON_BYTES)
+		sm_textfile_too_large(ctx, path, SM_MAX_JSON_BYTES, SM_RV_JSON_HINT);
+	else
+		r = json ? sm_rv_load_text(ctx, path, data, len) : load_text(ctx, path, data, len);
 	free(data);
 	return r;
 }

@@ -178,27 +178,31 @@ static sm_status rob_domains(struct sm_jv *v, cJSON *rob, const struct sm_jpath 
 	return SM_OK;
 }
 
+/* Study ids of the review, and the studies judged so far: both looked up
+ * once per judgment, so a long list costs linear time. */
+struct rob_maps {
+	struct sm_strmap *ids, *seen;
+};
+
 static sm_status rob_judgment(struct sm_jv *v, const cJSON *j, const struct sm_jpath *p,
 			      const struct rob_tool *t, size_t n_domains,
-			      struct sm_strmap *seen, size_t index)
+			      const struct rob_maps *maps, size_t index)
 {
 	sm_status s;
-	char *study = NULL;
 	if ((s = sm_jv_object(v, j, p)) || (s = sm_jv_keys(v, j, p, judgment_keys)) ||
-	    (s = sm_jv_string(v, j, "study", p, 1, &study)))
+	    (s = sm_jv_string(v, j, "study", p, 1, NULL)))
 		return s;
 	struct sm_jpath ks = JV_KEY(p, "study");
-	const cJSON *sv = cJSON_GetObjectItemCaseSensitive(j, "study");
+	const char *study = cJSON_GetObjectItemCaseSensitive(j, "study")->valuestring;
 	size_t first = 0;
-	int put = sm_strmap_put(seen, sv->valuestring, index, &first);
-	if (!sm_review_find_study(v->r, study))
+	int put = sm_strmap_put(maps->seen, study, index, &first);
+	if (!sm_strmap_get(maps->ids, study, NULL))
 		s = sm_jv_bad(v, &ks, "unknown study; expected a studies[].id");
 	else if (put == 0)
 		s = sm_jv_fail(v, &ks, SM_JPOS_VALUE, "second judgment for study \"%s\" (also "
 			       "judgments[%zu]); expected one per study", study, first);
 	else if (put < 0)
 		s = SM_FAIL(v->ctx, SM_EINTERNAL, "out of memory");
-	free(study);
 	if (s)
 		return s;
 	struct sm_jpath kv = JV_KEY(p, "values");
@@ -229,15 +233,21 @@ static sm_status rob_judgments(struct sm_jv *v, const cJSON *rob, const struct s
 	if (!arr)
 		return sm_jv_missing(v, &k, "expected an array of judgments");
 	sm_status s = sm_jv_array(v, arr, &k);
-	struct sm_strmap *seen = s ? NULL : sm_strmap_new();
-	if (!s && !seen)
+	if (s)
+		return s;
+	struct rob_maps maps = { sm_strmap_new(), sm_strmap_new() };
+	if (!maps.ids || !maps.seen)
 		s = SM_FAIL(v->ctx, SM_EINTERNAL, "out of memory");
+	for (size_t i = 0; !s && i < v->r->n_studies; i++)
+		if (sm_strmap_put(maps.ids, v->r->studies[i].id, i, NULL) < 0)
+			s = SM_FAIL(v->ctx, SM_EINTERNAL, "out of memory");
 	size_t i = 0;
 	for (const cJSON *e = arr->child; e && !s; e = e->next, i++) {
 		struct sm_jpath ep = JV_IDX(&k, i);
-		s = rob_judgment(v, e, &ep, t, n_domains, seen, i);
+		s = rob_judgment(v, e, &ep, t, n_domains, &maps, i);
 	}
-	sm_strmap_free(seen);
+	sm_strmap_free(maps.ids);
+	sm_strmap_free(maps.seen);
 	return s;
 }
 
@@ -246,7 +256,7 @@ sm_status sm_rv_risk_of_bias(struct sm_jv *v, cJSON *root, const struct sm_jpath
 	struct sm_jpath p = JV_KEY(rootp, "risk_of_bias");
 	cJSON *rob = cJSON_GetObjectItemCaseSensitive(root, "risk_of_bias");
 	sm_status s;
-	char *tool = NULL;
+	const char *tool = NULL;
 	if (!rob)
 		return SM_OK;
 	if ((s = sm_jv_object(v, rob, &p)) || (s = sm_jv_keys(v, rob, &p, rob_keys)))
@@ -260,7 +270,6 @@ sm_status sm_rv_risk_of_bias(struct sm_jv *v, cJSON *root, const struct sm_jpath
 	for (size_t i = 0; i < sizeof rob_tools / sizeof rob_tools[0]; i++)
 		if (!strcmp(rob_tools[i].name, tool))
 			t = &rob_tools[i];
-	free(tool);
 	size_t n_domains = 0;
 	if ((s = rob_domains(v, rob, &p, t, &n_domains)) ||
 	    (s = rob_judgments(v, rob, &p, t, n_domains)))

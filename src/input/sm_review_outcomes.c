@@ -152,30 +152,46 @@ static sm_status foreign_keys(struct sm_jv *v, const cJSON *o, const struct sm_j
 static sm_status row_study(struct sm_jv *v, const cJSON *o, const struct sm_jpath *p,
 			   struct rows *rows, struct sm_outcome *out, const struct sm_study **st)
 {
-	sm_status s = sm_jv_string(v, o, "study", p, 1, &out->study_id);
+	sm_status s = sm_jv_string(v, o, "study", p, 1, NULL);
 	if (s)
 		return s;
+	const char *id = cJSON_GetObjectItemCaseSensitive(o, "study")->valuestring;
 	size_t idx = 0;
-	if (!sm_strmap_get(rows->ids, out->study_id, &idx)) {
+	if (!sm_strmap_get(rows->ids, id, &idx)) {
 		struct sm_jpath k = JV_KEY(p, "study");
 		return sm_jv_bad(v, &k, "unknown study; expected a studies[].id");
 	}
 	*st = &v->r->studies[idx];
+	out->study_id = (*st)->id;
 	return SM_OK;
+}
+
+/* An optional text member, checked as by sm_jv_string; rows with the same
+ * value share one copy. */
+static sm_status shared_text(struct sm_jv *v, const cJSON *o, const char *key,
+			     const struct sm_jpath *p, const char **out)
+{
+	*out = NULL;
+	sm_status s = sm_jv_string(v, o, key, p, 0, NULL);
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(o, key);
+	if (s || !item)
+		return s;
+	*out = sm_review_intern(v->r, item->valuestring);
+	return *out ? SM_OK : SM_FAIL(v->ctx, SM_EINTERNAL, "out of memory");
 }
 
 static sm_status row_texts(struct sm_jv *v, const cJSON *o, const struct sm_jpath *p,
 			   const struct sm_study *st, struct sm_outcome *out)
 {
 	sm_status s;
-	if ((s = sm_jv_string(v, o, "domain", p, 0, &out->group)) ||
-	    (s = sm_jv_string(v, o, "sub", p, 0, &out->sub)) ||
-	    (s = sm_jv_string(v, o, "event", p, 0, &out->event)))
+	if ((s = shared_text(v, o, "domain", p, &out->group)) ||
+	    (s = shared_text(v, o, "sub", p, &out->sub)) ||
+	    (s = shared_text(v, o, "event", p, &out->event)))
 		return s;
-	if (!out->group && !(out->group = strdup("all")))
-		return SM_FAIL(v->ctx, SM_EINTERNAL, "out of memory");
-	out->label = out->sub ? sm_asprintf("%s (%s)", st->label, out->sub) : strdup(st->label);
-	if (!out->label)
+	if (!out->group)
+		out->group = sm_review_intern(v->r, "all");
+	out->label = out->sub ? sm_review_strf(v->r, "%s (%s)", st->label, out->sub) : st->label;
+	if (!out->group || !out->label)
 		return SM_FAIL(v->ctx, SM_EINTERNAL, "out of memory");
 	out->year = st->year;
 	return SM_OK;
@@ -240,7 +256,8 @@ static sm_status read_rows(struct sm_jv *v, const cJSON *arr, const struct sm_jp
 	if (n > SM_MAX_ROWS)
 		return sm_jv_fail(v, p, SM_JPOS_VALUE, "too many outcomes (%zu); expected at "
 				  "most %zu", n, SM_MAX_ROWS);
-	if (!sm_review_intern_file(v->r, v->file))
+	if (!sm_review_intern_file(v->r, v->file) ||
+	    sm_review_reserve(v->r, v->r->n_outcomes + n, 0) != 0)
 		return SM_FAIL(v->ctx, SM_EINTERNAL, "out of memory");
 	struct rows rows = { .line_no = 1 };
 	size_t n_off = 0;
@@ -287,7 +304,7 @@ static sm_status read_ignore(struct sm_jv *v, const cJSON *obj, const struct sm_
 static sm_status read_csv(struct sm_jv *v, const cJSON *obj, const struct sm_jpath *p)
 {
 	sm_status s;
-	char *csv = NULL;
+	const char *csv = NULL;
 	if ((s = sm_jv_keys(v, obj, p, csv_keys)) ||
 	    (s = sm_jv_string(v, obj, "csv", p, 1, &csv)))
 		return s;
@@ -318,7 +335,6 @@ static sm_status read_csv(struct sm_jv *v, const cJSON *obj, const struct sm_jpa
 	free(data);
 	free(ignore);
 	free(path);
-	free(csv);
 	return s;
 }
 
@@ -356,12 +372,10 @@ static sm_status apply_group_by(struct sm_jv *v)
 		return SM_OK;
 	for (size_t i = 0; i < v->r->n_outcomes; i++) {
 		struct sm_outcome *o = &v->r->outcomes[i];
-		const char *src = !strcmp(g, "event") && o->event ? o->event : "all";
-		char *copy = strdup(src);
-		if (!copy)
+		o->group = !strcmp(g, "event") && o->event ? o->event
+							   : sm_review_intern(v->r, "all");
+		if (!o->group)
 			return SM_FAIL(v->ctx, SM_EINTERNAL, "out of memory");
-		free(o->group);
-		o->group = copy;
 	}
 	return SM_OK;
 }

@@ -7,6 +7,13 @@
 #define SM_REVIEW_PARTS_H
 
 #include "sm_jv.h"
+#include "sm_limits.h"
+
+/* Appended to "file too large; expected at most 16 MiB" for a review JSON:
+ * the way out for big data. */
+#define SM_RV_JSON_HINT \
+	" for a review JSON (put larger outcome tables in a CSV file: " \
+	"\"outcomes\": {\"csv\": \"FILE\"})"
 
 /* The review JSON in text (checked UTF-8, NUL-terminated, borrowed); the
  * body of sm_review_load once the file is in memory.  NULL on error. */

@@ -86,13 +86,13 @@ static sm_status read_arm_labels(struct sm_jv *v, const cJSON *set, const struct
 	const char *expected = "expected an array of two strings (treated, control)";
 	if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != 2)
 		return sm_jv_bad(v, &k, expected);
-	char **out = v->r->settings.arm_labels;
+	const char **out = v->r->settings.arm_labels;
 	for (int i = 0; i < 2; i++) {
 		const cJSON *e = cJSON_GetArrayItem(a, i);
 		struct sm_jpath ep = JV_IDX(&k, (size_t)i);
 		if (!cJSON_IsString(e))
 			return sm_jv_bad(v, &ep, "expected a string");
-		if (!(out[i] = strdup(e->valuestring)))
+		if (!(out[i] = sm_review_str(v->r, e->valuestring)))
 			return SM_FAIL(v->ctx, SM_EINTERNAL, "out of memory");
 	}
 	return SM_OK;
@@ -182,7 +182,7 @@ struct sm_review *sm_rv_load_text(struct sm_ctx *ctx, const char *path, const ch
 	struct sm_review *r = sm_review_new();
 	struct sm_jv v = { ctx, path, text, len, r };
 	cJSON *root = NULL;
-	if (!r || !(r->path = strdup(path))) {
+	if (!r || !(r->path = sm_review_str(r, path))) {
 		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 		goto fail;
 	}
@@ -190,6 +190,7 @@ struct sm_review *sm_rv_load_text(struct sm_ctx *ctx, const char *path, const ch
 	if (!root || read_root(&v, root) != SM_OK)
 		goto fail;
 	cJSON_Delete(root);
+	sm_review_pack(r);
 	return r;
 fail:
 	cJSON_Delete(root);
@@ -201,7 +202,8 @@ struct sm_review *sm_review_load(struct sm_ctx *ctx, const char *path)
 {
 	char *text = NULL;
 	size_t len = 0;
-	if (sm_textfile_load(ctx, path, &text, &len) != SM_OK)
+	if (sm_textfile_load_max(ctx, path, SM_MAX_JSON_BYTES, SM_RV_JSON_HINT, &text,
+				 &len) != SM_OK)
 		return NULL;
 	struct sm_review *r = sm_rv_load_text(ctx, path, text, len);
 	free(text);
@@ -211,7 +213,8 @@ struct sm_review *sm_review_load(struct sm_ctx *ctx, const char *path)
 struct sm_review *sm_review_parse(struct sm_ctx *ctx, const char *path, const char *text,
 				  size_t len)
 {
-	if (sm_textfile_check(ctx, path, text, len) != SM_OK)
+	if (sm_textfile_check_max(ctx, path, SM_MAX_JSON_BYTES, SM_RV_JSON_HINT, text,
+				  len) != SM_OK)
 		return NULL;
 	/* the readers rely on a terminating NUL, as sm_textfile_load gives */
 	char *copy = malloc(len + 1);

@@ -33,7 +33,7 @@ static sm_status read_year(struct sm_jv *v, const cJSON *obj, const struct sm_jp
 
 /* A ref is a string or a whole number (reference numbers). */
 static sm_status read_ref(struct sm_jv *v, const cJSON *obj, const struct sm_jpath *p,
-			  char **ref)
+			  const char **ref)
 {
 	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, "ref");
 	if (item && cJSON_IsNumber(item)) {
@@ -41,7 +41,7 @@ static sm_status read_ref(struct sm_jv *v, const cJSON *obj, const struct sm_jpa
 		double d = item->valuedouble;
 		if (!isfinite(d) || d != floor(d) || d < 0 || d > 1e15)
 			return sm_jv_bad(v, &k, "expected a string or a reference number");
-		*ref = sm_asprintf("%.0f", d);
+		*ref = sm_review_strf(v->r, "%.0f", d);
 		return *ref ? SM_OK : SM_FAIL(v->ctx, SM_EINTERNAL, "out of memory");
 	}
 	return sm_jv_string(v, obj, "ref", p, 0, ref);
@@ -63,14 +63,14 @@ static sm_status read_characteristics(struct sm_jv *v, const cJSON *obj,
 		return SM_FAIL(v->ctx, SM_EINTERNAL, "out of memory");
 	for (const cJSON *e = c->child; e; e = e->next) {
 		struct sm_jpath ep = JV_KEY(&k, e->string);
-		char *val;
+		const char *val;
 		if (cJSON_IsString(e))
-			val = strdup(e->valuestring);
+			val = sm_review_str(v->r, e->valuestring);
 		else if (cJSON_IsNumber(e) && isfinite(e->valuedouble))
-			val = sm_asprintf("%.15g", e->valuedouble);
+			val = sm_review_strf(v->r, "%.15g", e->valuedouble);
 		else
 			return sm_jv_bad(v, &ep, "expected a string or a number");
-		char *key = strdup(e->string);
+		const char *key = sm_review_str(v->r, e->string);
 		st->char_keys[st->n_chars] = key;
 		st->char_values[st->n_chars] = val;
 		st->n_chars++;

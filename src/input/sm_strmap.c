@@ -100,3 +100,8 @@ int sm_strmap_get(const struct sm_strmap *m, const char *key, size_t *value)
 		*value = s->value;
 	return 1;
 }
+
+const char *sm_strmap_key(const struct sm_strmap *m, const char *key)
+{
+	return find(m->slots, m->cap, key)->key;
+}

@@ -23,4 +23,8 @@ int sm_strmap_put(struct sm_strmap *m, const char *key, size_t value, size_t *ol
 /* 1 and *value when key is present, else 0. */
 int sm_strmap_get(const struct sm_strmap *m, const char *key, size_t *value);
 
+/* The stored key equal to key (the pointer given to sm_strmap_put), or NULL
+ * when absent: turns the map into a set of unique strings. */
+const char *sm_strmap_key(const struct sm_strmap *m, const char *key);
+
 #endif

@@ -106,12 +106,19 @@ sm_status sm_textfile_fail(struct sm_ctx *ctx, const char *file, const char *tex
 	return st;
 }
 
-sm_status sm_textfile_check(struct sm_ctx *ctx, const char *path, const char *text, size_t len)
+sm_status sm_textfile_too_large(struct sm_ctx *ctx, const char *path, size_t max_bytes,
+				const char *hint)
 {
-	if (len > SM_MAX_FILE_BYTES)
-		return SM_FAIL_POS(ctx, SM_EINPUT, path, 0, 0, NULL,
-				   "file too large; expected at most %zu MiB",
-				   SM_MAX_FILE_BYTES / (1024 * 1024));
+	return SM_FAIL_POS(ctx, SM_EINPUT, path, 0, 0, NULL,
+			   "file too large; expected at most %zu MiB%s",
+			   max_bytes / (1024 * 1024), hint ? hint : "");
+}
+
+sm_status sm_textfile_check_max(struct sm_ctx *ctx, const char *path, size_t max_bytes,
+				const char *hint, const char *text, size_t len)
+{
+	if (len > max_bytes)
+		return sm_textfile_too_large(ctx, path, max_bytes, hint);
 	size_t bad = sm_utf8_check(text, len);
 	if (bad < len)
 		return sm_textfile_fail(ctx, path, text, len, bad, NULL,
@@ -124,30 +131,39 @@ sm_status sm_textfile_check(struct sm_ctx *ctx, const char *path, const char *te
 	return SM_OK;
 }
 
-sm_status sm_textfile_load(struct sm_ctx *ctx, const char *path, char **data, size_t *len)
+sm_status sm_textfile_load_max(struct sm_ctx *ctx, const char *path, size_t max_bytes,
+			       const char *hint, char **data, size_t *len)
 {
 	*data = NULL;
 	*len = 0;
 	char *buf = NULL;
 	size_t n = 0;
-	if (sm_read_file(path, SM_MAX_FILE_BYTES, &buf, &n) != 0) {
+	if (sm_read_file(path, max_bytes, &buf, &n) != 0) {
 		if (errno == EFBIG)
-			return SM_FAIL_POS(ctx, SM_EINPUT, path, 0, 0, NULL,
-					   "file too large; expected at most %zu MiB",
-					   SM_MAX_FILE_BYTES / (1024 * 1024));
+			return sm_textfile_too_large(ctx, path, max_bytes, hint);
 		if (errno == ENOMEM)
 			return SM_FAIL(ctx, SM_EINTERNAL, "out of memory reading %s", path);
 		return SM_FAIL_POS(ctx, SM_EINPUT, path, 0, 0, NULL,
 				   "cannot read file: %s; expected a readable file",
 				   strerror(errno));
 	}
-	if (sm_textfile_check(ctx, path, buf, n) != SM_OK) {
+	if (sm_textfile_check_max(ctx, path, max_bytes, hint, buf, n) != SM_OK) {
 		free(buf);
 		return SM_EINPUT;
 	}
 	*data = buf;
 	*len = n;
 	return SM_OK;
+}
+
+sm_status sm_textfile_check(struct sm_ctx *ctx, const char *path, const char *text, size_t len)
+{
+	return sm_textfile_check_max(ctx, path, SM_MAX_FILE_BYTES, NULL, text, len);
+}
+
+sm_status sm_textfile_load(struct sm_ctx *ctx, const char *path, char **data, size_t *len)
+{
+	return sm_textfile_load_max(ctx, path, SM_MAX_FILE_BYTES, NULL, data, len);
 }
 
 void sm_textfile_excerpt(char *buf, size_t size, const char *s, size_t max_chars)

@@ -39,6 +39,18 @@ sm_status sm_textfile_load(struct sm_ctx *ctx, const char *path, char **data, si
  * SM_MAX_FILE_BYTES, UTF-8, no NUL byte); `path` names it in messages. */
 sm_status sm_textfile_check(struct sm_ctx *ctx, const char *path, const char *text, size_t len);
 
+/* As sm_textfile_load / sm_textfile_check under another size limit (e.g.
+ * SM_MAX_JSON_BYTES); a file too large gets "file too large; expected at
+ * most N MiB" followed by hint (may be NULL). */
+sm_status sm_textfile_load_max(struct sm_ctx *ctx, const char *path, size_t max_bytes,
+			       const char *hint, char **data, size_t *len);
+sm_status sm_textfile_check_max(struct sm_ctx *ctx, const char *path, size_t max_bytes,
+				const char *hint, const char *text, size_t len);
+
+/* The error of a file over max_bytes (SM_EINPUT). */
+sm_status sm_textfile_too_large(struct sm_ctx *ctx, const char *path, size_t max_bytes,
+				const char *hint);
+
 /* Records an SM_EINPUT error at the line/column of byte `offset` of text
  * (offset == (size_t)-1: no position).  Returns SM_EINPUT. */
 sm_status sm_textfile_fail(struct sm_ctx *ctx, const char *file, const char *text, size_t len,

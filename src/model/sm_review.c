@@ -2,74 +2,90 @@
 
 #include "sm_buf.h"
 #include "sm_limits.h"
+#include "sm_strmap.h"
+#include "sm_strpool.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct sm_review *sm_review_new(void)
 {
-	return calloc(1, sizeof(struct sm_review));
-}
-
-static void study_release(struct sm_study *s)
-{
-	free(s->id);
-	free(s->label);
-	free(s->ref);
-	for (size_t i = 0; i < s->n_chars; i++) {
-		free(s->char_keys[i]);
-		free(s->char_values[i]);
+	struct sm_review *r = calloc(1, sizeof *r);
+	if (r && !(r->strings = sm_strpool_new())) {
+		free(r);
+		return NULL;
 	}
-	free(s->char_keys);
-	free(s->char_values);
-}
-
-static void outcome_release(struct sm_outcome *o)
-{
-	free(o->study_id);
-	free(o->label);
-	free(o->group);
-	free(o->event);
-	free(o->sub);
-}
-
-static void settings_release(struct sm_settings *s)
-{
-	free(s->preset);
-	free(s->measure);
-	free(s->method);
-	free(s->test);
-	free(s->to);
-	free(s->group_by);
-	free(s->arm_labels[0]);
-	free(s->arm_labels[1]);
-	free(s->outcome_label);
+	return r;
 }
 
 void sm_review_free(struct sm_review *r)
 {
 	if (!r)
 		return;
-	free(r->path);
-	free(r->id);
-	free(r->title);
-	settings_release(&r->settings);
-	for (size_t i = 0; i < r->n_studies; i++)
-		study_release(&r->studies[i]);
+	for (size_t i = 0; i < r->n_studies; i++) {
+		free(r->studies[i].char_keys);
+		free(r->studies[i].char_values);
+	}
 	free(r->studies);
-	for (size_t i = 0; i < r->n_outcomes; i++)
-		outcome_release(&r->outcomes[i]);
 	free(r->outcomes);
 	cJSON_Delete(r->metadata);
 	cJSON_Delete(r->prisma);
 	cJSON_Delete(r->risk_of_bias);
 	cJSON_Delete(r->tables);
 	cJSON_Delete(r->reported);
-	for (size_t i = 0; i < r->n_files; i++)
-		free(r->files[i]);
 	free(r->files);
+	sm_strmap_free(r->interned);
+	sm_strpool_free(r->strings);
 	free(r);
+}
+
+const char *sm_review_str(struct sm_review *r, const char *s)
+{
+	return sm_strpool_add(r->strings, s);
+}
+
+const char *sm_review_strn(struct sm_review *r, const char *s, size_t n)
+{
+	return sm_strpool_addn(r->strings, s, n);
+}
+
+const char *sm_review_strf(struct sm_review *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	const char *s = sm_strpool_vprintf(r->strings, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+const char *sm_review_intern(struct sm_review *r, const char *s)
+{
+	if (!r->interned && !(r->interned = sm_strmap_new()))
+		return NULL;
+	const char *old = sm_strmap_key(r->interned, s);
+	if (old)
+		return old;
+	const char *copy = sm_strpool_add(r->strings, s);
+	if (!copy || sm_strmap_put(r->interned, copy, 0, NULL) < 0)
+		return NULL;
+	return copy;
+}
+
+/* Sets the capacity of *arr (n elements in use) to exactly cap. */
+static int resize(void **arr, size_t n, size_t *cap, size_t want, size_t size)
+{
+	if (want < n)
+		want = n;
+	if (want == *cap)
+		return 0;
+	void *p = sm_realloc_array(*arr, want ? want : 1, size);
+	if (!p)
+		return -1;
+	*arr = p;
+	*cap = want;
+	return 0;
 }
 
 /* Grows *arr (of n elements, capacity *cap) to hold one more; 0 on success. */
@@ -77,13 +93,35 @@ static int grow(void **arr, size_t n, size_t *cap, size_t size)
 {
 	if (n < *cap)
 		return 0;
-	size_t ncap = *cap ? 2 * *cap : 16;
-	void *p = sm_realloc_array(*arr, ncap, size);
-	if (!p)
-		return -1;
-	*arr = p;
-	*cap = ncap;
-	return 0;
+	return resize(arr, n, cap, *cap ? 2 * *cap : 16, size);
+}
+
+int sm_review_reserve(struct sm_review *r, size_t n_outcomes, size_t n_studies)
+{
+	void *o = r->outcomes, *s = r->studies;
+	int bad = 0;
+	if (n_outcomes > r->cap_outcomes)
+		bad |= resize(&o, r->n_outcomes, &r->cap_outcomes, n_outcomes,
+			      sizeof *r->outcomes);
+	r->outcomes = o;
+	if (n_studies > r->cap_studies)
+		bad |= resize(&s, r->n_studies, &r->cap_studies, n_studies, sizeof *r->studies);
+	r->studies = s;
+	return bad ? -1 : 0;
+}
+
+void sm_review_pack(struct sm_review *r)
+{
+	sm_strmap_free(r->interned);
+	r->interned = NULL;
+	/* shrinking cannot lose data; on failure the larger array stays */
+	void *o = r->outcomes, *s = r->studies;
+	if (r->n_outcomes)
+		resize(&o, r->n_outcomes, &r->cap_outcomes, r->n_outcomes, sizeof *r->outcomes);
+	r->outcomes = o;
+	if (r->n_studies)
+		resize(&s, r->n_studies, &r->cap_studies, r->n_studies, sizeof *r->studies);
+	r->studies = s;
 }
 
 struct sm_outcome *sm_review_add_outcome(struct sm_review *r)
@@ -117,11 +155,11 @@ const char *sm_review_intern_file(struct sm_review *r, const char *file)
 	for (size_t i = 0; i < r->n_files; i++)
 		if (strcmp(r->files[i], file) == 0)
 			return r->files[i];
-	char **f = sm_realloc_array(r->files, r->n_files + 1, sizeof *f);
+	const char **f = sm_realloc_array(r->files, r->n_files + 1, sizeof *f);
 	if (!f)
 		return NULL;
 	r->files = f;
-	char *copy = strdup(file);
+	const char *copy = sm_strpool_add(r->strings, file);
 	if (!copy)
 		return NULL;
 	f[r->n_files++] = copy;

@@ -10,8 +10,11 @@
  * per review).
  *
  * Ownership: a struct sm_review owns every string, array and cJSON tree it
- * points to; sm_review_free() releases all of it (NULL is a no-op).  The
- * `src_file` of an outcome points to a string owned by the review too.
+ * points to; sm_review_free() releases all of it (NULL is a no-op).  All
+ * its strings live in the review's string pool (sm_review_str and friends)
+ * and are read-only; rows share them (an outcome's study_id is its study's
+ * id, an unchanged label is the study's label, equal groups are one string),
+ * so a million-row CSV costs its text once, not one allocation per cell.
  */
 #ifndef SM_REVIEW_H
 #define SM_REVIEW_H
@@ -25,38 +28,41 @@ enum sm_data_kind { SM_KIND_NONE, SM_KIND_2X2, SM_KIND_PROP, SM_KIND_GENERIC };
  * 2x2 uses ai, n1i, ci, n2i; PROP uses xi, ni; GENERIC uses yi, vi
  * (a given sei is stored as vi = sei^2). */
 struct sm_outcome {
-	char *study_id;
-	char *label; /* display label: study label + " (sub)" when sub is set */
-	char *group; /* subgroup (see sm_settings.group_by); "all" when absent */
-	char *event; /* NULL when absent */
-	char *sub;   /* NULL when absent */
-	int year;    /* 0 = unknown */
-	double ai, n1i, ci, n2i, xi, ni, yi, vi;
+	const char *study_id;
+	const char *label; /* display label: study label + " (sub)" when sub is set */
+	const char *group; /* subgroup (see sm_settings.group_by); "all" when absent */
+	const char *event; /* NULL when absent */
+	const char *sub;   /* NULL when absent */
 	const char *src_file; /* file the row came from (review JSON or CSV) */
+	int year;             /* 0 = unknown */
 	int src_line;         /* 1-based physical line of the row */
+	double ai, n1i, ci, n2i, xi, ni, yi, vi;
 };
 
 struct sm_study {
-	char *id, *label, *ref; /* ref may be NULL */
-	int year;               /* 0 = unknown */
-	size_t n_chars;         /* characteristics, in file order */
-	char **char_keys, **char_values;
+	const char *id, *label, *ref; /* ref may be NULL */
+	size_t n_chars;               /* characteristics, in file order */
+	const char **char_keys, **char_values;
+	int year;                     /* 0 = unknown */
 };
 
 /* Analysis settings exactly as written in the review; NULL / *_set == 0
  * means "not given" (the preset, or the analysis defaults, fill it in). */
 struct sm_settings {
-	char *preset, *measure, *method, *test, *to, *group_by;
+	const char *preset, *measure, *method, *test, *to, *group_by;
 	double add, level; /* level in percent, e.g. 95 */
 	int drop00;
 	int add_set, level_set, drop00_set;
-	char *arm_labels[2]; /* treated, control; NULL when not given */
-	char *outcome_label;
+	const char *arm_labels[2]; /* treated, control; NULL when not given */
+	const char *outcome_label;
 };
 
+struct sm_strpool;
+struct sm_strmap;
+
 struct sm_review {
-	char *path; /* as given to the loader */
-	char *id, *title;
+	const char *path; /* as given to the loader */
+	const char *id, *title;
 	enum sm_data_kind kind;
 	struct sm_settings settings;
 	struct sm_study *studies;
@@ -66,14 +72,36 @@ struct sm_review {
 	/* Validated subtrees, owned; NULL when absent.  risk_of_bias always
 	 * has a "domains" array (the tool's defaults are filled in). */
 	cJSON *metadata, *prisma, *risk_of_bias, *tables, *reported;
-	char **files; /* every file name outcome src_file points into */
+	const char **files; /* every file name outcome src_file points into */
 	size_t n_files;
-	size_t cap_studies, cap_outcomes; /* allocation sizes, internal */
+	/* internal: allocation sizes, the string pool, the intern table */
+	size_t cap_studies, cap_outcomes;
+	struct sm_strpool *strings;
+	struct sm_strmap *interned;
 };
 
 /* An empty review (all counts zero, kind NONE); NULL on out of memory. */
 struct sm_review *sm_review_new(void);
 void sm_review_free(struct sm_review *r);
+
+/* Strings owned by the review (read-only, freed with it); NULL on out of
+ * memory.  sm_review_strn copies s[0..n). */
+const char *sm_review_str(struct sm_review *r, const char *s);
+const char *sm_review_strn(struct sm_review *r, const char *s, size_t n);
+const char *sm_review_strf(struct sm_review *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* As sm_review_str, but equal strings come back as one copy: for values
+ * that repeat on many rows (groups, events, sub-row letters). */
+const char *sm_review_intern(struct sm_review *r, const char *s);
+
+/* Makes room for this many outcomes and studies in all, so that a reader
+ * that knows the row count up front fills arrays of the right size;
+ * 0 on success, -1 on out of memory.  Counts at or below the current
+ * capacity change nothing. */
+int sm_review_reserve(struct sm_review *r, size_t n_outcomes, size_t n_studies);
+/* Ends loading: drops the intern table and gives unused array capacity
+ * back.  Adding rows afterwards still works. */
+void sm_review_pack(struct sm_review *r);
 
 /* Appends a zeroed outcome (numbers NAN) and returns it; NULL on out of
  * memory or when SM_MAX_ROWS would be exceeded (the caller reports). */

@@ -146,8 +146,7 @@ static sm_status fit_model(struct analysis *a)
 		break;
 	case SM_POOL_PETO:
 		if (!a->peto)
-			return SM_FAIL(a->ctx, SM_EINPUT, "analysis '%s': Peto estimate does not exist",
-				       d->name);
+			return name_failure(a); /* why: the error of sm_peto_run */
 		fit_from_common(&a->fit, d->k, a->peto->b, a->peto->se, a->peto->zval,
 				a->peto->pval, a->peto->ci_lb, a->peto->ci_ub, a->peto->QE,
 				a->peto->QEdf, a->peto->QEp, a->peto->I2, a->peto->H2);
@@ -659,10 +658,17 @@ static void run_common_models(struct analysis *a)
 	    sm_mh_run(a->ctx, mh_measure(m), d->ai, d->n1i, d->ci, d->n2i, d->n,
 		      a->settings->level, &a->mh) != SM_OK)
 		note_failure(a, "Mantel-Haenszel");
+	/* Beside another pooling method rma.peto is a side result: data without
+	 * a Peto estimate just leave the "peto" block out.  Peto pooling needs
+	 * it, and fit_model reports the reason as the analysis' error. */
 	if ((m == SM_OR || m == SM_PETO) &&
 	    sm_peto_run(a->ctx, d->ai, d->n1i, d->ci, d->n2i, d->n, a->settings->level,
-			&a->peto) != SM_OK)
-		note_failure(a, "Peto");
+			&a->peto) != SM_OK && a->settings->pooling != SM_POOL_PETO) {
+		if (sm_ctx_error(a->ctx)->code == SM_EINPUT)
+			sm_ctx_clear_error(a->ctx);
+		else
+			note_failure(a, "Peto");
+	}
 }
 
 static void run_diagnostics(struct analysis *a)

@@ -3,6 +3,7 @@
 #include "sm_input_test.h"
 
 #include "sm_limits.h"
+#include "sm_strpool.h"
 
 #include <math.h>
 #include <unistd.h>
@@ -168,6 +169,13 @@ static void test_studies_made(void **state)
 	assert_string_equal(r->studies[0].ref, "12");
 	assert_string_equal(r->outcomes[1].label, "A (b)");
 	assert_string_equal(r->outcomes[1].study_id, "A");
+	/* rows share the review's strings instead of copying them per row */
+	assert_ptr_equal(r->outcomes[0].study_id, r->studies[0].id);
+	assert_ptr_equal(r->outcomes[1].study_id, r->studies[0].id);
+	assert_ptr_equal(r->outcomes[2].label, r->studies[1].label);
+	assert_ptr_equal(r->outcomes[0].group, r->outcomes[2].group);
+	assert_string_equal(r->outcomes[0].group, "all");
+	assert_null(r->outcomes[2].sub);
 	sm_review_free(r);
 	remove(path);
 	free(path);
@@ -306,6 +314,56 @@ static void test_csv_errors(void **state)
 	sm_run_ecases(sm_review_load_csv, csv_errors, sizeof csv_errors / sizeof csv_errors[0]);
 }
 
+/* n data rows of "1,2" under a yi,vi header. */
+static char *rows_csv(size_t n, size_t *len)
+{
+	static const char header[] = "yi,vi\n";
+	*len = sizeof header - 1 + 4 * n;
+	char *text = malloc(*len + 1);
+	assert_non_null(text);
+	memcpy(text, header, sizeof header - 1);
+	for (size_t i = 0; i < n; i++)
+		memcpy(text + sizeof header - 1 + 4 * i, "1,2\n", 4);
+	text[*len] = '\0';
+	return text;
+}
+
+/* Exactly SM_MAX_ROWS data rows load; one more is an error at that row. */
+static void test_row_limit(void **state)
+{
+	(void)state;
+	size_t len = 0;
+	char *text = rows_csv(SM_MAX_ROWS + 1, &len);
+	struct sm_ctx *ctx = sm_ctx_new();
+	struct sm_review *r = sm_review_parse_csv(ctx, "max.csv", text, len - 4);
+	assert_non_null(r);
+	assert_int_equal(r->n_outcomes, SM_MAX_ROWS);
+	assert_int_equal(r->n_studies, SM_MAX_ROWS);
+	char *last = sm_asprintf("Study %zu", SM_MAX_ROWS);
+	assert_string_equal(r->studies[SM_MAX_ROWS - 1].label, last);
+	free(last);
+	assert_true(r->outcomes[SM_MAX_ROWS - 1].vi == 2);
+	assert_int_equal(r->outcomes[SM_MAX_ROWS - 1].src_line, SM_MAX_ROWS + 1);
+	/* the memory model: arrays of exactly the rows, each label once in the
+	 * string pool ("Study 1000000" is 14 bytes), nothing per row besides */
+	assert_int_equal(r->cap_outcomes, SM_MAX_ROWS);
+	assert_int_equal(r->cap_studies, SM_MAX_ROWS);
+	assert_true(sm_strpool_bytes(r->strings) < 15 * SM_MAX_ROWS);
+	assert_ptr_equal(r->outcomes[7].label, r->studies[7].label);
+	assert_ptr_equal(r->outcomes[7].study_id, r->studies[7].label);
+	assert_ptr_equal(r->outcomes[7].group, r->outcomes[8].group);
+	sm_review_free(r);
+	assert_null(sm_review_parse_csv(ctx, "over.csv", text, len));
+	char *msg = sm_diag_format(sm_ctx_error(ctx));
+	char *want = sm_asprintf("over.csv:%zu:1: too many rows; expected at most %zu data rows",
+				 SM_MAX_ROWS + 2, SM_MAX_ROWS);
+	assert_string_equal(msg, want);
+	free(want);
+	free(msg);
+	sm_ctx_free(ctx);
+	free(text);
+}
+
 static void test_limits(void **state)
 {
 	(void)state;
@@ -363,6 +421,7 @@ int main(void)
 		cmocka_unit_test(test_studies_made),
 		cmocka_unit_test(test_csv_errors),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_row_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,6 +2,8 @@
  * FILE:LINE:COL, the field path and what was expected. */
 #include "sm_input_test.h"
 
+#include "sm_limits.h"
+
 #include <math.h>
 
 static struct sm_review *load_ok(const char *path)
@@ -470,6 +472,55 @@ static void test_json_limits(void **state)
 	free(dir);
 }
 
+/* A minimal review padded with blanks to `size` bytes. */
+static char *review_of_size(size_t size)
+{
+	static const char head[] = PRE "\"studies\": []}";
+	assert_true(size >= sizeof head - 1);
+	char *text = malloc(size + 1);
+	assert_non_null(text);
+	memcpy(text, head, sizeof head - 1);
+	memset(text + sizeof head - 1, ' ', size - (sizeof head - 1));
+	text[size] = '\0';
+	return text;
+}
+
+/* A review JSON of exactly SM_MAX_JSON_BYTES loads; one byte more is an
+ * error that points to CSV for big outcome tables, whether the file is
+ * named .json, sniffed, or parsed from memory. */
+static void test_json_size_limit(void **state)
+{
+	(void)state;
+	char *dir = sm_tmpdir();
+	char *text = review_of_size(SM_MAX_JSON_BYTES + 1);
+	char *path = sm_write_tmp(dir, "max.json", text, SM_MAX_JSON_BYTES);
+	struct sm_review *r = load_ok(path);
+	assert_string_equal(r->id, "r");
+	sm_review_free(r);
+	remove(path);
+	free(path);
+	static const char *const names[] = { "over.json", "over" };
+	for (int i = 0; i < 2; i++) {
+		path = sm_write_tmp(dir, names[i], text, SM_MAX_JSON_BYTES + 1);
+		char *got = sm_load_error(sm_review_load_any, path);
+		char *want = sm_asprintf("%s: file too large; expected at most 16 MiB for a review "
+					 "JSON (put larger outcome tables in a CSV file: "
+					 "\"outcomes\": {\"csv\": \"FILE\"})", path);
+		assert_string_equal(got, want);
+		free(got);
+		free(want);
+		remove(path);
+		free(path);
+	}
+	struct sm_ctx *ctx = sm_ctx_new();
+	assert_null(sm_review_parse(ctx, "mem.json", text, SM_MAX_JSON_BYTES + 1));
+	assert_non_null(strstr(sm_ctx_error(ctx)->msg, "at most 16 MiB for a review JSON"));
+	sm_ctx_free(ctx);
+	free(text);
+	remove(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -481,6 +532,7 @@ int main(void)
 		cmocka_unit_test(test_extra_errors),
 		cmocka_unit_test(test_review_csv_errors),
 		cmocka_unit_test(test_json_limits),
+		cmocka_unit_test(test_json_size_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
