@@ -22,6 +22,8 @@ void sm_flayout_free(struct sm_flayout *l)
 		free(l->texts[i].text);
 	free(l->texts);
 	free(l->marks);
+	free(l->page_text);
+	free(l->page_mark);
 	free(l->family);
 	free(l);
 }
@@ -872,11 +874,25 @@ static sm_status run(struct lay *L)
 		return L->status;
 	}
 	size_t n = paginate(L, starts);
-	L->l->npages = (int)n;
-	L->l->height = 0;
-	for (size_t pg = 0; pg < n && L->status == SM_OK; pg++)
-		L->l->height = fmax(L->l->height, emit_page(L, (int)pg, starts[pg],
-							    starts[pg + 1], pg + 1 == n));
+	struct sm_flayout *l = L->l;
+	l->npages = (int)n;
+	l->height = 0;
+	l->page_text = sm_alloc_array(n + 1, sizeof *l->page_text);
+	l->page_mark = sm_alloc_array(n + 1, sizeof *l->page_mark);
+	if (!l->page_text || !l->page_mark)
+		sm_fl_oom(L);
+	/* Pages are emitted one after the other, so each page's texts and
+	 * marks are the run added while it was emitted. */
+	for (size_t pg = 0; pg < n && L->status == SM_OK; pg++) {
+		l->page_text[pg] = l->ntexts;
+		l->page_mark[pg] = l->nmarks;
+		l->height = fmax(l->height, emit_page(L, (int)pg, starts[pg], starts[pg + 1],
+						      pg + 1 == n));
+	}
+	if (L->status == SM_OK) {
+		l->page_text[n] = l->ntexts;
+		l->page_mark[n] = l->nmarks;
+	}
 	free(starts);
 	return L->status;
 }

@@ -91,6 +91,10 @@ struct sm_flayout {
 	size_t ntexts, cap_texts;
 	struct sm_fmark *marks;
 	size_t nmarks, cap_marks;
+	/* Both lists are in page order: page p holds texts [page_text[p],
+	 * page_text[p + 1]) and marks [page_mark[p], page_mark[p + 1]), so
+	 * drawing a page visits only its own (npages + 1 entries each). */
+	size_t *page_text, *page_mark;
 	char *family;        /* owned copy: role[].family points here */
 };
 

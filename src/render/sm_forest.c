@@ -7,6 +7,7 @@
 #include "sm_style.h"
 #include "sm_text.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 /* Everything a render needs, released together; a kept forest is one. */
@@ -46,8 +47,49 @@ static sm_status require_fonts(struct sm_ctx *ctx, struct sm_forest *e)
 	return sm_fonts_require(ctx, e->fonts, st->fallback, 0, 0);
 }
 
+/* The canvas's limit on a PNG side (cairo's largest image). */
+#define PNG_MAX_PX 32767
+
+/* Where a PNG goes, to refuse one too tall before laying it out. */
+struct png_req {
+	const char *path;
+	double dpi;
+};
+
+/* A forest is at least as tall as its graph rows at the smallest font the
+ * layout may choose (headings, notes and gaps add to that). */
+static double min_height(const struct sm_fplot *p, const struct sm_style *st)
+{
+	double pitch = fmin(st->size, st->min_size) * st->row_height, h = 2 * st->margin;
+	for (size_t i = 0; i < p->nrows; i++) {
+		const struct sm_frow *r = &p->rows[i];
+		if (!r->trailing && r->kind != SM_ROW_HEADING && r->kind != SM_ROW_NOTE &&
+		    r->kind != SM_ROW_GAP)
+			h += pitch;
+	}
+	return h;
+}
+
+/* Refuse a PNG that must be too tall before laying it out, which is most
+ * of the time a failed render of 10,000 rows would take; the canvas checks
+ * the exact size of the others. */
+static sm_status png_fits(struct sm_ctx *ctx, const struct sm_forest *e, double width,
+			  const struct png_req *png)
+{
+	if (!(png->dpi >= 10 && png->dpi <= 2400))
+		return SM_OK;
+	long h = sm_canvas_px(min_height(e->plot, e->style), png->dpi);
+	if (h <= PNG_MAX_PX)
+		return SM_OK;
+	return SM_FAIL_POS(ctx, SM_EINPUT, png->path, 0, 0, NULL,
+			   "PNG of %ld x at least %ld px at %g dpi is too large; expected at "
+			   "most %d px a side (use PDF for long plots or a lower --dpi)",
+			   sm_canvas_px(width, png->dpi), h, png->dpi, PNG_MAX_PX);
+}
+
 static sm_status prepare(struct sm_ctx *ctx, struct sm_forest *e, const cJSON *results,
-			 const struct sm_forest_opts *opts, int paginate)
+			 const struct sm_forest_opts *opts, int paginate,
+			 const struct png_req *png)
 {
 	if (!(e->style = sm_style_load(ctx, opts->style)))
 		return SM_EINPUT;
@@ -69,6 +111,8 @@ static sm_status prepare(struct sm_ctx *ctx, struct sm_forest *e, const cJSON *r
 				    opts->summary_only, opts->title, opts->rob };
 	if (!(e->plot = sm_fplot_build(ctx, results, &req, e->style)))
 		return SM_EINPUT;
+	if (png && (s = png_fits(ctx, e, lr.width, png)) != SM_OK)
+		return s;
 	if (!(e->layout = sm_flayout_build(ctx, e->text, e->plot, e->style, &lr)))
 		return SM_EINPUT;
 	return SM_OK;
@@ -80,13 +124,26 @@ sm_status sm_forest_layout(struct sm_ctx *ctx, const cJSON *results,
 {
 	struct sm_forest e = { 0 };
 	*out = NULL;
-	sm_status s = prepare(ctx, &e, results, opts, paginate);
+	sm_status s = prepare(ctx, &e, results, opts, paginate, NULL);
 	if (s == SM_OK) {
 		*out = e.layout;
 		e.layout = NULL;
 	}
 	env_release(&e);
 	return s;
+}
+
+/* PDF and SVG pages are white and opaque like the PNG (which the canvas
+ * paints).  Painted first, the ground also spares cairo work: its analysis
+ * of a vector page then holds one rectangle containing every later drawing
+ * operation, instead of a region that grows with each of them (10,000
+ * studies: PDF 0.45 -> 0.39 s, SVG on one page 7 -> 0.7 s). */
+static void white_ground(cairo_t *cr)
+{
+	cairo_save(cr);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	cairo_restore(cr);
 }
 
 static sm_status draw(struct sm_ctx *ctx, struct sm_forest *e, const char *out_path, double dpi)
@@ -100,6 +157,8 @@ static sm_status draw(struct sm_ctx *ctx, struct sm_forest *e, const char *out_p
 			sm_canvas_abort(c);
 			return SM_EINTERNAL;
 		}
+		if (sm_canvas_format(c) != SM_CANVAS_PNG)
+			white_ground(sm_canvas_cr(c));
 		sm_fdraw_page(e->text, sm_canvas_cr(c), l, e->style, page);
 	}
 	return sm_canvas_close(ctx, c);
@@ -113,9 +172,11 @@ sm_status sm_forest_render(struct sm_ctx *ctx, const cJSON *results,
 	if (s != SM_OK)
 		return s;
 	struct sm_forest e = { 0 };
-	s = prepare(ctx, &e, results, opts, fmt == SM_CANVAS_PDF);
+	struct png_req png = { out_path, opts->dpi > 0 ? opts->dpi : 300 };
+	s = prepare(ctx, &e, results, opts, fmt == SM_CANVAS_PDF,
+		    fmt == SM_CANVAS_PNG ? &png : NULL);
 	if (s == SM_OK)
-		s = draw(ctx, &e, out_path, opts->dpi > 0 ? opts->dpi : 300);
+		s = draw(ctx, &e, out_path, png.dpi);
 	env_release(&e);
 	return s;
 }
@@ -130,7 +191,7 @@ struct sm_forest *sm_forest_new(struct sm_ctx *ctx, const cJSON *results,
 	}
 	struct sm_forest_opts o = *opts;
 	o.page_height = page_height;
-	if (prepare(ctx, f, results, &o, page_height > 0) != SM_OK) {
+	if (prepare(ctx, f, results, &o, page_height > 0, NULL) != SM_OK) {
 		sm_forest_free(f);
 		return NULL;
 	}

@@ -265,9 +265,29 @@ static void test_content_summary(void **state)
 	free(pdf);
 }
 
+/* Each page's texts and marks are the run the page index gives it. */
+static void check_pages(const struct sm_flayout *l)
+{
+	assert_true(l->npages >= 1);
+	assert_int_equal(l->page_text[0], 0);
+	assert_int_equal(l->page_mark[0], 0);
+	assert_int_equal(l->page_text[l->npages], l->ntexts);
+	assert_int_equal(l->page_mark[l->npages], l->nmarks);
+	for (int p = 0; p < l->npages; p++) {
+		/* every page has its header texts and at least its axis */
+		assert_true(l->page_text[p] < l->page_text[p + 1]);
+		assert_true(l->page_mark[p] < l->page_mark[p + 1]);
+		for (size_t i = l->page_text[p]; i < l->page_text[p + 1]; i++)
+			assert_int_equal(l->texts[i].page, p);
+		for (size_t i = l->page_mark[p]; i < l->page_mark[p + 1]; i++)
+			assert_int_equal(l->marks[i].page, p);
+	}
+}
+
 static int check_layout(const struct sm_flayout *l)
 {
 	const struct sm_axis *a = &l->axis;
+	check_pages(l);
 	int squares = 0;
 	double ratio = NAN;
 	for (size_t i = 0; i < l->nmarks; i++) {
@@ -679,10 +699,10 @@ static void test_mh_peto(void **state)
 	}
 }
 
-/* Hundreds of studies: pages, each with the header and an axis. */
-static void test_pagination(void **state)
+/* The MSC results with the studies of every analysis added to the first;
+ * its name and study count in *name and *n. */
+static cJSON *many_studies(struct fx *f, const char **name, int *n)
 {
-	struct fx *f = *state;
 	cJSON *big = cJSON_Duplicate(f->msc, 1);
 	cJSON *analyses = cJSON_GetObjectItemCaseSensitive(big, "analyses");
 	cJSON *first = cJSON_GetArrayItem(analyses, 0);
@@ -695,9 +715,19 @@ static void test_pagination(void **state)
 		cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(a, "studies"))
 			cJSON_AddItemToArray(studies, cJSON_Duplicate(s, 1));
 	}
-	int n = cJSON_GetArraySize(studies);
-	assert_true(n > 200);
-	const char *name = cJSON_GetObjectItemCaseSensitive(first, "name")->valuestring;
+	*n = cJSON_GetArraySize(studies);
+	assert_true(*n > 200);
+	*name = cJSON_GetObjectItemCaseSensitive(first, "name")->valuestring;
+	return big;
+}
+
+/* Hundreds of studies: pages, each with the header and an axis. */
+static void test_pagination(void **state)
+{
+	struct fx *f = *state;
+	const char *name;
+	int n;
+	cJSON *big = many_studies(f, &name, &n);
 	char *pdf = render(f, big, name, "long.pdf");
 	sm_render_overlap_tool(pdf);
 	struct sm_flayout *l = layout_of(f, big, name, NULL, 1);
@@ -877,10 +907,11 @@ static unsigned pixel(cairo_surface_t *png, double x, double y, double dpi)
 	return v & 0xFFFFFF;
 }
 
-static int near_rgb(unsigned a, unsigned b)
+/* Within `tol` in every channel. */
+static int near_rgb(unsigned a, unsigned b, int tol)
 {
 	for (int sh = 0; sh < 24; sh += 8)
-		if (abs((int)((a >> sh) & 255) - (int)((b >> sh) & 255)) > 4)
+		if (abs((int)((a >> sh) & 255) - (int)((b >> sh) & 255)) > tol)
 			return 0;
 	return 1;
 }
@@ -907,7 +938,7 @@ static void check_colours(struct fx *f, const cJSON *res, const struct sm_flayou
 			continue;
 		/* Right of the symbol, inside the outline. */
 		unsigned got = pixel(png, m->cx + 0.3 * m->size, m->cy, 150);
-		if (!near_rgb(got, fill[m->level])) {
+		if (!near_rgb(got, fill[m->level], 4)) {
 			print_error("circle of row %d column %d is #%06X, expected #%06X\n", m->row,
 				    m->col, got, fill[m->level]);
 			fail();
@@ -1069,6 +1100,176 @@ static void test_width_limit(void **state)
 	sm_flayout_free(l);
 }
 
+/* Drawing ------------------------------------------------------------- */
+
+static unsigned rgb_of(struct sm_rgb c)
+{
+	return (unsigned)lround(c.r * 255) << 16 | (unsigned)lround(c.g * 255) << 8 |
+	       (unsigned)lround(c.b * 255);
+}
+
+/* The pixel holding the point (x, y) pt, unlike pixel(), which takes the
+ * one nearest in its corner: a thin line covers it in full. */
+static unsigned pixel_at(cairo_surface_t *img, double x, double y, double dpi)
+{
+	return pixel(img, floor(x * dpi / 72) * 72 / dpi, floor(y * dpi / 72) * 72 / dpi, dpi);
+}
+
+/* An x on the interval's line clear of its square, its arrow heads and the
+ * null line at nx, or NAN when it has no such stretch. */
+static double bare_x(const struct sm_fmark *m, const struct sm_fmark *sq, double nx)
+{
+	double lo = m->x0 + 8, hi = m->x1 - 8; /* past arrow heads and caps */
+	double cut0 = hi, cut1 = hi;
+	if (sq) {
+		cut0 = sq->cx - sq->size / 2 - 1;
+		cut1 = sq->cx + sq->size / 2 + 1;
+	}
+	double spans[2][2] = { { lo, fmin(hi, cut0) }, { fmax(lo, cut1), hi } };
+	for (int i = 0; i < 2; i++)
+		for (double x = spans[i][0]; x <= spans[i][1]; x += 1)
+			if (fabs(x - nx) > 2)
+				return x;
+	return NAN;
+}
+
+/* A page of the PDF rasterised: every square, diamond and interval of the
+ * layout's page is there, in its colour, where the layout put it. */
+static int check_page_marks(struct fx *f, const char *pdf, const struct sm_flayout *l, int page,
+			    const struct sm_style *st)
+{
+	const double dpi = 300;
+	char *png = sm_asprintf("%s/page%d", f->dir, page);
+	char *cmd = sm_asprintf("pdftoppm -r %g -f %d -l %d -png -singlefile '%s' '%s'", dpi,
+				page + 1, page + 1, pdf, png);
+	free(sm_render_run_ok(cmd));
+	free(cmd);
+	char *file = sm_asprintf("%s.png", png);
+	cairo_surface_t *img = cairo_image_surface_create_from_png(file);
+	assert_int_equal(cairo_surface_status(img), CAIRO_STATUS_SUCCESS);
+	cairo_surface_flush(img);
+	const struct sm_fmark *m = l->marks + l->page_mark[page], *end = l->marks +
+									 l->page_mark[page + 1];
+	double nx = NAN;
+	for (const struct sm_fmark *k = m; k < end; k++)
+		if (k->kind == SM_MARK_NULL)
+			nx = k->x0;
+	int seen = 0;
+	for (const struct sm_fmark *k = m; k < end; k++) {
+		unsigned want = 0, got = 0;
+		if (k->kind == SM_MARK_SQUARE || k->kind == SM_MARK_DIAMOND) {
+			want = rgb_of(k->kind == SM_MARK_SQUARE ? st->c_square : st->c_diamond);
+			got = pixel_at(img, k->cx, k->cy, dpi);
+		} else if (k->kind == SM_MARK_CI || k->kind == SM_MARK_PI) {
+			const struct sm_fmark *sq = k + 1 < end && k[1].kind == SM_MARK_SQUARE
+						    ? k + 1 : NULL;
+			double x = bare_x(k, sq, nx);
+			if (isnan(x))
+				continue;
+			want = rgb_of(k->kind == SM_MARK_CI ? st->c_ci : st->c_pi);
+			got = pixel_at(img, x, k->cy, dpi);
+		} else {
+			continue;
+		}
+		/* thin lines are anti-aliased */
+		if (!near_rgb(got, want, 32)) {
+			print_error("page %d: mark %d of row %d is #%06X, expected #%06X\n",
+				    page + 1, (int)k->kind, k->row, got, want);
+			fail();
+		}
+		seen++;
+	}
+	cairo_surface_destroy(img);
+	free(file);
+	free(png);
+	return seen;
+}
+
+/* The top left pixel of page 1 of a PDF rasterised keeping transparency,
+ * as 0xAARRGGBB. */
+static uint32_t pdf_corner(struct fx *f, const char *pdf)
+{
+	char *png = sm_asprintf("%s/corner", f->dir);
+	char *cmd = sm_asprintf("pdftocairo -png -transp -singlefile -r 20 -f 1 -l 1 '%s' '%s'",
+				pdf, png);
+	free(sm_render_run_ok(cmd));
+	free(cmd);
+	char *file = sm_asprintf("%s.png", png);
+	cairo_surface_t *img = cairo_image_surface_create_from_png(file);
+	assert_int_equal(cairo_surface_status(img), CAIRO_STATUS_SUCCESS);
+	cairo_surface_flush(img);
+	uint32_t v;
+	memcpy(&v, cairo_image_surface_get_data(img), 4);
+	cairo_surface_destroy(img);
+	free(file);
+	free(png);
+	return v;
+}
+
+/* A long forest in PDF: its first, second and last pages carry their own
+ * squares, intervals and diamonds (each page is drawn from its part of the
+ * layout, each kind of mark in one go), on an opaque white ground. */
+static void test_draw_pages(void **state)
+{
+	struct fx *f = *state;
+	const char *name;
+	int n;
+	cJSON *big = many_studies(f, &name, &n);
+	char *pdf = render(f, big, name, "pages.pdf");
+	struct sm_flayout *l = layout_of(f, big, name, NULL, 1);
+	struct sm_style *st = sm_style_load(f->ctx, NULL);
+	assert_non_null(st);
+	assert_true(l->npages >= 3);
+	const int pages[] = { 0, 1, l->npages - 1 };
+	for (int i = 0; i < 3; i++)
+		assert_true(check_page_marks(f, pdf, l, pages[i], st) >= 10);
+	assert_int_equal(pdf_corner(f, pdf), 0xFFFFFFFFu);
+	sm_style_free(st);
+	sm_flayout_free(l);
+	free(pdf);
+	cJSON_Delete(big);
+}
+
+/* A PNG that could only be too tall is refused before the plot is laid
+ * out, with a height no larger than the real one (rows of one line here,
+ * so that the bound is near it). */
+static void test_png_too_tall(void **state)
+{
+	struct fx *f = *state;
+	const char *name;
+	int n;
+	cJSON *big = many_studies(f, &name, &n);
+	struct sm_forest_opts o;
+	sm_forest_opts_init(&o);
+	o.analysis = name;
+	o.columns = "study,effect";
+	o.dpi = 2400;
+	char *png = sm_asprintf("%s/tall.png", f->dir);
+	assert_int_equal(sm_forest_render(f->ctx, big, &o, png), SM_EINPUT);
+	const char *msg = sm_ctx_error(f->ctx)->msg;
+	long w = 0, h = 0;
+	int used = 0;
+	assert_int_equal(sscanf(msg, "PNG of %ld x at least %ld px at 2400 dpi is too large; %n",
+				&w, &h, &used), 2);
+	assert_true(used > 0);
+	assert_string_equal(msg + used, "expected at most 32767 px a side (use PDF for long "
+			    "plots or a lower --dpi)");
+	assert_int_equal(w, lround(175 / 25.4 * 2400));
+	assert_true(h > 32767);
+	assert_int_not_equal(access(png, F_OK), 0);
+	sm_ctx_clear_error(f->ctx);
+	struct sm_flayout *l = NULL;
+	expect_ok(f, sm_forest_layout(f->ctx, big, &o, 0, &l));
+	long real = sm_canvas_px(l->height, 2400);
+	if (!(h <= real && h > real / 2)) {
+		print_error("bound %ld px for a PNG %ld px tall\n", h, real);
+		fail();
+	}
+	sm_flayout_free(l);
+	free(png);
+	cJSON_Delete(big);
+}
+
 /* Under ASan: fontconfig loads the system configuration once per process
  * (cairo's FreeType backend asks for it) and keeps it until exit. */
 const char *__lsan_default_suppressions(void);
@@ -1098,6 +1299,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rob_overall, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rob_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_width_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_draw_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_png_too_tall, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
