@@ -23,7 +23,6 @@ struct sm_canvas {
 };
 
 /* Cairo's largest image side. */
-#define SM_PNG_MAX_PX 32767
 
 sm_status sm_canvas_format_of(struct sm_ctx *ctx, const char *path,
 			      enum sm_canvas_format *fmt)

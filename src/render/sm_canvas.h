@@ -23,6 +23,9 @@ enum sm_canvas_format { SM_CANVAS_PDF, SM_CANVAS_SVG, SM_CANVAS_PNG };
 
 #define SM_PT_PER_MM (72.0 / 25.4)
 
+/* Largest PNG side in pixels (cairo's image surface limit). */
+#define SM_PNG_MAX_PX 32767
+
 /* Format from the file name's extension (.pdf, .svg, .png, any case). */
 sm_status sm_canvas_format_of(struct sm_ctx *ctx, const char *path,
 			      enum sm_canvas_format *fmt);

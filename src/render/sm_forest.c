@@ -48,7 +48,6 @@ static sm_status require_fonts(struct sm_ctx *ctx, struct sm_forest *e)
 }
 
 /* The canvas's limit on a PNG side (cairo's largest image). */
-#define PNG_MAX_PX 32767
 
 /* Where a PNG goes, to refuse one too tall before laying it out. */
 struct png_req {
@@ -79,12 +78,12 @@ static sm_status png_fits(struct sm_ctx *ctx, const struct sm_forest *e, double 
 	if (!(png->dpi >= 10 && png->dpi <= 2400))
 		return SM_OK;
 	long h = sm_canvas_px(min_height(e->plot, e->style), png->dpi);
-	if (h <= PNG_MAX_PX)
+	if (h <= SM_PNG_MAX_PX)
 		return SM_OK;
 	return SM_FAIL_POS(ctx, SM_EINPUT, png->path, 0, 0, NULL,
 			   "PNG of %ld x at least %ld px at %g dpi is too large; expected at "
 			   "most %d px a side (use PDF for long plots or a lower --dpi)",
-			   sm_canvas_px(width, png->dpi), h, png->dpi, PNG_MAX_PX);
+			   sm_canvas_px(width, png->dpi), h, png->dpi, SM_PNG_MAX_PX);
 }
 
 static sm_status prepare(struct sm_ctx *ctx, struct sm_forest *e, const cJSON *results,

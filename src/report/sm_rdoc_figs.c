@@ -100,12 +100,10 @@ static double heading_lead(struct sm_rdoc *d)
 static double forest_used(const struct sm_flayout *l, int page, double margin)
 {
 	double bottom = 0;
-	for (size_t i = 0; i < l->ntexts; i++)
-		if (l->texts[i].page == page)
-			bottom = fmax(bottom, l->texts[i].box.y1);
-	for (size_t i = 0; i < l->nmarks; i++)
-		if (l->marks[i].page == page)
-			bottom = fmax(bottom, fmax(l->marks[i].y1, l->marks[i].cy + l->marks[i].size));
+	for (size_t i = l->page_text[page]; i < l->page_text[page + 1]; i++)
+		bottom = fmax(bottom, l->texts[i].box.y1);
+	for (size_t i = l->page_mark[page]; i < l->page_mark[page + 1]; i++)
+		bottom = fmax(bottom, fmax(l->marks[i].y1, l->marks[i].cy + l->marks[i].size));
 	return fmin(l->height, bottom + margin);
 }
 

@@ -151,6 +151,16 @@ static void metadata(const struct sm_rdoc *d, cairo_surface_t *s)
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "safemeta " SM_VERSION);
 }
 
+/* An opaque page: one paint of white lets cairo track what later drawing
+ * covers as one region, which keeps long pages fast (see sm_forest.c). */
+static void white_page(cairo_t *cr)
+{
+	cairo_save(cr);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	cairo_restore(cr);
+}
+
 /* A bookmark to the top of block b at page y. */
 static void outline(cairo_surface_t *s, const struct sm_rblock *b, int page, double y,
 		    int *parent)
@@ -185,6 +195,7 @@ sm_status sm_rpage_draw(struct sm_ctx *ctx, const struct sm_rdoc *d, const struc
 	for (int page = 0; s == SM_OK && page < npages; page++) {
 		if (page > 0)
 			s = sm_canvas_next_page(ctx, c);
+		white_page(sm_canvas_cr(c));
 		for (; s == SM_OK && i < nplaced && pl[i].page == page; i++) {
 			const struct sm_rblock *b = &d->blocks[pl[i].block];
 			double y = SM_RDOC_MARGIN_TOP + pl[i].y;
