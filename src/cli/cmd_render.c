@@ -70,33 +70,6 @@ const char cmd_render_usage[] =
 	"table options:\n"
 	"  --table NAME           domains | characteristics | a review table id\n";
 
-/* The results document, with a clear error when it is not one. */
-static cJSON *load_results(struct sm_ctx *ctx, const char *path)
-{
-	char *text = NULL;
-	size_t len = 0;
-	if (sm_read_file(path, (size_t)256 << 20, &text, &len) != 0) {
-		SM_FAIL_POS(ctx, SM_EINPUT, path, 0, 0, NULL,
-			    "cannot read the results file; expected the output of 'safemeta analyze'");
-		return NULL;
-	}
-	const char *end = NULL;
-	cJSON *doc = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
-	if (!doc || !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(doc, "analyses"))) {
-		int line = 0, col = 0;
-		if (!doc && end)
-			sm_textfile_linecol(text, len, (size_t)(end - text), &line, &col);
-		SM_FAIL_POS(ctx, SM_EINPUT, path, line, col, NULL,
-			    doc ? "not a results file: no 'analyses' array; expected the output of "
-				  "'safemeta analyze'"
-				: "invalid JSON; expected the output of 'safemeta analyze'");
-		cJSON_Delete(doc);
-		doc = NULL;
-	}
-	free(text);
-	return doc;
-}
-
 enum { OPT_ANALYSIS = 300, OPT_STYLE, OPT_WIDTH, OPT_DPI, OPT_SORT, OPT_COLUMNS,
        OPT_SUMMARY_ONLY, OPT_NO_METHOD_LINE, OPT_WRAP, OPT_TITLE, OPT_Y, OPT_CONTOURS,
        OPT_CI99, OPT_EGGER, OPT_NO_TRIMFILL, OPT_NO_OUTLIERS, OPT_GROUP_BY, OPT_PLOT,
@@ -194,7 +167,7 @@ static int render_forest(struct sm_cli *cli, int argc, char **argv)
 		return sm_cli_usage_error(cli, "render", "expected one RESULTS.json");
 	if (!output)
 		return sm_cli_usage_error(cli, "render", "missing -o FILE");
-	cJSON *results = load_results(cli->ctx, argv[optind]);
+	cJSON *results = sm_cli_load_results(cli->ctx, argv[optind]);
 	if (!results)
 		return sm_cli_finish(cli, SM_EINPUT);
 	sm_status st = sm_forest_render(cli->ctx, results, &opts, output);
@@ -247,7 +220,7 @@ static int render_funnel(struct sm_cli *cli, int argc, char **argv)
 		rc = positional(cli, argc, output);
 	if (rc >= 0)
 		return rc;
-	cJSON *results = load_results(cli->ctx, argv[optind]);
+	cJSON *results = sm_cli_load_results(cli->ctx, argv[optind]);
 	if (!results)
 		return sm_cli_finish(cli, SM_EINPUT);
 	sm_status st = sm_funnel_render(cli->ctx, results, &opts, output);
@@ -281,7 +254,7 @@ static int render_prisma(struct sm_cli *cli, int argc, char **argv)
 		rc = positional(cli, argc, output);
 	if (rc >= 0)
 		return rc;
-	cJSON *results = load_results(cli->ctx, argv[optind]);
+	cJSON *results = sm_cli_load_results(cli->ctx, argv[optind]);
 	if (!results)
 		return sm_cli_finish(cli, SM_EINPUT);
 	sm_status st = sm_prisma_render(cli->ctx, results, &opts, output);
@@ -324,7 +297,7 @@ static int render_rob(struct sm_cli *cli, int argc, char **argv)
 		rc = positional(cli, argc, output);
 	if (rc >= 0)
 		return rc;
-	cJSON *results = load_results(cli->ctx, argv[optind]);
+	cJSON *results = sm_cli_load_results(cli->ctx, argv[optind]);
 	if (!results)
 		return sm_cli_finish(cli, SM_EINPUT);
 	sm_status st = sm_rob_render(cli->ctx, results, &opts, output);
@@ -364,7 +337,7 @@ static int render_table(struct sm_cli *cli, int argc, char **argv)
 		rc = positional(cli, argc, output);
 	if (rc >= 0)
 		return rc;
-	cJSON *results = load_results(cli->ctx, argv[optind]);
+	cJSON *results = sm_cli_load_results(cli->ctx, argv[optind]);
 	if (!results)
 		return sm_cli_finish(cli, SM_EINPUT);
 	struct sm_table *t = sm_table_from_results(cli->ctx, results, name);

@@ -35,25 +35,14 @@ struct fx {
 	char dir[64];
 };
 
-static cJSON *load_json(const char *rel)
-{
-	char *path = sm_test_path(rel);
-	char *text = sm_test_slurp(path);
-	cJSON *j = cJSON_Parse(text);
-	assert_non_null(j);
-	free(text);
-	free(path);
-	return j;
-}
-
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
 	f->ctx = sm_ctx_new();
 	sm_ctx_set_home(f->ctx, getenv("SAFEMETA_HOME") ? getenv("SAFEMETA_HOME") : ".");
 	sm_ctx_set_epoch(f->ctx, 1700000000);
-	f->sample = load_json(SAMPLE);
-	f->msc = load_json(MSC);
+	f->sample = sm_render_load_json(SAMPLE);
+	f->msc = sm_render_load_json(MSC);
 	strcpy(f->dir, "/tmp/sm_render_XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	*state = f;
@@ -596,7 +585,7 @@ static void test_too_narrow(void **state)
 static void test_proportions(void **state)
 {
 	struct fx *f = *state;
-	cJSON *res = load_json(PROP);
+	cJSON *res = sm_render_load_json(PROP);
 	const cJSON *a = analysis(res, 0);
 	struct sm_flayout *l = layout_of(f, res, NULL, NULL, 1);
 	assert_int_equal(check_layout(l), 70);
@@ -663,7 +652,7 @@ static void test_mh_peto(void **state)
 	const char *files[] = { MH, PETO };
 	const char *names[] = { "Mantel\xe2\x80\x93Haenszel", "Peto" };
 	for (int i = 0; i < 2; i++) {
-		cJSON *res = load_json(files[i]);
+		cJSON *res = sm_render_load_json(files[i]);
 		const cJSON *a = analysis(res, 0);
 		const cJSON *tr = cJSON_GetObjectItemCaseSensitive(a, "transformed");
 		char *pdf = render(f, res, NULL, i ? "peto.pdf" : "mh.pdf");
@@ -1041,7 +1030,7 @@ static void test_rob_missing(void **state)
 static void test_rob_overall(void **state)
 {
 	struct fx *f = *state;
-	cJSON *res = load_json(UPDATED);
+	cJSON *res = sm_render_load_json(UPDATED);
 	struct sm_flayout *l = rob_layout(f, res, NULL, 1);
 	assert_int_equal(check_rob(l, res, analysis(res, 0), 6), 4 * 6);
 	assert_true(has_text(l, "Overall"));

@@ -220,17 +220,6 @@ static void check_words_whole(struct sm_render_fx *f, const struct sm_prisma_lay
 	}
 }
 
-static cJSON *load_fixture(const char *rel)
-{
-	char *path = sm_test_path(rel);
-	char *text = sm_test_slurp(path);
-	cJSON *j = cJSON_Parse(text);
-	assert_non_null(j);
-	free(text);
-	free(path);
-	return j;
-}
-
 /* An updated review with other methods: five columns at 175 mm.  The
  * width goes where the text needs it (the side column of reasons wider
  * than that of "Reports not retrieved"), no word breaks, and the diagram
@@ -238,7 +227,7 @@ static cJSON *load_fixture(const char *rel)
 static void test_five_columns(void **state)
 {
 	struct sm_render_fx *f = *state;
-	cJSON *r = load_fixture("tests/fixtures/results/updated-review.results.json");
+	cJSON *r = sm_render_load_json("tests/fixtures/results/updated-review.results.json");
 	struct sm_prisma_layout *l = layout(f, r);
 	assert_int_equal(l->nboxes, 1 + 9 + 5);
 	assert_int_equal(l->narrows, 14);

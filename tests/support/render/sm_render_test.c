@@ -9,7 +9,7 @@
 
 #define FIXTURES "tests/fixtures/results/"
 
-static cJSON *load_json(const char *rel)
+cJSON *sm_render_load_json(const char *rel)
 {
 	char *path = sm_test_path(rel);
 	char *text = sm_test_slurp(path);
@@ -27,10 +27,10 @@ int sm_render_fx_setup(void **state)
 	f->ctx = sm_ctx_new();
 	sm_ctx_set_home(f->ctx, getenv("SAFEMETA_HOME") ? getenv("SAFEMETA_HOME") : ".");
 	sm_ctx_set_epoch(f->ctx, 1700000000);
-	f->msc = load_json(FIXTURES "msc-iv-rct.results.json");
-	f->sae = load_json(FIXTURES "iv-sae-70.results.json");
-	f->tum = load_json(FIXTURES "tumorigenicity.results.json");
-	f->allo = load_json(FIXTURES "allogeneic-review.results.json");
+	f->msc = sm_render_load_json(FIXTURES "msc-iv-rct.results.json");
+	f->sae = sm_render_load_json(FIXTURES "iv-sae-70.results.json");
+	f->tum = sm_render_load_json(FIXTURES "tumorigenicity.results.json");
+	f->allo = sm_render_load_json(FIXTURES "allogeneic-review.results.json");
 	snprintf(f->dir, sizeof f->dir, "%s", "/tmp/sm_fig_XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	*state = f;

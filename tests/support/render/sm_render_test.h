@@ -24,6 +24,10 @@ struct sm_render_fx {
 	char dir[64];       /* scratch folder for outputs */
 };
 
+/* A JSON file of the source tree (path relative to it), parsed; fails the
+ * test when it cannot.  Free with cJSON_Delete. */
+cJSON *sm_render_load_json(const char *rel);
+
 /* cmocka setup/teardown for a struct sm_render_fx in *state. */
 int sm_render_fx_setup(void **state);
 int sm_render_fx_teardown(void **state);
