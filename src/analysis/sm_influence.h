@@ -5,13 +5,15 @@
  *
  * Cost: O(k) in all for large k.  tau2(-i) has a closed form for FE, DL,
  * HE, HS and SJ (full-data sums minus study i's terms); ML, REML, EB and PM
- * iterate their estimating equations.  Every sum over j != i at a new
- * tau2(-i) comes from power series around a few centres (sm_pseries), O(1)
+ * take their estimators' steps (sm_ifit), each O(1).  Every sum over j != i
+ * at a tau2 comes from power series around a few centres (sm_pseries), O(1)
  * per evaluation with a truncation error below 2^-56 relative.  A deletion
  * whose downdated sums would cancel (the study dominates a sum), that no
- * centre covers, or any deletion when k < 16, is refitted exactly (O(k)).
- * The number of such deletions is bounded independently of k except for
- * pathological data.
+ * centre covers, that the estimator cannot settle from sums (a tau2 reset
+ * to 0, non-convergence, PM with a finite root tolerance), or any deletion
+ * when k < 16, is refitted exactly (O(k)).  The number of such deletions is
+ * bounded independently of k except for pathological data.  The cumulative
+ * fits come from prefix sums the same way.
  *
  * A refit that fails with an input error (e.g. Fisher scoring does not
  * converge on that subset) yields a row of NaN and a warning in ctx, as
@@ -43,6 +45,7 @@ struct sm_influence {
 	int *inf;               /* metafor's "influential" flag */
 	struct sm_loo_row *loo; /* fit without study i */
 	double rstudent_crit;   /* Bonferroni bound qnorm(1 - 0.05/(2k)) */
+	size_t refits;          /* deletions refitted exactly (see above) */
 };
 
 /* `full` must be the fit of yi/vi with opts.  Needs k >= 2. */
@@ -67,5 +70,10 @@ sm_status sm_influence_path(struct sm_ctx *ctx, const double *yi, const double *
 /* Entry i is the fit of studies 0..i (in the given order). */
 sm_status sm_cumul(struct sm_ctx *ctx, const double *yi, const double *vi, size_t k,
 		   const struct sm_rma_opts *opts, struct sm_loo_row *out);
+/* The same by the given path; *refits (may be NULL) gets the number of
+ * prefixes fitted exactly. */
+sm_status sm_cumul_path(struct sm_ctx *ctx, const double *yi, const double *vi, size_t k,
+			const struct sm_rma_opts *opts, enum sm_loo_path path,
+			struct sm_loo_row *out, size_t *refits);
 
 #endif

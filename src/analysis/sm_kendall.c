@@ -11,28 +11,45 @@ struct kpair {
 	double y;
 };
 
-/* (x, y) lexicographic order; NaN never reaches here. */
-static int pair_le(const struct kpair *a, const struct kpair *b)
+/* Sort key of a double whose unsigned order is the numeric order; -0 and
+ * +0 get the same key, as they compare equal. */
+static uint64_t order_key(double x)
 {
-	return a->x < b->x || (a->x == b->x && a->y <= b->y);
+	uint64_t u;
+	x = x == 0 ? 0 : x;
+	memcpy(&u, &x, sizeof u);
+	return u >> 63 ? ~u : u | (UINT64_C(1) << 63);
 }
 
-/* Bottom-up merge sort of pairs: O(n log n) worst case, no recursion, so
- * n = 10^6 cannot exhaust the stack.  Result ends up in *a. */
-static void sort_pairs(struct kpair **a, struct kpair **tmp, size_t n)
+#define RADIX_BITS 11
+#define RADIX_SIZE (1u << RADIX_BITS)
+#define RADIX_PASSES ((64 + RADIX_BITS - 1) / RADIX_BITS)
+
+/* LSD radix sort of the pairs by x (11-bit digits; a digit all keys share
+ * costs no pass); tmp has room for n pairs, cnt for the counts. */
+static void radix_pairs(struct kpair **a, struct kpair **tmp, size_t n, size_t *cnt)
 {
 	struct kpair *src = *a, *dst = *tmp;
-	for (size_t width = 1; width < n; width *= 2) {
-		for (size_t lo = 0; lo < n; lo += 2 * width) {
-			size_t mid = lo + width < n ? lo + width : n;
-			size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
-			size_t i = lo, j = mid, o = lo;
-			while (i < mid && j < hi)
-				dst[o++] = pair_le(&src[i], &src[j]) ? src[i++] : src[j++];
-			while (i < mid)
-				dst[o++] = src[i++];
-			while (j < hi)
-				dst[o++] = src[j++];
+	memset(cnt, 0, RADIX_PASSES * RADIX_SIZE * sizeof *cnt);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t key = order_key(src[i].x);
+		for (int d = 0; d < RADIX_PASSES; d++)
+			cnt[d * RADIX_SIZE + ((key >> (d * RADIX_BITS)) & (RADIX_SIZE - 1))]++;
+	}
+	for (int d = 0; d < RADIX_PASSES; d++) {
+		size_t *c = cnt + d * RADIX_SIZE, sum = 0;
+		int shift = d * RADIX_BITS;
+		uint64_t k0 = order_key(src[0].x);
+		if (c[(k0 >> shift) & (RADIX_SIZE - 1)] == n)
+			continue;
+		for (size_t b = 0; b < RADIX_SIZE; b++) {
+			size_t m = c[b];
+			c[b] = sum;
+			sum += m;
+		}
+		for (size_t i = 0; i < n; i++) {
+			uint64_t key = order_key(src[i].x);
+			dst[c[(key >> shift) & (RADIX_SIZE - 1)]++] = src[i];
 		}
 		struct kpair *t = src;
 		src = dst;
@@ -42,9 +59,47 @@ static void sort_pairs(struct kpair **a, struct kpair **tmp, size_t n)
 	*tmp = dst;
 }
 
+static int cmp_y(const void *a, const void *b)
+{
+	double x = ((const struct kpair *)a)->y, y = ((const struct kpair *)b)->y;
+	return (x > y) - (x < y);
+}
+
+/* Sort a run of pairs with equal x by y: insertion sort when short (runs
+ * are short unless x has many ties), qsort otherwise. */
+static void sort_run_by_y(struct kpair *p, size_t n)
+{
+	if (n > 32) {
+		qsort(p, n, sizeof *p, cmp_y);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		struct kpair t = p[i];
+		size_t j = i;
+		for (; j > 0 && p[j - 1].y > t.y; j--)
+			p[j] = p[j - 1];
+		p[j] = t;
+	}
+}
+
+/* Pairs in (x, y) lexicographic order: a radix sort by x, O(n), then the
+ * runs of tied x sorted by y (NaN never reaches here). */
+static void sort_pairs(struct kpair **a, struct kpair **tmp, size_t n, size_t *cnt)
+{
+	radix_pairs(a, tmp, n, cnt);
+	struct kpair *p = *a;
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && p[j].x == p[i].x; j++)
+			;
+		if (j - i > 1)
+			sort_run_by_y(p + i, j - i);
+	}
+}
+
 /* Stable merge sort of v ascending; returns the number of strict
  * inversions (i < j with v[i] > v[j]), i.e. swaps an exchange sort needs.
- * Equal values are not inversions. */
+ * Equal values are not inversions.  The merge takes its element without a
+ * branch on the data (random data would mispredict half of them). */
 static int64_t sort_count_inversions(double **a, double **tmp, size_t n)
 {
 	double *src = *a, *dst = *tmp;
@@ -55,12 +110,12 @@ static int64_t sort_count_inversions(double **a, double **tmp, size_t n)
 			size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
 			size_t i = lo, j = mid, o = lo;
 			while (i < mid && j < hi) {
-				if (src[j] < src[i]) {
-					swaps += (int64_t)(mid - i);
-					dst[o++] = src[j++];
-				} else {
-					dst[o++] = src[i++];
-				}
+				double vi = src[i], vj = src[j];
+				size_t c = vj < vi;
+				swaps += (int64_t)(c * (mid - i));
+				dst[o++] = c ? vj : vi;
+				j += c;
+				i += 1 - c;
 			}
 			while (i < mid)
 				dst[o++] = src[i++];
@@ -166,18 +221,21 @@ sm_status sm_kendall_tau_b(struct sm_ctx *ctx, const double *x, const double *y,
 	struct kpair *ptmp = sm_alloc_array(n, sizeof *ptmp);
 	double *v = sm_alloc_array(n, sizeof *v);
 	double *vtmp = sm_alloc_array(n, sizeof *vtmp);
-	if (!p || !ptmp || !v || !vtmp) {
+	size_t *cnt = sm_alloc_array(RADIX_PASSES * RADIX_SIZE, sizeof *cnt);
+	if (!p || !ptmp || !v || !vtmp || !cnt) {
 		free(p);
 		free(ptmp);
 		free(v);
 		free(vtmp);
+		free(cnt);
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory for kendall's tau (n = %zu)", n);
 	}
 	for (size_t i = 0; i < n; i++) {
 		p[i].x = x[i];
 		p[i].y = y[i];
 	}
-	sort_pairs(&p, &ptmp, n);
+	sort_pairs(&p, &ptmp, n, cnt);
+	free(cnt);
 
 	struct tie_sums xs = {0}, ys = {0};
 	int64_t joint;

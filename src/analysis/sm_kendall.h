@@ -1,7 +1,8 @@
 /*
  * sm_kendall.h -- Kendall's rank correlation: tau-b in O(n log n) (Knight's
- * merge-sort algorithm) and the exact null distribution of the number of
- * concordant pairs, as used by R's cor.test(method = "kendall").
+ * algorithm: the pairs ordered by x with a radix sort, then the exchanges of
+ * a merge sort of y counted) and the exact null distribution of the number
+ * of concordant pairs, as used by R's cor.test(method = "kendall").
  *
  * Ownership: struct sm_kendall is a plain value filled by the caller's
  * storage; nothing here allocates memory the caller must free.

@@ -2,9 +2,8 @@
 
 #include "sm_buf.h"
 
+#include <float.h>
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_linalg.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +29,47 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Rearrange c so that c[m] is the value a sort would put there, with no
+ * larger value before it and no smaller one after (quickselect, O(n) on
+ * average; after 64 rounds the rest is sorted, so never worse than
+ * O(n log n)). */
+static void select_nth(double *c, size_t n, size_t m)
+{
+	size_t lo = 0, hi = n;
+	for (int round = 0; hi - lo > 16; round++) {
+		if (round == 64) {
+			qsort(c + lo, hi - lo, sizeof *c, cmp_double);
+			return;
+		}
+		double a = c[lo], b = c[lo + (hi - lo) / 2], d = c[hi - 1];
+		double pivot = a < b ? (b < d ? b : a < d ? d : a) : (a < d ? a : b < d ? d : b);
+		/* three-way partition: < pivot, == pivot, > pivot */
+		size_t lt = lo, i = lo, gt = hi;
+		while (i < gt) {
+			if (c[i] < pivot) {
+				double t = c[i];
+				c[i++] = c[lt];
+				c[lt++] = t;
+			} else if (c[i] > pivot) {
+				double t = c[i];
+				c[i] = c[--gt];
+				c[gt] = t;
+			} else {
+				i++;
+			}
+		}
+		if (m < lt)
+			hi = lt;
+		else if (m >= gt)
+			lo = gt;
+		else
+			return;
+	}
+	qsort(c + lo, hi - lo, sizeof *c, cmp_double);
+}
+
+/* The median by selection instead of a full sort (PM's search interval
+ * needs the MAD of k values, twice): the same value. */
 double sm_median(const double *x, size_t n)
 {
 	if (n == 0)
@@ -38,8 +78,15 @@ double sm_median(const double *x, size_t n)
 	if (!c)
 		return NAN;
 	memcpy(c, x, n * sizeof *c);
-	qsort(c, n, sizeof *c, cmp_double);
-	double m = n % 2 ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
+	select_nth(c, n, n / 2);
+	double m = c[n / 2];
+	if (n % 2 == 0) {
+		/* the largest of the lower half */
+		double lower = c[0];
+		for (size_t i = 1; i < n / 2; i++)
+			lower = c[i] > lower ? c[i] : lower;
+		m = (lower + m) / 2;
+	}
 	free(c);
 	return m;
 }
@@ -69,9 +116,49 @@ double sm_qt_upper(double alpha, double df)
 	return gsl_cdf_tdist_Qinv(alpha, df);
 }
 
+/* GSL's quantile gives NaN for large df (from about 5e4 in the upper tail,
+ * 1e6 in the lower) and loses digits far in the tails: a value whose tail
+ * probability is off by more than 1e-12 relative is refined by Newton's
+ * method on the tail nearer p from the Wilson-Hilferty approximation (GSL's
+ * wrong values can be far out, where the density underflows), with the
+ * density's saddle-point form. */
+static double qchisq_newton(double p, double df)
+{
+	double z = gsl_cdf_ugaussian_Pinv(p), h = 2 / (9 * df);
+	double x = df * pow(1 - h + z * sqrt(h), 3);
+	int lower = p < 0.5;
+	for (int it = 0; it < 100 && x > 0 && isfinite(x); it++) {
+		double f = sm_dchisq(x, df);
+		double diff = lower ? gsl_cdf_chisq_P(x, df) - p : (1 - p) - gsl_cdf_chisq_Q(x, df);
+		if (!(f > 0))
+			return NAN;
+		double step = diff / f;
+		x -= step;
+		if (fabs(step) <= 4 * DBL_EPSILON * x)
+			return x;
+	}
+	return NAN;
+}
+
+/* Whether x's tail probability matches p to 1e-12 relative. */
+static int qchisq_exact(double p, double df, double x)
+{
+	if (!(x > 0) || !isfinite(x))
+		return 0;
+	double got = p < 0.5 ? gsl_cdf_chisq_P(x, df) : gsl_cdf_chisq_Q(x, df);
+	double want = p < 0.5 ? p : 1 - p;
+	return fabs(got - want) <= 1e-12 * want;
+}
+
 double sm_qchisq(double p, double df)
 {
-	return gsl_cdf_chisq_Pinv(p, df);
+	double x = gsl_cdf_chisq_Pinv(p, df);
+	if (p > 0 && p < 1 && df > 0 && !qchisq_exact(p, df, x)) {
+		double r = qchisq_newton(p, df);
+		if (isfinite(r))
+			x = r;
+	}
+	return x;
 }
 
 double sm_p2_norm(double z)
@@ -97,331 +184,6 @@ double sm_pchisq(double x, double df)
 double sm_pf_upper(double x, double df1, double df2)
 {
 	return gsl_cdf_fdist_Q(x, df1, df2);
-}
-
-/* ---- weighted least squares ------------------------------------------- */
-
-sm_status sm_wls_init(struct sm_ctx *ctx, struct sm_wls *m, const struct sm_design *d)
-{
-	memset(m, 0, sizeof *m);
-	m->d = *d;
-	size_t p = d->p;
-	if (p == 0 || (!d->x && p != 1))
-		return SM_FAIL(ctx, SM_EINTERNAL, "invalid design; expected p >= 1");
-	double *work = sm_alloc_array(4 * p * p + p, sizeof *work);
-	if (!work)
-		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	m->vb = work;
-	m->m1 = work + p * p;
-	m->m2 = work + 2 * p * p;
-	m->m3 = work + 3 * p * p;
-	m->b = work + 4 * p * p;
-	return SM_OK;
-}
-
-void sm_wls_release(struct sm_wls *m)
-{
-	free(m->vb);
-	memset(m, 0, sizeof *m);
-}
-
-/* out = X' diag(f) X with f_i = w_i^pw d1_i d2_i (NULL factors = 1).
- * Intercept-only designs take a compensated O(k) sum. */
-static void xdx(const struct sm_wls *m, const double *w, int pw, const double *d1,
-		const double *d2, double *out)
-{
-	const struct sm_design *d = &m->d;
-	size_t k = d->k, p = d->p;
-	if (!d->x) {
-		struct sm_ksum a = {0, 0};
-		for (size_t i = 0; i < k; i++) {
-			double f = 1;
-			for (int e = 0; e < pw && w; e++)
-				f *= w[i];
-			if (d1)
-				f *= d1[i];
-			if (d2)
-				f *= d2[i];
-			sm_ksum_add(&a, f);
-		}
-		out[0] = sm_ksum_get(&a);
-		return;
-	}
-	for (size_t a = 0; a < p; a++) {
-		for (size_t c = a; c < p; c++) {
-			struct sm_ksum s = {0, 0};
-			const double *xa = d->x + a * k, *xc = d->x + c * k;
-			for (size_t i = 0; i < k; i++) {
-				if (xa[i] == 0 || xc[i] == 0)
-					continue;
-				double f = xa[i] * xc[i];
-				for (int e = 0; e < pw && w; e++)
-					f *= w[i];
-				if (d1)
-					f *= d1[i];
-				if (d2)
-					f *= d2[i];
-				sm_ksum_add(&s, f);
-			}
-			out[a * p + c] = out[c * p + a] = sm_ksum_get(&s);
-		}
-	}
-}
-
-/* tr(A B) for p x p row-major matrices. */
-static double tr_ab(const double *a, const double *b, size_t p)
-{
-	double s = 0;
-	for (size_t i = 0; i < p; i++)
-		for (size_t j = 0; j < p; j++)
-			s += a[i * p + j] * b[j * p + i];
-	return s;
-}
-
-/* out = A B (p x p). */
-static void mat_mul(const double *a, const double *b, double *out, size_t p)
-{
-	for (size_t i = 0; i < p; i++)
-		for (size_t j = 0; j < p; j++) {
-			double s = 0;
-			for (size_t l = 0; l < p; l++)
-				s += a[i * p + l] * b[l * p + j];
-			out[i * p + j] = s;
-		}
-}
-
-sm_status sm_wls_solve(struct sm_ctx *ctx, struct sm_wls *m, const double *y,
-		       const double *w)
-{
-	const struct sm_design *d = &m->d;
-	size_t k = d->k, p = d->p;
-	xdx(m, w, 1, NULL, NULL, m->m1);
-	/* X'Wy */
-	for (size_t a = 0; a < p; a++) {
-		struct sm_ksum s = {0, 0};
-		for (size_t i = 0; i < k; i++)
-			sm_ksum_add(&s, sm_design_at(d, i, a) * (w ? w[i] : 1) * y[i]);
-		m->m2[a] = sm_ksum_get(&s);
-	}
-	if (p == 1) {
-		if (!(m->m1[0] > 0) || !isfinite(m->m1[0]))
-			return SM_FAIL(ctx, SM_EINPUT, "sum of weights is not positive; "
-				       "expected positive finite weights");
-		/* metafor's operation order: vb from chol2inv(chol(.)) (LAPACK
-		 * dpotrf/dpotri: (1/sqrt(a))^2), then b = (vb X'W) y.  With one
-		 * study b then differs from yi in the last bit exactly as in R,
-		 * and trimfill's sign test on yi - b depends on that bit. */
-		double ir = 1 / sqrt(m->m1[0]);
-		m->vb[0] = ir * ir;
-		struct sm_ksum bs = {0, 0};
-		for (size_t i = 0; i < k; i++)
-			sm_ksum_add(&bs, (m->vb[0] * sm_design_at(d, i, 0) * (w ? w[i] : 1)) *
-					 y[i]);
-		m->b[0] = sm_ksum_get(&bs);
-		m->logdet = log(m->m1[0]);
-	} else {
-		memcpy(m->vb, m->m1, p * p * sizeof *m->vb);
-		gsl_matrix_view mv = gsl_matrix_view_array(m->vb, p, p);
-		if (gsl_linalg_cholesky_decomp1(&mv.matrix) != GSL_SUCCESS)
-			return SM_FAIL(ctx, SM_EINPUT, "model matrix is not of full rank; "
-				       "expected linearly independent moderators");
-		double ld = 0;
-		for (size_t a = 0; a < p; a++)
-			ld += 2 * log(m->vb[a * p + a]);
-		m->logdet = ld;
-		if (gsl_linalg_cholesky_invert(&mv.matrix) != GSL_SUCCESS)
-			return SM_FAIL(ctx, SM_EINPUT, "cannot invert X'WX; "
-				       "expected a well-conditioned model matrix");
-		for (size_t a = 0; a < p; a++) {
-			double s = 0;
-			for (size_t c = 0; c < p; c++)
-				s += m->vb[a * p + c] * m->m2[c];
-			m->b[a] = s;
-		}
-	}
-	struct sm_ksum rss = {0, 0}, sw = {0, 0};
-	for (size_t i = 0; i < k; i++) {
-		double r = sm_wls_resid(m, y, i);
-		double wi = w ? w[i] : 1;
-		sm_ksum_add(&rss, wi * r * r);
-		sm_ksum_add(&sw, wi);
-	}
-	m->rss = sm_ksum_get(&rss);
-	m->sum_w = sm_ksum_get(&sw);
-	return SM_OK;
-}
-
-double sm_wls_resid(const struct sm_wls *m, const double *y, size_t i)
-{
-	double f = 0;
-	for (size_t a = 0; a < m->d.p; a++)
-		f += sm_design_at(&m->d, i, a) * m->b[a];
-	return y[i] - f;
-}
-
-double sm_wls_ypp_y(const struct sm_wls *m, const double *y, const double *w)
-{
-	struct sm_ksum s = {0, 0};
-	for (size_t i = 0; i < m->d.k; i++) {
-		double wr = (w ? w[i] : 1) * sm_wls_resid(m, y, i);
-		sm_ksum_add(&s, wr * wr);
-	}
-	return sm_ksum_get(&s);
-}
-
-static double diag_sum(size_t k, const double *w, int pw, const double *d1,
-		       const double *d2)
-{
-	struct sm_ksum s = {0, 0};
-	for (size_t i = 0; i < k; i++) {
-		double f = 1;
-		for (int e = 0; e < pw && w; e++)
-			f *= w[i];
-		if (d1)
-			f *= d1[i];
-		if (d2)
-			f *= d2[i];
-		sm_ksum_add(&s, f);
-	}
-	return sm_ksum_get(&s);
-}
-
-/* tr(P D) = sum w d - tr(vb X' W^2 D X) */
-double sm_wls_tr_pd(struct sm_wls *m, const double *w, const double *d)
-{
-	size_t p = m->d.p;
-	xdx(m, w, 2, d, NULL, m->m1);
-	return diag_sum(m->d.k, w, 1, d, NULL) - tr_ab(m->vb, m->m1, p);
-}
-
-/* tr(P D1 P D2) = sum w^2 d1 d2 - 2 tr(vb X' W^3 D1 D2 X)
- *                 + tr(vb X'W^2 D1 X vb X'W^2 D2 X) */
-double sm_wls_tr_pdpd(struct sm_wls *m, const double *w, const double *d1,
-		      const double *d2)
-{
-	size_t p = m->d.p;
-	double t1 = diag_sum(m->d.k, w, 2, d1, d2);
-	xdx(m, w, 3, d1, d2, m->m1);
-	double t2 = tr_ab(m->vb, m->m1, p);
-	xdx(m, w, 2, d1, NULL, m->m1);
-	xdx(m, w, 2, d2, NULL, m->m2);
-	mat_mul(m->vb, m->m1, m->m3, p);  /* vb M1 */
-	mat_mul(m->vb, m->m2, m->m1, p);  /* vb M2 */
-	double t3 = tr_ab(m->m3, m->m1, p);
-	return t1 - 2 * t2 + t3;
-}
-
-/* ---- power-series sums -------------------------------------------------- */
-
-/* Smallest n with (1 + r)^3 sum_{m >= n} C(m+2, 2) r^m < 2^-56: the tail of
- * the q = 3 series (the slowest of q = 1..3) relative to its value, which is
- * at least (1 + r)^-3 times the leading sum for non-negative terms. */
-static size_t series_terms(double r)
-{
-	double lim = ldexp(1, -56) / ((1 + r) * (1 + r) * (1 + r));
-	for (size_t n = 1; n < 400; n++) {
-		double term = (double)(n + 2) * (double)(n + 1) / 2 * pow(r, (double)n);
-		double ratio = r * (double)(n + 3) / (double)(n + 1);
-		if (ratio < 1 && term / (1 - ratio) < lim)
-			return n;
-	}
-	return 400;
-}
-
-void sm_pseries_release(struct sm_pseries *ps)
-{
-	if (!ps)
-		return;
-	free(ps->m);
-	memset(ps, 0, sizeof *ps);
-}
-
-/* Sums are kept scaled by umin^s (uu = u / umin >= 1), so no power of a tiny
- * variance overflows. */
-sm_status sm_pseries_init(struct sm_ctx *ctx, struct sm_pseries *ps, const double *y,
-			  const double *v, size_t k, double c, double rho)
-{
-	memset(ps, 0, sizeof *ps);
-	if (k == 0 || !(rho > 0 && rho <= 0.5) || !(c >= 0))
-		return SM_FAIL(ctx, SM_EINTERNAL, "invalid series centre; expected k >= 1, "
-			       "c >= 0, 0 < rho <= 0.5");
-	double umin = INFINITY;
-	struct sm_ksum sw = {0, 0}, swy = {0, 0}, ls = {0, 0};
-	for (size_t j = 0; j < k; j++) {
-		double u = v[j] + c;
-		umin = fmin(umin, u);
-		sm_ksum_add(&sw, 1 / u);
-		sm_ksum_add(&swy, y[j] / u);
-		sm_ksum_add(&ls, log(u));
-	}
-	if (!(umin > 0) || !isfinite(sm_ksum_get(&sw)))
-		return SM_FAIL(ctx, SM_EINPUT, "variances plus tau2 are not positive; "
-			       "expected vi + tau2 > 0");
-	size_t n = series_terms(rho), ns = n + 3;
-	struct sm_ksum *acc = sm_alloc_array(3 * ns, sizeof *acc);
-	ps->m = sm_alloc_array(3 * ns, sizeof *ps->m);
-	if (!acc || !ps->m) {
-		free(acc);
-		sm_pseries_release(ps);
-		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	}
-	ps->c = c;
-	ps->rho = rho;
-	ps->umin = umin;
-	ps->n = n;
-	ps->yc = sm_ksum_get(&swy) / sm_ksum_get(&sw);
-	ps->lsum = sm_ksum_get(&ls);
-	for (size_t j = 0; j < k; j++) {
-		double iu = umin / (v[j] + c), z = y[j] - ps->yc, p = iu;
-		for (size_t s = 0; s < ns; s++) {
-			sm_ksum_add(&acc[s], p);
-			sm_ksum_add(&acc[ns + s], z * p);
-			sm_ksum_add(&acc[2 * ns + s], z * z * p);
-			p *= iu;
-		}
-	}
-	for (size_t s = 0; s < 3 * ns; s++)
-		ps->m[s] = sm_ksum_get(&acc[s]);
-	free(acc);
-	return SM_OK;
-}
-
-int sm_pseries_covers(const struct sm_pseries *ps, double t)
-{
-	return ps->m && fabs(t - ps->c) <= ps->rho * ps->umin;
-}
-
-int sm_pseries_eval(const struct sm_pseries *ps, double t, int q, double out[3])
-{
-	if (!sm_pseries_covers(ps, t) || q < 1 || q > 3)
-		return 0;
-	double nd = -(t - ps->c) / ps->umin;
-	size_t ns = ps->n + 3;
-	double scale = pow(ps->umin, -(double)q);
-	for (int a = 0; a < 3; a++) {
-		const double *m = ps->m + (size_t)a * ns;
-		double acc = 0;
-		for (size_t i = ps->n; i-- > 0;) {
-			/* C(i + q - 1, q - 1) for q = 1..3 */
-			double bin = q == 1 ? 1 : q == 2 ? (double)(i + 1)
-						  : (double)(i + 2) * (double)(i + 1) / 2;
-			acc = acc * nd + bin * m[i + (size_t)q - 1];
-		}
-		out[a] = acc * scale;
-	}
-	return 1;
-}
-
-int sm_pseries_logsum(const struct sm_pseries *ps, double t, double *out)
-{
-	if (!sm_pseries_covers(ps, t))
-		return 0;
-	/* log(u + d) = log u + sum_{n >= 1} (-1)^(n+1) (d/u)^n / n */
-	double dd = (t - ps->c) / ps->umin, acc = 0;
-	for (size_t i = ps->n + 2; i >= 1; i--)
-		acc = acc * -dd + ps->m[i - 1] / (double)i;
-	*out = ps->lsum + dd * acc;
-	return 1;
 }
 
 /* ---- chi-square tail near a point --------------------------------------- */

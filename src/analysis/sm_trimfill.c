@@ -1,9 +1,11 @@
 #include "sm_trimfill.h"
 
 #include "sm_buf.h"
+#include "sm_isub.h"
 #include "sm_regtest.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,40 +20,137 @@ void sm_trimfill_release(struct sm_trimfill *t)
 	memset(t, 0, sizeof *t);
 }
 
-struct keyed {
-	double key;
-	size_t idx;
-};
-
-/* Ascending by key, ties by position: a stable order (R's order()). */
-static int cmp_keyed(const void *a, const void *b)
+/* Sort key of a double whose unsigned order is the numeric order (-0 is
+ * taken as +0, so the two tie as they compare equal). */
+static uint64_t sort_key(double x)
 {
-	const struct keyed *x = a, *y = b;
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	return (x->idx > y->idx) - (x->idx < y->idx);
+	uint64_t u;
+	x = x == 0 ? 0 : x;
+	memcpy(&u, &x, sizeof u);
+	return u >> 63 ? ~u : u | (UINT64_C(1) << 63);
 }
 
+#define RADIX_BITS 11
+#define RADIX_SIZE (1u << RADIX_BITS)
+#define RADIX_PASSES ((64 + RADIX_BITS - 1) / RADIX_BITS)
+
+/* Indices of y ascending, ties in input order (R's order()): a stable LSD
+ * radix sort on 11-bit digits (the counts stay in cache), O(k), instead of
+ * a comparison sort; a digit all keys share costs no pass. */
+static sm_status sort_order(struct sm_ctx *ctx, const double *y, double sgn, size_t k,
+			    size_t *order)
+{
+	uint64_t *key = sm_alloc_array(2 * k, sizeof *key);
+	size_t *tmp = sm_alloc_array(k, sizeof *tmp);
+	size_t *cnt = sm_alloc_array(RADIX_PASSES * RADIX_SIZE, sizeof *cnt);
+	if (!key || !tmp || !cnt) {
+		free(key);
+		free(tmp);
+		free(cnt);
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	}
+	uint64_t *kt = key + k;
+	for (size_t i = 0; i < k; i++) {
+		key[i] = sort_key(sgn * y[i]);
+		order[i] = i;
+		for (int d = 0; d < RADIX_PASSES; d++)
+			cnt[d * RADIX_SIZE + ((key[i] >> (d * RADIX_BITS)) & (RADIX_SIZE - 1))]++;
+	}
+	for (int d = 0; d < RADIX_PASSES; d++) {
+		size_t *c = cnt + d * RADIX_SIZE, sum = 0;
+		int shift = d * RADIX_BITS;
+		if (c[(key[0] >> shift) & (RADIX_SIZE - 1)] == k)
+			continue;
+		for (size_t b = 0; b < RADIX_SIZE; b++) {
+			size_t n = c[b];
+			c[b] = sum;
+			sum += n;
+		}
+		for (size_t i = 0; i < k; i++) {
+			size_t at = c[(key[i] >> shift) & (RADIX_SIZE - 1)]++;
+			kt[at] = key[i];
+			tmp[at] = order[i];
+		}
+		memcpy(key, kt, k * sizeof *key);
+		memcpy(order, tmp, k * sizeof *order);
+	}
+	free(key);
+	free(tmp);
+	free(cnt);
+	return SM_OK;
+}
+
+/* First index whose y - b is positive (y ascending). */
+static size_t first_positive(const double *y, size_t k, double b)
+{
+	size_t lo = 0, hi = k;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (y[mid] - b > 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* Independent merges run side by side (one chain of loads and compares
+ * each), so that the processor overlaps them. */
+#define SR_LANES 8
+
+struct sr_lane {
+	size_t p, end, j;
+};
+
 /* One L0 step: Sr, the sum of the ranks of |y - b| (ties by position) of
- * the positive centred values.  y is sorted ascending, so the non-positive
+ * the positive centred values.  y is sorted ascending, so the m non-positive
  * values come first and precede every positive one of equal |y - b|; their
  * |y - b| grows as the index falls.  A positive value's rank is therefore
  * the positives before it plus the non-positives with |y - b| <= its own:
- * one merge-like pass, O(k). */
+ * a merge of the two runs, O(k).  Trim-and-fill repeats it for every k0
+ * iteration, so the positives are cut into SR_LANES runs whose merges start
+ * where a binary search puts them and run interleaved, without branches on
+ * the data. */
 static double l0_sr(const double *y, size_t k, double b)
 {
-	size_t m = 0;
-	while (m < k && !(y[m] - b > 0))
-		m++;
-	double sr = 0;
-	size_t j = m;
-	for (size_t p = m; p < k; p++) {
-		double key = y[p] - b;
-		while (j > 0 && fabs(y[j - 1] - b) <= key)
-			j--;
-		sr += (double)((p - m) + (m - j) + 1);
+	size_t m = first_positive(y, k, b), np = k - m;
+	struct sr_lane ln[SR_LANES];
+	for (size_t l = 0; l < SR_LANES; l++) {
+		ln[l].p = m + np * l / SR_LANES;
+		ln[l].end = m + np * (l + 1) / SR_LANES;
+		/* non-positives taken before p: those with |y - b| up to the
+		 * previous positive's y - b, i.e. y >= 2b - y[p - 1] */
+		size_t taken = 0;
+		if (ln[l].p > m) {
+			double key = y[ln[l].p - 1] - b;
+			size_t lo = 0, hi = m; /* count of the last ones within key */
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo + 1) / 2;
+				if (fabs(y[m - mid] - b) <= key)
+					lo = mid;
+				else
+					hi = mid - 1;
+			}
+			taken = lo;
+		}
+		ln[l].j = taken;
 	}
-	return sr;
+	uint64_t sr = 0;
+	for (int active = 1; active;) {
+		active = 0;
+		for (size_t l = 0; l < SR_LANES; l++) {
+			struct sr_lane *q = &ln[l];
+			if (q->p >= q->end)
+				continue;
+			active = 1;
+			size_t more = q->j < m, at = more ? m - 1 - q->j : 0;
+			size_t take = more & (fabs(y[at] - b) <= y[q->p] - b);
+			sr += (1 - take) * ((q->p - m) + q->j + 1);
+			q->j += take;
+			q->p += 1 - take;
+		}
+	}
+	return (double)sr;
 }
 
 static double var_sr(double k, double k0)
@@ -60,106 +159,63 @@ static double var_sr(double k, double k0)
 		18 * k * k0 * k0 - 18 * k * k0 + 6 * k * k * k0) / 24;
 }
 
-/* Large k: the trimmed fits of a closed-form method only need b, so they
- * come from prefix sums of the sorted data (tau2 in O(1)) and one pass for
- * b: O(k) per iteration instead of a full sm_rma_fit.  y is shifted by its
- * mean so that the prefix Q = sum w y^2 - (sum w y)^2 / sum w does not
- * cancel.  Below SM_TRIMFILL_LEAN_K the full fit is used. */
-#define SM_TRIMFILL_LEAN_K 1000
+/* From this many studies on, the trimmed fits (which only need b) come from
+ * prefix sums of the sorted data (sm_isub), O(1) per fit for any method,
+ * instead of a full sm_rma_fit; below it metafor's exact operation order is
+ * kept (its sign test on yi - b can depend on the last bit of b). */
+#define SM_TRIMFILL_FAST_K 1000
+#define SM_TRIMFILL_RHO 0.125
 
-enum { PW, PW2, PWY, PWYY, PY, PYY, PV, NPREFIX };
-
-struct lean {
-	double shift;
-	double *pre; /* NPREFIX x (k + 1) prefix sums */
-	size_t k;
-};
-
-static sm_status lean_init(struct sm_ctx *ctx, const double *y, const double *v, size_t k,
-			   struct lean *l)
+static size_t trim_block(size_t k)
 {
-	l->k = k;
-	l->shift = sm_sum(y, k) / (double)k;
-	l->pre = sm_alloc_array(NPREFIX * (k + 1), sizeof *l->pre);
-	if (!l->pre)
-		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	struct sm_ksum a[NPREFIX] = {{0, 0}};
-	for (size_t i = 0; i < k; i++) {
-		double w = 1 / v[i], z = y[i] - l->shift;
-		double term[NPREFIX] = {w, w * w, w * z, w * z * z, z, z * z, v[i]};
-		for (int c = 0; c < NPREFIX; c++) {
-			sm_ksum_add(&a[c], term[c]);
-			l->pre[(size_t)c * (k + 1) + i + 1] = sm_ksum_get(&a[c]);
-		}
-	}
-	return SM_OK;
+	size_t b = (size_t)sqrt((double)k) / 2;
+	return b < 16 ? 16 : b > 512 ? 512 : b;
 }
 
-/* sum over the first n of z^a / (v + t), a = 0..2 */
-static void lean_pass(const double *y, const double *v, size_t n, double shift, double t,
-		      double s[3])
+/* b of the first kt sorted studies from prefix sums; 0 when the caller
+ * must refit. */
+static int trimmed_b_fast(struct sm_iprefix *p, size_t kt, const struct sm_rma_opts *zo,
+			  double *hint, double *b)
 {
-	struct sm_ksum a0 = {0, 0}, a1 = {0, 0}, a2 = {0, 0};
-	for (size_t i = 0; i < n; i++) {
-		double w = 1 / (v[i] + t), z = y[i] - shift;
-		sm_ksum_add(&a0, w);
-		sm_ksum_add(&a1, w * z);
-		sm_ksum_add(&a2, w * z * z);
-	}
-	s[0] = sm_ksum_get(&a0);
-	s[1] = sm_ksum_get(&a1);
-	s[2] = sm_ksum_get(&a2);
-}
-
-/* Estimate b of the first n sorted studies (n >= 2). */
-static double lean_b(const struct lean *l, const double *y, const double *v, size_t n,
-		     enum sm_method m)
-{
-	const double *p = l->pre;
-	size_t st = l->k + 1;
-	double w = p[PW * st + n], w2 = p[PW2 * st + n], wy = p[PWY * st + n];
-	double q = fmax(0, p[PWYY * st + n] - wy * wy / w), nd = (double)n;
-	double ss = fmax(0, p[PYY * st + n] - p[PY * st + n] * p[PY * st + n] / nd);
-	double sv = p[PV * st + n], t = 0, s[3];
-	switch (m) {
-	case SM_DL: t = fmax(0, (q - (nd - 1)) / (w - w2 / w)); break;
-	case SM_HS: t = fmax(0, (q - nd) / w); break;
-	case SM_HE: t = fmax(0, (ss - (sv - sv / nd)) / (nd - 1)); break;
-	case SM_SJ:
-		lean_pass(y, v, n, l->shift, ss / nd, s);
-		t = fmax(0, ss / nd * (s[2] - s[1] * s[1] / s[0]) / (nd - 1));
-		break;
-	default: break;
-	}
-	lean_pass(y, v, n, l->shift, t, s);
-	return l->shift + s[1] / s[0];
+	struct sm_isubset s;
+	struct sm_isums m;
+	double t;
+	if (!sm_iprefix_subset(p, kt, &s) || !sm_ifit_tau2(&s, zo, *hint, &t) ||
+	    !s.at(s.arg, t, SM_ISUMS_Q1, &m))
+		return 0;
+	*b = m.yc + m.s1[1] / m.s1[0];
+	*hint = t;
+	return 1;
 }
 
 /* b of the trimmed fit of the first kt sorted studies. */
-static sm_status trimmed_b(struct sm_ctx *ctx, const struct lean *l, const double *ys,
-			   const double *vs, size_t kt, const struct sm_rma_opts *zo, double *b)
+static sm_status trimmed_b(struct sm_ctx *ctx, struct sm_iprefix *p, const double *ys,
+			   const double *vs, size_t kt, const struct sm_rma_opts *zo,
+			   double *hint, double *b, int *exact)
 {
-	if (l->pre && kt >= 2) {
-		*b = lean_b(l, ys, vs, kt, zo->method);
+	if (p && trimmed_b_fast(p, kt, zo, hint, b))
 		return SM_OK;
-	}
+	(*exact)++;
 	struct sm_rma_fit t;
 	sm_status st = sm_rma_fit(ctx, ys, vs, kt, zo, &t);
 	*b = t.b;
 	return st;
 }
 
-/* Iterate k0 on the sorted, side-adjusted ys/vs; b of the last trimmed fit. */
-static sm_status iterate_k0(struct sm_ctx *ctx, const double *ys, const double *vs,
-			    size_t k, const struct sm_rma_opts *zo,
-			    struct sm_trimfill *out, double *b)
+static int all_positive(const double *v, size_t k)
 {
-	struct lean l = {0, NULL, k};
-	if (k >= SM_TRIMFILL_LEAN_K && !sm_method_is_iterative(zo->method)) {
-		sm_status st = lean_init(ctx, ys, vs, k, &l);
-		if (st)
-			return st;
-	}
+	for (size_t i = 0; i < k; i++)
+		if (!(v[i] > 0) || !isfinite(v[i]))
+			return 0;
+	return 1;
+}
+
+/* Iterate k0 on the sorted, side-adjusted ys/vs; b of the last trimmed fit
+ * and, in *hint, its tau2 when p gave it. */
+static sm_status iterate_k0(struct sm_ctx *ctx, struct sm_iprefix *p, const double *ys,
+			    const double *vs, size_t k, const struct sm_rma_opts *zo,
+			    double *hint, struct sm_trimfill *out, double *b)
+{
 	double kd = (double)k, k0 = 0, k0_prev = -1;
 	int iter = 0;
 	sm_status st = SM_OK;
@@ -171,21 +227,106 @@ static sm_status iterate_k0(struct sm_ctx *ctx, const double *ys, const double *
 			st = SM_FAIL(ctx, SM_EINPUT, "Processing terminated since k = 0.");
 			break;
 		}
-		if ((st = trimmed_b(ctx, &l, ys, vs, kt, zo, b)))
+		if ((st = trimmed_b(ctx, p, ys, vs, kt, zo, hint, b, &out->exact_fits)))
 			break;
 		double raw = (4 * l0_sr(ys, k, *b) - kd * (kd + 1)) / (2 * kd - 1);
 		out->se_k0 = 4 * sqrt(var_sr(kd, raw)) / (2 * kd - 1);
 		k0 = fmax(0, sm_round_half_even(raw));
 	}
-	free(l.pre);
 	out->k0 = (size_t)k0;
 	out->iterations = iter;
 	return st;
 }
 
-static sm_status fill_and_fit(struct sm_ctx *ctx, const double *yi, const double *vi,
-			      size_t k, const double *ys, const double *vs, double b,
-			      const struct sm_rma_opts *zo, struct sm_trimfill *out)
+static int finite_data(const double *yi, const double *vi, size_t k)
+{
+	for (size_t i = 0; i < k; i++)
+		if (!isfinite(yi[i]) || !isfinite(vi[i]) || vi[i] < 0)
+			return 0;
+	return 1;
+}
+
+/* The slope of yi ~ sqrt(vi) with the fit's tau2 method (regtest's model),
+ * whose sign gives the side.  For large k only what the slope needs: the
+ * tau2 estimate and one weighted solve, which are the steps sm_regtest
+ * takes to it, so the slope is the same number without the tests, the
+ * heterogeneity statistics and the likelihood passes. */
+static sm_status side_slope(struct sm_ctx *ctx, const double *yi, const double *vi,
+			    size_t k, const struct sm_rma_opts *zo, int fast, double *slope)
+{
+	if (!fast || !finite_data(yi, vi, k)) {
+		struct sm_regtest side;
+		sm_status st = sm_regtest(ctx, yi, vi, k, zo, &side);
+		*slope = side.b[1];
+		return st;
+	}
+	double *x = sm_alloc_array(3 * k, sizeof *x), *w = x ? x + 2 * k : NULL;
+	struct sm_design d = {x, k, 2};
+	struct sm_wls m;
+	sm_status st = x ? sm_wls_init(ctx, &m, &d) : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	if (st) {
+		free(x);
+		return st;
+	}
+	for (size_t i = 0; i < k; i++) {
+		x[i] = 1;
+		x[k + i] = sqrt(vi[i]);
+	}
+	struct sm_tau2_result tr;
+	st = sm_tau2_estimate_ws(ctx, &m, w, yi, vi, zo->method, &zo->ctl, &tr);
+	if (!st) {
+		for (size_t i = 0; i < k; i++)
+			w[i] = 1 / (vi[i] + tr.tau2);
+		st = sm_wls_solve(ctx, &m, yi, w);
+		*slope = m.b[1];
+	}
+	sm_wls_release(&m);
+	free(x);
+	return st;
+}
+
+/* A fit on the y of the other side, seen from this one: every estimate and
+ * bound changes sign, the interval ends swap. */
+static void mirror_fit(struct sm_rma_fit *f)
+{
+	double lb = f->ci_lb, plb = f->pi_lb;
+	f->b = -f->b;
+	f->stat = -f->stat;
+	f->ci_lb = -f->ci_ub;
+	f->ci_ub = -lb;
+	f->pi_lb = -f->pi_ub;
+	f->pi_ub = -plb;
+}
+
+/* The fit of the filled data from the sorted studies' prefix sums plus the
+ * k0 filled ones; 0 when the caller must fit them exactly. */
+static int filled_fit_fast(struct sm_iprefix *p, const double *ys, const double *vs,
+			   size_t k, double b, const struct sm_rma_opts *zo, double hint,
+			   int side_right, size_t k0, struct sm_rma_fit *f)
+{
+	double *fy = sm_alloc_array(2 * k0, sizeof *fy), tau2;
+	if (!fy)
+		return 0;
+	double *fv = fy + k0;
+	for (size_t j = 0; j < k0; j++) {
+		fy[j] = 2 * b - ys[k - k0 + j];
+		fv[j] = vs[k - k0 + j];
+	}
+	struct sm_isubset s;
+	struct sm_ifit_const c;
+	sm_ifit_const_init(&c, zo, (double)(k + k0), NULL);
+	int ok = sm_iprefix_subset_plus(p, k, fy, fv, k0, &s) &&
+		 sm_ifit_tau2(&s, zo, hint, &tau2) && sm_ifit_fit(&s, &c, tau2, f);
+	free(fy);
+	if (ok && side_right)
+		mirror_fit(f);
+	return ok;
+}
+
+static sm_status fill_and_fit(struct sm_ctx *ctx, struct sm_iprefix *p, const double *yi,
+			      const double *vi, size_t k, const double *ys, const double *vs,
+			      double b, double hint, const struct sm_rma_opts *zo,
+			      struct sm_trimfill *out)
 {
 	size_t n = k + out->k0;
 	out->yi = sm_alloc_array(2 * n, sizeof *out->yi);
@@ -203,45 +344,86 @@ static sm_status fill_and_fit(struct sm_ctx *ctx, const double *yi, const double
 		out->vi[k + j] = vs[src];
 		out->fill[k + j] = 1;
 	}
+	/* nothing filled: the caller returns the original fit */
+	if (out->k0 == 0 || (p && filled_fit_fast(p, ys, vs, k, b, zo, hint, out->side_right,
+						  out->k0, &out->fit)))
+		return SM_OK;
+	out->exact_fits++;
 	return sm_rma_fit(ctx, out->yi, out->vi, n, zo, &out->fit);
 }
+
+static sm_status trimfill(struct sm_ctx *ctx, const double *yi, const double *vi, size_t k,
+			  const struct sm_rma_opts *opts, const struct sm_rma_fit *full,
+			  enum sm_trimfill_path path, double slope, struct sm_trimfill *out);
 
 sm_status sm_trimfill(struct sm_ctx *ctx, const double *yi, const double *vi, size_t k,
 		      const struct sm_rma_opts *opts, const struct sm_rma_fit *full,
 		      struct sm_trimfill *out)
 {
+	return sm_trimfill_path(ctx, yi, vi, k, opts, full, SM_TRIMFILL_AUTO, out);
+}
+
+sm_status sm_trimfill_path(struct sm_ctx *ctx, const double *yi, const double *vi, size_t k,
+			   const struct sm_rma_opts *opts, const struct sm_rma_fit *full,
+			   enum sm_trimfill_path path, struct sm_trimfill *out)
+{
+	return trimfill(ctx, yi, vi, k, opts, full, path, NAN, out);
+}
+
+sm_status sm_trimfill_slope(struct sm_ctx *ctx, const double *yi, const double *vi, size_t k,
+			    const struct sm_rma_opts *opts, const struct sm_rma_fit *full,
+			    double slope, struct sm_trimfill *out)
+{
+	if (!isfinite(slope))
+		return SM_FAIL(ctx, SM_EINTERNAL, "trim-and-fill side from a slope of %g; "
+			       "expected a finite regression slope", slope);
+	return trimfill(ctx, yi, vi, k, opts, full, SM_TRIMFILL_AUTO, slope, out);
+}
+
+/* slope: regtest's slope when the caller has it, NAN to fit it here. */
+static sm_status trimfill(struct sm_ctx *ctx, const double *yi, const double *vi, size_t k,
+			  const struct sm_rma_opts *opts, const struct sm_rma_fit *full,
+			  enum sm_trimfill_path path, double slope, struct sm_trimfill *out)
+{
+	int fast = path == SM_TRIMFILL_AUTO && k >= SM_TRIMFILL_FAST_K;
 	memset(out, 0, sizeof *out);
 	struct sm_rma_opts zo = *opts;
 	zo.test = SM_TEST_Z;
-	struct sm_regtest side;
-	sm_status st = sm_regtest(ctx, yi, vi, k, &zo, &side);
+	sm_status st = isnan(slope) ? side_slope(ctx, yi, vi, k, &zo, fast, &slope) : SM_OK;
 	if (st)
 		return st;
-	out->side_right = side.b[1] < 0;
+	out->side_right = slope < 0;
 	double sgn = out->side_right ? -1 : 1;
-	struct keyed *tmp = sm_alloc_array(k, sizeof *tmp);
+	size_t *order = sm_alloc_array(k, sizeof *order);
 	double *ys = sm_alloc_array(2 * k, sizeof *ys);
-	if (!tmp || !ys) {
-		free(tmp);
+	if (!order || !ys) {
+		free(order);
 		free(ys);
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	}
 	double *vs = ys + k;
-	for (size_t i = 0; i < k; i++)
-		tmp[i] = (struct keyed){sgn * yi[i], i};
-	qsort(tmp, k, sizeof *tmp, cmp_keyed);
-	for (size_t i = 0; i < k; i++) {
-		ys[i] = tmp[i].key;
-		vs[i] = vi[tmp[i].idx];
+	st = sort_order(ctx, yi, sgn, k, order);
+	for (size_t i = 0; !st && i < k; i++) {
+		ys[i] = sgn * yi[order[i]];
+		vs[i] = vi[order[i]];
 	}
-	double b = 0;
-	st = iterate_k0(ctx, ys, vs, k, &zo, out, &b);
+	struct sm_iprefix pre, *p = NULL;
+	if (!st && fast && all_positive(vs, k)) {
+		int logs = zo.method == SM_ML || zo.method == SM_REML;
+		st = sm_iprefix_init(ctx, &pre, ys, vs, k, trim_block(k), logs, SM_TRIMFILL_RHO);
+		p = st ? NULL : &pre;
+	}
+	double b = 0, hint = full->tau2;
 	if (!st)
-		st = fill_and_fit(ctx, yi, vi, k, ys, vs, b, &zo, out);
+		st = iterate_k0(ctx, p, ys, vs, k, &zo, &hint, out, &b);
+	if (!st)
+		st = fill_and_fit(ctx, p, yi, vi, k, ys, vs, b, hint, &zo, out);
 	/* nothing filled: metafor returns the original fit (its own test) */
 	if (!st && out->k0 == 0)
 		out->fit = *full;
-	free(tmp);
+	if (p)
+		sm_iprefix_release(p);
+	free(order);
 	free(ys);
 	if (st)
 		sm_trimfill_release(out);

@@ -124,8 +124,10 @@ static cJSON *study_json(const struct sm_study *s)
 	return o;
 }
 
-/* The review's own sections, so that a renderer needs nothing else. */
-static cJSON *review_json(const struct sm_review *r)
+/* The review's own sections, so that a renderer needs nothing else.  With
+ * no_studies the per-study list is left out like the analyses' rows: at
+ * k = 10^6 it was most of the document and of the peak memory. */
+static cJSON *review_json(const struct sm_review *r, int no_studies)
 {
 	cJSON *o = cJSON_CreateObject();
 	sm_json_add_string(o, "id", r->id);
@@ -140,9 +142,11 @@ static cJSON *review_json(const struct sm_review *r)
 		cJSON_AddItemToArray(labels, cJSON_CreateString(l ? l : dflt));
 	}
 	sm_json_add_string(settings, "outcome_label", r->settings.outcome_label);
-	cJSON *studies = cJSON_AddArrayToObject(o, "studies");
-	for (size_t i = 0; i < r->n_studies; i++)
-		cJSON_AddItemToArray(studies, study_json(&r->studies[i]));
+	if (!no_studies) {
+		cJSON *studies = cJSON_AddArrayToObject(o, "studies");
+		for (size_t i = 0; i < r->n_studies; i++)
+			cJSON_AddItemToArray(studies, study_json(&r->studies[i]));
+	}
 	add_copy(o, "prisma", r->prisma);
 	cJSON_AddItemToObject(o, "prisma_findings", sm_prisma_check(r->prisma));
 	add_copy(o, "risk_of_bias", r->risk_of_bias);
@@ -221,18 +225,22 @@ static sm_status run_analyses(struct sm_ctx *ctx, const struct sm_review *r,
 	int grouped = s->group_by && *s->group_by;
 	struct groups g;
 	sm_status st = make_groups(ctx, r, grouped, &g);
-	size_t n = r->n_outcomes ? r->n_outcomes : 1;
-	struct pooled_groups p = { sm_alloc_array(n, sizeof(double)),
-				   sm_alloc_array(n, sizeof(double)),
-				   sm_alloc_array(n, sizeof(size_t)), 0 };
-	if (st == SM_OK && (!p.yi || !p.vi || !p.group))
-		st = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	/* the studies side by side only when there are groups to compare */
+	size_t n = st == SM_OK && g.n > 1 ? r->n_outcomes : 0;
+	struct pooled_groups p = { NULL, NULL, NULL, 0 };
+	if (n) {
+		p.yi = sm_alloc_array(n, sizeof(double));
+		p.vi = sm_alloc_array(n, sizeof(double));
+		p.group = sm_alloc_array(n, sizeof(size_t));
+		if (!p.yi || !p.vi || !p.group)
+			st = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	}
 	cJSON *analyses = cJSON_AddArrayToObject(root, "analyses");
 	for (size_t gi = 0; st == SM_OK && gi < g.n; gi++) {
 		struct sm_analysis_data *d =
 			sm_analysis_data_new(ctx, r, g.names[gi], g.rows[gi], g.counts[gi], s);
 		cJSON *a = d ? sm_analysis_json(ctx, r, d, s) : NULL;
-		if (d)
+		if (d && p.yi)
 			pooled_add(&p, d, gi);
 		sm_analysis_data_free(d);
 		if (!a)
@@ -265,7 +273,7 @@ cJSON *sm_results_build(struct sm_ctx *ctx, const struct sm_review *review,
 	cJSON_AddStringToObject(root, "safemeta", SM_VERSION);
 	sm_json_add_string(root, "input", review->path);
 	cJSON_AddItemToObject(root, "settings", settings_json(&s));
-	cJSON_AddItemToObject(root, "review", review_json(review));
+	cJSON_AddItemToObject(root, "review", review_json(review, s.no_studies));
 	if (review->n_outcomes == 0) {
 		cJSON_AddArrayToObject(root, "analyses");
 		cJSON_AddNullToObject(root, "subgroups");
