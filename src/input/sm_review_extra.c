@@ -29,6 +29,11 @@ static const char *const other_keys[] = {
 	"records_identified", "reports_sought", "reports_not_retrieved", "reports_assessed",
 	"reports_excluded", "exclusion_reasons", NULL
 };
+/* other_keys without the list of reasons: the keys that hold one count */
+static const char *const other_counts[] = {
+	"records_identified", "reports_sought", "reports_not_retrieved", "reports_assessed",
+	"reports_excluded", NULL
+};
 static const char *const templates[] = { "new", "updated", NULL };
 
 static sm_status counts(struct sm_jv *v, const cJSON *obj, const struct sm_jpath *p,
@@ -72,7 +77,7 @@ static sm_status other_methods(struct sm_jv *v, const cJSON *obj, const struct s
 	if (!o || cJSON_IsNull(o))
 		return SM_OK;
 	if ((s = sm_jv_object(v, o, &k)) || (s = sm_jv_keys(v, o, &k, other_keys)) ||
-	    (s = counts(v, o, &k, other_keys)))
+	    (s = counts(v, o, &k, other_counts)))
 		return s;
 	return named_counts(v, o, "exclusion_reasons", "reason", &k);
 }

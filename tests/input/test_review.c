@@ -343,6 +343,10 @@ static const struct sm_ecase extra_errors[] = {
 	  "records_excluded, reports_sought, reports_not_retrieved, reports_assessed, "
 	  "reports_excluded, exclusion_reasons, other_methods, studies_included, "
 	  "reports_included, notes"),
+	E("p-other-reasons.json", X("\"prisma\": {\"other_methods\": {\"exclusion_reasons\": "
+				     "[{\"reason\": \"x\", \"n\": -1}]}}"),
+	  ":2:73: field 'prisma.other_methods.exclusion_reasons[0].n': expected a non-negative "
+	  "integer, got -1"),
 	E("p-other.json", X("\"prisma\": {\"other_methods\": {\"reports_sought\": -1}}"),
 	  ":2:48: field 'prisma.other_methods.reports_sought': expected a non-negative integer, "
 	  "got -1"),
