@@ -1,5 +1,7 @@
 #include "sm_kendall.h"
 
+#include "sm_stats.h"
+
 #include "sm_buf.h"
 
 #include <math.h>
@@ -11,45 +13,32 @@ struct kpair {
 	double y;
 };
 
-/* Sort key of a double whose unsigned order is the numeric order; -0 and
- * +0 get the same key, as they compare equal. */
-static uint64_t order_key(double x)
-{
-	uint64_t u;
-	x = x == 0 ? 0 : x;
-	memcpy(&u, &x, sizeof u);
-	return u >> 63 ? ~u : u | (UINT64_C(1) << 63);
-}
-
-#define RADIX_BITS 11
-#define RADIX_SIZE (1u << RADIX_BITS)
-#define RADIX_PASSES ((64 + RADIX_BITS - 1) / RADIX_BITS)
-
 /* LSD radix sort of the pairs by x (11-bit digits; a digit all keys share
  * costs no pass); tmp has room for n pairs, cnt for the counts. */
 static void radix_pairs(struct kpair **a, struct kpair **tmp, size_t n, size_t *cnt)
 {
 	struct kpair *src = *a, *dst = *tmp;
-	memset(cnt, 0, RADIX_PASSES * RADIX_SIZE * sizeof *cnt);
+	memset(cnt, 0, SM_RADIX_PASSES * SM_RADIX_SIZE * sizeof *cnt);
 	for (size_t i = 0; i < n; i++) {
-		uint64_t key = order_key(src[i].x);
-		for (int d = 0; d < RADIX_PASSES; d++)
-			cnt[d * RADIX_SIZE + ((key >> (d * RADIX_BITS)) & (RADIX_SIZE - 1))]++;
+		uint64_t key = sm_order_key(src[i].x);
+		for (int d = 0; d < SM_RADIX_PASSES; d++)
+			cnt[d * SM_RADIX_SIZE +
+			    ((key >> (d * SM_RADIX_BITS)) & (SM_RADIX_SIZE - 1))]++;
 	}
-	for (int d = 0; d < RADIX_PASSES; d++) {
-		size_t *c = cnt + d * RADIX_SIZE, sum = 0;
-		int shift = d * RADIX_BITS;
-		uint64_t k0 = order_key(src[0].x);
-		if (c[(k0 >> shift) & (RADIX_SIZE - 1)] == n)
+	for (int d = 0; d < SM_RADIX_PASSES; d++) {
+		size_t *c = cnt + d * SM_RADIX_SIZE, sum = 0;
+		int shift = d * SM_RADIX_BITS;
+		uint64_t k0 = sm_order_key(src[0].x);
+		if (c[(k0 >> shift) & (SM_RADIX_SIZE - 1)] == n)
 			continue;
-		for (size_t b = 0; b < RADIX_SIZE; b++) {
+		for (size_t b = 0; b < SM_RADIX_SIZE; b++) {
 			size_t m = c[b];
 			c[b] = sum;
 			sum += m;
 		}
 		for (size_t i = 0; i < n; i++) {
-			uint64_t key = order_key(src[i].x);
-			dst[c[(key >> shift) & (RADIX_SIZE - 1)]++] = src[i];
+			uint64_t key = sm_order_key(src[i].x);
+			dst[c[(key >> shift) & (SM_RADIX_SIZE - 1)]++] = src[i];
 		}
 		struct kpair *t = src;
 		src = dst;
@@ -221,7 +210,7 @@ sm_status sm_kendall_tau_b(struct sm_ctx *ctx, const double *x, const double *y,
 	struct kpair *ptmp = sm_alloc_array(n, sizeof *ptmp);
 	double *v = sm_alloc_array(n, sizeof *v);
 	double *vtmp = sm_alloc_array(n, sizeof *vtmp);
-	size_t *cnt = sm_alloc_array(RADIX_PASSES * RADIX_SIZE, sizeof *cnt);
+	size_t *cnt = sm_alloc_array(SM_RADIX_PASSES * SM_RADIX_SIZE, sizeof *cnt);
 	if (!p || !ptmp || !v || !vtmp || !cnt) {
 		free(p);
 		free(ptmp);

@@ -14,6 +14,8 @@
 #include "sm_ctx.h"
 
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 /* Neumaier-compensated running sum: exact enough that sums over k = 10^6
  * terms spanning orders of magnitude keep full double precision. */
@@ -127,5 +129,20 @@ void sm_chisq_near_init(struct sm_chisq_near *cn, double x0, double df);
 double sm_chisq_near(const struct sm_chisq_near *cn, double x);
 /* The chi-square density, accurate for large df (saddle-point form). */
 double sm_dchisq(double x, double df);
+
+/* Sort key of a double whose unsigned order is the numeric order (-0 is
+ * taken as +0, so the two tie as they compare equal), and the digits of
+ * the LSD radix sorts built on it (11-bit digits keep the counts in cache). */
+static inline uint64_t sm_order_key(double x)
+{
+	uint64_t u;
+	x = x == 0 ? 0 : x;
+	memcpy(&u, &x, sizeof u);
+	return u >> 63 ? ~u : u | (UINT64_C(1) << 63);
+}
+
+#define SM_RADIX_BITS 11
+#define SM_RADIX_SIZE (1u << SM_RADIX_BITS)
+#define SM_RADIX_PASSES ((64 + SM_RADIX_BITS - 1) / SM_RADIX_BITS)
 
 #endif

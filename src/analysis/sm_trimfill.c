@@ -20,20 +20,6 @@ void sm_trimfill_release(struct sm_trimfill *t)
 	memset(t, 0, sizeof *t);
 }
 
-/* Sort key of a double whose unsigned order is the numeric order (-0 is
- * taken as +0, so the two tie as they compare equal). */
-static uint64_t sort_key(double x)
-{
-	uint64_t u;
-	x = x == 0 ? 0 : x;
-	memcpy(&u, &x, sizeof u);
-	return u >> 63 ? ~u : u | (UINT64_C(1) << 63);
-}
-
-#define RADIX_BITS 11
-#define RADIX_SIZE (1u << RADIX_BITS)
-#define RADIX_PASSES ((64 + RADIX_BITS - 1) / RADIX_BITS)
-
 /* Indices of y ascending, ties in input order (R's order()): a stable LSD
  * radix sort on 11-bit digits (the counts stay in cache), O(k), instead of
  * a comparison sort; a digit all keys share costs no pass. */
@@ -42,7 +28,7 @@ static sm_status sort_order(struct sm_ctx *ctx, const double *y, double sgn, siz
 {
 	uint64_t *key = sm_alloc_array(2 * k, sizeof *key);
 	size_t *tmp = sm_alloc_array(k, sizeof *tmp);
-	size_t *cnt = sm_alloc_array(RADIX_PASSES * RADIX_SIZE, sizeof *cnt);
+	size_t *cnt = sm_alloc_array(SM_RADIX_PASSES * SM_RADIX_SIZE, sizeof *cnt);
 	if (!key || !tmp || !cnt) {
 		free(key);
 		free(tmp);
@@ -51,23 +37,24 @@ static sm_status sort_order(struct sm_ctx *ctx, const double *y, double sgn, siz
 	}
 	uint64_t *kt = key + k;
 	for (size_t i = 0; i < k; i++) {
-		key[i] = sort_key(sgn * y[i]);
+		key[i] = sm_order_key(sgn * y[i]);
 		order[i] = i;
-		for (int d = 0; d < RADIX_PASSES; d++)
-			cnt[d * RADIX_SIZE + ((key[i] >> (d * RADIX_BITS)) & (RADIX_SIZE - 1))]++;
+		for (int d = 0; d < SM_RADIX_PASSES; d++)
+			cnt[d * SM_RADIX_SIZE +
+			    ((key[i] >> (d * SM_RADIX_BITS)) & (SM_RADIX_SIZE - 1))]++;
 	}
-	for (int d = 0; d < RADIX_PASSES; d++) {
-		size_t *c = cnt + d * RADIX_SIZE, sum = 0;
-		int shift = d * RADIX_BITS;
-		if (c[(key[0] >> shift) & (RADIX_SIZE - 1)] == k)
+	for (int d = 0; d < SM_RADIX_PASSES; d++) {
+		size_t *c = cnt + d * SM_RADIX_SIZE, sum = 0;
+		int shift = d * SM_RADIX_BITS;
+		if (c[(key[0] >> shift) & (SM_RADIX_SIZE - 1)] == k)
 			continue;
-		for (size_t b = 0; b < RADIX_SIZE; b++) {
+		for (size_t b = 0; b < SM_RADIX_SIZE; b++) {
 			size_t n = c[b];
 			c[b] = sum;
 			sum += n;
 		}
 		for (size_t i = 0; i < k; i++) {
-			size_t at = c[(key[i] >> shift) & (RADIX_SIZE - 1)]++;
+			size_t at = c[(key[i] >> shift) & (SM_RADIX_SIZE - 1)]++;
 			kt[at] = key[i];
 			tmp[at] = order[i];
 		}
