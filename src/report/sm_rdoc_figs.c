@@ -127,7 +127,8 @@ static sm_status forest(struct sm_ctx *ctx, struct sm_rdoc *d, const cJSON *resu
 	fo.rob = !strcmp(req->kind, "forest+rob");
 	double lead = heading_lead(d);
 	struct sm_forest *f = sm_forest_new(ctx, results, &fo,
-					    SM_RDOC_CONTENT_H - probe.cap_h - CAPTION_GAP - lead - 10);
+					    SM_RDOC_CONTENT_H - probe.cap_h - CAPTION_GAP - lead -
+						    10);
 	if (!f || sm_rdoc_own(ctx, d, f, forest_release) != SM_OK) {
 		free(cap);
 		return SM_EINPUT;

@@ -182,7 +182,8 @@ sm_status sm_rpage_draw(struct sm_ctx *ctx, const struct sm_rdoc *d, const struc
 		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EOUTPUT;
 	if (sm_canvas_format(c) != SM_CANVAS_PDF) {
 		sm_canvas_abort(c);
-		return SM_FAIL(ctx, SM_EINPUT, "report '%s' is not a .pdf file; expected a PDF path",
+		return SM_FAIL(ctx, SM_EINPUT,
+			       "report '%s' is not a .pdf file; expected a PDF path",
 			       pdf_path);
 	}
 	cairo_surface_t *surface = cairo_get_target(sm_canvas_cr(c));

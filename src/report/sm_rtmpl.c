@@ -238,7 +238,8 @@ static sm_status parse_directive(struct parser *p, struct list *out, struct span
 			return st;
 		if (dirs[i].args == 2 && !n->name)
 			return fail(p, args.s, "@%s needs a name before '|'; expected %s", word,
-				    "@figure KIND, @table NAME, @meta KEY, @each analysis or @if PATH");
+				    "@figure KIND, @table NAME, @meta KEY, @each analysis or "
+				    "@if PATH");
 		return dirs[i].kind == SM_RN_FIGURE ? check_figure(p, args.s, n) : SM_OK;
 	}
 	if (!strcmp(word, "end"))
@@ -340,7 +341,8 @@ static sm_status parse_line(struct parser *p, struct list *out, struct span sp,
 		}
 		st = parse_directive(p, out, sp, depth);
 		if (st == SM_OK && out->n &&
-		    (out->v[out->n - 1].kind == SM_RN_EACH || out->v[out->n - 1].kind == SM_RN_IF) &&
+		    (out->v[out->n - 1].kind == SM_RN_EACH ||
+		     out->v[out->n - 1].kind == SM_RN_IF) &&
 		    out->v[out->n - 1].line == p->line && !out->v[out->n - 1].body)
 			st = parse_body(p, out, depth);
 		return st;

@@ -113,8 +113,8 @@ sm_status sm_rvalue_check(struct sm_ctx *ctx, const char *path, long line, const
 	while ((s = strstr(s, "{{")) != NULL) {
 		const char *e = strstr(s + 2, "}}");
 		if (!e)
-			return SM_FAIL_POS(ctx, SM_EINPUT, path, (int)line, column_of(text, s), NULL,
-					   "placeholder not closed; expected }}");
+			return SM_FAIL_POS(ctx, SM_EINPUT, path, (int)line, column_of(text, s),
+					   NULL, "placeholder not closed; expected }}");
 		sm_status st = check_one(ctx, path, line, column_of(text, s), s + 2,
 					 (size_t)(e - s - 2), in_each);
 		if (st != SM_OK)
