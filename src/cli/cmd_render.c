@@ -114,17 +114,13 @@ static int render_forest(struct sm_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "analysis", required_argument, NULL, OPT_ANALYSIS },
-		{ "style", required_argument, NULL, OPT_STYLE },
-		{ "width", required_argument, NULL, OPT_WIDTH },
-		{ "dpi", required_argument, NULL, OPT_DPI },
 		{ "sort", required_argument, NULL, OPT_SORT },
 		{ "columns", required_argument, NULL, OPT_COLUMNS },
 		{ "summary-only", no_argument, NULL, OPT_SUMMARY_ONLY },
 		{ "no-method-line", no_argument, NULL, OPT_NO_METHOD_LINE },
 		{ "wrap-labels", no_argument, NULL, OPT_WRAP },
 		{ "rob", no_argument, NULL, OPT_ROB },
-		{ "title", required_argument, NULL, OPT_TITLE },
-		{ "output", required_argument, NULL, 'o' },
+		COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sm_forest_opts opts;
@@ -132,18 +128,13 @@ static int render_forest(struct sm_cli *cli, int argc, char **argv)
 	const char *output = NULL;
 	optind = 1;
 	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
+	int c, rc = -1;
+	while (rc < 0 && (c = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_ANALYSIS: opts.analysis = optarg; break;
 		case OPT_STYLE: opts.style = optarg; break;
 		case OPT_WIDTH: opts.width = optarg; break;
-		case OPT_DPI:
-			if (sm_cli_parse_double(optarg, &opts.dpi) != 0 || opts.dpi < 36 ||
-			    opts.dpi > 2400)
-				return sm_cli_usage_error(cli, "render",
-					"option '--dpi': expected a number from 36 to 2400, got '%s'", optarg);
-			break;
+		case OPT_DPI: rc = parse_dpi(cli, optarg, &opts.dpi); break;
 		case OPT_SORT:
 			if (sm_forest_sort_parse(cli->ctx, optarg, &opts.sort) != SM_OK)
 				return sm_cli_finish(cli, SM_EINPUT);
@@ -155,18 +146,13 @@ static int render_forest(struct sm_cli *cli, int argc, char **argv)
 		case OPT_ROB: opts.rob = 1; break;
 		case OPT_TITLE: opts.title = optarg; break;
 		case 'o': output = optarg; break;
-		case ':':
-			return sm_cli_usage_error(cli, "render", "option '%s' needs a value",
-						  argv[optind - 1]);
-		default:
-			return sm_cli_usage_error(cli, "render", "unknown option '%s'",
-						  argv[optind - 1]);
+		default: return bad_option(cli, c, argv);
 		}
 	}
-	if (optind != argc - 1)
-		return sm_cli_usage_error(cli, "render", "expected one RESULTS.json");
-	if (!output)
-		return sm_cli_usage_error(cli, "render", "missing -o FILE");
+	if (rc < 0)
+		rc = positional(cli, argc, output);
+	if (rc >= 0)
+		return rc;
 	cJSON *results = sm_cli_load_results(cli->ctx, argv[optind]);
 	if (!results)
 		return sm_cli_finish(cli, SM_EINPUT);
