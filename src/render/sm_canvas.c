@@ -191,6 +191,16 @@ cairo_t *sm_canvas_cr(struct sm_canvas *c)
 	return c->cr;
 }
 
+void sm_canvas_paint_white(struct sm_canvas *c)
+{
+	if (c->fmt == SM_CANVAS_PNG)
+		return;
+	cairo_save(c->cr);
+	cairo_set_source_rgb(c->cr, 1, 1, 1);
+	cairo_paint(c->cr);
+	cairo_restore(c->cr);
+}
+
 sm_status sm_canvas_next_page(struct sm_ctx *ctx, struct sm_canvas *c)
 {
 	if (c->fmt != SM_CANVAS_PDF)

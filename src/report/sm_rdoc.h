@@ -30,6 +30,9 @@
 #define SM_RDOC_MARGIN_BOTTOM (20.0 * SM_PT_PER_MM)
 #define SM_RDOC_CONTENT_W (SM_RDOC_PAGE_W - 2 * SM_RDOC_MARGIN_X)
 #define SM_RDOC_CONTENT_H (SM_RDOC_PAGE_H - SM_RDOC_MARGIN_TOP - SM_RDOC_MARGIN_BOTTOM)
+/* Between a figure and its caption; above a figure or table (pt). */
+#define SM_RDOC_CAPTION_GAP 6.0
+#define SM_RDOC_FIGURE_SPACE 10.0
 
 enum sm_rblock_kind {
 	SM_RB_TEXT,   /* title, subtitle, heading or paragraph */

@@ -10,9 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Gap between a figure and its caption, and reserved for a caption when a
- * forest plot is cut into pages. */
-#define CAPTION_GAP 6.0
 
 static char *numbered(const char *label, int n, const char *text)
 {
@@ -23,9 +20,9 @@ static char *numbered(const char *label, int n, const char *text)
 /* Scale a figure block down to the content box (never up). */
 static void fit(struct sm_rblock *b)
 {
-	double room_h = SM_RDOC_CONTENT_H - b->cap_h - CAPTION_GAP;
+	double room_h = SM_RDOC_CONTENT_H - b->cap_h - SM_RDOC_CAPTION_GAP;
 	b->scale = fmin(1, fmin(SM_RDOC_CONTENT_W / b->obj_w, room_h / b->obj_h));
-	b->h = b->obj_h * b->scale + (b->text ? b->cap_h + CAPTION_GAP : 0);
+	b->h = b->obj_h * b->scale + (b->text ? b->cap_h + SM_RDOC_CAPTION_GAP : 0);
 }
 
 static sm_status fig_block(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_fig *fig,
@@ -37,7 +34,7 @@ static sm_status fig_block(struct sm_ctx *ctx, struct sm_rdoc *d, const struct s
 	b->fig = fig;
 	b->obj_w = fig->width;
 	b->obj_h = fig->height;
-	b->space_before = 10;
+	b->space_before = SM_RDOC_FIGURE_SPACE;
 	char *cap = numbered("Figure", ++d->nfigures, caption);
 	if (!cap)
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
@@ -127,8 +124,8 @@ static sm_status forest(struct sm_ctx *ctx, struct sm_rdoc *d, const cJSON *resu
 	fo.rob = !strcmp(req->kind, "forest+rob");
 	double lead = heading_lead(d);
 	struct sm_forest *f = sm_forest_new(ctx, results, &fo,
-					    SM_RDOC_CONTENT_H - probe.cap_h - CAPTION_GAP - lead -
-						    10);
+					    SM_RDOC_CONTENT_H - probe.cap_h - SM_RDOC_CAPTION_GAP -
+						    lead - SM_RDOC_FIGURE_SPACE);
 	if (!f || sm_rdoc_own(ctx, d, f, forest_release) != SM_OK) {
 		free(cap);
 		return SM_EINPUT;
@@ -144,7 +141,7 @@ static sm_status forest(struct sm_ctx *ctx, struct sm_rdoc *d, const cJSON *resu
 		b->page = p;
 		b->obj_w = l->width;
 		b->obj_h = forest_used(l, p, d->style->margin);
-		b->space_before = p == 0 ? 10 : 0;
+		b->space_before = p == 0 ? SM_RDOC_FIGURE_SPACE : 0;
 		if (p == l->npages - 1) {
 			sm_rdoc_caption(ctx, d, b, cap);
 			cap = NULL;
@@ -211,8 +208,8 @@ static sm_status table_blocks(struct sm_ctx *ctx, struct sm_rdoc *d, struct sm_t
 	to.style = opts->style;
 	double lead = heading_lead(d);
 	struct sm_table_fig *tf = sm_table_fig_new(ctx, t, &to, SM_RDOC_CONTENT_W,
-						   SM_RDOC_CONTENT_H - probe.cap_h - CAPTION_GAP -
-							   lead - 10);
+						   SM_RDOC_CONTENT_H - probe.cap_h - SM_RDOC_CAPTION_GAP -
+							   lead - SM_RDOC_FIGURE_SPACE);
 	if (!tf || sm_rdoc_own(ctx, d, tf, table_fig_release) != SM_OK) {
 		free(cap);
 		return SM_EINPUT;
@@ -228,7 +225,7 @@ static sm_status table_blocks(struct sm_ctx *ctx, struct sm_rdoc *d, struct sm_t
 		b->caption_above = 1;
 		b->obj_w = sm_table_fig_width(tf);
 		b->obj_h = sm_table_fig_height(tf, p);
-		b->space_before = p == 0 ? 10 : 0;
+		b->space_before = p == 0 ? SM_RDOC_FIGURE_SPACE : 0;
 		if (p == 0) {
 			sm_rdoc_caption(ctx, d, b, cap);
 			cap = NULL;

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define CAPTION_GAP 6.0
 /* A figure shrinks to this share of its size to end a page rather than
  * leave the rest of the page empty. */
 #define SHRINK_TO_FIT 0.7
@@ -51,7 +50,7 @@ sm_status sm_rpage_flow(struct sm_ctx *ctx, const struct sm_rdoc *d, struct sm_r
 		double scale = b->scale, h = b->h;
 		if (y > 0 && !continued && b->kind == SM_RB_FIG &&
 		    y + space + h > SM_RDOC_CONTENT_H + 0.01) {
-			double caption = b->text ? b->cap_h + CAPTION_GAP : 0;
+			double caption = b->text ? b->cap_h + SM_RDOC_CAPTION_GAP : 0;
 			double fits = (SM_RDOC_CONTENT_H - y - space - caption) / b->obj_h;
 			if (fits >= SHRINK_TO_FIT * b->scale) {
 				scale = fits;
@@ -110,11 +109,11 @@ static void draw_block(struct sm_ctx *ctx, const struct sm_rdoc *d, struct sm_ca
 	double ox = x + fmax(0, (SM_RDOC_CONTENT_W - w) / 2);
 	if (b->caption_above && b->text) {
 		draw_text(d, cr, &b->st, b->text, x, y, d->style->c_text);
-		draw_object(ctx, c, b, scale, ox, y + b->cap_h + CAPTION_GAP);
+		draw_object(ctx, c, b, scale, ox, y + b->cap_h + SM_RDOC_CAPTION_GAP);
 	} else {
 		draw_object(ctx, c, b, scale, ox, y);
 		if (b->text)
-			draw_text(d, cr, &b->st, b->text, x, y + h + CAPTION_GAP,
+			draw_text(d, cr, &b->st, b->text, x, y + h + SM_RDOC_CAPTION_GAP,
 				  d->style->c_text);
 	}
 }
@@ -149,16 +148,6 @@ static void metadata(const struct sm_rdoc *d, cairo_surface_t *s)
 	if (d->keywords)
 		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_KEYWORDS, d->keywords);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "safemeta " SM_VERSION);
-}
-
-/* An opaque page: one paint of white lets cairo track what later drawing
- * covers as one region, which keeps long pages fast (see sm_forest.c). */
-static void white_page(cairo_t *cr)
-{
-	cairo_save(cr);
-	cairo_set_source_rgb(cr, 1, 1, 1);
-	cairo_paint(cr);
-	cairo_restore(cr);
 }
 
 /* A bookmark to the top of block b at page y. */
@@ -196,7 +185,7 @@ sm_status sm_rpage_draw(struct sm_ctx *ctx, const struct sm_rdoc *d, const struc
 	for (int page = 0; s == SM_OK && page < npages; page++) {
 		if (page > 0)
 			s = sm_canvas_next_page(ctx, c);
-		white_page(sm_canvas_cr(c));
+		sm_canvas_paint_white(c);
 		for (; s == SM_OK && i < nplaced && pl[i].page == page; i++) {
 			const struct sm_rblock *b = &d->blocks[pl[i].block];
 			double y = SM_RDOC_MARGIN_TOP + pl[i].y;
