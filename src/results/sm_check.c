@@ -171,7 +171,7 @@ static void report_value(struct sm_check_run_state *s, const struct sm_check_rep
 			 const struct field *f, double v, double c, double tol)
 {
 	char rb[64], cb[64], cause[128];
-	sm_check_fmt_short(rb, sizeof rb, v);
+	sm_json_shortest(rb, sizeof rb, v);
 	sm_check_fmt(cb, sizeof cb, c, sm_check_decimals(v), v);
 	enum sm_check_kind kind = SM_CHECK_VALUE;
 	if (r->k_differs) {
@@ -207,7 +207,7 @@ static int check_value(struct sm_check_run_state *s, const struct sm_check_rep *
 	double tol = sm_check_rep_tol(s, f->key, v);
 	if (!isfinite(c)) {
 		char rb[64];
-		sm_check_fmt_short(rb, sizeof rb, v);
+		sm_json_shortest(rb, sizeof rb, v);
 		sm_check_add(s, SM_CHECK_UNDEFINED, r->name, f->key, v, NAN, tol,
 			     "the paper gives %s = %s, but it cannot be computed for these data "
 			     "(k = %.0f)", f->key, rb, sm_check_num(r->computed, "k"));

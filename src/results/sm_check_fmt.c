@@ -6,21 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-void sm_check_fmt_short(char *buf, size_t size, double v)
-{
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(buf, size, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			return;
-	}
-}
-
 int sm_check_decimals(double v)
 {
 	if (!isfinite(v))
 		return -1;
 	char buf[64];
-	sm_check_fmt_short(buf, sizeof buf, v);
+	sm_json_shortest(buf, sizeof buf, v);
 	const char *e = strchr(buf, 'e');
 	int exp10 = e ? atoi(e + 1) : 0;
 	const char *dot = strchr(buf, '.');
@@ -53,7 +44,7 @@ void sm_check_fmt(char *buf, size_t size, double v, int dec, double other)
 		return;
 	}
 	char ob[64];
-	sm_check_fmt_short(ob, sizeof ob, other);
+	sm_json_shortest(ob, sizeof ob, other);
 	/* Show enough decimals that two different values never print alike. */
 	for (; dec <= 10; dec++) {
 		snprintf(buf, size, "%.*f", dec, v);

@@ -9,6 +9,7 @@
 #define SM_CHECK_IMPL_H
 
 #include "sm_check.h"
+#include "sm_json_out.h"
 
 struct sm_check_run_state {
 	struct sm_ctx *ctx;
@@ -50,8 +51,6 @@ void sm_check_add(struct sm_check_run_state *s, enum sm_check_kind kind, const c
  * one more decimal while it would print equal to `other`; into buf (at
  * least 48 bytes). */
 void sm_check_fmt(char *buf, size_t size, double v, int dec, double other);
-/* Shortest round-trip form of v. */
-void sm_check_fmt_short(char *buf, size_t size, double v);
 
 /* The paper's self-contradictions (P vs Z, Q P vs Q, I² vs Q, CI vs P,
  * signs); sets the self_* flags of r. */

@@ -38,8 +38,8 @@ static void p_vs_z(struct sm_check_run_state *s, struct sm_check_rep *r)
 	r->imp_hi[SM_IMP_P] = hi;
 	double implied = sm_p2_norm(z.v);
 	char pb[64], zb[64], ib[64];
-	sm_check_fmt_short(pb, sizeof pb, p.v);
-	sm_check_fmt_short(zb, sizeof zb, z.v);
+	sm_json_shortest(pb, sizeof pb, p.v);
+	sm_json_shortest(zb, sizeof zb, z.v);
 	sm_check_fmt(ib, sizeof ib, implied, sm_check_decimals(p.v), p.v);
 	sm_check_add(s, SM_CHECK_SELF, r->name, "p", p.v, implied, p.tol,
 		     "the paper's P = %s contradicts its own Z = %s, which gives P = %s", pb, zb,
@@ -60,8 +60,8 @@ static void qp_vs_q(struct sm_check_run_state *s, struct sm_check_rep *r)
 	r->imp_hi[SM_IMP_QP] = hi;
 	double implied = sm_pchisq_upper(q.v, r->df);
 	char pb[64], qb[64], ib[64];
-	sm_check_fmt_short(pb, sizeof pb, qp.v);
-	sm_check_fmt_short(qb, sizeof qb, q.v);
+	sm_json_shortest(pb, sizeof pb, qp.v);
+	sm_json_shortest(qb, sizeof qb, q.v);
 	sm_check_fmt(ib, sizeof ib, implied, sm_check_decimals(qp.v), qp.v);
 	sm_check_add(s, SM_CHECK_SELF, r->name, "Q_p", qp.v, implied, qp.tol,
 		     "the paper's Q P = %s contradicts its own Q = %s on %.0f df, which gives "
@@ -92,8 +92,8 @@ static void i2_vs_q(struct sm_check_run_state *s, struct sm_check_rep *r)
 	r->imp_hi[SM_IMP_I2] = hi;
 	double implied = i2_of_q(q.v, r->df);
 	char ib[64], qb[64], jb[64];
-	sm_check_fmt_short(ib, sizeof ib, i2.v);
-	sm_check_fmt_short(qb, sizeof qb, q.v);
+	sm_json_shortest(ib, sizeof ib, i2.v);
+	sm_json_shortest(qb, sizeof qb, q.v);
 	sm_check_fmt(jb, sizeof jb, implied, sm_check_decimals(i2.v), i2.v);
 	sm_check_add(s, SM_CHECK_SELF, r->name, "I2", i2.v, implied, i2.tol,
 		     "the paper's I2 = %s%% does not match its own Q = %s on %.0f df, which gives "
@@ -118,9 +118,9 @@ static void ci_vs_p(struct sm_check_run_state *s, struct sm_check_rep *r)
 	int excludes = ub.v + ub.tol < 0 || lb.v - lb.tol > 0;
 	int includes = lb.v + lb.tol < 0 && ub.v - ub.tol > 0;
 	char lbb[64], ubb[64], pb[64];
-	sm_check_fmt_short(lbb, sizeof lbb, lb.v);
-	sm_check_fmt_short(ubb, sizeof ubb, ub.v);
-	sm_check_fmt_short(pb, sizeof pb, p.v);
+	sm_json_shortest(lbb, sizeof lbb, lb.v);
+	sm_json_shortest(ubb, sizeof ubb, ub.v);
+	sm_json_shortest(pb, sizeof pb, p.v);
 	double level = 100 * (1 - s->alpha);
 	if (excludes && p.v - p.tol > s->alpha)
 		sm_check_add(s, SM_CHECK_SELF, r->name, "ci", p.v, NAN, p.tol,
@@ -137,18 +137,18 @@ static void signs(struct sm_check_run_state *s, struct sm_check_rep *r)
 	struct val est = rep(s, r, "estimate"), z = rep(s, r, "z");
 	struct val lb = rep(s, r, "ci_lb"), ub = rep(s, r, "ci_ub");
 	char eb[64], ob[64], pb[64];
-	sm_check_fmt_short(eb, sizeof eb, est.v);
+	sm_json_shortest(eb, sizeof eb, est.v);
 	if (isfinite(est.v) && isfinite(z.v) && fabs(est.v) > est.tol && fabs(z.v) > z.tol &&
 	    (est.v < 0) != (z.v < 0)) {
-		sm_check_fmt_short(ob, sizeof ob, z.v);
+		sm_json_shortest(ob, sizeof ob, z.v);
 		sm_check_add(s, SM_CHECK_SELF, r->name, "z", z.v, NAN, z.tol,
 			     "the paper's Z = %s and estimate = %s have opposite signs; "
 			     "likely a sign (direction) misread", ob, eb);
 	}
 	if (isfinite(est.v) && isfinite(lb.v) && isfinite(ub.v) &&
 	    (est.v + est.tol < lb.v - lb.tol || est.v - est.tol > ub.v + ub.tol)) {
-		sm_check_fmt_short(ob, sizeof ob, lb.v);
-		sm_check_fmt_short(pb, sizeof pb, ub.v);
+		sm_json_shortest(ob, sizeof ob, lb.v);
+		sm_json_shortest(pb, sizeof pb, ub.v);
 		sm_check_add(s, SM_CHECK_SELF, r->name, "estimate", est.v, NAN, est.tol,
 			     "the paper's estimate %s lies outside its own CI (%s to %s)", eb, ob,
 			     pb);

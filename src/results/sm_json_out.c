@@ -1,6 +1,8 @@
 #include "sm_json_out.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 cJSON *sm_json_number(double v)
 {
@@ -36,4 +38,13 @@ cJSON *sm_json_add_array(cJSON *obj, const char *key, const double *v, size_t n)
 cJSON *sm_json_add_string(cJSON *obj, const char *key, const char *s)
 {
 	return s ? cJSON_AddStringToObject(obj, key, s) : cJSON_AddNullToObject(obj, key);
+}
+
+void sm_json_shortest(char *buf, size_t size, double v)
+{
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(buf, size, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			return;
+	}
 }

@@ -20,6 +20,9 @@ cJSON *sm_json_add_number(cJSON *obj, const char *key, double v);
 cJSON *sm_json_add_pair(cJSON *obj, const char *key, double lb, double ub);
 /* obj[key] = array of n numbers (nulls as above). */
 cJSON *sm_json_add_array(cJSON *obj, const char *key, const double *v, size_t n);
+/* The shortest decimal form of v that reads back as the same double (as
+ * cJSON prints it), into buf (at least 32 bytes). */
+void sm_json_shortest(char *buf, size_t size, double v);
 /* obj[key] = string, or null when s is NULL. */
 cJSON *sm_json_add_string(cJSON *obj, const char *key, const char *s);
 

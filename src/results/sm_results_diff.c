@@ -1,9 +1,9 @@
 #include "sm_results_diff.h"
 
 #include "sm_buf.h"
+#include "sm_json_out.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,13 +20,8 @@ static char *brief(const cJSON *v)
 	if (!v)
 		return strdup("(absent)");
 	if (cJSON_IsNumber(v)) {
-		/* the shortest form that reads back as the same double */
 		char buf[40];
-		for (int digits = 15; digits <= 17; digits++) {
-			snprintf(buf, sizeof buf, "%.*g", digits, v->valuedouble);
-			if (strtod(buf, NULL) == v->valuedouble)
-				break;
-		}
+		sm_json_shortest(buf, sizeof buf, v->valuedouble);
 		return strdup(buf);
 	}
 	if (cJSON_IsString(v))
