@@ -94,18 +94,20 @@ static void env_release(struct env *e)
 	sm_style_free(e->style);
 }
 
-/* page_h < 0: the style's page height; width > 0 overrides the options. */
+/* page_h < 0: the style's page height; width > 0 overrides the options
+ * (0: the options' or, for a bare table, the style's width); a bare table
+ * (one kept for a report page) has no page margin. */
 static sm_status prepare(struct sm_ctx *ctx, struct env *e, const struct sm_table *t,
-			 const struct sm_table_opts *o, double width, double page_h)
+			 const struct sm_table_opts *o, double width, double page_h, int bare)
 {
 	if (!(e->style = sm_style_load(ctx, o->style)))
 		return SM_EINPUT;
+	if (bare)
+		e->style->margin = 0;
 	if (width <= 0) {
 		width = e->style->width;
-		if (o->width && sm_style_width(ctx, o->width, 40, &width) != SM_OK)
+		if (!bare && o->width && sm_style_width(ctx, o->width, 40, &width) != SM_OK)
 			return SM_EINPUT;
-	} else {
-		e->style->margin = 0;
 	}
 	if (!(e->fonts = sm_fonts_new_home(ctx)))
 		return SM_EINPUT;
@@ -128,7 +130,7 @@ sm_status sm_table_render(struct sm_ctx *ctx, const struct sm_table *t,
 	if (s != SM_OK)
 		return s;
 	struct env e = { 0 };
-	s = prepare(ctx, &e, t, opts, 0, fmt == SM_CANVAS_PDF ? -1 : 0);
+	s = prepare(ctx, &e, t, opts, 0, fmt == SM_CANVAS_PDF ? -1 : 0, 0);
 	struct sm_canvas *c = NULL;
 	if (s == SM_OK) {
 		const struct sm_table_layout *l = e.layout;
@@ -164,16 +166,7 @@ struct sm_table_fig *sm_table_fig_new(struct sm_ctx *ctx, const struct sm_table 
 		return NULL;
 	}
 	tf->table = t;
-	if (width <= 0) {
-		struct sm_style *st = sm_style_load(ctx, opts->style);
-		if (!st) {
-			free(tf);
-			return NULL;
-		}
-		width = st->width;
-		sm_style_free(st);
-	}
-	if (prepare(ctx, &tf->env, t, opts, width, page_h > 0 ? page_h : 0) != SM_OK) {
+	if (prepare(ctx, &tf->env, t, opts, width, page_h > 0 ? page_h : 0, 1) != SM_OK) {
 		sm_table_fig_free(tf);
 		return NULL;
 	}
