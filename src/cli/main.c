@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include "sm_buf.h"
+#include "sm_init.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -186,6 +187,7 @@ static int run(struct sm_cli *cli, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	struct sm_cli cli = { .argv0 = argv[0] };
+	sm_init();
 	cli.ctx = sm_ctx_new();
 	if (!cli.ctx) {
 		fputs("safemeta: out of memory\n", stderr);

@@ -2,7 +2,6 @@
 
 #include "sm_buf.h"
 
-#include <gsl/gsl_errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,9 +38,6 @@ struct sm_ctx *sm_ctx_new(void)
 	if (!ctx)
 		return NULL;
 	ctx->epoch = -1;
-	/* GSL's default handler aborts the process; a library must not.  Every
-	 * GSL status is checked by the caller instead. */
-	gsl_set_error_handler_off();
 	return ctx;
 }
 

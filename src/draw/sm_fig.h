@@ -17,7 +17,6 @@
 
 #include "sm_canvas.h"
 #include "sm_ctx.h"
-#include "sm_flayout.h"
 #include "sm_fonts.h"
 #include "sm_style.h"
 #include "sm_text.h"
@@ -25,6 +24,14 @@
 #include <cairo.h>
 #include <cjson/cJSON.h>
 #include <stddef.h>
+
+/* A rectangle in points, y down. */
+struct sm_box {
+	double x0, y0, x1, y1;
+};
+
+/* 1 when the two boxes share interior area (touching edges do not). */
+int sm_box_overlap(const struct sm_box *a, const struct sm_box *b);
 
 enum sm_fig_kind {
 	SM_FIG_LINE,   /* x0,y0 -> x1,y1 */

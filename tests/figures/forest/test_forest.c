@@ -1267,9 +1267,63 @@ const char *__lsan_default_suppressions(void)
 	return "leak:libfontconfig.so\n";
 }
 
+static void expect_error_words(struct sm_ctx *ctx, const char *part)
+{
+	const struct sm_diag *d = sm_ctx_error(ctx);
+	assert_non_null(d);
+	if (!strstr(d->msg, part)) {
+		print_error("error \"%s\" lacks \"%s\"\n", d->msg, part);
+		fail();
+	}
+	sm_ctx_clear_error(ctx);
+}
+
+/* A style naming a font we do not ship stops the render; nothing written. */
+static void test_render_errors(void **state)
+{
+	struct fx *f = *state;
+	struct sm_ctx *ctx = f->ctx;
+	const cJSON *res = f->sample;
+	char *style = sm_asprintf("%s/helvetica.style.json", f->dir);
+	FILE *sf = fopen(style, "w");
+	assert_non_null(sf);
+	fputs("{\"font\": {\"family\": \"Helvetica\"}}", sf);
+	fclose(sf);
+	struct sm_forest_opts o;
+	sm_forest_opts_init(&o);
+	o.style = style;
+	const char *out = "/tmp/sm_render_error_test.pdf";
+	unlink(out);
+	assert_int_equal(sm_forest_render(ctx, res, &o, out), SM_EINPUT);
+	expect_error_words(ctx, "\"Helvetica\" not found");
+	assert_int_equal(access(out, F_OK), -1);
+	o.style = NULL;
+	o.analysis = "Cardiac disorders";
+	assert_int_equal(sm_forest_render(ctx, res, &o, out), SM_EINPUT);
+	expect_error_words(ctx, "no analysis named \"Cardiac disorders\"");
+	o.analysis = NULL;
+	assert_int_equal(sm_forest_render(ctx, res, &o, "/tmp/x.jpg"), SM_EINPUT);
+	expect_error_words(ctx, ".pdf, .svg or .png");
+	o.columns = "study,pvalue";
+	assert_int_equal(sm_forest_render(ctx, res, &o, out), SM_EINPUT);
+	expect_error_words(ctx, "unknown column");
+	o.columns = NULL;
+	o.width = "single";
+	assert_int_equal(sm_forest_render(ctx, res, &o, out), SM_EINPUT);
+	expect_error_words(ctx, "does not fit in 85 mm");
+	sm_ctx_set_home(ctx, "/nonexistent");
+	o.width = NULL;
+	assert_int_equal(sm_forest_render(ctx, res, &o, out), SM_EINPUT);
+	assert_non_null(sm_ctx_error(ctx));
+	unlink(style);
+	free(style);
+	sm_ctx_set_home(ctx, getenv("SAFEMETA_HOME") ? getenv("SAFEMETA_HOME") : ".");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_render_errors, setup, teardown),
 		cmocka_unit_test(test_axis),
 		cmocka_unit_test_setup_teardown(test_content, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_content_excluded_and_subgroups, setup, teardown),

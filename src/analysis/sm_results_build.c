@@ -9,6 +9,7 @@
 #include "sm_analysis_json.h"
 #include "sm_buf.h"
 #include "sm_domain_table.h"
+#include "sm_init.h"
 #include "sm_json_out.h"
 #include "sm_prisma_check.h"
 #include "sm_run_settings.h"
@@ -262,6 +263,11 @@ static sm_status run_analyses(struct sm_ctx *ctx, const struct sm_review *r,
 cJSON *sm_results_build(struct sm_ctx *ctx, const struct sm_review *review,
 			const struct sm_analysis_opts *opts)
 {
+	if (!sm_init_done()) {
+		SM_FAIL(ctx, SM_EINTERNAL, "sm_init() was not called before the analysis; "
+			"expected it once at start-up (it turns GSL's aborting error handler off)");
+		return NULL;
+	}
 	struct sm_run_settings s;
 	if (sm_run_settings_resolve(ctx, review, opts, &s) != SM_OK)
 		return NULL;

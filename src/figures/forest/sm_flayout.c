@@ -7,13 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int sm_box_overlap(const struct sm_box *a, const struct sm_box *b)
-{
-	const double eps = 1e-6;
-	return a->x0 < b->x1 - eps && b->x0 < a->x1 - eps &&
-	       a->y0 < b->y1 - eps && b->y0 < a->y1 - eps;
-}
-
 void sm_flayout_free(struct sm_flayout *l)
 {
 	if (!l)

@@ -25,6 +25,7 @@
 #define SM_FLAYOUT_H
 
 #include "sm_axis.h"
+#include "sm_fig.h"
 #include "sm_fplot.h"
 #include "sm_style.h"
 #include "sm_text.h"
@@ -35,10 +36,6 @@
  * sets the sign inside a risk-of-bias circle. */
 enum sm_role { SM_ROLE_BODY, SM_ROLE_BOLD, SM_ROLE_ITALIC, SM_ROLE_SMALL,
 	       SM_ROLE_TITLE, SM_ROLE_SYMBOL, SM_NROLES };
-
-struct sm_box {
-	double x0, y0, x1, y1;
-};
 
 struct sm_ftext {
 	int page;
@@ -110,8 +107,5 @@ struct sm_flayout *sm_flayout_build(struct sm_ctx *ctx, struct sm_text *text,
 				    const struct sm_style *style,
 				    const struct sm_flayout_req *req);
 void sm_flayout_free(struct sm_flayout *l);
-
-/* 1 when the two boxes share interior area (touching edges do not). */
-int sm_box_overlap(const struct sm_box *a, const struct sm_box *b);
 
 #endif

@@ -1,10 +1,9 @@
-/* Styles, number formatting, fonts: the small parts under the forest plot. */
+/* Styles, number formatting, fonts: the small parts under every figure. */
 #include "sm_test.h"
 
 #include "sm_buf.h"
 #include "sm_fmt.h"
 #include "sm_fonts.h"
-#include "sm_forest.h"
 #include "sm_style.h"
 
 #include <stdio.h>
@@ -168,49 +167,6 @@ static void test_fonts(void **state)
 	sm_ctx_free(ctx);
 }
 
-/* A style naming a font we do not ship stops the render; nothing written. */
-static void test_render_errors(void **state)
-{
-	(void)state;
-	struct sm_ctx *ctx = new_ctx();
-	char *fx = sm_test_path("tests/fixtures/render/results-sample.json");
-	char *text = sm_test_slurp(fx);
-	cJSON *res = cJSON_Parse(text);
-	char *style = write_tmp("{\"font\": {\"family\": \"Helvetica\"}}");
-	struct sm_forest_opts o;
-	sm_forest_opts_init(&o);
-	o.style = style;
-	const char *out = "/tmp/sm_render_error_test.pdf";
-	unlink(out);
-	assert_int_equal(sm_forest_render(ctx, res, &o, out), SM_EINPUT);
-	expect_error(ctx, "\"Helvetica\" not found");
-	assert_int_equal(access(out, F_OK), -1);
-	o.style = NULL;
-	o.analysis = "Cardiac disorders";
-	assert_int_equal(sm_forest_render(ctx, res, &o, out), SM_EINPUT);
-	expect_error(ctx, "no analysis named \"Cardiac disorders\"");
-	o.analysis = NULL;
-	assert_int_equal(sm_forest_render(ctx, res, &o, "/tmp/x.jpg"), SM_EINPUT);
-	expect_error(ctx, ".pdf, .svg or .png");
-	o.columns = "study,pvalue";
-	assert_int_equal(sm_forest_render(ctx, res, &o, out), SM_EINPUT);
-	expect_error(ctx, "unknown column");
-	o.columns = NULL;
-	o.width = "single";
-	assert_int_equal(sm_forest_render(ctx, res, &o, out), SM_EINPUT);
-	expect_error(ctx, "does not fit in 85 mm");
-	sm_ctx_set_home(ctx, "/nonexistent");
-	o.width = NULL;
-	assert_int_equal(sm_forest_render(ctx, res, &o, out), SM_EINPUT);
-	assert_non_null(sm_ctx_error(ctx));
-	unlink(style);
-	free(style);
-	cJSON_Delete(res);
-	free(text);
-	free(fx);
-	sm_ctx_free(ctx);
-}
-
 /* Under ASan: fontconfig loads the system configuration once per process
  * (cairo's FreeType backend asks for it) and keeps it until exit. */
 const char *__lsan_default_suppressions(void);
@@ -227,7 +183,6 @@ int main(void)
 		cmocka_unit_test(test_templates),
 		cmocka_unit_test(test_style_errors),
 		cmocka_unit_test(test_fonts),
-		cmocka_unit_test(test_render_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
