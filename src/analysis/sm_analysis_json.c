@@ -191,8 +191,7 @@ static void write_header(struct analysis *a)
 	cJSON_AddStringToObject(a->obj, "tau2_estimator",
 				is_random(a) ? sm_method_name(a->fit.method) : "none");
 	sm_json_add_number(a->obj, "add", s->esc.add);
-	static const char *const tos[] = { "only0", "all", "if0all", "none" };
-	cJSON_AddStringToObject(a->obj, "to", tos[s->esc.to]);
+	cJSON_AddStringToObject(a->obj, "to", sm_to_name(s->esc.to));
 	cJSON_AddBoolToObject(a->obj, "drop00", s->esc.drop00);
 }
 
@@ -276,8 +275,7 @@ static void write_transformed(struct analysis *a)
 {
 	cJSON *t = cJSON_AddObjectToObject(a->obj, "transformed");
 	const struct sm_rma_fit *f = &a->fit;
-	static const char *const names[] = { "none", "exp", "ilogit", "iarcsin", "ipft.hm" };
-	cJSON_AddStringToObject(t, "function", names[a->transf]);
+	cJSON_AddStringToObject(t, "function", sm_transf_name(a->transf));
 	sm_json_add_number(t, "estimate", display(a, f->b));
 	sm_json_add_number(t, "ci_lb", display(a, f->ci_lb));
 	sm_json_add_number(t, "ci_ub", display(a, f->ci_ub));
@@ -710,13 +708,7 @@ static void run_diagnostics(struct analysis *a)
 
 static void choose_transform(struct analysis *a)
 {
-	switch (a->settings->esc.measure) {
-	case SM_OR: case SM_RR: case SM_PETO: a->transf = SM_TRANSF_EXP; break;
-	case SM_PLO: a->transf = SM_TRANSF_ILOGIT; break;
-	case SM_PAS: a->transf = SM_TRANSF_IARCSIN; break;
-	case SM_PFT: a->transf = SM_TRANSF_IPFT_HM; break;
-	default: a->transf = SM_TRANSF_NONE; break;
-	}
+	a->transf = sm_measure_transf(a->settings->esc.measure);
 	if (a->transf == SM_TRANSF_IPFT_HM) {
 		double *ni = sm_alloc_array(a->data->k, sizeof(double));
 		for (size_t j = 0; ni && j < a->data->k; j++)

@@ -3,25 +3,6 @@
 #include <math.h>
 #include <string.h>
 
-static const char *const measure_names[] = {
-	"OR", "RR", "RD", "PETO", "PR", "PLO", "PAS", "PFT", "GEN"
-};
-
-const char *sm_measure_name(enum sm_measure m)
-{
-	if ((size_t)m < sizeof measure_names / sizeof measure_names[0])
-		return measure_names[m];
-	return "?";
-}
-
-int sm_measure_parse(const char *name)
-{
-	for (size_t i = 0; i < sizeof measure_names / sizeof measure_names[0]; i++)
-		if (strcmp(name, measure_names[i]) == 0)
-			return (int)i;
-	return -1;
-}
-
 struct sm_escalc_opts sm_escalc_defaults(enum sm_measure measure)
 {
 	struct sm_escalc_opts o = {measure, 0.5, SM_TO_ONLY0, 0};

@@ -10,13 +10,10 @@
 #define SM_ESCALC_H
 
 #include "sm_ctx.h"
+#include "sm_measure.h"
+#include "sm_method.h"
 
 #include <stddef.h>
-
-enum sm_measure { SM_OR, SM_RR, SM_RD, SM_PETO, SM_PR, SM_PLO, SM_PAS, SM_PFT, SM_GEN };
-
-/* When to add the continuity correction `add` (metafor's `to`). */
-enum sm_to { SM_TO_ONLY0, SM_TO_ALL, SM_TO_IF0ALL, SM_TO_NONE };
 
 struct sm_escalc_opts {
 	enum sm_measure measure;
@@ -50,8 +47,5 @@ sm_status sm_escalc_prop(struct sm_ctx *ctx, const double *xi, const double *ni,
 			 size_t k, const struct sm_escalc_opts *opts,
 			 struct sm_escalc_row *out);
 
-/* Short name ("OR", "RR", ...) and parse back (returns -1 when unknown). */
-const char *sm_measure_name(enum sm_measure m);
-int sm_measure_parse(const char *name);
 
 #endif

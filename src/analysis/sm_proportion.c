@@ -3,50 +3,6 @@
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 
-double sm_transf_ilogit(double x)
-{
-	return 1 / (1 + exp(-x));
-}
-
-double sm_transf_iarcsin(double x)
-{
-	if (isnan(x))
-		return x;
-	if (x < 0)
-		return 0;
-	if (x > asin(1.0))
-		return 1;
-	double s = sin(x);
-	return s * s;
-}
-
-double sm_transf_pft(double p, double n)
-{
-	double x = p * n;
-	return 0.5 * (asin(sqrt(x / (n + 1))) + asin(sqrt((x + 1) / (n + 1))));
-}
-
-static double sign(double x)
-{
-	return x > 0 ? 1 : (x < 0 ? -1 : 0);
-}
-
-double sm_transf_ipft(double x, double n)
-{
-	if (isnan(x) || isnan(n))
-		return NAN;
-	/* metafor clamps outside the range of the forward transform, which also
-	 * covers x = 0 where the formula divides by sin(0). */
-	if (x > sm_transf_pft(1, n))
-		return 1;
-	if (x < sm_transf_pft(0, n))
-		return 0;
-	double s = sin(2 * x);
-	double t = s + (s - 1 / s) / n;
-	double z = 0.5 * (1 - sign(cos(2 * x)) * sqrt(1 - t * t));
-	return z;
-}
-
 double sm_harmonic_mean(const double *ni, size_t k)
 {
 	double s = 0;
@@ -58,18 +14,6 @@ double sm_harmonic_mean(const double *ni, size_t k)
 		m++;
 	}
 	return m ? 1 / (s / (double)m) : NAN;
-}
-
-double sm_transf_apply(enum sm_transf t, double x, double nhm)
-{
-	switch (t) {
-	case SM_TRANSF_EXP: return exp(x);
-	case SM_TRANSF_ILOGIT: return sm_transf_ilogit(x);
-	case SM_TRANSF_IARCSIN: return sm_transf_iarcsin(x);
-	case SM_TRANSF_IPFT_HM: return sm_transf_ipft(x, nhm);
-	case SM_TRANSF_NONE: break;
-	}
-	return x;
 }
 
 static sm_status check_level(struct sm_ctx *ctx, double level)

@@ -96,8 +96,7 @@ static cJSON *settings_json(const struct sm_run_settings *s)
 	cJSON_AddStringToObject(o, "test", sm_test_name(s->test));
 	sm_json_add_number(o, "level", s->level);
 	sm_json_add_number(o, "add", s->esc.add);
-	static const char *const tos[] = { "only0", "all", "if0all", "none" };
-	cJSON_AddStringToObject(o, "to", tos[s->esc.to]);
+	cJSON_AddStringToObject(o, "to", sm_to_name(s->esc.to));
 	cJSON_AddBoolToObject(o, "drop00", s->esc.drop00);
 	sm_json_add_string(o, "group_by", s->group_by && *s->group_by ? s->group_by : NULL);
 	return o;

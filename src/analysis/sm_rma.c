@@ -13,11 +13,6 @@
  * (metafor's .Machine$double.eps check). */
 #define SM_KNHA_RSS_EPS DBL_EPSILON
 
-const char *sm_test_name(enum sm_test t)
-{
-	return t == SM_TEST_KNHA ? "knha" : "z";
-}
-
 struct sm_rma_opts sm_rma_defaults(enum sm_method method, enum sm_test test)
 {
 	struct sm_rma_opts o = {method, test, 95, sm_tau2_ctl_default()};

@@ -18,8 +18,6 @@
 
 #include <stddef.h>
 
-enum sm_test { SM_TEST_Z, SM_TEST_KNHA };
-
 struct sm_rma_opts {
 	enum sm_method method;
 	enum sm_test test;
@@ -90,6 +88,5 @@ sm_status sm_rma_mods_fit(struct sm_ctx *ctx, const struct sm_design *d,
 			  const struct sm_rma_opts *opts, struct sm_rma_mods *out);
 void sm_rma_mods_release(struct sm_rma_mods *m);
 
-const char *sm_test_name(enum sm_test t);
 
 #endif

@@ -166,15 +166,10 @@ static sm_status resolve_method(struct sm_ctx *ctx, const struct sm_review *r,
 
 static sm_status resolve_to(struct sm_ctx *ctx, const char *name, enum sm_to *to)
 {
-	static const struct { const char *name; enum sm_to to; } tos[] = {
-		{ "only0", SM_TO_ONLY0 }, { "all", SM_TO_ALL },
-		{ "if0all", SM_TO_IF0ALL }, { "none", SM_TO_NONE },
-	};
-	for (size_t i = 0; i < sizeof tos / sizeof tos[0]; i++) {
-		if (!strcmp(tos[i].name, name)) {
-			*to = tos[i].to;
-			return SM_OK;
-		}
+	int t = sm_to_parse(name);
+	if (t >= 0) {
+		*to = (enum sm_to)t;
+		return SM_OK;
 	}
 	return SM_FAIL(ctx, SM_EINPUT, "'to' value '%s' is unknown; expected only0, all, if0all or none",
 		       name);

@@ -13,30 +13,6 @@
 /* metafor's default `tol` and uniroot tolerance: .Machine$double.eps^0.25 */
 #define SM_EPS_QUARTER 1.220703125e-4
 
-static const char *const method_names[] = {
-	"FE", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM"
-};
-
-const char *sm_method_name(enum sm_method m)
-{
-	if ((size_t)m < sizeof method_names / sizeof method_names[0])
-		return method_names[m];
-	return "?";
-}
-
-int sm_method_parse(const char *name)
-{
-	for (size_t i = 0; i < sizeof method_names / sizeof method_names[0]; i++)
-		if (strcmp(name, method_names[i]) == 0)
-			return (int)i;
-	return -1;
-}
-
-int sm_method_is_iterative(enum sm_method m)
-{
-	return m == SM_ML || m == SM_REML || m == SM_EB || m == SM_PM;
-}
-
 struct sm_tau2_ctl sm_tau2_ctl_default(void)
 {
 	struct sm_tau2_ctl c = {1e-5, 100, 1, SM_EPS_QUARTER, SM_EPS_QUARTER};

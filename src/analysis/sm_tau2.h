@@ -12,11 +12,10 @@
 #define SM_TAU2_H
 
 #include "sm_ctx.h"
+#include "sm_method.h"
 #include "sm_stats.h"
 
 #include <stddef.h>
-
-enum sm_method { SM_FE, SM_DL, SM_HE, SM_HS, SM_SJ, SM_ML, SM_REML, SM_EB, SM_PM };
 
 /* Iteration and root-finding control, as metafor's `control` list. */
 struct sm_tau2_ctl {
@@ -37,10 +36,6 @@ struct sm_tau2_result {
 
 /* metafor's default control (threshold 1e-5, maxiter 100, eps^0.25). */
 struct sm_tau2_ctl sm_tau2_ctl_default(void);
-
-const char *sm_method_name(enum sm_method m);
-int sm_method_parse(const char *name); /* -1 when unknown */
-int sm_method_is_iterative(enum sm_method m); /* ML, REML, EB, PM */
 
 /* Estimate tau2 for yi = X b + u + e, var(e) = vi.  Needs k > p for all
  * methods but FE ("Number of parameters ..." error otherwise, SM_EINPUT).

@@ -64,7 +64,10 @@ sm_status sm_export_xlsx(struct sm_ctx *ctx, const struct sm_table *t, const cha
 	int bad = !wb;
 	/* A fixed creation date keeps the file identical from run to run. */
 	long long epoch = sm_ctx_epoch(ctx);
-	lxw_doc_properties props = { .created = epoch >= 0 ? (time_t)epoch : 946684800 };
+	/* libxlsxwriter reads created = 0 as "now": the epoch itself (a
+	 * SOURCE_DATE_EPOCH of 0) becomes its first second instead. */
+	time_t created = epoch > 0 ? (time_t)epoch : epoch == 0 ? 1 : 946684800;
+	lxw_doc_properties props = { .created = created };
 	if (!bad)
 		bad = workbook_set_properties(wb, &props) != LXW_NO_ERROR || fill(wb, t) != 0;
 	if (wb && workbook_close(wb) != LXW_NO_ERROR)

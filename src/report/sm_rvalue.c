@@ -1,6 +1,7 @@
 #include "sm_rvalue.h"
 
 #include "sm_buf.h"
+#include "sm_words.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -11,29 +12,6 @@ static const char *const roots[] = { "results", "review", "settings", "safemeta"
 				     "row", NULL };
 static const char *const formats[] = { "p", "name", "lower", "count", "join", "model",
 				       "correction", NULL };
-
-/* Codes of the results document in words, for methods paragraphs. */
-static const char *const names[][2] = {
-	{ "OR", "odds ratio" }, { "RR", "risk ratio" }, { "RD", "risk difference" },
-	{ "PETO", "Peto odds ratio" }, { "PR", "proportion" },
-	{ "PLO", "logit-transformed proportion" },
-	{ "PAS", "arcsine-transformed proportion" },
-	{ "PFT", "Freeman\u2013Tukey double-arcsine-transformed proportion" },
-	{ "GEN", "effect size given in the data" },
-	{ "FE", "common-effect (inverse-variance)" },
-	{ "DL", "DerSimonian\u2013Laird" }, { "HE", "Hedges" }, { "HS", "Hunter\u2013Schmidt" },
-	{ "SJ", "Sidik\u2013Jonkman" }, { "ML", "maximum-likelihood" },
-	{ "REML", "restricted maximum-likelihood" }, { "EB", "empirical Bayes" },
-	{ "PM", "Paule\u2013Mandel" },
-	{ "z", "the normal distribution (Wald-type z tests)" },
-	{ "knha", "the Hartung\u2013Knapp adjustment (t distribution)" },
-	{ "t", "the t distribution" },
-	{ "only0", "studies with a zero cell" }, { "all", "all studies" },
-	{ "if0all", "all studies of an analysis in which any study has a zero cell" },
-	{ "none", "no study" },
-	{ "metafor", "metafor defaults" }, { "revman5", "RevMan 5 conventions" },
-	{ "cochrane2025", "current Cochrane Handbook recommendations" },
-};
 
 static int in_list(const char *s, size_t n, const char *const *list)
 {
@@ -208,14 +186,6 @@ static void put_number(struct sm_buf *b, double v, int decimals)
 	sm_buf_puts(b, s);
 }
 
-static const char *name_of(const char *code)
-{
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (!strcmp(names[i][0], code))
-			return names[i][1];
-	return code;
-}
-
 static void put_plain(struct sm_buf *b, const cJSON *v, int decimals);
 
 static void put_join(struct sm_buf *b, const cJSON *v, int decimals)
@@ -262,19 +232,8 @@ static void put_correction(struct sm_buf *b, const cJSON *settings)
 	}
 	put_number(b, add->valuedouble, -1);
 	sm_buf_printf(b, " was added to every cell of %s; studies without events in either "
-		      "arm were %s.", name_of(to->valuestring),
+		      "arm were %s.", sm_words(to->valuestring),
 		      cJSON_IsTrue(drop) ? "left out" : "kept");
-}
-
-/* A model code as a phrase: common effect, or random effects with its
- * estimator of tau^2. */
-static void put_model(struct sm_buf *b, const char *method)
-{
-	if (!strcmp(method, "FE") || !strcmp(method, "EE") || !strcmp(method, "CE"))
-		sm_buf_puts(b, "a common-effect (inverse-variance) model");
-	else
-		sm_buf_printf(b, "a random-effects model with the %s estimator of \u03c4\u00b2",
-			      name_of(method));
 }
 
 static sm_status put_value(struct sm_ctx *ctx, const struct sm_rscope *sc, struct sm_buf *b,
@@ -285,7 +244,7 @@ static sm_status put_value(struct sm_ctx *ctx, const struct sm_rscope *sc, struc
 		return SM_OK;
 	}
 	if (!strcmp(fmt, "model") && cJSON_IsString(v)) {
-		put_model(b, v->valuestring);
+		sm_buf_puts(b, sm_words_model_sentence(v->valuestring));
 		return SM_OK;
 	}
 	if (cJSON_IsObject(v) && strcmp(fmt, "count") != 0)
@@ -304,7 +263,7 @@ static sm_status put_value(struct sm_ctx *ctx, const struct sm_rscope *sc, struc
 		else
 			put_number(b, v->valuedouble, 3);
 	} else if (!strcmp(fmt, "name") && cJSON_IsString(v)) {
-		sm_buf_puts(b, name_of(v->valuestring));
+		sm_buf_puts(b, sm_words(v->valuestring));
 	} else if (!strcmp(fmt, "lower") && cJSON_IsString(v)) {
 		size_t at = b->len;
 		sm_buf_puts(b, v->valuestring);

@@ -158,49 +158,6 @@ sm_status sm_fplot_columns(struct sm_ctx *ctx, const char *list, int show[SM_NCO
 	return SM_OK;
 }
 
-struct measure_info {
-	const char *code, *name, *shrt;
-	enum sm_axis_kind axis;
-};
-
-static const struct measure_info measures[] = {
-	{ "OR", "Odds ratio", "OR", SM_AXIS_RATIO },
-	{ "RR", "Risk ratio", "RR", SM_AXIS_RATIO },
-	{ "PETO", "Peto odds ratio", "Peto OR", SM_AXIS_RATIO },
-	{ "HR", "Hazard ratio", "HR", SM_AXIS_RATIO },
-	{ "IRR", "Incidence rate ratio", "IRR", SM_AXIS_RATIO },
-	{ "RD", "Risk difference", "RD", SM_AXIS_DIFF },
-	{ "PR", "Proportion", "Proportion", SM_AXIS_PROP },
-	{ "PLO", "Proportion, pooled as logit", "Proportion", SM_AXIS_PROP },
-	{ "PAS", "Proportion, pooled as arcsine", "Proportion", SM_AXIS_PROP },
-	{ "PFT", "Proportion, pooled as Freeman\xe2\x80\x93Tukey double arcsine",
-	  "Proportion", SM_AXIS_PROP },
-	{ "GEN", "Effect size", "Effect", SM_AXIS_DIFF },
-};
-
-static const struct measure_info *measure_find(const char *code)
-{
-	for (size_t i = 0; i < sizeof measures / sizeof measures[0]; i++)
-		if (code && !strcmp(measures[i].code, code))
-			return &measures[i];
-	return &measures[sizeof measures / sizeof measures[0] - 1];
-}
-
-const char *sm_fplot_measure_title(const char *code)
-{
-	return measure_find(code)->name;
-}
-
-const char *sm_measure_short(const char *code)
-{
-	return measure_find(code)->shrt;
-}
-
-enum sm_axis_kind sm_measure_axis(const char *code)
-{
-	return measure_find(code)->axis;
-}
-
 double sm_measure_display(const char *code, double y, double ni)
 {
 	if (!isfinite(y) || !code)

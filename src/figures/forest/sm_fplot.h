@@ -14,6 +14,7 @@
 #define SM_FPLOT_H
 
 #include "sm_ctx.h"
+#include "sm_measure.h"
 #include "sm_style.h"
 
 #include <cjson/cJSON.h>
@@ -52,8 +53,6 @@ struct sm_frow {
 	int *rob;           /* [plot->nrob] risk-of-bias levels (enum sm_rob_level,
 			     * -1 = not judged); NULL when the study has none */
 };
-
-enum sm_axis_kind { SM_AXIS_RATIO, SM_AXIS_DIFF, SM_AXIS_PROP };
 
 enum sm_forest_sort { SM_SORT_INPUT, SM_SORT_YEAR, SM_SORT_EFFECT, SM_SORT_WEIGHT };
 
@@ -108,10 +107,6 @@ sm_status sm_forest_sort_parse(struct sm_ctx *ctx, const char *text,
 /* Parse a column list ("study,label2,k,events,weight,i2,effect") into show[]. */
 sm_status sm_fplot_columns(struct sm_ctx *ctx, const char *list, int show[SM_NCOLS]);
 
-/* Measure names and scales. */
-const char *sm_fplot_measure_title(const char *code);  /* "Odds ratio" */
-const char *sm_measure_short(const char *code); /* "OR" */
-enum sm_axis_kind sm_measure_axis(const char *code);
 /* Study value from the analysis scale to the display scale (ni: size,
  * needed by the double arcsine; NaN when unknown). */
 double sm_measure_display(const char *code, double y, double ni);

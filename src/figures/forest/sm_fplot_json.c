@@ -3,6 +3,8 @@
 
 #include "sm_buf.h"
 #include "sm_fmt.h"
+#include "sm_method.h"
+#include "sm_words.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -71,17 +73,6 @@ static struct sm_frow *add(struct build *b, enum sm_frow_kind kind)
 	if (!r)
 		b->failed = 1;
 	return r;
-}
-
-static int is_random(const char *method)
-{
-	static const char *const fixed[] = { "FE", "EE", "CE", "MH", "PETO" };
-	if (!method)
-		return 0;
-	for (size_t i = 0; i < 5; i++)
-		if (!strcmp(method, fixed[i]))
-			return 0;
-	return 1;
 }
 
 /* Year from a "year" field or the first 19xx/20xx in the label. */
@@ -268,7 +259,7 @@ static void note_heterogeneity(struct build *b, const cJSON *a, int trailing)
 	sm_buf_init(&t);
 	sm_buf_puts(&t, "Heterogeneity: ");
 	const char *sep = "";
-	if (isfinite(tau2) && is_random(str(a, "method"))) {
+	if (isfinite(tau2) && sm_method_label_is_random(str(a, "method"))) {
 		sm_buf_puts(&t, "\xcf\x84\xc2\xb2 = ");
 		sm_fmt_num(&t, tau2, st->d_tau2);
 		sep = "; ";
@@ -313,11 +304,6 @@ static void note_overall(struct build *b, const cJSON *a, int trailing)
 		sm_buf_putc(&t, ')');
 	}
 	add_note(b, &t, trailing);
-}
-
-static int is_mh_peto(const char *method)
-{
-	return method && (!strcmp(method, "MH") || !strcmp(method, "PETO"));
 }
 
 static const char *model_label(const char *method)
@@ -378,8 +364,8 @@ static void add_pooled(struct build *b, const cJSON *a, const char *total_label)
 			fits[n++] = f;
 	/* Common-effect rows first, as readers expect: stable by insertion. */
 	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && is_random(str(fits[j - 1], "method")) &&
-				!is_random(str(fits[j], "method")); j--) {
+		for (int j = i; j > 0 && sm_method_label_is_random(str(fits[j - 1], "method")) &&
+				!sm_method_label_is_random(str(fits[j], "method")); j--) {
 			const cJSON *t = fits[j];
 			fits[j] = fits[j - 1];
 			fits[j - 1] = t;
@@ -393,7 +379,7 @@ static void add_pooled(struct build *b, const cJSON *a, const char *total_label)
 		/* A lone inverse-variance row is just the total; Mantel-Haenszel
 		 * and Peto rows always say so, since their numbers differ from the
 		 * inverse-variance ones readers may compare with. */
-		if (!method || (n == 1 && !is_mh_peto(method))) {
+		if (!method || (n == 1 && !sm_method_label_is_mh_peto(method))) {
 			r->cell[SM_COL_LABEL] = dup(b, total_label);
 		} else {
 			struct sm_buf t;
@@ -414,7 +400,7 @@ static void add_pooled(struct build *b, const cJSON *a, const char *total_label)
 			if (isfinite(study_sum(a, "weight")))
 				weight_cell(b, r, 100.0);
 		}
-		if (is_random(method) && isfinite(pi_lb) && isfinite(pi_ub))
+		if (sm_method_label_is_random(method) && isfinite(pi_lb) && isfinite(pi_ub))
 			add_pi(b, pi_lb, pi_ub);
 	}
 }
@@ -456,28 +442,6 @@ static void add_analysis(struct build *b, const cJSON *a, int subtotal)
 	note_overall(b, a, !subtotal);
 }
 
-static const char *method_name(const char *m)
-{
-	static const char *const names[][2] = {
-		{ "FE", "common-effect model (inverse variance)" },
-		{ "EE", "common-effect model (inverse variance)" },
-		{ "MH", "common-effect model (Mantel\xe2\x80\x93Haenszel)" },
-		{ "PETO", "common-effect model (Peto)" },
-		{ "DL", "random-effects model, \xcf\x84\xc2\xb2 by DerSimonian\xe2\x80\x93Laird" },
-		{ "HE", "random-effects model, \xcf\x84\xc2\xb2 by Hedges" },
-		{ "HS", "random-effects model, \xcf\x84\xc2\xb2 by Hunter\xe2\x80\x93Schmidt" },
-		{ "SJ", "random-effects model, \xcf\x84\xc2\xb2 by Sidik\xe2\x80\x93Jonkman" },
-		{ "ML", "random-effects model, \xcf\x84\xc2\xb2 by maximum likelihood" },
-		{ "REML", "random-effects model, \xcf\x84\xc2\xb2 by restricted maximum likelihood" },
-		{ "EB", "random-effects model, \xcf\x84\xc2\xb2 by empirical Bayes" },
-		{ "PM", "random-effects model, \xcf\x84\xc2\xb2 by Paule\xe2\x80\x93Mandel" },
-	};
-	for (size_t i = 0; m && i < sizeof names / sizeof names[0]; i++)
-		if (!strcmp(m, names[i][0]))
-			return names[i][1];
-	return NULL;
-}
-
 static void zero_rule(struct sm_buf *t, const cJSON *a)
 {
 	double add_v = num(a, "add");
@@ -493,7 +457,7 @@ static void zero_rule(struct sm_buf *t, const cJSON *a)
 		else
 			sm_buf_puts(t, " added to each cell of studies with a zero cell");
 		/* rma.mh and rma.peto pool the raw counts. */
-		if (is_mh_peto(str(a, "method")))
+		if (sm_method_label_is_mh_peto(str(a, "method")))
 			sm_buf_puts(t, " (study rows only)");
 	} else if (isfinite(add_v) || to) {
 		sm_buf_puts(t, "; no zero-cell correction");
@@ -522,15 +486,15 @@ static void method_line(struct build *b, const cJSON *a)
 	struct sm_buf t;
 	sm_buf_init(&t);
 	const char *m = str(a, "method"), *test = str(a, "test");
-	sm_buf_printf(&t, "%s (%s)", sm_fplot_measure_title(b->p->measure), b->p->measure);
-	const char *mn = method_name(m);
+	sm_buf_printf(&t, "%s (%s)", sm_measure_title(b->p->measure), b->p->measure);
+	const char *mn = sm_words_model_line(m);
 	if (mn)
 		sm_buf_printf(&t, ", %s", mn);
 	else if (m)
 		sm_buf_printf(&t, ", method %s", m);
 	const cJSON *f;
 	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(a, "fits")) {
-		const char *fm = method_name(str(f, "method"));
+		const char *fm = sm_words_model_line(str(f, "method"));
 		if (fm)
 			sm_buf_printf(&t, " and %s", fm);
 	}
@@ -577,7 +541,7 @@ static void headers(struct build *b, int summary)
 	}
 	/* The graph shows proportions whatever scale they were pooled on. */
 	p->graph_head = dup(b, p->axis == SM_AXIS_PROP ? sm_measure_short(p->measure)
-						       : sm_fplot_measure_title(p->measure));
+						       : sm_measure_title(p->measure));
 }
 
 static const cJSON *find_analysis(const cJSON *analyses, const char *name)

@@ -1,0 +1,405 @@
+/*
+ * sm_res.h -- the results document as typed C data: what the analysis
+ * stage wrote, read once, validated, and handed to every renderer.
+ *
+ * The results JSON (`safemeta analyze`) is the only thing the rendering
+ * stage reads besides a style.  sm_res_read() checks it completely before
+ * any figure is laid out: every key is one the key table (sm_res_keys.h)
+ * knows, of the right type and range, required keys are present, pooled
+ * and study intervals are ordered, and every display-scale value is the
+ * back-transform (sm_measure.h) of its analysis-scale value.  An error
+ * names FILE:LINE:COL and the field ("field 'analyses[2].k': expected a
+ * non-negative integer, got -3"); nothing is drawn from a document that
+ * failed.  Renderers and reports take `const struct sm_res *` and never see
+ * the JSON: what they draw is what is here, and nothing is recomputed.
+ *
+ * Conventions: member names are the JSON keys.  A number that is null or
+ * absent is NAN; a string that is null or absent is NULL; a boolean is 1, 0
+ * or -1 (null/absent).  An object that is null or absent has present = 0
+ * and every member zero/NAN.  Lists are {v, n}.  Interval pairs are [2].
+ *
+ * Ownership: sm_res_read() returns a document freed with sm_res_free(); it
+ * owns every string and list in it (one arena).  Nothing is borrowed from
+ * the text it was read from.
+ */
+#ifndef SM_RES_H
+#define SM_RES_H
+
+#include "sm_ctx.h"
+
+#include <stddef.h>
+
+/* The version of the results document this build writes and reads
+ * ("results_version"); documents from other versions are refused. */
+#define SM_RESULTS_VERSION 1
+
+/* A list of n items of type T. */
+#define SM_RES_LIST(T) \
+	struct {       \
+		T *v;  \
+		size_t n; \
+	}
+
+typedef SM_RES_LIST(const char *) sm_res_strings;
+
+/* A free-form value: a table cell, a study characteristic. */
+enum sm_res_cell_kind { SM_CELL_NULL, SM_CELL_STRING, SM_CELL_NUMBER, SM_CELL_BOOL };
+struct sm_res_cell {
+	enum sm_res_cell_kind kind;
+	const char *s;  /* STRING */
+	double v;       /* NUMBER; BOOL: 0 or 1 */
+};
+
+/* A characteristic of a study: its name and value. */
+struct sm_res_char {
+	const char *key;
+	struct sm_res_cell value;
+};
+
+/* ---- settings ------------------------------------------------------------ */
+
+struct sm_res_settings {
+	int present;
+	const char *preset, *measure, *method, *tau2_estimator, *test, *to, *group_by;
+	double level, add;
+	int drop00;
+};
+
+/* ---- review --------------------------------------------------------------- */
+
+struct sm_res_review_settings {
+	int present;
+	sm_res_strings arm_labels; /* treated, control */
+	const char *outcome_label;
+};
+
+struct sm_res_study_info {
+	int present;
+	const char *id, *label, *ref;
+	double year;
+	SM_RES_LIST(struct sm_res_char) characteristics;
+};
+
+struct sm_res_metadata {
+	int present;
+	const char *id, *title, *date, *source;
+	sm_res_strings authors, notes;
+};
+
+struct sm_res_prisma_source {
+	int present;
+	const char *name;
+	double n;
+};
+
+struct sm_res_prisma_reason {
+	int present;
+	const char *reason;
+	double n;
+};
+
+struct sm_res_prisma_other {
+	int present;
+	double records_identified, reports_sought, reports_not_retrieved, reports_assessed,
+		reports_excluded;
+	SM_RES_LIST(struct sm_res_prisma_reason) exclusion_reasons;
+};
+
+struct sm_res_prisma {
+	int present;
+	const char *template_name; /* "template": new | updated */
+	double previous_studies, previous_reports;
+	SM_RES_LIST(struct sm_res_prisma_source) databases, registers;
+	double records_identified, duplicates_removed, automation_excluded, other_removed,
+		records_screened, records_excluded, reports_sought, reports_not_retrieved,
+		reports_assessed, reports_excluded, studies_included, reports_included;
+	SM_RES_LIST(struct sm_res_prisma_reason) exclusion_reasons;
+	struct sm_res_prisma_other other_methods;
+	sm_res_strings notes;
+};
+
+struct sm_res_prisma_finding {
+	int present;
+	const char *step, *message;
+	double expected, reported;
+};
+
+struct sm_res_rob_judgment {
+	int present;
+	const char *study;
+	sm_res_strings values; /* one per domain; NULL = not assessed */
+	const char *overall;
+};
+
+struct sm_res_rob {
+	int present;
+	const char *tool;
+	sm_res_strings domains;
+	SM_RES_LIST(struct sm_res_rob_judgment) judgments;
+};
+
+struct sm_res_row {
+	SM_RES_LIST(struct sm_res_cell) cells;
+};
+
+struct sm_res_table {
+	int present;
+	const char *id, *title, *footnote;
+	sm_res_strings columns;
+	SM_RES_LIST(struct sm_res_row) rows;
+};
+
+struct sm_res_review {
+	int present;
+	const char *id, *title, *data;
+	struct sm_res_metadata metadata;
+	struct sm_res_review_settings settings;
+	SM_RES_LIST(struct sm_res_study_info) studies; /* empty under --no-studies */
+	struct sm_res_prisma prisma;
+	SM_RES_LIST(struct sm_res_prisma_finding) prisma_findings;
+	struct sm_res_rob risk_of_bias;
+	SM_RES_LIST(struct sm_res_table) tables;
+	int has_reported;  /* the paper's reported values are in the document */
+};
+
+/* ---- one analysis ---------------------------------------------------------- */
+
+/* Pooled values on the display scale (odds ratios, proportions). */
+struct sm_res_transformed {
+	int present;
+	const char *function; /* none, exp, ilogit, iarcsin, ipft.hm */
+	double estimate, ci_lb, ci_ub, pi_lb, pi_ub;
+	double ni_harmonic_mean; /* ipft.hm only */
+};
+
+struct sm_res_totals {
+	int present;
+	double events_t, n_t, events_c, n_c;
+};
+
+struct sm_res_crude {
+	int present;
+	double events, patients, proportion;
+	double exact_ci[2];
+};
+
+struct sm_res_zero_events {
+	int present;
+	double n_total, level, upper_exact, upper_rule_of_three;
+};
+
+struct sm_res_egger {
+	int present;
+	double stat, df, p, slope, limit, limit_ci_lb, limit_ci_ub;
+	const char *model;
+};
+
+struct sm_res_begg {
+	int present;
+	double tau, p, statistic;
+	const char *p_method, *statistic_name;
+};
+
+struct sm_res_failsafe {
+	int present;
+	double rosenthal, rosenthal_p, orwin, orwin_target, rosenberg, rosenberg_p;
+};
+
+struct sm_res_filled {
+	int present;
+	double yi, vi;
+};
+
+struct sm_res_trimfill {
+	int present;
+	double k0, k0_se, estimate, se, ci_lb, ci_ub, p, tau2;
+	const char *side, *estimator;
+	SM_RES_LIST(struct sm_res_filled) filled;
+};
+
+struct sm_res_fit_transformed {
+	int present;
+	double estimate, ci_lb, ci_ub;
+};
+
+/* Another model fitted beside the analysis' own (the common-effect row of
+ * a random-effects analysis). */
+struct sm_res_fit {
+	int present;
+	const char *method, *test;
+	double estimate, se, ci_lb, ci_ub, stat, p;
+	struct sm_res_fit_transformed transformed;
+};
+
+/* Mantel-Haenszel and Peto pooling, computed beside every 2x2 analysis. */
+struct sm_res_mh {
+	int present;
+	double k, k_yi, estimate, se, stat, p, ci_lb, ci_ub, Q, Q_df, Q_p, I2, H2;
+	double CMH, CMH_p, BD, BD_p, tarone, tarone_p, k_pos;
+	const char *note;
+};
+
+struct sm_res_peto {
+	int present;
+	double k, k_yi, estimate, se, stat, p, ci_lb, ci_ub, Q, Q_df, Q_p, I2;
+};
+
+struct sm_res_study_transformed {
+	int present;
+	double yi, ci_lb, ci_ub;
+};
+
+struct sm_res_zero_cell {
+	int present;
+	double added;
+	int double_zero, dropped;
+	const char *reason;
+};
+
+/* A refit: leave-one-out (without the study) or cumulative (up to it). */
+struct sm_res_refit {
+	int present;
+	double estimate, se, ci_lb, ci_ub, p, tau2, I2, Q;
+};
+
+/* A study row of an analysis ("studies"), or one left out ("excluded",
+ * where only the labels, counts, reason and zero_cell are set). */
+struct sm_res_study {
+	int present;
+	const char *label, *study_id, *group, *event, *reason;
+	double year;                  /* NAN when unknown */
+	double ai, n1i, ci, n2i;      /* 2x2 counts */
+	double xi, ni;                /* proportions */
+	double yi, vi, ci_lb, ci_ub, weight;
+	struct sm_res_study_transformed transformed;
+	double exact_ci[2];
+	struct sm_res_zero_cell zero_cell;
+	double rstudent, dffits, cooks, cov_r, tau2_del, Q_del, hat, dfbs;
+	int influential, outlier;
+	struct sm_res_refit loo, cumul;
+};
+
+struct sm_res_analysis {
+	int present;
+	const char *name, *measure, *method, *test, *tau2_estimator, *to;
+	double level, k, k_rows, add;
+	int drop00;
+	double estimate, se, ci_lb, ci_ub, stat, df, p, pi_lb, pi_ub;
+	double tau2, tau2_se, I2, H2, Q, Q_df, Q_p, rstudent_bound;
+	double tau2_ci[2], I2_ci[2], H2_ci[2];
+	struct sm_res_transformed transformed;
+	struct sm_res_totals totals;
+	struct sm_res_crude crude;
+	struct sm_res_zero_events zero_events;
+	struct sm_res_egger egger;
+	struct sm_res_begg begg;
+	struct sm_res_failsafe failsafe;
+	struct sm_res_trimfill trimfill;
+	SM_RES_LIST(struct sm_res_fit) fits;
+	struct sm_res_mh mh;
+	struct sm_res_peto peto;
+	SM_RES_LIST(struct sm_res_study) studies, excluded;
+	sm_res_strings warnings;
+};
+
+/* ---- across analyses ------------------------------------------------------- */
+
+struct sm_res_moderator_test {
+	int present;
+	double QM, QM_df, QM_p, QE, QE_df, QE_p, tau2, R2;
+};
+
+struct sm_res_subgroups {
+	int present;
+	double groups, Q_between, df, p;
+	const char *model;
+	struct sm_res_moderator_test moderator_test;
+};
+
+struct sm_res_absolute {
+	int present;
+	double control_per_1000, treated_per_1000, treated_ci_lb_per_1000,
+		treated_ci_ub_per_1000, difference_per_1000, difference_ci_lb_per_1000,
+		difference_ci_ub_per_1000;
+};
+
+struct sm_res_domain_row {
+	int present;
+	const char *analysis, *measure, *direction, *verdict;
+	double k, k_studies, events_t, n_t, events_c, n_c, n_t_by_study, n_c_by_study;
+	double estimate, ci_lb, ci_ub, p, I2, tau2, egger_p, begg_p;
+	struct sm_res_absolute absolute;
+};
+
+struct sm_res_domain_table {
+	int present;
+	sm_res_strings arm_labels;
+	double level;
+	const char *counting;
+	SM_RES_LIST(struct sm_res_domain_row) rows;
+};
+
+/* What `safemeta check` finds: the paper's reported values against the
+ * recomputed ones (written by the analysis stage; see sm_check.h). */
+struct sm_res_check_analysis {
+	int present;
+	const char *name;
+	int reproduced;
+	double values_compared;
+};
+
+struct sm_res_check_finding {
+	int present;
+	const char *kind, *analysis, *field, *message;
+	double reported, computed, tolerance;
+};
+
+struct sm_res_check {
+	int present;
+	double disagreements;
+	const char *tolerance_rule;
+	SM_RES_LIST(struct sm_res_check_analysis) analyses;
+	SM_RES_LIST(struct sm_res_check_finding) findings;
+};
+
+/* ---- the document ---------------------------------------------------------- */
+
+struct sm_res_mem;
+
+struct sm_res {
+	int present;
+	double results_version;
+	const char *safemeta;  /* version of safemeta that wrote it */
+	const char *input;     /* the review, as recorded */
+	struct sm_res_settings settings;
+	struct sm_res_review review;
+	SM_RES_LIST(struct sm_res_analysis) analyses;
+	struct sm_res_subgroups subgroups;
+	struct sm_res_domain_table domain_table;
+	struct sm_res_check check;
+	const char *path;      /* the file it was read from (messages) */
+	struct sm_res_mem *mem;
+};
+
+/* Read and validate a results document from text[0..len); `path` names it
+ * in messages.  NULL with the error (SM_EINPUT at FILE:LINE:COL, or
+ * SM_EINTERNAL for out of memory) in ctx. */
+struct sm_res *sm_res_parse(struct sm_ctx *ctx, const char *path, const char *text,
+			    size_t len);
+/* The same from a file (at most SM_MAX_FILE_BYTES). */
+struct sm_res *sm_res_read(struct sm_ctx *ctx, const char *path);
+void sm_res_free(struct sm_res *res);
+
+/* The analysis of that name, or NULL. */
+const struct sm_res_analysis *sm_res_analysis_named(const struct sm_res *res,
+						    const char *name);
+/* The review's study with that id, or NULL (linear). */
+const struct sm_res_study_info *sm_res_study_info(const struct sm_res *res, const char *id);
+
+/* A study of an analysis has a finite effect (it entered the model). */
+static inline int sm_res_study_pooled(const struct sm_res_study *s)
+{
+	return s->transformed.present && s->transformed.yi == s->transformed.yi;
+}
+
+#endif
