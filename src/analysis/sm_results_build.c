@@ -10,6 +10,7 @@
 #include "sm_buf.h"
 #include "sm_domain_table.h"
 #include "sm_init.h"
+#include "sm_res.h"
 #include "sm_json_out.h"
 #include "sm_prisma_check.h"
 #include "sm_run_settings.h"
@@ -275,6 +276,7 @@ cJSON *sm_results_build(struct sm_ctx *ctx, const struct sm_review *review,
 		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 		return NULL;
 	}
+	cJSON_AddNumberToObject(root, "results_version", SM_RESULTS_VERSION);
 	cJSON_AddStringToObject(root, "safemeta", SM_VERSION);
 	sm_json_add_string(root, "input", review->path);
 	cJSON_AddItemToObject(root, "settings", settings_json(&s));

@@ -23,6 +23,8 @@ void sm_fig_free(struct sm_fig *f)
 		free(f->texts[i].text);
 	free(f->items);
 	free(f->texts);
+	free(f->page_item);
+	free(f->page_text);
 	sm_text_free(f->text);
 	sm_fonts_free(f->fonts);
 	sm_style_free(f->style);
@@ -116,7 +118,8 @@ sm_status sm_fig_put_text(struct sm_ctx *ctx, struct sm_fig *f, const struct sm_
 	struct sm_fig_text *t = &f->texts[f->ntexts++];
 	*t = (struct sm_fig_text){ .box = { x + e.left, y, x + e.left + e.width, y + e.height },
 				   .ox = x, .oy = y, .text = copy, .st = *st, .colour = colour,
-				   .tag = tag, .ref = ref };
+				   .tag = tag, .ref = ref, .page = f->page };
+	f->finished = 0;
 	if (out)
 		*out = t;
 	return SM_OK;
@@ -129,7 +132,8 @@ struct sm_fig_item *sm_fig_add(struct sm_ctx *ctx, struct sm_fig *f, enum sm_fig
 		return NULL;
 	}
 	struct sm_fig_item *it = &f->items[f->nitems++];
-	*it = (struct sm_fig_item){ .kind = kind, .lw = 0.5, .stroke = 1 };
+	*it = (struct sm_fig_item){ .kind = kind, .lw = 0.5, .stroke = 1, .page = f->page };
+	f->finished = 0;
 	return it;
 }
 
@@ -150,6 +154,111 @@ struct sm_fig_item *sm_fig_add_poly(struct sm_ctx *ctx, struct sm_fig *f, enum s
 	it->pts = pts;
 	it->npts = n;
 	return it;
+}
+
+void sm_fig_set_page(struct sm_fig *f, int page)
+{
+	f->page = page;
+	if (page + 1 > f->npages)
+		f->npages = page + 1;
+}
+
+/* Stable merge sort of the items by (page, layer): a layout adds items row
+ * by row, and the order within a layer is the order of painting. */
+static int item_before(const struct sm_fig_item *a, const struct sm_fig_item *b)
+{
+	return a->page != b->page ? a->page < b->page : a->layer < b->layer;
+}
+
+static void merge_items(struct sm_fig_item *v, struct sm_fig_item *tmp, size_t n)
+{
+	if (n < 2)
+		return;
+	size_t h = n / 2;
+	merge_items(v, tmp, h);
+	merge_items(v + h, tmp, n - h);
+	size_t i = 0, j = h, k = 0;
+	while (i < h && j < n)
+		tmp[k++] = item_before(&v[j], &v[i]) ? v[j++] : v[i++];
+	while (i < h)
+		tmp[k++] = v[i++];
+	while (j < n)
+		tmp[k++] = v[j++];
+	memcpy(v, tmp, n * sizeof *v);
+}
+
+static int items_sorted(const struct sm_fig *f)
+{
+	for (size_t i = 1; i < f->nitems; i++)
+		if (item_before(&f->items[i], &f->items[i - 1]))
+			return 0;
+	return 1;
+}
+
+static int texts_sorted(const struct sm_fig *f)
+{
+	for (size_t i = 1; i < f->ntexts; i++)
+		if (f->texts[i].page < f->texts[i - 1].page)
+			return 0;
+	return 1;
+}
+
+/* Texts by page, stable (counting sort on the page number). */
+static int sort_texts(struct sm_fig *f)
+{
+	struct sm_fig_text *tmp = sm_alloc_array(f->ntexts, sizeof *tmp);
+	if (!tmp)
+		return 0;
+	size_t k = 0;
+	for (int p = 0; p < f->npages; p++)
+		for (size_t i = 0; i < f->ntexts; i++)
+			if (f->texts[i].page == p)
+				tmp[k++] = f->texts[i];
+	memcpy(f->texts, tmp, f->ntexts * sizeof *tmp);
+	free(tmp);
+	return 1;
+}
+
+sm_status sm_fig_finish(struct sm_ctx *ctx, struct sm_fig *f)
+{
+	if (f->finished)
+		return SM_OK;
+	if (f->npages < 1)
+		f->npages = 1;
+	for (size_t i = 0; i < f->nitems; i++)
+		if (f->items[i].page >= f->npages)
+			f->npages = f->items[i].page + 1;
+	for (size_t i = 0; i < f->ntexts; i++)
+		if (f->texts[i].page >= f->npages)
+			f->npages = f->texts[i].page + 1;
+	if (!items_sorted(f)) {
+		struct sm_fig_item *tmp = sm_alloc_array(f->nitems, sizeof *tmp);
+		if (!tmp)
+			return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		merge_items(f->items, tmp, f->nitems);
+		free(tmp);
+	}
+	if (!texts_sorted(f) && !sort_texts(f))
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	free(f->page_item);
+	free(f->page_text);
+	f->page_item = sm_alloc_array((size_t)f->npages + 1, sizeof *f->page_item);
+	f->page_text = sm_alloc_array((size_t)f->npages + 1, sizeof *f->page_text);
+	if (!f->page_item || !f->page_text)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	size_t i = 0, t = 0;
+	for (int p = 0; p <= f->npages; p++) {
+		while (i < f->nitems && f->items[i].page < p)
+			i++;
+		while (t < f->ntexts && f->texts[t].page < p)
+			t++;
+		f->page_item[p] = i;
+		f->page_text[p] = t;
+	}
+	f->page_item[f->npages] = f->nitems;
+	f->page_text[f->npages] = f->ntexts;
+	f->finished = 1;
+	return SM_OK;
 }
 
 static void rounded_rect(cairo_t *cr, const struct sm_fig_item *it)
@@ -214,118 +323,198 @@ static void arrow_head(cairo_t *cr, const struct sm_fig_item *it)
 	cairo_fill(cr);
 }
 
-static void paint(cairo_t *cr, const struct sm_fig_item *it)
+static int same_rgb(struct sm_rgb a, struct sm_rgb b)
 {
+	return a.r == b.r && a.g == b.g && a.b == b.b;
+}
+
+/* The colour of the source, set only when it changes: setting it again
+ * would make cairo build a new source for every text of a long page. */
+struct brush {
+	cairo_t *cr;
+	struct sm_rgb c;
+	int set;
+};
+
+static void brush_colour(struct brush *b, struct sm_rgb c)
+{
+	if (b->set && same_rgb(b->c, c))
+		return;
+	cairo_set_source_rgb(b->cr, c.r, c.g, c.b);
+	b->c = c;
+	b->set = 1;
+}
+
+/* Fill and/or stroke the current path as the item says. */
+static void paint(struct brush *br, const struct sm_fig_item *it)
+{
+	cairo_t *cr = br->cr;
 	if (it->fill) {
-		cairo_set_source_rgb(cr, it->fc.r, it->fc.g, it->fc.b);
+		brush_colour(br, it->fc);
 		if (it->stroke)
 			cairo_fill_preserve(cr);
 		else
 			cairo_fill(cr);
 	}
 	if (it->stroke) {
-		double d[1] = { it->dash };
-		cairo_set_dash(cr, d, it->dash > 0 ? 1 : 0, 0);
+		if (it->dash > 0) {
+			double d[1] = { it->dash };
+			cairo_set_dash(cr, d, 1, 0);
+		}
 		cairo_set_line_width(cr, it->lw);
-		cairo_set_source_rgb(cr, it->sc.r, it->sc.g, it->sc.b);
+		brush_colour(br, it->sc);
 		cairo_stroke(cr);
-		cairo_set_dash(cr, NULL, 0, 0);
+		if (it->dash > 0)
+			cairo_set_dash(cr, NULL, 0, 0);
 	}
 	cairo_new_path(cr);
 }
 
-static void draw_item(cairo_t *cr, const struct sm_fig_item *it)
+/* Items of one batch: the same shape family and the same paint. */
+static int same_paint(const struct sm_fig_item *a, const struct sm_fig_item *b)
+{
+	return a->batch && b->batch && a->fill == b->fill && a->stroke == b->stroke &&
+	       (!a->fill || same_rgb(a->fc, b->fc)) &&
+	       (!a->stroke || (same_rgb(a->sc, b->sc) && a->lw == b->lw && a->dash == b->dash));
+}
+
+/* Add the item's outline to the current path; 0 for the kinds that paint
+ * or change state themselves (arrows, clips). */
+static int add_path(cairo_t *cr, const struct sm_fig_item *it)
 {
 	switch (it->kind) {
 	case SM_FIG_LINE:
 		cairo_move_to(cr, it->x0, it->y0);
 		cairo_line_to(cr, it->x1, it->y1);
-		break;
-	case SM_FIG_ARROW: {
-		/* Stop the shaft inside the head so that the tip stays sharp. */
-		double dx = it->x1 - it->x0, dy = it->y1 - it->y0, len = hypot(dx, dy);
-		double h = (it->r > 0 ? it->r : 4) * 0.8;
-		double t = len > h ? (len - h) / len : 0;
-		cairo_move_to(cr, it->x0, it->y0);
-		cairo_line_to(cr, it->x0 + dx * t, it->y0 + dy * t);
-		paint(cr, it);
-		arrow_head(cr, it);
-		return;
-	}
+		return 1;
 	case SM_FIG_RECT:
 		rounded_rect(cr, it);
-		break;
+		return 1;
 	case SM_FIG_CIRCLE:
 		cairo_new_sub_path(cr);
 		cairo_arc(cr, it->x0, it->y0, it->r, 0, 2 * M_PI);
 		cairo_close_path(cr);
-		break;
+		return 1;
 	case SM_FIG_MARKER:
 		marker_path(cr, it);
-		break;
+		return 1;
 	case SM_FIG_POLY:
 	case SM_FIG_PATH:
 		for (size_t i = 0; i < it->npts; i++)
 			(i ? cairo_line_to : cairo_move_to)(cr, it->pts[2 * i], it->pts[2 * i + 1]);
 		if (it->kind == SM_FIG_POLY)
 			cairo_close_path(cr);
-		break;
-	case SM_FIG_CLIP:
-		cairo_save(cr);
-		cairo_rectangle(cr, it->x0, it->y0, it->x1 - it->x0, it->y1 - it->y0);
-		cairo_clip(cr);
-		return;
-	case SM_FIG_UNCLIP:
-		cairo_restore(cr);
-		return;
+		return 1;
+	default:
+		return 0;
 	}
-	paint(cr, it);
 }
 
-void sm_fig_draw(const struct sm_fig *f, cairo_t *cr, double x, double y)
+static void draw_arrow(struct brush *br, const struct sm_fig_item *it)
 {
-	cairo_save(cr);
-	cairo_translate(cr, x, y);
-	cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
-	cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
+	cairo_t *cr = br->cr;
+	/* Stop the shaft inside the head so that the tip stays sharp. */
+	double dx = it->x1 - it->x0, dy = it->y1 - it->y0, len = hypot(dx, dy);
+	double h = (it->r > 0 ? it->r : 4) * 0.8;
+	double t = len > h ? (len - h) / len : 0;
+	cairo_move_to(cr, it->x0, it->y0);
+	cairo_line_to(cr, it->x0 + dx * t, it->y0 + dy * t);
+	paint(br, it);
+	arrow_head(cr, it);
+	br->set = 0; /* arrow_head set the source itself */
+}
+
+/* Paint items [from, to): batches as one path each. */
+static void draw_items(struct brush *br, const struct sm_fig_item *items, size_t from, size_t to)
+{
+	cairo_t *cr = br->cr;
 	int depth = 0;
-	for (size_t i = 0; i < f->nitems; i++) {
-		const struct sm_fig_item *it = &f->items[i];
-		if (it->kind == SM_FIG_UNCLIP && depth == 0)
-			continue; /* unbalanced: never restore the caller's state */
-		depth += it->kind == SM_FIG_CLIP ? 1 : it->kind == SM_FIG_UNCLIP ? -1 : 0;
-		draw_item(cr, it);
+	for (size_t i = from; i < to; i++) {
+		const struct sm_fig_item *it = &items[i];
+		if (it->kind == SM_FIG_UNCLIP) {
+			if (depth == 0)
+				continue; /* unbalanced: never restore the caller's state */
+			depth--;
+			cairo_restore(cr);
+			br->set = 0;
+			continue;
+		}
+		if (it->kind == SM_FIG_CLIP) {
+			depth++;
+			cairo_save(cr);
+			cairo_rectangle(cr, it->x0, it->y0, it->x1 - it->x0, it->y1 - it->y0);
+			cairo_clip(cr);
+			continue;
+		}
+		if (it->kind == SM_FIG_ARROW) {
+			draw_arrow(br, it);
+			continue;
+		}
+		add_path(cr, it);
+		while (i + 1 < to && same_paint(it, &items[i + 1]) && add_path(cr, &items[i + 1]))
+			i++;
+		paint(br, it);
 	}
 	while (depth-- > 0)
 		cairo_restore(cr);
-	for (size_t i = 0; i < f->ntexts; i++) {
+}
+
+void sm_fig_draw(const struct sm_fig *f, cairo_t *cr, int page, double x, double y)
+{
+	if (!f->finished || page < 0 || page >= f->npages)
+		return;
+	cairo_save(cr);
+	cairo_translate(cr, x, y);
+	cairo_new_path(cr);
+	cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+	cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
+	struct brush br = { cr, { 0, 0, 0 }, 0 };
+	draw_items(&br, f->items, f->page_item[page], f->page_item[page + 1]);
+	br.set = 0;
+	for (size_t i = f->page_text[page]; i < f->page_text[page + 1]; i++) {
 		const struct sm_fig_text *t = &f->texts[i];
-		cairo_set_source_rgb(cr, t->colour.r, t->colour.g, t->colour.b);
+		brush_colour(&br, t->colour);
 		sm_text_draw(f->text, cr, &t->st, t->text, t->ox, t->oy);
 	}
 	cairo_restore(cr);
 }
 
-sm_status sm_fig_draw_on(struct sm_ctx *ctx, struct sm_canvas *c, const struct sm_fig *f,
-			 double x, double y)
+sm_status sm_fig_draw_page(struct sm_ctx *ctx, struct sm_canvas *c, struct sm_fig *f, int page,
+			   double x, double y)
 {
+	if (sm_fig_finish(ctx, f) != SM_OK)
+		return SM_EINTERNAL;
+	if (page < 0 || page >= f->npages)
+		return SM_FAIL(ctx, SM_EINTERNAL, "figure page %d does not exist", page);
 	cairo_t *cr = sm_canvas_cr(c);
-	sm_fig_draw(f, cr, x, y);
+	sm_fig_draw(f, cr, page, x, y);
 	if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
 		return SM_FAIL(ctx, SM_EINTERNAL, "cannot draw the figure: %s",
 			       cairo_status_to_string(cairo_status(cr)));
 	return SM_OK;
 }
 
-sm_status sm_fig_write(struct sm_ctx *ctx, const struct sm_fig *f, const char *path,
-		       double dpi)
+sm_status sm_fig_draw_on(struct sm_ctx *ctx, struct sm_canvas *c, struct sm_fig *f, double x,
+			 double y)
 {
+	return sm_fig_draw_page(ctx, c, f, 0, x, y);
+}
+
+sm_status sm_fig_write(struct sm_ctx *ctx, struct sm_fig *f, const char *path, double dpi)
+{
+	if (sm_fig_finish(ctx, f) != SM_OK)
+		return SM_EINTERNAL;
 	struct sm_canvas *c = sm_canvas_open(ctx, path, f->width, f->height, dpi > 0 ? dpi : 300);
 	if (!c)
 		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EOUTPUT;
-	if (sm_fig_draw_on(ctx, c, f, 0, 0) != SM_OK) {
-		sm_canvas_abort(c);
-		return SM_EINTERNAL;
+	int pages = sm_canvas_format(c) == SM_CANVAS_PDF ? f->npages : 1;
+	for (int p = 0; p < pages; p++) {
+		if ((p > 0 && sm_canvas_next_page(ctx, c) != SM_OK) ||
+		    (f->opaque && (sm_canvas_paint_white(c), 0)) ||
+		    sm_fig_draw_page(ctx, c, f, p, 0, 0) != SM_OK) {
+			sm_canvas_abort(c);
+			return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINTERNAL;
+		}
 	}
 	return sm_canvas_close(ctx, c);
 }

@@ -1,12 +1,27 @@
 /*
  * sm_fig.h -- a figure as a display list: shapes and texts placed in points
- * from the figure's top left, measured completely before anything is drawn.
+ * from the top left of their page, measured completely before anything is
+ * drawn.
  *
- * Funnel plots, PRISMA flow diagrams and risk-of-bias figures are built as
- * an sm_fig; tests read the items (tag/ref say what each one shows) and a
- * report builder draws the figure at any place of any canvas page with
- * sm_fig_draw_on().  The figure keeps its style, fonts and text engine
- * alive, so it can be drawn long after it was laid out.
+ * Every figure kind (forest, funnel, PRISMA, risk of bias, table) lays out
+ * into an sm_fig; tests read the items (tag/ref say what each one shows), a
+ * file gets every page (sm_fig_write), and a report draws any page at any
+ * place of its own pages (sm_fig_draw_page).  The figure keeps its style,
+ * fonts and text engine alive, so it can be drawn long after it was laid
+ * out.
+ *
+ * Pages and order.  A figure has npages pages of width x height (a long
+ * forest or table continues on the next page; most figures have one).
+ * Items are painted page by page in the order of their `layer`, and in the
+ * order they were added within a layer; texts come after the items of
+ * their page.  sm_fig_finish() fixes that order once the layout is done.
+ *
+ * Batches.  Cairo does work for every drawing operation of a vector page,
+ * and a page of a long forest holds hundreds of intervals: consecutive
+ * items marked `batch` whose paint is the same (fill, stroke, colours,
+ * line width, dash) are gathered into one path and painted once.  Only
+ * items that never overlap may be batched, so the picture is the one
+ * painting them one by one would give.
  *
  * Ownership: sm_fig_new() returns a figure freed with sm_fig_free(); it
  * owns its style, fonts, strings and polygon points.  Pointers returned by
@@ -51,6 +66,9 @@ enum sm_fig_marker { SM_MK_CIRCLE, SM_MK_SQUARE, SM_MK_TRIANGLE, SM_MK_DIAMOND,
 struct sm_fig_item {
 	enum sm_fig_kind kind;
 	int tag, ref;   /* figure-specific: what the item shows, which datum */
+	int page;       /* 0-based */
+	int layer;      /* painting order within the page: lower first */
+	int batch;      /* may share one path with its neighbours (see above) */
 	double x0, y0, x1, y1, r;
 	enum sm_fig_marker marker;
 	double *pts;    /* x,y pairs (SM_FIG_POLY), owned */
@@ -68,6 +86,7 @@ struct sm_fig_text {
 	struct sm_tstyle st;
 	struct sm_rgb colour;
 	int tag, ref;
+	int page;           /* 0-based */
 };
 
 /* Text roles, set from the style's font sizes. */
@@ -75,11 +94,19 @@ enum sm_fig_role { SM_FR_BODY, SM_FR_BOLD, SM_FR_SMALL, SM_FR_SMALL_BOLD, SM_FR_
 		   SM_FR_ITALIC, SM_NFR };
 
 struct sm_fig {
-	double width, height; /* pt */
+	double width, height; /* of every page (pt) */
+	int npages;           /* 1 unless the layout continues on more pages */
+	int page;             /* the page sm_fig_add() and sm_fig_put_text() put on */
 	struct sm_fig_item *items;
 	size_t nitems, cap_items;
 	struct sm_fig_text *texts;
 	size_t ntexts, cap_texts;
+	/* After sm_fig_finish(): page p holds items [page_item[p],
+	 * page_item[p + 1]) and texts [page_text[p], page_text[p + 1])
+	 * (npages + 1 entries each), so drawing a page visits only its own. */
+	size_t *page_item, *page_text;
+	int finished;
+	int opaque;           /* pages are painted white before anything else */
 	struct sm_style *style;
 	struct sm_fonts *fonts;
 	struct sm_text *text;
@@ -113,14 +140,29 @@ struct sm_fig_item *sm_fig_add(struct sm_ctx *ctx, struct sm_fig *f, enum sm_fig
 struct sm_fig_item *sm_fig_add_poly(struct sm_ctx *ctx, struct sm_fig *f, enum sm_fig_kind kind,
 				    const double *xy, size_t n);
 
-/* Paint the figure with its top left at (x, y) of the cairo context. */
-void sm_fig_draw(const struct sm_fig *f, cairo_t *cr, double x, double y);
+/* Start page `page` (0-based; npages grows to hold it): later items and
+ * texts go there. */
+void sm_fig_set_page(struct sm_fig *f, int page);
+
+/* Sort items by page and layer (stable) and texts by page, and index the
+ * pages.  Called by the draw and write functions when the layout did not;
+ * a figure is not changed after it. */
+sm_status sm_fig_finish(struct sm_ctx *ctx, struct sm_fig *f);
+
+/* Paint page `page` with its top left at (x, y) of the cairo context (the
+ * figure must be finished). */
+void sm_fig_draw(const struct sm_fig *f, cairo_t *cr, int page, double x, double y);
 /* The same on the current page of a canvas (e.g. one page of a report). */
-sm_status sm_fig_draw_on(struct sm_ctx *ctx, struct sm_canvas *c, const struct sm_fig *f,
-			 double x, double y);
-/* A file of the figure's size holding the figure (format from the path). */
-sm_status sm_fig_write(struct sm_ctx *ctx, const struct sm_fig *f, const char *path,
-		       double dpi);
+sm_status sm_fig_draw_page(struct sm_ctx *ctx, struct sm_canvas *c, struct sm_fig *f, int page,
+			   double x, double y);
+/* Page 0 on the current page of a canvas. */
+sm_status sm_fig_draw_on(struct sm_ctx *ctx, struct sm_canvas *c, struct sm_fig *f, double x,
+			 double y);
+/* A file of the figure's page size holding every page (PDF) or the first
+ * (SVG, PNG; a figure meant for those is laid out as one page).  Format
+ * from the path; `dpi` for PNG (0 = 300).  Pages are white when the
+ * figure is `opaque`, transparent otherwise. */
+sm_status sm_fig_write(struct sm_ctx *ctx, struct sm_fig *f, const char *path, double dpi);
 
 /* One legend entry: a swatch drawn like `swatch` (kind SM_FIG_MARKER,
  * SM_FIG_LINE, SM_FIG_RECT or SM_FIG_CIRCLE; positions are ignored; any

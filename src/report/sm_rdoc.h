@@ -54,7 +54,7 @@ struct sm_rblock {
 	double obj_w, obj_h;   /* figure size before scaling */
 	double scale;
 	int caption_above;     /* tables: caption first */
-	const struct sm_fig *fig;
+	struct sm_fig *fig;
 	const struct sm_forest *forest;
 	const struct sm_table_fig *table;
 	int page;              /* page of the forest or table */

@@ -25,7 +25,7 @@ static void fit(struct sm_rblock *b)
 	b->h = b->obj_h * b->scale + (b->text ? b->cap_h + SM_RDOC_CAPTION_GAP : 0);
 }
 
-static sm_status fig_block(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_fig *fig,
+static sm_status fig_block(struct sm_ctx *ctx, struct sm_rdoc *d, struct sm_fig *fig,
 			   const char *caption)
 {
 	struct sm_rblock *b = sm_rdoc_add(ctx, d, SM_RB_FIG);
@@ -158,7 +158,7 @@ sm_status sm_rdoc_figure(struct sm_ctx *ctx, struct sm_rdoc *d, const cJSON *res
 	if (!strncmp(req->kind, "forest", 6))
 		return forest(ctx, d, results, opts, req);
 	sm_status s;
-	const struct sm_fig *fig = NULL;
+	struct sm_fig *fig = NULL;
 	if (!strcmp(req->kind, "funnel")) {
 		struct sm_funnel_opts o;
 		sm_funnel_opts_init(&o);

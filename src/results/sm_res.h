@@ -84,6 +84,7 @@ struct sm_res_metadata {
 	int present;
 	const char *id, *title, *date, *source;
 	sm_res_strings authors, notes;
+	int has_extra; /* free-form "extra" (not kept) */
 };
 
 struct sm_res_prisma_source {

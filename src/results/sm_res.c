@@ -1,0 +1,281 @@
+/* sm_res.c -- the typed results document: memory, reading, lookups, and
+ * the checks across keys (sm_res.h). */
+#include "sm_res_int.h"
+
+#include "sm_buf.h"
+#include "sm_json_out.h"
+#include "sm_json_pos.h"
+#include "sm_limits.h"
+#include "sm_measure.h"
+#include "sm_strpool.h"
+#include "sm_textfile.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* List buffers carry a header that chains them, so a realloc that moves
+ * one costs nothing to track and the document frees them in one walk. */
+struct block {
+	struct block *prev, *next;
+	max_align_t align[];
+};
+
+struct sm_res_mem {
+	struct sm_strpool *strings;
+	struct block *blocks;
+};
+
+const char *sm_res_mem_str(struct sm_res_mem *m, const char *s, size_t len)
+{
+	return sm_strpool_addn(m->strings, s, len);
+}
+
+void *sm_res_mem_realloc(struct sm_res_mem *m, void *old, size_t n, size_t size)
+{
+	if (size && n > (SIZE_MAX - sizeof(struct block)) / size)
+		return NULL;
+	struct block *b = old ? (struct block *)old - 1 : NULL;
+	struct block *nb = realloc(b, sizeof *nb + n * size);
+	if (!nb)
+		return NULL;
+	if (!b) {
+		nb->prev = NULL;
+		nb->next = m->blocks;
+		if (m->blocks)
+			m->blocks->prev = nb;
+		m->blocks = nb;
+	} else {
+		if (nb->prev)
+			nb->prev->next = nb;
+		else
+			m->blocks = nb;
+		if (nb->next)
+			nb->next->prev = nb;
+	}
+	return nb + 1;
+}
+
+void sm_res_free(struct sm_res *res)
+{
+	if (!res)
+		return;
+	if (res->mem) {
+		for (struct block *b = res->mem->blocks, *next; b; b = next) {
+			next = b->next;
+			free(b);
+		}
+		sm_strpool_free(res->mem->strings);
+		free(res->mem);
+	}
+	free(res);
+}
+
+struct sm_res *sm_res_parse(struct sm_ctx *ctx, const char *path, const char *text,
+			    size_t len)
+{
+	struct sm_res *res = calloc(1, sizeof *res);
+	if (res)
+		res->mem = calloc(1, sizeof *res->mem);
+	if (res && res->mem)
+		res->mem->strings = sm_strpool_new();
+	if (!res || !res->mem || !res->mem->strings) {
+		sm_res_free(res);
+		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	if (!path)
+		path = "results";
+	sm_status s = sm_textfile_check(ctx, path, text, len);
+	if (s == SM_OK && !(res->path = sm_res_mem_str(res->mem, path, strlen(path))))
+		s = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	if (s == SM_OK)
+		s = sm_res_decode(ctx, res, path, text, len);
+	if (s == SM_OK)
+		s = sm_res_validate(ctx, res, text, len);
+	if (s != SM_OK) {
+		sm_res_free(res);
+		return NULL;
+	}
+	return res;
+}
+
+struct sm_res *sm_res_read(struct sm_ctx *ctx, const char *path)
+{
+	char *text = NULL;
+	size_t len = 0;
+	if (sm_textfile_load(ctx, path, &text, &len) != SM_OK)
+		return NULL;
+	struct sm_res *res = sm_res_parse(ctx, path, text, len);
+	free(text);
+	return res;
+}
+
+const struct sm_res_analysis *sm_res_analysis_named(const struct sm_res *res, const char *name)
+{
+	for (size_t i = 0; name && i < res->analyses.n; i++)
+		if (res->analyses.v[i].name && !strcmp(res->analyses.v[i].name, name))
+			return &res->analyses.v[i];
+	return NULL;
+}
+
+const struct sm_res_study_info *sm_res_study_info(const struct sm_res *res, const char *id)
+{
+	for (size_t i = 0; id && i < res->review.studies.n; i++)
+		if (res->review.studies.v[i].id && !strcmp(res->review.studies.v[i].id, id))
+			return &res->review.studies.v[i];
+	return NULL;
+}
+
+/* ---- checks across keys --------------------------------------------------------- */
+
+struct vd {
+	struct sm_ctx *ctx;
+	const struct sm_res *res;
+	const char *path, *text;
+	size_t len;
+};
+
+static sm_status fail_path(struct vd *v, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static sm_status fail_path(struct vd *v, const char *path, const char *fmt, ...)
+{
+	size_t off = 0;
+	if (!sm_json_locate_str(v->text, v->len, path, &off))
+		off = (size_t)-1;
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = sm_vasprintf(fmt, ap);
+	va_end(ap);
+	sm_status s = sm_textfile_fail(v->ctx, v->path, v->text,
+				       v->len, off, path, "field '%s': %s", path,
+				       msg ? msg : "invalid");
+	free(msg);
+	return s;
+}
+
+static int same(double a, double b)
+{
+	if (isnan(a) || isnan(b))
+		return isnan(a) && isnan(b);
+	if (a == b)
+		return 1;
+	if (isinf(a) || isinf(b))
+		return 0;
+	return fabs(a - b) <= 1e-12 * fmax(fabs(a), fabs(b));
+}
+
+/* display must be the back-transform of value (both may be null). */
+static sm_status check_display(struct vd *v, const char *base, const char *key, double value,
+			       double display, enum sm_transf t, double n)
+{
+	double want = sm_transf_apply(t, value, n);
+	if (same(display, want) || (isnan(value) && isnan(display)))
+		return SM_OK;
+	char *path = sm_asprintf("%s.%s", base, key);
+	char a[40], b[40];
+	sm_json_shortest(a, sizeof a, display);
+	sm_json_shortest(b, sizeof b, want);
+	sm_status s = fail_path(v, path ? path : base, "%s is not %s(%s) = %s; expected the "
+				"display-scale value of the analysis-scale one, as safemeta analyze "
+				"writes it", a, sm_transf_name(t), key, b);
+	free(path);
+	return s;
+}
+
+/* lb <= est <= ub where all three are numbers. */
+static sm_status check_order(struct vd *v, const char *path, double lb, double est, double ub)
+{
+	if ((!isnan(lb) && !isnan(est) && lb > est) || (!isnan(est) && !isnan(ub) && est > ub) ||
+	    (!isnan(lb) && !isnan(ub) && lb > ub))
+		return fail_path(v, path, "interval [%g, %g] does not contain the estimate %g; "
+				 "expected lower <= estimate <= upper", lb, ub, est);
+	return SM_OK;
+}
+
+static sm_status check_study(struct vd *v, const struct sm_res_analysis *a, size_t ai,
+			     size_t si, enum sm_transf t)
+{
+	const struct sm_res_study *s = &a->studies.v[si];
+	char base[96];
+	snprintf(base, sizeof base, "analyses[%zu].studies[%zu]", ai, si);
+	sm_status st = check_order(v, base, s->ci_lb, s->yi, s->ci_ub);
+	if (st != SM_OK || !s->transformed.present)
+		return st;
+	/* metafor back-transforms a single PFT study with its own n. */
+	double n = t == SM_TRANSF_IPFT_HM ? s->ni : NAN;
+	char tb[112];
+	snprintf(tb, sizeof tb, "%s.transformed", base);
+	if ((st = check_display(v, tb, "yi", s->yi, s->transformed.yi, t, n)) != SM_OK ||
+	    (st = check_display(v, tb, "ci_lb", s->ci_lb, s->transformed.ci_lb, t, n)) != SM_OK ||
+	    (st = check_display(v, tb, "ci_ub", s->ci_ub, s->transformed.ci_ub, t, n)) != SM_OK)
+		return st;
+	return SM_OK;
+}
+
+static sm_status check_analysis(struct vd *v, size_t ai)
+{
+	const struct sm_res_analysis *a = &v->res->analyses.v[ai];
+	char base[64];
+	snprintf(base, sizeof base, "analyses[%zu]", ai);
+	int m = sm_measure_parse(a->measure);
+	enum sm_transf t = m >= 0 ? sm_measure_transf((enum sm_measure)m) : SM_TRANSF_NONE;
+	char tb[96];
+	snprintf(tb, sizeof tb, "%s.transformed", base);
+	if (sm_transf_parse(a->transformed.function) != (int)t)
+		return fail_path(v, tb, "function '%s' is not the back-transformation of measure "
+				 "%s; expected %s", a->transformed.function, a->measure,
+				 sm_transf_name(t));
+	if (a->k > a->k_rows)
+		return fail_path(v, base, "k = %g is more than k_rows = %g; expected at most the "
+				 "rows of the data", a->k, a->k_rows);
+	if (a->studies.n && (double)a->studies.n != a->k)
+		return fail_path(v, base, "k = %g but %zu studies are listed; expected one row "
+				 "per study in the model", a->k, a->studies.n);
+	double n = a->transformed.ni_harmonic_mean;
+	const struct sm_res_transformed *tr = &a->transformed;
+	sm_status s;
+	if ((s = check_order(v, base, a->ci_lb, a->estimate, a->ci_ub)) != SM_OK ||
+	    (s = check_order(v, base, a->pi_lb, a->estimate, a->pi_ub)) != SM_OK ||
+	    (s = check_display(v, tb, "estimate", a->estimate, tr->estimate, t, n)) != SM_OK ||
+	    (s = check_display(v, tb, "ci_lb", a->ci_lb, tr->ci_lb, t, n)) != SM_OK ||
+	    (s = check_display(v, tb, "ci_ub", a->ci_ub, tr->ci_ub, t, n)) != SM_OK ||
+	    (s = check_display(v, tb, "pi_lb", a->pi_lb, tr->pi_lb, t, n)) != SM_OK ||
+	    (s = check_display(v, tb, "pi_ub", a->pi_ub, tr->pi_ub, t, n)) != SM_OK)
+		return s;
+	for (size_t i = 0; i < a->fits.n; i++) {
+		const struct sm_res_fit *f = &a->fits.v[i];
+		char fb[112];
+		snprintf(fb, sizeof fb, "%s.fits[%zu].transformed", base, i);
+		if ((s = check_display(v, fb, "estimate", f->estimate, f->transformed.estimate, t,
+				       n)) != SM_OK ||
+		    (s = check_display(v, fb, "ci_lb", f->ci_lb, f->transformed.ci_lb, t, n)) !=
+			    SM_OK ||
+		    (s = check_display(v, fb, "ci_ub", f->ci_ub, f->transformed.ci_ub, t, n)) != SM_OK)
+			return s;
+	}
+	for (size_t i = 0; i < a->studies.n; i++)
+		if ((s = check_study(v, a, ai, i, t)) != SM_OK)
+			return s;
+	return SM_OK;
+}
+
+sm_status sm_res_validate(struct sm_ctx *ctx, const struct sm_res *res, const char *text,
+			  size_t len)
+{
+	struct vd v = { ctx, res, res->path, text, len };
+	if (res->results_version != SM_RESULTS_VERSION)
+		return fail_path(&v, "results_version", "version %g; expected %d (written by "
+				 "safemeta %s; run safemeta analyze again to write this version)",
+				 res->results_version, SM_RESULTS_VERSION,
+				 res->safemeta ? res->safemeta : "?");
+	for (size_t i = 0; i < res->analyses.n; i++) {
+		sm_status s = check_analysis(&v, i);
+		if (s != SM_OK)
+			return s;
+	}
+	return SM_OK;
+}

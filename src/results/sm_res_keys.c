@@ -1,0 +1,944 @@
+/* sm_res_keys.c -- the key table of the results document (sm_res_keys.h).
+ *
+ * One entry per key: the JSON key is the member of the typed model
+ * (sm_res.h) it lands in.  Order is the writer's order. */
+#include "sm_res_keys.h"
+
+#include "sm_res.h"
+
+#include <stddef.h>
+#include <string.h>
+
+static const char *const measure_words[] = { "OR", "RR", "RD", "PETO", "PR", "PLO", "PAS", "PFT",
+					     "GEN", NULL };
+static const char *const test_words[] = { "z", "knha", NULL };
+static const char *const to_words[] = { "only0", "all", "if0all", "none", NULL };
+static const char *const transf_words[] = { "none", "exp", "ilogit", "iarcsin", "ipft.hm", NULL };
+static const char *const rob_tool_words[] = { "RoB1", "RoB2", "ROBINS-I", NULL };
+static const char *const prisma_template_words[] = { "new", "updated", NULL };
+
+#define KEY(S, k, m, t, fl, sub, w, doc) { k, SM_RK_##t, fl, offsetof(S, m), sub, w, doc }
+#define OBJ(var, S, name) \
+	const struct sm_robj var = { name, sizeof(S), var##_k, sizeof var##_k / sizeof var##_k[0] }
+
+static const struct sm_robj settings_keys;
+static const struct sm_robj review_settings_keys;
+static const struct sm_robj study_info_keys;
+static const struct sm_robj metadata_keys;
+static const struct sm_robj prisma_source_keys;
+static const struct sm_robj prisma_reason_keys;
+static const struct sm_robj prisma_other_keys;
+static const struct sm_robj prisma_keys;
+static const struct sm_robj prisma_finding_keys;
+static const struct sm_robj rob_judgment_keys;
+static const struct sm_robj rob_keys;
+static const struct sm_robj table_keys;
+static const struct sm_robj review_keys;
+static const struct sm_robj transformed_keys;
+static const struct sm_robj totals_keys;
+static const struct sm_robj crude_keys;
+static const struct sm_robj zero_events_keys;
+static const struct sm_robj egger_keys;
+static const struct sm_robj begg_keys;
+static const struct sm_robj failsafe_keys;
+static const struct sm_robj filled_keys;
+static const struct sm_robj trimfill_keys;
+static const struct sm_robj fit_transformed_keys;
+static const struct sm_robj fit_keys;
+static const struct sm_robj mh_keys;
+static const struct sm_robj peto_keys;
+static const struct sm_robj study_transformed_keys;
+static const struct sm_robj zero_cell_keys;
+static const struct sm_robj refit_keys;
+static const struct sm_robj study_keys;
+static const struct sm_robj analysis_keys;
+static const struct sm_robj moderator_test_keys;
+static const struct sm_robj subgroups_keys;
+static const struct sm_robj absolute_keys;
+static const struct sm_robj domain_row_keys;
+static const struct sm_robj domain_table_keys;
+static const struct sm_robj check_analysis_keys;
+static const struct sm_robj check_finding_keys;
+static const struct sm_robj check_keys;
+
+
+/* settings */
+static const struct sm_rkey settings_keys_k[] = {
+	KEY(struct sm_res_settings, "preset", preset, STR, 0, NULL, NULL,
+	    "the preset applied first: metafor, revman5 or cochrane2025"),
+	KEY(struct sm_res_settings, "measure", measure, STR, 0, NULL, measure_words,
+	    "the effect measure"),
+	KEY(struct sm_res_settings, "method", method, STR, 0, NULL, NULL,
+	    "how studies are pooled: FE, MH, PETO, MH-DL or a tau2 estimator"),
+	KEY(struct sm_res_settings, "tau2_estimator", tau2_estimator, STR, 0, NULL, NULL,
+	    "the tau2 estimator, or none"),
+	KEY(struct sm_res_settings, "test", test, STR, 0, NULL, test_words,
+	    "z, or knha (Hartung-Knapp)"),
+	KEY(struct sm_res_settings, "level", level, NUM, SM_RK_POS, NULL, NULL,
+	    "confidence level (percent)"),
+	KEY(struct sm_res_settings, "add", add, NUM, SM_RK_NONNEG, NULL, NULL,
+	    "continuity correction"),
+	KEY(struct sm_res_settings, "to", to, STR, 0, NULL, to_words,
+	    "which studies get the correction"),
+	KEY(struct sm_res_settings, "drop00", drop00, BOOL, 0, NULL, NULL,
+	    "studies without events in both arms left out"),
+	KEY(struct sm_res_settings, "group_by", group_by, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "the outcome column that defines the analyses, or null"),
+};
+static OBJ(settings_keys, struct sm_res_settings, "settings");
+
+/* review.settings */
+static const struct sm_rkey review_settings_keys_k[] = {
+	KEY(struct sm_res_review_settings, "arm_labels", arm_labels, STRS, 0, NULL, NULL,
+	    "treated and control arm labels"),
+	KEY(struct sm_res_review_settings, "outcome_label", outcome_label, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "what the outcomes are called"),
+};
+static OBJ(review_settings_keys, struct sm_res_review_settings, "review.settings");
+
+/* review.studies[] */
+static const struct sm_rkey study_info_keys_k[] = {
+	KEY(struct sm_res_study_info, "id", id, STR, 0, NULL, NULL,
+	    "study id"),
+	KEY(struct sm_res_study_info, "label", label, STR, 0, NULL, NULL,
+	    "the label figures show"),
+	KEY(struct sm_res_study_info, "year", year, NUM, SM_RK_OPTIONAL | SM_RK_INT | SM_RK_POS, NULL, NULL,
+	    "publication year"),
+	KEY(struct sm_res_study_info, "ref", ref, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "reference"),
+	KEY(struct sm_res_study_info, "characteristics", characteristics, CHARS, 0, NULL, NULL,
+	    "free-form characteristics: strings, numbers, booleans or nulls"),
+};
+static OBJ(study_info_keys, struct sm_res_study_info, "review.studies[]");
+
+/* review.metadata */
+static const struct sm_rkey metadata_keys_k[] = {
+	KEY(struct sm_res_metadata, "id", id, STR, 0, NULL, NULL,
+	    "review id"),
+	KEY(struct sm_res_metadata, "title", title, STR, 0, NULL, NULL,
+	    "review title"),
+	KEY(struct sm_res_metadata, "authors", authors, STRS, SM_RK_OPTIONAL, NULL, NULL,
+	    "authors"),
+	KEY(struct sm_res_metadata, "date", date, STR, SM_RK_OPTIONAL, NULL, NULL,
+	    "publication date"),
+	KEY(struct sm_res_metadata, "source", source, STR, SM_RK_OPTIONAL, NULL, NULL,
+	    "where the data come from"),
+	KEY(struct sm_res_metadata, "notes", notes, STRS, SM_RK_OPTIONAL, NULL, NULL,
+	    "notes"),
+	KEY(struct sm_res_metadata, "extra", has_extra, ANY, SM_RK_OPTIONAL, NULL, NULL,
+	    "free-form"),
+};
+static OBJ(metadata_keys, struct sm_res_metadata, "review.metadata");
+
+/* review.prisma.databases[] */
+static const struct sm_rkey prisma_source_keys_k[] = {
+	KEY(struct sm_res_prisma_source, "name", name, STR, 0, NULL, NULL,
+	    "database or register"),
+	KEY(struct sm_res_prisma_source, "n", n, NUM, SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "records"),
+};
+static OBJ(prisma_source_keys, struct sm_res_prisma_source, "review.prisma.databases[]");
+
+/* review.prisma.exclusion_reasons[] */
+static const struct sm_rkey prisma_reason_keys_k[] = {
+	KEY(struct sm_res_prisma_reason, "reason", reason, STR, 0, NULL, NULL,
+	    "why reports were excluded"),
+	KEY(struct sm_res_prisma_reason, "n", n, NUM, SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "reports"),
+};
+static OBJ(prisma_reason_keys, struct sm_res_prisma_reason, "review.prisma.exclusion_reasons[]");
+
+/* review.prisma.other_methods */
+static const struct sm_rkey prisma_other_keys_k[] = {
+	KEY(struct sm_res_prisma_other, "records_identified", records_identified, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "records from websites, citation searching, ..."),
+	KEY(struct sm_res_prisma_other, "reports_sought", reports_sought, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "reports sought for retrieval"),
+	KEY(struct sm_res_prisma_other, "reports_not_retrieved", reports_not_retrieved, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "reports not retrieved"),
+	KEY(struct sm_res_prisma_other, "reports_assessed", reports_assessed, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "reports assessed for eligibility"),
+	KEY(struct sm_res_prisma_other, "reports_excluded", reports_excluded, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "reports excluded"),
+	KEY(struct sm_res_prisma_other, "exclusion_reasons", exclusion_reasons, LIST, SM_RK_OPTIONAL, &prisma_reason_keys, NULL,
+	    "reasons for exclusion"),
+};
+static OBJ(prisma_other_keys, struct sm_res_prisma_other, "review.prisma.other_methods");
+
+/* review.prisma */
+static const struct sm_rkey prisma_keys_k[] = {
+	KEY(struct sm_res_prisma, "template", template_name, STR, SM_RK_OPTIONAL, NULL, prisma_template_words,
+	    "new or updated review template"),
+	KEY(struct sm_res_prisma, "previous_studies", previous_studies, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "studies in the previous version (updated template)"),
+	KEY(struct sm_res_prisma, "previous_reports", previous_reports, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "reports in the previous version"),
+	KEY(struct sm_res_prisma, "databases", databases, LIST, SM_RK_OPTIONAL, &prisma_source_keys, NULL,
+	    "records per database"),
+	KEY(struct sm_res_prisma, "registers", registers, LIST, SM_RK_OPTIONAL, &prisma_source_keys, NULL,
+	    "records per register"),
+	KEY(struct sm_res_prisma, "records_identified", records_identified, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "records identified"),
+	KEY(struct sm_res_prisma, "duplicates_removed", duplicates_removed, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "duplicates removed"),
+	KEY(struct sm_res_prisma, "automation_excluded", automation_excluded, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "marked ineligible by automation tools"),
+	KEY(struct sm_res_prisma, "other_removed", other_removed, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "removed for other reasons"),
+	KEY(struct sm_res_prisma, "records_screened", records_screened, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "records screened"),
+	KEY(struct sm_res_prisma, "records_excluded", records_excluded, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "records excluded"),
+	KEY(struct sm_res_prisma, "reports_sought", reports_sought, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "reports sought for retrieval"),
+	KEY(struct sm_res_prisma, "reports_not_retrieved", reports_not_retrieved, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "reports not retrieved"),
+	KEY(struct sm_res_prisma, "reports_assessed", reports_assessed, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "reports assessed for eligibility"),
+	KEY(struct sm_res_prisma, "reports_excluded", reports_excluded, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "reports excluded"),
+	KEY(struct sm_res_prisma, "exclusion_reasons", exclusion_reasons, LIST, SM_RK_OPTIONAL, &prisma_reason_keys, NULL,
+	    "reasons for exclusion"),
+	KEY(struct sm_res_prisma, "other_methods", other_methods, OBJ, SM_RK_OPTIONAL | SM_RK_NULLABLE, &prisma_other_keys, NULL,
+	    "the column of other identification methods"),
+	KEY(struct sm_res_prisma, "studies_included", studies_included, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "studies included"),
+	KEY(struct sm_res_prisma, "reports_included", reports_included, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "reports of included studies"),
+	KEY(struct sm_res_prisma, "notes", notes, STRS, SM_RK_OPTIONAL, NULL, NULL,
+	    "notes on the counts"),
+};
+static OBJ(prisma_keys, struct sm_res_prisma, "review.prisma");
+
+/* review.prisma_findings[] */
+static const struct sm_rkey prisma_finding_keys_k[] = {
+	KEY(struct sm_res_prisma_finding, "step", step, STR, 0, NULL, NULL,
+	    "the PRISMA step"),
+	KEY(struct sm_res_prisma_finding, "expected", expected, NUM, 0, NULL, NULL,
+	    "what the other counts imply"),
+	KEY(struct sm_res_prisma_finding, "reported", reported, NUM, 0, NULL, NULL,
+	    "what was reported"),
+	KEY(struct sm_res_prisma_finding, "message", message, STR, 0, NULL, NULL,
+	    "the finding in words"),
+};
+static OBJ(prisma_finding_keys, struct sm_res_prisma_finding, "review.prisma_findings[]");
+
+/* review.risk_of_bias.judgments[] */
+static const struct sm_rkey rob_judgment_keys_k[] = {
+	KEY(struct sm_res_rob_judgment, "study", study, STR, 0, NULL, NULL,
+	    "study id"),
+	KEY(struct sm_res_rob_judgment, "values", values, STRS, 0, NULL, NULL,
+	    "one judgement per domain, null when not assessed"),
+	KEY(struct sm_res_rob_judgment, "overall", overall, STR, SM_RK_NULLABLE | SM_RK_OPTIONAL, NULL, NULL,
+	    "overall judgement"),
+};
+static OBJ(rob_judgment_keys, struct sm_res_rob_judgment, "review.risk_of_bias.judgments[]");
+
+/* review.risk_of_bias */
+static const struct sm_rkey rob_keys_k[] = {
+	KEY(struct sm_res_rob, "tool", tool, STR, 0, NULL, rob_tool_words,
+	    "RoB1, RoB2 or ROBINS-I"),
+	KEY(struct sm_res_rob, "domains", domains, STRS, 0, NULL, NULL,
+	    "the domains"),
+	KEY(struct sm_res_rob, "judgments", judgments, LIST, 0, &rob_judgment_keys, NULL,
+	    "one per assessed study"),
+};
+static OBJ(rob_keys, struct sm_res_rob, "review.risk_of_bias");
+
+/* review.tables[] */
+static const struct sm_rkey table_keys_k[] = {
+	KEY(struct sm_res_table, "id", id, STR, 0, NULL, NULL,
+	    "table id"),
+	KEY(struct sm_res_table, "title", title, STR, SM_RK_OPTIONAL | SM_RK_NULLABLE, NULL, NULL,
+	    "title"),
+	KEY(struct sm_res_table, "columns", columns, STRS, 0, NULL, NULL,
+	    "column headers"),
+	KEY(struct sm_res_table, "rows", rows, ROWS, 0, NULL, NULL,
+	    "rows of cells: strings, numbers or nulls"),
+	KEY(struct sm_res_table, "footnote", footnote, STR, SM_RK_OPTIONAL | SM_RK_NULLABLE, NULL, NULL,
+	    "footnote"),
+};
+static OBJ(table_keys, struct sm_res_table, "review.tables[]");
+
+/* review */
+static const struct sm_rkey review_keys_k[] = {
+	KEY(struct sm_res_review, "id", id, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "review id"),
+	KEY(struct sm_res_review, "title", title, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "review title"),
+	KEY(struct sm_res_review, "data", data, STR, 0, NULL, NULL,
+	    "the kind of data: 2x2, proportion or generic"),
+	KEY(struct sm_res_review, "metadata", metadata, OBJ, SM_RK_NULLABLE, &metadata_keys, NULL,
+	    "as in the review (examples/FORMAT.md)"),
+	KEY(struct sm_res_review, "settings", settings, OBJ, 0, &review_settings_keys, NULL,
+	    "display settings of the review"),
+	KEY(struct sm_res_review, "studies", studies, LIST, SM_RK_OPTIONAL, &study_info_keys, NULL,
+	    "the review's studies (left out under --no-studies)"),
+	KEY(struct sm_res_review, "prisma", prisma, OBJ, SM_RK_NULLABLE, &prisma_keys, NULL,
+	    "PRISMA 2020 flow counts as reported"),
+	KEY(struct sm_res_review, "prisma_findings", prisma_findings, LIST, 0, &prisma_finding_keys, NULL,
+	    "PRISMA arithmetic that does not add up"),
+	KEY(struct sm_res_review, "risk_of_bias", risk_of_bias, OBJ, SM_RK_NULLABLE, &rob_keys, NULL,
+	    "risk-of-bias judgements"),
+	KEY(struct sm_res_review, "tables", tables, LIST, SM_RK_NULLABLE, &table_keys, NULL,
+	    "the review's own tables"),
+	KEY(struct sm_res_review, "reported", has_reported, ANY, SM_RK_NULLABLE, NULL, NULL,
+	    "what the paper reported, as in the review (for check)"),
+};
+static OBJ(review_keys, struct sm_res_review, "review");
+
+/* analyses[].transformed */
+static const struct sm_rkey transformed_keys_k[] = {
+	KEY(struct sm_res_transformed, "function", function, STR, 0, NULL, transf_words,
+	    "the back-transformation: none, exp, ilogit, iarcsin, ipft.hm"),
+	KEY(struct sm_res_transformed, "estimate", estimate, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "pooled estimate, display scale"),
+	KEY(struct sm_res_transformed, "ci_lb", ci_lb, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "lower CI bound"),
+	KEY(struct sm_res_transformed, "ci_ub", ci_ub, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "upper CI bound"),
+	KEY(struct sm_res_transformed, "pi_lb", pi_lb, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "lower prediction bound"),
+	KEY(struct sm_res_transformed, "pi_ub", pi_ub, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "upper prediction bound"),
+	KEY(struct sm_res_transformed, "ni_harmonic_mean", ni_harmonic_mean, NUM, SM_RK_OPTIONAL | SM_RK_POS, NULL, NULL,
+	    "harmonic mean of the study sizes (ipft.hm)"),
+};
+static OBJ(transformed_keys, struct sm_res_transformed, "analyses[].transformed");
+
+/* analyses[].totals */
+static const struct sm_rkey totals_keys_k[] = {
+	KEY(struct sm_res_totals, "events_t", events_t, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "events, treated"),
+	KEY(struct sm_res_totals, "n_t", n_t, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "patients, treated"),
+	KEY(struct sm_res_totals, "events_c", events_c, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_NONNEG, NULL, NULL,
+	    "events, control"),
+	KEY(struct sm_res_totals, "n_c", n_c, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_NONNEG, NULL, NULL,
+	    "patients, control"),
+};
+static OBJ(totals_keys, struct sm_res_totals, "analyses[].totals");
+
+/* analyses[].crude */
+static const struct sm_rkey crude_keys_k[] = {
+	KEY(struct sm_res_crude, "events", events, NUM, SM_RK_NONNEG, NULL, NULL,
+	    "events in all studies"),
+	KEY(struct sm_res_crude, "patients", patients, NUM, SM_RK_POS, NULL, NULL,
+	    "patients in all studies"),
+	KEY(struct sm_res_crude, "proportion", proportion, NUM, SM_RK_PROB, NULL, NULL,
+	    "events / patients"),
+	KEY(struct sm_res_crude, "exact_ci", exact_ci, PAIR, 0, NULL, NULL,
+	    "Clopper-Pearson interval"),
+};
+static OBJ(crude_keys, struct sm_res_crude, "analyses[].crude");
+
+/* analyses[].zero_events */
+static const struct sm_rkey zero_events_keys_k[] = {
+	KEY(struct sm_res_zero_events, "n_total", n_total, NUM, SM_RK_POS, NULL, NULL,
+	    "patients"),
+	KEY(struct sm_res_zero_events, "level", level, NUM, SM_RK_POS, NULL, NULL,
+	    "confidence level (percent, one-sided)"),
+	KEY(struct sm_res_zero_events, "upper_exact", upper_exact, NUM, SM_RK_PROB, NULL, NULL,
+	    "exact one-sided upper bound"),
+	KEY(struct sm_res_zero_events, "upper_rule_of_three", upper_rule_of_three, NUM, SM_RK_NONNEG, NULL, NULL,
+	    "3 / n"),
+};
+static OBJ(zero_events_keys, struct sm_res_zero_events, "analyses[].zero_events");
+
+/* analyses[].egger */
+static const struct sm_rkey egger_keys_k[] = {
+	KEY(struct sm_res_egger, "stat", stat, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "test statistic"),
+	KEY(struct sm_res_egger, "df", df, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "degrees of freedom"),
+	KEY(struct sm_res_egger, "p", p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "P value"),
+	KEY(struct sm_res_egger, "slope", slope, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "slope on the standard error"),
+	KEY(struct sm_res_egger, "limit", limit, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "limit estimate (se -> 0)"),
+	KEY(struct sm_res_egger, "limit_ci_lb", limit_ci_lb, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "its lower CI bound"),
+	KEY(struct sm_res_egger, "limit_ci_ub", limit_ci_ub, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "its upper CI bound"),
+	KEY(struct sm_res_egger, "model", model, STR, 0, NULL, NULL,
+	    "the regression model in words"),
+};
+static OBJ(egger_keys, struct sm_res_egger, "analyses[].egger");
+
+/* analyses[].begg */
+static const struct sm_rkey begg_keys_k[] = {
+	KEY(struct sm_res_begg, "tau", tau, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "Kendall's tau"),
+	KEY(struct sm_res_begg, "p", p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "P value"),
+	KEY(struct sm_res_begg, "p_method", p_method, STR, SM_RK_OPTIONAL, NULL, NULL,
+	    "exact or normal approximation"),
+	KEY(struct sm_res_begg, "statistic_name", statistic_name, STR, SM_RK_OPTIONAL, NULL, NULL,
+	    "name of the statistic"),
+	KEY(struct sm_res_begg, "statistic", statistic, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL, NULL, NULL,
+	    "the statistic"),
+};
+static OBJ(begg_keys, struct sm_res_begg, "analyses[].begg");
+
+/* analyses[].failsafe */
+static const struct sm_rkey failsafe_keys_k[] = {
+	KEY(struct sm_res_failsafe, "rosenthal", rosenthal, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "Rosenthal's fail-safe N"),
+	KEY(struct sm_res_failsafe, "rosenthal_p", rosenthal_p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "its P value"),
+	KEY(struct sm_res_failsafe, "orwin", orwin, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "Orwin's fail-safe N"),
+	KEY(struct sm_res_failsafe, "orwin_target", orwin_target, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "Orwin's target"),
+	KEY(struct sm_res_failsafe, "rosenberg", rosenberg, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "Rosenberg's fail-safe N"),
+	KEY(struct sm_res_failsafe, "rosenberg_p", rosenberg_p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "its P value"),
+};
+static OBJ(failsafe_keys, struct sm_res_failsafe, "analyses[].failsafe");
+
+/* analyses[].trimfill.filled[] */
+static const struct sm_rkey filled_keys_k[] = {
+	KEY(struct sm_res_filled, "yi", yi, NUM, 0, NULL, NULL,
+	    "imputed effect"),
+	KEY(struct sm_res_filled, "vi", vi, NUM, SM_RK_NONNEG, NULL, NULL,
+	    "its variance"),
+};
+static OBJ(filled_keys, struct sm_res_filled, "analyses[].trimfill.filled[]");
+
+/* analyses[].trimfill */
+static const struct sm_rkey trimfill_keys_k[] = {
+	KEY(struct sm_res_trimfill, "k0", k0, NUM, SM_RK_NULLABLE | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "imputed studies"),
+	KEY(struct sm_res_trimfill, "k0_se", k0_se, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_NONNEG, NULL, NULL,
+	    "standard error of k0"),
+	KEY(struct sm_res_trimfill, "side", side, STR, SM_RK_OPTIONAL, NULL, NULL,
+	    "side of the funnel the studies are imputed on"),
+	KEY(struct sm_res_trimfill, "estimator", estimator, STR, SM_RK_OPTIONAL, NULL, NULL,
+	    "L0"),
+	KEY(struct sm_res_trimfill, "estimate", estimate, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL, NULL, NULL,
+	    "adjusted estimate"),
+	KEY(struct sm_res_trimfill, "se", se, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_NONNEG, NULL, NULL,
+	    "its standard error"),
+	KEY(struct sm_res_trimfill, "ci_lb", ci_lb, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL, NULL, NULL,
+	    "lower CI bound"),
+	KEY(struct sm_res_trimfill, "ci_ub", ci_ub, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL, NULL, NULL,
+	    "upper CI bound"),
+	KEY(struct sm_res_trimfill, "p", p, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_PROB, NULL, NULL,
+	    "P value"),
+	KEY(struct sm_res_trimfill, "tau2", tau2, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_NONNEG, NULL, NULL,
+	    "tau2 of the filled analysis"),
+	KEY(struct sm_res_trimfill, "filled", filled, LIST, SM_RK_OPTIONAL, &filled_keys, NULL,
+	    "the imputed studies"),
+};
+static OBJ(trimfill_keys, struct sm_res_trimfill, "analyses[].trimfill");
+
+/* analyses[].fits[].transformed */
+static const struct sm_rkey fit_transformed_keys_k[] = {
+	KEY(struct sm_res_fit_transformed, "estimate", estimate, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "estimate, display scale"),
+	KEY(struct sm_res_fit_transformed, "ci_lb", ci_lb, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "lower CI bound"),
+	KEY(struct sm_res_fit_transformed, "ci_ub", ci_ub, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "upper CI bound"),
+};
+static OBJ(fit_transformed_keys, struct sm_res_fit_transformed, "analyses[].fits[].transformed");
+
+/* analyses[].fits[] */
+static const struct sm_rkey fit_keys_k[] = {
+	KEY(struct sm_res_fit, "method", method, STR, 0, NULL, NULL,
+	    "its method label"),
+	KEY(struct sm_res_fit, "test", test, STR, 0, NULL, test_words,
+	    "its test"),
+	KEY(struct sm_res_fit, "estimate", estimate, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "estimate, analysis scale"),
+	KEY(struct sm_res_fit, "se", se, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "standard error"),
+	KEY(struct sm_res_fit, "ci_lb", ci_lb, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "lower CI bound"),
+	KEY(struct sm_res_fit, "ci_ub", ci_ub, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "upper CI bound"),
+	KEY(struct sm_res_fit, "stat", stat, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "test statistic"),
+	KEY(struct sm_res_fit, "p", p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "P value"),
+	KEY(struct sm_res_fit, "transformed", transformed, OBJ, 0, &fit_transformed_keys, NULL,
+	    "the display scale"),
+};
+static OBJ(fit_keys, struct sm_res_fit, "analyses[].fits[]");
+
+/* analyses[].mh */
+static const struct sm_rkey mh_keys_k[] = {
+	KEY(struct sm_res_mh, "k", k, NUM, SM_RK_NULLABLE | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "tables"),
+	KEY(struct sm_res_mh, "k_yi", k_yi, NUM, SM_RK_NULLABLE | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "tables with a finite log ratio"),
+	KEY(struct sm_res_mh, "estimate", estimate, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "estimate, analysis scale"),
+	KEY(struct sm_res_mh, "se", se, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "standard error"),
+	KEY(struct sm_res_mh, "stat", stat, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "z statistic"),
+	KEY(struct sm_res_mh, "p", p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "P value"),
+	KEY(struct sm_res_mh, "ci_lb", ci_lb, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "lower CI bound"),
+	KEY(struct sm_res_mh, "ci_ub", ci_ub, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "upper CI bound"),
+	KEY(struct sm_res_mh, "Q", Q, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "heterogeneity Q"),
+	KEY(struct sm_res_mh, "Q_df", Q_df, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "its df"),
+	KEY(struct sm_res_mh, "Q_p", Q_p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "its P value"),
+	KEY(struct sm_res_mh, "I2", I2, NUM, SM_RK_NULLABLE | SM_RK_PCT, NULL, NULL,
+	    "I2 (percent)"),
+	KEY(struct sm_res_mh, "H2", H2, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL, NULL, NULL,
+	    "H2"),
+	KEY(struct sm_res_mh, "CMH", CMH, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL, NULL, NULL,
+	    "Cochran-Mantel-Haenszel statistic"),
+	KEY(struct sm_res_mh, "CMH_p", CMH_p, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_PROB, NULL, NULL,
+	    "its P value"),
+	KEY(struct sm_res_mh, "BD", BD, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL, NULL, NULL,
+	    "Breslow-Day statistic"),
+	KEY(struct sm_res_mh, "BD_p", BD_p, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_PROB, NULL, NULL,
+	    "its P value"),
+	KEY(struct sm_res_mh, "tarone", tarone, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL, NULL, NULL,
+	    "Tarone's statistic"),
+	KEY(struct sm_res_mh, "tarone_p", tarone_p, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_PROB, NULL, NULL,
+	    "its P value"),
+	KEY(struct sm_res_mh, "k_pos", k_pos, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "tables with events"),
+	KEY(struct sm_res_mh, "note", note, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "why an estimate is missing"),
+};
+static OBJ(mh_keys, struct sm_res_mh, "analyses[].mh");
+
+/* analyses[].peto */
+static const struct sm_rkey peto_keys_k[] = {
+	KEY(struct sm_res_peto, "k", k, NUM, SM_RK_NULLABLE | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "tables"),
+	KEY(struct sm_res_peto, "k_yi", k_yi, NUM, SM_RK_NULLABLE | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "tables with a finite log ratio"),
+	KEY(struct sm_res_peto, "estimate", estimate, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "estimate, analysis scale"),
+	KEY(struct sm_res_peto, "se", se, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "standard error"),
+	KEY(struct sm_res_peto, "stat", stat, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "z statistic"),
+	KEY(struct sm_res_peto, "p", p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "P value"),
+	KEY(struct sm_res_peto, "ci_lb", ci_lb, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "lower CI bound"),
+	KEY(struct sm_res_peto, "ci_ub", ci_ub, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "upper CI bound"),
+	KEY(struct sm_res_peto, "Q", Q, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "heterogeneity Q"),
+	KEY(struct sm_res_peto, "Q_df", Q_df, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "its df"),
+	KEY(struct sm_res_peto, "Q_p", Q_p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "its P value"),
+	KEY(struct sm_res_peto, "I2", I2, NUM, SM_RK_NULLABLE | SM_RK_PCT, NULL, NULL,
+	    "I2 (percent)"),
+};
+static OBJ(peto_keys, struct sm_res_peto, "analyses[].peto");
+
+/* analyses[].studies[].transformed */
+static const struct sm_rkey study_transformed_keys_k[] = {
+	KEY(struct sm_res_study_transformed, "yi", yi, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "effect, display scale"),
+	KEY(struct sm_res_study_transformed, "ci_lb", ci_lb, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "lower CI bound"),
+	KEY(struct sm_res_study_transformed, "ci_ub", ci_ub, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "upper CI bound"),
+};
+static OBJ(study_transformed_keys, struct sm_res_study_transformed, "analyses[].studies[].transformed");
+
+/* analyses[].studies[].zero_cell */
+static const struct sm_rkey zero_cell_keys_k[] = {
+	KEY(struct sm_res_zero_cell, "added", added, NUM, SM_RK_NONNEG, NULL, NULL,
+	    "correction added to each cell"),
+	KEY(struct sm_res_zero_cell, "double_zero", double_zero, BOOL, 0, NULL, NULL,
+	    "no events (or only events) in both arms"),
+	KEY(struct sm_res_zero_cell, "dropped", dropped, BOOL, 0, NULL, NULL,
+	    "left out of the model"),
+	KEY(struct sm_res_zero_cell, "reason", reason, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "why corrected or left out"),
+};
+static OBJ(zero_cell_keys, struct sm_res_zero_cell, "analyses[].studies[].zero_cell");
+
+/* analyses[].studies[].loo */
+static const struct sm_rkey refit_keys_k[] = {
+	KEY(struct sm_res_refit, "estimate", estimate, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "estimate, analysis scale"),
+	KEY(struct sm_res_refit, "se", se, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "standard error"),
+	KEY(struct sm_res_refit, "ci_lb", ci_lb, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "lower CI bound"),
+	KEY(struct sm_res_refit, "ci_ub", ci_ub, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "upper CI bound"),
+	KEY(struct sm_res_refit, "p", p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "P value"),
+	KEY(struct sm_res_refit, "tau2", tau2, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "tau2"),
+	KEY(struct sm_res_refit, "I2", I2, NUM, SM_RK_NULLABLE | SM_RK_PCT, NULL, NULL,
+	    "I2 (percent)"),
+	KEY(struct sm_res_refit, "Q", Q, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "heterogeneity Q"),
+};
+static OBJ(refit_keys, struct sm_res_refit, "analyses[].studies[].loo");
+
+/* analyses[].studies[] */
+static const struct sm_rkey study_keys_k[] = {
+	KEY(struct sm_res_study, "label", label, STR, 0, NULL, NULL,
+	    "label"),
+	KEY(struct sm_res_study, "study_id", study_id, STR, 0, NULL, NULL,
+	    "study id"),
+	KEY(struct sm_res_study, "group", group, STR, 0, NULL, NULL,
+	    "the analysis it belongs to"),
+	KEY(struct sm_res_study, "event", event, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "second label (e.g. the adverse event)"),
+	KEY(struct sm_res_study, "year", year, NUM, SM_RK_OPTIONAL | SM_RK_INT | SM_RK_POS, NULL, NULL,
+	    "year"),
+	KEY(struct sm_res_study, "ai", ai, NUM, SM_RK_OPTIONAL | SM_RK_NONNEG, NULL, NULL,
+	    "events, treated"),
+	KEY(struct sm_res_study, "n1i", n1i, NUM, SM_RK_OPTIONAL | SM_RK_NONNEG, NULL, NULL,
+	    "patients, treated"),
+	KEY(struct sm_res_study, "ci", ci, NUM, SM_RK_OPTIONAL | SM_RK_NONNEG, NULL, NULL,
+	    "events, control"),
+	KEY(struct sm_res_study, "n2i", n2i, NUM, SM_RK_OPTIONAL | SM_RK_NONNEG, NULL, NULL,
+	    "patients, control"),
+	KEY(struct sm_res_study, "xi", xi, NUM, SM_RK_OPTIONAL | SM_RK_NONNEG, NULL, NULL,
+	    "events (one group)"),
+	KEY(struct sm_res_study, "ni", ni, NUM, SM_RK_OPTIONAL | SM_RK_NONNEG, NULL, NULL,
+	    "patients (one group)"),
+	KEY(struct sm_res_study, "yi", yi, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL, NULL, NULL,
+	    "effect, analysis scale"),
+	KEY(struct sm_res_study, "vi", vi, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_NONNEG, NULL, NULL,
+	    "its variance"),
+	KEY(struct sm_res_study, "ci_lb", ci_lb, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL, NULL, NULL,
+	    "lower CI bound"),
+	KEY(struct sm_res_study, "ci_ub", ci_ub, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL, NULL, NULL,
+	    "upper CI bound"),
+	KEY(struct sm_res_study, "weight", weight, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_PCT, NULL, NULL,
+	    "weight in the pooled estimate (percent)"),
+	KEY(struct sm_res_study, "transformed", transformed, OBJ, SM_RK_OPTIONAL, &study_transformed_keys, NULL,
+	    "the display scale"),
+	KEY(struct sm_res_study, "exact_ci", exact_ci, PAIR, SM_RK_OPTIONAL, NULL, NULL,
+	    "Clopper-Pearson interval (proportions)"),
+	KEY(struct sm_res_study, "zero_cell", zero_cell, OBJ, 0, &zero_cell_keys, NULL,
+	    "what was done about zero cells"),
+	KEY(struct sm_res_study, "reason", reason, STR, SM_RK_OPTIONAL, NULL, NULL,
+	    "why the study was left out (\"excluded\" only)"),
+	KEY(struct sm_res_study, "rstudent", rstudent, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL, NULL, NULL,
+	    "studentized deleted residual"),
+	KEY(struct sm_res_study, "dffits", dffits, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL, NULL, NULL,
+	    "DFFITS"),
+	KEY(struct sm_res_study, "cooks", cooks, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_NONNEG, NULL, NULL,
+	    "Cook's distance"),
+	KEY(struct sm_res_study, "cov_r", cov_r, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_NONNEG, NULL, NULL,
+	    "covariance ratio"),
+	KEY(struct sm_res_study, "tau2_del", tau2_del, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_NONNEG, NULL, NULL,
+	    "tau2 without the study"),
+	KEY(struct sm_res_study, "Q_del", Q_del, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_NONNEG, NULL, NULL,
+	    "Q without the study"),
+	KEY(struct sm_res_study, "hat", hat, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_NONNEG, NULL, NULL,
+	    "hat value"),
+	KEY(struct sm_res_study, "dfbs", dfbs, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL, NULL, NULL,
+	    "DFBETAS"),
+	KEY(struct sm_res_study, "influential", influential, BOOL, SM_RK_OPTIONAL | SM_RK_NULLABLE, NULL, NULL,
+	    "metafor's influence flag"),
+	KEY(struct sm_res_study, "outlier", outlier, BOOL, SM_RK_OPTIONAL | SM_RK_NULLABLE, NULL, NULL,
+	    "|rstudent| beyond the Bonferroni bound"),
+	KEY(struct sm_res_study, "loo", loo, OBJ, SM_RK_OPTIONAL, &refit_keys, NULL,
+	    "the analysis without this study"),
+	KEY(struct sm_res_study, "cumul", cumul, OBJ, SM_RK_OPTIONAL, &refit_keys, NULL,
+	    "the cumulative analysis up to this study"),
+};
+static OBJ(study_keys, struct sm_res_study, "analyses[].studies[]");
+
+/* analyses[] */
+static const struct sm_rkey analysis_keys_k[] = {
+	KEY(struct sm_res_analysis, "name", name, STR, 0, NULL, NULL,
+	    "the analysis (outcome or domain)"),
+	KEY(struct sm_res_analysis, "measure", measure, STR, 0, NULL, measure_words,
+	    "effect measure"),
+	KEY(struct sm_res_analysis, "method", method, STR, 0, NULL, NULL,
+	    "pooling method label"),
+	KEY(struct sm_res_analysis, "test", test, STR, 0, NULL, test_words,
+	    "z or knha"),
+	KEY(struct sm_res_analysis, "level", level, NUM, SM_RK_POS, NULL, NULL,
+	    "confidence level"),
+	KEY(struct sm_res_analysis, "k", k, NUM, SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "studies in the model"),
+	KEY(struct sm_res_analysis, "k_rows", k_rows, NUM, SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "rows in the data"),
+	KEY(struct sm_res_analysis, "tau2_estimator", tau2_estimator, STR, 0, NULL, NULL,
+	    "tau2 estimator or none"),
+	KEY(struct sm_res_analysis, "add", add, NUM, SM_RK_NONNEG, NULL, NULL,
+	    "continuity correction"),
+	KEY(struct sm_res_analysis, "to", to, STR, 0, NULL, to_words,
+	    "which studies get it"),
+	KEY(struct sm_res_analysis, "drop00", drop00, BOOL, 0, NULL, NULL,
+	    "double zeros left out"),
+	KEY(struct sm_res_analysis, "estimate", estimate, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "pooled estimate, analysis scale"),
+	KEY(struct sm_res_analysis, "se", se, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "its standard error"),
+	KEY(struct sm_res_analysis, "ci_lb", ci_lb, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "lower CI bound"),
+	KEY(struct sm_res_analysis, "ci_ub", ci_ub, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "upper CI bound"),
+	KEY(struct sm_res_analysis, "stat", stat, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "test statistic"),
+	KEY(struct sm_res_analysis, "df", df, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "its df (t tests)"),
+	KEY(struct sm_res_analysis, "p", p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "P value"),
+	KEY(struct sm_res_analysis, "pi_lb", pi_lb, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "lower prediction bound"),
+	KEY(struct sm_res_analysis, "pi_ub", pi_ub, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "upper prediction bound"),
+	KEY(struct sm_res_analysis, "tau2", tau2, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "between-study variance"),
+	KEY(struct sm_res_analysis, "tau2_se", tau2_se, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "its standard error"),
+	KEY(struct sm_res_analysis, "I2", I2, NUM, SM_RK_NULLABLE | SM_RK_PCT, NULL, NULL,
+	    "I2 (percent)"),
+	KEY(struct sm_res_analysis, "H2", H2, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "H2"),
+	KEY(struct sm_res_analysis, "Q", Q, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "heterogeneity Q"),
+	KEY(struct sm_res_analysis, "Q_df", Q_df, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "its df"),
+	KEY(struct sm_res_analysis, "Q_p", Q_p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "its P value"),
+	KEY(struct sm_res_analysis, "rstudent_bound", rstudent_bound, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL, NULL, NULL,
+	    "Bonferroni bound for |rstudent|"),
+	KEY(struct sm_res_analysis, "tau2_ci", tau2_ci, PAIR, 0, NULL, NULL,
+	    "Q-profile CI of tau2"),
+	KEY(struct sm_res_analysis, "I2_ci", I2_ci, PAIR, 0, NULL, NULL,
+	    "CI of I2"),
+	KEY(struct sm_res_analysis, "H2_ci", H2_ci, PAIR, 0, NULL, NULL,
+	    "CI of H2"),
+	KEY(struct sm_res_analysis, "transformed", transformed, OBJ, 0, &transformed_keys, NULL,
+	    "pooled values on the display scale"),
+	KEY(struct sm_res_analysis, "totals", totals, OBJ, SM_RK_OPTIONAL, &totals_keys, NULL,
+	    "events and patients per arm"),
+	KEY(struct sm_res_analysis, "crude", crude, OBJ, SM_RK_OPTIONAL, &crude_keys, NULL,
+	    "crude pooled incidence (proportions)"),
+	KEY(struct sm_res_analysis, "zero_events", zero_events, OBJ, SM_RK_OPTIONAL, &zero_events_keys, NULL,
+	    "upper bounds when no study has an event (proportions)"),
+	KEY(struct sm_res_analysis, "egger", egger, OBJ, 0, &egger_keys, NULL,
+	    "Egger's regression test"),
+	KEY(struct sm_res_analysis, "begg", begg, OBJ, 0, &begg_keys, NULL,
+	    "Begg's rank correlation test"),
+	KEY(struct sm_res_analysis, "failsafe", failsafe, OBJ, 0, &failsafe_keys, NULL,
+	    "fail-safe N"),
+	KEY(struct sm_res_analysis, "trimfill", trimfill, OBJ, 0, &trimfill_keys, NULL,
+	    "trim and fill"),
+	KEY(struct sm_res_analysis, "fits", fits, LIST, 0, &fit_keys, NULL,
+	    "other models fitted beside this one (the common-effect row)"),
+	KEY(struct sm_res_analysis, "mh", mh, OBJ, SM_RK_OPTIONAL, &mh_keys, NULL,
+	    "Mantel-Haenszel pooling (2x2 data)"),
+	KEY(struct sm_res_analysis, "peto", peto, OBJ, SM_RK_OPTIONAL, &peto_keys, NULL,
+	    "Peto pooling (2x2 data, OR)"),
+	KEY(struct sm_res_analysis, "studies", studies, LIST, SM_RK_OPTIONAL, &study_keys, NULL,
+	    "the studies in the model"),
+	KEY(struct sm_res_analysis, "excluded", excluded, LIST, SM_RK_OPTIONAL, &study_keys, NULL,
+	    "the studies left out, with the reason"),
+	KEY(struct sm_res_analysis, "warnings", warnings, STRS, 0, NULL, NULL,
+	    "what the reader must know (corrections, statistics not computed and why)"),
+};
+static OBJ(analysis_keys, struct sm_res_analysis, "analyses[]");
+
+/* subgroups.moderator_test */
+static const struct sm_rkey moderator_test_keys_k[] = {
+	KEY(struct sm_res_moderator_test, "QM", QM, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "moderator test"),
+	KEY(struct sm_res_moderator_test, "QM_df", QM_df, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "its df"),
+	KEY(struct sm_res_moderator_test, "QM_p", QM_p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "its P value"),
+	KEY(struct sm_res_moderator_test, "QE", QE, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "residual heterogeneity"),
+	KEY(struct sm_res_moderator_test, "QE_df", QE_df, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "its df"),
+	KEY(struct sm_res_moderator_test, "QE_p", QE_p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "its P value"),
+	KEY(struct sm_res_moderator_test, "tau2", tau2, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "residual tau2"),
+	KEY(struct sm_res_moderator_test, "R2", R2, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "R2 (percent)"),
+};
+static OBJ(moderator_test_keys, struct sm_res_moderator_test, "subgroups.moderator_test");
+
+/* subgroups */
+static const struct sm_rkey subgroups_keys_k[] = {
+	KEY(struct sm_res_subgroups, "groups", groups, NUM, SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "number of groups"),
+	KEY(struct sm_res_subgroups, "Q_between", Q_between, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "test for subgroup differences"),
+	KEY(struct sm_res_subgroups, "df", df, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "its df"),
+	KEY(struct sm_res_subgroups, "p", p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "its P value"),
+	KEY(struct sm_res_subgroups, "model", model, STR, 0, NULL, NULL,
+	    "the model within groups"),
+	KEY(struct sm_res_subgroups, "moderator_test", moderator_test, OBJ, SM_RK_OPTIONAL | SM_RK_NULLABLE, &moderator_test_keys, NULL,
+	    "metafor's mixed-effects moderator test"),
+};
+static OBJ(subgroups_keys, struct sm_res_subgroups, "subgroups");
+
+/* domain_table.rows[].absolute */
+static const struct sm_rkey absolute_keys_k[] = {
+	KEY(struct sm_res_absolute, "control_per_1000", control_per_1000, NUM, 0, NULL, NULL,
+	    "control risk per 1000"),
+	KEY(struct sm_res_absolute, "treated_per_1000", treated_per_1000, NUM, 0, NULL, NULL,
+	    "treated risk per 1000"),
+	KEY(struct sm_res_absolute, "treated_ci_lb_per_1000", treated_ci_lb_per_1000, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "its lower bound"),
+	KEY(struct sm_res_absolute, "treated_ci_ub_per_1000", treated_ci_ub_per_1000, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "its upper bound"),
+	KEY(struct sm_res_absolute, "difference_per_1000", difference_per_1000, NUM, 0, NULL, NULL,
+	    "difference per 1000"),
+	KEY(struct sm_res_absolute, "difference_ci_lb_per_1000", difference_ci_lb_per_1000, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "its lower bound"),
+	KEY(struct sm_res_absolute, "difference_ci_ub_per_1000", difference_ci_ub_per_1000, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "its upper bound"),
+};
+static OBJ(absolute_keys, struct sm_res_absolute, "domain_table.rows[].absolute");
+
+/* domain_table.rows[] */
+static const struct sm_rkey domain_row_keys_k[] = {
+	KEY(struct sm_res_domain_row, "analysis", analysis, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "the analysis"),
+	KEY(struct sm_res_domain_row, "measure", measure, STR, 0, NULL, NULL,
+	    "effect measure"),
+	KEY(struct sm_res_domain_row, "k", k, NUM, SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "rows"),
+	KEY(struct sm_res_domain_row, "k_studies", k_studies, NUM, SM_RK_NULLABLE | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "distinct studies"),
+	KEY(struct sm_res_domain_row, "events_t", events_t, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "events, treated"),
+	KEY(struct sm_res_domain_row, "n_t", n_t, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "patients, treated"),
+	KEY(struct sm_res_domain_row, "events_c", events_c, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "events, control"),
+	KEY(struct sm_res_domain_row, "n_c", n_c, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "patients, control"),
+	KEY(struct sm_res_domain_row, "n_t_by_study", n_t_by_study, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "treated patients counted once per study"),
+	KEY(struct sm_res_domain_row, "n_c_by_study", n_c_by_study, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "control patients counted once per study"),
+	KEY(struct sm_res_domain_row, "estimate", estimate, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "pooled estimate, display scale"),
+	KEY(struct sm_res_domain_row, "ci_lb", ci_lb, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "lower CI bound"),
+	KEY(struct sm_res_domain_row, "ci_ub", ci_ub, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "upper CI bound"),
+	KEY(struct sm_res_domain_row, "p", p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "P value"),
+	KEY(struct sm_res_domain_row, "I2", I2, NUM, SM_RK_NULLABLE | SM_RK_PCT, NULL, NULL,
+	    "I2 (percent)"),
+	KEY(struct sm_res_domain_row, "tau2", tau2, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "tau2"),
+	KEY(struct sm_res_domain_row, "egger_p", egger_p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "Egger P"),
+	KEY(struct sm_res_domain_row, "begg_p", begg_p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "Begg P"),
+	KEY(struct sm_res_domain_row, "direction", direction, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "which arm has more events"),
+	KEY(struct sm_res_domain_row, "verdict", verdict, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "the row in words"),
+	KEY(struct sm_res_domain_row, "absolute", absolute, OBJ, SM_RK_NULLABLE, &absolute_keys, NULL,
+	    "absolute effects per 1000 (2x2 ratio measures)"),
+};
+static OBJ(domain_row_keys, struct sm_res_domain_row, "domain_table.rows[]");
+
+/* domain_table */
+static const struct sm_rkey domain_table_keys_k[] = {
+	KEY(struct sm_res_domain_table, "arm_labels", arm_labels, STRS, 0, NULL, NULL,
+	    "treated and control arm labels"),
+	KEY(struct sm_res_domain_table, "level", level, NUM, SM_RK_POS, NULL, NULL,
+	    "confidence level"),
+	KEY(struct sm_res_domain_table, "counting", counting, STR, 0, NULL, NULL,
+	    "how patients are counted"),
+	KEY(struct sm_res_domain_table, "rows", rows, LIST, 0, &domain_row_keys, NULL,
+	    "one per analysis"),
+};
+static OBJ(domain_table_keys, struct sm_res_domain_table, "domain_table");
+
+/* check.analyses[] */
+static const struct sm_rkey check_analysis_keys_k[] = {
+	KEY(struct sm_res_check_analysis, "name", name, STR, 0, NULL, NULL,
+	    "the reported analysis"),
+	KEY(struct sm_res_check_analysis, "reproduced", reproduced, BOOL, 0, NULL, NULL,
+	    "every reported value agrees"),
+	KEY(struct sm_res_check_analysis, "values_compared", values_compared, NUM, SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "values compared"),
+};
+static OBJ(check_analysis_keys, struct sm_res_check_analysis, "check.analyses[]");
+
+/* check.findings[] */
+static const struct sm_rkey check_finding_keys_k[] = {
+	KEY(struct sm_res_check_finding, "kind", kind, STR, 0, NULL, NULL,
+	    "count, value, self, direction, undefined, unmatched or prisma"),
+	KEY(struct sm_res_check_finding, "analysis", analysis, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "the analysis"),
+	KEY(struct sm_res_check_finding, "field", field, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "the reported key or PRISMA step"),
+	KEY(struct sm_res_check_finding, "reported", reported, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "as reported"),
+	KEY(struct sm_res_check_finding, "computed", computed, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "as recomputed"),
+	KEY(struct sm_res_check_finding, "tolerance", tolerance, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "the rounding tolerance"),
+	KEY(struct sm_res_check_finding, "message", message, STR, 0, NULL, NULL,
+	    "the finding in words"),
+};
+static OBJ(check_finding_keys, struct sm_res_check_finding, "check.findings[]");
+
+/* check */
+static const struct sm_rkey check_keys_k[] = {
+	KEY(struct sm_res_check, "disagreements", disagreements, NUM, SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "findings"),
+	KEY(struct sm_res_check, "tolerance_rule", tolerance_rule, STR, 0, NULL, NULL,
+	    "how rounding is allowed for"),
+	KEY(struct sm_res_check, "analyses", analyses, LIST, 0, &check_analysis_keys, NULL,
+	    "per reported analysis"),
+	KEY(struct sm_res_check, "findings", findings, LIST, 0, &check_finding_keys, NULL,
+	    "every disagreement"),
+};
+static OBJ(check_keys, struct sm_res_check, "check");
+
+/* results document */
+static const struct sm_rkey sm_res_doc_schema_k[] = {
+	KEY(struct sm_res, "results_version", results_version, NUM, SM_RK_INT | SM_RK_POS, NULL, NULL,
+	    "version of this document's layout"),
+	KEY(struct sm_res, "safemeta", safemeta, STR, 0, NULL, NULL,
+	    "version of safemeta that wrote it"),
+	KEY(struct sm_res, "input", input, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "the review, relative to its folder"),
+	KEY(struct sm_res, "settings", settings, OBJ, 0, &settings_keys, NULL,
+	    "the settings the analyses ran with"),
+	KEY(struct sm_res, "review", review, OBJ, 0, &review_keys, NULL,
+	    "the review's own sections"),
+	KEY(struct sm_res, "analyses", analyses, LIST, 0, &analysis_keys, NULL,
+	    "one per outcome (domain)"),
+	KEY(struct sm_res, "subgroups", subgroups, OBJ, SM_RK_NULLABLE, &subgroups_keys, NULL,
+	    "the test for subgroup differences"),
+	KEY(struct sm_res, "domain_table", domain_table, OBJ, SM_RK_OPTIONAL, &domain_table_keys, NULL,
+	    "the safety-domain table"),
+	KEY(struct sm_res, "check", check, OBJ, SM_RK_OPTIONAL, &check_keys, NULL,
+	    "what check finds: reported against recomputed values"),
+};
+OBJ(sm_res_doc_schema, struct sm_res, "results document");
+const struct sm_rkey *sm_rkey_find(const struct sm_robj *o, const char *key, size_t len)
+{
+	for (size_t i = 0; i < o->nkeys; i++)
+		if (strlen(o->keys[i].key) == len && !memcmp(o->keys[i].key, key, len))
+			return &o->keys[i];
+	return NULL;
+}
