@@ -10,6 +10,7 @@
 #include "sm_strpool.h"
 #include "sm_textfile.h"
 
+#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -110,6 +111,18 @@ struct sm_res *sm_res_read(struct sm_ctx *ctx, const char *path)
 		return NULL;
 	struct sm_res *res = sm_res_parse(ctx, path, text, len);
 	free(text);
+	return res;
+}
+
+struct sm_res *sm_res_from_json(struct sm_ctx *ctx, const char *path, const struct cJSON *doc)
+{
+	char *text = cJSON_PrintUnformatted((const cJSON *)doc);
+	if (!text) {
+		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	struct sm_res *res = sm_res_parse(ctx, path, text, strlen(text));
+	cJSON_free(text);
 	return res;
 }
 

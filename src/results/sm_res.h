@@ -391,6 +391,12 @@ struct sm_res *sm_res_parse(struct sm_ctx *ctx, const char *path, const char *te
 struct sm_res *sm_res_read(struct sm_ctx *ctx, const char *path);
 void sm_res_free(struct sm_res *res);
 
+/* A results document held as a cJSON tree (an analysis just run in this
+ * process), read as if from its text: printed and parsed, so it passes
+ * exactly the checks a file does.  `path` names it in messages. */
+struct cJSON;
+struct sm_res *sm_res_from_json(struct sm_ctx *ctx, const char *path, const struct cJSON *doc);
+
 /* The analysis of that name, or NULL. */
 const struct sm_res_analysis *sm_res_analysis_named(const struct sm_res *res,
 						    const char *name);

@@ -20,6 +20,22 @@ cJSON *sm_render_load_json(const char *rel)
 	return j;
 }
 
+struct sm_res *sm_render_load_res(const char *rel)
+{
+	char *path = sm_test_path(rel);
+	struct sm_ctx *ctx = sm_ctx_new();
+	struct sm_res *r = sm_res_read(ctx, path);
+	if (!r) {
+		char *m = sm_diag_format(sm_ctx_error(ctx));
+		print_error("%s does not read: %s\n", rel, m ? m : "?");
+		free(m);
+	}
+	assert_non_null(r);
+	sm_ctx_free(ctx);
+	free(path);
+	return r;
+}
+
 int sm_render_fx_setup(void **state)
 {
 	struct sm_render_fx *f = calloc(1, sizeof *f);
@@ -31,6 +47,10 @@ int sm_render_fx_setup(void **state)
 	f->sae = sm_render_load_json(FIXTURES "iv-sae-70.results.json");
 	f->tum = sm_render_load_json(FIXTURES "tumorigenicity.results.json");
 	f->allo = sm_render_load_json(FIXTURES "allogeneic-review.results.json");
+	f->rmsc = sm_render_load_res(FIXTURES "msc-iv-rct.results.json");
+	f->rsae = sm_render_load_res(FIXTURES "iv-sae-70.results.json");
+	f->rtum = sm_render_load_res(FIXTURES "tumorigenicity.results.json");
+	f->rallo = sm_render_load_res(FIXTURES "allogeneic-review.results.json");
 	snprintf(f->dir, sizeof f->dir, "%s", "/tmp/sm_fig_XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	*state = f;
@@ -48,6 +68,10 @@ int sm_render_fx_teardown(void **state)
 	cJSON_Delete(f->sae);
 	cJSON_Delete(f->tum);
 	cJSON_Delete(f->allo);
+	sm_res_free(f->rmsc);
+	sm_res_free(f->rsae);
+	sm_res_free(f->rtum);
+	sm_res_free(f->rallo);
 	sm_ctx_free(f->ctx);
 	free(f);
 	return 0;

@@ -15,18 +15,25 @@
 
 #include "sm_ctx.h"
 #include "sm_fig.h"
+#include "sm_res.h"
 
 #include <cjson/cJSON.h>
 
 struct sm_render_fx {
 	struct sm_ctx *ctx; /* home = SAFEMETA_HOME, fixed epoch */
 	cJSON *msc, *sae, *tum, *allo; /* tests/fixtures/results/<review>.results.json */
+	/* the same documents, read by the typed results reader */
+	struct sm_res *rmsc, *rsae, *rtum, *rallo;
 	char dir[64];       /* scratch folder for outputs */
 };
 
 /* A JSON file of the source tree (path relative to it), parsed; fails the
  * test when it cannot.  Free with cJSON_Delete. */
 cJSON *sm_render_load_json(const char *rel);
+
+/* The same, read by the typed results reader (sm_res.h); fails the test
+ * when the document does not validate.  Free with sm_res_free. */
+struct sm_res *sm_render_load_res(const char *rel);
 
 /* cmocka setup/teardown for a struct sm_render_fx in *state. */
 int sm_render_fx_setup(void **state);
