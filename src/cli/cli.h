@@ -50,8 +50,9 @@ void sm_cli_progress(struct sm_cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* A results document written by `safemeta analyze`, or NULL with a clear
- * error (FILE:LINE:COL for invalid JSON) in ctx.  Free with cJSON_Delete. */
-cJSON *sm_cli_load_results(struct sm_ctx *ctx, const char *path);
+ * error (FILE:LINE:COL) in ctx; `validate`: it must pass the typed results
+ * reader too (what is drawn).  Free with cJSON_Delete. */
+cJSON *sm_cli_load_results(struct sm_ctx *ctx, const char *path, int validate);
 
 /* 1 when argv[i] is -h/--help. */
 int sm_cli_wants_help(int argc, char **argv);

@@ -153,7 +153,7 @@ static int render_forest(struct sm_cli *cli, int argc, char **argv)
 		rc = positional(cli, argc, output);
 	if (rc >= 0)
 		return rc;
-	cJSON *results = sm_cli_load_results(cli->ctx, argv[optind]);
+	cJSON *results = sm_cli_load_results(cli->ctx, argv[optind], 1);
 	if (!results)
 		return sm_cli_finish(cli, SM_EINPUT);
 	sm_status st = sm_forest_render(cli->ctx, results, &opts, output);
@@ -206,7 +206,7 @@ static int render_funnel(struct sm_cli *cli, int argc, char **argv)
 		rc = positional(cli, argc, output);
 	if (rc >= 0)
 		return rc;
-	cJSON *results = sm_cli_load_results(cli->ctx, argv[optind]);
+	cJSON *results = sm_cli_load_results(cli->ctx, argv[optind], 1);
 	if (!results)
 		return sm_cli_finish(cli, SM_EINPUT);
 	sm_status st = sm_funnel_render(cli->ctx, results, &opts, output);
@@ -240,7 +240,7 @@ static int render_prisma(struct sm_cli *cli, int argc, char **argv)
 		rc = positional(cli, argc, output);
 	if (rc >= 0)
 		return rc;
-	cJSON *results = sm_cli_load_results(cli->ctx, argv[optind]);
+	cJSON *results = sm_cli_load_results(cli->ctx, argv[optind], 1);
 	if (!results)
 		return sm_cli_finish(cli, SM_EINPUT);
 	sm_status st = sm_prisma_render(cli->ctx, results, &opts, output);
@@ -283,7 +283,7 @@ static int render_rob(struct sm_cli *cli, int argc, char **argv)
 		rc = positional(cli, argc, output);
 	if (rc >= 0)
 		return rc;
-	cJSON *results = sm_cli_load_results(cli->ctx, argv[optind]);
+	cJSON *results = sm_cli_load_results(cli->ctx, argv[optind], 1);
 	if (!results)
 		return sm_cli_finish(cli, SM_EINPUT);
 	sm_status st = sm_rob_render(cli->ctx, results, &opts, output);
@@ -323,7 +323,7 @@ static int render_table(struct sm_cli *cli, int argc, char **argv)
 		rc = positional(cli, argc, output);
 	if (rc >= 0)
 		return rc;
-	cJSON *results = sm_cli_load_results(cli->ctx, argv[optind]);
+	cJSON *results = sm_cli_load_results(cli->ctx, argv[optind], 1);
 	if (!results)
 		return sm_cli_finish(cli, SM_EINPUT);
 	struct sm_table *t = sm_table_from_results(cli->ctx, results, name);

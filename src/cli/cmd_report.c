@@ -231,7 +231,7 @@ int cmd_report(struct sm_cli *cli, int argc, char **argv)
 static sm_status check_against(struct sm_cli *cli, const cJSON *fresh, const char *path,
 			       double tolerance)
 {
-	cJSON *committed = sm_cli_load_results(cli->ctx, path);
+	cJSON *committed = sm_cli_load_results(cli->ctx, path, 0);
 	if (!committed)
 		return SM_EINPUT;
 	struct sm_results_diff *d = sm_results_diff(committed, fresh, tolerance, 20);

@@ -12,6 +12,11 @@
 /* Largest input file (CSV, template, ...), in bytes: 64 MiB. */
 #define SM_MAX_FILE_BYTES ((size_t)64 * 1024 * 1024)
 
+/* Largest results document a renderer reads, in bytes: 1 GiB (the results
+ * of 10^6 studies with their per-study rows are about 600 MB; the typed
+ * reader keeps the values, not a tree of the text). */
+#define SM_MAX_RESULTS_BYTES ((size_t)1024 * 1024 * 1024)
+
 /* Largest review JSON, in bytes: 16 MiB.  Lower than for CSV because a
  * parsed JSON tree takes about 14 times its text in memory; big outcome
  * tables belong in a CSV named by the review ("outcomes": {"csv": ...}). */

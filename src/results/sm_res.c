@@ -89,7 +89,7 @@ struct sm_res *sm_res_parse(struct sm_ctx *ctx, const char *path, const char *te
 	}
 	if (!path)
 		path = "results";
-	sm_status s = sm_textfile_check(ctx, path, text, len);
+	sm_status s = sm_textfile_check_max(ctx, path, SM_MAX_RESULTS_BYTES, NULL, text, len);
 	if (s == SM_OK && !(res->path = sm_res_mem_str(res->mem, path, strlen(path))))
 		s = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	if (s == SM_OK)
@@ -107,7 +107,7 @@ struct sm_res *sm_res_read(struct sm_ctx *ctx, const char *path)
 {
 	char *text = NULL;
 	size_t len = 0;
-	if (sm_textfile_load(ctx, path, &text, &len) != SM_OK)
+	if (sm_textfile_load_max(ctx, path, SM_MAX_RESULTS_BYTES, NULL, &text, &len) != SM_OK)
 		return NULL;
 	struct sm_res *res = sm_res_parse(ctx, path, text, len);
 	free(text);
@@ -189,12 +189,13 @@ static sm_status check_display(struct vd *v, const char *base, const char *key, 
 	if (same(display, want) || (isnan(value) && isnan(display)))
 		return SM_OK;
 	char *path = sm_asprintf("%s.%s", base, key);
-	char a[40], b[40];
+	char a[40], b[40], c[40];
 	sm_json_shortest(a, sizeof a, display);
 	sm_json_shortest(b, sizeof b, want);
-	sm_status s = fail_path(v, path ? path : base, "%s is not %s(%s) = %s; expected the "
-				"display-scale value of the analysis-scale one, as safemeta analyze "
-				"writes it", a, sm_transf_name(t), key, b);
+	sm_json_shortest(c, sizeof c, value);
+	sm_status s = fail_path(v, path ? path : base, "%s is not %s(%s) = %s (%s = %s); expected "
+				"the display-scale value of the analysis-scale one, as safemeta "
+				"analyze writes it", a, sm_transf_name(t), key, b, key, c);
 	free(path);
 	return s;
 }
