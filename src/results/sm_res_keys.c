@@ -920,7 +920,7 @@ static const struct sm_rkey sm_res_doc_schema_k[] = {
 	KEY(struct sm_res, "safemeta", safemeta, STR, 0, NULL, NULL,
 	    "version of safemeta that wrote it"),
 	KEY(struct sm_res, "input", input, STR, SM_RK_NULLABLE, NULL, NULL,
-	    "the review, relative to its folder"),
+	    "the review file as given to safemeta analyze"),
 	KEY(struct sm_res, "settings", settings, OBJ, 0, &settings_keys, NULL,
 	    "the settings the analyses ran with"),
 	KEY(struct sm_res, "review", review, OBJ, 0, &review_keys, NULL,

@@ -62,6 +62,11 @@ struct sm_robj {
 /* The document's top-level object. */
 extern const struct sm_robj sm_res_doc_schema;
 
+/* The key table as Markdown, one table per object in document order (the
+ * README's "Results JSON" section between its generated-by markers);
+ * newly allocated, NULL on out of memory. */
+char *sm_res_keys_markdown(void);
+
 /* The key of an object by name, or NULL. */
 const struct sm_rkey *sm_rkey_find(const struct sm_robj *o, const char *key, size_t len);
 
