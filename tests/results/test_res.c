@@ -168,7 +168,7 @@ static void test_positioned_errors(void **state)
 		     "duplicate key");
 	expect_error("{\"results_version\": 1", "r.json:1:22", "expected");
 	expect_error("{\"results_version\": 1}", "r.json:1:1", "missing required key 'safemeta'");
-	expect_error("\xef\xbb\xbf{\"results_version\": 2}", "r.json:1:2",
+	expect_error("\xef\xbb\xbf{\"results_version\": 2}", "r.json:1:1",
 		     "missing required key 'safemeta'");
 	expect_error("{\"results_version\": 1e999}", "r.json:1:21", "finite");
 }
