@@ -3,6 +3,7 @@
 #include "sm_buf.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -40,39 +41,76 @@ static struct sm_atomic *open_special(struct sm_ctx *ctx, const char *path)
 	return af;
 }
 
-/* The temporary file goes next to `path` (a regular file or none yet). */
-static struct sm_atomic *open_tmp(struct sm_ctx *ctx, const char *path)
+/* A temporary name next to `path` that no other file has: path.tmp.XXXXXX
+ * with six random characters, created with O_EXCL (retried on a clash).
+ * The mode is that of the file it replaces, or 0666 less the umask like any
+ * new file: nothing here reads or changes the process's umask, which other
+ * threads (the bundle's workers) rely on. */
+static int create_tmp(const char *path, mode_t mode, int keep_mode, char **out)
+{
+	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	for (int attempt = 0; attempt < 100; attempt++) {
+		unsigned char r[6];
+		if (getentropy(r, sizeof r) != 0)
+			return -1;
+		char suffix[7];
+		for (int i = 0; i < 6; i++)
+			suffix[i] = alphabet[r[i] % (sizeof alphabet - 1)];
+		suffix[6] = 0;
+		char *tmp = sm_asprintf("%s.tmp.%s", path, suffix);
+		if (!tmp) {
+			errno = ENOMEM;
+			return -1;
+		}
+		int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+		if (fd >= 0) {
+			if (keep_mode && fchmod(fd, mode & 07777) != 0) {
+				int saved = errno;
+				close(fd);
+				unlink(tmp);
+				free(tmp);
+				errno = saved;
+				return -1;
+			}
+			*out = tmp;
+			return fd;
+		}
+		free(tmp);
+		if (errno != EEXIST)
+			return -1;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+/* The temporary file goes next to `path` (a regular file or none yet);
+ * `st` is the file it replaces, or NULL. */
+static struct sm_atomic *open_tmp(struct sm_ctx *ctx, const char *path, const struct stat *st)
 {
 	struct sm_atomic *af = calloc(1, sizeof *af);
-	char *tmp = sm_asprintf("%s.tmp.XXXXXX", path);
-	if (!af || !tmp) {
-		free(af);
-		free(tmp);
+	if (!af) {
 		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 		return NULL;
 	}
-	int fd = mkstemp(tmp);
+	char *tmp = NULL;
+	int fd = create_tmp(path, st ? st->st_mode : 0, st != NULL, &tmp);
 	if (fd < 0) {
 		SM_FAIL_POS(ctx, SM_EOUTPUT, path, 0, 0, NULL,
 			    "cannot create output file: %s; expected a writable folder",
 			    strerror(errno));
-		free(tmp);
 		free(af);
 		return NULL;
 	}
-	/* mkstemp creates 0600; outputs are ordinary files. */
-	mode_t mask = umask(0);
-	umask(mask);
-	fchmod(fd, 0666 & ~mask);
 	af->stream = fdopen(fd, "wb");
 	if (!af->stream) {
+		int saved = errno;
 		close(fd);
 		unlink(tmp);
 		free(tmp);
 		free(af);
 		SM_FAIL_POS(ctx, SM_EOUTPUT, path, 0, 0, NULL,
 			    "cannot open output stream: %s; expected a writable folder",
-			    strerror(errno));
+			    strerror(saved));
 		return NULL;
 	}
 	af->path = strdup(path);
@@ -104,11 +142,12 @@ struct sm_atomic *sm_atomic_open(struct sm_ctx *ctx, const char *path)
 		char *real = realpath(path, NULL);
 		if (!real)
 			return open_special(ctx, path);
-		struct sm_atomic *af = open_tmp(ctx, real);
+		struct stat target;
+		struct sm_atomic *af = open_tmp(ctx, real, stat(real, &target) == 0 ? &target : NULL);
 		free(real);
 		return af;
 	}
-	return open_tmp(ctx, path);
+	return open_tmp(ctx, path, exists ? &st : NULL);
 }
 
 FILE *sm_atomic_stream(struct sm_atomic *af)

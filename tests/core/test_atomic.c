@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,6 +203,60 @@ static void safe_filename_never_escapes(void **state)
 	free(long_name);
 }
 
+/* The umask is never read or changed (the bundle's workers create files and
+ * folders at the same time): a new file gets 0666 less the umask, a
+ * replaced one keeps its mode.  Reproduced before: umask(0) for a moment
+ * left files of other threads at 0666 and folders at 0777. */
+struct umask_race {
+	const char *dir;
+	int bad;
+};
+
+static void *make_folders(void *arg)
+{
+	struct umask_race *r = arg;
+	for (int i = 0; i < 300; i++) {
+		char *d = sm_asprintf("%s/d%d", r->dir, i);
+		struct stat st;
+		if (mkdir(d, 0777) == 0 && stat(d, &st) == 0 && (st.st_mode & 0777) != 0700)
+			r->bad = 1;
+		rmdir(d);
+		free(d);
+	}
+	return NULL;
+}
+
+static void umask_is_left_alone(void **state)
+{
+	(void)state;
+	char *dir = make_tmpdir();
+	mode_t old = umask(077);
+	struct umask_race race = { dir, 0 };
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, make_folders, &race), 0);
+	struct sm_ctx *ctx = sm_ctx_new();
+	char *path = sm_asprintf("%s/out.txt", dir);
+	for (int i = 0; i < 300; i++)
+		assert_int_equal(sm_atomic_write(ctx, path, "x", 1), SM_OK);
+	pthread_join(t, NULL);
+	assert_false(race.bad);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	/* a replaced file keeps its mode, whatever the umask */
+	assert_int_equal(chmod(path, 0640), 0);
+	umask(022);
+	assert_int_equal(sm_atomic_write(ctx, path, "yy", 2), SM_OK);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0640);
+	assert_int_equal(umask(old), 022);
+	unlink(path);
+	free(path);
+	sm_ctx_free(ctx);
+	rmdir(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -213,6 +268,7 @@ int main(void)
 		cmocka_unit_test(symlink_target_is_replaced),
 		cmocka_unit_test(mkdir_p_creates_parents),
 		cmocka_unit_test(safe_filename_never_escapes),
+		cmocka_unit_test(umask_is_left_alone),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
