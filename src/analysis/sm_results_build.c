@@ -8,6 +8,7 @@
 #include "sm_analysis_data.h"
 #include "sm_analysis_json.h"
 #include "sm_buf.h"
+#include "sm_check.h"
 #include "sm_domain_table.h"
 #include "sm_init.h"
 #include "sm_res.h"
@@ -260,6 +261,23 @@ static sm_status run_analyses(struct sm_ctx *ctx, const struct sm_review *r,
 	return st;
 }
 
+/* What `safemeta check` finds belongs to the document, so that a report
+ * shows it without computing anything itself.  Takes root; NULL on out of
+ * memory. */
+static cJSON *add_check(struct sm_ctx *ctx, cJSON *root)
+{
+	struct sm_check *check = sm_check_run(ctx, root);
+	cJSON *cj = check ? sm_check_json(check) : NULL;
+	sm_check_free(check);
+	if (!cj) {
+		cJSON_Delete(root);
+		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	cJSON_AddItemToObject(root, "check", cj);
+	return root;
+}
+
 cJSON *sm_results_build(struct sm_ctx *ctx, const struct sm_review *review,
 			const struct sm_analysis_opts *opts)
 {
@@ -284,7 +302,7 @@ cJSON *sm_results_build(struct sm_ctx *ctx, const struct sm_review *review,
 	if (review->n_outcomes == 0) {
 		cJSON_AddArrayToObject(root, "analyses");
 		cJSON_AddNullToObject(root, "subgroups");
-		return root;
+		return add_check(ctx, root);
 	}
 	if (run_analyses(ctx, review, &s, root) != SM_OK) {
 		cJSON_Delete(root);
@@ -293,7 +311,7 @@ cJSON *sm_results_build(struct sm_ctx *ctx, const struct sm_review *review,
 	cJSON *table = sm_domain_table_json(ctx, root);
 	if (table)
 		cJSON_AddItemToObject(root, "domain_table", table);
-	return root;
+	return add_check(ctx, root);
 }
 
 char *sm_results_print(const cJSON *results)

@@ -1,7 +1,6 @@
 #include "sm_rdoc.h"
 
 #include "sm_buf.h"
-#include "sm_check.h"
 #include "sm_funnel.h"
 #include "sm_prisma.h"
 #include "sm_rob.h"
@@ -266,22 +265,37 @@ sm_status sm_rdoc_table(struct sm_ctx *ctx, struct sm_rdoc *d, const cJSON *resu
 	return table_blocks(ctx, d, t, opts, cap);
 }
 
-static const char *const kind_words[] = { "count", "value", "self-contradiction", "direction",
-					  "not computable", "unmatched", "PRISMA" };
-
-static sm_status check_rows(struct sm_ctx *ctx, struct sm_table *t, const struct sm_check *c)
+/* The kinds of findings as the report's table words them. */
+static const char *kind_word(const char *kind)
 {
-	for (size_t i = 0; i <= c->n_analyses; i++) {
-		const char *name = i < c->n_analyses ? c->analyses[i].name : NULL;
+	return kind && !strcmp(kind, "prisma") ? "PRISMA" : kind ? kind : "?";
+}
+
+static const char *str_of(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* One row per reported analysis (and one for the PRISMA flow when it has
+ * findings): what the analysis stage's check found, from the document. */
+static sm_status check_rows(struct sm_ctx *ctx, struct sm_table *t, const cJSON *check)
+{
+	const cJSON *analyses = cJSON_GetObjectItemCaseSensitive(check, "analyses");
+	const cJSON *findings = cJSON_GetObjectItemCaseSensitive(check, "findings");
+	int n = cJSON_GetArraySize(analyses);
+	for (int i = 0; i <= n; i++) {
+		const cJSON *a = i < n ? cJSON_GetArrayItem(analyses, i) : NULL;
+		const char *name = a ? str_of(a, "name") : NULL;
 		struct sm_buf b;
 		sm_buf_init(&b);
-		for (size_t j = 0; j < c->n_findings; j++) {
-			const struct sm_check_finding *f = &c->findings[j];
-			if ((name == NULL) != (f->analysis == NULL) ||
-			    (name && strcmp(name, f->analysis) != 0))
+		const cJSON *f;
+		cJSON_ArrayForEach(f, findings) {
+			const char *fa = str_of(f, "analysis");
+			if ((name == NULL) != (fa == NULL) || (name && strcmp(name, fa) != 0))
 				continue;
 			sm_buf_printf(&b, "%s\u2022 %s: %s", b.len ? "\n" : "",
-				      kind_words[f->kind], f->message);
+				      kind_word(str_of(f, "kind")), str_of(f, "message"));
 		}
 		if (!name && !b.len) {
 			sm_buf_release(&b);
@@ -290,7 +304,8 @@ static sm_status check_rows(struct sm_ctx *ctx, struct sm_table *t, const struct
 		char *text = sm_buf_take(&b);
 		long r = sm_table_add_row(ctx, t);
 		const char *status = !name ? "arithmetic does not add up"
-				     : c->analyses[i].reproduced ? "reproduced" : "not reproduced";
+				     : cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a, "reproduced"))
+				     ? "reproduced" : "not reproduced";
 		sm_status s = r < 0 || !text ? SM_EINTERNAL : SM_OK;
 		if (s == SM_OK)
 			s = sm_table_set(ctx, t, (size_t)r, 0, name ? name : "PRISMA flow");
@@ -308,20 +323,24 @@ static sm_status check_rows(struct sm_ctx *ctx, struct sm_table *t, const struct
 sm_status sm_rdoc_check(struct sm_ctx *ctx, struct sm_rdoc *d, const cJSON *results,
 			const struct sm_report_opts *opts)
 {
-	struct sm_check *c = sm_check_run(ctx, results);
-	if (!c)
-		return SM_EINPUT;
-	size_t reproduced = 0;
-	for (size_t i = 0; i < c->n_analyses; i++)
-		reproduced += (size_t)c->analyses[i].reproduced;
-	char *summary = c->n_analyses
+	const cJSON *check = cJSON_GetObjectItemCaseSensitive(results, "check");
+	if (!cJSON_IsObject(check))
+		return SM_FAIL(ctx, SM_EINPUT, "the results hold no check findings; expected a "
+			       "results document written by safemeta analyze");
+	const cJSON *analyses = cJSON_GetObjectItemCaseSensitive(check, "analyses");
+	size_t n_analyses = (size_t)cJSON_GetArraySize(analyses), reproduced = 0;
+	size_t findings = (size_t)cJSON_GetArraySize(
+		cJSON_GetObjectItemCaseSensitive(check, "findings"));
+	const cJSON *a;
+	cJSON_ArrayForEach(a, analyses)
+		reproduced += cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a, "reproduced"));
+	char *summary = n_analyses
 		? sm_asprintf("%zu of %zu reported analyses reproduce from the data (k and every "
 			      "reported value agree within the rounding of the printed digits); "
-			      "%zu finding%s in all.", reproduced, c->n_analyses,
-			      sm_check_count(c), sm_check_count(c) == 1 ? "" : "s")
+			      "%zu finding%s in all.", reproduced, n_analyses, findings,
+			      findings == 1 ? "" : "s")
 		: sm_asprintf("The review file reports no pooled values to compare; %zu "
-			      "finding%s on the PRISMA flow.", sm_check_count(c),
-			      sm_check_count(c) == 1 ? "" : "s");
+			      "finding%s on the PRISMA flow.", findings, findings == 1 ? "" : "s");
 	sm_status s = summary ? sm_rdoc_text(ctx, d, summary, &d->body, d->body.size * 0.6)
 			      : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	struct sm_table *t = s == SM_OK ? sm_table_new(ctx, "check", 3) : NULL;
@@ -333,8 +352,7 @@ sm_status sm_rdoc_check(struct sm_ctx *ctx, struct sm_rdoc *d, const cJSON *resu
 	for (size_t i = 0; s == SM_OK && i < 3; i++)
 		s = sm_table_set_header(ctx, t, i, heads[i], SM_ALIGN_LEFT);
 	if (s == SM_OK)
-		s = check_rows(ctx, t, c);
-	sm_check_free(c);
+		s = check_rows(ctx, t, check);
 	if (s != SM_OK || t->nrows == 0)
 		return s;
 	char *cap = numbered("Table", ++d->ntables,
