@@ -603,6 +603,7 @@ void sm_json_excerpt(const char *text, size_t len, size_t offset, char *buf, siz
 	}
 	struct scan s = { .t = text, .len = len, .i = offset };
 	skip_value(&s);
+	free(s.msg); /* a value cut short is shown up to where it stops */
 	size_t o = 0, chars = 0, i = offset;
 	while (i < s.i) {
 		size_t n = 1;

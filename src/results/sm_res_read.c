@@ -472,12 +472,10 @@ static void init_object(const struct sm_robj *o, char *base)
 		init_member(&o->keys[i], base + o->keys[i].offset);
 }
 
-static int start_container(struct rd *r, int is_map)
+/* The '{' or '[' at `at` opens the value of the current slot; messages
+ * about it point at it (prev_end still ends the token before). */
+static int open_container(struct rd *r, int is_map, size_t at)
 {
-	if (r->failed)
-		return 0;
-	size_t at = token_start(r);
-	r->prev_end = consumed(r);
 	if (r->top < 0) {
 		if (!is_map)
 			return fail_at(r, at, NULL, 0, "expected an object (a results document "
@@ -562,6 +560,15 @@ static int start_container(struct rd *r, int is_map)
 	default:
 		return bad_value(r, k, NULL);
 	}
+}
+
+static int start_container(struct rd *r, int is_map)
+{
+	if (r->failed)
+		return 0;
+	int rc = open_container(r, is_map, token_start(r));
+	r->prev_end = consumed(r);
+	return rc;
 }
 
 static int on_start_map(void *ctx)

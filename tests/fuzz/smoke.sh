@@ -14,6 +14,7 @@ runs=(
   "csv csv csv.dict 16384"
   "style style - 16384"
   "template template template.dict 16384"
+  "results results results.dict 65536"
   "review_analyze review review.dict 2048"
   "csv_analyze csv csv.dict 2048"
 )
