@@ -195,15 +195,23 @@ static int items_sorted(const struct sm_fig *f)
 	return 1;
 }
 
+/* Texts in painting order: by page, and within a page those painted
+ * before the items first. */
+static int text_before(const struct sm_fig_text *a, const struct sm_fig_text *b)
+{
+	return a->page != b->page ? a->page < b->page : a->before_items > b->before_items;
+}
+
 static int texts_sorted(const struct sm_fig *f)
 {
 	for (size_t i = 1; i < f->ntexts; i++)
-		if (f->texts[i].page < f->texts[i - 1].page)
+		if (text_before(&f->texts[i], &f->texts[i - 1]))
 			return 0;
 	return 1;
 }
 
-/* Texts by page, stable (counting sort on the page number). */
+/* Texts in painting order, stable (counting sort on the page number and
+ * before_items). */
 static int sort_texts(struct sm_fig *f)
 {
 	struct sm_fig_text *tmp = sm_alloc_array(f->ntexts, sizeof *tmp);
@@ -211,9 +219,10 @@ static int sort_texts(struct sm_fig *f)
 		return 0;
 	size_t k = 0;
 	for (int p = 0; p < f->npages; p++)
-		for (size_t i = 0; i < f->ntexts; i++)
-			if (f->texts[i].page == p)
-				tmp[k++] = f->texts[i];
+		for (int early = 1; early >= 0; early--)
+			for (size_t i = 0; i < f->ntexts; i++)
+				if (f->texts[i].page == p && !f->texts[i].before_items == !early)
+					tmp[k++] = f->texts[i];
 	memcpy(f->texts, tmp, f->ntexts * sizeof *tmp);
 	free(tmp);
 	return 1;
@@ -459,6 +468,12 @@ static void draw_items(struct brush *br, const struct sm_fig_item *items, size_t
 		cairo_restore(cr);
 }
 
+static void draw_text(const struct sm_fig *f, struct brush *br, const struct sm_fig_text *t)
+{
+	brush_colour(br, t->colour);
+	sm_text_draw(f->text, br->cr, &t->st, t->text, t->ox, t->oy);
+}
+
 void sm_fig_draw(const struct sm_fig *f, cairo_t *cr, int page, double x, double y)
 {
 	if (!f->finished || page < 0 || page >= f->npages)
@@ -469,13 +484,13 @@ void sm_fig_draw(const struct sm_fig *f, cairo_t *cr, int page, double x, double
 	cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
 	cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
 	struct brush br = { cr, { 0, 0, 0 }, 0 };
+	size_t i = f->page_text[page], end = f->page_text[page + 1];
+	for (; i < end && f->texts[i].before_items; i++)
+		draw_text(f, &br, &f->texts[i]);
 	draw_items(&br, f->items, f->page_item[page], f->page_item[page + 1]);
 	br.set = 0;
-	for (size_t i = f->page_text[page]; i < f->page_text[page + 1]; i++) {
-		const struct sm_fig_text *t = &f->texts[i];
-		brush_colour(&br, t->colour);
-		sm_text_draw(f->text, cr, &t->st, t->text, t->ox, t->oy);
-	}
+	for (; i < end; i++)
+		draw_text(f, &br, &f->texts[i]);
 	cairo_restore(cr);
 }
 

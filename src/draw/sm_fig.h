@@ -14,7 +14,9 @@
  * forest or table continues on the next page; most figures have one).
  * Items are painted page by page in the order of their `layer`, and in the
  * order they were added within a layer; texts come after the items of
- * their page.  sm_fig_finish() fixes that order once the layout is done.
+ * their page, except those marked `before_items` (a table's title, which
+ * tables have always painted before their rules), which come before them.
+ * sm_fig_finish() fixes that order once the layout is done.
  *
  * Batches.  Cairo does work for every drawing operation of a vector page,
  * and a page of a long forest holds hundreds of intervals: consecutive
@@ -87,6 +89,7 @@ struct sm_fig_text {
 	struct sm_rgb colour;
 	int tag, ref;
 	int page;           /* 0-based */
+	int before_items;   /* painted before the items of its page, not after */
 };
 
 /* Text roles, set from the style's font sizes. */

@@ -142,7 +142,7 @@ static void msc_domain_table_as_csv(void **state)
 	char *path = sm_test_path("tests/fixtures/results/msc-iv-rct.results.json");
 	char *text = sm_test_slurp(path);
 	cJSON *res = cJSON_Parse(text);
-	cJSON_AddItemToObject(res, "domain_table", sm_domain_table_json(ctx, res));
+	cJSON_ReplaceItemInObjectCaseSensitive(res, "domain_table", sm_domain_table_json(ctx, res));
 	struct sm_table *t = sm_table_from_results(ctx, res, "domains");
 	assert_non_null(t);
 	char *csv = sm_export_csv(t);

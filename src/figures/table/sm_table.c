@@ -3,6 +3,7 @@
 #include "sm_table.h"
 
 #include "sm_buf.h"
+#include "sm_json_out.h"
 #include "sm_table_int.h"
 
 #include <stdio.h>
@@ -112,61 +113,45 @@ sm_status sm_table_set_title(struct sm_ctx *ctx, struct sm_table *t, const char 
 	return SM_OK;
 }
 
-/* ---- what the results document offers -------------------------------- */
+/* ---- what the results offer ------------------------------------------- */
 
-const cJSON *sm_table_review(const cJSON *results, const char *key)
+static int has_characteristics(const struct sm_res *res)
 {
-	return cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(results, "review"), key);
-}
-
-static int has_characteristics(const cJSON *results)
-{
-	const cJSON *s;
-	cJSON_ArrayForEach(s, sm_table_review(results, "studies"))
-		if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(s, "characteristics")))
+	for (size_t i = 0; i < res->review.studies.n; i++)
+		if (res->review.studies.v[i].characteristics.n)
 			return 1;
 	return 0;
 }
 
-const char **sm_table_names(const cJSON *results, size_t *n)
+const char **sm_table_names_in(const struct sm_res *res, size_t *n)
 {
-	const cJSON *tables = sm_table_review(results, "tables");
-	size_t cap = (size_t)cJSON_GetArraySize(tables) + 2;
-	const char **names = sm_alloc_array(cap, sizeof *names);
+	const char **names = sm_alloc_array(res->review.tables.n + 2, sizeof *names);
 	*n = 0;
 	if (!names)
 		return NULL;
-	if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(results, "domain_table")))
+	if (res->domain_table.present)
 		names[(*n)++] = "domains";
-	if (has_characteristics(results))
+	if (has_characteristics(res))
 		names[(*n)++] = "characteristics";
-	const cJSON *t;
-	cJSON_ArrayForEach(t, tables) {
-		const cJSON *id = cJSON_GetObjectItemCaseSensitive(t, "id");
-		if (cJSON_IsString(id))
-			names[(*n)++] = id->valuestring;
-	}
+	for (size_t i = 0; i < res->review.tables.n; i++)
+		if (res->review.tables.v[i].id)
+			names[(*n)++] = res->review.tables.v[i].id;
 	return names;
 }
 
-/* A free-form cell: text as is, a number in its shortest form. */
-static char *cell_text(const cJSON *v)
+/* A free-form cell: text as is, a number in its shortest form, null as
+ * nothing. */
+static char *cell_text(const struct sm_res_cell *v)
 {
-	if (cJSON_IsString(v))
-		return strdup(v->valuestring);
-	if (cJSON_IsNumber(v)) {
-		char buf[64];
-		for (int prec = 1; prec <= 17; prec++) {
-			snprintf(buf, sizeof buf, "%.*g", prec, v->valuedouble);
-			if (strtod(buf, NULL) == v->valuedouble)
-				break;
-		}
+	char buf[64];
+	switch (v ? v->kind : SM_CELL_NULL) {
+	case SM_CELL_STRING: return strdup(v->s ? v->s : "");
+	case SM_CELL_NUMBER:
+		sm_json_shortest(buf, sizeof buf, v->v);
 		return strdup(buf);
+	case SM_CELL_BOOL: return strdup(v->v != 0 ? "true" : "false");
+	default: return strdup("");
 	}
-	if (cJSON_IsBool(v))
-		return strdup(cJSON_IsTrue(v) ? "true" : "false");
-	return strdup("");
 }
 
 static int is_numeric_text(const char *s)
@@ -192,42 +177,40 @@ static void guess_alignment(struct sm_table *t)
 	}
 }
 
-static sm_status fill_row(struct sm_ctx *ctx, struct sm_table *t, const cJSON *row)
+/* Put the text of v into cell (row, col). */
+static sm_status put_cell(struct sm_ctx *ctx, struct sm_table *t, size_t row, size_t col,
+			  const struct sm_res_cell *v)
+{
+	char *s = cell_text(v);
+	if (!s)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	free(t->cells[row * t->ncols + col]);
+	t->cells[row * t->ncols + col] = s;
+	return SM_OK;
+}
+
+static sm_status fill_row(struct sm_ctx *ctx, struct sm_table *t, const struct sm_res_row *row)
 {
 	long r = sm_table_add_row(ctx, t);
 	if (r < 0)
 		return SM_EINTERNAL;
-	for (size_t c = 0; c < t->ncols; c++) {
-		char *s = cell_text(cJSON_GetArrayItem(row, (int)c));
-		if (!s)
-			return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-		free(t->cells[(size_t)r * t->ncols + c]);
-		t->cells[(size_t)r * t->ncols + c] = s;
-	}
-	return SM_OK;
+	sm_status st = SM_OK;
+	for (size_t c = 0; st == SM_OK && c < t->ncols && c < row->cells.n; c++)
+		st = put_cell(ctx, t, (size_t)r, c, &row->cells.v[c]);
+	return st;
 }
 
-static struct sm_table *free_form(struct sm_ctx *ctx, const cJSON *spec, const char *name)
+static struct sm_table *free_form(struct sm_ctx *ctx, const struct sm_res_table *spec,
+				  const char *name)
 {
-	const cJSON *cols = cJSON_GetObjectItemCaseSensitive(spec, "columns");
-	const cJSON *rows = cJSON_GetObjectItemCaseSensitive(spec, "rows");
-	struct sm_table *t = sm_table_new(ctx, name, (size_t)cJSON_GetArraySize(cols));
+	struct sm_table *t = sm_table_new(ctx, name, spec->columns.n);
 	if (!t)
 		return NULL;
-	const cJSON *title = cJSON_GetObjectItemCaseSensitive(spec, "title");
-	const cJSON *foot = cJSON_GetObjectItemCaseSensitive(spec, "footnote");
-	sm_status st = sm_table_set_title(ctx, t, cJSON_IsString(title) ? title->valuestring : NULL,
-					  cJSON_IsString(foot) ? foot->valuestring : NULL);
-	for (size_t c = 0; st == SM_OK && c < t->ncols; c++) {
-		const cJSON *h = cJSON_GetArrayItem(cols, (int)c);
-		st = sm_table_set_header(ctx, t, c, cJSON_IsString(h) ? h->valuestring : "",
-					 SM_ALIGN_LEFT);
-	}
-	const cJSON *row;
-	cJSON_ArrayForEach(row, rows) {
-		if (st == SM_OK)
-			st = fill_row(ctx, t, row);
-	}
+	sm_status st = sm_table_set_title(ctx, t, spec->title, spec->footnote);
+	for (size_t c = 0; st == SM_OK && c < t->ncols; c++)
+		st = sm_table_set_header(ctx, t, c, spec->columns.v[c], SM_ALIGN_LEFT);
+	for (size_t r = 0; st == SM_OK && r < spec->rows.n; r++)
+		st = fill_row(ctx, t, &spec->rows.v[r]);
 	guess_alignment(t);
 	if (st != SM_OK) {
 		sm_table_free(t);
@@ -238,56 +221,70 @@ static struct sm_table *free_form(struct sm_ctx *ctx, const cJSON *spec, const c
 
 /* ---- study characteristics ------------------------------------------- */
 
-/* Keys in order of first appearance over all studies. */
-static const char **char_keys(const cJSON *studies, size_t *n)
+static long key_index(const char *const *keys, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(keys[i], key))
+			return (long)i;
+	return -1;
+}
+
+/* Keys in order of first appearance over all studies (linear search per
+ * characteristic: a review has a handful of distinct keys). */
+static const char **char_keys(const struct sm_res *res, size_t *n)
 {
 	size_t cap = 0;
-	const cJSON *s, *kv;
-	cJSON_ArrayForEach(s, studies)
-		cap += (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(s, "characteristics"));
+	for (size_t i = 0; i < res->review.studies.n; i++)
+		cap += res->review.studies.v[i].characteristics.n;
 	const char **keys = sm_alloc_array(cap ? cap : 1, sizeof *keys);
 	*n = 0;
-	cJSON_ArrayForEach(s, studies) {
-		cJSON_ArrayForEach(kv, cJSON_GetObjectItemCaseSensitive(s, "characteristics")) {
-			size_t i = 0;
-			while (keys && i < *n && strcmp(keys[i], kv->string))
-				i++;
-			if (keys && i == *n)
-				keys[(*n)++] = kv->string;
+	for (size_t i = 0; keys && i < res->review.studies.n; i++) {
+		const struct sm_res_study_info *s = &res->review.studies.v[i];
+		for (size_t j = 0; j < s->characteristics.n; j++) {
+			const char *key = s->characteristics.v[j].key;
+			if (key && key_index(keys, *n, key) < 0)
+				keys[(*n)++] = key;
 		}
 	}
 	return keys;
 }
 
-static struct sm_table *characteristics(struct sm_ctx *ctx, const cJSON *results)
+/* One study's row: its label, then each key's value (the first one when a
+ * study repeats a key). */
+static sm_status study_row(struct sm_ctx *ctx, struct sm_table *t, const char *const *keys,
+			   size_t nk, const struct sm_res_study_info *s, unsigned char *seen)
 {
-	const cJSON *studies = sm_table_review(results, "studies");
+	long r = sm_table_add_row(ctx, t);
+	if (r < 0)
+		return SM_EINTERNAL;
+	sm_status st = sm_table_set(ctx, t, (size_t)r, 0, s->label);
+	memset(seen, 0, nk ? nk : 1);
+	for (size_t j = 0; st == SM_OK && j < s->characteristics.n; j++) {
+		const struct sm_res_char *ch = &s->characteristics.v[j];
+		long c = ch->key ? key_index(keys, nk, ch->key) : -1;
+		if (c < 0 || seen[c])
+			continue;
+		seen[c] = 1;
+		st = put_cell(ctx, t, (size_t)r, (size_t)c + 1, &ch->value);
+	}
+	return st;
+}
+
+static struct sm_table *characteristics(struct sm_ctx *ctx, const struct sm_res *res)
+{
 	size_t nk;
-	const char **keys = char_keys(studies, &nk);
-	struct sm_table *t = keys ? sm_table_new(ctx, "characteristics", nk + 1) : NULL;
+	const char **keys = char_keys(res, &nk);
+	unsigned char *seen = keys ? malloc(nk ? nk : 1) : NULL;
+	struct sm_table *t = seen ? sm_table_new(ctx, "characteristics", nk + 1) : NULL;
 	sm_status st = t ? sm_table_set_title(ctx, t, "Characteristics of included studies", NULL)
 			 : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	if (st == SM_OK)
 		st = sm_table_set_header(ctx, t, 0, "Study", SM_ALIGN_LEFT);
 	for (size_t c = 0; st == SM_OK && c < nk; c++)
 		st = sm_table_set_header(ctx, t, c + 1, keys[c], SM_ALIGN_LEFT);
-	const cJSON *s;
-	cJSON_ArrayForEach(s, studies) {
-		long r = st == SM_OK ? sm_table_add_row(ctx, t) : -1;
-		if (r < 0) {
-			st = SM_EINTERNAL;
-			break;
-		}
-		const cJSON *label = cJSON_GetObjectItemCaseSensitive(s, "label");
-		st = sm_table_set(ctx, t, (size_t)r, 0, cJSON_IsString(label) ? label->valuestring : "");
-		const cJSON *ch = cJSON_GetObjectItemCaseSensitive(s, "characteristics");
-		for (size_t c = 0; st == SM_OK && c < nk; c++) {
-			char *v = cell_text(cJSON_GetObjectItemCaseSensitive(ch, keys[c]));
-			st = v ? sm_table_set(ctx, t, (size_t)r, c + 1, v)
-			       : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-			free(v);
-		}
-	}
+	for (size_t i = 0; st == SM_OK && i < res->review.studies.n; i++)
+		st = study_row(ctx, t, keys, nk, &res->review.studies.v[i], seen);
+	free(seen);
 	free(keys);
 	if (st != SM_OK) {
 		sm_table_free(t);
@@ -297,28 +294,35 @@ static struct sm_table *characteristics(struct sm_ctx *ctx, const cJSON *results
 	return t;
 }
 
-struct sm_table *sm_table_from_results(struct sm_ctx *ctx, const cJSON *results,
-				       const char *name)
+struct sm_table *sm_table_from_res(struct sm_ctx *ctx, const struct sm_res *res,
+				   const char *name)
 {
 	if (!strcmp(name, "domains"))
-		return sm_table_domains(ctx, results);
-	if (!strcmp(name, "characteristics") && has_characteristics(results))
-		return characteristics(ctx, results);
-	const cJSON *t;
-	cJSON_ArrayForEach(t, sm_table_review(results, "tables")) {
-		const cJSON *id = cJSON_GetObjectItemCaseSensitive(t, "id");
-		if (cJSON_IsString(id) && !strcmp(id->valuestring, name))
-			return free_form(ctx, t, name);
+		return sm_table_domains(ctx, res);
+	if (!strcmp(name, "characteristics") && has_characteristics(res))
+		return characteristics(ctx, res);
+	for (size_t i = 0; i < res->review.tables.n; i++) {
+		const struct sm_res_table *spec = &res->review.tables.v[i];
+		if (spec->id && !strcmp(spec->id, name))
+			return free_form(ctx, spec, name);
 	}
+	sm_table_unknown(ctx, res, name);
+	return NULL;
+}
+
+sm_status sm_table_unknown(struct sm_ctx *ctx, const struct sm_res *res, const char *name)
+{
 	struct sm_buf b;
 	sm_buf_init(&b);
 	size_t n = 0;
-	const char **names = sm_table_names(results, &n);
+	const char **names = sm_table_names_in(res, &n);
 	for (size_t i = 0; names && i < n; i++)
 		sm_buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
 	free(names);
-	SM_FAIL(ctx, SM_EINPUT, "no table '%s' in the results; expected one of: %s", name,
-		b.len ? b.data : "(none)");
+	sm_status s = name ? SM_FAIL(ctx, SM_EINPUT, "no table '%s' in the results; expected "
+				     "one of: %s", name, b.len ? b.data : "(none)")
+			   : SM_FAIL(ctx, SM_EINPUT, "no table chosen; expected --table NAME, "
+				     "one of: %s", b.len ? b.data : "(none)");
 	sm_buf_release(&b);
-	return NULL;
+	return s;
 }

@@ -1,34 +1,49 @@
 /*
- * sm_table.h -- a table as text cells, built from a results document, and
- * drawn to PDF, SVG or PNG.
+ * sm_table.h -- a table as text cells, built from the typed results, and
+ * laid out into the display list (sm_fig.h) for PDF, SVG, PNG or a report
+ * page.
  *
- * Tables come from the results JSON only (nothing is recomputed here):
- *   "domains"          the safety-domain table ("domain_table", written by
- *                      the analysis stage) formatted for print;
+ * Tables come from the results only (nothing is recomputed here):
+ *   "domains"          the safety-domain table (res->domain_table, written
+ *                      by the analysis stage) formatted for print;
  *   "characteristics"  one row per study with its characteristics;
- *   any other name     a free-form table of the review ("tables"[].id).
- * Cells are UTF-8 strings; numbers from free-form tables are written in
- * their shortest form, null as an empty cell.
+ *   any other name     a free-form table of the review (review.tables[].id).
+ * Cells are UTF-8 strings; numbers from free-form tables and
+ * characteristics are written in their shortest form, null as an empty
+ * cell.  The text-cell table (struct sm_table) is also what the CSV, XLSX
+ * and Markdown exports write.
  *
- * Drawing wraps cell text to fit the page width (columns get at least
- * their longest word, the rest of the width in proportion to what each
- * column would need unwrapped; a table whose words do not fit widens the
- * page instead of breaking words), and a PDF breaks across pages with the
- * header row repeated; SVG and PNG are one tall page.
+ * Layout wraps cell text to fit the page width (columns get at least their
+ * longest word, the rest of the width in proportion to what each column
+ * would need unwrapped; a table whose words do not fit widens the page
+ * instead of breaking words), and a paginated layout (PDF) breaks across
+ * pages with the header row repeated; SVG and PNG are one tall page.
+ *
+ * Display list: texts tagged SM_TT_TITLE (page 0, painted before the
+ * rules), SM_TT_HEAD (ref = column, on every page with rows), SM_TT_CELL
+ * (ref = row * ncols + column; empty cells have none), SM_TT_FOOT; items
+ * are the three rules of each page with rows (SM_TT_RULE_TOP,
+ * SM_TT_RULE_HEAD, SM_TT_RULE_BOTTOM; ref = page).
  *
  * Ownership: sm_table_* constructors return a table freed with
- * sm_table_free(), which owns all its strings; results is borrowed.  A
- * kept table (sm_table_fig_new) owns its style and fonts and borrows the
- * table; free it with sm_table_fig_free().
+ * sm_table_free(), which owns all its strings; results are borrowed.
+ * sm_table_names_in() returns an array of strings borrowed from the
+ * results (free() the array only).  sm_table_lay_out() returns a figure
+ * (sm_fig_free) that owns copies of every string it draws, and a geometry
+ * (sm_table_layout_free) that borrows nothing.  A kept table
+ * (sm_table_fig_new, transitional) owns its figure and geometry; free it
+ * with sm_table_fig_free().
  */
 #ifndef SM_TABLE_H
 #define SM_TABLE_H
 
 #include "sm_canvas.h"
 #include "sm_ctx.h"
+#include "sm_fig.h"
+#include "sm_figure.h"
+#include "sm_res.h"
 #include "sm_text.h"
 
-#include <cjson/cJSON.h>
 #include <stddef.h>
 
 struct sm_table {
@@ -57,17 +72,81 @@ static inline const char *sm_table_cell(const struct sm_table *t, size_t row, si
 	return t->cells[row * t->ncols + col];
 }
 
-/* The names of the tables a results document offers, in order: "domains"
- * (when it has a domain table), "characteristics" (when studies have
- * characteristics), then the review's own table ids.  Newly allocated
- * array of borrowed strings (free() the array only). */
-const char **sm_table_names(const cJSON *results, size_t *n);
+/* The names of the tables the results offer, in order: "domains" (when
+ * they have a domain table), "characteristics" (when studies have
+ * characteristics), then the review's own table ids.  NULL on out of
+ * memory. */
+const char **sm_table_names_in(const struct sm_res *res, size_t *n);
 
 /* Build one table by name (see above); NULL with SM_EINPUT when there is
- * no such table. */
-struct sm_table *sm_table_from_results(struct sm_ctx *ctx, const cJSON *results,
+ * no such table (the message lists the names there are). */
+struct sm_table *sm_table_from_res(struct sm_ctx *ctx, const struct sm_res *res,
+				   const char *name);
+
+/* ---- layout ------------------------------------------------------------- */
+
+/* What the display list of a table shows (sm_fig tag). */
+enum sm_table_tag { SM_TT_TITLE = 1, SM_TT_HEAD, SM_TT_CELL, SM_TT_FOOT, SM_TT_RULE_TOP,
+		    SM_TT_RULE_HEAD, SM_TT_RULE_BOTTOM };
+
+/* How to lay a table out. */
+struct sm_table_req {
+	const char *style; /* template name or .json path; NULL = "default" */
+	const char *width; /* "175mm", "double", ...; NULL = the style's width */
+	double width_pt;   /* > 0: exactly this width (pt); `width` is ignored */
+	double font_size;  /* pt; 0 = the style's small size */
+	double page_h;     /* > 0: pages of this height (pt); 0: one page as tall
+			    * as the table; < 0: pages of the style's height */
+	int bare;          /* no page margin (a table placed on a report page) */
+};
+
+/* Where the cells went (sm_table_layout.h); its accessors are here for the
+ * report, which places table pages itself. */
+struct sm_table_layout;
+void sm_table_layout_free(struct sm_table_layout *l);
+int sm_table_layout_pages(const struct sm_table_layout *l);
+/* Width of the table (margins excluded) and the height it uses on `page`
+ * (from the page's top, margin included). */
+double sm_table_layout_width(const struct sm_table_layout *l);
+double sm_table_layout_used(const struct sm_table_layout *l, int page);
+
+/* Lay `t` out into a finished figure (*fig) and, when `geometry` is not
+ * NULL, hand back where everything went.  The figure copies what it
+ * draws, so `t` may go right after. */
+sm_status sm_table_lay_out(struct sm_ctx *ctx, const struct sm_table *t,
+			   const struct sm_table_req *req, struct sm_fig **fig,
+			   struct sm_table_layout **geometry);
+
+/* ---- the figure kind ---------------------------------------------------- */
+
+/* Options of `render table`: the common ones (analysis and title unused
+ * except that title "" drops the table's own title and another title
+ * replaces it) and the table's name. */
+struct sm_table_fopts {
+	struct sm_figure_common common;
+	const char *table; /* domains | characteristics | a review table id (required) */
+};
+
+/* The kind: its layout is sm_table_from_res() then sm_table_lay_out(),
+ * paginated for PDF (at env->page_height when > 0, else at the style's
+ * page height, as `render table` always did); env->max_width > 0 lays out
+ * a bare table of that width for a report page.  No bundle figures (the
+ * bundle writes tables as CSV, XLSX and Markdown). */
+extern const struct sm_figure_kind sm_figure_table;
+
+/* ---- transitional entry points ------------------------------------------ */
+
+/* transitional: removed when src/report and src/cli use sm_figure_table */
+struct cJSON;
+/* The names of the tables of a results document held as cJSON (read
+ * through sm_res_from_json): one allocation, array and strings (free() the
+ * array only); NULL when the document does not read. */
+const char **sm_table_names(const struct cJSON *results, size_t *n);
+/* transitional: removed when src/report and src/cli use sm_figure_table */
+struct sm_table *sm_table_from_results(struct sm_ctx *ctx, const struct cJSON *results,
 				       const char *name);
 
+/* transitional: removed when src/report and src/cli use sm_figure_table */
 struct sm_table_opts {
 	const char *style; /* template name or .json path; NULL = "default" */
 	const char *width; /* "175mm", "double", ...; NULL = the style's width */
@@ -75,16 +154,19 @@ struct sm_table_opts {
 	double font_size;  /* pt; 0 = the style's small size */
 };
 
+/* transitional: removed when src/report and src/cli use sm_figure_table */
 void sm_table_opts_init(struct sm_table_opts *opts);
 
+/* transitional: removed when src/report and src/cli use sm_figure_table */
 sm_status sm_table_render(struct sm_ctx *ctx, const struct sm_table *t,
 			  const struct sm_table_opts *opts, const char *out_path);
 
-/* A table laid out once and kept drawable, for a report page: no page
- * margin, at most `width` pt wide (0 = the style's width), split into pages
- * of at most `page_h` pt (0 = one page), the header row repeated.  It
- * borrows `t` (keep the table alive and unchanged); a report that captions
- * the table itself clears t->title first.  NULL on failure. */
+/* transitional: removed when src/report and src/cli use sm_figure_table
+ *
+ * A table laid out once and kept drawable, for a report page: no page
+ * margin, `width` pt wide at most (0 = the style's width), split into
+ * pages of at most `page_h` pt (0 = one page), the header row repeated.
+ * A report that captions the table itself clears t->title first. */
 struct sm_table_fig;
 struct sm_table_fig *sm_table_fig_new(struct sm_ctx *ctx, const struct sm_table *t,
 				      const struct sm_table_opts *opts, double width,

@@ -8,10 +8,11 @@
 
 #include "sm_table.h"
 
-/* results."review".key, or NULL. */
-const cJSON *sm_table_review(const cJSON *results, const char *key);
-
 /* The safety-domain table formatted for print (sm_table_domains.c). */
-struct sm_table *sm_table_domains(struct sm_ctx *ctx, const cJSON *results);
+struct sm_table *sm_table_domains(struct sm_ctx *ctx, const struct sm_res *res);
+
+/* Fail with SM_EINPUT naming the tables there are: no table `name`, or
+ * none chosen (name NULL). */
+sm_status sm_table_unknown(struct sm_ctx *ctx, const struct sm_res *res, const char *name);
 
 #endif

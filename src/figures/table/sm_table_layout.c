@@ -128,6 +128,42 @@ double sm_table_layout_head_y(const struct sm_table_layout *l, int page)
 	return l->margin + (page == 0 ? l->title_h : 0);
 }
 
+double sm_table_layout_rows_end(const struct sm_table_layout *l, int page)
+{
+	double end = sm_table_layout_head_y(l, page) + l->head_h;
+	for (size_t r = 0; r < l->nrows; r++)
+		if (l->row_page[r] == page)
+			end = l->row_y[r] + l->row_h[r];
+	return end;
+}
+
+int sm_table_layout_has_header(const struct sm_table_layout *l, int page)
+{
+	if (page == 0 || l->nrows == 0)
+		return 1;
+	for (size_t r = 0; r < l->nrows; r++)
+		if (l->row_page[r] == page)
+			return 1;
+	return 0;
+}
+
+int sm_table_layout_pages(const struct sm_table_layout *l)
+{
+	return l->npages;
+}
+
+double sm_table_layout_width(const struct sm_table_layout *l)
+{
+	return l->table_w;
+}
+
+double sm_table_layout_used(const struct sm_table_layout *l, int page)
+{
+	if (page == l->foot_page && l->foot_h > 0)
+		return l->foot_y + l->foot_h;
+	return sm_table_layout_rows_end(l, page);
+}
+
 static void paginate(struct sm_table_layout *l)
 {
 	double bottom = l->page_h > 0 ? l->page_h - l->margin : INFINITY;

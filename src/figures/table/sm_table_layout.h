@@ -4,7 +4,8 @@
  * on every page).  Measured with the same text engine that draws.
  *
  * Ownership: sm_table_layout_build() returns a layout freed with
- * sm_table_layout_free(); it borrows nothing after it returns.
+ * sm_table_layout_free() (declared in sm_table.h); its text styles borrow
+ * the style's family name, nothing else is borrowed after it returns.
  */
 #ifndef SM_TABLE_LAYOUT_H
 #define SM_TABLE_LAYOUT_H
@@ -37,9 +38,14 @@ sm_status sm_table_layout_build(struct sm_ctx *ctx, struct sm_text *text,
 				const struct sm_table *t, const struct sm_style *style,
 				double width, double font_size, double page_h,
 				struct sm_table_layout **out);
-void sm_table_layout_free(struct sm_table_layout *l);
 
 /* The y of the header row's top on `page` (below the title on page 0). */
 double sm_table_layout_head_y(const struct sm_table_layout *l, int page);
+/* Where the table's rules and header end on `page`: the bottom of the last
+ * row there (the header's bottom on a page without rows). */
+double sm_table_layout_rows_end(const struct sm_table_layout *l, int page);
+/* 1 when `page` shows the header row and rules: a page with rows, and page
+ * 0 of any table (a footnote alone on the last page has none). */
+int sm_table_layout_has_header(const struct sm_table_layout *l, int page);
 
 #endif

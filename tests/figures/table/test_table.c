@@ -1,11 +1,10 @@
-/* Tests of tables: content built from results, layout (widths, wrapping,
- * pages with the header repeated) and the PDF/SVG/PNG files. */
+/* Tests of tables: content built from the typed results, layout (widths,
+ * wrapping, pages with the header repeated), the display list it fills,
+ * the figure kind and the PDF/SVG/PNG files. */
 #define _GNU_SOURCE /* memmem */
-#include "sm_test.h"
+#include "sm_render_test.h"
 
 #include "sm_buf.h"
-#include "sm_fonts.h"
-#include "sm_style.h"
 #include "sm_table.h"
 #include "sm_table_layout.h"
 
@@ -15,78 +14,60 @@
 #include <string.h>
 #include <unistd.h>
 
-struct fix {
-	struct sm_ctx *ctx;
-	struct sm_fonts *fonts;
-	struct sm_text *text;
-	struct sm_style *style;
-	char dir[64];
-};
+#define MM (72 / 25.4)
 
-static int setup(void **state)
+/* A fixture document with its tables replaced: `domain_table` (JSON text
+ * or NULL to leave none) and review.tables (JSON text or NULL for null);
+ * review.studies go when `no_studies` (no characteristics then).  Read
+ * through the typed reader, as every renderer's input is. */
+static struct sm_res *doc_with(struct sm_render_fx *f, const cJSON *base,
+			       const char *domain_table, const char *tables, int no_studies)
 {
-	struct fix *f = calloc(1, sizeof *f);
-	f->ctx = sm_ctx_new();
-	sm_ctx_set_home(f->ctx, getenv("SAFEMETA_HOME") ? getenv("SAFEMETA_HOME") : ".");
-	f->fonts = sm_fonts_new_home(f->ctx);
-	f->text = f->fonts ? sm_text_new(f->ctx, f->fonts) : NULL;
-	f->style = sm_style_defaults(f->ctx);
-	strcpy(f->dir, "/tmp/sm_table_XXXXXX");
-	if (!f->text || !f->style || !mkdtemp(f->dir))
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fix *f = *state;
-	char *cmd = sm_asprintf("rm -rf '%s'", f->dir);
-	if (cmd && system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", f->dir);
-	free(cmd);
-	sm_style_free(f->style);
-	sm_text_free(f->text);
-	sm_fonts_free(f->fonts);
-	sm_ctx_free(f->ctx);
-	free(f);
-	return 0;
-}
-
-static cJSON *load_fixture(const char *name)
-{
-	char rel[256];
-	snprintf(rel, sizeof rel, "tests/fixtures/results/%s.results.json", name);
-	char *path = sm_test_path(rel);
-	char *text = sm_test_slurp(path);
-	cJSON *doc = cJSON_Parse(text);
-	assert_non_null(doc);
-	free(text);
-	free(path);
-	return doc;
+	cJSON *doc = cJSON_Duplicate(base, 1);
+	cJSON *review = cJSON_GetObjectItemCaseSensitive(doc, "review");
+	cJSON_DeleteItemFromObjectCaseSensitive(doc, "domain_table");
+	if (domain_table)
+		cJSON_AddItemToObject(doc, "domain_table", cJSON_Parse(domain_table));
+	cJSON_ReplaceItemInObjectCaseSensitive(review, "tables",
+					       tables ? cJSON_Parse(tables) : cJSON_CreateNull());
+	if (no_studies)
+		cJSON_DeleteItemFromObjectCaseSensitive(review, "studies");
+	struct sm_res *res = sm_res_from_json(f->ctx, "test.json", doc);
+	cJSON_Delete(doc);
+	if (!res) {
+		char *m = sm_diag_format(sm_ctx_error(f->ctx));
+		print_error("test document does not read: %s\n", m ? m : "?");
+		free(m);
+	}
+	assert_non_null(res);
+	return res;
 }
 
 /* The domain table as the analysis stage writes it (two domains). */
-static const char domain_results[] =
-	"{\"analyses\":[],\"review\":{},\"domain_table\":{\"arm_labels\":[\"MSC\",\"Control\"],"
-	"\"level\":95,\"rows\":["
+static const char domain_table[] =
+	"{\"arm_labels\":[\"MSC\",\"Control\"],\"level\":95,\"counting\":\"comparisons\","
+	"\"rows\":["
 	"{\"analysis\":\"Infections and infestations\",\"measure\":\"OR\",\"k\":44,"
 	"\"k_studies\":21,\"events_t\":120,\"n_t\":1300,\"events_c\":134,\"n_c\":1029,"
+	"\"n_t_by_study\":null,\"n_c_by_study\":null,"
 	"\"estimate\":0.7297,\"ci_lb\":0.5434,\"ci_ub\":0.9795,\"p\":0.0358,\"I2\":0,"
 	"\"tau2\":0,\"egger_p\":0.181,\"begg_p\":0.598,\"direction\":\"fewer\","
 	"\"verdict\":\"Fewer events with MSC\",\"absolute\":{\"control_per_1000\":130.2,"
 	"\"treated_per_1000\":98.4,\"treated_ci_lb_per_1000\":75.2,"
-	"\"treated_ci_ub_per_1000\":127.8}},"
+	"\"treated_ci_ub_per_1000\":127.8,\"difference_per_1000\":-31.8,"
+	"\"difference_ci_lb_per_1000\":-55,\"difference_ci_ub_per_1000\":-2.4}},"
 	"{\"analysis\":\"Hematological\",\"measure\":\"OR\",\"k\":2,\"k_studies\":2,"
-	"\"events_t\":4,\"n_t\":44,\"events_c\":4,\"n_c\":35,\"estimate\":0.62,"
+	"\"events_t\":4,\"n_t\":44,\"events_c\":4,\"n_c\":35,\"n_t_by_study\":null,"
+	"\"n_c_by_study\":null,\"estimate\":0.62,"
 	"\"ci_lb\":0.13,\"ci_ub\":2.89,\"p\":0.0004,\"I2\":0,\"tau2\":0,\"egger_p\":null,"
-	"\"begg_p\":1,\"verdict\":\"No significant difference\",\"absolute\":null}]}}";
+	"\"begg_p\":1,\"direction\":null,\"verdict\":\"No significant difference\","
+	"\"absolute\":null}]}";
 
 static void domain_table_cells(void **state)
 {
-	struct fix *f = *state;
-	cJSON *res = cJSON_Parse(domain_results);
-	struct sm_table *t = sm_table_from_results(f->ctx, res, "domains");
+	struct sm_render_fx *f = *state;
+	struct sm_res *res = doc_with(f, f->tum, domain_table, NULL, 1);
+	struct sm_table *t = sm_table_from_res(f->ctx, res, "domains");
 	assert_non_null(t);
 	assert_int_equal(t->nrows, 2);
 	assert_int_equal(t->ncols, 13);
@@ -109,24 +90,31 @@ static void domain_table_cells(void **state)
 	assert_non_null(strstr(t->footnote, "summed over comparisons"));
 	sm_table_free(t);
 	size_t n;
-	const char **names = sm_table_names(res, &n);
+	const char **names = sm_table_names_in(res, &n);
 	assert_int_equal(n, 1);
 	assert_string_equal(names[0], "domains");
 	free(names);
-	cJSON_Delete(res);
+	sm_res_free(res);
+	/* The effect column is named by the measure's short name. */
+	char *rr = strdup(domain_table);
+	for (char *p = rr; (p = strstr(p, "\"OR\"")); p += 4)
+		memcpy(p, "\"RR\"", 4);
+	res = doc_with(f, f->tum, rr, NULL, 1);
+	t = sm_table_from_res(f->ctx, res, "domains");
+	assert_string_equal(t->headers[4], "RR [95% CI]");
+	sm_table_free(t);
+	sm_res_free(res);
+	free(rr);
 	/* The renderer never computes the table itself. */
-	res = load_fixture("tumorigenicity");
-	assert_null(sm_table_from_results(f->ctx, res, "domains"));
+	assert_null(sm_table_from_res(f->ctx, f->rtum, "domains"));
 	assert_int_equal(sm_ctx_error(f->ctx)->code, SM_EINPUT);
 	sm_ctx_clear_error(f->ctx);
-	cJSON_Delete(res);
 }
 
 static void review_tables(void **state)
 {
-	struct fix *f = *state;
-	cJSON *res = load_fixture("msc-iv-rct");
-	struct sm_table *t = sm_table_from_results(f->ctx, res, "characteristics");
+	struct sm_render_fx *f = *state;
+	struct sm_table *t = sm_table_from_res(f->ctx, f->rmsc, "characteristics");
 	assert_non_null(t);
 	assert_int_equal(t->nrows, 36);
 	assert_int_equal(t->ncols, 17); /* Study + 14 printed + 2 row-identity keys */
@@ -134,50 +122,140 @@ static void review_tables(void **state)
 	assert_string_equal(sm_table_cell(t, 0, 0), "Ning et al., 2008");
 	assert_string_equal(sm_table_cell(t, 1, 1), "USA");
 	sm_table_free(t);
-	t = sm_table_from_results(f->ctx, res, "table2");
+	t = sm_table_from_res(f->ctx, f->rmsc, "table2");
 	assert_non_null(t);
 	assert_int_equal(t->nrows, 36);
 	assert_int_equal(t->ncols, 16);
 	assert_string_equal(t->title, "Table 2 | Study characteristics of randomized control trials");
 	assert_non_null(t->footnote);
 	sm_table_free(t);
-	cJSON_Delete(res);
 
-	res = load_fixture("allogeneic-review");
 	size_t n;
-	const char **names = sm_table_names(res, &n);
+	const char **names = sm_table_names_in(f->rallo, &n);
 	assert_int_equal(n, 4);
 	assert_string_equal(names[3], "table4");
 	free(names);
-	assert_null(sm_table_from_results(f->ctx, res, "table9"));
+	assert_null(sm_table_from_res(f->ctx, f->rallo, "table9"));
 	assert_string_equal(sm_ctx_error(f->ctx)->msg,
 			    "no table 'table9' in the results; expected one of: "
 			    "table1, table2, table3, table4");
 	sm_ctx_clear_error(f->ctx);
-	cJSON_Delete(res);
 	/* Numbers in free-form tables print in their shortest form, null as "". */
-	res = cJSON_Parse("{\"analyses\":[],\"review\":{\"tables\":[{\"id\":\"x\",\"columns\":"
-			  "[\"a\",\"b\"],\"rows\":[[0.1,null],[12,\"t\"]]}]}}");
-	t = sm_table_from_results(f->ctx, res, "x");
+	struct sm_res *res = doc_with(f, f->tum, NULL,
+				      "[{\"id\":\"x\",\"columns\":[\"a\",\"b\"],\"rows\":"
+				      "[[0.1,null],[12,\"t\"],[1e-7,5.551115123125783e-17]]}]", 1);
+	t = sm_table_from_res(f->ctx, res, "x");
+	assert_non_null(t);
 	assert_string_equal(sm_table_cell(t, 0, 0), "0.1");
 	assert_string_equal(sm_table_cell(t, 0, 1), "");
 	assert_string_equal(sm_table_cell(t, 1, 0), "12");
+	assert_string_equal(sm_table_cell(t, 2, 0), "1e-07");
+	assert_string_equal(sm_table_cell(t, 2, 1), "5.551115123125783e-17"); /* 16 digits */
 	assert_int_equal(t->align[0], SM_ALIGN_RIGHT);
 	assert_int_equal(t->align[1], SM_ALIGN_LEFT);
 	sm_table_free(t);
-	cJSON_Delete(res);
+	sm_res_free(res);
+}
+
+/* Characteristics: keys in order of first appearance over the studies,
+ * the first value when a study repeats a key, numbers in shortest form. */
+static void characteristics_columns(void **state)
+{
+	struct sm_render_fx *f = *state;
+	const struct sm_res_study_info *s = &f->rmsc->review.studies.v[0];
+	struct sm_table *t = sm_table_from_res(f->ctx, f->rmsc, "characteristics");
+	assert_non_null(t);
+	assert_true(s->characteristics.n >= 1);
+	for (size_t j = 0; j < s->characteristics.n; j++) {
+		const struct sm_res_char *ch = &s->characteristics.v[j];
+		size_t c = 1;
+		while (c < t->ncols && strcmp(t->headers[c], ch->key))
+			c++;
+		assert_true(c < t->ncols);
+		if (ch->value.kind == SM_CELL_STRING)
+			assert_string_equal(sm_table_cell(t, 0, c), ch->value.s);
+		else if (ch->value.kind == SM_CELL_NUMBER)
+			assert_true(strtod(sm_table_cell(t, 0, c), NULL) == ch->value.v);
+		else if (ch->value.kind == SM_CELL_NULL)
+			assert_string_equal(sm_table_cell(t, 0, c), "");
+	}
+	sm_table_free(t);
+}
+
+/* Texts of the figure with tag `tag` on `page`. */
+static size_t count_texts(const struct sm_fig *fig, int tag, int page)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < fig->ntexts; i++)
+		n += fig->texts[i].tag == tag && fig->texts[i].page == page;
+	return n;
+}
+
+/* The display list holds what the geometry says: per page with rows the
+ * three rules at the header's top, under it and under the last row, the
+ * header row, that page's cells; the title first on page 0; the footnote
+ * on its page. */
+static void check_fig(const struct sm_fig *fig, const struct sm_table_layout *l,
+		      const struct sm_table *t)
+{
+	assert_int_equal(fig->npages, l->npages);
+	sm_check_close(fig->width, l->page_w, 0, 0, "figure width");
+	sm_check_close(fig->height, l->page_h, 0, 0, "figure height");
+	size_t heads = 0;
+	for (size_t c = 0; c < t->ncols; c++)
+		heads += *t->headers[c] != 0;
+	for (int p = 0; p < l->npages; p++) {
+		int with_rows = 0;
+		for (size_t r = 0; r < l->nrows; r++)
+			with_rows |= l->row_page[r] == p;
+		int header = with_rows || p == 0;
+		assert_int_equal(count_texts(fig, SM_TT_HEAD, p), header ? heads : 0);
+		size_t rules = 0;
+		for (size_t i = fig->page_item[p]; i < fig->page_item[p + 1]; i++) {
+			const struct sm_fig_item *it = &fig->items[i];
+			assert_int_equal(it->kind, SM_FIG_LINE);
+			assert_int_equal(it->ref, p);
+			double want = sm_table_layout_head_y(l, p) +
+				      (it->tag == SM_TT_RULE_HEAD ? l->head_h : 0);
+			if (it->tag == SM_TT_RULE_BOTTOM)
+				want = sm_table_layout_rows_end(l, p);
+			sm_check_close(it->y0, want, 1e-12, 1e-9, "rule %d on page %d", it->tag, p);
+			sm_check_close(it->x1 - it->x0, l->table_w, 1e-12, 1e-9, "rule width");
+			rules++;
+		}
+		assert_int_equal(rules, header ? 3 : 0);
+		assert_int_equal(count_texts(fig, SM_TT_TITLE, p), p == 0 && t->title ? 1 : 0);
+		assert_int_equal(count_texts(fig, SM_TT_FOOT, p),
+				 p == l->foot_page && t->footnote ? 1 : 0);
+	}
+	if (t->title) {
+		assert_int_equal(fig->texts[0].tag, SM_TT_TITLE);
+		assert_true(fig->texts[0].before_items);
+	}
+	for (size_t i = 0; i < fig->ntexts; i++) {
+		const struct sm_fig_text *x = &fig->texts[i];
+		if (x->tag != SM_TT_CELL)
+			continue;
+		size_t r = (size_t)x->ref / t->ncols, c = (size_t)x->ref % t->ncols;
+		assert_int_equal(x->page, l->row_page[r]);
+		assert_string_equal(x->text, sm_table_cell(t, r, c));
+		sm_check_close(x->oy, l->row_y[r] + l->pad, 1e-12, 1e-9, "cell %zu,%zu top", r, c);
+		assert_true(x->box.x0 >= l->col_x[c] - 0.01 &&
+			    x->box.x1 <= l->col_x[c] + l->col_w[c] + 0.01);
+		assert_true(x->box.y1 <= l->row_y[r] + l->row_h[r] + 1e-9);
+	}
 }
 
 static void pages_repeat_the_header(void **state)
 {
-	struct fix *f = *state;
-	cJSON *res = load_fixture("iv-sae-70");
-	struct sm_table *t = sm_table_from_results(f->ctx, res, "table1");
+	struct sm_render_fx *f = *state;
+	struct sm_table *t = sm_table_from_res(f->ctx, f->rsae, "table1");
 	assert_non_null(t);
-	double page_h = 250 * 72 / 25.4, width = 175 * 72 / 25.4;
+	double page_h = 250 * MM, width = 175 * MM;
+	struct sm_table_req req = { .width_pt = width, .page_h = page_h };
+	struct sm_fig *fig = NULL;
 	struct sm_table_layout *l = NULL;
-	assert_int_equal(sm_table_layout_build(f->ctx, f->text, t, f->style, width, 0, page_h, &l),
-			 SM_OK);
+	sm_render_expect_ok(f, sm_table_lay_out(f->ctx, t, &req, &fig, &l));
 	assert_true(l->npages >= 2);
 	assert_true(l->page_w <= width + 1e-9); /* seven columns fit, nothing widens */
 	double used = l->gap * (double)(t->ncols - 1);
@@ -199,20 +277,30 @@ static void pages_repeat_the_header(void **state)
 		}
 	}
 	assert_int_equal(page, l->npages - 1 - (l->foot_page > page));
+	check_fig(fig, l, t);
+	/* What a page uses ends with its last row, or the footnote on its page. */
+	for (int p = 0; p < l->npages; p++) {
+		double want = p == l->foot_page ? l->foot_y + l->foot_h
+						: sm_table_layout_rows_end(l, p);
+		sm_check_close(sm_table_layout_used(l, p), want, 1e-12, 0, "used on page %d", p);
+		assert_true(sm_table_layout_used(l, p) <= page_h - l->margin + 1e-9);
+	}
 	sm_table_layout_free(l);
+	sm_fig_free(fig);
 	/* Unpaginated (SVG, PNG): one page as tall as the table. */
-	assert_int_equal(sm_table_layout_build(f->ctx, f->text, t, f->style, width, 0, 0, &l),
-			 SM_OK);
+	req.page_h = 0;
+	sm_render_expect_ok(f, sm_table_lay_out(f->ctx, t, &req, &fig, &l));
 	assert_int_equal(l->npages, 1);
 	sm_check_close(l->page_h, l->foot_y + l->foot_h + l->margin, 1e-12, 0, "page height");
+	check_fig(fig, l, t);
 	sm_table_layout_free(l);
+	sm_fig_free(fig);
 	sm_table_free(t);
-	cJSON_Delete(res);
 }
 
 static void long_cells_wrap(void **state)
 {
-	struct fix *f = *state;
+	struct sm_render_fx *f = *state;
 	struct sm_table *t = sm_table_new(f->ctx, "w", 2);
 	sm_table_set_header(f->ctx, t, 0, "Name", SM_ALIGN_LEFT);
 	sm_table_set_header(f->ctx, t, 1, "Comment", SM_ALIGN_LEFT);
@@ -223,20 +311,136 @@ static void long_cells_wrap(void **state)
 	sm_table_set(f->ctx, t, 1, 0, "short");
 	sm_table_set(f->ctx, t, 1, 1, "a long comment that cannot fit on one line of a narrow "
 				      "page and must therefore be wrapped over several lines");
+	struct sm_table_req req = { .width_pt = 60 * MM };
+	struct sm_fig *fig = NULL;
 	struct sm_table_layout *l = NULL;
-	assert_int_equal(sm_table_layout_build(f->ctx, f->text, t, f->style, 60 * 72 / 25.4, 0, 0,
-					       &l), SM_OK);
+	sm_render_expect_ok(f, sm_table_lay_out(f->ctx, t, &req, &fig, &l));
 	assert_true(l->row_h[1] > 2 * l->row_h[0]);
-	assert_true(l->col_x[1] + l->col_w[1] <= 60 * 72 / 25.4 - l->margin + 1e-9);
+	assert_true(l->col_x[1] + l->col_w[1] <= 60 * MM - l->margin + 1e-9);
+	check_fig(fig, l, t);
 	sm_table_layout_free(l);
+	sm_fig_free(fig);
 	/* A word wider than the page widens the page instead of breaking. */
 	sm_table_set(f->ctx, t, 0, 1, "Pneumonoultramicroscopicsilicovolcanoconiosis-"
 				      "Pneumonoultramicroscopicsilicovolcanoconiosis");
-	assert_int_equal(sm_table_layout_build(f->ctx, f->text, t, f->style, 30 * 72 / 25.4, 0, 0,
-					       &l), SM_OK);
-	assert_true(l->page_w > 30 * 72 / 25.4);
+	req.width_pt = 30 * MM;
+	sm_render_expect_ok(f, sm_table_lay_out(f->ctx, t, &req, &fig, &l));
+	assert_true(l->page_w > 30 * MM);
+	sm_check_close(fig->width, l->page_w, 0, 0, "the figure widens with the page");
 	sm_table_layout_free(l);
+	sm_fig_free(fig);
 	sm_table_free(t);
+}
+
+/* A table on report pages (bare, transitional sm_table_fig): no margin, at
+ * most the width given, pages of at most the height given, and the height
+ * each page uses. */
+static void report_pages(void **state)
+{
+	struct sm_render_fx *f = *state;
+	struct sm_table *t = sm_table_from_res(f->ctx, f->rsae, "table1");
+	struct sm_table_opts o;
+	sm_table_opts_init(&o);
+	double width = 175 * MM, page_h = 120 * MM;
+	struct sm_table_fig *tf = sm_table_fig_new(f->ctx, t, &o, width, page_h);
+	assert_non_null(tf);
+	struct sm_table_req req = { .width_pt = width, .page_h = page_h, .bare = 1 };
+	struct sm_fig *fig = NULL;
+	struct sm_table_layout *l = NULL;
+	sm_render_expect_ok(f, sm_table_lay_out(f->ctx, t, &req, &fig, &l));
+	assert_int_equal(l->margin, 0);
+	assert_true(sm_table_fig_pages(tf) >= 2);
+	assert_int_equal(sm_table_fig_pages(tf), l->npages);
+	sm_check_close(sm_table_fig_width(tf), l->table_w, 0, 0, "table width");
+	assert_true(sm_table_fig_width(tf) <= width + 1e-9);
+	for (int p = 0; p < l->npages; p++) {
+		sm_check_close(sm_table_fig_height(tf, p), sm_table_layout_used(l, p), 0, 0,
+			       "page %d", p);
+		assert_true(sm_table_fig_height(tf, p) <= page_h + 1e-9);
+	}
+	check_fig(fig, l, t);
+	/* The kind lays out the same for a report page. */
+	struct sm_table_fopts ko;
+	sm_figure_table.opts_init(&ko);
+	ko.table = "table1";
+	struct sm_figure_env env = { SM_CANVAS_PDF, page_h, width };
+	struct sm_fig *kf = NULL;
+	sm_render_expect_ok(f, sm_figure_table.layout(f->ctx, f->rsae, &ko, &env, &kf));
+	assert_int_equal(kf->npages, fig->npages);
+	assert_int_equal(kf->ntexts, fig->ntexts);
+	assert_int_equal(kf->nitems, fig->nitems);
+	for (size_t i = 0; i < kf->ntexts; i++) {
+		assert_string_equal(kf->texts[i].text, fig->texts[i].text);
+		assert_true(kf->texts[i].ox == fig->texts[i].ox && kf->texts[i].oy == fig->texts[i].oy);
+	}
+	assert_int_equal(sm_table_fig_draw_on(f->ctx, NULL, tf, l->npages, 0, 0), SM_EINTERNAL);
+	sm_ctx_clear_error(f->ctx);
+	sm_fig_free(kf);
+	sm_fig_free(fig);
+	sm_table_layout_free(l);
+	sm_table_fig_free(tf);
+	sm_table_free(t);
+}
+
+static void the_kind(void **state)
+{
+	struct sm_render_fx *f = *state;
+	assert_string_equal(sm_figure_table.name, "table");
+	assert_string_equal(sm_figure_table.positional, "table");
+	assert_null(sm_figure_table.plan);
+	assert_int_equal(sm_figure_table.nopts, 1);
+	assert_string_equal(sm_figure_table.opts[0].name, "table");
+	assert_int_equal(sm_figure_table.opts[0].type, SM_FOPT_STRING);
+	assert_string_equal(sm_figure_table.opts[0].arg, "NAME");
+	assert_string_equal(sm_figure_table.opts[0].help,
+			    "domains | characteristics | a review table id");
+	assert_int_equal(sm_figure_table.opts_size, sizeof(struct sm_table_fopts));
+	struct sm_table_fopts o;
+	memset(&o, 0x55, sizeof o);
+	sm_figure_table.opts_init(&o);
+	assert_null(o.table);
+	assert_null(o.common.style);
+	assert_null(o.common.width);
+	assert_null(o.common.title);
+	assert_true(o.common.dpi == 300);
+	struct sm_figure_env env = { SM_CANVAS_PDF, 0, 0 };
+	struct sm_fig *fig = NULL;
+	/* --table is required, and a wrong name lists the right ones. */
+	sm_render_expect_fail(f, sm_figure_table.layout(f->ctx, f->rsae, &o, &env, &fig),
+			      "expected --table NAME, one of: domains, characteristics, table1");
+	assert_null(fig);
+	o.table = "nope";
+	sm_render_expect_fail(f, sm_figure_table.layout(f->ctx, f->rsae, &o, &env, &fig),
+			      "no table 'nope' in the results; expected one of: domains, "
+			      "characteristics, table1");
+	/* A PDF paginates at the style's page height; SVG is one page. */
+	o.table = "table1";
+	sm_render_expect_ok(f, sm_figure_table.layout(f->ctx, f->rsae, &o, &env, &fig));
+	assert_true(fig->finished);
+	assert_true(fig->npages >= 2);
+	sm_check_close(fig->height, fig->style->page_height, 0, 0, "PDF page height");
+	sm_fig_free(fig);
+	env.format = SM_CANVAS_SVG;
+	sm_render_expect_ok(f, sm_figure_table.layout(f->ctx, f->rsae, &o, &env, &fig));
+	assert_int_equal(fig->npages, 1);
+	assert_true(fig->height > fig->style->page_height);
+	sm_fig_free(fig);
+	/* The title option replaces or drops the table's title. */
+	o.common.title = "";
+	sm_render_expect_ok(f, sm_figure_table.layout(f->ctx, f->rsae, &o, &env, &fig));
+	assert_int_equal(count_texts(fig, SM_TT_TITLE, 0), 0);
+	sm_fig_free(fig);
+	o.common.title = "Another title";
+	sm_render_expect_ok(f, sm_figure_table.layout(f->ctx, f->rsae, &o, &env, &fig));
+	assert_string_equal(fig->texts[0].text, "Another title");
+	sm_fig_free(fig);
+	/* A longer table costs more. */
+	o.common.title = NULL;
+	o.table = "domains";
+	double small = sm_figure_table.cost(f->rsae, &o);
+	assert_true(f->rsae->domain_table.rows.n < f->rsae->review.studies.n);
+	o.table = "characteristics";
+	assert_true(small > 0 && sm_figure_table.cost(f->rsae, &o) > small);
 }
 
 static char *slurp_bin(const char *path, size_t *len)
@@ -246,25 +450,41 @@ static char *slurp_bin(const char *path, size_t *len)
 	return data;
 }
 
+/* In an SVG page body (after the glyph definitions), a glyph is placed
+ * before the first path (a rule) is drawn. */
+__attribute__((noinline)) static int title_first(const char *svg)
+{
+	const char *body = strstr(svg, "</defs>");
+	const char *use = body ? strstr(body, "<use") : NULL;
+	const char *rule = body ? strstr(body, "<path") : NULL;
+	return use && rule && use < rule;
+}
+
 static void renders_every_format(void **state)
 {
-	struct fix *f = *state;
-	cJSON *res = load_fixture("iv-sae-70");
-	struct sm_table *t = sm_table_from_results(f->ctx, res, "table1");
+	struct sm_render_fx *f = *state;
+	struct sm_table *t = sm_table_from_res(f->ctx, f->rsae, "table1");
 	struct sm_table_opts o;
 	sm_table_opts_init(&o);
 	o.dpi = 72;
+	struct sm_table_req req = { .page_h = -1 };
+	struct sm_fig *fig = NULL;
 	struct sm_table_layout *l = NULL;
-	assert_int_equal(sm_table_layout_build(f->ctx, f->text, t, f->style, f->style->width, 0,
-					       f->style->page_height, &l), SM_OK);
+	sm_render_expect_ok(f, sm_table_lay_out(f->ctx, t, &req, &fig, &l));
 	assert_true(l->npages >= 2);
 	char count[32];
 	snprintf(count, sizeof count, "/Count %d", l->npages);
 	sm_table_layout_free(l);
+	sm_fig_free(fig);
+	struct sm_table_fopts ko;
+	sm_figure_table.opts_init(&ko);
+	ko.table = "table1";
+	ko.common.dpi = 72;
 	static const char *const ext[] = { "pdf", "svg", "png" };
+	static const enum sm_canvas_format fmt[] = { SM_CANVAS_PDF, SM_CANVAS_SVG, SM_CANVAS_PNG };
 	for (int i = 0; i < 3; i++) {
 		char *path = sm_asprintf("%s/t.%s", f->dir, ext[i]);
-		assert_int_equal(sm_table_render(f->ctx, t, &o, path), SM_OK);
+		sm_render_expect_ok(f, sm_table_render(f->ctx, t, &o, path));
 		size_t len;
 		char *data = slurp_bin(path, &len);
 		if (i == 0) {
@@ -275,19 +495,60 @@ static void renders_every_format(void **state)
 				fail_msg("no '%s' in the PDF", count);
 		} else if (i == 1) {
 			assert_non_null(strstr(data, "<svg"));
+			/* The title is painted before the rules, as tables always were:
+			 * its glyphs come first in the page body. */
+			assert_true(title_first(data));
 		} else {
 			assert_memory_equal(data, "\x89PNG", 4);
 		}
+		/* The kind, laid out and written, gives the same file. */
+		struct sm_figure_env env = { fmt[i], 0, 0 };
+		char *kpath = sm_asprintf("%s/k.%s", f->dir, ext[i]);
+		sm_render_expect_ok(f, sm_figure_table.layout(f->ctx, f->rsae, &ko, &env, &fig));
+		sm_render_expect_ok(f, sm_fig_write(f->ctx, fig, kpath, ko.common.dpi));
+		sm_render_same_files(path, kpath);
+		if (i < 2)
+			sm_fig_free(fig);
+		free(kpath);
 		free(data);
 		free(path);
 	}
+	/* Fonts embedded, SVG well formed, PNG of the figure's size. */
+	sm_render_check_formats(f, "t", fig, ko.common.dpi);
+	sm_fig_free(fig);
 	char *bad = sm_asprintf("%s/t.txt", f->dir);
 	assert_int_equal(sm_table_render(f->ctx, t, &o, bad), SM_EINPUT);
 	sm_ctx_clear_error(f->ctx);
 	assert_int_equal(access(bad, F_OK), -1);
 	free(bad);
 	sm_table_free(t);
-	cJSON_Delete(res);
+}
+
+/* transitional: the cJSON entry points read through the typed reader. */
+static void cjson_wrappers(void **state)
+{
+	struct sm_render_fx *f = *state;
+	size_t n;
+	const char **names = sm_table_names(f->allo, &n);
+	assert_non_null(names);
+	assert_int_equal(n, 4);
+	assert_string_equal(names[0], "table1");
+	assert_string_equal(names[3], "table4");
+	free(names);
+	struct sm_table *t = sm_table_from_results(f->ctx, f->msc, "domains");
+	assert_non_null(t);
+	assert_int_equal(t->nrows, f->rmsc->domain_table.rows.n);
+	sm_table_free(t);
+	/* A document the reader refuses gives no table, and says why. */
+	cJSON *bad = cJSON_Duplicate(f->msc, 1);
+	cJSON_ReplaceItemInObjectCaseSensitive(bad, "results_version", cJSON_CreateNumber(-3));
+	assert_null(sm_table_from_results(f->ctx, bad, "domains"));
+	assert_int_equal(sm_ctx_error(f->ctx)->code, SM_EINPUT);
+	assert_non_null(strstr(sm_ctx_error(f->ctx)->msg, "results_version"));
+	sm_ctx_clear_error(f->ctx);
+	assert_null(sm_table_names(bad, &n));
+	assert_int_equal(n, 0);
+	cJSON_Delete(bad);
 }
 
 /* Under ASan: fontconfig loads the system configuration once per process
@@ -301,11 +562,24 @@ const char *__lsan_default_suppressions(void)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(domain_table_cells, setup, teardown),
-		cmocka_unit_test_setup_teardown(review_tables, setup, teardown),
-		cmocka_unit_test_setup_teardown(pages_repeat_the_header, setup, teardown),
-		cmocka_unit_test_setup_teardown(long_cells_wrap, setup, teardown),
-		cmocka_unit_test_setup_teardown(renders_every_format, setup, teardown),
+		cmocka_unit_test_setup_teardown(domain_table_cells, sm_render_fx_setup,
+						sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(review_tables, sm_render_fx_setup,
+						sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(characteristics_columns, sm_render_fx_setup,
+						sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(pages_repeat_the_header, sm_render_fx_setup,
+						sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(long_cells_wrap, sm_render_fx_setup,
+						sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(report_pages, sm_render_fx_setup,
+						sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(the_kind, sm_render_fx_setup,
+						sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(renders_every_format, sm_render_fx_setup,
+						sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(cjson_wrappers, sm_render_fx_setup,
+						sm_render_fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
