@@ -379,10 +379,11 @@ static void paint(struct brush *br, const struct sm_fig_item *it)
 	cairo_new_path(cr);
 }
 
-/* Items of one batch: the same shape family and the same paint. */
+/* Items of one batch: the same batch value and the same paint. */
 static int same_paint(const struct sm_fig_item *a, const struct sm_fig_item *b)
 {
-	return a->batch && b->batch && a->fill == b->fill && a->stroke == b->stroke &&
+	return a->batch && a->batch == b->batch && a->fill == b->fill &&
+	       a->stroke == b->stroke &&
 	       (!a->fill || same_rgb(a->fc, b->fc)) &&
 	       (!a->stroke || (same_rgb(a->sc, b->sc) && a->lw == b->lw && a->dash == b->dash));
 }

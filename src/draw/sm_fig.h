@@ -23,7 +23,9 @@
  * items marked `batch` whose paint is the same (fill, stroke, colours,
  * line width, dash) are gathered into one path and painted once.  Only
  * items that never overlap may be batched, so the picture is the one
- * painting them one by one would give.
+ * painting them one by one would give.  The value of `batch` names the
+ * batch: neighbours with different values are painted apart even when
+ * their paint happens to be the same (two groups a style gives one look).
  *
  * Ownership: sm_fig_new() returns a figure freed with sm_fig_free(); it
  * owns its style, fonts, strings and polygon points.  Pointers returned by
@@ -70,7 +72,8 @@ struct sm_fig_item {
 	int tag, ref;   /* figure-specific: what the item shows, which datum */
 	int page;       /* 0-based */
 	int layer;      /* painting order within the page: lower first */
-	int batch;      /* may share one path with its neighbours (see above) */
+	int batch;      /* nonzero: may share one path with its neighbours of
+			 * the same value (see above) */
 	double x0, y0, x1, y1, r;
 	enum sm_fig_marker marker;
 	double *pts;    /* x,y pairs (SM_FIG_POLY), owned */

@@ -11,14 +11,21 @@ void sm_flayout_free(struct sm_flayout *l)
 {
 	if (!l)
 		return;
-	for (size_t i = 0; i < l->ntexts; i++)
-		free(l->texts[i].text);
-	free(l->texts);
+	sm_fig_free(l->fig);
+	sm_fplot_free(l->plot);
+	free(l->rob);
 	free(l->marks);
-	free(l->page_text);
 	free(l->page_mark);
-	free(l->family);
 	free(l);
+}
+
+struct sm_fig *sm_flayout_take_fig(struct sm_flayout *l)
+{
+	struct sm_fig *f = l->fig;
+	l->fig = NULL;
+	l->texts = NULL;
+	l->page_text = NULL;
+	return f;
 }
 
 void sm_fl_oom(struct lay *L)
@@ -36,7 +43,7 @@ struct sm_extent sm_fl_measure(struct lay *L, enum sm_role role, const char *s,
 		return e;
 	struct sm_tstyle ts = L->l->role[role];
 	ts.wrap = wrap;
-	L->status = sm_text_measure(L->ctx, L->text, &ts, s, &e);
+	L->status = sm_fig_measure(L->ctx, L->f, &ts, s, &e);
 	return e;
 }
 
@@ -45,61 +52,53 @@ double sm_fl_width(struct lay *L, enum sm_role role, const char *s)
 	return sm_fl_measure(L, role, s, 0).width;
 }
 
-struct sm_ftext *sm_fl_put(struct lay *L, int page, enum sm_role role, const char *s,
-			   double x, double y, enum sm_align al, double wrap)
+struct sm_fig_text *sm_fl_put(struct lay *L, enum sm_role role, const char *s, double x,
+			      double y, enum sm_align al, double wrap, int tag, int ref)
 {
 	if (!s || !*s || L->status != SM_OK)
 		return NULL;
 	struct sm_extent e = sm_fl_measure(L, role, s, wrap);
-	struct sm_flayout *l = L->l;
-	if (l->ntexts == l->cap_texts) {
-		size_t cap = l->cap_texts ? 2 * l->cap_texts : 256;
-		struct sm_ftext *t = sm_realloc_array(l->texts, cap, sizeof *t);
-		if (!t) {
-			sm_fl_oom(L);
-			return NULL;
-		}
-		l->texts = t;
-		l->cap_texts = cap;
-	}
-	struct sm_ftext *t = &l->texts[l->ntexts];
-	memset(t, 0, sizeof *t);
-	if (!(t->text = strdup(s))) {
-		sm_fl_oom(L);
+	if (L->status != SM_OK)
 		return NULL;
-	}
-	l->ntexts++;
+	/* Wrapped lines align as the role says; the box as `al` says. */
+	struct sm_tstyle ts = L->l->role[role];
+	ts.wrap = wrap;
 	double x0 = al == SM_ALIGN_RIGHT ? x - e.width : al == SM_ALIGN_CENTER
 						     ? x - e.width / 2 : x;
-	t->page = page;
-	t->role = role;
-	t->wrap = wrap;
-	t->align = L->l->role[role].align;
-	t->ox = x0;
-	t->box = (struct sm_box){ x0 + e.left, y, x0 + e.left + e.width, y + e.height };
-	return t;
+	struct sm_fig_text *t = NULL;
+	L->status = sm_fig_put_text(L->ctx, L->f, &ts, s, x0, y, L->st->c_text, tag, ref, &t);
+	return L->status == SM_OK ? t : NULL;
 }
 
-struct sm_fmark *sm_fl_mark(struct lay *L, int page, enum sm_mark_kind kind)
+/* The batch of a layer: one per layer, but one for the outlines of every
+ * level, which are stroked as one path. */
+static int batch_of(int layer)
 {
-	struct sm_flayout *l = L->l;
-	if (l->nmarks == l->cap_marks) {
-		size_t cap = l->cap_marks ? 2 * l->cap_marks : 256;
-		struct sm_fmark *m = sm_realloc_array(l->marks, cap, sizeof *m);
-		if (!m) {
-			sm_fl_oom(L);
-			return NULL;
-		}
-		l->marks = m;
-		l->cap_marks = cap;
+	if (layer >= SM_FL_ROB_OUTLINE && layer < SM_FL_ROB_OUTLINE + SM_ROB_NLEVELS)
+		return SM_FL_ROB_OUTLINE + 1;
+	return layer + 1;
+}
+
+struct sm_fig_item *sm_fl_item(struct lay *L, enum sm_fig_kind kind, int tag, int layer,
+			       int alone)
+{
+	if (L->status != SM_OK)
+		return NULL;
+	struct sm_fig_item *it = sm_fig_add(L->ctx, L->f, kind);
+	if (!it) {
+		L->status = SM_EINTERNAL;
+		return NULL;
 	}
-	struct sm_fmark *m = &l->marks[l->nmarks++];
-	memset(m, 0, sizeof *m);
-	m->page = page;
-	m->kind = kind;
-	m->est = m->lb = m->ub = m->weight = NAN;
-	m->row = m->col = m->level = -1;
-	return m;
+	it->tag = tag;
+	it->ref = -1;
+	it->layer = layer;
+	it->batch = alone ? 0 : batch_of(layer);
+	return it;
+}
+
+void sm_fl_reach(struct lay *L, double y)
+{
+	L->bottom = fmax(L->bottom, y);
 }
 
 static void set_roles(struct lay *L, double size)
@@ -110,7 +109,7 @@ static void set_roles(struct lay *L, double size)
 	for (int r = 0; r < SM_NROLES; r++) {
 		struct sm_tstyle *ts = &L->l->role[r];
 		memset(ts, 0, sizeof *ts);
-		ts->family = L->l->family;
+		ts->family = L->f->style->family;
 		ts->size = r == SM_ROLE_SMALL ? small : r == SM_ROLE_TITLE
 						      ? fmax(st->title * k, size) : size;
 		if (r == SM_ROLE_SYMBOL) /* fills most of a circle 0.72 rows high */
@@ -419,7 +418,7 @@ static double span_right(struct lay *L, int c, int last)
 	return L->colx[c];
 }
 
-static void emit_header(struct lay *L, int page, double *y)
+static void emit_header(struct lay *L, double *y)
 {
 	const struct sm_fplot *p = L->p;
 	double ty = *y + (L->pitch - L->line_h) / 2, group_ty = ty;
@@ -427,11 +426,11 @@ static void emit_header(struct lay *L, int page, double *y)
 		double l1 = L->colx[SM_COL_EV1], r1 = span_right(L, SM_COL_EV1, SM_COL_N1);
 		double l2 = L->colx[SM_COL_EV2], r2 = span_right(L, SM_COL_EV2, SM_COL_N2);
 		if (L->has_arms && (L->vis[SM_COL_EV1] || L->vis[SM_COL_N1]))
-			sm_fl_put(L, page, SM_ROLE_BOLD, p->arm1, (l1 + r1) / 2, ty,
-				  SM_ALIGN_CENTER, 0);
+			sm_fl_put(L, SM_ROLE_BOLD, p->arm1, (l1 + r1) / 2, ty, SM_ALIGN_CENTER, 0,
+				  SM_FOREST_HEAD, -1);
 		if (L->has_arms && (L->vis[SM_COL_EV2] || L->vis[SM_COL_N2]))
-			sm_fl_put(L, page, SM_ROLE_BOLD, p->arm2, (l2 + r2) / 2, ty,
-				  SM_ALIGN_CENTER, 0);
+			sm_fl_put(L, SM_ROLE_BOLD, p->arm2, (l2 + r2) / 2, ty, SM_ALIGN_CENTER, 0,
+				  SM_FOREST_HEAD, -1);
 		ty += L->pitch;
 		*y += L->pitch;
 	}
@@ -439,51 +438,55 @@ static void emit_header(struct lay *L, int page, double *y)
 		if (!L->vis[c] || c == SM_COL_LB || c == SM_COL_UB)
 			continue;
 		if (is_text_col(c))
-			sm_fl_put(L, page, SM_ROLE_BOLD, p->head[c], L->colx[c], ty,
-				  SM_ALIGN_LEFT, 0);
+			sm_fl_put(L, SM_ROLE_BOLD, p->head[c], L->colx[c], ty, SM_ALIGN_LEFT, 0,
+				  SM_FOREST_HEAD, -1);
 		else
-			sm_fl_put(L, page, SM_ROLE_BOLD, p->head[c],
+			sm_fl_put(L, SM_ROLE_BOLD, p->head[c],
 				  span_right(L, c, c == SM_COL_EST ? SM_COL_UB : c), ty,
-				  SM_ALIGN_RIGHT, 0);
+				  SM_ALIGN_RIGHT, 0, SM_FOREST_HEAD, -1);
 	}
 	double gw = L->graph_x1 - L->graph_x0;
 	if (sm_fl_width(L, SM_ROLE_BOLD, p->graph_head) <= gw)
-		sm_fl_put(L, page, SM_ROLE_BOLD, p->graph_head, (L->l->axis.x0 + L->l->axis.x1) / 2,
-			  ty, SM_ALIGN_CENTER, 0);
-	sm_fl_rob_header(L, page, ty, group_ty);
+		sm_fl_put(L, SM_ROLE_BOLD, p->graph_head, (L->l->axis.x0 + L->l->axis.x1) / 2,
+			  ty, SM_ALIGN_CENTER, 0, SM_FOREST_HEAD, -1);
+	sm_fl_rob_header(L, ty, group_ty);
 	*y += L->pitch + L->pitch * 0.15;
-	struct sm_fmark *m = sm_fl_mark(L, page, SM_MARK_RULE);
+	struct sm_fig_item *m = sm_fl_item(L, SM_FIG_LINE, SM_FOREST_RULE, SM_FL_RULE, 0);
 	if (m) {
 		m->x0 = L->st->margin;
 		m->x1 = L->l->width - L->st->margin;
-		m->cy = *y;
+		m->y0 = m->y1 = *y;
+		m->sc = L->st->c_rule;
+		m->lw = L->st->lw_rule;
+		sm_fl_reach(L, *y);
 	}
 	*y += L->pitch * 0.25;
 }
 
-static void emit_cells(struct lay *L, int page, const struct sm_frow *r, double y)
+static void emit_cells(struct lay *L, size_t row, double y)
 {
+	const struct sm_frow *r = &L->p->rows[row];
 	double ty = y + (L->pitch - L->line_h) / 2;
 	enum sm_role role = row_role(r);
 	for (int c = 0; c < SM_NCOLS; c++) {
 		if (!L->vis[c] || !r->cell[c] || (r->span && c >= SM_COL_EST))
 			continue;
-		struct sm_ftext *t;
+		struct sm_fig_text *t;
 		if (is_text_col(c))
-			t = sm_fl_put(L, page, role, r->cell[c], L->colx[c], ty, SM_ALIGN_LEFT,
-				      cell_wrap(L, r, c));
+			t = sm_fl_put(L, role, r->cell[c], L->colx[c], ty, SM_ALIGN_LEFT,
+				      cell_wrap(L, r, c), SM_FOREST_CELL, (int)row);
 		else
-			t = sm_fl_put(L, page, role, r->cell[c], L->colx[c] + L->colw[c], ty,
-				      SM_ALIGN_RIGHT, 0);
-		if (t)
-			t->muted = r->muted;
+			t = sm_fl_put(L, role, r->cell[c], L->colx[c] + L->colw[c], ty,
+				      SM_ALIGN_RIGHT, 0, SM_FOREST_CELL, (int)row);
+		if (t && r->muted)
+			t->colour = L->st->c_muted;
 	}
 	if (r->span && L->vis[SM_COL_EST]) {
-		struct sm_ftext *t = sm_fl_put(L, page, role, r->span,
-					       span_right(L, SM_COL_EST, SM_COL_UB), ty,
-					       SM_ALIGN_RIGHT, 0);
+		struct sm_fig_text *t = sm_fl_put(L, role, r->span,
+						  span_right(L, SM_COL_EST, SM_COL_UB), ty,
+						  SM_ALIGN_RIGHT, 0, SM_FOREST_CELL, (int)row);
 		if (t)
-			t->muted = 1;
+			t->colour = L->st->c_muted;
 	}
 }
 
@@ -503,73 +506,151 @@ static double clamp_x(struct lay *L, double v, int *out)
 	return sm_axis_map(a, v);
 }
 
-static void emit_interval(struct lay *L, int page, const struct sm_frow *r, double cy,
-			  enum sm_mark_kind kind)
+/* Arrow heads grow with the width of the interval's line. */
+static double arrow_len(double lw)
+{
+	return 3 * lw + 2;
+}
+
+/* An arrow head with its tip at (x, y), pointing left (dir -1) or right
+ * (+1): a filled triangle. */
+static void arrow(struct lay *L, int tag, int layer, double x, double y, int dir, double len,
+		  struct sm_rgb c)
+{
+	const double xy[6] = { x, y, x - dir * len, y - len * 0.5, x - dir * len, y + len * 0.5 };
+	if (L->status != SM_OK)
+		return;
+	struct sm_fig_item *it = sm_fig_add_poly(L->ctx, L->f, SM_FIG_POLY, xy, 3);
+	if (!it) {
+		L->status = SM_EINTERNAL;
+		return;
+	}
+	it->tag = tag;
+	it->ref = -1;
+	it->layer = layer;
+	it->batch = layer + 1;
+	it->fill = 1;
+	it->stroke = 0;
+	it->fc = c;
+}
+
+static struct sm_fig_item *line(struct lay *L, int tag, int layer, double x0, double y0,
+				double x1, double y1, struct sm_rgb c, double lw)
+{
+	struct sm_fig_item *m = sm_fl_item(L, SM_FIG_LINE, tag, layer, 0);
+	if (m) {
+		m->x0 = x0, m->y0 = y0, m->x1 = x1, m->y1 = y1;
+		m->sc = c;
+		m->lw = lw;
+	}
+	return m;
+}
+
+/* A confidence or prediction interval: its line, stopping short of the
+ * arrow heads where it leaves the axis, the heads, and (prediction
+ * intervals) end caps where it has none. */
+static void emit_interval(struct lay *L, const struct sm_frow *r, double cy, int pi)
 {
 	if (!isfinite(r->lb) || !isfinite(r->ub))
 		return;
-	struct sm_fmark *m = sm_fl_mark(L, page, kind);
-	if (!m)
-		return;
-	m->x0 = clamp_x(L, r->lb, &m->arrow_lo);
-	m->x1 = clamp_x(L, r->ub, &m->arrow_hi);
-	m->cy = cy;
-	m->est = r->est;
-	m->lb = r->lb;
-	m->ub = r->ub;
+	int lo, hi;
+	double x0 = clamp_x(L, r->lb, &lo), x1 = clamp_x(L, r->ub, &hi);
+	const struct sm_style *st = L->st;
+	struct sm_rgb c = pi ? st->c_pi : st->c_ci;
+	double lw = pi ? st->lw_pi : st->lw_ci, alen = arrow_len(lw), cap = L->pitch * 0.35;
+	line(L, pi ? SM_FOREST_PI : SM_FOREST_CI, pi ? SM_FL_PI : SM_FL_CI,
+	     x0 + (lo ? alen * 0.8 : 0), cy, x1 - (hi ? alen * 0.8 : 0), cy, c, lw);
+	int atag = pi ? SM_FOREST_PI_ARROW : SM_FOREST_CI_ARROW;
+	int alayer = pi ? SM_FL_PI_ARROW : SM_FL_CI_ARROW;
+	if (lo)
+		arrow(L, atag, alayer, x0, cy, -1, alen, c);
+	if (hi)
+		arrow(L, atag, alayer, x1, cy, 1, alen, c);
+	if (pi && !lo)
+		line(L, SM_FOREST_PI_CAP, SM_FL_PI_CAP, x0, cy - cap / 2, x0, cy + cap / 2, c,
+		     lw * 0.6);
+	if (pi && !hi)
+		line(L, SM_FOREST_PI_CAP, SM_FL_PI_CAP, x1, cy - cap / 2, x1, cy + cap / 2, c,
+		     lw * 0.6);
+	sm_fl_reach(L, cy);
 }
 
-static void emit_graph(struct lay *L, int page, const struct sm_frow *r, double cy)
+static void emit_square(struct lay *L, const struct sm_frow *r, double cy)
+{
+	const struct sm_axis *a = &L->l->axis;
+	struct sm_fig_item *m = sm_fl_item(L, SM_FIG_RECT, SM_FOREST_SQUARE, SM_FL_SQUARE, 1);
+	if (!m)
+		return;
+	double max_side = L->pitch * L->st->square_max;
+	double frac = isfinite(r->weight) && L->wmax > 0 ? r->weight / L->wmax : 0.25;
+	double size = fmax(max_side * sqrt(frac), fmin(1.5, max_side));
+	double cx = sm_axis_map(a, r->est);
+	m->x0 = cx - size / 2;
+	m->y0 = cy - size / 2;
+	m->x1 = cx + size / 2;
+	m->y1 = cy + size / 2;
+	m->fill = 1;
+	m->stroke = 0;
+	m->fc = L->st->c_square;
+	sm_fl_reach(L, cy + size);
+}
+
+static void emit_diamond(struct lay *L, const struct sm_frow *r, double cy)
+{
+	int clo, chi;
+	double x0 = clamp_x(L, r->lb, &clo), x1 = clamp_x(L, r->ub, &chi);
+	double cx = clamp_x(L, r->est, &clo), size = L->pitch * 0.6;
+	const double xy[8] = { x0, cy, cx, cy - size / 2, x1, cy, cx, cy + size / 2 };
+	if (L->status != SM_OK)
+		return;
+	struct sm_fig_item *m = sm_fig_add_poly(L->ctx, L->f, SM_FIG_POLY, xy, 4);
+	if (!m) {
+		L->status = SM_EINTERNAL;
+		return;
+	}
+	m->tag = SM_FOREST_DIAMOND;
+	m->ref = -1;
+	m->layer = SM_FL_DIAMOND;
+	m->batch = SM_FL_DIAMOND + 1;
+	m->fill = 1;
+	m->fc = L->st->c_diamond;
+	m->sc = L->st->c_diamond_line;
+	m->lw = L->st->lw_diamond;
+	sm_fl_reach(L, cy + size);
+}
+
+static void emit_graph(struct lay *L, const struct sm_frow *r, double cy)
 {
 	const struct sm_axis *a = &L->l->axis;
 	int in = isfinite(r->est) && r->est >= a->lo && r->est <= a->hi;
 	if (r->kind == SM_ROW_STUDY && isfinite(r->est)) {
-		emit_interval(L, page, r, cy, SM_MARK_CI);
-		struct sm_fmark *m = in ? sm_fl_mark(L, page, SM_MARK_SQUARE) : NULL;
-		if (!m)
-			return;
-		double max_side = L->pitch * L->st->square_max;
-		double frac = isfinite(r->weight) && L->wmax > 0 ? r->weight / L->wmax : 0.25;
-		m->size = fmax(max_side * sqrt(frac), fmin(1.5, max_side));
-		m->cx = sm_axis_map(a, r->est);
-		m->cy = cy;
-		m->est = r->est;
-		m->weight = r->weight;
+		emit_interval(L, r, cy, 0);
+		if (in)
+			emit_square(L, r, cy);
 	} else if (r->kind == SM_ROW_POOLED && isfinite(r->est) && isfinite(r->lb) &&
 		   isfinite(r->ub)) {
-		struct sm_fmark *m = sm_fl_mark(L, page, SM_MARK_DIAMOND);
-		if (!m)
-			return;
-		int clo, chi;
-		m->x0 = clamp_x(L, r->lb, &clo);
-		m->x1 = clamp_x(L, r->ub, &chi);
-		m->cx = clamp_x(L, r->est, &clo);
-		m->cy = cy;
-		m->size = L->pitch * 0.6;
-		m->est = r->est;
-		m->lb = r->lb;
-		m->ub = r->ub;
+		emit_diamond(L, r, cy);
 	} else if (r->kind == SM_ROW_PI) {
-		emit_interval(L, page, r, cy, SM_MARK_PI);
+		emit_interval(L, r, cy, 1);
 	}
 }
 
 /* The graph's marks and the risk-of-bias circles of one row, all
  * centred on the row's first line and tagged with the row. */
-static void emit_marks(struct lay *L, int page, size_t row, double y)
+static void emit_marks(struct lay *L, size_t row, double y)
 {
 	double cy = y + L->pitch / 2;
-	size_t first = L->l->nmarks;
-	emit_graph(L, page, &L->p->rows[row], cy);
-	sm_fl_rob_row(L, page, row, cy);
-	for (size_t i = first; i < L->l->nmarks; i++)
-		L->l->marks[i].row = (int)row;
+	size_t first = L->f->nitems;
+	emit_graph(L, &L->p->rows[row], cy);
+	sm_fl_rob_row(L, row, cy);
+	for (size_t i = first; i < L->f->nitems; i++)
+		L->f->items[i].ref = (int)row;
 }
 
 /* A favours label beside the null line, wrapped only when it is wider
  * than the room on its side. */
-static double emit_favours(struct lay *L, int page, const char *s, double x, double y,
-			   double room, enum sm_align al)
+static double emit_favours(struct lay *L, const char *s, double x, double y, double room,
+			   enum sm_align al)
 {
 	if (!s || !*s || room <= 0)
 		return 0;
@@ -581,40 +662,38 @@ static double emit_favours(struct lay *L, int page, const char *s, double x, dou
 		x = al == SM_ALIGN_RIGHT ? x - room : x;
 		al = SM_ALIGN_LEFT;
 	}
-	struct sm_ftext *t = sm_fl_put(L, page, SM_ROLE_SMALL, s, x, y, al, wrap);
+	struct sm_fig_text *t = sm_fl_put(L, SM_ROLE_SMALL, s, x, y, al, wrap, SM_FOREST_FAVOURS,
+					  -1);
 	L->l->role[SM_ROLE_SMALL].align = SM_ALIGN_LEFT;
 	return t ? t->box.y1 - t->box.y0 : 0;
 }
 
 /* Null line over the rows, axis, ticks, labels, favours; returns bottom y. */
-static double emit_axis(struct lay *L, int page, double rows_top, double y_axis)
+static double emit_axis(struct lay *L, double rows_top, double y_axis)
 {
 	const struct sm_axis *a = &L->l->axis;
-	struct sm_fmark *m;
-	if (L->p->axis != SM_AXIS_PROP && (m = sm_fl_mark(L, page, SM_MARK_NULL))) {
-		m->x0 = m->x1 = sm_axis_map(a, sm_axis_null(a));
-		m->y0 = rows_top;
-		m->y1 = y_axis;
+	const struct sm_style *st = L->st;
+	if (L->p->axis != SM_AXIS_PROP) {
+		double nx = sm_axis_map(a, sm_axis_null(a));
+		if (line(L, SM_FOREST_NULL, SM_FL_NULL, nx, rows_top, nx, y_axis, st->c_null,
+			 st->lw_null))
+			sm_fl_reach(L, y_axis);
 	}
-	if ((m = sm_fl_mark(L, page, SM_MARK_AXIS))) {
-		m->x0 = a->x0;
-		m->x1 = a->x1;
-		m->cy = y_axis;
-	}
+	if (line(L, SM_FOREST_AXIS, SM_FL_AXIS, a->x0, y_axis, a->x1, y_axis, st->c_text,
+		 st->lw_axis))
+		sm_fl_reach(L, y_axis);
 	double ly = y_axis + tick_len(L) + 0.5;
 	for (int i = 0; i < a->nticks; i++) {
 		double x = sm_axis_map(a, a->ticks[i]);
-		if ((m = sm_fl_mark(L, page, SM_MARK_TICK))) {
-			m->x0 = m->x1 = x;
-			m->y0 = y_axis;
-			m->y1 = y_axis + tick_len(L);
-		}
+		if (line(L, SM_FOREST_TICK, SM_FL_AXIS, x, y_axis, x, y_axis + tick_len(L),
+			 st->c_text, st->lw_axis))
+			sm_fl_reach(L, y_axis + tick_len(L));
 		char *s = tick_label(a->ticks[i]);
 		if (!s) {
 			sm_fl_oom(L);
 			return ly;
 		}
-		sm_fl_put(L, page, SM_ROLE_SMALL, s, x, ly, SM_ALIGN_CENTER, 0);
+		sm_fl_put(L, SM_ROLE_SMALL, s, x, ly, SM_ALIGN_CENTER, 0, SM_FOREST_TICK_LABEL, -1);
 		free(s);
 	}
 	double fy = ly + L->small_h + 1;
@@ -623,15 +702,15 @@ static double emit_axis(struct lay *L, int page, double rows_top, double y_axis)
 	double nx = sm_axis_map(a, sm_axis_null(a));
 	/* Under the graph only: risk-of-bias columns may stand to its right. */
 	double m_l = L->st->margin, m_r = L->graph_x1;
-	double hl = emit_favours(L, page, L->p->favours_left, nx - L->space, fy,
+	double hl = emit_favours(L, L->p->favours_left, nx - L->space, fy,
 				 nx - L->space - m_l, SM_ALIGN_RIGHT);
-	double hr = emit_favours(L, page, L->p->favours_right, nx + L->space, fy,
+	double hr = emit_favours(L, L->p->favours_right, nx + L->space, fy,
 				 m_r - nx - L->space, SM_ALIGN_LEFT);
 	return fy + fmax(hl, hr);
 }
 
 /* Notes after the last graph row and the method line, full width. */
-static double emit_trailing(struct lay *L, int page, double y)
+static double emit_trailing(struct lay *L, double y)
 {
 	const struct sm_fplot *p = L->p;
 	y += L->pitch * 0.4;
@@ -639,17 +718,19 @@ static double emit_trailing(struct lay *L, int page, double y)
 		const struct sm_frow *r = &p->rows[i];
 		if (r->kind != SM_ROW_NOTE || !r->trailing)
 			continue;
-		struct sm_ftext *t = sm_fl_put(L, page, SM_ROLE_SMALL, r->note, L->st->margin, y,
-					       SM_ALIGN_LEFT, inner_width(L));
+		struct sm_fig_text *t = sm_fl_put(L, SM_ROLE_SMALL, r->note, L->st->margin, y,
+						  SM_ALIGN_LEFT, inner_width(L), SM_FOREST_NOTE,
+						  (int)i);
 		if (t)
 			y = t->box.y1 + 0.15 * L->pitch;
 	}
-	y = sm_fl_rob_key(L, page, y);
+	y = sm_fl_rob_key(L, y);
 	if (L->req->show_method && p->method) {
-		struct sm_ftext *t = sm_fl_put(L, page, SM_ROLE_SMALL, p->method, L->st->margin,
-					       y + 0.3 * L->pitch, SM_ALIGN_LEFT, inner_width(L));
+		struct sm_fig_text *t = sm_fl_put(L, SM_ROLE_SMALL, p->method, L->st->margin,
+						  y + 0.3 * L->pitch, SM_ALIGN_LEFT,
+						  inner_width(L), SM_FOREST_METHOD, -1);
 		if (t) {
-			t->muted = 1;
+			t->colour = L->st->c_muted;
 			y = t->box.y1;
 		}
 	}
@@ -670,46 +751,52 @@ static double emit_title(struct lay *L, int page, double y)
 		sm_fl_oom(L);
 		return y;
 	}
-	struct sm_ftext *t = sm_fl_put(L, page, SM_ROLE_TITLE, b.data, L->st->margin, y,
-				       SM_ALIGN_LEFT, inner_width(L));
+	struct sm_fig_text *t = sm_fl_put(L, SM_ROLE_TITLE, b.data, L->st->margin, y,
+					  SM_ALIGN_LEFT, inner_width(L), SM_FOREST_TITLE, -1);
 	sm_buf_release(&b);
 	return t ? t->box.y1 + 0.4 * L->pitch : y;
 }
 
-/* Rows [from, to) on one page, with title, header and axis. */
+/* Rows [from, to) on page `page`, with title, header and axis. */
 static double emit_page(struct lay *L, int page, size_t from, size_t to, int last)
 {
+	sm_fig_set_page(L->f, page);
+	L->bottom = 0;
 	double y = emit_title(L, page, L->st->margin);
-	emit_header(L, page, &y);
+	emit_header(L, &y);
 	double top = y;
 	for (size_t i = from; i < to; i++) {
 		const struct sm_frow *r = &L->p->rows[i];
 		double ty = y + (L->pitch - L->line_h) / 2;
 		if (r->kind == SM_ROW_HEADING)
-			sm_fl_put(L, page, SM_ROLE_BOLD, r->note, L->st->margin, ty, SM_ALIGN_LEFT,
-				  note_width(L));
+			sm_fl_put(L, SM_ROLE_BOLD, r->note, L->st->margin, ty, SM_ALIGN_LEFT,
+				  note_width(L), SM_FOREST_HEADING, (int)i);
 		else if (r->kind == SM_ROW_NOTE)
-			sm_fl_put(L, page, SM_ROLE_SMALL, r->note, L->st->margin,
-				  y + 0.1 * L->pitch, SM_ALIGN_LEFT, note_width(L));
+			sm_fl_put(L, SM_ROLE_SMALL, r->note, L->st->margin, y + 0.1 * L->pitch,
+				  SM_ALIGN_LEFT, note_width(L), SM_FOREST_NOTE, (int)i);
 		else if (r->kind != SM_ROW_GAP) {
-			emit_cells(L, page, r, y);
-			emit_marks(L, page, i, y);
+			emit_cells(L, i, y);
+			emit_marks(L, i, y);
 		}
 		y += L->row_h[i];
 	}
-	y = emit_axis(L, page, top, y + 0.3 * L->pitch);
+	y = emit_axis(L, top, y + 0.3 * L->pitch);
 	if (last)
-		y = emit_trailing(L, page, y);
+		y = emit_trailing(L, y);
 	return y + L->st->margin;
 }
 
-/* Forget what a dry run emitted. */
-static void truncate_to(struct lay *L, size_t ntexts, size_t nmarks)
+/* Forget what a dry run laid out. */
+static void truncate_to(struct lay *L, size_t ntexts, size_t nitems, size_t nrob)
 {
-	for (size_t i = ntexts; i < L->l->ntexts; i++)
-		free(L->l->texts[i].text);
-	L->l->ntexts = ntexts;
-	L->l->nmarks = nmarks;
+	struct sm_fig *f = L->f;
+	for (size_t i = ntexts; i < f->ntexts; i++)
+		free(f->texts[i].text);
+	for (size_t i = nitems; i < f->nitems; i++)
+		free(f->items[i].pts);
+	f->ntexts = ntexts;
+	f->nitems = nitems;
+	L->l->nrob = nrob;
 }
 
 /* Page starts: rows [starts[i], starts[i+1]) go on page i. */
@@ -717,7 +804,7 @@ static size_t paginate(struct lay *L, size_t *starts)
 {
 	double over = emit_page(L, 0, 0, 0, 0);
 	double trail = emit_page(L, 0, 0, 0, 1) - over;
-	truncate_to(L, 0, 0);
+	truncate_to(L, 0, 0, 0);
 	double rows = 0;
 	for (size_t i = 0; i < L->graph_end; i++)
 		rows += L->row_h[i];
@@ -852,6 +939,29 @@ static sm_status fit_width(struct lay *L)
 		       need / (72 / 25.4), st->min_size);
 }
 
+/* The pages as src/report reads them (transitional). */
+static void report_view(struct lay *L, const double *bottom, size_t n)
+{
+	struct sm_flayout *l = L->l;
+	l->width = L->f->width;
+	l->height = L->f->height;
+	l->npages = L->f->npages;
+	l->texts = L->f->texts;
+	l->ntexts = L->f->ntexts;
+	l->page_text = L->f->page_text;
+	l->marks = sm_alloc_array(n, sizeof *l->marks);
+	l->page_mark = sm_alloc_array(n + 1, sizeof *l->page_mark);
+	if (!l->marks || !l->page_mark) {
+		sm_fl_oom(L);
+		return;
+	}
+	for (size_t p = 0; p <= n; p++) {
+		l->page_mark[p] = p;
+		if (p < n)
+			l->marks[p] = (struct sm_flayout_mark){ bottom[p], 0, 0 };
+	}
+}
+
 static sm_status run(struct lay *L)
 {
 	sm_status s = fit_width(L);
@@ -862,58 +972,56 @@ static sm_status run(struct lay *L)
 			L->wmax = fmax(L->wmax, L->p->rows[i].weight);
 	row_heights(L);
 	size_t *starts = sm_alloc_array(L->p->nrows + 2, sizeof *starts);
-	if (!starts) {
+	double *bottom = sm_alloc_array(L->p->nrows + 2, sizeof *bottom);
+	if (!starts || !bottom) {
+		free(starts);
+		free(bottom);
 		sm_fl_oom(L);
 		return L->status;
 	}
 	size_t n = paginate(L, starts);
-	struct sm_flayout *l = L->l;
-	l->npages = (int)n;
-	l->height = 0;
-	l->page_text = sm_alloc_array(n + 1, sizeof *l->page_text);
-	l->page_mark = sm_alloc_array(n + 1, sizeof *l->page_mark);
-	if (!l->page_text || !l->page_mark)
-		sm_fl_oom(L);
-	/* Pages are emitted one after the other, so each page's texts and
-	 * marks are the run added while it was emitted. */
+	struct sm_fig *f = L->f;
+	f->width = L->req->width;
+	f->height = 0;
 	for (size_t pg = 0; pg < n && L->status == SM_OK; pg++) {
-		l->page_text[pg] = l->ntexts;
-		l->page_mark[pg] = l->nmarks;
-		l->height = fmax(l->height, emit_page(L, (int)pg, starts[pg], starts[pg + 1],
+		f->height = fmax(f->height, emit_page(L, (int)pg, starts[pg], starts[pg + 1],
 						      pg + 1 == n));
-	}
-	if (L->status == SM_OK) {
-		l->page_text[n] = l->ntexts;
-		l->page_mark[n] = l->nmarks;
+		bottom[pg] = L->bottom;
 	}
 	free(starts);
+	if (L->status == SM_OK)
+		L->status = sm_fig_finish(L->ctx, f);
+	if (L->status == SM_OK)
+		report_view(L, bottom, n);
+	free(bottom);
 	return L->status;
 }
 
-struct sm_flayout *sm_flayout_build(struct sm_ctx *ctx, struct sm_text *text,
-				    const struct sm_fplot *plot,
-				    const struct sm_style *style,
-				    const struct sm_flayout_req *req)
+struct sm_flayout *sm_flayout_build(struct sm_ctx *ctx, struct sm_fig *fig,
+				    struct sm_fplot *plot, const struct sm_flayout_req *req)
 {
-	struct lay L = { .ctx = ctx, .text = text, .p = plot, .st = style, .req = req };
-	L.l = calloc(1, sizeof *L.l);
-	L.row_h = sm_alloc_array(plot->nrows + 1, sizeof *L.row_h);
-	if (L.l)
-		L.l->family = sm_asprintf("%s, %s", style->family, style->fallback);
-	if (!L.l || !L.row_h || !L.l->family) {
-		free(L.row_h);
-		sm_flayout_free(L.l);
+	struct sm_flayout *l = calloc(1, sizeof *l);
+	if (!l) {
+		sm_fig_free(fig);
+		sm_fplot_free(plot);
 		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 		return NULL;
 	}
-	L.l->width = req->width;
-	L.l->c_text = style->c_text;
-	L.l->c_muted = style->c_muted;
+	l->fig = fig;
+	l->plot = plot;
+	struct lay L = { .ctx = ctx, .f = fig, .p = plot, .st = fig->style, .req = req, .l = l };
+	L.row_h = sm_alloc_array(plot->nrows + 1, sizeof *L.row_h);
+	if (!L.row_h) {
+		sm_flayout_free(l);
+		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	l->width = fig->width = req->width;
 	sm_status s = run(&L);
 	free(L.row_h);
 	if (s != SM_OK) {
-		sm_flayout_free(L.l);
+		sm_flayout_free(l);
 		return NULL;
 	}
-	return L.l;
+	return l;
 }

@@ -2,17 +2,18 @@
  * sm_flayout_int.h -- the working state of one forest layout run and the
  * helpers its parts share (private to sm_flayout*.c).
  *
- * Ownership: the state borrows everything but row_h; texts and marks
- * added with sm_fl_put()/sm_fl_mark() belong to the layout L->l.
+ * Ownership: the state borrows everything but row_h; texts and items
+ * added with sm_fl_put()/sm_fl_item() belong to the layout's figure.
  */
 #ifndef SM_FLAYOUT_INT_H
 #define SM_FLAYOUT_INT_H
 
 #include "sm_flayout.h"
+#include "sm_forest.h"
 
 struct lay {
 	struct sm_ctx *ctx;
-	struct sm_text *text;
+	struct sm_fig *f;
 	const struct sm_fplot *p;
 	const struct sm_style *st;
 	const struct sm_flayout_req *req;
@@ -31,6 +32,7 @@ struct lay {
 	size_t graph_end;       /* rows [0, graph_end) sit over the axis */
 	double wmax;            /* largest study weight */
 	double lack;            /* last try: width missing with text at its narrowest */
+	double bottom;          /* the lowest mark of the page being laid out */
 	/* Risk-of-bias columns right of the graph: their total width (with
 	 * the gap before them), the width of a domain column and of the
 	 * overall one, how many domain columns, the circles' radius. */
@@ -43,22 +45,28 @@ void sm_fl_oom(struct lay *L);
 /* Measure; an error is remembered and later calls are skipped. */
 struct sm_extent sm_fl_measure(struct lay *L, enum sm_role role, const char *s, double wrap);
 double sm_fl_width(struct lay *L, enum sm_role role, const char *s);
-/* Place a text aligned at x with its top at y; NULL for empty text or
- * after an error. */
-struct sm_ftext *sm_fl_put(struct lay *L, int page, enum sm_role role, const char *s,
-			   double x, double y, enum sm_align al, double wrap);
-/* A zeroed mark (NaN values, row/col/level -1), or NULL on failure. */
-struct sm_fmark *sm_fl_mark(struct lay *L, int page, enum sm_mark_kind kind);
+/* Place a text aligned at x with its top at y, in the text colour, on the
+ * figure's current page; NULL for empty text or after an error.  The
+ * pointer is valid until the next text. */
+struct sm_fig_text *sm_fl_put(struct lay *L, enum sm_role role, const char *s, double x,
+			      double y, enum sm_align al, double wrap, int tag, int ref);
+/* An item on the current page (ref -1, line width 0.5, stroked) in
+ * `layer`, batched with its layer's others unless `alone`; NULL on
+ * failure.  Valid until the next item. */
+struct sm_fig_item *sm_fl_item(struct lay *L, enum sm_fig_kind kind, int tag, int layer,
+			       int alone);
+/* A mark reaching down to y (the lowest of the page is kept). */
+void sm_fl_reach(struct lay *L, double y);
 
 /* Risk of bias (sm_flayout_rob.c); all do nothing when the plot has no
  * risk-of-bias columns. */
 /* Measure the columns at the current font size into rob_*. */
 void sm_fl_rob_measure(struct lay *L);
 /* Column heads at ty; "Risk of bias" over them at group_ty. */
-void sm_fl_rob_header(struct lay *L, int page, double ty, double group_ty);
+void sm_fl_rob_header(struct lay *L, double ty, double group_ty);
 /* The judgement circles of plot row `row`, centred on cy. */
-void sm_fl_rob_row(struct lay *L, int page, size_t row, double cy);
+void sm_fl_rob_row(struct lay *L, size_t row, double cy);
 /* Domain keys and the legend of levels from y; returns the y below. */
-double sm_fl_rob_key(struct lay *L, int page, double y);
+double sm_fl_rob_key(struct lay *L, double y);
 
 #endif

@@ -46,54 +46,89 @@ static double col_x(const struct lay *L, int d)
 	return x + L->rob_dw * L->rob_nd + L->rob_ow / 2;
 }
 
-void sm_fl_rob_header(struct lay *L, int page, double ty, double group_ty)
+void sm_fl_rob_header(struct lay *L, double ty, double group_ty)
 {
 	const struct sm_fplot *p = L->p;
 	if (p->nrob == 0)
 		return;
 	for (int d = 0; d < p->nrob; d++)
-		sm_fl_put(L, page, SM_ROLE_BOLD, p->rob_head[d], col_x(L, d), ty, SM_ALIGN_CENTER,
-			  0);
+		sm_fl_put(L, SM_ROLE_BOLD, p->rob_head[d], col_x(L, d), ty, SM_ALIGN_CENTER, 0,
+			  SM_FOREST_ROB_HEAD, -1);
 	/* The group label only where it fits over the columns. */
 	static const char group[] = "Risk of bias";
 	double x0 = L->graph_x1 + L->gap, x1 = L->l->width - L->st->margin;
 	if (sm_fl_width(L, SM_ROLE_BOLD, group) <= x1 - x0)
-		sm_fl_put(L, page, SM_ROLE_BOLD, group, (x0 + x1) / 2, group_ty, SM_ALIGN_CENTER,
-			  0);
+		sm_fl_put(L, SM_ROLE_BOLD, group, (x0 + x1) / 2, group_ty, SM_ALIGN_CENTER, 0,
+			  SM_FOREST_ROB_HEAD, -1);
 }
 
-/* One circle (level < 0: an empty ring) with its symbol, centred on
- * (cx, cy). */
-static void circle(struct lay *L, int page, int level, int col, double cx, double cy)
+/* Keep the circle for tests (sm_flayout.h). */
+static void remember(struct lay *L, int row, int col, int level, double cx, double cy)
 {
-	struct sm_fmark *m = sm_fl_mark(L, page, SM_MARK_ROB);
-	if (!m)
+	struct sm_flayout *l = L->l;
+	if (l->nrob == l->cap_rob) {
+		size_t cap = l->cap_rob ? 2 * l->cap_rob : 64;
+		struct sm_frob *v = sm_realloc_array(l->rob, cap, sizeof *v);
+		if (!v) {
+			sm_fl_oom(L);
+			return;
+		}
+		l->rob = v;
+		l->cap_rob = cap;
+	}
+	l->rob[l->nrob++] = (struct sm_frob){ L->f->page, row, col, level, cx, cy, L->rob_r };
+}
+
+static struct sm_fig_item *disc(struct lay *L, int tag, int layer, double cx, double cy)
+{
+	struct sm_fig_item *it = sm_fl_item(L, SM_FIG_CIRCLE, tag, layer, 0);
+	if (it) {
+		it->x0 = cx;
+		it->y0 = cy;
+		it->r = L->rob_r;
+	}
+	return it;
+}
+
+/* One circle of plot row `row` (-1: the legend) with its symbol, centred
+ * on (cx, cy): filled in its level's colour and outlined in the text
+ * colour; not judged (level < 0): an empty ring in the muted colour. */
+static void circle(struct lay *L, int row, int level, int col, double cx, double cy)
+{
+	const struct sm_style *st = L->st;
+	remember(L, row, col, level, cx, cy);
+	sm_fl_reach(L, cy + 2 * L->rob_r);
+	struct sm_fig_item *it;
+	if (level < 0) {
+		if ((it = disc(L, SM_FOREST_ROB_RING, SM_FL_ROB_RING, cx, cy)))
+			it->sc = st->c_muted;
 		return;
-	m->cx = cx;
-	m->cy = cy;
-	m->size = 2 * L->rob_r;
-	m->level = level;
-	m->col = col;
-	if (level < 0)
-		return;
+	}
+	if ((it = disc(L, SM_FOREST_ROB_FILL, SM_FL_ROB_FILL + level, cx, cy))) {
+		it->fill = 1;
+		it->stroke = 0;
+		it->fc = sm_rob_colour((enum sm_rob_level)level, 0);
+	}
+	if ((it = disc(L, SM_FOREST_ROB_OUTLINE, SM_FL_ROB_OUTLINE + level, cx, cy))) {
+		it->sc = st->c_text;
+		it->lw = 0.3;
+	}
 	const char *sym = sm_rob_symbol((enum sm_rob_level)level);
 	struct sm_extent e = sm_fl_measure(L, SM_ROLE_SYMBOL, sym, 0);
 	/* Centre the logical box; these glyphs sit about mid-height in it. */
-	struct sm_ftext *t = sm_fl_put(L, page, SM_ROLE_SYMBOL, sym, cx, cy - e.height / 2,
-				       SM_ALIGN_CENTER, 0);
-	if (t) {
-		t->coloured = 1;
+	struct sm_fig_text *t = sm_fl_put(L, SM_ROLE_SYMBOL, sym, cx, cy - e.height / 2,
+					  SM_ALIGN_CENTER, 0, SM_FOREST_ROB_SYMBOL, row);
+	if (t)
 		t->colour = sm_rob_colour((enum sm_rob_level)level, 1);
-	}
 }
 
-void sm_fl_rob_row(struct lay *L, int page, size_t row, double cy)
+void sm_fl_rob_row(struct lay *L, size_t row, double cy)
 {
 	const struct sm_frow *r = &L->p->rows[row];
 	if (!r->rob)
 		return; /* no judgement for this study: empty cells */
 	for (int d = 0; d < L->p->nrob; d++)
-		circle(L, page, r->rob[d], d, col_x(L, d), cy);
+		circle(L, (int)row, r->rob[d], d, col_x(L, d), cy);
 }
 
 /* "D1: name; D2: name; ..." as one paragraph. */
@@ -122,7 +157,7 @@ static void levels_used(const struct sm_fplot *p, int used[SM_ROB_NLEVELS + 1])
 
 /* A flow of circle + word entries from the left margin, wrapping at the
  * right one; returns the y below the last line. */
-static double legend(struct lay *L, int page, double y)
+static double legend(struct lay *L, double y)
 {
 	int used[SM_ROB_NLEVELS + 1];
 	levels_used(L->p, used);
@@ -139,16 +174,16 @@ static double legend(struct lay *L, int page, double y)
 			x = left;
 			y += L->pitch;
 		}
-		circle(L, page, k == SM_ROB_NLEVELS ? -1 : k, -1, x + L->rob_r, y + L->pitch / 2);
-		sm_fl_put(L, page, SM_ROLE_SMALL, word, x + d + sym_gap,
-			  y + (L->pitch - L->small_h) / 2, SM_ALIGN_LEFT, 0);
+		circle(L, -1, k == SM_ROB_NLEVELS ? -1 : k, -1, x + L->rob_r, y + L->pitch / 2);
+		sm_fl_put(L, SM_ROLE_SMALL, word, x + d + sym_gap, y + (L->pitch - L->small_h) / 2,
+			  SM_ALIGN_LEFT, 0, SM_FOREST_ROB_LEGEND, -1);
 		x += d + sym_gap + w + entry_gap;
 		any = 1;
 	}
 	return any ? y + L->pitch : y;
 }
 
-double sm_fl_rob_key(struct lay *L, int page, double y)
+double sm_fl_rob_key(struct lay *L, double y)
 {
 	if (L->p->nrob == 0 || L->status != SM_OK)
 		return y;
@@ -158,10 +193,11 @@ double sm_fl_rob_key(struct lay *L, int page, double y)
 		return y;
 	}
 	double width = L->l->width - 2 * L->st->margin;
-	struct sm_ftext *t = sm_fl_put(L, page, SM_ROLE_SMALL, keys, L->st->margin,
-				       y + 0.3 * L->pitch, SM_ALIGN_LEFT, width);
+	struct sm_fig_text *t = sm_fl_put(L, SM_ROLE_SMALL, keys, L->st->margin,
+					  y + 0.3 * L->pitch, SM_ALIGN_LEFT, width,
+					  SM_FOREST_ROB_KEY, -1);
 	free(keys);
 	if (t)
 		y = t->box.y1 + 0.15 * L->pitch;
-	return legend(L, page, y);
+	return legend(L, y);
 }

@@ -157,25 +157,3 @@ sm_status sm_fplot_columns(struct sm_ctx *ctx, const char *list, int show[SM_NCO
 	}
 	return SM_OK;
 }
-
-double sm_measure_display(const char *code, double y, double ni)
-{
-	if (!isfinite(y) || !code)
-		return y;
-	if (sm_measure_axis(code) == SM_AXIS_RATIO)
-		return exp(y);
-	if (!strcmp(code, "PLO"))
-		return 1 / (1 + exp(-y));
-	if (!strcmp(code, "PAS"))
-		return pow(sin(y), 2);
-	if (!strcmp(code, "PFT")) {
-		/* Inverse of the double arcsine for a study of size ni (Miller). */
-		if (!(ni > 0))
-			return NAN;
-		double s = sin(2 * y), c = cos(2 * y);
-		double inner = s + (s - 1 / s) / ni;
-		double v = 1 - inner * inner;
-		return 0.5 * (1 - (c >= 0 ? 1 : -1) * sqrt(v > 0 ? v : 0));
-	}
-	return y;
-}

@@ -1,23 +1,25 @@
 /*
  * sm_fplot.h -- what a forest plot shows, before any measuring.
  *
- * The results JSON is read once into rows of ready-formatted cells
- * (strings) plus the numbers the graph column needs on the display scale
- * (odds ratios, not log odds).  The renderer computes no statistics: it
- * only back-transforms study values to the scale of the axis, sums arm
- * counts and formats numbers.  Missing (null) values give empty cells.
+ * The typed results (sm_res.h) are read once into rows of ready-formatted
+ * cells (strings) plus the numbers the graph column needs on the display
+ * scale (odds ratios, not log odds).  Every number comes from the results
+ * as they are: display values from "transformed", years from the study's
+ * "year", arm totals from "totals".  Nothing is back-transformed, summed or
+ * guessed here; a value the results lack gives an empty cell (a study
+ * without a display value is "not estimable").  Only formatting happens.
  *
  * Ownership: sm_fplot_build() returns a plot freed with sm_fplot_free(),
- * which owns every string in it.  The cJSON input is borrowed.
+ * which owns every string in it.  The results are borrowed.
  */
 #ifndef SM_FPLOT_H
 #define SM_FPLOT_H
 
 #include "sm_ctx.h"
 #include "sm_measure.h"
+#include "sm_res.h"
 #include "sm_style.h"
 
-#include <cjson/cJSON.h>
 #include <stddef.h>
 
 /* Text columns, left to right; the graph comes after them. */
@@ -58,7 +60,7 @@ enum sm_forest_sort { SM_SORT_INPUT, SM_SORT_YEAR, SM_SORT_EFFECT, SM_SORT_WEIGH
 
 /* What to build; borrowed strings. */
 struct sm_fplot_req {
-	const char *analysis; /* see sm_forest_opts */
+	const char *analysis; /* see sm_forest_options */
 	enum sm_forest_sort sort;
 	const char *columns;  /* comma list or NULL */
 	int summary_only;
@@ -88,14 +90,14 @@ struct sm_fplot {
 	size_t nrows, cap;
 };
 
-struct sm_fplot *sm_fplot_build(struct sm_ctx *ctx, const cJSON *results,
+struct sm_fplot *sm_fplot_build(struct sm_ctx *ctx, const struct sm_res *res,
 				const struct sm_fplot_req *req,
 				const struct sm_style *style);
 void sm_fplot_free(struct sm_fplot *p);
 
 /* Read "review"."risk_of_bias" into the columns and the study rows'
  * levels (by study id); fails when the results have none. */
-sm_status sm_fplot_rob(struct sm_ctx *ctx, struct sm_fplot *p, const cJSON *results);
+sm_status sm_fplot_rob(struct sm_ctx *ctx, struct sm_fplot *p, const struct sm_res *res);
 
 /* Append an empty row (NaN numbers); NULL on allocation failure. */
 struct sm_frow *sm_fplot_add(struct sm_fplot *p, enum sm_frow_kind kind);
@@ -106,9 +108,5 @@ sm_status sm_forest_sort_parse(struct sm_ctx *ctx, const char *text,
 			       enum sm_forest_sort *sort);
 /* Parse a column list ("study,label2,k,events,weight,i2,effect") into show[]. */
 sm_status sm_fplot_columns(struct sm_ctx *ctx, const char *list, int show[SM_NCOLS]);
-
-/* Study value from the analysis scale to the display scale (ni: size,
- * needed by the double arcsine; NaN when unknown). */
-double sm_measure_display(const char *code, double y, double ni);
 
 #endif

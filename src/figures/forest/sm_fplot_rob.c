@@ -1,6 +1,6 @@
 /* sm_fplot_rob.c -- risk-of-bias judgements beside a forest (sm_fplot.h):
  * the review's tool and domains, and the levels of each study row, found
- * by the row's study id.  Only the results document is read. */
+ * by the row's study id.  Only the results are read. */
 #include "sm_fplot.h"
 
 #include "sm_buf.h"
@@ -9,58 +9,79 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const cJSON *get(const cJSON *o, const char *key)
-{
-	return cJSON_GetObjectItemCaseSensitive(o, key);
-}
-
-static const char *jstr(const cJSON *o, const char *key)
-{
-	const cJSON *v = get(o, key);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static int is_study_row(const struct sm_frow *r)
 {
 	return r->kind == SM_ROW_STUDY || r->kind == SM_ROW_EXCLUDED;
 }
 
-/* The first judgement of study `id`, or NULL. */
-static const cJSON *judgement_of(const cJSON *js, const char *id)
+/* The judgements ordered by study id (ties in document order), so that
+ * each row finds its study's first judgement in O(log n). */
+struct index {
+	const struct sm_res_rob_judgment **by_id;
+	size_t n;
+};
+
+static int cmp_judgment(const void *x, const void *y)
 {
-	const cJSON *j;
-	cJSON_ArrayForEach(j, js) {
-		const char *sid = jstr(j, "study");
-		if (sid && id && !strcmp(sid, id))
-			return j;
+	const struct sm_res_rob_judgment *a = *(const struct sm_res_rob_judgment *const *)x;
+	const struct sm_res_rob_judgment *b = *(const struct sm_res_rob_judgment *const *)y;
+	int c = strcmp(a->study, b->study);
+	return c ? c : (a > b) - (a < b);
+}
+
+static int index_build(struct index *ix, const struct sm_res_rob *rob)
+{
+	size_t n = rob->judgments.n;
+	ix->by_id = sm_alloc_array(n ? n : 1, sizeof *ix->by_id);
+	if (!ix->by_id)
+		return -1;
+	ix->n = 0;
+	for (size_t i = 0; i < n; i++)
+		if (rob->judgments.v[i].study) /* one without a study matches none */
+			ix->by_id[ix->n++] = &rob->judgments.v[i];
+	qsort(ix->by_id, ix->n, sizeof *ix->by_id, cmp_judgment);
+	return 0;
+}
+
+/* The first judgement of study `id`, or NULL. */
+static const struct sm_res_rob_judgment *judgment_of(const struct index *ix, const char *id)
+{
+	if (!id)
+		return NULL;
+	size_t lo = 0, hi = ix->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(ix->by_id[mid]->study, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return NULL;
+	return lo < ix->n && !strcmp(ix->by_id[lo]->study, id) ? ix->by_id[lo] : NULL;
 }
 
 /* Column heads D1..Dn (and Overall when any study has an overall
  * judgement, as the traffic-light plot does) with the domains' names. */
-static sm_status columns(struct sm_ctx *ctx, struct sm_fplot *p, const cJSON *rob, int *ndom)
+static sm_status columns(struct sm_ctx *ctx, struct sm_fplot *p, const struct sm_res_rob *rob,
+			 int *ndom)
 {
-	const cJSON *doms = get(rob, "domains"), *js = get(rob, "judgments"), *j;
-	const char *tool = jstr(rob, "tool");
-	int nd = cJSON_GetArraySize(doms), overall = 0;
-	if (!tool || nd == 0 || !cJSON_IsArray(js))
+	int nd = (int)rob->domains.n, overall = 0;
+	if (!rob->tool || nd == 0)
 		return SM_FAIL(ctx, SM_EINPUT, "risk of bias without a tool, domains or "
 			       "judgements; expected them in the review file");
-	cJSON_ArrayForEach(j, js)
-		overall |= cJSON_IsString(get(j, "overall"));
+	for (size_t i = 0; i < rob->judgments.n; i++)
+		overall |= rob->judgments.v[i].overall != NULL;
 	int n = nd + overall;
 	p->rob_head = sm_alloc_array((size_t)n, sizeof *p->rob_head);
 	p->rob_key = sm_alloc_array((size_t)n, sizeof *p->rob_key);
-	p->rob_tool = strdup(tool);
+	p->rob_tool = strdup(rob->tool);
 	if (!p->rob_head || !p->rob_key || !p->rob_tool)
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	p->nrob = n;
 	int failed = 0;
 	for (int d = 0; d < nd; d++) {
-		const cJSON *v = cJSON_GetArrayItem(doms, d);
+		const char *v = rob->domains.v[d];
 		p->rob_head[d] = sm_asprintf("D%d", d + 1);
-		p->rob_key[d] = strdup(cJSON_IsString(v) ? v->valuestring : "?");
+		p->rob_key[d] = strdup(v ? v : "?");
 		failed |= !p->rob_head[d] || !p->rob_key[d];
 	}
 	if (overall)
@@ -70,14 +91,13 @@ static sm_status columns(struct sm_ctx *ctx, struct sm_fplot *p, const cJSON *ro
 }
 
 static sm_status row_levels(struct sm_ctx *ctx, const struct sm_fplot *p, struct sm_frow *r,
-			    const cJSON *j, int nd)
+			    const struct sm_res_rob_judgment *j, int nd)
 {
 	if (!(r->rob = sm_alloc_array((size_t)p->nrob, sizeof *r->rob)))
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	const cJSON *vals = get(j, "values");
 	for (int d = 0; d < p->nrob; d++) {
-		const cJSON *v = d < nd ? cJSON_GetArrayItem(vals, d) : get(j, "overall");
-		const char *word = cJSON_IsString(v) ? v->valuestring : NULL;
+		const char *word = d < nd ? ((size_t)d < j->values.n ? j->values.v[d] : NULL)
+					  : j->overall;
 		int lv = sm_rob_level_of(p->rob_tool, word);
 		if (lv == -2)
 			return SM_FAIL(ctx, SM_EINPUT, "risk of bias of '%s': '%s' is not a %s "
@@ -88,10 +108,10 @@ static sm_status row_levels(struct sm_ctx *ctx, const struct sm_fplot *p, struct
 	return SM_OK;
 }
 
-sm_status sm_fplot_rob(struct sm_ctx *ctx, struct sm_fplot *p, const cJSON *results)
+sm_status sm_fplot_rob(struct sm_ctx *ctx, struct sm_fplot *p, const struct sm_res *res)
 {
-	const cJSON *rob = get(get(results, "review"), "risk_of_bias");
-	if (!cJSON_IsObject(rob))
+	const struct sm_res_rob *rob = &res->review.risk_of_bias;
+	if (!rob->present)
 		return SM_FAIL(ctx, SM_EINPUT, "the results have no risk-of-bias judgments; "
 			       "expected review.risk_of_bias");
 	size_t studies = 0;
@@ -102,16 +122,20 @@ sm_status sm_fplot_rob(struct sm_ctx *ctx, struct sm_fplot *p, const cJSON *resu
 			       "forest of studies, not the summary forest or --summary-only");
 	int nd = 0;
 	sm_status s = columns(ctx, p, rob, &nd);
-	const cJSON *js = get(rob, "judgments");
+	struct index ix = { 0 };
+	if (s == SM_OK && index_build(&ix, rob) != 0)
+		s = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	size_t judged = 0;
 	for (size_t i = 0; i < p->nrows && s == SM_OK; i++) {
 		struct sm_frow *r = &p->rows[i];
-		const cJSON *j = is_study_row(r) ? judgement_of(js, r->study_id) : NULL;
+		const struct sm_res_rob_judgment *j =
+			is_study_row(r) ? judgment_of(&ix, r->study_id) : NULL;
 		if (j) {
 			s = row_levels(ctx, p, r, j, nd);
 			judged++;
 		}
 	}
+	free(ix.by_id);
 	if (s == SM_OK && !judged)
 		sm_ctx_warn(ctx, "risk of bias: no study of the forest plot has a judgement; "
 			    "its columns stay empty");

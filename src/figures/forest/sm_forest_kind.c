@@ -1,0 +1,131 @@
+/* sm_forest_kind.c -- the forest figure kind (sm_figure.h): its options
+ * described once, the layout for a file or a report page, the bundle's
+ * forests and their cost. */
+#include "sm_forest.h"
+
+#include "sm_atomic.h"
+#include "sm_buf.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A PDF continues on new pages of env->page_height (a report's room for
+ * the figure) or, when that is 0 (a file), of the style's page height, as
+ * `render forest` always did; SVG and PNG are one page. */
+static sm_status layout(struct sm_ctx *ctx, const struct sm_res *res, const void *opts,
+			const struct sm_figure_env *env, struct sm_fig **out)
+{
+	const struct sm_forest_options *o = opts;
+	double dpi = o->common.dpi > 0 ? o->common.dpi : 300;
+	struct sm_forest_target t = { env->format == SM_CANVAS_PDF, env->page_height,
+				      env->format == SM_CANVAS_PNG ? dpi : 0, NULL };
+	struct sm_flayout *l = NULL;
+	*out = NULL;
+	sm_status s = sm_forest_build(ctx, res, o, &t, &l);
+	if (s == SM_OK)
+		*out = sm_flayout_take_fig(l);
+	sm_flayout_free(l);
+	return s;
+}
+
+/* A safe base name for analysis `name` unique among `used`: two names may
+ * map to the same safe name ("-a", then "-a-2", "-a-2-3", ...). */
+static char *unique_name(const char *name, char **used, size_t n_used)
+{
+	char *safe = sm_safe_filename(name, 60);
+	char *base = safe ? sm_asprintf("-%s", safe) : NULL;
+	free(safe);
+	for (int suffix = 2; base; suffix++) {
+		int clash = 0;
+		for (size_t i = 0; i < n_used && !clash; i++)
+			clash = !strcmp(used[i], base);
+		if (!clash)
+			return base;
+		char *stem = sm_asprintf("%s-%d", base, suffix);
+		free(base);
+		base = stem;
+	}
+	return NULL;
+}
+
+/* Per analysis forest-<safe name> (the bundle's funnels share the names),
+ * and the summary forest when there is more than one analysis. */
+static sm_status plan(struct sm_ctx *ctx, const struct sm_res *res, struct sm_figure_plan *plan)
+{
+	size_t n = res->analyses.n;
+	char **used = sm_alloc_array(n + 1, sizeof *used);
+	if (!used)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	size_t n_used = 0;
+	sm_status s = SM_OK;
+	for (size_t i = 0; i < n && s == SM_OK; i++) {
+		const char *name = res->analyses.v[i].name;
+		if (!name)
+			continue;
+		char *base = unique_name(name, used, n_used);
+		char *file = base ? sm_asprintf("forest%s", base) : NULL;
+		if (base)
+			used[n_used++] = base;
+		s = file ? sm_figure_plan_add(ctx, plan, &sm_figure_forest, file, name)
+			 : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		free(file);
+	}
+	if (s == SM_OK && n > 1)
+		s = sm_figure_plan_add(ctx, plan, &sm_figure_forest, "forest-summary", "summary");
+	for (size_t i = 0; i < n_used; i++)
+		free(used[i]);
+	free(used);
+	return s;
+}
+
+/* A forest's cost grows with its rows: the analysis' studies, or one row
+ * per analysis (summary and "all" plots). */
+static double cost(const struct sm_res *res, const void *opts)
+{
+	const char *want = sm_figure_common_of(opts)->analysis;
+	double rows = (double)res->analyses.n;
+	for (size_t i = 0; want && i < res->analyses.n; i++) {
+		const struct sm_res_analysis *a = &res->analyses.v[i];
+		if (a->name && !isnan(a->k) && !strcmp(a->name, want)) {
+			rows = a->k;
+			break;
+		}
+	}
+	return 10 + 2 * rows;
+}
+
+static const char *const sort_names[] = { "input", "year", "effect", "weight", NULL };
+
+#define OPT(m) offsetof(struct sm_forest_options, m)
+
+static const struct sm_fopt forest_opts[] = {
+	{ "sort", SM_FOPT_CHOICE, OPT(sort), "KEY", "input | year | effect | weight",
+	  sort_names, 0, 0 },
+	{ "columns", SM_FOPT_STRING, OPT(columns), "LIST",
+	  "from study,label2,k,events,weight,i2,effect", NULL, 0, 0 },
+	{ "summary-only", SM_FOPT_FLAG, OPT(summary_only), NULL,
+	  "pooled rows without the studies", NULL, 0, 0 },
+	{ "no-method-line", SM_FOPT_UNFLAG, OPT(show_method_line), NULL,
+	  "leave out the line stating the methods", NULL, 0, 0 },
+	{ "wrap-labels", SM_FOPT_FLAG, OPT(wrap_labels), NULL,
+	  "wrap the study and event columns at 30% of the width\n"
+	  "(they wrap by themselves when needed to fit)", NULL, 0, 0 },
+	{ "rob", SM_FOPT_FLAG, OPT(rob), NULL,
+	  "risk-of-bias columns (D1..Dn, Overall) right of the\n"
+	  "graph, from the review's risk_of_bias judgements", NULL, 0, 0 },
+};
+
+const struct sm_figure_kind sm_figure_forest = {
+	.name = "forest",
+	.summary = "forest plot: one analysis, its subgroups, or one row per analysis",
+	.positional = "analysis",
+	.opts = forest_opts,
+	.nopts = sizeof forest_opts / sizeof forest_opts[0],
+	.opts_size = sizeof(struct sm_forest_options),
+	.opts_init = sm_forest_options_init,
+	.layout = layout,
+	.plan = plan,
+	.cost = cost,
+};
