@@ -20,6 +20,7 @@
 
 #include "sm_ctx.h"
 #include "sm_fig.h"
+#include "sm_robscale.h"
 
 #include <cjson/cJSON.h>
 
@@ -38,10 +39,6 @@ struct sm_rob_opts {
 void sm_rob_opts_init(struct sm_rob_opts *opts);
 /* "both", "traffic" or "summary". */
 sm_status sm_rob_plot_parse(struct sm_ctx *ctx, const char *text, enum sm_rob_plot *plot);
-
-/* Judgement levels across the three tools, worst last. */
-enum sm_rob_level { SM_ROB_NONE = -1, SM_ROB_LOW, SM_ROB_UNCLEAR, SM_ROB_SOME, SM_ROB_HIGH,
-		    SM_ROB_CRITICAL, SM_ROB_NOINFO, SM_ROB_NLEVELS };
 
 /* Tags of the figure's items and texts. */
 enum sm_rob_tag { SM_RT_OTHER, SM_RT_CELL, SM_RT_SYMBOL, SM_RT_STUDY, SM_RT_DOMAIN_KEY,
@@ -67,9 +64,5 @@ sm_status sm_rob_draw_on(struct sm_ctx *ctx, struct sm_canvas *c, const struct s
 			 double x, double y);
 sm_status sm_rob_render(struct sm_ctx *ctx, const cJSON *results, const struct sm_rob_opts *opts,
 			const char *out_path);
-
-/* Level of a judgement word of the tool ("low", "some concerns", ...);
- * SM_ROB_NONE for null; -2 for a word the tool does not use. */
-int sm_rob_level_of(const char *tool, const char *word);
 
 #endif

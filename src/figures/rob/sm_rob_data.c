@@ -1,49 +1,7 @@
-/* Risk-of-bias judgements as the review file declares them: the tool's
- * words, levels, colours and symbols. */
+/* How risk-of-bias levels are drawn: the colour of a judgement's circle
+ * and the symbol it carries (the words and levels are the model's,
+ * sm_robscale.h). */
 #include "sm_rob_int.h"
-
-#include <string.h>
-#include <strings.h>
-
-struct word {
-	const char *tool, *word;
-	enum sm_rob_level level;
-	const char *label;
-};
-
-static const struct word words[] = {
-	{ "RoB1", "low", SM_ROB_LOW, "Low risk of bias" },
-	{ "RoB1", "unclear", SM_ROB_UNCLEAR, "Unclear risk of bias" },
-	{ "RoB1", "high", SM_ROB_HIGH, "High risk of bias" },
-	{ "RoB2", "low", SM_ROB_LOW, "Low risk of bias" },
-	{ "RoB2", "some concerns", SM_ROB_SOME, "Some concerns" },
-	{ "RoB2", "high", SM_ROB_HIGH, "High risk of bias" },
-	{ "ROBINS-I", "low", SM_ROB_LOW, "Low" },
-	{ "ROBINS-I", "moderate", SM_ROB_SOME, "Moderate" },
-	{ "ROBINS-I", "serious", SM_ROB_HIGH, "Serious" },
-	{ "ROBINS-I", "critical", SM_ROB_CRITICAL, "Critical" },
-	{ "ROBINS-I", "no information", SM_ROB_NOINFO, "No information" },
-};
-
-#define NWORDS (sizeof words / sizeof words[0])
-
-int sm_rob_level_of(const char *tool, const char *word)
-{
-	if (!word)
-		return SM_ROB_NONE;
-	for (size_t i = 0; i < NWORDS; i++)
-		if (tool && !strcmp(words[i].tool, tool) && !strcasecmp(words[i].word, word))
-			return words[i].level;
-	return -2;
-}
-
-const char *sm_rob_label(const char *tool, enum sm_rob_level level)
-{
-	for (size_t i = 0; i < NWORDS; i++)
-		if (!strcmp(words[i].tool, tool) && words[i].level == level)
-			return words[i].label;
-	return NULL;
-}
 
 const char *sm_rob_symbol(enum sm_rob_level level)
 {

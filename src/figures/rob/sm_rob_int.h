@@ -1,6 +1,6 @@
 /*
- * sm_rob_int.h -- the words, colours and symbols of risk-of-bias tools
- * (private to the renderer).
+ * sm_rob_int.h -- the colours and symbols of risk-of-bias levels (private
+ * to the renderer; the words and levels are the model's, sm_robscale.h).
  *
  * Ownership: strings returned are static.
  */
@@ -9,8 +9,6 @@
 
 #include "sm_rob.h"
 
-/* The legend text of a level in a tool, or NULL when the tool lacks it. */
-const char *sm_rob_label(const char *tool, enum sm_rob_level level);
 /* The symbol a circle carries. */
 const char *sm_rob_symbol(enum sm_rob_level level);
 /* The circle's fill (symbol = 0) or the symbol's colour (symbol = 1). */
