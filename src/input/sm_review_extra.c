@@ -3,6 +3,7 @@
  * from the parsed tree into the review. */
 #include "sm_buf.h"
 #include "sm_review_parts.h"
+#include "sm_robscale.h"
 #include "sm_strmap.h"
 
 #include <math.h>
@@ -103,61 +104,27 @@ sm_status sm_rv_prisma(struct sm_jv *v, cJSON *root, const struct sm_jpath *root
 
 /* ---- risk of bias ---- */
 
-struct rob_tool {
-	const char *name;
-	const char *const *domains;
-	const char *const *scale;
-};
-
-static const char *const rob1_domains[] = {
-	"Random sequence generation", "Allocation concealment",
-	"Blinding of participants and personnel", "Blinding of outcome assessment",
-	"Incomplete outcome data", "Selective reporting", "Other bias", NULL
-};
-static const char *const rob2_domains[] = {
-	"Randomisation process", "Deviations from intended interventions",
-	"Missing outcome data", "Measurement of the outcome",
-	"Selection of the reported result", NULL
-};
-static const char *const robins_domains[] = {
-	"Bias due to confounding", "Bias in selection of participants",
-	"Bias in classification of interventions",
-	"Bias due to deviations from intended interventions", "Bias due to missing data",
-	"Bias in measurement of outcomes", "Bias in selection of the reported result", NULL
-};
-static const char *const rob1_scale[] = { "low", "unclear", "high", NULL };
-static const char *const rob2_scale[] = { "low", "some concerns", "high", NULL };
-static const char *const robins_scale[] = {
-	"low", "moderate", "serious", "critical", "no information", NULL
-};
-static const struct rob_tool rob_tools[] = {
-	{ "RoB1", rob1_domains, rob1_scale },
-	{ "RoB2", rob2_domains, rob2_scale },
-	{ "ROBINS-I", robins_domains, robins_scale },
-};
-static const char *const tool_names[] = { "RoB1", "RoB2", "ROBINS-I", NULL };
 static const char *const rob_keys[] = { "tool", "domains", "judgments", NULL };
 static const char *const judgment_keys[] = { "study", "values", "overall", NULL };
 
-/* A judgment value: null (not assessed) or a word of the tool's scale. */
+/* A judgment value: null (not assessed) or a word of the tool's scale,
+ * spelt as the scale spells it. */
 static sm_status rob_value(struct sm_jv *v, const cJSON *e, const struct sm_jpath *p,
-			   const struct rob_tool *t)
+			   const struct sm_rob_tool *t)
 {
 	if (cJSON_IsNull(e))
 		return SM_OK;
-	if (cJSON_IsString(e))
-		for (size_t i = 0; t->scale[i]; i++)
-			if (!strcmp(e->valuestring, t->scale[i]))
-				return SM_OK;
+	if (cJSON_IsString(e) && sm_rob_tool_has_word(t, e->valuestring))
+		return SM_OK;
 	char list[200], expected[260];
-	sm_jv_join(list, sizeof list, t->scale);
+	sm_jv_join(list, sizeof list, t->words);
 	snprintf(expected, sizeof expected, "not on the %s scale; expected one of %s or null",
 		 t->name, list);
 	return sm_jv_bad(v, p, expected);
 }
 
 static sm_status rob_domains(struct sm_jv *v, cJSON *rob, const struct sm_jpath *p,
-			     const struct rob_tool *t, size_t *n)
+			     const struct sm_rob_tool *t, size_t *n)
 {
 	struct sm_jpath k = JV_KEY(p, "domains");
 	const cJSON *d = cJSON_GetObjectItemCaseSensitive(rob, "domains");
@@ -190,7 +157,7 @@ struct rob_maps {
 };
 
 static sm_status rob_judgment(struct sm_jv *v, const cJSON *j, const struct sm_jpath *p,
-			      const struct rob_tool *t, size_t n_domains,
+			      const struct sm_rob_tool *t, size_t n_domains,
 			      const struct rob_maps *maps, size_t index)
 {
 	sm_status s;
@@ -231,7 +198,7 @@ static sm_status rob_judgment(struct sm_jv *v, const cJSON *j, const struct sm_j
 }
 
 static sm_status rob_judgments(struct sm_jv *v, const cJSON *rob, const struct sm_jpath *p,
-			       const struct rob_tool *t, size_t n_domains)
+			       const struct sm_rob_tool *t, size_t n_domains)
 {
 	struct sm_jpath k = JV_KEY(p, "judgments");
 	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(rob, "judgments");
@@ -269,12 +236,11 @@ sm_status sm_rv_risk_of_bias(struct sm_jv *v, cJSON *root, const struct sm_jpath
 	struct sm_jpath kt = JV_KEY(&p, "tool");
 	if (!cJSON_GetObjectItemCaseSensitive(rob, "tool"))
 		return sm_jv_missing(v, &kt, "expected RoB1, RoB2 or ROBINS-I");
-	if ((s = sm_jv_enum(v, rob, "tool", &p, tool_names, &tool)))
+	if ((s = sm_jv_enum(v, rob, "tool", &p, sm_rob_tool_names, &tool)))
 		return s;
-	const struct rob_tool *t = &rob_tools[0];
-	for (size_t i = 0; i < sizeof rob_tools / sizeof rob_tools[0]; i++)
-		if (!strcmp(rob_tools[i].name, tool))
-			t = &rob_tools[i];
+	const struct sm_rob_tool *t = sm_rob_tool_named(tool);
+	if (!t)
+		return SM_FAIL(v->ctx, SM_EINTERNAL, "risk-of-bias tool '%s' has no scale", tool);
 	size_t n_domains = 0;
 	if ((s = rob_domains(v, rob, &p, t, &n_domains)) ||
 	    (s = rob_judgments(v, rob, &p, t, n_domains)))

@@ -23,23 +23,25 @@ int sm_measure_parse(const char *code)
 }
 
 struct measure_info {
-	const char *code, *title, *shrt;
+	const char *code, *title, *shrt, *scale;
 	enum sm_axis_kind axis;
 };
 
 static const struct measure_info measures[] = {
-	{ "OR", "Odds ratio", "OR", SM_AXIS_RATIO },
-	{ "RR", "Risk ratio", "RR", SM_AXIS_RATIO },
-	{ "PETO", "Peto odds ratio", "Peto OR", SM_AXIS_RATIO },
-	{ "HR", "Hazard ratio", "HR", SM_AXIS_RATIO },
-	{ "IRR", "Incidence rate ratio", "IRR", SM_AXIS_RATIO },
-	{ "RD", "Risk difference", "RD", SM_AXIS_DIFF },
-	{ "PR", "Proportion", "Proportion", SM_AXIS_PROP },
-	{ "PLO", "Proportion, pooled as logit", "Proportion", SM_AXIS_PROP },
-	{ "PAS", "Proportion, pooled as arcsine", "Proportion", SM_AXIS_PROP },
+	{ "OR", "Odds ratio", "OR", "Log odds ratio", SM_AXIS_RATIO },
+	{ "RR", "Risk ratio", "RR", "Log risk ratio", SM_AXIS_RATIO },
+	{ "PETO", "Peto odds ratio", "Peto OR", "Log Peto odds ratio", SM_AXIS_RATIO },
+	{ "HR", "Hazard ratio", "HR", "Log hazard ratio", SM_AXIS_RATIO },
+	{ "IRR", "Incidence rate ratio", "IRR", "Log incidence rate ratio", SM_AXIS_RATIO },
+	{ "RD", "Risk difference", "RD", "Risk difference", SM_AXIS_DIFF },
+	{ "PR", "Proportion", "Proportion", "Proportion", SM_AXIS_PROP },
+	{ "PLO", "Proportion, pooled as logit", "Proportion", "Log odds (proportion)",
+	  SM_AXIS_PROP },
+	{ "PAS", "Proportion, pooled as arcsine", "Proportion", "Arcsine-transformed proportion",
+	  SM_AXIS_PROP },
 	{ "PFT", "Proportion, pooled as Freeman\xe2\x80\x93Tukey double arcsine",
-	  "Proportion", SM_AXIS_PROP },
-	{ "GEN", "Effect size", "Effect", SM_AXIS_DIFF },
+	  "Proportion", "Freeman\xe2\x80\x93Tukey transformed proportion", SM_AXIS_PROP },
+	{ "GEN", "Effect size", "Effect", "Effect size", SM_AXIS_DIFF },
 };
 
 static const struct measure_info *measure_find(const char *code)
@@ -58,6 +60,11 @@ const char *sm_measure_title(const char *code)
 const char *sm_measure_short(const char *code)
 {
 	return measure_find(code)->shrt;
+}
+
+const char *sm_measure_scale_title(const char *code)
+{
+	return measure_find(code)->scale;
 }
 
 enum sm_axis_kind sm_measure_axis(const char *code)

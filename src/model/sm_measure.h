@@ -35,6 +35,9 @@ enum sm_axis_kind { SM_AXIS_RATIO, SM_AXIS_DIFF, SM_AXIS_PROP };
  * code is a generic effect size. */
 const char *sm_measure_title(const char *code); /* "Odds ratio" */
 const char *sm_measure_short(const char *code); /* "OR", "Proportion" */
+/* The scale a measure is pooled on, for an axis drawn on it: "Log odds
+ * ratio", "Log odds (proportion)", "Risk difference". */
+const char *sm_measure_scale_title(const char *code);
 enum sm_axis_kind sm_measure_axis(const char *code);
 
 enum sm_transf {

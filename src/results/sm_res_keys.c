@@ -5,6 +5,7 @@
 #include "sm_res_keys.h"
 
 #include "sm_res.h"
+#include "sm_robscale.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -14,7 +15,6 @@ static const char *const measure_words[] = { "OR", "RR", "RD", "PETO", "PR", "PL
 static const char *const test_words[] = { "z", "knha", NULL };
 static const char *const to_words[] = { "only0", "all", "if0all", "none", NULL };
 static const char *const transf_words[] = { "none", "exp", "ilogit", "iarcsin", "ipft.hm", NULL };
-static const char *const rob_tool_words[] = { "RoB1", "RoB2", "ROBINS-I", NULL };
 static const char *const prisma_template_words[] = { "new", "updated", NULL };
 
 #define KEY(S, k, m, t, fl, sub, w, doc) { k, SM_RK_##t, fl, offsetof(S, m), sub, w, doc }
@@ -236,7 +236,7 @@ static OBJ(rob_judgment_keys, struct sm_res_rob_judgment, "review.risk_of_bias.j
 
 /* review.risk_of_bias */
 static const struct sm_rkey rob_keys_k[] = {
-	KEY(struct sm_res_rob, "tool", tool, STR, 0, NULL, rob_tool_words,
+	KEY(struct sm_res_rob, "tool", tool, STR, 0, NULL, sm_rob_tool_names,
 	    "RoB1, RoB2 or ROBINS-I"),
 	KEY(struct sm_res_rob, "domains", domains, STRS, 0, NULL, NULL,
 	    "the domains"),

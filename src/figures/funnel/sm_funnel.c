@@ -3,8 +3,10 @@
 #include "sm_buf.h"
 #include "sm_fmt.h"
 #include "sm_funnel_int.h"
+#include "sm_measure.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,105 +20,52 @@
 /* Layout state. */
 struct lay {
 	struct sm_ctx *ctx;
-	struct sm_funnel_layout *l;
+	struct sm_funnel_data *l;
 	struct sm_fig *f;
-	const struct sm_funnel_opts *o;
-	const char *measure;
+	const struct sm_funnel_options *o;
 	int small;            /* small multiples: small type throughout */
 	int has_null;
 	struct sm_tstyle body, bold, tick;
 	double radius;
 };
 
-void sm_funnel_opts_init(struct sm_funnel_opts *opts)
-{
-	*opts = (struct sm_funnel_opts){ .dpi = 300, .trimfill = 1, .label_outliers = 1 };
-}
-
-sm_status sm_funnel_y_parse(struct sm_ctx *ctx, const char *text, enum sm_funnel_y *y)
-{
-	static const char *const names[] = { "se", "precision", "n" };
-	for (int i = 0; i < 3; i++)
-		if (!strcmp(text, names[i])) {
-			*y = (enum sm_funnel_y)i;
-			return SM_OK;
-		}
-	return SM_FAIL(ctx, SM_EINPUT, "unknown funnel y axis '%s'; expected se, precision or n",
-		       text);
-}
-
-void sm_funnel_layout_free(struct sm_funnel_layout *l)
-{
-	if (!l)
-		return;
-	for (int i = 0; i < l->npanels; i++) {
-		free(l->panels[i].title);
-		free(l->panels[i].pts);
-	}
-	free(l->panels);
-	for (int i = 0; i < l->ngroups; i++)
-		free(l->groups[i]);
-	free(l->groups);
-	for (size_t i = 0; i < l->nstrings; i++)
-		free(l->strings[i]);
-	free(l->strings);
-	sm_fig_free(l->fig);
-	free(l);
-}
+const char *const sm_funnel_y_choices[] = { "se", "precision", "n", NULL };
 
 static double yvalue(enum sm_funnel_y mode, double se, double n)
 {
 	return mode == SM_FUNNEL_SE ? se : mode == SM_FUNNEL_PRECISION ? 1 / se : n;
 }
 
-double sm_funnel_map_y(const struct sm_funnel_layout *l, const struct sm_funnel_panel *p,
-		       double se, double n)
+/* Page y of a study with standard error se and size n in a panel. */
+static double map_y(const struct sm_funnel_data *l, const struct sm_funnel_panel *p, double se,
+		    double n)
 {
 	return sm_axis_map(&p->ya, yvalue(l->ymode, se, n));
 }
 
-double sm_funnel_map_x(const struct sm_funnel_layout *l, const struct sm_funnel_panel *p,
-		       double yi)
+/* Page x of an analysis-scale value in a panel. */
+static double map_x(const struct sm_funnel_data *l, const struct sm_funnel_panel *p, double yi)
 {
 	return sm_axis_map(&p->xa, l->log ? exp(yi) : yi);
 }
 
 /* A point is drawn unless its y is unknown (sample size of an imputed
  * study). */
-static int drawable(const struct sm_funnel_layout *l, const struct sm_funnel_point *pt)
+static int drawable(const struct sm_funnel_data *l, const struct sm_funnel_point *pt)
 {
 	return isfinite(yvalue(l->ymode, pt->se, pt->n)) && (l->ymode != SM_FUNNEL_N || pt->n > 0);
-}
-
-static const char *measure_label(const char *m, int log)
-{
-	static const char *const names[][2] = {
-		{ "OR", "Odds ratio" }, { "RR", "Risk ratio" }, { "PETO", "Peto odds ratio" },
-		{ "RD", "Risk difference" }, { "PR", "Proportion" },
-		{ "PLO", "Log odds (proportion)" }, { "PAS", "Arcsine-transformed proportion" },
-		{ "PFT", "Freeman\xe2\x80\x93Tukey transformed proportion" },
-		{ "GEN", "Effect size" },
-	};
-	for (size_t i = 0; m && i < sizeof names / sizeof names[0]; i++)
-		if (!strcmp(m, names[i][0]))
-			return names[i][1];
-	return log ? "Ratio" : "Effect size";
 }
 
 /* Proportions have no value of "no effect" to centre contours on. */
 static int measure_has_null(const char *m)
 {
-	static const char *const props[] = { "PR", "PLO", "PAS", "PFT" };
-	for (size_t i = 0; m && i < 4; i++)
-		if (!strcmp(m, props[i]))
-			return 0;
-	return 1;
+	return sm_measure_axis(m) != SM_AXIS_PROP;
 }
 
 /* Shared limits over every panel: points and pooled estimates. */
 static void fit_axes(struct lay *L, struct sm_axis *xa, struct sm_axis *ya)
 {
-	const struct sm_funnel_layout *l = L->l;
+	const struct sm_funnel_data *l = L->l;
 	double xlo = INFINITY, xhi = -INFINITY, yhi = 0;
 	for (int i = 0; i < l->npanels; i++) {
 		const struct sm_funnel_panel *p = &l->panels[i];
@@ -311,7 +260,7 @@ static sm_status regions(struct lay *L, const struct sm_funnel_panel *p)
 	if (s == SM_OK && isfinite(p->est)) {
 		if (!(it = add(L, SM_FIG_LINE, SM_FT_ESTIMATE)))
 			return SM_EINTERNAL;
-		it->x0 = it->x1 = sm_funnel_map_x(L->l, p, p->est);
+		it->x0 = it->x1 = map_x(L->l, p, p->est);
 		it->y0 = p->plot.y0, it->y1 = p->plot.y1, it->sc = st->c_diamond, it->lw = 0.8;
 	}
 	if (s == SM_OK && L->o->egger_line && curves && isfinite(p->egger_limit) &&
@@ -382,13 +331,13 @@ static sm_status points(struct lay *L, struct sm_funnel_panel *p)
 			struct sm_funnel_point *pt = &p->pts[i];
 			if (pt->filled != pass || !drawable(L->l, pt))
 				continue;
-			pt->x = sm_funnel_map_x(L->l, p, pt->yi);
-			pt->y = sm_funnel_map_y(L->l, p, pt->se, pt->n);
+			pt->x = map_x(L->l, p, pt->yi);
+			pt->y = map_y(L->l, p, pt->se, pt->n);
 			struct sm_fig_item *it = add(L, SM_FIG_MARKER, pass ? SM_FT_FILLED
 									    : SM_FT_POINT);
 			if (!it)
 				return SM_EINTERNAL;
-			it->ref = (int)i;
+			it->ref = pt->ref;
 			it->x0 = pt->x, it->y0 = pt->y;
 			marker_style(L, it, pt);
 		}
@@ -506,10 +455,12 @@ static const char *ylabel(enum sm_funnel_y m)
 	       : m == SM_FUNNEL_PRECISION ? "Precision (1/SE)" : "Sample size";
 }
 
+/* The x axis: a ratio's name on its log axis, else the scale pooled on. */
 static char *xlabel(struct lay *L)
 {
-	return sm_asprintf("%s%s", measure_label(L->measure, L->l->log),
-			   L->l->log ? " (log scale)" : "");
+	if (L->l->log)
+		return sm_asprintf("%s (log scale)", sm_measure_title(L->l->measure));
+	return sm_asprintf("%s", sm_measure_scale_title(L->l->measure));
 }
 
 static sm_status text_h(struct lay *L, const struct sm_tstyle *st, const char *s, double *h)
@@ -522,8 +473,8 @@ static sm_status text_h(struct lay *L, const struct sm_tstyle *st, const char *s
 
 static const char *panel_title(struct lay *L, const struct sm_funnel_panel *p)
 {
-	if (L->l->npanels == 1 && L->o->title)
-		return L->o->title;
+	if (L->l->npanels == 1 && L->o->common.title)
+		return L->o->common.title;
 	return p->title;
 }
 
@@ -662,7 +613,7 @@ static sm_status legend(struct lay *L, double x, double width)
 
 static sm_status lay_grid(struct lay *L, double width)
 {
-	struct sm_funnel_layout *l = L->l;
+	struct sm_funnel_data *l = L->l;
 	double margin = L->f->style->margin, gap = L->small ? 6 * SM_PT_PER_MM : 0;
 	int ncol = l->npanels == 1 ? 1 : l->npanels <= 4 ? 2 : l->npanels <= 9 ? 3 : 4;
 	int nrow = (l->npanels + ncol - 1) / ncol;
@@ -701,69 +652,43 @@ static sm_status lay_grid(struct lay *L, double width)
 	return s;
 }
 
-static sm_status build(struct sm_ctx *ctx, const cJSON *results,
-		       const struct sm_funnel_opts *opts, struct sm_funnel_layout *l)
+static sm_status build(struct lay *L, const struct sm_res *res)
 {
-	struct lay L = { ctx, l, NULL, opts, sm_funnel_measure(results), 0, 0, { 0 }, { 0 },
-			 { 0 }, 0 };
-	if (!(l->fig = sm_fig_new(ctx, opts->style)))
-		return SM_EINPUT;
-	L.f = l->fig;
-	l->ymode = opts->y;
-	sm_status s = sm_funnel_read(ctx, results, opts, l);
+	const struct sm_funnel_options *o = L->o;
+	sm_status s = sm_funnel_read(L->ctx, res, o, L->l);
 	if (s != SM_OK)
 		return s;
-	L.small = l->npanels > 1;
-	L.has_null = measure_has_null(L.measure);
-	if (opts->contours && !L.has_null)
-		return SM_FAIL(ctx, SM_EINPUT, "significance contours need a null value; "
+	L->small = L->l->npanels > 1;
+	L->has_null = measure_has_null(L->l->measure);
+	if (o->contours && !L->has_null)
+		return SM_FAIL(L->ctx, SM_EINPUT, "significance contours need a null value; "
 			       "expected a ratio or difference measure, not a proportion");
-	const char *w = opts->width ? opts->width : L.small ? NULL : "120mm";
+	const char *w = o->common.width ? o->common.width : L->small ? NULL : "120mm";
 	double width;
-	if (sm_fig_width(ctx, l->fig, w, L.small ? 100 : 50, &width) != SM_OK)
+	if (sm_fig_width(L->ctx, L->f, w, L->small ? 100 : 50, &width) != SM_OK)
 		return SM_EINPUT;
-	if (!opts->width && !L.small)
-		width = fmin(width, l->fig->style->width);
-	L.body = sm_fig_role(l->fig, L.small ? SM_FR_SMALL : SM_FR_BODY);
-	L.bold = sm_fig_role(l->fig, L.small ? SM_FR_SMALL_BOLD : SM_FR_BOLD);
-	L.tick = sm_fig_role(l->fig, SM_FR_SMALL);
-	L.radius = L.small ? 1.6 : 2.2;
-	return lay_grid(&L, width);
+	if (!o->common.width && !L->small)
+		width = fmin(width, L->f->style->width);
+	L->body = sm_fig_role(L->f, L->small ? SM_FR_SMALL : SM_FR_BODY);
+	L->bold = sm_fig_role(L->f, L->small ? SM_FR_SMALL_BOLD : SM_FR_BOLD);
+	L->tick = sm_fig_role(L->f, SM_FR_SMALL);
+	L->radius = L->small ? 1.6 : 2.2;
+	s = lay_grid(L, width);
+	return s == SM_OK ? sm_fig_finish(L->ctx, L->f) : s;
 }
 
-sm_status sm_funnel_layout(struct sm_ctx *ctx, const cJSON *results,
-			   const struct sm_funnel_opts *opts, struct sm_funnel_layout **out)
+sm_status sm_funnel_lay(struct sm_ctx *ctx, const struct sm_res *res,
+			const struct sm_funnel_options *opts, struct sm_fig **out)
 {
 	*out = NULL;
-	struct sm_funnel_layout *l = calloc(1, sizeof *l);
-	if (!l)
-		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	sm_status s = build(ctx, results, opts, l);
+	struct sm_funnel_data data = { 0 };
+	struct lay L = { .ctx = ctx, .l = &data, .o = opts };
+	sm_status s = (L.f = sm_fig_new(ctx, L.o->common.style)) ? build(&L, res) : SM_EINPUT;
+	sm_funnel_data_release(&data);
 	if (s != SM_OK) {
-		sm_funnel_layout_free(l);
+		sm_fig_free(L.f);
 		return s;
 	}
-	*out = l;
+	*out = L.f;
 	return SM_OK;
-}
-
-sm_status sm_funnel_draw_on(struct sm_ctx *ctx, struct sm_canvas *c,
-			    const struct sm_funnel_layout *l, double x, double y)
-{
-	return sm_fig_draw_on(ctx, c, l->fig, x, y);
-}
-
-sm_status sm_funnel_render(struct sm_ctx *ctx, const cJSON *results,
-			   const struct sm_funnel_opts *opts, const char *out_path)
-{
-	enum sm_canvas_format fmt;
-	sm_status s = sm_canvas_format_of(ctx, out_path, &fmt);
-	if (s != SM_OK)
-		return s;
-	struct sm_funnel_layout *l = NULL;
-	s = sm_funnel_layout(ctx, results, opts, &l);
-	if (s == SM_OK)
-		s = sm_fig_write(ctx, l->fig, out_path, opts->dpi);
-	sm_funnel_layout_free(l);
-	return s;
 }

@@ -1,5 +1,6 @@
-/* The numbers of a funnel plot, read from the results document as they are:
- * per-study yi/vi, the pooled estimate, Egger, Begg and trim and fill. */
+/* The numbers of a funnel plot, read from the typed results as they are:
+ * per-study yi/vi (analysis scale), the pooled estimate, Egger, Begg and
+ * trim and fill, outlier flags and the field points are grouped by. */
 #include "sm_funnel_int.h"
 
 #include "sm_buf.h"
@@ -9,32 +10,50 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *keep(struct sm_funnel_layout *l, const char *s)
+/* The study fields --group-by may name (sm_funnel.h). */
+enum field { F_GROUP, F_EVENT, F_STUDY_ID, F_LABEL, F_YEAR };
+static const char *const fields[] = { "group", "event", "study_id", "label", "year", NULL };
+
+void sm_funnel_data_release(struct sm_funnel_data *l)
 {
-	char **a = sm_realloc_array(l->strings, l->nstrings + 1, sizeof *a);
-	if (!a)
-		return NULL;
-	l->strings = a;
-	return (a[l->nstrings++] = strdup(s));
+	for (int i = 0; i < l->npanels; i++)
+		free(l->panels[i].pts);
+	free(l->panels);
+	for (int i = 0; i < l->ngroups; i++)
+		free(l->groups[i]);
+	free(l->groups);
+	memset(l, 0, sizeof *l);
 }
 
-/* The group value of a study as text ("" when absent). */
-static void group_text(const cJSON *study, const char *field, char *out, size_t size)
+static sm_status field_of(struct sm_ctx *ctx, const char *name, enum field *f)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(study, field);
-	if (cJSON_IsString(v))
-		snprintf(out, size, "%s", v->valuestring);
-	else if (cJSON_IsNumber(v))
-		snprintf(out, size, "%g", v->valuedouble);
+	for (int i = 0; fields[i]; i++)
+		if (!strcmp(fields[i], name)) {
+			*f = (enum field)i;
+			return SM_OK;
+		}
+	return SM_FAIL(ctx, SM_EINPUT, "cannot group the funnel by '%s': the studies have no "
+		       "such field; expected group, event, study_id, label or year", name);
+}
+
+/* The group value of a study as text ("not stated" when absent). */
+static void group_text(const struct sm_res_study *s, enum field f, char *out, size_t size)
+{
+	const char *v = f == F_GROUP ? s->group : f == F_EVENT ? s->event
+			: f == F_STUDY_ID ? s->study_id : f == F_LABEL ? s->label : NULL;
+	if (v)
+		snprintf(out, size, "%s", v);
+	else if (f == F_YEAR && isfinite(s->year))
+		snprintf(out, size, "%g", s->year);
 	else
 		snprintf(out, size, "not stated");
 }
 
-static sm_status group_of(struct sm_ctx *ctx, struct sm_funnel_layout *l, const cJSON *study,
-			  const char *field, int *out)
+static sm_status group_of(struct sm_ctx *ctx, struct sm_funnel_data *l,
+			  const struct sm_res_study *study, enum field f, int *out)
 {
 	char text[512];
-	group_text(study, field, text, sizeof text);
+	group_text(study, f, text, sizeof text);
 	for (int i = 0; i < l->ngroups; i++)
 		if (!strcmp(l->groups[i], text)) {
 			*out = i;
@@ -43,7 +62,7 @@ static sm_status group_of(struct sm_ctx *ctx, struct sm_funnel_layout *l, const 
 	if (l->ngroups >= SM_FUNNEL_MAX_GROUPS)
 		return SM_FAIL(ctx, SM_EINPUT, "more than %d values of '%s' to colour by; "
 			       "expected a field with fewer distinct values", SM_FUNNEL_MAX_GROUPS,
-			       field);
+			       fields[f]);
 	char **g = sm_realloc_array(l->groups, (size_t)l->ngroups + 1, sizeof *g);
 	if (!g)
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
@@ -65,24 +84,25 @@ static sm_status add_point(struct sm_ctx *ctx, struct sm_funnel_panel *p,
 	return SM_OK;
 }
 
-static sm_status read_studies(struct sm_ctx *ctx, struct sm_funnel_layout *l,
-			      struct sm_funnel_panel *p, const cJSON *a,
-			      const struct sm_funnel_opts *opts)
+/* The study's size for a y axis of sample sizes: ni, else n1i + n2i (the
+ * results hold no total of a two-arm study; see the port's report). */
+static double study_n(const struct sm_res_study *s)
 {
-	const cJSON *s;
-	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(a, "studies")) {
-		double yi = sm_fig_num(s, "yi"), vi = sm_fig_num(s, "vi");
-		if (!isfinite(yi) || !(vi > 0))
+	return isfinite(s->ni) ? s->ni : s->n1i + s->n2i;
+}
+
+static sm_status read_studies(struct sm_ctx *ctx, struct sm_funnel_data *l,
+			      struct sm_funnel_panel *p, const struct sm_res_analysis *a,
+			      const enum field *group)
+{
+	for (size_t i = 0; i < a->studies.n; i++) {
+		const struct sm_res_study *s = &a->studies.v[i];
+		if (!isfinite(s->yi) || !(s->vi > 0))
 			continue; /* not estimable: not in the funnel */
-		double n = sm_fig_num(s, "ni");
-		if (!isfinite(n))
-			n = sm_fig_num(s, "n1i") + sm_fig_num(s, "n2i");
-		struct sm_funnel_point pt = { .yi = yi, .se = sqrt(vi), .n = n, .group = -1 };
-		pt.outlier = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s, "outlier"));
-		const char *label = sm_fig_str(s, "label");
-		if (label && !(pt.label = keep(l, label)))
-			return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-		if (opts->group_by && group_of(ctx, l, s, opts->group_by, &pt.group) != SM_OK)
+		struct sm_funnel_point pt = { .yi = s->yi, .se = sqrt(s->vi), .n = study_n(s),
+					      .group = -1, .ref = (int)i, .label = s->label };
+		pt.outlier = s->outlier == 1;
+		if (group && group_of(ctx, l, s, *group, &pt.group) != SM_OK)
 			return SM_EINPUT;
 		if (add_point(ctx, p, pt) != SM_OK)
 			return SM_EINTERNAL;
@@ -91,87 +111,79 @@ static sm_status read_studies(struct sm_ctx *ctx, struct sm_funnel_layout *l,
 	return SM_OK;
 }
 
-static sm_status read_filled(struct sm_ctx *ctx, struct sm_funnel_panel *p, const cJSON *a)
+static sm_status read_filled(struct sm_ctx *ctx, struct sm_funnel_panel *p,
+			     const struct sm_res_trimfill *tf)
 {
-	const cJSON *tf = cJSON_GetObjectItemCaseSensitive(a, "trimfill");
-	double k0 = sm_fig_num(tf, "k0");
-	p->k0 = isfinite(k0) ? (int)k0 : 0;
-	const cJSON *s;
-	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(tf, "filled")) {
-		double yi = sm_fig_num(s, "yi"), vi = sm_fig_num(s, "vi");
-		if (!isfinite(yi) || !(vi > 0))
+	for (size_t i = 0; i < tf->filled.n; i++) {
+		const struct sm_res_filled *s = &tf->filled.v[i];
+		if (!isfinite(s->yi) || !(s->vi > 0))
 			continue;
-		struct sm_funnel_point pt = { .yi = yi, .se = sqrt(vi), .n = NAN, .filled = 1,
-					      .group = -1 };
+		struct sm_funnel_point pt = { .yi = s->yi, .se = sqrt(s->vi), .n = NAN, .filled = 1,
+					      .group = -1, .ref = (int)i };
 		if (add_point(ctx, p, pt) != SM_OK)
 			return SM_EINTERNAL;
 	}
 	return SM_OK;
 }
 
-static sm_status read_panel(struct sm_ctx *ctx, struct sm_funnel_layout *l,
-			    struct sm_funnel_panel *p, const cJSON *a,
-			    const struct sm_funnel_opts *opts)
+static sm_status read_panel(struct sm_ctx *ctx, struct sm_funnel_data *l,
+			    struct sm_funnel_panel *p, const struct sm_res_analysis *a,
+			    const struct sm_funnel_options *opts, const enum field *group)
 {
-	const char *name = sm_fig_str(a, "name");
-	if (!(p->title = strdup(name ? name : "")))
-		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	p->est = sm_fig_num(a, "estimate");
-	const cJSON *eg = cJSON_GetObjectItemCaseSensitive(a, "egger");
-	p->egger_p = sm_fig_num(eg, "p");
-	p->egger_limit = sm_fig_num(eg, "limit");
-	p->egger_slope = sm_fig_num(eg, "slope");
-	p->begg_p = sm_fig_num(cJSON_GetObjectItemCaseSensitive(a, "begg"), "p");
-	sm_status s = read_studies(ctx, l, p, a, opts);
+	p->title = a->name ? a->name : "";
+	p->est = a->estimate;
+	p->egger_p = a->egger.p;
+	p->egger_limit = a->egger.limit;
+	p->egger_slope = a->egger.slope;
+	p->begg_p = a->begg.p;
+	p->k0 = isfinite(a->trimfill.k0) ? (int)a->trimfill.k0 : 0;
+	sm_status s = read_studies(ctx, l, p, a, group);
 	if (s == SM_OK && opts->trimfill)
-		s = read_filled(ctx, p, a);
+		s = read_filled(ctx, p, &a->trimfill);
 	return s;
 }
 
-static int is_ratio(const cJSON *a)
+/* Drawn on a log axis labelled with ratios: what the analysis shows
+ * exponentiated. */
+static int is_ratio(const struct sm_res_analysis *a)
 {
-	const char *fn = sm_fig_str(cJSON_GetObjectItemCaseSensitive(a, "transformed"),
-				    "function");
-	return fn && !strcmp(fn, "exp");
+	return a->transformed.function && !strcmp(a->transformed.function, "exp");
 }
 
-const char *sm_funnel_measure(const cJSON *results)
+sm_status sm_funnel_read(struct sm_ctx *ctx, const struct sm_res *res,
+			 const struct sm_funnel_options *opts, struct sm_funnel_data *l)
 {
-	const cJSON *a = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(results,
-									  "analyses"), 0);
-	return sm_fig_str(a, "measure");
-}
-
-sm_status sm_funnel_read(struct sm_ctx *ctx, const cJSON *results,
-			 const struct sm_funnel_opts *opts, struct sm_funnel_layout *l)
-{
-	const cJSON *all = cJSON_GetObjectItemCaseSensitive(results, "analyses");
-	int n = cJSON_GetArraySize(all);
-	if (!cJSON_IsArray(all) || n == 0)
+	const char *name = opts->common.analysis;
+	enum field group;
+	if (opts->group_by && field_of(ctx, opts->group_by, &group) != SM_OK)
+		return SM_EINPUT;
+	size_t n = res->analyses.n;
+	if (n == 0)
 		return SM_FAIL(ctx, SM_EINPUT, "the results hold no analysis; expected a results "
 			       "file of a review with outcome data");
-	const cJSON *a, *only = NULL;
-	if (opts->analysis)
-		cJSON_ArrayForEach(a, all)
-			if (sm_fig_str(a, "name") && !strcmp(sm_fig_str(a, "name"), opts->analysis))
-				only = a;
-	if (!only && n == 1 && (!opts->analysis || !strcmp(opts->analysis, "all")))
-		only = cJSON_GetArrayItem(all, 0);
-	if (!only && opts->analysis && strcmp(opts->analysis, "all"))
+	const struct sm_res_analysis *only = sm_res_analysis_named(res, name);
+	if (!only && n == 1 && (!name || !strcmp(name, "all")))
+		only = &res->analyses.v[0];
+	if (!only && name && strcmp(name, "all"))
 		return SM_FAIL(ctx, SM_EINPUT, "no analysis named '%s' in the results; expected "
-			       "one of the analyses' names or 'all'", opts->analysis);
-	l->npanels = only ? 1 : n;
+			       "one of the analyses' names or 'all'", name);
+	l->npanels = only ? 1 : (int)n;
 	if (!(l->panels = sm_alloc_array((size_t)l->npanels, sizeof *l->panels)))
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	l->log = is_ratio(only ? only : cJSON_GetArrayItem(all, 0));
+	const struct sm_res_analysis *first = only ? only : &res->analyses.v[0];
+	l->log = is_ratio(first);
+	l->measure = first->measure;
+	l->ymode = (enum sm_funnel_y)opts->y;
 	int i = 0;
-	cJSON_ArrayForEach(a, all) {
+	for (size_t j = 0; j < n; j++) {
+		const struct sm_res_analysis *a = &res->analyses.v[j];
 		if (only && a != only)
 			continue;
 		if (is_ratio(a) != l->log)
 			return SM_FAIL(ctx, SM_EINPUT, "analyses mix ratio and other measures; "
 				       "expected one kind of measure for a page of funnels");
-		sm_status s = read_panel(ctx, l, &l->panels[i++], a, opts);
+		sm_status s = read_panel(ctx, l, &l->panels[i++], a, opts,
+					 opts->group_by ? &group : NULL);
 		if (s != SM_OK)
 			return s;
 	}

@@ -1,20 +1,63 @@
 /*
  * sm_funnel_int.h -- between the funnel's reader and its layout (private).
  *
- * Ownership: sm_funnel_read() fills a layout the caller owns.
+ * Ownership: sm_funnel_read() fills a struct sm_funnel_data the caller
+ * releases with sm_funnel_data_release(); titles, labels and the measure
+ * are borrowed from the results, group names are owned.
  */
 #ifndef SM_FUNNEL_INT_H
 #define SM_FUNNEL_INT_H
 
+#include "sm_axis.h"
 #include "sm_funnel.h"
+
+#include <stddef.h>
 
 /* Points are coloured and shaped by group: colours x shapes stay distinct. */
 #define SM_FUNNEL_MAX_GROUPS 8
 
+struct sm_funnel_point {
+	double yi, se, n;   /* as in the results (analysis scale); n NAN when unknown */
+	double x, y;        /* where it is drawn (pt) */
+	int filled;         /* imputed by trim and fill */
+	int outlier;
+	int group;          /* index into the data's groups, or -1 */
+	int ref;            /* index in the analysis' studies (trimfill.filled when filled) */
+	const char *label;  /* borrowed, or NULL */
+};
+
+struct sm_funnel_panel {
+	const char *title;  /* the analysis' name (borrowed) */
+	int k;
+	double est, egger_p, begg_p, egger_limit, egger_slope;
+	int k0;
+	struct sm_box plot; /* the plotting area */
+	struct sm_axis xa;  /* x: display scale (ratios for log axes) */
+	struct sm_axis ya;  /* y: x0/x1 here are the page y of lo and hi */
+	struct sm_funnel_point *pts;
+	size_t npts;
+};
+
+struct sm_funnel_data {
+	enum sm_funnel_y ymode;
+	int log;            /* ratio measure on a log axis */
+	const char *measure; /* of the first panel's analysis */
+	struct sm_funnel_panel *panels;
+	int npanels;
+	char **groups;      /* distinct values of the --group-by field */
+	int ngroups;
+};
+
 /* The panels (titles, numbers, points without positions). */
-sm_status sm_funnel_read(struct sm_ctx *ctx, const cJSON *results,
-			 const struct sm_funnel_opts *opts, struct sm_funnel_layout *l);
-/* The measure of the first analysis, or NULL. */
-const char *sm_funnel_measure(const cJSON *results);
+sm_status sm_funnel_read(struct sm_ctx *ctx, const struct sm_res *res,
+			 const struct sm_funnel_options *opts, struct sm_funnel_data *l);
+void sm_funnel_data_release(struct sm_funnel_data *l);
+
+/* The choices of --y, in the order of enum sm_funnel_y. */
+extern const char *const sm_funnel_y_choices[];
+
+/* Lay the funnel(s) out: *out is a finished figure on success. */
+sm_status sm_funnel_lay(struct sm_ctx *ctx, const struct sm_res *res,
+			const struct sm_funnel_options *opts, struct sm_fig **out);
 
 #endif

@@ -19,13 +19,21 @@ enum { ROW_IDENT, ROW_SCREEN, ROW_SOUGHT, ROW_ASSESSED, ROW_INCLUDED, NROWS };
 struct slot {
 	enum sm_prisma_slot what;
 	int col, row;
-	const cJSON *src;
+	const struct sm_prisma_counts *src;
+};
+
+struct box {
+	struct sm_box box;
+	char *text;          /* owned */
 };
 
 struct lay {
 	struct sm_ctx *ctx;
-	struct sm_prisma_layout *l;
 	struct sm_fig *f;
+	struct sm_prisma_counts main, other;
+	struct box boxes[SM_PRISMA_MAX_BOXES];
+	int nboxes;
+	int narrows;         /* arrows so far (an arrow's items have its index as ref) */
 	struct slot slots[SM_PRISMA_MAX_BOXES];
 	int nslots;
 	int col_on[NCOLS];
@@ -36,75 +44,48 @@ struct lay {
 	struct sm_tstyle body, bold;
 };
 
-void sm_prisma_opts_init(struct sm_prisma_opts *opts)
-{
-	*opts = (struct sm_prisma_opts){ .dpi = 300 };
-}
-
-void sm_prisma_layout_free(struct sm_prisma_layout *l)
-{
-	if (!l)
-		return;
-	for (int i = 0; i < l->nboxes; i++)
-		free(l->boxes[i].text);
-	sm_fig_free(l->fig);
-	free(l);
-}
-
-static void slot(struct lay *L, enum sm_prisma_slot what, int col, int row, const cJSON *src)
+static void slot(struct lay *L, enum sm_prisma_slot what, int col, int row,
+		 const struct sm_prisma_counts *src)
 {
 	L->slots[L->nslots++] = (struct slot){ what, col, row, src };
 	L->col_on[col] = 1;
 	L->row_on[row] = 1;
 }
 
-static int any(const cJSON *p, const char *const *keys)
-{
-	for (; *keys; keys++)
-		if (sm_prisma_has(p, *keys))
-			return 1;
-	return 0;
-}
-
 /* Which boxes the reported counts call for.  Optional boxes with nothing
  * reported are left out; the core boxes always stay. */
-static void choose(struct lay *L, const cJSON *p)
+static void choose(struct lay *L, const struct sm_res_prisma *p)
 {
-	static const char *const removed[] = { "duplicates_removed", "automation_excluded",
-					       "other_removed", NULL };
-	static const char *const sought[] = { "reports_sought", "reports_not_retrieved", NULL };
-	static const char *const assessed[] = { "reports_assessed", "reports_excluded", NULL };
-	static const char *const screening[] = { "records_screened", "records_excluded", NULL };
-	static const char *const everything[] = {
-		"records_identified", "duplicates_removed", "automation_excluded",
-		"other_removed", "records_screened", "records_excluded", "reports_sought",
-		"reports_not_retrieved", "reports_assessed", "reports_excluded",
-		"studies_included", "reports_included", NULL };
-	const char *tmpl = sm_fig_str(p, "template");
-	int nothing = !any(p, everything);
-	if (tmpl && !strcmp(tmpl, "updated"))
-		slot(L, SM_PS_PREVIOUS, COL_PREV, ROW_IDENT, p);
-	slot(L, SM_PS_IDENTIFIED, COL_MAIN, ROW_IDENT, p);
-	if (any(p, removed) || nothing)
-		slot(L, SM_PS_REMOVED, COL_MSIDE, ROW_IDENT, p);
-	slot(L, SM_PS_SCREENED, COL_MAIN, ROW_SCREEN, p);
-	slot(L, SM_PS_EXCLUDED, COL_MSIDE, ROW_SCREEN, p);
-	if (any(p, sought)) {
-		slot(L, SM_PS_SOUGHT, COL_MAIN, ROW_SOUGHT, p);
-		slot(L, SM_PS_NOT_RETRIEVED, COL_MSIDE, ROW_SOUGHT, p);
+	const struct sm_prisma_counts *m = &L->main, *o = &L->other;
+	int removed = sm_prisma_has(m->duplicates_removed) ||
+		      sm_prisma_has(m->automation_excluded) || sm_prisma_has(m->other_removed);
+	int screening = sm_prisma_has(m->records_screened) || sm_prisma_has(m->records_excluded);
+	int sought = sm_prisma_has(m->reports_sought) || sm_prisma_has(m->reports_not_retrieved);
+	int assessed = sm_prisma_has(m->reports_assessed) || sm_prisma_has(m->reports_excluded);
+	int nothing = !(sm_prisma_has(m->records_identified) || removed || screening || sought ||
+			assessed || sm_prisma_has(m->studies_included) ||
+			sm_prisma_has(m->reports_included));
+	if (m->template_name && !strcmp(m->template_name, "updated"))
+		slot(L, SM_PS_PREVIOUS, COL_PREV, ROW_IDENT, m);
+	slot(L, SM_PS_IDENTIFIED, COL_MAIN, ROW_IDENT, m);
+	if (removed || nothing)
+		slot(L, SM_PS_REMOVED, COL_MSIDE, ROW_IDENT, m);
+	slot(L, SM_PS_SCREENED, COL_MAIN, ROW_SCREEN, m);
+	slot(L, SM_PS_EXCLUDED, COL_MSIDE, ROW_SCREEN, m);
+	if (sought) {
+		slot(L, SM_PS_SOUGHT, COL_MAIN, ROW_SOUGHT, m);
+		slot(L, SM_PS_NOT_RETRIEVED, COL_MSIDE, ROW_SOUGHT, m);
 	}
 	/* Reviews with one exclusion step report records excluded only. */
-	if (any(p, assessed) || cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
-					p, "exclusion_reasons")) > 0 || !any(p, screening)) {
-		slot(L, SM_PS_ASSESSED, COL_MAIN, ROW_ASSESSED, p);
-		slot(L, SM_PS_REPORTS_EXCLUDED, COL_MSIDE, ROW_ASSESSED, p);
+	if (assessed || m->nreasons > 0 || !screening) {
+		slot(L, SM_PS_ASSESSED, COL_MAIN, ROW_ASSESSED, m);
+		slot(L, SM_PS_REPORTS_EXCLUDED, COL_MSIDE, ROW_ASSESSED, m);
 	}
-	slot(L, SM_PS_INCLUDED, COL_MAIN, ROW_INCLUDED, p);
-	const cJSON *o = cJSON_GetObjectItemCaseSensitive(p, "other_methods");
-	if (!cJSON_IsObject(o))
+	slot(L, SM_PS_INCLUDED, COL_MAIN, ROW_INCLUDED, m);
+	if (!p->other_methods.present)
 		return;
 	slot(L, SM_PS_OTHER_IDENTIFIED, COL_OTHER, ROW_IDENT, o);
-	if (any(o, sought)) {
+	if (sm_prisma_has(o->reports_sought) || sm_prisma_has(o->reports_not_retrieved)) {
 		slot(L, SM_PS_SOUGHT, COL_OTHER, ROW_SOUGHT, o);
 		slot(L, SM_PS_NOT_RETRIEVED, COL_OSIDE, ROW_SOUGHT, o);
 	}
@@ -132,9 +113,7 @@ static sm_status make_texts(struct lay *L)
 		char *t = sm_prisma_text(s->what, s->src);
 		if (!t)
 			return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
-		struct sm_prisma_box *b = &L->l->boxes[L->l->nboxes++];
-		b->text = t;
-		b->side = is_side(s->col);
+		L->boxes[L->nboxes++].text = t;
 	}
 	return SM_OK;
 }
@@ -145,7 +124,7 @@ static sm_status measure_rows(struct lay *L)
 		const struct slot *s = &L->slots[i];
 		struct sm_tstyle st = box_style(L, s->col);
 		struct sm_extent e;
-		sm_status r = sm_fig_measure(L->ctx, L->f, &st, L->l->boxes[i].text, &e);
+		sm_status r = sm_fig_measure(L->ctx, L->f, &st, L->boxes[i].text, &e);
 		if (r != SM_OK)
 			return r;
 		L->row_h[s->row] = fmax(L->row_h[s->row], e.height + 2 * PAD);
@@ -156,7 +135,7 @@ static sm_status measure_rows(struct lay *L)
 static sm_status put_box(struct lay *L, int i)
 {
 	const struct slot *s = &L->slots[i];
-	struct sm_prisma_box *b = &L->l->boxes[i];
+	struct box *b = &L->boxes[i];
 	b->box = (struct sm_box){ L->col_x[s->col], L->row_y[s->row],
 				  L->col_x[s->col] + L->col_w[s->col],
 				  L->row_y[s->row] + L->row_h[s->row] };
@@ -185,24 +164,21 @@ static int find(const struct lay *L, int col, int row)
 	return -1;
 }
 
-/* An arrow from box `from` to box `to` along the points given (the last
- * segment carries the head). */
-static sm_status arrow(struct lay *L, int from, int to, const double *xy, int n)
+/* An arrow from one box's edge to another's along the points given (the
+ * last segment carries the head). */
+static sm_status arrow(struct lay *L, const double *xy, int n)
 {
-	if (L->l->narrows >= SM_PRISMA_MAX_ARROWS)
-		return SM_FAIL(L->ctx, SM_EINTERNAL, "too many arrows");
-	struct sm_prisma_arrow *a = &L->l->arrows[L->l->narrows++];
-	*a = (struct sm_prisma_arrow){ from, to, xy[0], xy[1], xy[2 * n - 2], xy[2 * n - 1] };
+	L->narrows++;
 	struct sm_fig_item *it;
 	if (n > 2) {
 		if (!(it = sm_fig_add_poly(L->ctx, L->f, SM_FIG_PATH, xy, (size_t)n - 1)))
 			return SM_EINTERNAL;
-		it->tag = SM_PT_ARROW, it->ref = L->l->narrows - 1, it->lw = 0.7;
+		it->tag = SM_PT_ARROW, it->ref = L->narrows - 1, it->lw = 0.7;
 		it->sc = L->f->style->c_text;
 	}
 	if (!(it = sm_fig_add(L->ctx, L->f, SM_FIG_ARROW)))
 		return SM_EINTERNAL;
-	it->tag = SM_PT_ARROW, it->ref = L->l->narrows - 1, it->lw = 0.7, it->r = 5;
+	it->tag = SM_PT_ARROW, it->ref = L->narrows - 1, it->lw = 0.7, it->r = 5;
 	it->sc = L->f->style->c_text;
 	it->x0 = xy[2 * n - 4], it->y0 = xy[2 * n - 3], it->x1 = xy[2 * n - 2], it->y1 = xy[2 * n - 1];
 	return SM_OK;
@@ -210,7 +186,7 @@ static sm_status arrow(struct lay *L, int from, int to, const double *xy, int n)
 
 static sm_status column_arrows(struct lay *L, int col)
 {
-	const struct sm_prisma_box *B = L->l->boxes;
+	const struct box *B = L->boxes;
 	int prev = -1;
 	int inc = find(L, COL_MAIN, ROW_INCLUDED);
 	for (int row = 0; row < NROWS; row++) {
@@ -221,13 +197,13 @@ static sm_status column_arrows(struct lay *L, int col)
 		if (prev >= 0) {
 			double cx = (B[i].box.x0 + B[i].box.x1) / 2;
 			double xy[] = { cx, B[prev].box.y1, cx, B[i].box.y0 };
-			s = arrow(L, prev, i, xy, 2);
+			s = arrow(L, xy, 2);
 		}
 		int side = find(L, col + 1, row);
 		if (s == SM_OK && side >= 0) {
 			double cy = (B[i].box.y0 + B[i].box.y1) / 2;
 			double xy[] = { B[i].box.x1, cy, B[side].box.x0, cy };
-			s = arrow(L, i, side, xy, 2);
+			s = arrow(L, xy, 2);
 		}
 		if (s != SM_OK)
 			return s;
@@ -238,7 +214,7 @@ static sm_status column_arrows(struct lay *L, int col)
 		double cx = (B[prev].box.x0 + B[prev].box.x1) / 2;
 		double cy = (B[inc].box.y0 + B[inc].box.y1) / 2;
 		double xy[] = { cx, B[prev].box.y1, cx, cy, B[inc].box.x1, cy };
-		return arrow(L, prev, inc, xy, 3);
+		return arrow(L, xy, 3);
 	}
 	return SM_OK;
 }
@@ -248,10 +224,10 @@ static sm_status previous_arrow(struct lay *L)
 	int pv = find(L, COL_PREV, ROW_IDENT), inc = find(L, COL_MAIN, ROW_INCLUDED);
 	if (pv < 0 || inc < 0)
 		return SM_OK;
-	const struct sm_prisma_box *B = L->l->boxes;
+	const struct box *B = L->boxes;
 	double cx = (B[pv].box.x0 + B[pv].box.x1) / 2, cy = (B[inc].box.y0 + B[inc].box.y1) / 2;
 	double xy[] = { cx, B[pv].box.y1, cx, cy, B[inc].box.x0, cy };
-	return arrow(L, pv, inc, xy, 3);
+	return arrow(L, xy, 3);
 }
 
 /* A coloured bar holding a label: the stage bands and column headers. */
@@ -338,7 +314,7 @@ static sm_status column_needs(struct lay *L, double *minw, struct sm_prisma_need
 		const struct slot *sl = &L->slots[i];
 		struct sm_tstyle st = box_style(L, sl->col);
 		need[i] = (struct sm_prisma_need){ sl->col, sl->row, NULL, 0 };
-		s = sm_prisma_measure_lines(L->ctx, L->f, &st, L->l->boxes[i].text, &lines[i],
+		s = sm_prisma_measure_lines(L->ctx, L->f, &st, L->boxes[i].text, &lines[i],
 					    &need[i].nlines, &word);
 		need[i].lines = lines[i];
 		minw[sl->col] = fmax(minw[sl->col], word + 2 * PAD);
@@ -416,13 +392,16 @@ static sm_status columns(struct lay *L, double *width)
 	return s;
 }
 
-static sm_status lay(struct lay *L, const cJSON *p, const struct sm_prisma_opts *opts)
+static sm_status lay(struct lay *L, const struct sm_res_prisma *p,
+		     const struct sm_prisma_options *opts)
 {
 	double width;
-	if (sm_fig_width(L->ctx, L->f, opts->width, 120, &width) != SM_OK)
+	if (sm_fig_width(L->ctx, L->f, opts->common.width, 120, &width) != SM_OK)
 		return SM_EINPUT;
 	L->body = sm_fig_role(L->f, SM_FR_BODY);
 	L->bold = sm_fig_role(L->f, SM_FR_BOLD);
+	sm_prisma_counts_main(p, &L->main);
+	sm_prisma_counts_other(&p->other_methods, &L->other);
 	choose(L, p);
 	L->col_on[COL_MSIDE] = 1; /* the side column keeps its place */
 	sm_status s = make_texts(L);
@@ -431,11 +410,11 @@ static sm_status lay(struct lay *L, const cJSON *p, const struct sm_prisma_opts 
 	if (s == SM_OK)
 		s = measure_rows(L);
 	double y = L->f->style->margin, h = 0;
-	if (s == SM_OK && opts->title && *opts->title) {
+	if (s == SM_OK && opts->common.title && *opts->common.title) {
 		struct sm_tstyle tt = sm_fig_role(L->f, SM_FR_TITLE);
 		tt.wrap = width - 2 * y;
 		struct sm_fig_text *t = NULL;
-		s = sm_fig_put_text(L->ctx, L->f, &tt, opts->title, y, y, L->f->style->c_text,
+		s = sm_fig_put_text(L->ctx, L->f, &tt, opts->common.title, y, y, L->f->style->c_text,
 				    SM_PT_TITLE, -1, &t);
 		if (s == SM_OK)
 			y = t->box.y1 + 6;
@@ -463,51 +442,27 @@ static sm_status lay(struct lay *L, const cJSON *p, const struct sm_prisma_opts 
 	return s;
 }
 
-sm_status sm_prisma_layout(struct sm_ctx *ctx, const cJSON *results,
-			   const struct sm_prisma_opts *opts, struct sm_prisma_layout **out)
+sm_status sm_prisma_lay(struct sm_ctx *ctx, const struct sm_res *res,
+			const struct sm_prisma_options *o, struct sm_fig **out)
 {
 	*out = NULL;
-	const cJSON *review = cJSON_GetObjectItemCaseSensitive(results, "review");
-	const cJSON *p = cJSON_GetObjectItemCaseSensitive(review, "prisma");
-	if (!cJSON_IsObject(p))
+	const struct sm_res_prisma *p = &res->review.prisma;
+	if (!p->present)
 		return SM_FAIL(ctx, SM_EINPUT, "the results hold no PRISMA counts; expected "
 			       "'prisma' in the review file (see examples/FORMAT.md)");
-	struct sm_prisma_layout *l = calloc(1, sizeof *l);
 	struct lay *L = calloc(1, sizeof *L);
-	if (!l || !L) {
-		free(l);
-		free(L);
+	if (!L)
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	}
 	L->ctx = ctx;
-	L->l = l;
-	sm_status s = (l->fig = L->f = sm_fig_new(ctx, opts->style)) ? lay(L, p, opts) : SM_EINPUT;
-	free(L);
-	if (s != SM_OK) {
-		sm_prisma_layout_free(l);
-		return s;
-	}
-	*out = l;
-	return SM_OK;
-}
-
-sm_status sm_prisma_draw_on(struct sm_ctx *ctx, struct sm_canvas *c,
-			    const struct sm_prisma_layout *l, double x, double y)
-{
-	return sm_fig_draw_on(ctx, c, l->fig, x, y);
-}
-
-sm_status sm_prisma_render(struct sm_ctx *ctx, const cJSON *results,
-			   const struct sm_prisma_opts *opts, const char *out_path)
-{
-	enum sm_canvas_format fmt;
-	sm_status s = sm_canvas_format_of(ctx, out_path, &fmt);
-	if (s != SM_OK)
-		return s;
-	struct sm_prisma_layout *l = NULL;
-	s = sm_prisma_layout(ctx, results, opts, &l);
+	sm_status s = (L->f = sm_fig_new(ctx, o->common.style)) ? lay(L, p, o) : SM_EINPUT;
 	if (s == SM_OK)
-		s = sm_fig_write(ctx, l->fig, out_path, opts->dpi);
-	sm_prisma_layout_free(l);
+		s = sm_fig_finish(ctx, L->f);
+	for (int i = 0; i < L->nboxes; i++)
+		free(L->boxes[i].text);
+	if (s == SM_OK)
+		*out = L->f;
+	else
+		sm_fig_free(L->f);
+	free(L);
 	return s;
 }

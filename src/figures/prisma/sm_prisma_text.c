@@ -10,107 +10,142 @@
 /* A count stays on one line with its "(n =". */
 #define NBSP "\xc2\xa0"
 
-static void count(struct sm_buf *b, const cJSON *o, const char *key)
+void sm_prisma_counts_main(const struct sm_res_prisma *p, struct sm_prisma_counts *c)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	if (cJSON_IsNumber(v))
-		sm_buf_printf(b, "(n" NBSP "=" NBSP "%.0f)", v->valuedouble);
+	*c = (struct sm_prisma_counts){
+		.template_name = p->template_name,
+		.previous_studies = p->previous_studies,
+		.previous_reports = p->previous_reports,
+		.databases = p->databases.v, .ndatabases = p->databases.n,
+		.registers = p->registers.v, .nregisters = p->registers.n,
+		.records_identified = p->records_identified,
+		.duplicates_removed = p->duplicates_removed,
+		.automation_excluded = p->automation_excluded,
+		.other_removed = p->other_removed,
+		.records_screened = p->records_screened,
+		.records_excluded = p->records_excluded,
+		.reports_sought = p->reports_sought,
+		.reports_not_retrieved = p->reports_not_retrieved,
+		.reports_assessed = p->reports_assessed,
+		.reports_excluded = p->reports_excluded,
+		.studies_included = p->studies_included,
+		.reports_included = p->reports_included,
+		.reasons = p->exclusion_reasons.v, .nreasons = p->exclusion_reasons.n,
+	};
+}
+
+void sm_prisma_counts_other(const struct sm_res_prisma_other *o, struct sm_prisma_counts *c)
+{
+	*c = (struct sm_prisma_counts){
+		.previous_studies = NAN, .previous_reports = NAN,
+		.records_identified = o->records_identified,
+		.duplicates_removed = NAN, .automation_excluded = NAN, .other_removed = NAN,
+		.records_screened = NAN, .records_excluded = NAN,
+		.reports_sought = o->reports_sought,
+		.reports_not_retrieved = o->reports_not_retrieved,
+		.reports_assessed = o->reports_assessed,
+		.reports_excluded = o->reports_excluded,
+		.studies_included = NAN, .reports_included = NAN,
+		.reasons = o->exclusion_reasons.v, .nreasons = o->exclusion_reasons.n,
+	};
+}
+
+static void count(struct sm_buf *b, double n)
+{
+	if (sm_prisma_has(n))
+		sm_buf_printf(b, "(n" NBSP "=" NBSP "%.0f)", n);
 	else
 		sm_buf_puts(b, "(n" NBSP "=" NBSP "not" NBSP "reported)");
 }
 
-int sm_prisma_has(const cJSON *o, const char *key)
+/* "Name (n = N)" lines of the databases or registers. */
+static void sources(struct sm_buf *b, const struct sm_res_prisma_source *v, size_t n)
 {
-	return cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(o, key));
-}
-
-static int has_list(const cJSON *o, const char *key)
-{
-	return cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(o, key)) > 0;
-}
-
-/* "Name (n = N)" lines of a {name|reason, n} list. */
-static void list(struct sm_buf *b, const cJSON *o, const char *key, const char *name_key)
-{
-	const cJSON *e;
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(o, key)) {
-		const char *name = sm_fig_str(e, name_key);
-		sm_buf_printf(b, "\n%s ", name ? name : "not named");
-		count(b, e, "n");
+	for (size_t i = 0; i < n; i++) {
+		sm_buf_printf(b, "\n%s ", v[i].name ? v[i].name : "not named");
+		count(b, v[i].n);
 	}
 }
 
-static char *line(const char *label, const cJSON *o, const char *key)
+static void reasons(struct sm_buf *b, const struct sm_res_prisma_reason *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		sm_buf_printf(b, "\n%s ", v[i].reason ? v[i].reason : "not named");
+		count(b, v[i].n);
+	}
+}
+
+static char *line(const char *label, double n)
 {
 	struct sm_buf b;
 	sm_buf_init(&b);
 	sm_buf_printf(&b, "%s ", label);
-	count(&b, o, key);
+	count(&b, n);
 	return b.failed ? (sm_buf_release(&b), NULL) : sm_buf_take(&b);
 }
 
-char *sm_prisma_text(enum sm_prisma_slot slot, const cJSON *p)
+char *sm_prisma_text(enum sm_prisma_slot slot, const struct sm_prisma_counts *c)
 {
 	struct sm_buf b;
 	sm_buf_init(&b);
 	switch (slot) {
 	case SM_PS_IDENTIFIED:
-		if (has_list(p, "databases") || has_list(p, "registers")) {
+		if (c->ndatabases > 0 || c->nregisters > 0) {
 			sm_buf_puts(&b, "Records identified from:");
-			list(&b, p, "databases", "name");
-			list(&b, p, "registers", "name");
+			sources(&b, c->databases, c->ndatabases);
+			sources(&b, c->registers, c->nregisters);
 			sm_buf_puts(&b, "\nTotal ");
-			count(&b, p, "records_identified");
+			count(&b, c->records_identified);
 		} else {
 			sm_buf_puts(&b, "Records identified from databases and registers ");
-			count(&b, p, "records_identified");
+			count(&b, c->records_identified);
 		}
 		break;
 	case SM_PS_REMOVED:
 		sm_buf_puts(&b, "Records removed before screening:\nDuplicate records removed ");
-		count(&b, p, "duplicates_removed");
+		count(&b, c->duplicates_removed);
 		sm_buf_puts(&b, "\nRecords marked as ineligible by automation tools ");
-		count(&b, p, "automation_excluded");
+		count(&b, c->automation_excluded);
 		sm_buf_puts(&b, "\nRecords removed for other reasons ");
-		count(&b, p, "other_removed");
+		count(&b, c->other_removed);
 		break;
 	case SM_PS_OTHER_IDENTIFIED:
 		return line("Records identified from other methods (websites, organisations, "
-			    "citation searching)", p, "records_identified");
+			    "citation searching)", c->records_identified);
 	case SM_PS_SCREENED:
-		return line("Records screened", p, "records_screened");
+		return line("Records screened", c->records_screened);
 	case SM_PS_EXCLUDED:
-		return line("Records excluded", p, "records_excluded");
+		return line("Records excluded", c->records_excluded);
 	case SM_PS_SOUGHT:
-		return line("Reports sought for retrieval", p, "reports_sought");
+		return line("Reports sought for retrieval", c->reports_sought);
 	case SM_PS_NOT_RETRIEVED:
-		return line("Reports not retrieved", p, "reports_not_retrieved");
+		return line("Reports not retrieved", c->reports_not_retrieved);
 	case SM_PS_ASSESSED:
-		return line("Reports assessed for eligibility", p, "reports_assessed");
+		return line("Reports assessed for eligibility", c->reports_assessed);
 	case SM_PS_REPORTS_EXCLUDED:
 		sm_buf_puts(&b, "Reports excluded ");
-		count(&b, p, "reports_excluded");
-		if (has_list(p, "exclusion_reasons")) {
+		count(&b, c->reports_excluded);
+		if (c->nreasons > 0) {
 			sm_buf_putc(&b, ':');
-			list(&b, p, "exclusion_reasons", "reason");
+			reasons(&b, c->reasons, c->nreasons);
 		}
 		break;
 	case SM_PS_PREVIOUS:
 		sm_buf_puts(&b, "Studies included in previous version of review ");
-		count(&b, p, "previous_studies");
+		count(&b, c->previous_studies);
 		sm_buf_puts(&b, "\nReports of studies included in previous version of review ");
-		count(&b, p, "previous_reports");
+		count(&b, c->previous_reports);
 		break;
 	case SM_PS_INCLUDED: {
-		int upd = sm_fig_str(p, "template") && !strcmp(sm_fig_str(p, "template"), "updated");
+		int upd = c->template_name && !strcmp(c->template_name, "updated");
 		sm_buf_puts(&b, upd ? "Total studies included in review " :
 				      "Studies included in review ");
-		count(&b, p, "studies_included");
+		count(&b, c->studies_included);
 		/* The reports line only when reported: most reviews count studies. */
-		if (sm_prisma_has(p, "reports_included")) {
+		if (sm_prisma_has(c->reports_included)) {
 			sm_buf_puts(&b, upd ? "\nReports of total included studies "
 					    : "\nReports of included studies ");
-			count(&b, p, "reports_included");
+			count(&b, c->reports_included);
 		}
 		break;
 	}

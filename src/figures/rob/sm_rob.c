@@ -4,157 +4,26 @@
 #include "sm_rob_int.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct lay {
 	struct sm_ctx *ctx;
-	struct sm_rob_layout *l;
 	struct sm_fig *f;
-	const struct sm_rob_opts *o;
-	const char *tool;
-	const cJSON *rob, *review, *results;
-	const char **labels;  /* per study, borrowed from the results */
-	const char **domains; /* per column; the overall column is "Overall" */
-	double *weight;       /* per study */
+	const struct sm_rob_options *o;
+	const struct sm_res *res;
+	struct sm_rob_data d;
+	double *share;        /* [column * SM_ROB_NLEVELS + level]: share 0..1 */
+	double radius;        /* of the plot's circles (0 before the plot) */
 	int used[SM_ROB_NLEVELS];
 	struct sm_tstyle body, bold, small;
 	double pitch, width, y;
 	double label_cap;     /* widest study label column: 40% of the style width */
 };
 
-void sm_rob_opts_init(struct sm_rob_opts *opts)
-{
-	*opts = (struct sm_rob_opts){ .dpi = 300, .overall = 1 };
-}
-
-sm_status sm_rob_plot_parse(struct sm_ctx *ctx, const char *text, enum sm_rob_plot *plot)
-{
-	static const char *const names[] = { "both", "traffic", "summary" };
-	for (int i = 0; i < 3; i++)
-		if (!strcmp(text, names[i])) {
-			*plot = (enum sm_rob_plot)i;
-			return SM_OK;
-		}
-	return SM_FAIL(ctx, SM_EINPUT, "unknown risk-of-bias plot '%s'; expected both, traffic "
-		       "or summary", text);
-}
-
-void sm_rob_layout_free(struct sm_rob_layout *l)
-{
-	if (!l)
-		return;
-	free(l->level);
-	free(l->cx);
-	free(l->cy);
-	free(l->share);
-	free(l->bars);
-	sm_fig_free(l->fig);
-	free(l);
-}
-
-static const char *study_label(const cJSON *review, const char *id)
-{
-	const cJSON *s;
-	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(review, "studies")) {
-		const char *sid = sm_fig_str(s, "id");
-		if (sid && id && !strcmp(sid, id))
-			return sm_fig_str(s, "label") ? sm_fig_str(s, "label") : id;
-	}
-	return id ? id : "?";
-}
-
-/* Study size for weighted bars: the largest total the study has in any
- * analysis (a count the results list, not an estimate). */
-static double study_size(const cJSON *results, const char *id)
-{
-	double best = NAN;
-	const cJSON *a, *s;
-	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(results, "analyses"))
-		cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(a, "studies")) {
-			const char *sid = sm_fig_str(s, "study_id");
-			if (!sid || !id || strcmp(sid, id))
-				continue;
-			double n = sm_fig_num(s, "ni");
-			if (!isfinite(n))
-				n = sm_fig_num(s, "n1i") + sm_fig_num(s, "n2i");
-			if (isfinite(n) && !(n <= best))
-				best = n;
-		}
-	return best;
-}
-
-static sm_status read_judgement(struct lay *L, const cJSON *j, int i, int nd)
-{
-	struct sm_rob_layout *l = L->l;
-	const char *id = sm_fig_str(j, "study");
-	L->labels[i] = study_label(L->review, id);
-	const cJSON *vals = cJSON_GetObjectItemCaseSensitive(j, "values");
-	for (int d = 0; d < l->ndomains; d++) {
-		const cJSON *v = d < nd ? cJSON_GetArrayItem(vals, d)
-					: cJSON_GetObjectItemCaseSensitive(j, "overall");
-		int lv = sm_rob_level_of(L->tool, cJSON_IsString(v) ? v->valuestring : NULL);
-		if (lv == -2)
-			return SM_FAIL(L->ctx, SM_EINPUT, "risk of bias of '%s': '%s' is not a "
-				       "%s judgement; expected a word of the tool's scale",
-				       id ? id : "?", v->valuestring, L->tool);
-		l->level[i * l->ndomains + d] = (enum sm_rob_level)lv;
-		if (lv >= 0)
-			L->used[lv] = 1;
-	}
-	L->weight[i] = 1;
-	if (L->o->weighted && !((L->weight[i] = study_size(L->results, id)) > 0)) {
-		/* Never guess a size: the study is left out of the weighted bars. */
-		L->weight[i] = 0;
-		sm_ctx_warn(L->ctx, "risk of bias: study '%s' has no size in the analyses; left "
-			    "out of the weighted summary", id ? id : "?");
-	}
-	return SM_OK;
-}
-
-static sm_status read(struct lay *L)
-{
-	struct sm_rob_layout *l = L->l;
-	L->tool = sm_fig_str(L->rob, "tool");
-	const cJSON *doms = cJSON_GetObjectItemCaseSensitive(L->rob, "domains");
-	const cJSON *js = cJSON_GetObjectItemCaseSensitive(L->rob, "judgments");
-	int nd = cJSON_GetArraySize(doms), ns = cJSON_GetArraySize(js);
-	if (!L->tool || nd == 0 || ns == 0)
-		return SM_FAIL(L->ctx, SM_EINPUT, "risk of bias without a tool, domains or "
-			       "judgements; expected them in the review file");
-	const cJSON *j;
-	cJSON_ArrayForEach(j, js)
-		if (L->o->overall && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j, "overall")))
-			l->overall_shown = 1;
-	l->nstudies = ns;
-	l->ndomains = nd + l->overall_shown;
-	size_t cells = (size_t)ns * (size_t)l->ndomains;
-	l->level = sm_alloc_array(cells, sizeof *l->level);
-	l->cx = sm_alloc_array(cells, sizeof *l->cx);
-	l->cy = sm_alloc_array(cells, sizeof *l->cy);
-	l->share = sm_alloc_array((size_t)l->ndomains * SM_ROB_NLEVELS, sizeof *l->share);
-	l->bars = sm_alloc_array((size_t)l->ndomains, sizeof *l->bars);
-	L->labels = sm_alloc_array((size_t)ns, sizeof *L->labels);
-	L->domains = sm_alloc_array((size_t)l->ndomains, sizeof *L->domains);
-	L->weight = sm_alloc_array((size_t)ns, sizeof *L->weight);
-	if (!l->level || !l->cx || !l->cy || !l->share || !l->bars || !L->labels || !L->domains ||
-	    !L->weight)
-		return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
-	for (int d = 0; d < nd; d++) {
-		const cJSON *v = cJSON_GetArrayItem(doms, d);
-		L->domains[d] = cJSON_IsString(v) ? v->valuestring : "?";
-	}
-	if (l->overall_shown)
-		L->domains[nd] = "Overall";
-	int i = 0;
-	cJSON_ArrayForEach(j, js) {
-		sm_status s = read_judgement(L, j, i++, nd);
-		if (s != SM_OK)
-			return s;
-	}
-	return SM_OK;
-}
+const char *const sm_rob_plot_choices[] = { "both", "traffic", "summary", NULL };
 
 static sm_status put(struct lay *L, const struct sm_tstyle *st, const char *s, double x,
 		     double y, struct sm_rgb c, int tag, int ref, struct sm_fig_text **out)
@@ -207,27 +76,27 @@ struct grid {
  * column as wide as its head. */
 static sm_status grid(struct lay *L, struct grid *g)
 {
-	struct sm_rob_layout *l = L->l;
+	const struct sm_rob_data *rb = &L->d;
 	sm_status s = SM_OK;
 	double lw = 0, head_w = 0, min = 2 * L->pitch * 0.42 + 5;
-	for (int i = 0; i < l->nstudies; i++)
-		lw = fmax(lw, text_w(L, &L->body, L->labels[i], &s));
+	for (int i = 0; i < rb->nstudies; i++)
+		lw = fmax(lw, text_w(L, &L->body, rb->labels[i], &s));
 	g->label_w = fmin(lw, L->label_cap);
 	g->x0 = L->f->style->margin + g->label_w + 8;
 	char key[16];
-	for (int d = 0; d < l->ndomains - l->overall_shown; d++) {
+	for (int d = 0; d < rb->ncols - rb->overall_shown; d++) {
 		snprintf(key, sizeof key, "D%d", d + 1);
 		head_w = fmax(head_w, text_w(L, &L->bold, key, &s));
 	}
 	g->col = fmax(min, head_w + 4);
-	g->ocol = l->overall_shown ? fmax(min, text_w(L, &L->bold, "Overall", &s) + 4) : 0;
+	g->ocol = rb->overall_shown ? fmax(min, text_w(L, &L->bold, "Overall", &s) + 4) : 0;
 	return s;
 }
 
 /* Centre of column d, and the right end of the last column. */
 static double grid_x(const struct lay *L, const struct grid *g, int d)
 {
-	int nd = L->l->ndomains - L->l->overall_shown;
+	int nd = L->d.ncols - L->d.overall_shown;
 	if (d < nd)
 		return g->x0 + g->col * (d + 0.5);
 	return g->x0 + g->col * nd + g->ocol / 2;
@@ -235,7 +104,7 @@ static double grid_x(const struct lay *L, const struct grid *g, int d)
 
 static double grid_end(const struct lay *L, const struct grid *g)
 {
-	return g->x0 + g->col * (L->l->ndomains - L->l->overall_shown) + g->ocol;
+	return g->x0 + g->col * (L->d.ncols - L->d.overall_shown) + g->ocol;
 }
 
 /* The legend's word for level k (-1: not assessed), or NULL when the
@@ -243,10 +112,10 @@ static double grid_end(const struct lay *L, const struct grid *g)
 static const char *legend_word(const struct lay *L, int k)
 {
 	if (k >= 0)
-		return L->used[k] ? sm_rob_label(L->tool, (enum sm_rob_level)k) : NULL;
-	for (size_t c = 0; c < (size_t)L->l->nstudies * (size_t)L->l->ndomains; c++)
-		if (L->l->level[c] == SM_ROB_NONE)
-			return "Not assessed";
+		return L->used[k] ? sm_rob_label(L->d.tool, (enum sm_rob_level)k) : NULL;
+	for (size_t c = 0; c < (size_t)L->d.nstudies * (size_t)L->d.ncols; c++)
+		if (L->d.level[c] == SM_ROB_NONE)
+			return sm_rob_label(L->d.tool, SM_ROB_NONE);
 	return NULL;
 }
 
@@ -255,14 +124,14 @@ static const char *legend_word(const struct lay *L, int k)
  * wider than the style's width wraps at it as before. */
 static sm_status shrink_to_content(struct lay *L)
 {
-	const struct sm_rob_layout *l = L->l;
+	const struct sm_rob_data *rb = &L->d;
 	double margin = L->f->style->margin, inner = L->width - 2 * margin;
 	double r = L->pitch * 0.42;
 	struct grid g;
 	sm_status s = grid(L, &g);
 	double need = grid_end(L, &g) - margin, legend = 0;
-	for (int d = 0; d < l->ndomains - l->overall_shown && s == SM_OK; d++) {
-		char *t = sm_asprintf("D%d: %s", d + 1, L->domains[d]);
+	for (int d = 0; d < rb->ncols - rb->overall_shown && s == SM_OK; d++) {
+		char *t = sm_asprintf("D%d: %s", d + 1, rb->domains[d]);
 		if (!t)
 			return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
 		need = fmax(need, fmin(text_w(L, &L->small, t, &s), inner));
@@ -274,9 +143,9 @@ static sm_status shrink_to_content(struct lay *L)
 			legend += (legend > 0 ? 12 : 0) + 2 * r + 3 + text_w(L, &L->body, t, &s);
 	}
 	need = fmax(need, fmin(legend, inner));
-	if (L->o->title && *L->o->title) {
+	if (L->o->common.title && *L->o->common.title) {
 		struct sm_tstyle tt = sm_fig_role(L->f, SM_FR_TITLE);
-		need = fmax(need, fmin(text_w(L, &tt, L->o->title, &s), inner));
+		need = fmax(need, fmin(text_w(L, &tt, L->o->common.title, &s), inner));
 	}
 	/* A point of slack: a text exactly as wide as its wrap width may wrap. */
 	if (s == SM_OK)
@@ -286,22 +155,22 @@ static sm_status shrink_to_content(struct lay *L)
 
 static sm_status traffic(struct lay *L)
 {
-	struct sm_rob_layout *l = L->l;
+	const struct sm_rob_data *rb = &L->d;
 	double margin = L->f->style->margin;
 	double r = L->pitch * 0.42;
 	struct grid g;
 	sm_status s = grid(L, &g);
 	char key[16];
-	l->radius = r;
+	L->radius = r;
 	if (s == SM_OK && grid_end(L, &g) > L->width - margin)
 		return SM_FAIL(L->ctx, SM_EINPUT, "figure too narrow for %d risk-of-bias columns; "
-			       "expected a wider --width", l->ndomains);
+			       "expected a wider --width", rb->ncols);
 	struct sm_tstyle lab = L->body;
 	lab.ellipsize = g.label_w;
 	double y = L->y;
-	for (int d = 0; d < l->ndomains && s == SM_OK; d++) {
+	for (int d = 0; d < rb->ncols && s == SM_OK; d++) {
 		snprintf(key, sizeof key, "D%d", d + 1);
-		int overall = l->overall_shown && d == l->ndomains - 1;
+		int overall = rb->overall_shown && d == rb->ncols - 1;
 		const char *h = overall ? "Overall" : key;
 		double w = text_w(L, &L->bold, h, &s);
 		if (s == SM_OK)
@@ -309,27 +178,25 @@ static sm_status traffic(struct lay *L)
 				SM_RT_HEADER, d, NULL);
 	}
 	y += L->pitch * 1.1;
-	for (int i = 0; i < l->nstudies && s == SM_OK; i++) {
+	for (int i = 0; i < rb->nstudies && s == SM_OK; i++) {
 		double cy = y + L->pitch * (i + 0.5);
 		struct sm_extent e;
-		s = sm_fig_measure(L->ctx, L->f, &lab, L->labels[i], &e);
+		s = sm_fig_measure(L->ctx, L->f, &lab, rb->labels[i], &e);
 		if (s == SM_OK)
-			s = put(L, &lab, L->labels[i], margin, cy - e.height / 2, L->f->style->c_text,
+			s = put(L, &lab, rb->labels[i], margin, cy - e.height / 2, L->f->style->c_text,
 				SM_RT_STUDY, i, NULL);
-		for (int d = 0; d < l->ndomains && s == SM_OK; d++) {
-			int c = i * l->ndomains + d;
-			l->cx[c] = grid_x(L, &g, d);
-			l->cy[c] = cy;
-			s = circle(L, l->level[c], l->cx[c], cy, r, c);
+		for (int d = 0; d < rb->ncols && s == SM_OK; d++) {
+			int c = i * rb->ncols + d;
+			s = circle(L, rb->level[c], grid_x(L, &g, d), cy, r, c);
 		}
 	}
-	y += L->pitch * l->nstudies + 6;
+	y += L->pitch * rb->nstudies + 6;
 	/* The domain keys, spelt out under the plot. */
 	struct sm_tstyle ks = L->small;
 	ks.wrap = L->width - 2 * margin;
-	int nd = l->ndomains - l->overall_shown;
+	int nd = rb->ncols - rb->overall_shown;
 	for (int d = 0; d < nd && s == SM_OK; d++) {
-		char *t = sm_asprintf("D%d: %s", d + 1, L->domains[d]);
+		char *t = sm_asprintf("D%d: %s", d + 1, rb->domains[d]);
 		struct sm_fig_text *ft = NULL;
 		s = t ? put(L, &ks, t, margin, y, L->f->style->c_text, SM_RT_DOMAIN_KEY, d, &ft)
 		      : SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
@@ -343,18 +210,18 @@ static sm_status traffic(struct lay *L)
 
 static void shares(struct lay *L)
 {
-	struct sm_rob_layout *l = L->l;
-	for (int d = 0; d < l->ndomains; d++) {
+	const struct sm_rob_data *rb = &L->d;
+	for (int d = 0; d < rb->ncols; d++) {
 		double total = 0;
-		for (int i = 0; i < l->nstudies; i++) {
-			enum sm_rob_level lv = l->level[i * l->ndomains + d];
+		for (int i = 0; i < rb->nstudies; i++) {
+			enum sm_rob_level lv = rb->level[i * rb->ncols + d];
 			if (lv == SM_ROB_NONE)
 				continue;
-			l->share[d * SM_ROB_NLEVELS + lv] += L->weight[i];
-			total += L->weight[i];
+			L->share[d * SM_ROB_NLEVELS + lv] += rb->weight[i];
+			total += rb->weight[i];
 		}
 		for (int k = 0; k < SM_ROB_NLEVELS && total > 0; k++)
-			l->share[d * SM_ROB_NLEVELS + k] /= total;
+			L->share[d * SM_ROB_NLEVELS + k] /= total;
 	}
 }
 
@@ -369,7 +236,7 @@ static sm_status bar_segment(struct lay *L, int d, int lv, double x, double w, d
 	it->fill = 1, it->fc = sm_rob_colour((enum sm_rob_level)lv, 0);
 	it->sc = L->f->style->c_text, it->lw = 0.3;
 	char pct[16];
-	snprintf(pct, sizeof pct, "%.0f%%", L->l->share[d * SM_ROB_NLEVELS + lv] * 100);
+	snprintf(pct, sizeof pct, "%.0f%%", L->share[d * SM_ROB_NLEVELS + lv] * 100);
 	struct sm_extent e;
 	sm_status s = sm_fig_measure(L->ctx, L->f, &L->small, pct, &e);
 	if (s != SM_OK || e.width + 4 > w || e.height > h)
@@ -380,7 +247,7 @@ static sm_status bar_segment(struct lay *L, int d, int lv, double x, double w, d
 
 static sm_status summary(struct lay *L)
 {
-	struct sm_rob_layout *l = L->l;
+	const struct sm_rob_data *rb = &L->d;
 	double margin = L->f->style->margin;
 	shares(L);
 	struct sm_tstyle lab = L->body;
@@ -389,17 +256,16 @@ static sm_status summary(struct lay *L)
 	double bx0 = margin + lab.wrap + 8, bx1 = L->width - margin - 10;
 	double y = L->y;
 	sm_status s = SM_OK;
-	for (int d = 0; d < l->ndomains && s == SM_OK; d++) {
+	for (int d = 0; d < rb->ncols && s == SM_OK; d++) {
 		struct sm_extent e;
-		s = sm_fig_measure(L->ctx, L->f, &lab, L->domains[d], &e);
+		s = sm_fig_measure(L->ctx, L->f, &lab, rb->domains[d], &e);
 		double h = fmax(e.height, L->pitch) + 3, bh = L->pitch * 0.8;
 		if (s == SM_OK)
-			s = put(L, &lab, L->domains[d], margin, y + (h - e.height) / 2,
+			s = put(L, &lab, rb->domains[d], margin, y + (h - e.height) / 2,
 				L->f->style->c_text, SM_RT_BAR_LABEL, -1, NULL);
 		double by = y + (h - bh) / 2, x = bx0;
-		l->bars[d] = (struct sm_box){ bx0, by, bx1, by + bh };
 		for (int k = 0; k < SM_ROB_NLEVELS && s == SM_OK; k++) {
-			double w = l->share[d * SM_ROB_NLEVELS + k] * (bx1 - bx0);
+			double w = L->share[d * SM_ROB_NLEVELS + k] * (bx1 - bx0);
 			if (w > 0)
 				s = bar_segment(L, d, k, x, w, by, bh);
 			x += w;
@@ -433,7 +299,7 @@ static sm_status summary(struct lay *L)
 /* One entry per level the figure uses: circle, symbol, the tool's word. */
 static sm_status legend(struct lay *L)
 {
-	double margin = L->f->style->margin, x = margin, y = L->y, r = L->l->radius;
+	double margin = L->f->style->margin, x = margin, y = L->y, r = L->radius;
 	if (!(r > 0))
 		r = L->pitch * 0.42;
 	sm_status s = SM_OK;
@@ -469,10 +335,16 @@ static sm_status legend(struct lay *L)
 
 static sm_status build(struct lay *L)
 {
-	sm_status s = read(L);
+	sm_status s = sm_rob_read(L->ctx, L->res, L->o, &L->d);
 	if (s != SM_OK)
 		return s;
-	if (sm_fig_width(L->ctx, L->f, L->o->width, 80, &L->width) != SM_OK)
+	size_t cells = (size_t)L->d.nstudies * (size_t)L->d.ncols;
+	for (size_t c = 0; c < cells; c++)
+		if (L->d.level[c] >= 0)
+			L->used[L->d.level[c]] = 1;
+	if (!(L->share = calloc((size_t)L->d.ncols * SM_ROB_NLEVELS, sizeof *L->share)))
+		return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+	if (sm_fig_width(L->ctx, L->f, L->o->common.width, 80, &L->width) != SM_OK)
 		return SM_EINPUT;
 	L->body = sm_fig_role(L->f, SM_FR_BODY);
 	L->bold = sm_fig_role(L->f, SM_FR_BOLD);
@@ -482,11 +354,12 @@ static sm_status build(struct lay *L)
 	if (L->o->plot == SM_ROB_TRAFFIC && (s = shrink_to_content(L)) != SM_OK)
 		return s;
 	L->y = L->f->style->margin;
-	if (L->o->title && *L->o->title) {
+	if (L->o->common.title && *L->o->common.title) {
 		struct sm_tstyle tt = sm_fig_role(L->f, SM_FR_TITLE);
 		tt.wrap = L->width - 2 * L->y;
 		struct sm_fig_text *t = NULL;
-		s = put(L, &tt, L->o->title, L->y, L->y, L->f->style->c_text, SM_RT_OTHER, -1, &t);
+		s = put(L, &tt, L->o->common.title, L->y, L->y, L->f->style->c_text, SM_RT_OTHER,
+			-1, &t);
 		if (s != SM_OK)
 			return s;
 		L->y = t->box.y1 + 6;
@@ -499,52 +372,21 @@ static sm_status build(struct lay *L)
 		return s;
 	L->f->width = L->width;
 	L->f->height = L->y + L->f->style->margin;
-	return SM_OK;
+	return sm_fig_finish(L->ctx, L->f);
 }
 
-sm_status sm_rob_layout(struct sm_ctx *ctx, const cJSON *results, const struct sm_rob_opts *opts,
-			struct sm_rob_layout **out)
+sm_status sm_rob_lay(struct sm_ctx *ctx, const struct sm_res *res,
+		     const struct sm_rob_options *o, struct sm_fig **out)
 {
 	*out = NULL;
-	const cJSON *review = cJSON_GetObjectItemCaseSensitive(results, "review");
-	const cJSON *rob = cJSON_GetObjectItemCaseSensitive(review, "risk_of_bias");
-	if (!cJSON_IsObject(rob))
-		return SM_FAIL(ctx, SM_EINPUT, "the results hold no risk-of-bias judgements; "
-			       "expected 'risk_of_bias' in the review file (see examples/FORMAT.md)");
-	struct sm_rob_layout *l = calloc(1, sizeof *l);
-	if (!l)
-		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	struct lay L = { .ctx = ctx, .l = l, .o = opts, .rob = rob, .review = review,
-			 .results = results };
-	sm_status s = (l->fig = L.f = sm_fig_new(ctx, opts->style)) ? build(&L) : SM_EINPUT;
-	free(L.labels);
-	free(L.domains);
-	free(L.weight);
+	struct lay L = { .ctx = ctx, .o = o, .res = res };
+	sm_status s = (L.f = sm_fig_new(ctx, o->common.style)) ? build(&L) : SM_EINPUT;
+	sm_rob_data_release(&L.d);
+	free(L.share);
 	if (s != SM_OK) {
-		sm_rob_layout_free(l);
+		sm_fig_free(L.f);
 		return s;
 	}
-	*out = l;
+	*out = L.f;
 	return SM_OK;
-}
-
-sm_status sm_rob_draw_on(struct sm_ctx *ctx, struct sm_canvas *c, const struct sm_rob_layout *l,
-			 double x, double y)
-{
-	return sm_fig_draw_on(ctx, c, l->fig, x, y);
-}
-
-sm_status sm_rob_render(struct sm_ctx *ctx, const cJSON *results, const struct sm_rob_opts *opts,
-			const char *out_path)
-{
-	enum sm_canvas_format fmt;
-	sm_status s = sm_canvas_format_of(ctx, out_path, &fmt);
-	if (s != SM_OK)
-		return s;
-	struct sm_rob_layout *l = NULL;
-	s = sm_rob_layout(ctx, results, opts, &l);
-	if (s == SM_OK)
-		s = sm_fig_write(ctx, l->fig, out_path, opts->dpi);
-	sm_rob_layout_free(l);
-	return s;
 }

@@ -7,23 +7,140 @@
 #include "sm_rob.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static struct sm_rob_layout *layout(struct sm_render_fx *f, const cJSON *r, const struct sm_rob_opts *o)
+/* The results document `r` read by the typed reader (fails the test with
+ * its message when it does not validate). */
+static struct sm_res *typed(struct sm_render_fx *f, const cJSON *r)
 {
-	struct sm_rob_layout *l = NULL;
-	sm_render_expect_ok(f, sm_rob_layout(f->ctx, r, o, &l));
-	/* no text over text, nothing off the page */
-	const struct sm_box page = { 0, 0, l->fig->width, l->fig->height };
-	for (size_t i = 0; i < l->fig->ntexts; i++) {
-		assert_true(sm_render_inside(&l->fig->texts[i].box, &page));
-		for (size_t j = 0; j < i; j++)
-			assert_false(sm_box_overlap(&l->fig->texts[i].box, &l->fig->texts[j].box));
+	struct sm_res *res = sm_res_from_json(f->ctx, "rob", r);
+	if (!res) {
+		char *m = sm_diag_format(sm_ctx_error(f->ctx));
+		print_error("%s\n", m ? m : "?");
+		free(m);
 	}
-	return l;
+	assert_non_null(res);
+	return res;
+}
+
+static struct sm_rob_options options(void)
+{
+	struct sm_rob_options o;
+	sm_figure_rob.opts_init(&o);
+	return o;
+}
+
+static sm_status lay(struct sm_render_fx *f, const struct sm_res *r,
+		     const struct sm_rob_options *o, struct sm_fig **fig)
+{
+	const struct sm_figure_env env = { SM_CANVAS_PDF, 0, 0 };
+	return sm_figure_rob.layout(f->ctx, r, o, &env, fig);
+}
+
+static struct sm_fig *layout(struct sm_render_fx *f, const struct sm_res *r,
+			     const struct sm_rob_options *o)
+{
+	struct sm_fig *fig = NULL;
+	sm_render_expect_ok(f, lay(f, r, o, &fig));
+	assert_true(fig->finished);
+	/* no text over text, nothing off the page */
+	const struct sm_box page = { 0, 0, fig->width, fig->height };
+	for (size_t i = 0; i < fig->ntexts; i++) {
+		assert_true(sm_render_inside(&fig->texts[i].box, &page));
+		for (size_t j = 0; j < i; j++)
+			assert_false(sm_box_overlap(&fig->texts[i].box, &fig->texts[j].box));
+	}
+	return fig;
+}
+
+static void render(struct sm_render_fx *f, const struct sm_res *r,
+		   const struct sm_rob_options *o, const char *path)
+{
+	struct sm_fig *fig = NULL;
+	sm_render_expect_ok(f, lay(f, r, o, &fig));
+	sm_render_expect_ok(f, sm_fig_write(f->ctx, fig, path, o->common.dpi));
+	sm_fig_free(fig);
+}
+
+/* The plot as drawn: per cell (ref = study * ncols + column) its circle's
+ * centre, radius and fill, and its symbol; per domain and level the
+ * summary bar's segment width, as a share of the domain's bar. */
+#define MAXC 512
+struct drawn {
+	int ncells;
+	double cx[MAXC], cy[MAXC], r[MAXC];
+	int filled[MAXC];
+	struct sm_rgb fill[MAXC];
+	const char *symbol[MAXC];
+	double share[32 * SM_ROB_NLEVELS];
+	int ndomains_bars;
+};
+
+static struct drawn drawn_of(const struct sm_fig *fig)
+{
+	static struct drawn d;
+	memset(&d, 0, sizeof d);
+	double total[32] = { 0 };
+	for (size_t i = 0; i < fig->nitems; i++) {
+		const struct sm_fig_item *it = &fig->items[i];
+		if (it->tag == SM_RT_CELL) {
+			assert_int_equal(it->kind, SM_FIG_CIRCLE);
+			assert_true(it->ref >= 0 && it->ref < MAXC);
+			assert_true(d.r[it->ref] == 0); /* one circle a cell */
+			d.cx[it->ref] = it->x0, d.cy[it->ref] = it->y0, d.r[it->ref] = it->r;
+			d.filled[it->ref] = it->fill;
+			d.fill[it->ref] = it->fc;
+			if (it->ref + 1 > d.ncells)
+				d.ncells = it->ref + 1;
+		}
+		if (it->tag == SM_RT_BAR) {
+			int dom = it->ref / SM_ROB_NLEVELS;
+			assert_true(dom >= 0 && dom < 32);
+			d.share[it->ref] = it->x1 - it->x0;
+			total[dom] += it->x1 - it->x0;
+			if (dom + 1 > d.ndomains_bars)
+				d.ndomains_bars = dom + 1;
+		}
+	}
+	for (int k = 0; k < 32 * SM_ROB_NLEVELS; k++)
+		if (total[k / SM_ROB_NLEVELS] > 0)
+			d.share[k] /= total[k / SM_ROB_NLEVELS];
+	for (size_t i = 0; i < fig->ntexts; i++) {
+		const struct sm_fig_text *t = &fig->texts[i];
+		if (t->tag == SM_RT_SYMBOL) {
+			assert_true(t->ref >= 0 && t->ref < d.ncells);
+			assert_null(d.symbol[t->ref]);
+			d.symbol[t->ref] = t->text;
+		}
+	}
+	return d;
+}
+
+static int same_rgb(struct sm_rgb a, struct sm_rgb b)
+{
+	return a.r == b.r && a.g == b.g && a.b == b.b;
+}
+
+/* The level a cell shows: its circle's fill and its symbol (some concerns
+ * and unclear share the fill, the symbol tells them apart). */
+static int level_drawn(const struct drawn *d, int c)
+{
+	if (!d->filled[c])
+		return d->symbol[c] ? -9 : SM_ROB_NONE;
+	static const struct { const char *sym; unsigned fill; int level; } look[] = {
+		{ "+", 0x009E73, SM_ROB_LOW }, { "?", 0xF0E442, SM_ROB_UNCLEAR },
+		{ "!", 0xF0E442, SM_ROB_SOME }, { "\xe2\x88\x92", 0xD55E00, SM_ROB_HIGH },
+		{ "\xc3\x97", 0x7A1F1F, SM_ROB_CRITICAL }, { "?", 0xBDBDBD, SM_ROB_NOINFO },
+	};
+	for (size_t i = 0; i < sizeof look / sizeof look[0]; i++)
+		if (d->symbol[c] && !strcmp(d->symbol[c], look[i].sym) &&
+		    same_rgb(d->fill[c], sm_fig_rgb(look[i].fill)))
+			return look[i].level;
+	return -9;
 }
 
 static const char *word_of(int level)
@@ -37,77 +154,68 @@ static const char *word_of(int level)
 static void test_msc_cells(void **state)
 {
 	struct sm_render_fx *f = *state;
-	struct sm_rob_opts o;
-	sm_rob_opts_init(&o);
-	struct sm_rob_layout *l = layout(f, f->msc, &o);
-	const cJSON *rob = cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(f->msc, "review"), "risk_of_bias");
-	const cJSON *js = cJSON_GetObjectItemCaseSensitive(rob, "judgments");
-	assert_int_equal(l->nstudies, 36);
-	assert_int_equal(l->ndomains, 7);
-	assert_false(l->overall_shown);
+	struct sm_rob_options o = options();
+	struct sm_fig *fig = layout(f, f->rmsc, &o);
+	const struct sm_res_rob *rob = &f->rmsc->review.risk_of_bias;
+	struct drawn d = drawn_of(fig);
+	assert_int_equal((int)rob->judgments.n, 36);
+	assert_int_equal((int)rob->domains.n, 7);
+	/* no overall judgement: seven columns, no "Overall" */
+	assert_int_equal(d.ncells, 36 * 7);
+	assert_int_equal(d.ndomains_bars, 7);
 	int low[7] = { 0 };
-	for (int i = 0; i < l->nstudies; i++) {
-		const cJSON *vals = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(js, i),
-								    "values");
-		for (int d = 0; d < 7; d++) {
-			const char *want = cJSON_GetArrayItem(vals, d)->valuestring;
-			int c = i * 7 + d;
-			assert_string_equal(word_of(l->level[c]), want);
-			low[d] += !strcmp(want, "low");
-			if (d > 0)
-				assert_true(l->cx[c] - l->cx[c - 1] >= 2 * l->radius);
+	for (int i = 0; i < 36; i++) {
+		assert_null(rob->judgments.v[i].overall);
+		for (int c = 0; c < 7; c++) {
+			const char *want = rob->judgments.v[i].values.v[c];
+			int cell = i * 7 + c;
+			assert_string_equal(word_of(level_drawn(&d, cell)), want);
+			low[c] += !strcmp(want, "low");
+			if (c > 0)
+				assert_true(d.cx[cell] - d.cx[cell - 1] >= 2 * d.r[cell]);
 			if (i > 0)
-				assert_true(l->cy[c] - l->cy[c - 7] >= 2 * l->radius);
+				assert_true(d.cy[cell] - d.cy[cell - 7] >= 2 * d.r[cell]);
 		}
 	}
-	int cells = 0, symbols = 0;
-	for (size_t i = 0; i < l->fig->nitems; i++) {
-		const struct sm_fig_item *it = &l->fig->items[i];
-		if (it->tag != SM_RT_CELL)
-			continue;
-		cells++;
-		assert_true(it->x0 == l->cx[it->ref] && it->y0 == l->cy[it->ref]);
-	}
-	for (size_t i = 0; i < l->fig->ntexts; i++) {
-		const struct sm_fig_text *t = &l->fig->texts[i];
+	int symbols = 0;
+	for (size_t i = 0; i < fig->ntexts; i++) {
+		const struct sm_fig_text *t = &fig->texts[i];
 		if (t->tag != SM_RT_SYMBOL)
 			continue;
 		symbols++;
-		const char *want = l->level[t->ref] == SM_ROB_LOW ? "+"
-				   : l->level[t->ref] == SM_ROB_UNCLEAR ? "?" : "\xe2\x88\x92";
+		int lv = sm_rob_level_of("RoB1", rob->judgments.v[t->ref / 7].values.v[t->ref % 7]);
+		const char *want = lv == SM_ROB_LOW ? "+" : lv == SM_ROB_UNCLEAR ? "?"
+									: "\xe2\x88\x92";
 		assert_string_equal(t->text, want);
 		/* centred on its circle */
-		sm_check_close((t->box.x0 + t->box.x1) / 2, l->cx[t->ref], 0, 1e-6, "symbol x");
-		sm_check_close((t->box.y0 + t->box.y1) / 2, l->cy[t->ref], 0, 1e-6, "symbol y");
+		sm_check_close((t->box.x0 + t->box.x1) / 2, d.cx[t->ref], 0, 1e-6, "symbol x");
+		sm_check_close((t->box.y0 + t->box.y1) / 2, d.cy[t->ref], 0, 1e-6, "symbol y");
 	}
-	assert_int_equal(cells, 36 * 7);
 	assert_int_equal(symbols, 36 * 7);
-	for (int d = 0; d < 7; d++) {
-		sm_check_close(l->share[d * SM_ROB_NLEVELS + SM_ROB_LOW], low[d] / 36.0, 1e-12, 0,
-			       "share low D%d", d + 1);
+	for (int c = 0; c < 7; c++) {
+		sm_check_close(d.share[c * SM_ROB_NLEVELS + SM_ROB_LOW], low[c] / 36.0, 1e-12, 0,
+			       "share low D%d", c + 1);
 		double sum = 0;
 		for (int k = 0; k < SM_ROB_NLEVELS; k++)
-			sum += l->share[d * SM_ROB_NLEVELS + k];
-		sm_check_close(sum, 1, 1e-12, 0, "shares of D%d", d + 1);
+			sum += d.share[c * SM_ROB_NLEVELS + k];
+		sm_check_close(sum, 1, 1e-12, 0, "shares of D%d", c + 1);
 	}
-	sm_rob_layout_free(l);
+	sm_fig_free(fig);
 }
 
 static void test_msc_content(void **state)
 {
 	struct sm_render_fx *f = *state;
-	struct sm_rob_opts o;
-	sm_rob_opts_init(&o);
+	struct sm_rob_options o = options();
 	const char *names[] = { "r.pdf", "r.svg", "r.png", "s.pdf", "s.svg", "s.png" };
 	for (int i = 0; i < 6; i++) {
 		char *p = sm_asprintf("%s/%s", f->dir, names[i]);
-		sm_render_expect_ok(f, sm_rob_render(f->ctx, f->msc, &o, p));
+		render(f, f->rmsc, &o, p);
 		free(p);
 	}
-	struct sm_rob_layout *l = layout(f, f->msc, &o);
-	sm_render_check_formats(f, "r", l->fig, 300);
-	sm_rob_layout_free(l);
+	struct sm_fig *fig = layout(f, f->rmsc, &o);
+	sm_render_check_formats(f, "r", fig, 300);
+	sm_fig_free(fig);
 	const char *ext[] = { "pdf", "svg", "png" };
 	for (int i = 0; i < 3; i++) {
 		char *a = sm_asprintf("%s/r.%s", f->dir, ext[i]);
@@ -119,18 +227,15 @@ static void test_msc_content(void **state)
 	char *pdf = sm_asprintf("%s/r.pdf", f->dir);
 	sm_render_overlap_tool(pdf);
 	char *text = sm_render_pdf_text(pdf, 0);
-	const cJSON *review = cJSON_GetObjectItemCaseSensitive(f->msc, "review");
-	const cJSON *rob = cJSON_GetObjectItemCaseSensitive(review, "risk_of_bias");
-	const cJSON *d;
-	int i = 1;
-	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(rob, "domains")) {
-		char *key = sm_asprintf("D%d: %s", i++, d->valuestring);
+	const struct sm_res_review *review = &f->rmsc->review;
+	for (size_t i = 0; i < review->risk_of_bias.domains.n; i++) {
+		char *key = sm_asprintf("D%zu: %s", i + 1, review->risk_of_bias.domains.v[i]);
 		sm_render_expect_text(text, key);
 		free(key);
 	}
-	const cJSON *s;
-	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(review, "studies"))
-		sm_render_expect_text(text, cJSON_GetObjectItemCaseSensitive(s, "label")->valuestring);
+	assert_true(review->studies.n > 0);
+	for (size_t i = 0; i < review->studies.n; i++)
+		sm_render_expect_text(text, review->studies.v[i].label);
 	sm_render_expect_text(text, "Low risk of bias");
 	sm_render_expect_text(text, "Unclear risk of bias");
 	sm_render_expect_text(text, "High risk of bias");
@@ -154,6 +259,8 @@ static void test_rob2_many(void **state)
 		cJSON *s = cJSON_CreateObject();
 		cJSON_AddStringToObject(s, "id", id);
 		cJSON_AddStringToObject(s, "label", label);
+		cJSON_AddNullToObject(s, "ref");
+		cJSON_AddItemToObject(s, "characteristics", cJSON_CreateObject());
 		cJSON_AddItemToArray(studies, s);
 		cJSON *j = cJSON_CreateObject(), *v = cJSON_CreateArray();
 		cJSON_AddStringToObject(j, "study", id);
@@ -176,20 +283,29 @@ static void test_rob2_many(void **state)
 	cJSON_AddItemToObject(rob, "judgments", js);
 	cJSON_ReplaceItemInObjectCaseSensitive(review, "studies", studies);
 	cJSON_ReplaceItemInObjectCaseSensitive(review, "risk_of_bias", rob);
-	struct sm_rob_opts o;
-	sm_rob_opts_init(&o);
-	struct sm_rob_layout *l = layout(f, r, &o);
-	assert_true(l->overall_shown);
-	assert_int_equal(l->ndomains, 6);
-	assert_int_equal(l->level[0], SM_ROB_NONE);
+	struct sm_res *res = typed(f, r);
+	struct sm_rob_options o = options();
+	struct sm_fig *fig = layout(f, res, &o);
+	struct drawn d = drawn_of(fig);
+	/* five domains and the overall column, headed so */
+	assert_int_equal(d.ncells, 60 * 6);
+	int overall_head = 0;
+	for (size_t i = 0; i < fig->ntexts; i++)
+		overall_head += fig->texts[i].tag == SM_RT_HEADER &&
+				!strcmp(fig->texts[i].text, "Overall") && fig->texts[i].ref == 5;
+	assert_int_equal(overall_head, 1);
+	assert_int_equal(level_drawn(&d, 0), SM_ROB_NONE);
 	/* the overall column holds the overall judgements */
-	assert_int_equal(l->level[1 * 6 + 5], SM_ROB_SOME);
+	assert_int_equal(level_drawn(&d, 1 * 6 + 5), SM_ROB_SOME);
+	static const int overall[] = { SM_ROB_LOW, SM_ROB_SOME, SM_ROB_HIGH };
+	for (int i = 0; i < 60; i++)
+		assert_int_equal(level_drawn(&d, i * 6 + 5), overall[i % 3]);
 	/* D1 shares leave out the study not assessed */
-	sm_check_close(l->share[0 * SM_ROB_NLEVELS + SM_ROB_LOW], 19.0 / 59, 1e-12, 0, "D1 low");
-	double h = l->fig->height;
-	sm_rob_layout_free(l);
+	sm_check_close(d.share[0 * SM_ROB_NLEVELS + SM_ROB_LOW], 19.0 / 59, 1e-12, 0, "D1 low");
+	double h = fig->height;
+	sm_fig_free(fig);
 	char *pdf = sm_asprintf("%s/rob2.pdf", f->dir);
-	sm_render_expect_ok(f, sm_rob_render(f->ctx, r, &o, pdf));
+	render(f, res, &o, pdf);
 	sm_render_overlap_tool(pdf);
 	char *text = sm_render_pdf_text(pdf, 0);
 	sm_render_expect_text(text, "Overall");
@@ -199,36 +315,73 @@ static void test_rob2_many(void **state)
 	free(pdf);
 	o.overall = 0;
 	o.plot = SM_ROB_TRAFFIC;
-	l = layout(f, r, &o);
-	assert_int_equal(l->ndomains, 5);
-	assert_true(l->fig->height < h);
-	sm_rob_layout_free(l);
+	fig = layout(f, res, &o);
+	d = drawn_of(fig);
+	assert_int_equal(d.ncells, 60 * 5);
+	assert_true(fig->height < h);
+	sm_fig_free(fig);
+	sm_res_free(res);
 	/* a word the tool does not use */
 	cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(js, 3), "values");
 	cJSON_ReplaceItemInArray(v, 0, cJSON_CreateString("unclear"));
-	sm_render_expect_fail(f, sm_rob_layout(f->ctx, r, &o, &l), "not a RoB2 judgement");
-	assert_null(l);
+	res = typed(f, r);
+	fig = NULL;
+	sm_render_expect_fail(f, lay(f, res, &o, &fig), "not a RoB2 judgement");
+	assert_null(fig);
+	sm_res_free(res);
 	cJSON_Delete(r);
-	sm_render_expect_fail(f, sm_rob_layout(f->ctx, f->sae, &o, &l), "no risk-of-bias");
+	sm_render_expect_fail(f, lay(f, f->rsae, &o, &fig), "no risk-of-bias");
 }
 
 static void test_weighted(void **state)
 {
 	struct sm_render_fx *f = *state;
-	struct sm_rob_opts o;
-	sm_rob_opts_init(&o);
+	struct sm_rob_options o = options();
 	o.weighted = 1;
 	o.plot = SM_ROB_SUMMARY;
-	struct sm_rob_layout *l = layout(f, f->msc, &o);
+	struct sm_fig *fig = layout(f, f->rmsc, &o);
+	struct drawn d = drawn_of(fig);
 	/* weighted shares differ from counts but still add up to one */
 	double sum = 0;
 	for (int k = 0; k < SM_ROB_NLEVELS; k++)
-		sum += l->share[k];
+		sum += d.share[k];
 	sm_check_close(sum, 1, 1e-12, 0, "weighted D1");
 	/* studies without outcome rows have no size: left out, with a warning */
 	assert_true(sm_ctx_warning_count(f->ctx) > 0);
 	assert_non_null(strstr(sm_ctx_warning(f->ctx, 0), "zhang2012"));
-	sm_rob_layout_free(l);
+	/* each share: the sizes of the studies at that level over the sizes of
+	 * all, a study's size its largest total in any analysis */
+	const struct sm_res *r = f->rmsc;
+	const struct sm_res_rob *rob = &r->review.risk_of_bias;
+	double size[64];
+	assert_true(rob->judgments.n <= 64);
+	int sized = 0;
+	for (size_t j = 0; j < rob->judgments.n; j++) {
+		size[j] = 0;
+		for (size_t a = 0; a < r->analyses.n; a++)
+			for (size_t i = 0; i < r->analyses.v[a].studies.n; i++) {
+				const struct sm_res_study *st = &r->analyses.v[a].studies.v[i];
+				double n = st->n1i + st->n2i;
+				if (!strcmp(st->study_id, rob->judgments.v[j].study) && n > size[j])
+					size[j] = n;
+			}
+		sized += size[j] > 0;
+	}
+	assert_true(sized > 10 && sized < (int)rob->judgments.n);
+	for (size_t c = 0; c < rob->domains.n; c++) {
+		double at[SM_ROB_NLEVELS] = { 0 }, all = 0;
+		for (size_t j = 0; j < rob->judgments.n; j++) {
+			int lv = sm_rob_level_of(rob->tool, rob->judgments.v[j].values.v[c]);
+			if (lv >= 0) {
+				at[lv] += size[j];
+				all += size[j];
+			}
+		}
+		for (int k = 0; k < SM_ROB_NLEVELS; k++)
+			sm_check_close(d.share[c * SM_ROB_NLEVELS + k], at[k] / all, 1e-12, 1e-15,
+				       "weighted share of level %d in D%zu", k, c + 1);
+	}
+	sm_fig_free(fig);
 }
 
 /* Right edge of everything drawn: texts and circles. */
@@ -263,35 +416,115 @@ static void check_tight(const struct sm_fig *fig)
 static void test_traffic_shrinks(void **state)
 {
 	struct sm_render_fx *f = *state;
-	struct sm_rob_opts o;
-	sm_rob_opts_init(&o);
+	struct sm_rob_options o = options();
 	o.plot = SM_ROB_TRAFFIC;
-	struct sm_rob_layout *l = layout(f, f->msc, &o);
-	double w = l->fig->width;
+	struct sm_fig *fig = layout(f, f->rmsc, &o);
+	double w = fig->width;
 	assert_true(w < 120 / 25.4 * 72);
-	check_tight(l->fig);
-	sm_rob_layout_free(l);
+	check_tight(fig);
+	sm_fig_free(fig);
 	/* a title wider than the grid widens it */
-	o.title = "Risk of bias of the randomised trials of intravenous MSC, as judged";
-	l = layout(f, f->msc, &o);
-	assert_true(l->fig->width > w);
-	check_tight(l->fig);
-	sm_rob_layout_free(l);
+	o.common.title = "Risk of bias of the randomised trials of intravenous MSC, as judged";
+	fig = layout(f, f->rmsc, &o);
+	assert_true(fig->width > w);
+	check_tight(fig);
+	sm_fig_free(fig);
 	/* ... up to the style's width, where it wraps */
-	o.title = "Risk of bias of the randomised trials of intravenous mesenchymal stromal "
-		  "cells in every indication, as judged by the authors of the review";
-	l = layout(f, f->msc, &o);
-	sm_check_close(l->fig->width, 175 / 25.4 * 72, 1e-12, 0, "long title: full width");
-	sm_rob_layout_free(l);
-	o.title = NULL;
+	o.common.title = "Risk of bias of the randomised trials of intravenous mesenchymal "
+			 "stromal cells in every indication, as judged by the authors of the "
+			 "review";
+	fig = layout(f, f->rmsc, &o);
+	sm_check_close(fig->width, 175 / 25.4 * 72, 1e-12, 0, "long title: full width");
+	sm_fig_free(fig);
+	o.common.title = NULL;
 	o.plot = SM_ROB_BOTH;
-	l = layout(f, f->msc, &o);
-	sm_check_close(l->fig->width, 175 / 25.4 * 72, 1e-12, 0, "both: full width");
-	sm_rob_layout_free(l);
-	o.width = "10000mm";
-	sm_render_expect_fail(f, sm_rob_layout(f->ctx, f->msc, &o, &l),
+	fig = layout(f, f->rmsc, &o);
+	sm_check_close(fig->width, 175 / 25.4 * 72, 1e-12, 0, "both: full width");
+	sm_fig_free(fig);
+	o.common.width = "10000mm";
+	fig = NULL;
+	sm_render_expect_fail(f, lay(f, f->rmsc, &o, &fig),
 			      "figure width 10000 mm is too wide; expected at most 1200 mm");
-	assert_null(l);
+	assert_null(fig);
+}
+
+/* The kind: --plot, --weighted, --no-overall where they land, the
+ * bundle's "risk-of-bias" when the review has judgements, its cost. */
+static void test_kind(void **state)
+{
+	struct sm_render_fx *f = *state;
+	const struct sm_figure_kind *k = &sm_figure_rob;
+	assert_string_equal(k->name, "rob");
+	assert_string_equal(k->positional, "plot");
+	assert_int_equal(k->opts_size, sizeof(struct sm_rob_options));
+	static const struct { const char *name; enum sm_fopt_type type; size_t offset; } want[] = {
+		{ "plot", SM_FOPT_CHOICE, offsetof(struct sm_rob_options, plot) },
+		{ "weighted", SM_FOPT_FLAG, offsetof(struct sm_rob_options, weighted) },
+		{ "no-overall", SM_FOPT_UNFLAG, offsetof(struct sm_rob_options, overall) },
+	};
+	assert_int_equal(k->nopts, 3);
+	for (size_t i = 0; i < k->nopts; i++) {
+		assert_string_equal(k->opts[i].name, want[i].name);
+		assert_int_equal(k->opts[i].type, want[i].type);
+		assert_int_equal(k->opts[i].offset, want[i].offset);
+	}
+	const char *const *plot = k->opts[0].choices;
+	assert_string_equal(plot[SM_ROB_BOTH], "both");
+	assert_string_equal(plot[SM_ROB_TRAFFIC], "traffic");
+	assert_string_equal(plot[SM_ROB_SUMMARY], "summary");
+	assert_null(plot[3]);
+	struct sm_rob_options o;
+	memset(&o, 0x55, sizeof o);
+	k->opts_init(&o);
+	assert_null(o.common.analysis);
+	assert_null(o.common.style);
+	assert_null(o.common.width);
+	assert_null(o.common.title);
+	assert_true(o.common.dpi == 300);
+	assert_int_equal(o.plot, SM_ROB_BOTH);
+	assert_int_equal(o.weighted, 0);
+	assert_int_equal(o.overall, 1);
+	struct sm_figure_plan plan = { 0 };
+	sm_render_expect_ok(f, k->plan(f->ctx, f->rmsc, &plan));
+	assert_int_equal(plan.n, 1);
+	assert_ptr_equal(plan.jobs[0].kind, k);
+	assert_string_equal(plan.jobs[0].base, "risk-of-bias");
+	assert_null(plan.jobs[0].arg);
+	sm_figure_plan_release(&plan);
+	const struct sm_res *without[] = { f->rsae, f->rtum, f->rallo };
+	for (int i = 0; i < 3; i++) {
+		assert_false(without[i]->review.risk_of_bias.present);
+		sm_render_expect_ok(f, k->plan(f->ctx, without[i], &plan));
+		assert_int_equal(plan.n, 0);
+		sm_figure_plan_release(&plan);
+	}
+	assert_true(k->cost(f->rmsc, &o) == 60);
+}
+
+/* transitional: removed when src/report and src/cli use sm_figure_rob.
+ * The old entry points draw the same bytes from the results as cJSON. */
+static void test_transitional(void **state)
+{
+	struct sm_render_fx *f = *state;
+	struct sm_rob_opts old;
+	sm_rob_opts_init(&old);
+	old.weighted = 1;
+	assert_int_equal(sm_rob_plot_parse(f->ctx, "summary", &old.plot), SM_OK);
+	assert_int_equal(old.plot, SM_ROB_SUMMARY);
+	sm_render_expect_fail(f, sm_rob_plot_parse(f->ctx, "bars", &old.plot), "'bars'");
+	struct sm_rob_options o = options();
+	o.weighted = 1;
+	o.plot = SM_ROB_SUMMARY;
+	char *a = sm_asprintf("%s/kind.svg", f->dir), *b = sm_asprintf("%s/old.svg", f->dir);
+	render(f, f->rmsc, &o, a);
+	sm_render_expect_ok(f, sm_rob_render(f->ctx, f->msc, &old, b));
+	sm_render_same_files(a, b);
+	struct sm_rob_layout *l = NULL;
+	sm_render_expect_ok(f, sm_rob_layout(f->ctx, f->msc, &old, &l));
+	assert_true(l->fig->finished && l->fig->nitems > 0);
+	sm_rob_layout_free(l);
+	free(a);
+	free(b);
 }
 
 int main(void)
@@ -302,6 +535,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rob2_many, sm_render_fx_setup, sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_weighted, sm_render_fx_setup, sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_traffic_shrinks, sm_render_fx_setup,
+						sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_kind, sm_render_fx_setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_transitional, sm_render_fx_setup,
 						sm_render_fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
