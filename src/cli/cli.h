@@ -8,6 +8,7 @@
 #include "sm_ctx.h"
 
 #include <cjson/cJSON.h>
+#include <stdio.h>
 
 struct sm_cli {
 	struct sm_ctx *ctx;
@@ -21,7 +22,8 @@ struct sm_cli_command {
 	const char *name;
 	sm_cli_fn run;
 	const char *summary;
-	const char *usage; /* full --help text */
+	const char *usage;        /* full --help text, or NULL when help() writes it */
+	void (*help)(FILE *out);  /* --help built from data (render: the figure kinds) */
 };
 
 int cmd_analyze(struct sm_cli *cli, int argc, char **argv);
@@ -30,7 +32,7 @@ int cmd_report(struct sm_cli *cli, int argc, char **argv);
 int cmd_check(struct sm_cli *cli, int argc, char **argv);
 
 extern const char cmd_analyze_usage[];
-extern const char cmd_render_usage[];
+void cmd_render_help(FILE *out);
 extern const char cmd_report_usage[];
 extern const char cmd_check_usage[];
 

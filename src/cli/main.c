@@ -32,10 +32,10 @@ static const char main_usage[] =
 	"            3 output could not be written, 4 internal error\n";
 
 static const struct sm_cli_command commands[] = {
-	{ "analyze", cmd_analyze, "compute pooled results", cmd_analyze_usage },
-	{ "render", cmd_render, "draw a figure", cmd_render_usage },
-	{ "report", cmd_report, "build a report", cmd_report_usage },
-	{ "check", cmd_check, "check a review", cmd_check_usage },
+	{ "analyze", cmd_analyze, "compute pooled results", cmd_analyze_usage, NULL },
+	{ "render", cmd_render, "draw a figure", NULL, cmd_render_help },
+	{ "report", cmd_report, "build a report", cmd_report_usage, NULL },
+	{ "check", cmd_check, "check a review", cmd_check_usage, NULL },
 };
 
 int sm_cli_wants_help(int argc, char **argv)
@@ -176,7 +176,10 @@ static int run(struct sm_cli *cli, int argc, char **argv)
 		if (strcmp(argv[i], commands[c].name) != 0)
 			continue;
 		if (sm_cli_wants_help(argc - i, argv + i)) {
-			fputs(commands[c].usage, stdout);
+			if (commands[c].help)
+				commands[c].help(stdout);
+			else
+				fputs(commands[c].usage, stdout);
 			return 0;
 		}
 		return commands[c].run(cli, argc - i, argv + i);

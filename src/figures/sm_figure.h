@@ -105,8 +105,8 @@ struct sm_figure_kind {
 const struct sm_figure_kind *const *sm_figure_kinds(size_t *n);
 /* The kind of that name, or NULL. */
 const struct sm_figure_kind *sm_figure_kind_named(const char *name);
-/* "forest, funnel, prisma, rob or table", for messages. */
-const char *sm_figure_kind_list(void);
+/* "forest, funnel, prisma, rob or table" (the table's names), for messages. */
+void sm_figure_kind_list(char *buf, size_t size);
 
 /* The common options, described once. */
 const struct sm_fopt *sm_figure_common_opts(size_t *n);

@@ -33,38 +33,6 @@
  * assessed, a five-column PRISMA diagram. */
 #define UPDATED "tests/fixtures/results/updated-review.results.json"
 
-/* The bundle's plan helper lives in src/figures/sm_figure.c, which this
- * test does not link (the figure kinds' table is built on top of the
- * kinds); a weak stand-in with the same contract lets the forest's plan be
- * tested alone, and yields to the real one wherever that is linked. */
-__attribute__((weak)) sm_status sm_figure_plan_add(struct sm_ctx *ctx,
-						   struct sm_figure_plan *plan,
-						   const struct sm_figure_kind *kind,
-						   const char *base, const char *arg)
-{
-	if (plan->n == plan->cap) {
-		size_t cap = plan->cap ? 2 * plan->cap : 16;
-		struct sm_figure_job *j = realloc(plan->jobs, cap * sizeof *j);
-		if (!j)
-			return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-		plan->jobs = j;
-		plan->cap = cap;
-	}
-	plan->jobs[plan->n++] = (struct sm_figure_job){ kind, strdup(base),
-							arg ? strdup(arg) : NULL };
-	return SM_OK;
-}
-
-__attribute__((weak)) void sm_figure_plan_release(struct sm_figure_plan *plan)
-{
-	for (size_t i = 0; i < plan->n; i++) {
-		free(plan->jobs[i].base);
-		free(plan->jobs[i].arg);
-	}
-	free(plan->jobs);
-	memset(plan, 0, sizeof *plan);
-}
-
 struct fx {
 	struct sm_ctx *ctx;
 	cJSON *sample, *msc;        /* to derive documents from */
