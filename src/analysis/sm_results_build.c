@@ -316,10 +316,5 @@ cJSON *sm_results_build(struct sm_ctx *ctx, const struct sm_review *review,
 
 char *sm_results_print(const cJSON *results)
 {
-	char *text = cJSON_Print(results);
-	if (!text)
-		return NULL;
-	char *out = sm_asprintf("%s\n", text);
-	cJSON_free(text);
-	return out;
+	return sm_json_print(results);
 }

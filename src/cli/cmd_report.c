@@ -85,16 +85,6 @@ static sm_status write_bundle(struct sm_cli *cli, const char *review_path,
 		return st;
 	}
 	if (st == SM_OK) {
-		char *text = sm_results_print(results);
-		char *path = sm_asprintf("%s/results.json", dir);
-		st = text && path ? sm_atomic_write(cli->ctx, path, text, strlen(text))
-				  : SM_FAIL(cli->ctx, SM_EINTERNAL, "out of memory");
-		if (st == SM_OK)
-			sm_cli_progress(cli, "wrote %s", path);
-		free(text);
-		free(path);
-	}
-	if (st == SM_OK) {
 		struct sm_bundle_opts bo;
 		sm_bundle_opts_init(&bo);
 		bo.report_template = ro->template_name;

@@ -25,6 +25,7 @@ void sm_fig_free(struct sm_fig *f)
 	free(f->texts);
 	free(f->page_item);
 	free(f->page_text);
+	free(f->page_used);
 	sm_text_free(f->text);
 	sm_fonts_free(f->fonts);
 	sm_style_free(f->style);
@@ -226,6 +227,30 @@ static int sort_texts(struct sm_fig *f)
 	memcpy(f->texts, tmp, f->ntexts * sizeof *tmp);
 	free(tmp);
 	return 1;
+}
+
+sm_status sm_fig_set_page_used(struct sm_ctx *ctx, struct sm_fig *f, int page, double h)
+{
+	if (page >= f->npages)
+		f->npages = page + 1;
+	double *u = sm_realloc_array(f->page_used, (size_t)f->npages, sizeof *u);
+	if (!u)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	/* pages not recorded yet use all of their height */
+	for (int p = 0; p < f->npages; p++)
+		if (!f->page_used || p >= f->npages_used)
+			u[p] = -1;
+	f->page_used = u;
+	f->npages_used = f->npages;
+	f->page_used[page] = h;
+	return SM_OK;
+}
+
+double sm_fig_page_used(const struct sm_fig *f, int page)
+{
+	if (f->page_used && page >= 0 && page < f->npages_used && f->page_used[page] >= 0)
+		return f->page_used[page];
+	return f->height;
 }
 
 sm_status sm_fig_finish(struct sm_ctx *ctx, struct sm_fig *f)

@@ -113,6 +113,10 @@ struct sm_fig {
 	size_t *page_item, *page_text;
 	int finished;
 	int opaque;           /* pages are painted white before anything else */
+	/* How much of each page the content takes (npages entries), for a
+	 * report that places the pages one after another; NULL: all of it. */
+	double *page_used;
+	int npages_used;      /* entries of page_used */
 	struct sm_style *style;
 	struct sm_fonts *fonts;
 	struct sm_text *text;
@@ -149,6 +153,11 @@ struct sm_fig_item *sm_fig_add_poly(struct sm_ctx *ctx, struct sm_fig *f, enum s
 /* Start page `page` (0-based; npages grows to hold it): later items and
  * texts go there. */
 void sm_fig_set_page(struct sm_fig *f, int page);
+
+/* Record that page `page` uses `h` of its height (see page_used). */
+sm_status sm_fig_set_page_used(struct sm_ctx *ctx, struct sm_fig *f, int page, double h);
+/* The height page `page` uses: page_used, else the page height. */
+double sm_fig_page_used(const struct sm_fig *f, int page);
 
 /* Sort items by page and layer (stable) and texts by page, and index the
  * pages.  Called by the draw and write functions when the layout did not;

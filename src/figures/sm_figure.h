@@ -84,6 +84,9 @@ struct sm_figure_kind {
 	/* The option a bare argument sets (`@figure forest NAME`: "analysis";
 	 * `@figure rob traffic`: "plot"), or NULL. */
 	const char *positional;
+	/* 1: a long figure continues on new pages (forest, table): a report
+	 * gives it the room below its heading on every page; 0: one page. */
+	int paged;
 	const struct sm_fopt *opts;
 	size_t nopts;
 	size_t opts_size;          /* of its options struct */

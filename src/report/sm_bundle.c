@@ -3,12 +3,12 @@
 #include "sm_atomic.h"
 #include "sm_buf.h"
 #include "sm_export.h"
-#include "sm_table.h"
-#include "sm_forest.h"
-#include "sm_funnel.h"
+#include "sm_figure.h"
+#include "sm_json_out.h"
 #include "sm_report.h"
-#include "sm_prisma.h"
-#include "sm_rob.h"
+#include "sm_res.h"
+#include "sm_rtmpl.h"
+#include "sm_table.h"
 
 #include <glib.h>
 #include <pthread.h>
@@ -24,141 +24,106 @@ void sm_bundle_opts_init(struct sm_bundle_opts *opts)
 	opts->report = 1;
 }
 
-enum figure_kind { FIG_FOREST, FIG_FUNNEL, FIG_PRISMA, FIG_ROB, FIG_REPORT };
-
-/* One figure file to draw. */
-struct figure_job {
-	enum figure_kind kind;
+/* One file to draw: a figure of a kind (kind set) or the report. */
+struct job {
+	const struct sm_figure_kind *kind;
+	const char *arg;     /* the kind's positional option, borrowed from the plan */
 	char *path;          /* DIR/figures/NAME.EXT (DIR/report.pdf) */
 	char *relative;      /* figures/NAME.EXT (report.pdf), for the manifest */
-	const char *analysis; /* analysis name, "summary" or "all"; NULL otherwise */
+	double cost;
 	sm_status status;
-	char *error;         /* formatted diagnostic when status != SM_OK */
+	struct sm_diag error; /* when status != SM_OK: the worker's record, copied */
+	char **warnings;      /* the worker's warnings, in order */
+	size_t nwarnings;
 };
 
 struct job_list {
-	struct figure_job *jobs;
+	struct job *jobs;
 	size_t n, cap;
 };
 
-static int jobs_add(struct job_list *l, enum figure_kind kind, const char *dir,
-		    const char *name, const char *ext, const char *analysis)
+static struct job *jobs_add(struct job_list *l, const char *dir, const char *relative)
 {
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 32;
-		struct figure_job *j = sm_realloc_array(l->jobs, cap, sizeof *j);
+		struct job *j = sm_realloc_array(l->jobs, cap, sizeof *j);
 		if (!j)
-			return -1;
+			return NULL;
 		l->jobs = j;
 		l->cap = cap;
 	}
-	struct figure_job *j = &l->jobs[l->n];
+	struct job *j = &l->jobs[l->n];
 	memset(j, 0, sizeof *j);
-	j->kind = kind;
-	j->relative = kind == FIG_REPORT ? strdup("report.pdf")
-					 : sm_asprintf("figures/%s.%s", name, ext);
-	j->path = sm_asprintf("%s/%s", dir, j->relative);
-	j->analysis = analysis;
-	if (!j->relative || !j->path)
-		return -1;
+	j->relative = strdup(relative);
+	j->path = sm_asprintf("%s/%s", dir, relative);
+	if (!j->relative || !j->path) {
+		free(j->relative);
+		free(j->path);
+		return NULL;
+	}
 	l->n++;
-	return 0;
+	return j;
+}
+
+static void diag_release(struct sm_diag *d)
+{
+	free(d->file);
+	free(d->field);
+	free(d->msg);
 }
 
 static void jobs_release(struct job_list *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
-		free(l->jobs[i].path);
-		free(l->jobs[i].relative);
-		free(l->jobs[i].error);
+		struct job *j = &l->jobs[i];
+		free(j->path);
+		free(j->relative);
+		diag_release(&j->error);
+		for (size_t k = 0; k < j->nwarnings; k++)
+			free(j->warnings[k]);
+		free(j->warnings);
 	}
 	free(l->jobs);
 }
 
-/* Safe, unique base names: two domains may map to the same safe name. */
-static char *unique_name(const char *prefix, const char *name, char **used, size_t n_used)
-{
-	char *safe = sm_safe_filename(name, 60);
-	char *base = sm_asprintf("%s-%s", prefix, safe); /* "-name" when prefix is "" */
-	free(safe);
-	for (int suffix = 2; base; suffix++) {
-		int clash = 0;
-		for (size_t i = 0; i < n_used && !clash; i++)
-			clash = !strcmp(used[i], base);
-		if (!clash)
-			return base;
-		char *stem = sm_asprintf("%s-%d", base, suffix);
-		free(base);
-		base = stem;
-	}
-	return NULL;
-}
-
 static const char *const figure_exts[] = { "pdf", "svg", "png" };
 
-static int add_three(struct job_list *jobs, enum figure_kind kind, const char *dir,
-		     const char *base, const char *analysis)
+/* The figures every kind plans for these results, each in three formats,
+ * then the report: it lays its figures out again, so it runs beside the
+ * figure files instead of after them. */
+static sm_status plan_jobs(struct sm_ctx *ctx, const struct sm_res *res, const char *dir,
+			   int with_figures, int with_report, struct sm_figure_plan *plan,
+			   struct job_list *jobs)
 {
-	for (size_t e = 0; e < 3; e++)
-		if (jobs_add(jobs, kind, dir, base, figure_exts[e], analysis) != 0)
-			return -1;
-	return 0;
-}
-
-/* Every figure of the review: per analysis a forest and a funnel plot;
- * across analyses the summary forest and the funnel small multiples;
- * the PRISMA flow and the risk-of-bias figure when the review has them. */
-static sm_status plan_figures(struct sm_ctx *ctx, const cJSON *results, const char *dir,
-			      int with_report, struct job_list *jobs)
-{
-	const cJSON *analyses = cJSON_GetObjectItemCaseSensitive(results, "analyses");
-	const cJSON *review = cJSON_GetObjectItemCaseSensitive(results, "review");
-	size_t n = (size_t)cJSON_GetArraySize(analyses);
-	char **used = sm_alloc_array(n + 1, sizeof *used);
-	if (!used)
-		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	size_t n_used = 0;
-	int failed = 0;
-	const cJSON *a;
-	cJSON_ArrayForEach(a, analyses) {
-		const cJSON *name = cJSON_GetObjectItemCaseSensitive(a, "name");
-		if (!cJSON_IsString(name))
-			continue;
-		char *base = unique_name("", name->valuestring, used, n_used);
-		if (!base) {
-			failed = 1;
-			break;
+	size_t nk;
+	const struct sm_figure_kind *const *kinds = sm_figure_kinds(&nk);
+	for (size_t k = 0; with_figures && k < nk; k++)
+		if (kinds[k]->plan) {
+			sm_status s = kinds[k]->plan(ctx, res, plan);
+			if (s != SM_OK)
+				return s;
 		}
-		used[n_used++] = base;
-		char *forest = sm_asprintf("forest%s", base);
-		char *funnel = sm_asprintf("funnel%s", base);
-		failed = !forest || !funnel ||
-			 add_three(jobs, FIG_FOREST, dir, forest, name->valuestring) != 0 ||
-			 add_three(jobs, FIG_FUNNEL, dir, funnel, name->valuestring) != 0;
-		free(forest);
-		free(funnel);
-		if (failed)
-			break;
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct sm_figure_job *p = &plan->jobs[i];
+		for (size_t e = 0; e < 3; e++) {
+			char *rel = sm_asprintf("figures/%s.%s", p->base, figure_exts[e]);
+			struct job *j = rel ? jobs_add(jobs, dir, rel) : NULL;
+			free(rel);
+			if (!j)
+				return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+			j->kind = p->kind;
+			j->arg = p->arg;
+		}
 	}
-	if (!failed && n > 1)
-		failed = add_three(jobs, FIG_FOREST, dir, "forest-summary", "summary") != 0 ||
-			 add_three(jobs, FIG_FUNNEL, dir, "funnel-all", "all") != 0;
-	if (!failed && cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(review, "prisma")))
-		failed = add_three(jobs, FIG_PRISMA, dir, "prisma", NULL) != 0;
-	if (!failed && cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(review, "risk_of_bias")))
-		failed = add_three(jobs, FIG_ROB, dir, "risk-of-bias", NULL) != 0;
-	/* the report is one more job: it lays its figures out again, so it
-	 * runs beside the figure files instead of after them */
-	if (!failed && with_report)
-		failed = jobs_add(jobs, FIG_REPORT, dir, "report", "pdf", NULL) != 0;
-	for (size_t i = 0; i < n_used; i++)
-		free(used[i]);
-	free(used);
-	return failed ? SM_FAIL(ctx, SM_EINTERNAL, "out of memory") : SM_OK;
+	if (with_report && !jobs_add(jobs, dir, "report.pdf"))
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	return SM_OK;
 }
 
 struct pool {
-	const cJSON *results;
+	const cJSON *doc;
+	const struct sm_res *res;
+	const struct sm_rtmpl *tmpl;
 	const struct sm_bundle_opts *opts;
 	const char *home;
 	long long epoch;
@@ -168,66 +133,60 @@ struct pool {
 	pthread_mutex_t lock;
 };
 
-static sm_status render_job(struct sm_ctx *ctx, const struct pool *p,
-			    const struct figure_job *job)
+static sm_status draw_figure(struct sm_ctx *ctx, const struct pool *p, const struct job *job)
 {
-	double dpi = p->opts->dpi;
-	const char *style = p->opts->style;
-	switch (job->kind) {
-	case FIG_FOREST: {
-		struct sm_forest_opts o;
-		sm_forest_opts_init(&o);
-		o.analysis = job->analysis;
-		o.style = style;
-		if (dpi > 0)
-			o.dpi = dpi;
-		return sm_forest_render(ctx, p->results, &o, job->path);
-	}
-	case FIG_FUNNEL: {
-		struct sm_funnel_opts o;
-		sm_funnel_opts_init(&o);
-		o.analysis = job->analysis;
-		o.style = style;
-		if (dpi > 0)
-			o.dpi = dpi;
-		return sm_funnel_render(ctx, p->results, &o, job->path);
-	}
-	case FIG_PRISMA: {
-		struct sm_prisma_opts o;
-		sm_prisma_opts_init(&o);
-		o.style = style;
-		if (dpi > 0)
-			o.dpi = dpi;
-		return sm_prisma_render(ctx, p->results, &o, job->path);
-	}
-	case FIG_REPORT: {
-		struct sm_report_opts o;
-		sm_report_opts_init(&o);
-		o.template_name = p->opts->report_template;
-		o.style = style;
-		return sm_report_write(ctx, p->results, &o, job->path);
-	}
-	case FIG_ROB: {
-		struct sm_rob_opts o;
-		sm_rob_opts_init(&o);
-		o.style = style;
-		if (dpi > 0)
-			o.dpi = dpi;
-		return sm_rob_render(ctx, p->results, &o, job->path);
-	}
-	}
-	return SM_FAIL(ctx, SM_EINTERNAL, "unknown figure kind");
+	const struct sm_figure_kind *kind = job->kind;
+	void *o = sm_figure_opts_new(ctx, kind);
+	if (!o)
+		return SM_EINTERNAL;
+	struct sm_figure_common *c = o;
+	c->style = p->opts->style;
+	if (p->opts->dpi > 0)
+		c->dpi = p->opts->dpi;
+	sm_status s = SM_OK;
+	if (job->arg && kind->positional)
+		s = sm_figure_opts_set(ctx, kind, o, sm_figure_opt(kind, kind->positional), job->arg);
+	if (s == SM_OK)
+		s = sm_figure_render(ctx, kind, p->res, o, job->path);
+	sm_figure_opts_free(o);
+	return s;
+}
+
+static sm_status draw_job(struct sm_ctx *ctx, const struct pool *p, const struct job *job)
+{
+	if (job->kind)
+		return draw_figure(ctx, p, job);
+	struct sm_report_opts o;
+	sm_report_opts_init(&o);
+	o.tmpl = p->tmpl;
+	o.style = p->opts->style;
+	return sm_report_write(ctx, p->doc, p->res, &o, job->path);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
 }
 
 /* One context per worker, reused for all its figures: the font map it
- * caches (sm_fonts_new_home) is built once per thread, not per figure. */
-static void run_job(struct sm_ctx *ctx, struct pool *p, struct figure_job *job)
+ * caches (sm_fonts_new_home) is built once per thread, not per figure.
+ * What a job leaves in the context (its error record, its warnings) is
+ * copied into the job for the caller. */
+static void run_job(struct sm_ctx *ctx, struct pool *p, struct job *job)
 {
 	sm_ctx_clear_error(ctx);
 	sm_ctx_clear_warnings(ctx);
-	job->status = render_job(ctx, p, job);
-	if (job->status != SM_OK && sm_ctx_error(ctx))
-		job->error = sm_diag_format(sm_ctx_error(ctx));
+	job->status = draw_job(ctx, p, job);
+	const struct sm_diag *d = sm_ctx_error(ctx);
+	if (job->status != SM_OK && d)
+		job->error = (struct sm_diag){ d->code, dup_or_null(d->file), d->line, d->col,
+					       dup_or_null(d->field), dup_or_null(d->msg),
+					       d->src_file, d->src_line };
+	size_t n = sm_ctx_warning_count(ctx);
+	job->warnings = n ? calloc(n, sizeof *job->warnings) : NULL;
+	for (size_t i = 0; job->warnings && i < n; i++)
+		if ((job->warnings[job->nwarnings] = strdup(sm_ctx_warning(ctx, i))))
+			job->nwarnings++;
 }
 
 static void *worker(void *arg)
@@ -244,7 +203,7 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&p->lock);
 		if (i >= p->jobs->n)
 			break;
-		struct figure_job *job = &p->jobs->jobs[p->order[i]];
+		struct job *job = &p->jobs->jobs[p->order[i]];
 		if (ctx)
 			run_job(ctx, p, job);
 		else
@@ -259,38 +218,28 @@ static int worker_count(const struct sm_bundle_opts *opts, size_t jobs)
 	long n = opts->threads > 0 ? opts->threads : sysconf(_SC_NPROCESSORS_ONLN);
 	if (n < 1)
 		n = 1;
-	if (n > 8)
-		n = 8;
+	if (n > SM_BUNDLE_MAX_WORKERS)
+		n = SM_BUNDLE_MAX_WORKERS;
 	if ((size_t)n > jobs)
 		n = (long)jobs;
 	return (int)n;
 }
 
-/* Rough drawing cost of a figure (ms of CPU on the MSC review): a 300-dpi
- * PNG costs about four times its PDF or SVG, mostly compression; a forest
- * plot grows with its rows. */
-static double job_cost(const cJSON *results, const struct figure_job *j)
+/* Rough drawing cost of a job, from its kind: a 300-dpi PNG costs about
+ * four times its PDF or SVG (mostly compression); the report is the
+ * longest job of all. */
+static double job_cost(struct sm_ctx *ctx, const struct pool *p, const struct job *j)
 {
-	const cJSON *analyses = cJSON_GetObjectItemCaseSensitive(results, "analyses");
-	double rows = cJSON_GetArraySize(analyses); /* summary and "all" plots */
-	const cJSON *a;
-	cJSON_ArrayForEach(a, analyses) {
-		const cJSON *name = cJSON_GetObjectItemCaseSensitive(a, "name");
-		const cJSON *k = cJSON_GetObjectItemCaseSensitive(a, "k");
-		if (j->analysis && cJSON_IsString(name) && cJSON_IsNumber(k) &&
-		    !strcmp(name->valuestring, j->analysis)) {
-			rows = k->valuedouble;
-			break;
-		}
-	}
-	double cost = 0;
-	switch (j->kind) {
-	case FIG_FOREST: cost = 10 + 2 * rows; break;
-	case FIG_FUNNEL: cost = j->analysis && !strcmp(j->analysis, "all") ? 4 * rows : 14; break;
-	case FIG_PRISMA: cost = 20; break;
-	case FIG_ROB: cost = 60; break;
-	case FIG_REPORT: cost = 1e9; break; /* the longest job of all */
-	}
+	if (!j->kind)
+		return 1e9;
+	void *o = sm_figure_opts_new(ctx, j->kind);
+	double cost = 10;
+	if (o && (!j->arg || !j->kind->positional ||
+		  sm_figure_opts_set(ctx, j->kind, o, sm_figure_opt(j->kind, j->kind->positional),
+				     j->arg) == SM_OK) && j->kind->cost)
+		cost = j->kind->cost(p->res, o);
+	sm_figure_opts_free(o);
+	sm_ctx_clear_error(ctx); /* a cost is a guess: the drawing reports any error */
 	const char *dot = strrchr(j->path, '.');
 	return dot && !strcmp(dot, ".png") ? cost : cost / 4;
 }
@@ -311,13 +260,13 @@ static int by_cost_desc(const void *a, const void *b)
 /* Biggest figures first, so that no long one starts last while the other
  * worker idles (longest-processing-time-first scheduling).  Returns the job
  * indices in drawing order (caller frees), NULL when out of memory. */
-static size_t *plan_order(const cJSON *results, const struct job_list *jobs)
+static size_t *plan_order(struct sm_ctx *ctx, const struct pool *p, const struct job_list *jobs)
 {
 	struct ranked *r = sm_alloc_array(jobs->n, sizeof *r);
 	size_t *order = sm_alloc_array(jobs->n, sizeof *order);
 	if (r && order) {
 		for (size_t i = 0; i < jobs->n; i++)
-			r[i] = (struct ranked){ job_cost(results, &jobs->jobs[i]), i };
+			r[i] = (struct ranked){ job_cost(ctx, p, &jobs->jobs[i]), i };
 		qsort(r, jobs->n, sizeof *r, by_cost_desc);
 		for (size_t i = 0; i < jobs->n; i++)
 			order[i] = r[i].index;
@@ -329,33 +278,70 @@ static size_t *plan_order(const cJSON *results, const struct job_list *jobs)
 	return order;
 }
 
-static sm_status draw_figures(struct sm_ctx *ctx, const cJSON *results,
-			      const struct sm_bundle_opts *opts, struct job_list *jobs)
+/* The jobs' warnings in figure order, each text once per figure (its three
+ * formats say the same), as "figures/NAME: text". */
+static void hand_back_warnings(struct sm_ctx *ctx, const struct job_list *jobs)
 {
-	size_t *order = plan_order(results, jobs);
-	if (!order)
-		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	struct pool p = { .results = results, .opts = opts, .home = sm_ctx_home(ctx),
-			  .epoch = sm_ctx_epoch(ctx), .jobs = jobs, .order = order };
-	pthread_mutex_init(&p.lock, NULL);
-	int n = worker_count(opts, jobs->n);
-	pthread_t threads[8];
-	int started = 0;
-	for (int i = 1; i < n; i++)
-		if (pthread_create(&threads[started], NULL, worker, &p) == 0)
-			started++;
-	worker(&p); /* the calling thread works too */
-	for (int i = 0; i < started; i++)
-		pthread_join(threads[i], NULL);
-	pthread_mutex_destroy(&p.lock);
-	free(order);
 	for (size_t i = 0; i < jobs->n; i++) {
-		const struct figure_job *j = &jobs->jobs[i];
-		if (j->status != SM_OK)
-			return SM_FAIL_POS(ctx, j->status, j->path, 0, 0, NULL, "cannot draw figure: %s",
-					   j->error ? j->error : sm_strerror(j->status));
+		const struct job *j = &jobs->jobs[i];
+		const char *dot = strrchr(j->relative, '.');
+		int stem = dot ? (int)(dot - j->relative) : (int)strlen(j->relative);
+		for (size_t w = 0; w < j->nwarnings; w++) {
+			int seen = 0;
+			for (size_t k = i; k-- > 0 && !seen;) {
+				const struct job *o = &jobs->jobs[k];
+				if (o->kind != j->kind || strncmp(o->relative, j->relative, (size_t)stem))
+					break;
+				for (size_t v = 0; v < o->nwarnings && !seen; v++)
+					seen = !strcmp(o->warnings[v], j->warnings[w]);
+			}
+			if (!seen)
+				sm_ctx_warn(ctx, "%.*s: %s", j->kind ? stem : (int)strlen(j->relative),
+					    j->relative, j->warnings[w]);
+		}
+	}
+}
+
+/* The first failure in figure order, as the worker recorded it: its own
+ * FILE:LINE:COL (a template's, a results field's), or the figure's file
+ * when the record names none. */
+static sm_status hand_back_error(struct sm_ctx *ctx, const struct job_list *jobs)
+{
+	for (size_t i = 0; i < jobs->n; i++) {
+		const struct job *j = &jobs->jobs[i];
+		if (j->status == SM_OK)
+			continue;
+		const struct sm_diag *d = &j->error;
+		if (!d->msg)
+			return SM_FAIL_POS(ctx, j->status, j->path, 0, 0, NULL, "cannot draw: %s",
+					   sm_strerror(j->status));
+		return sm_fail_at(ctx, j->status, d->src_file, d->src_line,
+				  d->file ? d->file : j->path, d->line, d->col, d->field, "%s",
+				  d->msg);
 	}
 	return SM_OK;
+}
+
+static sm_status draw_all(struct sm_ctx *ctx, struct pool *p)
+{
+	size_t *order = plan_order(ctx, p, p->jobs);
+	if (!order)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	p->order = order;
+	pthread_mutex_init(&p->lock, NULL);
+	int n = worker_count(p->opts, p->jobs->n);
+	pthread_t threads[SM_BUNDLE_MAX_WORKERS];
+	int started = 0;
+	for (int i = 1; i < n; i++)
+		if (pthread_create(&threads[started], NULL, worker, p) == 0)
+			started++;
+	worker(p); /* the calling thread works too */
+	for (int i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	pthread_mutex_destroy(&p->lock);
+	free(order);
+	hand_back_warnings(ctx, p->jobs);
+	return hand_back_error(ctx, p->jobs);
 }
 
 int sm_sha256_file(const char *path, char out[65])
@@ -403,14 +389,14 @@ static sm_status write_manifest(struct sm_ctx *ctx, const char *dir, char **file
 	return st;
 }
 
-/* Every table of the review as CSV, XLSX and Markdown under tables/;
+/* Every table of the results as CSV, XLSX and Markdown under tables/;
  * the relative names are appended to *names (caller frees them). */
-static sm_status write_tables(struct sm_ctx *ctx, const cJSON *results, const char *dir,
+static sm_status write_tables(struct sm_ctx *ctx, const struct sm_res *res, const char *dir,
 			      char ***names, size_t *n_names)
 {
 	static const char *const exts[] = { "csv", "xlsx", "md" };
 	size_t n = 0;
-	const char **tables = sm_table_names(results, &n);
+	const char **tables = sm_table_names_in(res, &n);
 	if (!tables || n == 0) {
 		free(tables);
 		return SM_OK;
@@ -423,7 +409,7 @@ static sm_status write_tables(struct sm_ctx *ctx, const cJSON *results, const ch
 		st = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	size_t count = 0;
 	for (size_t i = 0; st == SM_OK && i < n; i++) {
-		struct sm_table *t = sm_table_from_results(ctx, results, tables[i]);
+		struct sm_table *t = sm_table_from_res(ctx, res, tables[i]);
 		if (!t) {
 			st = sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINTERNAL;
 			break;
@@ -449,40 +435,106 @@ static sm_status write_tables(struct sm_ctx *ctx, const cJSON *results, const ch
 	return st;
 }
 
+/* results.json: the text every figure of the bundle is drawn from. */
+static sm_status write_results(struct sm_ctx *ctx, const char *dir, const char *text)
+{
+	char *path = sm_asprintf("%s/results.json", dir);
+	sm_status st = path ? sm_atomic_write(ctx, path, text, strlen(text))
+			    : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	free(path);
+	return st;
+}
+
+/* The document as the renderers will read it: printed, then read back by
+ * the typed reader.  A refusal here is the writer's fault, not the user's. */
+static struct sm_res *read_back(struct sm_ctx *ctx, const char *text)
+{
+	struct sm_res *res = sm_res_parse(ctx, "results.json", text, strlen(text));
+	if (!res && sm_ctx_error(ctx)) {
+		char *m = sm_diag_format(sm_ctx_error(ctx));
+		sm_ctx_clear_error(ctx);
+		SM_FAIL(ctx, SM_EINTERNAL, "the results do not read back (%s); this is a bug",
+			m ? m : "?");
+		free(m);
+	}
+	return res;
+}
+
+struct bundle {
+	char *text;
+	struct sm_res *res;
+	struct sm_rtmpl *tmpl;
+	struct sm_figure_plan plan;
+	struct job_list jobs;
+	char **tables;
+	size_t ntables;
+};
+
+static void bundle_release(struct bundle *b)
+{
+	free(b->text);
+	sm_res_free(b->res);
+	sm_rtmpl_free(b->tmpl);
+	sm_figure_plan_release(&b->plan);
+	jobs_release(&b->jobs);
+	for (size_t i = 0; i < b->ntables; i++)
+		free(b->tables[i]);
+	free(b->tables);
+}
+
+/* Everything that can be refused before a file is written: the document
+ * reads back, the template parses, the figures are planned. */
+static sm_status prepare(struct sm_ctx *ctx, const cJSON *results, const char *dir,
+			 const struct sm_bundle_opts *opts, struct bundle *b)
+{
+	if (!(b->text = sm_json_print(results)))
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	if (!(b->res = read_back(ctx, b->text)))
+		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINTERNAL;
+	if (opts->figures && opts->report &&
+	    !(b->tmpl = sm_rtmpl_load(ctx, opts->report_template)))
+		return SM_EINPUT;
+	return plan_jobs(ctx, b->res, dir, opts->figures, opts->figures && opts->report, &b->plan,
+			 &b->jobs);
+}
+
+static sm_status manifest(struct sm_ctx *ctx, const char *dir, const struct bundle *b)
+{
+	size_t n = 1 + b->jobs.n + b->ntables;
+	char **files = sm_alloc_array(n, sizeof *files);
+	if (!files)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	files[0] = "results.json";
+	for (size_t i = 0; i < b->jobs.n; i++)
+		files[i + 1] = b->jobs.jobs[i].relative;
+	for (size_t i = 0; i < b->ntables; i++)
+		files[1 + b->jobs.n + i] = b->tables[i];
+	sm_status st = write_manifest(ctx, dir, files, n);
+	free(files);
+	return st;
+}
+
 sm_status sm_bundle_write(struct sm_ctx *ctx, const cJSON *results, const char *dir,
 			  const struct sm_bundle_opts *opts)
 {
-	struct job_list jobs = { 0 };
-	char **table_files = NULL;
-	size_t n_tables = 0;
-	sm_status st = write_tables(ctx, results, dir, &table_files, &n_tables);
-	if (st == SM_OK && opts->figures) {
+	struct bundle b = { 0 };
+	sm_status st = prepare(ctx, results, dir, opts, &b);
+	if (st == SM_OK)
+		st = write_results(ctx, dir, b.text);
+	if (st == SM_OK)
+		st = write_tables(ctx, b.res, dir, &b.tables, &b.ntables);
+	if (st == SM_OK && b.jobs.n > 0) {
 		char *figdir = sm_asprintf("%s/figures", dir);
 		st = figdir ? sm_mkdir_p(ctx, figdir) : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 		free(figdir);
+		struct pool p = { .doc = results, .res = b.res, .tmpl = b.tmpl, .opts = opts,
+				  .home = sm_ctx_home(ctx), .epoch = sm_ctx_epoch(ctx),
+				  .jobs = &b.jobs };
 		if (st == SM_OK)
-			st = plan_figures(ctx, results, dir, opts->report, &jobs);
-		if (st == SM_OK && jobs.n > 0)
-			st = draw_figures(ctx, results, opts, &jobs);
+			st = draw_all(ctx, &p);
 	}
-	if (st == SM_OK) {
-		size_t n = 1 + jobs.n + n_tables;
-		char **files = sm_alloc_array(n, sizeof *files);
-		if (!files) {
-			st = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-		} else {
-			files[0] = "results.json";
-			for (size_t i = 0; i < jobs.n; i++)
-				files[i + 1] = jobs.jobs[i].relative;
-			for (size_t i = 0; i < n_tables; i++)
-				files[1 + jobs.n + i] = table_files[i];
-			st = write_manifest(ctx, dir, files, n);
-			free(files);
-		}
-	}
-	for (size_t i = 0; i < n_tables; i++)
-		free(table_files[i]);
-	free(table_files);
-	jobs_release(&jobs);
+	if (st == SM_OK)
+		st = manifest(ctx, dir, &b);
+	bundle_release(&b);
 	return st;
 }

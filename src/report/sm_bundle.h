@@ -7,10 +7,17 @@
  *   DIR/tables/...           every table as CSV, XLSX and Markdown
  *   DIR/MANIFEST.sha256      every file with its SHA-256 (`sha256sum -c`)
  *
- * Figures are independent, so they are drawn by a small pool of worker
- * threads, each with its own context; the first error (in figure order)
- * is reported.  Every file is written atomically; file names taken from the
- * input (domain names) are made safe and can never leave DIR.
+ * The figures are what the table of figure kinds plans for the results
+ * (sm_figure.h).  Everything that can be refused is checked before the
+ * first file is written: the results read back through the typed reader
+ * (what the figures draw is what results.json says), the template parses.
+ * Figures are independent, so a small pool of worker threads draws them,
+ * each with its own context; afterwards the workers' warnings reach the
+ * caller's context in figure order (each once per figure), and the first
+ * failure in figure order becomes the caller's error as it was recorded,
+ * with its own FILE:LINE:COL.  Every file is written atomically; file
+ * names taken from the input (domain names) are made safe and can never
+ * leave DIR.
  *
  * Ownership: the caller keeps `results`; nothing is retained.
  */
@@ -21,8 +28,12 @@
 
 #include <cjson/cJSON.h>
 
+/* Most figure workers a bundle starts. */
+#define SM_BUNDLE_MAX_WORKERS 8
+
 struct sm_bundle_opts {
-	int threads;      /* workers for figures; 0 = number of CPUs (at most 8) */
+	int threads;      /* workers for figures; 0 = number of CPUs (at most
+			   * SM_BUNDLE_MAX_WORKERS) */
 	double dpi;       /* PNG resolution; 0 = 300 */
 	const char *style; /* NULL = default */
 	int figures;      /* 0: results.json and manifest only */
@@ -32,8 +43,8 @@ struct sm_bundle_opts {
 
 void sm_bundle_opts_init(struct sm_bundle_opts *opts);
 
-/* `dir` must exist.  Progress callback may be NULL; it is called from the
- * calling thread only. */
+/* Writes the bundle of the results document `results` (as built by the
+ * analysis stage) into `dir`, which must exist. */
 sm_status sm_bundle_write(struct sm_ctx *ctx, const cJSON *results, const char *dir,
 			  const struct sm_bundle_opts *opts);
 

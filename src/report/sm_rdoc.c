@@ -87,7 +87,8 @@ static void styles(struct sm_rdoc *d)
 struct walk {
 	struct sm_ctx *ctx;
 	struct sm_rdoc *d;
-	const cJSON *results;
+	const cJSON *results;    /* for the placeholders */
+	const struct sm_res *res; /* for what is drawn */
 	const struct sm_report_opts *opts;
 	struct sm_rscope sc;
 };
@@ -145,7 +146,7 @@ static sm_status figure(struct walk *w, const struct sm_rnode *n)
 		which = strdup(name->valuestring);
 	struct sm_rfig_req req = { n->name, which, caption };
 	if (s == SM_OK)
-		s = sm_rdoc_figure(w->ctx, w->d, w->results, w->opts, &req);
+		s = sm_rdoc_figure(w->ctx, w->d, w->res, w->opts, &req);
 	free(which);
 	free(caption);
 	return s;
@@ -156,20 +157,18 @@ static sm_status table(struct walk *w, const struct sm_rnode *n)
 	char *caption = expand(w, n->text);
 	if (n->text && !caption)
 		return SM_EINPUT;
-	sm_status s = sm_rdoc_table(w->ctx, w->d, w->results, w->opts, n->name, caption);
+	sm_status s = sm_rdoc_table(w->ctx, w->d, w->res, w->opts, n->name, caption);
 	free(caption);
 	return s;
 }
 
 static sm_status all_tables(struct walk *w)
 {
-	const cJSON *review = cJSON_GetObjectItemCaseSensitive(w->results, "review");
-	const cJSON *t;
-	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(review, "tables")) {
-		const cJSON *id = cJSON_GetObjectItemCaseSensitive(t, "id");
-		if (!cJSON_IsString(id))
+	const struct sm_res_review *r = &w->res->review;
+	for (size_t i = 0; i < r->tables.n; i++) {
+		if (!r->tables.v[i].id)
 			continue;
-		sm_status s = sm_rdoc_table(w->ctx, w->d, w->results, w->opts, id->valuestring,
+		sm_status s = sm_rdoc_table(w->ctx, w->d, w->res, w->opts, r->tables.v[i].id,
 					    NULL);
 		if (s != SM_OK)
 			return s;
@@ -238,7 +237,7 @@ static sm_status walk_node(struct walk *w, const struct sm_rnode *n)
 	case SM_RN_TABLES:
 		return all_tables(w);
 	case SM_RN_CHECK:
-		return sm_rdoc_check(w->ctx, d, w->results, w->opts);
+		return sm_rdoc_check(w->ctx, d, w->res, w->opts);
 	case SM_RN_EACH:
 		return each(w, n);
 	case SM_RN_IF: {
@@ -301,7 +300,7 @@ static sm_status open_fonts(struct sm_ctx *ctx, struct sm_rdoc *d,
 	return SM_OK;
 }
 
-struct sm_rdoc *sm_rdoc_build(struct sm_ctx *ctx, const cJSON *results,
+struct sm_rdoc *sm_rdoc_build(struct sm_ctx *ctx, const cJSON *results, const struct sm_res *res,
 			      const struct sm_rtmpl *tmpl, const struct sm_report_opts *opts)
 {
 	struct sm_rdoc *d = calloc(1, sizeof *d);
@@ -310,7 +309,7 @@ struct sm_rdoc *sm_rdoc_build(struct sm_ctx *ctx, const cJSON *results,
 		return NULL;
 	}
 	sm_status s = open_fonts(ctx, d, opts);
-	struct walk w = { ctx, d, results, opts, { .results = results, .path = tmpl->path } };
+	struct walk w = { ctx, d, results, res, opts, { .results = results, .path = tmpl->path } };
 	if (s == SM_OK)
 		s = walk_nodes(&w, tmpl->nodes, tmpl->nnodes);
 	if (s != SM_OK) {

@@ -12,11 +12,10 @@
 #include "sm_canvas.h"
 #include "sm_ctx.h"
 #include "sm_fig.h"
-#include "sm_forest.h"
 #include "sm_report.h"
+#include "sm_res.h"
 #include "sm_rtmpl.h"
 #include "sm_style.h"
-#include "sm_table.h"
 #include "sm_text.h"
 
 #include <cjson/cJSON.h>
@@ -37,9 +36,7 @@
 enum sm_rblock_kind {
 	SM_RB_TEXT,   /* title, subtitle, heading or paragraph */
 	SM_RB_PAGE,   /* page break */
-	SM_RB_FIG,    /* an sm_fig (funnel, PRISMA, risk of bias) */
-	SM_RB_FOREST, /* one page of a kept forest */
-	SM_RB_TABLE   /* one page of a kept table */
+	SM_RB_FIG     /* one page of a figure or table (any figure kind) */
 };
 
 struct sm_rblock {
@@ -55,9 +52,7 @@ struct sm_rblock {
 	double scale;
 	int caption_above;     /* tables: caption first */
 	struct sm_fig *fig;
-	const struct sm_forest *forest;
-	const struct sm_table_fig *table;
-	int page;              /* page of the forest or table */
+	int page;              /* the figure's page this block shows */
 };
 
 struct sm_rowned {
@@ -78,7 +73,9 @@ struct sm_rdoc {
 	struct sm_tstyle body, small, title_st, subtitle_st, h1, h2, caption;
 };
 
-struct sm_rdoc *sm_rdoc_build(struct sm_ctx *ctx, const cJSON *results,
+/* `doc` is the results as JSON for the template's placeholders; `res` the
+ * same document typed, for what is drawn. */
+struct sm_rdoc *sm_rdoc_build(struct sm_ctx *ctx, const cJSON *doc, const struct sm_res *res,
 			      const struct sm_rtmpl *tmpl, const struct sm_report_opts *opts);
 void sm_rdoc_free(struct sm_rdoc *d);
 
@@ -99,12 +96,13 @@ struct sm_rfig_req {
 	const char *which;    /* analysis name, summary, all, rob plot; may be NULL */
 	const char *caption;  /* may be NULL */
 };
-sm_status sm_rdoc_figure(struct sm_ctx *ctx, struct sm_rdoc *d, const cJSON *results,
+sm_status sm_rdoc_figure(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_res *res,
 			 const struct sm_report_opts *opts, const struct sm_rfig_req *req);
-sm_status sm_rdoc_table(struct sm_ctx *ctx, struct sm_rdoc *d, const cJSON *results,
+sm_status sm_rdoc_table(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_res *res,
 			const struct sm_report_opts *opts, const char *name, const char *caption);
-/* The findings of sm_check as a table. */
-sm_status sm_rdoc_check(struct sm_ctx *ctx, struct sm_rdoc *d, const cJSON *results,
+/* What the analysis stage's check found (the results' "check"), as a
+ * paragraph and a table. */
+sm_status sm_rdoc_check(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_res *res,
 			const struct sm_report_opts *opts);
 
 /* Pages (sm_rpage.c): cut the flow into pages, then draw them. */

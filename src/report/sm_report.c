@@ -11,29 +11,30 @@ void sm_report_opts_init(struct sm_report_opts *opts)
 }
 
 /* Template, document and page flow of a report. */
-static sm_status lay_out(struct sm_ctx *ctx, const cJSON *results,
+static sm_status lay_out(struct sm_ctx *ctx, const cJSON *results, const struct sm_res *res,
 			 const struct sm_report_opts *opts, struct sm_rdoc **doc,
 			 struct sm_rplace **pl, int *npages)
 {
 	*doc = NULL;
 	*pl = NULL;
-	struct sm_rtmpl *t = sm_rtmpl_load(ctx, opts->template_name);
+	struct sm_rtmpl *loaded = opts->tmpl ? NULL : sm_rtmpl_load(ctx, opts->template_name);
+	const struct sm_rtmpl *t = opts->tmpl ? opts->tmpl : loaded;
 	if (!t)
 		return SM_EINPUT;
-	*doc = sm_rdoc_build(ctx, results, t, opts);
-	sm_rtmpl_free(t);
+	*doc = sm_rdoc_build(ctx, results, res, t, opts);
+	sm_rtmpl_free(loaded);
 	if (!*doc)
 		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINPUT;
 	return sm_rpage_flow(ctx, *doc, pl, npages);
 }
 
-sm_status sm_report_write(struct sm_ctx *ctx, const cJSON *results,
+sm_status sm_report_write(struct sm_ctx *ctx, const cJSON *results, const struct sm_res *res,
 			  const struct sm_report_opts *opts, const char *pdf_path)
 {
 	struct sm_rdoc *doc;
 	struct sm_rplace *pl;
 	int npages = 0;
-	sm_status s = lay_out(ctx, results, opts, &doc, &pl, &npages);
+	sm_status s = lay_out(ctx, results, res, opts, &doc, &pl, &npages);
 	if (s == SM_OK)
 		s = sm_rpage_draw(ctx, doc, pl, npages, pdf_path);
 	free(pl);
@@ -42,11 +43,12 @@ sm_status sm_report_write(struct sm_ctx *ctx, const cJSON *results,
 }
 
 sm_status sm_report_count_pages(struct sm_ctx *ctx, const cJSON *results,
-				const struct sm_report_opts *opts, int *pages)
+				const struct sm_res *res, const struct sm_report_opts *opts,
+				int *pages)
 {
 	struct sm_rdoc *doc;
 	struct sm_rplace *pl;
-	sm_status s = lay_out(ctx, results, opts, &doc, &pl, pages);
+	sm_status s = lay_out(ctx, results, res, opts, &doc, &pl, pages);
 	free(pl);
 	sm_rdoc_free(doc);
 	return s;

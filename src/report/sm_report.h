@@ -16,22 +16,30 @@
 
 #include "sm_ctx.h"
 
+#include "sm_res.h"
+
 #include <cjson/cJSON.h>
+
+struct sm_rtmpl;
 
 struct sm_report_opts {
 	const char *template_name; /* .tmpl path or name under templates/; NULL = "report" */
+	const struct sm_rtmpl *tmpl; /* a template already parsed (then template_name is
+				      * not read); borrowed */
 	const char *style;         /* figure style; NULL = "default" */
 };
 
 void sm_report_opts_init(struct sm_report_opts *opts);
 
-/* Writes the report to `pdf_path` (must end in .pdf). */
-sm_status sm_report_write(struct sm_ctx *ctx, const cJSON *results,
+/* Writes the report to `pdf_path` (must end in .pdf).  `doc` is the
+ * results document as JSON (the template's placeholders read it), `res`
+ * the same document typed (what the figures and tables draw). */
+sm_status sm_report_write(struct sm_ctx *ctx, const cJSON *doc, const struct sm_res *res,
 			  const struct sm_report_opts *opts, const char *pdf_path);
 
 /* The number of pages the report of these results has (laid out, not
  * drawn). */
-sm_status sm_report_count_pages(struct sm_ctx *ctx, const cJSON *results,
+sm_status sm_report_count_pages(struct sm_ctx *ctx, const cJSON *doc, const struct sm_res *res,
 				const struct sm_report_opts *opts, int *pages);
 
 #endif

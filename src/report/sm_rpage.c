@@ -46,7 +46,7 @@ sm_status sm_rpage_flow(struct sm_ctx *ctx, const struct sm_rdoc *d, struct sm_r
 		}
 		double space = y > 0 ? b->space_before : 0;
 		/* continued pages of a forest or table always start a page */
-		int continued = (b->kind == SM_RB_FOREST || b->kind == SM_RB_TABLE) && b->page > 0;
+		int continued = b->kind == SM_RB_FIG && b->page > 0;
 		double scale = b->scale, h = b->h;
 		if (y > 0 && !continued && b->kind == SM_RB_FIG &&
 		    y + space + h > SM_RDOC_CONTENT_H + 0.01) {
@@ -81,11 +81,7 @@ static void draw_object(struct sm_ctx *ctx, struct sm_canvas *c, const struct sm
 	cairo_translate(cr, x, y);
 	cairo_scale(cr, scale, scale);
 	if (b->fig)
-		sm_fig_draw_on(ctx, c, b->fig, 0, 0);
-	else if (b->forest)
-		sm_forest_draw_on(ctx, c, b->forest, b->page, 0, 0);
-	else if (b->table)
-		sm_table_fig_draw_on(ctx, c, b->table, b->page, 0, 0);
+		sm_fig_draw_page(ctx, c, b->fig, b->page, 0, 0);
 	cairo_restore(cr);
 }
 

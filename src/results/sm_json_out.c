@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 cJSON *sm_json_number(double v)
 {
@@ -47,4 +48,20 @@ void sm_json_shortest(char *buf, size_t size, double v)
 		if (strtod(buf, NULL) == v)
 			return;
 	}
+}
+
+char *sm_json_print(const cJSON *doc)
+{
+	char *text = cJSON_Print(doc);
+	if (!text)
+		return NULL;
+	size_t n = strlen(text);
+	char *out = malloc(n + 2);
+	if (out) {
+		memcpy(out, text, n);
+		out[n] = '\n';
+		out[n + 1] = 0;
+	}
+	cJSON_free(text);
+	return out;
 }

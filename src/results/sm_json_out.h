@@ -23,6 +23,10 @@ cJSON *sm_json_add_array(cJSON *obj, const char *key, const double *v, size_t n)
 /* The shortest decimal form of v that reads back as the same double (as
  * cJSON prints it), into buf (at least 32 bytes). */
 void sm_json_shortest(char *buf, size_t size, double v);
+/* The document as deterministic, pretty-printed JSON text with a final
+ * newline (what results.json holds); NULL on out of memory.  Caller frees. */
+char *sm_json_print(const cJSON *doc);
+
 /* obj[key] = string, or null when s is NULL. */
 cJSON *sm_json_add_string(cJSON *obj, const char *key, const char *s);
 

@@ -939,6 +939,17 @@ static sm_status fit_width(struct lay *L)
 		       need / (72 / 25.4), st->min_size);
 }
 
+/* What a page uses for a report to place it: its lowest text or mark
+ * plus the style's margin, at most the page. */
+static double page_used(const struct lay *L, int page, double mark_bottom)
+{
+	const struct sm_fig *f = L->f;
+	double bottom = mark_bottom;
+	for (size_t i = f->page_text[page]; i < f->page_text[page + 1]; i++)
+		bottom = fmax(bottom, f->texts[i].box.y1);
+	return fmin(f->height, bottom + L->st->margin);
+}
+
 /* The pages as src/report reads them (transitional). */
 static void report_view(struct lay *L, const double *bottom, size_t n)
 {
@@ -991,6 +1002,8 @@ static sm_status run(struct lay *L)
 	free(starts);
 	if (L->status == SM_OK)
 		L->status = sm_fig_finish(L->ctx, f);
+	for (size_t pg = 0; pg < n && L->status == SM_OK; pg++)
+		L->status = sm_fig_set_page_used(L->ctx, f, (int)pg, page_used(L, (int)pg, bottom[pg]));
 	if (L->status == SM_OK)
 		report_view(L, bottom, n);
 	free(bottom);

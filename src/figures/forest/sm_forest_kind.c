@@ -121,6 +121,7 @@ const struct sm_figure_kind sm_figure_forest = {
 	.name = "forest",
 	.summary = "forest plot: one analysis, its subgroups, or one row per analysis",
 	.positional = "analysis",
+	.paged = 1,
 	.opts = forest_opts,
 	.nopts = sizeof forest_opts / sizeof forest_opts[0],
 	.opts_size = sizeof(struct sm_forest_options),

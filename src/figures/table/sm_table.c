@@ -299,6 +299,8 @@ struct sm_table *sm_table_from_res(struct sm_ctx *ctx, const struct sm_res *res,
 {
 	if (!strcmp(name, "domains"))
 		return sm_table_domains(ctx, res);
+	if (!strcmp(name, "check"))
+		return sm_table_check(ctx, res);
 	if (!strcmp(name, "characteristics") && has_characteristics(res))
 		return characteristics(ctx, res);
 	for (size_t i = 0; i < res->review.tables.n; i++) {

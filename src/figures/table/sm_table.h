@@ -7,6 +7,9 @@
  *   "domains"          the safety-domain table (res->domain_table, written
  *                      by the analysis stage) formatted for print;
  *   "characteristics"  one row per study with its characteristics;
+ *   "check"            what `safemeta check` found (the results' "check"):
+ *                      one row per reported analysis; not among the names
+ *                      a bundle exports;
  *   any other name     a free-form table of the review (review.tables[].id).
  * Cells are UTF-8 strings; numbers from free-form tables and
  * characteristics are written in their shortest form, null as an empty

@@ -129,7 +129,9 @@ sm_status sm_table_lay_out(struct sm_ctx *ctx, const struct sm_table *t,
 					  req->page_h < 0 ? f->style->page_height : req->page_h,
 					  &l);
 	if (s == SM_OK) {
-		f->width = l->page_w;
+		/* a bare table (a report page) is as wide as it is, so that the
+		 * page centres the table and not the room it was given */
+		f->width = req->bare ? l->table_w : l->page_w;
 		f->height = l->page_h;
 		s = fill(ctx, f, l, t);
 	}
@@ -137,6 +139,8 @@ sm_status sm_table_lay_out(struct sm_ctx *ctx, const struct sm_table *t,
 		sm_fig_set_page(f, l->npages - 1);
 		s = sm_fig_finish(ctx, f);
 	}
+	for (int p = 0; s == SM_OK && p < l->npages; p++)
+		s = sm_fig_set_page_used(ctx, f, p, sm_table_layout_used(l, p));
 	if (s != SM_OK) {
 		sm_table_layout_free(l);
 		sm_fig_free(f);
@@ -227,6 +231,7 @@ const struct sm_figure_kind sm_figure_table = {
 	.summary = "a table of the results: the safety domains, the study characteristics "
 		   "or one of the review's own tables",
 	.positional = "table",
+	.paged = 1,
 	.opts = table_opts,
 	.nopts = sizeof table_opts / sizeof table_opts[0],
 	.opts_size = sizeof(struct sm_table_fopts),

@@ -10,6 +10,8 @@
 
 /* The safety-domain table formatted for print (sm_table_domains.c). */
 struct sm_table *sm_table_domains(struct sm_ctx *ctx, const struct sm_res *res);
+/* What check found, one row per reported analysis (sm_table_check.c). */
+struct sm_table *sm_table_check(struct sm_ctx *ctx, const struct sm_res *res);
 
 /* Fail with SM_EINPUT naming the tables there are: no table `name`, or
  * none chosen (name NULL). */
