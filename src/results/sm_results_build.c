@@ -274,7 +274,7 @@ static void add_unit_keys(struct sm_ctx *ctx, const struct sm_review *r,
 			  const struct sm_run_settings *s, cJSON *a)
 {
 	cJSON *warnings = cJSON_DetachItemFromObjectCaseSensitive(a, "warnings");
-	cJSON *unit = sm_unit_detect_json(ctx, r, cl, d, warnings);
+	cJSON *unit = sm_unit_detect_json(ctx, r, cl, d, !s->no_studies, warnings);
 	if (unit)
 		cJSON_AddItemToObject(a, "unit_of_analysis", unit);
 	else

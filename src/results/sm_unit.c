@@ -290,7 +290,7 @@ static void add_warning(cJSON *warnings, char *msg)
 }
 
 static cJSON *several_rows(const struct sm_clusters *c, const struct sm_analysis_data *d,
-			   const struct grouping *g, cJSON *warnings)
+			   const struct grouping *g, int with_labels, cJSON *warnings)
 {
 	cJSON *list = cJSON_CreateArray();
 	struct name_list names = { { 0 }, 0 };
@@ -304,7 +304,8 @@ static cJSON *several_rows(const struct sm_clusters *c, const struct sm_analysis
 		cJSON_AddStringToObject(e, "study_id", o->study_id);
 		cJSON_AddStringToObject(e, "label", study_label(c, o));
 		cJSON_AddNumberToObject(e, "rows", (double)m);
-		cJSON_AddItemToObject(e, "labels", labels_json(d, g->order + g->start[s], m));
+		if (with_labels)
+			cJSON_AddItemToObject(e, "labels", labels_json(d, g->order + g->start[s], m));
 		cJSON_AddItemToArray(list, e);
 		name_list_add(&names, sm_asprintf("%s: %zu rows", o->study_id, m));
 	}
@@ -354,7 +355,7 @@ static int first_row_cmp(const void *pa, const void *pb)
 }
 
 static cJSON *shared_arm_json(const struct sm_clusters *c, const struct sm_analysis_data *d,
-			      const struct arm_group *g)
+			      const struct arm_group *g, int with_labels)
 {
 	const struct sm_outcome *o = row_at(d, g->first->row);
 	cJSON *e = cJSON_CreateObject();
@@ -363,6 +364,8 @@ static cJSON *shared_arm_json(const struct sm_clusters *c, const struct sm_analy
 	sm_json_add_number(e, "n_c", g->first->n);
 	sm_json_add_number(e, "events_c", g->first->events);
 	cJSON_AddNumberToObject(e, "rows", (double)g->m);
+	if (!with_labels)
+		return e;
 	cJSON *labels = cJSON_AddArrayToObject(e, "labels");
 	for (size_t i = 0; i < g->m; i++)
 		cJSON_AddItemToArray(labels, cJSON_CreateString(row_at(d, g->first[i].row)->label));
@@ -382,15 +385,15 @@ static void warn_shared(const struct sm_analysis_data *d, const struct arm_group
 	char *text = name_list_take(&names);
 	if (n)
 		add_warning(warnings, sm_asprintf(
-			"shared control arms: %zu control arms enter the analysis more than once "
+			"shared control arms: %zu control %s the analysis more than once "
 			"(%s): rows of one study with identical control counts are the same "
 			"control patients counted again (see \"unit_of_analysis\")",
-			n, text ? text : ""));
+			n, n == 1 ? "arm enters" : "arms enter", text ? text : ""));
 	free(text);
 }
 
 static cJSON *shared_arms(const struct sm_clusters *c, const struct sm_analysis_data *d,
-			  const size_t *study, cJSON *warnings)
+			  const size_t *study, int with_labels, cJSON *warnings)
 {
 	cJSON *list = cJSON_CreateArray();
 	size_t k = d->k;
@@ -414,7 +417,7 @@ static cJSON *shared_arms(const struct sm_clusters *c, const struct sm_analysis_
 	}
 	qsort(groups, n, sizeof *groups, first_row_cmp);
 	for (size_t h = 0; h < n; h++)
-		cJSON_AddItemToArray(list, shared_arm_json(c, d, &groups[h]));
+		cJSON_AddItemToArray(list, shared_arm_json(c, d, &groups[h], with_labels));
 	warn_shared(d, groups, n, warnings);
 	free(keys);
 	free(groups);
@@ -423,7 +426,7 @@ static cJSON *shared_arms(const struct sm_clusters *c, const struct sm_analysis_
 
 cJSON *sm_unit_detect_json(struct sm_ctx *ctx, const struct sm_review *review,
 			   const struct sm_clusters *c, const struct sm_analysis_data *d,
-			   cJSON *warnings)
+			   int with_labels, cJSON *warnings)
 {
 	size_t k = d->k ? d->k : 1;
 	const char **ids = sm_alloc_array(k, sizeof *ids);
@@ -443,10 +446,12 @@ cJSON *sm_unit_detect_json(struct sm_ctx *ctx, const struct sm_review *review,
 		cJSON_AddNumberToObject(o, "studies", (double)n);
 		cJSON_AddStringToObject(o, "cluster", sm_clusters_column(c));
 		cJSON_AddNumberToObject(o, "clusters", (double)d->n_clusters);
-		cJSON_AddItemToObject(o, "studies_with_several_rows", several_rows(c, d, &g, warnings));
+		cJSON_AddItemToObject(o, "studies_with_several_rows",
+				      several_rows(c, d, &g, with_labels, warnings));
 		cJSON_AddItemToObject(o, "shared_control_arms",
-				      review->kind == SM_KIND_2X2 ? shared_arms(c, d, study, warnings)
-								  : cJSON_CreateArray());
+				      review->kind == SM_KIND_2X2
+					      ? shared_arms(c, d, study, with_labels, warnings)
+					      : cJSON_CreateArray());
 	}
 	grouping_release(&g);
 	free(ids);

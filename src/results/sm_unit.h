@@ -56,11 +56,12 @@ sm_status sm_unit_assign(struct sm_ctx *ctx, const struct sm_clusters *c,
 int sm_unit_several_rows(const struct sm_analysis_data *d);
 
 /* The "unit_of_analysis" object of an analysis (rows that enter the
- * model); its findings are also added to `warnings` as text.  NULL on out
- * of memory. */
+ * model); its findings are also added to `warnings` as text.  with_labels
+ * 0 (--no-studies) leaves out the row labels of each listed study.  NULL
+ * on out of memory. */
 cJSON *sm_unit_detect_json(struct sm_ctx *ctx, const struct sm_review *review,
 			   const struct sm_clusters *c, const struct sm_analysis_data *d,
-			   cJSON *warnings);
+			   int with_labels, cJSON *warnings);
 
 /* One outcome per study of the analysis' rows (all of them, first
  * appearance order) with the lower (upper = 0) or upper bound of the
