@@ -265,9 +265,8 @@ static void start_values(const struct sm_ml_data *d, double s[2])
 	s[0] = s[1] = total / 2;
 }
 
-static sm_status check_data(struct sm_ctx *ctx, const struct sm_ml_data *d, size_t *vmean)
+static sm_status check_data(struct sm_ctx *ctx, const struct sm_ml_data *d)
 {
-	(void)vmean;
 	if (d->n_clusters < 2)
 		return SM_FAIL(ctx, SM_EINPUT, "the multilevel model needs at least 2 clusters; "
 			       "got %zu", d->n_clusters);
@@ -403,7 +402,7 @@ static sm_status fit_at(struct sm_ctx *ctx, const struct sm_ml_data *d,
 	if (o->method != SM_REML && o->method != SM_ML)
 		return SM_FAIL(ctx, SM_EINPUT, "the multilevel model is fitted by REML or ML; "
 			       "got %s", sm_method_name(o->method));
-	sm_status st = check_data(ctx, d, NULL);
+	sm_status st = check_data(ctx, d);
 	if (st)
 		return st;
 	struct ml_ws w;

@@ -148,6 +148,13 @@ static void check_ml(struct tally *t, const struct rows *r, const cJSON *gold, c
 	close_to(t, f.QE, num(gold, "QE"), where, "QE");
 	close_to(t, f.QEp, num(gold, "QEp"), where, "QEp");
 	close_to(t, f.ll, num(gold, "logLik"), where, "logLik");
+	/* at the reference's sigma2 the fixed-sigma2 fit is metafor's */
+	struct sm_ml_fit fx;
+	double gs[2] = { at(gold, "sigma2", 0), at(gold, "sigma2", 1) };
+	assert_int_equal(sm_ml_fit_fixed(ctx, &d, &o, gs, &fx), SM_OK);
+	close_to(t, fx.b, num(gold, "b"), where, "fixed b");
+	close_to(t, fx.se, num(gold, "se"), where, "fixed se");
+	close_to(t, fx.ll, num(gold, "logLik"), where, "fixed logLik");
 	/* our maximum is never below metafor's optimiser's */
 	assert_true(f.ll >= num(gold, "metafor_logLik") - 1e-12);
 	double mb = num(gold, "metafor_b");
