@@ -100,6 +100,11 @@ static cJSON *settings_json(const struct sm_run_settings *s)
 	cJSON_AddStringToObject(o, "to", tos[s->esc.to]);
 	cJSON_AddBoolToObject(o, "drop00", s->esc.drop00);
 	sm_json_add_string(o, "group_by", s->group_by && *s->group_by ? s->group_by : NULL);
+	cJSON_AddStringToObject(o, "model", s->multilevel ? "multilevel" : "standard");
+	cJSON_AddStringToObject(o, "cluster", s->cluster);
+	static const char *const robust[] = { "none", "cr1", "cr2" };
+	cJSON_AddStringToObject(o, "robust", robust[s->robust]);
+	cJSON_AddBoolToObject(o, "aggregate", s->aggregate);
 	return o;
 }
 
