@@ -20,6 +20,8 @@ void sm_analysis_data_free(struct sm_analysis_data *d)
 	free(d->idx);
 	free(d->yi);
 	free(d->vi);
+	free(d->cluster);
+	free(d->cluster_label);
 	free(d);
 }
 

@@ -24,6 +24,12 @@ struct sm_analysis_data {
 	size_t k;
 	size_t *idx; /* index into rows of each included study */
 	double *yi, *vi;
+	/* Clusters of the included rows (sm_unit_assign; NULL before): the
+	 * cluster of row j of yi, in 0..n_clusters - 1 by first appearance,
+	 * and each cluster's value of the cluster column. */
+	size_t *cluster;
+	size_t n_clusters;
+	const char **cluster_label;
 };
 
 /* Build from the rows of one group; SM_EINPUT for invalid counts. */

@@ -6,6 +6,7 @@
 #include "sm_influence.h"
 #include "sm_json_out.h"
 #include "sm_mh.h"
+#include "sm_multilevel_json.h"
 #include "sm_peto.h"
 #include "sm_proportion.h"
 #include "sm_ranktest.h"
@@ -13,6 +14,7 @@
 #include "sm_rma.h"
 #include "sm_stats.h"
 #include "sm_trimfill.h"
+#include "sm_unit.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -37,6 +39,12 @@ struct analysis {
 	double *weights;          /* percent, k */
 	enum sm_transf transf;
 	double nhm;               /* harmonic mean of ni (PFT) */
+	/* The three-level model of rows within clusters (have_ml).  Under
+	 * --model multilevel (ml_main) it is the pooled result: fit holds its
+	 * numbers and row_fit the row-level model's. */
+	struct sm_ml_fit ml;
+	int have_ml, ml_main;
+	struct sm_rma_fit row_fit;
 	cJSON *obj;
 	cJSON *warnings;
 };
@@ -176,15 +184,154 @@ static sm_status fit_model(struct analysis *a)
 	return sm_rma_weights(a->ctx, &wfit, d->vi, d->k, a->weights);
 }
 
+/* ---- the unit of analysis ---------------------------------------------- */
+
+/* An error of the rows of this analysis: FILE:LINE of its first row. */
+static sm_status fail_rows(struct analysis *a, const char *msg)
+{
+	const struct sm_diag *d = sm_ctx_error(a->ctx);
+	char *text = sm_asprintf("analysis '%s': %s", a->data->name,
+				 msg ? msg : d && d->msg ? d->msg : "failed");
+	sm_status code = d ? d->code : SM_EINPUT;
+	sm_ctx_clear_error(a->ctx);
+	const struct sm_outcome *o = a->data->rows[a->data->idx[0]];
+	SM_FAIL_POS(a->ctx, code, o->src_file, o->src_line, 0, a->settings->cluster, "%s",
+		    text ? text : "failed");
+	free(text);
+	return code;
+}
+
+/* Under --model multilevel the three-level fit becomes the pooled result;
+ * the row-level fit stays for the diagnostics (diag_fit) and in "fits". */
+static sm_status make_multilevel_main(struct analysis *a)
+{
+	a->row_fit = a->fit;
+	struct sm_rma_fit *f = &a->fit;
+	const struct sm_ml_fit *m = &a->ml;
+	f->method = m->method;
+	f->b = m->b;
+	f->se = m->se;
+	f->stat = m->stat;
+	f->df = m->df;
+	f->pval = m->pval;
+	f->ci_lb = m->ci_lb;
+	f->ci_ub = m->ci_ub;
+	f->pi_lb = m->pi_lb;
+	f->pi_ub = m->pi_ub;
+	f->tau2 = f->se_tau2 = f->I2 = f->H2 = NAN;
+	f->QE = m->QE;
+	f->QE_df = m->QE_df;
+	f->QEp = m->QEp;
+	struct sm_ml_data md = { a->data->yi, a->data->vi, a->data->cluster, a->data->k,
+				 a->data->n_clusters };
+	add_warning(a, "model multilevel: the pooled result is the three-level model of rows "
+		       "within clusters; Egger's and Begg's tests, fail-safe N, trim-and-fill and "
+		       "the influence, leave-one-out and cumulative results are those of the "
+		       "row-level model (rows as independent studies)");
+	return sm_ml_weights(a->ctx, &md, m->sigma2, a->weights);
+}
+
+/* The three-level model: the pooled result under --model multilevel, else
+ * a side result wherever a cluster holds several rows (a failure is then a
+ * warning).  A cluster column that the user chose, or that robust
+ * inference needs, must have two levels. */
+static sm_status fit_multilevel(struct analysis *a)
+{
+	const struct sm_analysis_data *d = a->data;
+	const struct sm_run_settings *s = a->settings;
+	if (!d->cluster)
+		return SM_OK;
+	int strict = s->multilevel || s->robust || s->cluster_given;
+	if (strict && d->n_clusters < 2) {
+		char *msg = sm_asprintf("the cluster column '%s' has one level ('%s') in this "
+					"analysis; expected at least 2 clusters", s->cluster,
+					d->n_clusters ? d->cluster_label[0] : "");
+		sm_status st = fail_rows(a, msg ? msg : "one cluster");
+		free(msg);
+		return st;
+	}
+	if (!sm_unit_several_rows(d)) {
+		/* one row per cluster: sigma2[0] and sigma2[1] only enter as their
+		 * sum, so the three-level model is the two-level one */
+		if (s->multilevel)
+			add_warning(a, "model multilevel: every cluster has one row, so the two "
+				       "variance components are not identifiable and the three-level "
+				       "model is the standard one; the pooled result is the row-level "
+				       "model (\"model\": \"standard\")");
+		return SM_OK;
+	}
+	if (sm_multilevel_fit_analysis(a->ctx, d, s, &a->ml) != SM_OK) {
+		if (s->multilevel)
+			return fail_rows(a, NULL);
+		note_failure(a, "multilevel model");
+		return SM_OK;
+	}
+	a->have_ml = 1;
+	a->ml_main = s->multilevel;
+	return a->ml_main ? make_multilevel_main(a) : SM_OK;
+}
+
+static struct sm_display display_of(const struct analysis *a)
+{
+	struct sm_display disp = { a->transf, a->nhm };
+	return disp;
+}
+
+/* "sigma2", "sigma2_nlevels" (the main model's, null unless multilevel),
+ * "multilevel" and "robust" (the main model's, null unless asked). */
+static void write_unit_models(struct analysis *a)
+{
+	const struct sm_ml_fit *m = &a->ml;
+	struct sm_display disp = display_of(a);
+	double nlevels[2] = { (double)m->n_clusters, (double)m->k };
+	if (a->ml_main) {
+		sm_json_add_array(a->obj, "sigma2", m->sigma2, 2);
+		sm_json_add_array(a->obj, "sigma2_nlevels", nlevels, 2);
+	} else {
+		cJSON_AddNullToObject(a->obj, "sigma2");
+		cJSON_AddNullToObject(a->obj, "sigma2_nlevels");
+	}
+	if (a->have_ml)
+		cJSON_AddItemToObject(a->obj, "multilevel",
+				      sm_multilevel_json(a->ctx, m, a->data, a->settings, &disp,
+							 a->warnings));
+	else
+		cJSON_AddNullToObject(a->obj, "multilevel");
+	enum sm_pooling pool = a->settings->pooling;
+	if (!a->settings->robust || !a->data->cluster) {
+		cJSON_AddNullToObject(a->obj, "robust");
+	} else if (a->ml_main) {
+		cJSON_AddItemToObject(a->obj, "robust",
+				      sm_robust_json(a->ctx, a->data, a->settings, m->sigma2, m->b, 0,
+						     &disp, a->warnings));
+	} else if (pool == SM_POOL_IV || pool == SM_POOL_REVMAN_DL) {
+		double s2[2] = { 0, is_random(a) ? a->fit.tau2 : 0 };
+		cJSON_AddItemToObject(a->obj, "robust",
+				      sm_robust_json(a->ctx, a->data, a->settings, s2, a->fit.b, 1,
+						     &disp, a->warnings));
+	} else {
+		char *msg = sm_asprintf("cluster-robust inference: needs an inverse-variance "
+					"model; method %s has none (see \"multilevel\")",
+					a->settings->method_label);
+		if (msg)
+			add_warning(a, msg);
+		free(msg);
+		cJSON_AddNullToObject(a->obj, "robust");
+	}
+}
+
 /* ---- writers ---------------------------------------------------------- */
 
 static void write_header(struct analysis *a)
 {
 	const struct sm_run_settings *s = a->settings;
 	cJSON_AddStringToObject(a->obj, "name", a->data->name);
+	cJSON_AddStringToObject(a->obj, "model", a->ml_main ? "multilevel" : "standard");
 	cJSON_AddStringToObject(a->obj, "measure", sm_measure_name(s->esc.measure));
-	cJSON_AddStringToObject(a->obj, "method", s->method_label);
-	cJSON_AddStringToObject(a->obj, "test", sm_test_name(a->fit.test));
+	cJSON_AddStringToObject(a->obj, "method",
+				a->ml_main ? sm_method_name(a->ml.method) : s->method_label);
+	cJSON_AddStringToObject(a->obj, "test", a->ml_main ? (a->ml.t_test ? "t" : "z")
+							   : sm_test_name(a->fit.test));
 	sm_json_add_number(a->obj, "level", s->level);
 	cJSON_AddNumberToObject(a->obj, "k", (double)a->data->k);
 	cJSON_AddNumberToObject(a->obj, "k_rows", (double)a->data->n);
@@ -197,33 +344,44 @@ static void write_header(struct analysis *a)
 
 /* Other pooled rows a forest plot may show beside the main one: the
  * common-effect (inverse-variance) model of a random-effects analysis. */
+static void add_fit_row(struct analysis *a, cJSON *fits, const char *method, const char *model,
+			const struct sm_rma_fit *f)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "method", method);
+	cJSON_AddStringToObject(o, "model", model);
+	cJSON_AddStringToObject(o, "test", sm_test_name(f->test));
+	sm_json_add_number(o, "estimate", f->b);
+	sm_json_add_number(o, "se", f->se);
+	sm_json_add_number(o, "ci_lb", f->ci_lb);
+	sm_json_add_number(o, "ci_ub", f->ci_ub);
+	sm_json_add_number(o, "stat", f->stat);
+	sm_json_add_number(o, "p", f->pval);
+	cJSON *t = cJSON_AddObjectToObject(o, "transformed");
+	sm_json_add_number(t, "estimate", display(a, f->b));
+	sm_json_add_number(t, "ci_lb", display(a, f->ci_lb));
+	sm_json_add_number(t, "ci_ub", display(a, f->ci_ub));
+	cJSON_AddItemToArray(fits, o);
+}
+
+/* ... and under --model multilevel the row-level model (rows as studies)
+ * unless that is the common-effect row already there. */
 static void write_other_fits(struct analysis *a)
 {
 	cJSON *fits = cJSON_AddArrayToObject(a->obj, "fits");
-	if (!is_random(a))
-		return;
-	struct sm_rma_opts fe = a->rma;
-	fe.method = SM_FE;
-	fe.test = SM_TEST_Z;
-	struct sm_rma_fit f;
-	if (sm_rma_fit(a->ctx, a->data->yi, a->data->vi, a->data->k, &fe, &f) != SM_OK) {
-		note_failure(a, "common-effect model");
-		return;
+	if (is_random(a)) {
+		struct sm_rma_opts fe = a->rma;
+		fe.method = SM_FE;
+		fe.test = SM_TEST_Z;
+		struct sm_rma_fit f;
+		if (sm_rma_fit(a->ctx, a->data->yi, a->data->vi, a->data->k, &fe, &f) == SM_OK)
+			add_fit_row(a, fits, "FE", "standard", &f);
+		else
+			note_failure(a, "common-effect model");
 	}
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "method", "FE");
-	cJSON_AddStringToObject(o, "test", "z");
-	sm_json_add_number(o, "estimate", f.b);
-	sm_json_add_number(o, "se", f.se);
-	sm_json_add_number(o, "ci_lb", f.ci_lb);
-	sm_json_add_number(o, "ci_ub", f.ci_ub);
-	sm_json_add_number(o, "stat", f.stat);
-	sm_json_add_number(o, "p", f.pval);
-	cJSON *t = cJSON_AddObjectToObject(o, "transformed");
-	sm_json_add_number(t, "estimate", display(a, f.b));
-	sm_json_add_number(t, "ci_lb", display(a, f.ci_lb));
-	sm_json_add_number(t, "ci_ub", display(a, f.ci_ub));
-	cJSON_AddItemToArray(fits, o);
+	int row_is_fe = a->settings->pooling == SM_POOL_IV && a->row_fit.method == SM_FE;
+	if (a->ml_main && !row_is_fe)
+		add_fit_row(a, fits, a->settings->method_label, "standard", &a->row_fit);
 }
 
 static void write_pooled(struct analysis *a)
@@ -256,10 +414,10 @@ static void write_pooled(struct analysis *a)
 static void write_confint(struct analysis *a)
 {
 	struct sm_confint ci;
-	int ok = is_random(a) && a->data->k > 1 &&
+	int ok = !a->ml_main && is_random(a) && a->data->k > 1 &&
 		 sm_confint_tau2(a->ctx, a->data->yi, a->data->vi, a->data->k, &a->fit,
 				 a->settings->level, 0, &ci) == SM_OK;
-	if (!ok && is_random(a) && a->data->k > 1)
+	if (!ok && !a->ml_main && is_random(a) && a->data->k > 1)
 		note_failure(a, "tau2 confidence interval");
 	sm_json_add_pair(a->obj, "tau2_ci", ok ? ci.tau2.ci_lb : NAN, ok ? ci.tau2.ci_ub : NAN);
 	sm_json_add_pair(a->obj, "I2_ci", ok ? ci.I2.ci_lb : NAN, ok ? ci.I2.ci_ub : NAN);
@@ -772,6 +930,12 @@ cJSON *sm_analysis_json(struct sm_ctx *ctx, const struct sm_review *review,
 		return NULL;
 	}
 	choose_transform(&a);
+	if (fit_multilevel(&a) != SM_OK) {
+		cJSON_Delete(a.obj);
+		cJSON_Delete(a.warnings);
+		analysis_release(&a);
+		return NULL;
+	}
 	note_ledger(&a);
 	run_diagnostics(&a);
 	write_header(&a);
@@ -785,6 +949,7 @@ cJSON *sm_analysis_json(struct sm_ctx *ctx, const struct sm_review *review,
 	write_failsafe(&a);
 	write_trimfill(&a);
 	write_other_fits(&a);
+	write_unit_models(&a);
 	write_mh(&a);
 	write_peto(&a);
 	if (!settings->no_studies)

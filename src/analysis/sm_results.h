@@ -40,6 +40,16 @@ struct sm_analysis_opts {
 	 * the review's "studies") out of the document (large simulations);
 	 * every statistic is still computed. */
 	int no_studies;
+	/* Unit of analysis (README "Several rows per study"); NULL / *_set = 0
+	 * keeps the review's setting.  model: "standard" | "multilevel";
+	 * cluster: the column whose values group rows ("study", the default,
+	 * or a study characteristic); robust: "none" | "cr1" | "cr2";
+	 * aggregate: also pool one row per study with event bounds. */
+	const char *model;
+	const char *cluster;
+	const char *robust;
+	int aggregate;
+	int aggregate_set;
 };
 
 /* Cumulative meta-analysis fits k models of growing size; from prefix sums

@@ -16,6 +16,7 @@
 #include "sm_prisma_check.h"
 #include "sm_run_settings.h"
 #include "sm_subgroup.h"
+#include "sm_unit.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -101,6 +102,11 @@ static cJSON *settings_json(const struct sm_run_settings *s)
 	cJSON_AddStringToObject(o, "to", sm_to_name(s->esc.to));
 	cJSON_AddBoolToObject(o, "drop00", s->esc.drop00);
 	sm_json_add_string(o, "group_by", s->group_by && *s->group_by ? s->group_by : NULL);
+	cJSON_AddStringToObject(o, "model", s->multilevel ? "multilevel" : "standard");
+	cJSON_AddStringToObject(o, "cluster", s->cluster);
+	static const char *const robust[] = { "none", "cr1", "cr2" };
+	cJSON_AddStringToObject(o, "robust", robust[s->robust]);
+	cJSON_AddBoolToObject(o, "aggregate", s->aggregate);
 	return o;
 }
 
@@ -221,11 +227,84 @@ static cJSON *subgroups_json(struct sm_ctx *ctx, const struct pooled_groups *p, 
 	return out;
 }
 
+static void add_unit_keys(struct sm_ctx *ctx, const struct sm_review *r,
+			  const struct sm_clusters *cl, const struct sm_analysis_data *d,
+			  const struct sm_run_settings *s, cJSON *a);
+
+/* One analysis of the per-study rows of d (lower or upper bound), with the
+ * same settings but no further unit-of-analysis steps; null with the reason
+ * in warnings when it cannot be run. */
+static cJSON *aggregate_json(struct sm_ctx *ctx, const struct sm_review *r,
+			     const struct sm_clusters *cl, const struct sm_analysis_data *d,
+			     const struct sm_run_settings *s, int upper, cJSON *warnings)
+{
+	size_t n = 0;
+	struct sm_outcome *rows = sm_unit_aggregate(ctx, r, cl, d, upper, &n,
+						    upper ? NULL : warnings);
+	const struct sm_outcome **ptrs = rows ? sm_alloc_array(n ? n : 1, sizeof *ptrs) : NULL;
+	cJSON *a = NULL;
+	if (ptrs) {
+		for (size_t i = 0; i < n; i++)
+			ptrs[i] = &rows[i];
+		struct sm_run_settings one = *s;
+		one.multilevel = 0;
+		one.robust = 0;
+		one.aggregate = 0;
+		one.cluster_given = 0;
+		struct sm_analysis_data *ad = sm_analysis_data_new(ctx, r, d->name, ptrs, n, &one);
+		if (ad && sm_unit_assign(ctx, cl, ad) == SM_OK)
+			a = sm_analysis_json(ctx, r, ad, &one);
+		if (a) {
+			cJSON_AddStringToObject(a, "aggregate", upper ? "upper" : "lower");
+			add_unit_keys(ctx, r, cl, ad, &one, a);
+		}
+		sm_analysis_data_free(ad);
+	}
+	free(ptrs);
+	free(rows);
+	if (a)
+		return a;
+	const struct sm_diag *dg = sm_ctx_error(ctx);
+	char *msg = sm_asprintf("aggregate (%s bound): %s", upper ? "upper" : "lower",
+				dg && dg->msg ? dg->msg : "not computed");
+	if (msg)
+		cJSON_AddItemToArray(warnings, cJSON_CreateString(msg));
+	free(msg);
+	sm_ctx_clear_error(ctx);
+	return cJSON_CreateNull();
+}
+
+/* The unit-of-analysis keys computed outside the analysis proper: the
+ * detection and the per-study aggregates, placed before "warnings". */
+static void add_unit_keys(struct sm_ctx *ctx, const struct sm_review *r,
+			  const struct sm_clusters *cl, const struct sm_analysis_data *d,
+			  const struct sm_run_settings *s, cJSON *a)
+{
+	cJSON *warnings = cJSON_DetachItemFromObjectCaseSensitive(a, "warnings");
+	cJSON *unit = sm_unit_detect_json(ctx, r, cl, d, !s->no_studies, warnings);
+	if (unit)
+		cJSON_AddItemToObject(a, "unit_of_analysis", unit);
+	else
+		cJSON_AddNullToObject(a, "unit_of_analysis");
+	sm_ctx_clear_error(ctx);
+	for (int upper = 0; upper < 2; upper++) {
+		const char *key = upper ? "aggregate_upper" : "aggregate_lower";
+		if (s->aggregate)
+			cJSON_AddItemToObject(a, key, aggregate_json(ctx, r, cl, d, s, upper, warnings));
+		else
+			cJSON_AddNullToObject(a, key);
+	}
+	cJSON_AddItemToObject(a, "warnings", warnings);
+}
+
 static sm_status run_analyses(struct sm_ctx *ctx, const struct sm_review *r,
 			      const struct sm_run_settings *s, cJSON *root)
 {
 	int grouped = s->group_by && *s->group_by;
 	struct groups g;
+	struct sm_clusters *cl = sm_clusters_new(ctx, r, s->cluster);
+	if (!cl)
+		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINTERNAL;
 	sm_status st = make_groups(ctx, r, grouped, &g);
 	/* the studies side by side only when there are groups to compare */
 	size_t n = st == SM_OK && g.n > 1 ? r->n_outcomes : 0;
@@ -241,7 +320,13 @@ static sm_status run_analyses(struct sm_ctx *ctx, const struct sm_review *r,
 	for (size_t gi = 0; st == SM_OK && gi < g.n; gi++) {
 		struct sm_analysis_data *d =
 			sm_analysis_data_new(ctx, r, g.names[gi], g.rows[gi], g.counts[gi], s);
+		if (d && sm_unit_assign(ctx, cl, d) != SM_OK) {
+			sm_analysis_data_free(d);
+			d = NULL;
+		}
 		cJSON *a = d ? sm_analysis_json(ctx, r, d, s) : NULL;
+		if (a)
+			add_unit_keys(ctx, r, cl, d, s, a);
 		if (d && p.yi)
 			pooled_add(&p, d, gi);
 		sm_analysis_data_free(d);
@@ -258,6 +343,7 @@ static sm_status run_analyses(struct sm_ctx *ctx, const struct sm_review *r,
 	free(p.vi);
 	free(p.group);
 	groups_release(&g);
+	sm_clusters_free(cl);
 	return st;
 }
 

@@ -175,6 +175,43 @@ static sm_status resolve_to(struct sm_ctx *ctx, const char *name, enum sm_to *to
 		       name);
 }
 
+/* The unit-of-analysis settings (review, then command line).  The
+ * multilevel model is fitted by REML or ML: a method the command line names
+ * for it must be one of those; a method from the review or a preset also
+ * serves the row-level model, and the multilevel fit then uses REML. */
+static sm_status resolve_unit(struct sm_ctx *ctx, const struct sm_review *review,
+			      const struct sm_analysis_opts *opts, struct sm_run_settings *out)
+{
+	const struct sm_settings *rs = &review->settings;
+	const char *model = opts->model ? opts->model : rs->model ? rs->model : "standard";
+	if (strcmp(model, "standard") != 0 && strcmp(model, "multilevel") != 0)
+		return SM_FAIL(ctx, SM_EINPUT, "model '%s' is unknown; expected standard or multilevel",
+			       model);
+	out->multilevel = !strcmp(model, "multilevel");
+	out->ml_method = out->pooling == SM_POOL_IV && out->method == SM_ML ? SM_ML : SM_REML;
+	if (out->multilevel && opts->method && strcmp(opts->method, "REML") != 0 &&
+	    strcmp(opts->method, "ML") != 0)
+		return SM_FAIL(ctx, SM_EINPUT, "model 'multilevel' is fitted by REML or ML; "
+			       "method '%s' does not apply to it", opts->method);
+	const char *robust = opts->robust ? opts->robust : rs->robust ? rs->robust : "none";
+	if (!strcmp(robust, "none"))
+		out->robust = 0;
+	else if (!strcmp(robust, "cr1"))
+		out->robust = 1;
+	else if (!strcmp(robust, "cr2"))
+		out->robust = 2;
+	else
+		return SM_FAIL(ctx, SM_EINPUT, "robust '%s' is unknown; expected none, cr1 or cr2",
+			       robust);
+	out->cluster_given = opts->cluster || rs->cluster;
+	out->cluster = opts->cluster ? opts->cluster : rs->cluster ? rs->cluster : "study";
+	if (!*out->cluster)
+		return SM_FAIL(ctx, SM_EINPUT, "the cluster column name is empty; expected 'study' "
+			       "or a study characteristic");
+	out->aggregate = opts->aggregate_set ? opts->aggregate : rs->aggregate_set && rs->aggregate;
+	return SM_OK;
+}
+
 sm_status sm_run_settings_resolve(struct sm_ctx *ctx, const struct sm_review *review,
 				  const struct sm_analysis_opts *opts,
 				  struct sm_run_settings *out)
@@ -233,7 +270,7 @@ sm_status sm_run_settings_resolve(struct sm_ctx *ctx, const struct sm_review *re
 		out->group_by = "";
 	out->stepadj = opts->stepadj > 0 ? opts->stepadj : 1;
 	out->no_studies = opts->no_studies;
-	return SM_OK;
+	return resolve_unit(ctx, review, opts, out);
 }
 
 struct sm_rma_opts sm_run_settings_rma(const struct sm_run_settings *s)

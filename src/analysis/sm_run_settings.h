@@ -33,6 +33,17 @@ struct sm_run_settings {
 	const char *method_label; /* "DL", "MH", "PETO", "REML", ... */
 	double stepadj;           /* Fisher scoring step multiplier (1 = none) */
 	int no_studies;           /* leave per-study rows out of the output */
+	/* Unit of analysis.  multilevel: the analysis' main model is the
+	 * three-level one; ml_method its estimator (REML, or ML when the
+	 * method is ML).  cluster: the grouping column ("study" unless set);
+	 * cluster_given: named by the user, so a cluster that cannot serve is an
+	 * error instead of a warning.  robust: 0 none, 1 CR1, 2 CR2. */
+	int multilevel;
+	enum sm_method ml_method;
+	const char *cluster;
+	int cluster_given;
+	int robust;
+	int aggregate;
 };
 
 sm_status sm_run_settings_resolve(struct sm_ctx *ctx, const struct sm_review *review,

@@ -18,7 +18,20 @@ int sm_cli_parse_double(const char *text, double *out)
 }
 
 enum { OPT_PRESET = 256, OPT_MEASURE, OPT_METHOD, OPT_TEST, OPT_ADD, OPT_TO,
-       OPT_DROP00, OPT_BY, OPT_LEVEL, OPT_STEPADJ, OPT_NO_STUDIES };
+       OPT_DROP00, OPT_BY, OPT_LEVEL, OPT_STEPADJ, OPT_NO_STUDIES, OPT_MODEL, OPT_CLUSTER,
+       OPT_ROBUST, OPT_AGGREGATE };
+
+/* --robust takes an optional type, also as the next argument
+ * (`--robust cr2`, as well as `--robust=cr2`); alone it means cr1. */
+static const char *robust_type(int argc, char **argv)
+{
+	if (optarg)
+		return optarg;
+	if (optind < argc && (!strcmp(argv[optind], "cr1") || !strcmp(argv[optind], "cr2") ||
+			      !strcmp(argv[optind], "none")))
+		return argv[optind++];
+	return "cr1";
+}
 
 int sm_cli_parse_analysis_opts(struct sm_cli *cli, const char *command, int argc,
 			       char **argv, struct sm_analysis_opts *opts,
@@ -36,6 +49,10 @@ int sm_cli_parse_analysis_opts(struct sm_cli *cli, const char *command, int argc
 		{ "level", required_argument, NULL, OPT_LEVEL },
 		{ "stepadj", required_argument, NULL, OPT_STEPADJ },
 		{ "no-studies", no_argument, NULL, OPT_NO_STUDIES },
+		{ "model", required_argument, NULL, OPT_MODEL },
+		{ "cluster", required_argument, NULL, OPT_CLUSTER },
+		{ "robust", optional_argument, NULL, OPT_ROBUST },
+		{ "aggregate", no_argument, NULL, OPT_AGGREGATE },
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
@@ -73,6 +90,28 @@ int sm_cli_parse_analysis_opts(struct sm_cli *cli, const char *command, int argc
 					"option '--stepadj': expected a number in (0, 1], got '%s'", optarg);
 			break;
 		case OPT_NO_STUDIES: opts->no_studies = 1; break;
+		case OPT_MODEL:
+			if (strcmp(optarg, "standard") != 0 && strcmp(optarg, "multilevel") != 0)
+				return sm_cli_usage_error(cli, command,
+					"option '--model': expected standard or multilevel, got '%s'",
+					optarg);
+			opts->model = optarg;
+			break;
+		case OPT_CLUSTER:
+			if (!*optarg)
+				return sm_cli_usage_error(cli, command,
+					"option '--cluster': expected a column name, got ''");
+			opts->cluster = optarg;
+			break;
+		case OPT_ROBUST:
+			opts->robust = robust_type(argc, argv);
+			if (strcmp(opts->robust, "cr1") != 0 && strcmp(opts->robust, "cr2") != 0 &&
+			    strcmp(opts->robust, "none") != 0)
+				return sm_cli_usage_error(cli, command,
+					"option '--robust': expected cr1, cr2 or none, got '%s'",
+					opts->robust);
+			break;
+		case OPT_AGGREGATE: opts->aggregate = 1; opts->aggregate_set = 1; break;
 		case 'o': *output = optarg; break;
 		case 'q': cli->quiet = 1; break;
 		case ':':

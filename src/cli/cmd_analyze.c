@@ -36,6 +36,15 @@ const char cmd_analyze_usage[] =
 	"                       REML or EB do not converge\n"
 	"  --no-studies         leave the per-study rows out of the output\n"
 	"                       (every statistic is still computed)\n"
+	"  --model M            standard (rows pooled as studies) | multilevel\n"
+	"                       (rows within clusters, rma.mv REML; ML with --method ML)\n"
+	"  --cluster COLUMN     what groups rows: study (default) or a study\n"
+	"                       characteristic\n"
+	"  --robust[=T]         cluster-robust inference: cr1 (default; metafor\n"
+	"                       robust, adjust = TRUE) | cr2 (clubSandwich CR2,\n"
+	"                       Satterthwaite df) | none\n"
+	"  --aggregate          also pool one row per study with bounds on the\n"
+	"                       patients with an event (lower and upper)\n"
 	"  -o, --output FILE    write here (atomically) instead of stdout\n";
 
 int cmd_analyze(struct sm_cli *cli, int argc, char **argv)

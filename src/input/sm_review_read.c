@@ -19,7 +19,7 @@ static const char *const metadata_keys[] = {
 };
 static const char *const settings_keys[] = {
 	"preset", "measure", "method", "test", "add", "to", "drop00", "level",
-	"group_by", "arm_labels", "outcome_label", NULL
+	"group_by", "arm_labels", "outcome_label", "model", "cluster", "robust", "aggregate", NULL
 };
 static const char *const presets[] = { "metafor", "revman5", "cochrane2025", NULL };
 static const char *const measures[] = {
@@ -31,6 +31,8 @@ static const char *const methods[] = {
 static const char *const tests[] = { "z", "knha", NULL };
 static const char *const tos[] = { "all", "only0", "if0all", "none", NULL };
 static const char *const group_bys[] = { "domain", "event", "none", NULL };
+static const char *const models[] = { "standard", "multilevel", NULL };
+static const char *const robusts[] = { "none", "cr1", "cr2", NULL };
 
 /* Syntax (own scanner, for exact messages), then cJSON for the tree. */
 static cJSON *parse(struct sm_jv *v)
@@ -124,6 +126,14 @@ static sm_status read_flags(struct sm_jv *v, const cJSON *set, const struct sm_j
 		st->drop00 = cJSON_IsTrue(d);
 		st->drop00_set = 1;
 	}
+	const cJSON *ag = cJSON_GetObjectItemCaseSensitive(set, "aggregate");
+	if (ag) {
+		struct sm_jpath k = JV_KEY(p, "aggregate");
+		if (!cJSON_IsBool(ag))
+			return sm_jv_bad(v, &k, "expected true or false");
+		st->aggregate = cJSON_IsTrue(ag);
+		st->aggregate_set = 1;
+	}
 	return SM_OK;
 }
 
@@ -143,6 +153,9 @@ static sm_status read_settings(struct sm_jv *v, const cJSON *root, const struct 
 	    (s = sm_jv_enum(v, set, "test", &p, tests, &st->test)) ||
 	    (s = sm_jv_enum(v, set, "to", &p, tos, &st->to)) ||
 	    (s = sm_jv_enum(v, set, "group_by", &p, group_bys, &st->group_by)) ||
+	    (s = sm_jv_enum(v, set, "model", &p, models, &st->model)) ||
+	    (s = sm_jv_enum(v, set, "robust", &p, robusts, &st->robust)) ||
+	    (s = sm_jv_string(v, set, "cluster", &p, 0, &st->cluster)) ||
 	    (s = read_flags(v, set, &p)) || (s = read_arm_labels(v, set, &p)))
 		return s;
 	return sm_jv_string(v, set, "outcome_label", &p, 0, &st->outcome_label);

@@ -53,6 +53,10 @@ struct sm_settings {
 	double add, level; /* level in percent, e.g. 95 */
 	int drop00;
 	int add_set, level_set, drop00_set;
+	/* unit of analysis: "standard" | "multilevel", a cluster column,
+	 * "none" | "cr1" | "cr2"; aggregate per study (aggregate_set: given) */
+	const char *model, *cluster, *robust;
+	int aggregate, aggregate_set;
 	const char *arm_labels[2]; /* treated, control; NULL when not given */
 	const char *outcome_label;
 };

@@ -210,18 +210,18 @@ static sm_status check_order(struct vd *v, const char *path, double lb, double e
 	return SM_OK;
 }
 
-static sm_status check_study(struct vd *v, const struct sm_res_analysis *a, size_t ai,
+static sm_status check_study(struct vd *v, const struct sm_res_analysis *a, const char *abase,
 			     size_t si, enum sm_transf t)
 {
 	const struct sm_res_study *s = &a->studies.v[si];
-	char base[96];
-	snprintf(base, sizeof base, "analyses[%zu].studies[%zu]", ai, si);
+	char base[160];
+	snprintf(base, sizeof base, "%s.studies[%zu]", abase, si);
 	sm_status st = check_order(v, base, s->ci_lb, s->yi, s->ci_ub);
 	if (st != SM_OK || !s->transformed.present)
 		return st;
 	/* metafor back-transforms a single PFT study with its own n. */
 	double n = t == SM_TRANSF_IPFT_HM ? s->ni : NAN;
-	char tb[112];
+	char tb[176];
 	snprintf(tb, sizeof tb, "%s.transformed", base);
 	if ((st = check_display(v, tb, "yi", s->yi, s->transformed.yi, t, n)) != SM_OK ||
 	    (st = check_display(v, tb, "ci_lb", s->ci_lb, s->transformed.ci_lb, t, n)) != SM_OK ||
@@ -230,14 +230,13 @@ static sm_status check_study(struct vd *v, const struct sm_res_analysis *a, size
 	return SM_OK;
 }
 
-static sm_status check_analysis(struct vd *v, size_t ai)
+/* `base` is the analysis' path ("analyses[2]", or an aggregate analysis
+ * inside it). */
+static sm_status check_analysis(struct vd *v, const struct sm_res_analysis *a, const char *base)
 {
-	const struct sm_res_analysis *a = &v->res->analyses.v[ai];
-	char base[64];
-	snprintf(base, sizeof base, "analyses[%zu]", ai);
 	int m = sm_measure_parse(a->measure);
 	enum sm_transf t = m >= 0 ? sm_measure_transf((enum sm_measure)m) : SM_TRANSF_NONE;
-	char tb[96];
+	char tb[128];
 	snprintf(tb, sizeof tb, "%s.transformed", base);
 	if (sm_transf_parse(a->transformed.function) != (int)t)
 		return fail_path(v, tb, "function '%s' is not the back-transformation of measure "
@@ -262,7 +261,7 @@ static sm_status check_analysis(struct vd *v, size_t ai)
 		return s;
 	for (size_t i = 0; i < a->fits.n; i++) {
 		const struct sm_res_fit *f = &a->fits.v[i];
-		char fb[112];
+		char fb[160];
 		snprintf(fb, sizeof fb, "%s.fits[%zu].transformed", base, i);
 		if ((s = check_display(v, fb, "estimate", f->estimate, f->transformed.estimate, t,
 				       n)) != SM_OK ||
@@ -272,8 +271,30 @@ static sm_status check_analysis(struct vd *v, size_t ai)
 			return s;
 	}
 	for (size_t i = 0; i < a->studies.n; i++)
-		if ((s = check_study(v, a, ai, i, t)) != SM_OK)
+		if ((s = check_study(v, a, base, i, t)) != SM_OK)
 			return s;
+	if (a->multilevel.present) {
+		const struct sm_res_multilevel *ml = &a->multilevel;
+		char mb[160];
+		snprintf(mb, sizeof mb, "%s.multilevel.transformed", base);
+		if ((s = check_display(v, mb, "estimate", ml->estimate, ml->transformed.estimate, t,
+				       NAN)) != SM_OK ||
+		    (s = check_display(v, mb, "ci_lb", ml->ci_lb, ml->transformed.ci_lb, t, NAN)) !=
+			    SM_OK ||
+		    (s = check_display(v, mb, "ci_ub", ml->ci_ub, ml->transformed.ci_ub, t, NAN)) !=
+			    SM_OK)
+			return s;
+	}
+	const struct sm_res_analysis *bounds[] = { a->aggregate_lower, a->aggregate_upper };
+	static const char *const keys[] = { "aggregate_lower", "aggregate_upper" };
+	for (int i = 0; i < 2; i++) {
+		if (!bounds[i])
+			continue;
+		char ab[96];
+		snprintf(ab, sizeof ab, "%s.%s", base, keys[i]);
+		if ((s = check_analysis(v, bounds[i], ab)) != SM_OK)
+			return s;
+	}
 	return SM_OK;
 }
 
@@ -287,7 +308,9 @@ sm_status sm_res_validate(struct sm_ctx *ctx, const struct sm_res *res, const ch
 				 res->results_version, SM_RESULTS_VERSION,
 				 res->safemeta ? res->safemeta : "?");
 	for (size_t i = 0; i < res->analyses.n; i++) {
-		sm_status s = check_analysis(&v, i);
+		char base[40];
+		snprintf(base, sizeof base, "analyses[%zu]", i);
+		sm_status s = check_analysis(&v, &res->analyses.v[i], base);
 		if (s != SM_OK)
 			return s;
 	}

@@ -63,6 +63,8 @@ struct sm_res_settings {
 	const char *preset, *measure, *method, *tau2_estimator, *test, *to, *group_by;
 	double level, add;
 	int drop00;
+	const char *model, *cluster, *robust; /* standard|multilevel, the cluster column, none|cr1|cr2 */
+	int aggregate;
 };
 
 /* ---- review --------------------------------------------------------------- */
@@ -227,7 +229,7 @@ struct sm_res_fit_transformed {
  * a random-effects analysis). */
 struct sm_res_fit {
 	int present;
-	const char *method, *test;
+	const char *method, *model, *test;
 	double estimate, se, ci_lb, ci_ub, stat, p;
 	struct sm_res_fit_transformed transformed;
 };
@@ -280,9 +282,53 @@ struct sm_res_study {
 	struct sm_res_refit loo, cumul;
 };
 
+/* Cluster-robust inference on a fitted model (metafor robust()). */
+struct sm_res_robust {
+	int present;
+	const char *method, *cluster, *df_method;
+	double clusters, estimate, se, stat, df, p, ci_lb, ci_ub;
+	struct sm_res_fit_transformed transformed;
+};
+
+/* The three-level model of rows within clusters (rma.mv). */
+struct sm_res_multilevel {
+	int present;
+	const char *model, *method, *test;
+	sm_res_strings levels;      /* [cluster column, "row"] */
+	double k;
+	double sigma2[2], sigma2_nlevels[2];
+	int sigma2_at_zero[2];
+	double estimate, se, stat, df, p, ci_lb, ci_ub, pi_lb, pi_ub, Q, Q_df, Q_p, logLik;
+	struct sm_res_transformed transformed;
+	struct sm_res_robust robust;
+};
+
+struct sm_res_several_rows {
+	int present;
+	const char *study_id, *label;
+	double rows;
+	sm_res_strings labels;
+};
+
+struct sm_res_shared_control {
+	int present;
+	const char *study_id, *label;
+	double n_c, events_c, rows;
+	sm_res_strings labels;
+};
+
+/* Several rows per study, and control arms that enter more than once. */
+struct sm_res_unit {
+	int present;
+	double rows, studies, clusters;
+	const char *cluster;
+	SM_RES_LIST(struct sm_res_several_rows) studies_with_several_rows;
+	SM_RES_LIST(struct sm_res_shared_control) shared_control_arms;
+};
+
 struct sm_res_analysis {
 	int present;
-	const char *name, *measure, *method, *test, *tau2_estimator, *to;
+	const char *name, *model, *measure, *method, *test, *tau2_estimator, *to;
 	double level, k, k_rows, add;
 	int drop00;
 	double estimate, se, ci_lb, ci_ub, stat, df, p, pi_lb, pi_ub;
@@ -297,9 +343,17 @@ struct sm_res_analysis {
 	struct sm_res_failsafe failsafe;
 	struct sm_res_trimfill trimfill;
 	SM_RES_LIST(struct sm_res_fit) fits;
+	double sigma2[2], sigma2_nlevels[2]; /* the pooled model's (model multilevel) */
+	struct sm_res_multilevel multilevel;  /* beside a row-level result */
+	struct sm_res_robust robust;
 	struct sm_res_mh mh;
 	struct sm_res_peto peto;
 	SM_RES_LIST(struct sm_res_study) studies, excluded;
+	const char *aggregate;                /* "lower" | "upper" in an aggregate analysis */
+	struct sm_res_unit unit_of_analysis;
+	/* One row per study with the bounds on patients with an event (NULL
+	 * unless --aggregate). */
+	struct sm_res_analysis *aggregate_lower, *aggregate_upper;
 	sm_res_strings warnings;
 };
 

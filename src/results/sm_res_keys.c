@@ -16,6 +16,9 @@ static const char *const test_words[] = { "z", "knha", NULL };
 static const char *const to_words[] = { "only0", "all", "if0all", "none", NULL };
 static const char *const transf_words[] = { "none", "exp", "ilogit", "iarcsin", "ipft.hm", NULL };
 static const char *const prisma_template_words[] = { "new", "updated", NULL };
+static const char *const model_words[] = { "standard", "multilevel", NULL };
+static const char *const robust_words[] = { "none", "cr1", "cr2", NULL };
+static const char *const bound_words[] = { "lower", "upper", NULL };
 
 #define KEY(S, k, m, t, fl, sub, w, doc) { k, SM_RK_##t, fl, offsetof(S, m), sub, w, doc }
 #define OBJ(var, S, name) \
@@ -51,6 +54,12 @@ static const struct sm_robj study_transformed_keys;
 static const struct sm_robj zero_cell_keys;
 static const struct sm_robj refit_keys;
 static const struct sm_robj study_keys;
+static const struct sm_robj robust_keys;
+static const struct sm_robj transformed_ml_keys;
+static const struct sm_robj multilevel_keys;
+static const struct sm_robj several_rows_keys;
+static const struct sm_robj shared_control_keys;
+static const struct sm_robj unit_keys;
 static const struct sm_robj analysis_keys;
 static const struct sm_robj moderator_test_keys;
 static const struct sm_robj subgroups_keys;
@@ -84,6 +93,14 @@ static const struct sm_rkey settings_keys_k[] = {
 	    "studies without events in both arms left out"),
 	KEY(struct sm_res_settings, "group_by", group_by, STR, SM_RK_NULLABLE, NULL, NULL,
 	    "the outcome column that defines the analyses, or null"),
+	KEY(struct sm_res_settings, "model", model, STR, SM_RK_OPTIONAL, NULL, model_words,
+	    "standard, or multilevel (rows within studies)"),
+	KEY(struct sm_res_settings, "cluster", cluster, STR, SM_RK_OPTIONAL, NULL, NULL,
+	    "the column that defines the clusters (default: the study)"),
+	KEY(struct sm_res_settings, "robust", robust, STR, SM_RK_OPTIONAL, NULL, robust_words,
+	    "cluster-robust inference: none, cr1 or cr2"),
+	KEY(struct sm_res_settings, "aggregate", aggregate, BOOL, SM_RK_OPTIONAL, NULL, NULL,
+	    "per-study bounds analysed beside the rows"),
 };
 static OBJ(settings_keys, struct sm_res_settings, "settings");
 
@@ -449,6 +466,8 @@ static OBJ(fit_transformed_keys, struct sm_res_fit_transformed, "analyses[].fits
 static const struct sm_rkey fit_keys_k[] = {
 	KEY(struct sm_res_fit, "method", method, STR, 0, NULL, NULL,
 	    "its method label"),
+	KEY(struct sm_res_fit, "model", model, STR, SM_RK_OPTIONAL, NULL, model_words,
+	    "standard or multilevel"),
 	KEY(struct sm_res_fit, "test", test, STR, 0, NULL, test_words,
 	    "its test"),
 	KEY(struct sm_res_fit, "estimate", estimate, NUM, SM_RK_NULLABLE, NULL, NULL,
@@ -658,10 +677,154 @@ static const struct sm_rkey study_keys_k[] = {
 };
 static OBJ(study_keys, struct sm_res_study, "analyses[].studies[]");
 
+/* analyses[].multilevel.transformed */
+static const struct sm_rkey transformed_ml_keys_k[] = {
+	KEY(struct sm_res_transformed, "estimate", estimate, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "estimate, display scale"),
+	KEY(struct sm_res_transformed, "ci_lb", ci_lb, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "lower CI bound"),
+	KEY(struct sm_res_transformed, "ci_ub", ci_ub, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "upper CI bound"),
+	KEY(struct sm_res_transformed, "pi_lb", pi_lb, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "lower prediction bound"),
+	KEY(struct sm_res_transformed, "pi_ub", pi_ub, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "upper prediction bound"),
+};
+static OBJ(transformed_ml_keys, struct sm_res_transformed, "analyses[].multilevel.transformed");
+
+/* analyses[].robust */
+static const struct sm_rkey robust_keys_k[] = {
+	KEY(struct sm_res_robust, "method", method, STR, 0, NULL, NULL,
+	    "CR1 or CR2"),
+	KEY(struct sm_res_robust, "cluster", cluster, STR, 0, NULL, NULL,
+	    "the cluster column"),
+	KEY(struct sm_res_robust, "clusters", clusters, NUM, SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "clusters"),
+	KEY(struct sm_res_robust, "estimate", estimate, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "estimate, analysis scale"),
+	KEY(struct sm_res_robust, "se", se, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "robust standard error"),
+	KEY(struct sm_res_robust, "stat", stat, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "t statistic"),
+	KEY(struct sm_res_robust, "df", df, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "degrees of freedom"),
+	KEY(struct sm_res_robust, "p", p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "P value"),
+	KEY(struct sm_res_robust, "ci_lb", ci_lb, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "lower CI bound"),
+	KEY(struct sm_res_robust, "ci_ub", ci_ub, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "upper CI bound"),
+	KEY(struct sm_res_robust, "df_method", df_method, STR, 0, NULL, NULL,
+	    "how df were found (clusters - 1, Satterthwaite)"),
+	KEY(struct sm_res_robust, "transformed", transformed, OBJ, 0, &fit_transformed_keys, NULL,
+	    "the display scale"),
+};
+static OBJ(robust_keys, struct sm_res_robust, "analyses[].robust");
+
+/* analyses[].multilevel */
+static const struct sm_rkey multilevel_keys_k[] = {
+	KEY(struct sm_res_multilevel, "model", model, STR, 0, NULL, model_words,
+	    "multilevel"),
+	KEY(struct sm_res_multilevel, "method", method, STR, 0, NULL, NULL,
+	    "REML or ML"),
+	KEY(struct sm_res_multilevel, "test", test, STR, 0, NULL, NULL,
+	    "z or t"),
+	KEY(struct sm_res_multilevel, "levels", levels, STRS, 0, NULL, NULL,
+	    "the levels: the cluster column, then row"),
+	KEY(struct sm_res_multilevel, "k", k, NUM, SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "rows in the model"),
+	KEY(struct sm_res_multilevel, "sigma2", sigma2, PAIR, 0, NULL, NULL,
+	    "variance components, outermost first"),
+	KEY(struct sm_res_multilevel, "sigma2_nlevels", sigma2_nlevels, PAIR, 0, NULL, NULL,
+	    "clusters and rows"),
+	KEY(struct sm_res_multilevel, "sigma2_at_zero", sigma2_at_zero, BOOL2, 0, NULL, NULL,
+	    "a component whose maximum is at 0"),
+	KEY(struct sm_res_multilevel, "estimate", estimate, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "estimate, analysis scale"),
+	KEY(struct sm_res_multilevel, "se", se, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "standard error"),
+	KEY(struct sm_res_multilevel, "stat", stat, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "test statistic"),
+	KEY(struct sm_res_multilevel, "df", df, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "df (t test)"),
+	KEY(struct sm_res_multilevel, "p", p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "P value"),
+	KEY(struct sm_res_multilevel, "ci_lb", ci_lb, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "lower CI bound"),
+	KEY(struct sm_res_multilevel, "ci_ub", ci_ub, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "upper CI bound"),
+	KEY(struct sm_res_multilevel, "pi_lb", pi_lb, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "lower prediction bound"),
+	KEY(struct sm_res_multilevel, "pi_ub", pi_ub, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "upper prediction bound"),
+	KEY(struct sm_res_multilevel, "Q", Q, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "heterogeneity Q"),
+	KEY(struct sm_res_multilevel, "Q_df", Q_df, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "its df"),
+	KEY(struct sm_res_multilevel, "Q_p", Q_p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "its P value"),
+	KEY(struct sm_res_multilevel, "logLik", logLik, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "the maximised (restricted) log-likelihood"),
+	KEY(struct sm_res_multilevel, "transformed", transformed, OBJ, 0, &transformed_ml_keys, NULL,
+	    "the display scale"),
+	KEY(struct sm_res_multilevel, "robust", robust, OBJ, SM_RK_NULLABLE, &robust_keys, NULL,
+	    "cluster-robust inference on it (--robust)"),
+};
+static OBJ(multilevel_keys, struct sm_res_multilevel, "analyses[].multilevel");
+
+/* analyses[].unit_of_analysis.studies_with_several_rows[] */
+static const struct sm_rkey several_rows_keys_k[] = {
+	KEY(struct sm_res_several_rows, "study_id", study_id, STR, 0, NULL, NULL,
+	    "study id"),
+	KEY(struct sm_res_several_rows, "label", label, STR, 0, NULL, NULL,
+	    "its label"),
+	KEY(struct sm_res_several_rows, "rows", rows, NUM, SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "rows of the study in this analysis"),
+	KEY(struct sm_res_several_rows, "labels", labels, STRS, SM_RK_OPTIONAL, NULL, NULL,
+	    "the rows' labels (left out under --no-studies)"),
+};
+static OBJ(several_rows_keys, struct sm_res_several_rows, "analyses[].unit_of_analysis.studies_with_several_rows[]");
+
+/* analyses[].unit_of_analysis.shared_control_arms[] */
+static const struct sm_rkey shared_control_keys_k[] = {
+	KEY(struct sm_res_shared_control, "study_id", study_id, STR, 0, NULL, NULL,
+	    "study id"),
+	KEY(struct sm_res_shared_control, "label", label, STR, 0, NULL, NULL,
+	    "its label"),
+	KEY(struct sm_res_shared_control, "n_c", n_c, NUM, SM_RK_NONNEG, NULL, NULL,
+	    "control patients"),
+	KEY(struct sm_res_shared_control, "events_c", events_c, NUM, SM_RK_NONNEG, NULL, NULL,
+	    "control events"),
+	KEY(struct sm_res_shared_control, "rows", rows, NUM, SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "rows sharing this control arm"),
+	KEY(struct sm_res_shared_control, "labels", labels, STRS, SM_RK_OPTIONAL, NULL, NULL,
+	    "their labels (left out under --no-studies)"),
+};
+static OBJ(shared_control_keys, struct sm_res_shared_control, "analyses[].unit_of_analysis.shared_control_arms[]");
+
+/* analyses[].unit_of_analysis */
+static const struct sm_rkey unit_keys_k[] = {
+	KEY(struct sm_res_unit, "rows", rows, NUM, SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "rows in the analysis"),
+	KEY(struct sm_res_unit, "studies", studies, NUM, SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "distinct studies"),
+	KEY(struct sm_res_unit, "cluster", cluster, STR, 0, NULL, NULL,
+	    "the cluster column"),
+	KEY(struct sm_res_unit, "clusters", clusters, NUM, SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "distinct clusters"),
+	KEY(struct sm_res_unit, "studies_with_several_rows", studies_with_several_rows, LIST, 0, &several_rows_keys, NULL,
+	    "studies that enter with several rows"),
+	KEY(struct sm_res_unit, "shared_control_arms", shared_control_arms, LIST, 0, &shared_control_keys, NULL,
+	    "control arms that enter more than once"),
+};
+static OBJ(unit_keys, struct sm_res_unit, "analyses[].unit_of_analysis");
+
 /* analyses[] */
 static const struct sm_rkey analysis_keys_k[] = {
 	KEY(struct sm_res_analysis, "name", name, STR, 0, NULL, NULL,
 	    "the analysis (outcome or domain)"),
+	KEY(struct sm_res_analysis, "model", model, STR, SM_RK_OPTIONAL, NULL, model_words,
+	    "the model the pooled keys come from: standard or multilevel"),
 	KEY(struct sm_res_analysis, "measure", measure, STR, 0, NULL, measure_words,
 	    "effect measure"),
 	KEY(struct sm_res_analysis, "method", method, STR, 0, NULL, NULL,
@@ -740,6 +903,14 @@ static const struct sm_rkey analysis_keys_k[] = {
 	    "trim and fill"),
 	KEY(struct sm_res_analysis, "fits", fits, LIST, 0, &fit_keys, NULL,
 	    "other models fitted beside this one (the common-effect row)"),
+	KEY(struct sm_res_analysis, "sigma2", sigma2, PAIR, SM_RK_OPTIONAL | SM_RK_NULLABLE, NULL, NULL,
+	    "the multilevel model's variance components, outermost first (model multilevel)"),
+	KEY(struct sm_res_analysis, "sigma2_nlevels", sigma2_nlevels, PAIR, SM_RK_OPTIONAL | SM_RK_NULLABLE, NULL, NULL,
+	    "clusters and rows of those levels"),
+	KEY(struct sm_res_analysis, "multilevel", multilevel, OBJ, SM_RK_OPTIONAL | SM_RK_NULLABLE, &multilevel_keys, NULL,
+	    "the three-level model beside the row-level result, when a study has several rows"),
+	KEY(struct sm_res_analysis, "robust", robust, OBJ, SM_RK_OPTIONAL | SM_RK_NULLABLE, &robust_keys, NULL,
+	    "cluster-robust inference on the pooled model (--robust)"),
 	KEY(struct sm_res_analysis, "mh", mh, OBJ, SM_RK_OPTIONAL, &mh_keys, NULL,
 	    "Mantel-Haenszel pooling (2x2 data)"),
 	KEY(struct sm_res_analysis, "peto", peto, OBJ, SM_RK_OPTIONAL, &peto_keys, NULL,
@@ -748,6 +919,14 @@ static const struct sm_rkey analysis_keys_k[] = {
 	    "the studies in the model"),
 	KEY(struct sm_res_analysis, "excluded", excluded, LIST, SM_RK_OPTIONAL, &study_keys, NULL,
 	    "the studies left out, with the reason"),
+	KEY(struct sm_res_analysis, "aggregate", aggregate, STR, SM_RK_OPTIONAL, NULL, bound_words,
+	    "in an aggregate analysis: which bound it is"),
+	KEY(struct sm_res_analysis, "unit_of_analysis", unit_of_analysis, OBJ, SM_RK_OPTIONAL | SM_RK_NULLABLE, &unit_keys, NULL,
+	    "studies with several rows and repeated control arms"),
+	KEY(struct sm_res_analysis, "aggregate_lower", aggregate_lower, REF, SM_RK_OPTIONAL | SM_RK_NULLABLE, &analysis_keys, NULL,
+	    "the analysis of one row per study, lower bounds (--aggregate)"),
+	KEY(struct sm_res_analysis, "aggregate_upper", aggregate_upper, REF, SM_RK_OPTIONAL | SM_RK_NULLABLE, &analysis_keys, NULL,
+	    "the same, upper bounds"),
 	KEY(struct sm_res_analysis, "warnings", warnings, STRS, 0, NULL, NULL,
 	    "what the reader must know (corrections, statistics not computed and why)"),
 };

@@ -24,6 +24,8 @@ enum sm_rk_type {
 	SM_RK_LIST,  /* SM_RES_LIST of `obj` structs */
 	SM_RK_STRS,  /* sm_res_strings: strings or nulls */
 	SM_RK_PAIR,  /* double[2]: [lower, upper], numbers or nulls */
+	SM_RK_BOOL2, /* int[2]: two booleans (or nulls, -1) */
+	SM_RK_REF,   /* a pointer to a struct described by `obj`, NULL when null/absent */
 	SM_RK_CHARS, /* an object of free-form values: SM_RES_LIST(struct sm_res_char) */
 	SM_RK_ROWS,  /* a list of lists of free-form values: SM_RES_LIST(struct sm_res_row) */
 	SM_RK_ANY    /* any JSON value, checked for syntax only and not kept */

@@ -33,6 +33,8 @@ static void type_words(struct sm_buf *b, const struct sm_rkey *k)
 	case SM_RK_LIST: sm_buf_printf(b, "list (`%s`)", k->obj->name); break;
 	case SM_RK_STRS: sm_buf_puts(b, "list of strings"); break;
 	case SM_RK_PAIR: sm_buf_puts(b, "[lower, upper]"); break;
+	case SM_RK_BOOL2: sm_buf_puts(b, "[true/false, true/false]"); break;
+	case SM_RK_REF: sm_buf_printf(b, "object (`%s`)", k->obj->name); break;
 	case SM_RK_CHARS: sm_buf_puts(b, "object of values"); break;
 	case SM_RK_ROWS: sm_buf_puts(b, "list of rows"); break;
 	case SM_RK_ANY: sm_buf_puts(b, "any"); break;
@@ -54,7 +56,7 @@ static void collect(const struct sm_robj *o, const struct sm_robj **seen, size_t
 	seen[(*n)++] = o;
 	for (size_t i = 0; i < o->nkeys; i++)
 		if (o->keys[i].obj)
-			collect(o->keys[i].obj, seen, n, max);
+			collect(o->keys[i].obj, seen, n, max);  /* each object once: REF may recurse */
 }
 
 char *sm_res_keys_markdown(void)

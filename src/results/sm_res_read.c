@@ -180,6 +180,8 @@ static void expected(struct sm_buf *b, const struct sm_rkey *k)
 	case SM_RK_LIST: sm_buf_puts(b, "a list of objects"); break;
 	case SM_RK_STRS: sm_buf_puts(b, "a list of strings"); break;
 	case SM_RK_PAIR: sm_buf_puts(b, "a list of two numbers [lower, upper]"); break;
+	case SM_RK_BOOL2: sm_buf_puts(b, "a list of two booleans"); break;
+	case SM_RK_REF: sm_buf_puts(b, "an object"); break;
 	case SM_RK_ROWS: sm_buf_puts(b, "a list of rows (lists of cells)"); break;
 	case SM_RK_ANY: sm_buf_puts(b, "a JSON value"); break;
 	}
@@ -322,6 +324,14 @@ static int scalar(struct rd *r, char kind, double v, const char *s, size_t len)
 			return oom(r);
 		return 1;
 	}
+	if (f->kind == F_PAIR && k->type == SM_RK_BOOL2) {
+		if (f->n >= 2)
+			return bad_item(r, "no more than two booleans");
+		if (kind != 'b' && kind != '0')
+			return bad_item(r, "true, false or null");
+		((int *)f->base)[f->n++] = kind == 'b' ? (int)v : -1;
+		return 1;
+	}
 	if (f->kind == F_PAIR) {
 		if (f->n >= 2)
 			return bad_item(r, "no more than two numbers [lower, upper]");
@@ -459,6 +469,7 @@ static void init_member(const struct sm_rkey *k, char *m)
 	case SM_RK_NUM: *(double *)m = NAN; break;
 	case SM_RK_BOOL: *(int *)m = -1; break;
 	case SM_RK_PAIR: ((double *)m)[0] = ((double *)m)[1] = NAN; break;
+	case SM_RK_BOOL2: ((int *)m)[0] = ((int *)m)[1] = -1; break;
 	case SM_RK_OBJ: init_object(k->obj, m); break;
 	default: break; /* strings NULL, lists empty, ANY 0 (memset) */
 	}
@@ -543,9 +554,23 @@ static int open_container(struct rd *r, int is_map, size_t at)
 			return bad_value(r, k, NULL);
 		return push(r, F_STRS, NULL, m, via, at) != NULL;
 	case SM_RK_PAIR:
+	case SM_RK_BOOL2:
 		if (is_map)
 			return bad_value(r, k, NULL);
 		return push(r, F_PAIR, NULL, m, via, at) != NULL;
+	case SM_RK_REF: {
+		/* an object of its own behind a pointer (an analysis inside an
+		 * analysis) */
+		if (!is_map)
+			return bad_value(r, k, NULL);
+		char *item = sm_res_mem_realloc(r->res->mem, NULL, 1, k->obj->size);
+		if (!item)
+			return oom(r);
+		init_object(k->obj, item);
+		((int *)item)[0] = 1;
+		memcpy(m, &item, sizeof item);
+		return push(r, F_OBJ, k->obj, item, via, at) != NULL;
+	}
 	case SM_RK_ROWS:
 		if (is_map)
 			return bad_value(r, k, NULL);

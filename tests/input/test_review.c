@@ -235,7 +235,12 @@ static const struct sm_ecase json_errors[] = {
 	  "control), got an array"),
 	E("setting-key.json", PRE "\"settings\": {\"methods\": \"DL\"}, " ST "}",
 	  ":1:76: field 'settings.methods': unknown key; expected one of preset, measure, "
-	  "method, test, add, to, drop00, level, group_by, arm_labels, outcome_label"),
+	  "method, test, add, to, drop00, level, group_by, arm_labels, outcome_label, model, "
+	  "cluster, robust, aggregate"),
+	E("model.json", PRE "\"settings\": {\"model\": \"mv\"}, " ST "}",
+	  ":1:85: field 'settings.model': unknown value \"mv\"; expected one of standard, multilevel"),
+	E("aggregate.json", PRE "\"settings\": {\"aggregate\": 1}, " ST "}",
+	  ":1:89: field 'settings.aggregate': expected true or false, got 1"),
 	E("measure-kind.json", PRE "\"settings\": {\"measure\": \"PR\"}, " ST ", \"outcomes\": "
 	  "[{\"study\": \"a\", \"ai\": 1, \"n1i\": 2, \"ci\": 1, \"n2i\": 2}]}",
 	  ":1:87: field 'settings.measure': measure PR does not fit the outcomes, which are "
