@@ -235,7 +235,8 @@ static const struct sm_ecase json_errors[] = {
 	  "control), got an array"),
 	E("setting-key.json", PRE "\"settings\": {\"methods\": \"DL\"}, " ST "}",
 	  ":1:76: field 'settings.methods': unknown key; expected one of preset, measure, "
-	  "method, test, add, to, drop00, level, group_by, arm_labels, outcome_label"),
+	  "method, test, add, to, drop00, level, group_by, outcome_by, subgroup_by, mods, "
+	  "arm_labels, outcome_label"),
 	E("measure-kind.json", PRE "\"settings\": {\"measure\": \"PR\"}, " ST ", \"outcomes\": "
 	  "[{\"study\": \"a\", \"ai\": 1, \"n1i\": 2, \"ci\": 1, \"n2i\": 2}]}",
 	  ":1:87: field 'settings.measure': measure PR does not fit the outcomes, which are "
@@ -254,7 +255,7 @@ static const struct sm_ecase json_errors[] = {
 	  "label, year, ref, characteristics"),
 	E("study-char.json", PRE "\"studies\": [{\"id\": \"a\", \"label\": \"A\", "
 	  "\"characteristics\": {\"n\": [1]}}]}", ":1:126: field 'studies[0].characteristics.n': "
-	  "expected a string or a number, got an array"),
+	  "expected a string, a number or {\"value\": NUMBER, \"unit\": TEXT}, got an array"),
 };
 
 /* Rows with one problem each, inside a valid review with studies a and b. */
