@@ -60,6 +60,18 @@ double sm_harmonic_mean(const double *ni, size_t k)
 	return m ? 1 / (s / (double)m) : NAN;
 }
 
+enum sm_transf sm_measure_transf(enum sm_measure m)
+{
+	switch (m) {
+	case SM_OR: case SM_RR: case SM_PETO: return SM_TRANSF_EXP;
+	case SM_PLO: return SM_TRANSF_ILOGIT;
+	case SM_PAS: return SM_TRANSF_IARCSIN;
+	case SM_PFT: return SM_TRANSF_IPFT_HM;
+	case SM_RD: case SM_PR: case SM_GEN: break;
+	}
+	return SM_TRANSF_NONE;
+}
+
 double sm_transf_apply(enum sm_transf t, double x, double nhm)
 {
 	switch (t) {

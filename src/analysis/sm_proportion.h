@@ -18,6 +18,7 @@
 #define SM_PROPORTION_H
 
 #include "sm_ctx.h"
+#include "sm_escalc.h"
 
 #include <stddef.h>
 
@@ -39,6 +40,8 @@ double sm_transf_pft(double p, double n);
 double sm_transf_ipft(double x, double n);
 /* 1/mean(1/ni) over the finite ni (metafor's na.rm = TRUE); NAN when none. */
 double sm_harmonic_mean(const double *ni, size_t k);
+/* The display back-transformation of a measure's model scale. */
+enum sm_transf sm_measure_transf(enum sm_measure m);
 /* Apply t to x; nhm is used by SM_TRANSF_IPFT_HM only. */
 double sm_transf_apply(enum sm_transf t, double x, double nhm);
 
