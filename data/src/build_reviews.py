@@ -506,7 +506,7 @@ def build_001():
         ("settings", OrderedDict([
             ("measure", "OR"), ("method", "DL"), ("test", "z"),
             ("add", 0.5), ("to", "only0"), ("level", 95),
-            ("group_by", "domain"),
+            ("outcome_by", "domain"),
             ("arm_labels", ["MSC", "Control"]),
             ("outcome_label", "adverse events"),
         ])),

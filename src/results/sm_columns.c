@@ -199,12 +199,16 @@ void sm_column_where(const struct sm_column *c, const struct sm_outcome *o, cons
 		const struct sm_study *s = &r->studies[o->study];
 		*file = r->path;
 		*line = s->src_line;
-		snprintf(field, size, "studies[%zu].characteristics.%s", s->src_index, c->name);
+		snprintf(field, size, "field 'studies[%zu].characteristics.%s'", s->src_index,
+			 c->name);
 		return;
 	}
 	*file = o->src_file ? o->src_file : r->path;
 	*line = o->src_line;
-	snprintf(field, size, "%s", c->name);
+	/* a CSV column, or an outcome field of the review JSON */
+	int csv = c->source == SM_COLSRC_ROW || (o->src_file && o->src_file != r->path &&
+						 strcmp(o->src_file, r->path) != 0);
+	snprintf(field, size, csv ? "column '%s'" : "field '%s'", c->name);
 }
 
 sm_status sm_column_require(struct sm_ctx *ctx, const struct sm_column *col,
@@ -234,7 +238,7 @@ sm_status sm_column_require(struct sm_ctx *ctx, const struct sm_column *col,
 	char field[1200];
 	sm_column_where(col, rows[first], &file, &line, field, sizeof field);
 	sm_status st = SM_FAIL_POS(ctx, SM_EINPUT, file, line, 0, field,
-				   "field '%s': %s '%s' has no value for %zu of the %zu rows of "
+				   "%s: %s '%s' has no value for %zu of the %zu rows of "
 				   "analysis '%s' (%s%s); expected a value for every row",
 				   field, what, col->name, missing, n, analysis,
 				   names.data ? names.data : "", missing > 5 ? ", ..." : "");

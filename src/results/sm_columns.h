@@ -56,9 +56,9 @@ int sm_column_missing(const struct sm_column_value *v);
 /* "study characteristic", "outcome column" or "outcome field". */
 const char *sm_column_source_name(const struct sm_column *c);
 
-/* Where the value of row o sits, for messages: file, line, and the field
- * ("studies[3].characteristics.dose", or the CSV column name) written into
- * field (size bytes). */
+/* Where the value of row o sits, for messages: file, line, and what holds
+ * it ("field 'studies[3].characteristics.dose'", "column 'dose'" of a CSV)
+ * written into field (size bytes). */
 void sm_column_where(const struct sm_column *c, const struct sm_outcome *o, const char **file,
 		     int *line, char *field, size_t size);
 

@@ -63,7 +63,7 @@ static sm_status fail_at(struct sm_ctx *ctx, const struct sm_column *col,
 	va_start(ap, fmt);
 	char *msg = sm_vasprintf(fmt, ap);
 	va_end(ap);
-	sm_status st = SM_FAIL_POS(ctx, SM_EINPUT, file, line, 0, field, "field '%s': %s", field,
+	sm_status st = SM_FAIL_POS(ctx, SM_EINPUT, file, line, 0, field, "%s: %s", field,
 				   msg ? msg : "invalid moderator");
 	free(msg);
 	return st;
@@ -107,11 +107,12 @@ static sm_status moderator_type(struct sm_ctx *ctx, const struct model *md,
 		sm_column_get(m->col, md->rows[i], &v);
 		if (!same_unit(v.unit, m->unit))
 			return fail_at(ctx, m->col, md->rows[i],
-				       "moderator '%s' is in %s%s%s for %s but in %s%s%s here; "
+				       "moderator '%s' is in %s%s%s for %s but in %s%s%s for %s; "
 				       "expected one unit", m->col->name, m->unit ? "'" : "",
 				       m->unit ? m->unit : "no unit", m->unit ? "'" : "",
 				       md->rows[0]->label, v.unit ? "'" : "",
-				       v.unit ? v.unit : "no unit", v.unit ? "'" : "");
+				       v.unit ? v.unit : "no unit", v.unit ? "'" : "",
+				       md->rows[i]->label);
 	}
 	return SM_OK;
 }
@@ -255,7 +256,7 @@ static cJSON *unfit(const struct unfit *u, const char *file, int line, const cha
 		free(w);
 		out = cJSON_CreateNull();
 	} else if (field) {
-		SM_FAIL_POS(u->ctx, SM_EINPUT, file, line, 0, field, "field '%s': %s", field, msg);
+		SM_FAIL_POS(u->ctx, SM_EINPUT, file, line, 0, field, "%s: %s", field, msg);
 	} else {
 		SM_FAIL_POS(u->ctx, SM_EINPUT, file, line, 0, NULL, "%s", msg);
 	}

@@ -140,8 +140,18 @@ static cJSON *study_json(const struct sm_study *s)
 		cJSON_AddNumberToObject(o, "year", s->year);
 	sm_json_add_string(o, "ref", s->ref);
 	cJSON *chars = cJSON_AddObjectToObject(o, "characteristics");
-	for (size_t i = 0; i < s->n_chars; i++)
+	cJSON *nums = NULL;
+	for (size_t i = 0; i < s->n_chars; i++) {
 		cJSON_AddStringToObject(chars, s->char_keys[i], s->char_values[i]);
+		if (!s->char_numbers || isnan(s->char_numbers[i]))
+			continue;
+		/* the numbers behind the display texts, for moderators and axes */
+		if (!nums)
+			nums = cJSON_AddObjectToObject(o, "characteristics_numeric");
+		cJSON *v = cJSON_AddObjectToObject(nums, s->char_keys[i]);
+		sm_json_add_number(v, "value", s->char_numbers[i]);
+		sm_json_add_string(v, "unit", s->char_units ? s->char_units[i] : NULL);
+	}
 	return o;
 }
 
