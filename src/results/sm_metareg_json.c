@@ -541,6 +541,22 @@ static struct sm_rma_opts model_opts(const struct sm_run_settings *s)
 	return o;
 }
 
+/* A fit that fails (non-convergence) says which analysis it was. */
+static cJSON *name_failure(struct sm_ctx *ctx, const struct sm_analysis_data *d,
+			   const struct sm_rma_opts *o)
+{
+	const struct sm_diag *dg = sm_ctx_error(ctx);
+	sm_status code = dg ? dg->code : SM_EINTERNAL;
+	char *msg = sm_asprintf("analysis '%s', meta-regression (%s): %s", d->name,
+				sm_method_name(o->method), dg && dg->msg ? dg->msg : "failed");
+	sm_ctx_clear_error(ctx);
+	const struct sm_outcome *first = d->n ? d->rows[0] : NULL;
+	SM_FAIL_POS(ctx, code, first ? first->src_file : NULL, 0, 0, NULL, "%s",
+		    msg ? msg : "meta-regression failed");
+	free(msg);
+	return NULL;
+}
+
 static cJSON *fit_json(struct sm_ctx *ctx, const struct model *md,
 		       const struct sm_analysis_data *d, const struct sm_run_settings *s,
 		       const struct sm_rma_opts *o)
@@ -549,10 +565,10 @@ static cJSON *fit_json(struct sm_ctx *ctx, const struct model *md,
 	struct sm_rma_mods m;
 	double R2 = NAN;
 	if (sm_rma_mods_fit(ctx, &des, d->yi, d->vi, o, &m) != SM_OK)
-		return NULL;
+		return name_failure(ctx, d, o);
 	if (sm_metareg_R2(ctx, d->yi, d->vi, d->k, o, &m, &R2) != SM_OK) {
 		sm_rma_mods_release(&m);
-		return NULL;
+		return name_failure(ctx, d, o);
 	}
 	struct writer w = { md, &m, d, s, sm_measure_transf(s->esc.measure), NAN,
 			    o->method != SM_FE };

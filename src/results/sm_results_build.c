@@ -226,7 +226,9 @@ static cJSON *outcome_json(struct sm_ctx *ctx, const struct sm_review *r,
 			   const struct columns *c, int several)
 {
 	struct sm_analysis_pooled pooled;
-	cJSON *a = sm_analysis_json_pooled(ctx, r, d, s, &pooled);
+	memset(&pooled, 0, sizeof pooled);
+	/* the pooled values only when subgroups need them (one more FE fit) */
+	cJSON *a = sm_analysis_json_pooled(ctx, r, d, s, c->have_by ? &pooled : NULL);
 	cJSON *sg = a && c->have_by ? sm_subgroups_json(ctx, r, d, s, &c->by, &pooled, a) : NULL;
 	cJSON *mr = a && c->n_mods && (sg || !c->have_by)
 		    ? sm_metareg_json(ctx, r, d, s, c->mods, c->n_mods, several,

@@ -143,12 +143,54 @@ static void subgroup_column_gives_one_analysis(void **state)
 	cJSON_Delete(res);
 }
 
+/* A subgroup whose studies all leave the model (double zeros dropped) is
+ * listed with k = 0 and left out of the tests; with one subgroup left the
+ * tests are null and the analysis' warnings say why.  --no-studies keeps
+ * the subgroups' results without their rows. */
+static void empty_subgroup(void **state)
+{
+	(void)state;
+	static const char csv[] = "study,ai,n1i,ci,n2i,subgroup\n"
+				  "A,1,20,3,20,oral\nB,2,30,5,30,oral\nC,4,40,4,40,oral\n"
+				  "D,0,25,0,25,IV\nE,0,30,0,31,IV\n";
+	struct sm_ctx *ctx = sm_ctx_new();
+	struct sm_review *r = sm_review_parse_csv(ctx, "e.csv", csv, sizeof csv - 1);
+	assert_non_null(r);
+	struct sm_analysis_opts opts;
+	sm_analysis_opts_init(&opts);
+	opts.drop00 = opts.drop00_set = 1;
+	opts.no_studies = 1;
+	cJSON *res = sm_results_build(ctx, r, &opts);
+	assert_non_null(res);
+	const cJSON *all = cJSON_GetArrayItem(get(res, "analyses"), 0);
+	assert_int_equal((int)num(all, "k"), 3);
+	const cJSON *sg = get(all, "subgroups");
+	const cJSON *iv = cJSON_GetArrayItem(get(sg, "groups"), 1);
+	assert_string_equal(get(iv, "name")->valuestring, "IV");
+	assert_int_equal((int)num(iv, "k"), 0);
+	assert_int_equal((int)num(iv, "k_rows"), 2);
+	sm_check_close(num(cJSON_GetArrayItem(get(sg, "groups"), 0), "weight"), 100, 1e-12, 0,
+		       "the only subgroup with studies has all the weight");
+	assert_null(get(cJSON_GetArrayItem(get(sg, "groups"), 0), "studies"));
+	assert_true(cJSON_IsNull(get(get(sg, "tests"), "common_effect")));
+	const cJSON *w;
+	int said = 0;
+	cJSON_ArrayForEach(w, get(all, "warnings"))
+		said |= strstr(w->valuestring, "subgroups by 'subgroup': test for subgroup "
+			       "differences: 1 subgroup with studies") != NULL;
+	assert_true(said);
+	cJSON_Delete(res);
+	sm_review_free(r);
+	sm_ctx_free(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(domains_are_separate_outcomes),
 		cmocka_unit_test(outcome_by_chooses_the_field),
 		cmocka_unit_test(subgroup_column_gives_one_analysis),
+		cmocka_unit_test(empty_subgroup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
