@@ -223,6 +223,46 @@ def study_id_001(row):
     return slug(m.group(1)) + m.group(2)
 
 
+DAYS_PER_MONTH = 30.4375  # 365.25 / 12
+
+
+def follow_up_months(text):
+    """Table 2's Follow-up (mon) as a number of months, or None when not stated.
+
+    A plain number is months (the column heading); '6 mon' is months too; days
+    ('28 d', '7 days') and weeks ('24 weeks') are converted at 30.4375 days per
+    month.  Any other form fails the build, so a new spelling is never guessed.
+    """
+    t = text.strip()
+    if not t:
+        return None
+    m = re.match(r"(\d+(?:\.\d+)?)(?:\s*(mon|d|days|weeks))?\Z", t)
+    check(m is not None, "seed 001: unparsed follow-up %r" % text)
+    v = float(m.group(1))
+    unit = m.group(2)
+    if unit in ("d", "days"):
+        v = v / DAYS_PER_MONTH
+    elif unit == "weeks":
+        v = v * 7 / DAYS_PER_MONTH
+    return round(v, 4) if unit in ("d", "days", "weeks") else v
+
+
+def numeric_characteristics_001(row):
+    """Derived numbers with units, so that they can be moderators (--mods):
+    follow-up in months and the number of patients (Table 2's Patient (n),
+    the seed's derived patients_n).  Absent when the paper states none."""
+    out = OrderedDict()
+    fu = follow_up_months(row["follow_up_text"])
+    if fu is not None:
+        out["follow_up_months"] = OrderedDict(
+            [("value", int(fu) if fu == int(fu) else fu), ("unit", "months"),
+             ("text", row["follow_up_text"].strip())])
+    if row["patients_n"].strip():
+        out["patients_n"] = OrderedDict(
+            [("value", int(row["patients_n"])), ("unit", "patients")])
+    return out
+
+
 def build_studies_001(chars):
     """Studies in Table 2 order, plus the (Table 3 label, ref) -> id map."""
     studies, label_map, by_ref = [], {}, {}
@@ -242,6 +282,7 @@ def build_studies_001(chars):
         if sid == "zhang2017":
             year = 2017  # Table 2 and the reference list; Table 3 prints 2016
         char = OrderedDict((name, row[col]) for name, col in T2_COLUMNS)
+        char.update(numeric_characteristics_001(row))
         if row["study_label"] != label:
             char["Table 2 label"] = row["study_label"]
         if row["ref_cited"] != row["ref_resolved"]:
@@ -420,6 +461,10 @@ def notes_001():
         "(log OR -0.32); it says there is no publication bias although the regression tests "
         "give P = 0.044 (general) and 0.0183 (neoplasms). Methods say risk ratios but log odds "
         "ratios are reported, and mention 'intrathecal' for this intravenous analysis.",
+        "Derived numeric characteristics (for meta-regression): follow_up_months is Table "
+        "2's Follow-up (mon) as a number, with days and weeks converted at 30.4375 days per "
+        "month (the printed text kept in its 'text'); Lanzoni et al., 2021 states none. "
+        "patients_n is Table 2's Patient (n); Skyler et al., 2015 states none.",
         "Table 2: Patient (n) differs from T + C in 12 rows; Zhu et al., 2024 is printed with "
         "ref 46 (is 16); the 219-patient DLC row is printed 'Shi et al., 2012' with ref 29 (is "
         "Shi et al., 2021, ref 51); Lublin cells are malformed; the Source column appears "
@@ -461,7 +506,7 @@ def build_001():
         ("settings", OrderedDict([
             ("measure", "OR"), ("method", "DL"), ("test", "z"),
             ("add", 0.5), ("to", "only0"), ("level", 95),
-            ("group_by", "domain"),
+            ("outcome_by", "domain"),
             ("arm_labels", ["MSC", "Control"]),
             ("outcome_label", "adverse events"),
         ])),
@@ -511,6 +556,11 @@ def build_002():
             ("Follow up (months)", r["follow_up_text"]),
             ("MSCs Related SAEs", r["msc_related_saes_text"]),
         ])
+        if r["follow_up_months"].strip():  # the seed's derived number, for --mods
+            v = float(r["follow_up_months"])
+            char["follow_up_months"] = OrderedDict(
+                [("value", int(v) if v == int(v) else v), ("unit", "months"),
+                 ("text", r["follow_up_text"].strip())])
         if r["notes"]:
             char["Transcription note"] = r["notes"]
         studies.append(OrderedDict([("id", sid), ("label", label), ("year", int(r["year"])),
@@ -586,6 +636,9 @@ def build_002():
                 "mononuclear cells + UC-MSCs) although Methods exclude combined therapies.",
                 "By their reference titles two rows are not MSC studies: Fang 2019 "
                 "(endothelial progenitor cells) and Wang 2017 (neural stem cells).",
+                "follow_up_months (a number with its unit, usable as a moderator) is the "
+                "seed's derived follow-up in months, given only where Table 1 prints a single "
+                "value; ranges and other forms stay text in 'Follow up (months)'.",
                 "Spellings differ from the reference list: Llufriu/Llufrui, "
                 "Makhlough/Makhloogh. Labels are as printed in Table 1.",
                 "Cross-seed: Averyanov is 8 treated patients here but 10 in seed 001 "
@@ -818,6 +871,13 @@ def build_000():
 # --------------------------------------------------------------------------
 # Validation of what was written (independent of the builders)
 
+def valid_measured(v):
+    """A numeric characteristic as FORMAT.md defines it."""
+    return (isinstance(v, dict) and set(v) <= {"value", "unit", "text"} and
+            isinstance(v.get("value"), (int, float)) and not isinstance(v["value"], bool) and
+            all(isinstance(v[k], str) and v[k] for k in ("unit", "text") if k in v))
+
+
 def validate(paths):
     def no_dup_keys(pairs):
         keys = [k for k, _ in pairs]
@@ -848,8 +908,9 @@ def validate(paths):
         check(re.match(r"[A-Za-z0-9_-]+\Z", review["metadata"]["id"]) is not None,
               "validate: bad metadata.id in " + name)
         for s in review["studies"]:
-            check(all(isinstance(v, str) for v in s.get("characteristics", {}).values()),
-                  "validate: non-string characteristic in " + name)
+            check(all(isinstance(v, str) or valid_measured(v)
+                      for v in s.get("characteristics", {}).values()),
+                  "validate: characteristic neither text nor {value, unit} in " + name)
         for t in review.get("tables", []):
             check(all(len(r) == len(t["columns"]) for r in t["rows"]),
                   "validate: ragged table %s in %s" % (t["id"], name))

@@ -909,11 +909,58 @@ static void analysis_release(struct analysis *a)
 	free(a->weights);
 }
 
+/* The common-effect twin of the pooled model, for subgroup tests. */
+static void fill_pooled(struct analysis *a, struct sm_analysis_pooled *p)
+{
+	p->random = is_random(a);
+	p->b = a->fit.b;
+	p->se = a->fit.se;
+	p->common_b = a->fit.b;
+	p->common_se = a->fit.se;
+	p->k = a->data->k;
+	if (a->settings->pooling == SM_POOL_REVMAN_DL && a->mh) {
+		p->common_b = a->mh->b;
+		p->common_se = a->mh->se;
+	} else if (p->random) {
+		struct sm_rma_opts fe = a->rma;
+		fe.method = SM_FE;
+		fe.test = SM_TEST_Z;
+		struct sm_rma_fit f;
+		if (sm_rma_fit(a->ctx, a->data->yi, a->data->vi, a->data->k, &fe, &f) == SM_OK) {
+			p->common_b = f.b;
+			p->common_se = f.se;
+		} else {
+			sm_ctx_clear_error(a->ctx); /* noted by write_other_fits */
+			p->common_b = p->common_se = NAN;
+		}
+	}
+	p->weights = a->weights; /* handed over */
+	a->weights = NULL;
+}
+
+void sm_analysis_pooled_release(struct sm_analysis_pooled *p)
+{
+	if (!p)
+		return;
+	free(p->weights);
+	memset(p, 0, sizeof *p);
+}
+
 cJSON *sm_analysis_json(struct sm_ctx *ctx, const struct sm_review *review,
 			const struct sm_analysis_data *data,
 			const struct sm_run_settings *settings)
 {
+	return sm_analysis_json_pooled(ctx, review, data, settings, NULL);
+}
+
+cJSON *sm_analysis_json_pooled(struct sm_ctx *ctx, const struct sm_review *review,
+			       const struct sm_analysis_data *data,
+			       const struct sm_run_settings *settings,
+			       struct sm_analysis_pooled *pooled)
+{
 	struct analysis a = { .ctx = ctx, .review = review, .data = data, .settings = settings };
+	if (pooled)
+		memset(pooled, 0, sizeof *pooled);
 	if (data->k == 0) {
 		SM_FAIL_POS(ctx, SM_EINPUT, review->path, 0, 0, NULL,
 			    "analysis '%s' has no study with a finite effect size (k = 0); "
@@ -955,6 +1002,8 @@ cJSON *sm_analysis_json(struct sm_ctx *ctx, const struct sm_review *review,
 	if (!settings->no_studies)
 		write_studies(&a);
 	cJSON_AddItemToObject(a.obj, "warnings", a.warnings);
+	if (pooled)
+		fill_pooled(&a, pooled);
 	analysis_release(&a);
 	return a.obj;
 }

@@ -22,4 +22,26 @@ cJSON *sm_analysis_json(struct sm_ctx *ctx, const struct sm_review *review,
 			const struct sm_analysis_data *data,
 			const struct sm_run_settings *settings);
 
+/* What a caller that combines analyses needs of one (the test for
+ * subgroup differences, weights as shares of a larger total). */
+struct sm_analysis_pooled {
+	int random;             /* the pooled model has a tau2 */
+	double b, se;           /* the analysis' pooled estimate (its "estimate", "se") */
+	/* The common-effect estimate: the pooled one for common-effect
+	 * analyses (FE, MH, Peto), the inverse-variance FE fit beside an IV
+	 * random-effects model, the Mantel-Haenszel one beside RevMan's. */
+	double common_b, common_se;
+	size_t k;
+	double *weights;        /* k, percent: the studies' "weight"; owned */
+};
+
+void sm_analysis_pooled_release(struct sm_analysis_pooled *p);
+
+/* As sm_analysis_json, also filling *pooled (released by the caller, also
+ * after a failure). */
+cJSON *sm_analysis_json_pooled(struct sm_ctx *ctx, const struct sm_review *review,
+			       const struct sm_analysis_data *data,
+			       const struct sm_run_settings *settings,
+			       struct sm_analysis_pooled *pooled);
+
 #endif

@@ -245,7 +245,7 @@ static void check_analysis(struct sm_check_run_state *s, const cJSON *rep, const
 	if (!r.computed) {
 		sm_check_add(s, SM_CHECK_UNMATCHED, out->name, "name", NAN, NAN, NAN,
 			     "the review reports an analysis '%s' but none of that name was "
-			     "computed; expected the name of a group of outcomes", out->name);
+			     "computed; expected the name of an analysis (a separate outcome)", out->name);
 		return;
 	}
 	r.k_paper = sm_check_num(rep, "k");

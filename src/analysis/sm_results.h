@@ -26,7 +26,14 @@ struct sm_analysis_opts {
 	const char *method;
 	const char *test;
 	const char *to;
-	const char *by; /* grouping column; "" = no grouping */
+	/* Which outcome field separates the analyses (separate outcomes, one
+	 * analysis each): "domain", "event" or "none"; NULL = the review's. */
+	const char *outcome_by;
+	/* Subgroups of each analysis: a study characteristic or outcome
+	 * column; "" or "none" = no subgroups; NULL = the review's. */
+	const char *by;
+	/* Meta-regression moderators, "a,b,c"; "" = none; NULL = the review's. */
+	const char *mods;
 	double add;
 	int add_set;
 	double level;

@@ -1,7 +1,9 @@
 /*
  * sm_results_build.c -- review in, results document out: resolve the
- * settings, split the outcomes into groups, run one analysis per group, test
- * subgroup differences, and carry the review's other sections along.
+ * settings, split the outcomes into separate outcomes (one analysis each,
+ * never compared with each other), run each analysis with its subgroups
+ * and meta-regression when asked, and carry the review's other sections
+ * along.
  */
 #include "sm_results.h"
 
@@ -9,21 +11,25 @@
 #include "sm_analysis_json.h"
 #include "sm_buf.h"
 #include "sm_check.h"
+#include "sm_columns.h"
 #include "sm_domain_table.h"
 #include "sm_init.h"
 #include "sm_res.h"
 #include "sm_json_out.h"
 #include "sm_prisma_check.h"
+#include "sm_metareg_json.h"
 #include "sm_run_settings.h"
 #include "sm_subgroup.h"
 #include "sm_unit.h"
+#include "sm_strmap.h"
+#include "sm_subgroups_json.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Groups in order of first appearance (as metafor's factor levels in the
- * goldens), each with its rows in input order. */
+/* The separate outcomes in order of first appearance (as metafor's factor
+ * levels in the goldens), each with its rows in input order. */
 struct groups {
 	size_t n;
 	const char **names;
@@ -40,16 +46,19 @@ static void groups_release(struct groups *g)
 	free(g->rows);
 }
 
-static int group_index(const struct groups *g, const char *name)
+/* The analysis a row belongs to: its domain, its event, or "all". */
+static const char *outcome_of(const struct sm_outcome *o, const char *outcome_by)
 {
-	for (size_t i = 0; i < g->n; i++)
-		if (!strcmp(g->names[i], name))
-			return (int)i;
-	return -1;
+	const char *v = NULL;
+	if (!strcmp(outcome_by, "domain"))
+		v = o->domain;
+	else if (!strcmp(outcome_by, "event"))
+		v = o->event;
+	return v ? v : "all";
 }
 
-static sm_status make_groups(struct sm_ctx *ctx, const struct sm_review *r, int grouped,
-			     struct groups *g)
+static sm_status make_groups(struct sm_ctx *ctx, const struct sm_review *r,
+			     const char *outcome_by, struct groups *g)
 {
 	size_t n = r->n_outcomes;
 	memset(g, 0, sizeof *g);
@@ -57,34 +66,36 @@ static sm_status make_groups(struct sm_ctx *ctx, const struct sm_review *r, int 
 	g->counts = sm_alloc_array(n ? n : 1, sizeof *g->counts);
 	g->rows = sm_alloc_array(n ? n : 1, sizeof *g->rows);
 	size_t *which = sm_alloc_array(n ? n : 1, sizeof *which);
-	if (!g->names || !g->counts || !g->rows || !which) {
-		free(which);
-		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	}
-	/* Group lookup is linear in the number of groups, which is small
-	 * (domains, subgroups); the rows themselves are visited twice. */
-	for (size_t i = 0; i < n; i++) {
-		const char *name = grouped ? r->outcomes[i].group : "all";
-		int gi = group_index(g, name);
-		if (gi < 0) {
-			gi = (int)g->n++;
-			g->names[gi] = name;
+	struct sm_strmap *index = sm_strmap_new();
+	sm_status st = g->names && g->counts && g->rows && which && index
+		       ? SM_OK : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	for (size_t i = 0; st == SM_OK && i < n; i++) {
+		const char *name = outcome_of(&r->outcomes[i], outcome_by);
+		size_t gi = g->n;
+		int put = sm_strmap_put(index, name, gi, &gi);
+		if (put < 0) {
+			st = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+			break;
 		}
-		which[i] = (size_t)gi;
+		if (put == 1) {
+			g->names[gi] = name;
+			g->counts[gi] = 0;
+			g->n++;
+		}
+		which[i] = gi;
 		g->counts[gi]++;
 	}
-	for (size_t gi = 0; gi < g->n; gi++) {
+	sm_strmap_free(index);
+	for (size_t gi = 0; st == SM_OK && gi < g->n; gi++) {
 		g->rows[gi] = sm_alloc_array(g->counts[gi], sizeof **g->rows);
-		if (!g->rows[gi]) {
-			free(which);
-			return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-		}
+		if (!g->rows[gi])
+			st = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 		g->counts[gi] = 0;
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; st == SM_OK && i < n; i++)
 		g->rows[which[i]][g->counts[which[i]]++] = &r->outcomes[i];
 	free(which);
-	return SM_OK;
+	return st;
 }
 
 static cJSON *settings_json(const struct sm_run_settings *s)
@@ -101,7 +112,18 @@ static cJSON *settings_json(const struct sm_run_settings *s)
 	sm_json_add_number(o, "add", s->esc.add);
 	cJSON_AddStringToObject(o, "to", sm_to_name(s->esc.to));
 	cJSON_AddBoolToObject(o, "drop00", s->esc.drop00);
-	sm_json_add_string(o, "group_by", s->group_by && *s->group_by ? s->group_by : NULL);
+	sm_json_add_string(o, "outcome_by", *s->outcome_by ? s->outcome_by : NULL);
+	sm_json_add_string(o, "subgroup_by", s->subgroup_by);
+	size_t n_mods = 0;
+	const char **mods = sm_run_settings_mods(s, &n_mods);
+	if (n_mods) {
+		cJSON *m = cJSON_AddArrayToObject(o, "mods");
+		for (size_t i = 0; i < n_mods; i++)
+			cJSON_AddItemToArray(m, cJSON_CreateString(mods[i]));
+	} else {
+		cJSON_AddNullToObject(o, "mods");
+	}
+	free(mods);
 	cJSON_AddStringToObject(o, "model", s->multilevel ? "multilevel" : "standard");
 	cJSON_AddStringToObject(o, "cluster", s->cluster);
 	static const char *const robust[] = { "none", "cr1", "cr2" };
@@ -127,8 +149,18 @@ static cJSON *study_json(const struct sm_study *s)
 		cJSON_AddNumberToObject(o, "year", s->year);
 	sm_json_add_string(o, "ref", s->ref);
 	cJSON *chars = cJSON_AddObjectToObject(o, "characteristics");
-	for (size_t i = 0; i < s->n_chars; i++)
+	cJSON *nums = NULL;
+	for (size_t i = 0; i < s->n_chars; i++) {
 		cJSON_AddStringToObject(chars, s->char_keys[i], s->char_values[i]);
+		if (!s->char_numbers || isnan(s->char_numbers[i]))
+			continue;
+		/* the numbers behind the display texts, for moderators and axes */
+		if (!nums)
+			nums = cJSON_AddObjectToObject(o, "characteristics_numeric");
+		cJSON *v = cJSON_AddObjectToObject(nums, s->char_keys[i]);
+		sm_json_add_number(v, "value", s->char_numbers[i]);
+		sm_json_add_string(v, "unit", s->char_units ? s->char_units[i] : NULL);
+	}
 	return o;
 }
 
@@ -163,68 +195,65 @@ static cJSON *review_json(const struct sm_review *r, int no_studies)
 	return o;
 }
 
-/* The studies of every group, side by side, for the subgroup test. */
-struct pooled_groups {
-	double *yi, *vi;
-	size_t *group;
-	size_t k;
+/* The columns the settings name, found once for every analysis. */
+struct columns {
+	struct sm_column by;
+	int have_by;
+	struct sm_column *mods;
+	size_t n_mods;
 };
 
-static void pooled_add(struct pooled_groups *p, const struct sm_analysis_data *d, size_t gi)
+static sm_status find_columns(struct sm_ctx *ctx, const struct sm_review *r,
+			      const struct sm_run_settings *s, struct columns *c)
 {
-	for (size_t j = 0; j < d->k; j++) {
-		p->yi[p->k] = d->yi[j];
-		p->vi[p->k] = d->vi[j];
-		p->group[p->k] = gi;
-		p->k++;
+	memset(c, 0, sizeof *c);
+	sm_status st = SM_OK;
+	if (s->subgroup_by) {
+		st = sm_column_find(ctx, r, s->subgroup_by, "--by", &c->by);
+		c->have_by = st == SM_OK;
 	}
+	size_t n = 0;
+	const char **names = st == SM_OK ? sm_run_settings_mods(s, &n) : NULL;
+	if (st == SM_OK && n) {
+		c->mods = sm_alloc_array(n, sizeof *c->mods);
+		if (!c->mods)
+			st = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		for (size_t i = 0; st == SM_OK && i < n; i++)
+			st = sm_column_find(ctx, r, names[i], "--mods", &c->mods[i]);
+		c->n_mods = n;
+	} else if (st == SM_OK && (s->mods_list || s->n_mods)) {
+		st = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	}
+	free(names);
+	return st;
 }
 
-/* Test for subgroup differences: the groups' own estimates compared by a
- * Q test (each group with its own tau2, as RevMan does), and metafor's
- * moderator test (one common residual tau2, mixed-effects model). */
-static cJSON *subgroups_json(struct sm_ctx *ctx, const struct pooled_groups *p, size_t G,
-			     const struct sm_run_settings *s)
+/* One separate outcome: its analysis, and within it its subgroups and its
+ * meta-regression when asked for. */
+static cJSON *outcome_json(struct sm_ctx *ctx, const struct sm_review *r,
+			   const struct sm_analysis_data *d, const struct sm_run_settings *s,
+			   const struct columns *c, int several)
 {
-	struct sm_rma_opts o = sm_run_settings_rma(s);
-	if (s->pooling != SM_POOL_IV)
-		o.method = s->pooling == SM_POOL_REVMAN_DL ? SM_DL : SM_FE;
-	o.test = SM_TEST_Z;
-	struct sm_subgroup_between b;
-	memset(&b, 0, sizeof b);
-	if (sm_subgroup_between(ctx, p->yi, p->vi, p->group, p->k, G, &o, &b) != SM_OK) {
-		sm_ctx_clear_error(ctx);
-		return cJSON_CreateNull();
+	struct sm_analysis_pooled pooled;
+	memset(&pooled, 0, sizeof pooled);
+	/* the pooled values only when subgroups need them (one more FE fit) */
+	cJSON *a = sm_analysis_json_pooled(ctx, r, d, s, c->have_by ? &pooled : NULL);
+	cJSON *sg = a && c->have_by ? sm_subgroups_json(ctx, r, d, s, &c->by, &pooled, a) : NULL;
+	cJSON *mr = a && c->n_mods && (sg || !c->have_by)
+		    ? sm_metareg_json(ctx, r, d, s, c->mods, c->n_mods, several,
+				      cJSON_GetObjectItemCaseSensitive(a, "warnings"))
+		    : NULL;
+	sm_analysis_pooled_release(&pooled);
+	if (a && ((c->have_by && !sg) || (c->n_mods && !mr))) {
+		cJSON_Delete(a); /* the error is in ctx */
+		cJSON_Delete(sg);
+		return NULL;
 	}
-	cJSON *out = cJSON_CreateObject();
-	cJSON_AddNumberToObject(out, "groups", (double)G);
-	sm_json_add_number(out, "Q_between", b.Q);
-	sm_json_add_number(out, "df", b.df);
-	sm_json_add_number(out, "p", b.pval);
-	cJSON_AddStringToObject(out, "model", o.method == SM_FE
-		? "common effect within groups"
-		: "random effects within groups, each group with its own tau2");
-	sm_subgroup_between_release(&b);
-	struct sm_rma_mods m;
-	double R2 = NAN;
-	memset(&m, 0, sizeof m);
-	cJSON *mods = cJSON_AddObjectToObject(out, "moderator_test");
-	if (sm_subgroup_mods(ctx, p->yi, p->vi, p->group, p->k, G, &o, &m, &R2) == SM_OK) {
-		sm_json_add_number(mods, "QM", m.QM);
-		sm_json_add_number(mods, "QM_df", m.QM_df1);
-		sm_json_add_number(mods, "QM_p", m.QMp);
-		sm_json_add_number(mods, "QE", m.QE);
-		sm_json_add_number(mods, "QE_df", m.QE_df);
-		sm_json_add_number(mods, "QE_p", m.QEp);
-		sm_json_add_number(mods, "tau2", o.method == SM_FE ? NAN : m.tau2);
-		sm_json_add_number(mods, "R2", R2);
-		sm_rma_mods_release(&m);
-	} else {
-		const struct sm_diag *d = sm_ctx_error(ctx);
-		sm_json_add_string(mods, "error", d ? d->msg : "not computed");
-		sm_ctx_clear_error(ctx);
-	}
-	return out;
+	if (sg)
+		cJSON_AddItemToObject(a, "subgroups", sg);
+	if (mr)
+		cJSON_AddItemToObject(a, "meta_regression", mr);
+	return a;
 }
 
 static void add_unit_keys(struct sm_ctx *ctx, const struct sm_review *r,
@@ -300,22 +329,16 @@ static void add_unit_keys(struct sm_ctx *ctx, const struct sm_review *r,
 static sm_status run_analyses(struct sm_ctx *ctx, const struct sm_review *r,
 			      const struct sm_run_settings *s, cJSON *root)
 {
-	int grouped = s->group_by && *s->group_by;
 	struct groups g;
+	struct columns c;
 	struct sm_clusters *cl = sm_clusters_new(ctx, r, s->cluster);
 	if (!cl)
 		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINTERNAL;
-	sm_status st = make_groups(ctx, r, grouped, &g);
-	/* the studies side by side only when there are groups to compare */
-	size_t n = st == SM_OK && g.n > 1 ? r->n_outcomes : 0;
-	struct pooled_groups p = { NULL, NULL, NULL, 0 };
-	if (n) {
-		p.yi = sm_alloc_array(n, sizeof(double));
-		p.vi = sm_alloc_array(n, sizeof(double));
-		p.group = sm_alloc_array(n, sizeof(size_t));
-		if (!p.yi || !p.vi || !p.group)
-			st = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	}
+	sm_status st = find_columns(ctx, r, s, &c);
+	if (st == SM_OK)
+		st = make_groups(ctx, r, s->outcome_by, &g);
+	else
+		memset(&g, 0, sizeof g);
 	cJSON *analyses = cJSON_AddArrayToObject(root, "analyses");
 	for (size_t gi = 0; st == SM_OK && gi < g.n; gi++) {
 		struct sm_analysis_data *d =
@@ -324,24 +347,16 @@ static sm_status run_analyses(struct sm_ctx *ctx, const struct sm_review *r,
 			sm_analysis_data_free(d);
 			d = NULL;
 		}
-		cJSON *a = d ? sm_analysis_json(ctx, r, d, s) : NULL;
+		cJSON *a = d ? outcome_json(ctx, r, d, s, &c, g.n > 1) : NULL;
 		if (a)
 			add_unit_keys(ctx, r, cl, d, s, a);
-		if (d && p.yi)
-			pooled_add(&p, d, gi);
 		sm_analysis_data_free(d);
 		if (!a)
 			st = sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINTERNAL;
 		else
 			cJSON_AddItemToArray(analyses, a);
 	}
-	if (st == SM_OK && g.n > 1)
-		cJSON_AddItemToObject(root, "subgroups", subgroups_json(ctx, &p, g.n, s));
-	else
-		cJSON_AddNullToObject(root, "subgroups");
-	free(p.yi);
-	free(p.vi);
-	free(p.group);
+	free(c.mods);
 	groups_release(&g);
 	sm_clusters_free(cl);
 	return st;
@@ -387,7 +402,6 @@ cJSON *sm_results_build(struct sm_ctx *ctx, const struct sm_review *review,
 	cJSON_AddItemToObject(root, "review", review_json(review, s.no_studies));
 	if (review->n_outcomes == 0) {
 		cJSON_AddArrayToObject(root, "analyses");
-		cJSON_AddNullToObject(root, "subgroups");
 		return add_check(ctx, root);
 	}
 	if (run_analyses(ctx, review, &s, root) != SM_OK) {

@@ -1,5 +1,8 @@
 #include "sm_run_settings.h"
 
+#include "sm_buf.h"
+#include "sm_columns.h"
+
 #include <string.h>
 
 void sm_analysis_opts_init(struct sm_analysis_opts *opts)
@@ -212,6 +215,47 @@ static sm_status resolve_unit(struct sm_ctx *ctx, const struct sm_review *review
 	return SM_OK;
 }
 
+/* Separate outcomes, subgroups and moderators.  Outcomes are separated by
+ * their domain unless told otherwise; "none" pools every row in one
+ * analysis. */
+static sm_status resolve_structure(struct sm_ctx *ctx, const struct sm_review *review,
+				   const struct sm_analysis_opts *opts,
+				   struct sm_run_settings *out)
+{
+	const char *ob = opts->outcome_by ? opts->outcome_by
+			 : review->settings.outcome_by ? review->settings.outcome_by : "domain";
+	if (!strcmp(ob, "none") || !*ob)
+		ob = "";
+	else if (strcmp(ob, "domain") != 0 && strcmp(ob, "event") != 0)
+		return SM_FAIL(ctx, SM_EINPUT, "outcomes by '%s' is unknown; expected domain, "
+			       "event or none", ob);
+	out->outcome_by = ob;
+	const char *by = opts->by ? opts->by : review->settings.subgroup_by;
+	out->subgroup_by = by && *by && strcmp(by, "none") != 0 ? by : NULL;
+	if (opts->mods) {
+		out->mods_list = *opts->mods ? opts->mods : NULL;
+	} else {
+		out->mods = review->settings.mods;
+		out->n_mods = review->settings.n_mods;
+	}
+	return SM_OK;
+}
+
+const char **sm_run_settings_mods(const struct sm_run_settings *s, size_t *n)
+{
+	*n = 0;
+	if (s->mods_list)
+		return sm_names_split(s->mods_list, n);
+	if (!s->n_mods)
+		return NULL;
+	const char **out = sm_alloc_array(s->n_mods, sizeof *out);
+	if (!out)
+		return NULL;
+	memcpy(out, s->mods, s->n_mods * sizeof *out);
+	*n = s->n_mods;
+	return out;
+}
+
 sm_status sm_run_settings_resolve(struct sm_ctx *ctx, const struct sm_review *review,
 				  const struct sm_analysis_opts *opts,
 				  struct sm_run_settings *out)
@@ -261,13 +305,8 @@ sm_status sm_run_settings_resolve(struct sm_ctx *ctx, const struct sm_review *re
 	if (!n.drop00_set && out->pooling == SM_POOL_REVMAN_DL && out->esc.measure == SM_RD)
 		out->esc.drop00 = 0;
 	out->level = n.level;
-	/* Outcomes are grouped by their domain unless told otherwise (the
-	 * reader has already put each outcome's domain, event or "all" in its
-	 * group); "none" or "" pools every row in one analysis. */
-	out->group_by = opts->by ? opts->by
-			: review->settings.group_by ? review->settings.group_by : "domain";
-	if (!strcmp(out->group_by, "none"))
-		out->group_by = "";
+	if ((st = resolve_structure(ctx, review, opts, out)) != SM_OK)
+		return st;
 	out->stepadj = opts->stepadj > 0 ? opts->stepadj : 1;
 	out->no_studies = opts->no_studies;
 	return resolve_unit(ctx, review, opts, out);

@@ -6,8 +6,9 @@
  * The result is validated against the data: a measure for 2x2 counts cannot
  * run on proportions, MH and Peto pooling need 2x2 counts, and so on.
  *
- * Ownership: a plain value; group_by and preset point into the review, the
- * options or static storage, and live as long as those.
+ * Ownership: a plain value; outcome_by, subgroup_by, mods and preset point
+ * into the review, the options or static storage, and live as long as
+ * those.  sm_run_settings_mods returns an array the caller frees.
  */
 #ifndef SM_RUN_SETTINGS_H
 #define SM_RUN_SETTINGS_H
@@ -29,7 +30,11 @@ struct sm_run_settings {
 	enum sm_method method; /* tau2 estimator for SM_POOL_IV, else SM_FE/SM_DL */
 	enum sm_test test;
 	double level;
-	const char *group_by; /* NULL or "" = one pooled analysis */
+	const char *outcome_by;  /* "domain", "event" or "" (one pooled analysis) */
+	const char *subgroup_by; /* NULL = no subgroups */
+	const char *mods_list;   /* "a,b" from the options, or NULL ... */
+	const char *const *mods; /* ... else the review's own (n_mods) */
+	size_t n_mods;
 	const char *method_label; /* "DL", "MH", "PETO", "REML", ... */
 	double stepadj;           /* Fisher scoring step multiplier (1 = none) */
 	int no_studies;           /* leave per-study rows out of the output */
@@ -49,6 +54,10 @@ struct sm_run_settings {
 sm_status sm_run_settings_resolve(struct sm_ctx *ctx, const struct sm_review *review,
 				  const struct sm_analysis_opts *opts,
 				  struct sm_run_settings *out);
+
+/* The moderators of the meta-regression (*n names, 0: none); NULL when
+ * none or on out of memory (*n = 0 then too).  Caller frees the array. */
+const char **sm_run_settings_mods(const struct sm_run_settings *s, size_t *n);
 
 /* The rma options (full-precision convergence) for these settings. */
 struct sm_rma_opts sm_run_settings_rma(const struct sm_run_settings *s);

@@ -1,6 +1,7 @@
 #include "sm_subgroup.h"
 
 #include "sm_buf.h"
+#include "sm_metareg.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -39,18 +40,9 @@ sm_status sm_subgroup_mods(struct sm_ctx *ctx, const double *yi, const double *v
 	free(x);
 	if (st)
 		return st;
-	struct sm_rma_fit f0;
-	if ((st = sm_rma_fit(ctx, yi, vi, k, opts, &f0))) {
+	if ((st = sm_metareg_R2(ctx, yi, vi, k, opts, out, R2)))
 		sm_rma_mods_release(out);
-		return st;
-	}
-	if (opts->method == SM_FE) {
-		double adj = 1 - (out->QE / out->QE_df) / (f0.QE / f0.QE_df);
-		*R2 = fmax(0, 100 * adj);
-	} else {
-		*R2 = f0.tau2 > 0 ? fmax(0, 100 * (f0.tau2 - out->tau2) / f0.tau2) : 0;
-	}
-	return SM_OK;
+	return st;
 }
 
 void sm_subgroup_between_release(struct sm_subgroup_between *b)
@@ -74,9 +66,12 @@ sm_status sm_subgroup_between(struct sm_ctx *ctx, const double *yi, const double
 	out->G = G;
 	out->k_group = sm_alloc_array(G, sizeof *out->k_group);
 	out->group_b = sm_alloc_array(5 * G, sizeof *out->group_b);
+	/* the studies ordered by group (a counting sort: O(k + G)) */
 	double *y = sm_alloc_array(2 * k, sizeof *y);
-	if (!out->k_group || !out->group_b || !y) {
+	size_t *start = sm_alloc_array(G + 1, sizeof *start);
+	if (!out->k_group || !out->group_b || !y || !start) {
 		free(y);
+		free(start);
 		sm_subgroup_between_release(out);
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	}
@@ -86,22 +81,26 @@ sm_status sm_subgroup_between(struct sm_ctx *ctx, const double *yi, const double
 	double *gv = out->group_b + 4 * G;
 	double *v = y + k;
 	struct sm_ksum qw = {0, 0};
+	for (size_t i = 0; i < k; i++)
+		out->k_group[group[i]]++;
+	for (size_t g = 0; g < G; g++)
+		start[g + 1] = start[g] + out->k_group[g];
+	for (size_t i = 0; i < k; i++) {
+		size_t at = start[group[i]]++;
+		y[at] = yi[i];
+		v[at] = vi[i];
+	}
 	for (size_t g = 0; g < G && !st; g++) {
-		size_t n = 0;
-		for (size_t i = 0; i < k; i++)
-			if (group[i] == g) {
-				y[n] = yi[i];
-				v[n++] = vi[i];
-			}
+		size_t n = out->k_group[g];
+		size_t from = start[g] - n; /* start[g] has moved to the group's end */
 		struct sm_rma_fit f;
 		if (n == 0) {
 			st = SM_FAIL(ctx, SM_EINPUT, "group %zu has no studies; expected >= 1",
 				     g + 1);
 			break;
 		}
-		if ((st = sm_rma_fit(ctx, y, v, n, opts, &f)))
+		if ((st = sm_rma_fit(ctx, y + from, v + from, n, opts, &f)))
 			break;
-		out->k_group[g] = n;
 		out->group_b[g] = f.b;
 		out->group_se[g] = f.se;
 		out->group_tau2[g] = f.tau2;
@@ -110,6 +109,7 @@ sm_status sm_subgroup_between(struct sm_ctx *ctx, const double *yi, const double
 		sm_ksum_add(&qw, f.QE);
 	}
 	free(y);
+	free(start);
 	struct sm_rma_opts fe = sm_rma_defaults(SM_FE, SM_TEST_Z);
 	struct sm_rma_fit between, total;
 	if (!st)

@@ -1,5 +1,8 @@
 #include "cli_opts.h"
 
+#include "sm_columns.h"
+#include "sm_review_read.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -17,9 +20,48 @@ int sm_cli_parse_double(const char *text, double *out)
 	return 0;
 }
 
+int sm_cli_columns_init(struct sm_cli_columns *c, const struct sm_analysis_opts *opts)
+{
+	memset(c, 0, sizeof *c);
+	size_t n_mods = 0;
+	if (opts->mods && *opts->mods && !(c->mods = sm_names_split(opts->mods, &n_mods)) &&
+	    strspn(opts->mods, " ,\t") != strlen(opts->mods))
+		return -1;
+	c->names = malloc((n_mods + 1) * sizeof *c->names);
+	if (!c->names)
+		return -1;
+	if (opts->by && *opts->by)
+		c->names[c->n++] = opts->by;
+	for (size_t i = 0; i < n_mods; i++)
+		c->names[c->n++] = c->mods[i];
+	return 0;
+}
+
+void sm_cli_columns_release(struct sm_cli_columns *c)
+{
+	free(c->names);
+	free(c->mods);
+	memset(c, 0, sizeof *c);
+}
+
+struct sm_review *sm_cli_load_review(struct sm_ctx *ctx, const char *path,
+				     const struct sm_analysis_opts *opts)
+{
+	struct sm_cli_columns cols;
+	if (sm_cli_columns_init(&cols, opts) != 0) {
+		sm_cli_columns_release(&cols);
+		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	struct sm_load_opts lo = { cols.names, cols.n };
+	struct sm_review *r = sm_review_load_any_opts(ctx, path, &lo);
+	sm_cli_columns_release(&cols);
+	return r;
+}
+
 enum { OPT_PRESET = 256, OPT_MEASURE, OPT_METHOD, OPT_TEST, OPT_ADD, OPT_TO,
        OPT_DROP00, OPT_BY, OPT_LEVEL, OPT_STEPADJ, OPT_NO_STUDIES, OPT_MODEL, OPT_CLUSTER,
-       OPT_ROBUST, OPT_AGGREGATE };
+       OPT_ROBUST, OPT_AGGREGATE, OPT_OUTCOME_BY, OPT_MODS };
 
 /* --robust takes an optional type, also as the next argument
  * (`--robust cr2`, as well as `--robust=cr2`); alone it means cr1. */
@@ -46,6 +88,8 @@ int sm_cli_parse_analysis_opts(struct sm_cli *cli, const char *command, int argc
 		{ "to", required_argument, NULL, OPT_TO },
 		{ "drop00", no_argument, NULL, OPT_DROP00 },
 		{ "by", required_argument, NULL, OPT_BY },
+		{ "outcome-by", required_argument, NULL, OPT_OUTCOME_BY },
+		{ "mods", required_argument, NULL, OPT_MODS },
 		{ "level", required_argument, NULL, OPT_LEVEL },
 		{ "stepadj", required_argument, NULL, OPT_STEPADJ },
 		{ "no-studies", no_argument, NULL, OPT_NO_STUDIES },
@@ -68,6 +112,15 @@ int sm_cli_parse_analysis_opts(struct sm_cli *cli, const char *command, int argc
 		case OPT_TEST: opts->test = optarg; break;
 		case OPT_TO: opts->to = optarg; break;
 		case OPT_BY: opts->by = optarg; break;
+		case OPT_MODS: opts->mods = optarg; break;
+		case OPT_OUTCOME_BY:
+			if (strcmp(optarg, "domain") && strcmp(optarg, "event") &&
+			    strcmp(optarg, "none"))
+				return sm_cli_usage_error(cli, command,
+					"option '--outcome-by': expected domain, event or none, got '%s'",
+					optarg);
+			opts->outcome_by = optarg;
+			break;
 		case OPT_DROP00: opts->drop00 = 1; opts->drop00_set = 1; break;
 		case OPT_ADD:
 			if (sm_cli_parse_double(optarg, &opts->add) != 0 || opts->add < 0)

@@ -29,8 +29,15 @@ const char cmd_analyze_usage[] =
 	"  --add X              continuity correction added to zero cells (default 0.5)\n"
 	"  --to R               only0 | all | if0all | none\n"
 	"  --drop00             drop double-zero studies\n"
-	"  --by COLUMN          one analysis per value of COLUMN (e.g. domain);\n"
-	"                       --by '' pools all rows in one analysis\n"
+	"  --outcome-by F       which outcome field separates the analyses:\n"
+	"                       domain (default) | event | none (one analysis);\n"
+	"                       separate outcomes are never tested against each other\n"
+	"  --by COLUMN          subgroups of each analysis by a study characteristic\n"
+	"                       or outcome column (e.g. route, year): per-subgroup\n"
+	"                       results and the tests for subgroup differences;\n"
+	"                       --by none: no subgroups\n"
+	"  --mods A,B           meta-regression on moderators (numeric, or text as\n"
+	"                       categories), as rma(yi, vi, mods = ~ A + B)\n"
 	"  --level L            confidence level in percent (default 95)\n"
 	"  --stepadj X          shorten Fisher scoring steps (0 < X <= 1) when ML,\n"
 	"                       REML or EB do not converge\n"
@@ -60,7 +67,7 @@ int cmd_analyze(struct sm_cli *cli, int argc, char **argv)
 					  optind >= argc ? "missing INPUT" : "too many arguments");
 	const char *input = argv[optind];
 
-	struct sm_review *review = sm_review_load_any(cli->ctx, input);
+	struct sm_review *review = sm_cli_load_review(cli->ctx, input, &opts);
 	if (!review)
 		return sm_cli_finish(cli, SM_EINPUT);
 	cJSON *results = sm_results_build(cli->ctx, review, &opts);

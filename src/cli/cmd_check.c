@@ -86,7 +86,7 @@ int cmd_check(struct sm_cli *cli, int argc, char **argv)
 	if (optind != argc - 1)
 		return sm_cli_usage_error(cli, "check", "expected one REVIEW.json");
 	const char *input = argv[optind];
-	struct sm_review *review = sm_review_load_any(cli->ctx, input);
+	struct sm_review *review = sm_cli_load_review(cli->ctx, input, &opts);
 	if (!review)
 		return sm_cli_finish(cli, SM_EINPUT);
 	cJSON *results = sm_results_build(cli->ctx, review, &opts);

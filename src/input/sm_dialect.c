@@ -14,7 +14,7 @@
 
 enum role {
 	R_AI, R_N1I, R_CI, R_N2I, R_XI, R_NI, R_YI, R_VI, R_SEI,
-	R_STUDY, R_GROUP, R_YEAR, R_SUB, R_EVENT, R_REF, R_COUNT
+	R_STUDY, R_DOMAIN, R_SUBGROUP, R_YEAR, R_SUB, R_EVENT, R_REF, R_COUNT
 };
 
 enum dialect { D_NONE, D_METAFOR, D_META, D_REVMAN, D_EVENTS_T, D_E_T };
@@ -37,7 +37,8 @@ static const char *const dialect_2x2[][4] = {
 static const char *const role_meaning[R_COUNT] = {
 	"treated events", "treated total", "control events", "control total",
 	"events", "total", "effect size", "sampling variance", "standard error",
-	"study label", "group", "year", "sub-row letter", "event label", "reference",
+	"study label", "outcome domain", "subgroup", "year", "sub-row letter", "event label",
+	"reference",
 };
 
 struct alias {
@@ -60,8 +61,9 @@ static const struct alias aliases[] = {
 	{ "yi", R_YI, D_NONE }, { "vi", R_VI, D_NONE }, { "sei", R_SEI, D_NONE },
 	{ "study", R_STUDY, D_NONE }, { "studlab", R_STUDY, D_NONE },
 	{ "study or subgroup", R_STUDY, D_REVMAN }, { "author", R_STUDY, D_NONE },
-	{ "group", R_GROUP, D_NONE }, { "domain", R_GROUP, D_NONE },
-	{ "subgroup", R_GROUP, D_NONE }, { "year", R_YEAR, D_NONE },
+	{ "domain", R_DOMAIN, D_NONE }, { "outcome", R_DOMAIN, D_NONE },
+	{ "group", R_SUBGROUP, D_NONE }, { "subgroup", R_SUBGROUP, D_NONE },
+	{ "year", R_YEAR, D_NONE },
 	{ "sub", R_SUB, D_NONE }, { "event", R_EVENT, D_NONE }, { "ref", R_REF, D_NONE },
 };
 
@@ -79,6 +81,10 @@ struct dstate {
 	size_t max_rows;           /* data rows the text can hold at most */
 	size_t line_off;           /* line counting cursor: offset ... */
 	int line_no;               /* ... and its line number */
+	/* Columns kept as study characteristics (named by an option, or the
+	 * subgroup column): header index of each, in header order. */
+	size_t *kept;
+	size_t n_kept;
 };
 
 /* Lower-cased copy without surrounding blanks; NULL on out of memory. */
@@ -102,6 +108,18 @@ static int is_ignored(const struct sm_dialect_opts *o, const char *norm)
 {
 	for (size_t i = 0; i < o->n_ignore; i++) {
 		char *n = normalize(o->ignore[i]);
+		int same = n && strcmp(n, norm) == 0;
+		free(n);
+		if (same)
+			return 1;
+	}
+	return 0;
+}
+
+static int is_named(const struct sm_dialect_opts *o, const char *norm)
+{
+	for (size_t i = 0; i < o->n_columns; i++) {
+		char *n = normalize(o->columns[i]);
 		int same = n && strcmp(n, norm) == 0;
 		free(n);
 		if (same)
@@ -159,6 +177,8 @@ static sm_status header_column(struct sm_ctx *ctx, const struct sm_csv_src *src,
 	if (norm[0] == '\0') {
 		s = sm_csv_fail(ctx, src, off, NULL,
 				"empty column name in the header; expected a column name");
+	} else if (!a && is_named(st->opts, norm)) {
+		st->kept[st->n_kept++] = i; /* a study characteristic an option asks for */
 	} else if (is_ignored(st->opts, norm)) {
 		s = SM_OK;
 	} else if (!a) {
@@ -172,6 +192,8 @@ static sm_status header_column(struct sm_ctx *ctx, const struct sm_csv_src *src,
 				st->header[j], role_meaning[a->role]);
 	} else {
 		st->col[a->role] = (int)i;
+		if (a->role == R_SUBGROUP)
+			st->kept[st->n_kept++] = i;
 		if (a->dialect != D_NONE && role_kind(a->role) == SM_KIND_2X2 &&
 		    *first_dialect == D_NONE)
 			*first_dialect = a->dialect;
@@ -258,12 +280,49 @@ static sm_status check_kind(struct sm_ctx *ctx, const struct sm_csv_src *src,
 	return SM_OK;
 }
 
+static size_t kept_index(const struct dstate *st, int col)
+{
+	for (size_t j = 0; j < st->n_kept; j++)
+		if (st->kept[j] == (size_t)col)
+			return j;
+	return 0;
+}
+
+/* Room for the kept columns' values, one row per data line; a subgroup
+ * column is the review's subgroup variable unless its settings name one. */
+static sm_status keep_columns(struct sm_ctx *ctx, struct dstate *st)
+{
+	if (st->n_kept == 0)
+		return SM_OK;
+	struct sm_review *r = st->r;
+	if (r->n_outcomes != 0)
+		return SM_FAIL(ctx, SM_EINTERNAL, "outcome rows before the CSV; expected its "
+			       "columns to start at row 0");
+	const char **names = sm_alloc_array(st->n_kept, sizeof *names);
+	int *cols = sm_alloc_array(st->n_kept, sizeof *cols);
+	int bad = !names || !cols;
+	for (size_t j = 0; !bad && j < st->n_kept; j++) {
+		names[j] = st->header[st->kept[j]];
+		cols[j] = (int)st->kept[j] + 1;
+	}
+	bad = bad || sm_review_row_columns_init(r, st->file, names, cols, st->n_kept,
+						st->max_rows) != 0;
+	free(names);
+	free(cols);
+	if (bad)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	if (st->col[R_SUBGROUP] >= 0 && !r->settings.subgroup_by)
+		r->settings.subgroup_by = r->cols.names[kept_index(st, st->col[R_SUBGROUP])];
+	return SM_OK;
+}
+
 static sm_status read_header(struct sm_ctx *ctx, const struct sm_csv_src *src,
 			     struct dstate *st, const struct sm_csv_row *row)
 {
 	st->header = sm_alloc_array(row->n, sizeof *st->header);
 	st->header_offs = sm_alloc_array(row->n, sizeof *st->header_offs);
-	if (!st->header || !st->header_offs)
+	st->kept = sm_alloc_array(row->n, sizeof *st->kept);
+	if (!st->header || !st->header_offs || !st->kept)
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	st->n_cols = row->n;
 	st->header_off = row->offsets[0];
@@ -280,6 +339,8 @@ static sm_status read_header(struct sm_ctx *ctx, const struct sm_csv_src *src,
 			return s;
 	}
 	sm_status s = check_kind(ctx, src, st, d == D_NONE ? D_METAFOR : d);
+	if (s == SM_OK)
+		s = keep_columns(ctx, st);
 	/* a bare CSV without study column makes one study per row */
 	if (s == SM_OK && !st->opts->match_studies && st->col[R_STUDY] < 0 &&
 	    sm_review_reserve(st->r, 0, st->r->n_studies + st->max_rows) != 0)
@@ -512,6 +573,32 @@ static sm_status row_study(struct sm_ctx *ctx, const struct sm_csv_src *src, str
 			   st->header[c], got);
 }
 
+/* The kept columns of one row: blank and "NA" are missing (as R reads a
+ * CSV), other text is kept with its number when it is one. */
+static sm_status kept_cells(struct sm_ctx *ctx, struct dstate *st, const struct sm_csv_row *row,
+			    size_t index)
+{
+	struct sm_row_columns *c = &st->r->cols;
+	if (!c->n)
+		return SM_OK;
+	if (index >= c->cap_rows)
+		return SM_FAIL(ctx, SM_EINTERNAL, "row %zu beyond the %zu counted; expected fewer",
+			       index + 1, c->cap_rows);
+	for (size_t j = 0; j < c->n; j++) {
+		char buf[SM_MAX_LABEL_BYTES + 1];
+		const char *t = trimmed(row->fields[st->kept[j]], buf);
+		if (!t || !strcmp(t, "NA"))
+			continue;
+		double v = NAN;
+		const char *copy = sm_review_intern(st->r, t);
+		if (!copy)
+			return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		c->text[index * c->n + j] = copy;
+		c->num[index * c->n + j] = sm_parse_number(t, &v) == SM_NUM_OK ? v : NAN;
+	}
+	return SM_OK;
+}
+
 static sm_status fill_outcome(struct sm_ctx *ctx, struct dstate *st,
 			      const struct sm_csv_row *row, const struct sm_study *study,
 			      struct sm_outcome *o)
@@ -519,11 +606,12 @@ static sm_status fill_outcome(struct sm_ctx *ctx, struct dstate *st,
 	sm_status s;
 	if ((s = shared_cell(ctx, st, row, R_SUB, &o->sub)) ||
 	    (s = shared_cell(ctx, st, row, R_EVENT, &o->event)) ||
-	    (s = shared_cell(ctx, st, row, R_GROUP, &o->group)))
+	    (s = shared_cell(ctx, st, row, R_DOMAIN, &o->domain)) ||
+	    (s = kept_cells(ctx, st, row, (size_t)(o - st->r->outcomes))))
 		return s;
-	if (!o->group)
-		o->group = sm_review_intern(st->r, "all");
+	o->group = o->domain ? o->domain : sm_review_intern(st->r, "all");
 	o->study_id = study->id;
+	o->study = (size_t)(study - st->r->studies);
 	o->label = o->sub ? sm_review_strf(st->r, "%s (%s)", study->label, o->sub)
 			  : study->label;
 	if (!o->year)
@@ -622,5 +710,6 @@ sm_status sm_dialect_read(struct sm_ctx *ctx, const struct sm_csv_src *src,
 		free(st.header[i]);
 	free(st.header);
 	free(st.header_offs);
+	free(st.kept);
 	return s;
 }

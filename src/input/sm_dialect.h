@@ -7,6 +7,9 @@
  * Header names are matched ignoring ASCII case and surrounding blanks.
  * Every error is SM_EINPUT at FILE:LINE:COL of the CSV.
  *
+ * The study label, domain (outcome), subgroup, year, sub and event columns
+ * have fixed names; kept columns go to the review's row columns.
+ *
  * Ownership: nothing is retained from src or opts; outcomes and studies are
  * appended to the review, which owns them.
  */
@@ -24,6 +27,11 @@ struct sm_dialect_opts {
 	 * already and every row's study must name one by id or label. */
 	int match_studies;
 	const char *ignore_hint; /* appended to unknown-column errors, or NULL */
+	/* Columns to keep as study characteristics (named by --by, --mods,
+	 * --cluster or the review's settings); other unknown columns are an
+	 * error.  A subgroup column ("subgroup", "group") is always kept. */
+	const char *const *columns;
+	size_t n_columns;
 };
 
 /* Reads the CSV text and appends its rows to r->outcomes; sets r->kind. */

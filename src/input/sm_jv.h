@@ -18,6 +18,7 @@
 #include "sm_json_pos.h"
 #include "sm_number.h"
 #include "sm_review.h"
+#include "sm_review_read.h"
 
 #include <cjson/cJSON.h>
 
@@ -27,6 +28,7 @@ struct sm_jv {
 	const char *text; /* raw review text (BOM included) */
 	size_t len;
 	struct sm_review *r;
+	const struct sm_load_opts *load; /* NULL: none */
 };
 
 /* A path step below parent: JV_KEY(&p, "ai"), JV_IDX(&p, 3). */

@@ -30,9 +30,8 @@ static char *id_from_path(const char *path)
 	return id;
 }
 
-/* Reads the bare CSV in data (NUL-terminated, owned by the caller). */
-static struct sm_review *load_text(struct sm_ctx *ctx, const char *path, const char *data,
-				   size_t len)
+struct sm_review *sm_rv_load_csv_text(struct sm_ctx *ctx, const char *path, const char *data,
+				      size_t len, const struct sm_load_opts *load)
 {
 	struct sm_review *r = sm_review_new();
 	char *id = id_from_path(path);
@@ -46,6 +45,10 @@ static struct sm_review *load_text(struct sm_ctx *ctx, const char *path, const c
 	r->title = r->id;
 	struct sm_csv_src src = { path, data, len };
 	struct sm_dialect_opts opts = { 0 };
+	if (load) {
+		opts.columns = load->columns;
+		opts.n_columns = load->n_columns;
+	}
 	if (sm_dialect_read(ctx, &src, &opts, r) != SM_OK) {
 		sm_review_free(r);
 		return NULL;
@@ -60,7 +63,7 @@ struct sm_review *sm_review_load_csv(struct sm_ctx *ctx, const char *path)
 	size_t len = 0;
 	if (sm_textfile_load(ctx, path, &data, &len) != SM_OK)
 		return NULL;
-	struct sm_review *r = load_text(ctx, path, data, len);
+	struct sm_review *r = sm_rv_load_csv_text(ctx, path, data, len, NULL);
 	free(data);
 	return r;
 }
@@ -77,7 +80,7 @@ struct sm_review *sm_review_parse_csv(struct sm_ctx *ctx, const char *path, cons
 	}
 	memcpy(copy, text, len);
 	copy[len] = '\0';
-	struct sm_review *r = load_text(ctx, path, copy, len);
+	struct sm_review *r = sm_rv_load_csv_text(ctx, path, copy, len, NULL);
 	free(copy);
 	return r;
 }
@@ -92,6 +95,12 @@ static int has_ext(const char *path, const char *ext)
  * the CSV limit unless the name says JSON; sniffed JSON gets its own limit
  * checked once in memory. */
 struct sm_review *sm_review_load_any(struct sm_ctx *ctx, const char *path)
+{
+	return sm_review_load_any_opts(ctx, path, NULL);
+}
+
+struct sm_review *sm_review_load_any_opts(struct sm_ctx *ctx, const char *path,
+					  const struct sm_load_opts *load)
 {
 	char *data = NULL;
 	size_t len = 0;
@@ -111,7 +120,8 @@ struct sm_review *sm_review_load_any(struct sm_ctx *ctx, const char *path)
 	if (json && len > SM_MAX_JSON_BYTES)
 		sm_textfile_too_large(ctx, path, SM_MAX_JSON_BYTES, SM_RV_JSON_HINT);
 	else
-		r = json ? sm_rv_load_text(ctx, path, data, len) : load_text(ctx, path, data, len);
+		r = json ? sm_rv_load_text(ctx, path, data, len, load)
+			 : sm_rv_load_csv_text(ctx, path, data, len, load);
 	free(data);
 	return r;
 }

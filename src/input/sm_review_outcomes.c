@@ -163,6 +163,7 @@ static sm_status row_study(struct sm_jv *v, const cJSON *o, const struct sm_jpat
 	}
 	*st = &v->r->studies[idx];
 	out->study_id = (*st)->id;
+	out->study = idx;
 	return SM_OK;
 }
 
@@ -184,10 +185,11 @@ static sm_status row_texts(struct sm_jv *v, const cJSON *o, const struct sm_jpat
 			   const struct sm_study *st, struct sm_outcome *out)
 {
 	sm_status s;
-	if ((s = shared_text(v, o, "domain", p, &out->group)) ||
+	if ((s = shared_text(v, o, "domain", p, &out->domain)) ||
 	    (s = shared_text(v, o, "sub", p, &out->sub)) ||
 	    (s = shared_text(v, o, "event", p, &out->event)))
 		return s;
+	out->group = out->domain;
 	if (!out->group)
 		out->group = sm_review_intern(v->r, "all");
 	out->label = out->sub ? sm_review_strf(v->r, "%s (%s)", st->label, out->sub) : st->label;
@@ -301,6 +303,28 @@ static sm_status read_ignore(struct sm_jv *v, const cJSON *obj, const struct sm_
 	return SM_OK;
 }
 
+/* The CSV columns to keep as study characteristics: those the load options
+ * name and the review's own subgroup_by and mods. */
+static sm_status named_columns(struct sm_jv *v, const char ***out, size_t *n)
+{
+	const struct sm_settings *st = &v->r->settings;
+	size_t from_opts = v->load ? v->load->n_columns : 0;
+	size_t cap = from_opts + st->n_mods + 1;
+	const char **names = sm_alloc_array(cap, sizeof *names);
+	if (!names)
+		return SM_FAIL(v->ctx, SM_EINTERNAL, "out of memory");
+	size_t k = 0;
+	for (size_t i = 0; i < from_opts; i++)
+		names[k++] = v->load->columns[i];
+	for (size_t i = 0; i < st->n_mods; i++)
+		names[k++] = st->mods[i];
+	if (st->subgroup_by)
+		names[k++] = st->subgroup_by;
+	*out = names;
+	*n = k;
+	return SM_OK;
+}
+
 static sm_status read_csv(struct sm_jv *v, const cJSON *obj, const struct sm_jpath *p)
 {
 	sm_status s;
@@ -326,12 +350,18 @@ static sm_status read_csv(struct sm_jv *v, const cJSON *obj, const struct sm_jpa
 	}
 	if (!s)
 		s = sm_textfile_load(v->ctx, path, &data, &len);
+	const char **named = NULL;
+	size_t n_named = 0;
+	if (!s)
+		s = named_columns(v, &named, &n_named);
 	if (!s) {
 		struct sm_csv_src src = { path, data, len };
 		struct sm_dialect_opts opts = { ignore, n_ignore, 1,
-						" or list it in the review's outcomes.ignore" };
+						" or list it in the review's outcomes.ignore",
+						named, n_named };
 		s = sm_dialect_read(v->ctx, &src, &opts, v->r);
 	}
+	free(named);
 	free(data);
 	free(ignore);
 	free(path);
@@ -365,9 +395,9 @@ static enum sm_data_kind measure_kind(const char *m)
 	return SM_KIND_GENERIC;
 }
 
-static sm_status apply_group_by(struct sm_jv *v)
+static sm_status apply_outcome_by(struct sm_jv *v)
 {
-	const char *g = v->r->settings.group_by;
+	const char *g = v->r->settings.outcome_by;
 	if (!g || !strcmp(g, "domain"))
 		return SM_OK;
 	for (size_t i = 0; i < v->r->n_outcomes; i++) {
@@ -393,5 +423,5 @@ sm_status sm_rv_settings_check(struct sm_jv *v, const struct sm_jpath *rootp)
 				  v->r->kind == SM_KIND_2X2 ? "OR, RR, RD or PETO" :
 				  v->r->kind == SM_KIND_PROP ? "PR, PLO, PAS or PFT" : "GEN");
 	}
-	return apply_group_by(v);
+	return apply_outcome_by(v);
 }

@@ -18,13 +18,17 @@
 /* The review JSON in text (checked UTF-8, NUL-terminated, borrowed); the
  * body of sm_review_load once the file is in memory.  NULL on error. */
 struct sm_review *sm_rv_load_text(struct sm_ctx *ctx, const char *path, const char *text,
-				  size_t len);
+				  size_t len, const struct sm_load_opts *load);
+
+/* A bare CSV in data (NUL-terminated, borrowed); NULL on error. */
+struct sm_review *sm_rv_load_csv_text(struct sm_ctx *ctx, const char *path, const char *data,
+				      size_t len, const struct sm_load_opts *load);
 
 /* "studies" (required array). */
 sm_status sm_rv_studies(struct sm_jv *v, const cJSON *root, const struct sm_jpath *rootp);
 /* "outcomes": an array of rows, or {"csv": ..., "ignore": [...]}. */
 sm_status sm_rv_outcomes(struct sm_jv *v, const cJSON *root, const struct sm_jpath *rootp);
-/* "settings" (already read) against the data kind; applies group_by. */
+/* "settings" (already read) against the data kind; applies outcome_by. */
 sm_status sm_rv_settings_check(struct sm_jv *v, const struct sm_jpath *rootp);
 /* "prisma", "risk_of_bias", "tables", "reported": checked, then detached
  * from root into the review. */

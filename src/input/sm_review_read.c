@@ -19,7 +19,8 @@ static const char *const metadata_keys[] = {
 };
 static const char *const settings_keys[] = {
 	"preset", "measure", "method", "test", "add", "to", "drop00", "level",
-	"group_by", "arm_labels", "outcome_label", "model", "cluster", "robust", "aggregate", NULL
+	"group_by", "outcome_by", "subgroup_by", "mods", "arm_labels", "outcome_label", "model",
+	"cluster", "robust", "aggregate", NULL
 };
 static const char *const presets[] = { "metafor", "revman5", "cochrane2025", NULL };
 static const char *const measures[] = {
@@ -30,7 +31,7 @@ static const char *const methods[] = {
 };
 static const char *const tests[] = { "z", "knha", NULL };
 static const char *const tos[] = { "all", "only0", "if0all", "none", NULL };
-static const char *const group_bys[] = { "domain", "event", "none", NULL };
+static const char *const outcome_bys[] = { "domain", "event", "none", NULL };
 static const char *const models[] = { "standard", "multilevel", NULL };
 static const char *const robusts[] = { "none", "cr1", "cr2", NULL };
 
@@ -137,6 +138,55 @@ static sm_status read_flags(struct sm_jv *v, const cJSON *set, const struct sm_j
 	return SM_OK;
 }
 
+/* "outcome_by", or its older name "group_by" (not both): the outcome field
+ * that separates the analyses. */
+static sm_status read_outcome_by(struct sm_jv *v, const cJSON *set, const struct sm_jpath *p)
+{
+	struct sm_settings *st = &v->r->settings;
+	const char *old = NULL;
+	sm_status s;
+	if ((s = sm_jv_enum(v, set, "outcome_by", p, outcome_bys, &st->outcome_by)) ||
+	    (s = sm_jv_enum(v, set, "group_by", p, outcome_bys, &old)))
+		return s;
+	if (old && st->outcome_by) {
+		struct sm_jpath k = JV_KEY(p, "group_by");
+		return sm_jv_fail(v, &k, SM_JPOS_KEY, "both outcome_by and its older name group_by "
+				  "given; expected one of them");
+	}
+	if (old)
+		st->outcome_by = old;
+	return SM_OK;
+}
+
+/* "mods": the moderators of a meta-regression, distinct names. */
+static sm_status read_mods(struct sm_jv *v, const cJSON *set, const struct sm_jpath *p)
+{
+	struct sm_jpath k = JV_KEY(p, "mods");
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(set, "mods");
+	if (!m)
+		return SM_OK;
+	if (!cJSON_IsArray(m) || cJSON_GetArraySize(m) == 0)
+		return sm_jv_bad(v, &k, "expected a non-empty array of column names");
+	struct sm_settings *st = &v->r->settings;
+	size_t n = (size_t)cJSON_GetArraySize(m);
+	if (!(st->mods = sm_alloc_array(n, sizeof *st->mods)))
+		return SM_FAIL(v->ctx, SM_EINTERNAL, "out of memory");
+	size_t i = 0;
+	for (const cJSON *e = m->child; e; e = e->next, i++) {
+		struct sm_jpath ep = JV_IDX(&k, i);
+		if (!cJSON_IsString(e) || !e->valuestring[0])
+			return sm_jv_bad(v, &ep, "expected a column name");
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(st->mods[j], e->valuestring))
+				return sm_jv_fail(v, &ep, SM_JPOS_VALUE, "moderator \"%s\" named "
+						  "twice; expected each once", e->valuestring);
+		if (!(st->mods[i] = sm_review_str(v->r, e->valuestring)))
+			return SM_FAIL(v->ctx, SM_EINTERNAL, "out of memory");
+		st->n_mods = i + 1;
+	}
+	return SM_OK;
+}
+
 static sm_status read_settings(struct sm_jv *v, const cJSON *root, const struct sm_jpath *rp)
 {
 	struct sm_jpath p = JV_KEY(rp, "settings");
@@ -152,7 +202,9 @@ static sm_status read_settings(struct sm_jv *v, const cJSON *root, const struct 
 	    (s = sm_jv_enum(v, set, "method", &p, methods, &st->method)) ||
 	    (s = sm_jv_enum(v, set, "test", &p, tests, &st->test)) ||
 	    (s = sm_jv_enum(v, set, "to", &p, tos, &st->to)) ||
-	    (s = sm_jv_enum(v, set, "group_by", &p, group_bys, &st->group_by)) ||
+	    (s = read_outcome_by(v, set, &p)) ||
+	    (s = sm_jv_string(v, set, "subgroup_by", &p, 0, &st->subgroup_by)) ||
+	    (s = read_mods(v, set, &p)) ||
 	    (s = sm_jv_enum(v, set, "model", &p, models, &st->model)) ||
 	    (s = sm_jv_enum(v, set, "robust", &p, robusts, &st->robust)) ||
 	    (s = sm_jv_string(v, set, "cluster", &p, 0, &st->cluster)) ||
@@ -190,10 +242,10 @@ static sm_status read_root(struct sm_jv *v, cJSON *root)
 }
 
 struct sm_review *sm_rv_load_text(struct sm_ctx *ctx, const char *path, const char *text,
-				  size_t len)
+				  size_t len, const struct sm_load_opts *load)
 {
 	struct sm_review *r = sm_review_new();
-	struct sm_jv v = { ctx, path, text, len, r };
+	struct sm_jv v = { ctx, path, text, len, r, load };
 	cJSON *root = NULL;
 	if (!r || !(r->path = sm_review_str(r, path))) {
 		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
@@ -218,7 +270,7 @@ struct sm_review *sm_review_load(struct sm_ctx *ctx, const char *path)
 	if (sm_textfile_load_max(ctx, path, SM_MAX_JSON_BYTES, SM_RV_JSON_HINT, &text,
 				 &len) != SM_OK)
 		return NULL;
-	struct sm_review *r = sm_rv_load_text(ctx, path, text, len);
+	struct sm_review *r = sm_rv_load_text(ctx, path, text, len, NULL);
 	free(text);
 	return r;
 }
@@ -237,7 +289,7 @@ struct sm_review *sm_review_parse(struct sm_ctx *ctx, const char *path, const ch
 	}
 	memcpy(copy, text, len);
 	copy[len] = '\0';
-	struct sm_review *r = sm_rv_load_text(ctx, path, copy, len);
+	struct sm_review *r = sm_rv_load_text(ctx, path, copy, len, NULL);
 	free(copy);
 	return r;
 }

@@ -38,4 +38,17 @@ struct sm_review *sm_review_parse_csv(struct sm_ctx *ctx, const char *path, cons
  * (a first non-blank '{' means JSON). */
 struct sm_review *sm_review_load_any(struct sm_ctx *ctx, const char *path);
 
+/* What a load reads beyond the format: the CSV columns an option names
+ * (--by, --mods, --cluster), kept as study characteristics (the review's
+ * own settings.subgroup_by and settings.mods are added to them).  Other
+ * unknown CSV columns stay an error.  Borrowed for the call only. */
+struct sm_load_opts {
+	const char *const *columns;
+	size_t n_columns;
+};
+
+/* As sm_review_load_any with load options (NULL: none). */
+struct sm_review *sm_review_load_any_opts(struct sm_ctx *ctx, const char *path,
+					  const struct sm_load_opts *opts);
+
 #endif

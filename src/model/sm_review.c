@@ -27,7 +27,14 @@ void sm_review_free(struct sm_review *r)
 	for (size_t i = 0; i < r->n_studies; i++) {
 		free(r->studies[i].char_keys);
 		free(r->studies[i].char_values);
+		free(r->studies[i].char_numbers);
+		free(r->studies[i].char_units);
 	}
+	free(r->cols.names);
+	free(r->cols.header_col);
+	free(r->cols.text);
+	free(r->cols.num);
+	free(r->settings.mods);
 	free(r->studies);
 	free(r->outcomes);
 	cJSON_Delete(r->metadata);
@@ -164,6 +171,36 @@ const char *sm_review_intern_file(struct sm_review *r, const char *file)
 		return NULL;
 	f[r->n_files++] = copy;
 	return copy;
+}
+
+int sm_review_row_columns_init(struct sm_review *r, const char *file, const char *const *names,
+			       const int *header_col, size_t n, size_t rows)
+{
+	struct sm_row_columns *c = &r->cols;
+	if (c->n || n == 0)
+		return c->n && n ? -1 : 0; /* one CSV per review */
+	size_t cells = rows ? rows * n : n;
+	if (rows && cells / rows != n)
+		return -1;
+	c->names = sm_alloc_array(n, sizeof *c->names);
+	c->header_col = sm_alloc_array(n, sizeof *c->header_col);
+	c->text = sm_alloc_array(cells, sizeof *c->text);
+	c->num = sm_alloc_array(cells, sizeof *c->num);
+	c->file = sm_review_str(r, file);
+	if (!c->names || !c->header_col || !c->text || !c->num || !c->file)
+		return -1;
+	for (size_t j = 0; j < n; j++) {
+		if (!(c->names[j] = sm_review_str(r, names[j])))
+			return -1;
+		c->header_col[j] = header_col[j];
+	}
+	for (size_t i = 0; i < cells; i++) {
+		c->text[i] = NULL;
+		c->num[i] = NAN;
+	}
+	c->n = n;
+	c->cap_rows = rows;
+	return 0;
 }
 
 const struct sm_study *sm_review_find_study(const struct sm_review *r, const char *id)

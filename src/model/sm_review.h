@@ -29,10 +29,15 @@ enum sm_data_kind { SM_KIND_NONE, SM_KIND_2X2, SM_KIND_PROP, SM_KIND_GENERIC };
  * (a given sei is stored as vi = sei^2). */
 struct sm_outcome {
 	const char *study_id;
+	size_t study;      /* index of the study in sm_review.studies */
 	const char *label; /* display label: study label + " (sub)" when sub is set */
-	const char *group; /* subgroup (see sm_settings.group_by); "all" when absent */
-	const char *event; /* NULL when absent */
-	const char *sub;   /* NULL when absent */
+	/* The separate outcome (analysis) the row belongs to: its domain, its
+	 * event or "all", as sm_settings.outcome_by says.  Never a subgroup:
+	 * subgroups of one analysis come from sm_settings.subgroup_by. */
+	const char *group;
+	const char *domain; /* the row's domain as written; NULL when absent */
+	const char *event;  /* NULL when absent */
+	const char *sub;    /* NULL when absent */
 	const char *src_file; /* file the row came from (review JSON or CSV) */
 	int year;             /* 0 = unknown */
 	int src_line;         /* 1-based physical line of the row */
@@ -41,15 +46,43 @@ struct sm_outcome {
 
 struct sm_study {
 	const char *id, *label, *ref; /* ref may be NULL */
-	size_t n_chars;               /* characteristics, in file order */
+	/* Characteristics in file order: key, display text, and for numeric
+	 * ones (a JSON number or {"value", "unit"}) the number and its unit
+	 * (char_numbers[i] NAN for text; char_units[i] NULL without a unit).
+	 * char_numbers and char_units are NULL when the study has none. */
+	size_t n_chars;
 	const char **char_keys, **char_values;
+	double *char_numbers;
+	const char **char_units;
 	int year;                     /* 0 = unknown */
+	int src_line;                 /* line of the study in the review JSON; 0 unknown */
+	size_t src_index;             /* index in the file's studies[] (field paths) */
+};
+
+/* Columns of an outcome CSV read as study characteristics because an
+ * option or setting names them (--by, --mods, --cluster): per outcome row
+ * and column its text (NULL when blank or "NA") and number (NAN when the
+ * text is not a number).  Row-major: text[row * n + j]. */
+struct sm_row_columns {
+	size_t n;
+	const char **names;  /* as written in the header */
+	int *header_col;     /* 1-based column of each in its CSV */
+	const char *file;    /* the CSV they come from */
+	const char **text;
+	double *num;
+	size_t cap_rows;
 };
 
 /* Analysis settings exactly as written in the review; NULL / *_set == 0
  * means "not given" (the preset, or the analysis defaults, fill it in). */
 struct sm_settings {
-	const char *preset, *measure, *method, *test, *to, *group_by;
+	/* outcome_by: which outcome field separates the analyses (domain,
+	 * event or none; "group_by" is its older name).  subgroup_by: a column
+	 * whose values are subgroups of each analysis; mods: moderators of a
+	 * meta-regression (n_mods names). */
+	const char *preset, *measure, *method, *test, *to, *outcome_by, *subgroup_by;
+	const char **mods;
+	size_t n_mods;
 	double add, level; /* level in percent, e.g. 95 */
 	int drop00;
 	int add_set, level_set, drop00_set;
@@ -78,6 +111,7 @@ struct sm_review {
 	cJSON *metadata, *prisma, *risk_of_bias, *tables, *reported;
 	const char **files; /* every file name outcome src_file points into */
 	size_t n_files;
+	struct sm_row_columns cols; /* n = 0 unless a CSV had named columns */
 	/* internal: allocation sizes, the string pool, the intern table */
 	size_t cap_studies, cap_outcomes;
 	struct sm_strpool *strings;
@@ -114,6 +148,11 @@ struct sm_outcome *sm_review_add_outcome(struct sm_review *r);
 struct sm_study *sm_review_add_study(struct sm_review *r);
 /* Keeps a copy of a file name for outcome src_file; NULL on failure. */
 const char *sm_review_intern_file(struct sm_review *r, const char *file);
+
+/* Makes room for n named row columns over rows rows (text NULL, number
+ * NAN); names are copied.  0 on success, -1 on out of memory. */
+int sm_review_row_columns_init(struct sm_review *r, const char *file, const char *const *names,
+			       const int *header_col, size_t n, size_t rows);
 
 /* Study with this id, or NULL. Linear: for lookups in bulk build a map. */
 const struct sm_study *sm_review_find_study(const struct sm_review *r, const char *id);

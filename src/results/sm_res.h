@@ -41,6 +41,7 @@
 	}
 
 typedef SM_RES_LIST(const char *) sm_res_strings;
+typedef SM_RES_LIST(double) sm_res_numbers; /* NAN for a null */
 
 /* A free-form value: a table cell, a study characteristic. */
 enum sm_res_cell_kind { SM_CELL_NULL, SM_CELL_STRING, SM_CELL_NUMBER, SM_CELL_BOOL };
@@ -60,7 +61,9 @@ struct sm_res_char {
 
 struct sm_res_settings {
 	int present;
-	const char *preset, *measure, *method, *tau2_estimator, *test, *to, *group_by;
+	const char *preset, *measure, *method, *tau2_estimator, *test, *to;
+	const char *outcome_by, *subgroup_by; /* what separates the analyses; their subgroups */
+	sm_res_strings mods;                  /* meta-regression moderators */
 	double level, add;
 	int drop00;
 	const char *model, *cluster, *robust; /* standard|multilevel, the cluster column, none|cr1|cr2 */
@@ -80,6 +83,7 @@ struct sm_res_study_info {
 	const char *id, *label, *ref;
 	double year;
 	SM_RES_LIST(struct sm_res_char) characteristics;
+	int has_characteristics_numeric; /* numbers with units (not kept here) */
 };
 
 struct sm_res_metadata {
@@ -270,6 +274,7 @@ struct sm_res_refit {
 struct sm_res_study {
 	int present;
 	const char *label, *study_id, *group, *event, *reason;
+	const char *subgroup;         /* its subgroup, when the analysis has them */
 	double year;                  /* NAN when unknown */
 	double ai, n1i, ci, n2i;      /* 2x2 counts */
 	double xi, ni;                /* proportions */
@@ -326,6 +331,96 @@ struct sm_res_unit {
 	SM_RES_LIST(struct sm_res_shared_control) shared_control_arms;
 };
 
+struct sm_res_analysis;
+
+/* A coefficient of a (meta-)regression. */
+struct sm_res_coef {
+	int present;
+	const char *name;
+	double estimate, se, stat, p, ci_lb, ci_ub;
+};
+
+/* A Q test between subgroup estimates. */
+struct sm_res_between {
+	int present;
+	const char *model;
+	double subgroups, Q, Q_df, Q_p;
+};
+
+/* metafor's mixed-effects model with the subgroup as moderator. */
+struct sm_res_mixed {
+	int present;
+	const char *model, *method, *test, *QM_distribution, *reference;
+	double k, QM, QM_df, QM_df2, QM_p, QE, QE_df, QE_p, tau2, I2, R2;
+	SM_RES_LIST(struct sm_res_coef) coefficients;
+};
+
+struct sm_res_subgroup_tests {
+	int present;
+	struct sm_res_between common_effect, random_effects_separate_tau2;
+	struct sm_res_mixed mixed_effects_common_tau2;
+};
+
+/* The subgroups of one analysis (--by): each a whole analysis of its
+ * studies (an empty subgroup holds only its name, k = 0, k_rows and
+ * warnings), and the tests for subgroup differences. */
+struct sm_res_subgroups_of {
+	int present;
+	const char *by, *source;
+	sm_res_strings levels;
+	SM_RES_LIST(struct sm_res_analysis) groups;
+	struct sm_res_subgroup_tests tests;
+};
+
+struct sm_res_moderator {
+	int present;
+	const char *name, *source, *type, *unit, *reference;
+	double min, max, mean;
+	sm_res_strings levels, coefficients;
+};
+
+struct sm_res_yi {
+	int present;
+	double yi;
+};
+
+struct sm_res_mr_study {
+	int present;
+	const char *label, *study_id;
+	SM_RES_LIST(struct sm_res_char) moderators;
+	double yi, vi, weight;
+	struct sm_res_yi transformed;
+};
+
+struct sm_res_line_display {
+	int present;
+	const char *function;
+	sm_res_numbers estimate, ci_lb, ci_ub, pi_lb, pi_ub;
+};
+
+/* The fitted line of a meta-regression over one moderator's range. */
+struct sm_res_line {
+	int present;
+	sm_res_numbers x, estimate, se, ci_lb, ci_ub, pi_lb, pi_ub;
+	struct sm_res_line_display transformed;
+};
+
+struct sm_res_bubble {
+	int present;
+	const char *moderator, *unit, *axis_label, *others;
+	struct sm_res_line line;
+};
+
+struct sm_res_metareg {
+	int present;
+	const char *model, *method, *test, *stat_name, *QM_distribution, *transformed_function;
+	double k, p, df, QM, QM_df, QM_df2, QM_p, QE, QE_df, QE_p, tau2, tau2_se, I2, H2, R2;
+	SM_RES_LIST(struct sm_res_moderator) moderators;
+	SM_RES_LIST(struct sm_res_coef) coefficients;
+	SM_RES_LIST(struct sm_res_mr_study) studies;
+	SM_RES_LIST(struct sm_res_bubble) bubble;
+};
+
 struct sm_res_analysis {
 	int present;
 	const char *name, *model, *measure, *method, *test, *tau2_estimator, *to;
@@ -354,22 +449,13 @@ struct sm_res_analysis {
 	/* One row per study with the bounds on patients with an event (NULL
 	 * unless --aggregate). */
 	struct sm_res_analysis *aggregate_lower, *aggregate_upper;
+	struct sm_res_subgroups_of subgroups;
+	struct sm_res_metareg meta_regression;
+	double weight;   /* a subgroup's share of its analysis (percent) */
 	sm_res_strings warnings;
 };
 
 /* ---- across analyses ------------------------------------------------------- */
-
-struct sm_res_moderator_test {
-	int present;
-	double QM, QM_df, QM_p, QE, QE_df, QE_p, tau2, R2;
-};
-
-struct sm_res_subgroups {
-	int present;
-	double groups, Q_between, df, p;
-	const char *model;
-	struct sm_res_moderator_test moderator_test;
-};
 
 struct sm_res_absolute {
 	int present;
@@ -429,7 +515,6 @@ struct sm_res {
 	struct sm_res_settings settings;
 	struct sm_res_review review;
 	SM_RES_LIST(struct sm_res_analysis) analyses;
-	struct sm_res_subgroups subgroups;
 	struct sm_res_domain_table domain_table;
 	struct sm_res_check check;
 	const char *path;      /* the file it was read from (messages) */

@@ -60,9 +60,19 @@ static const struct sm_robj multilevel_keys;
 static const struct sm_robj several_rows_keys;
 static const struct sm_robj shared_control_keys;
 static const struct sm_robj unit_keys;
+static const struct sm_robj coef_keys;
+static const struct sm_robj between_keys;
+static const struct sm_robj mixed_keys;
+static const struct sm_robj subgroup_tests_keys;
+static const struct sm_robj subgroups_of_keys;
+static const struct sm_robj moderator_keys;
+static const struct sm_robj yi_keys;
+static const struct sm_robj mr_study_keys;
+static const struct sm_robj line_display_keys;
+static const struct sm_robj line_keys;
+static const struct sm_robj bubble_keys;
+static const struct sm_robj metareg_keys;
 static const struct sm_robj analysis_keys;
-static const struct sm_robj moderator_test_keys;
-static const struct sm_robj subgroups_keys;
 static const struct sm_robj absolute_keys;
 static const struct sm_robj domain_row_keys;
 static const struct sm_robj domain_table_keys;
@@ -91,8 +101,12 @@ static const struct sm_rkey settings_keys_k[] = {
 	    "which studies get the correction"),
 	KEY(struct sm_res_settings, "drop00", drop00, BOOL, 0, NULL, NULL,
 	    "studies without events in both arms left out"),
-	KEY(struct sm_res_settings, "group_by", group_by, STR, SM_RK_NULLABLE, NULL, NULL,
-	    "the outcome column that defines the analyses, or null"),
+	KEY(struct sm_res_settings, "outcome_by", outcome_by, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "the outcome field that separates the analyses (domain, event), or null"),
+	KEY(struct sm_res_settings, "subgroup_by", subgroup_by, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "the column that gives every analysis its subgroups, or null"),
+	KEY(struct sm_res_settings, "mods", mods, STRS, SM_RK_NULLABLE, NULL, NULL,
+	    "the meta-regression moderators, or null"),
 	KEY(struct sm_res_settings, "model", model, STR, SM_RK_OPTIONAL, NULL, model_words,
 	    "standard, or multilevel (rows within studies)"),
 	KEY(struct sm_res_settings, "cluster", cluster, STR, SM_RK_OPTIONAL, NULL, NULL,
@@ -125,6 +139,8 @@ static const struct sm_rkey study_info_keys_k[] = {
 	    "reference"),
 	KEY(struct sm_res_study_info, "characteristics", characteristics, CHARS, 0, NULL, NULL,
 	    "free-form characteristics: strings, numbers, booleans or nulls"),
+	KEY(struct sm_res_study_info, "characteristics_numeric", has_characteristics_numeric, ANY, SM_RK_OPTIONAL, NULL, NULL,
+	    "the numeric characteristics with their units: NAME: {value, unit}"),
 };
 static OBJ(study_info_keys, struct sm_res_study_info, "review.studies[]");
 
@@ -650,6 +666,8 @@ static const struct sm_rkey study_keys_k[] = {
 	    "what was done about zero cells"),
 	KEY(struct sm_res_study, "reason", reason, STR, SM_RK_OPTIONAL, NULL, NULL,
 	    "why the study was left out (\"excluded\" only)"),
+	KEY(struct sm_res_study, "subgroup", subgroup, STR, SM_RK_OPTIONAL, NULL, NULL,
+	    "its subgroup (analyses with subgroups)"),
 	KEY(struct sm_res_study, "rstudent", rstudent, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL, NULL, NULL,
 	    "studentized deleted residual"),
 	KEY(struct sm_res_study, "dffits", dffits, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL, NULL, NULL,
@@ -819,6 +837,264 @@ static const struct sm_rkey unit_keys_k[] = {
 };
 static OBJ(unit_keys, struct sm_res_unit, "analyses[].unit_of_analysis");
 
+/* coefficients[] */
+static const struct sm_rkey coef_keys_k[] = {
+	KEY(struct sm_res_coef, "name", name, STR, 0, NULL, NULL,
+	    "the coefficient (intrcpt, a moderator or a level)"),
+	KEY(struct sm_res_coef, "estimate", estimate, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "estimate"),
+	KEY(struct sm_res_coef, "se", se, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "standard error"),
+	KEY(struct sm_res_coef, "stat", stat, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "test statistic"),
+	KEY(struct sm_res_coef, "p", p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "P value"),
+	KEY(struct sm_res_coef, "ci_lb", ci_lb, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "lower CI bound"),
+	KEY(struct sm_res_coef, "ci_ub", ci_ub, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "upper CI bound"),
+};
+static OBJ(coef_keys, struct sm_res_coef, "coefficients[]");
+
+/* analyses[].subgroups.tests.common_effect */
+static const struct sm_rkey between_keys_k[] = {
+	KEY(struct sm_res_between, "model", model, STR, 0, NULL, NULL,
+	    "the model in words"),
+	KEY(struct sm_res_between, "subgroups", subgroups, NUM, SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "subgroups compared"),
+	KEY(struct sm_res_between, "Q", Q, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "Q between the subgroup estimates"),
+	KEY(struct sm_res_between, "Q_df", Q_df, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "its df"),
+	KEY(struct sm_res_between, "Q_p", Q_p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "its P value"),
+};
+static OBJ(between_keys, struct sm_res_between, "analyses[].subgroups.tests.common_effect");
+
+/* analyses[].subgroups.tests.mixed_effects_common_tau2 */
+static const struct sm_rkey mixed_keys_k[] = {
+	KEY(struct sm_res_mixed, "model", model, STR, 0, NULL, NULL,
+	    "the model in words"),
+	KEY(struct sm_res_mixed, "method", method, STR, 0, NULL, NULL,
+	    "tau2 estimator"),
+	KEY(struct sm_res_mixed, "test", test, STR, 0, NULL, NULL,
+	    "z or knha"),
+	KEY(struct sm_res_mixed, "k", k, NUM, SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "studies"),
+	KEY(struct sm_res_mixed, "QM", QM, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "moderator test"),
+	KEY(struct sm_res_mixed, "QM_df", QM_df, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "its df"),
+	KEY(struct sm_res_mixed, "QM_df2", QM_df2, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "its second df (F test)"),
+	KEY(struct sm_res_mixed, "QM_p", QM_p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "its P value"),
+	KEY(struct sm_res_mixed, "QM_distribution", QM_distribution, STR, 0, NULL, NULL,
+	    "chisq or F"),
+	KEY(struct sm_res_mixed, "QE", QE, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "residual heterogeneity"),
+	KEY(struct sm_res_mixed, "QE_df", QE_df, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "its df"),
+	KEY(struct sm_res_mixed, "QE_p", QE_p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "its P value"),
+	KEY(struct sm_res_mixed, "tau2", tau2, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "residual tau2"),
+	KEY(struct sm_res_mixed, "I2", I2, NUM, SM_RK_NULLABLE | SM_RK_PCT, NULL, NULL,
+	    "residual I2"),
+	KEY(struct sm_res_mixed, "R2", R2, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "R2 (percent)"),
+	KEY(struct sm_res_mixed, "reference", reference, STR, 0, NULL, NULL,
+	    "the reference level"),
+	KEY(struct sm_res_mixed, "coefficients", coefficients, LIST, 0, &coef_keys, NULL,
+	    "the coefficients"),
+};
+static OBJ(mixed_keys, struct sm_res_mixed, "analyses[].subgroups.tests.mixed_effects_common_tau2");
+
+/* analyses[].subgroups.tests */
+static const struct sm_rkey subgroup_tests_keys_k[] = {
+	KEY(struct sm_res_subgroup_tests, "common_effect", common_effect, OBJ, SM_RK_NULLABLE, &between_keys, NULL,
+	    "Q test of the subgroups' common-effect estimates"),
+	KEY(struct sm_res_subgroup_tests, "random_effects_separate_tau2", random_effects_separate_tau2, OBJ, SM_RK_NULLABLE, &between_keys, NULL,
+	    "Q test of their random-effects estimates, each subgroup with its own tau2 (meta's default)"),
+	KEY(struct sm_res_subgroup_tests, "mixed_effects_common_tau2", mixed_effects_common_tau2, OBJ, SM_RK_NULLABLE, &mixed_keys, NULL,
+	    "metafor's mixed-effects model, one tau2 for all subgroups (QM)"),
+};
+static OBJ(subgroup_tests_keys, struct sm_res_subgroup_tests, "analyses[].subgroups.tests");
+
+/* analyses[].subgroups */
+static const struct sm_rkey subgroups_of_keys_k[] = {
+	KEY(struct sm_res_subgroups_of, "by", by, STR, 0, NULL, NULL,
+	    "the subgroup column"),
+	KEY(struct sm_res_subgroups_of, "source", source, STR, 0, NULL, NULL,
+	    "study characteristic, outcome column or outcome field"),
+	KEY(struct sm_res_subgroups_of, "levels", levels, STRS, 0, NULL, NULL,
+	    "the subgroups, in order"),
+	KEY(struct sm_res_subgroups_of, "groups", groups, LIST, SM_RK_LOOSE, &analysis_keys, NULL,
+	    "one analysis per subgroup, with its weight (share of the total)"),
+	KEY(struct sm_res_subgroups_of, "tests", tests, OBJ, 0, &subgroup_tests_keys, NULL,
+	    "the tests for subgroup differences"),
+};
+static OBJ(subgroups_of_keys, struct sm_res_subgroups_of, "analyses[].subgroups");
+
+/* analyses[].meta_regression.moderators[] */
+static const struct sm_rkey moderator_keys_k[] = {
+	KEY(struct sm_res_moderator, "name", name, STR, 0, NULL, NULL,
+	    "the moderator"),
+	KEY(struct sm_res_moderator, "source", source, STR, 0, NULL, NULL,
+	    "where it comes from"),
+	KEY(struct sm_res_moderator, "type", type, STR, 0, NULL, NULL,
+	    "numeric or categorical"),
+	KEY(struct sm_res_moderator, "unit", unit, STR, SM_RK_NULLABLE | SM_RK_OPTIONAL, NULL, NULL,
+	    "its unit"),
+	KEY(struct sm_res_moderator, "min", min, NUM, SM_RK_OPTIONAL, NULL, NULL,
+	    "smallest value"),
+	KEY(struct sm_res_moderator, "max", max, NUM, SM_RK_OPTIONAL, NULL, NULL,
+	    "largest value"),
+	KEY(struct sm_res_moderator, "mean", mean, NUM, SM_RK_OPTIONAL, NULL, NULL,
+	    "mean value"),
+	KEY(struct sm_res_moderator, "levels", levels, STRS, SM_RK_OPTIONAL, NULL, NULL,
+	    "levels (categorical)"),
+	KEY(struct sm_res_moderator, "reference", reference, STR, SM_RK_OPTIONAL, NULL, NULL,
+	    "the reference level (categorical)"),
+	KEY(struct sm_res_moderator, "coefficients", coefficients, STRS, 0, NULL, NULL,
+	    "the names of its coefficients"),
+};
+static OBJ(moderator_keys, struct sm_res_moderator, "analyses[].meta_regression.moderators[]");
+
+/* analyses[].meta_regression.studies[].transformed */
+static const struct sm_rkey yi_keys_k[] = {
+	KEY(struct sm_res_yi, "yi", yi, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "effect, display scale"),
+};
+static OBJ(yi_keys, struct sm_res_yi, "analyses[].meta_regression.studies[].transformed");
+
+/* analyses[].meta_regression.studies[] */
+static const struct sm_rkey mr_study_keys_k[] = {
+	KEY(struct sm_res_mr_study, "label", label, STR, 0, NULL, NULL,
+	    "label"),
+	KEY(struct sm_res_mr_study, "study_id", study_id, STR, 0, NULL, NULL,
+	    "study id"),
+	KEY(struct sm_res_mr_study, "moderators", moderators, CHARS, 0, NULL, NULL,
+	    "the study's moderator values"),
+	KEY(struct sm_res_mr_study, "yi", yi, NUM, 0, NULL, NULL,
+	    "effect, analysis scale"),
+	KEY(struct sm_res_mr_study, "vi", vi, NUM, SM_RK_NONNEG, NULL, NULL,
+	    "its variance"),
+	KEY(struct sm_res_mr_study, "weight", weight, NUM, SM_RK_NULLABLE | SM_RK_PCT, NULL, NULL,
+	    "weight (percent)"),
+	KEY(struct sm_res_mr_study, "transformed", transformed, OBJ, 0, &yi_keys, NULL,
+	    "the display scale"),
+};
+static OBJ(mr_study_keys, struct sm_res_mr_study, "analyses[].meta_regression.studies[]");
+
+/* analyses[].meta_regression.bubble[].line.transformed */
+static const struct sm_rkey line_display_keys_k[] = {
+	KEY(struct sm_res_line_display, "function", function, STR, 0, NULL, transf_words,
+	    "the back-transformation"),
+	KEY(struct sm_res_line_display, "estimate", estimate, NUMS, 0, NULL, NULL,
+	    "fitted values"),
+	KEY(struct sm_res_line_display, "ci_lb", ci_lb, NUMS, 0, NULL, NULL,
+	    "lower CI band"),
+	KEY(struct sm_res_line_display, "ci_ub", ci_ub, NUMS, 0, NULL, NULL,
+	    "upper CI band"),
+	KEY(struct sm_res_line_display, "pi_lb", pi_lb, NUMS, SM_RK_NULLABLE, NULL, NULL,
+	    "lower prediction band"),
+	KEY(struct sm_res_line_display, "pi_ub", pi_ub, NUMS, SM_RK_NULLABLE, NULL, NULL,
+	    "upper prediction band"),
+};
+static OBJ(line_display_keys, struct sm_res_line_display, "analyses[].meta_regression.bubble[].line.transformed");
+
+/* analyses[].meta_regression.bubble[].line */
+static const struct sm_rkey line_keys_k[] = {
+	KEY(struct sm_res_line, "x", x, NUMS, 0, NULL, NULL,
+	    "moderator values (the grid)"),
+	KEY(struct sm_res_line, "estimate", estimate, NUMS, 0, NULL, NULL,
+	    "fitted values, analysis scale"),
+	KEY(struct sm_res_line, "se", se, NUMS, 0, NULL, NULL,
+	    "their standard errors"),
+	KEY(struct sm_res_line, "ci_lb", ci_lb, NUMS, 0, NULL, NULL,
+	    "lower CI band"),
+	KEY(struct sm_res_line, "ci_ub", ci_ub, NUMS, 0, NULL, NULL,
+	    "upper CI band"),
+	KEY(struct sm_res_line, "pi_lb", pi_lb, NUMS, SM_RK_NULLABLE, NULL, NULL,
+	    "lower prediction band"),
+	KEY(struct sm_res_line, "pi_ub", pi_ub, NUMS, SM_RK_NULLABLE, NULL, NULL,
+	    "upper prediction band"),
+	KEY(struct sm_res_line, "transformed", transformed, OBJ, 0, &line_display_keys, NULL,
+	    "the display scale"),
+};
+static OBJ(line_keys, struct sm_res_line, "analyses[].meta_regression.bubble[].line");
+
+/* analyses[].meta_regression.bubble[] */
+static const struct sm_rkey bubble_keys_k[] = {
+	KEY(struct sm_res_bubble, "moderator", moderator, STR, 0, NULL, NULL,
+	    "the moderator on the x axis"),
+	KEY(struct sm_res_bubble, "unit", unit, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "its unit"),
+	KEY(struct sm_res_bubble, "axis_label", axis_label, STR, 0, NULL, NULL,
+	    "the x axis label"),
+	KEY(struct sm_res_bubble, "others", others, STR, 0, NULL, NULL,
+	    "the other moderators held at (none, their means)"),
+	KEY(struct sm_res_bubble, "line", line, OBJ, 0, &line_keys, NULL,
+	    "the fitted line with its bands"),
+};
+static OBJ(bubble_keys, struct sm_res_bubble, "analyses[].meta_regression.bubble[]");
+
+/* analyses[].meta_regression */
+static const struct sm_rkey metareg_keys_k[] = {
+	KEY(struct sm_res_metareg, "model", model, STR, 0, NULL, NULL,
+	    "the model in words"),
+	KEY(struct sm_res_metareg, "method", method, STR, 0, NULL, NULL,
+	    "tau2 estimator"),
+	KEY(struct sm_res_metareg, "test", test, STR, 0, NULL, NULL,
+	    "z or knha"),
+	KEY(struct sm_res_metareg, "k", k, NUM, SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "studies"),
+	KEY(struct sm_res_metareg, "p", p, NUM, SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "coefficients"),
+	KEY(struct sm_res_metareg, "moderators", moderators, LIST, 0, &moderator_keys, NULL,
+	    "the moderators"),
+	KEY(struct sm_res_metareg, "coefficients", coefficients, LIST, 0, &coef_keys, NULL,
+	    "the coefficients"),
+	KEY(struct sm_res_metareg, "stat_name", stat_name, STR, 0, NULL, NULL,
+	    "z or t"),
+	KEY(struct sm_res_metareg, "df", df, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "df (t tests)"),
+	KEY(struct sm_res_metareg, "QM", QM, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "omnibus moderator test"),
+	KEY(struct sm_res_metareg, "QM_df", QM_df, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "its df"),
+	KEY(struct sm_res_metareg, "QM_df2", QM_df2, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "its second df (F test)"),
+	KEY(struct sm_res_metareg, "QM_p", QM_p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "its P value"),
+	KEY(struct sm_res_metareg, "QM_distribution", QM_distribution, STR, 0, NULL, NULL,
+	    "chisq or F"),
+	KEY(struct sm_res_metareg, "QE", QE, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "residual heterogeneity"),
+	KEY(struct sm_res_metareg, "QE_df", QE_df, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "its df"),
+	KEY(struct sm_res_metareg, "QE_p", QE_p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "its P value"),
+	KEY(struct sm_res_metareg, "tau2", tau2, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "residual tau2"),
+	KEY(struct sm_res_metareg, "tau2_se", tau2_se, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "its standard error"),
+	KEY(struct sm_res_metareg, "I2", I2, NUM, SM_RK_NULLABLE | SM_RK_PCT, NULL, NULL,
+	    "residual I2"),
+	KEY(struct sm_res_metareg, "H2", H2, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "residual H2"),
+	KEY(struct sm_res_metareg, "R2", R2, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "R2 (percent)"),
+	KEY(struct sm_res_metareg, "transformed_function", transformed_function, STR, 0, NULL, transf_words,
+	    "the back-transformation of the lines"),
+	KEY(struct sm_res_metareg, "studies", studies, LIST, SM_RK_OPTIONAL, &mr_study_keys, NULL,
+	    "per study: moderator values, yi, vi, weight"),
+	KEY(struct sm_res_metareg, "bubble", bubble, LIST, 0, &bubble_keys, NULL,
+	    "per numeric moderator: the fitted line for a bubble plot"),
+};
+static OBJ(metareg_keys, struct sm_res_metareg, "analyses[].meta_regression");
+
 /* analyses[] */
 static const struct sm_rkey analysis_keys_k[] = {
 	KEY(struct sm_res_analysis, "name", name, STR, 0, NULL, NULL,
@@ -927,48 +1203,16 @@ static const struct sm_rkey analysis_keys_k[] = {
 	    "the analysis of one row per study, lower bounds (--aggregate)"),
 	KEY(struct sm_res_analysis, "aggregate_upper", aggregate_upper, REF, SM_RK_OPTIONAL | SM_RK_NULLABLE, &analysis_keys, NULL,
 	    "the same, upper bounds"),
+	KEY(struct sm_res_analysis, "subgroups", subgroups, OBJ, SM_RK_OPTIONAL, &subgroups_of_keys, NULL,
+	    "its subgroups and the tests for subgroup differences (--by)"),
+	KEY(struct sm_res_analysis, "meta_regression", meta_regression, OBJ, SM_RK_OPTIONAL | SM_RK_NULLABLE, &metareg_keys, NULL,
+	    "the meta-regression (--mods); null when it could not be fitted"),
+	KEY(struct sm_res_analysis, "weight", weight, NUM, SM_RK_OPTIONAL | SM_RK_NULLABLE | SM_RK_PCT, NULL, NULL,
+	    "a subgroup's share of its analysis (percent)"),
 	KEY(struct sm_res_analysis, "warnings", warnings, STRS, 0, NULL, NULL,
 	    "what the reader must know (corrections, statistics not computed and why)"),
 };
 static OBJ(analysis_keys, struct sm_res_analysis, "analyses[]");
-
-/* subgroups.moderator_test */
-static const struct sm_rkey moderator_test_keys_k[] = {
-	KEY(struct sm_res_moderator_test, "QM", QM, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
-	    "moderator test"),
-	KEY(struct sm_res_moderator_test, "QM_df", QM_df, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
-	    "its df"),
-	KEY(struct sm_res_moderator_test, "QM_p", QM_p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
-	    "its P value"),
-	KEY(struct sm_res_moderator_test, "QE", QE, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
-	    "residual heterogeneity"),
-	KEY(struct sm_res_moderator_test, "QE_df", QE_df, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
-	    "its df"),
-	KEY(struct sm_res_moderator_test, "QE_p", QE_p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
-	    "its P value"),
-	KEY(struct sm_res_moderator_test, "tau2", tau2, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
-	    "residual tau2"),
-	KEY(struct sm_res_moderator_test, "R2", R2, NUM, SM_RK_NULLABLE, NULL, NULL,
-	    "R2 (percent)"),
-};
-static OBJ(moderator_test_keys, struct sm_res_moderator_test, "subgroups.moderator_test");
-
-/* subgroups */
-static const struct sm_rkey subgroups_keys_k[] = {
-	KEY(struct sm_res_subgroups, "groups", groups, NUM, SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
-	    "number of groups"),
-	KEY(struct sm_res_subgroups, "Q_between", Q_between, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
-	    "test for subgroup differences"),
-	KEY(struct sm_res_subgroups, "df", df, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
-	    "its df"),
-	KEY(struct sm_res_subgroups, "p", p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
-	    "its P value"),
-	KEY(struct sm_res_subgroups, "model", model, STR, 0, NULL, NULL,
-	    "the model within groups"),
-	KEY(struct sm_res_subgroups, "moderator_test", moderator_test, OBJ, SM_RK_OPTIONAL | SM_RK_NULLABLE, &moderator_test_keys, NULL,
-	    "metafor's mixed-effects moderator test"),
-};
-static OBJ(subgroups_keys, struct sm_res_subgroups, "subgroups");
 
 /* domain_table.rows[].absolute */
 static const struct sm_rkey absolute_keys_k[] = {
@@ -1106,8 +1350,6 @@ static const struct sm_rkey sm_res_doc_schema_k[] = {
 	    "the review's own sections"),
 	KEY(struct sm_res, "analyses", analyses, LIST, 0, &analysis_keys, NULL,
 	    "one per outcome (domain)"),
-	KEY(struct sm_res, "subgroups", subgroups, OBJ, SM_RK_NULLABLE, &subgroups_keys, NULL,
-	    "the test for subgroup differences"),
 	KEY(struct sm_res, "domain_table", domain_table, OBJ, SM_RK_OPTIONAL, &domain_table_keys, NULL,
 	    "the safety-domain table"),
 	KEY(struct sm_res, "check", check, OBJ, SM_RK_OPTIONAL, &check_keys, NULL,

@@ -23,6 +23,7 @@ enum sm_rk_type {
 	SM_RK_OBJ,   /* an embedded struct described by `obj` (present = 0 when null/absent) */
 	SM_RK_LIST,  /* SM_RES_LIST of `obj` structs */
 	SM_RK_STRS,  /* sm_res_strings: strings or nulls */
+	SM_RK_NUMS,  /* sm_res_numbers: numbers or nulls */
 	SM_RK_PAIR,  /* double[2]: [lower, upper], numbers or nulls */
 	SM_RK_BOOL2, /* int[2]: two booleans (or nulls, -1) */
 	SM_RK_REF,   /* a pointer to a struct described by `obj`, NULL when null/absent */
@@ -39,7 +40,9 @@ enum {
 	SM_RK_NONNEG = 1 << 3,   /* >= 0 */
 	SM_RK_PROB = 1 << 4,     /* 0 <= x <= 1 */
 	SM_RK_PCT = 1 << 5,      /* 0 <= x <= 100 */
-	SM_RK_POS = 1 << 6       /* > 0 */
+	SM_RK_POS = 1 << 6,      /* > 0 */
+	SM_RK_LOOSE = 1 << 7     /* LIST: its objects may leave out required keys
+				  * (an empty subgroup: its name and counts only) */
 };
 
 struct sm_robj;

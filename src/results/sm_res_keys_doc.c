@@ -32,6 +32,7 @@ static void type_words(struct sm_buf *b, const struct sm_rkey *k)
 	case SM_RK_OBJ: sm_buf_printf(b, "object (`%s`)", k->obj->name); break;
 	case SM_RK_LIST: sm_buf_printf(b, "list (`%s`)", k->obj->name); break;
 	case SM_RK_STRS: sm_buf_puts(b, "list of strings"); break;
+	case SM_RK_NUMS: sm_buf_puts(b, "list of numbers"); break;
 	case SM_RK_PAIR: sm_buf_puts(b, "[lower, upper]"); break;
 	case SM_RK_BOOL2: sm_buf_puts(b, "[true/false, true/false]"); break;
 	case SM_RK_REF: sm_buf_printf(b, "object (`%s`)", k->obj->name); break;
@@ -43,6 +44,8 @@ static void type_words(struct sm_buf *b, const struct sm_rkey *k)
 		sm_buf_puts(b, ", or null");
 	if (k->flags & SM_RK_OPTIONAL)
 		sm_buf_puts(b, ", may be absent");
+	if (k->flags & SM_RK_LOOSE)
+		sm_buf_puts(b, " (an empty one: name, k, k_rows, warnings only)");
 }
 
 /* Objects in document order, each once (several keys share one). */

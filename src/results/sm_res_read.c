@@ -25,6 +25,7 @@ enum frame_kind {
 	F_OBJ,   /* an object of the key table */
 	F_LIST,  /* a list of objects */
 	F_STRS,  /* a list of strings */
+	F_NUMS,  /* a list of numbers */
 	F_PAIR,  /* [lower, upper] */
 	F_CHARS, /* an object of free-form values */
 	F_ROWS,  /* a list of rows */
@@ -44,6 +45,8 @@ struct frame {
 	size_t start;               /* offset of its '{' or '[' */
 	int depth;                  /* F_ANY: nesting below it */
 	const char *pending;        /* F_CHARS: the key of the next value */
+	int loose;                  /* F_LIST: its objects may lack required keys;
+				     * F_OBJ: one of those */
 };
 
 #define MAX_FRAMES 32
@@ -79,8 +82,8 @@ static size_t token_start(const struct rd *r)
 
 static int is_list(const struct frame *f)
 {
-	return f->kind == F_LIST || f->kind == F_STRS || f->kind == F_PAIR || f->kind == F_ROWS ||
-	       f->kind == F_ROW;
+	return f->kind == F_LIST || f->kind == F_STRS || f->kind == F_NUMS || f->kind == F_PAIR ||
+	       f->kind == F_ROWS || f->kind == F_ROW;
 }
 
 /* The path of the value being decoded ("analyses[2].k"): the keys and
@@ -179,6 +182,7 @@ static void expected(struct sm_buf *b, const struct sm_rkey *k)
 	case SM_RK_OBJ: case SM_RK_CHARS: sm_buf_puts(b, "an object"); break;
 	case SM_RK_LIST: sm_buf_puts(b, "a list of objects"); break;
 	case SM_RK_STRS: sm_buf_puts(b, "a list of strings"); break;
+	case SM_RK_NUMS: sm_buf_puts(b, "a list of numbers"); break;
 	case SM_RK_PAIR: sm_buf_puts(b, "a list of two numbers [lower, upper]"); break;
 	case SM_RK_BOOL2: sm_buf_puts(b, "a list of two booleans"); break;
 	case SM_RK_REF: sm_buf_puts(b, "an object"); break;
@@ -322,6 +326,15 @@ static int scalar(struct rd *r, char kind, double v, const char *s, size_t len)
 			return oom(r);
 		if (kind == 's' && !(*item = sm_res_mem_str(r->res->mem, s, len)))
 			return oom(r);
+		return 1;
+	}
+	if (f->kind == F_NUMS) {
+		if (kind != 'n' && kind != '0')
+			return bad_item(r, "a number or null");
+		double *item = list_append(r, f, sizeof(double));
+		if (!item)
+			return oom(r);
+		*item = kind == 'n' ? v : NAN;
 		return 1;
 	}
 	if (f->kind == F_PAIR && k->type == SM_RK_BOOL2) {
@@ -529,7 +542,10 @@ static int open_container(struct rd *r, int is_map, size_t at)
 			return oom(r);
 		init_object(f->obj, item);
 		((int *)item)[0] = 1; /* present */
-		return push(r, F_OBJ, f->obj, item, NULL, at) != NULL;
+		struct frame *o = push(r, F_OBJ, f->obj, item, NULL, at);
+		if (o)
+			o->loose = f->loose;
+		return o != NULL;
 	}
 	if (f->kind != F_OBJ)
 		return bad_value(r, k, NULL);
@@ -545,10 +561,18 @@ static int open_container(struct rd *r, int is_map, size_t at)
 		if (!is_map)
 			return bad_value(r, k, NULL);
 		return push(r, F_CHARS, NULL, m, via, at) != NULL;
-	case SM_RK_LIST:
+	case SM_RK_LIST: {
 		if (is_map)
 			return bad_value(r, k, NULL);
-		return push(r, F_LIST, k->obj, m, via, at) != NULL;
+		struct frame *l = push(r, F_LIST, k->obj, m, via, at);
+		if (l)
+			l->loose = (k->flags & SM_RK_LOOSE) != 0;
+		return l != NULL;
+	}
+	case SM_RK_NUMS:
+		if (is_map)
+			return bad_value(r, k, NULL);
+		return push(r, F_NUMS, NULL, m, via, at) != NULL;
 	case SM_RK_STRS:
 		if (is_map)
 			return bad_value(r, k, NULL);
@@ -608,6 +632,8 @@ static int on_start_array(void *ctx)
 
 static int missing_keys(struct rd *r, struct frame *f)
 {
+	if (f->loose)
+		return 1;
 	for (size_t i = 0; i < f->obj->nkeys; i++) {
 		const struct sm_rkey *k = &f->obj->keys[i];
 		if ((f->seen >> i & 1) || (k->flags & SM_RK_OPTIONAL))

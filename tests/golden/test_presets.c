@@ -60,12 +60,18 @@ static void cmp_fit(const cJSON *a, const cJSON *ref, const char *where)
 	cmp(a, "I2", ref, "I2", where);
 }
 
+/* An analysis, or a subgroup of one (the reference's groups are the
+ * subgroups of the input's "group" column). */
 static const cJSON *find_analysis(const cJSON *results, const char *name)
 {
-	const cJSON *a;
-	cJSON_ArrayForEach(a, get(results, "analyses"))
+	const cJSON *a, *g;
+	cJSON_ArrayForEach(a, get(results, "analyses")) {
 		if (!strcmp(get(a, "name")->valuestring, name))
 			return a;
+		cJSON_ArrayForEach(g, get(get(a, "subgroups"), "groups"))
+			if (!strcmp(get(g, "name")->valuestring, name))
+				return g;
+	}
 	return NULL;
 }
 

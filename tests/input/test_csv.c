@@ -54,8 +54,15 @@ static void test_examples_2x2(void **state)
 	assert_int_equal(r->outcomes[0].year, 2010);
 	assert_string_equal(r->outcomes[0].group, "all");
 	sm_review_free(r);
+	/* a subgroup column gives subgroups of one analysis, not separate
+	 * outcomes: the rows stay in analysis "all" */
 	r = load_ok("examples/counts-meta.csv");
-	assert_string_equal(r->outcomes[2].group, "Hepatic");
+	assert_string_equal(r->outcomes[2].group, "all");
+	assert_null(r->outcomes[2].domain);
+	assert_string_equal(r->settings.subgroup_by, "subgroup");
+	assert_int_equal(r->cols.n, 1);
+	assert_string_equal(r->cols.names[0], "subgroup");
+	assert_string_equal(r->cols.text[2], "Hepatic");
 	sm_review_free(r);
 }
 
@@ -82,7 +89,10 @@ static void test_golden_input(void **state)
 	struct sm_review *r = load_ok("tests/golden/msc-table3/input.csv");
 	assert_int_equal(r->n_outcomes, 236);
 	check_2x2(&r->outcomes[0], "Hare et al., 2009 (a)", 9, 34, 7, 19);
-	assert_string_equal(r->outcomes[0].group,
+	/* its "group" column is read as the subgroup column */
+	assert_string_equal(r->outcomes[0].group, "all");
+	assert_string_equal(r->settings.subgroup_by, "group");
+	assert_string_equal(r->cols.text[0],
 			    "General disorders and administration site conditions");
 	assert_string_equal(r->outcomes[12].label, "Álvaro-Gracia et al., 2017");
 	assert_int_equal(r->outcomes[235].src_line, 237);
@@ -127,7 +137,7 @@ static void test_quoting(void **state)
 	(void)state;
 	char *dir = sm_tmpdir();
 	char *path = sm_write_tmp(dir, "q.csv",
-				  "study,sub,event,group,year,ai,n1i,ci,n2i\n"
+				  "study,sub,event,domain,year,ai,n1i,ci,n2i\n"
 				  "\"Lee \"\"J\"\", 2010\",a,\"Pain,\nfever\",Cardiac,2010,"
 				  "1,10,2,20\n"
 				  "Kim,,,,,0,5,0,6\n", 0);
@@ -137,6 +147,7 @@ static void test_quoting(void **state)
 	assert_string_equal(r->outcomes[0].study_id, "Lee \"J\", 2010");
 	assert_string_equal(r->outcomes[0].event, "Pain,\nfever");
 	assert_string_equal(r->outcomes[0].group, "Cardiac");
+	assert_string_equal(r->outcomes[0].domain, "Cardiac");
 	assert_int_equal(r->outcomes[0].year, 2010);
 	assert_int_equal(r->outcomes[0].src_line, 2);
 	assert_int_equal(r->outcomes[1].src_line, 4);

@@ -123,6 +123,95 @@ static void test_outcome_forms(void **state)
 	free(dir);
 }
 
+/* Numeric characteristics (a number, or {value, unit, text}) keep their
+ * number and unit beside the display text; studies know their line. */
+static void test_numeric_characteristics(void **state)
+{
+	(void)state;
+	char *dir = sm_tmpdir();
+	char *js = sm_write_tmp(dir, "n.json", PRE "\"studies\": [\n"
+				"{\"id\": \"a\", \"label\": \"A\", \"characteristics\": "
+				"{\"route\": \"IV\", \"n\": 45, \"dose\": {\"value\": 1.5e6, "
+				"\"unit\": \"cells/kg\"}}},\n"
+				"{\"id\": \"b\", \"label\": \"B\", \"characteristics\": "
+				"{\"follow_up\": {\"value\": 0.92, \"unit\": \"months\", "
+				"\"text\": \"28 d\"}}}]}", 0);
+	struct sm_review *r = load_ok(js);
+	const struct sm_study *a = &r->studies[0], *b = &r->studies[1];
+	assert_int_equal(a->src_line, 2);
+	assert_int_equal(b->src_line, 3);
+	assert_int_equal(b->src_index, 1);
+	assert_string_equal(a->char_values[0], "IV");
+	assert_true(isnan(a->char_numbers[0]));
+	assert_string_equal(a->char_values[1], "45");
+	assert_true(a->char_numbers[1] == 45 && !a->char_units[1]);
+	assert_string_equal(a->char_values[2], "1500000 cells/kg");
+	assert_true(a->char_numbers[2] == 1.5e6);
+	assert_string_equal(a->char_units[2], "cells/kg");
+	assert_string_equal(b->char_values[0], "28 d");
+	assert_true(b->char_numbers[0] == 0.92);
+	assert_string_equal(b->char_units[0], "months");
+	sm_review_free(r);
+	remove(js);
+	free(js);
+	remove(dir);
+	free(dir);
+}
+
+/* outcome_by (group_by its older name), subgroup_by and mods; an outcome
+ * CSV keeps the columns they name, and its subgroup column. */
+static void test_structure_settings(void **state)
+{
+	(void)state;
+	char *dir = sm_tmpdir();
+	char *csv = sm_write_tmp(dir, "rows.csv", "study,domain,subgroup,e_t,n_t,e_c,n_c,dose,x\n"
+				 "a,Cardiac,early,1,10,2,20,1.5,NA\nb,Cardiac,late,3,30,4,40,,y\n", 0);
+	char *js = sm_write_tmp(dir, "r.json", PRE "\"settings\": {\"outcome_by\": \"none\", "
+				"\"mods\": [\"dose\"]}, " ST ", \"outcomes\": {\"csv\": "
+				"\"rows.csv\", \"ignore\": [\"x\"]}}", 0);
+	struct sm_review *r = load_ok(js);
+	assert_string_equal(r->settings.outcome_by, "none");
+	assert_string_equal(r->outcomes[0].domain, "Cardiac");
+	assert_int_equal(r->outcomes[1].study, 1);
+	assert_int_equal(r->settings.n_mods, 1);
+	assert_string_equal(r->settings.subgroup_by, "subgroup"); /* the CSV's column */
+	assert_int_equal(r->cols.n, 2);
+	assert_string_equal(r->cols.names[0], "subgroup");
+	assert_string_equal(r->cols.names[1], "dose");
+	assert_int_equal(r->cols.header_col[1], 8);
+	assert_string_equal(r->cols.text[0 * 2 + 1], "1.5");
+	assert_true(r->cols.num[0 * 2 + 1] == 1.5);
+	assert_null(r->cols.text[1 * 2 + 1]); /* blank */
+	assert_true(isnan(r->cols.num[1 * 2 + 1]));
+	assert_string_equal(r->cols.text[1 * 2 + 0], "late");
+	sm_review_free(r);
+	remove(js);
+	free(js);
+	/* the load options name a column: kept, though the review does not */
+	js = sm_write_tmp(dir, "o.json", PRE "\"settings\": {\"group_by\": \"event\"}, " ST
+			  ", \"outcomes\": {\"csv\": \"rows.csv\"}}", 0);
+	struct sm_ctx *ctx = sm_ctx_new();
+	const char *named[] = { "X", "dose" };
+	struct sm_load_opts lo = { named, 2 };
+	r = sm_review_load_any_opts(ctx, js, &lo);
+	assert_non_null(r);
+	assert_string_equal(r->settings.outcome_by, "event");
+	assert_int_equal(r->cols.n, 3);
+	assert_string_equal(r->cols.names[2], "x");
+	assert_string_equal(r->cols.text[1 * 3 + 2], "y");
+	sm_review_free(r);
+	/* without them an unknown column stays an error */
+	assert_null(sm_review_load_any(ctx, js));
+	assert_non_null(strstr(sm_ctx_error(ctx)->msg, "unknown column 'dose'"));
+	sm_ctx_free(ctx);
+	remove(js);
+	remove(csv);
+	free(js);
+	free(csv);
+	remove(dir);
+	free(dir);
+}
+
 static const struct sm_ecase json_errors[] = {
 	/* syntax */
 	E("empty.json", "", ":1:1: empty file; expected a JSON object"),
@@ -223,6 +312,31 @@ static const struct sm_ecase json_errors[] = {
 	E("group-by.json", PRE "\"settings\": {\"group_by\": \"year\"}, " ST "}",
 	  ":1:88: field 'settings.group_by': unknown value \"year\"; expected one of domain, "
 	  "event, none"),
+	E("both-by.json", PRE "\"settings\": {\"group_by\": \"event\", \"outcome_by\": "
+	  "\"domain\"}, " ST "}",
+	  ":1:76: field 'settings.group_by': both outcome_by and its older name group_by given; "
+	  "expected one of them"),
+	E("mods-twice.json", PRE "\"settings\": {\"mods\": [\"a\", \"a\"]}, " ST "}",
+	  ":1:90: field 'settings.mods[1]': moderator \"a\" named twice; expected each once"),
+	E("mods-empty.json", PRE "\"settings\": {\"mods\": []}, " ST "}",
+	  ":1:84: field 'settings.mods': expected a non-empty array of column names, got an "
+	  "array"),
+	E("char-value.json", PRE "\"studies\": [{\"id\": \"a\", \"label\": \"A\", "
+	  "\"characteristics\": {\"dose\": {\"value\": \"high\"}}}]}",
+	  ":1:139: field 'studies[0].characteristics.dose.value': expected a finite number, got "
+	  "\"high\""),
+	E("char-nounit.json", PRE "\"studies\": [{\"id\": \"a\", \"label\": \"A\", "
+	  "\"characteristics\": {\"dose\": {\"unit\": \"mg\"}}}]}",
+	  ":1:129: field 'studies[0].characteristics.dose.value': missing required key; "
+	  "expected a finite number"),
+	E("char-key.json", PRE "\"studies\": [{\"id\": \"a\", \"label\": \"A\", "
+	  "\"characteristics\": {\"dose\": {\"value\": 1, \"units\": \"mg\"}}}]}",
+	  ":1:142: field 'studies[0].characteristics.dose.units': unknown key; expected one of "
+	  "value, unit, text"),
+	E("char-unit.json", PRE "\"studies\": [{\"id\": \"a\", \"label\": \"A\", "
+	  "\"characteristics\": {\"dose\": {\"value\": 1, \"unit\": \"\"}}}]}",
+	  ":1:150: field 'studies[0].characteristics.dose.unit': empty string; expected some "
+	  "text"),
 	E("level.json", PRE "\"settings\": {\"level\": 120}, " ST "}",
 	  ":1:85: field 'settings.level': expected a percentage between 0 and 100, e.g. 95, "
 	  "got 120"),
@@ -235,8 +349,8 @@ static const struct sm_ecase json_errors[] = {
 	  "control), got an array"),
 	E("setting-key.json", PRE "\"settings\": {\"methods\": \"DL\"}, " ST "}",
 	  ":1:76: field 'settings.methods': unknown key; expected one of preset, measure, "
-	  "method, test, add, to, drop00, level, group_by, arm_labels, outcome_label, model, "
-	  "cluster, robust, aggregate"),
+	  "method, test, add, to, drop00, level, group_by, outcome_by, subgroup_by, mods, "
+	  "arm_labels, outcome_label, model, cluster, robust, aggregate"),
 	E("model.json", PRE "\"settings\": {\"model\": \"mv\"}, " ST "}",
 	  ":1:85: field 'settings.model': unknown value \"mv\"; expected one of standard, multilevel"),
 	E("aggregate.json", PRE "\"settings\": {\"aggregate\": 1}, " ST "}",
@@ -259,7 +373,7 @@ static const struct sm_ecase json_errors[] = {
 	  "label, year, ref, characteristics"),
 	E("study-char.json", PRE "\"studies\": [{\"id\": \"a\", \"label\": \"A\", "
 	  "\"characteristics\": {\"n\": [1]}}]}", ":1:126: field 'studies[0].characteristics.n': "
-	  "expected a string or a number, got an array"),
+	  "expected a string, a number or {\"value\": NUMBER, \"unit\": TEXT}, got an array"),
 };
 
 /* Rows with one problem each, inside a valid review with studies a and b. */
@@ -536,6 +650,8 @@ int main(void)
 		cmocka_unit_test(test_minimal_example),
 		cmocka_unit_test(test_data_files),
 		cmocka_unit_test(test_outcome_forms),
+		cmocka_unit_test(test_numeric_characteristics),
+		cmocka_unit_test(test_structure_settings),
 		cmocka_unit_test(test_json_errors),
 		cmocka_unit_test(test_outcome_errors),
 		cmocka_unit_test(test_extra_errors),

@@ -14,10 +14,19 @@
 #define BEGIN "<!-- results-keys:begin -->\n"
 #define END "<!-- results-keys:end -->"
 
-/* Every object of the table: at most 64 keys (the reader keeps a 64-bit
- * set of the keys met), each member inside its struct, no key twice. */
+/* Every object of the table (each once: an analysis holds its subgroups'
+ * analyses): at most 64 keys (the reader keeps a 64-bit set of the keys
+ * met), each member inside its struct, no key twice. */
+static const struct sm_robj *visited[128];
+static size_t nvisited;
+
 static void check_object(const struct sm_robj *o, int depth)
 {
+	for (size_t i = 0; i < nvisited; i++)
+		if (visited[i] == o)
+			return;
+	assert_true(nvisited < sizeof visited / sizeof visited[0]);
+	visited[nvisited++] = o;
 	assert_true(depth < 12);
 	assert_true(o->nkeys > 0 && o->nkeys <= 64);
 	for (size_t i = 0; i < o->nkeys; i++) {

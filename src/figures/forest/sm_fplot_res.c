@@ -545,21 +545,8 @@ static void build_subgroups(struct build *b, const struct sm_res *res)
 	}
 	if (all)
 		add_analysis(b, all, 0);
-	const struct sm_res_subgroups *sg = &res->subgroups;
-	if (!isfinite(sg->Q_between))
-		return;
-	struct sm_buf t;
-	sm_buf_init(&t);
-	sm_buf_puts(&t, "Test for subgroup differences: Q = ");
-	sm_fmt_num(&t, sg->Q_between, b->st->d_stat);
-	if (isfinite(sg->df))
-		sm_buf_printf(&t, ", df = %.0f", sg->df);
-	if (isfinite(sg->p)) {
-		sm_buf_puts(&t, " (");
-		sm_fmt_p(&t, sg->p, b->st->d_p);
-		sm_buf_putc(&t, ')');
-	}
-	add_note(b, &t, 1);
+	/* Separate outcomes stacked on one plot are not subgroups: no test
+	 * between them (the patients are the same). */
 }
 
 static void excluded_note(struct build *b)
