@@ -12,10 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Nodes of lme4's adaptive Gauss-Hermite rule (metafor's nAGQ = 7) and of
- * the CM.EL integral (enough for 1e-13 relative on the bundled data). */
+/* Nodes of lme4's adaptive Gauss-Hermite rule (metafor's nAGQ = 7). */
 #define GLMM_NAGQ 7
-#define GLMM_EL_NODES 32
 
 static const char *const model_names[] = { "UM.FS", "UM.RS", "CM.EL", "CM.AL" };
 
@@ -56,6 +54,8 @@ void sm_glmm_data_release(struct sm_glmm_data *g)
 		for (size_t i = 0; i < g->k; i++)
 			sm_nchg_release(&g->nchg[i]);
 	free(g->nchg);
+	if (g->quad)
+		gsl_integration_workspace_free(g->quad);
 	free(g->ai);
 	free(g->arm);
 	free(g->inner);
@@ -73,9 +73,12 @@ sm_status sm_glmm_data_init(struct sm_ctx *ctx, struct sm_glmm_data *g, enum sm_
 	g->arm = sm_alloc_array(2 * k, sizeof *g->arm);
 	g->inner = sm_alloc_array(2 * k, sizeof *g->inner);
 	g->mode = sm_alloc_array(2 * k, sizeof *g->mode);
-	if (model == SM_GLMM_CM_EL)
+	if (model == SM_GLMM_CM_EL) {
 		g->nchg = sm_alloc_array(k, sizeof *g->nchg);
-	if (!g->ai || !g->arm || !g->inner || !g->mode || (model == SM_GLMM_CM_EL && !g->nchg)) {
+		g->quad = gsl_integration_workspace_alloc(EL_LIMIT);
+	}
+	if (!g->ai || !g->arm || !g->inner || !g->mode ||
+	    (model == SM_GLMM_CM_EL && (!g->nchg || !g->quad))) {
 		sm_glmm_data_release(g);
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory (GLMM, k = %zu)", k);
 	}
@@ -95,8 +98,6 @@ sm_status sm_glmm_data_init(struct sm_ctx *ctx, struct sm_glmm_data *g, enum sm_
 		g->ll_sat_cm += sm_binobs_ll_sat(&ev);
 	}
 	sm_status st = sm_agq_rule_init(ctx, &g->agq, GLMM_NAGQ);
-	if (st == SM_OK)
-		st = sm_agq_rule_init(ctx, &g->agq_el, GLMM_EL_NODES);
 	for (size_t i = 0; st == SM_OK && model == SM_GLMM_CM_EL && i < k; i++)
 		st = sm_nchg_init(ctx, &g->nchg[i], ai[i], ai[i] + bi[i], ci[i], ci[i] + di[i]);
 	if (st != SM_OK)
@@ -331,4 +332,13 @@ sm_status sm_glmm_run(struct sm_ctx *ctx, const double *ai, const double *n1i,
 		peto_check(ctx, &g, out);
 	sm_glmm_data_release(&g);
 	return st;
+}
+
+sm_status sm_glmm_objective_at(struct sm_ctx *ctx, struct sm_glmm_data *g,
+			       enum sm_glmm_model model, int random, const double *theta,
+			       const double *beta, double *dev)
+{
+	if (model == SM_GLMM_UM_FS || model == SM_GLMM_UM_RS)
+		return sm_glmm_um_objective_at(ctx, g, model, random, theta, beta, dev);
+	return sm_glmm_cm_objective_at(ctx, g, model, random, theta, beta, dev);
 }

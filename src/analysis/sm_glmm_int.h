@@ -22,7 +22,11 @@
 #include "sm_glmm.h"
 #include "sm_nchg.h"
 
+#include <gsl/gsl_integration.h>
 #include <stddef.h>
+
+/* Subintervals of a CM.EL integral. */
+#define EL_LIMIT 200
 
 /* ---- binomial observations and the per-cluster objective ------------- */
 
@@ -108,7 +112,7 @@ struct sm_glmm_data {
 	double *ai, *bi, *ci, *di;
 	struct sm_binobs *arm;      /* 2k: treated and control arm of each table */
 	struct sm_agq_rule agq;     /* nAGQ of the lme4 fits (7) */
-	struct sm_agq_rule agq_el;  /* nodes of the CM.EL integral */
+	gsl_integration_workspace *quad; /* CM.EL's adaptive integrals */
 	struct sm_nchg *nchg;       /* CM.EL: per table, else NULL */
 	double *inner;              /* per-table inner parameter (warm starts) */
 	double *mode;               /* per-table conditional modes (warm starts) */
@@ -139,6 +143,23 @@ sm_status sm_glmm_fit_cm_al(struct sm_ctx *ctx, struct sm_glmm_data *g, int rand
 			    struct sm_glmm_fit *fit, struct sm_glmm_het *het);
 sm_status sm_glmm_fit_cm_el(struct sm_ctx *ctx, struct sm_glmm_data *g, int random,
 			    struct sm_glmm_fit *fit, struct sm_glmm_het *het);
+
+/* The objective at given parameters, in the parameterisation of the
+ * fitting program (for checking against it): lme4's theta and fixed
+ * effects for UM.FS (beta = X.fit, study 1..k), UM.RS (theta = sigma[,
+ * tau]; beta = X.fit, const), CM.AL (beta = X.fit); CM.EL takes theta =
+ * {tau} and beta = {mu} and gives -2 log-likelihood.  The deviance is in
+ * the form fit->dev reports. */
+sm_status sm_glmm_objective_at(struct sm_ctx *ctx, struct sm_glmm_data *g,
+			       enum sm_glmm_model model, int random, const double *theta,
+			       const double *beta, double *dev);
+
+sm_status sm_glmm_um_objective_at(struct sm_ctx *ctx, struct sm_glmm_data *g,
+				  enum sm_glmm_model model, int random, const double *theta,
+				  const double *beta, double *dev);
+sm_status sm_glmm_cm_objective_at(struct sm_ctx *ctx, struct sm_glmm_data *g,
+				  enum sm_glmm_model model, int random, const double *theta,
+				  const double *beta, double *dev);
 
 /* Cochran's Q of estimates with information weights: sum I (t - tbar)^2,
  * the Wald statistic of "all equal" in a saturated model (0 when n < 2). */

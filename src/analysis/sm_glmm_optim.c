@@ -218,11 +218,13 @@ sm_status sm_glmm_minimize(struct sm_ctx *ctx, sm_glmm_objective fn, void *data,
 				st = SM_FAIL(ctx, SM_EINPUT, "the optimiser made no progress");
 			break;
 		}
+		/* converged: a negligible step, or a small one that no longer
+		 * lowers f (the gradient is at its differences' noise) */
+		converged = t * biggest < 1e-10 || (fn_val >= f && biggest < 1e-7);
 		if (fn_val <= f) {
 			memcpy(x, xn, d * sizeof *x);
 			f = fn_val;
 		}
-		converged = t * biggest < 1e-10;
 	}
 	if (st == SM_OK && !converged)
 		st = SM_FAIL(ctx, SM_EINPUT, "the optimiser did not converge in %d iterations", MAXIT);

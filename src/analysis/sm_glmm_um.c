@@ -387,3 +387,32 @@ sm_status sm_glmm_fit_um_rs(struct sm_ctx *ctx, struct sm_glmm_data *g, int rand
 	fit->se = sqrt(var);
 	return SM_OK;
 }
+
+sm_status sm_glmm_um_objective_at(struct sm_ctx *ctx, struct sm_glmm_data *g,
+				  enum sm_glmm_model model, int random, const double *theta,
+				  const double *beta, double *dev)
+{
+	double total = 0;
+	sm_status st = SM_OK;
+	for (size_t i = 0; i < g->k && st == SM_OK; i++) {
+		double fi = 0, u[2] = { 0, 0 };
+		struct sm_binobs o[2];
+		if (model == SM_GLMM_UM_FS) {
+			arms(g, i, 0.5, 0, -0.5, 0, o);
+			o[0].off = beta[1 + i] + beta[0];
+			o[1].off = beta[1 + i];
+			st = sm_agq_cluster(ctx, &g->agq, o, 2, random ? theta[0] : 0, u, &fi);
+		} else {
+			arms(g, i, 1, 0.5, 1, -0.5, o);
+			o[0].off = beta[1] + beta[0];
+			o[1].off = beta[1];
+			if (random)
+				st = sm_laplace2_cluster(ctx, o, 2, theta[0], theta[1], u, &fi);
+			else
+				st = sm_agq_cluster(ctx, &g->agq, o, 2, theta[0], u, &fi);
+		}
+		total += fi;
+	}
+	*dev = model == SM_GLMM_UM_RS && random ? total - 2 * g->ll_sat_um : total;
+	return st;
+}

@@ -18,7 +18,7 @@ int sm_cli_parse_double(const char *text, double *out)
 }
 
 enum { OPT_PRESET = 256, OPT_MEASURE, OPT_METHOD, OPT_TEST, OPT_ADD, OPT_TO,
-       OPT_DROP00, OPT_BY, OPT_LEVEL, OPT_STEPADJ, OPT_NO_STUDIES };
+       OPT_DROP00, OPT_BY, OPT_LEVEL, OPT_STEPADJ, OPT_NO_STUDIES, OPT_GLMM };
 
 int sm_cli_parse_analysis_opts(struct sm_cli *cli, const char *command, int argc,
 			       char **argv, struct sm_analysis_opts *opts,
@@ -36,6 +36,7 @@ int sm_cli_parse_analysis_opts(struct sm_cli *cli, const char *command, int argc
 		{ "level", required_argument, NULL, OPT_LEVEL },
 		{ "stepadj", required_argument, NULL, OPT_STEPADJ },
 		{ "no-studies", no_argument, NULL, OPT_NO_STUDIES },
+		{ "glmm", required_argument, NULL, OPT_GLMM },
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
@@ -51,6 +52,7 @@ int sm_cli_parse_analysis_opts(struct sm_cli *cli, const char *command, int argc
 		case OPT_TEST: opts->test = optarg; break;
 		case OPT_TO: opts->to = optarg; break;
 		case OPT_BY: opts->by = optarg; break;
+		case OPT_GLMM: opts->glmm = optarg; break;
 		case OPT_DROP00: opts->drop00 = 1; opts->drop00_set = 1; break;
 		case OPT_ADD:
 			if (sm_cli_parse_double(optarg, &opts->add) != 0 || opts->add < 0)

@@ -50,6 +50,7 @@ struct sm_study {
  * means "not given" (the preset, or the analysis defaults, fill it in). */
 struct sm_settings {
 	const char *preset, *measure, *method, *test, *to, *group_by;
+	const char *glmm; /* GLMM model for method GLMM (UM.FS, UM.RS, CM.EL, CM.AL) */
 	double add, level; /* level in percent, e.g. 95 */
 	int drop00;
 	int add_set, level_set, drop00_set;

@@ -27,6 +27,7 @@ struct sm_analysis_opts {
 	const char *test;
 	const char *to;
 	const char *by; /* grouping column; "" = no grouping */
+	const char *glmm; /* GLMM model for --method GLMM / GLMM-FE (UM.FS default) */
 	double add;
 	int add_set;
 	double level;

@@ -179,7 +179,7 @@ static cJSON *subgroups_json(struct sm_ctx *ctx, const struct pooled_groups *p, 
 			     const struct sm_run_settings *s)
 {
 	struct sm_rma_opts o = sm_run_settings_rma(s);
-	if (s->pooling != SM_POOL_IV)
+	if (s->pooling != SM_POOL_IV && s->pooling != SM_POOL_GLMM)
 		o.method = s->pooling == SM_POOL_REVMAN_DL ? SM_DL : SM_FE;
 	o.test = SM_TEST_Z;
 	struct sm_subgroup_between b;

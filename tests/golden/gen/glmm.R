@@ -59,9 +59,38 @@ DATASETS <- list(
 
 num_or_na <- function(x) if (is.null(x) || length(x) == 0) NA_real_ else as.numeric(x[1])
 
-lme4_part <- function(m) {
+# lme4's objective at the fit's own parameters with PIRLS converged to 1e-15 (or 1e-14,
+# 1e-13 where rounding stalls it) instead of
+# tolPwrss: its Laplace deviance takes the Cholesky factor from the penultimate PIRLS
+# iterate, which at tolPwrss = 1e-7 (default) or 1e-12 still moves the value by ~1e-6.
+exact_devcrit <- function(d, model, method, m) {
+	# (the tolerance is the relative change of the penalised deviance between iterations)
+	rd <- rma.glmm(measure = "OR", ai = ai, n1i = n1i, ci = ci, n2i = n2i, data = d,
+		model = model, method = method, retdat = TRUE)
+	dat.grp <- rd$dat.grp; X.fit <- rd$X.fit; study <- rd$study; dat.off <- rd$dat.off
+	group <- rd$group; const <- rd$const
+	nq <- m@devcomp$dims[["nAGQ"]]
+	f <- switch(model,
+		UM.FS = dat.grp ~ -1 + X.fit + study + (group - 1 | study),
+		UM.RS = if (method == "ML") dat.grp ~ -1 + X.fit + const + (group || study) else
+			dat.grp ~ -1 + X.fit + const + (1 | study),
+		CM.AL = dat.grp ~ -1 + X.fit + (1 | study))
+	dd <- suppressWarnings(suppressMessages(glmer(f, offset = dat.off, family = binomial,
+		nAGQ = nq, devFunOnly = TRUE)))
+	# the tightest tolerance whose step halving does not stall on rounding
+	for (tol in c(1e-15, 1e-14, 1e-13)) {
+		environment(dd)$tolPwrss <- tol
+		v <- tryCatch(dd(c(getME(m, "theta"), fixef(m))), error = function(e) NA_real_)
+		if (!is.na(v)) return(v)
+	}
+	NA_real_
+}
+
+lme4_part <- function(m, d, model, method) {
 	if (!inherits(m, "merMod")) return(jnull())
-	list(devcrit = -2 * c(logLik(m)), theta = jarr(unname(getME(m, "theta"))),
+	ex <- tryCatch(exact_devcrit(d, model, method, m), error = function(e) { message("exact_devcrit: ", conditionMessage(e)); NA_real_ })
+	list(devcrit = -2 * c(logLik(m)), devcrit_exact = ex,
+		theta = jarr(unname(getME(m, "theta"))),
 		beta = jarr(unname(fixef(m))), nAGQ = unname(m@devcomp$dims[["nAGQ"]]))
 }
 
@@ -86,7 +115,7 @@ fit_one <- function(d, model, method, tight) {
 		tau2 = res$tau2, se.tau2 = num_or_na(res$se.tau2), sigma2 = num_or_na(res$sigma2),
 		vt = res$vt, I2 = res$I2, H2 = res$H2, QE.Wld = res$QE.Wld, QEp.Wld = res$QEp.Wld,
 		QE.LRT = res$QE.LRT, QEp.LRT = res$QEp.LRT, QE.df = num_or_na(res$QE.df),
-		ll = res$fit.stats["ll", "ML"], lme4 = lme4_part(main),
+		ll = res$fit.stats["ll", "ML"], lme4 = lme4_part(main, d, model, method),
 		warnings = jarr(unique(warn)))
 }
 
@@ -153,7 +182,8 @@ out <- list(meta = list(
 			"control, and with tight_control; rows are 1-based indices into the dataset's input;",
 			"lme4 holds the glmer fit behind the estimate (res.ML for ML, res.FE for FE; null",
 			"for glm and CM.EL fits): devcrit = -2 logLik (the adaptive Gauss-Hermite deviance",
-			"for nAGQ > 1, -2 log-likelihood for the Laplace fits), theta, fixed effects;",
+			"for nAGQ > 1, -2 log-likelihood for the Laplace fits), devcrit_exact = the same",
+			"objective at the same parameters with PIRLS converged to 1e-15, theta, fixed effects;",
 			"others: rma.uni (DL, add 1/2 to only0), rma.mh (OR, RD) and rma.peto with defaults")),
 	analyses = analyses)
 json_save(out, file.path(outdir, "glmm.json"))
