@@ -54,8 +54,8 @@ void sm_glmm_data_release(struct sm_glmm_data *g)
 		for (size_t i = 0; i < g->k; i++)
 			sm_nchg_release(&g->nchg[i]);
 	free(g->nchg);
-	if (g->quad)
-		gsl_integration_workspace_free(g->quad);
+	if (g->gl)
+		gsl_integration_glfixed_table_free(g->gl);
 	free(g->ai);
 	free(g->arm);
 	free(g->inner);
@@ -75,10 +75,10 @@ sm_status sm_glmm_data_init(struct sm_ctx *ctx, struct sm_glmm_data *g, enum sm_
 	g->mode = sm_alloc_array(2 * k, sizeof *g->mode);
 	if (model == SM_GLMM_CM_EL) {
 		g->nchg = sm_alloc_array(k, sizeof *g->nchg);
-		g->quad = gsl_integration_workspace_alloc(EL_LIMIT);
+		g->gl = gsl_integration_glfixed_table_alloc(EL_NODES);
 	}
 	if (!g->ai || !g->arm || !g->inner || !g->mode ||
-	    (model == SM_GLMM_CM_EL && (!g->nchg || !g->quad))) {
+	    (model == SM_GLMM_CM_EL && (!g->nchg || !g->gl))) {
 		sm_glmm_data_release(g);
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory (GLMM, k = %zu)", k);
 	}

@@ -25,8 +25,8 @@
 #include <gsl/gsl_integration.h>
 #include <stddef.h>
 
-/* Subintervals of a CM.EL integral. */
-#define EL_LIMIT 200
+/* Gauss-Legendre nodes in each of the six panels of a CM.EL integral. */
+#define EL_NODES 20
 
 /* ---- binomial observations and the per-cluster objective ------------- */
 
@@ -112,7 +112,7 @@ struct sm_glmm_data {
 	double *ai, *bi, *ci, *di;
 	struct sm_binobs *arm;      /* 2k: treated and control arm of each table */
 	struct sm_agq_rule agq;     /* nAGQ of the lme4 fits (7) */
-	gsl_integration_workspace *quad; /* CM.EL's adaptive integrals */
+	gsl_integration_glfixed_table *gl; /* CM.EL's Gauss-Legendre panels */
 	struct sm_nchg *nchg;       /* CM.EL: per table, else NULL */
 	double *inner;              /* per-table inner parameter (warm starts) */
 	double *mode;               /* per-table conditional modes (warm starts) */

@@ -211,7 +211,7 @@ static const struct sm_ecase json_errors[] = {
 	  "PETO, PR, PLO, PAS, PFT, GEN"),
 	E("method.json", PRE "\"settings\": {\"method\": \"dl\"}, " ST "}",
 	  ":1:86: field 'settings.method': unknown value \"dl\"; expected one of FE, MH, PETO, "
-	  "DL, HE, HS, SJ, ML, REML, EB, PM"),
+	  "DL, HE, HS, SJ, ML, REML, EB, PM, GLMM, GLMM-FE"),
 	E("test.json", PRE "\"settings\": {\"test\": \"t\"}, " ST "}",
 	  ":1:84: field 'settings.test': unknown value \"t\"; expected one of z, knha"),
 	E("to.json", PRE "\"settings\": {\"to\": 0}, " ST "}",
@@ -235,7 +235,7 @@ static const struct sm_ecase json_errors[] = {
 	  "control), got an array"),
 	E("setting-key.json", PRE "\"settings\": {\"methods\": \"DL\"}, " ST "}",
 	  ":1:76: field 'settings.methods': unknown key; expected one of preset, measure, "
-	  "method, test, add, to, drop00, level, group_by, arm_labels, outcome_label"),
+	  "method, test, add, to, drop00, level, group_by, arm_labels, outcome_label, glmm"),
 	E("measure-kind.json", PRE "\"settings\": {\"measure\": \"PR\"}, " ST ", \"outcomes\": "
 	  "[{\"study\": \"a\", \"ai\": 1, \"n1i\": 2, \"ci\": 1, \"n2i\": 2}]}",
 	  ":1:87: field 'settings.measure': measure PR does not fit the outcomes, which are "
