@@ -4,8 +4,8 @@
  * studies with a zero cell) against metafor, per domain:
  * rma.uni(method = "DL") for OR and RD, rma.mh for OR and RD, rma.peto
  * (closed forms: 1e-9 relative) and rma.glmm UM.FS and CM.EL with ML
- * (the tight-control fits of tests/golden/glmm/glmm.json: 2e-6, see
- * tests/analysis/test_glmm.c for why).  Rows metafor cannot fit must be
+ * (the tight-control fits of tests/golden/glmm/glmm.json: 5e-5 and 2e-6,
+ * see tests/analysis/test_glmm.c for why).  Rows metafor cannot fit must be
  * null with a note.  Also: the block's counts, the display scale, and that
  * GLMM pooling (--method GLMM) puts the same fit in the analysis itself.
  */
@@ -21,7 +21,10 @@
 #include <string.h>
 
 #define CLOSED_REL 1e-9
-#define GLMM_REL 2e-6
+/* see tests/analysis/test_glmm.c: lme4 (UM.FS) stops 1e-10 above the
+ * optimum of k + 2 parameters, CM.EL converges fully */
+#define UMFS_REL 5e-5
+#define CMEL_REL 2e-6
 
 static cJSON *load_json(const char *rel)
 {
@@ -89,7 +92,8 @@ static double num(const cJSON *n, const char *path)
 
 /* One row against its metafor object (b, ci.lb, ci.ub, pval on the
  * analysis scale; ratio rows are compared after exp). */
-static int check_row(const char *where, const cJSON *row, const cJSON *ref, int ratio, double rel)
+static int check_row(const char *where, const cJSON *row, const cJSON *ref, int ratio, double rel,
+		     int estimate_only)
 {
 	if (sm_golden_get(ref, "error")) {
 		if (!cJSON_IsNull(sm_golden_get(row, "estimate")) || !sm_golden_str(row, "note"))
@@ -101,6 +105,8 @@ static int check_row(const char *where, const cJSON *row, const cJSON *ref, int 
 		fail_msg("%s: %s", where, sm_golden_str(row, "note"));
 	double b = num(ref, "b"), lb = num(ref, "ci.lb"), ub = num(ref, "ci.ub");
 	sm_check_close(num(row, "estimate"), ratio ? exp(b) : b, rel, rel, "%s estimate", where);
+	if (estimate_only)
+		return 1;
 	sm_check_close(num(row, "ci_lb"), ratio ? exp(lb) : lb, rel, rel, "%s ci_lb", where);
 	sm_check_close(num(row, "ci_ub"), ratio ? exp(ub) : ub, rel, rel, "%s ci_ub", where);
 	sm_check_close(num(row, "p"), num(ref, "pval"), rel, rel * 1e-3, "%s p", where);
@@ -116,7 +122,7 @@ static void test_msc_against_metafor(void **state)
 	sm_analysis_opts_init(&opts);
 	cJSON *res = results_of("data/msc-iv-rct.json", &opts);
 	cJSON *g = load_json("tests/golden/glmm/glmm.json");
-	int rows = 0, failures_as_metafor = 0, analyses = 0;
+	int rows = 0, failures_as_metafor = 0, analyses = 0, skipped = 0;
 	const cJSON *a;
 	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(res, "analyses")) {
 		const char *name = sm_golden_str(a, "name");
@@ -131,8 +137,8 @@ static void test_msc_against_metafor(void **state)
 			{ "IV", "OR", NULL, "others/iv_or_dl", 1, CLOSED_REL },
 			{ "MH", "OR", NULL, "others/mh_or", 1, CLOSED_REL },
 			{ "PETO", "OR", NULL, "others/peto", 1, CLOSED_REL },
-			{ "GLMM", "OR", "UM.FS", "fits/UM.FS_ML/tight", 1, GLMM_REL },
-			{ "GLMM", "OR", "CM.EL", "fits/CM.EL_ML/tight", 1, GLMM_REL },
+			{ "GLMM", "OR", "UM.FS", "fits/UM.FS_ML/tight", 1, UMFS_REL },
+			{ "GLMM", "OR", "CM.EL", "fits/CM.EL_ML/tight", 1, CMEL_REL },
 			{ "IV", "RD", NULL, "others/iv_rd_dl", 0, CLOSED_REL },
 			{ "MH", "RD", NULL, "others/mh_rd", 0, CLOSED_REL },
 		};
@@ -143,15 +149,43 @@ static void test_msc_against_metafor(void **state)
 			const cJSON *row = method_row(re, spec[i].method, spec[i].measure, spec[i].glmm);
 			const cJSON *ref = sm_golden_get(ga, spec[i].ref);
 			assert_non_null(ref);
-			if (check_row(where, row, ref, spec[i].ratio, spec[i].rel))
+			double rel = spec[i].rel;
+			const char *err = sm_golden_str(ref, "error");
+			/* the run with the larger likelihood: here the tight bobyqa
+			 * can stop at tau2 = 0 where the default Nelder-Mead finds
+			 * the optimum (MSC nervous system, UM.FS) */
+			char alt_path[64];
+			snprintf(alt_path, sizeof alt_path, "%.*s/default",
+				 (int)(strlen(spec[i].ref) - strlen("/tight")), spec[i].ref);
+			const cJSON *dflt = sm_golden_get(ga, alt_path);
+			double dt = num(ref, "lme4/devcrit_exact"), dd = num(dflt, "lme4/devcrit_exact");
+			if (!err && !isnan(dt) && !isnan(dd) && dd < dt - 1e-6) {
+				ref = dflt;
+				rel = 2e-2;
+			}
+			if (err && !strstr(err, "Number of parameters") && !strstr(err, "k = 0")) {
+				/* the tight run's optimiser failed, not the model:
+				 * metafor's default fit instead, at its tolerance */
+				ref = dflt;
+				rel = 2e-2;
+				if (sm_golden_str(ref, "error")) {
+					skipped++;
+					continue;
+				}
+			}
+			/* metafor's default CM.EL se is numDeriv of a loose
+			 * integrate(): unreliable (test_glmm.c), estimate only */
+			int est_only = ref == dflt && spec[i].glmm && !strcmp(spec[i].glmm, "CM.EL");
+			if (check_row(where, row, ref, spec[i].ratio, rel, est_only))
 				rows++;
 			else
 				failures_as_metafor++;
 		}
 		analyses++;
 	}
-	printf("%d analyses, %d rows against metafor, %d rows null as metafor fails\n", analyses,
-	       rows, failures_as_metafor);
+	printf("%d analyses, %d rows against metafor, %d rows null as metafor fails, %d not "
+	       "compared (both metafor runs' optimisers failed)\n", analyses, rows,
+	       failures_as_metafor, skipped);
 	assert_int_equal(analyses, 16);
 	assert_true(rows >= 16 * 5);
 	cJSON_Delete(g);
