@@ -3,12 +3,14 @@
 #include "sm_buf.h"
 #include "sm_confint.h"
 #include "sm_fsn.h"
+#include "sm_glmm_json.h"
 #include "sm_influence.h"
 #include "sm_json_out.h"
 #include "sm_mh.h"
 #include "sm_multilevel_json.h"
 #include "sm_peto.h"
 #include "sm_proportion.h"
+#include "sm_rare_json.h"
 #include "sm_ranktest.h"
 #include "sm_regtest.h"
 #include "sm_rma.h"
@@ -33,6 +35,7 @@ struct analysis {
 	struct sm_rma_fit diag_fit;
 	struct sm_mh_result *mh;  /* NULL unless 2x2 with OR/RR/RD */
 	struct sm_peto_result *peto;
+	struct sm_glmm_fit glmm;  /* GLMM pooling only */
 	struct sm_influence inf;
 	int have_inf;
 	struct sm_loo_row *cumul; /* k rows, NULL when not computed */
@@ -139,6 +142,25 @@ static sm_status fit_revman(struct analysis *a)
 	return SM_OK;
 }
 
+/* A GLMM (metafor's rma.glmm) over the raw counts: its estimate, tau2
+ * and Wald-type heterogeneity test take the places of rma.uni's. */
+static sm_status fit_glmm(struct analysis *a)
+{
+	int random = a->settings->method == SM_ML;
+	if (sm_glmm_analysis_fit(a->ctx, a->data, a->settings, random, &a->glmm) != SM_OK)
+		return SM_EINPUT;
+	const struct sm_glmm_fit *g = &a->glmm;
+	fit_from_common(&a->fit, g->k, g->b, g->se, g->zval, g->pval, g->ci_lb, g->ci_ub,
+			g->QE_wld, g->QE_df, g->QEp_wld, g->I2, g->H2);
+	a->fit.method = random ? SM_ML : SM_FE;
+	a->fit.tau2 = g->tau2;
+	a->fit.se_tau2 = g->se_tau2;
+	a->fit.pi_lb = g->pi_lb;
+	a->fit.pi_ub = g->pi_ub;
+	a->fit.vt = g->vt;
+	return SM_OK;
+}
+
 static sm_status fit_model(struct analysis *a)
 {
 	const struct sm_analysis_data *d = a->data;
@@ -170,6 +192,10 @@ static sm_status fit_model(struct analysis *a)
 		if (sm_rma_fit(a->ctx, d->yi, d->vi, d->k, &a->rma, &a->fit) != SM_OK)
 			return name_failure(a);
 		break;
+	case SM_POOL_GLMM:
+		if (fit_glmm(a) != SM_OK)
+			return name_failure(a);
+		break;
 	}
 	a->diag_fit = a->fit;
 	if (a->settings->pooling != SM_POOL_IV &&
@@ -181,6 +207,8 @@ static sm_status fit_model(struct analysis *a)
 	struct sm_rma_fit wfit = a->fit;
 	if (a->settings->pooling == SM_POOL_MH || a->settings->pooling == SM_POOL_PETO)
 		wfit.tau2 = 0; /* display weights: inverse variance of the common effect */
+	if (a->settings->pooling == SM_POOL_GLMM)
+		wfit = a->diag_fit; /* a GLMM has no study weights: those of its IV twin */
 	return sm_rma_weights(a->ctx, &wfit, d->vi, d->k, a->weights);
 }
 
@@ -342,8 +370,6 @@ static void write_header(struct analysis *a)
 	cJSON_AddBoolToObject(a->obj, "drop00", s->esc.drop00);
 }
 
-/* Other pooled rows a forest plot may show beside the main one: the
- * common-effect (inverse-variance) model of a random-effects analysis. */
 static void add_fit_row(struct analysis *a, cJSON *fits, const char *method, const char *model,
 			const struct sm_rma_fit *f)
 {
@@ -364,12 +390,32 @@ static void add_fit_row(struct analysis *a, cJSON *fits, const char *method, con
 	cJSON_AddItemToArray(fits, o);
 }
 
+/* The common-effect version of a random-effects GLMM (metafor's method =
+ * "FE" of the same model). */
+static void write_glmm_fe_fit(struct analysis *a, cJSON *fits)
+{
+	struct sm_glmm_fit f;
+	if (sm_glmm_analysis_fit(a->ctx, a->data, a->settings, 0, &f) != SM_OK) {
+		note_failure(a, "common-effect GLMM");
+		return;
+	}
+	struct sm_rma_fit row_fit = { .b = f.b, .se = f.se, .ci_lb = f.ci_lb, .ci_ub = f.ci_ub,
+				      .stat = f.zval, .pval = f.pval, .test = SM_TEST_Z };
+	add_fit_row(a, fits, "FE", "standard", &row_fit);
+	cJSON *row = cJSON_GetArrayItem(fits, cJSON_GetArraySize(fits) - 1);
+	cJSON_AddStringToObject(row, "glmm", sm_glmm_model_name(f.model));
+}
+
+/* Other pooled rows a forest plot may show beside the main one: the
+ * common-effect (inverse-variance) model of a random-effects analysis. */
 /* ... and under --model multilevel the row-level model (rows as studies)
  * unless that is the common-effect row already there. */
 static void write_other_fits(struct analysis *a)
 {
 	cJSON *fits = cJSON_AddArrayToObject(a->obj, "fits");
-	if (is_random(a)) {
+	if (is_random(a) && a->settings->pooling == SM_POOL_GLMM) {
+		write_glmm_fe_fit(a, fits);
+	} else if (is_random(a)) {
 		struct sm_rma_opts fe = a->rma;
 		fe.method = SM_FE;
 		fe.test = SM_TEST_Z;
@@ -414,6 +460,14 @@ static void write_pooled(struct analysis *a)
 static void write_confint(struct analysis *a)
 {
 	struct sm_confint ci;
+	if (a->settings->pooling == SM_POOL_GLMM && is_random(a)) {
+		/* metafor has no confint() for rma.glmm either */
+		add_warning(a, "tau2 confidence interval: not available for a GLMM");
+		sm_json_add_pair(a->obj, "tau2_ci", NAN, NAN);
+		sm_json_add_pair(a->obj, "I2_ci", NAN, NAN);
+		sm_json_add_pair(a->obj, "H2_ci", NAN, NAN);
+		return;
+	}
 	int ok = !a->ml_main && is_random(a) && a->data->k > 1 &&
 		 sm_confint_tau2(a->ctx, a->data->yi, a->data->vi, a->data->k, &a->fit,
 				 a->settings->level, 0, &ci) == SM_OK;
@@ -999,6 +1053,11 @@ cJSON *sm_analysis_json_pooled(struct sm_ctx *ctx, const struct sm_review *revie
 	write_unit_models(&a);
 	write_mh(&a);
 	write_peto(&a);
+	if (settings->pooling == SM_POOL_GLMM)
+		sm_glmm_json_write(a.obj, &a.glmm, a.warnings);
+	if (review->kind == SM_KIND_2X2)
+		cJSON_AddItemToObject(a.obj, "rare_events",
+				      sm_rare_events_json(ctx, data, settings, a.warnings));
 	if (!settings->no_studies)
 		write_studies(&a);
 	cJSON_AddItemToObject(a.obj, "warnings", a.warnings);

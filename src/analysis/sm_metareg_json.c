@@ -529,17 +529,6 @@ static sm_status write_bubbles(struct sm_ctx *ctx, cJSON *out, const struct writ
 
 /* ---- orchestration --------------------------------------------------------- */
 
-/* The inverse-variance model behind the regression: the analysis' own; a
- * common-effect one for MH and Peto pooling; DerSimonian-Laird for RevMan's. */
-static struct sm_rma_opts model_opts(const struct sm_run_settings *s)
-{
-	struct sm_rma_opts o = sm_run_settings_rma(s);
-	if (s->pooling != SM_POOL_IV) {
-		o.method = s->pooling == SM_POOL_REVMAN_DL ? SM_DL : SM_FE;
-		o.test = SM_TEST_Z;
-	}
-	return o;
-}
 
 /* A fit that fails (non-convergence) says which analysis it was. */
 static cJSON *name_failure(struct sm_ctx *ctx, const struct sm_analysis_data *d,
@@ -616,7 +605,7 @@ cJSON *sm_metareg_json(struct sm_ctx *ctx, const struct sm_review *review,
 	}
 	for (size_t j = 0; j < d->k; j++)
 		md.rows[j] = d->rows[d->idx[j]];
-	struct sm_rma_opts o = model_opts(s);
+	struct sm_rma_opts o = sm_run_settings_iv(s);
 	cJSON *out = NULL;
 	double *work = NULL;
 	if (read_moderators(ctx, &md, mods, n_mods, d->name) == SM_OK &&

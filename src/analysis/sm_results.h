@@ -34,6 +34,8 @@ struct sm_analysis_opts {
 	const char *by;
 	/* Meta-regression moderators, "a,b,c"; "" = none; NULL = the review's. */
 	const char *mods;
+	/* GLMM model for --method GLMM / GLMM-FE (UM.FS default) */
+	const char *glmm;
 	double add;
 	int add_set;
 	double level;

@@ -12,7 +12,7 @@ void sm_analysis_opts_init(struct sm_analysis_opts *opts)
 
 /* Names as given by the user; NULL members mean "not given". */
 struct named_settings {
-	const char *measure, *method, *test, *to;
+	const char *measure, *method, *test, *to, *glmm;
 	double add, level;
 	int drop00;
 	int add_set, level_set, drop00_set;
@@ -54,6 +54,8 @@ static void overlay_review(struct named_settings *n, const struct sm_settings *s
 		n->test = s->test;
 	if (s->to)
 		n->to = s->to;
+	if (s->glmm)
+		n->glmm = s->glmm;
 	if (s->add_set) {
 		n->add = s->add;
 		n->add_set = 1;
@@ -78,6 +80,8 @@ static void overlay_opts(struct named_settings *n, const struct sm_analysis_opts
 		n->test = o->test;
 	if (o->to)
 		n->to = o->to;
+	if (o->glmm)
+		n->glmm = o->glmm;
 	if (o->add_set) {
 		n->add = o->add;
 		n->add_set = 1;
@@ -133,6 +137,24 @@ static sm_status resolve_measure(struct sm_ctx *ctx, const struct sm_review *r,
 	return SM_OK;
 }
 
+/* metafor's rma.glmm with measure OR: ML (random effects) or FE. */
+static sm_status resolve_glmm(struct sm_ctx *ctx, const struct sm_review *r, const char *name,
+			      struct sm_run_settings *out)
+{
+	if (r->kind != SM_KIND_2X2)
+		return SM_FAIL(ctx, SM_EINPUT, "method '%s' models 2x2 counts; the review has %s data",
+			       name, sm_data_kind_name(r->kind));
+	if (out->esc.measure != SM_OR)
+		return SM_FAIL(ctx, SM_EINPUT, "method '%s' needs measure OR; got %s (rma.glmm's "
+			       "RR and RD are experimental in metafor and not supported; person-time "
+			       "data, for IRR, are not part of the review format)",
+			       name, sm_measure_name(out->esc.measure));
+	out->pooling = SM_POOL_GLMM;
+	out->method = !strcmp(name, "GLMM") ? SM_ML : SM_FE;
+	out->method_label = name;
+	return SM_OK;
+}
+
 static sm_status resolve_method(struct sm_ctx *ctx, const struct sm_review *r,
 				const char *name, struct sm_run_settings *out)
 {
@@ -157,11 +179,13 @@ static sm_status resolve_method(struct sm_ctx *ctx, const struct sm_review *r,
 			out->method_label = "DL";
 		return SM_OK;
 	}
+	if (!strcmp(name, "GLMM") || !strcmp(name, "GLMM-FE"))
+		return resolve_glmm(ctx, r, name, out);
 	int m = sm_method_parse(name);
 	if (m < 0)
 		return SM_FAIL(ctx, SM_EINPUT,
-			       "method '%s' is unknown; expected one of FE MH PETO DL HE HS SJ ML REML EB PM",
-			       name);
+			       "method '%s' is unknown; expected one of FE MH PETO DL HE HS SJ ML REML "
+			       "EB PM GLMM GLMM-FE", name);
 	out->pooling = SM_POOL_IV;
 	out->method = (enum sm_method)m;
 	return SM_OK;
@@ -286,6 +310,13 @@ sm_status sm_run_settings_resolve(struct sm_ctx *ctx, const struct sm_review *re
 		st = resolve_method(ctx, review, n.method, out);
 	if (st == SM_OK)
 		st = resolve_to(ctx, n.to, &out->esc.to);
+	if (st == SM_OK && n.glmm) {
+		int g = sm_glmm_model_parse(n.glmm);
+		if (g < 0)
+			st = SM_FAIL(ctx, SM_EINPUT, "GLMM '%s' is unknown; expected UM.FS, UM.RS, "
+				     "CM.EL or CM.AL", n.glmm);
+		out->glmm = (enum sm_glmm_model)(g < 0 ? 0 : g);
+	}
 	if (st != SM_OK)
 		return st;
 	if (!strcmp(n.test, "z"))
@@ -317,5 +348,15 @@ struct sm_rma_opts sm_run_settings_rma(const struct sm_run_settings *s)
 	struct sm_rma_opts o = sm_rma_tight(s->method, s->test);
 	o.level = s->level;
 	o.ctl.stepadj = s->stepadj;
+	return o;
+}
+
+struct sm_rma_opts sm_run_settings_iv(const struct sm_run_settings *s)
+{
+	struct sm_rma_opts o = sm_run_settings_rma(s);
+	if (s->pooling != SM_POOL_IV && s->pooling != SM_POOL_GLMM) {
+		o.method = s->pooling == SM_POOL_REVMAN_DL ? SM_DL : SM_FE;
+		o.test = SM_TEST_Z;
+	}
 	return o;
 }

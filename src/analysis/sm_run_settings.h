@@ -14,6 +14,7 @@
 #define SM_RUN_SETTINGS_H
 
 #include "sm_escalc.h"
+#include "sm_glmm.h"
 #include "sm_results.h"
 #include "sm_review.h"
 #include "sm_rma.h"
@@ -21,13 +22,15 @@
 /* How studies are pooled: inverse variance (rma.uni with a tau2 method),
  * Mantel-Haenszel, Peto, or RevMan 5's random-effects model (DerSimonian-
  * Laird with tau2 from the heterogeneity Q around the MH estimate). */
-enum sm_pooling { SM_POOL_IV, SM_POOL_MH, SM_POOL_PETO, SM_POOL_REVMAN_DL };
+enum sm_pooling { SM_POOL_IV, SM_POOL_MH, SM_POOL_PETO, SM_POOL_REVMAN_DL, SM_POOL_GLMM };
 
 struct sm_run_settings {
 	const char *preset;
 	struct sm_escalc_opts esc;
 	enum sm_pooling pooling;
-	enum sm_method method; /* tau2 estimator for SM_POOL_IV, else SM_FE/SM_DL */
+	enum sm_method method; /* tau2 estimator for SM_POOL_IV, else SM_FE/SM_DL
+				* (GLMM: SM_ML with tau2, SM_FE without) */
+	enum sm_glmm_model glmm; /* the GLMM of SM_POOL_GLMM */
 	enum sm_test test;
 	double level;
 	const char *outcome_by;  /* "domain", "event" or "" (one pooled analysis) */
@@ -61,5 +64,11 @@ const char **sm_run_settings_mods(const struct sm_run_settings *s, size_t *n);
 
 /* The rma options (full-precision convergence) for these settings. */
 struct sm_rma_opts sm_run_settings_rma(const struct sm_run_settings *s);
+
+/* The inverse-variance model that stands in for the pooling method where
+ * only an rma model exists (subgroup tests, meta-regression): the analysis'
+ * own (GLMM pooling: its tau2 estimator's rma); a common-effect model with
+ * z tests for MH and Peto pooling; DerSimonian-Laird for RevMan's. */
+struct sm_rma_opts sm_run_settings_iv(const struct sm_run_settings *s);
 
 #endif

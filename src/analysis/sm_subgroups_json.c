@@ -249,6 +249,7 @@ static const char *common_model_name(const struct sm_run_settings *s)
 		return "Peto common-effect estimate of each subgroup; Q test between the "
 		       "subgroup estimates (meta: Q.b.common)";
 	case SM_POOL_IV:
+	case SM_POOL_GLMM: /* its subgroups' common-effect twins are rma FE fits */
 		break;
 	}
 	return "inverse-variance common-effect (FE) estimate of each subgroup; Q test between "
@@ -256,17 +257,6 @@ static const char *common_model_name(const struct sm_run_settings *s)
 	       "~ factor(subgroup), method = \"FE\"))";
 }
 
-/* The mixed-effects model's method: the analysis' tau2 estimator; FE for
- * common-effect pooling; DerSimonian-Laird for RevMan's model. */
-static struct sm_rma_opts mixed_opts(const struct sm_run_settings *s)
-{
-	struct sm_rma_opts o = sm_run_settings_rma(s);
-	if (s->pooling != SM_POOL_IV) {
-		o.method = s->pooling == SM_POOL_REVMAN_DL ? SM_DL : SM_FE;
-		o.test = SM_TEST_Z;
-	}
-	return o;
-}
 
 static cJSON *mixed_json(struct sm_ctx *ctx, const struct sm_analysis_data *d,
 			 const size_t *code, size_t G, const char *const *levels,
@@ -278,7 +268,7 @@ static cJSON *mixed_json(struct sm_ctx *ctx, const struct sm_analysis_data *d,
 			    SM_SUBGROUP_MODS_MAX_LEVELS);
 		return cJSON_CreateNull();
 	}
-	struct sm_rma_opts o = mixed_opts(s);
+	struct sm_rma_opts o = sm_run_settings_iv(s);
 	size_t need = o.method == SM_FE ? G : G + 1;
 	if (d->k < need) {
 		add_warning(warnings, "%s: %zu studies for %zu coefficients%s; expected at least %zu "

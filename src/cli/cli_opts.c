@@ -61,7 +61,8 @@ struct sm_review *sm_cli_load_review(struct sm_ctx *ctx, const char *path,
 
 enum { OPT_PRESET = 256, OPT_MEASURE, OPT_METHOD, OPT_TEST, OPT_ADD, OPT_TO,
        OPT_DROP00, OPT_BY, OPT_LEVEL, OPT_STEPADJ, OPT_NO_STUDIES, OPT_MODEL, OPT_CLUSTER,
-       OPT_ROBUST, OPT_AGGREGATE, OPT_OUTCOME_BY, OPT_MODS };
+       OPT_ROBUST, OPT_AGGREGATE, OPT_OUTCOME_BY, OPT_MODS,
+       OPT_GLMM };
 
 /* --robust takes an optional type, also as the next argument
  * (`--robust cr2`, as well as `--robust=cr2`); alone it means cr1. */
@@ -97,6 +98,7 @@ int sm_cli_parse_analysis_opts(struct sm_cli *cli, const char *command, int argc
 		{ "cluster", required_argument, NULL, OPT_CLUSTER },
 		{ "robust", optional_argument, NULL, OPT_ROBUST },
 		{ "aggregate", no_argument, NULL, OPT_AGGREGATE },
+		{ "glmm", required_argument, NULL, OPT_GLMM },
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
@@ -121,6 +123,7 @@ int sm_cli_parse_analysis_opts(struct sm_cli *cli, const char *command, int argc
 					optarg);
 			opts->outcome_by = optarg;
 			break;
+		case OPT_GLMM: opts->glmm = optarg; break;
 		case OPT_DROP00: opts->drop00 = 1; opts->drop00_set = 1; break;
 		case OPT_ADD:
 			if (sm_cli_parse_double(optarg, &opts->add) != 0 || opts->add < 0)

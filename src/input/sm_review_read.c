@@ -20,15 +20,16 @@ static const char *const metadata_keys[] = {
 static const char *const settings_keys[] = {
 	"preset", "measure", "method", "test", "add", "to", "drop00", "level",
 	"group_by", "outcome_by", "subgroup_by", "mods", "arm_labels", "outcome_label", "model",
-	"cluster", "robust", "aggregate", NULL
+	"cluster", "robust", "aggregate", "glmm", NULL
 };
 static const char *const presets[] = { "metafor", "revman5", "cochrane2025", NULL };
 static const char *const measures[] = {
 	"OR", "RR", "RD", "PETO", "PR", "PLO", "PAS", "PFT", "GEN", NULL
 };
 static const char *const methods[] = {
-	"FE", "MH", "PETO", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM", NULL
+	"FE", "MH", "PETO", "DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM", "GLMM", "GLMM-FE", NULL
 };
+static const char *const glmm_models[] = { "UM.FS", "UM.RS", "CM.EL", "CM.AL", NULL };
 static const char *const tests[] = { "z", "knha", NULL };
 static const char *const tos[] = { "all", "only0", "if0all", "none", NULL };
 static const char *const outcome_bys[] = { "domain", "event", "none", NULL };
@@ -201,6 +202,7 @@ static sm_status read_settings(struct sm_jv *v, const cJSON *root, const struct 
 	    (s = sm_jv_enum(v, set, "measure", &p, measures, &st->measure)) ||
 	    (s = sm_jv_enum(v, set, "method", &p, methods, &st->method)) ||
 	    (s = sm_jv_enum(v, set, "test", &p, tests, &st->test)) ||
+	    (s = sm_jv_enum(v, set, "glmm", &p, glmm_models, &st->glmm)) ||
 	    (s = sm_jv_enum(v, set, "to", &p, tos, &st->to)) ||
 	    (s = read_outcome_by(v, set, &p)) ||
 	    (s = sm_jv_string(v, set, "subgroup_by", &p, 0, &st->subgroup_by)) ||

@@ -83,6 +83,7 @@ struct sm_settings {
 	const char *preset, *measure, *method, *test, *to, *outcome_by, *subgroup_by;
 	const char **mods;
 	size_t n_mods;
+	const char *glmm; /* GLMM model for method GLMM (UM.FS, UM.RS, CM.EL, CM.AL) */
 	double add, level; /* level in percent, e.g. 95 */
 	int drop00;
 	int add_set, level_set, drop00_set;

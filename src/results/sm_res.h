@@ -233,7 +233,7 @@ struct sm_res_fit_transformed {
  * a random-effects analysis). */
 struct sm_res_fit {
 	int present;
-	const char *method, *model, *test;
+	const char *method, *model, *test, *glmm; /* glmm: its GLMM model (GLMM pooling) */
 	double estimate, se, ci_lb, ci_ub, stat, p;
 	struct sm_res_fit_transformed transformed;
 };
@@ -332,6 +332,28 @@ struct sm_res_unit {
 };
 
 struct sm_res_analysis;
+
+/* A generalized linear mixed model (metafor rma.glmm) as the pooling. */
+struct sm_res_glmm {
+	int present;
+	const char *model, *model_name, *method;
+	double nAGQ, k, k_all, k_omitted, k_yi, tau2, se_tau2, sigma2, vt, I2, H2;
+	double QE_wald, QE_wald_df, QE_wald_p, QE_lrt, QE_lrt_df, QE_lrt_p, loglik;
+};
+
+/* One row of the rare-event method comparison. */
+struct sm_res_rare_method {
+	int present;
+	const char *method, *measure, *glmm, *model, *note;
+	double estimate, ci_lb, ci_ub, p, log_estimate, se, tau2, null, k_used;
+};
+
+/* The same data pooled by the methods that treat rare events differently. */
+struct sm_res_rare {
+	int present;
+	double k, k_double_zero, k_zero_cell, level;
+	SM_RES_LIST(struct sm_res_rare_method) methods;
+};
 
 /* A coefficient of a (meta-)regression. */
 struct sm_res_coef {
@@ -443,6 +465,8 @@ struct sm_res_analysis {
 	struct sm_res_robust robust;
 	struct sm_res_mh mh;
 	struct sm_res_peto peto;
+	struct sm_res_glmm glmm;
+	struct sm_res_rare rare_events;
 	SM_RES_LIST(struct sm_res_study) studies, excluded;
 	const char *aggregate;                /* "lower" | "upper" in an aggregate analysis */
 	struct sm_res_unit unit_of_analysis;

@@ -72,6 +72,9 @@ static const struct sm_robj line_display_keys;
 static const struct sm_robj line_keys;
 static const struct sm_robj bubble_keys;
 static const struct sm_robj metareg_keys;
+static const struct sm_robj glmm_keys;
+static const struct sm_robj rare_method_keys;
+static const struct sm_robj rare_keys;
 static const struct sm_robj analysis_keys;
 static const struct sm_robj absolute_keys;
 static const struct sm_robj domain_row_keys;
@@ -500,6 +503,8 @@ static const struct sm_rkey fit_keys_k[] = {
 	    "P value"),
 	KEY(struct sm_res_fit, "transformed", transformed, OBJ, 0, &fit_transformed_keys, NULL,
 	    "the display scale"),
+	KEY(struct sm_res_fit, "glmm", glmm, STR, SM_RK_OPTIONAL, NULL, NULL,
+	    "its GLMM model (GLMM pooling)"),
 };
 static OBJ(fit_keys, struct sm_res_fit, "analyses[].fits[]");
 
@@ -1095,6 +1100,101 @@ static const struct sm_rkey metareg_keys_k[] = {
 };
 static OBJ(metareg_keys, struct sm_res_metareg, "analyses[].meta_regression");
 
+/* analyses[].glmm */
+static const struct sm_rkey glmm_keys_k[] = {
+	KEY(struct sm_res_glmm, "model", model, STR, 0, NULL, NULL,
+	    "UM.FS, UM.RS, CM.EL or CM.AL"),
+	KEY(struct sm_res_glmm, "model_name", model_name, STR, 0, NULL, NULL,
+	    "the model in words"),
+	KEY(struct sm_res_glmm, "method", method, STR, 0, NULL, NULL,
+	    "ML (random effects) or FE"),
+	KEY(struct sm_res_glmm, "nAGQ", nAGQ, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "adaptive Gauss-Hermite points"),
+	KEY(struct sm_res_glmm, "k", k, NUM, SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "studies in the model"),
+	KEY(struct sm_res_glmm, "k_all", k_all, NUM, SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "studies given"),
+	KEY(struct sm_res_glmm, "k_omitted", k_omitted, NUM, SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "studies left out (no events in either arm, ...)"),
+	KEY(struct sm_res_glmm, "k_yi", k_yi, NUM, SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "studies with a finite log odds ratio"),
+	KEY(struct sm_res_glmm, "tau2", tau2, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "between-study variance"),
+	KEY(struct sm_res_glmm, "se_tau2", se_tau2, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "its standard error (CM.EL)"),
+	KEY(struct sm_res_glmm, "sigma2", sigma2, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "variance of the random study effects (UM.RS)"),
+	KEY(struct sm_res_glmm, "vt", vt, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "typical within-study variance"),
+	KEY(struct sm_res_glmm, "I2", I2, NUM, SM_RK_NULLABLE | SM_RK_PCT, NULL, NULL,
+	    "I2 (percent)"),
+	KEY(struct sm_res_glmm, "H2", H2, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "H2"),
+	KEY(struct sm_res_glmm, "QE_wald", QE_wald, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "Wald-type test for heterogeneity"),
+	KEY(struct sm_res_glmm, "QE_wald_df", QE_wald_df, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "its df"),
+	KEY(struct sm_res_glmm, "QE_wald_p", QE_wald_p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "its P value"),
+	KEY(struct sm_res_glmm, "QE_lrt", QE_lrt, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "likelihood-ratio test for heterogeneity"),
+	KEY(struct sm_res_glmm, "QE_lrt_df", QE_lrt_df, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "its df"),
+	KEY(struct sm_res_glmm, "QE_lrt_p", QE_lrt_p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "its P value"),
+	KEY(struct sm_res_glmm, "loglik", loglik, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "the maximised marginal log-likelihood"),
+};
+static OBJ(glmm_keys, struct sm_res_glmm, "analyses[].glmm");
+
+/* analyses[].rare_events.methods[] */
+static const struct sm_rkey rare_method_keys_k[] = {
+	KEY(struct sm_res_rare_method, "method", method, STR, 0, NULL, NULL,
+	    "IV, MH, PETO or GLMM"),
+	KEY(struct sm_res_rare_method, "measure", measure, STR, 0, NULL, NULL,
+	    "OR or RD"),
+	KEY(struct sm_res_rare_method, "glmm", glmm, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "the GLMM model, or null"),
+	KEY(struct sm_res_rare_method, "model", model, STR, 0, NULL, NULL,
+	    "the model in words"),
+	KEY(struct sm_res_rare_method, "estimate", estimate, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "estimate, display scale"),
+	KEY(struct sm_res_rare_method, "ci_lb", ci_lb, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "lower CI bound"),
+	KEY(struct sm_res_rare_method, "ci_ub", ci_ub, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "upper CI bound"),
+	KEY(struct sm_res_rare_method, "p", p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "P value"),
+	KEY(struct sm_res_rare_method, "log_estimate", log_estimate, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "estimate, log scale (ratios)"),
+	KEY(struct sm_res_rare_method, "se", se, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "its standard error"),
+	KEY(struct sm_res_rare_method, "tau2", tau2, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "tau2 (random effects)"),
+	KEY(struct sm_res_rare_method, "null", null, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "the value of no difference (1 for ratios, 0 for differences)"),
+	KEY(struct sm_res_rare_method, "k_used", k_used, NUM, SM_RK_NULLABLE | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "studies the method used"),
+	KEY(struct sm_res_rare_method, "note", note, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "why the row could not be computed, or null"),
+};
+static OBJ(rare_method_keys, struct sm_res_rare_method, "analyses[].rare_events.methods[]");
+
+/* analyses[].rare_events */
+static const struct sm_rkey rare_keys_k[] = {
+	KEY(struct sm_res_rare, "k", k, NUM, SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "studies"),
+	KEY(struct sm_res_rare, "k_double_zero", k_double_zero, NUM, SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "studies without events in either arm"),
+	KEY(struct sm_res_rare, "k_zero_cell", k_zero_cell, NUM, SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "studies with a zero cell"),
+	KEY(struct sm_res_rare, "level", level, NUM, SM_RK_POS, NULL, NULL,
+	    "confidence level"),
+	KEY(struct sm_res_rare, "methods", methods, LIST, 0, &rare_method_keys, NULL,
+	    "one row per method"),
+};
+static OBJ(rare_keys, struct sm_res_rare, "analyses[].rare_events");
+
 /* analyses[] */
 static const struct sm_rkey analysis_keys_k[] = {
 	KEY(struct sm_res_analysis, "name", name, STR, 0, NULL, NULL,
@@ -1191,6 +1291,10 @@ static const struct sm_rkey analysis_keys_k[] = {
 	    "Mantel-Haenszel pooling (2x2 data)"),
 	KEY(struct sm_res_analysis, "peto", peto, OBJ, SM_RK_OPTIONAL, &peto_keys, NULL,
 	    "Peto pooling (2x2 data, OR)"),
+	KEY(struct sm_res_analysis, "glmm", glmm, OBJ, SM_RK_OPTIONAL, &glmm_keys, NULL,
+	    "the GLMM when it pools (--method GLMM)"),
+	KEY(struct sm_res_analysis, "rare_events", rare_events, OBJ, SM_RK_OPTIONAL, &rare_keys, NULL,
+	    "the rare-event method comparison (2x2 data)"),
 	KEY(struct sm_res_analysis, "studies", studies, LIST, SM_RK_OPTIONAL, &study_keys, NULL,
 	    "the studies in the model"),
 	KEY(struct sm_res_analysis, "excluded", excluded, LIST, SM_RK_OPTIONAL, &study_keys, NULL,

@@ -300,7 +300,7 @@ static const struct sm_ecase json_errors[] = {
 	  "PETO, PR, PLO, PAS, PFT, GEN"),
 	E("method.json", PRE "\"settings\": {\"method\": \"dl\"}, " ST "}",
 	  ":1:86: field 'settings.method': unknown value \"dl\"; expected one of FE, MH, PETO, "
-	  "DL, HE, HS, SJ, ML, REML, EB, PM"),
+	  "DL, HE, HS, SJ, ML, REML, EB, PM, GLMM, GLMM-FE"),
 	E("test.json", PRE "\"settings\": {\"test\": \"t\"}, " ST "}",
 	  ":1:84: field 'settings.test': unknown value \"t\"; expected one of z, knha"),
 	E("to.json", PRE "\"settings\": {\"to\": 0}, " ST "}",
@@ -350,7 +350,7 @@ static const struct sm_ecase json_errors[] = {
 	E("setting-key.json", PRE "\"settings\": {\"methods\": \"DL\"}, " ST "}",
 	  ":1:76: field 'settings.methods': unknown key; expected one of preset, measure, "
 	  "method, test, add, to, drop00, level, group_by, outcome_by, subgroup_by, mods, "
-	  "arm_labels, outcome_label, model, cluster, robust, aggregate"),
+	  "arm_labels, outcome_label, model, cluster, robust, aggregate, glmm"),
 	E("model.json", PRE "\"settings\": {\"model\": \"mv\"}, " ST "}",
 	  ":1:85: field 'settings.model': unknown value \"mv\"; expected one of standard, multilevel"),
 	E("aggregate.json", PRE "\"settings\": {\"aggregate\": 1}, " ST "}",
