@@ -32,6 +32,7 @@ struct sm_run_settings {
 	const char *group_by; /* NULL or "" = one pooled analysis */
 	const char *method_label; /* "DL", "MH", "PETO", "REML", ... */
 	double stepadj;           /* Fisher scoring step multiplier (1 = none) */
+	double threshold;         /* metafor's absolute threshold; 0 = full precision */
 	int no_studies;           /* leave per-study rows out of the output */
 };
 
