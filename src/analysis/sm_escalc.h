@@ -20,7 +20,8 @@ enum sm_to { SM_TO_ONLY0, SM_TO_ALL, SM_TO_IF0ALL, SM_TO_NONE };
 
 struct sm_escalc_opts {
 	enum sm_measure measure;
-	double add;    /* 0.5 by default; PAS and PFT never correct */
+	double add;    /* 0.5 by default; 0 for PAS and PFT (metafor: only when
+			  the user gives add) */
 	enum sm_to to;
 	int drop00;    /* drop double-zero / double-all tables (yi = vi = NAN) */
 };
