@@ -28,7 +28,7 @@ static sm_status refit(struct sm_ctx *ctx, const double *y, const double *v, siz
 	sm_status st = sm_rma_fit(ctx, y, v, n, opts, f);
 	if (st == SM_EINPUT) {
 		const struct sm_diag *d = sm_ctx_error(ctx);
-		sm_ctx_warn(ctx, "%s %zu: %s; its results are missing", what, i + 1,
+		sm_ctx_warn(ctx, "%s %zu: %s; its results are null", what, i + 1,
 			    d && d->msg ? d->msg : "fit failed");
 		sm_ctx_clear_error(ctx);
 		return SM_OK;
