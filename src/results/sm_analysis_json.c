@@ -40,7 +40,14 @@ struct analysis {
 	cJSON *obj;
 	cJSON *warnings;
 	size_t ctx_warnings; /* the context's warnings before this analysis */
+	size_t taken;        /* library warnings taken into `warnings` */
+	size_t left_out;     /* library warnings beyond SM_ANALYSIS_LIB_WARNINGS */
 };
+
+/* At most this many library warnings (one per failed refit) are written per
+ * analysis; the rest are counted in one line (k failed refits would
+ * otherwise be k lines, and their deduplication O(k^2)). */
+#define SM_ANALYSIS_LIB_WARNINGS 50
 
 /* A step that fails for these data leaves its keys null and says why. */
 static void note_failure(struct analysis *a, const char *what)
@@ -76,10 +83,27 @@ static void take_ctx_warnings(struct analysis *a)
 	size_t n = sm_ctx_warning_count(a->ctx);
 	for (size_t i = a->ctx_warnings; i < n; i++) {
 		const char *w = sm_ctx_warning(a->ctx, i);
-		if (w && !has_warning(a, w))
+		if (!w || has_warning(a, w))
+			continue;
+		if (a->taken < SM_ANALYSIS_LIB_WARNINGS) {
 			add_warning(a, w);
+			a->taken++;
+		} else {
+			a->left_out++;
+		}
 	}
 	sm_ctx_truncate_warnings(a->ctx, a->ctx_warnings);
+}
+
+static void note_left_out_warnings(struct analysis *a)
+{
+	if (!a->left_out)
+		return;
+	char *msg = sm_asprintf("%zu more warnings of this analysis (failed refits) are left out",
+				a->left_out);
+	if (msg)
+		add_warning(a, msg);
+	free(msg);
 }
 
 static double crit_z(double level)
@@ -320,6 +344,11 @@ static void write_egger(struct analysis *a)
 	int ok = sm_regtest(a->ctx, a->data->yi, a->data->vi, a->data->k, &o, &r) == SM_OK;
 	if (!ok)
 		note_failure(a, "egger");
+	else if (isnan(r.stat) && r.se[1] == 0)
+		add_warning(a, "egger: the effect sizes lie on the regression line (residual "
+			       "variance 0 with --test knha) and the slope is exactly 0, so its test "
+			       "statistic is 0/0 and is not defined (metafor reports an infinite "
+			       "statistic and p = 0 there, from rounding noise in the slope)");
 	sm_json_add_number(e, "stat", ok ? r.stat : NAN);
 	sm_json_add_number(e, "df", ok ? r.df : NAN);
 	sm_json_add_number(e, "p", ok ? r.pval : NAN);
@@ -841,6 +870,7 @@ cJSON *sm_analysis_json(struct sm_ctx *ctx, const struct sm_review *review,
 	if (!settings->no_studies)
 		write_studies(&a);
 	take_ctx_warnings(&a);
+	note_left_out_warnings(&a);
 	cJSON_AddItemToObject(a.obj, "warnings", a.warnings);
 	analysis_release(&a);
 	return a.obj;

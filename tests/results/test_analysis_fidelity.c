@@ -8,6 +8,7 @@
  */
 #include "sm_test.h"
 
+#include "sm_json_out.h"
 #include "sm_results.h"
 #include "sm_review_read.h"
 
@@ -211,6 +212,25 @@ static void test_trimfill_cycle_null(void **state)
 	run_free(&r);
 }
 
+/* The writer's convention: null plus "<key>_infinite" only for +-Inf. */
+static void test_json_infinite_convention(void **state)
+{
+	(void)state;
+	cJSON *o = cJSON_CreateObject();
+	sm_json_add_number(o, "a", INFINITY);
+	sm_json_add_number(o, "b", -INFINITY);
+	sm_json_add_number(o, "c", NAN);
+	sm_json_add_number(o, "d", 2.5);
+	sm_json_add_pair(o, "e", -INFINITY, 1);
+	sm_json_add_pair(o, "f", 0, 1);
+	char *text = cJSON_PrintUnformatted(o);
+	assert_string_equal(text, "{\"a\":null,\"a_infinite\":1,\"b\":null,\"b_infinite\":-1,"
+				  "\"c\":null,\"d\":2.5,\"e\":[null,1],\"e_infinite\":[-1,0],"
+				  "\"f\":[0,1]}");
+	free(text);
+	cJSON_Delete(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +241,7 @@ int main(void)
 		cmocka_unit_test(test_peto_h2),
 		cmocka_unit_test(test_pft_add),
 		cmocka_unit_test(test_trimfill_cycle_null),
+		cmocka_unit_test(test_json_infinite_convention),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
