@@ -67,19 +67,33 @@ sm_status sm_regtest(struct sm_ctx *ctx, const double *yi, const double *vi, siz
 	sm_status rst = k >= 2 ? sm_regtest_check_design(ctx, vi, k) : SM_OK;
 	if (rst)
 		return rst;
+	/* Every yi equal to c: the fit of yi - c = 0 has slope exactly 0 and the
+	 * intercept is c.  A direct fit leaves rounding noise of 1e-16 in the
+	 * slope, which over knha's standard error of 0 is an infinite statistic
+	 * of random sign (metafor's p = 0 there); here 0/0 is NaN. */
+	double shift = k > 0 && isfinite(yi[0]) ? yi[0] : 0;
+	for (size_t i = 1; i < k && shift != 0; i++)
+		if (yi[i] != shift)
+			shift = 0;
 	double *x = sei_design(vi, k);
-	if (!x)
+	double *zero = shift != 0 ? sm_alloc_array(k, sizeof *zero) : NULL;
+	if (!x || (shift != 0 && !zero)) {
+		free(x);
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	}
+	for (size_t i = 0; zero && i < k; i++)
+		zero[i] = 0;
 	struct sm_design d = {x, k, 2};
 	struct sm_rma_mods m;
-	sm_status st = sm_rma_mods_fit(ctx, &d, yi, vi, opts, &m);
+	sm_status st = sm_rma_mods_fit(ctx, &d, zero ? zero : yi, vi, opts, &m);
 	free(x);
+	free(zero);
 	if (st)
 		return st;
 	*out = (struct sm_regtest){
 		.stat = m.stat[1], .df = m.df, .pval = m.pval[1],
-		.est = m.b[0], .ci_lb = m.ci_lb[0], .ci_ub = m.ci_ub[0],
-		.b = {m.b[0], m.b[1]}, .se = {m.se[0], m.se[1]},
+		.est = m.b[0] + shift, .ci_lb = m.ci_lb[0] + shift, .ci_ub = m.ci_ub[0] + shift,
+		.b = {m.b[0] + shift, m.b[1]}, .se = {m.se[0], m.se[1]},
 		.tau2 = m.tau2, .QE = m.QE, .QEp = m.QEp, .sigma = NAN,
 	};
 	sm_rma_mods_release(&m);

@@ -130,6 +130,30 @@ static void test_influence_undefined(void **state)
 	sm_ctx_free(ctx);
 }
 
+/* Every yi equal: Egger's slope is exactly 0 whatever the common value
+ * (a direct fit leaves rounding noise, which knha's standard error of 0
+ * turns into an infinite statistic of random sign); the intercept is it. */
+static void test_egger_constant_yi(void **state)
+{
+	(void)state;
+	static const double v[] = {0.1, 0.2, 0.05, 0.3, 0.15};
+	static const double c[] = {0.25, 1.0 / 3, -7.1, 1e5 + 0.1, 0};
+	struct sm_ctx *ctx = sm_ctx_new();
+	for (size_t j = 0; j < sizeof c / sizeof c[0]; j++) {
+		double y[5] = {c[j], c[j], c[j], c[j], c[j]};
+		struct sm_regtest r;
+		struct sm_rma_opts o = sm_rma_tight(SM_REML, SM_TEST_KNHA);
+		assert_int_equal(sm_regtest(ctx, y, v, 5, &o, &r), SM_OK);
+		assert_true(r.b[1] == 0 && r.se[1] == 0);
+		assert_true(isnan(r.stat) && isnan(r.pval));
+		assert_true(r.est == c[j]);
+		o = sm_rma_tight(SM_REML, SM_TEST_Z);
+		assert_int_equal(sm_regtest(ctx, y, v, 5, &o, &r), SM_OK);
+		assert_true(r.b[1] == 0 && r.stat == 0 && r.pval == 1);
+	}
+	sm_ctx_free(ctx);
+}
+
 /* PM: without study 4, 5 or 6 the median absolute deviation is 0, tau2.max
  * is 100 and Q(100) > k - 2: the refit fails (metafor: NA rows).  hat and
  * weight come from the full fit and stay (metafor keeps them); the flag is
@@ -192,6 +216,7 @@ int main(void)
 		cmocka_unit_test(test_egger_rank_one),
 		cmocka_unit_test(test_trimfill_cycle),
 		cmocka_unit_test(test_influence_undefined),
+		cmocka_unit_test(test_egger_constant_yi),
 		cmocka_unit_test(test_failed_refit_keeps_hat),
 		cmocka_unit_test(test_begg_cortest_ties),
 	};
