@@ -413,6 +413,28 @@ static sm_status trimfill(struct sm_ctx *ctx, const double *yi, const double *vi
 	if (st)
 		return st;
 	out->side_right = slope < 0;
+	/* Every yi equal: each trimmed estimate is that value, every centred yi
+	 * is 0 and k0 = 0; computed, the centred values would be rounding noise
+	 * of either sign, on which k0 can cycle (metafor: "did not converge"). */
+	int constant = k > 0;
+	for (size_t i = 1; i < k && constant; i++)
+		constant = yi[i] == yi[0];
+	if (constant) {
+		out->k = k;
+		out->fit = *full;
+		out->se_k0 = 4 * sqrt(var_sr((double)k, (double)(-(double)k * ((double)k + 1)) /
+						(2 * (double)k - 1))) / (2 * (double)k - 1);
+		out->yi = sm_alloc_array(2 * k, sizeof *out->yi);
+		out->fill = sm_alloc_array(k, sizeof *out->fill);
+		if (!out->yi || !out->fill) {
+			sm_trimfill_release(out);
+			return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		}
+		out->vi = out->yi + k;
+		memcpy(out->yi, yi, k * sizeof *yi);
+		memcpy(out->vi, vi, k * sizeof *vi);
+		return SM_OK;
+	}
 	double sgn = out->side_right ? -1 : 1;
 	size_t *order = sm_alloc_array(k, sizeof *order);
 	double *ys = sm_alloc_array(2 * k, sizeof *ys);

@@ -154,6 +154,38 @@ static void test_egger_constant_yi(void **state)
 	sm_ctx_free(ctx);
 }
 
+/* Every yi equal: trim-and-fill has k0 = 0 and returns the fit itself
+ * (metafor iterates on the rounding noise of yi - b and may not converge). */
+static void test_trimfill_constant_yi(void **state)
+{
+	(void)state;
+	static const double v[] = {0.1, 0.2, 0.05, 0.3, 0.15, 0.07, 0.4};
+	static const double c[] = {0.25, 1.0 / 3, -7.1, 1e5 + 0.1, 0.1 + 0.2};
+	static const enum sm_method ms[] = {SM_FE, SM_DL, SM_REML, SM_PM};
+	struct sm_ctx *ctx = sm_ctx_new();
+	for (size_t j = 0; j < sizeof c / sizeof c[0]; j++) {
+		double y[7];
+		for (int i = 0; i < 7; i++)
+			y[i] = c[j];
+		for (size_t m = 0; m < sizeof ms / sizeof ms[0]; m++) {
+			struct sm_rma_opts o = sm_rma_tight(ms[m], SM_TEST_Z);
+			struct sm_rma_fit full;
+			struct sm_trimfill t;
+			assert_int_equal(sm_rma_fit(ctx, y, v, 7, &o, &full), SM_OK);
+			sm_status st = sm_trimfill(ctx, y, v, 7, &o, &full, &t);
+			if (st)
+				print_error("c = %g %s: %s\n", c[j], sm_method_name(ms[m]),
+					    sm_ctx_error(ctx)->msg);
+			assert_int_equal(st, SM_OK);
+			assert_int_equal(t.k0, 0);
+			assert_int_equal(t.k, 7);
+			assert_true(t.fit.b == full.b);
+			sm_trimfill_release(&t);
+		}
+	}
+	sm_ctx_free(ctx);
+}
+
 /* PM: without study 4, 5 or 6 the median absolute deviation is 0, tau2.max
  * is 100 and Q(100) > k - 2: the refit fails (metafor: NA rows).  hat and
  * weight come from the full fit and stay (metafor keeps them); the flag is
@@ -217,6 +249,7 @@ int main(void)
 		cmocka_unit_test(test_trimfill_cycle),
 		cmocka_unit_test(test_influence_undefined),
 		cmocka_unit_test(test_egger_constant_yi),
+		cmocka_unit_test(test_trimfill_constant_yi),
 		cmocka_unit_test(test_failed_refit_keeps_hat),
 		cmocka_unit_test(test_begg_cortest_ties),
 	};
