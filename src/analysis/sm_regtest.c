@@ -49,9 +49,9 @@ sm_status sm_regtest_check_design(struct sm_ctx *ctx, const double *vi, size_t k
 	double big = tr / 2 + hypot((a - ss) / 2, b), small = a * css / big;
 	if (!(small > SM_EVTOL))
 		return SM_FAIL(ctx, SM_EINPUT, "the regression on sqrt(vi) has a numerically "
-			       "singular design (smallest eigenvalue of X'X %.3g <= 1e-7); expected "
-			       "standard errors that differ more (metafor: model matrix not of full "
-			       "rank)", small);
+			       "singular design (smallest eigenvalue of X'X %.3g <= 1e-7); "
+			       "expected standard errors that differ more (metafor: model "
+			       "matrix not of full rank)", small);
 	return SM_OK;
 }
 
@@ -61,8 +61,8 @@ sm_status sm_regtest(struct sm_ctx *ctx, const double *yi, const double *vi, siz
 	memset(out, 0, sizeof *out);
 	for (size_t i = 0; i < k; i++)
 		if (!isfinite(vi[i]) || vi[i] < 0)
-			return SM_FAIL(ctx, SM_EINPUT, "study %zu has a missing or invalid variance; "
-				       "expected finite vi >= 0", i + 1);
+			return SM_FAIL(ctx, SM_EINPUT, "study %zu has a missing or invalid "
+				       "variance; expected finite vi >= 0", i + 1);
 	/* one study: the fit below says that there are too few */
 	sm_status rst = k >= 2 ? sm_regtest_check_design(ctx, vi, k) : SM_OK;
 	if (rst)

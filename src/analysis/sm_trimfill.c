@@ -209,9 +209,9 @@ static sm_status cycle_failure(struct sm_ctx *ctx, const double *cycle, int n)
 					 cycle[j]);
 	if (n > 0 && used + 24 >= sizeof list)
 		snprintf(list + used, sizeof list - used, ", ...");
-	return SM_FAIL(ctx, SM_EINPUT, "trim-and-fill did not converge: the estimated number of "
-		       "missing studies (L0) cycles through %s; expected it to settle (metafor: Trim "
-		       "and fill algorithm did not converge)", list);
+	return SM_FAIL(ctx, SM_EINPUT, "trim-and-fill did not converge: the estimated number "
+		       "of missing studies (L0) cycles through %s; expected it to settle "
+		       "(metafor: Trim and fill algorithm did not converge)", list);
 }
 
 /* Iterate k0 on the sorted, side-adjusted ys/vs; b of the last trimmed fit
@@ -231,10 +231,10 @@ static sm_status iterate_k0(struct sm_ctx *ctx, struct sm_iprefix *p, const doub
 			if (seen[j] == k0)
 				return cycle_failure(ctx, seen + j, iter - j);
 		if (iter == SM_TRIMFILL_MAXITER)
-			return SM_FAIL(ctx, SM_EINPUT, "trim-and-fill did not converge: the number of "
-				       "missing studies still changes after %d iterations; expected it "
-				       "to settle (metafor: Trim and fill algorithm did not converge)",
-				       SM_TRIMFILL_MAXITER);
+			return SM_FAIL(ctx, SM_EINPUT, "trim-and-fill did not converge: the "
+				       "number of missing studies still changes after %d "
+				       "iterations; expected it to settle (metafor: Trim and "
+				       "fill algorithm did not converge)", SM_TRIMFILL_MAXITER);
 		seen[iter] = k0;
 		k0_prev = k0;
 		iter++;

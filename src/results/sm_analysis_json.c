@@ -346,9 +346,10 @@ static void write_egger(struct analysis *a)
 		note_failure(a, "egger");
 	else if (isnan(r.stat) && r.se[1] == 0)
 		add_warning(a, "egger: the effect sizes lie on the regression line (residual "
-			       "variance 0 with --test knha) and the slope is exactly 0, so its test "
-			       "statistic is 0/0 and is not defined (metafor reports an infinite "
-			       "statistic and p = 0 there, from rounding noise in the slope)");
+			       "variance 0 with --test knha) and the slope is exactly 0, so its "
+			       "test statistic is 0/0 and is not defined (metafor reports an "
+			       "infinite statistic and p = 0 there, from rounding noise in the "
+			       "slope)");
 	sm_json_add_number(e, "stat", ok ? r.stat : NAN);
 	sm_json_add_number(e, "df", ok ? r.df : NAN);
 	sm_json_add_number(e, "p", ok ? r.pval : NAN);
@@ -777,9 +778,9 @@ static void run_diagnostics(struct analysis *a)
 	else
 		note_failure(a, "influence");
 	if (a->have_inf && a->inf.undefined)
-		add_warning(a, "influence: the pooled estimate has variance 0 (se = 0), so the case "
-			       "diagnostics (rstudent, dffits, Cook's distance, covariance ratio, "
-			       "hat, DFBETAS) and the influential and outlier flags are not "
+		add_warning(a, "influence: the pooled estimate has variance 0 (se = 0), so the "
+			       "case diagnostics (rstudent, dffits, Cook's distance, covariance "
+			       "ratio, hat, DFBETAS) and the influential and outlier flags are not "
 			       "defined and are null (metafor's influence() refuses); the "
 			       "leave-one-out rows are computed");
 	run_cumul(a);

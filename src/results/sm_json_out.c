@@ -55,8 +55,10 @@ cJSON *sm_json_add_array(cJSON *obj, const char *key, const double *v, size_t n)
 	size_t len = strlen(key) + sizeof SM_JSON_INFINITE_SUFFIX;
 	char *name = malloc(len);
 	cJSON *flags = name ? cJSON_CreateArray() : NULL;
-	for (size_t i = 0; flags && i < n; i++)
-		cJSON_AddItemToArray(flags, cJSON_CreateNumber(isinf(v[i]) ? (v[i] > 0 ? 1 : -1) : 0));
+	for (size_t i = 0; flags && i < n; i++) {
+		double f = isinf(v[i]) ? (v[i] > 0 ? 1 : -1) : 0;
+		cJSON_AddItemToArray(flags, cJSON_CreateNumber(f));
+	}
 	if (flags) {
 		snprintf(name, len, "%s%s", key, SM_JSON_INFINITE_SUFFIX);
 		cJSON_AddItemToObject(obj, name, flags);

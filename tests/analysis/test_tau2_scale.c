@@ -61,8 +61,8 @@ static void test_tau2_scales_with_the_data(void **state)
 				struct sm_rma_fit f;
 				fit_scaled(Y, V, K, c, ITER[m], stepadj[a], &f);
 				sm_check_close(f.tau2 / (c * c), ref.tau2, REL, 0,
-					       "%s stepadj %g scale %g tau2", sm_method_name(ITER[m]),
-					       stepadj[a], c);
+					       "%s stepadj %g scale %g tau2",
+					       sm_method_name(ITER[m]), stepadj[a], c);
 				sm_check_close(f.b / c, ref.b, REL, 0, "%s scale %g b",
 					       sm_method_name(ITER[m]), c);
 				sm_check_close(f.I2, ref.I2, REL, 0, "%s scale %g I2",
@@ -145,8 +145,8 @@ static void test_loo_fast_path_at_large_tau2(void **state)
 		assert_int_equal(sm_cumul_path(ctx, y, v, 20, &o, SM_LOO_AUTO, cf, NULL), SM_OK);
 		assert_int_equal(sm_cumul_path(ctx, y, v, 20, &o, SM_LOO_EXACT, ce, NULL), SM_OK);
 		for (int i = 0; i < 20; i++)
-			sm_check_close(cf[i].tau2, ce[i].tau2, 1e-10, 1e-12, "%s cumulative %d tau2",
-				       sm_method_name(ITER[m]), i + 1);
+			sm_check_close(cf[i].tau2, ce[i].tau2, 1e-10, 1e-12,
+				       "%s cumulative %d tau2", sm_method_name(ITER[m]), i + 1);
 		assert_int_equal(sm_ctx_warning_count(ctx), 0);
 		sm_influence_release(&fast);
 		sm_influence_release(&exact);

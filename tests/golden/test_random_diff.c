@@ -155,7 +155,8 @@ static void cmp_leaf(struct diff *d, const cJSON *want, int want_inf, const cJSO
 		cmp_number(d, want->valuedouble, got, path);
 	} else if (cJSON_IsBool(want)) {
 		if (!cJSON_IsBool(got) || cJSON_IsTrue(got) != cJSON_IsTrue(want))
-			report(d, "%s: expected %s, got %s", path, cJSON_IsTrue(want) ? "true" : "false",
+			report(d, "%s: expected %s, got %s", path,
+			       cJSON_IsTrue(want) ? "true" : "false",
 			       cJSON_IsBool(got) ? (cJSON_IsTrue(got) ? "true" : "false")
 						 : "a non-boolean");
 	} else if (cJSON_IsString(want)) {
@@ -204,7 +205,8 @@ static void cmp_columns(struct diff *d, const cJSON *want, const cJSON *studies,
 			int len = snprintf(sub, sizeof sub, "%s[%d]", path, i);
 			for (int j = 0; j < depth; j++) {
 				parent = cJSON_IsObject(parent) ? get(parent, keys[j]) : NULL;
-				len += snprintf(sub + len, sizeof sub - (size_t)len, ".%s", keys[j]);
+				len += snprintf(sub + len, sizeof sub - (size_t)len, ".%s",
+						keys[j]);
 			}
 			snprintf(sub + len, sizeof sub - (size_t)len, ".%s", c->string);
 			const cJSON *got = cJSON_IsObject(parent) ? get(parent, c->string) : NULL;
@@ -226,7 +228,8 @@ static void cmp_value(struct diff *d, const cJSON *want, const cJSON *want_paren
 		cmp_columns(d, want, cJSON_IsArray(got) ? got : NULL, keys, 0, path);
 	} else if (cJSON_IsObject(want)) {
 		if (!cJSON_IsObject(got))
-			report(d, "%s: expected an object, got %s", path, got ? "another type" : "nothing");
+			report(d, "%s: expected an object, got %s", path,
+			       got ? "another type" : "nothing");
 		cmp_members(d, want, got, path);
 	} else if (cJSON_IsArray(want)) {
 		int n = cJSON_GetArraySize(want);
