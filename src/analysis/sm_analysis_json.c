@@ -50,7 +50,15 @@ struct analysis {
 	struct sm_rma_fit row_fit;
 	cJSON *obj;
 	cJSON *warnings;
+	size_t ctx_warnings; /* the context's warnings before this analysis */
+	size_t taken;        /* library warnings taken into `warnings` */
+	size_t left_out;     /* library warnings beyond SM_ANALYSIS_LIB_WARNINGS */
 };
+
+/* At most this many library warnings (one per failed refit) are written per
+ * analysis; the rest are counted in one line (k failed refits would
+ * otherwise be k lines, and their deduplication O(k^2)). */
+#define SM_ANALYSIS_LIB_WARNINGS 50
 
 /* A step that fails for these data leaves its keys null and says why. */
 static void note_failure(struct analysis *a, const char *what)
@@ -66,6 +74,47 @@ static void note_failure(struct analysis *a, const char *what)
 static void add_warning(struct analysis *a, const char *msg)
 {
 	cJSON_AddItemToArray(a->warnings, cJSON_CreateString(msg));
+}
+
+static int has_warning(const struct analysis *a, const char *msg)
+{
+	const cJSON *w;
+	cJSON_ArrayForEach(w, a->warnings) {
+		if (cJSON_IsString(w) && !strcmp(w->valuestring, msg))
+			return 1;
+	}
+	return 0;
+}
+
+/* Warnings the library raised in the context during a step of this analysis
+ * (a refit that failed, tau2 reset to 0) belong to it: they move into its
+ * "warnings", once each, in order, instead of reaching only stderr. */
+static void take_ctx_warnings(struct analysis *a)
+{
+	size_t n = sm_ctx_warning_count(a->ctx);
+	for (size_t i = a->ctx_warnings; i < n; i++) {
+		const char *w = sm_ctx_warning(a->ctx, i);
+		if (!w || has_warning(a, w))
+			continue;
+		if (a->taken < SM_ANALYSIS_LIB_WARNINGS) {
+			add_warning(a, w);
+			a->taken++;
+		} else {
+			a->left_out++;
+		}
+	}
+	sm_ctx_truncate_warnings(a->ctx, a->ctx_warnings);
+}
+
+static void note_left_out_warnings(struct analysis *a)
+{
+	if (!a->left_out)
+		return;
+	char *msg = sm_asprintf("%zu more warnings of this analysis (failed refits) are left out",
+				a->left_out);
+	if (msg)
+		add_warning(a, msg);
+	free(msg);
 }
 
 static double crit_z(double level)
@@ -505,6 +554,12 @@ static void write_egger(struct analysis *a)
 	int ok = sm_regtest(a->ctx, a->data->yi, a->data->vi, a->data->k, &o, &r) == SM_OK;
 	if (!ok)
 		note_failure(a, "egger");
+	else if (isnan(r.stat) && r.se[1] == 0)
+		add_warning(a, "egger: the effect sizes lie on the regression line (residual "
+			       "variance 0 with --test knha) and the slope is exactly 0, so its "
+			       "test statistic is 0/0 and is not defined (metafor reports an "
+			       "infinite statistic and p = 0 there, from rounding noise in the "
+			       "slope)");
 	sm_json_add_number(e, "stat", ok ? r.stat : NAN);
 	sm_json_add_number(e, "df", ok ? r.df : NAN);
 	sm_json_add_number(e, "p", ok ? r.pval : NAN);
@@ -634,6 +689,7 @@ static void write_peto(struct analysis *a)
 	sm_json_add_number(o, "Q_df", p->QEdf);
 	sm_json_add_number(o, "Q_p", p->QEp);
 	sm_json_add_number(o, "I2", p->I2);
+	sm_json_add_number(o, "H2", p->H2);
 }
 
 static void write_totals(struct analysis *a)
@@ -792,8 +848,15 @@ static void write_influence(const struct analysis *a, cJSON *st, size_t j)
 	sm_json_add_number(st, "Q_del", f->QE_del[j]);
 	sm_json_add_number(st, "hat", f->hat[j]);
 	sm_json_add_number(st, "dfbs", f->dfbs[j]);
-	cJSON_AddBoolToObject(st, "influential", f->inf[j]);
-	cJSON_AddBoolToObject(st, "outlier", fabs(f->rstudent[j]) > f->rstudent_crit);
+	/* a flag is null where the statistics behind it were not computed */
+	if (f->inf[j] == SM_FLAG_NA)
+		cJSON_AddNullToObject(st, "influential");
+	else
+		cJSON_AddBoolToObject(st, "influential", f->inf[j]);
+	if (isnan(f->rstudent[j]))
+		cJSON_AddNullToObject(st, "outlier");
+	else
+		cJSON_AddBoolToObject(st, "outlier", fabs(f->rstudent[j]) > f->rstudent_crit);
 	write_loo_row(cJSON_AddObjectToObject(st, "loo"), &f->loo[j], is_random(a));
 }
 
@@ -881,11 +944,33 @@ static void run_common_models(struct analysis *a)
 	}
 }
 
+/* Cumulative meta-analysis, also of a single study (its one row is that
+ * study's fit, as metafor's cumul() gives it). */
+static void run_cumul(struct analysis *a)
+{
+	const struct sm_analysis_data *d = a->data;
+	if (d->k > SM_CUMUL_MAX_K) {
+		char *msg = sm_asprintf("cumulative meta-analysis skipped: k = %zu is above the "
+					"limit of %d studies", d->k, SM_CUMUL_MAX_K);
+		if (msg)
+			add_warning(a, msg);
+		free(msg);
+		return;
+	}
+	a->cumul = sm_alloc_array(d->k, sizeof *a->cumul);
+	if (a->cumul && sm_cumul(a->ctx, d->yi, d->vi, d->k, &a->rma, a->cumul) != SM_OK) {
+		note_failure(a, "cumulative meta-analysis");
+		free(a->cumul);
+		a->cumul = NULL;
+	}
+}
+
 static void run_diagnostics(struct analysis *a)
 {
 	const struct sm_analysis_data *d = a->data;
 	if (d->k < 2) {
 		add_warning(a, "influence, leave-one-out: need at least 2 studies");
+		run_cumul(a);
 		return;
 	}
 	memset(&a->inf, 0, sizeof a->inf);
@@ -902,20 +987,13 @@ static void run_diagnostics(struct analysis *a)
 		a->have_inf = 1;
 	else
 		note_failure(a, "influence");
-	if (d->k > SM_CUMUL_MAX_K) {
-		char *msg = sm_asprintf("cumulative meta-analysis skipped: k = %zu is above the "
-					"limit of %d studies", d->k, SM_CUMUL_MAX_K);
-		if (msg)
-			add_warning(a, msg);
-		free(msg);
-		return;
-	}
-	a->cumul = sm_alloc_array(d->k, sizeof *a->cumul);
-	if (a->cumul && sm_cumul(a->ctx, d->yi, d->vi, d->k, &a->rma, a->cumul) != SM_OK) {
-		note_failure(a, "cumulative meta-analysis");
-		free(a->cumul);
-		a->cumul = NULL;
-	}
+	if (a->have_inf && a->inf.undefined)
+		add_warning(a, "influence: the pooled estimate has variance 0 (se = 0), so the "
+			       "case diagnostics (rstudent, dffits, Cook's distance, covariance "
+			       "ratio, hat, DFBETAS) and the influential and outlier flags are not "
+			       "defined and are null (metafor's influence() refuses); the "
+			       "leave-one-out rows are computed");
+	run_cumul(a);
 }
 
 static void choose_transform(struct analysis *a)
@@ -1023,6 +1101,7 @@ cJSON *sm_analysis_json_pooled(struct sm_ctx *ctx, const struct sm_review *revie
 	}
 	a.obj = cJSON_CreateObject();
 	a.warnings = cJSON_CreateArray();
+	a.ctx_warnings = sm_ctx_warning_count(ctx);
 	run_common_models(&a);
 	if (fit_model(&a) != SM_OK) {
 		cJSON_Delete(a.obj);
@@ -1030,6 +1109,7 @@ cJSON *sm_analysis_json_pooled(struct sm_ctx *ctx, const struct sm_review *revie
 		analysis_release(&a);
 		return NULL;
 	}
+	take_ctx_warnings(&a);
 	choose_transform(&a);
 	if (fit_multilevel(&a) != SM_OK) {
 		cJSON_Delete(a.obj);
@@ -1037,29 +1117,27 @@ cJSON *sm_analysis_json_pooled(struct sm_ctx *ctx, const struct sm_review *revie
 		analysis_release(&a);
 		return NULL;
 	}
-	note_ledger(&a);
-	run_diagnostics(&a);
-	write_header(&a);
-	write_pooled(&a);
-	write_confint(&a);
-	write_transformed(&a);
-	write_totals(&a);
-	write_zero_events(&a);
-	write_egger(&a);
-	write_begg(&a);
-	write_failsafe(&a);
-	write_trimfill(&a);
-	write_other_fits(&a);
-	write_unit_models(&a);
-	write_mh(&a);
-	write_peto(&a);
+	take_ctx_warnings(&a);
+	static void (*const steps[])(struct analysis *) = {
+		note_ledger, run_diagnostics, write_header, write_pooled, write_confint,
+		write_transformed, write_totals, write_zero_events, write_egger, write_begg,
+		write_failsafe, write_trimfill, write_other_fits, write_unit_models, write_mh,
+		write_peto,
+	};
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		steps[i](&a);
+		take_ctx_warnings(&a);
+	}
 	if (settings->pooling == SM_POOL_GLMM)
 		sm_glmm_json_write(a.obj, &a.glmm, a.warnings);
 	if (review->kind == SM_KIND_2X2)
 		cJSON_AddItemToObject(a.obj, "rare_events",
 				      sm_rare_events_json(ctx, data, settings, a.warnings));
+	take_ctx_warnings(&a);
 	if (!settings->no_studies)
 		write_studies(&a);
+	take_ctx_warnings(&a);
+	note_left_out_warnings(&a);
 	cJSON_AddItemToObject(a.obj, "warnings", a.warnings);
 	if (pooled)
 		fill_pooled(&a, pooled);

@@ -143,13 +143,13 @@ sm_status sm_escalc_prop(struct sm_ctx *ctx, const double *xi, const double *ni,
 				       "expected 0 <= xi <= ni and ni > 0", i + 1);
 		any_zero |= xi[i] == 0 || xi[i] == ni[i];
 	}
-	/* metafor never corrects the arcsine-type measures. */
-	int may_add = o->measure == SM_PR || o->measure == SM_PLO;
+	/* The arcsine measures (PAS, PFT) are corrected only when asked for: their
+	 * default add is 0 (sm_escalc_defaults), as metafor's escalc. */
 	for (size_t i = 0; i < k; i++) {
 		struct sm_escalc_row *r = &out[i];
 		memset(r, 0, sizeof *r);
 		double cell[2] = {xi[i], ni[i] - xi[i]};
-		if (may_add && o->add != 0 && wants_add(o->to, cell, 2, any_zero)) {
+		if (o->add != 0 && wants_add(o->to, cell, 2, any_zero)) {
 			cell[0] += o->add;
 			cell[1] += o->add;
 			r->corrected = 1;

@@ -17,7 +17,8 @@
 
 struct sm_escalc_opts {
 	enum sm_measure measure;
-	double add;    /* 0.5 by default; PAS and PFT never correct */
+	double add;    /* 0.5 by default; 0 for PAS and PFT (metafor: only when
+			  the user gives add) */
 	enum sm_to to;
 	int drop00;    /* drop double-zero / double-all tables (yi = vi = NAN) */
 };

@@ -78,6 +78,22 @@ static double loglik(double n, double lsum, double rss, double sw, int reml)
 	return reml ? v - 0.5 * log(sw) : v;
 }
 
+/* sm_tau2's scoring step at tau2 from the sums; 0 when they cannot be had. */
+static int scoring_step(const struct sm_isubset *s, enum sm_method m, double tau2, double *adj)
+{
+	struct at_t q;
+	if (!quantities(s, tau2, 1, &q))
+		return 0;
+	double n = s->n, kp = n - 1;
+	if (m == SM_EB)
+		*adj = (q.rss * n / kp - n) / q.sw;
+	else if (m == SM_ML)
+		*adj = (q.ypp - q.sw) / q.sw2;
+	else
+		*adj = (q.ypp - q.trp) / q.trpp;
+	return 1;
+}
+
 /* Fisher scoring for ML, REML and EB, step for step as sm_tau2, from the
  * HE estimate.  (Not from a neighbouring fit's tau2: where scoring converges
  * slowly, where it stops depends on where it starts, by more than 1e-9
@@ -86,29 +102,27 @@ static int tau2_scoring(const struct sm_isubset *s, const struct sm_rma_opts *o,
 			double *out)
 {
 	const struct sm_tau2_ctl *ctl = &o->ctl;
-	double n = s->n, kp = n - 1, tau2 = tau2_he(s), change = INFINITY;
-	for (int iter = 0;;) {
-		double thr = ctl->threshold > 0 ? ctl->threshold
-						 : 4 * DBL_EPSILON * fmax(tau2, DBL_MIN);
-		if (!(change > thr))
-			break;
+	double n = s->n, tau2 = tau2_he(s), change = INFINITY, prev = INFINITY;
+	for (int iter = 0; !sm_tau2_scoring_done(ctl, tau2, change, prev);) {
 		iter++;
-		double old = tau2, adj;
-		struct at_t q;
-		if (!quantities(s, tau2, 1, &q))
+		double old = tau2, adj, adj0;
+		if (!scoring_step(s, o->method, tau2, &adj))
 			return 0;
-		if (o->method == SM_EB)
-			adj = (q.rss * n / kp - n) / q.sw;
-		else if (o->method == SM_ML)
-			adj = (q.ypp - q.sw) / q.sw2;
-		else
-			adj = (q.ypp - q.trp) / q.trpp;
 		adj *= ctl->stepadj;
 		if (!isfinite(adj))
 			return 0;
+		if (tau2 + adj < 0 && ctl->threshold <= 0) {
+			if (!scoring_step(s, o->method, 0, &adj0))
+				return 0;
+			if (sm_tau2_stop_at_zero(ctl, tau2, adj, adj0)) {
+				tau2 = 0;
+				break;
+			}
+		}
 		while (tau2 + adj < 0)
 			adj /= 2;
 		tau2 += adj;
+		prev = change;
 		change = fabs(old - tau2);
 		if (iter > ctl->maxiter)
 			return 0;

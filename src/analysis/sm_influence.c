@@ -28,7 +28,7 @@ static sm_status refit(struct sm_ctx *ctx, const double *y, const double *v, siz
 	sm_status st = sm_rma_fit(ctx, y, v, n, opts, f);
 	if (st == SM_EINPUT) {
 		const struct sm_diag *d = sm_ctx_error(ctx);
-		sm_ctx_warn(ctx, "%s %zu: %s; its results are missing", what, i + 1,
+		sm_ctx_warn(ctx, "%s %zu: %s; its results are null", what, i + 1,
 			    d && d->msg ? d->msg : "fit failed");
 		sm_ctx_clear_error(ctx);
 		return SM_OK;
@@ -91,18 +91,53 @@ static int cook_large(double d)
 	return sm_pchisq(d, 1) > 0.5;
 }
 
+/* One criterion of metafor's flag as R's logical: 1, 0, or -1 for NA. */
+static int criterion(double x, int above)
+{
+	return isnan(x) ? SM_FLAG_NA : above;
+}
+
+/* metafor's is.infl: the criteria or'ed with R's NA rule (NA | TRUE is
+ * TRUE, NA | FALSE is NA), so a flag never rests on a statistic that was
+ * not computed. */
+static int influential(const struct sm_influence *o, size_t i, size_t k)
+{
+	int c[4] = {
+		criterion(o->dffits[i], fabs(o->dffits[i]) > 3 * sqrt(1.0 / (double)(k - 1))),
+		criterion(o->cook_d[i], !isnan(o->cook_d[i]) && cook_large(o->cook_d[i])),
+		criterion(o->hat[i], o->hat[i] > 3.0 / (double)k),
+		criterion(o->dfbs[i], fabs(o->dfbs[i]) > 1),
+	};
+	int na = 0;
+	for (int j = 0; j < 4; j++) {
+		if (c[j] == 1)
+			return 1;
+		na |= c[j] == SM_FLAG_NA;
+	}
+	return na ? SM_FLAG_NA : 0;
+}
+
+/* hat and weight come from the full fit, whatever the deletion gives. */
+static void diagnose_full(struct sm_influence *o, size_t i, const double *vi,
+			  const struct sm_rma_fit *full)
+{
+	double hat = 1 / (vi[i] + full->tau2) / full->sum_w;
+	o->hat[i] = hat;
+	o->weight[i] = 100 * hat;
+}
+
 /* Diagnostics of study i from the full fit and the fit without it. */
 static void diagnose(struct sm_influence *o, size_t i, const double *yi, const double *vi,
 		     size_t k, const struct sm_rma_fit *full, const struct sm_rma_fit *del,
 		     double sum_w_del)
 {
-	double wi = 1 / (vi[i] + full->tau2);
-	double hat = wi / full->sum_w;
+	diagnose_full(o, i, vi, full);
+	double hat = o->hat[i];
 	double s2 = del->s2w, db = full->b - del->b;
 	double vb = full->se * full->se;
-	o->hat[i] = hat;
-	o->weight[i] = 100 * hat;
-	o->resid[i] = yi[i] - del->b;
+	double resid = yi[i] - del->b;
+	/* metafor takes a residual below 100 eps as exactly 0 */
+	o->resid[i] = fabs(resid) < 100 * DBL_EPSILON ? 0 : resid;
 	o->resid_se[i] = sqrt(vi[i] * s2 + del->se * del->se + del->tau2 * s2);
 	o->rstudent[i] = o->resid[i] / o->resid_se[i];
 	o->dffits[i] = db / sqrt(s2 * hat * (del->tau2 + vi[i]));
@@ -111,18 +146,32 @@ static void diagnose(struct sm_influence *o, size_t i, const double *yi, const d
 	o->cov_r[i] = del->se * del->se / vb;
 	o->tau2_del[i] = del->tau2;
 	o->QE_del[i] = del->QE;
-	o->inf[i] = fabs(o->dffits[i]) > 3 * sqrt(1.0 / (double)(k - 1)) ||
-		    cook_large(o->cook_d[i]) || hat > 3.0 / (double)k ||
-		    fabs(o->dfbs[i]) > 1;
+	o->inf[i] = influential(o, i, k);
 }
 
-static void diagnose_nan(struct sm_influence *o, size_t i)
+/* A failed deletion refit: its statistics are NA, hat and weight remain. */
+static void diagnose_nan(struct sm_influence *o, size_t i, const double *vi, size_t k,
+			 const struct sm_rma_fit *full)
+{
+	double *cols[] = {o->rstudent, o->resid, o->resid_se, o->dffits, o->cook_d, o->cov_r,
+			  o->tau2_del, o->QE_del, o->dfbs};
+	for (size_t j = 0; j < sizeof cols / sizeof cols[0]; j++)
+		cols[j][i] = NAN;
+	diagnose_full(o, i, vi, full);
+	o->inf[i] = influential(o, i, k);
+}
+
+/* metafor's influence() refuses a fit whose vb is 0 (chol fails). */
+static void mark_undefined(struct sm_influence *o)
 {
 	double *cols[] = {o->rstudent, o->resid, o->resid_se, o->dffits, o->cook_d, o->cov_r,
 			  o->tau2_del, o->QE_del, o->hat, o->weight, o->dfbs};
-	for (size_t j = 0; j < sizeof cols / sizeof cols[0]; j++)
-		cols[j][i] = NAN;
-	o->inf[i] = 0;
+	for (size_t i = 0; i < o->k; i++) {
+		for (size_t j = 0; j < sizeof cols / sizeof cols[0]; j++)
+			cols[j][i] = NAN;
+		o->inf[i] = SM_FLAG_NA;
+	}
+	o->undefined = 1;
 }
 
 /* Exact refit of deletion i; a failed refit gives NaN rows. */
@@ -144,7 +193,7 @@ static sm_status loo_exact(struct sm_ctx *ctx, const double *yi, const double *v
 		return st;
 	if (!ok) {
 		row_nan(&out->loo[i], opts, k - 1);
-		diagnose_nan(out, i);
+		diagnose_nan(out, i, vi, k, full);
 		return SM_OK;
 	}
 	row_from_fit(&del, &out->loo[i]);
@@ -310,6 +359,8 @@ sm_status sm_influence_path(struct sm_ctx *ctx, const double *yi, const double *
 			out->refits++;
 		}
 	}
+	if (!st && !(full->se > 0 && isfinite(full->se)))
+		mark_undefined(out);
 	free(y);
 	free(todo);
 	if (st)

@@ -17,7 +17,11 @@
  *
  * A refit that fails with an input error (e.g. Fisher scoring does not
  * converge on that subset) yields a row of NaN and a warning in ctx, as
- * metafor's NA rows.
+ * metafor's NA rows; hat and weight come from the full fit and remain.
+ * When the full fit's estimate has variance 0 (knha with every yi equal),
+ * metafor's influence() refuses (the Cholesky factor of vb does not exist):
+ * every diagnostic is then NaN and `undefined` is set; the leave-one-out
+ * rows are still computed, as metafor's leave1out() gives them.
  *
  * Ownership: struct sm_influence owns its arrays (sm_influence_release);
  * sm_cumul fills a caller-provided array of k rows.
@@ -42,11 +46,15 @@ struct sm_influence {
 	size_t k;
 	double *rstudent, *resid, *resid_se, *dffits, *cook_d, *cov_r;
 	double *tau2_del, *QE_del, *hat, *weight, *dfbs;
-	int *inf;               /* metafor's "influential" flag */
+	int *inf;               /* metafor's is.infl: 1, 0 or SM_FLAG_NA (R's NA:
+				   no criterion holds but one was not computed) */
 	struct sm_loo_row *loo; /* fit without study i */
 	double rstudent_crit;   /* Bonferroni bound qnorm(1 - 0.05/(2k)) */
 	size_t refits;          /* deletions refitted exactly (see above) */
+	int undefined;          /* vb of the full fit is 0: no diagnostics (above) */
 };
+
+#define SM_FLAG_NA (-1)
 
 /* `full` must be the fit of yi/vi with opts.  Needs k >= 2. */
 sm_status sm_influence(struct sm_ctx *ctx, const double *yi, const double *vi, size_t k,

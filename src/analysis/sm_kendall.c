@@ -5,6 +5,7 @@
 #include "sm_buf.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,6 +152,33 @@ static void tie_scan(const double *v, size_t n, struct tie_sums *s)
 	tie_add(s, run);
 }
 
+/* cor.test's tie groups, table(v[duplicated(v)]) + 1, on sorted values:
+ * table() groups the duplicated values by their text (15 significant
+ * digits), so exact tie runs whose values print alike make one group (two
+ * runs of 2 one of 3).  Equal texts are adjacent in sorted order. */
+static void tie_scan_cortest(const double *v, size_t n, struct tie_sums *s)
+{
+	char key[40], prev[40] = "";
+	size_t dups = 0;
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && v[j] == v[i]; j++)
+			;
+		if (j - i < 2)
+			continue;
+		snprintf(key, sizeof key, "%.15g", v[i]);
+		if (dups && strcmp(key, prev) == 0) {
+			dups += j - i - 1;
+			continue;
+		}
+		if (dups)
+			tie_add(s, dups + 1);
+		dups = j - i - 1;
+		memcpy(prev, key, sizeof prev);
+	}
+	if (dups)
+		tie_add(s, dups + 1);
+}
+
 /* On pairs sorted by (x, y): x tie groups and joint (x, y) tie pairs. */
 static void pair_ties(const struct kpair *p, size_t n, struct tie_sums *xs, int64_t *joint)
 {
@@ -174,8 +202,8 @@ static void pair_ties(const struct kpair *p, size_t n, struct tie_sums *xs, int6
 	}
 }
 
-/* cor.test's variance of S, same operation order; for n = 2 the last term
- * is 0/0 and the result NaN, exactly as in R. */
+/* cor.test's variance of S (with its tie groups), same operation order;
+ * for n = 2 the last term is 0/0 and the result NaN, exactly as in R. */
 static double var_s(const struct sm_kendall *k)
 {
 	double n = (double)k->n;
@@ -226,15 +254,19 @@ sm_status sm_kendall_tau_b(struct sm_ctx *ctx, const double *x, const double *y,
 	sort_pairs(&p, &ptmp, n, cnt);
 	free(cnt);
 
-	struct tie_sums xs = {0}, ys = {0};
+	struct tie_sums xs = {0}, ys = {0}, xr = {0}, yr = {0};
 	int64_t joint;
 	pair_ties(p, n, &xs, &joint);
+	for (size_t i = 0; i < n; i++)
+		v[i] = p[i].x;
+	tie_scan_cortest(v, n, &xr);
 	for (size_t i = 0; i < n; i++)
 		v[i] = p[i].y;
 	/* Within an x tie group y is ascending, so every strict inversion of y
 	 * left after sorting by x is a discordant pair. */
 	int64_t swaps = sort_count_inversions(&v, &vtmp, n);
 	tie_scan(v, n, &ys);
+	tie_scan_cortest(v, n, &yr);
 
 	memset(out, 0, sizeof *out);
 	out->n = n;
@@ -245,15 +277,18 @@ sm_status sm_kendall_tau_b(struct sm_ctx *ctx, const double *x, const double *y,
 	out->discordant = swaps;
 	out->concordant = out->n0 - out->n1 - out->n2 + out->n3 - swaps;
 	out->s = out->concordant - out->discordant;
-	out->x_t1 = xs.t1;
-	out->x_t2 = xs.t2;
-	out->x_t5 = xs.t5;
-	out->y_t1 = ys.t1;
-	out->y_t2 = ys.t2;
-	out->y_t5 = ys.t5;
+	out->x_t1 = xr.t1;
+	out->x_t2 = xr.t2;
+	out->x_t5 = xr.t5;
+	out->y_t1 = yr.t1;
+	out->y_t2 = yr.t2;
+	out->y_t5 = yr.t5;
 	double dx = (double)(out->n0 - out->n1), dy = (double)(out->n0 - out->n2);
 	out->tau_b = (dx > 0 && dy > 0) ? (double)out->s / sqrt(dx * dy) : NAN;
 	out->var_s = var_s(out);
+	/* cor.test's S = tau * sqrt((T0 - T1)(T0 - T2)) with its tie groups */
+	double t0 = (double)out->n0;
+	out->s_cortest = out->tau_b * sqrt((t0 - (double)xr.pairs) * (t0 - (double)yr.pairs));
 	free(p);
 	free(ptmp);
 	free(v);

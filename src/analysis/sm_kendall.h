@@ -35,11 +35,16 @@ struct sm_kendall {
 	int64_t s;          /* concordant - discordant (Kendall's S) */
 	double tau_b;       /* S / sqrt((n0-n1)(n0-n2)); NAN when x or y is constant */
 	/* Tie-group sums over groups of size t (t >= 2), as in cor.test, for the
-	 * variance of S under independence. */
+	 * variance of S under independence.  cor.test's groups: exact ties whose
+	 * values print alike to 15 significant digits are one group (its
+	 * table() of the duplicated values); for exact ties alone they are the
+	 * tie groups of tau_b. */
 	double x_t1, y_t1; /* sum t(t-1) */
 	double x_t2, y_t2; /* sum t(t-1)(t-2) */
 	double x_t5, y_t5; /* sum t(t-1)(2t+5) */
 	double var_s;      /* tie-corrected variance of S (cor.test's var_S) */
+	double s_cortest;  /* cor.test's S = tau_b sqrt((n0 - T1)(n0 - T2)), its
+			      tie groups in T1, T2; equals s without near ties */
 };
 
 /* Kendall's tau-b of x and y (both length n >= 2, finite values) in

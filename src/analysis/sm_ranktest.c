@@ -55,7 +55,7 @@ static sm_status run_test(struct sm_ctx *ctx, struct sm_ranktest *r, const doubl
 	r->tau = kd.tau_b;
 	r->ties_yi_star = kd.n1 > 0;
 	r->ties_vi = kd.n2 > 0;
-	r->s = (double)kd.s;
+	r->s = kd.s_cortest;
 	r->var_s = kd.var_s;
 	r->normal_z = r->s / sqrt(r->var_s);
 	r->normal_pval = 2 * gsl_cdf_ugaussian_Q(fabs(r->normal_z));

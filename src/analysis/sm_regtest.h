@@ -30,6 +30,15 @@ struct sm_regtest {
 sm_status sm_regtest(struct sm_ctx *ctx, const double *yi, const double *vi, size_t k,
 		     const struct sm_rma_opts *opts, struct sm_regtest *out);
 
+/* Whether the design [1, sqrt(vi)] has full rank, decided as metafor does
+ * before it fits yi ~ sqrt(vi) (regtest, and trimfill's side): R's QR of lm
+ * (tolerance 1e-7 on the column scale: sqrt(vi) is redundant when its
+ * spread about its mean is below 1e-7 of its norm, e.g. all sei equal, or
+ * k = 1), then rma.uni's check that no eigenvalue of X'X is <= 1e-7.
+ * SM_EINPUT with the reason when not; scale-aware, so the answer does not
+ * depend on rounding. */
+sm_status sm_regtest_check_design(struct sm_ctx *ctx, const double *vi, size_t k);
+
 /* model "lm"; with k = 2 the test is undefined and stat/pval/se/sigma/CI
  * are NaN (a warning is recorded), as in R. */
 sm_status sm_regtest_lm(struct sm_ctx *ctx, const double *yi, const double *vi, size_t k,

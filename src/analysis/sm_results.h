@@ -45,6 +45,10 @@ struct sm_analysis_opts {
 	/* Step-length multiplier for Fisher scoring (ML, REML, EB): only when
 	 * the user asks for it after a non-convergence; 0 = metafor's 1. */
 	double stepadj;
+	/* Fisher scoring stops at an absolute change of this much, as metafor's
+	 * control$threshold (tests that reproduce a reference run with it);
+	 * 0 = full double precision (the default, sm_tau2_scoring_done). */
+	double threshold;
 	/* 1: leave the per-study rows (each analysis' "studies" and "excluded",
 	 * the review's "studies") out of the document (large simulations);
 	 * every statistic is still computed. */

@@ -22,7 +22,7 @@ struct sm_rma_opts sm_rma_defaults(enum sm_method method, enum sm_test test)
 struct sm_rma_opts sm_rma_tight(enum sm_method method, enum sm_test test)
 {
 	struct sm_rma_opts o = sm_rma_defaults(method, test);
-	o.ctl.threshold = 1e-12;
+	o.ctl.threshold = 0; /* full precision: sm_tau2_scoring_done */
 	o.ctl.maxiter = 10000;
 	o.ctl.tol = 1e-12;
 	o.ctl.root_tol = 0;

@@ -27,7 +27,7 @@ struct sm_rma_opts {
 
 /* metafor defaults (level 95, threshold 1e-5, maxiter 100, stepadj 1). */
 struct sm_rma_opts sm_rma_defaults(enum sm_method method, enum sm_test test);
-/* Converged to full precision (threshold 1e-12, maxiter 10000, exact roots),
+/* Converged to full precision (relative stopping rule, maxiter 10000, exact roots),
  * as the goldens' `fits_tight` control. */
 struct sm_rma_opts sm_rma_tight(enum sm_method method, enum sm_test test);
 

@@ -328,7 +328,11 @@ sm_status sm_run_settings_resolve(struct sm_ctx *ctx, const struct sm_review *re
 	if (out->pooling != SM_POOL_IV && out->test == SM_TEST_KNHA)
 		return SM_FAIL(ctx, SM_EINPUT,
 			       "test 'knha' needs inverse-variance pooling; method '%s' uses z", n.method);
-	if (out->esc.measure != SM_PAS && out->esc.measure != SM_PFT && out->esc.measure != SM_GEN)
+	/* metafor's escalc adds nothing for the arcsine measures unless `add`
+	 * is given; given, it applies it with `to` as for the others. */
+	if (out->esc.measure == SM_PAS || out->esc.measure == SM_PFT)
+		out->esc.add = n.add_set ? n.add : 0;
+	else if (out->esc.measure != SM_GEN)
 		out->esc.add = n.add;
 	out->esc.drop00 = n.drop00;
 	/* RevMan 5 leaves out double-zero tables for ratio measures only: for a
@@ -339,6 +343,7 @@ sm_status sm_run_settings_resolve(struct sm_ctx *ctx, const struct sm_review *re
 	if ((st = resolve_structure(ctx, review, opts, out)) != SM_OK)
 		return st;
 	out->stepadj = opts->stepadj > 0 ? opts->stepadj : 1;
+	out->threshold = opts->threshold > 0 ? opts->threshold : 0;
 	out->no_studies = opts->no_studies;
 	return resolve_unit(ctx, review, opts, out);
 }
@@ -348,6 +353,7 @@ struct sm_rma_opts sm_run_settings_rma(const struct sm_run_settings *s)
 	struct sm_rma_opts o = sm_rma_tight(s->method, s->test);
 	o.level = s->level;
 	o.ctl.stepadj = s->stepadj;
+	o.ctl.threshold = s->threshold;
 	return o;
 }
 

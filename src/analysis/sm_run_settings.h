@@ -40,6 +40,7 @@ struct sm_run_settings {
 	size_t n_mods;
 	const char *method_label; /* "DL", "MH", "PETO", "REML", ... */
 	double stepadj;           /* Fisher scoring step multiplier (1 = none) */
+	double threshold;         /* metafor's absolute threshold; 0 = full precision */
 	int no_studies;           /* leave per-study rows out of the output */
 	/* Unit of analysis.  multilevel: the analysis' main model is the
 	 * three-level one; ml_method its estimator (REML, or ML when the

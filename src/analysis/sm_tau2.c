@@ -12,6 +12,10 @@
 
 /* metafor's default `tol` and uniroot tolerance: .Machine$double.eps^0.25 */
 #define SM_EPS_QUARTER 1.220703125e-4
+/* Full-precision scoring: a step of at most this many ulps of tau2 ends it,
+ * and so does a step that no longer shrinks once within this share of tau2. */
+#define SM_SCORING_ULPS 4
+#define SM_SCORING_NOISE 1e-10
 
 struct sm_tau2_ctl sm_tau2_ctl_default(void)
 {
@@ -160,6 +164,32 @@ static sm_status se_iterative(struct sm_ctx *ctx, struct sm_wls *m, double *w,
 	return SM_OK;
 }
 
+int sm_tau2_scoring_done(const struct sm_tau2_ctl *ctl, double tau2, double change,
+			 double prev_change)
+{
+	double scale = fmax(fabs(tau2), DBL_MIN), ulps = SM_SCORING_ULPS * DBL_EPSILON * scale;
+	if (ctl->threshold > 0)
+		return !(change > fmax(ctl->threshold, ulps));
+	if (!(change > ulps))
+		return 1;
+	return change <= SM_SCORING_NOISE * scale && change >= prev_change;
+}
+
+int sm_tau2_stop_at_zero(const struct sm_tau2_ctl *ctl, double tau2, double adj, double adj0)
+{
+	return ctl->threshold <= 0 && tau2 + adj < 0 && !(adj0 > 0);
+}
+
+/* The scoring step at tau2 (one solve). */
+static sm_status step_at(struct sm_ctx *ctx, struct sm_wls *m, double *w, const double *yi,
+			 const double *vi, enum sm_method method, double tau2, double *adj)
+{
+	double q;
+	sm_status st = sm_tau2_q(ctx, m, w, yi, vi, tau2, &q);
+	*adj = st ? NAN : score_step(m, w, yi, method);
+	return st;
+}
+
 static sm_status est_scoring(struct sm_ctx *ctx, struct sm_wls *m, double *w,
 			     const double *yi, const double *vi, enum sm_method method,
 			     const struct sm_tau2_ctl *ctl, struct sm_tau2_result *out)
@@ -169,25 +199,32 @@ static sm_status est_scoring(struct sm_ctx *ctx, struct sm_wls *m, double *w,
 	if (st)
 		return st;
 	double tau2 = he.tau2;
-	double change = INFINITY;
+	double change = INFINITY, prev = INFINITY;
 	int iter = 0;
-	for (;;) {
-		double thr = ctl->threshold > 0 ? ctl->threshold
-						 : 4 * DBL_EPSILON * fmax(tau2, DBL_MIN);
-		if (!(change > thr))
-			break;
+	while (!sm_tau2_scoring_done(ctl, tau2, change, prev)) {
 		iter++;
-		double old = tau2;
-		double q;
-		if ((st = sm_tau2_q(ctx, m, w, yi, vi, tau2, &q)))
+		double old = tau2, adj;
+		if ((st = step_at(ctx, m, w, yi, vi, method, tau2, &adj)))
 			return st;
-		double adj = score_step(m, w, yi, method) * ctl->stepadj;
+		adj *= ctl->stepadj;
 		if (!isfinite(adj))
 			return SM_FAIL(ctx, SM_EINPUT, "fisher scoring produced a non-finite "
 				       "step; expected finite effect sizes and variances");
+		if (tau2 + adj < 0 && ctl->threshold <= 0) {
+			/* weights that cannot be had at 0 (a vi of 0) leave the
+			 * halving below to decide */
+			double adj0;
+			if (step_at(ctx, m, w, yi, vi, method, 0, &adj0) != SM_OK)
+				sm_ctx_clear_error(ctx);
+			else if (sm_tau2_stop_at_zero(ctl, tau2, adj, adj0)) {
+				tau2 = 0;
+				break;
+			}
+		}
 		while (tau2 + adj < 0)
 			adj /= 2;
 		tau2 += adj;
+		prev = change;
 		change = fabs(old - tau2);
 		if (iter > ctl->maxiter)
 			return SM_FAIL(ctx, SM_EINPUT, "fisher scoring algorithm did not "

@@ -19,8 +19,9 @@
 
 /* Iteration and root-finding control, as metafor's `control` list. */
 struct sm_tau2_ctl {
-	double threshold; /* Fisher scoring stops when |change| <= threshold;
-			     <= 0: until the change is a few ulps */
+	double threshold; /* Fisher scoring stops when |change| <= threshold
+			     (metafor's absolute rule); <= 0: full precision,
+			     see sm_tau2_scoring_done */
 	int maxiter;      /* scoring iterations (metafor: 100) */
 	double stepadj;   /* step multiplier (metafor: 1) */
 	double tol;       /* ML/REML log-likelihood-at-zero check (eps^0.25) */
@@ -33,6 +34,25 @@ struct sm_tau2_result {
 	int iterations;  /* Fisher scoring steps or root-finder steps */
 	int reset_to_zero; /* ML/REML: likelihood larger at 0, tau2 set to 0 */
 };
+
+/* Full-precision stopping rule of Fisher scoring (threshold <= 0): the
+ * step |change| from tau2 is a few ulps of tau2 (relative, so the rule
+ * holds at every scale: an absolute 1e-12 is below the spacing of doubles
+ * from tau2 = 8192 on, where scoring would alternate between two
+ * neighbours forever), with DBL_MIN as the absolute floor; or, within
+ * 1e-10 of tau2, the step stopped shrinking (prev_change is the step
+ * before; rounding in the score, not the iteration, sets the size then).
+ * With threshold > 0 metafor's rule |change| <= threshold, the threshold
+ * raised to those few ulps where it is below them (metafor's absolute rule
+ * alone cannot be met above tau2 = 8192 for a threshold of 1e-12). */
+int sm_tau2_scoring_done(const struct sm_tau2_ctl *ctl, double tau2, double change,
+			 double prev_change);
+
+/* The full-precision boundary check: a step from tau2 that would go below 0,
+ * where the step at tau2 = 0 (adj0) does not point up, ends scoring at
+ * exactly 0, the maximum on [0, inf).  (metafor halves the step instead and
+ * stops at a tau2 of the order of its threshold.) */
+int sm_tau2_stop_at_zero(const struct sm_tau2_ctl *ctl, double tau2, double adj, double adj0);
 
 /* metafor's default control (threshold 1e-5, maxiter 100, eps^0.25). */
 struct sm_tau2_ctl sm_tau2_ctl_default(void);

@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -197,6 +198,22 @@ static int all_positive(const double *v, size_t k)
 	return 1;
 }
 
+/* The L0 iteration came back to an earlier k0: say which values it cycles
+ * through (metafor stops after 100 iterations). */
+static sm_status cycle_failure(struct sm_ctx *ctx, const double *cycle, int n)
+{
+	char list[160] = "";
+	size_t used = 0;
+	for (int j = 0; j < n && used + 24 < sizeof list; j++)
+		used += (size_t)snprintf(list + used, sizeof list - used, "%s%.0f", j ? ", " : "",
+					 cycle[j]);
+	if (n > 0 && used + 24 >= sizeof list)
+		snprintf(list + used, sizeof list - used, ", ...");
+	return SM_FAIL(ctx, SM_EINPUT, "trim-and-fill did not converge: the estimated number "
+		       "of missing studies (L0) cycles through %s; expected it to settle "
+		       "(metafor: Trim and fill algorithm did not converge)", list);
+}
+
 /* Iterate k0 on the sorted, side-adjusted ys/vs; b of the last trimmed fit
  * and, in *hint, its tau2 when p gave it. */
 static sm_status iterate_k0(struct sm_ctx *ctx, struct sm_iprefix *p, const double *ys,
@@ -204,9 +221,21 @@ static sm_status iterate_k0(struct sm_ctx *ctx, struct sm_iprefix *p, const doub
 			    double *hint, struct sm_trimfill *out, double *b)
 {
 	double kd = (double)k, k0 = 0, k0_prev = -1;
+	double seen[SM_TRIMFILL_MAXITER + 1];
 	int iter = 0;
 	sm_status st = SM_OK;
-	while (k0 != k0_prev && iter < SM_TRIMFILL_MAXITER) {
+	while (k0 != k0_prev) {
+		/* k0 depends on the previous k0 alone: a value seen before (not the
+		 * last one, which is convergence) repeats forever */
+		for (int j = 0; j + 1 < iter; j++)
+			if (seen[j] == k0)
+				return cycle_failure(ctx, seen + j, iter - j);
+		if (iter == SM_TRIMFILL_MAXITER)
+			return SM_FAIL(ctx, SM_EINPUT, "trim-and-fill did not converge: the "
+				       "number of missing studies still changes after %d "
+				       "iterations; expected it to settle (metafor: Trim and "
+				       "fill algorithm did not converge)", SM_TRIMFILL_MAXITER);
+		seen[iter] = k0;
 		k0_prev = k0;
 		iter++;
 		size_t kt = k - (size_t)k0;
@@ -247,10 +276,14 @@ static sm_status side_slope(struct sm_ctx *ctx, const double *yi, const double *
 		*slope = side.b[1];
 		return st;
 	}
+	/* metafor cannot take a side when sqrt(vi) is redundant (its slope is NA) */
+	sm_status st = sm_regtest_check_design(ctx, vi, k);
+	if (st)
+		return st;
 	double *x = sm_alloc_array(3 * k, sizeof *x), *w = x ? x + 2 * k : NULL;
 	struct sm_design d = {x, k, 2};
 	struct sm_wls m;
-	sm_status st = x ? sm_wls_init(ctx, &m, &d) : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	st = x ? sm_wls_init(ctx, &m, &d) : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	if (st) {
 		free(x);
 		return st;
@@ -380,6 +413,28 @@ static sm_status trimfill(struct sm_ctx *ctx, const double *yi, const double *vi
 	if (st)
 		return st;
 	out->side_right = slope < 0;
+	/* Every yi equal: each trimmed estimate is that value, every centred yi
+	 * is 0 and k0 = 0; computed, the centred values would be rounding noise
+	 * of either sign, on which k0 can cycle (metafor: "did not converge"). */
+	int constant = k > 0;
+	for (size_t i = 1; i < k && constant; i++)
+		constant = yi[i] == yi[0];
+	if (constant) {
+		out->k = k;
+		out->fit = *full;
+		out->se_k0 = 4 * sqrt(var_sr((double)k, (double)(-(double)k * ((double)k + 1)) /
+						(2 * (double)k - 1))) / (2 * (double)k - 1);
+		out->yi = sm_alloc_array(2 * k, sizeof *out->yi);
+		out->fill = sm_alloc_array(k, sizeof *out->fill);
+		if (!out->yi || !out->fill) {
+			sm_trimfill_release(out);
+			return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		}
+		out->vi = out->yi + k;
+		memcpy(out->yi, yi, k * sizeof *yi);
+		memcpy(out->vi, vi, k * sizeof *vi);
+		return SM_OK;
+	}
 	double sgn = out->side_right ? -1 : 1;
 	size_t *order = sm_alloc_array(k, sizeof *order);
 	double *ys = sm_alloc_array(2 * k, sizeof *ys);

@@ -150,9 +150,17 @@ const char *sm_ctx_warning(const struct sm_ctx *ctx, size_t i)
 
 void sm_ctx_clear_warnings(struct sm_ctx *ctx)
 {
-	for (size_t i = 0; i < ctx->n_warnings; i++)
+	sm_ctx_truncate_warnings(ctx, 0);
+}
+
+void sm_ctx_truncate_warnings(struct sm_ctx *ctx, size_t n)
+{
+	if (!ctx)
+		return;
+	for (size_t i = n; i < ctx->n_warnings; i++)
 		free(ctx->warnings[i]);
-	ctx->n_warnings = 0;
+	if (n < ctx->n_warnings)
+		ctx->n_warnings = n;
 }
 
 void sm_ctx_set_home(struct sm_ctx *ctx, const char *dir)

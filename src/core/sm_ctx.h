@@ -74,6 +74,9 @@ void sm_ctx_warn(struct sm_ctx *ctx, const char *fmt, ...)
 size_t sm_ctx_warning_count(const struct sm_ctx *ctx);
 const char *sm_ctx_warning(const struct sm_ctx *ctx, size_t i);
 void sm_ctx_clear_warnings(struct sm_ctx *ctx);
+/* Forget the warnings from index n on (a caller that has taken them into a
+ * result of its own, e.g. an analysis' "warnings"). */
+void sm_ctx_truncate_warnings(struct sm_ctx *ctx, size_t n);
 
 /* Directory holding the bundled fonts and templates; set by the CLI from
  * its own location or SAFEMETA_HOME.  Borrowed; NULL when unset. */

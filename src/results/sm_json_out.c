@@ -10,6 +10,18 @@ cJSON *sm_json_number(double v)
 	return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
 }
 
+/* obj["<key>_infinite"] = 1 or -1 for an infinite v. */
+static void add_infinite_flag(cJSON *obj, const char *key, double v)
+{
+	size_t n = strlen(key) + sizeof SM_JSON_INFINITE_SUFFIX;
+	char *name = malloc(n);
+	if (!name)
+		return;
+	snprintf(name, n, "%s%s", key, SM_JSON_INFINITE_SUFFIX);
+	cJSON_AddNumberToObject(obj, name, v > 0 ? 1 : -1);
+	free(name);
+}
+
 cJSON *sm_json_add_number(cJSON *obj, const char *key, double v)
 {
 	cJSON *item = sm_json_number(v);
@@ -17,6 +29,8 @@ cJSON *sm_json_add_number(cJSON *obj, const char *key, double v)
 		cJSON_Delete(item);
 		return NULL;
 	}
+	if (item && isinf(v))
+		add_infinite_flag(obj, key, v);
 	return item;
 }
 
@@ -31,8 +45,25 @@ cJSON *sm_json_add_array(cJSON *obj, const char *key, const double *v, size_t n)
 	cJSON *arr = cJSON_AddArrayToObject(obj, key);
 	if (!arr)
 		return NULL;
-	for (size_t i = 0; i < n; i++)
+	int any_inf = 0;
+	for (size_t i = 0; i < n; i++) {
 		cJSON_AddItemToArray(arr, sm_json_number(v[i]));
+		any_inf |= isinf(v[i]);
+	}
+	if (!any_inf)
+		return arr;
+	size_t len = strlen(key) + sizeof SM_JSON_INFINITE_SUFFIX;
+	char *name = malloc(len);
+	cJSON *flags = name ? cJSON_CreateArray() : NULL;
+	for (size_t i = 0; flags && i < n; i++) {
+		double f = isinf(v[i]) ? (v[i] > 0 ? 1 : -1) : 0;
+		cJSON_AddItemToArray(flags, cJSON_CreateNumber(f));
+	}
+	if (flags) {
+		snprintf(name, len, "%s%s", key, SM_JSON_INFINITE_SUFFIX);
+		cJSON_AddItemToObject(obj, name, flags);
+	}
+	free(name);
 	return arr;
 }
 

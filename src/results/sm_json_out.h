@@ -1,8 +1,12 @@
 /*
  * sm_json_out.h -- writing statistics into cJSON trees.
  *
- * A statistic that does not exist (NaN, e.g. the df of a z test) or is not
- * finite is written as JSON null, never as a made-up number.  Numbers are
+ * A statistic that does not exist (NaN, e.g. the df of a z test) is written
+ * as JSON null, never as a made-up number.  An infinite one (a knha
+ * statistic with se = 0, Orwin's fail-safe N for a mean of 0) is null too,
+ * JSON having no infinity, and a sibling "<key>_infinite" says which: 1 for
+ * +Inf, -1 for -Inf (for an array: an array of 1, -1 or 0 per element);
+ * the sibling is absent for finite values and NaN.  Numbers are
  * printed by cJSON with the fewest digits (15 or 17 significant) that read
  * back as the same double, so results round-trip exactly.
  */
@@ -12,9 +16,13 @@
 #include <cjson/cJSON.h>
 #include <stddef.h>
 
-/* A number, or null when v is NaN or infinite.  NULL on out of memory. */
+#define SM_JSON_INFINITE_SUFFIX "_infinite"
+
+/* A number, or null when v is NaN or infinite (no flag: see the add
+ * functions).  NULL on out of memory. */
 cJSON *sm_json_number(double v);
-/* obj[key] = number-or-null; returns the added item (NULL on failure). */
+/* obj[key] = number-or-null, plus obj["<key>_infinite"] for +-Inf; returns
+ * the added item (NULL on failure). */
 cJSON *sm_json_add_number(cJSON *obj, const char *key, double v);
 /* obj[key] = [lb, ub] with nulls as above. */
 cJSON *sm_json_add_pair(cJSON *obj, const char *key, double lb, double ub);

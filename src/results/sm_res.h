@@ -248,7 +248,7 @@ struct sm_res_mh {
 
 struct sm_res_peto {
 	int present;
-	double k, k_yi, estimate, se, stat, p, ci_lb, ci_ub, Q, Q_df, Q_p, I2;
+	double k, k_yi, estimate, se, stat, p, ci_lb, ci_ub, Q, Q_df, Q_p, I2, H2;
 };
 
 struct sm_res_study_transformed {

@@ -581,6 +581,8 @@ static const struct sm_rkey peto_keys_k[] = {
 	    "its P value"),
 	KEY(struct sm_res_peto, "I2", I2, NUM, SM_RK_NULLABLE | SM_RK_PCT, NULL, NULL,
 	    "I2 (percent)"),
+	KEY(struct sm_res_peto, "H2", H2, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL, NULL, NULL,
+	    "H2"),
 };
 static OBJ(peto_keys, struct sm_res_peto, "analyses[].peto");
 

@@ -29,7 +29,9 @@ enum sm_rk_type {
 	SM_RK_REF,   /* a pointer to a struct described by `obj`, NULL when null/absent */
 	SM_RK_CHARS, /* an object of free-form values: SM_RES_LIST(struct sm_res_char) */
 	SM_RK_ROWS,  /* a list of lists of free-form values: SM_RES_LIST(struct sm_res_row) */
-	SM_RK_ANY    /* any JSON value, checked for syntax only and not kept */
+	SM_RK_ANY,   /* any JSON value, checked for syntax only (an int at offset: 1 when
+		      * present and not null) */
+	SM_RK_IGNORE /* any JSON value, not kept (the <key>_infinite siblings) */
 };
 
 /* Flags of a key. */

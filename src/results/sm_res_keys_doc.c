@@ -38,7 +38,7 @@ static void type_words(struct sm_buf *b, const struct sm_rkey *k)
 	case SM_RK_REF: sm_buf_printf(b, "object (`%s`)", k->obj->name); break;
 	case SM_RK_CHARS: sm_buf_puts(b, "object of values"); break;
 	case SM_RK_ROWS: sm_buf_puts(b, "list of rows"); break;
-	case SM_RK_ANY: sm_buf_puts(b, "any"); break;
+	case SM_RK_ANY: case SM_RK_IGNORE: sm_buf_puts(b, "any"); break;
 	}
 	if (k->flags & SM_RK_NULLABLE)
 		sm_buf_puts(b, ", or null");

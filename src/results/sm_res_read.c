@@ -187,7 +187,7 @@ static void expected(struct sm_buf *b, const struct sm_rkey *k)
 	case SM_RK_BOOL2: sm_buf_puts(b, "a list of two booleans"); break;
 	case SM_RK_REF: sm_buf_puts(b, "an object"); break;
 	case SM_RK_ROWS: sm_buf_puts(b, "a list of rows (lists of cells)"); break;
-	case SM_RK_ANY: sm_buf_puts(b, "a JSON value"); break;
+	case SM_RK_ANY: case SM_RK_IGNORE: sm_buf_puts(b, "a JSON value"); break;
 	}
 	if (k->flags & SM_RK_NULLABLE)
 		sm_buf_puts(b, " or null");
@@ -355,6 +355,8 @@ static int scalar(struct rd *r, char kind, double v, const char *s, size_t len)
 	}
 	if (f->kind != F_OBJ)
 		return bad_value(r, k, NULL);
+	if (k->type == SM_RK_IGNORE)
+		return 1;
 	char *m = f->base + k->offset;
 	if (kind == '0') {
 		if (!(k->flags & SM_RK_NULLABLE))
@@ -599,8 +601,10 @@ static int open_container(struct rd *r, int is_map, size_t at)
 		if (is_map)
 			return bad_value(r, k, NULL);
 		return push(r, F_ROWS, NULL, m, via, at) != NULL;
+	case SM_RK_IGNORE:
 	case SM_RK_ANY: {
-		*(int *)m = 1;
+		if (k->type == SM_RK_ANY)
+			*(int *)m = 1;
 		struct frame *a = push(r, F_ANY, NULL, NULL, via, at);
 		if (a)
 			a->depth = 1;
@@ -697,6 +701,24 @@ static int unknown_key(struct rd *r, const struct frame *f, const char *s, size_
 	return rc;
 }
 
+/* "<key>_infinite" beside a number (or pair, or list of numbers) of the
+ * object: the sign of a statistic that is infinite where the number is
+ * null (README, "Results JSON"); validated as JSON, not kept. */
+static const struct sm_rkey infinite_key = { "<key>_infinite", SM_RK_IGNORE, SM_RK_OPTIONAL, 0,
+					     NULL, NULL, "the sign of an infinite value" };
+
+static const struct sm_rkey *infinite_sibling(const struct sm_robj *o, const char *s, size_t len)
+{
+	static const char suffix[] = "_infinite";
+	size_t n = sizeof suffix - 1;
+	if (len <= n || memcmp(s + len - n, suffix, n))
+		return NULL;
+	const struct sm_rkey *k = sm_rkey_find(o, s, len - n);
+	if (!k || (k->type != SM_RK_NUM && k->type != SM_RK_PAIR && k->type != SM_RK_NUMS))
+		return NULL;
+	return &infinite_key;
+}
+
 /* Characteristics are few per study: a linear look for a repeated key. */
 static int chars_has(const struct frame *f, const char *s, size_t len)
 {
@@ -732,9 +754,13 @@ static int on_key(void *ctx, const unsigned char *key, size_t len)
 			k = &o->keys[f->next];
 		else
 			k = sm_rkey_find(o, s, len);
+		if (!k)
+			k = infinite_sibling(o, s, len);
 		if (!k) {
 			f->key = NULL;
 			rc = unknown_key(r, f, s, len);
+		} else if (k->type == SM_RK_IGNORE) {
+			f->key = k;
 		} else {
 			size_t i = (size_t)(k - o->keys);
 			f->next = i + 1;

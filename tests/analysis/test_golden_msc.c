@@ -254,6 +254,11 @@ static int fit_opts(const char *name, const cJSON *fit, int tight, struct sm_rma
 	double v;
 	if (sm_golden_num(fit, "control/stepadj", &v))
 		o->ctl.stepadj = v;
+	/* the reference's absolute threshold (safemeta's default is full
+	 * precision, which differs from where metafor's rule stops by up to
+	 * ~1e-8 relative for small tau2) */
+	if (tight && sm_golden_num(fit, "control/threshold", &v))
+		o->ctl.threshold = v;
 	return 1;
 }
 

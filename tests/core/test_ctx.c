@@ -52,6 +52,14 @@ static void warnings_keep_order(void **state)
 	assert_string_equal(sm_ctx_warning(ctx, 0), "warning 0");
 	assert_string_equal(sm_ctx_warning(ctx, 19), "warning 19");
 	assert_null(sm_ctx_warning(ctx, 20));
+	sm_ctx_truncate_warnings(ctx, 25); /* beyond the end: nothing */
+	assert_int_equal(sm_ctx_warning_count(ctx), 20);
+	sm_ctx_truncate_warnings(ctx, 5);
+	assert_int_equal(sm_ctx_warning_count(ctx), 5);
+	assert_string_equal(sm_ctx_warning(ctx, 4), "warning 4");
+	assert_null(sm_ctx_warning(ctx, 5));
+	sm_ctx_warn(ctx, "again");
+	assert_string_equal(sm_ctx_warning(ctx, 5), "again");
 	sm_ctx_clear_warnings(ctx);
 	assert_int_equal(sm_ctx_warning_count(ctx), 0);
 	sm_ctx_free(ctx);

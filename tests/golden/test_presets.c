@@ -95,6 +95,10 @@ static void check_preset(const struct sm_review *review, const cJSON *ref_set,
 	}
 	if (stepadj)
 		opts.stepadj = 0.5;
+	/* the references' tight control: metafor's absolute threshold 1e-12
+	 * (meta.tight); safemeta's default full precision differs from where
+	 * that rule stops by up to ~1e-8 relative for small tau2 */
+	opts.threshold = 1e-12;
 	cJSON *results = sm_results_build(ctx, review, &opts);
 	opts.by = "";
 	cJSON *pooled = results ? sm_results_build(ctx, review, &opts) : NULL;

@@ -307,6 +307,12 @@ static void check_method(struct counter *c, const char *dataset, const struct sm
 	snprintf(tkey, sizeof tkey, "%s%s", method, knha ? "_knha" : "");
 	if (needs_stepadj(gold, measure, tkey))
 		opts.stepadj = 0.5;
+	/* Reproduce the reference's own control (metafor's absolute threshold,
+	 * meta.tight_control): safemeta's default full precision differs from
+	 * where that rule stops by up to ~1e-8 relative for small tau2 (RD). */
+	const cJSON *thr = get(get(get(gold, "meta"), "tight_control"), "threshold");
+	if (cJSON_IsNumber(thr))
+		opts.threshold = thr->valuedouble;
 	opts.measure = measure;
 	opts.method = method;
 	opts.test = knha ? "knha" : "z";
