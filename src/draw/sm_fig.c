@@ -575,15 +575,3 @@ struct sm_rgb sm_fig_palette(int i)
 	int n = (int)(sizeof hex / sizeof hex[0]);
 	return sm_fig_rgb(hex[((i % n) + n) % n]);
 }
-
-double sm_fig_num(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
-const char *sm_fig_str(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}

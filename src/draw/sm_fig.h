@@ -41,7 +41,6 @@
 #include "sm_text.h"
 
 #include <cairo.h>
-#include <cjson/cJSON.h>
 #include <stddef.h>
 
 /* A rectangle in points, y down. */
@@ -192,11 +191,6 @@ struct sm_fig_legend_entry {
 sm_status sm_fig_legend(struct sm_ctx *ctx, struct sm_fig *f, const struct sm_tstyle *st,
 			const struct sm_fig_legend_entry *e, size_t n, double x, double y,
 			double width, int tag, double *height);
-
-/* A member of a JSON object as a number (NaN when absent, null or not a
- * number) or a string (NULL likewise); borrowed. */
-double sm_fig_num(const cJSON *o, const char *key);
-const char *sm_fig_str(const cJSON *o, const char *key);
 
 /* Okabe-Ito colour i (cycled), for groups of points. */
 struct sm_rgb sm_fig_palette(int i);

@@ -4,6 +4,7 @@
 #include "sm_buf.h"
 #include "sm_domain_table.h"
 #include "sm_export.h"
+#include "sm_res.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,9 +142,11 @@ static void msc_domain_table_as_csv(void **state)
 	struct sm_ctx *ctx = sm_ctx_new();
 	char *path = sm_test_path("tests/fixtures/results/msc-iv-rct.results.json");
 	char *text = sm_test_slurp(path);
-	cJSON *res = cJSON_Parse(text);
-	cJSON_ReplaceItemInObjectCaseSensitive(res, "domain_table", sm_domain_table_json(ctx, res));
-	struct sm_table *t = sm_table_from_results(ctx, res, "domains");
+	cJSON *doc = cJSON_Parse(text);
+	cJSON_ReplaceItemInObjectCaseSensitive(doc, "domain_table", sm_domain_table_json(ctx, doc));
+	struct sm_res *res = sm_res_from_json(ctx, path, doc);
+	assert_non_null(res);
+	struct sm_table *t = sm_table_from_res(ctx, res, "domains");
 	assert_non_null(t);
 	char *csv = sm_export_csv(t);
 	size_t lines = 0;
@@ -155,7 +158,8 @@ static void msc_domain_table_as_csv(void **state)
 	assert_non_null(strstr(csv, ",Fewer events with MSC\r\n"));
 	free(csv);
 	sm_table_free(t);
-	cJSON_Delete(res);
+	sm_res_free(res);
+	cJSON_Delete(doc);
 	free(text);
 	free(path);
 	sm_ctx_free(ctx);

@@ -14,8 +14,6 @@ void sm_flayout_free(struct sm_flayout *l)
 	sm_fig_free(l->fig);
 	sm_fplot_free(l->plot);
 	free(l->rob);
-	free(l->marks);
-	free(l->page_mark);
 	free(l);
 }
 
@@ -23,8 +21,6 @@ struct sm_fig *sm_flayout_take_fig(struct sm_flayout *l)
 {
 	struct sm_fig *f = l->fig;
 	l->fig = NULL;
-	l->texts = NULL;
-	l->page_text = NULL;
 	return f;
 }
 
@@ -268,7 +264,7 @@ static void place_columns(struct lay *L)
 	}
 	L->text_right = x - last_gap;
 	L->graph_x0 = L->text_right + L->gap;
-	L->graph_x1 = L->l->width - L->st->margin - L->rob_w;
+	L->graph_x1 = L->req->width - L->st->margin - L->rob_w;
 }
 
 /* Tick labels as printed. */
@@ -369,7 +365,7 @@ static void fit_axis(struct lay *L)
 
 static double inner_width(struct lay *L)
 {
-	return L->l->width - 2 * L->st->margin;
+	return L->req->width - 2 * L->st->margin;
 }
 
 static double note_width(struct lay *L)
@@ -454,7 +450,7 @@ static void emit_header(struct lay *L, double *y)
 	struct sm_fig_item *m = sm_fl_item(L, SM_FIG_LINE, SM_FOREST_RULE, SM_FL_RULE, 0);
 	if (m) {
 		m->x0 = L->st->margin;
-		m->x1 = L->l->width - L->st->margin;
+		m->x1 = L->req->width - L->st->margin;
 		m->y0 = m->y1 = *y;
 		m->sc = L->st->c_rule;
 		m->lw = L->st->lw_rule;
@@ -928,14 +924,14 @@ static sm_status fit_width(struct lay *L)
 			if (size < st->size)
 				sm_ctx_warn(L->ctx, "forest plot text set at %.1f pt instead of "
 					    "%.1f pt to fit %.0f mm", size, st->size,
-					    L->l->width / (72 / 25.4));
+					    L->req->width / (72 / 25.4));
 			return SM_OK;
 		}
 	}
-	double need = L->l->width + L->lack;
+	double need = L->req->width + L->lack;
 	return SM_FAIL(L->ctx, SM_EINPUT, "forest plot does not fit in %.0f mm (needs "
 		       "%.0f mm at %.1f pt with labels wrapped word by word); expected a "
-		       "wider --width or fewer --columns", L->l->width / (72 / 25.4),
+		       "wider --width or fewer --columns", L->req->width / (72 / 25.4),
 		       need / (72 / 25.4), st->min_size);
 }
 
@@ -948,29 +944,6 @@ static double page_used(const struct lay *L, int page, double mark_bottom)
 	for (size_t i = f->page_text[page]; i < f->page_text[page + 1]; i++)
 		bottom = fmax(bottom, f->texts[i].box.y1);
 	return fmin(f->height, bottom + L->st->margin);
-}
-
-/* The pages as src/report reads them (transitional). */
-static void report_view(struct lay *L, const double *bottom, size_t n)
-{
-	struct sm_flayout *l = L->l;
-	l->width = L->f->width;
-	l->height = L->f->height;
-	l->npages = L->f->npages;
-	l->texts = L->f->texts;
-	l->ntexts = L->f->ntexts;
-	l->page_text = L->f->page_text;
-	l->marks = sm_alloc_array(n, sizeof *l->marks);
-	l->page_mark = sm_alloc_array(n + 1, sizeof *l->page_mark);
-	if (!l->marks || !l->page_mark) {
-		sm_fl_oom(L);
-		return;
-	}
-	for (size_t p = 0; p <= n; p++) {
-		l->page_mark[p] = p;
-		if (p < n)
-			l->marks[p] = (struct sm_flayout_mark){ bottom[p], 0, 0 };
-	}
 }
 
 static sm_status run(struct lay *L)
@@ -1004,8 +977,6 @@ static sm_status run(struct lay *L)
 		L->status = sm_fig_finish(L->ctx, f);
 	for (size_t pg = 0; pg < n && L->status == SM_OK; pg++)
 		L->status = sm_fig_set_page_used(L->ctx, f, (int)pg, page_used(L, (int)pg, bottom[pg]));
-	if (L->status == SM_OK)
-		report_view(L, bottom, n);
 	free(bottom);
 	return L->status;
 }
@@ -1029,7 +1000,7 @@ struct sm_flayout *sm_flayout_build(struct sm_ctx *ctx, struct sm_fig *fig,
 		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 		return NULL;
 	}
-	l->width = fig->width = req->width;
+	fig->width = req->width;
 	sm_status s = run(&L);
 	free(L.row_h);
 	if (s != SM_OK) {

@@ -16,6 +16,9 @@
  * give the painting order.  It is computed completely before anything is
  * drawn, so the figure's size is known up front and tests can check the
  * geometry (squares where the axis maps the estimates, no text over text).
+ * The height each page uses (down to its lowest mark or text, plus the
+ * margin) is recorded in the figure (sm_fig_page_used), for a report that
+ * places the pages one after another.
  *
  * Risk-of-bias columns (when the plot has them) sit right of the graph,
  * one per domain, and count in the width budget as the text columns do:
@@ -49,13 +52,6 @@ struct sm_frob {
 	double cx, cy, r;
 };
 
-/* transitional: removed when src/report and src/cli use sm_figure_forest.
- * What the report reads of a forest page: `y1` is the lowest any mark of
- * the page reaches (one entry a page). */
-struct sm_flayout_mark {
-	double y1, cy, size;
-};
-
 struct sm_flayout {
 	struct sm_fig *fig;       /* the figure (owned) */
 	struct sm_fplot *plot;    /* the rows that refs name (owned) */
@@ -64,17 +60,6 @@ struct sm_flayout {
 	double size_used;         /* body font size after fitting */
 	struct sm_frob *rob;      /* every risk-of-bias circle, in the order laid out */
 	size_t nrob, cap_rob;
-	/* transitional: removed when src/report and src/cli use
-	 * sm_figure_forest.  The figure's pages as src/report reads them:
-	 * texts and page_text are the figure's; marks[page_mark[p]] is page
-	 * p's lowest mark. */
-	double width, height;
-	int npages;
-	const struct sm_fig_text *texts;
-	size_t ntexts;
-	const size_t *page_text;
-	struct sm_flayout_mark *marks;
-	size_t *page_mark;
 };
 
 struct sm_flayout_req {

@@ -56,7 +56,7 @@ void sm_fl_rob_header(struct lay *L, double ty, double group_ty)
 			  SM_FOREST_ROB_HEAD, -1);
 	/* The group label only where it fits over the columns. */
 	static const char group[] = "Risk of bias";
-	double x0 = L->graph_x1 + L->gap, x1 = L->l->width - L->st->margin;
+	double x0 = L->graph_x1 + L->gap, x1 = L->req->width - L->st->margin;
 	if (sm_fl_width(L, SM_ROLE_BOLD, group) <= x1 - x0)
 		sm_fl_put(L, SM_ROLE_BOLD, group, (x0 + x1) / 2, group_ty, SM_ALIGN_CENTER, 0,
 			  SM_FOREST_ROB_HEAD, -1);
@@ -161,7 +161,7 @@ static double legend(struct lay *L, double y)
 {
 	int used[SM_ROB_NLEVELS + 1];
 	levels_used(L->p, used);
-	double left = L->st->margin, right = L->l->width - L->st->margin, x = left;
+	double left = L->st->margin, right = L->req->width - L->st->margin, x = left;
 	double d = 2 * L->rob_r, sym_gap = L->space, entry_gap = 3 * L->space;
 	int any = 0;
 	for (int k = 0; k <= SM_ROB_NLEVELS; k++) {
@@ -192,7 +192,7 @@ double sm_fl_rob_key(struct lay *L, double y)
 		sm_fl_oom(L);
 		return y;
 	}
-	double width = L->l->width - 2 * L->st->margin;
+	double width = L->req->width - 2 * L->st->margin;
 	struct sm_fig_text *t = sm_fl_put(L, SM_ROLE_SMALL, keys, L->st->margin,
 					  y + 0.3 * L->pitch, SM_ALIGN_LEFT, width,
 					  SM_FOREST_ROB_KEY, -1);

@@ -30,8 +30,6 @@
 #include "sm_res.h"
 #include "sm_rob.h"
 
-#include <cjson/cJSON.h>
-
 extern const struct sm_figure_kind sm_figure_forest;
 
 /* What an item (marks) or a text of a forest shows. */
@@ -124,49 +122,5 @@ struct sm_forest_target {
 sm_status sm_forest_build(struct sm_ctx *ctx, const struct sm_res *res,
 			  const struct sm_forest_options *opts,
 			  const struct sm_forest_target *target, struct sm_flayout **out);
-
-/* ---- transitional: removed when src/report and src/cli use sm_figure_forest ---- */
-
-struct sm_forest_opts {
-	const char *analysis;
-	const char *style;
-	const char *width;
-	double dpi;
-	enum sm_forest_sort sort;
-	const char *columns;
-	int summary_only;
-	int show_method_line;
-	int wrap_labels;
-	const char *title;
-	double page_height;  /* pt, when paginating; 0 = the style's */
-	int rob;
-};
-
-/* transitional: removed when src/report and src/cli use sm_figure_forest */
-void sm_forest_opts_init(struct sm_forest_opts *opts);
-
-/* transitional: removed when src/report and src/cli use sm_figure_forest */
-sm_status sm_forest_render(struct sm_ctx *ctx, const cJSON *results,
-			   const struct sm_forest_opts *opts, const char *out_path);
-
-/* transitional: removed when src/report and src/cli use sm_figure_forest.
- * The layout alone (paginated as for PDF when `paginate`). */
-sm_status sm_forest_layout(struct sm_ctx *ctx, const cJSON *results,
-			   const struct sm_forest_opts *opts, int paginate,
-			   struct sm_flayout **out);
-
-/* transitional: removed when src/report and src/cli use sm_figure_forest.
- * A forest laid out once and kept drawable, so a report can place its
- * pages on its own canvas.  With page_height > 0 the plot paginates at
- * that height (pt); 0 keeps one page as tall as the plot. */
-struct sm_forest;
-struct sm_forest *sm_forest_new(struct sm_ctx *ctx, const cJSON *results,
-				const struct sm_forest_opts *opts, double page_height);
-void sm_forest_free(struct sm_forest *f);
-const struct sm_flayout *sm_forest_get_layout(const struct sm_forest *f);
-/* Draw page `page` of the forest with its top left at (x, y) of the
- * canvas's current page. */
-sm_status sm_forest_draw_on(struct sm_ctx *ctx, struct sm_canvas *c,
-			    const struct sm_forest *f, int page, double x, double y);
 
 #endif

@@ -23,8 +23,6 @@
 #include "sm_fig.h"
 #include "sm_figure.h"
 
-struct cJSON;
-
 enum sm_funnel_y { SM_FUNNEL_SE, SM_FUNNEL_PRECISION, SM_FUNNEL_N };
 
 /* The options of `render funnel` (sm_figure_funnel).  common.analysis:
@@ -53,43 +51,5 @@ extern const struct sm_figure_kind sm_figure_funnel;
 enum sm_funnel_tag { SM_FT_OTHER, SM_FT_POINT, SM_FT_FILLED, SM_FT_REGION, SM_FT_CONTOUR,
 		     SM_FT_ESTIMATE, SM_FT_EGGER, SM_FT_AXIS, SM_FT_TICK, SM_FT_TITLE,
 		     SM_FT_LABEL, SM_FT_ANNOT, SM_FT_LEGEND, SM_FT_PLOT };
-
-/* ---- transitional: removed when src/report and src/cli use sm_figure_funnel ---- */
-
-struct sm_funnel_opts {
-	const char *analysis;
-	const char *style;
-	const char *width;
-	double dpi;
-	enum sm_funnel_y y;
-	int contours;
-	int ci99;
-	int egger_line;
-	int trimfill;
-	int label_outliers;
-	const char *group_by;
-	const char *title;
-};
-
-struct sm_funnel_layout {
-	struct sm_fig *fig;
-};
-
-/* transitional: removed when src/report and src/cli use sm_figure_funnel */
-void sm_funnel_opts_init(struct sm_funnel_opts *opts);
-/* transitional: removed when src/report and src/cli use sm_figure_funnel
- * ("se", "precision" or "n": the choices of --y) */
-sm_status sm_funnel_y_parse(struct sm_ctx *ctx, const char *text, enum sm_funnel_y *y);
-/* transitional: removed when src/report and src/cli use sm_figure_funnel */
-sm_status sm_funnel_layout(struct sm_ctx *ctx, const struct cJSON *results,
-			   const struct sm_funnel_opts *opts, struct sm_funnel_layout **out);
-/* transitional: removed when src/report and src/cli use sm_figure_funnel */
-void sm_funnel_layout_free(struct sm_funnel_layout *l);
-/* transitional: removed when src/report and src/cli use sm_figure_funnel */
-sm_status sm_funnel_draw_on(struct sm_ctx *ctx, struct sm_canvas *c,
-			    const struct sm_funnel_layout *l, double x, double y);
-/* transitional: removed when src/report and src/cli use sm_figure_funnel */
-sm_status sm_funnel_render(struct sm_ctx *ctx, const struct cJSON *results,
-			   const struct sm_funnel_opts *opts, const char *out_path);
 
 #endif

@@ -22,8 +22,6 @@
 #include "sm_fig.h"
 #include "sm_figure.h"
 
-struct cJSON;
-
 /* The options of `render prisma` (sm_figure_prisma): the common ones
  * (title NULL or "": none; width NULL: the style's). */
 struct sm_prisma_options {
@@ -37,32 +35,5 @@ extern const struct sm_figure_kind sm_figure_prisma;
  * arrow's index. */
 enum sm_prisma_tag { SM_PT_OTHER, SM_PT_BOX, SM_PT_BOX_TEXT, SM_PT_ARROW, SM_PT_STAGE,
 		     SM_PT_STAGE_TEXT, SM_PT_HEADER, SM_PT_HEADER_TEXT, SM_PT_TITLE };
-
-/* ---- transitional: removed when src/report and src/cli use sm_figure_prisma ---- */
-
-struct sm_prisma_opts {
-	const char *style;  /* template name or .json path; NULL = "default" */
-	const char *width;  /* NULL: the style's width */
-	double dpi;         /* PNG only; 0 = 300 */
-	const char *title;  /* NULL or "": no title */
-};
-
-struct sm_prisma_layout {
-	struct sm_fig *fig;
-};
-
-/* transitional: removed when src/report and src/cli use sm_figure_prisma */
-void sm_prisma_opts_init(struct sm_prisma_opts *opts);
-/* transitional: removed when src/report and src/cli use sm_figure_prisma */
-sm_status sm_prisma_layout(struct sm_ctx *ctx, const struct cJSON *results,
-			   const struct sm_prisma_opts *opts, struct sm_prisma_layout **out);
-/* transitional: removed when src/report and src/cli use sm_figure_prisma */
-void sm_prisma_layout_free(struct sm_prisma_layout *l);
-/* transitional: removed when src/report and src/cli use sm_figure_prisma */
-sm_status sm_prisma_draw_on(struct sm_ctx *ctx, struct sm_canvas *c,
-			    const struct sm_prisma_layout *l, double x, double y);
-/* transitional: removed when src/report and src/cli use sm_figure_prisma */
-sm_status sm_prisma_render(struct sm_ctx *ctx, const struct cJSON *results,
-			   const struct sm_prisma_opts *opts, const char *out_path);
 
 #endif

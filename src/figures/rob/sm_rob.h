@@ -24,8 +24,6 @@
 #include "sm_figure.h"
 #include "sm_robscale.h"
 
-struct cJSON;
-
 enum sm_rob_plot { SM_ROB_BOTH, SM_ROB_TRAFFIC, SM_ROB_SUMMARY };
 
 /* The options of `render rob` (sm_figure_rob). */
@@ -45,38 +43,5 @@ extern const struct sm_figure_kind sm_figure_rob;
  * legend entry, its level (-1: not assessed). */
 enum sm_rob_tag { SM_RT_OTHER, SM_RT_CELL, SM_RT_SYMBOL, SM_RT_STUDY, SM_RT_DOMAIN_KEY,
 		  SM_RT_HEADER, SM_RT_BAR, SM_RT_BAR_LABEL, SM_RT_LEGEND, SM_RT_AXIS };
-
-/* ---- transitional: removed when src/report and src/cli use sm_figure_rob ---- */
-
-/* "both", "traffic" or "summary" (the choices of --plot). */
-sm_status sm_rob_plot_parse(struct sm_ctx *ctx, const char *text, enum sm_rob_plot *plot);
-
-struct sm_rob_opts {
-	const char *style;  /* template name or .json path; NULL = "default" */
-	const char *width;  /* NULL: the style's width */
-	double dpi;         /* PNG only; 0 = 300 */
-	enum sm_rob_plot plot;
-	int weighted;
-	int overall;
-	const char *title;  /* NULL: none */
-};
-
-struct sm_rob_layout {
-	struct sm_fig *fig;
-};
-
-/* transitional: removed when src/report and src/cli use sm_figure_rob */
-void sm_rob_opts_init(struct sm_rob_opts *opts);
-/* transitional: removed when src/report and src/cli use sm_figure_rob */
-sm_status sm_rob_layout(struct sm_ctx *ctx, const struct cJSON *results,
-			const struct sm_rob_opts *opts, struct sm_rob_layout **out);
-/* transitional: removed when src/report and src/cli use sm_figure_rob */
-void sm_rob_layout_free(struct sm_rob_layout *l);
-/* transitional: removed when src/report and src/cli use sm_figure_rob */
-sm_status sm_rob_draw_on(struct sm_ctx *ctx, struct sm_canvas *c, const struct sm_rob_layout *l,
-			 double x, double y);
-/* transitional: removed when src/report and src/cli use sm_figure_rob */
-sm_status sm_rob_render(struct sm_ctx *ctx, const struct cJSON *results,
-			const struct sm_rob_opts *opts, const char *out_path);
 
 #endif

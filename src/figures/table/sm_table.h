@@ -33,9 +33,7 @@
  * sm_table_names_in() returns an array of strings borrowed from the
  * results (free() the array only).  sm_table_lay_out() returns a figure
  * (sm_fig_free) that owns copies of every string it draws, and a geometry
- * (sm_table_layout_free) that borrows nothing.  A kept table
- * (sm_table_fig_new, transitional) owns its figure and geometry; free it
- * with sm_table_fig_free().
+ * (sm_table_layout_free) that borrows nothing.
  */
 #ifndef SM_TABLE_H
 #define SM_TABLE_H
@@ -103,14 +101,11 @@ struct sm_table_req {
 	int bare;          /* no page margin (a table placed on a report page) */
 };
 
-/* Where the cells went (sm_table_layout.h); its accessors are here for the
- * report, which places table pages itself. */
+/* Where the cells went (sm_table_layout.h).  The height the table uses on
+ * `page` (from the page's top, margin included) is what the figure records
+ * as that page's used height (sm_fig_page_used). */
 struct sm_table_layout;
 void sm_table_layout_free(struct sm_table_layout *l);
-int sm_table_layout_pages(const struct sm_table_layout *l);
-/* Width of the table (margins excluded) and the height it uses on `page`
- * (from the page's top, margin included). */
-double sm_table_layout_width(const struct sm_table_layout *l);
 double sm_table_layout_used(const struct sm_table_layout *l, int page);
 
 /* Lay `t` out into a finished figure (*fig) and, when `geometry` is not
@@ -136,50 +131,5 @@ struct sm_table_fopts {
  * a bare table of that width for a report page.  No bundle figures (the
  * bundle writes tables as CSV, XLSX and Markdown). */
 extern const struct sm_figure_kind sm_figure_table;
-
-/* ---- transitional entry points ------------------------------------------ */
-
-/* transitional: removed when src/report and src/cli use sm_figure_table */
-struct cJSON;
-/* The names of the tables of a results document held as cJSON (read
- * through sm_res_from_json): one allocation, array and strings (free() the
- * array only); NULL when the document does not read. */
-const char **sm_table_names(const struct cJSON *results, size_t *n);
-/* transitional: removed when src/report and src/cli use sm_figure_table */
-struct sm_table *sm_table_from_results(struct sm_ctx *ctx, const struct cJSON *results,
-				       const char *name);
-
-/* transitional: removed when src/report and src/cli use sm_figure_table */
-struct sm_table_opts {
-	const char *style; /* template name or .json path; NULL = "default" */
-	const char *width; /* "175mm", "double", ...; NULL = the style's width */
-	double dpi;        /* PNG only; 0 = 300 */
-	double font_size;  /* pt; 0 = the style's small size */
-};
-
-/* transitional: removed when src/report and src/cli use sm_figure_table */
-void sm_table_opts_init(struct sm_table_opts *opts);
-
-/* transitional: removed when src/report and src/cli use sm_figure_table */
-sm_status sm_table_render(struct sm_ctx *ctx, const struct sm_table *t,
-			  const struct sm_table_opts *opts, const char *out_path);
-
-/* transitional: removed when src/report and src/cli use sm_figure_table
- *
- * A table laid out once and kept drawable, for a report page: no page
- * margin, `width` pt wide at most (0 = the style's width), split into
- * pages of at most `page_h` pt (0 = one page), the header row repeated.
- * A report that captions the table itself clears t->title first. */
-struct sm_table_fig;
-struct sm_table_fig *sm_table_fig_new(struct sm_ctx *ctx, const struct sm_table *t,
-				      const struct sm_table_opts *opts, double width,
-				      double page_h);
-void sm_table_fig_free(struct sm_table_fig *tf);
-int sm_table_fig_pages(const struct sm_table_fig *tf);
-/* Width of the table and the height it uses on `page`. */
-double sm_table_fig_width(const struct sm_table_fig *tf);
-double sm_table_fig_height(const struct sm_table_fig *tf, int page);
-sm_status sm_table_fig_draw_on(struct sm_ctx *ctx, struct sm_canvas *c,
-			       const struct sm_table_fig *tf, int page, double x, double y);
 
 #endif

@@ -147,16 +147,6 @@ int sm_table_layout_has_header(const struct sm_table_layout *l, int page)
 	return 0;
 }
 
-int sm_table_layout_pages(const struct sm_table_layout *l)
-{
-	return l->npages;
-}
-
-double sm_table_layout_width(const struct sm_table_layout *l)
-{
-	return l->table_w;
-}
-
 double sm_table_layout_used(const struct sm_table_layout *l, int page)
 {
 	if (page == l->foot_page && l->foot_h > 0)

@@ -1,6 +1,6 @@
 /* Forest plots: content, geometry, formats, determinism, pagination, the
- * painting order of the display list, the figure kind (options, bundle
- * plan, cost) and the transitional entry points. */
+ * painting order of the display list, the height each page uses (for a
+ * report), the figure kind (options, bundle plan, cost). */
 #include "sm_render_test.h"
 
 #include "sm_axis.h"
@@ -315,9 +315,9 @@ static int count_tag(const struct sm_flayout *l, int tag)
 	return n;
 }
 
-/* The lowest point the old display list gave a mark (what the report
- * measures a forest page by). */
-static double old_bottom(const struct mark *m)
+/* The lowest point a mark reaches (what a page's used height is measured
+ * by, with the texts). */
+static double mark_bottom(const struct mark *m)
 {
 	switch (m->tag) {
 	case SM_FOREST_SQUARE:
@@ -1958,82 +1958,60 @@ static void test_batches_apart(void **state)
 	free(a), free(b), free(plain), free(alike), free(style);
 }
 
-/* transitional: removed when src/report and src/cli use sm_figure_forest.
- * The old entry points draw what the kind draws, and the page view the
- * report reads holds each page's lowest mark. */
-static void test_transitional(void **state)
+/* What each page of a forest uses, for a report that places its pages one
+ * after another (sm_fig_page_used): down to its lowest mark (risk-of-bias
+ * circles included) or text, plus the style's margin, at most the page. */
+static void test_page_used(void **state)
 {
 	struct fx *f = *state;
-	static const char *const exts[] = { "pdf", "svg", "png" };
-	for (int i = 0; i < 3; i++) {
-		struct sm_forest_opts old;
-		sm_forest_opts_init(&old);
-		old.analysis = i ? "all" : "SAEs deaths";
-		old.sort = SM_SORT_WEIGHT;
-		old.columns = i == 1 ? "study,weight,effect" : NULL;
-		old.wrap_labels = i == 2;
-		old.show_method_line = i != 0;
-		old.title = i == 1 ? "A title" : NULL;
-		old.dpi = 100;
-		struct sm_forest_options o = opts_for(old.analysis);
-		o.sort = SM_SORT_WEIGHT;
-		o.columns = old.columns;
-		o.wrap_labels = old.wrap_labels;
-		o.show_method_line = old.show_method_line;
-		o.common.title = old.title;
-		o.common.dpi = 100;
-		char *a = sm_asprintf("%s/old.%s", f->dir, exts[i]);
-		char *b = sm_asprintf("%s/new.%s", f->dir, exts[i]);
-		expect_ok(f, sm_forest_render(f->ctx, f->sample, &old, a));
-		expect_ok(f, render_with(f, f->rsample, &o, b));
-		sm_render_same_files(a, b);
-		free(a);
-		free(b);
-	}
-	struct sm_forest_opts old;
-	sm_forest_opts_init(&old);
-	old.analysis = GENERAL;
-	old.rob = 1;
-	struct sm_forest *fo = sm_forest_new(f->ctx, f->msc, &old, 300);
-	assert_non_null(fo);
-	const struct sm_flayout *l = sm_forest_get_layout(fo);
-	const struct sm_fig *fig = l->fig;
-	assert_true(l->npages >= 3);
-	assert_int_equal(l->npages, fig->npages);
-	assert_true(l->width == fig->width && l->height == fig->height);
-	assert_true(l->height <= 300);
-	assert_ptr_equal(l->texts, fig->texts);
-	assert_ptr_equal(l->page_text, fig->page_text);
+	struct sm_forest_options o = opts_for(GENERAL);
+	o.rob = 1;
+	struct sm_forest_target t = { 1, 300, 0, NULL };
+	struct sm_flayout *l = NULL;
+	expect_ok(f, sm_forest_build(f->ctx, f->rmsc, &o, &t, &l));
+	struct sm_fig *fig = l->fig;
+	assert_true(fig->npages >= 3);
+	assert_true(fig->height <= 300);
+	assert_int_equal(fig->npages_used, fig->npages);
 	struct marks ms = marks_of(l);
-	for (int p = 0; p < l->npages; p++) {
+	int short_pages = 0;
+	for (int p = 0; p < fig->npages; p++) {
 		double low = 0;
 		for (size_t i = 0; i < ms.n; i++)
 			if (ms.v[i].page == p)
-				low = fmax(low, old_bottom(&ms.v[i]));
+				low = fmax(low, mark_bottom(&ms.v[i]));
 		for (size_t i = 0; i < l->nrob; i++)
 			if (l->rob[i].page == p)
 				low = fmax(low, l->rob[i].cy + 2 * l->rob[i].r);
-		assert_int_equal(l->page_mark[p], p);
-		assert_int_equal(l->page_mark[p + 1], p + 1);
-		sm_check_close(l->marks[p].y1, low, 0, 0, "page %d lowest mark", p);
+		for (size_t i = 0; i < fig->ntexts; i++)
+			if (fig->texts[i].page == p)
+				low = fmax(low, fig->texts[i].box.y1);
+		double want = fmin(fig->height, low + fig->style->margin);
+		sm_check_close(sm_fig_page_used(fig, p), want, 0, 0, "page %d used", p);
+		short_pages += want < fig->height - 1;
 	}
+	/* the last page at least ends above the page's bottom */
+	assert_true(short_pages >= 1);
+	assert_true(sm_fig_page_used(fig, fig->npages - 1) < fig->height - 1);
 	free(ms.v);
+	/* A report draws any page at any place of its own page. */
 	char *pdf = sm_asprintf("%s/report-page.pdf", f->dir);
 	struct sm_canvas *c = sm_canvas_open(f->ctx, pdf, 600, 800, 72);
 	assert_non_null(c);
-	expect_ok(f, sm_forest_draw_on(f->ctx, c, fo, 1, 10, 20));
-	assert_int_equal(sm_forest_draw_on(f->ctx, c, fo, l->npages, 0, 0), SM_EINTERNAL);
+	expect_ok(f, sm_fig_draw_page(f->ctx, c, fig, 1, 10, 20));
+	assert_int_equal(sm_fig_draw_page(f->ctx, c, fig, fig->npages, 0, 0), SM_EINTERNAL);
 	sm_ctx_clear_error(f->ctx);
 	expect_ok(f, sm_canvas_close(f->ctx, c));
 	char *text = sm_render_pdf_text(pdf, 0);
 	sm_render_expect_text(text, GENERAL " (continued)");
 	free(text);
 	free(pdf);
-	sm_forest_free(fo);
-	struct sm_flayout *one = NULL;
-	expect_ok(f, sm_forest_layout(f->ctx, f->msc, &old, 0, &one));
-	assert_int_equal(one->npages, 1);
-	sm_flayout_free(one);
+	sm_flayout_free(l);
+	/* Not paginated: one page. */
+	t.paginate = 0;
+	expect_ok(f, sm_forest_build(f->ctx, f->rmsc, &o, &t, &l));
+	assert_int_equal(l->fig->npages, 1);
+	sm_flayout_free(l);
 }
 
 int main(void)
@@ -2066,7 +2044,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_kind_cost, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kind_layout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batches_apart, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_transitional, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_page_used, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -656,34 +656,6 @@ static void test_kind(void **state)
 	assert_true(k->cost(f->rsae, &o) == 4 * f->rsae->analyses.v[0].k);
 }
 
-/* transitional: removed when src/report and src/cli use sm_figure_funnel.
- * The old entry point draws the same bytes from the results as cJSON. */
-static void test_transitional(void **state)
-{
-	struct sm_render_fx *f = *state;
-	struct sm_funnel_opts old;
-	sm_funnel_opts_init(&old);
-	old.analysis = GENERAL;
-	old.contours = 1;
-	old.y = SM_FUNNEL_PRECISION;
-	old.group_by = "group";
-	struct sm_funnel_options o = options();
-	o.common.analysis = GENERAL;
-	o.contours = 1;
-	o.y = SM_FUNNEL_PRECISION;
-	o.group_by = "group";
-	char *a = render(f, f->rmsc, &o, "kind.svg");
-	char *b = sm_asprintf("%s/old.svg", f->dir);
-	sm_render_expect_ok(f, sm_funnel_render(f->ctx, f->msc, &old, b));
-	sm_render_same_files(a, b);
-	struct sm_funnel_layout *l = NULL;
-	sm_render_expect_ok(f, sm_funnel_layout(f->ctx, f->msc, &old, &l));
-	assert_true(l->fig->finished && l->fig->nitems > 0);
-	sm_funnel_layout_free(l);
-	free(a);
-	free(b);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -696,8 +668,6 @@ int main(void)
 						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_formats_determinism, sm_render_fx_setup, sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_kind, sm_render_fx_setup, sm_render_fx_teardown),
-		cmocka_unit_test_setup_teardown(test_transitional, sm_render_fx_setup,
-						sm_render_fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

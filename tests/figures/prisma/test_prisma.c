@@ -446,31 +446,6 @@ static void test_kind(void **state)
 	assert_true(k->cost(f->rmsc, &o) == 20);
 }
 
-/* transitional: removed when src/report and src/cli use sm_figure_prisma.
- * The old entry point draws the same bytes from the results as cJSON. */
-static void test_transitional(void **state)
-{
-	struct sm_render_fx *f = *state;
-	struct sm_prisma_opts old;
-	sm_prisma_opts_init(&old);
-	old.title = "Flow";
-	struct sm_prisma_options o = options();
-	o.common.title = "Flow";
-	struct sm_fig *fig = NULL;
-	sm_render_expect_ok(f, lay(f, f->rtum, &o, &fig));
-	char *a = sm_asprintf("%s/kind.svg", f->dir), *b = sm_asprintf("%s/old.svg", f->dir);
-	sm_render_expect_ok(f, sm_fig_write(f->ctx, fig, a, 0));
-	sm_fig_free(fig);
-	sm_render_expect_ok(f, sm_prisma_render(f->ctx, f->tum, &old, b));
-	sm_render_same_files(a, b);
-	struct sm_prisma_layout *l = NULL;
-	sm_render_expect_ok(f, sm_prisma_layout(f->ctx, f->tum, &old, &l));
-	assert_true(l->fig->finished && l->fig->nitems > 0);
-	sm_prisma_layout_free(l);
-	free(a);
-	free(b);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -482,8 +457,6 @@ int main(void)
 						sm_render_fx_teardown),
 		cmocka_unit_test(test_split),
 		cmocka_unit_test_setup_teardown(test_kind, sm_render_fx_setup, sm_render_fx_teardown),
-		cmocka_unit_test_setup_teardown(test_transitional, sm_render_fx_setup,
-						sm_render_fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -484,6 +484,12 @@ static void test_kind(void **state)
 	assert_int_equal(o.plot, SM_ROB_BOTH);
 	assert_int_equal(o.weighted, 0);
 	assert_int_equal(o.overall, 1);
+	/* --plot takes the words of its choices and names them for any other */
+	sm_render_expect_ok(f, sm_figure_opts_set(f->ctx, k, &o, &k->opts[0], "summary"));
+	assert_int_equal(o.plot, SM_ROB_SUMMARY);
+	sm_render_expect_fail(f, sm_figure_opts_set(f->ctx, k, &o, &k->opts[0], "bars"),
+			      "'--plot': 'bars' is unknown; expected both, traffic or summary");
+	assert_int_equal(o.plot, SM_ROB_SUMMARY);
 	struct sm_figure_plan plan = { 0 };
 	sm_render_expect_ok(f, k->plan(f->ctx, f->rmsc, &plan));
 	assert_int_equal(plan.n, 1);
@@ -501,32 +507,6 @@ static void test_kind(void **state)
 	assert_true(k->cost(f->rmsc, &o) == 60);
 }
 
-/* transitional: removed when src/report and src/cli use sm_figure_rob.
- * The old entry points draw the same bytes from the results as cJSON. */
-static void test_transitional(void **state)
-{
-	struct sm_render_fx *f = *state;
-	struct sm_rob_opts old;
-	sm_rob_opts_init(&old);
-	old.weighted = 1;
-	assert_int_equal(sm_rob_plot_parse(f->ctx, "summary", &old.plot), SM_OK);
-	assert_int_equal(old.plot, SM_ROB_SUMMARY);
-	sm_render_expect_fail(f, sm_rob_plot_parse(f->ctx, "bars", &old.plot), "'bars'");
-	struct sm_rob_options o = options();
-	o.weighted = 1;
-	o.plot = SM_ROB_SUMMARY;
-	char *a = sm_asprintf("%s/kind.svg", f->dir), *b = sm_asprintf("%s/old.svg", f->dir);
-	render(f, f->rmsc, &o, a);
-	sm_render_expect_ok(f, sm_rob_render(f->ctx, f->msc, &old, b));
-	sm_render_same_files(a, b);
-	struct sm_rob_layout *l = NULL;
-	sm_render_expect_ok(f, sm_rob_layout(f->ctx, f->msc, &old, &l));
-	assert_true(l->fig->finished && l->fig->nitems > 0);
-	sm_rob_layout_free(l);
-	free(a);
-	free(b);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -537,8 +517,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_traffic_shrinks, sm_render_fx_setup,
 						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_kind, sm_render_fx_setup, sm_render_fx_teardown),
-		cmocka_unit_test_setup_teardown(test_transitional, sm_render_fx_setup,
-						sm_render_fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
