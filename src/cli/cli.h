@@ -31,7 +31,7 @@ int cmd_render(struct sm_cli *cli, int argc, char **argv);
 int cmd_report(struct sm_cli *cli, int argc, char **argv);
 int cmd_check(struct sm_cli *cli, int argc, char **argv);
 
-extern const char cmd_analyze_usage[];
+void cmd_analyze_help(FILE *out);
 void cmd_render_help(FILE *out);
 extern const char cmd_report_usage[];
 extern const char cmd_check_usage[];

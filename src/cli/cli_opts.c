@@ -1,5 +1,6 @@
 #include "cli_opts.h"
 
+#include "sm_analysis_options.h"
 #include "sm_columns.h"
 #include "sm_review_read.h"
 
@@ -59,124 +60,103 @@ struct sm_review *sm_cli_load_review(struct sm_ctx *ctx, const char *path,
 	return r;
 }
 
-enum { OPT_PRESET = 256, OPT_MEASURE, OPT_METHOD, OPT_TEST, OPT_ADD, OPT_TO,
-       OPT_DROP00, OPT_BY, OPT_LEVEL, OPT_STEPADJ, OPT_NO_STUDIES, OPT_MODEL, OPT_CLUSTER,
-       OPT_ROBUST, OPT_AGGREGATE, OPT_OUTCOME_BY, OPT_MODS,
-       OPT_GLMM };
-
-/* --robust takes an optional type, also as the next argument
- * (`--robust cr2`, as well as `--robust=cr2`); alone it means cr1. */
-static const char *robust_type(int argc, char **argv)
+/* --name[=VALUE] given alone takes VALUE from the next argument when it is
+ * one of the option's choices (`--robust cr2` as well as `--robust=cr2`). */
+static const char *optional_value(const struct sm_aopt *o, int argc, char **argv)
 {
 	if (optarg)
 		return optarg;
-	if (optind < argc && (!strcmp(argv[optind], "cr1") || !strcmp(argv[optind], "cr2") ||
-			      !strcmp(argv[optind], "none")))
-		return argv[optind++];
-	return "cr1";
+	if (optind < argc && o->choices)
+		for (const char *const *c = o->choices; *c; c++)
+			if (!strcmp(argv[optind], *c))
+				return argv[optind++];
+	return NULL;
+}
+
+static const int has_arg_of[] = {
+	[SM_AOPT_NONE] = no_argument,
+	[SM_AOPT_REQUIRED] = required_argument,
+	[SM_AOPT_OPTIONAL] = optional_argument,
+};
+
+/* getopt's table for the analysis options (val 256 + their index), then
+ * -o/--output and -q/--quiet; NULL on out of memory.  Caller frees. */
+static struct option *analysis_longopts(const struct sm_aopt *table, size_t n)
+{
+	struct option *lo = calloc(n + 3, sizeof *lo);
+	if (!lo)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		lo[i] = (struct option){ table[i].name, has_arg_of[table[i].value], NULL,
+					 256 + (int)i };
+	lo[n] = (struct option){ "output", required_argument, NULL, 'o' };
+	lo[n + 1] = (struct option){ "quiet", no_argument, NULL, 'q' };
+	return lo;
+}
+
+static int set_option(struct sm_cli *cli, const char *command, const struct sm_aopt *o,
+		      int argc, char **argv, struct sm_analysis_opts *opts)
+{
+	const char *value = o->value == SM_AOPT_OPTIONAL ? optional_value(o, argc, argv)
+							 : optarg;
+	const char *expected = o->set(opts, value);
+	if (!expected)
+		return -1;
+	return sm_cli_usage_error(cli, command, "option '--%s': expected %s, got '%s'", o->name,
+				  expected, value ? value : "");
 }
 
 int sm_cli_parse_analysis_opts(struct sm_cli *cli, const char *command, int argc,
 			       char **argv, struct sm_analysis_opts *opts,
 			       const char **output)
 {
-	static const struct option longopts[] = {
-		{ "preset", required_argument, NULL, OPT_PRESET },
-		{ "measure", required_argument, NULL, OPT_MEASURE },
-		{ "method", required_argument, NULL, OPT_METHOD },
-		{ "test", required_argument, NULL, OPT_TEST },
-		{ "add", required_argument, NULL, OPT_ADD },
-		{ "to", required_argument, NULL, OPT_TO },
-		{ "drop00", no_argument, NULL, OPT_DROP00 },
-		{ "by", required_argument, NULL, OPT_BY },
-		{ "outcome-by", required_argument, NULL, OPT_OUTCOME_BY },
-		{ "mods", required_argument, NULL, OPT_MODS },
-		{ "level", required_argument, NULL, OPT_LEVEL },
-		{ "stepadj", required_argument, NULL, OPT_STEPADJ },
-		{ "no-studies", no_argument, NULL, OPT_NO_STUDIES },
-		{ "model", required_argument, NULL, OPT_MODEL },
-		{ "cluster", required_argument, NULL, OPT_CLUSTER },
-		{ "robust", optional_argument, NULL, OPT_ROBUST },
-		{ "aggregate", no_argument, NULL, OPT_AGGREGATE },
-		{ "glmm", required_argument, NULL, OPT_GLMM },
-		{ "output", required_argument, NULL, 'o' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ NULL, 0, NULL, 0 },
-	};
+	size_t n;
+	const struct sm_aopt *table = sm_analysis_options(&n);
+	struct option *longopts = analysis_longopts(table, n);
+	if (!longopts)
+		return sm_cli_finish(cli, SM_FAIL(cli->ctx, SM_EINTERNAL, "out of memory"));
 	optind = 1;
 	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc, argv, ":o:q", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_PRESET: opts->preset = optarg; break;
-		case OPT_MEASURE: opts->measure = optarg; break;
-		case OPT_METHOD: opts->method = optarg; break;
-		case OPT_TEST: opts->test = optarg; break;
-		case OPT_TO: opts->to = optarg; break;
-		case OPT_BY: opts->by = optarg; break;
-		case OPT_MODS: opts->mods = optarg; break;
-		case OPT_OUTCOME_BY:
-			if (strcmp(optarg, "domain") && strcmp(optarg, "event") &&
-			    strcmp(optarg, "none"))
-				return sm_cli_usage_error(cli, command,
-					"option '--outcome-by': expected domain, event or none, got '%s'",
-					optarg);
-			opts->outcome_by = optarg;
-			break;
-		case OPT_GLMM: opts->glmm = optarg; break;
-		case OPT_DROP00: opts->drop00 = 1; opts->drop00_set = 1; break;
-		case OPT_ADD:
-			if (sm_cli_parse_double(optarg, &opts->add) != 0 || opts->add < 0)
-				return sm_cli_usage_error(cli, command,
-					"option '--add': expected a non-negative number, got '%s'", optarg);
-			opts->add_set = 1;
-			break;
-		case OPT_LEVEL:
-			if (sm_cli_parse_double(optarg, &opts->level) != 0 ||
-			    opts->level <= 0 || opts->level >= 100)
-				return sm_cli_usage_error(cli, command,
-					"option '--level': expected a percentage between 0 and 100, got '%s'",
-					optarg);
-			opts->level_set = 1;
-			break;
-		case OPT_STEPADJ:
-			if (sm_cli_parse_double(optarg, &opts->stepadj) != 0 ||
-			    opts->stepadj <= 0 || opts->stepadj > 1)
-				return sm_cli_usage_error(cli, command,
-					"option '--stepadj': expected a number in (0, 1], got '%s'", optarg);
-			break;
-		case OPT_NO_STUDIES: opts->no_studies = 1; break;
-		case OPT_MODEL:
-			if (strcmp(optarg, "standard") != 0 && strcmp(optarg, "multilevel") != 0)
-				return sm_cli_usage_error(cli, command,
-					"option '--model': expected standard or multilevel, got '%s'",
-					optarg);
-			opts->model = optarg;
-			break;
-		case OPT_CLUSTER:
-			if (!*optarg)
-				return sm_cli_usage_error(cli, command,
-					"option '--cluster': expected a column name, got ''");
-			opts->cluster = optarg;
-			break;
-		case OPT_ROBUST:
-			opts->robust = robust_type(argc, argv);
-			if (strcmp(opts->robust, "cr1") != 0 && strcmp(opts->robust, "cr2") != 0 &&
-			    strcmp(opts->robust, "none") != 0)
-				return sm_cli_usage_error(cli, command,
-					"option '--robust': expected cr1, cr2 or none, got '%s'",
-					opts->robust);
-			break;
-		case OPT_AGGREGATE: opts->aggregate = 1; opts->aggregate_set = 1; break;
-		case 'o': *output = optarg; break;
-		case 'q': cli->quiet = 1; break;
-		case ':':
-			return sm_cli_usage_error(cli, command, "option '%s' needs a value",
-						  argv[optind - 1]);
-		default:
-			return sm_cli_usage_error(cli, command, "unknown option '%s'",
-						  argv[optind - 1]);
-		}
+	int c, rc = -1;
+	while (rc < 0 && (c = getopt_long(argc, argv, ":o:q", longopts, NULL)) != -1) {
+		if (c >= 256 && (size_t)(c - 256) < n)
+			rc = set_option(cli, command, &table[c - 256], argc, argv, opts);
+		else if (c == 'o')
+			*output = optarg;
+		else if (c == 'q')
+			cli->quiet = 1;
+		else if (c == ':')
+			rc = sm_cli_usage_error(cli, command, "option '%s' needs a value",
+						argv[optind - 1]);
+		else
+			rc = sm_cli_usage_error(cli, command, "unknown option '%s'",
+						argv[optind - 1]);
 	}
-	return -1;
+	free(longopts);
+	return rc;
+}
+
+void sm_cli_analysis_options_help(FILE *out)
+{
+	enum { COLUMN = 23 };
+	size_t n;
+	const struct sm_aopt *table = sm_analysis_options(&n);
+	for (size_t i = 0; i < n; i++) {
+		const struct sm_aopt *o = &table[i];
+		char head[64];
+		if (o->value == SM_AOPT_OPTIONAL)
+			snprintf(head, sizeof head, "  --%s[=%s]", o->name, o->metavar);
+		else
+			snprintf(head, sizeof head, "  --%s%s%s", o->name, o->metavar ? " " : "",
+				 o->metavar ? o->metavar : "");
+		fprintf(out, "%-*s", COLUMN, head);
+		if (strlen(head) >= COLUMN)
+			fprintf(out, "\n%-*s", COLUMN, "");
+		for (const char *p = o->help; *p; p++) {
+			fputc(*p, out);
+			if (*p == '\n')
+				fprintf(out, "%-*s", COLUMN, "");
+		}
+		fputc('\n', out);
+	}
 }

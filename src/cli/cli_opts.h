@@ -10,10 +10,15 @@
 
 /* Parse argv (argv[0] is the command name) with getopt_long, filling opts
  * and *output (-o).  Options may follow positional arguments (GNU getopt
- * permutes them to the end); afterwards optind indexes the positionals.  Returns -1 to go on, or an exit code (usage error). */
+ * permutes them to the end); afterwards optind indexes the positionals.
+ * The options are those of the table in sm_analysis_options.h.  Returns -1
+ * to go on, or an exit code (usage error). */
 int sm_cli_parse_analysis_opts(struct sm_cli *cli, const char *command, int argc,
 			       char **argv, struct sm_analysis_opts *opts,
 			       const char **output);
+
+/* The analysis options' lines of --help (from their table). */
+void sm_cli_analysis_options_help(FILE *out);
 
 /* The CSV columns the options name (--by, --mods), to be read as study
  * characteristics by the loader (sm_load_opts).  Owns its arrays:

@@ -15,45 +15,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char cmd_analyze_usage[] =
-	"usage: safemeta analyze INPUT [options]\n"
-	"\n"
-	"INPUT is a review JSON file or a CSV of per-study data. Writes the\n"
-	"results JSON to standard output, or to FILE with -o.\n"
-	"\n"
-	"options (each overrides the review's settings):\n"
-	"  --preset NAME        metafor | revman5 | cochrane2025\n"
-	"  --measure M          OR RR RD PETO | PR PLO PAS PFT | GEN\n"
-	"  --method M           FE MH PETO DL HE HS SJ ML REML EB PM | GLMM GLMM-FE\n"
-	"  --glmm MODEL         GLMM of --method GLMM: UM.FS (default) UM.RS CM.EL CM.AL\n"
-	"  --test T             z | knha (Hartung-Knapp)\n"
-	"  --add X              continuity correction added to zero cells (default 0.5)\n"
-	"  --to R               only0 | all | if0all | none\n"
-	"  --drop00             drop double-zero studies\n"
-	"  --outcome-by F       which outcome field separates the analyses:\n"
-	"                       domain (default) | event | none (one analysis);\n"
-	"                       separate outcomes are never tested against each other\n"
-	"  --by COLUMN          subgroups of each analysis by a study characteristic\n"
-	"                       or outcome column (e.g. route, year): per-subgroup\n"
-	"                       results and the tests for subgroup differences;\n"
-	"                       --by none: no subgroups\n"
-	"  --mods A,B           meta-regression on moderators (numeric, or text as\n"
-	"                       categories), as rma(yi, vi, mods = ~ A + B)\n"
-	"  --level L            confidence level in percent (default 95)\n"
-	"  --stepadj X          shorten Fisher scoring steps (0 < X <= 1) when ML,\n"
-	"                       REML or EB do not converge\n"
-	"  --no-studies         leave the per-study rows out of the output\n"
-	"                       (every statistic is still computed)\n"
-	"  --model M            standard (rows pooled as studies) | multilevel\n"
-	"                       (rows within clusters, rma.mv REML; ML with --method ML)\n"
-	"  --cluster COLUMN     what groups rows: study (default) or a study\n"
-	"                       characteristic\n"
-	"  --robust[=T]         cluster-robust inference: cr1 (default; metafor\n"
-	"                       robust, adjust = TRUE) | cr2 (clubSandwich CR2,\n"
-	"                       Satterthwaite df) | none\n"
-	"  --aggregate          also pool one row per study with bounds on the\n"
-	"                       patients with an event (lower and upper)\n"
-	"  -o, --output FILE    write here (atomically) instead of stdout\n";
+void cmd_analyze_help(FILE *out)
+{
+	fputs("usage: safemeta analyze INPUT [options]\n"
+	      "\n"
+	      "INPUT is a review JSON file or a CSV of per-study data. Writes the\n"
+	      "results JSON to standard output, or to FILE with -o.\n"
+	      "\n"
+	      "options (each overrides the review's settings):\n", out);
+	sm_cli_analysis_options_help(out);
+	fputs("  -o, --output FILE    write here (atomically) instead of stdout\n", out);
+}
 
 int cmd_analyze(struct sm_cli *cli, int argc, char **argv)
 {

@@ -32,7 +32,7 @@ static const char main_usage[] =
 	"            3 output could not be written, 4 internal error\n";
 
 static const struct sm_cli_command commands[] = {
-	{ "analyze", cmd_analyze, "compute pooled results", cmd_analyze_usage, NULL },
+	{ "analyze", cmd_analyze, "compute pooled results", NULL, cmd_analyze_help },
 	{ "render", cmd_render, "draw a figure", NULL, cmd_render_help },
 	{ "report", cmd_report, "build a report", cmd_report_usage, NULL },
 	{ "check", cmd_check, "check a review", cmd_check_usage, NULL },

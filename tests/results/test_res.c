@@ -57,33 +57,10 @@ static void test_key_table(void **state)
 static void test_readme_matches_table(void **state)
 {
 	(void)state;
-	char *path = sm_test_path("README.md");
-	char *readme = sm_test_slurp(path);
 	char *want = sm_res_keys_markdown();
 	assert_non_null(want);
-	char *b = strstr(readme, BEGIN), *e = b ? strstr(b, END) : NULL;
-	assert_non_null(b);
-	assert_non_null(e);
-	b += strlen(BEGIN);
-	size_t have = (size_t)(e - b);
-	int same = have == strlen(want) && !memcmp(b, want, have);
-	if (!same && getenv("SM_WRITE_README")) {
-		FILE *f = fopen(path, "w");
-		assert_non_null(f);
-		fwrite(readme, 1, (size_t)(b - readme), f);
-		fputs(want, f);
-		fputs(e, f);
-		fclose(f);
-		print_message("README.md: results keys rewritten\n");
-		same = 1;
-	}
-	if (!same)
-		print_error("README.md's results keys differ from src/results/sm_res_keys.c; "
-			    "run with SM_WRITE_README=1 to rewrite them\n");
-	assert_true(same);
+	sm_test_readme_block(BEGIN, END, want, "src/results/sm_res_keys.c");
 	free(want);
-	free(readme);
-	free(path);
 }
 
 static struct sm_res *read_ok(const char *rel)

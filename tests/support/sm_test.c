@@ -36,7 +36,9 @@ char *sm_test_path(const char *relative)
 	return sm_asprintf("%s/%s", home ? home : ".", relative);
 }
 
-char *sm_test_slurp(const char *path)
+/* noinline: inlined, gcc's dangling-pointer analysis takes the returned
+ * buffer for the address of the local `data` and rejects its callers. */
+__attribute__((noinline)) char *sm_test_slurp(const char *path)
 {
 	char *data = NULL;
 	if (sm_read_file(path, 0, &data, NULL) != 0) {
@@ -81,4 +83,34 @@ int sm_test_run(const char *cmd, char **out, char **err)
 	if (status == -1 || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
+}
+
+void sm_test_readme_block(const char *begin, const char *end, const char *want,
+			  const char *what)
+{
+	char *path = sm_test_path("README.md");
+	char *readme = sm_test_slurp(path);
+	const char *bp = strstr(readme, begin), *ep = bp ? strstr(bp, end) : NULL;
+	if (!ep)
+		print_error("README.md has no block %s ... %s\n", begin, end);
+	assert_non_null(ep);
+	size_t from = (size_t)(bp - readme) + strlen(begin), to = (size_t)(ep - readme);
+	size_t have = to - from;
+	int same = have == strlen(want) && !memcmp(readme + from, want, have);
+	if (!same && getenv("SM_WRITE_README")) {
+		FILE *f = fopen(path, "w");
+		assert_non_null(f);
+		fwrite(readme, 1, from, f);
+		fputs(want, f);
+		fputs(readme + to, f);
+		assert_int_equal(fclose(f), 0);
+		print_message("README.md: %s rewritten\n", what);
+		same = 1;
+	}
+	if (!same)
+		print_error("README.md's block %s differs from %s; run with SM_WRITE_README=1 "
+			    "to rewrite it\n", begin, what);
+	assert_true(same);
+	free(readme);
+	free(path);
 }

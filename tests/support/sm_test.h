@@ -30,6 +30,13 @@ char *sm_test_path(const char *relative);
 /* Read a whole file; fails the test when it cannot. Caller frees. */
 char *sm_test_slurp(const char *path);
 
+/* The README's text between the lines `begin` and `end` (HTML comments)
+ * is `want`, word for word: a generated reference (results keys, analysis
+ * options).  With SM_WRITE_README=1 a different block is rewritten instead
+ * of failing.  `what` names the source for the failure message. */
+void sm_test_readme_block(const char *begin, const char *end, const char *want,
+			  const char *what);
+
 /* Path of the built safemeta executable (from SAFEMETA_BIN). */
 const char *sm_test_bin(void);
 
