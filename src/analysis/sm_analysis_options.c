@@ -225,6 +225,19 @@ const struct sm_aopt *sm_analysis_option_named(const char *name)
 	return NULL;
 }
 
+struct sm_analysis_opts *sm_analysis_opts_new(void)
+{
+	struct sm_analysis_opts *o = malloc(sizeof *o);
+	if (o)
+		sm_analysis_opts_init(o);
+	return o;
+}
+
+void sm_analysis_opts_free(struct sm_analysis_opts *opts)
+{
+	free(opts);
+}
+
 sm_status sm_analysis_opts_set(struct sm_ctx *ctx, struct sm_analysis_opts *opts,
 			       const char *name, const char *value)
 {

@@ -44,6 +44,11 @@ const struct sm_aopt *sm_analysis_options(size_t *n);
 /* The option called `name` (without the dashes), or NULL. */
 const struct sm_aopt *sm_analysis_option_named(const char *name);
 
+/* Options on the heap (for the library's callers, who do not see the
+ * struct), all unset; NULL on out of memory. */
+struct sm_analysis_opts *sm_analysis_opts_new(void);
+void sm_analysis_opts_free(struct sm_analysis_opts *opts);
+
 /* Set an option by name, as `--name value` would: SM_EINPUT with the
  * message of the command line for an unknown option or a bad value. */
 sm_status sm_analysis_opts_set(struct sm_ctx *ctx, struct sm_analysis_opts *opts,

@@ -15,6 +15,8 @@
 #ifndef SM_INIT_H
 #define SM_INIT_H
 
+#include "safemeta.h" /* declares it for the library's callers */
+
 /* Turns GSL's aborting error handler off (once; thread-safe). */
 void sm_init(void);
 

@@ -8,7 +8,6 @@
 #include "sm_init.h"
 
 #include <errno.h>
-#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,27 +114,13 @@ void sm_cli_progress(struct sm_cli *cli, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The bundled fonts, templates and data live in SAFEMETA_HOME, else in the
- * source tree the binary was built from, else next to the binary's folder. */
-static void find_home(struct sm_ctx *ctx, const char *argv0)
+/* The bundled fonts, templates and data live in SAFEMETA_HOME when it is
+ * set, else where the library finds its installation (sm_ctx_home). */
+static void find_home(struct sm_ctx *ctx)
 {
 	const char *env = getenv("SAFEMETA_HOME");
-	if (env && *env) {
+	if (env && *env)
 		sm_ctx_set_home(ctx, env);
-		return;
-	}
-	if (access(SM_SOURCE_DIR "/fonts", R_OK) == 0) {
-		sm_ctx_set_home(ctx, SM_SOURCE_DIR);
-		return;
-	}
-	char *copy = strdup(argv0);
-	if (copy) {
-		char *parent = sm_asprintf("%s/..", dirname(copy));
-		if (parent)
-			sm_ctx_set_home(ctx, parent);
-		free(parent);
-		free(copy);
-	}
 }
 
 static void read_epoch(struct sm_ctx *ctx)
@@ -196,7 +181,7 @@ int main(int argc, char **argv)
 		fputs("safemeta: out of memory\n", stderr);
 		return SM_EINTERNAL;
 	}
-	find_home(cli.ctx, argv[0]);
+	find_home(cli.ctx);
 	read_epoch(cli.ctx);
 	int rc = run(&cli, argc, argv);
 	sm_ctx_free(cli.ctx);

@@ -1,6 +1,7 @@
 #include "sm_ctx.h"
 
 #include "sm_buf.h"
+#include "sm_home.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@ struct sm_ctx {
 	size_t n_warnings;
 	size_t cap_warnings;
 	char *home;
+	int home_known; /* named by set_home, or looked up (once, when asked) */
 	long long epoch;
 	const void *cache_key; /* see sm_ctx_cache() */
 	void *cache;
@@ -167,10 +169,19 @@ void sm_ctx_set_home(struct sm_ctx *ctx, const char *dir)
 {
 	free(ctx->home);
 	ctx->home = dup_or_null(dir);
+	ctx->home_known = dir != NULL;
 }
 
+/* The installation's folder is looked up on first use only (a context that
+ * draws nothing never needs it): a lazily filled member of a context that
+ * is const to its readers, allocated mutable by sm_ctx_new. */
 const char *sm_ctx_home(const struct sm_ctx *ctx)
 {
+	struct sm_ctx *mut = (struct sm_ctx *)ctx;
+	if (!mut->home && !mut->home_known) {
+		mut->home = sm_home_find();
+		mut->home_known = 1;
+	}
 	return ctx->home;
 }
 

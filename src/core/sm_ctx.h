@@ -14,36 +14,11 @@
 #ifndef SM_CTX_H
 #define SM_CTX_H
 
+/* The public part (status codes, the diagnostic record, the context's
+ * constructor and accessors) is declared in the library's header. */
+#include "safemeta.h"
+
 #include <stddef.h>
-
-/* Status codes double as process exit codes (documented in the README). */
-typedef enum sm_status {
-	SM_OK = 0,        /* success */
-	SM_EDISAGREE = 1, /* a check or comparison found disagreements */
-	SM_EINPUT = 2,    /* usage or input error (bad file, bad value, k = 0, ...) */
-	SM_EOUTPUT = 3,   /* an output could not be written */
-	SM_EINTERNAL = 4  /* internal error, including out of memory */
-} sm_status;
-
-const char *sm_strerror(sm_status status);
-
-/* One diagnostic record: where, which field, what is wrong and what was
- * expected.  line/col are 1-based; 0 means "unknown". */
-struct sm_diag {
-	sm_status code;
-	char *file;  /* input path as the user gave it, or NULL */
-	int line;
-	int col;
-	char *field; /* e.g. "outcomes[3].ai" or CSV column name, or NULL */
-	char *msg;   /* "what is wrong; what was expected" */
-	const char *src_file; /* safemeta source location that raised it */
-	int src_line;
-};
-
-struct sm_ctx;
-
-struct sm_ctx *sm_ctx_new(void);
-void sm_ctx_free(struct sm_ctx *ctx);
 
 /* Record an error unless one is already recorded.  Returns `code` so that
  * callers can write `return sm_fail(...)`.  Use the SM_FAIL macros. */
@@ -58,33 +33,15 @@ sm_status sm_fail_at(struct sm_ctx *ctx, sm_status code, const char *src_file,
 	sm_fail_at((ctx), (code), __FILE__, __LINE__, (file), (line), (col), \
 		   (field), __VA_ARGS__)
 
-/* The recorded error, or NULL when none. */
-const struct sm_diag *sm_ctx_error(const struct sm_ctx *ctx);
-/* Forget the recorded error (used when a caller handles it, e.g. fallback). */
-void sm_ctx_clear_error(struct sm_ctx *ctx);
-
-/* Format "FILE:LINE:COL: MSG" (parts omitted when unknown) into a newly
- * allocated string the caller frees. */
-char *sm_diag_format(const struct sm_diag *diag);
-
 /* Warnings: things the user must see but that do not stop the run (studies
  * dropped, continuity corrections applied).  They are kept in order. */
 void sm_ctx_warn(struct sm_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-size_t sm_ctx_warning_count(const struct sm_ctx *ctx);
-const char *sm_ctx_warning(const struct sm_ctx *ctx, size_t i);
-void sm_ctx_clear_warnings(struct sm_ctx *ctx);
 /* Forget the warnings from index n on (a caller that has taken them into a
  * result of its own, e.g. an analysis' "warnings"). */
 void sm_ctx_truncate_warnings(struct sm_ctx *ctx, size_t n);
 
-/* Directory holding the bundled fonts and templates; set by the CLI from
- * its own location or SAFEMETA_HOME.  Borrowed; NULL when unset. */
-void sm_ctx_set_home(struct sm_ctx *ctx, const char *dir);
-const char *sm_ctx_home(const struct sm_ctx *ctx);
-
-/* Fixed timestamp (SOURCE_DATE_EPOCH) for reproducible outputs; -1 = unset. */
-void sm_ctx_set_epoch(struct sm_ctx *ctx, long long epoch);
+/* The timestamp of sm_ctx_set_epoch; -1 = unset. */
 long long sm_ctx_epoch(const struct sm_ctx *ctx);
 
 /* One slot for an object that a later stage keeps across calls on this

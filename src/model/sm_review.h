@@ -19,6 +19,8 @@
 #ifndef SM_REVIEW_H
 #define SM_REVIEW_H
 
+#include "safemeta.h"
+
 #include <cjson/cJSON.h>
 #include <stddef.h>
 
