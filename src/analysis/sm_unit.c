@@ -15,7 +15,6 @@ struct sm_clusters {
 	const struct sm_review *review;
 	const char *column;
 	const char **value;        /* per review outcome */
-	struct sm_strmap *studies; /* study id -> index into review->studies */
 };
 
 void sm_clusters_free(struct sm_clusters *c)
@@ -23,7 +22,6 @@ void sm_clusters_free(struct sm_clusters *c)
 	if (!c)
 		return;
 	free(c->value);
-	sm_strmap_free(c->studies);
 	free(c);
 }
 
@@ -32,11 +30,12 @@ const char *sm_clusters_column(const struct sm_clusters *c)
 	return c->column;
 }
 
+/* The readers give every row the index of its study (sm_outcome.study),
+ * and rows made from rows (per-study aggregates) copy it. */
 const struct sm_study *sm_clusters_study(const struct sm_clusters *c,
 					 const struct sm_outcome *o)
 {
-	size_t i;
-	return sm_strmap_get(c->studies, o->study_id, &i) ? &c->review->studies[i] : NULL;
+	return o->study < c->review->n_studies ? &c->review->studies[o->study] : NULL;
 }
 
 static int ends_with(const char *s, const char *tail)
@@ -124,12 +123,8 @@ struct sm_clusters *sm_clusters_new(struct sm_ctx *ctx, const struct sm_review *
 		c->column = column;
 		c->value = sm_alloc_array(review->n_outcomes ? review->n_outcomes : 1,
 					  sizeof *c->value);
-		c->studies = sm_strmap_new();
 	}
-	int ok = c && c->value && c->studies;
-	for (size_t i = 0; ok && i < review->n_studies; i++)
-		ok = sm_strmap_put(c->studies, review->studies[i].id, i, NULL) >= 0;
-	if (!ok) {
+	if (!c || !c->value) {
 		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 		sm_clusters_free(c);
 		return NULL;
@@ -166,6 +161,49 @@ static size_t number_keys(const char *const *keys, size_t n, size_t *index,
 	return count;
 }
 
+/* As number_keys for the studies of n rows (row(i, arg)), through their
+ * study indices instead of hashing their ids: labels[] gets each distinct
+ * study's id.  Returns the count, or (size_t)-1 on out of memory. */
+static size_t number_studies(const struct sm_review *r,
+			     const struct sm_outcome *(*row)(size_t i, const void *arg),
+			     const void *arg, size_t n, size_t *index, const char **labels)
+{
+	size_t *number = sm_alloc_array(r->n_studies ? r->n_studies : 1, sizeof *number);
+	if (!number)
+		return (size_t)-1;
+	for (size_t s = 0; s < r->n_studies; s++)
+		number[s] = (size_t)-1;
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct sm_outcome *o = row(i, arg);
+		if (o->study >= r->n_studies) {
+			free(number);
+			return (size_t)-1;
+		}
+		if (number[o->study] == (size_t)-1) {
+			labels[count] = o->study_id;
+			number[o->study] = count++;
+		}
+		index[i] = number[o->study];
+	}
+	free(number);
+	return count;
+}
+
+/* The included rows of d, in order (for number_studies). */
+static const struct sm_outcome *included_row(size_t j, const void *arg)
+{
+	const struct sm_analysis_data *d = arg;
+	return d->rows[d->idx[j]];
+}
+
+/* Every row of d, included or not. */
+static const struct sm_outcome *any_row(size_t i, const void *arg)
+{
+	const struct sm_analysis_data *d = arg;
+	return d->rows[i];
+}
+
 /* The value of a review row from the table, else (a row made here, such
  * as a per-study aggregate) from its study. */
 static const char *cluster_value(const struct sm_clusters *c, const struct sm_outcome *o)
@@ -188,7 +226,9 @@ sm_status sm_unit_assign(struct sm_ctx *ctx, const struct sm_clusters *c,
 	d->cluster = sm_alloc_array(k, sizeof *d->cluster);
 	d->cluster_label = sm_alloc_array(k, sizeof *d->cluster_label);
 	size_t n = (size_t)-1;
-	if (keys && d->cluster && d->cluster_label) {
+	if (keys && d->cluster && d->cluster_label && !strcmp(c->column, "study")) {
+		n = number_studies(c->review, included_row, d, d->k, d->cluster, d->cluster_label);
+	} else if (keys && d->cluster && d->cluster_label) {
 		for (size_t j = 0; j < d->k; j++)
 			keys[j] = cluster_value(c, d->rows[d->idx[j]]);
 		n = number_keys(keys, d->k, d->cluster, d->cluster_label);
@@ -429,32 +469,31 @@ cJSON *sm_unit_detect_json(struct sm_ctx *ctx, const struct sm_review *review,
 			   int with_labels, cJSON *warnings)
 {
 	size_t k = d->k ? d->k : 1;
-	const char **ids = sm_alloc_array(k, sizeof *ids);
 	const char **labels = sm_alloc_array(k, sizeof *labels);
 	size_t *study = sm_alloc_array(k, sizeof *study);
 	struct grouping g = { 0, NULL, NULL };
 	cJSON *o = NULL;
 	size_t n = (size_t)-1;
-	if (ids && labels && study) {
-		for (size_t j = 0; j < d->k; j++)
-			ids[j] = row_at(d, j)->study_id;
-		n = number_keys(ids, d->k, study, labels);
-	}
-	if (n != (size_t)-1 && group_by_index(study, d->k, n, &g) == 0) {
+	if (labels && study)
+		n = number_studies(review, included_row, d, d->k, study, labels);
+	/* one row per study: nothing to group or sort (shared control arms are
+	 * rows of one study too) */
+	int one_row_each = n == d->k;
+	if (n != (size_t)-1 && (one_row_each || group_by_index(study, d->k, n, &g) == 0)) {
 		o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "rows", (double)d->k);
 		cJSON_AddNumberToObject(o, "studies", (double)n);
 		cJSON_AddStringToObject(o, "cluster", sm_clusters_column(c));
 		cJSON_AddNumberToObject(o, "clusters", (double)d->n_clusters);
 		cJSON_AddItemToObject(o, "studies_with_several_rows",
-				      several_rows(c, d, &g, with_labels, warnings));
+				      one_row_each ? cJSON_CreateArray()
+						   : several_rows(c, d, &g, with_labels, warnings));
 		cJSON_AddItemToObject(o, "shared_control_arms",
-				      review->kind == SM_KIND_2X2
+				      review->kind == SM_KIND_2X2 && !one_row_each
 					      ? shared_arms(c, d, study, with_labels, warnings)
 					      : cJSON_CreateArray());
 	}
 	grouping_release(&g);
-	free(ids);
 	free(labels);
 	free(study);
 	if (!o)
@@ -546,17 +585,13 @@ struct sm_outcome *sm_unit_aggregate(struct sm_ctx *ctx, const struct sm_review 
 		return NULL;
 	}
 	size_t n = d->n ? d->n : 1;
-	const char **ids = sm_alloc_array(n, sizeof *ids);
 	const char **labels = sm_alloc_array(n, sizeof *labels);
 	size_t *study = sm_alloc_array(n, sizeof *study);
 	struct study_arms *arms = calloc(n, sizeof *arms);
 	struct sm_outcome *out = NULL;
 	size_t ns = (size_t)-1;
-	if (ids && labels && study && arms) {
-		for (size_t i = 0; i < d->n; i++)
-			ids[i] = d->rows[i]->study_id;
-		ns = number_keys(ids, d->n, study, labels);
-	}
+	if (labels && study && arms)
+		ns = number_studies(review, any_row, d, d->n, study, labels);
 	if (ns != (size_t)-1)
 		out = sm_alloc_array(ns ? ns : 1, sizeof *out);
 	if (out) {
@@ -576,7 +611,6 @@ struct sm_outcome *sm_unit_aggregate(struct sm_ctx *ctx, const struct sm_review 
 			note_sizes(arms, ns, prop, warnings);
 		*n_out = ns;
 	}
-	free(ids);
 	free(labels);
 	free(study);
 	free(arms);
