@@ -62,7 +62,7 @@ struct sm_review *sm_cli_load_review(struct sm_ctx *ctx, const char *path,
 enum { OPT_PRESET = 256, OPT_MEASURE, OPT_METHOD, OPT_TEST, OPT_ADD, OPT_TO,
        OPT_DROP00, OPT_BY, OPT_LEVEL, OPT_STEPADJ, OPT_NO_STUDIES, OPT_MODEL, OPT_CLUSTER,
        OPT_ROBUST, OPT_AGGREGATE, OPT_OUTCOME_BY, OPT_MODS,
-       OPT_GLMM };
+       OPT_GLMM, OPT_SMALL_STUDY_MIN_K };
 
 /* --robust takes an optional type, also as the next argument
  * (`--robust cr2`, as well as `--robust=cr2`); alone it means cr1. */
@@ -99,6 +99,7 @@ int sm_cli_parse_analysis_opts(struct sm_cli *cli, const char *command, int argc
 		{ "robust", optional_argument, NULL, OPT_ROBUST },
 		{ "aggregate", no_argument, NULL, OPT_AGGREGATE },
 		{ "glmm", required_argument, NULL, OPT_GLMM },
+		{ "small-study-min-k", required_argument, NULL, OPT_SMALL_STUDY_MIN_K },
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
@@ -168,6 +169,15 @@ int sm_cli_parse_analysis_opts(struct sm_cli *cli, const char *command, int argc
 					opts->robust);
 			break;
 		case OPT_AGGREGATE: opts->aggregate = 1; opts->aggregate_set = 1; break;
+		case OPT_SMALL_STUDY_MIN_K: {
+			double k;
+			if (sm_cli_parse_double(optarg, &k) != 0 || k != floor(k) || k < 1 || k > 1e6)
+				return sm_cli_usage_error(cli, command,
+					"option '--small-study-min-k': expected a whole number of "
+					"studies from 1 to 1000000, got '%s'", optarg);
+			opts->small_study_min_k = (int)k;
+			break;
+		}
 		case 'o': *output = optarg; break;
 		case 'q': cli->quiet = 1; break;
 		case ':':
