@@ -2,6 +2,7 @@
 
 #include "sm_buf.h"
 #include "sm_confint.h"
+#include "sm_display_scale.h"
 #include "sm_fsn.h"
 #include "sm_glmm_json.h"
 #include "sm_influence.h"
@@ -628,6 +629,10 @@ static void write_trimfill(struct analysis *a)
 	sm_json_add_number(o, "ci_ub", t.fit.ci_ub);
 	sm_json_add_number(o, "p", t.fit.pval);
 	sm_json_add_number(o, "tau2", is_random(a) ? t.fit.tau2 : NAN);
+	cJSON *tr = cJSON_AddObjectToObject(o, "transformed");
+	sm_json_add_number(tr, "estimate", display(a, t.fit.b));
+	sm_json_add_number(tr, "ci_lb", display(a, t.fit.ci_lb));
+	sm_json_add_number(tr, "ci_ub", display(a, t.fit.ci_ub));
 	cJSON *filled = cJSON_AddArrayToObject(o, "filled");
 	for (size_t i = 0; i < t.k; i++) {
 		if (!t.fill[i])
@@ -638,6 +643,17 @@ static void write_trimfill(struct analysis *a)
 		cJSON_AddItemToArray(filled, f);
 	}
 	sm_trimfill_release(&t);
+}
+
+/* Egger's and Begg's tests and trim and fill stay computed at every k, but
+ * below the minimum they are flagged: figures and the report leave them
+ * out (README "Small-study effects"). */
+static void write_small_study(struct analysis *a)
+{
+	cJSON *o = cJSON_AddObjectToObject(a->obj, "small_study");
+	int min_k = a->settings->small_study_min_k;
+	cJSON_AddNumberToObject(o, "min_k", min_k);
+	cJSON_AddBoolToObject(o, "below_min_k", a->data->k < (size_t)min_k);
 }
 
 static void write_mh(struct analysis *a)
@@ -717,7 +733,7 @@ static void write_totals(struct analysis *a)
 /* The crude pooled incidence (all events over all patients) with its exact
  * interval: the plain summary a reader can check by hand, and the one that
  * stays meaningful when events are too rare for a transformed model. */
-static void write_crude_proportion(struct analysis *a)
+static void write_crude_proportion(struct analysis *a, double *crude)
 {
 	const struct sm_analysis_data *d = a->data;
 	double x = 0, n = 0;
@@ -731,6 +747,7 @@ static void write_crude_proportion(struct analysis *a)
 		return;
 	}
 	cJSON *o = cJSON_AddObjectToObject(a->obj, "crude");
+	*crude = ci.est;
 	sm_json_add_number(o, "events", x);
 	sm_json_add_number(o, "patients", n);
 	sm_json_add_number(o, "proportion", ci.est);
@@ -756,13 +773,18 @@ static void write_zero_events(struct analysis *a)
 {
 	if (a->review->kind != SM_KIND_PROP)
 		return;
-	write_crude_proportion(a);
+	double crude = NAN;
+	write_crude_proportion(a, &crude);
 	struct sm_zero_events z;
 	const struct sm_analysis_data *d = a->data;
 	if (sm_prop_zero_events(a->ctx, d->xi, d->ni, d->n, a->settings->level, &z) != SM_OK) {
 		note_failure(a, "zero events");
 		return;
 	}
+	/* the scale proportions are shown on: from the crude incidence, or
+	 * from the upper bound when nothing happened */
+	double per = sm_display_scale_per(z.applies ? z.upper_exact : crude);
+	cJSON_AddNumberToObject(a->obj, "display_per", per);
 	if (!z.applies)
 		return;
 	cJSON *o = cJSON_AddObjectToObject(a->obj, "zero_events");
@@ -1121,7 +1143,7 @@ cJSON *sm_analysis_json_pooled(struct sm_ctx *ctx, const struct sm_review *revie
 	static void (*const steps[])(struct analysis *) = {
 		note_ledger, run_diagnostics, write_header, write_pooled, write_confint,
 		write_transformed, write_totals, write_zero_events, write_egger, write_begg,
-		write_failsafe, write_trimfill, write_other_fits, write_unit_models, write_mh,
+		write_failsafe, write_trimfill, write_small_study, write_other_fits, write_unit_models, write_mh,
 		write_peto,
 	};
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {

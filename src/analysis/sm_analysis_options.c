@@ -162,6 +162,15 @@ static const char *set_aggregate(struct sm_analysis_opts *o, const char *v)
 	return NULL;
 }
 
+static const char *set_small_study_min_k(struct sm_analysis_opts *o, const char *v)
+{
+	double k;
+	if (parse_number(v, &k) != 0 || k != floor(k) || k < 1 || k > 1e6)
+		return "a whole number of studies from 1 to 1000000";
+	o->small_study_min_k = (int)k;
+	return NULL;
+}
+
 static const struct sm_aopt options[] = {
 	{ "preset", SM_AOPT_REQUIRED, "NAME", "metafor | revman5 | cochrane2025", NULL,
 	  set_preset },
@@ -209,6 +218,10 @@ static const struct sm_aopt options[] = {
 	{ "aggregate", SM_AOPT_NONE, NULL,
 	  "also pool one row per study with bounds on the\n"
 	  "patients with an event (lower and upper)", NULL, set_aggregate },
+	{ "small-study-min-k", SM_AOPT_REQUIRED, "N",
+	  "fewest studies for which Egger's and Begg's tests\n"
+	  "and trim and fill are presented (default 10, the\n"
+	  "Cochrane Handbook's advice; meta's k.min)", NULL, set_small_study_min_k },
 };
 
 const struct sm_aopt *sm_analysis_options(size_t *n)

@@ -63,6 +63,10 @@ struct sm_analysis_opts {
 	const char *robust;
 	int aggregate;
 	int aggregate_set;
+	/* Fewest studies for which the tests of funnel asymmetry (Egger, Begg)
+	 * and trim and fill are presented (README "Small-study effects");
+	 * 0 = the review's setting, else SM_SMALL_STUDY_MIN_K. */
+	int small_study_min_k;
 };
 
 /* Cumulative meta-analysis fits k models of growing size; from prefix sums

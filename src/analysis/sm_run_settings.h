@@ -53,7 +53,15 @@ struct sm_run_settings {
 	int cluster_given;
 	int robust;
 	int aggregate;
+	/* Egger, Begg and trim and fill are flagged, not presented, below this
+	 * many studies (command line, review, else SM_SMALL_STUDY_MIN_K). */
+	int small_study_min_k;
 };
+
+/* The default of small_study_min_k: the Cochrane Handbook's rule of thumb
+ * (section 13.3.5.4: tests for funnel plot asymmetry only with at least 10
+ * studies) and meta's metabias(k.min = 10). */
+#define SM_SMALL_STUDY_MIN_K 10
 
 sm_status sm_run_settings_resolve(struct sm_ctx *ctx, const struct sm_review *review,
 				  const struct sm_analysis_opts *opts,

@@ -20,7 +20,7 @@ static const char *const metadata_keys[] = {
 static const char *const settings_keys[] = {
 	"preset", "measure", "method", "test", "add", "to", "drop00", "level",
 	"group_by", "outcome_by", "subgroup_by", "mods", "arm_labels", "outcome_label", "model",
-	"cluster", "robust", "aggregate", "glmm", NULL
+	"cluster", "robust", "aggregate", "glmm", "small_study_min_k", NULL
 };
 static const char *const presets[] = { "metafor", "revman5", "cochrane2025", NULL };
 static const char *const measures[] = {
@@ -139,6 +139,22 @@ static sm_status read_flags(struct sm_jv *v, const cJSON *set, const struct sm_j
 	return SM_OK;
 }
 
+/* "small_study_min_k": the fewest studies for which tests of funnel
+ * asymmetry are presented (a whole number, at most a million). */
+static sm_status read_small_study(struct sm_jv *v, const cJSON *set, const struct sm_jpath *p)
+{
+	double k = NAN;
+	sm_status s = sm_jv_number(v, set, "small_study_min_k", p, SM_RULE_FINITE, 0, 0, &k);
+	if (s != SM_OK || isnan(k))
+		return s;
+	if (k != floor(k) || k < 1 || k > 1e6) {
+		struct sm_jpath kp = JV_KEY(p, "small_study_min_k");
+		return sm_jv_bad(v, &kp, "expected a whole number of studies from 1 to 1000000");
+	}
+	v->r->settings.small_study_min_k = (int)k;
+	return SM_OK;
+}
+
 /* "outcome_by", or its older name "group_by" (not both): the outcome field
  * that separates the analyses. */
 static sm_status read_outcome_by(struct sm_jv *v, const cJSON *set, const struct sm_jpath *p)
@@ -210,7 +226,8 @@ static sm_status read_settings(struct sm_jv *v, const cJSON *root, const struct 
 	    (s = sm_jv_enum(v, set, "model", &p, models, &st->model)) ||
 	    (s = sm_jv_enum(v, set, "robust", &p, robusts, &st->robust)) ||
 	    (s = sm_jv_string(v, set, "cluster", &p, 0, &st->cluster)) ||
-	    (s = read_flags(v, set, &p)) || (s = read_arm_labels(v, set, &p)))
+	    (s = read_flags(v, set, &p)) || (s = read_small_study(v, set, &p)) ||
+	    (s = read_arm_labels(v, set, &p)))
 		return s;
 	return sm_jv_string(v, set, "outcome_label", &p, 0, &st->outcome_label);
 }

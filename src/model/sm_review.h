@@ -93,6 +93,7 @@ struct sm_settings {
 	 * "none" | "cr1" | "cr2"; aggregate per study (aggregate_set: given) */
 	const char *model, *cluster, *robust;
 	int aggregate, aggregate_set;
+	int small_study_min_k; /* fewest studies for small-study tests; 0: not given */
 	const char *arm_labels[2]; /* treated, control; NULL when not given */
 	const char *outcome_label;
 };

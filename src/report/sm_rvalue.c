@@ -11,7 +11,8 @@
 static const char *const roots[] = { "results", "review", "settings", "safemeta", "analysis",
 				     "row", NULL };
 static const char *const formats[] = { "p", "name", "lower", "count", "join", "model",
-				       "correction", NULL };
+				       "correction", "pooled", "heterogeneity", "small_study",
+				       NULL };
 
 static int in_list(const char *s, size_t n, const char *const *list)
 {
@@ -72,7 +73,8 @@ static sm_status check_one(struct sm_ctx *ctx, const char *path, long line, int 
 	if (!in_list(f, flen, formats) && !is_decimals(f, flen))
 		return SM_FAIL_POS(ctx, SM_EINPUT, path, (int)line, col, NULL,
 				   "unknown format '%.*s'; expected 0-9, p, name, lower, count, "
-				   "join, model or correction", (int)flen, f);
+				   "join, model, correction, pooled, heterogeneity or small_study",
+				   (int)flen, f);
 	return SM_OK;
 }
 
@@ -164,7 +166,7 @@ int sm_rvalue_present(const cJSON *v)
 }
 
 /* A number as printed, with U+2212 for a minus and no "-0". */
-static void put_number(struct sm_buf *b, double v, int decimals)
+void sm_rvalue_number(struct sm_buf *b, double v, int decimals)
 {
 	char tmp[64];
 	if (!isfinite(v)) {
@@ -203,7 +205,7 @@ static void put_join(struct sm_buf *b, const cJSON *v, int decimals)
 static void put_plain(struct sm_buf *b, const cJSON *v, int decimals)
 {
 	if (cJSON_IsNumber(v))
-		put_number(b, v->valuedouble, decimals);
+		sm_rvalue_number(b, v->valuedouble, decimals);
 	else if (cJSON_IsString(v))
 		sm_buf_puts(b, v->valuestring);
 	else if (cJSON_IsBool(v))
@@ -230,7 +232,7 @@ static void put_correction(struct sm_buf *b, const cJSON *settings)
 		sm_buf_puts(b, "No continuity correction was applied.");
 		return;
 	}
-	put_number(b, add->valuedouble, -1);
+	sm_rvalue_number(b, add->valuedouble, -1);
 	sm_buf_printf(b, " was added to every cell of %s; studies without events in either "
 		      "arm were %s.", sm_words(to->valuestring),
 		      cJSON_IsTrue(drop) ? "left out" : "kept");
@@ -243,6 +245,8 @@ static sm_status put_value(struct sm_ctx *ctx, const struct sm_rscope *sc, struc
 		put_correction(b, v);
 		return SM_OK;
 	}
+	if (cJSON_IsObject(v) && sm_rvalue_analysis_words(b, fmt, v))
+		return SM_OK;
 	if (!strcmp(fmt, "model") && cJSON_IsString(v)) {
 		sm_buf_puts(b, sm_words_model_sentence(v->valuestring));
 		return SM_OK;
@@ -256,12 +260,12 @@ static sm_status put_value(struct sm_ctx *ctx, const struct sm_rscope *sc, struc
 			return SM_FAIL_POS(ctx, SM_EINPUT, sc->path, (int)sc->line, 1, NULL,
 					   "'%s' is not a list; expected a list with |count",
 					   path);
-		put_number(b, cJSON_GetArraySize(v), -1);
+		sm_rvalue_number(b, cJSON_GetArraySize(v), -1);
 	} else if (!strcmp(fmt, "p") && cJSON_IsNumber(v)) {
 		if (v->valuedouble < 0.001)
 			sm_buf_puts(b, "< 0.001");
 		else
-			put_number(b, v->valuedouble, 3);
+			sm_rvalue_number(b, v->valuedouble, 3);
 	} else if (!strcmp(fmt, "name") && cJSON_IsString(v)) {
 		sm_buf_puts(b, sm_words(v->valuestring));
 	} else if (!strcmp(fmt, "lower") && cJSON_IsString(v)) {

@@ -14,7 +14,14 @@
  * lower, count (items of an array or object), join (", " between items),
  * model (a method code as "a random-effects model with the ... estimator
  * of tau^2" or "a common-effect ... model"), correction (a settings object's
- * continuity correction as a sentence).
+ * continuity correction as a sentence), and three sentences of an analysis
+ * object (sm_rvalue_analysis.c): pooled (the pooled estimate with its CI
+ * and p on the display scale; proportions per display_per patients with
+ * the crude incidence and its exact CI first, no test against 0, the zero-
+ * event upper bounds in words), heterogeneity (I2, tau2, Q and the
+ * prediction interval; "not applicable" for one study), small_study
+ * (Egger, Begg and trim and fill, or "k = 4: fewer than 10 studies, tests
+ * for funnel asymmetry not shown").
  * Without a format, integers print as integers, other numbers with 4
  * significant digits, arrays joined with ", ", booleans as yes/no and
  * null as "n/a".  Negative numbers use the minus sign U+2212.
@@ -27,6 +34,7 @@
 #ifndef SM_RVALUE_H
 #define SM_RVALUE_H
 
+#include "sm_buf.h"
 #include "sm_ctx.h"
 
 #include <cjson/cJSON.h>
@@ -55,5 +63,13 @@ sm_status sm_rvalue_lookup(struct sm_ctx *ctx, const struct sm_rscope *sc, const
 /* 1 when a value is there: not NULL, not null or false, not an empty
  * string, array or object. */
 int sm_rvalue_present(const cJSON *v);
+
+/* A number as templates print it: `decimals` fixed (-1: integers plain,
+ * else 4 significant digits), U+2212 for a minus, no "-0", n/a for NAN. */
+void sm_rvalue_number(struct sm_buf *b, double v, int decimals);
+
+/* The analysis sentence `fmt` (pooled, heterogeneity, small_study) of an
+ * analysis object appended to b; 0 when fmt is none of them. */
+int sm_rvalue_analysis_words(struct sm_buf *b, const char *fmt, const cJSON *analysis);
 
 #endif

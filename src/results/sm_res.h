@@ -217,11 +217,26 @@ struct sm_res_filled {
 	double yi, vi;
 };
 
+/* The adjusted estimate on the display scale (odds ratios, proportions). */
+struct sm_res_trimfill_transformed {
+	int present;
+	double estimate, ci_lb, ci_ub;
+};
+
 struct sm_res_trimfill {
 	int present;
 	double k0, k0_se, estimate, se, ci_lb, ci_ub, p, tau2;
 	const char *side, *estimator;
+	struct sm_res_trimfill_transformed transformed;
 	SM_RES_LIST(struct sm_res_filled) filled;
+};
+
+/* Egger, Begg and trim and fill are computed at every k but presented only
+ * from min_k studies on (README "Small-study effects"). */
+struct sm_res_small_study {
+	int present;
+	double min_k;
+	int below_min_k;
 };
 
 struct sm_res_fit_transformed {
@@ -459,6 +474,8 @@ struct sm_res_analysis {
 	struct sm_res_begg begg;
 	struct sm_res_failsafe failsafe;
 	struct sm_res_trimfill trimfill;
+	struct sm_res_small_study small_study;
+	double display_per; /* proportions: shown per this many patients (NAN otherwise) */
 	SM_RES_LIST(struct sm_res_fit) fits;
 	double sigma2[2], sigma2_nlevels[2]; /* the pooled model's (model multilevel) */
 	struct sm_res_multilevel multilevel;  /* beside a row-level result */

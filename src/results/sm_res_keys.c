@@ -45,7 +45,9 @@ static const struct sm_robj egger_keys;
 static const struct sm_robj begg_keys;
 static const struct sm_robj failsafe_keys;
 static const struct sm_robj filled_keys;
+static const struct sm_robj trimfill_transformed_keys;
 static const struct sm_robj trimfill_keys;
+static const struct sm_robj small_study_keys;
 static const struct sm_robj fit_transformed_keys;
 static const struct sm_robj fit_keys;
 static const struct sm_robj mh_keys;
@@ -443,6 +445,28 @@ static const struct sm_rkey filled_keys_k[] = {
 };
 static OBJ(filled_keys, struct sm_res_filled, "analyses[].trimfill.filled[]");
 
+/* analyses[].trimfill.transformed */
+static const struct sm_rkey trimfill_transformed_keys_k[] = {
+	KEY(struct sm_res_trimfill_transformed, "estimate", estimate, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "adjusted estimate, display scale"),
+	KEY(struct sm_res_trimfill_transformed, "ci_lb", ci_lb, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "lower CI bound"),
+	KEY(struct sm_res_trimfill_transformed, "ci_ub", ci_ub, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "upper CI bound"),
+};
+static OBJ(trimfill_transformed_keys, struct sm_res_trimfill_transformed,
+	   "analyses[].trimfill.transformed");
+
+/* analyses[].small_study */
+static const struct sm_rkey small_study_keys_k[] = {
+	KEY(struct sm_res_small_study, "min_k", min_k, NUM, SM_RK_INT | SM_RK_POS, NULL, NULL,
+	    "fewest studies for which Egger's and Begg's tests and trim and fill are presented "
+	    "(--small-study-min-k, default 10)"),
+	KEY(struct sm_res_small_study, "below_min_k", below_min_k, BOOL, 0, NULL, NULL,
+	    "k is below min_k: the values are computed but figures and the report leave them out"),
+};
+static OBJ(small_study_keys, struct sm_res_small_study, "analyses[].small_study");
+
 /* analyses[].trimfill */
 static const struct sm_rkey trimfill_keys_k[] = {
 	KEY(struct sm_res_trimfill, "k0", k0, NUM, SM_RK_NULLABLE | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
@@ -465,6 +489,8 @@ static const struct sm_rkey trimfill_keys_k[] = {
 	    "P value"),
 	KEY(struct sm_res_trimfill, "tau2", tau2, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_NONNEG, NULL, NULL,
 	    "tau2 of the filled analysis"),
+	KEY(struct sm_res_trimfill, "transformed", transformed, OBJ, SM_RK_OPTIONAL, &trimfill_transformed_keys, NULL,
+	    "the adjusted estimate and CI on the display scale"),
 	KEY(struct sm_res_trimfill, "filled", filled, LIST, SM_RK_OPTIONAL, &filled_keys, NULL,
 	    "the imputed studies"),
 };
@@ -1271,6 +1297,10 @@ static const struct sm_rkey analysis_keys_k[] = {
 	    "crude pooled incidence (proportions)"),
 	KEY(struct sm_res_analysis, "zero_events", zero_events, OBJ, SM_RK_OPTIONAL, &zero_events_keys, NULL,
 	    "upper bounds when no study has an event (proportions)"),
+	KEY(struct sm_res_analysis, "display_per", display_per, NUM, SM_RK_OPTIONAL | SM_RK_POS, NULL, NULL,
+	    "proportions are shown per this many patients (100, 1000, ...): the smallest power "
+	    "of ten from 100 at which the crude incidence (the exact upper bound without events) "
+	    "is at least 1"),
 	KEY(struct sm_res_analysis, "egger", egger, OBJ, 0, &egger_keys, NULL,
 	    "Egger's regression test"),
 	KEY(struct sm_res_analysis, "begg", begg, OBJ, 0, &begg_keys, NULL,
@@ -1279,6 +1309,8 @@ static const struct sm_rkey analysis_keys_k[] = {
 	    "fail-safe N"),
 	KEY(struct sm_res_analysis, "trimfill", trimfill, OBJ, 0, &trimfill_keys, NULL,
 	    "trim and fill"),
+	KEY(struct sm_res_analysis, "small_study", small_study, OBJ, SM_RK_OPTIONAL, &small_study_keys, NULL,
+	    "whether the small-study results are presented"),
 	KEY(struct sm_res_analysis, "fits", fits, LIST, 0, &fit_keys, NULL,
 	    "other models fitted beside this one (the common-effect row)"),
 	KEY(struct sm_res_analysis, "sigma2", sigma2, PAIR, SM_RK_OPTIONAL | SM_RK_NULLABLE, NULL, NULL,

@@ -97,8 +97,20 @@ static void test_msc_report(void **state)
 		sm_render_expect_text(text, want);
 	}
 	assert_int_equal(nanalyses, 16);
-	/* PRISMA, summary forest, forest + funnel per analysis, risk of bias */
-	assert_int_equal(numbered_in_order(text, "Figure"), 1 + 1 + 2 * nanalyses + 1);
+	/* PRISMA, summary forest, a forest per analysis, ONE page of funnels
+	 * for the review (no near-empty funnel page per domain), risk of bias */
+	assert_int_equal(numbered_in_order(text, "Figure"), 1 + 1 + nanalyses + 1 + 1);
+	assert_null(strstr(text, "Funnel plot:"));
+	sm_render_expect_text(text, ". Funnel plots: every analysis on shared axes");
+	/* domains below the small-study minimum: said in words, not tested */
+	sm_render_expect_text(text, "Musculoskeletal and connective tissue disorders The pooled "
+			      "OR from 4 comparisons");
+	sm_render_expect_text(text, "k = 4: fewer than 10 studies, tests for funnel asymmetry "
+			      "not shown.");
+	sm_render_expect_text(text, "k = 2: fewer than 10 studies, tests for funnel asymmetry "
+			      "not shown.");
+	assert_null(strstr(text, "Begg’s test p = 1.000"));
+	sm_render_expect_text(text, "Trim and fill imputed 10 studies on the left: adjusted OR");
 	/* table2 of the paper, the domain table, the check findings */
 	assert_int_equal(numbered_in_order(text, "Table"), 3);
 	sm_render_expect_text(text, "The effect measure was the odds ratio.");
@@ -168,6 +180,78 @@ static void test_narrative_reviews(void **state)
 	}
 }
 
+/* The text from `from` up to the next `to` (a copy; fails when absent). */
+static char *between(const char *text, const char *from, const char *to)
+{
+	const char *a = strstr(text, from);
+	if (!a)
+		fail_msg("'%s' not in the report", from);
+	const char *b = strstr(a + strlen(from), to);
+	return b ? strndup(a, (size_t)(b - a)) : strdup(a);
+}
+
+/* A report of a document the fixture does not hold (loaded here). */
+static char *report_of_file(struct sm_render_fx *f, const char *rel, const char *name)
+{
+	cJSON *doc = sm_render_load_json(rel);
+	struct sm_res *res = sm_render_load_res(rel);
+	struct sm_report_opts o;
+	sm_report_opts_init(&o);
+	char *path = sm_asprintf("%s/%s.pdf", f->dir, name);
+	sm_render_expect_ok(f, sm_report_write(f->ctx, doc, res, &o, path));
+	sm_res_free(res);
+	cJSON_Delete(doc);
+	return path;
+}
+
+/* Rare events (the bundled 70-study SAE review: 2 events in 1496
+ * patients): per 1000, the crude incidence with its exact interval in the
+ * text and the domain table, never "0.00 [0.00, 0.00]", no test against 0.
+ * One study: heterogeneity "not applicable", no prediction interval.  No
+ * events: the upper bounds in words. */
+static void test_rare_and_single(void **state)
+{
+	struct sm_render_fx *f = *state;
+	char *pdf = report_of(f, f->sae, "sae");
+	char *text = sm_render_pdf_text(pdf, 0);
+	sm_render_expect_text(text, "The crude incidence was 2 events in 1496 patients, 1.34 per "
+			      "1000 (exact 95% CI 0.16 to 4.82).");
+	/* the report's own text and its domain table (the forest plots are
+	 * another figure's) */
+	char *table = between(text, "Domain k (studies) Events/N", "k: studies entering");
+	sm_render_expect_text(table, "1.34 [0.16, 4.82]");
+	sm_render_expect_text(table, "Crude incidence per 1000 [exact 95% CI]");
+	assert_null(strstr(table, "0.00 [0.00, 0.00]"));
+	assert_null(strstr(table, "<0.001 0.0")); /* no P column before I2 */
+	char *words = between(text, "The crude incidence", "Figure");
+	assert_null(strstr(words, "0.00 (95% CI 0.00 to 0.00"));
+	assert_null(strstr(words, "0.00 per 1000"));
+	assert_null(strstr(words, "; p < 0.001)")); /* the pooled proportion is not tested */
+	free(table);
+	free(words);
+	sm_render_overlap_tool(pdf);
+	free(text);
+	free(pdf);
+	pdf = report_of_file(f, "tests/fixtures/render/k1.results.json", "k1");
+	text = sm_render_pdf_text(pdf, 0);
+	sm_render_expect_text(text, "Heterogeneity: not applicable (one study); no prediction "
+			      "interval.");
+	sm_render_expect_text(text, "not applicable");
+	assert_null(strstr(text, "prediction interval 0.33"));
+	/* one study of fewer than 3: its funnel panel says so */
+	sm_render_expect_text(text, "k = 1: fewer than 3 studies, no funnel plot");
+	sm_render_overlap_tool(pdf);
+	free(text);
+	free(pdf);
+	pdf = report_of_file(f, "tests/fixtures/render/zero-events.results.json", "zero");
+	text = sm_render_pdf_text(pdf, 0);
+	sm_render_expect_text(text, "No events occurred in 500 patients (3 studies): the exact "
+			      "one-sided 95% upper bound on the incidence is 5.97 per 1000 (rule of "
+			      "three: 6.00 per 1000)");
+	free(text);
+	free(pdf);
+}
+
 static void test_template_error_leaves_nothing(void **state)
 {
 	struct sm_render_fx *f = *state;
@@ -224,6 +308,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_msc_report),
+		cmocka_unit_test(test_rare_and_single),
 		cmocka_unit_test(test_narrative_reviews),
 		cmocka_unit_test(test_template_error_leaves_nothing),
 		cmocka_unit_test(test_bundle_determinism),

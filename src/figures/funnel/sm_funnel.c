@@ -6,6 +6,7 @@
 #include "sm_measure.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,8 @@
 #define Z95 1.959963984540054
 #define Z99 2.5758293035489004
 #define NSAMPLES 64
+/* Dash of the trim-and-fill estimate's line (the region's is 2.5). */
+#define ADJUSTED_DASH 1.5
 
 /* Layout state. */
 struct lay {
@@ -25,6 +28,7 @@ struct lay {
 	const struct sm_funnel_options *o;
 	int small;            /* small multiples: small type throughout */
 	int has_null;
+	int per_page;         /* panels a page; 0: all on one */
 	struct sm_tstyle body, bold, tick;
 	double radius;
 };
@@ -69,6 +73,8 @@ static void fit_axes(struct lay *L, struct sm_axis *xa, struct sm_axis *ya)
 	double xlo = INFINITY, xhi = -INFINITY, yhi = 0;
 	for (int i = 0; i < l->npanels; i++) {
 		const struct sm_funnel_panel *p = &l->panels[i];
+		if (!p->drawn)
+			continue;
 		for (size_t j = 0; j < p->npts; j++) {
 			if (!drawable(l, &p->pts[j]))
 				continue;
@@ -79,6 +85,10 @@ static void fit_axes(struct lay *L, struct sm_axis *xa, struct sm_axis *ya)
 		if (isfinite(p->est)) {
 			xlo = fmin(xlo, p->est);
 			xhi = fmax(xhi, p->est);
+		}
+		if (p->adjusted) {
+			xlo = fmin(xlo, p->centre);
+			xhi = fmax(xhi, p->centre);
 		}
 	}
 	if (!(xhi >= xlo))
@@ -252,10 +262,10 @@ static sm_status regions(struct lay *L, const struct sm_funnel_panel *p)
 		for (int i = 0; i < 3 && s == SM_OK; i++)
 			s = wedge(L, p, 0, z[i], c[i], SM_FT_CONTOUR);
 	}
-	if (s == SM_OK && curves && isfinite(p->est)) {
-		s = boundary(L, p, p->est, Z95, 2.5, st->c_text, SM_FT_REGION);
+	if (s == SM_OK && curves && isfinite(p->centre)) {
+		s = boundary(L, p, p->centre, Z95, 2.5, st->c_text, SM_FT_REGION);
 		if (s == SM_OK && L->o->ci99)
-			s = boundary(L, p, p->est, Z99, 0.8, st->c_text, SM_FT_REGION);
+			s = boundary(L, p, p->centre, Z99, 0.8, st->c_text, SM_FT_REGION);
 	}
 	if (s == SM_OK && isfinite(p->est)) {
 		if (!(it = add(L, SM_FIG_LINE, SM_FT_ESTIMATE)))
@@ -263,7 +273,16 @@ static sm_status regions(struct lay *L, const struct sm_funnel_panel *p)
 		it->x0 = it->x1 = map_x(L->l, p, p->est);
 		it->y0 = p->plot.y0, it->y1 = p->plot.y1, it->sc = st->c_diamond, it->lw = 0.8;
 	}
-	if (s == SM_OK && L->o->egger_line && curves && isfinite(p->egger_limit) &&
+	if (s == SM_OK && p->adjusted) {
+		/* the same width as the pooled line; dashed and in the study colour,
+		 * so the two stay apart in grey */
+		if (!(it = add(L, SM_FIG_LINE, SM_FT_ADJUSTED)))
+			return SM_EINTERNAL;
+		it->x0 = it->x1 = map_x(L->l, p, p->centre);
+		it->y0 = p->plot.y0, it->y1 = p->plot.y1, it->sc = st->c_square, it->lw = 0.8;
+		it->dash = ADJUSTED_DASH;
+	}
+	if (s == SM_OK && L->o->egger_line && p->tested && curves && isfinite(p->egger_limit) &&
 	    isfinite(p->egger_slope)) {
 		double xy[2 * (NSAMPLES + 1)];
 		for (int i = 0; i <= NSAMPLES; i++) {
@@ -413,33 +432,148 @@ static void glue(struct sm_buf *b, size_t from)
 	sm_buf_release(&t);
 }
 
+/* Appends an item (its spaces no-break) after a separator. */
+static void item(struct sm_buf *b, const char *sep, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void item(struct sm_buf *b, const char *sep, const char *fmt, ...)
+{
+	if (b->len && sep)
+		sm_buf_puts(b, sep);
+	size_t at = b->len;
+	va_list ap;
+	va_start(ap, fmt);
+	char *t = sm_vasprintf(fmt, ap);
+	va_end(ap);
+	if (!t) {
+		b->failed = 1;
+		return;
+	}
+	sm_buf_puts(b, t);
+	free(t);
+	glue(b, at);
+}
+
+/* A display-scale value as printed: a proportion per the analysis'
+ * display_per ("1.34"), anything else as it is. */
+static void put_value(struct lay *L, struct sm_buf *b, const struct sm_res_analysis *a, double v)
+{
+	int prop = sm_measure_axis(a->measure) == SM_AXIS_PROP;
+	double per = prop && a->display_per > 0 ? a->display_per : 1;
+	sm_fmt_num(b, v * per, L->f->style->d_effect);
+}
+
+/* "OR 0.69 (95% CI 0.49 to 0.98)", small: "OR 0.69 [0.49, 0.98]"; a
+ * proportion "per 1000" after its value. */
+static char *estimate_text(struct lay *L, const struct sm_res_analysis *a, const char *what,
+			   double est, double lb, double ub)
+{
+	struct sm_buf b;
+	sm_buf_init(&b);
+	sm_buf_printf(&b, "%s%s", what, *what ? " " : "");
+	int prop = sm_measure_axis(a->measure) == SM_AXIS_PROP;
+	/* with two decimals at the analysis' scale a value below 0.005 reads
+	 * 0.00: with events that is the back-transformation's artefact (the
+	 * Freeman-Tukey inverse with rare events), never a number to print */
+	double per = prop && a->display_per > 0 ? a->display_per : 1;
+	if (prop && a->crude.present && a->crude.events > 0 && fabs(est * per) < 0.005 &&
+	    fabs(ub * per) < 0.005) {
+		sm_buf_puts(&b, "not interpretable (0 after back-transformation)");
+		return b.failed ? (sm_buf_release(&b), NULL) : sm_buf_take(&b);
+	}
+	put_value(L, &b, a, est);
+	if (prop && a->display_per > 0)
+		sm_buf_printf(&b, " per %g", a->display_per);
+	if (isfinite(lb) && isfinite(ub)) {
+		sm_buf_puts(&b, L->small ? " [" : " (");
+		if (!L->small)
+			sm_buf_printf(&b, "%g%% CI ", isfinite(a->level) ? a->level : 95);
+		put_value(L, &b, a, lb);
+		sm_buf_puts(&b, L->small ? ", " : " to ");
+		put_value(L, &b, a, ub);
+		sm_buf_puts(&b, L->small ? "]" : ")");
+	}
+	return b.failed ? (sm_buf_release(&b), NULL) : sm_buf_take(&b);
+}
+
+/* Trim and fill as stated under the plot: k0, the side, the adjusted
+ * estimate with its CI and (one funnel) the unadjusted one beside it. */
+static void trimfill_text(struct lay *L, const struct sm_funnel_panel *p, struct sm_buf *b,
+			  const char *sep)
+{
+	const struct sm_res_analysis *a = p->a;
+	const struct sm_res_trimfill *tf = &a->trimfill;
+	const char *side = tf->side ? tf->side : "?";
+	const char *m = sm_measure_short(a->measure);
+	if (p->k0 == 0) {
+		item(b, sep, "%s", L->small ? "none imputed" : "Trim and fill: no study imputed");
+		return;
+	}
+	if (L->small)
+		item(b, sep, "%d imputed (%s)", p->k0, side);
+	else
+		item(b, sep, "Trim and fill: %d stud%s imputed on the %s", p->k0,
+		     p->k0 == 1 ? "y" : "ies", side);
+	const struct sm_res_trimfill_transformed *t = &tf->transformed;
+	if (!t->present || !isfinite(t->estimate))
+		return;
+	/* in a sentence a proportion is a common noun */
+	if (!L->small && sm_measure_axis(a->measure) == SM_AXIS_PROP)
+		m = "proportion";
+	char *w_adj = L->small ? NULL : sm_asprintf("adjusted %s", m);
+	char *w_raw = L->small ? NULL : sm_asprintf("unadjusted %s", m);
+	char *adj = L->small || w_adj ? estimate_text(L, a, L->small ? m : w_adj, t->estimate,
+						     t->ci_lb, t->ci_ub)
+				      : NULL;
+	char *raw = w_raw ? estimate_text(L, a, w_raw, a->transformed.estimate,
+					  a->transformed.ci_lb, a->transformed.ci_ub)
+			  : NULL;
+	if (!adj || (!L->small && !raw))
+		b->failed = 1;
+	else if (L->small)
+		item(b, ": ", "%s", adj);
+	else {
+		item(b, "; ", "%s", adj);
+		item(b, ", ", "%s", raw);
+	}
+	free(w_adj);
+	free(w_raw);
+	free(adj);
+	free(raw);
+}
+
+/* The text under a panel: k, the tests and trim and fill, or why they are
+ * not shown. */
 static char *annotation(struct lay *L, const struct sm_funnel_panel *p)
 {
 	struct sm_buf b;
 	sm_buf_init(&b);
 	int d = L->f->style->d_p;
 	const char *sep = L->small ? "; " : " \xc2\xb7 ";
-	sm_buf_printf(&b, "k = %d", p->k);
-	glue(&b, 0);
-	if (isfinite(p->egger_p)) {
-		sm_buf_puts(&b, sep);
-		size_t at = b.len;
-		sm_buf_printf(&b, "Egger%s ", L->small ? "" : "\xe2\x80\x99s test");
-		sm_fmt_p(&b, p->egger_p, d);
-		glue(&b, at);
-	}
-	if (isfinite(p->begg_p)) {
-		sm_buf_puts(&b, sep);
-		size_t at = b.len;
-		sm_buf_printf(&b, "Begg%s ", L->small ? "" : "\xe2\x80\x99s test");
-		sm_fmt_p(&b, p->begg_p, d);
-		glue(&b, at);
-	}
-	if (L->o->trimfill && p->k0 > 0) {
-		sm_buf_puts(&b, sep);
-		size_t at = b.len;
-		sm_buf_printf(&b, "%s%d", L->small ? "imputed " : "trim and fill: imputed ", p->k0);
-		glue(&b, at);
+	/* a note wraps between its words; only "k = 4" is kept together */
+	if (!p->drawn) {
+		item(&b, NULL, "k = %d", p->k);
+		sm_buf_printf(&b, ": fewer than %d studies, no funnel plot", SM_FUNNEL_MIN_K);
+	} else if (!p->tested) {
+		item(&b, NULL, "k = %d", p->k);
+		sm_buf_printf(&b, ": fewer than %g studies, %s", p->min_k,
+			      L->small ? "not tested" : "tests for funnel asymmetry not shown");
+	} else {
+		item(&b, NULL, "k = %d", p->k);
+		struct sm_buf t;
+		for (int test = 0; test < 2; test++) {
+			double pv = test ? p->begg_p : p->egger_p;
+			if (!isfinite(pv))
+				continue;
+			sm_buf_init(&t);
+			sm_buf_printf(&t, "%s%s ", test ? "Begg" : "Egger",
+				      L->small ? "" : "\xe2\x80\x99s test");
+			sm_fmt_p(&t, pv, d);
+			item(&b, sep, "%s", t.data ? t.data : "");
+			b.failed |= t.failed;
+			sm_buf_release(&t);
+		}
+		if (L->o->trimfill && isfinite(p->a->trimfill.k0))
+			trimfill_text(L, p, &b, L->small ? sep : "\n");
 	}
 	return b.failed ? (sm_buf_release(&b), NULL) : sm_buf_take(&b);
 }
@@ -488,6 +622,8 @@ static sm_status measure_cell(struct lay *L, struct cell *c, const struct sm_axi
 		const char *t = panel_title(L, &L->l->panels[i]);
 		if (t && *t)
 			s = text_h(L, &tt, t, &c->title_h);
+		if (!L->l->panels[i].drawn)
+			continue; /* its note stands in the plot's place */
 		char *an = annotation(L, &L->l->panels[i]);
 		if (!an)
 			return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
@@ -506,6 +642,26 @@ static sm_status measure_cell(struct lay *L, struct cell *c, const struct sm_axi
 	return s;
 }
 
+/* A panel without its funnel (too few studies): the reason, centred where
+ * the plot would be. */
+static sm_status note(struct lay *L, const struct sm_funnel_panel *p,
+		      const struct sm_tstyle *wrapped)
+{
+	char *an = annotation(L, p);
+	if (!an)
+		return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+	struct sm_tstyle st = *wrapped;
+	st.wrap = p->plot.x1 - p->plot.x0;
+	struct sm_extent e = { 0 };
+	sm_status s = sm_fig_measure(L->ctx, L->f, &st, an, &e);
+	double y = (p->plot.y0 + p->plot.y1) / 2 - e.height / 2;
+	if (s == SM_OK)
+		s = sm_fig_put_text(L->ctx, L->f, &st, an, p->plot.x0, y, L->f->style->c_muted,
+				    SM_FT_NOTE, -1, NULL);
+	free(an);
+	return s;
+}
+
 static sm_status lay_panel(struct lay *L, struct sm_funnel_panel *p, const struct cell *c,
 			   double x, double y, const char *xl)
 {
@@ -521,6 +677,8 @@ static sm_status lay_panel(struct lay *L, struct sm_funnel_panel *p, const struc
 	 * the axis title. */
 	double py = top + c->ylab_h + c->below_h / 2 + 1;
 	p->plot = (struct sm_box){ x + c->gutter, py, x + c->gutter + c->plot_w, py + c->plot_h };
+	if (s == SM_OK && !p->drawn)
+		return note(L, p, &wrapped);
 	if (s == SM_OK)
 		s = text(L, &L->tick, ylabel(L->l->ymode), x, top, SM_FT_OTHER, NULL);
 	p->xa.x0 = p->plot.x0, p->xa.x1 = p->plot.x1;
@@ -552,17 +710,48 @@ static double cell_height(const struct cell *c)
 	       c->below_h + 2 + c->xlab_h + 2 + c->annot_h;
 }
 
+/* Which marks the panels show, for the legend. */
+struct shown {
+	int drawn, filled, adjusted, pooled_centred, egger;
+};
+
+static struct shown shown_marks(const struct lay *L)
+{
+	struct shown w = { 0 };
+	for (int i = 0; i < L->l->npanels; i++) {
+		const struct sm_funnel_panel *p = &L->l->panels[i];
+		if (!p->drawn)
+			continue;
+		w.drawn = 1;
+		for (size_t j = 0; j < p->npts; j++)
+			w.filled |= p->pts[j].filled && drawable(L->l, &p->pts[j]);
+		w.adjusted |= p->adjusted;
+		w.pooled_centred |= !p->adjusted;
+		w.egger |= p->tested && isfinite(p->egger_limit) && isfinite(p->egger_slope);
+	}
+	return w;
+}
+
+/* Where the pseudo-confidence region is centred, as the legend says it. */
+static const char *region_words(const struct shown *w)
+{
+	if (w->adjusted && w->pooled_centred)
+		return "Pseudo 95% confidence region (centred on the adjusted estimate where "
+		       "studies were imputed, else on the pooled estimate)";
+	return w->adjusted ? "Pseudo 95% confidence region (centred on the adjusted estimate)"
+			   : "Pseudo 95% confidence region (centred on the pooled estimate)";
+}
+
 /* What the marks mean; the contour shades say which side of which P. */
-static sm_status legend(struct lay *L, double x, double width)
+static sm_status legend(struct lay *L, double x, double y, double width, double *h)
 {
 	const struct sm_style *st = L->f->style;
 	struct sm_fig_legend_entry e[SM_FUNNEL_MAX_GROUPS + 12];
 	size_t n = 0;
-	int any_filled = 0;
-	for (int i = 0; i < L->l->npanels; i++)
-		for (size_t j = 0; j < L->l->panels[i].npts; j++)
-			any_filled |= L->l->panels[i].pts[j].filled &&
-				      drawable(L->l, &L->l->panels[i].pts[j]);
+	struct shown w = shown_marks(L);
+	*h = 0;
+	if (!w.drawn)
+		return SM_OK; /* no panel has marks to explain */
 	struct sm_fig_item m = { .kind = SM_FIG_MARKER, .r = L->radius, .fill = 1, .stroke = 1,
 				 .lw = 0.4, .fc = st->c_square, .sc = st->c_text };
 	if (L->l->ngroups == 0)
@@ -572,23 +761,30 @@ static sm_status legend(struct lay *L, double x, double width)
 		m.marker = (enum sm_fig_marker)(g % SM_NMARKERS);
 		e[n++] = (struct sm_fig_legend_entry){ m, L->l->groups[g] };
 	}
-	if (any_filled) {
+	if (w.filled) {
 		m.fc = sm_fig_rgb(0xFFFFFF), m.marker = SM_MK_CIRCLE, m.lw = 0.6;
 		e[n++] = (struct sm_fig_legend_entry){ m, "Imputed study (trim and fill)" };
 	}
 	struct sm_fig_item line = { .kind = SM_FIG_LINE, .stroke = 1, .lw = 0.8,
 				    .sc = st->c_diamond };
-	e[n++] = (struct sm_fig_legend_entry){ line, "Pooled estimate" };
+	e[n++] = (struct sm_fig_legend_entry){ line, w.adjusted ? "Pooled estimate (observed "
+								  "studies, unadjusted)"
+								: "Pooled estimate" };
+	if (w.adjusted) {
+		struct sm_fig_item adj = line;
+		adj.sc = st->c_square, adj.dash = ADJUSTED_DASH;
+		e[n++] = (struct sm_fig_legend_entry){ adj, "Adjusted estimate (trim and fill: "
+							    "observed and imputed studies)" };
+	}
 	int curves = L->l->ymode != SM_FUNNEL_N;
 	line.sc = st->c_text, line.lw = 0.6, line.dash = 2.5;
 	if (curves)
-		e[n++] = (struct sm_fig_legend_entry){ line, "Pseudo 95% confidence region "
-						       "(centred on the pooled estimate)" };
+		e[n++] = (struct sm_fig_legend_entry){ line, region_words(&w) };
 	line.dash = 0.8;
 	if (curves && L->o->ci99)
 		e[n++] = (struct sm_fig_legend_entry){ line, "Pseudo 99% region" };
 	line.dash = 0, line.sc = sm_fig_palette(2), line.lw = 0.9;
-	if (curves && L->o->egger_line)
+	if (curves && L->o->egger_line && w.egger)
 		e[n++] = (struct sm_fig_legend_entry){ line, "Egger regression line" };
 	if (curves && L->o->contours) {
 		struct sm_fig_item none = { .kind = SM_FIG_UNCLIP };
@@ -604,19 +800,17 @@ static sm_status legend(struct lay *L, double x, double width)
 		}
 	}
 	struct sm_tstyle ts = L->tick;
-	double h = 0;
-	sm_status s = sm_fig_legend(L->ctx, L->f, &ts, e, n, x, L->f->height, width,
-				    SM_FT_LEGEND, &h);
-	L->f->height += h;
-	return s;
+	return sm_fig_legend(L->ctx, L->f, &ts, e, n, x, y, width, SM_FT_LEGEND, h);
 }
 
+/* The panels in a grid, L->per_page of them a page (0: all on one), each
+ * page with the legend under its panels. */
 static sm_status lay_grid(struct lay *L, double width)
 {
 	struct sm_funnel_data *l = L->l;
 	double margin = L->f->style->margin, gap = L->small ? 6 * SM_PT_PER_MM : 0;
-	int ncol = l->npanels == 1 ? 1 : l->npanels <= 4 ? 2 : l->npanels <= 9 ? 3 : 4;
-	int nrow = (l->npanels + ncol - 1) / ncol;
+	int per = L->per_page > 0 && L->per_page < l->npanels ? L->per_page : l->npanels;
+	int ncol = per == 1 ? 1 : per <= 4 ? 2 : per <= 9 ? 3 : 4;
 	struct sm_axis xa, ya;
 	fit_axes(L, &xa, &ya);
 	char *xl = xlabel(L);
@@ -631,24 +825,37 @@ static sm_status lay_grid(struct lay *L, double width)
 	c.plot_w = c.w - c.gutter - c.right;
 	if (s == SM_OK && c.plot_w < 60)
 		s = SM_FAIL(L->ctx, SM_EINPUT, "figure too narrow for %d funnel panels; "
-			    "expected a wider --width", l->npanels);
+			    "expected a wider --width", per);
 	if (s == SM_OK)
 		s = thin_x(L, &xa, c.plot_w);
 	c.plot_h = c.plot_w * (L->small ? 0.8 : 0.75);
+	if (l->npanels == 1 && !l->panels[0].drawn)
+		c.plot_h = 3 * L->body.size; /* only the note: no empty plot area */
 	double ch = cell_height(&c), rgap = L->small ? 5 * SM_PT_PER_MM : 0;
-	for (int i = 0; i < l->npanels && s == SM_OK; i++) {
-		struct sm_funnel_panel *p = &l->panels[i];
-		p->xa = xa;
-		p->ya = ya;
-		double x = margin + (i % ncol) * (c.w + gap), y = margin + (i / ncol) * (ch + rgap);
-		s = lay_panel(L, p, &c, x, y, xl);
+	L->f->width = width;
+	double tallest = 0;
+	for (int first = 0, page = 0; first < l->npanels && s == SM_OK; first += per, page++) {
+		sm_fig_set_page(L->f, page);
+		int n = l->npanels - first < per ? l->npanels - first : per;
+		for (int i = 0; i < n && s == SM_OK; i++) {
+			struct sm_funnel_panel *p = &l->panels[first + i];
+			p->xa = xa;
+			p->ya = ya;
+			double x = margin + (i % ncol) * (c.w + gap);
+			double y = margin + (i / ncol) * (ch + rgap);
+			s = lay_panel(L, p, &c, x, y, xl);
+		}
+		int nrow = (n + ncol - 1) / ncol;
+		double h = margin + nrow * ch + (nrow - 1) * rgap + 6, lh = 0;
+		if (s == SM_OK)
+			s = legend(L, margin, h, width - 2 * margin, &lh);
+		h += lh + margin;
+		if (s == SM_OK && l->npanels > per)
+			s = sm_fig_set_page_used(L->ctx, L->f, page, h);
+		tallest = fmax(tallest, h);
 	}
 	free(xl);
-	L->f->width = width;
-	L->f->height = margin + nrow * ch + (nrow - 1) * rgap + 6;
-	if (s == SM_OK)
-		s = legend(L, margin, width - 2 * margin);
-	L->f->height += margin;
+	L->f->height = tallest;
 	return s;
 }
 
@@ -678,11 +885,11 @@ static sm_status build(struct lay *L, const struct sm_res *res)
 }
 
 sm_status sm_funnel_lay(struct sm_ctx *ctx, const struct sm_res *res,
-			const struct sm_funnel_options *opts, struct sm_fig **out)
+			const struct sm_funnel_options *opts, int per_page, struct sm_fig **out)
 {
 	*out = NULL;
 	struct sm_funnel_data data = { 0 };
-	struct lay L = { .ctx = ctx, .l = &data, .o = opts };
+	struct lay L = { .ctx = ctx, .l = &data, .o = opts, .per_page = per_page };
 	sm_status s = (L.f = sm_fig_new(ctx, L.o->common.style)) ? build(&L, res) : SM_EINPUT;
 	sm_funnel_data_release(&data);
 	if (s != SM_OK) {

@@ -131,14 +131,23 @@ static sm_status read_panel(struct sm_ctx *ctx, struct sm_funnel_data *l,
 			    const struct sm_funnel_options *opts, const enum field *group)
 {
 	p->title = a->name ? a->name : "";
+	p->a = a;
 	p->est = a->estimate;
 	p->egger_p = a->egger.p;
 	p->egger_limit = a->egger.limit;
 	p->egger_slope = a->egger.slope;
 	p->begg_p = a->begg.p;
 	p->k0 = isfinite(a->trimfill.k0) ? (int)a->trimfill.k0 : 0;
+	p->min_k = a->small_study.present ? a->small_study.min_k : NAN;
 	sm_status s = read_studies(ctx, l, p, a, group);
-	if (s == SM_OK && opts->trimfill)
+	p->drawn = p->k >= SM_FUNNEL_MIN_K;
+	/* a document without the flag (an older one) presents the tests */
+	p->tested = p->drawn && a->small_study.below_min_k != 1;
+	p->adjusted = p->tested && opts->trimfill && p->k0 > 0 && isfinite(a->trimfill.estimate);
+	p->centre = p->adjusted ? a->trimfill.estimate : p->est;
+	if (!p->drawn)
+		p->npts = 0; /* nothing to place, and nothing stretches the shared axes */
+	if (s == SM_OK && p->tested && opts->trimfill)
 		s = read_filled(ctx, p, &a->trimfill);
 	return s;
 }

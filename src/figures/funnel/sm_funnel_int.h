@@ -26,11 +26,21 @@ struct sm_funnel_point {
 	const char *label;  /* borrowed, or NULL */
 };
 
+/* What a panel presents of its analysis (README "Small-study effects"):
+ * the funnel itself from SM_FUNNEL_MIN_K studies on; Egger, Begg and trim
+ * and fill only when the results do not flag k as below their minimum. */
 struct sm_funnel_panel {
 	const char *title;  /* the analysis' name (borrowed) */
+	const struct sm_res_analysis *a; /* borrowed */
 	int k;
 	double est, egger_p, begg_p, egger_limit, egger_slope;
 	int k0;
+	int drawn;          /* k >= SM_FUNNEL_MIN_K: points, axes and region */
+	int tested;         /* the small-study results are presented */
+	double min_k;       /* the results' small_study.min_k (NAN when absent) */
+	int adjusted;       /* trim and fill shown with k0 > 0: the adjusted line,
+			     * and the region centred on it (as metafor) */
+	double centre;      /* where the pseudo-confidence region is centred */
 	struct sm_box plot; /* the plotting area */
 	struct sm_axis xa;  /* x: display scale (ratios for log axes) */
 	struct sm_axis ya;  /* y: x0/x1 here are the page y of lo and hi */
@@ -56,8 +66,10 @@ void sm_funnel_data_release(struct sm_funnel_data *l);
 /* The choices of --y, in the order of enum sm_funnel_y. */
 extern const char *const sm_funnel_y_choices[];
 
-/* Lay the funnel(s) out: *out is a finished figure on success. */
+/* Lay the funnel(s) out: *out is a finished figure on success.  per_page
+ * > 0: small multiples continue on new pages of that many panels (a
+ * report); 0: all on one page (a file). */
 sm_status sm_funnel_lay(struct sm_ctx *ctx, const struct sm_res *res,
-			const struct sm_funnel_options *opts, struct sm_fig **out);
+			const struct sm_funnel_options *opts, int per_page, struct sm_fig **out);
 
 #endif

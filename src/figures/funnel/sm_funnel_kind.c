@@ -20,8 +20,10 @@ static void options_init(void *opts)
 static sm_status layout(struct sm_ctx *ctx, const struct sm_res *res, const void *opts,
 			const struct sm_figure_env *env, struct sm_fig **out)
 {
-	(void)env; /* one page in every format */
-	return sm_funnel_lay(ctx, res, opts, out);
+	/* a report page holds at most SM_FUNNEL_PAGE_PANELS panels; a file
+	 * holds every panel on one page */
+	return sm_funnel_lay(ctx, res, opts, env && env->max_width > 0 ? SM_FUNNEL_PAGE_PANELS : 0,
+			     out);
 }
 
 /* Safe, unique base names: two analyses may map to the same safe name
@@ -44,8 +46,9 @@ static char *unique_base(const char *name, char **used, size_t n_used)
 	return NULL;
 }
 
-/* A funnel per analysis ("funnel-<safe name>"), and the small multiples
- * ("funnel-all") when there are several. */
+/* A funnel per analysis of at least SM_FUNNEL_MIN_K studies
+ * ("funnel-<safe name>"), and the small multiples ("funnel-all") when there
+ * are several analyses (a panel of too few studies says so there). */
 static sm_status plan(struct sm_ctx *ctx, const struct sm_res *res, struct sm_figure_plan *p)
 {
 	size_t n = res->analyses.n;
@@ -56,7 +59,7 @@ static sm_status plan(struct sm_ctx *ctx, const struct sm_res *res, struct sm_fi
 	sm_status s = SM_OK;
 	for (size_t i = 0; i < n && s == SM_OK; i++) {
 		const char *name = res->analyses.v[i].name;
-		if (!name)
+		if (!name || !(res->analyses.v[i].k >= SM_FUNNEL_MIN_K))
 			continue;
 		char *base = unique_base(name, used, n_used);
 		char *file = base ? sm_asprintf("funnel%s", base) : NULL;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #define GENERAL "General disorders and administration site conditions"
+#define NB "\xc2\xa0" /* a no-break space: "k = 4" never wraps */
 
 static struct sm_funnel_options options(void)
 {
@@ -268,11 +269,14 @@ static void test_region(void **state)
 	for (size_t i = 0; i < fig->nitems; i++) {
 		const struct sm_fig_item *it = &fig->items[i];
 		if (it->tag == SM_FT_REGION && it->kind == SM_FIG_PATH) {
+			/* trim and fill imputed 10 studies: the region is centred on
+			 * the adjusted estimate, as metafor's funnel(trimfill(...)) */
+			double centre = a->trimfill.estimate;
 			const double *last = &it->pts[2 * (it->npts - 1)];
-			double want = a->estimate + (paths ? 1 : -1) * 1.959964 * se_hi;
+			double want = centre + (paths ? 1 : -1) * 1.959964 * se_hi;
 			sm_check_close(last[0], axis_pos(&xa, want), 0, 1e-3, "region bottom");
 			sm_check_close(last[1], p.y1, 0, 1e-9, "region reaches the bottom");
-			sm_check_close(it->pts[0], axis_pos(&xa, a->estimate), 0, 1e-3, "apex");
+			sm_check_close(it->pts[0], axis_pos(&xa, centre), 0, 1e-3, "apex");
 			paths++;
 		}
 		wedges += it->tag == SM_FT_CONTOUR && it->kind == SM_FIG_POLY;
@@ -301,15 +305,17 @@ static void test_multiples(void **state)
 	o.common.analysis = "all";
 	struct sm_fig *fig = lay_ok(f, f->rmsc, &o);
 	struct sm_box p[20];
-	assert_int_equal(plots(fig, p, 20), 16);
+	/* every domain has its titled panel; the one of k = 2 has no plot */
+	assert_int_equal(plots(fig, p, 20), 15);
 	int titles = 0;
 	for (size_t i = 0; i < fig->ntexts; i++)
 		titles += fig->texts[i].tag == SM_FT_TITLE;
 	assert_int_equal(titles, 16);
+	assert_true(has_text(fig, SM_FT_NOTE, "k" NB "=" NB "2: fewer than 3 studies, no funnel plot"));
 	struct drawn_axis x0, y0;
 	drawn(fig, &p[0], 1, 1, &x0);
 	drawn(fig, &p[0], 0, 0, &y0);
-	for (int i = 1; i < 16; i++) {
+	for (int i = 1; i < 15; i++) {
 		/* the same ticks at the same places of every panel */
 		struct drawn_axis xa, ya;
 		drawn(fig, &p[i], 1, 1, &xa);
@@ -363,11 +369,11 @@ static void test_content(void **state)
 	snprintf(want, sizeof want, "Begg\xe2\x80\x99s test P = %.2f", a->begg.p);
 	sm_render_expect_text(text, want);
 	sm_render_expect_text(text, "k = 36");
-	sm_render_expect_text(text, "imputed 10");
+	sm_render_expect_text(text, "Trim and fill: 10 studies imputed on the left");
 	sm_render_expect_text(text, "Odds ratio (log scale)");
 	sm_render_expect_text(text, "Standard error");
 	sm_render_expect_text(text, "Significance contours centred on the null");
-	sm_render_expect_text(text, "centred on the pooled estimate");
+	sm_render_expect_text(text, "centred on the adjusted estimate");
 	sm_render_expect_text(text, "P < 0.01");
 	sm_render_expect_text(text, "Pseudo 99%");
 	sm_render_overlap_tool(pdf);
@@ -500,6 +506,303 @@ static void test_group_by_event(void **state)
 	sm_res_free(r);
 }
 
+
+static double ref_num(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	assert_true(cJSON_IsNumber(v));
+	return v->valuedouble;
+}
+
+static int count_items(const struct sm_fig *fig, int tag)
+{
+	int n = 0;
+	for (size_t i = 0; i < fig->nitems; i++)
+		n += fig->items[i].tag == tag && fig->items[i].kind != SM_FIG_UNCLIP;
+	return n;
+}
+
+/* metafor's funnel(trimfill(rma(yi, vi, method = "DL"))) of dat.egger2001
+ * (odds ratios): both estimates drawn and named, the region centred on the
+ * adjusted one, the 7 imputed studies open at metafor's yi and vi, and k0,
+ * the side and the adjusted OR with its CI stated; every number against
+ * tests/golden/egger2001/reference.json (metafor 3.8-1). */
+static void test_trimfill_egger2001(void **state)
+{
+	struct sm_render_fx *f = *state;
+	cJSON *ref = sm_render_load_json("tests/golden/egger2001/reference.json");
+	const cJSON *rfit = cJSON_GetObjectItemCaseSensitive(ref, "fit");
+	const cJSON *rtf = cJSON_GetObjectItemCaseSensitive(ref, "trimfill");
+	struct sm_res *r = sm_render_load_res("tests/fixtures/render/egger2001-dl.results.json");
+	const struct sm_res_analysis *a = &r->analyses.v[0];
+	/* the results are metafor's (1e-6 relative) */
+	int k0 = (int)ref_num(rtf, "k0");
+	assert_int_equal(k0, 7);
+	assert_int_equal((int)a->trimfill.k0, k0);
+	assert_string_equal(a->trimfill.side, "right");
+	sm_check_close(a->estimate, ref_num(rfit, "estimate"), 1e-6, 0, "pooled");
+	sm_check_close(a->trimfill.estimate, ref_num(rtf, "estimate"), 1e-6, 0, "adjusted");
+	sm_check_close(a->trimfill.transformed.estimate, ref_num(rtf, "estimate_exp"), 1e-6, 0,
+		       "adjusted OR");
+	sm_check_close(a->trimfill.transformed.ci_lb, ref_num(rtf, "ci_lb_exp"), 1e-6, 0, "lb");
+	sm_check_close(a->trimfill.transformed.ci_ub, ref_num(rtf, "ci_ub_exp"), 1e-6, 0, "ub");
+
+	struct sm_funnel_options o = options();
+	struct sm_fig *fig = lay_ok(f, r, &o);
+	struct sm_box p;
+	assert_int_equal(plots(fig, &p, 1), 1);
+	struct drawn_axis xa, ya;
+	drawn(fig, &p, 1, 1, &xa);
+	drawn(fig, &p, 0, 0, &ya);
+	double se_hi = axis_value_at(&ya, p.y1);
+	double pooled = ref_num(rfit, "estimate"), adjusted = ref_num(rtf, "estimate");
+	assert_int_equal(count_items(fig, SM_FT_ESTIMATE), 1);
+	assert_int_equal(count_items(fig, SM_FT_ADJUSTED), 1);
+	int paths = 0, open = 0;
+	const cJSON *fyi = cJSON_GetObjectItemCaseSensitive(rtf, "filled_yi");
+	const cJSON *fvi = cJSON_GetObjectItemCaseSensitive(rtf, "filled_vi");
+	for (size_t i = 0; i < fig->nitems; i++) {
+		const struct sm_fig_item *it = &fig->items[i];
+		if (it->tag == SM_FT_ESTIMATE)
+			sm_check_close(it->x0, axis_pos(&xa, pooled), 0, 1e-6, "pooled line");
+		if (it->tag == SM_FT_ADJUSTED) {
+			sm_check_close(it->x0, axis_pos(&xa, adjusted), 0, 1e-6, "adjusted line");
+			assert_true(it->dash > 0); /* told apart from the pooled line in grey */
+		}
+		if (it->tag == SM_FT_REGION && it->kind == SM_FIG_PATH) {
+			sm_check_close(it->pts[0], axis_pos(&xa, adjusted), 0, 1e-3, "apex");
+			const double *last = &it->pts[2 * (it->npts - 1)];
+			double want = adjusted + (paths ? 1 : -1) * 1.959964 * se_hi;
+			sm_check_close(last[0], axis_pos(&xa, want), 0, 1e-3, "region bottom");
+			paths++;
+		}
+		if (it->kind == SM_FIG_MARKER && it->tag == SM_FT_FILLED) {
+			double yi = cJSON_GetArrayItem(fyi, it->ref)->valuedouble;
+			double vi = cJSON_GetArrayItem(fvi, it->ref)->valuedouble;
+			sm_check_close(it->x0, axis_pos(&xa, yi), 0, 1e-6, "imputed x");
+			sm_check_close(it->y0, p.y0 + sqrt(vi) / se_hi * (p.y1 - p.y0), 0, 1e-6,
+				       "imputed y");
+			assert_true(it->fc.r == 1 && it->fc.g == 1 && it->fc.b == 1);
+			assert_int_equal(it->marker, SM_MK_CIRCLE);
+			open++;
+		}
+	}
+	assert_int_equal(paths, 2);
+	assert_int_equal(open, k0);
+	assert_true(has_text(fig, SM_FT_LEGEND, "Pooled estimate (observed studies, unadjusted)"));
+	assert_true(has_text(fig, SM_FT_LEGEND,
+			     "Adjusted estimate (trim and fill: observed and imputed studies)"));
+	assert_true(has_text(fig, SM_FT_LEGEND,
+			     "Pseudo 95% confidence region (centred on the adjusted estimate)"));
+	assert_true(has_text(fig, SM_FT_LEGEND, "Imputed study (trim and fill)"));
+	sm_fig_free(fig);
+	char *pdf = render(f, r, &o, "egger2001.pdf");
+	char *text = sm_render_pdf_text(pdf, 0);
+	char want[200];
+	snprintf(want, sizeof want, "Trim and fill: %d studies imputed on the right; adjusted OR "
+		 "%.2f (95%% CI %.2f to %.2f)", k0, ref_num(rtf, "estimate_exp"),
+		 ref_num(rtf, "ci_lb_exp"), ref_num(rtf, "ci_ub_exp"));
+	sm_render_expect_text(text, want);
+	snprintf(want, sizeof want, "unadjusted OR %.2f (95%% CI %.2f to %.2f)",
+		 ref_num(rfit, "estimate_exp"), ref_num(rfit, "ci_lb_exp"),
+		 ref_num(rfit, "ci_ub_exp"));
+	sm_render_expect_text(text, want);
+	sm_render_overlap_tool(pdf);
+	free(text);
+	free(pdf);
+	/* without the imputed studies: one line, the region on the pooled estimate */
+	o.trimfill = 0;
+	fig = lay_ok(f, r, &o);
+	assert_int_equal(count_items(fig, SM_FT_ADJUSTED), 0);
+	assert_int_equal(count_items(fig, SM_FT_FILLED), 0);
+	assert_int_equal(plots(fig, &p, 1), 1);
+	drawn(fig, &p, 1, 1, &xa);
+	for (size_t i = 0; i < fig->nitems; i++)
+		if (fig->items[i].tag == SM_FT_REGION && fig->items[i].kind == SM_FIG_PATH)
+			sm_check_close(fig->items[i].pts[0], axis_pos(&xa, pooled), 0, 1e-3, "apex");
+	assert_true(has_text(fig, SM_FT_LEGEND, "Pooled estimate"));
+	assert_true(has_text(fig, SM_FT_LEGEND,
+			     "Pseudo 95% confidence region (centred on the pooled estimate)"));
+	sm_fig_free(fig);
+	sm_res_free(r);
+	cJSON_Delete(ref);
+}
+
+static cJSON *analysis_json(cJSON *doc, const char *name)
+{
+	cJSON *a = NULL;
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(doc, "analyses"))
+		if (!strcmp(cJSON_GetObjectItemCaseSensitive(a, "name")->valuestring, name))
+			return a;
+	fail_msg("no analysis %s", name);
+	return NULL;
+}
+
+static int any_text_with(const struct sm_fig *fig, const char *part)
+{
+	for (size_t i = 0; i < fig->ntexts; i++)
+		if (strstr(fig->texts[i].text, part))
+			return 1;
+	return 0;
+}
+
+#define MUSC "Musculoskeletal and connective tissue disorders"
+#define HEMA "Hematological or oncological disorders"
+
+/* Below the results' small-study minimum (k = 4 < 10) the funnel shows
+ * neither the tests, nor the Egger line, nor trim and fill, and says why;
+ * with the flag cleared (a lower minimum) they are back.  Below 3 studies
+ * there is no funnel at all. */
+static void test_small_k(void **state)
+{
+	struct sm_render_fx *f = *state;
+	const struct sm_res_analysis *a = analysis(f->rmsc, MUSC);
+	assert_int_equal((int)a->k, 4);
+	assert_int_equal(a->small_study.below_min_k, 1);
+	assert_true(a->small_study.min_k == 10);
+	assert_true(isfinite(a->egger.p) && isfinite(a->begg.p)); /* computed, flagged */
+	assert_int_equal((int)a->trimfill.k0, 1);
+	struct sm_funnel_options o = options();
+	o.common.analysis = MUSC;
+	o.egger_line = 1;
+	struct sm_fig *fig = lay_ok(f, f->rmsc, &o);
+	assert_int_equal(count_items(fig, SM_FT_EGGER), 0);
+	assert_int_equal(count_items(fig, SM_FT_FILLED), 0);
+	assert_int_equal(count_items(fig, SM_FT_ADJUSTED), 0);
+	assert_int_equal(count_items(fig, SM_FT_POINT), 4);
+	assert_true(has_text(fig, SM_FT_ANNOT,
+			     "k" NB "=" NB "4: fewer than 10 studies, tests for funnel "
+			     "asymmetry not shown"));
+	assert_false(any_text_with(fig, "Egger"));
+	assert_false(any_text_with(fig, "Begg"));
+	assert_false(any_text_with(fig, "mputed"));
+	sm_fig_free(fig);
+	/* a minimum the study count meets: tests, line and trim and fill shown */
+	cJSON *doc = cJSON_Duplicate(f->msc, 1);
+	cJSON *ss = cJSON_GetObjectItemCaseSensitive(analysis_json(doc, MUSC), "small_study");
+	cJSON_ReplaceItemInObjectCaseSensitive(ss, "min_k", cJSON_CreateNumber(3));
+	cJSON_ReplaceItemInObjectCaseSensitive(ss, "below_min_k", cJSON_CreateFalse());
+	struct sm_res *res = sm_res_from_json(f->ctx, "min_k 3", doc);
+	assert_non_null(res);
+	fig = lay_ok(f, res, &o);
+	assert_int_equal(count_items(fig, SM_FT_EGGER), 1);
+	assert_int_equal(count_items(fig, SM_FT_FILLED), 1);
+	assert_int_equal(count_items(fig, SM_FT_ADJUSTED), 1);
+	assert_true(any_text_with(fig, "Egger"));
+	assert_true(any_text_with(fig, "1" NB "study" NB "imputed"));
+	sm_fig_free(fig);
+	sm_res_free(res);
+	cJSON_Delete(doc);
+	/* k = 2: no plot, no point, the reason in its place; still a figure */
+	o.common.analysis = HEMA;
+	fig = lay_ok(f, f->rmsc, &o);
+	struct sm_box p;
+	assert_int_equal(plots(fig, &p, 1), 0);
+	assert_int_equal(count_items(fig, SM_FT_POINT), 0);
+	assert_int_equal(count_items(fig, SM_FT_REGION), 0);
+	assert_int_equal(count_items(fig, SM_FT_ESTIMATE), 0);
+	assert_int_equal(count_tag(fig, SM_FT_LEGEND), 0);
+	assert_true(has_text(fig, SM_FT_NOTE, "k" NB "=" NB "2: fewer than 3 studies, no funnel plot"));
+	assert_true(fig->height < 100); /* no empty plotting area */
+	sm_fig_free(fig);
+	char *pdf = render(f, f->rmsc, &o, "hema.pdf");
+	sm_render_overlap_tool(pdf);
+	free(pdf);
+	/* the small multiples: domains under the minimum are marked "not tested" */
+	o.common.analysis = "all";
+	o.egger_line = 0;
+	fig = lay_ok(f, f->rmsc, &o);
+	int not_tested = 0, tested = 0;
+	for (size_t i = 0; i < fig->ntexts; i++) {
+		if (fig->texts[i].tag != SM_FT_ANNOT)
+			continue;
+		not_tested += strstr(fig->texts[i].text, "not tested") != NULL;
+		tested += strstr(fig->texts[i].text, "Egger") != NULL;
+	}
+	int below = 0, above = 0;
+	for (size_t i = 0; i < f->rmsc->analyses.n; i++) {
+		double k = f->rmsc->analyses.v[i].k;
+		below += k >= 3 && k < 10;
+		above += k >= 10;
+	}
+	assert_int_equal(below, 7);
+	assert_int_equal(above, 8);
+	assert_int_equal(not_tested, below);
+	assert_int_equal(tested, above);
+	assert_int_equal(count_items(fig, SM_FT_EGGER), 0); /* --egger-line only where tested */
+	sm_fig_free(fig);
+	o.egger_line = 1;
+	fig = lay_ok(f, f->rmsc, &o);
+	assert_int_equal(count_items(fig, SM_FT_EGGER), above);
+	sm_fig_free(fig);
+}
+
+/* On a report page the small multiples hold at most 16 panels: 20
+ * analyses make two pages (16 and 4), each with its legend; a file keeps
+ * them on one page. */
+static void test_report_pages(void **state)
+{
+	struct sm_render_fx *f = *state;
+	cJSON *doc = cJSON_Duplicate(f->msc, 1);
+	cJSON *as = cJSON_GetObjectItemCaseSensitive(doc, "analyses");
+	for (int i = 0; i < 4; i++) {
+		cJSON *copy = cJSON_Duplicate(cJSON_GetArrayItem(as, i), 1);
+		char name[32];
+		snprintf(name, sizeof name, "Copy %d", i + 1);
+		cJSON_ReplaceItemInObjectCaseSensitive(copy, "name", cJSON_CreateString(name));
+		cJSON_AddItemToArray(as, copy);
+	}
+	struct sm_res *res = sm_res_from_json(f->ctx, "20 analyses", doc);
+	assert_non_null(res);
+	assert_int_equal((int)res->analyses.n, 20);
+	struct sm_funnel_options o = options();
+	o.common.analysis = "all";
+	const struct sm_figure_env report = { SM_CANVAS_PDF, 0, 480 };
+	struct sm_fig *fig = NULL;
+	sm_render_expect_ok(f, sm_figure_funnel.layout(f->ctx, res, &o, &report, &fig));
+	assert_int_equal(fig->npages, 2);
+	int titles[2] = { 0 }, legends[2] = { 0 };
+	for (size_t i = 0; i < fig->ntexts; i++) {
+		const struct sm_fig_text *t = &fig->texts[i];
+		titles[t->page] += t->tag == SM_FT_TITLE;
+		legends[t->page] += t->tag == SM_FT_LEGEND && !strcmp(t->text, "Study");
+	}
+	assert_int_equal(titles[0], 16);
+	assert_int_equal(titles[1], 4);
+	assert_int_equal(legends[0], 1);
+	assert_int_equal(legends[1], 1);
+	/* the second page is shorter, and says so */
+	assert_true(sm_fig_page_used(fig, 1) < sm_fig_page_used(fig, 0));
+	assert_true(sm_fig_page_used(fig, 0) <= fig->height + 1e-9);
+	sm_fig_free(fig);
+	const struct sm_figure_env file = { SM_CANVAS_PDF, 0, 0 };
+	fig = NULL;
+	sm_render_expect_ok(f, sm_figure_funnel.layout(f->ctx, res, &o, &file, &fig));
+	assert_int_equal(fig->npages, 1);
+	assert_int_equal(count_tag(fig, SM_FT_TITLE), 20);
+	sm_fig_free(fig);
+	sm_res_free(res);
+	cJSON_Delete(doc);
+}
+
+
+/* The 70-study SAE review (2 events in 1496 patients, Freeman-Tukey): the
+ * estimates back-transform to 0, so the funnel says so instead of printing
+ * "0.00 per 1000 (95% CI 0.00 to 0.00)". */
+static void test_rare_proportion_text(void **state)
+{
+	struct sm_render_fx *f = *state;
+	struct sm_funnel_options o = options();
+	char *pdf = render(f, f->rsae, &o, "sae-text.pdf");
+	char *text = sm_render_pdf_text(pdf, 0);
+	sm_render_expect_text(text, "Trim and fill: 31 studies imputed on the left; adjusted "
+			      "proportion not interpretable (0 after back-transformation)");
+	assert_null(strstr(text, "0.00 per 1000"));
+	assert_null(strstr(text, "CI 0.00 to 0.00"));
+	free(text);
+	free(pdf);
+}
+
 static void test_formats_determinism(void **state)
 {
 	struct sm_render_fx *f = *state;
@@ -597,17 +900,23 @@ static void test_kind(void **state)
 	assert_int_equal(o.trimfill, 1);
 	assert_int_equal(o.label_outliers, 1);
 
-	/* a funnel per analysis, named as the bundle names them, then "all" */
+	/* a funnel per analysis of at least 3 studies, named as the bundle
+	 * names them, then "all" (the k = 2 domain has its panel only) */
 	struct sm_figure_plan plan = { 0 };
 	sm_render_expect_ok(f, k->plan(f->ctx, f->rmsc, &plan));
-	assert_int_equal(plan.n, 17);
-	for (size_t i = 0; i < 16; i++) {
-		assert_ptr_equal(plan.jobs[i].kind, k);
-		assert_string_equal(plan.jobs[i].arg, f->rmsc->analyses.v[i].name);
-		assert_int_equal(strncmp(plan.jobs[i].base, "funnel-", 7), 0);
+	assert_int_equal(plan.n, 16);
+	for (size_t i = 0, j = 0; i < 16; i++) {
+		if (f->rmsc->analyses.v[i].k < 3)
+			continue;
+		assert_ptr_equal(plan.jobs[j].kind, k);
+		assert_string_equal(plan.jobs[j].arg, f->rmsc->analyses.v[i].name);
+		assert_int_equal(strncmp(plan.jobs[j].base, "funnel-", 7), 0);
+		j++;
 	}
+	for (size_t i = 0; i < 15; i++)
+		assert_string_not_equal(plan.jobs[i].arg, "Hematological or oncological disorders");
 	int general = 0;
-	for (size_t i = 0; i < 16; i++)
+	for (size_t i = 0; i < 15; i++)
 		if (!strcmp(plan.jobs[i].arg, GENERAL)) {
 			general++;
 			assert_string_equal(plan.jobs[i].base,
@@ -615,8 +924,8 @@ static void test_kind(void **state)
 					    "conditions");
 		}
 	assert_int_equal(general, 1);
-	assert_string_equal(plan.jobs[16].base, "funnel-all");
-	assert_string_equal(plan.jobs[16].arg, "all");
+	assert_string_equal(plan.jobs[15].base, "funnel-all");
+	assert_string_equal(plan.jobs[15].arg, "all");
 	sm_figure_plan_release(&plan);
 	/* one analysis (named "all"): its funnel only */
 	sm_render_expect_ok(f, k->plan(f->ctx, f->rsae, &plan));
@@ -667,6 +976,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_group_by_event, sm_render_fx_setup,
 						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_formats_determinism, sm_render_fx_setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_trimfill_egger2001, sm_render_fx_setup,
+						sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_small_k, sm_render_fx_setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_rare_proportion_text, sm_render_fx_setup,
+						sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_report_pages, sm_render_fx_setup,
+						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_kind, sm_render_fx_setup, sm_render_fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

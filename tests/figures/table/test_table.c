@@ -542,10 +542,99 @@ const char *__lsan_default_suppressions(void)
 	return "leak:libfontconfig.so\n";
 }
 
+/* The column headed `h`, or fails. */
+static size_t column(const struct sm_table *t, const char *h)
+{
+	for (size_t c = 0; c < t->ncols; c++)
+		if (!strcmp(t->headers[c], h))
+			return c;
+	fail_msg("no column '%s'", h);
+	return 0;
+}
+
+static size_t row_named(const struct sm_table *t, const char *name)
+{
+	for (size_t r = 0; r < t->nrows; r++)
+		if (!strcmp(sm_table_cell(t, r, 0), name))
+			return r;
+	fail_msg("no row '%s'", name);
+	return 0;
+}
+
+/* Below the small-study minimum the tests are "not tested"; one study has
+ * no heterogeneity ("not applicable"); both are explained in the note. */
+static void domain_table_small_k(void **state)
+{
+	struct sm_render_fx *f = *state;
+	struct sm_table *t = sm_table_from_res(f->ctx, f->rmsc, "domains");
+	assert_non_null(t);
+	size_t eg = column(t, "Egger P"), be = column(t, "Begg P");
+	size_t musc = row_named(t, "Musculoskeletal and connective tissue disorders");
+	size_t hema = row_named(t, "Hematological or oncological disorders");
+	size_t gen = row_named(t, "General disorders and administration site conditions");
+	assert_string_equal(sm_table_cell(t, musc, eg), "not tested");
+	assert_string_equal(sm_table_cell(t, musc, be), "not tested");
+	/* k = 2: no more "Begg P = 1.000" */
+	assert_string_equal(sm_table_cell(t, hema, be), "not tested");
+	assert_string_equal(sm_table_cell(t, gen, eg), "0.044");
+	assert_non_null(strstr(t->footnote, "Not tested: fewer than 10 studies"));
+	assert_null(strstr(t->footnote, "Not applicable"));
+	sm_table_free(t);
+	struct sm_res *k1 = sm_render_load_res("tests/fixtures/render/k1.results.json");
+	t = sm_table_from_res(f->ctx, k1, "domains");
+	assert_non_null(t);
+	assert_string_equal(sm_table_cell(t, 0, column(t, "I\xc2\xb2 (%)")), "not applicable");
+	assert_string_equal(sm_table_cell(t, 0, column(t, "\xcf\x84\xc2\xb2")), "not applicable");
+	assert_non_null(strstr(t->footnote, "Not applicable: one study"));
+	sm_table_free(t);
+	sm_res_free(k1);
+}
+
+/* Proportions: per 1000 patients (the analysis' scale), the crude
+ * incidence with its exact interval, no P column, never "0.00 [0.00,
+ * 0.00]" with events; without events the upper bounds. */
+static void domain_table_proportions(void **state)
+{
+	struct sm_render_fx *f = *state;
+	struct sm_table *t = sm_table_from_res(f->ctx, f->rsae, "domains");
+	assert_non_null(t);
+	assert_int_equal(t->ncols, 9);
+	for (size_t c = 0; c < t->ncols; c++)
+		assert_string_not_equal(t->headers[c], "P");
+	size_t model = column(t, "Pooled incidence per 1000 [95% CI]");
+	size_t crude = column(t, "Crude incidence per 1000 [exact 95% CI]");
+	assert_string_equal(sm_table_cell(t, 0, column(t, "Events/N")), "2/1496");
+	/* 2/1496 = 1.34 per 1000, Clopper-Pearson 0.16 to 4.82 (R binom.test) */
+	assert_string_equal(sm_table_cell(t, 0, crude), "1.34 [0.16, 4.82]");
+	/* the Freeman-Tukey estimate back-transforms to 0 with 2 events */
+	assert_string_equal(sm_table_cell(t, 0, model), "not interpretable\xc2\xb9");
+	for (size_t c = 0; c < t->ncols; c++)
+		assert_null(strstr(sm_table_cell(t, 0, c), "0.00 [0.00, 0.00]"));
+	assert_non_null(strstr(t->footnote, "Clopper"));
+	assert_non_null(strstr(t->footnote, "\xc2\xb9 The model's back-transformed estimate is 0"));
+	sm_table_free(t);
+	struct sm_res *z = sm_render_load_res("tests/fixtures/render/zero-events.results.json");
+	t = sm_table_from_res(f->ctx, z, "domains");
+	assert_non_null(t);
+	/* 1 - 0.05^(1/500) = 5.97 per 1000; 3/500 = 6.00 */
+	assert_string_equal(sm_table_cell(t, 0, column(t, "Crude incidence per 1000 "
+							  "[exact 95% CI]")),
+			    "no events; upper bound 5.97 (rule of three 6.00)");
+	assert_string_equal(sm_table_cell(t, 0, column(t, "Pooled incidence per 1000 [95% CI]")),
+			    "not estimable\xc2\xb2");
+	assert_non_null(strstr(t->footnote, "\xc2\xb2 No event in any study"));
+	sm_table_free(t);
+	sm_res_free(z);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(domain_table_cells, sm_render_fx_setup,
+						sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(domain_table_small_k, sm_render_fx_setup,
+						sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(domain_table_proportions, sm_render_fx_setup,
 						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(review_tables, sm_render_fx_setup,
 						sm_render_fx_teardown),
