@@ -270,6 +270,18 @@ static sm_status check_analysis(struct vd *v, const struct sm_res_analysis *a, c
 		    (s = check_display(v, fb, "ci_ub", f->ci_ub, f->transformed.ci_ub, t, n)) != SM_OK)
 			return s;
 	}
+	if (a->trimfill.transformed.present) {
+		const struct sm_res_trimfill *tf = &a->trimfill;
+		char fb[160];
+		snprintf(fb, sizeof fb, "%s.trimfill.transformed", base);
+		if ((s = check_display(v, fb, "estimate", tf->estimate, tf->transformed.estimate, t,
+				       n)) != SM_OK ||
+		    (s = check_display(v, fb, "ci_lb", tf->ci_lb, tf->transformed.ci_lb, t, n)) !=
+			    SM_OK ||
+		    (s = check_display(v, fb, "ci_ub", tf->ci_ub, tf->transformed.ci_ub, t, n)) !=
+			    SM_OK)
+			return s;
+	}
 	for (size_t i = 0; i < a->studies.n; i++)
 		if ((s = check_study(v, a, base, i, t)) != SM_OK)
 			return s;

@@ -6,6 +6,7 @@
 #include "sm_res.h"
 #include "sm_res_keys.h"
 
+#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,6 +160,34 @@ static void test_positioned_errors(void **state)
 	expect_error("{\"results_version\": 1e999}", "r.json:1:21", "finite");
 }
 
+/* Every display-scale value is checked against its analysis-scale one:
+ * the trim-and-fill adjusted estimate too (a renderer draws it). */
+static void test_display_values_checked(void **state)
+{
+	(void)state;
+	char *path = sm_test_path("tests/fixtures/results/msc-iv-rct.results.json");
+	char *text = sm_test_slurp(path);
+	cJSON *doc = cJSON_Parse(text);
+	assert_non_null(doc);
+	cJSON *a = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "analyses"), 0);
+	cJSON *tr = cJSON_GetObjectItem(cJSON_GetObjectItem(a, "trimfill"), "transformed");
+	cJSON *est = cJSON_GetObjectItem(tr, "estimate");
+	assert_true(cJSON_IsNumber(est));
+	cJSON_SetNumberValue(est, est->valuedouble * 1.01);
+	char *broken = cJSON_Print(doc);
+	struct sm_ctx *ctx = sm_ctx_new();
+	assert_null(sm_res_parse(ctx, "tf.json", broken, strlen(broken)));
+	char *m = sm_diag_format(sm_ctx_error(ctx));
+	assert_non_null(strstr(m, "analyses[0].trimfill.transformed.estimate"));
+	assert_non_null(strstr(m, "expected the display-scale value"));
+	free(m);
+	sm_ctx_free(ctx);
+	cJSON_free(broken);
+	cJSON_Delete(doc);
+	free(text);
+	free(path);
+}
+
 /* A document from another version is refused before anything is drawn. */
 static void test_version(void **state)
 {
@@ -185,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_reads_real_documents),
 		cmocka_unit_test(test_positioned_errors),
 		cmocka_unit_test(test_version),
+		cmocka_unit_test(test_display_values_checked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
