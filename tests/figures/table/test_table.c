@@ -396,6 +396,142 @@ static void report_pages(void **state)
 	sm_table_free(t);
 }
 
+/* A table that starts part way down a report page: page 0 holds what
+ * fits in its shorter room, the other pages the full height, the header
+ * on each. */
+static void first_page_shorter(void **state)
+{
+	struct sm_render_fx *f = *state;
+	struct sm_table *t = sm_table_from_res(f->ctx, f->rsae, "table1");
+	assert_non_null(t);
+	double width = 175 * MM, page_h = 120 * MM, first = 40 * MM;
+	struct sm_table_req req = { .width_pt = width, .page_h = page_h, .first_page_h = first,
+				    .bare = 1 };
+	struct sm_fig *fig = NULL;
+	struct sm_table_layout *l = NULL;
+	sm_render_expect_ok(f, sm_table_lay_out(f->ctx, t, &req, &fig, &l));
+	assert_true(l->npages >= 3);
+	size_t on_first = 0;
+	double used_second = 0;
+	for (size_t r = 0; r < l->nrows; r++) {
+		double bottom = l->row_page[r] == 0 ? first : page_h;
+		assert_true(l->row_y[r] + l->row_h[r] <= bottom + 1e-9);
+		on_first += l->row_page[r] == 0;
+		if (l->row_page[r] == 1)
+			used_second = l->row_y[r] + l->row_h[r];
+	}
+	assert_true(on_first >= 1);
+	/* page 0 is full: its next row would not have fitted */
+	assert_true(l->row_y[on_first - 1] + l->row_h[on_first - 1] + l->row_h[on_first] > first);
+	/* page 1 has the full height, more than page 0's room */
+	assert_true(used_second > first);
+	check_fig(fig, l, t, 1);
+	sm_table_layout_free(l);
+	sm_fig_free(fig);
+	/* Too short for the header and a row: refused. */
+	req.first_page_h = 5;
+	sm_render_expect_fail(f, sm_table_lay_out(f->ctx, t, &req, &fig, &l),
+			      "the page is too short for the table header");
+	assert_null(fig);
+	sm_table_free(t);
+}
+
+/* A report page does not widen: long words break inside the width. */
+static void fixed_width_breaks_words(void **state)
+{
+	struct sm_render_fx *f = *state;
+	struct sm_table *t = sm_table_new(f->ctx, "w", 2);
+	sm_table_set_header(f->ctx, t, 0, "Name", SM_ALIGN_LEFT);
+	sm_table_set_header(f->ctx, t, 1, "Comment", SM_ALIGN_LEFT);
+	sm_table_add_row(f->ctx, t);
+	sm_table_set(f->ctx, t, 0, 0, "short");
+	sm_table_set(f->ctx, t, 0, 1, "Pneumonoultramicroscopicsilicovolcanoconiosis");
+	struct sm_table_req req = { .width_pt = 30 * MM, .bare = 1, .fit_width = 1 };
+	struct sm_fig *fig = NULL;
+	struct sm_table_layout *l = NULL;
+	sm_render_expect_ok(f, sm_table_lay_out(f->ctx, t, &req, &fig, &l));
+	assert_true(l->words_broken);
+	assert_true(l->table_w <= 30 * MM + 1e-9);
+	assert_true(fig->width <= 30 * MM + 1e-9);
+	/* the long word takes two lines or more */
+	assert_true(l->row_h[0] - 2 * l->pad > 1.9 * (l->head_h - 2 * l->pad));
+	check_fig(fig, l, t, 1);
+	sm_table_layout_free(l);
+	sm_fig_free(fig);
+	/* With room enough nothing breaks. */
+	req.width_pt = 175 * MM;
+	sm_render_expect_ok(f, sm_table_lay_out(f->ctx, t, &req, &fig, &l));
+	assert_false(l->words_broken);
+	sm_table_layout_free(l);
+	sm_fig_free(fig);
+	sm_table_free(t);
+}
+
+/* A table of n one-line rows, optionally with a footnote. */
+static struct sm_table *rows_table(struct sm_render_fx *f, size_t n, const char *foot)
+{
+	struct sm_table *t = sm_table_new(f->ctx, "rows", 2);
+	sm_table_set_header(f->ctx, t, 0, "Row", SM_ALIGN_LEFT);
+	sm_table_set_header(f->ctx, t, 1, "Value", SM_ALIGN_RIGHT);
+	for (size_t i = 0; i < n; i++) {
+		char b[32];
+		long r = sm_table_add_row(f->ctx, t);
+		snprintf(b, sizeof b, "row %zu", i + 1);
+		sm_table_set(f->ctx, t, (size_t)r, 0, b);
+		snprintf(b, sizeof b, "%zu", 10 * i);
+		sm_table_set(f->ctx, t, (size_t)r, 1, b);
+	}
+	sm_table_set_title(f->ctx, t, NULL, foot);
+	return t;
+}
+
+static size_t rows_on(const struct sm_table_layout *l, int page)
+{
+	size_t n = 0;
+	for (size_t r = 0; r < l->nrows; r++)
+		n += l->row_page[r] == page;
+	return n;
+}
+
+/* The last page never holds a single row alone when the page before can
+ * spare one; a footnote that does not fit under the last row takes rows
+ * along to its page. */
+static void no_lone_rows_or_notes(void **state)
+{
+	struct sm_render_fx *f = *state;
+	struct sm_table *t = rows_table(f, 9, NULL);
+	struct sm_table_req req = { .width_pt = 100 * MM, .bare = 1 };
+	struct sm_fig *fig = NULL;
+	struct sm_table_layout *l = NULL;
+	sm_render_expect_ok(f, sm_table_lay_out(f->ctx, t, &req, &fig, &l));
+	double head = sm_table_layout_head_y(l, 0) + l->head_h, row = l->row_h[0];
+	sm_table_layout_free(l);
+	sm_fig_free(fig);
+	/* pages of 8 rows: greedily 8 + 1; balanced 7 + 2 */
+	req.page_h = head + 8 * row + 0.01;
+	sm_render_expect_ok(f, sm_table_lay_out(f->ctx, t, &req, &fig, &l));
+	assert_int_equal(l->npages, 2);
+	assert_int_equal(rows_on(l, 0), 7);
+	assert_int_equal(rows_on(l, 1), 2);
+	check_fig(fig, l, t, 1);
+	sm_table_layout_free(l);
+	sm_fig_free(fig);
+	sm_table_free(t);
+	/* 8 rows fill page 0 exactly; the footnote does not fit under them and
+	 * takes the last two rows to page 1. */
+	t = rows_table(f, 8, "A footnote.");
+	sm_render_expect_ok(f, sm_table_lay_out(f->ctx, t, &req, &fig, &l));
+	assert_int_equal(l->npages, 2);
+	assert_int_equal(l->foot_page, 1);
+	assert_int_equal(rows_on(l, 0), 6);
+	assert_int_equal(rows_on(l, 1), 2);
+	assert_true(l->foot_y + l->foot_h <= req.page_h + 1e-9);
+	check_fig(fig, l, t, 1);
+	sm_table_layout_free(l);
+	sm_fig_free(fig);
+	sm_table_free(t);
+}
+
 static void the_kind(void **state)
 {
 	struct sm_render_fx *f = *state;
@@ -556,6 +692,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(long_cells_wrap, sm_render_fx_setup,
 						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(report_pages, sm_render_fx_setup,
+						sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(first_page_shorter, sm_render_fx_setup,
+						sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(fixed_width_breaks_words, sm_render_fx_setup,
+						sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(no_lone_rows_or_notes, sm_render_fx_setup,
 						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(the_kind, sm_render_fx_setup,
 						sm_render_fx_teardown),
