@@ -61,9 +61,15 @@ sm_status sm_rdoc_text(struct sm_ctx *ctx, struct sm_rdoc *d, char *text,
 sm_status sm_rdoc_caption(struct sm_ctx *ctx, struct sm_rdoc *d, struct sm_rblock *b,
 			  char *caption)
 {
+	return sm_rdoc_caption_at(ctx, d, b, caption, SM_RDOC_CONTENT_W);
+}
+
+sm_status sm_rdoc_caption_at(struct sm_ctx *ctx, struct sm_rdoc *d, struct sm_rblock *b,
+			     char *caption, double width)
+{
 	b->text = caption;
 	b->st = d->caption;
-	b->st.wrap = SM_RDOC_CONTENT_W;
+	b->st.wrap = width;
 	if (!caption)
 		return SM_OK;
 	struct sm_extent e;

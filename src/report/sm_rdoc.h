@@ -3,6 +3,19 @@
  * table pages), built from a template and a results document, then cut
  * into pages and drawn (sm_rpage.c).
  *
+ * The page model.  Blocks go down the page in order; a heading keeps the
+ * start of what follows on its page.  A table starts where it is when its
+ * caption, header and first two rows fit there (its first page is laid out
+ * for the room left, the others for full pages, the header repeated), else
+ * on the next page with its heading.  A table is never scaled: it is set at
+ * the style's small size, or smaller down to the style's minimum when that
+ * makes it fit the width, and a table too wide for a portrait page at the
+ * minimum goes on landscape pages (A4 turned; set at the largest size that
+ * fits there, its longest words broken only when even the minimum does not
+ * fit).  A figure shrinks to end a page rather than leave the page's rest
+ * empty, but never below the size that keeps its smallest text at the
+ * style's minimum.
+ *
  * Ownership: sm_rdoc_build() returns a document freed with sm_rdoc_free();
  * it owns its blocks, strings, figures, tables, fonts and style.
  */
@@ -29,6 +42,9 @@
 #define SM_RDOC_MARGIN_BOTTOM (20.0 * SM_PT_PER_MM)
 #define SM_RDOC_CONTENT_W (SM_RDOC_PAGE_W - 2 * SM_RDOC_MARGIN_X)
 #define SM_RDOC_CONTENT_H (SM_RDOC_PAGE_H - SM_RDOC_MARGIN_TOP - SM_RDOC_MARGIN_BOTTOM)
+/* The same margins on a landscape page (A4 turned). */
+#define SM_RDOC_LAND_CONTENT_W (SM_RDOC_PAGE_H - 2 * SM_RDOC_MARGIN_X)
+#define SM_RDOC_LAND_CONTENT_H (SM_RDOC_PAGE_W - SM_RDOC_MARGIN_TOP - SM_RDOC_MARGIN_BOTTOM)
 /* Between a figure and its caption; above a figure or table (pt). */
 #define SM_RDOC_CAPTION_GAP 6.0
 #define SM_RDOC_FIGURE_SPACE 10.0
@@ -50,9 +66,21 @@ struct sm_rblock {
 	double cap_h;          /* caption height */
 	double obj_w, obj_h;   /* figure size before scaling */
 	double scale;
+	double min_scale;      /* the least scale that keeps its text legible
+				* (the style's minimum size); 1 for tables */
+	int landscape;         /* goes on a landscape page */
 	int caption_above;     /* tables: caption first */
 	struct sm_fig *fig;
 	int page;              /* the figure's page this block shows */
+};
+
+/* Where the pager is: before block `next`, at y on `page`. */
+struct sm_rcursor {
+	size_t next;
+	int page;
+	double y;
+	int landscape; /* of the page */
+	int placed;    /* anything placed yet */
 };
 
 struct sm_rowned {
@@ -70,6 +98,9 @@ struct sm_rdoc {
 	size_t nowned, cap_owned;
 	char *title, *author, *subject, *keywords, *footer;
 	int nfigures, ntables;
+	/* Where the pager will have got to after the settled blocks (those
+	 * before the last heading chain): tables start from there. */
+	struct sm_rcursor settled;
 	struct sm_tstyle body, small, title_st, subtitle_st, h1, h2, caption;
 };
 
@@ -88,6 +119,9 @@ sm_status sm_rdoc_text(struct sm_ctx *ctx, struct sm_rdoc *d, char *text,
 /* Measure a caption (sets cap_h) for block b; takes `caption`. */
 sm_status sm_rdoc_caption(struct sm_ctx *ctx, struct sm_rdoc *d, struct sm_rblock *b,
 			  char *caption);
+/* The same at another width (a landscape page's). */
+sm_status sm_rdoc_caption_at(struct sm_ctx *ctx, struct sm_rdoc *d, struct sm_rblock *b,
+			     char *caption, double width);
 
 /* Figure and table blocks (sm_rdoc_figs.c); caption is the expanded
  * template caption or NULL. */
@@ -112,9 +146,28 @@ struct sm_rplace {
 	double y;
 	double scale;  /* of the figure: its own, or less to fit the page's rest */
 };
-sm_status sm_rpage_flow(struct sm_ctx *ctx, const struct sm_rdoc *d, struct sm_rplace **out,
-			int *npages);
-sm_status sm_rpage_draw(struct sm_ctx *ctx, const struct sm_rdoc *d, const struct sm_rplace *pl,
-			int npages, const char *pdf_path);
+struct sm_rflow {
+	struct sm_rplace *pl; /* one per block that is not a page break */
+	size_t n;
+	int npages;
+	unsigned char *landscape; /* npages */
+};
+/* The content box of a page. */
+static inline double sm_rdoc_content_w(int landscape)
+{
+	return landscape ? SM_RDOC_LAND_CONTENT_W : SM_RDOC_CONTENT_W;
+}
+static inline double sm_rdoc_content_h(int landscape)
+{
+	return landscape ? SM_RDOC_LAND_CONTENT_H : SM_RDOC_CONTENT_H;
+}
+/* Move the cursor over blocks [c->next, upto) as the pager places them (a
+ * fresh cursor is all zero).  Placing a block that keeps with the next
+ * looks ahead at what follows: pass only settled blocks. */
+void sm_rpage_advance(const struct sm_rdoc *d, struct sm_rcursor *c, size_t upto);
+sm_status sm_rpage_flow(struct sm_ctx *ctx, const struct sm_rdoc *d, struct sm_rflow *out);
+void sm_rpage_flow_release(struct sm_rflow *f);
+sm_status sm_rpage_draw(struct sm_ctx *ctx, const struct sm_rdoc *d, const struct sm_rflow *f,
+			const char *pdf_path);
 
 #endif

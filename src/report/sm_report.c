@@ -13,10 +13,10 @@ void sm_report_opts_init(struct sm_report_opts *opts)
 /* Template, document and page flow of a report. */
 static sm_status lay_out(struct sm_ctx *ctx, const cJSON *results, const struct sm_res *res,
 			 const struct sm_report_opts *opts, struct sm_rdoc **doc,
-			 struct sm_rplace **pl, int *npages)
+			 struct sm_rflow *flow)
 {
 	*doc = NULL;
-	*pl = NULL;
+	*flow = (struct sm_rflow){ 0 };
 	struct sm_rtmpl *loaded = opts->tmpl ? NULL : sm_rtmpl_load(ctx, opts->template_name);
 	const struct sm_rtmpl *t = opts->tmpl ? opts->tmpl : loaded;
 	if (!t)
@@ -25,19 +25,18 @@ static sm_status lay_out(struct sm_ctx *ctx, const cJSON *results, const struct 
 	sm_rtmpl_free(loaded);
 	if (!*doc)
 		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINPUT;
-	return sm_rpage_flow(ctx, *doc, pl, npages);
+	return sm_rpage_flow(ctx, *doc, flow);
 }
 
 sm_status sm_report_write(struct sm_ctx *ctx, const cJSON *results, const struct sm_res *res,
 			  const struct sm_report_opts *opts, const char *pdf_path)
 {
 	struct sm_rdoc *doc;
-	struct sm_rplace *pl;
-	int npages = 0;
-	sm_status s = lay_out(ctx, results, res, opts, &doc, &pl, &npages);
+	struct sm_rflow flow;
+	sm_status s = lay_out(ctx, results, res, opts, &doc, &flow);
 	if (s == SM_OK)
-		s = sm_rpage_draw(ctx, doc, pl, npages, pdf_path);
-	free(pl);
+		s = sm_rpage_draw(ctx, doc, &flow, pdf_path);
+	sm_rpage_flow_release(&flow);
 	sm_rdoc_free(doc);
 	return s;
 }
@@ -47,9 +46,10 @@ sm_status sm_report_count_pages(struct sm_ctx *ctx, const cJSON *results,
 				int *pages)
 {
 	struct sm_rdoc *doc;
-	struct sm_rplace *pl;
-	sm_status s = lay_out(ctx, results, res, opts, &doc, &pl, pages);
-	free(pl);
+	struct sm_rflow flow;
+	sm_status s = lay_out(ctx, results, res, opts, &doc, &flow);
+	*pages = flow.npages;
+	sm_rpage_flow_release(&flow);
 	sm_rdoc_free(doc);
 	return s;
 }

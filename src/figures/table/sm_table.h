@@ -107,6 +107,8 @@ struct sm_table_req {
 	int bare;          /* no page margin (a table placed on a report page) */
 	int fit_width;     /* never wider than the width: the longest words
 			    * break instead (a report page of fixed width) */
+	double min_size;   /* > the style's minimum: no text is set smaller (the
+			    * footnote, normally half a point under the cells) */
 };
 
 /* Where the cells went (sm_table_layout.h).  The height the table uses on

@@ -279,13 +279,15 @@ static void paginate(struct sm_table_layout *l)
 		l->page_h = l->foot_y + l->foot_h + l->margin;
 }
 
-static void styles(struct sm_table_layout *l, const struct sm_style *st, double size)
+static void styles(struct sm_table_layout *l, const struct sm_style *st, double size,
+		   double floor)
 {
 	l->body = (struct sm_tstyle){ .family = st->family, .size = size };
 	l->head = l->body;
 	l->head.bold = 1;
 	l->title = (struct sm_tstyle){ .family = st->family, .size = st->title, .bold = 1 };
-	l->foot = (struct sm_tstyle){ .family = st->family, .size = fmax(st->min_size, size - 0.5) };
+	double least = fmax(st->min_size, floor);
+	l->foot = (struct sm_tstyle){ .family = st->family, .size = fmax(least, size - 0.5) };
 }
 
 static sm_status alloc(struct sm_ctx *ctx, struct sm_table_layout *l)
@@ -334,7 +336,7 @@ sm_status sm_table_layout_build(struct sm_ctx *ctx, struct sm_text *text,
 	l->gap = fmin(style->col_gap, 2 * SM_PT_PER_MM);
 	double size = font_size > 0 ? font_size : style->small;
 	l->pad = size * 0.25;
-	styles(l, style, size);
+	styles(l, style, size, geom->min_size);
 	sm_status rc = alloc(ctx, l);
 	double avail = width - 2 * l->margin - l->gap * (double)(t->ncols - 1);
 	if (rc == SM_OK)

@@ -42,6 +42,7 @@ struct sm_table_geom {
 	double page_h;    /* > 0 paginates (PDF); 0: one page as tall as the table */
 	double first_h;   /* > 0 (with page_h): page 0 is this tall instead */
 	int fit_width;    /* 1: never wider than `width` (long words break) */
+	double min_size;  /* > the style's minimum: no text smaller (the footnote) */
 };
 
 /* NULL in *out and an error when the page (page 0: first_h) is too short
