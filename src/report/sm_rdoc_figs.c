@@ -46,7 +46,8 @@ static void fit(struct sm_ctx *ctx, const struct sm_rdoc *d, struct sm_rblock *b
 {
 	double caption = b->text ? b->cap_h + SM_RDOC_CAPTION_GAP : 0;
 	double room_h = sm_rdoc_content_h(b->landscape) - caption;
-	b->scale = fmin(1, fmin(sm_rdoc_content_w(b->landscape) / b->obj_w, room_h / b->obj_h));
+	double scale = fmin(sm_rdoc_content_w(b->landscape) / b->obj_w, room_h / b->obj_h);
+	b->scale = scale > 1 - 1e-9 ? 1 : scale; /* a table laid out to fill the width */
 	b->h = b->obj_h * b->scale + caption;
 	if (b->scale < b->min_scale - 1e-9)
 		sm_ctx_warn(ctx, "report: page %d of figure %d only fits a report page with "
