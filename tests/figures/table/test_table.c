@@ -396,6 +396,50 @@ static void report_pages(void **state)
 	sm_table_free(t);
 }
 
+/* The check findings in words: values named in words with true minus and
+ * plus-minus signs, the analysis stage's sentences with the same
+ * typography and no field names left. */
+static void check_findings_in_words(void **state)
+{
+	struct sm_render_fx *f = *state;
+	struct sm_table *t = sm_table_from_res(f->ctx, f->rmsc, "check");
+	assert_non_null(t);
+	assert_int_equal(t->ncols, 3);
+	const char *immune = NULL, *hema = NULL, *gastro = NULL;
+	for (size_t r = 0; r < t->nrows; r++) {
+		const char *name = sm_table_cell(t, r, 0), *found = sm_table_cell(t, r, 2);
+		if (!strcmp(name, "Immune system disorders"))
+			immune = found;
+		if (!strcmp(name, "Hematological or oncological disorders"))
+			hema = found;
+		if (!strcmp(name, "Gastrointestinal disorders"))
+			gastro = found;
+		static const char *const field_names[] = { "ci_lb", "ci_ub", "rstudent_bound",
+							   "egger_p", "begg_p", "Q_p", "tau2",
+							   "+-", " -0", " -1", " -2", "(-", "= -" };
+		for (size_t i = 0; i < sizeof field_names / sizeof field_names[0]; i++)
+			if (strstr(found, field_names[i]))
+				fail_msg("'%s' in the findings of %s:\n%s", field_names[i], name, found);
+	}
+	assert_non_null(immune);
+	sm_render_expect_text(immune, "\u2022 value: lower CI bound reported as \u22122.42 "
+				      "(\u00b1 0.005), recomputed \u22122.85; likely cause: the "
+				      "paper's k (4) differs from the data's (3)");
+	sm_render_expect_text(immune, "studentized-residual bound reported as 2.4977 "
+				      "(\u00b1 0.00005), recomputed 2.3940");
+	sm_render_expect_text(immune, "\u03c4\u00b2 reported as 0.2214");
+	sm_render_expect_text(immune, "Egger's test P value reported as 0.1865");
+	assert_non_null(hema);
+	sm_render_expect_text(hema, "\u2022 not computable: the paper gives its Egger's test P "
+				    "value as 0.8987, but it cannot be computed for these data "
+				    "(k = 2)");
+	assert_non_null(gastro);
+	sm_render_expect_text(gastro, "contradicts its own Z = \u22120.00272, which gives P");
+	sm_render_expect_text(gastro, "z statistic reported as \u22120.00272 (\u00b1 0.000005), "
+				      "recomputed \u22120.20729");
+	sm_table_free(t);
+}
+
 /* A table that starts part way down a report page: page 0 holds what
  * fits in its shorter room, the other pages the full height, the header
  * on each. */
@@ -692,6 +736,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(long_cells_wrap, sm_render_fx_setup,
 						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(report_pages, sm_render_fx_setup,
+						sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(check_findings_in_words, sm_render_fx_setup,
 						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(first_page_shorter, sm_render_fx_setup,
 						sm_render_fx_teardown),
