@@ -55,6 +55,8 @@ enum sm_rblock_kind {
 	SM_RB_FIG     /* one page of a figure or table (any figure kind) */
 };
 
+struct sm_supp;
+
 struct sm_rblock {
 	enum sm_rblock_kind kind;
 	char *text;            /* SM_RB_TEXT: the text; figures: caption (may be NULL) */
@@ -98,6 +100,10 @@ struct sm_rdoc {
 	size_t nowned, cap_owned;
 	char *title, *author, *subject, *keywords, *footer;
 	int nfigures, ntables;
+	int supplement;             /* captions Figure S1., Table S1. */
+	struct sm_supp *collect;    /* a dry walk: items recorded, nothing laid out */
+	const struct sm_supp *index; /* the supplement's index (borrowed), or NULL */
+	int index_done;
 	/* Where the pager will have got to after the settled blocks (those
 	 * before the last heading chain): tables start from there. */
 	struct sm_rcursor settled;
@@ -105,9 +111,14 @@ struct sm_rdoc {
 };
 
 /* `doc` is the results as JSON for the template's placeholders; `res` the
- * same document typed, for what is drawn. */
+ * same document typed, for what is drawn.  With `collect`, a dry walk: the
+ * figures and tables are recorded there (numbered, captioned) instead of
+ * laid out; the document is only good for freeing.  In a supplement
+ * (opts->supplement), `index` is the list the index page shows (NULL:
+ * none), borrowed while the document is built. */
 struct sm_rdoc *sm_rdoc_build(struct sm_ctx *ctx, const cJSON *doc, const struct sm_res *res,
-			      const struct sm_rtmpl *tmpl, const struct sm_report_opts *opts);
+			      const struct sm_rtmpl *tmpl, const struct sm_report_opts *opts,
+			      struct sm_supp *collect, const struct sm_supp *index);
 void sm_rdoc_free(struct sm_rdoc *d);
 
 /* Appending (sm_rdoc.c, used by the figure and table builders). */
@@ -134,6 +145,11 @@ sm_status sm_rdoc_figure(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_
 			 const struct sm_report_opts *opts, const struct sm_rfig_req *req);
 sm_status sm_rdoc_table(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_res *res,
 			const struct sm_report_opts *opts, const char *name, const char *caption);
+/* The supplement's index: a section with the index table (sm_rdoc_figs.c). */
+sm_status sm_rdoc_index(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_report_opts *opts);
+/* A review's own table title without its number ("Table 2 | Follow-up" ->
+ * "Follow-up"), borrowed from `title`. */
+const char *sm_rdoc_unnumbered(const char *title);
 /* What the analysis stage's check found (the results' "check"), as a
  * paragraph and a table. */
 sm_status sm_rdoc_check(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_res *res,

@@ -3,6 +3,7 @@
 #include "sm_buf.h"
 #include "sm_figure.h"
 #include "sm_table.h"
+#include "sm_supplement.h"
 #include "sm_table_layout.h"
 
 #include <math.h>
@@ -10,10 +11,20 @@
 #include <string.h>
 
 
-static char *numbered(const char *label, int n, const char *text)
+/* "Figure 3. TEXT", or "Figure S3. TEXT" in a supplement. */
+static char *numbered(const struct sm_rdoc *d, const char *label, int n, const char *text)
 {
-	return text && *text ? sm_asprintf("%s %d. %s", label, n, text)
-			     : sm_asprintf("%s %d.", label, n);
+	const char *s = d->supplement ? "S" : "";
+	return text && *text ? sm_asprintf("%s %s%d. %s", label, s, n, text)
+			     : sm_asprintf("%s %s%d.", label, s, n);
+}
+
+/* A dry walk records an item instead of laying it out. */
+static sm_status collect(struct sm_ctx *ctx, struct sm_rdoc *d, enum sm_supp_type type,
+			 const char *caption, const char *kind, const char *which)
+{
+	type == SM_SUPP_FIGURE ? d->nfigures++ : d->ntables++;
+	return sm_supp_add(ctx, d->collect, type, caption, kind, which) ? SM_OK : SM_EINTERNAL;
 }
 
 /* Text on report pages is not made smaller than this much above the
@@ -195,11 +206,13 @@ sm_status sm_rdoc_figure(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_
 	const struct sm_figure_kind *kind = kind_of(req->kind, &rob);
 	if (!kind)
 		return SM_FAIL(ctx, SM_EINPUT, "unknown figure '%s'", req->kind);
+	if (d->collect)
+		return collect(ctx, d, SM_SUPP_FIGURE, req->caption, req->kind, req->which);
 	void *o = report_opts(ctx, d, kind, opts, req->which);
 	const struct sm_fopt *rob_opt = rob ? sm_figure_opt(kind, "rob") : NULL;
 	if (!o || (rob_opt && sm_figure_opts_set(ctx, kind, o, rob_opt, NULL) != SM_OK))
 		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINTERNAL;
-	char *cap = numbered("Figure", ++d->nfigures, req->caption);
+	char *cap = numbered(d, "Figure", ++d->nfigures, req->caption);
 	double room = 0;
 	sm_status s = cap ? room_for(ctx, d, kind, cap, &room)
 			  : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
@@ -268,16 +281,16 @@ static sm_status choose_fit(struct sm_ctx *ctx, const struct sm_rdoc *d,
 }
 
 /* The room the table's first page has: below its heading chain where the
- * pager has got to, when its caption, header and first rows fit there;
+ * pager has got to (less `caption`: its height and gap), when its caption,
+ * header and first rows fit there;
  * else on a fresh page (the heading chain moves along). */
-static double first_room(struct sm_rdoc *d, const struct table_fit *f, double cap_h)
+static double first_room(struct sm_rdoc *d, const struct table_fit *f, double caption)
 {
 	struct lead lead = heading_lead(d);
 	sm_rpage_advance(d, &d->settled, lead.start);
 	for (size_t j = lead.start; j < d->nblocks; j++)
 		d->blocks[j].landscape = f->landscape;
 	double content = sm_rdoc_content_h(f->landscape);
-	double caption = cap_h + SM_RDOC_CAPTION_GAP;
 	double y = d->settled.landscape == f->landscape ? d->settled.y : 0;
 	for (int fresh = 0; fresh < 2; fresh++, y = 0) {
 		double above = lead.h > 0 ? (y > 0 ? lead.space : 0) + lead.h + SM_RDOC_FIGURE_SPACE
@@ -343,7 +356,7 @@ static sm_status table_blocks(struct sm_ctx *ctx, struct sm_rdoc *d, struct sm_t
 		.page_h = sm_rdoc_content_h(f.landscape), .min_size = table_floor(d),
 	};
 	if (s == SM_OK)
-		req.first_page_h = first_room(d, &f, probe.cap_h);
+		req.first_page_h = first_room(d, &f, cap ? probe.cap_h + SM_RDOC_CAPTION_GAP : 0);
 	struct sm_fig *fig = NULL;
 	if (s == SM_OK)
 		s = lay_out_table(ctx, d, t, &req, &fig);
@@ -363,7 +376,7 @@ static sm_status table_blocks(struct sm_ctx *ctx, struct sm_rdoc *d, struct sm_t
 /* A review's own title without its number ("Table 2. Follow-up",
  * "Table 2: Follow-up", "Table 2 | Follow-up", "Table 2 – Follow-up" ->
  * "Follow-up"): the report numbers tables itself. */
-static const char *unnumbered(const char *title)
+const char *sm_rdoc_unnumbered(const char *title)
 {
 	if (!title || strncmp(title, "Table ", 6) != 0)
 		return title;
@@ -391,7 +404,10 @@ sm_status sm_rdoc_table(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_r
 	struct sm_table *t = sm_table_from_res(ctx, res, name);
 	if (!t || sm_rdoc_own(ctx, d, t, table_release) != SM_OK)
 		return SM_EINPUT;
-	char *cap = numbered("Table", ++d->ntables, caption ? caption : unnumbered(t->title));
+	const char *text = caption ? caption : sm_rdoc_unnumbered(t->title);
+	if (d->collect)
+		return collect(ctx, d, SM_SUPP_TABLE, text, NULL, name);
+	char *cap = numbered(d, "Table", ++d->ntables, text);
 	if (!cap)
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	return table_blocks(ctx, d, t, opts, cap);
@@ -421,8 +437,39 @@ sm_status sm_rdoc_check(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_r
 		return SM_EINTERNAL;
 	if (s != SM_OK || t->nrows == 0)
 		return s;
-	char *cap = numbered("Table", ++d->ntables,
-			     "Reported values compared with the recomputed results.");
+	static const char what[] = "Reported values compared with the recomputed results.";
+	if (d->collect)
+		return collect(ctx, d, SM_SUPP_TABLE, what, NULL, "check");
+	char *cap = numbered(d, "Table", ++d->ntables, what);
 	return cap ? table_blocks(ctx, d, t, opts, cap)
 		   : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+}
+
+sm_status sm_rdoc_index(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_report_opts *opts)
+{
+	if (!d->supplement || d->collect || !d->index || d->index_done)
+		return SM_OK;
+	d->index_done = 1;
+	struct sm_table *t = sm_supp_index_table(ctx, d->index);
+	if (!t || sm_rdoc_own(ctx, d, t, table_release) != SM_OK)
+		return SM_EINTERNAL;
+	char *head = strdup("Index of the supplementary material");
+	sm_status s = head ? sm_rdoc_text(ctx, d, head, &d->h1, 16)
+			   : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	if (s != SM_OK)
+		return s;
+	struct sm_rblock *b = &d->blocks[d->nblocks - 1];
+	b->outline = 1;
+	b->keep_with_next = 1;
+	int files = 0;
+	for (size_t i = 0; i < d->index->n; i++)
+		files |= d->index->v[i].files != NULL;
+	char *intro = strdup(files ? "Every figure and table of this supplement with its number, "
+				     "its caption and the files it is supplied in (index.txt "
+				     "lists the same)."
+				   : "Every figure and table of this supplement with its number "
+				     "and its caption.");
+	s = intro ? sm_rdoc_text(ctx, d, intro, &d->body, d->body.size * 0.6)
+		  : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	return s == SM_OK ? table_blocks(ctx, d, t, opts, NULL) : s;
 }

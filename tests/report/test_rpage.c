@@ -42,7 +42,7 @@ static struct laid lay(struct sm_render_fx *f, const cJSON *doc, const struct sm
 		sm_render_expect_ok(f, SM_EINPUT);
 	struct sm_report_opts o;
 	sm_report_opts_init(&o);
-	struct laid l = { sm_rdoc_build(f->ctx, doc, res, t, &o), { 0 } };
+	struct laid l = { sm_rdoc_build(f->ctx, doc, res, t, &o, NULL, NULL), { 0 } };
 	sm_rtmpl_free(t);
 	if (!l.doc)
 		sm_render_expect_ok(f, SM_EINPUT);
