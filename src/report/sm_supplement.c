@@ -229,6 +229,23 @@ static int index_group(const struct sm_supp_item *it)
 	return (it->in_report ? 0 : 2) + (it->type == SM_SUPP_TABLE);
 }
 
+/* "figures/S1-prisma.pdf, .svg, .png" as "figures/S1-prisma (.pdf, .svg,
+ * .png)": a line may break before "(" but, by the Unicode line-breaking
+ * rules, never before ".svg", so the name keeps its line and does not
+ * break at one of its hyphens instead. */
+static char *files_cell(const char *files)
+{
+	if (!files)
+		return strdup("");
+	const char *list = strstr(files, ", .");
+	const char *dot = list;
+	while (dot && dot > files && *dot != '.')
+		dot--;
+	if (!list || !dot || dot == files)
+		return strdup(files);
+	return sm_asprintf("%.*s (%s)", (int)(dot - files), files, dot);
+}
+
 struct sm_table *sm_supp_index_table(struct sm_ctx *ctx, const struct sm_supp *s)
 {
 	int files = 0;
@@ -259,8 +276,11 @@ struct sm_table *sm_supp_index_table(struct sm_ctx *ctx, const struct sm_supp *s
 				   : sm_table_set(ctx, t, (size_t)r, 0, label);
 			if (st == SM_OK)
 				st = sm_table_set(ctx, t, (size_t)r, 1, shown ? shown : caption);
+			char *cell = files ? files_cell(it->files) : NULL;
 			if (st == SM_OK && files)
-				st = sm_table_set(ctx, t, (size_t)r, 2, it->files);
+				st = cell ? sm_table_set(ctx, t, (size_t)r, 2, cell)
+					  : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+			free(cell);
 			free(shown);
 			free(caption);
 		}
