@@ -268,8 +268,11 @@ struct sm_table *sm_supp_index_table(struct sm_ctx *ctx, const struct sm_supp *s
 			snprintf(label, sizeof label, "%s\u00a0S%d",
 				 it->type == SM_SUPP_FIGURE ? "Figure" : "Table", it->number);
 			char *caption = sm_supp_caption(it);
+			size_t len = caption ? strlen(caption) : 0;
+			len -= len && caption[len - 1] == '.';
 			char *shown = caption && !it->in_report
-					      ? sm_asprintf("%s (file only: not in this report)", caption)
+					      ? sm_asprintf("%.*s (a file only, not in this report).",
+							    (int)len, caption)
 					      : NULL;
 			long r = caption && (it->in_report || shown) ? sm_table_add_row(ctx, t) : -1;
 			st = r < 0 ? SM_FAIL(ctx, SM_EINTERNAL, "out of memory")
