@@ -2,14 +2,13 @@
 
 #include "sm_buf.h"
 #include "sm_figure.h"
-#include "sm_table.h"
 #include "sm_supplement.h"
+#include "sm_table.h"
 #include "sm_table_layout.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
 
 /* "Figure 3. TEXT", or "Figure S3. TEXT" in a supplement. */
 static char *numbered(const struct sm_rdoc *d, const char *label, int n, const char *text)
@@ -39,7 +38,6 @@ static double table_floor(const struct sm_rdoc *d)
 	return fmin(d->style->small, d->style->min_size + SIZE_MARGIN);
 }
 
-
 /* The least scale at which the smallest text of page p of a figure is
  * still at `floor` (1 when it is already at or below it: never smaller). */
 static double legible_scale(const struct sm_fig *fig, int p, double floor)
@@ -50,9 +48,9 @@ static double legible_scale(const struct sm_fig *fig, int p, double floor)
 	return isfinite(smallest) && smallest > floor ? floor / smallest : 1;
 }
 
-/* Scale a figure block down to the content box (never up).  A figure that
- * fits only below its legible size is a warning: a report page cannot
- * hold it whole otherwise. */
+/* Scale a figure block down to the content box (never up).  A figure (or
+ * a table row taller than a page) that fits only below its legible size is
+ * a warning: a report page cannot hold it whole otherwise. */
 static void fit(struct sm_ctx *ctx, const struct sm_rdoc *d, struct sm_rblock *b)
 {
 	double caption = b->text ? b->cap_h + SM_RDOC_CAPTION_GAP : 0;
@@ -61,9 +59,11 @@ static void fit(struct sm_ctx *ctx, const struct sm_rdoc *d, struct sm_rblock *b
 	b->scale = scale > 1 - 1e-9 ? 1 : scale; /* a table laid out to fill the width */
 	b->h = b->obj_h * b->scale + caption;
 	if (b->scale < b->min_scale - 1e-9)
-		sm_ctx_warn(ctx, "report: page %d of figure %d only fits a report page with "
+		sm_ctx_warn(ctx, "report: page %d of %s %d only fits a report page with "
 			    "its smallest text at %.1f pt, below %.1f pt (the style's minimum "
-			    "%.1f pt and a margin)", b->page + 1, d->nfigures,
+			    "%.1f pt and a margin)", b->page + 1,
+			    b->caption_above ? "table" : "figure",
+			    b->caption_above ? d->ntables : d->nfigures,
 			    table_floor(d) * b->scale / b->min_scale, table_floor(d),
 			    d->style->min_size);
 }
