@@ -20,7 +20,8 @@
 #include <string.h>
 
 const char cmd_report_usage[] =
-	"usage: safemeta report REVIEW.json [-o DIR] [--template T] [analysis options]\n"
+	"usage: safemeta report REVIEW.json [-o DIR] [--template T] [--supplement [--zip]]\n"
+	"                       [analysis options]\n"
 	"       safemeta report --all [-o DIR] [--template T]\n"
 	"       safemeta report REVIEW.json|--all --check [--against RESULTS.json]\n"
 	"                       [--tolerance X]\n"
@@ -35,6 +36,12 @@ const char cmd_report_usage[] =
 	"\n"
 	"  --template T     report template: a .tmpl file or a name under\n"
 	"                   templates/ (default: report; see the README)\n"
+	"  --supplement     a journal supplement: figures and tables numbered S1,\n"
+	"                   S2, ... as the report numbers them, in files named so\n"
+	"                   (figures/S1-forest-summary.pdf), with an index\n"
+	"                   (index.txt and a page of the report)\n"
+	"  --zip            with --supplement: also DIR/supplement.zip of every\n"
+	"                   file, the same bytes on every run\n"
 	"  --check          write nothing; compare freshly computed results with\n"
 	"                   the committed results.json (DIR/results.json, or\n"
 	"                   --against FILE) and exit 1 when anything changed\n"
@@ -45,7 +52,7 @@ const char cmd_report_usage[] =
 
 /* Options of report only, taken out before the shared analysis parser. */
 struct report_opts {
-	int all, check;
+	int all, check, supplement, zip;
 	const char *against, *template_name;
 	double tolerance;
 };
@@ -88,6 +95,8 @@ static sm_status write_bundle(struct sm_cli *cli, const char *review_path,
 		struct sm_bundle_opts bo;
 		sm_bundle_opts_init(&bo);
 		bo.report_template = ro->template_name;
+		bo.supplement = ro->supplement;
+		bo.zip = ro->zip;
 		sm_cli_progress(cli, "drawing figures, tables and the report");
 		st = sm_bundle_write(cli->ctx, results, dir, &bo);
 		if (st == SM_OK)
@@ -170,6 +179,10 @@ static int strip_report_opts(struct sm_cli *cli, int argc, char **argv, char **a
 			ro->all = 1;
 		else if (i > 0 && !strcmp(a, "--check"))
 			ro->check = 1;
+		else if (i > 0 && !strcmp(a, "--supplement"))
+			ro->supplement = 1;
+		else if (i > 0 && !strcmp(a, "--zip"))
+			ro->zip = 1;
 		else if (takes && !strcmp(a, "--against"))
 			ro->against = argv[++i];
 		else if (takes && !strcmp(a, "--template"))
@@ -183,6 +196,11 @@ static int strip_report_opts(struct sm_cli *cli, int argc, char **argv, char **a
 	}
 	if (ro->against && !ro->check)
 		return sm_cli_usage_error(cli, "report", "--against goes with --check");
+	if (ro->zip && !ro->supplement)
+		return sm_cli_usage_error(cli, "report", "--zip goes with --supplement");
+	if (ro->supplement && ro->check)
+		return sm_cli_usage_error(cli, "report", "--check writes nothing; expected "
+					  "--check or --supplement, not both");
 	if (ro->against && ro->all)
 		return sm_cli_usage_error(cli, "report", "--against names one file; expected one "
 					  "REVIEW.json, not --all");

@@ -80,3 +80,24 @@ const char *sm_words_model_line(const char *label)
 	const char *const *m = model_of(label);
 	return m ? m[2] : NULL;
 }
+
+/* The keys of "reported" (examples/FORMAT.md) and the check's own fields. */
+static const char *const reported[][2] = {
+	{ "estimate", "estimate" }, { "ci_lb", "lower CI bound" }, { "ci_ub", "upper CI bound" },
+	{ "se", "standard error" }, { "z", "z statistic" }, { "p", "P value" },
+	{ "pi_lb", "lower prediction-interval bound" },
+	{ "pi_ub", "upper prediction-interval bound" }, { "Q", "Q statistic" },
+	{ "Q_p", "P value of Q" }, { "tau2", "\u03c4\u00b2" }, { "I2", "I\u00b2" },
+	{ "H2", "H\u00b2" }, { "rstudent_bound", "studentized-residual bound" },
+	{ "begg_p", "Begg's test P value" }, { "egger_p", "Egger's test P value" },
+	{ "k", "number of comparisons (k)" }, { "studies_stated", "number of studies" },
+	{ "ci", "confidence interval" }, { "name", "analysis name" },
+};
+
+const char *sm_words_reported(const char *key)
+{
+	for (size_t i = 0; key && i < sizeof reported / sizeof reported[0]; i++)
+		if (!strcmp(reported[i][0], key))
+			return reported[i][1];
+	return key;
+}

@@ -24,4 +24,10 @@ const char *sm_words_model_sentence(const char *label);
  * unknown label. */
 const char *sm_words_model_line(const char *label);
 
+/* A key of a review's "reported" results (what `check` compares) in words,
+ * for tables and sentences: "ci_lb" -> "lower CI bound", "rstudent_bound"
+ * -> "studentized-residual bound", "tau2" -> "τ²"; the key itself when
+ * it is not one of them. */
+const char *sm_words_reported(const char *key);
+
 #endif

@@ -8,7 +8,9 @@
 #include "sm_report.h"
 #include "sm_res.h"
 #include "sm_rtmpl.h"
+#include "sm_supplement.h"
 #include "sm_table.h"
+#include "sm_zip.h"
 
 #include <glib.h>
 #include <pthread.h>
@@ -28,6 +30,7 @@ void sm_bundle_opts_init(struct sm_bundle_opts *opts)
 struct job {
 	const struct sm_figure_kind *kind;
 	const char *arg;     /* the kind's positional option, borrowed from the plan */
+	const char *flag;    /* a flag option of the kind to set, or NULL */
 	char *path;          /* DIR/figures/NAME.EXT (DIR/report.pdf) */
 	char *relative;      /* figures/NAME.EXT (report.pdf), for the manifest */
 	double cost;
@@ -87,13 +90,43 @@ static void jobs_release(struct job_list *l)
 }
 
 static const char *const figure_exts[] = { "pdf", "svg", "png" };
+static const char *const table_exts[] = { "csv", "xlsx", "md" };
+
+/* "figures/BASE.pdf, .svg, .png" */
+static char *files_of(const char *folder, const char *base, const char *const *exts)
+{
+	return sm_asprintf("%s/%s.%s, .%s, .%s", folder, base, exts[0], exts[1], exts[2]);
+}
+
+/* A supplement names the report's figures and tables and the bundle's
+ * others by their numbers (sm_supplement.h) and records each item's files;
+ * its figure jobs replace the plan's. */
+static sm_status plan_supplement(struct sm_ctx *ctx, const struct sm_res *res,
+				 const struct sm_figure_plan *plan, struct sm_supp *supp)
+{
+	size_t n = 0;
+	const char **tables = sm_table_names_in(res, &n);
+	if (!tables)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	sm_status s = sm_supp_complete(ctx, supp, res, plan, tables, n);
+	free(tables);
+	for (size_t i = 0; s == SM_OK && i < supp->n; i++) {
+		struct sm_supp_item *it = &supp->v[i];
+		int fig = it->type == SM_SUPP_FIGURE;
+		it->files = files_of(fig ? "figures" : "tables", it->base,
+				     fig ? figure_exts : table_exts);
+		if (!it->files)
+			s = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	}
+	return s;
+}
 
 /* The figures every kind plans for these results, each in three formats,
  * then the report: it lays its figures out again, so it runs beside the
  * figure files instead of after them. */
 static sm_status plan_jobs(struct sm_ctx *ctx, const struct sm_res *res, const char *dir,
 			   int with_figures, int with_report, struct sm_figure_plan *plan,
-			   struct job_list *jobs)
+			   struct sm_supp *supp, struct job_list *jobs)
 {
 	size_t nk;
 	const struct sm_figure_kind *const *kinds = sm_figure_kinds(&nk);
@@ -103,6 +136,25 @@ static sm_status plan_jobs(struct sm_ctx *ctx, const struct sm_res *res, const c
 			if (s != SM_OK)
 				return s;
 		}
+	if (supp) {
+		sm_status s = plan_supplement(ctx, res, plan, supp);
+		for (size_t i = 0; s == SM_OK && i < supp->n; i++) {
+			const struct sm_supp_item *it = &supp->v[i];
+			for (size_t e = 0; it->type == SM_SUPP_FIGURE && e < 3; e++) {
+				char *rel = sm_asprintf("figures/%s.%s", it->base, figure_exts[e]);
+				struct job *j = rel ? jobs_add(jobs, dir, rel) : NULL;
+				free(rel);
+				if (!j)
+					return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+				*j = (struct job){ .kind = it->fkind, .arg = it->which,
+						   .flag = it->flag, .path = j->path,
+						   .relative = j->relative };
+			}
+		}
+		if (s == SM_OK && with_report && !jobs_add(jobs, dir, "report.pdf"))
+			s = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		return s;
+	}
 	for (size_t i = 0; i < plan->n; i++) {
 		const struct sm_figure_job *p = &plan->jobs[i];
 		for (size_t e = 0; e < 3; e++) {
@@ -125,6 +177,7 @@ struct pool {
 	const struct sm_res *res;
 	const struct sm_rtmpl *tmpl;
 	const struct sm_bundle_opts *opts;
+	const struct sm_supp *supp; /* a supplement's list, or NULL */
 	const char *home;
 	long long epoch;
 	struct job_list *jobs;
@@ -146,6 +199,8 @@ static sm_status draw_figure(struct sm_ctx *ctx, const struct pool *p, const str
 	sm_status s = SM_OK;
 	if (job->arg && kind->positional)
 		s = sm_figure_opts_set(ctx, kind, o, sm_figure_opt(kind, kind->positional), job->arg);
+	if (s == SM_OK && job->flag)
+		s = sm_figure_opts_set(ctx, kind, o, sm_figure_opt(kind, job->flag), NULL);
 	if (s == SM_OK)
 		s = sm_figure_render(ctx, kind, p->res, o, job->path);
 	sm_figure_opts_free(o);
@@ -160,6 +215,8 @@ static sm_status draw_job(struct sm_ctx *ctx, const struct pool *p, const struct
 	sm_report_opts_init(&o);
 	o.tmpl = p->tmpl;
 	o.style = p->opts->style;
+	o.supplement = p->supp != NULL;
+	o.supp = p->supp;
 	return sm_report_write(ctx, p->doc, p->res, &o, job->path);
 }
 
@@ -389,22 +446,49 @@ static sm_status write_manifest(struct sm_ctx *ctx, const char *dir, char **file
 	return st;
 }
 
-/* Every table of the results as CSV, XLSX and Markdown under tables/;
- * the relative names are appended to *names (caller frees them). */
-static sm_status write_tables(struct sm_ctx *ctx, const struct sm_res *res, const char *dir,
-			      char ***names, size_t *n_names)
+/* The tables to export and their file names: every table of the results
+ * by its own name, or a supplement's tables by their numbers.  Arrays of
+ * *n (names borrowed, bases owned); NULL when out of memory. */
+static const char **tables_to_write(const struct sm_res *res, const struct sm_supp *supp,
+				    char ***bases, size_t *n)
 {
-	static const char *const exts[] = { "csv", "xlsx", "md" };
-	size_t n = 0;
-	const char **tables = sm_table_names_in(res, &n);
-	if (!tables || n == 0) {
-		free(tables);
-		return SM_OK;
+	const char **names = supp ? sm_alloc_array(supp->n + 1, sizeof *names)
+				  : sm_table_names_in(res, n);
+	*bases = names ? sm_alloc_array((supp ? supp->n : *n) + 1, sizeof **bases) : NULL;
+	if (!*bases) {
+		free(names);
+		return NULL;
 	}
-	char *tdir = sm_asprintf("%s/tables", dir);
-	sm_status st = tdir ? sm_mkdir_p(ctx, tdir) : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	if (supp) {
+		*n = 0;
+		for (size_t i = 0; i < supp->n; i++)
+			if (supp->v[i].type == SM_SUPP_TABLE) {
+				names[*n] = supp->v[i].which;
+				(*bases)[(*n)++] = strdup(supp->v[i].base);
+			}
+	} else {
+		for (size_t i = 0; i < *n; i++)
+			(*bases)[i] = sm_safe_filename(names[i], 60);
+	}
+	return names;
+}
+
+/* Every table of the results (or of the supplement) as CSV, XLSX and
+ * Markdown under tables/; the relative names are appended to *names
+ * (caller frees them). */
+static sm_status write_tables(struct sm_ctx *ctx, const struct sm_res *res, const char *dir,
+			      const struct sm_supp *supp, char ***names, size_t *n_names)
+{
+	size_t n = 0;
+	char **bases = NULL;
+	const char **tables = tables_to_write(res, supp, &bases, &n);
+	if (!tables)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	char *tdir = n ? sm_asprintf("%s/tables", dir) : NULL;
+	sm_status st = !n ? SM_OK : tdir ? sm_mkdir_p(ctx, tdir)
+					 : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	free(tdir);
-	char **out = sm_alloc_array(3 * n, sizeof *out);
+	char **out = sm_alloc_array(3 * n + 1, sizeof *out);
 	if (st == SM_OK && !out)
 		st = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	size_t count = 0;
@@ -414,10 +498,10 @@ static sm_status write_tables(struct sm_ctx *ctx, const struct sm_res *res, cons
 			st = sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINTERNAL;
 			break;
 		}
-		char *safe = sm_safe_filename(tables[i], 60);
 		for (size_t e = 0; st == SM_OK && e < 3; e++) {
-			char *rel = sm_asprintf("tables/%s.%s", safe, exts[e]);
-			char *path = sm_asprintf("%s/%s", dir, rel);
+			char *rel = bases[i] ? sm_asprintf("tables/%s.%s", bases[i], table_exts[e])
+					     : NULL;
+			char *path = rel ? sm_asprintf("%s/%s", dir, rel) : NULL;
 			st = rel && path ? sm_export_write(ctx, t, path)
 					 : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 			free(path);
@@ -426,9 +510,11 @@ static sm_status write_tables(struct sm_ctx *ctx, const struct sm_res *res, cons
 			else
 				free(rel);
 		}
-		free(safe);
 		sm_table_free(t);
 	}
+	for (size_t i = 0; i < n; i++)
+		free(bases[i]);
+	free(bases);
 	free(tables);
 	*names = out;
 	*n_names = count;
@@ -468,6 +554,7 @@ struct bundle {
 	struct job_list jobs;
 	char **tables;
 	size_t ntables;
+	struct sm_supp supp; /* a supplement's items (opts->supplement) */
 };
 
 static void bundle_release(struct bundle *b)
@@ -480,6 +567,7 @@ static void bundle_release(struct bundle *b)
 	for (size_t i = 0; i < b->ntables; i++)
 		free(b->tables[i]);
 	free(b->tables);
+	sm_supp_release(&b->supp);
 }
 
 /* Everything that can be refused before a file is written: the document
@@ -494,22 +582,75 @@ static sm_status prepare(struct sm_ctx *ctx, const cJSON *results, const char *d
 	if (opts->figures && opts->report &&
 	    !(b->tmpl = sm_rtmpl_load(ctx, opts->report_template)))
 		return SM_EINPUT;
+	if (opts->supplement && b->tmpl) {
+		/* the report's own figures and tables, in its order and numbers */
+		struct sm_report_opts o;
+		sm_report_opts_init(&o);
+		o.tmpl = b->tmpl;
+		o.style = opts->style;
+		sm_status s = sm_report_items(ctx, results, b->res, &o, &b->supp);
+		if (s != SM_OK)
+			return s;
+	}
 	return plan_jobs(ctx, b->res, dir, opts->figures, opts->figures && opts->report, &b->plan,
-			 &b->jobs);
+			 opts->supplement ? &b->supp : NULL, &b->jobs);
 }
 
-static sm_status manifest(struct sm_ctx *ctx, const char *dir, const struct bundle *b)
+/* A supplement's index.txt, from the same list as the report's captions,
+ * its index page and the file names. */
+static sm_status write_index(struct sm_ctx *ctx, const char *dir, const struct bundle *b)
 {
-	size_t n = 1 + b->jobs.n + b->ntables;
-	char **files = sm_alloc_array(n, sizeof *files);
+	char *text = sm_supp_index_text(&b->supp, b->res);
+	char *path = sm_asprintf("%s/index.txt", dir);
+	sm_status st = text && path ? sm_atomic_write(ctx, path, text, strlen(text))
+				    : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	free(path);
+	free(text);
+	return st;
+}
+
+/* Every file of the bundle but the manifest (borrowed names), with room
+ * for one more; NULL when out of memory. */
+static const char **bundle_files(const struct bundle *b, int with_index, size_t *n)
+{
+	*n = 1 + b->jobs.n + b->ntables + (size_t)with_index;
+	const char **files = sm_alloc_array(*n + 1, sizeof *files);
 	if (!files)
-		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		return NULL;
 	files[0] = "results.json";
 	for (size_t i = 0; i < b->jobs.n; i++)
 		files[i + 1] = b->jobs.jobs[i].relative;
 	for (size_t i = 0; i < b->ntables; i++)
 		files[1 + b->jobs.n + i] = b->tables[i];
-	sm_status st = write_manifest(ctx, dir, files, n);
+	if (with_index)
+		files[*n - 1] = "index.txt";
+	return files;
+}
+
+static sm_status manifest(struct sm_ctx *ctx, const char *dir, const struct bundle *b,
+			  int with_index)
+{
+	size_t n;
+	const char **files = bundle_files(b, with_index, &n);
+	if (!files)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	sm_status st = write_manifest(ctx, dir, (char **)files, n);
+	free(files);
+	return st;
+}
+
+/* The finished bundle, manifest included, as DIR/supplement.zip. */
+static sm_status zip_bundle(struct sm_ctx *ctx, const char *dir, const struct bundle *b)
+{
+	size_t n;
+	const char **files = bundle_files(b, 1, &n);
+	if (!files)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	files[n++] = "MANIFEST.sha256";
+	char *path = sm_asprintf("%s/supplement.zip", dir);
+	sm_status st = path ? sm_zip_write(ctx, dir, files, n, path, sm_ctx_epoch(ctx))
+			    : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	free(path);
 	free(files);
 	return st;
 }
@@ -522,19 +663,26 @@ sm_status sm_bundle_write(struct sm_ctx *ctx, const cJSON *results, const char *
 	if (st == SM_OK)
 		st = write_results(ctx, dir, b.text);
 	if (st == SM_OK)
-		st = write_tables(ctx, b.res, dir, &b.tables, &b.ntables);
+		st = write_tables(ctx, b.res, dir, opts->supplement ? &b.supp : NULL, &b.tables,
+				  &b.ntables);
 	if (st == SM_OK && b.jobs.n > 0) {
 		char *figdir = sm_asprintf("%s/figures", dir);
 		st = figdir ? sm_mkdir_p(ctx, figdir) : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 		free(figdir);
 		struct pool p = { .doc = results, .res = b.res, .tmpl = b.tmpl, .opts = opts,
+				  .supp = opts->supplement ? &b.supp : NULL,
 				  .home = sm_ctx_home(ctx), .epoch = sm_ctx_epoch(ctx),
 				  .jobs = &b.jobs };
 		if (st == SM_OK)
 			st = draw_all(ctx, &p);
 	}
+	if (st == SM_OK && opts->supplement)
+		st = write_index(ctx, dir, &b);
 	if (st == SM_OK)
-		st = manifest(ctx, dir, &b);
+		st = manifest(ctx, dir, &b, opts->supplement);
+	/* the zip, once the bundle is complete */
+	if (st == SM_OK && opts->supplement && opts->zip)
+		st = zip_bundle(ctx, dir, &b);
 	bundle_release(&b);
 	return st;
 }

@@ -6,6 +6,8 @@
  *   DIR/figures/...          every figure as PDF, SVG and PNG
  *   DIR/tables/...           every table as CSV, XLSX and Markdown
  *   DIR/MANIFEST.sha256      every file with its SHA-256 (`sha256sum -c`)
+ *   DIR/index.txt            a supplement's index (opts.supplement)
+ *   DIR/supplement.zip       all of it in one deterministic zip (opts.zip)
  *
  * The figures are what the table of figure kinds plans for the results
  * (sm_figure.h).  Everything that can be refused is checked before the
@@ -39,6 +41,12 @@ struct sm_bundle_opts {
 	int figures;      /* 0: results.json and manifest only */
 	int report;       /* 1: also report.pdf (sm_report.h), drawn beside the figures */
 	const char *report_template; /* NULL = "report" */
+	int supplement;   /* a journal supplement: figures and tables numbered S1,
+			   * S2, ... as the report numbers them, in files named
+			   * so (figures/S1-forest-summary.pdf), and an index
+			   * (index.txt and a page of the report) */
+	int zip;          /* with supplement: also DIR/supplement.zip of every
+			   * file (sm_zip.h) */
 };
 
 void sm_bundle_opts_init(struct sm_bundle_opts *opts);

@@ -61,9 +61,15 @@ sm_status sm_rdoc_text(struct sm_ctx *ctx, struct sm_rdoc *d, char *text,
 sm_status sm_rdoc_caption(struct sm_ctx *ctx, struct sm_rdoc *d, struct sm_rblock *b,
 			  char *caption)
 {
+	return sm_rdoc_caption_at(ctx, d, b, caption, SM_RDOC_CONTENT_W);
+}
+
+sm_status sm_rdoc_caption_at(struct sm_ctx *ctx, struct sm_rdoc *d, struct sm_rblock *b,
+			     char *caption, double width)
+{
 	b->text = caption;
 	b->st = d->caption;
-	b->st.wrap = SM_RDOC_CONTENT_W;
+	b->st.wrap = width;
 	if (!caption)
 		return SM_OK;
 	struct sm_extent e;
@@ -238,6 +244,8 @@ static sm_status walk_node(struct walk *w, const struct sm_rnode *n)
 		return all_tables(w);
 	case SM_RN_CHECK:
 		return sm_rdoc_check(w->ctx, d, w->res, w->opts);
+	case SM_RN_INDEX:
+		return sm_rdoc_index(w->ctx, d, w->opts);
 	case SM_RN_EACH:
 		return each(w, n);
 	case SM_RN_IF: {
@@ -301,17 +309,28 @@ static sm_status open_fonts(struct sm_ctx *ctx, struct sm_rdoc *d,
 }
 
 struct sm_rdoc *sm_rdoc_build(struct sm_ctx *ctx, const cJSON *results, const struct sm_res *res,
-			      const struct sm_rtmpl *tmpl, const struct sm_report_opts *opts)
+			      const struct sm_rtmpl *tmpl, const struct sm_report_opts *opts,
+			      struct sm_supp *collect, const struct sm_supp *index)
 {
 	struct sm_rdoc *d = calloc(1, sizeof *d);
 	if (!d) {
 		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 		return NULL;
 	}
+	d->supplement = opts->supplement;
+	d->collect = collect;
+	d->index = index;
 	sm_status s = open_fonts(ctx, d, opts);
 	struct walk w = { ctx, d, results, res, opts, { .results = results, .path = tmpl->path } };
 	if (s == SM_OK)
 		s = walk_nodes(&w, tmpl->nodes, tmpl->nnodes);
+	/* a supplement without @index ends with it, on a page of its own */
+	if (s == SM_OK && d->supplement && !d->index_done && !collect && index &&
+	    !sm_rdoc_add(ctx, d, SM_RB_PAGE))
+		s = SM_EINTERNAL;
+	if (s == SM_OK && d->supplement && !d->index_done && !collect && index)
+		s = sm_rdoc_index(ctx, d, opts);
+	d->index = NULL; /* borrowed for the build only */
 	if (s != SM_OK) {
 		sm_rdoc_free(d);
 		return NULL;

@@ -2,25 +2,70 @@
 
 #include "sm_buf.h"
 #include "sm_figure.h"
+#include "sm_supplement.h"
 #include "sm_table.h"
+#include "sm_table_layout.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-
-static char *numbered(const char *label, int n, const char *text)
+/* "Figure 3. TEXT", or "Figure S3. TEXT" in a supplement. */
+static char *numbered(const struct sm_rdoc *d, const char *label, int n, const char *text)
 {
-	return text && *text ? sm_asprintf("%s %d. %s", label, n, text)
-			     : sm_asprintf("%s %d.", label, n);
+	const char *s = d->supplement ? "S" : "";
+	return text && *text ? sm_asprintf("%s %s%d. %s", label, s, n, text)
+			     : sm_asprintf("%s %s%d.", label, s, n);
 }
 
-/* Scale a figure block down to the content box (never up). */
-static void fit(struct sm_rblock *b)
+/* A dry walk records an item instead of laying it out. */
+static sm_status collect(struct sm_ctx *ctx, struct sm_rdoc *d, enum sm_supp_type type,
+			 const char *caption, const char *kind, const char *which)
 {
-	double room_h = SM_RDOC_CONTENT_H - b->cap_h - SM_RDOC_CAPTION_GAP;
-	b->scale = fmin(1, fmin(SM_RDOC_CONTENT_W / b->obj_w, room_h / b->obj_h));
-	b->h = b->obj_h * b->scale + (b->text ? b->cap_h + SM_RDOC_CAPTION_GAP : 0);
+	type == SM_SUPP_FIGURE ? d->nfigures++ : d->ntables++;
+	return sm_supp_add(ctx, d->collect, type, caption, kind, which) ? SM_OK : SM_EINTERNAL;
+}
+
+/* Text on report pages is not made smaller than this much above the
+ * style's minimum size (a table set smaller, a figure shrunk): the checks
+ * of printed text size measure word boxes (about 1.15 times the size),
+ * which read the bundled Liberation Sans about 3 % small, so text at
+ * exactly the minimum would read below it. */
+#define SIZE_MARGIN 0.5
+
+static double table_floor(const struct sm_rdoc *d)
+{
+	return fmin(d->style->small, d->style->min_size + SIZE_MARGIN);
+}
+
+/* The least scale at which the smallest text of page p of a figure is
+ * still at `floor` (1 when it is already at or below it: never smaller). */
+static double legible_scale(const struct sm_fig *fig, int p, double floor)
+{
+	double smallest = INFINITY;
+	for (size_t i = fig->page_text[p]; i < fig->page_text[p + 1]; i++)
+		smallest = fmin(smallest, fig->texts[i].st.size);
+	return isfinite(smallest) && smallest > floor ? floor / smallest : 1;
+}
+
+/* Scale a figure block down to the content box (never up).  A figure (or
+ * a table row taller than a page) that fits only below its legible size is
+ * a warning: a report page cannot hold it whole otherwise. */
+static void fit(struct sm_ctx *ctx, const struct sm_rdoc *d, struct sm_rblock *b)
+{
+	double caption = b->text ? b->cap_h + SM_RDOC_CAPTION_GAP : 0;
+	double room_h = sm_rdoc_content_h(b->landscape) - caption;
+	double scale = fmin(sm_rdoc_content_w(b->landscape) / b->obj_w, room_h / b->obj_h);
+	b->scale = scale > 1 - 1e-9 ? 1 : scale; /* a table laid out to fill the width */
+	b->h = b->obj_h * b->scale + caption;
+	if (b->scale < b->min_scale - 1e-9)
+		sm_ctx_warn(ctx, "report: page %d of %s %d only fits a report page with "
+			    "its smallest text at %.1f pt, below %.1f pt (the style's minimum "
+			    "%.1f pt and a margin)", b->page + 1,
+			    b->caption_above ? "table" : "figure",
+			    b->caption_above ? d->ntables : d->nfigures,
+			    table_floor(d) * b->scale / b->min_scale, table_floor(d),
+			    d->style->min_size);
 }
 
 static void fig_release(void *p)
@@ -38,24 +83,33 @@ static void opts_release(void *p)
 	sm_figure_opts_free(p);
 }
 
-/* The heading and paragraphs just before a figure or table stay on its
- * first page: they are marked to keep with what follows, and their height
- * is what the first page must leave them (0 without a heading there). */
-static double heading_lead(struct sm_rdoc *d)
+/* The heading chain just before a figure or table: the text blocks back
+ * to the last heading, and the headings right before that one (a section
+ * heading over a subsection heading).  They stay on the object's first
+ * page: they are marked to keep with what follows. */
+struct lead {
+	size_t start;  /* first block of the chain (nblocks when none) */
+	double h;      /* its height, the spaces between its blocks included */
+	double space;  /* the space above its first block (mid-page) */
+};
+
+static struct lead heading_lead(struct sm_rdoc *d)
 {
-	double lead = 0;
-	for (size_t i = d->nblocks; i-- > 0;) {
-		struct sm_rblock *b = &d->blocks[i];
-		if (b->kind != SM_RB_TEXT)
-			return 0;
-		lead += b->space_before + b->h;
-		if (b->outline) {
-			for (size_t j = i; j < d->nblocks; j++)
-				d->blocks[j].keep_with_next = 1;
-			return lead;
-		}
+	struct lead none = { d->nblocks, 0, 0 };
+	size_t i = d->nblocks;
+	while (i > 0 && d->blocks[i - 1].kind == SM_RB_TEXT && !d->blocks[i - 1].outline)
+		i--;
+	if (i == 0 || d->blocks[i - 1].kind != SM_RB_TEXT)
+		return none;
+	i--; /* the heading */
+	while (i > 0 && d->blocks[i - 1].kind == SM_RB_TEXT && d->blocks[i - 1].keep_with_next)
+		i--;
+	struct lead l = { i, 0, d->blocks[i].space_before };
+	for (size_t j = i; j < d->nblocks; j++) {
+		d->blocks[j].keep_with_next = 1;
+		l.h += (j > i ? d->blocks[j].space_before : 0) + d->blocks[j].h;
 	}
-	return 0;
+	return l;
 }
 
 /* A kind's options for a report page: the report's style, no figure title
@@ -90,9 +144,10 @@ static struct sm_fig *lay_out(struct sm_ctx *ctx, struct sm_rdoc *d,
 }
 
 /* One block per page of the figure; the caption goes under the last page
- * (a figure) or over the first (a table).  Takes `cap`. */
+ * (a figure) or over the first (a table: never scaled, on landscape pages
+ * when `landscape`).  Takes `cap`. */
 static sm_status page_blocks(struct sm_ctx *ctx, struct sm_rdoc *d, struct sm_fig *fig,
-			     char *cap, int caption_above)
+			     char *cap, int is_table, int landscape)
 {
 	for (int p = 0; p < fig->npages; p++) {
 		struct sm_rblock *b = sm_rdoc_add(ctx, d, SM_RB_FIG);
@@ -102,15 +157,17 @@ static sm_status page_blocks(struct sm_ctx *ctx, struct sm_rdoc *d, struct sm_fi
 		}
 		b->fig = fig;
 		b->page = p;
-		b->caption_above = caption_above;
+		b->caption_above = is_table;
+		b->landscape = landscape;
+		b->min_scale = is_table ? 1 : legible_scale(fig, p, table_floor(d));
 		b->obj_w = fig->width;
 		b->obj_h = sm_fig_page_used(fig, p);
 		b->space_before = p == 0 ? SM_RDOC_FIGURE_SPACE : 0;
-		if (p == (caption_above ? 0 : fig->npages - 1)) {
-			sm_rdoc_caption(ctx, d, b, cap);
+		if (p == (is_table ? 0 : fig->npages - 1)) {
+			sm_rdoc_caption_at(ctx, d, b, cap, sm_rdoc_content_w(landscape));
 			cap = NULL;
 		}
-		fit(b);
+		fit(ctx, d, b);
 	}
 	free(cap);
 	return SM_OK;
@@ -128,8 +185,9 @@ static sm_status room_for(struct sm_ctx *ctx, struct sm_rdoc *d,
 	struct sm_rblock probe = { 0 };
 	sm_status s = sm_rdoc_caption(ctx, d, &probe, (char *)cap);
 	probe.text = NULL; /* the caption stays the caller's */
-	*room = SM_RDOC_CONTENT_H - probe.cap_h - SM_RDOC_CAPTION_GAP - heading_lead(d) -
-		SM_RDOC_FIGURE_SPACE;
+	struct lead lead = heading_lead(d);
+	*room = SM_RDOC_CONTENT_H - probe.cap_h - SM_RDOC_CAPTION_GAP - lead.h -
+		(lead.h > 0 ? SM_RDOC_FIGURE_SPACE : 0);
 	return s;
 }
 
@@ -148,11 +206,13 @@ sm_status sm_rdoc_figure(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_
 	const struct sm_figure_kind *kind = kind_of(req->kind, &rob);
 	if (!kind)
 		return SM_FAIL(ctx, SM_EINPUT, "unknown figure '%s'", req->kind);
+	if (d->collect)
+		return collect(ctx, d, SM_SUPP_FIGURE, req->caption, req->kind, req->which);
 	void *o = report_opts(ctx, d, kind, opts, req->which);
 	const struct sm_fopt *rob_opt = rob ? sm_figure_opt(kind, "rob") : NULL;
 	if (!o || (rob_opt && sm_figure_opts_set(ctx, kind, o, rob_opt, NULL) != SM_OK))
 		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINTERNAL;
-	char *cap = numbered("Figure", ++d->nfigures, req->caption);
+	char *cap = numbered(d, "Figure", ++d->nfigures, req->caption);
 	double room = 0;
 	sm_status s = cap ? room_for(ctx, d, kind, cap, &room)
 			  : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
@@ -161,41 +221,180 @@ sm_status sm_rdoc_figure(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_
 		free(cap);
 		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINPUT;
 	}
-	return page_blocks(ctx, d, fig, cap, 0);
+	return page_blocks(ctx, d, fig, cap, 0, 0);
 }
 
-/* A table of the results by name, laid out by the table kind in pages
- * whose first one's room is what a fresh page offers below the caption (a
- * table always starts where it fits its header and first rows: the pager
- * moves it to a new page otherwise).  Takes `cap`. */
-static sm_status table_blocks(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_res *res,
-			      const struct sm_report_opts *opts, const char *name, char *cap)
+/* How a table is set on report pages. */
+struct table_fit {
+	double size;   /* font size (pt) */
+	int landscape;
+	int fit_width; /* even the minimum size on landscape is too wide: words break */
+	double head;   /* what its first page must hold: the header and two rows
+			* (the footnote too for a table of one or two rows) */
+};
+
+/* One trial layout, unpaginated: 1 when it fits the width of the page. */
+static sm_status try_fit(struct sm_ctx *ctx, const struct sm_rdoc *d, const struct sm_table *t,
+			 const struct sm_report_opts *opts, struct table_fit *f, int *fits)
 {
-	const struct sm_figure_kind *kind = sm_figure_kind_named("table");
-	void *o = kind ? report_opts(ctx, d, kind, opts, name) : NULL;
-	double room = 0;
-	sm_status s = o ? room_for(ctx, d, kind, cap, &room) : SM_EINTERNAL;
-	struct sm_fig *fig = s == SM_OK ? lay_out(ctx, d, kind, res, o, room) : NULL;
-	if (!fig) {
-		free(cap);
-		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINPUT;
-	}
-	return page_blocks(ctx, d, fig, cap, 1);
+	struct sm_table_req req = { .style = opts->style, .font_size = f->size, .bare = 1,
+				    .width_pt = sm_rdoc_content_w(f->landscape),
+				    .fit_width = f->fit_width, .min_size = table_floor(d) };
+	struct sm_fig *fig = NULL;
+	struct sm_table_layout *l = NULL;
+	sm_status s = sm_table_lay_out(ctx, t, &req, &fig, &l);
+	if (s != SM_OK)
+		return s;
+	*fits = l->table_w <= req.width_pt + 1e-6;
+	f->head = l->head_h;
+	for (size_t r = 0; r < l->nrows && r < 2; r++)
+		f->head += l->row_h[r];
+	if (l->nrows <= 2 && l->foot_h > 0)
+		f->head += 2 * l->pad + l->foot_h;
+	sm_table_layout_free(l);
+	sm_fig_free(fig);
+	return SM_OK;
 }
 
-/* A review's own title without its number ("Table 2. Follow-up" ->
+/* The largest size from the style's small size down to the floor (in
+ * steps of half a point) at which the table fits a portrait page, else a
+ * landscape one; else landscape at the floor with its words broken. */
+static sm_status choose_fit(struct sm_ctx *ctx, const struct sm_rdoc *d,
+			    const struct sm_table *t, const struct sm_report_opts *opts,
+			    struct table_fit *out)
+{
+	const struct sm_style *st = d->style;
+	double floor = table_floor(d);
+	for (int landscape = 0; landscape < 2; landscape++)
+		for (double size = st->small;; size = fmax(floor, size - 0.5)) {
+			*out = (struct table_fit){ size, landscape, 0, 0 };
+			int fits = 0;
+			sm_status s = try_fit(ctx, d, t, opts, out, &fits);
+			if (s != SM_OK || fits)
+				return s;
+			if (size <= floor)
+				break;
+		}
+	*out = (struct table_fit){ floor, 1, 1, 0 };
+	int fits = 0;
+	return try_fit(ctx, d, t, opts, out, &fits);
+}
+
+/* The room the table's first page has: below its heading chain where the
+ * pager has got to (less `caption`: its height and gap), when its caption,
+ * header and first rows fit there;
+ * else on a fresh page (the heading chain moves along). */
+static double first_room(struct sm_rdoc *d, const struct table_fit *f, double caption)
+{
+	struct lead lead = heading_lead(d);
+	sm_rpage_advance(d, &d->settled, lead.start);
+	for (size_t j = lead.start; j < d->nblocks; j++)
+		d->blocks[j].landscape = f->landscape;
+	double content = sm_rdoc_content_h(f->landscape);
+	double y = d->settled.landscape == f->landscape ? d->settled.y : 0;
+	for (int fresh = 0; fresh < 2; fresh++, y = 0) {
+		double above = lead.h > 0 ? (y > 0 ? lead.space : 0) + lead.h + SM_RDOC_FIGURE_SPACE
+					  : (y > 0 ? SM_RDOC_FIGURE_SPACE : 0);
+		double room = content - y - above - caption;
+		if (y == 0 || room >= f->head)
+			return room;
+	}
+	return content - caption;
+}
+
+/* A last page this empty is worth a smaller size (down to the floor) that
+ * saves it. */
+#define SPARE_LAST_PAGE 0.4
+
+/* Lay the table out at req's size; when that leaves a last page less than
+ * SPARE_LAST_PAGE full, at the largest smaller size (not below the
+ * floor) that takes fewer pages, if any does. */
+static sm_status lay_out_table(struct sm_ctx *ctx, const struct sm_rdoc *d,
+			       const struct sm_table *t, struct sm_table_req *req,
+			       struct sm_fig **out)
+{
+	sm_status s = sm_table_lay_out(ctx, t, req, out, NULL);
+	double size = req->font_size;
+	while (s == SM_OK && (*out)->npages > 1 && size > table_floor(d) &&
+	       sm_fig_page_used(*out, (*out)->npages - 1) < SPARE_LAST_PAGE * req->page_h) {
+		size = fmax(table_floor(d), size - 0.5);
+		struct sm_table_req smaller = *req;
+		smaller.font_size = size;
+		struct sm_fig *fig = NULL;
+		s = sm_table_lay_out(ctx, t, &smaller, &fig, NULL);
+		if (s == SM_OK && fig->npages < (*out)->npages) {
+			sm_fig_free(*out);
+			*out = fig;
+			*req = smaller;
+			break;
+		}
+		sm_fig_free(fig);
+	}
+	if (s != SM_OK) {
+		sm_fig_free(*out);
+		*out = NULL;
+	}
+	return s;
+}
+
+/* A table on report pages: never scaled, at the size and orientation that
+ * fit (choose_fit), starting where it is when it can (first_room), the
+ * caption over its first page.  Takes `cap`; the document owns `t`. */
+static sm_status table_blocks(struct sm_ctx *ctx, struct sm_rdoc *d, struct sm_table *t,
+			      const struct sm_report_opts *opts, char *cap)
+{
+	free(t->title); /* the caption names the table */
+	t->title = NULL;
+	struct table_fit f;
+	sm_status s = choose_fit(ctx, d, t, opts, &f);
+	struct sm_rblock probe = { 0 };
+	if (s == SM_OK)
+		s = sm_rdoc_caption_at(ctx, d, &probe, cap, sm_rdoc_content_w(f.landscape));
+	struct sm_table_req req = {
+		.style = opts->style, .font_size = f.size, .bare = 1, .fit_width = f.fit_width,
+		.width_pt = sm_rdoc_content_w(f.landscape),
+		.page_h = sm_rdoc_content_h(f.landscape), .min_size = table_floor(d),
+	};
+	if (s == SM_OK)
+		req.first_page_h = first_room(d, &f, cap ? probe.cap_h + SM_RDOC_CAPTION_GAP : 0);
+	struct sm_fig *fig = NULL;
+	if (s == SM_OK)
+		s = lay_out_table(ctx, d, t, &req, &fig);
+	if (s == SM_OK)
+		s = sm_rdoc_own(ctx, d, fig, fig_release);
+	if (s != SM_OK) {
+		free(cap);
+		return s;
+	}
+	if (f.fit_width)
+		sm_ctx_warn(ctx, "report: table %d is too wide for a landscape page at the "
+			    "style's minimum size %.1f pt; its longest words are broken",
+			    d->ntables, f.size);
+	return page_blocks(ctx, d, fig, cap, 1, f.landscape);
+}
+
+/* A review's own title without its number ("Table 2. Follow-up",
+ * "Table 2: Follow-up", "Table 2 | Follow-up", "Table 2 – Follow-up" ->
  * "Follow-up"): the report numbers tables itself. */
-static const char *unnumbered(const char *title)
+const char *sm_rdoc_unnumbered(const char *title)
 {
 	if (!title || strncmp(title, "Table ", 6) != 0)
 		return title;
 	const char *s = title + 6;
 	size_t n = strspn(s, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
-	if (n == 0 || n > 4 || (s[n] != '.' && s[n] != ':'))
+	if (n == 0 || n > 4)
 		return title;
-	s += n + 1;
-	while (*s == ' ')
-		s++;
+	s += n;
+	s += strspn(s, " ");
+	static const char *const seps[] = { ".", ":", "|", "- ", "\u2013", "\u2014" };
+	size_t len = 0;
+	for (size_t i = 0; !len && i < sizeof seps / sizeof seps[0]; i++)
+		if (!strncmp(s, seps[i], strlen(seps[i])))
+			len = strlen(seps[i]);
+	if (!len)
+		return title;
+	s += len;
+	s += strspn(s, " ");
 	return *s ? s : title;
 }
 
@@ -205,10 +404,13 @@ sm_status sm_rdoc_table(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_r
 	struct sm_table *t = sm_table_from_res(ctx, res, name);
 	if (!t || sm_rdoc_own(ctx, d, t, table_release) != SM_OK)
 		return SM_EINPUT;
-	char *cap = numbered("Table", ++d->ntables, caption ? caption : unnumbered(t->title));
+	const char *text = caption ? caption : sm_rdoc_unnumbered(t->title);
+	if (d->collect)
+		return collect(ctx, d, SM_SUPP_TABLE, text, NULL, name);
+	char *cap = numbered(d, "Table", ++d->ntables, text);
 	if (!cap)
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	return table_blocks(ctx, d, res, opts, name, cap);
+	return table_blocks(ctx, d, t, opts, cap);
 }
 
 sm_status sm_rdoc_check(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_res *res,
@@ -235,8 +437,39 @@ sm_status sm_rdoc_check(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_r
 		return SM_EINTERNAL;
 	if (s != SM_OK || t->nrows == 0)
 		return s;
-	char *cap = numbered("Table", ++d->ntables,
-			     "Reported values compared with the recomputed results.");
-	return cap ? table_blocks(ctx, d, res, opts, "check", cap)
+	static const char what[] = "Reported values compared with the recomputed results.";
+	if (d->collect)
+		return collect(ctx, d, SM_SUPP_TABLE, what, NULL, "check");
+	char *cap = numbered(d, "Table", ++d->ntables, what);
+	return cap ? table_blocks(ctx, d, t, opts, cap)
 		   : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+}
+
+sm_status sm_rdoc_index(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_report_opts *opts)
+{
+	if (!d->supplement || d->collect || !d->index || d->index_done)
+		return SM_OK;
+	d->index_done = 1;
+	struct sm_table *t = sm_supp_index_table(ctx, d->index);
+	if (!t || sm_rdoc_own(ctx, d, t, table_release) != SM_OK)
+		return SM_EINTERNAL;
+	char *head = strdup("Index of the supplementary material");
+	sm_status s = head ? sm_rdoc_text(ctx, d, head, &d->h1, 16)
+			   : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	if (s != SM_OK)
+		return s;
+	struct sm_rblock *b = &d->blocks[d->nblocks - 1];
+	b->outline = 1;
+	b->keep_with_next = 1;
+	int files = 0;
+	for (size_t i = 0; i < d->index->n; i++)
+		files |= d->index->v[i].files != NULL;
+	char *intro = strdup(files ? "Every figure and table of this supplement with its number, "
+				     "its caption and the files it is supplied in (index.txt "
+				     "lists the same)."
+				   : "Every figure and table of this supplement with its number "
+				     "and its caption.");
+	s = intro ? sm_rdoc_text(ctx, d, intro, &d->body, d->body.size * 0.6)
+		  : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	return s == SM_OK ? table_blocks(ctx, d, t, opts, NULL) : s;
 }

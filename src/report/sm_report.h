@@ -21,12 +21,17 @@
 #include <cjson/cJSON.h>
 
 struct sm_rtmpl;
+struct sm_supp;
 
 struct sm_report_opts {
 	const char *template_name; /* .tmpl path or name under templates/; NULL = "report" */
 	const struct sm_rtmpl *tmpl; /* a template already parsed (then template_name is
 				      * not read); borrowed */
 	const char *style;         /* figure style; NULL = "default" */
+	int supplement;            /* a supplement: Figure S1, Table S1, ... and an index
+				    * page (at @index, else at the end) */
+	const struct sm_supp *supp; /* the supplement's list with its files (from the
+				    * bundle; borrowed); NULL: the report's own */
 };
 
 void sm_report_opts_init(struct sm_report_opts *opts);
@@ -36,6 +41,12 @@ void sm_report_opts_init(struct sm_report_opts *opts);
  * the same document typed (what the figures and tables draw). */
 sm_status sm_report_write(struct sm_ctx *ctx, const cJSON *doc, const struct sm_res *res,
 			  const struct sm_report_opts *opts, const char *pdf_path);
+
+/* The figures and tables the report shows, in order, numbered and
+ * captioned as it numbers them, appended to *items (sm_supplement.h): a dry
+ * walk of the template, nothing laid out. */
+sm_status sm_report_items(struct sm_ctx *ctx, const cJSON *doc, const struct sm_res *res,
+			  const struct sm_report_opts *opts, struct sm_supp *items);
 
 /* The number of pages the report of these results has (laid out, not
  * drawn). */

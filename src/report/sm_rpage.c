@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 /* A figure shrinks to this share of its size to end a page rather than
- * leave the rest of the page empty. */
+ * leave the rest of the page empty (never below its legible size). */
 #define SHRINK_TO_FIT 0.7
 
 /* What must fit on the page together with block i: itself, and for a
@@ -23,53 +23,88 @@ static double need_of(const struct sm_rdoc *d, size_t i)
 			break;
 		need += n->space_before + n->h;
 	}
-	return fmin(need, SM_RDOC_CONTENT_H);
+	return fmin(need, sm_rdoc_content_h(b->landscape));
 }
 
-sm_status sm_rpage_flow(struct sm_ctx *ctx, const struct sm_rdoc *d, struct sm_rplace **out,
-			int *npages)
+static void new_page(struct sm_rcursor *c)
 {
-	struct sm_rplace *pl = sm_alloc_array(d->nblocks ? d->nblocks : 1, sizeof *pl);
-	if (!pl)
-		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	int page = 0;
-	double y = 0;
-	size_t n = 0;
-	for (size_t i = 0; i < d->nblocks; i++) {
-		const struct sm_rblock *b = &d->blocks[i];
-		if (b->kind == SM_RB_PAGE) {
-			if (y > 0 || n == 0) {
-				page += n > 0;
-				y = 0;
-			}
-			continue;
-		}
-		double space = y > 0 ? b->space_before : 0;
-		/* continued pages of a forest or table always start a page */
-		int continued = b->kind == SM_RB_FIG && b->page > 0;
-		double scale = b->scale, h = b->h;
-		if (y > 0 && !continued && b->kind == SM_RB_FIG &&
-		    y + space + h > SM_RDOC_CONTENT_H + 0.01) {
-			double caption = b->text ? b->cap_h + SM_RDOC_CAPTION_GAP : 0;
-			double fits = (SM_RDOC_CONTENT_H - y - space - caption) / b->obj_h;
-			if (fits >= SHRINK_TO_FIT * b->scale) {
-				scale = fits;
-				h = b->obj_h * fits + caption;
-			}
-		}
-		if (y > 0 && (continued || y + space + fmax(h, need_of(d, i) - b->h + h) >
-						   SM_RDOC_CONTENT_H + 0.01)) {
-			page++;
-			y = 0;
-			space = 0;
-			scale = b->scale;
-			h = b->h;
-		}
-		pl[n++] = (struct sm_rplace){ i, page, y + space, scale };
-		y += space + h;
+	c->page++;
+	c->y = 0;
+}
+
+/* Place block i at the cursor (or on a new page) and move the cursor on;
+ * *out is where it went, unless a page break. */
+static int place(const struct sm_rdoc *d, size_t i, struct sm_rcursor *c, struct sm_rplace *out)
+{
+	const struct sm_rblock *b = &d->blocks[i];
+	if (b->kind == SM_RB_PAGE) {
+		if (c->y > 0)
+			new_page(c);
+		return 0;
 	}
-	*out = pl;
-	*npages = page + 1;
+	/* a page turns only between pages */
+	if (b->landscape != c->landscape) {
+		if (c->y > 0)
+			new_page(c);
+		c->landscape = b->landscape;
+	}
+	double room = sm_rdoc_content_h(c->landscape);
+	double space = c->y > 0 ? b->space_before : 0;
+	/* continued pages of a forest or table always start a page */
+	int continued = b->kind == SM_RB_FIG && b->page > 0;
+	double scale = b->scale, h = b->h;
+	if (c->y > 0 && !continued && b->kind == SM_RB_FIG && c->y + space + h > room + 0.01) {
+		double caption = b->text ? b->cap_h + SM_RDOC_CAPTION_GAP : 0;
+		double fits = (room - c->y - space - caption) / b->obj_h;
+		if (fits >= fmax(SHRINK_TO_FIT * b->scale, b->min_scale)) {
+			scale = fits;
+			h = b->obj_h * fits + caption;
+		}
+	}
+	if (c->y > 0 &&
+	    (continued || c->y + space + fmax(h, need_of(d, i) - b->h + h) > room + 0.01)) {
+		new_page(c);
+		space = 0;
+		scale = b->scale;
+		h = b->h;
+	}
+	*out = (struct sm_rplace){ i, c->page, c->y + space, scale };
+	c->y += space + h;
+	c->placed = 1;
+	return 1;
+}
+
+void sm_rpage_advance(const struct sm_rdoc *d, struct sm_rcursor *c, size_t upto)
+{
+	struct sm_rplace unused;
+	for (; c->next < upto && c->next < d->nblocks; c->next++)
+		place(d, c->next, c, &unused);
+}
+
+void sm_rpage_flow_release(struct sm_rflow *f)
+{
+	free(f->pl);
+	free(f->landscape);
+	*f = (struct sm_rflow){ 0 };
+}
+
+sm_status sm_rpage_flow(struct sm_ctx *ctx, const struct sm_rdoc *d, struct sm_rflow *out)
+{
+	size_t cap = d->nblocks ? d->nblocks + 1 : 1;
+	*out = (struct sm_rflow){ sm_alloc_array(cap, sizeof *out->pl), 0, 0,
+				  calloc(cap, 1) };
+	if (!out->pl || !out->landscape) {
+		sm_rpage_flow_release(out);
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	}
+	struct sm_rcursor c = { 0 };
+	for (size_t i = 0; i < d->nblocks; i++) {
+		if (!place(d, i, &c, &out->pl[out->n]))
+			continue;
+		out->landscape[c.page] = (unsigned char)c.landscape;
+		out->n++;
+	}
+	out->npages = c.page + 1;
 	return SM_OK;
 }
 
@@ -102,7 +137,7 @@ static void draw_block(struct sm_ctx *ctx, const struct sm_rdoc *d, struct sm_ca
 		return;
 	}
 	double w = b->obj_w * scale, h = b->obj_h * scale;
-	double ox = x + fmax(0, (SM_RDOC_CONTENT_W - w) / 2);
+	double ox = x + fmax(0, (sm_rdoc_content_w(b->landscape) - w) / 2);
 	if (b->caption_above && b->text) {
 		draw_text(d, cr, &b->st, b->text, x, y, d->style->c_text);
 		draw_object(ctx, c, b, scale, ox, y + b->cap_h + SM_RDOC_CAPTION_GAP);
@@ -115,20 +150,21 @@ static void draw_block(struct sm_ctx *ctx, const struct sm_rdoc *d, struct sm_ca
 }
 
 static void footer(struct sm_ctx *ctx, const struct sm_rdoc *d, cairo_t *cr, int page,
-		   int npages)
+		   int npages, int landscape)
 {
 	char num[48];
 	snprintf(num, sizeof num, "%d / %d", page + 1, npages);
 	struct sm_tstyle st = d->small;
-	double y = SM_RDOC_PAGE_H - SM_RDOC_MARGIN_BOTTOM + 6 * SM_PT_PER_MM;
+	double page_w = landscape ? SM_RDOC_PAGE_H : SM_RDOC_PAGE_W;
+	double page_h = landscape ? SM_RDOC_PAGE_W : SM_RDOC_PAGE_H;
+	double y = page_h - SM_RDOC_MARGIN_BOTTOM + 6 * SM_PT_PER_MM;
 	struct sm_extent e;
 	if (sm_text_measure(ctx, d->text, &st, num, &e) != SM_OK)
 		return;
-	draw_text(d, cr, &st, num, SM_RDOC_PAGE_W - SM_RDOC_MARGIN_X - e.width, y,
-		  d->style->c_muted);
+	draw_text(d, cr, &st, num, page_w - SM_RDOC_MARGIN_X - e.width, y, d->style->c_muted);
 	const char *left = d->footer ? d->footer : d->title;
 	if (left && *left) {
-		st.ellipsize = SM_RDOC_CONTENT_W - e.width - 8 * SM_PT_PER_MM;
+		st.ellipsize = sm_rdoc_content_w(landscape) - e.width - 8 * SM_PT_PER_MM;
 		draw_text(d, cr, &st, left, SM_RDOC_MARGIN_X, y, d->style->c_muted);
 	}
 }
@@ -159,9 +195,11 @@ static void outline(cairo_surface_t *s, const struct sm_rblock *b, int page, dou
 		*parent = id;
 }
 
-sm_status sm_rpage_draw(struct sm_ctx *ctx, const struct sm_rdoc *d, const struct sm_rplace *pl,
-			int npages, const char *pdf_path)
+sm_status sm_rpage_draw(struct sm_ctx *ctx, const struct sm_rdoc *d, const struct sm_rflow *f,
+			const char *pdf_path)
 {
+	const struct sm_rplace *pl = f->pl;
+	int npages = f->npages;
 	struct sm_canvas *c = sm_canvas_open(ctx, pdf_path, SM_RDOC_PAGE_W, SM_RDOC_PAGE_H, 72);
 	if (!c)
 		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EOUTPUT;
@@ -174,13 +212,15 @@ sm_status sm_rpage_draw(struct sm_ctx *ctx, const struct sm_rdoc *d, const struc
 	cairo_surface_t *surface = cairo_get_target(sm_canvas_cr(c));
 	metadata(d, surface);
 	sm_status s = SM_OK;
-	size_t i = 0, nplaced = 0;
-	for (size_t k = 0; k < d->nblocks; k++)
-		nplaced += d->blocks[k].kind != SM_RB_PAGE;
+	size_t i = 0, nplaced = f->n;
 	int parent = 0;
 	for (int page = 0; s == SM_OK && page < npages; page++) {
 		if (page > 0)
 			s = sm_canvas_next_page(ctx, c);
+		/* the size of the page to come, before anything is drawn on it */
+		int landscape = f->landscape[page];
+		cairo_pdf_surface_set_size(surface, landscape ? SM_RDOC_PAGE_H : SM_RDOC_PAGE_W,
+					   landscape ? SM_RDOC_PAGE_W : SM_RDOC_PAGE_H);
 		sm_canvas_paint_white(c);
 		for (; s == SM_OK && i < nplaced && pl[i].page == page; i++) {
 			const struct sm_rblock *b = &d->blocks[pl[i].block];
@@ -189,7 +229,7 @@ sm_status sm_rpage_draw(struct sm_ctx *ctx, const struct sm_rdoc *d, const struc
 			if (b->outline)
 				outline(surface, b, page, y, &parent);
 		}
-		footer(ctx, d, sm_canvas_cr(c), page, npages);
+		footer(ctx, d, sm_canvas_cr(c), page, npages, landscape);
 	}
 	if (s == SM_OK && sm_ctx_error(ctx))
 		s = sm_ctx_error(ctx)->code;

@@ -217,6 +217,7 @@ static sm_status parse_directive(struct parser *p, struct list *out, struct span
 		{ "meta", SM_RN_META, 2 }, { "page", SM_RN_PAGE, 0 },
 		{ "figure", SM_RN_FIGURE, 2 }, { "table", SM_RN_TABLE, 2 },
 		{ "tables", SM_RN_TABLES, 0 }, { "check", SM_RN_CHECK, 0 },
+		{ "index", SM_RN_INDEX, 0 },
 		{ "each", SM_RN_EACH, 2 }, { "if", SM_RN_IF, 2 },
 	};
 	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
@@ -247,8 +248,8 @@ static sm_status parse_directive(struct parser *p, struct list *out, struct span
 			: fail(p, sp.s, "@end without @each or @if%s; expected %s", "",
 			       "an open block");
 	return fail(p, sp.s, "unknown directive '@%s'; expected %s", word,
-		    "title, subtitle, meta, page, figure, table, tables, check, each, if "
-		    "or end");
+		    "title, subtitle, meta, page, figure, table, tables, check, index, each, "
+		    "if or end");
 }
 
 /* The block of an @each/@if just added as the last node of `out`. */

@@ -17,6 +17,9 @@
  *   @table NAME [| CAPTION]    domains, characteristics or a review table
  *   @tables                    every free-form table of the review
  *   @check                     the findings of `safemeta check`
+ *   @index                     in a supplement (`report --supplement`): the
+ *                              index of its numbered figures and tables
+ *                              (without it, the index ends the report)
  *   @each analysis ... @end    repeat for every analysis
  *   @if PATH ... @end          keep when PATH has a value (@if !PATH: when
  *                              it has none)
@@ -40,7 +43,7 @@
 enum sm_rnode_kind {
 	SM_RN_PARA, SM_RN_HEADING, SM_RN_TITLE, SM_RN_SUBTITLE, SM_RN_META,
 	SM_RN_PAGE, SM_RN_FIGURE, SM_RN_TABLE, SM_RN_TABLES, SM_RN_CHECK,
-	SM_RN_EACH, SM_RN_IF
+	SM_RN_INDEX, SM_RN_EACH, SM_RN_IF
 };
 
 struct sm_rnode {

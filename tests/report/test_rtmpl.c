@@ -77,7 +77,7 @@ static void test_errors(void **state)
 	(void)state;
 	expect_error("text\n@fgure prisma\n",
 		     "t.tmpl:2:1: unknown directive '@fgure'; expected title, subtitle, meta, "
-		     "page, figure, table, tables, check, each, if or end");
+		     "page, figure, table, tables, check, index, each, if or end");
 	expect_error("@each analysis\n## x\n",
 		     "t.tmpl:1:1: block opened here is not closed; expected @end");
 	expect_error("@end\n", "t.tmpl:1:1: @end without @each or @if; expected an open block");

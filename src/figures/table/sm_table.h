@@ -19,8 +19,12 @@
  * Layout wraps cell text to fit the page width (columns get at least their
  * longest word, the rest of the width in proportion to what each column
  * would need unwrapped; a table whose words do not fit widens the page
- * instead of breaking words), and a paginated layout (PDF) breaks across
- * pages with the header row repeated; SVG and PNG are one tall page.
+ * instead of breaking words, unless asked to keep the width), and a
+ * paginated layout (PDF) breaks across pages with the header row repeated
+ * (the first page may be shorter: a table that starts part way down a
+ * report page); the last page never holds one row alone when the page
+ * before can spare one, and a footnote takes rows along rather than stand
+ * alone on a page.  SVG and PNG are one tall page.
  *
  * Display list: texts tagged SM_TT_TITLE (page 0, painted before the
  * rules), SM_TT_HEAD (ref = column, on every page with rows), SM_TT_CELL
@@ -98,7 +102,13 @@ struct sm_table_req {
 	double font_size;  /* pt; 0 = the style's small size */
 	double page_h;     /* > 0: pages of this height (pt); 0: one page as tall
 			    * as the table; < 0: pages of the style's height */
+	double first_page_h; /* > 0 (paginated): page 0 is this tall instead (a
+			      * report page the table starts part way down) */
 	int bare;          /* no page margin (a table placed on a report page) */
+	int fit_width;     /* never wider than the width: the longest words
+			    * break instead (a report page of fixed width) */
+	double min_size;   /* > the style's minimum: no text is set smaller (the
+			    * footnote, normally half a point under the cells) */
 };
 
 /* Where the cells went (sm_table_layout.h).  The height the table uses on

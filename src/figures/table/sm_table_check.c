@@ -1,13 +1,26 @@
 /* sm_table_check.c -- the table of what `safemeta check` found, from the
  * results' "check" block (the analysis stage's findings): one row per
  * reported analysis, with its findings, and one for the PRISMA flow when
- * its arithmetic does not add up. */
+ * its arithmetic does not add up.
+ *
+ * Findings are worded for print: the compared values from the finding's
+ * own fields, named in words (sm_words_reported: "lower CI bound", not
+ * ci_lb), with true minus signs (U+2212) and plus-minus (U+00B1); the
+ * analysis stage's sentences (counts, the paper's own contradictions,
+ * PRISMA) with the same typography and any field name in words. */
 #include "sm_table_int.h"
 
 #include "sm_buf.h"
+#include "sm_json_out.h"
+#include "sm_words.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define MINUS "\u2212"
+#define PLUS_MINUS "\u00b1"
 
 /* The kinds of findings as the table words them. */
 static const char *kind_word(const char *kind)
@@ -15,18 +28,158 @@ static const char *kind_word(const char *kind)
 	return kind && !strcmp(kind, "prisma") ? "PRISMA" : kind ? kind : "?";
 }
 
+/* Decimals v prints with in its shortest round-trip form (1e-05 -> 5). */
+static int decimals_of(double v)
+{
+	char buf[64];
+	sm_json_shortest(buf, sizeof buf, v);
+	const char *e = strchr(buf, 'e');
+	int exp10 = e ? atoi(e + 1) : 0;
+	const char *dot = strchr(buf, '.');
+	int frac = 0;
+	for (const char *p = dot ? dot + 1 : buf + strlen(buf); *p && *p != 'e'; p++)
+		frac++;
+	return frac - exp10 > 0 ? frac - exp10 : 0;
+}
+
+/* v with `dec` decimals and a true minus sign ("-0.00" prints as 0). */
+static void put_fixed(struct sm_buf *b, double v, int dec)
+{
+	char buf[64];
+	snprintf(buf, sizeof buf, "%.*f", dec, fabs(v));
+	sm_buf_printf(b, "%s%s", v < 0 && strtod(buf, NULL) != 0 ? MINUS : "", buf);
+}
+
+/* A recomputed value beside a reported one: the reported decimals, at least
+ * two significant digits, and enough decimals that the two never print
+ * alike. */
+static void put_beside(struct sm_buf *b, double c, double reported)
+{
+	int dec = decimals_of(reported);
+	if (c != 0 && dec < 1 - (int)floor(log10(fabs(c))))
+		dec = 1 - (int)floor(log10(fabs(c)));
+	for (; dec < 12; dec++) {
+		char x[64], y[64];
+		snprintf(x, sizeof x, "%.*f", dec, c);
+		snprintf(y, sizeof y, "%.*f", dec, reported);
+		if (strcmp(x, y) != 0)
+			break;
+	}
+	put_fixed(b, c, dec);
+}
+
+static int is_word_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
+/* Field names the analysis stage's sentences may hold, in words. */
+static const char *const field_keys[] = { "ci_lb", "ci_ub", "pi_lb", "pi_ub", "Q_p",
+					  "rstudent_bound", "begg_p", "egger_p",
+					  "studies_stated", "tau2", "I2", "H2" };
+
+/* The length of the field name at s (a whole word), or 0. */
+static size_t field_at(const char *s, const char **words)
+{
+	for (size_t i = 0; i < sizeof field_keys / sizeof field_keys[0]; i++) {
+		size_t n = strlen(field_keys[i]);
+		if (!strncmp(s, field_keys[i], n) && !is_word_char(s[n])) {
+			*words = sm_words_reported(field_keys[i]);
+			return n;
+		}
+	}
+	return 0;
+}
+
+/* A sentence of the analysis stage set for print: "-" before a number is
+ * a minus sign (not in "k-1" or "1e-05"), "+-" is plus-minus, field names
+ * are words. */
+static void put_typeset(struct sm_buf *b, const char *s)
+{
+	for (const char *p = s; *p;) {
+		char prev = p > s ? p[-1] : ' ';
+		const char *words = NULL;
+		size_t n = !is_word_char(prev) ? field_at(p, &words) : 0;
+		if (n) {
+			sm_buf_puts(b, words);
+			p += n;
+		} else if (p[0] == '+' && p[1] == '-') {
+			sm_buf_puts(b, PLUS_MINUS);
+			p += 2;
+		} else if (p[0] == '-' && (p[1] == '.' || (p[1] >= '0' && p[1] <= '9')) &&
+			   !is_word_char(prev) && prev != '.') {
+			sm_buf_puts(b, MINUS);
+			p++;
+		} else {
+			sm_buf_printf(b, "%c", *p++);
+		}
+	}
+}
+
+/* What the analysis stage gives as the likely cause of a value finding
+ * (its sentence after "likely cause: "), or NULL. */
+static const char *cause_of(const char *message)
+{
+	const char *c = message ? strstr(message, "likely cause: ") : NULL;
+	return c ? c + strlen("likely cause: ") : NULL;
+}
+
+static int is_kind(const struct sm_res_check_finding *f, const char *kind)
+{
+	return f->kind && !strcmp(f->kind, kind);
+}
+
+/* One finding as a line: a value compared in words from its fields, or
+ * the analysis stage's sentence typeset. */
+static void put_finding(struct sm_buf *b, const struct sm_res *res,
+			const struct sm_res_check_finding *f)
+{
+	sm_buf_printf(b, "\u2022 %s: ", kind_word(f->kind));
+	const char *field = sm_words_reported(f->field);
+	if ((is_kind(f, "value") || is_kind(f, "direction")) && isfinite(f->reported) &&
+	    isfinite(f->computed)) {
+		sm_buf_printf(b, "%s reported as ", field);
+		put_fixed(b, f->reported, decimals_of(f->reported));
+		if (isfinite(f->tolerance) && f->tolerance > 0) {
+			sm_buf_puts(b, " (" PLUS_MINUS " ");
+			put_fixed(b, f->tolerance, decimals_of(f->tolerance));
+			sm_buf_puts(b, ")");
+		}
+		sm_buf_puts(b, ", recomputed ");
+		put_beside(b, f->computed, f->reported);
+		const char *cause = cause_of(f->message);
+		if (cause) {
+			sm_buf_puts(b, "; likely cause: ");
+			put_typeset(b, cause);
+		}
+		return;
+	}
+	const struct sm_res_analysis *a = f->analysis ? sm_res_analysis_named(res, f->analysis)
+						      : NULL;
+	if (is_kind(f, "not computable") && isfinite(f->reported) && a && isfinite(a->k)) {
+		sm_buf_printf(b, "the paper gives its %s as ", field);
+		put_fixed(b, f->reported, decimals_of(f->reported));
+		sm_buf_printf(b, ", but it cannot be computed for these data (k = %.0f)", a->k);
+		return;
+	}
+	put_typeset(b, f->message ? f->message : "");
+}
+
 /* The findings of one reported analysis (NULL: the review's own, PRISMA)
  * as bullet lines; NULL on out of memory. */
-static char *findings_of(const struct sm_res_check *c, const char *name)
+static char *findings_of(const struct sm_res *res, const char *name)
 {
+	const struct sm_res_check *c = &res->check;
 	struct sm_buf b;
 	sm_buf_init(&b);
 	for (size_t j = 0; j < c->findings.n; j++) {
 		const struct sm_res_check_finding *f = &c->findings.v[j];
 		if ((name == NULL) != (f->analysis == NULL) || (name && strcmp(name, f->analysis)))
 			continue;
-		sm_buf_printf(&b, "%s\u2022 %s: %s", b.len ? "\n" : "", kind_word(f->kind),
-			      f->message ? f->message : "");
+		if (b.len)
+			sm_buf_puts(&b, "\n");
+		put_finding(&b, res, f);
 	}
 	if (b.failed) {
 		sm_buf_release(&b);
@@ -61,12 +214,13 @@ struct sm_table *sm_table_check(struct sm_ctx *ctx, const struct sm_res *res)
 	if (!t)
 		return NULL;
 	static const char *const heads[] = { "Analysis", "Result", "Findings" };
-	sm_status s = SM_OK;
+	sm_status s = sm_table_set_title(ctx, t, "Reported values compared with the recomputed "
+					 "results", NULL);
 	for (size_t i = 0; s == SM_OK && i < 3; i++)
 		s = sm_table_set_header(ctx, t, i, heads[i], SM_ALIGN_LEFT);
 	for (size_t i = 0; s == SM_OK && i <= c->analyses.n; i++) {
 		const struct sm_res_check_analysis *a = i < c->analyses.n ? &c->analyses.v[i] : NULL;
-		char *text = findings_of(c, a ? a->name : NULL);
+		char *text = findings_of(res, a ? a->name : NULL);
 		if (!text)
 			s = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 		else if (a)

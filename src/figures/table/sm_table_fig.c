@@ -124,10 +124,14 @@ sm_status sm_table_lay_out(struct sm_ctx *ctx, const struct sm_table *t,
 	double width = 0;
 	struct sm_table_layout *l = NULL;
 	sm_status s = req_width(ctx, f, req, &width);
+	struct sm_table_geom geom = {
+		.width = width, .font_size = req->font_size,
+		.page_h = req->page_h < 0 ? f->style->page_height : req->page_h,
+		.first_h = req->first_page_h, .fit_width = req->fit_width,
+		.min_size = req->min_size
+	};
 	if (s == SM_OK)
-		s = sm_table_layout_build(ctx, f->text, t, f->style, width, req->font_size,
-					  req->page_h < 0 ? f->style->page_height : req->page_h,
-					  &l);
+		s = sm_table_layout_build(ctx, f->text, t, f->style, &geom, &l);
 	if (s == SM_OK) {
 		/* a bare table (a report page) is as wide as it is, so that the
 		 * page centres the table and not the room it was given */

@@ -57,20 +57,50 @@ static sm_status widen(struct sm_ctx *ctx, struct sm_text *text, const struct sm
 	return longest_word(ctx, text, st, s, min);
 }
 
+/* The cap that gives every column min(min[c], cap) and uses all of
+ * `avail` (the columns whose words fit keep them; the others share the
+ * rest equally).  Requires sum(min) > avail. */
+static double water_level(const double *min, size_t n, double avail)
+{
+	double cap = avail / (double)n;
+	/* Each pass settles the columns below the level; at most n passes,
+	 * and a table has a handful of columns. */
+	for (size_t pass = 0; pass < n; pass++) {
+		double rest = avail;
+		size_t over = 0;
+		for (size_t c = 0; c < n; c++) {
+			if (min[c] <= cap)
+				rest -= min[c];
+			else
+				over++;
+		}
+		double next = over ? rest / (double)over : cap;
+		if (next <= cap + 1e-9)
+			return next;
+		cap = next;
+	}
+	return cap;
+}
+
 /* Share the available width: every column gets its minimum, the rest goes
- * in proportion to what each would need unwrapped. */
-static void share(double *w, const double *nat, const double *min, size_t n, double avail)
+ * in proportion to what each would need unwrapped.  When even the minima
+ * do not fit, the page widens (`fit` 0), or (`fit` 1: a report page, whose
+ * width is fixed) the columns with the longest words narrow to a common
+ * width and the text engine breaks those words. */
+static void share(double *w, const double *nat, const double *min, size_t n, double avail,
+		  int fit)
 {
 	double snat = 0, smin = 0;
 	for (size_t c = 0; c < n; c++) {
 		snat += nat[c];
 		smin += min[c];
 	}
+	double cap = fit && smin > avail ? water_level(min, n, avail) : INFINITY;
 	for (size_t c = 0; c < n; c++) {
 		if (snat <= avail)
 			w[c] = nat[c];
 		else if (smin >= avail)
-			w[c] = min[c]; /* the page widens rather than break words */
+			w[c] = fit ? fmin(min[c], cap) : min[c];
 		else
 			w[c] = min[c] + (nat[c] - min[c]) * (avail - smin) / (snat - smin);
 	}
@@ -80,13 +110,14 @@ static void share(double *w, const double *nat, const double *min, size_t n, dou
  * badly when broken ("1.33 [0.86, / 2.08]"), so right-aligned columns keep
  * their cells on one line when the page allows; only headers wrap. */
 static sm_status column_widths(struct sm_ctx *ctx, struct sm_text *text,
-			       const struct sm_table *t, struct sm_table_layout *l, double avail)
+			       const struct sm_table *t, struct sm_table_layout *l, double avail,
+			       int fit)
 {
 	size_t n = t->ncols;
 	double *nat = sm_alloc_array(n, sizeof *nat), *min = sm_alloc_array(n, sizeof *min);
 	double *keep = sm_alloc_array(n, sizeof *keep);
 	sm_status rc = nat && min && keep ? SM_OK : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	double skeep = 0;
+	double skeep = 0, smin = 0;
 	for (size_t c = 0; rc == SM_OK && c < n; c++) {
 		double body = 0, unused = 0;
 		for (size_t r = 0; rc == SM_OK && r < t->nrows; r++)
@@ -98,9 +129,11 @@ static sm_status column_widths(struct sm_ctx *ctx, struct sm_text *text,
 		min[c] = fmax(min[c], unused) + 0.5;
 		keep[c] = t->align[c] == SM_ALIGN_RIGHT ? fmax(min[c], body + 0.5) : min[c];
 		skeep += keep[c];
+		smin += min[c];
 	}
+	l->words_broken = fit && smin > avail;
 	if (rc == SM_OK)
-		share(l->col_w, nat, skeep <= avail ? keep : min, n, avail);
+		share(l->col_w, nat, skeep <= avail ? keep : min, n, avail, fit);
 	free(nat);
 	free(min);
 	free(keep);
@@ -154,23 +187,87 @@ double sm_table_layout_used(const struct sm_table_layout *l, int page)
 	return sm_table_layout_rows_end(l, page);
 }
 
-static void paginate(struct sm_table_layout *l)
+/* The lowest y the rows of `page` may reach. */
+static double page_bottom(const struct sm_table_layout *l, int page)
 {
-	double bottom = l->page_h > 0 ? l->page_h - l->margin : INFINITY;
-	int page = 0;
-	double y = sm_table_layout_head_y(l, 0) + l->head_h;
+	double h = page == 0 && l->first_h > 0 ? l->first_h : l->page_h;
+	return h > 0 ? h - l->margin : INFINITY;
+}
+
+/* Every row's y, from its page's header down. */
+static void place_rows(struct sm_table_layout *l)
+{
+	double y = 0;
 	for (size_t r = 0; r < l->nrows; r++) {
-		int first = r == 0 || l->row_page[r - 1] != page;
-		if (!first && y + l->row_h[r] > bottom) {
-			page++;
-			y = sm_table_layout_head_y(l, page) + l->head_h;
-		}
-		l->row_page[r] = page;
+		if (r == 0 || l->row_page[r] != l->row_page[r - 1])
+			y = sm_table_layout_head_y(l, l->row_page[r]) + l->head_h;
 		l->row_y[r] = y;
 		y += l->row_h[r];
 	}
+}
+
+/* Rows [from, to) fit on `page` under its header, with `extra` below. */
+static int rows_fit(const struct sm_table_layout *l, int page, size_t from, size_t to,
+		    double extra)
+{
+	double y = sm_table_layout_head_y(l, page) + l->head_h + extra;
+	for (size_t r = from; r < to; r++)
+		y += l->row_h[r];
+	return y <= page_bottom(l, page) + 1e-9;
+}
+
+/* The first row of the last page, moved back (rows taken from the page
+ * before) so that the last page holds `want` rows, while the page before
+ * keeps at least two and everything still fits. */
+static size_t pull_down(const struct sm_table_layout *l, size_t first, size_t prev_first,
+			size_t want, double extra)
+{
+	int page = l->row_page[first];
+	while (l->nrows - first < want && first - prev_first > 2 &&
+	       rows_fit(l, page, first - 1, l->nrows, extra))
+		first--;
+	return first;
+}
+
+/* Rows fill each page in turn (the header row repeats on every page); the
+ * last page never holds a single row alone when the one before can spare
+ * one, and the footnote takes at least one row along rather than stand
+ * alone on a page of its own. */
+static void paginate(struct sm_table_layout *l)
+{
+	int page = 0;
+	size_t first = 0, prev_first = 0; /* first rows of the last and the page before */
+	double y = sm_table_layout_head_y(l, 0) + l->head_h;
+	for (size_t r = 0; r < l->nrows; r++) {
+		if (r > first && y + l->row_h[r] > page_bottom(l, page)) {
+			page++;
+			prev_first = first;
+			first = r;
+			y = sm_table_layout_head_y(l, page) + l->head_h;
+		}
+		l->row_page[r] = page;
+		y += l->row_h[r];
+	}
 	double gap = l->foot_h > 0 ? l->pad * 2 : 0;
-	if (l->foot_h > 0 && y + gap + l->foot_h > bottom) {
+	if (page > 0) {
+		size_t moved = pull_down(l, first, prev_first, 2, 0);
+		for (size_t r = moved; r < first; r++)
+			l->row_page[r] = page;
+		first = moved;
+	}
+	if (l->nrows && l->foot_h > 0 && !rows_fit(l, page, first, l->nrows, gap + l->foot_h)) {
+		/* the footnote goes to a new page with the last rows */
+		l->row_page[l->nrows - 1] = page + 1;
+		size_t moved = pull_down(l, l->nrows - 1, first, 2, gap + l->foot_h);
+		int go = moved > first && rows_fit(l, page + 1, moved, l->nrows, gap + l->foot_h);
+		for (size_t r = go ? moved : l->nrows - 1; r < l->nrows; r++)
+			l->row_page[r] = go ? page + 1 : page;
+		page += go;
+	}
+	place_rows(l);
+	y = l->nrows ? l->row_y[l->nrows - 1] + l->row_h[l->nrows - 1]
+		     : sm_table_layout_head_y(l, 0) + l->head_h;
+	if (l->foot_h > 0 && y + gap + l->foot_h > page_bottom(l, page)) {
 		page++;
 		y = l->margin;
 		gap = 0;
@@ -182,13 +279,15 @@ static void paginate(struct sm_table_layout *l)
 		l->page_h = l->foot_y + l->foot_h + l->margin;
 }
 
-static void styles(struct sm_table_layout *l, const struct sm_style *st, double size)
+static void styles(struct sm_table_layout *l, const struct sm_style *st, double size,
+		   double floor)
 {
 	l->body = (struct sm_tstyle){ .family = st->family, .size = size };
 	l->head = l->body;
 	l->head.bold = 1;
 	l->title = (struct sm_tstyle){ .family = st->family, .size = st->title, .bold = 1 };
-	l->foot = (struct sm_tstyle){ .family = st->family, .size = fmax(st->min_size, size - 0.5) };
+	double least = fmax(st->min_size, floor);
+	l->foot = (struct sm_tstyle){ .family = st->family, .size = fmax(least, size - 0.5) };
 }
 
 static sm_status alloc(struct sm_ctx *ctx, struct sm_table_layout *l)
@@ -218,9 +317,9 @@ static sm_status measure_box(struct sm_ctx *ctx, struct sm_text *text, struct sm
 
 sm_status sm_table_layout_build(struct sm_ctx *ctx, struct sm_text *text,
 				const struct sm_table *t, const struct sm_style *style,
-				double width, double font_size, double page_h,
-				struct sm_table_layout **out)
+				const struct sm_table_geom *geom, struct sm_table_layout **out)
 {
+	double width = geom->width, page_h = geom->page_h, font_size = geom->font_size;
 	*out = NULL;
 	if (t->ncols == 0)
 		return SM_FAIL(ctx, SM_EINPUT, "table '%s' has no columns; expected at least one",
@@ -232,15 +331,16 @@ sm_status sm_table_layout_build(struct sm_ctx *ctx, struct sm_text *text,
 	l->nrows = t->nrows;
 	l->page_w = width;
 	l->page_h = page_h;
+	l->first_h = page_h > 0 ? geom->first_h : 0;
 	l->margin = style->margin;
 	l->gap = fmin(style->col_gap, 2 * SM_PT_PER_MM);
 	double size = font_size > 0 ? font_size : style->small;
 	l->pad = size * 0.25;
-	styles(l, style, size);
+	styles(l, style, size, geom->min_size);
 	sm_status rc = alloc(ctx, l);
 	double avail = width - 2 * l->margin - l->gap * (double)(t->ncols - 1);
 	if (rc == SM_OK)
-		rc = column_widths(ctx, text, t, l, avail);
+		rc = column_widths(ctx, text, t, l, avail, geom->fit_width);
 	double x = l->margin;
 	for (size_t c = 0; rc == SM_OK && c < t->ncols; c++) {
 		l->col_x[c] = x;
@@ -258,8 +358,9 @@ sm_status sm_table_layout_build(struct sm_ctx *ctx, struct sm_text *text,
 		rc = measure_box(ctx, text, l->foot, t->footnote, l->table_w, &l->foot_h);
 	if (l->title_h > 0)
 		l->title_h += 2 * l->pad;
+	double shortest = l->first_h > 0 ? fmin(l->first_h, page_h) : page_h;
 	if (rc == SM_OK && page_h > 0 &&
-	    l->margin * 2 + l->title_h + l->head_h + (t->nrows ? l->row_h[0] : 0) > page_h)
+	    l->margin * 2 + l->title_h + l->head_h + (t->nrows ? l->row_h[0] : 0) > shortest)
 		rc = SM_FAIL(ctx, SM_EINPUT, "the page is too short for the table header; "
 			     "expected a taller page");
 	if (rc != SM_OK) {

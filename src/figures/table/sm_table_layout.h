@@ -16,6 +16,9 @@
 
 struct sm_table_layout {
 	double page_w, page_h; /* canvas size of every page (pt) */
+	double first_h;        /* > 0: the height page 0 may use (a report page
+				* the table starts on part way down) */
+	int words_broken;      /* the width was too narrow for the longest words */
 	double margin, gap, pad; /* page margin, column gap, padding above/below text */
 	double table_w;
 	size_t ncols, nrows;
@@ -32,12 +35,21 @@ struct sm_table_layout {
 	struct sm_tstyle body, head, title, foot;
 };
 
-/* width: total width (pt) of the page; page_h > 0 paginates (PDF), 0 makes
- * one page as tall as the table. */
+/* What to lay out for. */
+struct sm_table_geom {
+	double width;     /* total width (pt) of the page */
+	double font_size; /* pt; 0 = the style's small size */
+	double page_h;    /* > 0 paginates (PDF); 0: one page as tall as the table */
+	double first_h;   /* > 0 (with page_h): page 0 is this tall instead */
+	int fit_width;    /* 1: never wider than `width` (long words break) */
+	double min_size;  /* > the style's minimum: no text smaller (the footnote) */
+};
+
+/* NULL in *out and an error when the page (page 0: first_h) is too short
+ * for the header and the first row. */
 sm_status sm_table_layout_build(struct sm_ctx *ctx, struct sm_text *text,
 				const struct sm_table *t, const struct sm_style *style,
-				double width, double font_size, double page_h,
-				struct sm_table_layout **out);
+				const struct sm_table_geom *geom, struct sm_table_layout **out);
 
 /* The y of the header row's top on `page` (below the title on page 0). */
 double sm_table_layout_head_y(const struct sm_table_layout *l, int page);

@@ -396,6 +396,186 @@ static void report_pages(void **state)
 	sm_table_free(t);
 }
 
+/* The check findings in words: values named in words with true minus and
+ * plus-minus signs, the analysis stage's sentences with the same
+ * typography and no field names left. */
+static void check_findings_in_words(void **state)
+{
+	struct sm_render_fx *f = *state;
+	struct sm_table *t = sm_table_from_res(f->ctx, f->rmsc, "check");
+	assert_non_null(t);
+	assert_int_equal(t->ncols, 3);
+	const char *immune = NULL, *hema = NULL, *gastro = NULL;
+	for (size_t r = 0; r < t->nrows; r++) {
+		const char *name = sm_table_cell(t, r, 0), *found = sm_table_cell(t, r, 2);
+		if (!strcmp(name, "Immune system disorders"))
+			immune = found;
+		if (!strcmp(name, "Hematological or oncological disorders"))
+			hema = found;
+		if (!strcmp(name, "Gastrointestinal disorders"))
+			gastro = found;
+		static const char *const field_names[] = { "ci_lb", "ci_ub", "rstudent_bound",
+							   "egger_p", "begg_p", "Q_p", "tau2",
+							   "+-", " -0", " -1", " -2", "(-", "= -" };
+		for (size_t i = 0; i < sizeof field_names / sizeof field_names[0]; i++)
+			if (strstr(found, field_names[i]))
+				fail_msg("'%s' in the findings of %s:\n%s", field_names[i], name, found);
+	}
+	assert_non_null(immune);
+	sm_render_expect_text(immune, "\u2022 value: lower CI bound reported as \u22122.42 "
+				      "(\u00b1 0.005), recomputed \u22122.85; likely cause: the "
+				      "paper's k (4) differs from the data's (3)");
+	sm_render_expect_text(immune, "studentized-residual bound reported as 2.4977 "
+				      "(\u00b1 0.00005), recomputed 2.3940");
+	sm_render_expect_text(immune, "\u03c4\u00b2 reported as 0.2214");
+	sm_render_expect_text(immune, "Egger's test P value reported as 0.1865");
+	assert_non_null(hema);
+	sm_render_expect_text(hema, "\u2022 not computable: the paper gives its Egger's test P "
+				    "value as 0.8987, but it cannot be computed for these data "
+				    "(k = 2)");
+	assert_non_null(gastro);
+	sm_render_expect_text(gastro, "contradicts its own Z = \u22120.00272, which gives P");
+	sm_render_expect_text(gastro, "z statistic reported as \u22120.00272 (\u00b1 0.000005), "
+				      "recomputed \u22120.20729");
+	sm_table_free(t);
+}
+
+/* A table that starts part way down a report page: page 0 holds what
+ * fits in its shorter room, the other pages the full height, the header
+ * on each. */
+static void first_page_shorter(void **state)
+{
+	struct sm_render_fx *f = *state;
+	struct sm_table *t = sm_table_from_res(f->ctx, f->rsae, "table1");
+	assert_non_null(t);
+	double width = 175 * MM, page_h = 120 * MM, first = 40 * MM;
+	struct sm_table_req req = { .width_pt = width, .page_h = page_h, .first_page_h = first,
+				    .bare = 1 };
+	struct sm_fig *fig = NULL;
+	struct sm_table_layout *l = NULL;
+	sm_render_expect_ok(f, sm_table_lay_out(f->ctx, t, &req, &fig, &l));
+	assert_true(l->npages >= 3);
+	size_t on_first = 0;
+	double used_second = 0;
+	for (size_t r = 0; r < l->nrows; r++) {
+		double bottom = l->row_page[r] == 0 ? first : page_h;
+		assert_true(l->row_y[r] + l->row_h[r] <= bottom + 1e-9);
+		on_first += l->row_page[r] == 0;
+		if (l->row_page[r] == 1)
+			used_second = l->row_y[r] + l->row_h[r];
+	}
+	assert_true(on_first >= 1);
+	/* page 0 is full: its next row would not have fitted */
+	assert_true(l->row_y[on_first - 1] + l->row_h[on_first - 1] + l->row_h[on_first] > first);
+	/* page 1 has the full height, more than page 0's room */
+	assert_true(used_second > first);
+	check_fig(fig, l, t, 1);
+	sm_table_layout_free(l);
+	sm_fig_free(fig);
+	/* Too short for the header and a row: refused. */
+	req.first_page_h = 5;
+	sm_render_expect_fail(f, sm_table_lay_out(f->ctx, t, &req, &fig, &l),
+			      "the page is too short for the table header");
+	assert_null(fig);
+	sm_table_free(t);
+}
+
+/* A report page does not widen: long words break inside the width. */
+static void fixed_width_breaks_words(void **state)
+{
+	struct sm_render_fx *f = *state;
+	struct sm_table *t = sm_table_new(f->ctx, "w", 2);
+	sm_table_set_header(f->ctx, t, 0, "Name", SM_ALIGN_LEFT);
+	sm_table_set_header(f->ctx, t, 1, "Comment", SM_ALIGN_LEFT);
+	sm_table_add_row(f->ctx, t);
+	sm_table_set(f->ctx, t, 0, 0, "short");
+	sm_table_set(f->ctx, t, 0, 1, "Pneumonoultramicroscopicsilicovolcanoconiosis");
+	struct sm_table_req req = { .width_pt = 30 * MM, .bare = 1, .fit_width = 1 };
+	struct sm_fig *fig = NULL;
+	struct sm_table_layout *l = NULL;
+	sm_render_expect_ok(f, sm_table_lay_out(f->ctx, t, &req, &fig, &l));
+	assert_true(l->words_broken);
+	assert_true(l->table_w <= 30 * MM + 1e-9);
+	assert_true(fig->width <= 30 * MM + 1e-9);
+	/* the long word takes two lines or more */
+	assert_true(l->row_h[0] - 2 * l->pad > 1.9 * (l->head_h - 2 * l->pad));
+	check_fig(fig, l, t, 1);
+	sm_table_layout_free(l);
+	sm_fig_free(fig);
+	/* With room enough nothing breaks. */
+	req.width_pt = 175 * MM;
+	sm_render_expect_ok(f, sm_table_lay_out(f->ctx, t, &req, &fig, &l));
+	assert_false(l->words_broken);
+	sm_table_layout_free(l);
+	sm_fig_free(fig);
+	sm_table_free(t);
+}
+
+/* A table of n one-line rows, optionally with a footnote. */
+static struct sm_table *rows_table(struct sm_render_fx *f, size_t n, const char *foot)
+{
+	struct sm_table *t = sm_table_new(f->ctx, "rows", 2);
+	sm_table_set_header(f->ctx, t, 0, "Row", SM_ALIGN_LEFT);
+	sm_table_set_header(f->ctx, t, 1, "Value", SM_ALIGN_RIGHT);
+	for (size_t i = 0; i < n; i++) {
+		char b[32];
+		long r = sm_table_add_row(f->ctx, t);
+		snprintf(b, sizeof b, "row %zu", i + 1);
+		sm_table_set(f->ctx, t, (size_t)r, 0, b);
+		snprintf(b, sizeof b, "%zu", 10 * i);
+		sm_table_set(f->ctx, t, (size_t)r, 1, b);
+	}
+	sm_table_set_title(f->ctx, t, NULL, foot);
+	return t;
+}
+
+static size_t rows_on(const struct sm_table_layout *l, int page)
+{
+	size_t n = 0;
+	for (size_t r = 0; r < l->nrows; r++)
+		n += l->row_page[r] == page;
+	return n;
+}
+
+/* The last page never holds a single row alone when the page before can
+ * spare one; a footnote that does not fit under the last row takes rows
+ * along to its page. */
+static void no_lone_rows_or_notes(void **state)
+{
+	struct sm_render_fx *f = *state;
+	struct sm_table *t = rows_table(f, 9, NULL);
+	struct sm_table_req req = { .width_pt = 100 * MM, .bare = 1 };
+	struct sm_fig *fig = NULL;
+	struct sm_table_layout *l = NULL;
+	sm_render_expect_ok(f, sm_table_lay_out(f->ctx, t, &req, &fig, &l));
+	double head = sm_table_layout_head_y(l, 0) + l->head_h, row = l->row_h[0];
+	sm_table_layout_free(l);
+	sm_fig_free(fig);
+	/* pages of 8 rows: greedily 8 + 1; balanced 7 + 2 */
+	req.page_h = head + 8 * row + 0.01;
+	sm_render_expect_ok(f, sm_table_lay_out(f->ctx, t, &req, &fig, &l));
+	assert_int_equal(l->npages, 2);
+	assert_int_equal(rows_on(l, 0), 7);
+	assert_int_equal(rows_on(l, 1), 2);
+	check_fig(fig, l, t, 1);
+	sm_table_layout_free(l);
+	sm_fig_free(fig);
+	sm_table_free(t);
+	/* 8 rows fill page 0 exactly; the footnote does not fit under them and
+	 * takes the last two rows to page 1. */
+	t = rows_table(f, 8, "A footnote.");
+	sm_render_expect_ok(f, sm_table_lay_out(f->ctx, t, &req, &fig, &l));
+	assert_int_equal(l->npages, 2);
+	assert_int_equal(l->foot_page, 1);
+	assert_int_equal(rows_on(l, 0), 6);
+	assert_int_equal(rows_on(l, 1), 2);
+	assert_true(l->foot_y + l->foot_h <= req.page_h + 1e-9);
+	check_fig(fig, l, t, 1);
+	sm_table_layout_free(l);
+	sm_fig_free(fig);
+	sm_table_free(t);
+}
+
 static void the_kind(void **state)
 {
 	struct sm_render_fx *f = *state;
@@ -645,6 +825,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(long_cells_wrap, sm_render_fx_setup,
 						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(report_pages, sm_render_fx_setup,
+						sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(check_findings_in_words, sm_render_fx_setup,
+						sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(first_page_shorter, sm_render_fx_setup,
+						sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(fixed_width_breaks_words, sm_render_fx_setup,
+						sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(no_lone_rows_or_notes, sm_render_fx_setup,
 						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(the_kind, sm_render_fx_setup,
 						sm_render_fx_teardown),
