@@ -10,8 +10,10 @@
 #include "sm_buf.h"
 #include "sm_bundle.h"
 #include "sm_results.h"
+#include "sm_fonts.h"
 #include "sm_results_diff.h"
 #include "sm_review_read.h"
+#include "sm_style.h"
 
 #include <dirent.h>
 #include <getopt.h>
@@ -20,8 +22,10 @@
 #include <string.h>
 
 const char cmd_report_usage[] =
-	"usage: safemeta report REVIEW.json [-o DIR] [--template T] [analysis options]\n"
-	"       safemeta report --all [-o DIR] [--template T]\n"
+	"usage: safemeta report REVIEW.json [-o DIR] [--template T] [--style S]\n"
+	"                       [--width W] [--dpi N] [analysis options]\n"
+	"       safemeta report --all [-o DIR] [--template T] [--style S] [--width W]\n"
+	"                       [--dpi N]\n"
 	"       safemeta report REVIEW.json|--all --check [--against RESULTS.json]\n"
 	"                       [--tolerance X]\n"
 	"\n"
@@ -29,12 +33,22 @@ const char cmd_report_usage[] =
 	"ID being the review's metadata.id): report.pdf, results.json, figures/\n"
 	"(every figure as PDF, SVG and PNG), tables/ (CSV, XLSX, Markdown) and\n"
 	"MANIFEST.sha256 (check it with `sha256sum -c MANIFEST.sha256` in DIR).\n"
+	"Tables are also written as Word documents (DOCX).\n"
 	"--all does this for every review in the data/ folder of the safemeta\n"
 	"installation, into DIR/ID/ (DIR defaults to out).  This is the default\n"
 	"job when safemeta runs without a command.\n"
 	"\n"
 	"  --template T     report template: a .tmpl file or a name under\n"
 	"                   templates/ (default: report; see the README)\n"
+	"  --style S        figure style, as for render: default, journal (black\n"
+	"                   and grey only) or a .json file; report.pdf too\n"
+	"  --width W        width of the figure files: single (85 mm), onehalf\n"
+	"                   (120 mm), double (175 mm) or a length; a figure that\n"
+	"                   cannot take it (PRISMA needs 120 mm) keeps its own,\n"
+	"                   with a warning; report.pdf keeps its page width\n"
+	"  --dpi N          PNG resolution (36 to 2400, default 300); a figure too\n"
+	"                   large for a PNG at N is drawn at the highest dpi that\n"
+	"                   fits, with a warning\n"
 	"  --check          write nothing; compare freshly computed results with\n"
 	"                   the committed results.json (DIR/results.json, or\n"
 	"                   --against FILE) and exit 1 when anything changed\n"
@@ -47,11 +61,14 @@ const char cmd_report_usage[] =
 struct report_opts {
 	int all, check;
 	const char *against, *template_name;
+	const char *style, *width; /* figure style and width (NULL: defaults) */
+	double dpi;                /* 0: 300 */
 	double tolerance;
 };
 
 static sm_status check_against(struct sm_cli *cli, const cJSON *fresh, const char *path,
 			       double tolerance);
+static int check_figure_opts(struct sm_cli *cli, const struct report_opts *ro);
 
 static sm_status write_bundle(struct sm_cli *cli, const char *review_path,
 			      const struct sm_analysis_opts *opts, const struct report_opts *ro,
@@ -88,6 +105,9 @@ static sm_status write_bundle(struct sm_cli *cli, const char *review_path,
 		struct sm_bundle_opts bo;
 		sm_bundle_opts_init(&bo);
 		bo.report_template = ro->template_name;
+		bo.style = ro->style;
+		bo.width = ro->width;
+		bo.dpi = ro->dpi;
 		sm_cli_progress(cli, "drawing figures, tables and the report");
 		st = sm_bundle_write(cli->ctx, results, dir, &bo);
 		if (st == SM_OK)
@@ -163,7 +183,8 @@ static int strip_report_opts(struct sm_cli *cli, int argc, char **argv, char **a
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		int takes = i > 0 && (!strcmp(a, "--against") || !strcmp(a, "--template") ||
-				      !strcmp(a, "--tolerance"));
+				      !strcmp(a, "--tolerance") || !strcmp(a, "--style") ||
+				      !strcmp(a, "--width") || !strcmp(a, "--dpi"));
 		if (takes && i + 1 >= argc)
 			return sm_cli_usage_error(cli, "report", "option '%s' needs a value", a);
 		if (i > 0 && !strcmp(a, "--all"))
@@ -174,6 +195,17 @@ static int strip_report_opts(struct sm_cli *cli, int argc, char **argv, char **a
 			ro->against = argv[++i];
 		else if (takes && !strcmp(a, "--template"))
 			ro->template_name = argv[++i];
+		else if (takes && !strcmp(a, "--style"))
+			ro->style = argv[++i];
+		else if (takes && !strcmp(a, "--width"))
+			ro->width = argv[++i];
+		else if (takes && !strcmp(a, "--dpi") &&
+			 (sm_cli_parse_double(argv[++i], &ro->dpi) != 0 || !(ro->dpi >= 36) ||
+			  ro->dpi > 2400))
+			return sm_cli_usage_error(cli, "report", "option '--dpi': expected a "
+						  "number from 36 to 2400, got '%s'", argv[i]);
+		else if (takes && !strcmp(a, "--dpi"))
+			continue;
 		else if (takes && (sm_cli_parse_double(argv[++i], &ro->tolerance) != 0 ||
 				   !(ro->tolerance >= 0) || ro->tolerance >= 1))
 			return sm_cli_usage_error(cli, "report", "option '--tolerance': expected "
@@ -186,6 +218,26 @@ static int strip_report_opts(struct sm_cli *cli, int argc, char **argv, char **a
 	if (ro->against && ro->all)
 		return sm_cli_usage_error(cli, "report", "--against names one file; expected one "
 					  "REVIEW.json, not --all");
+	return check_figure_opts(cli, ro);
+}
+
+/* A style or width the figures would refuse is refused before anything is
+ * analysed or written: the style loads (its fonts too), the width is a
+ * length of at most SM_STYLE_MAX_MM. */
+static int check_figure_opts(struct sm_cli *cli, const struct report_opts *ro)
+{
+	if (ro->style) {
+		struct sm_style *st = sm_style_load(cli->ctx, ro->style);
+		struct sm_fonts *fonts = st ? sm_fonts_new_home_with(cli->ctx, st->font_files)
+					    : NULL;
+		sm_fonts_free(fonts);
+		sm_style_free(st);
+		if (!fonts)
+			return sm_cli_finish(cli, SM_EINPUT);
+	}
+	double pt;
+	if (ro->width && sm_style_width(cli->ctx, ro->width, 0, &pt) != SM_OK)
+		return sm_cli_finish(cli, SM_EINPUT);
 	return -1;
 }
 

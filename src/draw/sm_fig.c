@@ -608,10 +608,11 @@ sm_status sm_fig_write_with(struct sm_ctx *ctx, struct sm_fig *f, const char *pa
 	if (opts->fit && sm_canvas_is_raster(fmt)) {
 		double fit = fitting_dpi(f->width, f->height, co.dpi);
 		if (fit > 0 && fit < co.dpi) {
-			sm_ctx_warn(ctx, "%s: %.0f x %.0f mm is too large for %g dpi (at most %d px "
-				    "a side): drawn at %g dpi (the PDF and SVG have it in full)",
-				    path, f->width / SM_PT_PER_MM, f->height / SM_PT_PER_MM, co.dpi,
-				    SM_PNG_MAX_PX, fit);
+			sm_ctx_warn(ctx, "%.0f x %.0f mm is too large for a %s at %g dpi (at most "
+				    "%d px a side): drawn at %g dpi (the PDF and SVG have it in "
+				    "full)", f->width / SM_PT_PER_MM, f->height / SM_PT_PER_MM,
+				    fmt == SM_CANVAS_TIFF ? "TIFF" : "PNG", co.dpi, SM_PNG_MAX_PX,
+				    fit);
 			co.dpi = fit;
 		}
 	}

@@ -4,6 +4,7 @@
 #include "sm_canvas.h"
 
 #include <cjson/cJSON.h>
+#include <glib.h>
 #include <errno.h>
 #include <math.h>
 #include <stddef.h>
@@ -498,6 +499,38 @@ struct sm_style *sm_style_load(struct sm_ctx *ctx, const char *name)
 		return NULL;
 	}
 	return s;
+}
+
+sm_status sm_style_font_record(struct sm_ctx *ctx, const char *name, struct sm_buf *out)
+{
+	struct sm_style *s = sm_style_load(ctx, name);
+	if (!s)
+		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINPUT;
+	sm_status st = SM_OK;
+	for (char *p = s->font_files, *next; st == SM_OK && p && *p; p = next) {
+		next = strchr(p, '\n');
+		if (next)
+			*next++ = '\0';
+		char *data = NULL;
+		size_t len = 0;
+		if (sm_read_file(p, 0, &data, &len) != 0) {
+			st = SM_FAIL_POS(ctx, SM_EINPUT, p, 0, 0, "font.file",
+					 "cannot read the style's font file: %s; expected a "
+					 "readable font", strerror(errno));
+			break;
+		}
+		gchar *hex = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data,
+							 len);
+		free(data);
+		if (!hex) {
+			st = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+			break;
+		}
+		sm_buf_printf(out, "# font %s  %s\n", hex, p);
+		g_free(hex);
+	}
+	sm_style_free(s);
+	return st;
 }
 
 char *sm_style_expand(const char *tmpl, const char *arm1, const char *arm2,

@@ -98,6 +98,12 @@ struct sm_style *sm_style_load(struct sm_ctx *ctx, const char *name);
 struct sm_style *sm_style_defaults(struct sm_ctx *ctx);
 void sm_style_free(struct sm_style *style);
 
+/* For a bundle's MANIFEST: a line "# font SHA256  PATH" per font file the
+ * style `name` names (font.file), appended to `out`; nothing for a style
+ * without its own fonts.  SM_EINPUT when a file cannot be read. */
+struct sm_buf;
+sm_status sm_style_font_record(struct sm_ctx *ctx, const char *name, struct sm_buf *out);
+
 /* The key (e.g. "rob_low") of the first value that differs between two
  * styles, or NULL when every value is the same. */
 const char *sm_style_differs(const struct sm_style *a, const struct sm_style *b);

@@ -18,7 +18,12 @@ struct sm_text {
 	char *set_family; /* owned copy of set.family */
 	int has_set;
 	char *fallback;   /* families after every text's own */
-	int glyph_warnings; /* warnings about missing glyphs so far */
+	/* Texts named in warnings about missing glyphs, and the character:
+	 * a text measured again (another width) or a part of it (a word the
+	 * layout tries on its own) is not named again. */
+	char *warned[SM_TEXT_MAX_GLYPH_WARNINGS];
+	gunichar warned_char[SM_TEXT_MAX_GLYPH_WARNINGS];
+	int glyph_warnings;
 };
 
 void sm_text_free(struct sm_text *t)
@@ -28,6 +33,8 @@ void sm_text_free(struct sm_text *t)
 	sm_tcache_free(t->cache);
 	free(t->set_family);
 	free(t->fallback);
+	for (int i = 0; i < t->glyph_warnings && i < SM_TEXT_MAX_GLYPH_WARNINGS; i++)
+		free(t->warned[i]);
 	if (t->layout)
 		g_object_unref(t->layout);
 	if (t->pctx)
@@ -79,6 +86,8 @@ sm_status sm_text_set_fallback(struct sm_ctx *ctx, struct sm_text *t, const char
 	if (!copy)
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	free(t->fallback);
+	for (int i = 0; i < t->glyph_warnings && i < SM_TEXT_MAX_GLYPH_WARNINGS; i++)
+		free(t->warned[i]);
 	t->fallback = copy;
 	t->has_set = 0;
 	return SM_OK;
@@ -196,17 +205,28 @@ static gunichar first_missing(PangoLayout *layout)
 
 static void warn_missing(struct sm_ctx *ctx, struct sm_text *t, const char *utf8)
 {
+	gunichar c = first_missing(t->layout);
+	int n = t->glyph_warnings < SM_TEXT_MAX_GLYPH_WARNINGS ? t->glyph_warnings
+							       : SM_TEXT_MAX_GLYPH_WARNINGS;
+	for (int i = 0; i < n; i++)
+		if (t->warned_char[i] == c && strstr(t->warned[i], utf8))
+			return;
 	if (t->glyph_warnings > SM_TEXT_MAX_GLYPH_WARNINGS)
 		return;
-	if (t->glyph_warnings++ == SM_TEXT_MAX_GLYPH_WARNINGS) {
+	if (t->glyph_warnings == SM_TEXT_MAX_GLYPH_WARNINGS) {
+		t->glyph_warnings++;
 		sm_ctx_warn(ctx, "more texts have characters no font has; only the first %d "
 			    "are named", SM_TEXT_MAX_GLYPH_WARNINGS);
 		return;
 	}
-	gunichar c = first_missing(t->layout);
+	t->warned[n] = strdup(utf8);
+	if (!t->warned[n])
+		return;
+	t->warned_char[n] = c;
+	t->glyph_warnings++;
 	/* The text as given, cut at a character boundary. */
 	const char *end = utf8;
-	for (int n = 0; *end && n < 60; n++)
+	for (int k = 0; *end && k < 60; k++)
 		end = g_utf8_next_char(end);
 	sm_ctx_warn(ctx, "no font has the character U+%04X in \"%.*s%s\"; it is drawn as a "
 		    "box (expected characters of the fonts in fonts/, fonts/external-fonts.txt "

@@ -8,6 +8,7 @@
 #include "sm_report.h"
 #include "sm_res.h"
 #include "sm_rtmpl.h"
+#include "sm_style.h"
 #include "sm_table.h"
 
 #include <glib.h>
@@ -133,6 +134,27 @@ struct pool {
 	pthread_mutex_t lock;
 };
 
+/* A figure file.  A raster is laid out as for an SVG (one page, the same
+ * layout; no kind refuses it for its size before drawing) and drawn at a
+ * lower resolution, with a warning, when it is too large for a PNG at the
+ * bundle's: a valid review never fails on its size. */
+static sm_status render_fit(struct sm_ctx *ctx, const struct sm_figure_kind *kind,
+			    const struct sm_res *res, const void *o, const char *path)
+{
+	struct sm_figure_env env = { 0 };
+	sm_status s = sm_canvas_format_of(ctx, path, &env.format);
+	if (s != SM_OK || !sm_canvas_is_raster(env.format))
+		return s != SM_OK ? s : sm_figure_render(ctx, kind, res, o, path);
+	env.format = SM_CANVAS_SVG;
+	struct sm_fig *fig = NULL;
+	s = kind->layout(ctx, res, o, &env, &fig);
+	struct sm_fig_write_opts wo = { .dpi = sm_figure_common_of(o)->dpi, .fit = 1 };
+	if (s == SM_OK)
+		s = sm_fig_write_with(ctx, fig, path, &wo);
+	sm_fig_free(fig);
+	return s;
+}
+
 static sm_status draw_figure(struct sm_ctx *ctx, const struct pool *p, const struct job *job)
 {
 	const struct sm_figure_kind *kind = job->kind;
@@ -141,13 +163,26 @@ static sm_status draw_figure(struct sm_ctx *ctx, const struct pool *p, const str
 		return SM_EINTERNAL;
 	struct sm_figure_common *c = o;
 	c->style = p->opts->style;
+	c->width = p->opts->width;
 	if (p->opts->dpi > 0)
 		c->dpi = p->opts->dpi;
 	sm_status s = SM_OK;
 	if (job->arg && kind->positional)
 		s = sm_figure_opts_set(ctx, kind, o, sm_figure_opt(kind, kind->positional), job->arg);
 	if (s == SM_OK)
-		s = sm_figure_render(ctx, kind, p->res, o, job->path);
+		s = render_fit(ctx, kind, p->res, o, job->path);
+	if (s == SM_EINPUT && c->width && sm_ctx_error(ctx)) {
+		/* A width the figure cannot take (a PRISMA flow needs 120 mm): the
+		 * figure's own width, with a warning, rather than no bundle. */
+		char *why = sm_diag_format(sm_ctx_error(ctx));
+		sm_ctx_clear_error(ctx);
+		c->width = NULL;
+		s = render_fit(ctx, kind, p->res, o, job->path);
+		if (s == SM_OK)
+			sm_ctx_warn(ctx, "not drawn at --width %s (%s): drawn at its default width",
+				    p->opts->width, why ? why : "too narrow");
+		free(why);
+	}
 	sm_figure_opts_free(o);
 	return s;
 }
@@ -364,11 +399,17 @@ static int compare_strings(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static sm_status write_manifest(struct sm_ctx *ctx, const char *dir, char **files, size_t n)
+static sm_status write_manifest(struct sm_ctx *ctx, const char *dir, char **files, size_t n,
+			      const char *style)
 {
 	qsort(files, n, sizeof *files, compare_strings);
 	struct sm_buf b;
 	sm_buf_init(&b);
+	sm_status fs = sm_style_font_record(ctx, style, &b);
+	if (fs != SM_OK) {
+		sm_buf_release(&b);
+		return fs;
+	}
 	for (size_t i = 0; i < n; i++) {
 		char *path = sm_asprintf("%s/%s", dir, files[i]);
 		char hex[65];
@@ -498,7 +539,8 @@ static sm_status prepare(struct sm_ctx *ctx, const cJSON *results, const char *d
 			 &b->jobs);
 }
 
-static sm_status manifest(struct sm_ctx *ctx, const char *dir, const struct bundle *b)
+static sm_status manifest(struct sm_ctx *ctx, const char *dir, const struct bundle *b,
+			  const char *style)
 {
 	size_t n = 1 + b->jobs.n + b->ntables;
 	char **files = sm_alloc_array(n, sizeof *files);
@@ -509,7 +551,7 @@ static sm_status manifest(struct sm_ctx *ctx, const char *dir, const struct bund
 		files[i + 1] = b->jobs.jobs[i].relative;
 	for (size_t i = 0; i < b->ntables; i++)
 		files[1 + b->jobs.n + i] = b->tables[i];
-	sm_status st = write_manifest(ctx, dir, files, n);
+	sm_status st = write_manifest(ctx, dir, files, n, style);
 	free(files);
 	return st;
 }
@@ -534,7 +576,7 @@ sm_status sm_bundle_write(struct sm_ctx *ctx, const cJSON *results, const char *
 			st = draw_all(ctx, &p);
 	}
 	if (st == SM_OK)
-		st = manifest(ctx, dir, &b);
+		st = manifest(ctx, dir, &b, opts->style);
 	bundle_release(&b);
 	return st;
 }

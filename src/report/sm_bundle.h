@@ -5,7 +5,9 @@
  *   DIR/report.pdf           the report (sm_report.h)
  *   DIR/figures/...          every figure as PDF, SVG and PNG
  *   DIR/tables/...           every table as CSV, XLSX and Markdown
- *   DIR/MANIFEST.sha256      every file with its SHA-256 (`sha256sum -c`)
+ *   DIR/MANIFEST.sha256      every file with its SHA-256 (`sha256sum -c`); a
+ *                            style's own font files (font.file) are recorded
+ *                            in "# font SHA256 PATH" comment lines
  *
  * The figures are what the table of figure kinds plans for the results
  * (sm_figure.h).  Everything that can be refused is checked before the
@@ -34,8 +36,11 @@
 struct sm_bundle_opts {
 	int threads;      /* workers for figures; 0 = number of CPUs (at most
 			   * SM_BUNDLE_MAX_WORKERS) */
-	double dpi;       /* PNG resolution; 0 = 300 */
+	double dpi;       /* PNG resolution; 0 = 300 (lowered, with a warning, for a
+			   * figure too large for a PNG at it) */
 	const char *style; /* NULL = default */
+	const char *width; /* figure files' width ("single", "120mm"); NULL: each
+			    * kind's default (report.pdf keeps its page width) */
 	int figures;      /* 0: results.json and manifest only */
 	int report;       /* 1: also report.pdf (sm_report.h), drawn beside the figures */
 	const char *report_template; /* NULL = "report" */
