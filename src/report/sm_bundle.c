@@ -430,12 +430,13 @@ static sm_status write_manifest(struct sm_ctx *ctx, const char *dir, char **file
 	return st;
 }
 
-/* Every table of the results as CSV, XLSX and Markdown under tables/;
+/* Every table of the results as CSV, XLSX, Markdown and DOCX under tables/;
  * the relative names are appended to *names (caller frees them). */
 static sm_status write_tables(struct sm_ctx *ctx, const struct sm_res *res, const char *dir,
 			      char ***names, size_t *n_names)
 {
-	static const char *const exts[] = { "csv", "xlsx", "md" };
+	static const char *const exts[] = { "csv", "xlsx", "md", "docx" };
+	const size_t nexts = sizeof exts / sizeof exts[0];
 	size_t n = 0;
 	const char **tables = sm_table_names_in(res, &n);
 	if (!tables || n == 0) {
@@ -445,7 +446,7 @@ static sm_status write_tables(struct sm_ctx *ctx, const struct sm_res *res, cons
 	char *tdir = sm_asprintf("%s/tables", dir);
 	sm_status st = tdir ? sm_mkdir_p(ctx, tdir) : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	free(tdir);
-	char **out = sm_alloc_array(3 * n, sizeof *out);
+	char **out = sm_alloc_array(nexts * n, sizeof *out);
 	if (st == SM_OK && !out)
 		st = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	size_t count = 0;
@@ -456,7 +457,7 @@ static sm_status write_tables(struct sm_ctx *ctx, const struct sm_res *res, cons
 			break;
 		}
 		char *safe = sm_safe_filename(tables[i], 60);
-		for (size_t e = 0; st == SM_OK && e < 3; e++) {
+		for (size_t e = 0; st == SM_OK && e < nexts; e++) {
 			char *rel = sm_asprintf("tables/%s.%s", safe, exts[e]);
 			char *path = sm_asprintf("%s/%s", dir, rel);
 			st = rel && path ? sm_export_write(ctx, t, path)
