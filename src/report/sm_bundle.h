@@ -4,7 +4,7 @@
  *   DIR/results.json         the analysis stage's document
  *   DIR/report.pdf           the report (sm_report.h)
  *   DIR/figures/...          every figure as PDF, SVG and PNG
- *   DIR/tables/...           every table as CSV, XLSX and Markdown
+ *   DIR/tables/...           every table as CSV, XLSX, Markdown and DOCX
  *   DIR/MANIFEST.sha256      every file with its SHA-256 (`sha256sum -c`); a
  *                            style's own font files (font.file) are recorded
  *                            in "# font SHA256 PATH" comment lines
