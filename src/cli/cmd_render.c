@@ -1,6 +1,8 @@
 /*
  * cmd_render.c -- `safemeta render FIGURE RESULTS.json -o FILE`: one figure
- * from a results JSON; the format follows the extension (.pdf .svg .png).
+ * from a results JSON; the format follows the extension (.pdf .svg .png
+ * .tif .eps).  --svg-text and --cmyk set the style's output.svg_text and
+ * output.cmyk for this figure.
  *
  * Everything here comes from the table of figure kinds (sm_figure.h): the
  * kinds, their options (getopt's table and the help text are built from
@@ -41,14 +43,19 @@ void cmd_render_help(FILE *out)
 	size_t nk, nc;
 	const struct sm_figure_kind *const *kinds = sm_figure_kinds(&nk);
 	const struct sm_fopt *common = sm_figure_common_opts(&nc);
-	fputs("usage: safemeta render FIGURE RESULTS.json [options] -o FILE.pdf|.svg|.png\n\n"
+	fputs("usage: safemeta render FIGURE RESULTS.json [options] "
+	      "-o FILE.pdf|.svg|.png|.tif|.eps\n\n"
 	      "FIGURE is one of:", out);
 	for (size_t i = 0; i < nk; i++)
 		fprintf(out, "%s %s", i ? "," : "", kinds[i]->name);
 	fputs(".\nRESULTS.json is the output of `safemeta analyze`.\n\n", out);
 	for (size_t i = 0; i < nk; i++)
 		fprintf(out, "  %-10s %s\n", kinds[i]->name, kinds[i]->summary);
-	fputs("\ncommon options:\n  -o, --output FILE      the figure; format from the extension\n",
+	fputs("\ncommon options:\n  -o, --output FILE      the figure; format from the extension\n"
+	      "                         (.pdf .svg .png .tif .eps)\n"
+	      "  --svg-text             SVG: text as <text> elements with the fonts\n"
+	      "                         embedded as subsets (default: glyph outlines)\n"
+	      "  --cmyk                 TIFF: CMYK (littleCMS from sRGB) instead of RGB\n",
 	      out);
 	for (size_t i = 0; i < nc; i++)
 		help_line(out, &common[i]);
@@ -74,7 +81,7 @@ static int optset_build(const struct sm_figure_kind *kind, struct optset *s)
 	size_t nc;
 	const struct sm_fopt *common = sm_figure_common_opts(&nc);
 	size_t n = kind->nopts + nc;
-	s->longopts = calloc(n + 2, sizeof *s->longopts);
+	s->longopts = calloc(n + 4, sizeof *s->longopts);
 	s->all = calloc(n, sizeof *s->all);
 	if (!s->longopts || !s->all)
 		return -1;
@@ -86,6 +93,8 @@ static int optset_build(const struct sm_figure_kind *kind, struct optset *s)
 						  NULL, 256 + (int)i };
 	}
 	s->longopts[n] = (struct option){ "output", required_argument, NULL, 'o' };
+	s->longopts[n + 1] = (struct option){ "svg-text", no_argument, NULL, 'S' };
+	s->longopts[n + 2] = (struct option){ "cmyk", no_argument, NULL, 'K' };
 	s->n = n;
 	return 0;
 }
@@ -96,9 +105,43 @@ static void optset_free(struct optset *s)
 	free(s->all);
 }
 
+/* The figure's output switches (--svg-text, --cmyk). */
+struct render_flags {
+	int svg_text, cmyk;
+};
+
+/* Lay the figure out and write it as sm_figure_render() does, with the
+ * switches set on the figure's style first. */
+static sm_status render_to(struct sm_ctx *ctx, const struct sm_figure_kind *kind,
+			   const struct sm_res *res, const void *opts, const char *path,
+			   const struct render_flags *fl)
+{
+	struct sm_figure_env env = { 0 };
+	sm_status s = sm_canvas_format_of(ctx, path, &env.format);
+	if (s != SM_OK)
+		return s;
+	if (fl->svg_text && env.format != SM_CANVAS_SVG)
+		return SM_FAIL_POS(ctx, SM_EINPUT, path, 0, 0, NULL, "--svg-text is for SVG "
+				   "output; expected -o FILE.svg");
+	if (fl->cmyk && env.format != SM_CANVAS_TIFF)
+		return SM_FAIL_POS(ctx, SM_EINPUT, path, 0, 0, NULL, "--cmyk is for TIFF "
+				   "output; expected -o FILE.tif");
+	struct sm_fig *fig = NULL;
+	s = kind->layout(ctx, res, opts, &env, &fig);
+	if (s == SM_OK) {
+		fig->style->svg_text |= fl->svg_text;
+		fig->style->cmyk |= fl->cmyk;
+		struct sm_fig_write_opts wo = { .dpi = sm_figure_common_of(opts)->dpi };
+		s = sm_fig_write_with(ctx, fig, path, &wo);
+	}
+	sm_fig_free(fig);
+	return s;
+}
+
 static int render_kind(struct sm_cli *cli, const struct sm_figure_kind *kind, int argc,
 		       char **argv)
 {
+	struct render_flags fl = { 0 };
 	struct optset set = { 0 };
 	void *opts = sm_figure_opts_new(cli->ctx, kind);
 	if (!opts || optset_build(kind, &set) != 0) {
@@ -113,6 +156,10 @@ static int render_kind(struct sm_cli *cli, const struct sm_figure_kind *kind, in
 	while (rc < 0 && (c = getopt_long(argc, argv, ":o:", set.longopts, NULL)) != -1) {
 		if (c == 'o') {
 			output = optarg;
+		} else if (c == 'S') {
+			fl.svg_text = 1;
+		} else if (c == 'K') {
+			fl.cmyk = 1;
 		} else if (c >= 256 && (size_t)(c - 256) < set.n) {
 			const struct sm_fopt *o = set.all[c - 256];
 			if (sm_figure_opts_set(cli->ctx, kind, opts, o, optarg) != SM_OK) {
@@ -134,8 +181,7 @@ static int render_kind(struct sm_cli *cli, const struct sm_figure_kind *kind, in
 		rc = sm_cli_usage_error(cli, "render", "missing -o FILE");
 	if (rc < 0) {
 		struct sm_res *res = sm_res_read(cli->ctx, argv[optind]);
-		sm_status st = res ? sm_figure_render(cli->ctx, kind, res, opts, output)
-				   : SM_EINPUT;
+		sm_status st = res ? render_to(cli->ctx, kind, res, opts, output, &fl) : SM_EINPUT;
 		sm_res_free(res);
 		rc = sm_cli_finish(cli, st);
 	}

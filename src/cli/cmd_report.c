@@ -10,8 +10,10 @@
 #include "sm_buf.h"
 #include "sm_bundle.h"
 #include "sm_results.h"
+#include "sm_fonts.h"
 #include "sm_results_diff.h"
 #include "sm_review_read.h"
+#include "sm_style.h"
 
 #include <dirent.h>
 #include <getopt.h>
@@ -20,16 +22,18 @@
 #include <string.h>
 
 const char cmd_report_usage[] =
-	"usage: safemeta report REVIEW.json [-o DIR] [--template T] [--supplement [--zip]]\n"
+	"usage: safemeta report REVIEW.json [-o DIR] [--template T] [--style S]\n"
+	"                       [--width W] [--dpi N] [--supplement [--zip]]\n"
 	"                       [analysis options]\n"
-	"       safemeta report --all [-o DIR] [--template T]\n"
+	"       safemeta report --all [-o DIR] [--template T] [--style S] [--width W]\n"
+	"                       [--dpi N]\n"
 	"       safemeta report REVIEW.json|--all --check [--against RESULTS.json]\n"
 	"                       [--tolerance X]\n"
 	"\n"
 	"Builds the supplementary bundle of a review in DIR (default out/ID/,\n"
 	"ID being the review's metadata.id): report.pdf, results.json, figures/\n"
-	"(every figure as PDF, SVG and PNG), tables/ (CSV, XLSX, Markdown) and\n"
-	"MANIFEST.sha256 (check it with `sha256sum -c MANIFEST.sha256` in DIR).\n"
+	"(every figure as PDF, SVG and PNG), tables/ (CSV, XLSX, Markdown, DOCX)\n"
+	"and MANIFEST.sha256 (check it with `sha256sum -c MANIFEST.sha256` in DIR).\n"
 	"--all does this for every review in the data/ folder of the safemeta\n"
 	"installation, into DIR/ID/ (DIR defaults to out).  This is the default\n"
 	"job when safemeta runs without a command.\n"
@@ -42,6 +46,15 @@ const char cmd_report_usage[] =
 	"                   (index.txt and a page of the report)\n"
 	"  --zip            with --supplement: also DIR/supplement.zip of every\n"
 	"                   file, the same bytes on every run\n"
+	"  --style S        figure style, as for render: default, journal (black\n"
+	"                   and grey only) or a .json file; report.pdf too\n"
+	"  --width W        width of the figure files: single (85 mm), onehalf\n"
+	"                   (120 mm), double (175 mm) or a length; a figure that\n"
+	"                   cannot take it (PRISMA needs 120 mm) keeps its own,\n"
+	"                   with a warning; report.pdf keeps its page width\n"
+	"  --dpi N          PNG resolution (36 to 2400, default 300); a figure too\n"
+	"                   large for a PNG at N is drawn at the highest dpi that\n"
+	"                   fits, with a warning\n"
 	"  --check          write nothing; compare freshly computed results with\n"
 	"                   the committed results.json (DIR/results.json, or\n"
 	"                   --against FILE) and exit 1 when anything changed\n"
@@ -54,11 +67,14 @@ const char cmd_report_usage[] =
 struct report_opts {
 	int all, check, supplement, zip;
 	const char *against, *template_name;
+	const char *style, *width; /* figure style and width (NULL: defaults) */
+	double dpi;                /* 0: 300 */
 	double tolerance;
 };
 
 static sm_status check_against(struct sm_cli *cli, const cJSON *fresh, const char *path,
 			       double tolerance);
+static int check_figure_opts(struct sm_cli *cli, const struct report_opts *ro);
 
 static sm_status write_bundle(struct sm_cli *cli, const char *review_path,
 			      const struct sm_analysis_opts *opts, const struct report_opts *ro,
@@ -97,6 +113,9 @@ static sm_status write_bundle(struct sm_cli *cli, const char *review_path,
 		bo.report_template = ro->template_name;
 		bo.supplement = ro->supplement;
 		bo.zip = ro->zip;
+		bo.style = ro->style;
+		bo.width = ro->width;
+		bo.dpi = ro->dpi;
 		sm_cli_progress(cli, "drawing figures, tables and the report");
 		st = sm_bundle_write(cli->ctx, results, dir, &bo);
 		if (st == SM_OK)
@@ -172,7 +191,8 @@ static int strip_report_opts(struct sm_cli *cli, int argc, char **argv, char **a
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		int takes = i > 0 && (!strcmp(a, "--against") || !strcmp(a, "--template") ||
-				      !strcmp(a, "--tolerance"));
+				      !strcmp(a, "--tolerance") || !strcmp(a, "--style") ||
+				      !strcmp(a, "--width") || !strcmp(a, "--dpi"));
 		if (takes && i + 1 >= argc)
 			return sm_cli_usage_error(cli, "report", "option '%s' needs a value", a);
 		if (i > 0 && !strcmp(a, "--all"))
@@ -187,6 +207,17 @@ static int strip_report_opts(struct sm_cli *cli, int argc, char **argv, char **a
 			ro->against = argv[++i];
 		else if (takes && !strcmp(a, "--template"))
 			ro->template_name = argv[++i];
+		else if (takes && !strcmp(a, "--style"))
+			ro->style = argv[++i];
+		else if (takes && !strcmp(a, "--width"))
+			ro->width = argv[++i];
+		else if (takes && !strcmp(a, "--dpi") &&
+			 (sm_cli_parse_double(argv[++i], &ro->dpi) != 0 || !(ro->dpi >= 36) ||
+			  ro->dpi > 2400))
+			return sm_cli_usage_error(cli, "report", "option '--dpi': expected a "
+						  "number from 36 to 2400, got '%s'", argv[i]);
+		else if (takes && !strcmp(a, "--dpi"))
+			continue;
 		else if (takes && (sm_cli_parse_double(argv[++i], &ro->tolerance) != 0 ||
 				   !(ro->tolerance >= 0) || ro->tolerance >= 1))
 			return sm_cli_usage_error(cli, "report", "option '--tolerance': expected "
@@ -204,6 +235,26 @@ static int strip_report_opts(struct sm_cli *cli, int argc, char **argv, char **a
 	if (ro->against && ro->all)
 		return sm_cli_usage_error(cli, "report", "--against names one file; expected one "
 					  "REVIEW.json, not --all");
+	return check_figure_opts(cli, ro);
+}
+
+/* A style or width the figures would refuse is refused before anything is
+ * analysed or written: the style loads (its fonts too), the width is a
+ * length of at most SM_STYLE_MAX_MM. */
+static int check_figure_opts(struct sm_cli *cli, const struct report_opts *ro)
+{
+	if (ro->style) {
+		struct sm_style *st = sm_style_load(cli->ctx, ro->style);
+		struct sm_fonts *fonts = st ? sm_fonts_new_home_with(cli->ctx, st->font_files)
+					    : NULL;
+		sm_fonts_free(fonts);
+		sm_style_free(st);
+		if (!fonts)
+			return sm_cli_finish(cli, SM_EINPUT);
+	}
+	double pt;
+	if (ro->width && sm_style_width(cli->ctx, ro->width, 0, &pt) != SM_OK)
+		return sm_cli_finish(cli, SM_EINPUT);
 	return -1;
 }
 

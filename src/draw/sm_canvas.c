@@ -4,6 +4,7 @@
 #include "sm_buf.h"
 
 #include <cairo-pdf.h>
+#include <cairo-ps.h>
 #include <cairo-svg.h>
 #include <math.h>
 #include <stdio.h>
@@ -18,11 +19,15 @@ struct sm_canvas {
 	cairo_surface_t *surface;
 	cairo_t *cr;
 	double width, height;
-	double dpi;          /* PNG only */
-	struct sm_buf svg; /* SVG is held back to fix cairo's ids */
+	struct sm_canvas_opts opts; /* PNG and TIFF (the profile string is owned) */
+	struct sm_buf svg; /* SVG and EPS are held back to fix cairo's ids and dates */
+	char *svg_tail;    /* SVG: written before the closing </svg> */
 };
 
-/* Cairo's largest image side. */
+int sm_canvas_is_raster(enum sm_canvas_format fmt)
+{
+	return fmt == SM_CANVAS_PNG || fmt == SM_CANVAS_TIFF;
+}
 
 sm_status sm_canvas_format_of(struct sm_ctx *ctx, const char *path,
 			      enum sm_canvas_format *fmt)
@@ -42,10 +47,19 @@ sm_status sm_canvas_format_of(struct sm_ctx *ctx, const char *path,
 			*fmt = SM_CANVAS_PNG;
 			return SM_OK;
 		}
+		if (!strcasecmp(dot, ".tif") || !strcasecmp(dot, ".tiff")) {
+			*fmt = SM_CANVAS_TIFF;
+			return SM_OK;
+		}
+		if (!strcasecmp(dot, ".eps")) {
+			*fmt = SM_CANVAS_EPS;
+			return SM_OK;
+		}
 	}
 	return SM_FAIL_POS(ctx, SM_EINPUT, path, 0, 0, NULL,
 			   "unknown figure format; expected a file name ending in "
-			   ".pdf, .svg or .png");
+			   ".pdf, .svg or .png (screen and vector) or .tif, .tiff or "
+			   ".eps (print)");
 }
 
 long sm_canvas_px(double pt, double dpi)
@@ -72,14 +86,24 @@ static cairo_status_t write_buf(void *closure, const unsigned char *data,
 /* Cairo names SVG groups "surfaceN" with a counter shared by the whole
  * process, so a second figure would differ from the first; number them
  * from 1 in order of appearance instead. */
-static int svg_renumber(const struct sm_buf *in, FILE *out)
+/* The first `key` in [p, end), or NULL. */
+static const char *find(const char *p, const char *end, const char *key)
+{
+	size_t n = strlen(key);
+	for (; p + n <= end; p++)
+		if (*p == *key && !memcmp(p, key, n))
+			return p;
+	return NULL;
+}
+
+static int svg_renumber(const char *data, size_t len, FILE *out)
 {
 	long map[64][2];
 	int n = 0;
-	const char *p = in->data, *end = in->data + in->len;
+	const char *p = data, *end = data + len;
 	while (p < end) {
-		const char *hit = strstr(p, "surface");
-		if (!hit || hit >= end) {
+		const char *hit = find(p, end, "surface");
+		if (!hit) {
 			fwrite(p, 1, (size_t)(end - p), out);
 			break;
 		}
@@ -105,23 +129,103 @@ static int svg_renumber(const struct sm_buf *in, FILE *out)
 	return ferror(out) ? -1 : 0;
 }
 
+int sm_canvas_date(struct sm_ctx *ctx, struct tm *tm)
+{
+	long long epoch = sm_ctx_epoch(ctx);
+	time_t t = epoch >= 0 ? (time_t)epoch : 0;
+	return gmtime_r(&t, tm) ? 0 : -1;
+}
+
+/* The SVG with its groups renumbered and the tail (if any) before the
+ * closing tag. */
+static int svg_write(const struct sm_canvas *c, FILE *out)
+{
+	const char *data = c->svg.data ? c->svg.data : "";
+	size_t len = c->svg.len, cut = len;
+	if (c->svg_tail)
+		for (size_t i = len; i >= 6; i--)
+			if (!memcmp(data + i - 6, "</svg>", 6)) {
+				cut = i - 6;
+				break;
+			}
+	if (svg_renumber(data, cut, out) != 0)
+		return -1;
+	if (c->svg_tail)
+		fputs(c->svg_tail, out);
+	fwrite(data + cut, 1, len - cut, out);
+	return ferror(out) ? -1 : 0;
+}
+
+sm_status sm_canvas_svg_tail(struct sm_ctx *ctx, struct sm_canvas *c, const char *xml)
+{
+	if (c->fmt != SM_CANVAS_SVG)
+		return SM_FAIL(ctx, SM_EINTERNAL, "only an SVG has a tail");
+	free(c->svg_tail);
+	if (!(c->svg_tail = strdup(xml)))
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	return SM_OK;
+}
+
 /* Cairo would stamp the current time into the PDF; a fixed date keeps
  * outputs byte-identical. */
 static void pdf_dates(struct sm_ctx *ctx, cairo_surface_t *s)
 {
-	long long epoch = sm_ctx_epoch(ctx);
-	time_t t = epoch >= 0 ? (time_t)epoch : 0;
 	struct tm tm;
 	char date[32];
-	if (!gmtime_r(&t, &tm) ||
+	if (sm_canvas_date(ctx, &tm) != 0 ||
 	    !strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm))
 		return;
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, date);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, date);
 }
 
+/* Cairo 1.16 writes the time of the run as the EPS "%%CreationDate" (in
+ * ctime's form, local time) and has no way to set it: the line is
+ * rewritten with the fixed date, in the same form. */
+static int eps_write(struct sm_ctx *ctx, const struct sm_buf *in, FILE *out)
+{
+	static const char key[] = "%%CreationDate: ";
+	const char *hit = in->len ? strstr(in->data, key) : NULL;
+	if (!hit || hit - in->data > 4096) {
+		fwrite(in->data, 1, in->len, out);
+		return ferror(out) ? -1 : 0;
+	}
+	const char *eol = strchr(hit, '\n');
+	struct tm tm;
+	char date[64];
+	if (!eol || sm_canvas_date(ctx, &tm) != 0 ||
+	    !strftime(date, sizeof date, "%a %b %e %H:%M:%S %Y", &tm))
+		return -1;
+	size_t head = (size_t)(hit - in->data) + sizeof key - 1;
+	fwrite(in->data, 1, head, out);
+	fputs(date, out);
+	fwrite(eol, 1, in->len - (size_t)(eol - in->data), out);
+	return ferror(out) ? -1 : 0;
+}
+
+static sm_status make_raster(struct sm_ctx *ctx, struct sm_canvas *c, const char *path)
+{
+	double dpi = c->opts.dpi;
+	const char *what = c->fmt == SM_CANVAS_TIFF ? "TIFF" : "PNG";
+	long w = sm_canvas_px(c->width, dpi), h = sm_canvas_px(c->height, dpi);
+	if (!(dpi >= 1 && dpi <= 2400) || w > SM_PNG_MAX_PX || h > SM_PNG_MAX_PX)
+		return SM_FAIL_POS(ctx, SM_EINPUT, path, 0, 0, NULL,
+				   "%s of %ld x %ld px at %g dpi is too large; "
+				   "expected at most %d px a side (use PDF for "
+				   "long plots or a lower --dpi)", what, w, h, dpi,
+				   SM_PNG_MAX_PX);
+	if (c->fmt == SM_CANVAS_TIFF && dpi < SM_TIFF_MIN_DPI)
+		sm_ctx_warn(ctx, "%s: TIFF at %g dpi; most journals require 300 to 600 dpi "
+			    "(1000 or more for line art)", path, dpi);
+	/* Opaque: the figure is painted white first, and the writers need not
+	 * look for transparency. */
+	c->surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)(w > 0 ? w : 1),
+						(int)(h > 0 ? h : 1));
+	return SM_OK;
+}
+
 static sm_status make_surface(struct sm_ctx *ctx, struct sm_canvas *c,
-			      const char *path, double dpi)
+			      const char *path)
 {
 	FILE *f = sm_atomic_stream(c->af);
 	if (c->fmt == SM_CANVAS_PDF) {
@@ -132,18 +236,12 @@ static sm_status make_surface(struct sm_ctx *ctx, struct sm_canvas *c,
 		c->surface = cairo_svg_surface_create_for_stream(write_buf, &c->svg,
 								 c->width, c->height);
 		cairo_svg_surface_set_document_unit(c->surface, CAIRO_SVG_UNIT_PT);
-	} else {
-		long w = sm_canvas_px(c->width, dpi), h = sm_canvas_px(c->height, dpi);
-		if (!(dpi >= 10 && dpi <= 2400) || w > SM_PNG_MAX_PX || h > SM_PNG_MAX_PX)
-			return SM_FAIL_POS(ctx, SM_EINPUT, path, 0, 0, NULL,
-					   "PNG of %ld x %ld px at %g dpi is too large; "
-					   "expected at most %d px a side (use PDF for "
-					   "long plots or a lower --dpi)", w, h, dpi,
-					   SM_PNG_MAX_PX);
-		/* Opaque: the figure is painted white first, and the PNG writer
-		 * need not look for transparency. */
-		c->surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)w, (int)h);
-		c->dpi = dpi;
+	} else if (c->fmt == SM_CANVAS_EPS) {
+		c->surface = cairo_ps_surface_create_for_stream(write_buf, &c->svg,
+								c->width, c->height);
+		cairo_ps_surface_set_eps(c->surface, 1);
+	} else if (make_raster(ctx, c, path) != SM_OK) {
+		return SM_EINPUT;
 	}
 	if (cairo_surface_status(c->surface) != CAIRO_STATUS_SUCCESS)
 		return SM_FAIL(ctx, SM_EINTERNAL, "cannot create the drawing surface: %s",
@@ -152,17 +250,17 @@ static sm_status make_surface(struct sm_ctx *ctx, struct sm_canvas *c,
 	if (cairo_status(c->cr) != CAIRO_STATUS_SUCCESS)
 		return SM_FAIL(ctx, SM_EINTERNAL, "cannot draw: %s",
 			       cairo_status_to_string(cairo_status(c->cr)));
-	if (c->fmt == SM_CANVAS_PNG) {
+	if (sm_canvas_is_raster(c->fmt)) {
 		/* Journals want an opaque white figure, not transparency. */
 		cairo_set_source_rgb(c->cr, 1, 1, 1);
 		cairo_paint(c->cr);
-		cairo_scale(c->cr, dpi / 72.0, dpi / 72.0);
+		cairo_scale(c->cr, c->opts.dpi / 72.0, c->opts.dpi / 72.0);
 	}
 	return SM_OK;
 }
 
-struct sm_canvas *sm_canvas_open(struct sm_ctx *ctx, const char *path,
-				 double width, double height, double dpi)
+struct sm_canvas *sm_canvas_open_with(struct sm_ctx *ctx, const char *path, double width,
+				      double height, const struct sm_canvas_opts *opts)
 {
 	struct sm_canvas *c = calloc(1, sizeof *c);
 	if (!c) {
@@ -171,14 +269,28 @@ struct sm_canvas *sm_canvas_open(struct sm_ctx *ctx, const char *path,
 	}
 	c->width = width;
 	c->height = height;
+	c->opts = *opts;
+	c->opts.cmyk_profile = NULL;
 	sm_buf_init(&c->svg);
+	if (opts->cmyk && opts->cmyk_profile &&
+	    !(c->opts.cmyk_profile = strdup(opts->cmyk_profile))) {
+		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		sm_canvas_abort(c);
+		return NULL;
+	}
 	if (sm_canvas_format_of(ctx, path, &c->fmt) != SM_OK ||
-	    !(c->af = sm_atomic_open(ctx, path)) ||
-	    make_surface(ctx, c, path, dpi) != SM_OK) {
+	    !(c->af = sm_atomic_open(ctx, path)) || make_surface(ctx, c, path) != SM_OK) {
 		sm_canvas_abort(c);
 		return NULL;
 	}
 	return c;
+}
+
+struct sm_canvas *sm_canvas_open(struct sm_ctx *ctx, const char *path,
+				 double width, double height, double dpi)
+{
+	struct sm_canvas_opts o = { .dpi = dpi };
+	return sm_canvas_open_with(ctx, path, width, height, &o);
 }
 
 enum sm_canvas_format sm_canvas_format(const struct sm_canvas *c)
@@ -193,7 +305,7 @@ cairo_t *sm_canvas_cr(struct sm_canvas *c)
 
 void sm_canvas_paint_white(struct sm_canvas *c)
 {
-	if (c->fmt == SM_CANVAS_PNG)
+	if (sm_canvas_is_raster(c->fmt))
 		return;
 	cairo_save(c->cr);
 	cairo_set_source_rgb(c->cr, 1, 1, 1);
@@ -222,9 +334,11 @@ static void release(struct sm_canvas *c)
 sm_status sm_canvas_close(struct sm_ctx *ctx, struct sm_canvas *c)
 {
 	cairo_status_t st = cairo_status(c->cr);
-	if (st == CAIRO_STATUS_SUCCESS && c->fmt == SM_CANVAS_PNG) {
-		sm_status ps = sm_canvas_write_png(ctx, c->surface, c->dpi,
-						   sm_atomic_stream(c->af));
+	if (st == CAIRO_STATUS_SUCCESS && sm_canvas_is_raster(c->fmt)) {
+		FILE *out = sm_atomic_stream(c->af);
+		sm_status ps = c->fmt == SM_CANVAS_PNG
+				       ? sm_canvas_write_png(ctx, c->surface, c->opts.dpi, out)
+				       : sm_canvas_write_tiff(ctx, c->surface, &c->opts, out);
 		if (ps != SM_OK) {
 			sm_canvas_abort(c);
 			return ps;
@@ -235,7 +349,10 @@ sm_status sm_canvas_close(struct sm_ctx *ctx, struct sm_canvas *c)
 		st = cairo_surface_status(c->surface);
 	release(c);
 	if (st == CAIRO_STATUS_SUCCESS && c->fmt == SM_CANVAS_SVG &&
-	    (c->svg.failed || svg_renumber(&c->svg, sm_atomic_stream(c->af)) != 0))
+	    (c->svg.failed || svg_write(c, sm_atomic_stream(c->af)) != 0))
+		st = c->svg.failed ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_WRITE_ERROR;
+	if (st == CAIRO_STATUS_SUCCESS && c->fmt == SM_CANVAS_EPS &&
+	    (c->svg.failed || eps_write(ctx, &c->svg, sm_atomic_stream(c->af)) != 0))
 		st = c->svg.failed ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_WRITE_ERROR;
 	if (st != CAIRO_STATUS_SUCCESS) {
 		sm_canvas_abort(c);
@@ -245,6 +362,8 @@ sm_status sm_canvas_close(struct sm_ctx *ctx, struct sm_canvas *c)
 	}
 	sm_status s = sm_atomic_commit(ctx, c->af);
 	sm_buf_release(&c->svg);
+	free((char *)c->opts.cmyk_profile);
+	free(c->svg_tail);
 	free(c);
 	return s;
 }
@@ -256,5 +375,7 @@ void sm_canvas_abort(struct sm_canvas *c)
 	release(c);
 	sm_atomic_abort(c->af);
 	sm_buf_release(&c->svg);
+	free((char *)c->opts.cmyk_profile);
+	free(c->svg_tail);
 	free(c);
 }

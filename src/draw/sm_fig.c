@@ -1,6 +1,7 @@
 #include "sm_fig.h"
 
 #include "sm_buf.h"
+#include "sm_svg_text.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -32,7 +33,9 @@ void sm_fig_free(struct sm_fig *f)
 	free(f);
 }
 
-/* The style's fonts must all be among the bundled files. */
+/* The style's fonts must all be among the loaded files: its family in
+ * regular, bold and italic, each fallback family (a comma-separated list)
+ * in regular. */
 static sm_status require_fonts(struct sm_ctx *ctx, struct sm_fig *f)
 {
 	static const int faces[][2] = { { 0, 0 }, { 1, 0 }, { 0, 1 } };
@@ -42,7 +45,23 @@ static sm_status require_fonts(struct sm_ctx *ctx, struct sm_fig *f)
 		if (s != SM_OK)
 			return s;
 	}
-	return sm_fonts_require(ctx, f->fonts, f->style->fallback, 0, 0);
+	char *list = strdup(f->style->fallback);
+	if (!list)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	sm_status s = SM_OK;
+	for (char *p = list, *next; s == SM_OK && p; p = next) {
+		next = strchr(p, ',');
+		if (next)
+			*next++ = '\0';
+		p += strspn(p, " ");
+		size_t n = strlen(p);
+		while (n > 0 && p[n - 1] == ' ')
+			p[--n] = '\0';
+		if (n > 0)
+			s = sm_fonts_require(ctx, f->fonts, p, 0, 0);
+	}
+	free(list);
+	return s;
 }
 
 struct sm_fig *sm_fig_new(struct sm_ctx *ctx, const char *style)
@@ -52,8 +71,10 @@ struct sm_fig *sm_fig_new(struct sm_ctx *ctx, const char *style)
 		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 		return NULL;
 	}
-	if (!(f->style = sm_style_load(ctx, style)) || !(f->fonts = sm_fonts_new_home(ctx)) ||
-	    require_fonts(ctx, f) != SM_OK || !(f->text = sm_text_new(ctx, f->fonts))) {
+	if (!(f->style = sm_style_load(ctx, style)) ||
+	    !(f->fonts = sm_fonts_new_home_with(ctx, f->style->font_files)) ||
+	    require_fonts(ctx, f) != SM_OK || !(f->text = sm_text_new(ctx, f->fonts)) ||
+	    sm_text_set_fallback(ctx, f->text, f->style->fallback) != SM_OK) {
 		sm_fig_free(f);
 		return NULL;
 	}
@@ -342,7 +363,7 @@ static void marker_path(cairo_t *cr, const struct sm_fig_item *it)
 	}
 }
 
-static void arrow_head(cairo_t *cr, const struct sm_fig_item *it)
+static void arrow_head(cairo_t *cr, const struct sm_fig_item *it, int grey)
 {
 	double dx = it->x1 - it->x0, dy = it->y1 - it->y0;
 	double len = hypot(dx, dy);
@@ -353,7 +374,8 @@ static void arrow_head(cairo_t *cr, const struct sm_fig_item *it)
 	cairo_line_to(cr, it->x1 - ux * h - uy * h * 0.4, it->y1 - uy * h + ux * h * 0.4);
 	cairo_line_to(cr, it->x1 - ux * h + uy * h * 0.4, it->y1 - uy * h - ux * h * 0.4);
 	cairo_close_path(cr);
-	cairo_set_source_rgb(cr, it->sc.r, it->sc.g, it->sc.b);
+	struct sm_rgb c = grey ? sm_rgb_grey(it->sc) : it->sc;
+	cairo_set_source_rgb(cr, c.r, c.g, c.b);
 	cairo_fill(cr);
 }
 
@@ -363,15 +385,19 @@ static int same_rgb(struct sm_rgb a, struct sm_rgb b)
 }
 
 /* The colour of the source, set only when it changes: setting it again
- * would make cairo build a new source for every text of a long page. */
+ * would make cairo build a new source for every text of a long page.
+ * With `grey` (a greyscale style) every colour is drawn as its luma. */
 struct brush {
 	cairo_t *cr;
 	struct sm_rgb c;
 	int set;
+	int grey;
 };
 
 static void brush_colour(struct brush *b, struct sm_rgb c)
 {
+	if (b->grey)
+		c = sm_rgb_grey(c);
 	if (b->set && same_rgb(b->c, c))
 		return;
 	cairo_set_source_rgb(b->cr, c.r, c.g, c.b);
@@ -455,7 +481,7 @@ static void draw_arrow(struct brush *br, const struct sm_fig_item *it)
 	cairo_move_to(cr, it->x0, it->y0);
 	cairo_line_to(cr, it->x0 + dx * t, it->y0 + dy * t);
 	paint(br, it);
-	arrow_head(cr, it);
+	arrow_head(cr, it, br->grey);
 	br->set = 0; /* arrow_head set the source itself */
 }
 
@@ -500,7 +526,8 @@ static void draw_text(const struct sm_fig *f, struct brush *br, const struct sm_
 	sm_text_draw(f->text, br->cr, &t->st, t->text, t->ox, t->oy);
 }
 
-void sm_fig_draw(const struct sm_fig *f, cairo_t *cr, int page, double x, double y)
+static void draw_page(const struct sm_fig *f, cairo_t *cr, int page, double x, double y,
+		      int with_texts)
 {
 	if (!f->finished || page < 0 || page >= f->npages)
 		return;
@@ -509,8 +536,8 @@ void sm_fig_draw(const struct sm_fig *f, cairo_t *cr, int page, double x, double
 	cairo_new_path(cr);
 	cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
 	cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
-	struct brush br = { cr, { 0, 0, 0 }, 0 };
-	size_t i = f->page_text[page], end = f->page_text[page + 1];
+	struct brush br = { cr, { 0, 0, 0 }, 0, f->style && f->style->greyscale };
+	size_t i = f->page_text[page], end = with_texts ? f->page_text[page + 1] : i;
 	for (; i < end && f->texts[i].before_items; i++)
 		draw_text(f, &br, &f->texts[i]);
 	draw_items(&br, f->items, f->page_item[page], f->page_item[page + 1]);
@@ -518,6 +545,16 @@ void sm_fig_draw(const struct sm_fig *f, cairo_t *cr, int page, double x, double
 	for (; i < end; i++)
 		draw_text(f, &br, &f->texts[i]);
 	cairo_restore(cr);
+}
+
+void sm_fig_draw(const struct sm_fig *f, cairo_t *cr, int page, double x, double y)
+{
+	draw_page(f, cr, page, x, y, 1);
+}
+
+void sm_fig_draw_items(const struct sm_fig *f, cairo_t *cr, int page, double x, double y)
+{
+	draw_page(f, cr, page, x, y, 0);
 }
 
 sm_status sm_fig_draw_page(struct sm_ctx *ctx, struct sm_canvas *c, struct sm_fig *f, int page,
@@ -541,11 +578,45 @@ sm_status sm_fig_draw_on(struct sm_ctx *ctx, struct sm_canvas *c, struct sm_fig 
 	return sm_fig_draw_page(ctx, c, f, 0, x, y);
 }
 
-sm_status sm_fig_write(struct sm_ctx *ctx, struct sm_fig *f, const char *path, double dpi)
+/* The highest whole dpi (at most `dpi`) at which a w x h pt raster fits
+ * SM_PNG_MAX_PX a side; 0 when not even 1 dpi does. */
+static double fitting_dpi(double w, double h, double dpi)
+{
+	double d = floor(dpi);
+	double side = fmax(w, h);
+	if (sm_canvas_px(side, d) <= SM_PNG_MAX_PX)
+		return dpi;
+	d = floor(SM_PNG_MAX_PX * 72.0 / side);
+	while (d >= 1 && sm_canvas_px(side, d) > SM_PNG_MAX_PX)
+		d--;
+	return d >= 1 ? d : 0;
+}
+
+sm_status sm_fig_write_with(struct sm_ctx *ctx, struct sm_fig *f, const char *path,
+			    const struct sm_fig_write_opts *opts)
 {
 	if (sm_fig_finish(ctx, f) != SM_OK)
 		return SM_EINTERNAL;
-	struct sm_canvas *c = sm_canvas_open(ctx, path, f->width, f->height, dpi > 0 ? dpi : 300);
+	enum sm_canvas_format fmt;
+	if (sm_canvas_format_of(ctx, path, &fmt) != SM_OK)
+		return SM_EINPUT;
+	if (fmt == SM_CANVAS_SVG && f->style && f->style->svg_text)
+		return sm_svg_text_write(ctx, f, path);
+	struct sm_canvas_opts co = { .dpi = opts->dpi > 0 ? opts->dpi : 300,
+				     .cmyk = f->style && f->style->cmyk,
+				     .cmyk_profile = f->style ? f->style->cmyk_profile : NULL };
+	if (opts->fit && sm_canvas_is_raster(fmt)) {
+		double fit = fitting_dpi(f->width, f->height, co.dpi);
+		if (fit > 0 && fit < co.dpi) {
+			sm_ctx_warn(ctx, "%.0f x %.0f mm is too large for a %s at %g dpi (at most "
+				    "%d px a side): drawn at %g dpi (the PDF and SVG have it in "
+				    "full)", f->width / SM_PT_PER_MM, f->height / SM_PT_PER_MM,
+				    fmt == SM_CANVAS_TIFF ? "TIFF" : "PNG", co.dpi, SM_PNG_MAX_PX,
+				    fit);
+			co.dpi = fit;
+		}
+	}
+	struct sm_canvas *c = sm_canvas_open_with(ctx, path, f->width, f->height, &co);
 	if (!c)
 		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EOUTPUT;
 	int pages = sm_canvas_format(c) == SM_CANVAS_PDF ? f->npages : 1;
@@ -558,6 +629,12 @@ sm_status sm_fig_write(struct sm_ctx *ctx, struct sm_fig *f, const char *path, d
 		}
 	}
 	return sm_canvas_close(ctx, c);
+}
+
+sm_status sm_fig_write(struct sm_ctx *ctx, struct sm_fig *f, const char *path, double dpi)
+{
+	struct sm_fig_write_opts o = { .dpi = dpi };
+	return sm_fig_write_with(ctx, f, path, &o);
 }
 
 struct sm_rgb sm_fig_rgb(unsigned hex)

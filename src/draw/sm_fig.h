@@ -178,6 +178,24 @@ sm_status sm_fig_draw_on(struct sm_ctx *ctx, struct sm_canvas *c, struct sm_fig 
  * figure is `opaque`, transparent otherwise. */
 sm_status sm_fig_write(struct sm_ctx *ctx, struct sm_fig *f, const char *path, double dpi);
 
+/* How sm_fig_write_with() writes.  The style says the rest: output.cmyk
+ * (TIFF in CMYK), output.svg_text (SVG text as <text>, sm_svg_text.h),
+ * colours.greyscale. */
+struct sm_fig_write_opts {
+	double dpi; /* PNG and TIFF; 0 = 300 */
+	/* 1: a raster larger than SM_PNG_MAX_PX a side at dpi is drawn at the
+	 * highest whole dpi that fits, with a warning naming the file and the
+	 * dpi used, instead of failing (a bundle never fails a valid review
+	 * on its size). */
+	int fit;
+};
+sm_status sm_fig_write_with(struct sm_ctx *ctx, struct sm_fig *f, const char *path,
+			    const struct sm_fig_write_opts *opts);
+
+/* Paint only the items (no texts) of page `page` at (x, y): the SVG text
+ * writer draws the shapes with cairo and writes the texts itself. */
+void sm_fig_draw_items(const struct sm_fig *f, cairo_t *cr, int page, double x, double y);
+
 /* One legend entry: a swatch drawn like `swatch` (kind SM_FIG_MARKER,
  * SM_FIG_LINE, SM_FIG_RECT or SM_FIG_CIRCLE; positions are ignored; any
  * other kind: no swatch, the text heads a group) and its text. */

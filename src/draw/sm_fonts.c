@@ -18,6 +18,9 @@ struct sm_fonts {
 	PangoFontMap *map;
 	char *dir;   /* canonical path, to check where a match comes from */
 	char *asked; /* the folder as asked for, to tell whether a cached map fits */
+	char *extra; /* the extra files as asked for (NULL: none), likewise */
+	char **files; /* the files loaded from outside dir (canonical paths) */
+	size_t nfiles;
 	int refs;
 };
 
@@ -40,6 +43,10 @@ void sm_fonts_free(struct sm_fonts *fonts)
 		FcConfigDestroy(fonts->config);
 	free(fonts->dir);
 	free(fonts->asked);
+	free(fonts->extra);
+	for (size_t i = 0; i < fonts->nfiles; i++)
+		free(fonts->files[i]);
+	free(fonts->files);
 	free(fonts);
 }
 
@@ -88,7 +95,81 @@ static sm_status add_files(struct sm_ctx *ctx, FcConfig *config, const char *dir
 	return SM_OK;
 }
 
-static sm_status load_dir(struct sm_ctx *ctx, struct sm_fonts *f, const char *dir)
+/* One file from outside the folder: it must exist (else `why` says what
+ * to install or fix) and load. */
+static sm_status add_outside(struct sm_ctx *ctx, struct sm_fonts *f, const char *path,
+			     const char *why)
+{
+	char *real = realpath(path, NULL);
+	char **grown = real ? sm_realloc_array(f->files, f->nfiles + 1, sizeof *grown) : NULL;
+	if (!real || !grown) {
+		int missing = !real;
+		free(real);
+		if (missing)
+			return SM_FAIL(ctx, SM_EINPUT, "font file %s not found: %s; expected %s",
+				       path, strerror(errno), why);
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	}
+	f->files = grown;
+	f->files[f->nfiles++] = real;
+	if (!FcConfigAppFontAddFile(f->config, (const FcChar8 *)real))
+		return SM_FAIL(ctx, SM_EINPUT, "cannot load the font file %s; expected a "
+			       "TrueType or OpenType font (.ttf, .otf, .ttc)", path);
+	return SM_OK;
+}
+
+/* The files of DIR/external-fonts.txt ("PATH<TAB>PACKAGE" lines), when the
+ * folder has that list. */
+static sm_status add_external(struct sm_ctx *ctx, struct sm_fonts *f)
+{
+	char *list = sm_asprintf("%s/external-fonts.txt", f->dir), *text = NULL;
+	if (!list)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	int rc = sm_read_file(list, 1 << 16, &text, NULL);
+	free(list);
+	if (rc != 0)
+		return SM_OK; /* a folder without external fonts */
+	sm_status st = SM_OK;
+	for (char *line = text, *next; st == SM_OK && line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		char *tab = strchr(line, '\t');
+		if (tab)
+			*tab = '\0';
+		char *why = sm_asprintf("the Debian package %s (apt-get install %s, or "
+					"bash .ci/install-deps)", tab ? tab + 1 : "that provides it",
+					tab ? tab + 1 : "it");
+		st = why ? add_outside(ctx, f, line, why)
+			 : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		free(why);
+	}
+	free(text);
+	return st;
+}
+
+/* A style's own font files, one path a line. */
+static sm_status add_extra(struct sm_ctx *ctx, struct sm_fonts *f, const char *extra)
+{
+	char *copy = strdup(extra);
+	if (!copy)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	sm_status st = SM_OK;
+	for (char *p = copy, *next; st == SM_OK && p; p = next) {
+		next = strchr(p, '\n');
+		if (next)
+			*next++ = '\0';
+		if (*p)
+			st = add_outside(ctx, f, p, "the font file the style's font.file names");
+	}
+	free(copy);
+	return st;
+}
+
+static sm_status load_dir(struct sm_ctx *ctx, struct sm_fonts *f, const char *dir,
+			  const char *extra)
 {
 	struct stat st;
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
@@ -104,21 +185,28 @@ static sm_status load_dir(struct sm_ctx *ctx, struct sm_fonts *f, const char *di
 	if (!set || set->nfont == 0)
 		return SM_FAIL(ctx, SM_EINPUT, "no font files in %s; expected the "
 			       "bundled Liberation Sans and DejaVu Sans files", dir);
+	sm_status s = add_external(ctx, f);
+	if (s == SM_OK && extra)
+		s = add_extra(ctx, f, extra);
+	if (s != SM_OK)
+		return s;
 	if (!FcConfigBuildFonts(f->config))
 		return SM_FAIL(ctx, SM_EINTERNAL, "cannot build the font list of %s", dir);
 	return SM_OK;
 }
 
-struct sm_fonts *sm_fonts_new(struct sm_ctx *ctx, const char *dir)
+struct sm_fonts *sm_fonts_new_with(struct sm_ctx *ctx, const char *dir, const char *extra)
 {
 	struct sm_fonts *f = calloc(1, sizeof *f);
-	if (!f || !(f->asked = strdup(dir))) {
+	if (!f || !(f->asked = strdup(dir)) || (extra && !(f->extra = strdup(extra)))) {
+		if (f)
+			free(f->asked);
 		free(f);
 		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 		return NULL;
 	}
 	f->refs = 1;
-	if (load_dir(ctx, f, dir) != SM_OK) {
+	if (load_dir(ctx, f, dir, extra) != SM_OK) {
 		sm_fonts_free(f);
 		return NULL;
 	}
@@ -133,7 +221,22 @@ struct sm_fonts *sm_fonts_new(struct sm_ctx *ctx, const char *dir)
 	return f;
 }
 
+struct sm_fonts *sm_fonts_new(struct sm_ctx *ctx, const char *dir)
+{
+	return sm_fonts_new_with(ctx, dir, NULL);
+}
+
+static int same_extra(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
 struct sm_fonts *sm_fonts_new_home(struct sm_ctx *ctx)
+{
+	return sm_fonts_new_home_with(ctx, NULL);
+}
+
+struct sm_fonts *sm_fonts_new_home_with(struct sm_ctx *ctx, const char *extra)
 {
 	const char *home = sm_ctx_home(ctx);
 	if (!home) {
@@ -147,12 +250,12 @@ struct sm_fonts *sm_fonts_new_home(struct sm_ctx *ctx)
 		return NULL;
 	}
 	struct sm_fonts *f = sm_ctx_cache(ctx, &fonts_cache_key);
-	if (f && !strcmp(f->asked, dir)) {
+	if (f && !strcmp(f->asked, dir) && same_extra(f->extra, extra)) {
 		f->refs++;
 		free(dir);
 		return f;
 	}
-	f = sm_fonts_new(ctx, dir);
+	f = sm_fonts_new_with(ctx, dir, extra);
 	free(dir);
 	if (f) {
 		f->refs++; /* the context's reference */
@@ -166,10 +269,21 @@ PangoFontMap *sm_fonts_map(struct sm_fonts *fonts)
 	return fonts->map;
 }
 
-/* A face from our folder whose weight and slant match. */
-static int has_face(const struct sm_fonts *f, FcFontSet *fs, int bold, int italic)
+/* A file of our folder, or one we loaded from outside it. */
+static int is_ours(const struct sm_fonts *f, const char *file)
 {
 	size_t len = strlen(f->dir);
+	if (!strncmp(file, f->dir, len) && file[len] == '/')
+		return 1;
+	for (size_t i = 0; i < f->nfiles; i++)
+		if (!strcmp(file, f->files[i]))
+			return 1;
+	return 0;
+}
+
+/* A face of our files whose weight and slant match. */
+static int has_face(const struct sm_fonts *f, FcFontSet *fs, int bold, int italic)
+{
 	for (int i = 0; i < fs->nfont; i++) {
 		FcChar8 *file = NULL;
 		int weight = 0, slant = 0;
@@ -177,7 +291,7 @@ static int has_face(const struct sm_fonts *f, FcFontSet *fs, int bold, int itali
 		    FcPatternGetInteger(fs->fonts[i], FC_WEIGHT, 0, &weight) != FcResultMatch ||
 		    FcPatternGetInteger(fs->fonts[i], FC_SLANT, 0, &slant) != FcResultMatch)
 			continue;
-		if (strncmp((const char *)file, f->dir, len) != 0 || file[len] != '/')
+		if (!is_ours(f, (const char *)file))
 			continue;
 		if ((weight >= FC_WEIGHT_BOLD) == bold && (slant != FC_SLANT_ROMAN) == italic)
 			return 1;
@@ -204,8 +318,9 @@ sm_status sm_fonts_require(struct sm_ctx *ctx, struct sm_fonts *fonts,
 	FcObjectSetDestroy(os);
 	FcPatternDestroy(pat);
 	if (!ok)
-		return SM_FAIL(ctx, SM_EINPUT, "font \"%s\"%s%s not found in %s; expected "
-			       "one of the bundled fonts", family, bold ? " bold" : "",
-			       italic ? " italic" : "", fonts->dir);
+		return SM_FAIL(ctx, SM_EINPUT, "font \"%s\"%s%s not found in %s%s; expected "
+			       "one of the bundled fonts or a font.file of the style", family,
+			       bold ? " bold" : "", italic ? " italic" : "", fonts->dir,
+			       fonts->nfiles ? " or its external fonts" : "");
 	return SM_OK;
 }

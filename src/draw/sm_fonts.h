@@ -3,9 +3,17 @@
  *
  * Figures must look the same on every machine, so text is set only in the
  * fonts of <home>/fonts: a private fontconfig configuration holds just that
- * folder, and a Pango font map of its own uses it.  Nothing process-global
- * (the default font map, the default FcConfig) is touched.  A family that is
- * not in the folder is an error, never a silent fallback to a system font.
+ * folder, the files listed in its external-fonts.txt (fonts of Debian
+ * packages at fixed paths: Noto Sans CJK for Chinese and Japanese, too
+ * large to bundle) and the files a style names itself (font.file), and a
+ * Pango font map of its own uses it.  Nothing process-global (the default
+ * font map, the default FcConfig) is touched.  A family that is not among
+ * those files is an error, never a silent fallback to a system font; a
+ * listed file that is missing is an error naming its package.
+ *
+ * Which font draws a character is decided by the text's family list, the
+ * style's family then its fallbacks (sm_text.h), never by fontconfig's
+ * preferences for the reader's language.
  *
  * Building the map (reading the font files, Pango's caches of fonts and
  * glyphs) costs more than drawing a small figure, so sm_fonts_new_home()
@@ -28,19 +36,29 @@
 
 struct sm_fonts;
 
-/* Load every font file of `dir`; NULL (error in ctx) when the folder is
- * missing or holds no font. */
+/* The fallback families of text whose style names none (the default
+ * style's font.fallback). */
+#define SM_FONTS_FALLBACK "DejaVu Sans, Noto Sans CJK SC"
+
+/* Load every font file of `dir` and of its external-fonts.txt; NULL (error
+ * in ctx) when the folder is missing or holds no font, or a listed file is
+ * missing. */
 struct sm_fonts *sm_fonts_new(struct sm_ctx *ctx, const char *dir);
+/* The same and the files of `extra` (one path a line, a style's font.file;
+ * NULL: none). */
+struct sm_fonts *sm_fonts_new_with(struct sm_ctx *ctx, const char *dir, const char *extra);
 /* The same with dir = sm_ctx_home(ctx) + "/fonts", shared through the
- * context: a later call with the same home returns the same object. */
+ * context: a later call with the same home (and extra files) returns the
+ * same object. */
 struct sm_fonts *sm_fonts_new_home(struct sm_ctx *ctx);
+struct sm_fonts *sm_fonts_new_home_with(struct sm_ctx *ctx, const char *extra);
 /* Drop one reference; NULL is a no-op. */
 void sm_fonts_free(struct sm_fonts *fonts);
 
 PangoFontMap *sm_fonts_map(struct sm_fonts *fonts);
 
 /* Fail unless `family` has a face of the given weight and slant among the
- * bundled files (bold/italic: 0 or 1). */
+ * loaded files (bold/italic: 0 or 1). */
 sm_status sm_fonts_require(struct sm_ctx *ctx, struct sm_fonts *fonts,
 			   const char *family, int bold, int italic);
 

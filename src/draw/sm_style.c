@@ -4,13 +4,14 @@
 #include "sm_canvas.h"
 
 #include <cjson/cJSON.h>
+#include <glib.h>
 #include <errno.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum key_kind { K_STR, K_SIZE, K_LINE, K_RGB, K_DEC, K_LEN, K_FACTOR };
+enum key_kind { K_STR, K_SIZE, K_LINE, K_RGB, K_DEC, K_LEN, K_FACTOR, K_BOOL, K_FILES };
 
 struct style_key {
 	const char *section;
@@ -24,6 +25,7 @@ struct style_key {
 static const struct style_key keys[] = {
 	KEY("font", "family", K_STR, family),
 	KEY("font", "fallback", K_STR, fallback),
+	KEY("font", "file", K_FILES, font_files),
 	KEY("font", "size", K_SIZE, size),
 	KEY("font", "small", K_SIZE, small),
 	KEY("font", "title", K_SIZE, title),
@@ -34,6 +36,12 @@ static const struct style_key keys[] = {
 	KEY("lines", "rule", K_LINE, lw_rule),
 	KEY("lines", "diamond", K_LINE, lw_diamond),
 	KEY("lines", "pi", K_LINE, lw_pi),
+	KEY("lines", "funnel_region", K_LINE, lw_funnel_region),
+	KEY("lines", "funnel_estimate", K_LINE, lw_funnel_estimate),
+	KEY("lines", "funnel_egger", K_LINE, lw_funnel_egger),
+	KEY("lines", "marker", K_LINE, lw_marker),
+	KEY("lines", "marker_imputed", K_LINE, lw_marker_imputed),
+	KEY("lines", "swatch", K_LINE, lw_swatch),
 	KEY("colours", "text", K_RGB, c_text),
 	KEY("colours", "muted", K_RGB, c_muted),
 	KEY("colours", "square", K_RGB, c_square),
@@ -43,6 +51,18 @@ static const struct style_key keys[] = {
 	KEY("colours", "pi", K_RGB, c_pi),
 	KEY("colours", "null", K_RGB, c_null),
 	KEY("colours", "rule", K_RGB, c_rule),
+	KEY("colours", "rob_low", K_RGB, c_rob[0]),
+	KEY("colours", "rob_unclear", K_RGB, c_rob[1]),
+	KEY("colours", "rob_some", K_RGB, c_rob[2]),
+	KEY("colours", "rob_high", K_RGB, c_rob[3]),
+	KEY("colours", "rob_critical", K_RGB, c_rob[4]),
+	KEY("colours", "rob_noinfo", K_RGB, c_rob[5]),
+	KEY("colours", "prisma_header", K_RGB, c_prisma_header),
+	KEY("colours", "prisma_stage", K_RGB, c_prisma_stage),
+	KEY("colours", "contour_p10", K_RGB, c_contour[0]),
+	KEY("colours", "contour_p05", K_RGB, c_contour[1]),
+	KEY("colours", "contour_p01", K_RGB, c_contour[2]),
+	KEY("colours", "greyscale", K_BOOL, greyscale),
 	KEY("decimals", "effect", K_DEC, d_effect),
 	KEY("decimals", "weight", K_DEC, d_weight),
 	KEY("decimals", "stat", K_DEC, d_stat),
@@ -73,6 +93,9 @@ static const struct style_key keys[] = {
 	KEY("layout", "page_height", K_LEN, page_height),
 	KEY("layout", "row_height", K_FACTOR, row_height),
 	KEY("layout", "square_max", K_FACTOR, square_max),
+	KEY("output", "cmyk", K_BOOL, cmyk),
+	KEY("output", "cmyk_profile", K_STR, cmyk_profile),
+	KEY("output", "svg_text", K_BOOL, svg_text),
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -82,10 +105,33 @@ void sm_style_free(struct sm_style *style)
 	if (!style)
 		return;
 	for (size_t i = 0; i < NKEYS; i++)
-		if (keys[i].kind == K_STR)
+		if (keys[i].kind == K_STR || keys[i].kind == K_FILES)
 			free(*(char **)((char *)style + keys[i].off));
 	free(style->name);
 	free(style);
+}
+
+const char *sm_style_differs(const struct sm_style *a, const struct sm_style *b)
+{
+	for (size_t i = 0; i < NKEYS; i++) {
+		const struct style_key *k = &keys[i];
+		const char *pa = (const char *)a + k->off, *pb = (const char *)b + k->off;
+		int same;
+		if (k->kind == K_STR || k->kind == K_FILES) {
+			const char *x = *(char *const *)pa, *y = *(char *const *)pb;
+			same = (!x && !y) || (x && y && !strcmp(x, y));
+		} else if (k->kind == K_RGB) {
+			const struct sm_rgb *x = (const void *)pa, *y = (const void *)pb;
+			same = x->r == y->r && x->g == y->g && x->b == y->b;
+		} else if (k->kind == K_DEC || k->kind == K_BOOL) {
+			same = *(const int *)pa == *(const int *)pb;
+		} else {
+			same = fabs(*(const double *)pa - *(const double *)pb) <= 1e-9;
+		}
+		if (!same)
+			return k->key;
+	}
+	return NULL;
 }
 
 static const struct style_key *find_key(const char *section, const char *key)
@@ -111,10 +157,36 @@ static struct sm_rgb rgb(unsigned hex)
 	return c;
 }
 
+double sm_rgb_luma(struct sm_rgb c)
+{
+	return 255 * (0.299 * c.r + 0.587 * c.g + 0.114 * c.b);
+}
+
+struct sm_rgb sm_rgb_grey(struct sm_rgb c)
+{
+	/* Rounded to a whole level, so that a raster holds exact greys. */
+	double v = round(sm_rgb_luma(c)) / 255;
+	return (struct sm_rgb){ v, v, v };
+}
+
+/* Lumas (Rec. 601) spaced at least SM_STYLE_MIN_LUMA_GAP apart: critical 31,
+ * high 77, low 122, no information 168, unclear and some concerns 213
+ * (never in one tool together).  Greens, yellows and reds as readers
+ * expect them, darker or lighter than the Okabe-Ito pair they replace
+ * (green 106 and vermillion 119 were one grey in print). */
+static const unsigned rob_hex[SM_STYLE_NROB] = { 0x1FA879, 0xF0E442, 0xF0E442, 0xB0241B,
+						 0x4D0B0B, 0xA8A8A8 };
+
+struct sm_rgb sm_style_rob_default(int level)
+{
+	return rgb(rob_hex[level >= 0 && level < SM_STYLE_NROB ? level : SM_STYLE_NROB - 1]);
+}
+
 static int default_strings(struct sm_style *s)
 {
 	static const char *const defs[][3] = {
-		{ "font", "family", "Liberation Sans" }, { "font", "fallback", "DejaVu Sans" },
+		{ "font", "family", "Liberation Sans" },
+		{ "font", "fallback", "DejaVu Sans, Noto Sans CJK SC" },
 		{ "headers", "study", "Study" }, { "headers", "domain", "Domain" },
 		{ "headers", "events", "Events" }, { "headers", "total", "Total" },
 		{ "headers", "weight", "Weight" },
@@ -128,6 +200,7 @@ static int default_strings(struct sm_style *s)
 		{ "labels", "total_events", "Total events" },
 		{ "labels", "pi", "Prediction interval" },
 		{ "labels", "excluded", "Not estimable" },
+		{ "output", "cmyk_profile", SM_CANVAS_CMYK_PROFILE },
 	};
 	for (size_t i = 0; i < sizeof defs / sizeof defs[0]; i++)
 		if (!set_str(s, find_key(defs[i][0], defs[i][1]), defs[i][2]))
@@ -146,12 +219,21 @@ struct sm_style *sm_style_defaults(struct sm_ctx *ctx)
 	s->size = 8, s->small = 7, s->title = 9, s->min_size = 6;
 	s->lw_ci = 0.6, s->lw_axis = 0.5, s->lw_null = 0.5, s->lw_rule = 0.4;
 	s->lw_diamond = 0.5, s->lw_pi = 1.2;
+	s->lw_funnel_region = 0.6, s->lw_funnel_estimate = 0.8, s->lw_funnel_egger = 0.9;
+	s->lw_marker = 0.4, s->lw_marker_imputed = 0.6, s->lw_swatch = 0.3;
 	/* Okabe-Ito blue and vermillion: safe for colour-blind readers, and
 	 * two distinct greys (dark, mid) when printed without colour. */
 	s->c_text = rgb(0x000000), s->c_muted = rgb(0x595959);
 	s->c_square = rgb(0x0072B2), s->c_ci = rgb(0x000000);
 	s->c_diamond = rgb(0xD55E00), s->c_diamond_line = rgb(0x000000);
 	s->c_pi = rgb(0x000000), s->c_null = rgb(0x7F7F7F), s->c_rule = rgb(0x000000);
+	for (int i = 0; i < SM_STYLE_NROB; i++)
+		s->c_rob[i] = rgb(rob_hex[i]);
+	/* PRISMA header 210 and stage bars 167 in luma, against white boxes;
+	 * funnel contours 115, 158, 200 against the white P > 0.10 region. */
+	s->c_prisma_header = rgb(0xF2D27A), s->c_prisma_stage = rgb(0x8AABDD);
+	s->c_contour[0] = rgb(0x737373), s->c_contour[1] = rgb(0x9E9E9E);
+	s->c_contour[2] = rgb(0xC8C8C8);
 	s->d_effect = 2, s->d_weight = 1, s->d_stat = 2, s->d_p = 2;
 	s->d_tau2 = 2, s->d_i2 = 0;
 	s->width = 175 * SM_PT_PER_MM, s->margin = 2 * SM_PT_PER_MM;
@@ -257,9 +339,51 @@ static sm_status set_number(struct sm_ctx *ctx, const char *path, struct sm_styl
 	return SM_OK;
 }
 
+/* A path or a list of paths, kept one per line; a relative path is read
+ * from the style file's folder. */
+static sm_status set_files(struct sm_ctx *ctx, const char *path, struct sm_style *s,
+			   const struct style_key *k, const cJSON *v)
+{
+	struct sm_buf b;
+	sm_buf_init(&b);
+	const char *slash = strrchr(path, '/');
+	int dir_len = slash ? (int)(slash - path) : 1;
+	const char *dir = slash ? path : ".";
+	int n = 0, ok = cJSON_IsString(v) || cJSON_IsArray(v);
+	for (const cJSON *e = cJSON_IsArray(v) ? v->child : v; ok && e;
+	     e = cJSON_IsArray(v) ? e->next : NULL) {
+		ok = cJSON_IsString(e) && e->valuestring[0] && !strchr(e->valuestring, '\n');
+		if (ok && e->valuestring[0] == '/')
+			sm_buf_printf(&b, "%s%s", n++ ? "\n" : "", e->valuestring);
+		else if (ok)
+			sm_buf_printf(&b, "%s%.*s/%s", n++ ? "\n" : "", dir_len, dir,
+				      e->valuestring);
+	}
+	if (!ok || n == 0) {
+		sm_buf_release(&b);
+		return bad_value(ctx, path, k, "a font file path or a list of them");
+	}
+	if (b.failed) {
+		sm_buf_release(&b);
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	}
+	char **slot = (char **)((char *)s + k->off);
+	free(*slot);
+	*slot = sm_buf_take(&b);
+	return SM_OK;
+}
+
 static sm_status set_value(struct sm_ctx *ctx, const char *path, struct sm_style *s,
 			   const struct style_key *k, const cJSON *v)
 {
+	if (k->kind == K_FILES)
+		return set_files(ctx, path, s, k, v);
+	if (k->kind == K_BOOL) {
+		if (!cJSON_IsBool(v))
+			return bad_value(ctx, path, k, "true or false");
+		*(int *)((char *)s + k->off) = cJSON_IsTrue(v);
+		return SM_OK;
+	}
 	if (k->kind == K_STR || k->kind == K_RGB || k->kind == K_LEN) {
 		if (!cJSON_IsString(v))
 			return bad_value(ctx, path, k, "a string");
@@ -294,7 +418,8 @@ static sm_status apply(struct sm_ctx *ctx, const char *path, struct sm_style *s,
 		if (!cJSON_IsObject(sec))
 			return SM_FAIL_POS(ctx, SM_EINPUT, path, 0, 0, sec->string,
 					   "unknown style section; expected font, lines, "
-					   "colours, decimals, headers, labels or layout");
+					   "colours, decimals, headers, labels, layout or "
+					   "output");
 		for (const cJSON *v = sec->child; v; v = v->next) {
 			const struct style_key *k = find_key(sec->string, v->string);
 			if (!k) {
@@ -374,6 +499,38 @@ struct sm_style *sm_style_load(struct sm_ctx *ctx, const char *name)
 		return NULL;
 	}
 	return s;
+}
+
+sm_status sm_style_font_record(struct sm_ctx *ctx, const char *name, struct sm_buf *out)
+{
+	struct sm_style *s = sm_style_load(ctx, name);
+	if (!s)
+		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINPUT;
+	sm_status st = SM_OK;
+	for (char *p = s->font_files, *next; st == SM_OK && p && *p; p = next) {
+		next = strchr(p, '\n');
+		if (next)
+			*next++ = '\0';
+		char *data = NULL;
+		size_t len = 0;
+		if (sm_read_file(p, 0, &data, &len) != 0) {
+			st = SM_FAIL_POS(ctx, SM_EINPUT, p, 0, 0, "font.file",
+					 "cannot read the style's font file: %s; expected a "
+					 "readable font", strerror(errno));
+			break;
+		}
+		gchar *hex = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data,
+							 len);
+		free(data);
+		if (!hex) {
+			st = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+			break;
+		}
+		sm_buf_printf(out, "# font %s  %s\n", hex, p);
+		g_free(hex);
+	}
+	sm_style_free(s);
+	return st;
 }
 
 char *sm_style_expand(const char *tmpl, const char *arm1, const char *arm2,

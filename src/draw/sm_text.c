@@ -2,6 +2,8 @@
 
 #include "sm_text_cache.h"
 
+#include "sm_buf.h"
+
 #include <pango/pangocairo.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,13 @@ struct sm_text {
 	struct sm_tstyle set;
 	char *set_family; /* owned copy of set.family */
 	int has_set;
+	char *fallback;   /* families after every text's own */
+	/* Texts named in warnings about missing glyphs, and the character:
+	 * a text measured again (another width) or a part of it (a word the
+	 * layout tries on its own) is not named again. */
+	char *warned[SM_TEXT_MAX_GLYPH_WARNINGS];
+	gunichar warned_char[SM_TEXT_MAX_GLYPH_WARNINGS];
+	int glyph_warnings;
 };
 
 void sm_text_free(struct sm_text *t)
@@ -23,6 +32,9 @@ void sm_text_free(struct sm_text *t)
 		return;
 	sm_tcache_free(t->cache);
 	free(t->set_family);
+	free(t->fallback);
+	for (int i = 0; i < t->glyph_warnings && i < SM_TEXT_MAX_GLYPH_WARNINGS; i++)
+		free(t->warned[i]);
 	if (t->layout)
 		g_object_unref(t->layout);
 	if (t->pctx)
@@ -46,6 +58,7 @@ struct sm_text *sm_text_new(struct sm_ctx *ctx, struct sm_fonts *fonts)
 	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
 	cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
 	t->cache = sm_tcache_new();
+	t->fallback = strdup(SM_FONTS_FALLBACK);
 	t->pctx = pango_font_map_create_context(sm_fonts_map(fonts));
 	if (t->pctx) {
 		pango_cairo_context_set_font_options(t->pctx, fo);
@@ -54,12 +67,40 @@ struct sm_text *sm_text_new(struct sm_ctx *ctx, struct sm_fonts *fonts)
 		t->layout = pango_layout_new(t->pctx);
 	}
 	cairo_font_options_destroy(fo);
-	if (!t->layout || !t->cache) {
+	if (t->pctx)
+		/* Han characters follow the family list, never the language of
+		 * the environment; a fixed language keeps the itemiser's choice
+		 * of fontsets fixed too. */
+		pango_context_set_language(t->pctx, pango_language_from_string("en"));
+	if (!t->layout || !t->cache || !t->fallback) {
 		sm_text_free(t);
 		SM_FAIL(ctx, SM_EINTERNAL, "cannot create a text layout");
 		return NULL;
 	}
 	return t;
+}
+
+sm_status sm_text_set_fallback(struct sm_ctx *ctx, struct sm_text *t, const char *families)
+{
+	char *copy = strdup(families ? families : "");
+	if (!copy)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	free(t->fallback);
+	for (int i = 0; i < t->glyph_warnings && i < SM_TEXT_MAX_GLYPH_WARNINGS; i++)
+		free(t->warned[i]);
+	t->fallback = copy;
+	t->has_set = 0;
+	return SM_OK;
+}
+
+char *sm_text_families(const struct sm_text *t, const char *family)
+{
+	/* A family that already ends with the fallbacks (the forest names them
+	 * itself) is not given them twice. */
+	size_t nf = strlen(family), nb = strlen(t->fallback);
+	if (!nb || (nf >= nb && !strcmp(family + nf - nb, t->fallback)))
+		return strdup(family);
+	return sm_asprintf("%s, %s", family, t->fallback);
 }
 
 static int same_style(const struct sm_text *t, const struct sm_tstyle *st)
@@ -82,7 +123,9 @@ static void remember_style(struct sm_text *t, const struct sm_tstyle *st)
 static void set_style(struct sm_text *t, const struct sm_tstyle *st)
 {
 	PangoFontDescription *fd = pango_font_description_new();
-	pango_font_description_set_family(fd, st->family);
+	char *families = sm_text_families(t, st->family);
+	pango_font_description_set_family(fd, families ? families : st->family);
+	free(families);
 	pango_font_description_set_absolute_size(fd, st->size * PANGO_SCALE);
 	pango_font_description_set_weight(fd, st->bold ? PANGO_WEIGHT_BOLD
 						     : PANGO_WEIGHT_NORMAL);
@@ -142,6 +185,55 @@ static void draw_layout(cairo_t *cr, PangoLayout *layout, double x, double y)
 	pango_layout_iter_free(it);
 }
 
+/* The first character of the laid-out text that no loaded font has (Pango
+ * draws it as a box: an "unknown glyph" holding the code point). */
+static gunichar first_missing(PangoLayout *layout)
+{
+	gunichar c = 0;
+	PangoLayoutIter *it = pango_layout_get_iter(layout);
+	do {
+		PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+		for (int i = 0; run && !c && i < run->glyphs->num_glyphs; i++) {
+			PangoGlyph g = run->glyphs->glyphs[i].glyph;
+			if (g & PANGO_GLYPH_UNKNOWN_FLAG)
+				c = g & ~PANGO_GLYPH_UNKNOWN_FLAG;
+		}
+	} while (!c && pango_layout_iter_next_run(it));
+	pango_layout_iter_free(it);
+	return c;
+}
+
+static void warn_missing(struct sm_ctx *ctx, struct sm_text *t, const char *utf8)
+{
+	gunichar c = first_missing(t->layout);
+	int n = t->glyph_warnings < SM_TEXT_MAX_GLYPH_WARNINGS ? t->glyph_warnings
+							       : SM_TEXT_MAX_GLYPH_WARNINGS;
+	for (int i = 0; i < n; i++)
+		if (t->warned_char[i] == c && strstr(t->warned[i], utf8))
+			return;
+	if (t->glyph_warnings > SM_TEXT_MAX_GLYPH_WARNINGS)
+		return;
+	if (t->glyph_warnings == SM_TEXT_MAX_GLYPH_WARNINGS) {
+		t->glyph_warnings++;
+		sm_ctx_warn(ctx, "more texts have characters no font has; only the first %d "
+			    "are named", SM_TEXT_MAX_GLYPH_WARNINGS);
+		return;
+	}
+	t->warned[n] = strdup(utf8);
+	if (!t->warned[n])
+		return;
+	t->warned_char[n] = c;
+	t->glyph_warnings++;
+	/* The text as given, cut at a character boundary. */
+	const char *end = utf8;
+	for (int k = 0; *end && k < 60; k++)
+		end = g_utf8_next_char(end);
+	sm_ctx_warn(ctx, "no font has the character U+%04X in \"%.*s%s\"; it is drawn as a "
+		    "box (expected characters of the fonts in fonts/, fonts/external-fonts.txt "
+		    "or the style's font.file)", (unsigned)c, (int)(end - utf8), utf8,
+		    *end ? "..." : "");
+}
+
 sm_status sm_text_measure(struct sm_ctx *ctx, struct sm_text *t,
 			  const struct sm_tstyle *st, const char *utf8,
 			  struct sm_extent *ext)
@@ -163,8 +255,16 @@ sm_status sm_text_measure(struct sm_ctx *ctx, struct sm_text *t,
 	ext->baseline = (double)pango_layout_get_baseline(t->layout) / PANGO_SCALE;
 	ext->lines = pango_layout_get_line_count(t->layout);
 	ext->left = (double)logical.x / PANGO_SCALE;
+	if (pango_layout_get_unknown_glyphs_count(t->layout) > 0)
+		warn_missing(ctx, t, utf8);
 	sm_tcache_add(t->cache, st, utf8, ext, t->layout); /* not kept: shaped again */
 	return SM_OK;
+}
+
+PangoLayout *sm_text_layout(struct sm_text *t, const struct sm_tstyle *st, const char *utf8)
+{
+	setup(t, st, utf8);
+	return t->layout;
 }
 
 void sm_text_draw(struct sm_text *t, cairo_t *cr, const struct sm_tstyle *st,

@@ -11,6 +11,13 @@
  * drawing places the kept glyphs.  Text is always drawn run by run at the
  * positions its layout gave, cached or not.
  *
+ * Fonts.  Every text is set in its family followed by the fallback
+ * families (SM_FONTS_FALLBACK unless sm_text_set_fallback() says others),
+ * so the font that draws a character depends only on that list and the
+ * loaded files, never on the reader's language settings.  A character no
+ * loaded font has is drawn as a box and named in a warning (U+XXXX and the
+ * text it is in), once per text, at most SM_TEXT_MAX_GLYPH_WARNINGS times.
+ *
  * Ownership: sm_text_new() borrows the font map (keep the sm_fonts alive
  * until sm_text_free(), which releases the Pango objects and the cache).
  * Strings passed in are borrowed and copied when kept.  One thread at a
@@ -23,6 +30,7 @@
 #include "sm_fonts.h"
 
 #include <cairo.h>
+#include <pango/pango.h>
 
 enum sm_align { SM_ALIGN_LEFT, SM_ALIGN_CENTER, SM_ALIGN_RIGHT };
 
@@ -50,8 +58,20 @@ struct sm_extent {
 
 struct sm_text;
 
+#define SM_TEXT_MAX_GLYPH_WARNINGS 20
+
 struct sm_text *sm_text_new(struct sm_ctx *ctx, struct sm_fonts *fonts);
 void sm_text_free(struct sm_text *t);
+/* The fallback families ("A, B"), copied; set before the first text. */
+sm_status sm_text_set_fallback(struct sm_ctx *ctx, struct sm_text *t, const char *families);
+
+/* The family list a text of family `family` is set in ("family, fallback"),
+ * as the SVG text writer names it; the caller frees it. */
+char *sm_text_families(const struct sm_text *t, const char *family);
+
+/* The layout of a text, set up as it is measured and drawn, for writers
+ * that need its lines (sm_svg_text.c); valid until the next call on t. */
+PangoLayout *sm_text_layout(struct sm_text *t, const struct sm_tstyle *st, const char *utf8);
 
 /* Fails (SM_EINPUT) on text that is not valid UTF-8. */
 sm_status sm_text_measure(struct sm_ctx *ctx, struct sm_text *t,

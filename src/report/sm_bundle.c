@@ -9,6 +9,7 @@
 #include "sm_res.h"
 #include "sm_rtmpl.h"
 #include "sm_supplement.h"
+#include "sm_style.h"
 #include "sm_table.h"
 #include "sm_zip.h"
 
@@ -89,13 +90,19 @@ static void jobs_release(struct job_list *l)
 	free(l->jobs);
 }
 
-static const char *const figure_exts[] = { "pdf", "svg", "png" };
-static const char *const table_exts[] = { "csv", "xlsx", "md" };
+static const char *const figure_exts[] = { "pdf", "svg", "png", NULL };
+static const char *const table_exts[] = { "csv", "xlsx", "md", "docx", NULL };
+#define N_TABLE_EXTS (sizeof table_exts / sizeof table_exts[0] - 1)
 
 /* "figures/BASE.pdf, .svg, .png" */
 static char *files_of(const char *folder, const char *base, const char *const *exts)
 {
-	return sm_asprintf("%s/%s.%s, .%s, .%s", folder, base, exts[0], exts[1], exts[2]);
+	struct sm_buf b;
+	sm_buf_init(&b);
+	sm_buf_printf(&b, "%s/%s.%s", folder, base, exts[0]);
+	for (size_t i = 1; exts[i]; i++)
+		sm_buf_printf(&b, ", .%s", exts[i]);
+	return sm_buf_take(&b);
 }
 
 /* A supplement names the report's figures and tables and the bundle's
@@ -186,6 +193,27 @@ struct pool {
 	pthread_mutex_t lock;
 };
 
+/* A figure file.  A raster is laid out as for an SVG (one page, the same
+ * layout; no kind refuses it for its size before drawing) and drawn at a
+ * lower resolution, with a warning, when it is too large for a PNG at the
+ * bundle's: a valid review never fails on its size. */
+static sm_status render_fit(struct sm_ctx *ctx, const struct sm_figure_kind *kind,
+			    const struct sm_res *res, const void *o, const char *path)
+{
+	struct sm_figure_env env = { 0 };
+	sm_status s = sm_canvas_format_of(ctx, path, &env.format);
+	if (s != SM_OK || !sm_canvas_is_raster(env.format))
+		return s != SM_OK ? s : sm_figure_render(ctx, kind, res, o, path);
+	env.format = SM_CANVAS_SVG;
+	struct sm_fig *fig = NULL;
+	s = kind->layout(ctx, res, o, &env, &fig);
+	struct sm_fig_write_opts wo = { .dpi = sm_figure_common_of(o)->dpi, .fit = 1 };
+	if (s == SM_OK)
+		s = sm_fig_write_with(ctx, fig, path, &wo);
+	sm_fig_free(fig);
+	return s;
+}
+
 static sm_status draw_figure(struct sm_ctx *ctx, const struct pool *p, const struct job *job)
 {
 	const struct sm_figure_kind *kind = job->kind;
@@ -194,6 +222,7 @@ static sm_status draw_figure(struct sm_ctx *ctx, const struct pool *p, const str
 		return SM_EINTERNAL;
 	struct sm_figure_common *c = o;
 	c->style = p->opts->style;
+	c->width = p->opts->width;
 	if (p->opts->dpi > 0)
 		c->dpi = p->opts->dpi;
 	sm_status s = SM_OK;
@@ -202,7 +231,19 @@ static sm_status draw_figure(struct sm_ctx *ctx, const struct pool *p, const str
 	if (s == SM_OK && job->flag)
 		s = sm_figure_opts_set(ctx, kind, o, sm_figure_opt(kind, job->flag), NULL);
 	if (s == SM_OK)
-		s = sm_figure_render(ctx, kind, p->res, o, job->path);
+		s = render_fit(ctx, kind, p->res, o, job->path);
+	if (s == SM_EINPUT && c->width && sm_ctx_error(ctx)) {
+		/* A width the figure cannot take (a PRISMA flow needs 120 mm): the
+		 * figure's own width, with a warning, rather than no bundle. */
+		char *why = sm_diag_format(sm_ctx_error(ctx));
+		sm_ctx_clear_error(ctx);
+		c->width = NULL;
+		s = render_fit(ctx, kind, p->res, o, job->path);
+		if (s == SM_OK)
+			sm_ctx_warn(ctx, "not drawn at --width %s (%s): drawn at its default width",
+				    p->opts->width, why ? why : "too narrow");
+		free(why);
+	}
 	sm_figure_opts_free(o);
 	return s;
 }
@@ -421,11 +462,17 @@ static int compare_strings(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static sm_status write_manifest(struct sm_ctx *ctx, const char *dir, char **files, size_t n)
+static sm_status write_manifest(struct sm_ctx *ctx, const char *dir, char **files, size_t n,
+			      const char *style)
 {
 	qsort(files, n, sizeof *files, compare_strings);
 	struct sm_buf b;
 	sm_buf_init(&b);
+	sm_status fs = sm_style_font_record(ctx, style, &b);
+	if (fs != SM_OK) {
+		sm_buf_release(&b);
+		return fs;
+	}
 	for (size_t i = 0; i < n; i++) {
 		char *path = sm_asprintf("%s/%s", dir, files[i]);
 		char hex[65];
@@ -488,7 +535,7 @@ static sm_status write_tables(struct sm_ctx *ctx, const struct sm_res *res, cons
 	sm_status st = !n ? SM_OK : tdir ? sm_mkdir_p(ctx, tdir)
 					 : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	free(tdir);
-	char **out = sm_alloc_array(3 * n + 1, sizeof *out);
+	char **out = sm_alloc_array(N_TABLE_EXTS * n + 1, sizeof *out);
 	if (st == SM_OK && !out)
 		st = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	size_t count = 0;
@@ -498,7 +545,7 @@ static sm_status write_tables(struct sm_ctx *ctx, const struct sm_res *res, cons
 			st = sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINTERNAL;
 			break;
 		}
-		for (size_t e = 0; st == SM_OK && e < 3; e++) {
+		for (size_t e = 0; st == SM_OK && e < N_TABLE_EXTS; e++) {
 			char *rel = bases[i] ? sm_asprintf("tables/%s.%s", bases[i], table_exts[e])
 					     : NULL;
 			char *path = rel ? sm_asprintf("%s/%s", dir, rel) : NULL;
@@ -628,13 +675,13 @@ static const char **bundle_files(const struct bundle *b, int with_index, size_t 
 }
 
 static sm_status manifest(struct sm_ctx *ctx, const char *dir, const struct bundle *b,
-			  int with_index)
+			  int with_index, const char *style)
 {
 	size_t n;
 	const char **files = bundle_files(b, with_index, &n);
 	if (!files)
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	sm_status st = write_manifest(ctx, dir, (char **)files, n);
+	sm_status st = write_manifest(ctx, dir, (char **)files, n, style);
 	free(files);
 	return st;
 }
@@ -679,7 +726,7 @@ sm_status sm_bundle_write(struct sm_ctx *ctx, const cJSON *results, const char *
 	if (st == SM_OK && opts->supplement)
 		st = write_index(ctx, dir, &b);
 	if (st == SM_OK)
-		st = manifest(ctx, dir, &b, opts->supplement);
+		st = manifest(ctx, dir, &b, opts->supplement, opts->style);
 	/* the zip, once the bundle is complete */
 	if (st == SM_OK && opts->supplement && opts->zip)
 		st = zip_bundle(ctx, dir, &b);

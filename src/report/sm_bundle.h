@@ -4,8 +4,10 @@
  *   DIR/results.json         the analysis stage's document
  *   DIR/report.pdf           the report (sm_report.h)
  *   DIR/figures/...          every figure as PDF, SVG and PNG
- *   DIR/tables/...           every table as CSV, XLSX and Markdown
- *   DIR/MANIFEST.sha256      every file with its SHA-256 (`sha256sum -c`)
+ *   DIR/tables/...           every table as CSV, XLSX, Markdown and DOCX
+ *   DIR/MANIFEST.sha256      every file with its SHA-256 (`sha256sum -c`); a
+ *                            style's own font files (font.file) are recorded
+ *                            in "# font SHA256 PATH" comment lines
  *   DIR/index.txt            a supplement's index (opts.supplement)
  *   DIR/supplement.zip       all of it in one deterministic zip (opts.zip)
  *
@@ -36,8 +38,11 @@
 struct sm_bundle_opts {
 	int threads;      /* workers for figures; 0 = number of CPUs (at most
 			   * SM_BUNDLE_MAX_WORKERS) */
-	double dpi;       /* PNG resolution; 0 = 300 */
+	double dpi;       /* PNG resolution; 0 = 300 (lowered, with a warning, for a
+			   * figure too large for a PNG at it) */
 	const char *style; /* NULL = default */
+	const char *width; /* figure files' width ("single", "120mm"); NULL: each
+			    * kind's default (report.pdf keeps its page width) */
 	int figures;      /* 0: results.json and manifest only */
 	int report;       /* 1: also report.pdf (sm_report.h), drawn beside the figures */
 	const char *report_template; /* NULL = "report" */

@@ -3,6 +3,7 @@
 
 #include "sm_atomic.h"
 #include "sm_buf.h"
+#include "sm_docx.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +19,11 @@ sm_status sm_export_format_of(struct sm_ctx *ctx, const char *path,
 		*fmt = SM_EXPORT_XLSX;
 	else if (dot && !strcasecmp(dot, ".md"))
 		*fmt = SM_EXPORT_MD;
+	else if (dot && !strcasecmp(dot, ".docx"))
+		*fmt = SM_EXPORT_DOCX;
 	else
 		return SM_FAIL(ctx, SM_EINPUT, "cannot tell the table format of '%s'; expected "
-			       "a name ending in .csv, .xlsx or .md", path);
+			       "a name ending in .csv, .xlsx, .md or .docx", path);
 	return SM_OK;
 }
 
@@ -129,6 +132,8 @@ sm_status sm_export_write(struct sm_ctx *ctx, const struct sm_table *t, const ch
 		return st;
 	if (fmt == SM_EXPORT_XLSX)
 		return sm_export_xlsx(ctx, t, path);
+	if (fmt == SM_EXPORT_DOCX)
+		return sm_docx_write(ctx, t, path);
 	char *text = fmt == SM_EXPORT_CSV ? sm_export_csv(t) : sm_export_markdown(t);
 	if (!text)
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");

@@ -5,8 +5,8 @@
  * was built with it) and Markdown (GitHub pipe tables: '|' escaped as
  * '\|', '\' as '\\', line breaks as <br>).
  *
- * CSV holds the header row and the data only; XLSX and Markdown also carry
- * the title and footnote.  Files are written atomically; output depends on
+ * CSV holds the header row and the data only; XLSX, Markdown and DOCX also
+ * carry the title and footnote.  Files are written atomically; output depends on
  * the table only (XLSX dates come from SOURCE_DATE_EPOCH or a fixed date).
  *
  * Ownership: the string functions return text the caller frees; tables
@@ -18,9 +18,9 @@
 #include "sm_ctx.h"
 #include "sm_table.h"
 
-enum sm_export_format { SM_EXPORT_CSV, SM_EXPORT_XLSX, SM_EXPORT_MD };
+enum sm_export_format { SM_EXPORT_CSV, SM_EXPORT_XLSX, SM_EXPORT_MD, SM_EXPORT_DOCX };
 
-/* From the extension: .csv, .xlsx, .md (any case). */
+/* From the extension: .csv, .xlsx, .md, .docx (any case). */
 sm_status sm_export_format_of(struct sm_ctx *ctx, const char *path,
 			      enum sm_export_format *fmt);
 

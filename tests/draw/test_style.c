@@ -103,6 +103,16 @@ static void test_templates(void **state)
 	assert_int_equal(file->d_i2, def->d_i2);
 	sm_check_close(j->size, 7, 0, 0, "journal size");
 	assert_true(j->c_square.r == 0 && j->c_square.g == 0 && j->c_square.b == 0);
+	/* every key of default.style.json is the built-in default, the new
+	 * print keys included */
+	const char *differs = sm_style_differs(def, file);
+	if (differs) {
+		print_error("default.style.json and the defaults differ in \"%s\"\n", differs);
+		fail();
+	}
+	assert_false(def->greyscale);
+	assert_true(j->greyscale);
+	assert_string_equal(sm_style_differs(def, j), "size");
 	char *x = sm_style_expand(def->favours_left, "MSC", "Control", "OR", 95);
 	assert_string_equal(x, "Favours MSC");
 	free(x);
@@ -135,6 +145,12 @@ static void test_style_errors(void **state)
 		{ "{\"colours\": {\"square\": \"blue\"}}", "colour like" },
 		{ "{\"layout\": {\"width\": \"wide\"}}", "bad length" },
 		{ "{\"font\": ", "not valid JSON" },
+		{ "{\"colours\": {\"greyscale\": 1}}", "true or false" },
+		{ "{\"font\": {\"file\": []}}", "a font file path or a list of them" },
+		{ "{\"font\": {\"file\": [\"a.ttf\", 3]}}", "a font file path or a list" },
+		{ "{\"output\": {\"cmyk\": \"yes\"}}", "true or false" },
+		{ "{\"print\": 1}", "unknown style section; expected font, lines, colours, "
+		  "decimals, headers, labels, layout or output" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char *path = write_tmp(bad[i][0]);
@@ -145,6 +161,16 @@ static void test_style_errors(void **state)
 	}
 	assert_null(sm_style_load(ctx, "no-such-style"));
 	expect_error(ctx, "cannot read style");
+	/* font files: one or a list, a relative one read from the style's folder */
+	char *path = write_tmp("{\"font\": {\"file\": [\"/x/A.ttf\", \"b/B.otf\"]}}");
+	struct sm_style *st = sm_style_load(ctx, path);
+	assert_non_null(st);
+	char *want = sm_asprintf("/x/A.ttf\n/tmp/b/B.otf");
+	assert_string_equal(st->font_files, want);
+	free(want);
+	sm_style_free(st);
+	unlink(path);
+	free(path);
 	sm_ctx_free(ctx);
 }
 

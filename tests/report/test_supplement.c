@@ -34,9 +34,10 @@ static void items_are_the_report_captions(void **state)
 	sm_report_opts_init(&o);
 	struct sm_supp items = { 0 };
 	sm_render_expect_ok(f, sm_report_items(f->ctx, f->msc, f->rmsc, &o, &items));
-	/* PRISMA, summary forest, forest + funnel per analysis, risk of bias;
+	/* PRISMA, summary forest, a forest per analysis, the small-multiples
+	 * funnel, risk of bias;
 	 * the paper's table, the domain table, the check findings */
-	assert_int_equal(items.nfigures, 1 + 1 + 2 * 16 + 1);
+	assert_int_equal(items.nfigures, 1 + 1 + 16 + 1 + 1);
 	assert_int_equal(items.ntables, 3);
 	assert_string_equal(items.v[0].kind, "prisma");
 	assert_int_equal(items.v[0].number, 1);
@@ -133,7 +134,7 @@ static void files_and_index_match(void **state)
 	free(path);
 	sm_render_expect_text(report, "Index of the supplementary material");
 	/* every entry: "Figure S<n>   caption" then its files, which exist */
-	size_t entries = 0, in_report = 0;
+	size_t fig_entries = 0, table_entries = 0, in_report = 0;
 	int further = 0;
 	for (char *line = index; line && *line;) {
 		char *end = strchr(line, '\n');
@@ -162,11 +163,12 @@ static void files_and_index_match(void **state)
 			snprintf(folder, sizeof folder, "%s/S%d-", !strcmp(type, "Figure") ? "figures"
 											      : "tables", n);
 			assert_true(has_prefix(base, folder));
-			static const char *const fexts[] = { "pdf", "svg", "png" }, *const texts[] = {
-				"csv", "xlsx", "md" };
-			for (int e = 0; e < 3; e++) {
-				char *file = sm_asprintf("%s/%s.%s", dir, base,
-							 !strcmp(type, "Figure") ? fexts[e] : texts[e]);
+			static const char *const fexts[] = { "pdf", "svg", "png", NULL },
+					  *const texts[] = { "csv", "xlsx", "md", "docx", NULL };
+			int is_fig = !strcmp(type, "Figure");
+			const char *const *exts = is_fig ? fexts : texts;
+			for (int e = 0; exts[e]; e++) {
+				char *file = sm_asprintf("%s/%s.%s", dir, base, exts[e]);
 				if (access(file, F_OK) != 0)
 					fail_msg("index.txt lists %s, which is not there", file);
 				free(file);
@@ -179,19 +181,21 @@ static void files_and_index_match(void **state)
 				free(want);
 				in_report++;
 			}
-			char *shown = sm_asprintf("%s (.%s, .%s, .%s)", base,
-						  !strcmp(type, "Figure") ? "pdf" : "csv",
-						  !strcmp(type, "Figure") ? "svg" : "xlsx",
-						  !strcmp(type, "Figure") ? "png" : "md");
+			char *shown = is_fig ? sm_asprintf("%s (.pdf, .svg, .png)", base)
+					     : sm_asprintf("%s (.csv, .xlsx, .md, .docx)", base);
 			sm_render_expect_text(report, shown);
 			free(shown);
-			entries++;
+			if (is_fig)
+				fig_entries++;
+			else
+				table_entries++;
 			line = fend + 1;
 			continue;
 		}
 		line = end ? end + 1 : NULL;
 	}
-	assert_int_equal(entries * 3, nfig + ntab);
+	assert_int_equal(fig_entries * 3, nfig);
+	assert_int_equal(table_entries * 4, ntab);
 	assert_true(in_report >= 4);
 	/* index.txt is in the manifest; the bundle's unnumbered names are not there */
 	path = sm_asprintf("%s/MANIFEST.sha256", dir);

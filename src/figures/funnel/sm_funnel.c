@@ -233,14 +233,12 @@ static sm_status boundary(struct lay *L, const struct sm_funnel_panel *p, double
 		it->tag = tag;
 		it->dash = dash;
 		it->sc = colour;
-		it->lw = 0.6;
+		it->lw = L->f->style->lw_funnel_region;
 		if (z == 0)
 			break;
 	}
 	return SM_OK;
 }
-
-static const unsigned contour_hex[] = { 0x8C8C8C, 0xBFBFBF, 0xE6E6E6 };
 
 static sm_status regions(struct lay *L, const struct sm_funnel_panel *p)
 {
@@ -255,10 +253,9 @@ static sm_status regions(struct lay *L, const struct sm_funnel_panel *p)
 		if (!(it = add(L, SM_FIG_RECT, SM_FT_CONTOUR)))
 			return SM_EINTERNAL;
 		it->x0 = p->plot.x0, it->y0 = p->plot.y0, it->x1 = p->plot.x1, it->y1 = p->plot.y1;
-		it->fill = 1, it->stroke = 0, it->fc = sm_fig_rgb(contour_hex[2]);
+		it->fill = 1, it->stroke = 0, it->fc = st->c_contour[2];
 		const double z[] = { Z99, Z95, Z90 };
-		const struct sm_rgb c[] = { sm_fig_rgb(contour_hex[1]), sm_fig_rgb(contour_hex[0]),
-					    sm_fig_rgb(0xFFFFFF) };
+		const struct sm_rgb c[] = { st->c_contour[1], st->c_contour[0], sm_fig_rgb(0xFFFFFF) };
 		for (int i = 0; i < 3 && s == SM_OK; i++)
 			s = wedge(L, p, 0, z[i], c[i], SM_FT_CONTOUR);
 	}
@@ -271,7 +268,8 @@ static sm_status regions(struct lay *L, const struct sm_funnel_panel *p)
 		if (!(it = add(L, SM_FIG_LINE, SM_FT_ESTIMATE)))
 			return SM_EINTERNAL;
 		it->x0 = it->x1 = map_x(L->l, p, p->est);
-		it->y0 = p->plot.y0, it->y1 = p->plot.y1, it->sc = st->c_diamond, it->lw = 0.8;
+		it->y0 = p->plot.y0, it->y1 = p->plot.y1, it->sc = st->c_diamond;
+		it->lw = st->lw_funnel_estimate;
 	}
 	if (s == SM_OK && p->adjusted) {
 		/* the same width as the pooled line; dashed and in the study colour,
@@ -279,7 +277,8 @@ static sm_status regions(struct lay *L, const struct sm_funnel_panel *p)
 		if (!(it = add(L, SM_FIG_LINE, SM_FT_ADJUSTED)))
 			return SM_EINTERNAL;
 		it->x0 = it->x1 = map_x(L->l, p, p->centre);
-		it->y0 = p->plot.y0, it->y1 = p->plot.y1, it->sc = st->c_square, it->lw = 0.8;
+		it->y0 = p->plot.y0, it->y1 = p->plot.y1, it->sc = st->c_square;
+		it->lw = st->lw_funnel_estimate;
 		it->dash = ADJUSTED_DASH;
 	}
 	if (s == SM_OK && L->o->egger_line && p->tested && curves && isfinite(p->egger_limit) &&
@@ -293,7 +292,7 @@ static sm_status regions(struct lay *L, const struct sm_funnel_panel *p)
 		}
 		if (!(it = sm_fig_add_poly(L->ctx, L->f, SM_FIG_PATH, xy, NSAMPLES + 1)))
 			return SM_EINTERNAL;
-		it->tag = SM_FT_EGGER, it->sc = sm_fig_palette(2), it->lw = 0.9;
+		it->tag = SM_FT_EGGER, it->sc = sm_fig_palette(2), it->lw = st->lw_funnel_egger;
 	}
 	if (s == SM_OK && !add(L, SM_FIG_UNCLIP, SM_FT_OTHER))
 		return SM_EINTERNAL;
@@ -303,12 +302,12 @@ static sm_status regions(struct lay *L, const struct sm_funnel_panel *p)
 static void marker_style(struct lay *L, struct sm_fig_item *it, const struct sm_funnel_point *pt)
 {
 	it->r = L->radius;
-	it->lw = 0.4;
+	it->lw = L->f->style->lw_marker;
 	it->fill = 1;
 	if (pt->filled) {
 		it->fc = sm_fig_rgb(0xFFFFFF);
 		it->sc = L->f->style->c_text;
-		it->lw = 0.6;
+		it->lw = L->f->style->lw_marker_imputed;
 		return;
 	}
 	int g = pt->group >= 0 ? pt->group : 0;
@@ -753,7 +752,7 @@ static sm_status legend(struct lay *L, double x, double y, double width, double 
 	if (!w.drawn)
 		return SM_OK; /* no panel has marks to explain */
 	struct sm_fig_item m = { .kind = SM_FIG_MARKER, .r = L->radius, .fill = 1, .stroke = 1,
-				 .lw = 0.4, .fc = st->c_square, .sc = st->c_text };
+				 .lw = st->lw_marker, .fc = st->c_square, .sc = st->c_text };
 	if (L->l->ngroups == 0)
 		e[n++] = (struct sm_fig_legend_entry){ m, "Study" };
 	for (int g = 0; g < L->l->ngroups; g++) {
@@ -762,11 +761,11 @@ static sm_status legend(struct lay *L, double x, double y, double width, double 
 		e[n++] = (struct sm_fig_legend_entry){ m, L->l->groups[g] };
 	}
 	if (w.filled) {
-		m.fc = sm_fig_rgb(0xFFFFFF), m.marker = SM_MK_CIRCLE, m.lw = 0.6;
+		m.fc = sm_fig_rgb(0xFFFFFF), m.marker = SM_MK_CIRCLE, m.lw = st->lw_marker_imputed;
 		e[n++] = (struct sm_fig_legend_entry){ m, "Imputed study (trim and fill)" };
 	}
-	struct sm_fig_item line = { .kind = SM_FIG_LINE, .stroke = 1, .lw = 0.8,
-				    .sc = st->c_diamond };
+	struct sm_fig_item line = { .kind = SM_FIG_LINE, .stroke = 1,
+				    .lw = st->lw_funnel_estimate, .sc = st->c_diamond };
 	e[n++] = (struct sm_fig_legend_entry){ line, w.adjusted ? "Pooled estimate (observed "
 								  "studies, unadjusted)"
 								: "Pooled estimate" };
@@ -777,13 +776,13 @@ static sm_status legend(struct lay *L, double x, double y, double width, double 
 							    "observed and imputed studies)" };
 	}
 	int curves = L->l->ymode != SM_FUNNEL_N;
-	line.sc = st->c_text, line.lw = 0.6, line.dash = 2.5;
+	line.sc = st->c_text, line.lw = st->lw_funnel_region, line.dash = 2.5;
 	if (curves)
 		e[n++] = (struct sm_fig_legend_entry){ line, region_words(&w) };
 	line.dash = 0.8;
 	if (curves && L->o->ci99)
 		e[n++] = (struct sm_fig_legend_entry){ line, "Pseudo 99% region" };
-	line.dash = 0, line.sc = sm_fig_palette(2), line.lw = 0.9;
+	line.dash = 0, line.sc = sm_fig_palette(2), line.lw = st->lw_funnel_egger;
 	if (curves && L->o->egger_line && w.egger)
 		e[n++] = (struct sm_fig_legend_entry){ line, "Egger regression line" };
 	if (curves && L->o->contours) {
@@ -793,9 +792,9 @@ static sm_status legend(struct lay *L, double x, double y, double width, double 
 		static const char *const what[] = { "0.05 < P < 0.10", "0.01 < P < 0.05",
 						     "P < 0.01" };
 		struct sm_fig_item box = { .kind = SM_FIG_RECT, .fill = 1, .stroke = 1,
-					   .lw = 0.3, .sc = st->c_muted };
+					   .lw = st->lw_swatch, .sc = st->c_muted };
 		for (int i = 0; i < 3; i++) {
-			box.fc = sm_fig_rgb(contour_hex[i]);
+			box.fc = st->c_contour[i];
 			e[n++] = (struct sm_fig_legend_entry){ box, what[i] };
 		}
 	}

@@ -231,14 +231,14 @@ static sm_status previous_arrow(struct lay *L)
 }
 
 /* A coloured bar holding a label: the stage bands and column headers. */
-static sm_status bar(struct lay *L, struct sm_box b, const char *label, unsigned fill,
+static sm_status bar(struct lay *L, struct sm_box b, const char *label, struct sm_rgb fill,
 		     int tag)
 {
 	struct sm_fig_item *it = sm_fig_add(L->ctx, L->f, SM_FIG_RECT);
 	if (!it)
 		return SM_EINTERNAL;
 	it->tag = tag, it->x0 = b.x0, it->y0 = b.y0, it->x1 = b.x1, it->y1 = b.y1, it->r = 3;
-	it->fill = 1, it->stroke = 0, it->fc = sm_fig_rgb(fill);
+	it->fill = 1, it->stroke = 0, it->fc = fill;
 	struct sm_tstyle st = L->bold;
 	st.wrap = b.x1 - b.x0 - 2 * PAD;
 	st.align = SM_ALIGN_CENTER;
@@ -273,7 +273,8 @@ static sm_status headers(struct lay *L, double y, double *h)
 			sm_status s = sm_fig_measure(L->ctx, L->f, &st, header_text[c], &e);
 			if (s == SM_OK && pass == 1)
 				s = bar(L, (struct sm_box){ L->col_x[c], y, x1, y + *h },
-					header_text[c], 0xFCE8B2, SM_PT_HEADER);
+					header_text[c], L->f->style->c_prisma_header,
+					SM_PT_HEADER);
 			if (s != SM_OK)
 				return s;
 			if (pass == 0)
@@ -295,7 +296,7 @@ static sm_status stages(struct lay *L)
 			b--;
 		struct sm_box box = { L->band_x, L->row_y[a], L->band_x + L->band_w,
 				      L->row_y[b] + L->row_h[b] };
-		sm_status s = bar(L, box, names[i], 0xC9DAF8, SM_PT_STAGE);
+		sm_status s = bar(L, box, names[i], L->f->style->c_prisma_stage, SM_PT_STAGE);
 		if (s != SM_OK)
 			return s;
 	}

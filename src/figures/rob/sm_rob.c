@@ -44,7 +44,8 @@ static sm_status circle(struct lay *L, enum sm_rob_level lv, double cx, double c
 		it->sc = L->f->style->c_muted, it->lw = 0.5;
 		return SM_OK;
 	}
-	it->fill = 1, it->fc = sm_rob_colour(lv, 0), it->sc = L->f->style->c_text, it->lw = 0.3;
+	it->fill = 1, it->fc = sm_rob_fill(L->f->style, lv), it->sc = L->f->style->c_text;
+	it->lw = 0.3;
 	struct sm_tstyle st = L->bold;
 	st.size = r * 1.6;
 	struct sm_extent e;
@@ -53,7 +54,7 @@ static sm_status circle(struct lay *L, enum sm_rob_level lv, double cx, double c
 	if (s != SM_OK)
 		return s;
 	/* Centre the logical box; these glyphs sit about mid-height in it. */
-	return put(L, &st, sym, cx - e.width / 2, cy - e.height / 2, sm_rob_colour(lv, 1),
+	return put(L, &st, sym, cx - e.width / 2, cy - e.height / 2, sm_rob_ink(L->f->style, lv),
 		   SM_RT_SYMBOL, ref, NULL);
 }
 
@@ -225,24 +226,99 @@ static void shares(struct lay *L)
 	}
 }
 
-static sm_status bar_segment(struct lay *L, int d, int lv, double x, double w, double y,
-			     double h)
+/* Lines across the box x0,y0..x1,y1 (clipped to it), rising at 45 degrees
+ * (and falling too when crossed), `gap` apart. */
+static sm_status hatch(struct lay *L, double x0, double y0, double x1, double y1, int crossed,
+		       struct sm_rgb colour, int ref)
+{
+	struct sm_fig_item *it = sm_fig_add(L->ctx, L->f, SM_FIG_CLIP);
+	if (!it)
+		return SM_EINTERNAL;
+	it->tag = SM_RT_HATCH, it->ref = ref, it->x0 = x0, it->y0 = y0, it->x1 = x1, it->y1 = y1;
+	double h = y1 - y0, gap = 2.6;
+	for (int dir = 0; dir <= crossed; dir++)
+		for (double x = x0 - h; x < x1; x += gap) {
+			if (!(it = sm_fig_add(L->ctx, L->f, SM_FIG_LINE)))
+				return SM_EINTERNAL;
+			it->tag = SM_RT_HATCH, it->ref = ref, it->sc = colour, it->lw = 0.35;
+			it->x0 = x, it->x1 = x + h;
+			it->y0 = dir ? y0 : y1, it->y1 = dir ? y1 : y0;
+		}
+	if (!(it = sm_fig_add(L->ctx, L->f, SM_FIG_UNCLIP)))
+		return SM_EINTERNAL;
+	it->tag = SM_RT_HATCH, it->ref = ref;
+	return SM_OK;
+}
+
+/* A segment's symbol and percentage, centred together; the symbol alone
+ * when both do not fit, nothing when not even the symbol does. */
+static sm_status segment_marks(struct lay *L, int lv, int ref, double share, double x,
+			       double w, double y, double h)
+{
+	struct sm_tstyle sym_st = L->small;
+	sym_st.bold = 1;
+	const char *sym = sm_rob_symbol((enum sm_rob_level)lv);
+	char pct[16];
+	snprintf(pct, sizeof pct, "%.0f%%", share * 100);
+	struct sm_extent se, pe;
+	sm_status s = sm_fig_measure(L->ctx, L->f, &sym_st, sym, &se);
+	if (s == SM_OK)
+		s = sm_fig_measure(L->ctx, L->f, &L->small, pct, &pe);
+	if (s != SM_OK || se.width + 3 > w || se.height > h)
+		return s;
+	int both = se.width + 2 + pe.width + 4 <= w && pe.height <= h;
+	double total = se.width + (both ? 2 + pe.width : 0), tx = x + (w - total) / 2;
+	struct sm_rgb ink = sm_rob_ink(L->f->style, (enum sm_rob_level)lv);
+	if (sm_rob_hatch((enum sm_rob_level)lv)) {
+		/* The hatching stops short of the marks, which stay legible. */
+		struct sm_fig_item *it = sm_fig_add(L->ctx, L->f, SM_FIG_RECT);
+		if (!it)
+			return SM_EINTERNAL;
+		it->tag = SM_RT_HATCH, it->ref = ref, it->fill = 1, it->stroke = 0;
+		it->fc = sm_rob_fill(L->f->style, (enum sm_rob_level)lv);
+		it->x0 = fmax(x + 0.5, tx - 1.5), it->x1 = fmin(x + w - 0.5, tx + total + 1.5);
+		it->y0 = y + 0.5, it->y1 = y + h - 0.5;
+	}
+	s = put(L, &sym_st, sym, tx, y + (h - se.height) / 2, ink, SM_RT_BAR_SYMBOL, ref, NULL);
+	if (s == SM_OK && both)
+		s = put(L, &L->small, pct, tx + se.width + 2, y + (h - pe.height) / 2, ink,
+			SM_RT_BAR_LABEL, ref, NULL);
+	return s;
+}
+
+/* A box drawn like a bar segment of level lv: fill, hatching, outline. */
+static sm_status segment_box(struct lay *L, int lv, int tag, int ref, double x, double w,
+			     double y, double h)
 {
 	struct sm_fig_item *it = sm_fig_add(L->ctx, L->f, SM_FIG_RECT);
 	if (!it)
 		return SM_EINTERNAL;
-	it->tag = SM_RT_BAR, it->ref = d * SM_ROB_NLEVELS + lv;
+	it->tag = tag, it->ref = ref;
 	it->x0 = x, it->x1 = x + w, it->y0 = y, it->y1 = y + h;
-	it->fill = 1, it->fc = sm_rob_colour((enum sm_rob_level)lv, 0);
-	it->sc = L->f->style->c_text, it->lw = 0.3;
-	char pct[16];
-	snprintf(pct, sizeof pct, "%.0f%%", L->share[d * SM_ROB_NLEVELS + lv] * 100);
-	struct sm_extent e;
-	sm_status s = sm_fig_measure(L->ctx, L->f, &L->small, pct, &e);
-	if (s != SM_OK || e.width + 4 > w || e.height > h)
+	it->fill = 1, it->stroke = 0, it->fc = sm_rob_fill(L->f->style, (enum sm_rob_level)lv);
+	int kind = sm_rob_hatch((enum sm_rob_level)lv);
+	sm_status s = SM_OK;
+	if (kind)
+		s = hatch(L, x, y, x + w, y + h, kind == 2,
+			  sm_rob_ink(L->f->style, (enum sm_rob_level)lv), ref);
+	if (s == SM_OK && !(it = sm_fig_add(L->ctx, L->f, SM_FIG_RECT)))
+		return SM_EINTERNAL;
+	if (s == SM_OK) {
+		it->tag = tag == SM_RT_BAR ? SM_RT_HATCH : tag, it->ref = ref;
+		it->x0 = x, it->x1 = x + w, it->y0 = y, it->y1 = y + h;
+		it->sc = L->f->style->c_text, it->lw = 0.3;
+	}
+	return s;
+}
+
+static sm_status bar_segment(struct lay *L, int d, int lv, double x, double w, double y,
+			     double h)
+{
+	int ref = d * SM_ROB_NLEVELS + lv;
+	sm_status s = segment_box(L, lv, SM_RT_BAR, ref, x, w, y, h);
+	if (s != SM_OK)
 		return s;
-	return put(L, &L->small, pct, x + (w - e.width) / 2, y + (h - e.height) / 2,
-		   sm_rob_colour((enum sm_rob_level)lv, 1), SM_RT_BAR_LABEL, it->ref, NULL);
+	return segment_marks(L, lv, ref, L->share[ref], x, w, y, h);
 }
 
 static sm_status summary(struct lay *L)
@@ -296,7 +372,25 @@ static sm_status summary(struct lay *L)
 	return s;
 }
 
-/* One entry per level the figure uses: circle, symbol, the tool's word. */
+/* A summary plot's legend swatch: a square drawn like its bar segments,
+ * with the symbol on it. */
+static sm_status legend_box(struct lay *L, int lv, double x, double y, double side)
+{
+	sm_status s = segment_box(L, lv, SM_RT_LEGEND, lv, x, side, y, side);
+	struct sm_tstyle st = L->small;
+	st.bold = 1;
+	const char *sym = sm_rob_symbol((enum sm_rob_level)lv);
+	struct sm_extent e;
+	if (s == SM_OK)
+		s = sm_fig_measure(L->ctx, L->f, &st, sym, &e);
+	if (s == SM_OK)
+		s = put(L, &st, sym, x + (side - e.width) / 2, y + (side - e.height) / 2,
+			sm_rob_ink(L->f->style, (enum sm_rob_level)lv), SM_RT_LEGEND, lv, NULL);
+	return s;
+}
+
+/* One entry per level the figure uses: circle (a bar-like square in a
+ * summary plot alone), symbol, the tool's word. */
 static sm_status legend(struct lay *L)
 {
 	double margin = L->f->style->margin, x = margin, y = L->y, r = L->radius;
@@ -312,7 +406,9 @@ static sm_status legend(struct lay *L)
 			x = margin;
 			y += L->pitch;
 		}
-		if (s == SM_OK)
+		if (s == SM_OK && L->o->plot == SM_ROB_SUMMARY && k >= 0)
+			s = legend_box(L, k, x, y + L->pitch / 2 - r, 2 * r);
+		else if (s == SM_OK)
 			s = circle(L, (enum sm_rob_level)k, x + r, y + L->pitch / 2, r, -1);
 		struct sm_extent e;
 		if (s == SM_OK)

@@ -9,7 +9,9 @@
  * ! some concerns / moderate, − high / serious, × critical) so that it
  * reads in greyscale; the domain keys are spelt out under the plot.  The
  * summary plot has one horizontal bar per domain: the percentage of
- * studies at each judgement, optionally weighted by study size (the
+ * studies at each judgement, each segment carrying the judgement's symbol
+ * where it fits and hatched when high (diagonal) or critical (crossed),
+ * so the bars too read without colour; optionally weighted by study size (the
  * largest total, n1i + n2i or ni, a study has in any analysis of the
  * results).  The tools' words and levels are the model's (sm_robscale.h).
  *
@@ -39,9 +41,10 @@ extern const struct sm_figure_kind sm_figure_rob;
 /* Tags of the figure's items and texts.  Refs: a cell's circle and
  * symbol, study * ncolumns + column (the overall column last); a study
  * label, its judgement's index; a header or domain key, its column; a
- * bar segment and its percentage, domain * SM_ROB_NLEVELS + level; a
- * legend entry, its level (-1: not assessed). */
+ * bar segment, its symbol, hatching and percentage, domain * SM_ROB_NLEVELS
+ * + level; a legend entry, its level (-1: not assessed). */
 enum sm_rob_tag { SM_RT_OTHER, SM_RT_CELL, SM_RT_SYMBOL, SM_RT_STUDY, SM_RT_DOMAIN_KEY,
-		  SM_RT_HEADER, SM_RT_BAR, SM_RT_BAR_LABEL, SM_RT_LEGEND, SM_RT_AXIS };
+		  SM_RT_HEADER, SM_RT_BAR, SM_RT_BAR_LABEL, SM_RT_LEGEND, SM_RT_AXIS,
+		  SM_RT_BAR_SYMBOL, SM_RT_HATCH };
 
 #endif

@@ -14,8 +14,15 @@
 
 /* The symbol a circle carries. */
 const char *sm_rob_symbol(enum sm_rob_level level);
-/* The circle's fill (symbol = 0) or the symbol's colour (symbol = 1). */
+/* The circle's fill (symbol = 0) or the symbol's colour (symbol = 1) in
+ * the default style (for drawings without a style at hand). */
 struct sm_rgb sm_rob_colour(enum sm_rob_level level, int symbol);
+/* The style's fill of a level, and the colour of a symbol on it. */
+struct sm_rgb sm_rob_fill(const struct sm_style *st, enum sm_rob_level level);
+struct sm_rgb sm_rob_ink(const struct sm_style *st, enum sm_rob_level level);
+/* Hatching of a bar segment: 0 none, 1 diagonal lines (high), 2 crossed
+ * lines (critical). */
+int sm_rob_hatch(enum sm_rob_level level);
 
 /* The judgements as the figure draws them. */
 struct sm_rob_data {

@@ -1,6 +1,9 @@
 /* How risk-of-bias levels are drawn: the colour of a judgement's circle
- * and the symbol it carries (the words and levels are the model's,
- * sm_robscale.h). */
+ * or bar, the symbol it carries and the hatching of the worst levels (the
+ * words and levels are the model's, sm_robscale.h).  The fills come from
+ * the style (colours.rob_*), whose defaults keep the lumas of the levels
+ * at least SM_STYLE_MIN_LUMA_GAP apart; the symbols and the hatching tell
+ * the levels apart without colour at all. */
 #include "sm_rob_int.h"
 
 const char *sm_rob_symbol(enum sm_rob_level level)
@@ -11,16 +14,33 @@ const char *sm_rob_symbol(enum sm_rob_level level)
 	return level >= 0 && level < SM_ROB_NLEVELS ? sym[level] : "";
 }
 
+/* Symbols in white on fills darker than mid-grey, else in black. */
+static struct sm_rgb ink_on(struct sm_rgb fill)
+{
+	return sm_fig_rgb(sm_rgb_luma(fill) < 140 ? 0xFFFFFF : 0x000000);
+}
+
 struct sm_rgb sm_rob_colour(enum sm_rob_level level, int symbol)
 {
-	/* Okabe-Ito green, yellow, vermillion; a dark red for critical and
-	 * grey for no information.  Symbols in white on the dark fills. */
-	static const unsigned fill[SM_ROB_NLEVELS] = { 0x009E73, 0xF0E442, 0xF0E442, 0xD55E00,
-						       0x7A1F1F, 0xBDBDBD };
-	static const int dark[SM_ROB_NLEVELS] = { 1, 0, 0, 1, 1, 0 };
 	if (level < 0 || level >= SM_ROB_NLEVELS)
 		return sm_fig_rgb(symbol ? 0x000000 : 0xFFFFFF);
-	if (symbol)
-		return sm_fig_rgb(dark[level] ? 0xFFFFFF : 0x000000);
-	return sm_fig_rgb(fill[level]);
+	struct sm_rgb fill = sm_style_rob_default((int)level);
+	return symbol ? ink_on(fill) : fill;
+}
+
+struct sm_rgb sm_rob_fill(const struct sm_style *st, enum sm_rob_level level)
+{
+	if (level < 0 || level >= SM_ROB_NLEVELS)
+		return sm_fig_rgb(0xFFFFFF);
+	return st->c_rob[level];
+}
+
+struct sm_rgb sm_rob_ink(const struct sm_style *st, enum sm_rob_level level)
+{
+	return ink_on(sm_rob_fill(st, level));
+}
+
+int sm_rob_hatch(enum sm_rob_level level)
+{
+	return level == SM_ROB_HIGH ? 1 : level == SM_ROB_CRITICAL ? 2 : 0;
 }

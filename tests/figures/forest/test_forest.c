@@ -1071,7 +1071,7 @@ static unsigned rgb_of(struct sm_rgb c)
 
 /* The circles' fills: Okabe-Ito green for low, yellow for unclear and
  * some concerns, vermillion for high. */
-static const unsigned rob_fill[] = { 0x009E73, 0xF0E442, 0xF0E442, 0xD55E00 };
+static const unsigned rob_fill[] = { 0x1FA879, 0xF0E442, 0xF0E442, 0xB0241B };
 
 /* What the figure draws for circle `c`: a fill of its level's colour in
  * the level's layer and an outline in the text colour (judged), or an

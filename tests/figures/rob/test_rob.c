@@ -131,10 +131,11 @@ static int level_drawn(const struct drawn *d, int c)
 {
 	if (!d->filled[c])
 		return d->symbol[c] ? -9 : SM_ROB_NONE;
+	/* The default style's fills (greys 40 of 255 apart in luma). */
 	static const struct { const char *sym; unsigned fill; int level; } look[] = {
-		{ "+", 0x009E73, SM_ROB_LOW }, { "?", 0xF0E442, SM_ROB_UNCLEAR },
-		{ "!", 0xF0E442, SM_ROB_SOME }, { "\xe2\x88\x92", 0xD55E00, SM_ROB_HIGH },
-		{ "\xc3\x97", 0x7A1F1F, SM_ROB_CRITICAL }, { "?", 0xBDBDBD, SM_ROB_NOINFO },
+		{ "+", 0x1FA879, SM_ROB_LOW }, { "?", 0xF0E442, SM_ROB_UNCLEAR },
+		{ "!", 0xF0E442, SM_ROB_SOME }, { "\xe2\x88\x92", 0xB0241B, SM_ROB_HIGH },
+		{ "\xc3\x97", 0x4D0B0B, SM_ROB_CRITICAL }, { "?", 0xA8A8A8, SM_ROB_NOINFO },
 	};
 	for (size_t i = 0; i < sizeof look / sizeof look[0]; i++)
 		if (d->symbol[c] && !strcmp(d->symbol[c], look[i].sym) &&
