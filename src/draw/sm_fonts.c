@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 struct sm_fonts {
@@ -21,7 +22,19 @@ struct sm_fonts {
 	char *extra; /* the extra files as asked for (NULL: none), likewise */
 	char **files; /* the files loaded from outside dir (canonical paths) */
 	size_t nfiles;
+	/* The files of external-fonts.txt, loaded on first need only: they are
+	 * large (Noto Sans CJK: 40 MB, 30-40 ms to read) and most figures never
+	 * draw a character the bundled fonts lack. */
+	struct external_font *external;
+	size_t nexternal;
+	int external_loaded;
 	int refs;
+};
+
+struct external_font {
+	char *path;     /* as listed */
+	char *why;      /* what to install when it is missing */
+	char *families; /* "A,B" the file provides, as listed; NULL: not said */
 };
 
 /* Whose object the context's cache slot holds (only its address counts). */
@@ -47,6 +60,12 @@ void sm_fonts_free(struct sm_fonts *fonts)
 	for (size_t i = 0; i < fonts->nfiles; i++)
 		free(fonts->files[i]);
 	free(fonts->files);
+	for (size_t i = 0; i < fonts->nexternal; i++) {
+		free(fonts->external[i].path);
+		free(fonts->external[i].why);
+		free(fonts->external[i].families);
+	}
+	free(fonts->external);
 	free(fonts);
 }
 
@@ -118,8 +137,38 @@ static sm_status add_outside(struct sm_ctx *ctx, struct sm_fonts *f, const char 
 	return SM_OK;
 }
 
-/* The files of DIR/external-fonts.txt ("PATH<TAB>PACKAGE" lines), when the
- * folder has that list. */
+/* One line "PATH<TAB>PACKAGE[<TAB>FAMILY,FAMILY...]" of external-fonts.txt:
+ * the file must exist now (else the error names its package); it is read
+ * when first needed (sm_fonts_load_external). */
+static sm_status list_external(struct sm_ctx *ctx, struct sm_fonts *f, char *line)
+{
+	char *package = strchr(line, '\t'), *families = NULL;
+	if (package) {
+		*package++ = '\0';
+		if ((families = strchr(package, '\t')))
+			*families++ = '\0';
+	}
+	char *why = sm_asprintf("the Debian package %s (apt-get install %s, or "
+				"bash .ci/install-deps)", package ? package : "that provides it",
+				package ? package : "it");
+	struct external_font *grown = sm_realloc_array(f->external, f->nexternal + 1,
+						       sizeof *grown);
+	if (!why || !grown) {
+		free(why);
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	}
+	f->external = grown;
+	struct external_font *e = &f->external[f->nexternal++];
+	*e = (struct external_font){ strdup(line), why, families ? strdup(families) : NULL };
+	if (!e->path || (families && !e->families))
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	if (access(line, R_OK) != 0)
+		return SM_FAIL(ctx, SM_EINPUT, "font file %s not found: %s; expected %s", line,
+			       strerror(errno), why);
+	return SM_OK;
+}
+
+/* The files of DIR/external-fonts.txt, when the folder has that list. */
 static sm_status add_external(struct sm_ctx *ctx, struct sm_fonts *f)
 {
 	char *list = sm_asprintf("%s/external-fonts.txt", f->dir), *text = NULL;
@@ -134,20 +183,49 @@ static sm_status add_external(struct sm_ctx *ctx, struct sm_fonts *f)
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		if (line[0] == '#' || line[0] == '\0')
-			continue;
-		char *tab = strchr(line, '\t');
-		if (tab)
-			*tab = '\0';
-		char *why = sm_asprintf("the Debian package %s (apt-get install %s, or "
-					"bash .ci/install-deps)", tab ? tab + 1 : "that provides it",
-					tab ? tab + 1 : "it");
-		st = why ? add_outside(ctx, f, line, why)
-			 : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-		free(why);
+		if (line[0] != '#' && line[0] != '\0')
+			st = list_external(ctx, f, line);
 	}
 	free(text);
 	return st;
+}
+
+sm_status sm_fonts_load_external(struct sm_ctx *ctx, struct sm_fonts *f, int *added)
+{
+	*added = 0;
+	if (f->external_loaded || f->nexternal == 0)
+		return SM_OK;
+	f->external_loaded = 1;
+	for (size_t i = 0; i < f->nexternal; i++) {
+		sm_status st = add_outside(ctx, f, f->external[i].path, f->external[i].why);
+		if (st != SM_OK)
+			return st;
+	}
+	if (f->map)
+		/* the map's fontsets were made without them */
+		pango_fc_font_map_config_changed(PANGO_FC_FONT_MAP(f->map));
+	*added = 1;
+	return SM_OK;
+}
+
+int sm_fonts_external_read(const struct sm_fonts *fonts)
+{
+	return fonts->external_loaded;
+}
+
+/* `family` is one of those an external file says it provides. */
+static int external_provides(const struct sm_fonts *f, const char *family)
+{
+	size_t n = strlen(family);
+	for (size_t i = 0; i < f->nexternal; i++) {
+		for (const char *p = f->external[i].families; p && *p;) {
+			size_t len = strcspn(p, ",");
+			if (len == n && !strncasecmp(p, family, n))
+				return 1;
+			p += len + (p[len] == ',');
+		}
+	}
+	return 0;
 }
 
 /* A style's own font files, one path a line. */
@@ -299,8 +377,36 @@ static int has_face(const struct sm_fonts *f, FcFontSet *fs, int bold, int itali
 	return 0;
 }
 
+static int has_family(struct sm_ctx *ctx, struct sm_fonts *fonts, const char *family, int bold,
+		      int italic, sm_status *st);
+
 sm_status sm_fonts_require(struct sm_ctx *ctx, struct sm_fonts *fonts,
 			   const char *family, int bold, int italic)
+{
+	sm_status st = SM_OK;
+	int ok = has_family(ctx, fonts, family, bold, italic, &st);
+	/* an external file that says it has the family (regular faces only:
+	 * the fallbacks) is trusted until it is read */
+	if (!ok && st == SM_OK && !bold && !italic && !fonts->external_loaded &&
+	    external_provides(fonts, family))
+		return SM_OK;
+	int added = 0;
+	if (!ok && st == SM_OK && !fonts->external_loaded &&
+	    (st = sm_fonts_load_external(ctx, fonts, &added)) == SM_OK && added)
+		ok = has_family(ctx, fonts, family, bold, italic, &st);
+	if (st != SM_OK)
+		return st;
+	if (!ok)
+		return SM_FAIL(ctx, SM_EINPUT, "font \"%s\"%s%s not found in %s%s; expected "
+			       "one of the bundled fonts or a font.file of the style", family,
+			       bold ? " bold" : "", italic ? " italic" : "", fonts->dir,
+			       fonts->nfiles ? " or its external fonts" : "");
+	return SM_OK;
+}
+
+/* A face of `family` with that weight and slant among the loaded files. */
+static int has_family(struct sm_ctx *ctx, struct sm_fonts *fonts, const char *family, int bold,
+		      int italic, sm_status *st)
 {
 	FcPattern *pat = FcPatternCreate();
 	FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_WEIGHT, FC_SLANT, (char *)NULL);
@@ -309,7 +415,8 @@ sm_status sm_fonts_require(struct sm_ctx *ctx, struct sm_fonts *fonts,
 			FcPatternDestroy(pat);
 		if (os)
 			FcObjectSetDestroy(os);
-		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		*st = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		return 0;
 	}
 	FcFontSet *fs = FcFontList(fonts->config, pat, os);
 	int ok = fs && has_face(fonts, fs, bold, italic);
@@ -317,10 +424,5 @@ sm_status sm_fonts_require(struct sm_ctx *ctx, struct sm_fonts *fonts,
 		FcFontSetDestroy(fs);
 	FcObjectSetDestroy(os);
 	FcPatternDestroy(pat);
-	if (!ok)
-		return SM_FAIL(ctx, SM_EINPUT, "font \"%s\"%s%s not found in %s%s; expected "
-			       "one of the bundled fonts or a font.file of the style", family,
-			       bold ? " bold" : "", italic ? " italic" : "", fonts->dir,
-			       fonts->nfiles ? " or its external fonts" : "");
-	return SM_OK;
+	return ok;
 }

@@ -15,6 +15,13 @@
  * style's family then its fallbacks (sm_text.h), never by fontconfig's
  * preferences for the reader's language.
  *
+ * The files of external-fonts.txt ("PATH<TAB>PACKAGE<TAB>FAMILIES") are
+ * checked to exist when the map is built but read only when first needed:
+ * a text with a character no other font has (sm_text.c lays it out again
+ * then), or a family only they provide with a face other than regular.  A
+ * text without such characters is set exactly as if they were never read,
+ * since they come after every bundled font in each family list.
+ *
  * Building the map (reading the font files, Pango's caches of fonts and
  * glyphs) costs more than drawing a small figure, so sm_fonts_new_home()
  * keeps the map it built in the context's cache slot (sm_ctx_cache) and
@@ -40,9 +47,9 @@ struct sm_fonts;
  * style's font.fallback). */
 #define SM_FONTS_FALLBACK "DejaVu Sans, Noto Sans CJK SC"
 
-/* Load every font file of `dir` and of its external-fonts.txt; NULL (error
- * in ctx) when the folder is missing or holds no font, or a listed file is
- * missing. */
+/* Load every font file of `dir` (those of its external-fonts.txt when first
+ * needed); NULL (error in ctx) when the folder is missing or holds no font,
+ * or a listed file is missing. */
 struct sm_fonts *sm_fonts_new(struct sm_ctx *ctx, const char *dir);
 /* The same and the files of `extra` (one path a line, a style's font.file;
  * NULL: none). */
@@ -56,6 +63,15 @@ struct sm_fonts *sm_fonts_new_home_with(struct sm_ctx *ctx, const char *extra);
 void sm_fonts_free(struct sm_fonts *fonts);
 
 PangoFontMap *sm_fonts_map(struct sm_fonts *fonts);
+
+/* Read the files of external-fonts.txt now, if they are not read yet (they
+ * are read when a text has a character the other fonts lack, or a family
+ * only they can provide is required).  *added: 1 when fonts were added, so
+ * that a text laid out without them should be laid out again. */
+sm_status sm_fonts_load_external(struct sm_ctx *ctx, struct sm_fonts *fonts, int *added);
+
+/* 1 once the files of external-fonts.txt have been read. */
+int sm_fonts_external_read(const struct sm_fonts *fonts);
 
 /* Fail unless `family` has a face of the given weight and slant among the
  * loaded files (bold/italic: 0 or 1). */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 struct sm_text {
+	struct sm_fonts *fonts; /* borrowed: the figure owns both, fonts longer */
 	PangoContext *pctx;
 	PangoLayout *layout;
 	struct sm_tcache *cache;
@@ -59,6 +60,7 @@ struct sm_text *sm_text_new(struct sm_ctx *ctx, struct sm_fonts *fonts)
 	cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
 	t->cache = sm_tcache_new();
 	t->fallback = strdup(SM_FONTS_FALLBACK);
+	t->fonts = fonts;
 	t->pctx = pango_font_map_create_context(sm_fonts_map(fonts));
 	if (t->pctx) {
 		pango_cairo_context_set_font_options(t->pctx, fo);
@@ -160,6 +162,24 @@ static void setup(struct sm_text *t, const struct sm_tstyle *st, const char *utf
 	pango_layout_set_text(t->layout, utf8, -1);
 }
 
+/* As setup; a text with a character the fonts read so far lack has the
+ * external fonts read (once) and is laid out again with them.  Every text
+ * is measured before it is drawn, so drawing needs no such check. */
+static sm_status setup_measured(struct sm_ctx *ctx, struct sm_text *t,
+				const struct sm_tstyle *st, const char *utf8)
+{
+	setup(t, st, utf8);
+	int added = 0;
+	if (pango_layout_get_unknown_glyphs_count(t->layout) > 0) {
+		sm_status s = sm_fonts_load_external(ctx, t->fonts, &added);
+		if (s != SM_OK)
+			return s;
+	}
+	if (added)
+		pango_layout_context_changed(t->layout);
+	return SM_OK;
+}
+
 /* Every text is drawn run by run at the positions the layout gave, whether
  * the runs come from the cache or from a layout just made: one path, so a
  * text looks the same whether or not it was kept. */
@@ -247,7 +267,9 @@ sm_status sm_text_measure(struct sm_ctx *ctx, struct sm_text *t,
 	if (!g_utf8_validate(utf8, -1, NULL))
 		return SM_FAIL(ctx, SM_EINPUT, "text is not valid UTF-8: \"%.40s\"; "
 			       "expected UTF-8 labels", utf8);
-	setup(t, st, utf8);
+	sm_status s = setup_measured(ctx, t, st, utf8);
+	if (s != SM_OK)
+		return s;
 	PangoRectangle logical;
 	pango_layout_get_extents(t->layout, NULL, &logical);
 	ext->width = (double)logical.width / PANGO_SCALE;

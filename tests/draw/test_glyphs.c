@@ -6,7 +6,9 @@
 
 #include "sm_buf.h"
 #include "sm_fig.h"
+#include "sm_fonts.h"
 #include "sm_style.h"
+#include "sm_text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,6 +203,58 @@ static void missing_external_font(void **state)
 	free(home);
 }
 
+/* The large external fonts are read only for a text that needs them: a
+ * Latin-only figure never reads them, a Chinese name does; and the families
+ * external-fonts.txt says a file provides are the file's (the list is
+ * trusted until the file is read). */
+static void external_fonts_read_when_needed(void **state)
+{
+	(void)state;
+	struct sm_ctx *ctx = new_ctx();
+	char *dir = sm_asprintf("%s/fonts", sm_ctx_home(ctx));
+	struct sm_fonts *fonts = sm_fonts_new(ctx, dir);
+	assert_non_null(fonts);
+	assert_int_equal(sm_fonts_require(ctx, fonts, "Noto Sans CJK SC", 0, 0), SM_OK);
+	assert_false(sm_fonts_external_read(fonts));
+	struct sm_text *t = sm_text_new(ctx, fonts);
+	assert_non_null(t);
+	struct sm_tstyle st = { .family = "Liberation Sans", .size = 8 };
+	struct sm_extent latin, han, han_again;
+	assert_int_equal(sm_text_measure(ctx, t, &st, "Muller et al., 1996", &latin), SM_OK);
+	assert_false(sm_fonts_external_read(fonts));
+	assert_int_equal(sm_text_measure(ctx, t, &st, WANG, &han), SM_OK);
+	assert_true(sm_fonts_external_read(fonts));
+	assert_int_equal(sm_ctx_warning_count(ctx), 0); /* no box: the glyphs were found */
+	/* measured again after the read: the same width */
+	struct sm_text *t2 = sm_text_new(ctx, fonts);
+	assert_int_equal(sm_text_measure(ctx, t2, &st, WANG, &han_again), SM_OK);
+	assert_true(han.width == han_again.width && han.width > 0);
+	/* every family the list names is in its files */
+	char *list = sm_asprintf("%s/external-fonts.txt", dir);
+	char *text = sm_test_slurp(list);
+	size_t checked = 0;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		char *fam = line[0] == '#' ? NULL : strchr(line, '\t');
+		fam = fam ? strchr(fam + 1, '\t') : NULL;
+		for (char *f = fam ? fam + 1 : NULL, *next; f && *f; f = next) {
+			next = strchr(f, ',');
+			if (next)
+				*next++ = '\0';
+			assert_int_equal(sm_fonts_require(ctx, fonts, f, 0, 0), SM_OK);
+			checked++;
+		}
+	}
+	assert_true(checked >= 5);
+	assert_int_equal(sm_fonts_require(ctx, fonts, "Noto Sans CJK XX", 0, 0), SM_EINPUT);
+	free(text);
+	free(list);
+	sm_text_free(t2);
+	sm_text_free(t);
+	sm_fonts_free(fonts);
+	free(dir);
+	sm_ctx_free(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -208,6 +262,7 @@ int main(void)
 		cmocka_unit_test(missing_glyph_named),
 		cmocka_unit_test(own_font_file),
 		cmocka_unit_test(missing_external_font),
+		cmocka_unit_test(external_fonts_read_when_needed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
