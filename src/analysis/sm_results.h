@@ -63,6 +63,10 @@ struct sm_analysis_opts {
 	const char *robust;
 	int aggregate;
 	int aggregate_set;
+	/* Harm margin of the evidence of absence, per 1000 treated
+	 * (--harm-margin); *_set = 0 keeps the review's. */
+	double harm_margin;
+	int harm_margin_set;
 };
 
 /* Cumulative meta-analysis fits k models of growing size; from prefix sums

@@ -3,6 +3,7 @@
 #include "sm_buf.h"
 #include "sm_columns.h"
 
+#include <math.h>
 #include <string.h>
 
 void sm_analysis_opts_init(struct sm_analysis_opts *opts)
@@ -345,6 +346,9 @@ sm_status sm_run_settings_resolve(struct sm_ctx *ctx, const struct sm_review *re
 	out->stepadj = opts->stepadj > 0 ? opts->stepadj : 1;
 	out->threshold = opts->threshold > 0 ? opts->threshold : 0;
 	out->no_studies = opts->no_studies;
+	out->harm_margin = opts->harm_margin_set ? opts->harm_margin
+			   : review->settings.harm_margin_per_1000;
+	out->harm_power = SM_HARM_POWER;
 	return resolve_unit(ctx, review, opts, out);
 }
 

@@ -24,6 +24,9 @@
  * Laird with tau2 from the heterogeneity Q around the MH estimate). */
 enum sm_pooling { SM_POOL_IV, SM_POOL_MH, SM_POOL_PETO, SM_POOL_REVMAN_DL, SM_POOL_GLMM };
 
+/* Power (percent) of the optimal information size for a harm margin. */
+#define SM_HARM_POWER 80.0
+
 struct sm_run_settings {
 	const char *preset;
 	struct sm_escalc_opts esc;
@@ -53,6 +56,10 @@ struct sm_run_settings {
 	int cluster_given;
 	int robust;
 	int aggregate;
+	/* Evidence of absence: the harm margin per 1000 treated (NAN: none)
+	 * and the power of the optimal information size (percent). */
+	double harm_margin;
+	double harm_power;
 };
 
 sm_status sm_run_settings_resolve(struct sm_ctx *ctx, const struct sm_review *review,

@@ -62,7 +62,7 @@ struct sm_review *sm_cli_load_review(struct sm_ctx *ctx, const char *path,
 enum { OPT_PRESET = 256, OPT_MEASURE, OPT_METHOD, OPT_TEST, OPT_ADD, OPT_TO,
        OPT_DROP00, OPT_BY, OPT_LEVEL, OPT_STEPADJ, OPT_NO_STUDIES, OPT_MODEL, OPT_CLUSTER,
        OPT_ROBUST, OPT_AGGREGATE, OPT_OUTCOME_BY, OPT_MODS,
-       OPT_GLMM };
+       OPT_GLMM, OPT_HARM_MARGIN };
 
 /* --robust takes an optional type, also as the next argument
  * (`--robust cr2`, as well as `--robust=cr2`); alone it means cr1. */
@@ -99,6 +99,7 @@ int sm_cli_parse_analysis_opts(struct sm_cli *cli, const char *command, int argc
 		{ "robust", optional_argument, NULL, OPT_ROBUST },
 		{ "aggregate", no_argument, NULL, OPT_AGGREGATE },
 		{ "glmm", required_argument, NULL, OPT_GLMM },
+		{ "harm-margin", required_argument, NULL, OPT_HARM_MARGIN },
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
@@ -166,6 +167,14 @@ int sm_cli_parse_analysis_opts(struct sm_cli *cli, const char *command, int argc
 				return sm_cli_usage_error(cli, command,
 					"option '--robust': expected cr1, cr2 or none, got '%s'",
 					opts->robust);
+			break;
+		case OPT_HARM_MARGIN:
+			if (sm_cli_parse_double(optarg, &opts->harm_margin) != 0 ||
+			    !(opts->harm_margin > 0 && opts->harm_margin <= 1000))
+				return sm_cli_usage_error(cli, command,
+					"option '--harm-margin': expected an excess risk per 1000 "
+					"above 0 and at most 1000, got '%s'", optarg);
+			opts->harm_margin_set = 1;
 			break;
 		case OPT_AGGREGATE: opts->aggregate = 1; opts->aggregate_set = 1; break;
 		case 'o': *output = optarg; break;

@@ -53,6 +53,9 @@ const char cmd_analyze_usage[] =
 	"                       Satterthwaite df) | none\n"
 	"  --aggregate          also pool one row per study with bounds on the\n"
 	"                       patients with an event (lower and upper)\n"
+	"  --harm-margin X      the excess risk per 1000 treated that would matter:\n"
+	"                       says whether the data exclude it, and the patients\n"
+	"                       needed to (evidence of absence, 2x2 data)\n"
 	"  -o, --output FILE    write here (atomically) instead of stdout\n";
 
 int cmd_analyze(struct sm_cli *cli, int argc, char **argv)

@@ -350,7 +350,8 @@ static const struct sm_ecase json_errors[] = {
 	E("setting-key.json", PRE "\"settings\": {\"methods\": \"DL\"}, " ST "}",
 	  ":1:76: field 'settings.methods': unknown key; expected one of preset, measure, "
 	  "method, test, add, to, drop00, level, group_by, outcome_by, subgroup_by, mods, "
-	  "arm_labels, outcome_label, model, cluster, robust, aggregate, glmm"),
+	  "arm_labels, outcome_label, model, cluster, robust, aggregate, glmm, "
+	  "harm_margin_per_1000"),
 	E("model.json", PRE "\"settings\": {\"model\": \"mv\"}, " ST "}",
 	  ":1:85: field 'settings.model': unknown value \"mv\"; expected one of standard, multilevel"),
 	E("aggregate.json", PRE "\"settings\": {\"aggregate\": 1}, " ST "}",
