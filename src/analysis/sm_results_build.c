@@ -7,6 +7,7 @@
  */
 #include "sm_results.h"
 
+#include "sm_aggregate_tables.h"
 #include "sm_analysis_data.h"
 #include "sm_analysis_json.h"
 #include "sm_buf.h"
@@ -369,6 +370,22 @@ static const char *input_name(const char *path)
 	return slash && slash[1] ? slash + 1 : path;
 }
 
+/* The review's aggregate 2x2 comparisons, computed (before the check, which
+ * compares the paper's tests with them); root is freed on failure. */
+static cJSON *add_aggregate_tables(struct sm_ctx *ctx, const struct sm_review *r,
+				   const struct sm_run_settings *s, cJSON *root)
+{
+	if (!r->aggregate_tables)
+		return root;
+	cJSON *t = sm_aggregate_tables_json(ctx, r, s->level);
+	if (!t) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	cJSON_AddItemToObject(root, "aggregate_tables", t);
+	return root;
+}
+
 /* What `safemeta check` finds belongs to the document, so that a report
  * shows it without computing anything itself.  Takes root; NULL on out of
  * memory. */
@@ -412,7 +429,8 @@ cJSON *sm_results_build(struct sm_ctx *ctx, const struct sm_review *review,
 	cJSON_AddItemToObject(root, "review", review_json(review, s.no_studies));
 	if (review->n_outcomes == 0) {
 		cJSON_AddArrayToObject(root, "analyses");
-		return add_check(ctx, root);
+		root = add_aggregate_tables(ctx, review, &s, root);
+		return root ? add_check(ctx, root) : NULL;
 	}
 	if (run_analyses(ctx, review, &s, root) != SM_OK) {
 		cJSON_Delete(root);
@@ -427,7 +445,8 @@ cJSON *sm_results_build(struct sm_ctx *ctx, const struct sm_review *review,
 	cJSON *table = sm_domain_table_json(ctx, root);
 	if (table)
 		cJSON_AddItemToObject(root, "domain_table", table);
-	return add_check(ctx, root);
+	root = add_aggregate_tables(ctx, review, &s, root);
+	return root ? add_check(ctx, root) : NULL;
 }
 
 char *sm_results_print(const cJSON *results)
