@@ -131,6 +131,21 @@ sm_status sm_fisher_exact(struct sm_ctx *ctx, double a, double n1, double c, dou
 	return SM_OK;
 }
 
+sm_status sm_fisher_exact_p(struct sm_ctx *ctx, double a, double n1, double c, double n2,
+			    double *p)
+{
+	*p = NAN;
+	if (check_counts(ctx, a, n1, c, n2) != SM_OK)
+		return SM_EINPUT;
+	struct sm_nchg h;
+	sm_status st = sm_nchg_init(ctx, &h, a, n1, c, n2);
+	if (st != SM_OK)
+		return st;
+	*p = two_sided_p(&h);
+	sm_nchg_release(&h);
+	return SM_OK;
+}
+
 /* ---- Miettinen-Nurminen ---------------------------------------------------- */
 
 /* The treated risk maximising the likelihood under p1 - p2 = d

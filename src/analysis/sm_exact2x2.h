@@ -45,6 +45,11 @@ struct sm_fisher {
 sm_status sm_fisher_exact(struct sm_ctx *ctx, double a, double n1, double c, double n2,
 			  double level, struct sm_fisher *out);
 
+/* The two-sided P value alone (no root to solve: O(support)), for the
+ * P value of every row of an analysis. */
+sm_status sm_fisher_exact_p(struct sm_ctx *ctx, double a, double n1, double c, double n2,
+			    double *p);
+
 /* The risk difference's score statistic Z(d) above, for -1 < d < 1. */
 double sm_mn_score(double a, double n1, double c, double n2, double d);
 

@@ -49,13 +49,10 @@ void sm_study_extra_write(struct sm_ctx *ctx, const struct sm_analysis_data *d, 
 {
 	if (!d->ai)
 		return;
-	struct sm_fisher f;
-	if (sm_fisher_exact(ctx, d->ai[row], d->n1i[row], d->ci[row], d->n2i[row], s->level,
-			    &f) != SM_OK) {
+	double p;
+	if (sm_fisher_exact_p(ctx, d->ai[row], d->n1i[row], d->ci[row], d->n2i[row], &p) != SM_OK)
 		fail_note(ctx, warnings, "Fisher's exact test", d->rows[row]->label);
-		f.p = NAN;
-	}
-	sm_json_add_number(st, "fisher_p", f.p);
+	sm_json_add_number(st, "fisher_p", p);
 	if (s->esc.measure == SM_RD)
 		write_rd_interval(ctx, d, row, s, wald_lb, wald_ub, st, warnings);
 }
