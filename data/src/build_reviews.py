@@ -353,6 +353,23 @@ def build_rob_001(rob, by_ref, study_order):
                         ("judgments", judgments)])
 
 
+# Every Results section of seed 001 ends with the same two sentences, the
+# residual bound being the section's own (studentized_residual_bound; in the
+# renal section a figure caption interrupts the first sentence on the page).
+COOK_QUOTE_001 = ("Similarly, Cook's distance values suggested that none of the studies were "
+                  "disproportionately influential.")
+OUTLIER_QUOTE_001 = ("An analysis of studentized residuals revealed no values exceeding "
+                     "\u00b1 %s , indicating no potential outliers within this model.")
+
+
+def claims_001(r):
+    return [
+        OrderedDict([("claim", "no influential study"), ("quote", COOK_QUOTE_001)]),
+        OrderedDict([("claim", "no outlier"),
+                     ("quote", OUTLIER_QUOTE_001 % r["studentized_residual_bound"])]),
+    ]
+
+
 def build_reported_001(results, domains):
     analyses = []
     for r in results:
@@ -360,6 +377,7 @@ def build_reported_001(results, domains):
         a = OrderedDict([("name", r["domain"])])
         for key, col in REPORTED_FIELDS:
             a[key] = raw(r[col])
+        a["claims"] = claims_001(r)
         analyses.append(a)
     check(len(analyses) == 16, "seed 001: expected 16 reported analyses")
     check(sorted(a["name"] for a in analyses) == sorted(domains), "reported != domains")
@@ -735,6 +753,7 @@ def build_003():
             "The abstract calls the 217 included studies 'identified'.",
         ]),
     ])
+    aggregate, comparisons = aggregate_003(t)
     review = OrderedDict([
         ("safemeta_review", 1),
         ("metadata", OrderedDict([
@@ -762,11 +781,56 @@ def build_003():
                 "4,796).",
             ]),
         ])),
+        ("settings", OrderedDict([("arm_labels", ["MSC", "Control"])])),
         ("studies", []),
         ("prisma", prisma_out),
         ("tables", tables),
+        ("aggregate_tables", aggregate),
+        ("reported", OrderedDict([("comparisons", comparisons)])),
     ])
     return review
+
+
+def aggregate_003(t):
+    """Table 1 as two 2x2 comparisons of totals.  The MSC patients of the
+    controlled studies are not printed: 5223 controlled-study patients less the
+    2359 controls = 2864, which is also 4796 MSC patients less the 1932 of the
+    non-controlled studies (all of whom received MSC)."""
+    g = t["table1"]["study_groups"]
+    msc, ctl = t["table1"]["msc_treatment_malignancies"], t["table1"]["control_treatment_malignancies"]
+    n_msc_controlled = g["controlled"]["patients"] - ctl["patients_stated"]
+    check(n_msc_controlled == msc["patients_stated"] - g["non_controlled"]["patients"]
+          == 2864, "seed 003: controlled MSC patients do not come out as 2864")
+    pv = {p["comparison"].split(":")[0]: p for p in t["p_values"]}
+    controlled = pv["controlled studies"]
+    check(controlled["test_stated"] == "two-sided paired t-test", "seed 003 test changed")
+    tables = [
+        OrderedDict([
+            ("id", "controlled"),
+            ("name", "Malignancies, controlled studies"),
+            ("events_t", msc["controlled"]["n"]), ("n_t", n_msc_controlled),
+            ("events_c", ctl["controlled"]["n"]), ("n_c", ctl["patients_stated"]),
+            ("note", "Table 1, controlled studies (110 articles, 5223 patients): 6 malignancies "
+                     "among MSC-treated and 6 among 2359 control patients; the MSC patients of "
+                     "these studies, 2864, are 5223 - 2359 = 4796 - 1932 (not printed)."),
+        ]),
+        OrderedDict([
+            ("id", "all"),
+            ("name", "Malignancies, all studies (MSC) against controls"),
+            ("events_t", msc["totals"]["n"]), ("n_t", msc["patients_stated"]),
+            ("events_c", ctl["totals"]["n"]), ("n_c", ctl["patients_stated"]),
+            ("note", "Table 1, totals: 12 malignancies among 4796 MSC-treated patients of "
+                     "controlled and non-controlled studies, 6 among 2359 controls (the "
+                     "non-controlled studies have no control arm)."),
+        ]),
+    ]
+    comparisons = [
+        OrderedDict([("table", "controlled"), ("test", "paired t-test"),
+                     ("p", raw(controlled["p_table"])), ("quote", controlled["quote"])]),
+        OrderedDict([("table", "all"), ("test", "not stated"),
+                     ("p", raw(pv["all studies (totals column; comparator not stated)"]["p_table"]))]),
+    ]
+    return tables, comparisons
 
 
 # --------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 #include "sm_analysis_json.h"
 
+#include "sm_absence.h"
 #include "sm_buf.h"
 #include "sm_confint.h"
 #include "sm_display_scale.h"
@@ -16,6 +17,7 @@
 #include "sm_regtest.h"
 #include "sm_rma.h"
 #include "sm_stats.h"
+#include "sm_study_extra.h"
 #include "sm_trimfill.h"
 #include "sm_unit.h"
 
@@ -925,6 +927,9 @@ static void write_studies(struct analysis *a)
 		write_exact_ci(a, st, row);
 		if (j < d->k && d->idx[j] == row) {
 			write_study_effect(a, st, j, row);
+			double z = crit_z(a->settings->level), h = z * sqrt(d->vi[j]);
+			sm_study_extra_write(a->ctx, d, row, a->settings, d->yi[j] - h,
+					     d->yi[j] + h, st, a->warnings);
 			write_ledger(e, st);
 			write_influence(a, st, j);
 			if (a->cumul)
@@ -933,12 +938,37 @@ static void write_studies(struct analysis *a)
 			cJSON_AddItemToArray(studies, st);
 			j++;
 		} else {
+			sm_study_extra_write(a->ctx, d, row, a->settings, NAN, NAN, st,
+					     a->warnings);
 			cJSON_AddStringToObject(st, "reason",
 						e->reason ? e->reason : "no finite effect size");
 			write_ledger(e, st);
 			cJSON_AddItemToArray(excluded, st);
 		}
 	}
+}
+
+/* ---- findings a report states in words ------------------------------------ */
+
+/* "influence_summary" (every analysis with k >= 2) and, for 2x2 data,
+ * "evidence_of_absence" (sm_absence.h). */
+static void write_findings(struct analysis *a)
+{
+	if (a->data->k >= 2)
+		cJSON_AddItemToObject(a->obj, "influence_summary",
+				      sm_influence_summary_json(a->data, a->have_inf ? &a->inf
+										: NULL));
+	if (a->review->kind != SM_KIND_2X2)
+		return;
+	struct sm_absence_pooled p = { sm_measure_name(a->settings->esc.measure),
+				       a->ml_main ? sm_method_name(a->ml.method)
+						  : a->settings->method_label,
+				       a->fit.b, a->fit.se, a->fit.ci_lb, a->fit.ci_ub, a->fit.df };
+	cJSON *ev = sm_absence_json(a->ctx, a->review, a->data, a->settings, &p, a->warnings);
+	if (ev)
+		cJSON_AddItemToObject(a->obj, "evidence_of_absence", ev);
+	else
+		note_failure(a, "evidence of absence");
 }
 
 /* ---- orchestration ------------------------------------------------------ */
@@ -1155,6 +1185,8 @@ cJSON *sm_analysis_json_pooled(struct sm_ctx *ctx, const struct sm_review *revie
 	if (review->kind == SM_KIND_2X2)
 		cJSON_AddItemToObject(a.obj, "rare_events",
 				      sm_rare_events_json(ctx, data, settings, a.warnings));
+	take_ctx_warnings(&a);
+	write_findings(&a);
 	take_ctx_warnings(&a);
 	if (!settings->no_studies)
 		write_studies(&a);

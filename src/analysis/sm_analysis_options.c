@@ -171,6 +171,14 @@ static const char *set_small_study_min_k(struct sm_analysis_opts *o, const char 
 	return NULL;
 }
 
+static const char *set_harm_margin(struct sm_analysis_opts *o, const char *v)
+{
+	if (parse_number(v, &o->harm_margin) != 0 || !(o->harm_margin > 0 && o->harm_margin <= 1000))
+		return "an excess risk per 1000 above 0 and at most 1000";
+	o->harm_margin_set = 1;
+	return NULL;
+}
+
 static const struct sm_aopt options[] = {
 	{ "preset", SM_AOPT_REQUIRED, "NAME", "metafor | revman5 | cochrane2025", NULL,
 	  set_preset },
@@ -222,6 +230,10 @@ static const struct sm_aopt options[] = {
 	  "fewest studies for which Egger's and Begg's tests\n"
 	  "and trim and fill are presented (default 10, the\n"
 	  "Cochrane Handbook's advice; meta's k.min)", NULL, set_small_study_min_k },
+	{ "harm-margin", SM_AOPT_REQUIRED, "X",
+	  "the excess risk per 1000 treated that would matter:\n"
+	  "says whether the data exclude it, and the patients\n"
+	  "needed to (evidence of absence, 2x2 data)", NULL, set_harm_margin },
 };
 
 const struct sm_aopt *sm_analysis_options(size_t *n)

@@ -3,6 +3,7 @@
 
 #include "sm_buf.h"
 #include "sm_domain_table.h"
+#include "sm_reported.h"
 #include "sm_stats.h"
 
 #include <math.h>
@@ -219,6 +220,112 @@ static int check_value(struct sm_check_run_state *s, const struct sm_check_rep *
 	return 1;
 }
 
+/* ---- claims in words ------------------------------------------------------ */
+
+/* "A, B and 2 more" from a list of labels. */
+static void join_labels(char *buf, size_t size, const cJSON *list)
+{
+	size_t n = (size_t)cJSON_GetArraySize(list), used = 0, shown = 0;
+	buf[0] = '\0';
+	const cJSON *l;
+	cJSON_ArrayForEach(l, list) {
+		if (!cJSON_IsString(l))
+			continue;
+		if (shown == 6) {
+			snprintf(buf + used, size - used, " and %zu more", n - shown);
+			return;
+		}
+		int w = snprintf(buf + used, size - used, "%s%s", shown ? ", " : "", l->valuestring);
+		if (w < 0 || (size_t)w >= size - used)
+			return;
+		used += (size_t)w;
+		shown++;
+	}
+}
+
+static void check_claim(struct sm_check_run_state *s, const struct sm_check_rep *r,
+			const cJSON *claim)
+{
+	const char *what = str(claim, "claim");
+	const cJSON *inf = cJSON_GetObjectItemCaseSensitive(r->computed, "influence_summary");
+	if (!what || !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(inf, "computed")))
+		return;
+	const cJSON *flagged = cJSON_GetObjectItemCaseSensitive(inf, "influential");
+	const cJSON *cooks = cJSON_GetObjectItemCaseSensitive(inf, "cooks_above_median");
+	const cJSON *outliers = cJSON_GetObjectItemCaseSensitive(inf, "outliers");
+	double k = sm_check_num(r->computed, "k");
+	char names[512], more[600] = "";
+	if (!strcmp(what, SM_CLAIM_NO_INFLUENTIAL) &&
+	    (cJSON_GetArraySize(flagged) > 0 || cJSON_GetArraySize(cooks) > 0)) {
+		join_labels(names, sizeof names, flagged);
+		if (cJSON_GetArraySize(cooks) > 0) {
+			char c[512];
+			join_labels(c, sizeof c, cooks);
+			snprintf(more, sizeof more, "; Cook's distance is above the chi-square(1) "
+				 "median for %d: %s", cJSON_GetArraySize(cooks), c);
+		}
+		sm_check_add(s, SM_CHECK_CLAIM, r->name, what, NAN,
+			     cJSON_GetArraySize(flagged), 0,
+			     "the paper claims no influential study, but metafor's influence() "
+			     "flags %d of %.0f as influential%s%s%s", cJSON_GetArraySize(flagged), k,
+			     cJSON_GetArraySize(flagged) ? ": " : "", names, more);
+	} else if (!strcmp(what, SM_CLAIM_NO_OUTLIER) && cJSON_GetArraySize(outliers) > 0) {
+		join_labels(names, sizeof names, outliers);
+		sm_check_add(s, SM_CHECK_CLAIM, r->name, what, NAN, cJSON_GetArraySize(outliers), 0,
+			     "the paper claims no outlier, but %d of %.0f studies have |rstudent| "
+			     "above the bound %.4g: %s", cJSON_GetArraySize(outliers), k,
+			     sm_check_num(inf, "rstudent_bound"), names);
+	}
+}
+
+static void check_claims(struct sm_check_run_state *s, const struct sm_check_rep *r)
+{
+	const cJSON *c;
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(r->obj, "claims"))
+		check_claim(s, r, c);
+}
+
+/* ---- aggregate comparisons ----------------------------------------------- */
+
+static const cJSON *find_table(const cJSON *results, const char *id)
+{
+	const cJSON *t;
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(results, "aggregate_tables")) {
+		const char *tid = str(t, "id");
+		if (tid && id && !strcmp(tid, id))
+			return t;
+	}
+	return NULL;
+}
+
+static void check_comparisons(struct sm_check_run_state *s, const cJSON *results)
+{
+	const cJSON *reported = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(results, "review"), "reported");
+	const cJSON *c;
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(reported, "comparisons")) {
+		const char *test = str(c, "test");
+		const cJSON *t = find_table(results, str(c, "table"));
+		if (!t || !sm_reported_test_needs_measurements(test))
+			continue;
+		double p = sm_check_num(c, "p"), fp = sm_check_num(t, "fisher_p");
+		char pb[64] = "";
+		if (isfinite(p))
+			snprintf(pb, sizeof pb, " (P = %g)", p);
+		sm_check_add(s, SM_CHECK_METHOD, str(t, "name"), "test", p, fp, NAN,
+			     "the paper compares %.0f/%.0f with %.0f/%.0f by a %s%s, which needs "
+			     "paired or continuous measurements; these are event counts in two "
+			     "independent groups. Fisher's exact test gives P = %.3g, odds ratio "
+			     "%.3g [%.3g, %.3g]; risk difference %.3g per 1000 [%.3g, %.3g] "
+			     "(Miettinen-Nurminen)", sm_check_num(t, "events_t"),
+			     sm_check_num(t, "n_t"), sm_check_num(t, "events_c"),
+			     sm_check_num(t, "n_c"), test, pb, fp, sm_check_num(t, "or_estimate"),
+			     sm_check_num(t, "or_ci_lb"), sm_check_num(t, "or_ci_ub"),
+			     sm_check_num(t, "rd_per_1000"), sm_check_num(t, "rd_ci_lb_per_1000"),
+			     sm_check_num(t, "rd_ci_ub_per_1000"));
+	}
+}
+
 /* ---- analyses ------------------------------------------------------------ */
 
 static const cJSON *find_computed(const cJSON *results, const char *name)
@@ -256,6 +363,7 @@ static void check_analysis(struct sm_check_run_state *s, const cJSON *rep, const
 	sm_check_self(s, &r);
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
 		out->values_compared += (size_t)check_value(s, &r, &fields[i]);
+	check_claims(s, &r);
 	out->reproduced = 1;
 	for (size_t i = before; i < s->report->n_findings; i++) {
 		const struct sm_check_finding *f = &s->report->findings[i];
@@ -319,6 +427,8 @@ struct sm_check *sm_check_run(struct sm_ctx *ctx, const cJSON *results)
 			break;
 		check_analysis(&s, rep, results, &s.report->analyses[s.report->n_analyses++]);
 	}
+	if (s.report && !s.oom)
+		check_comparisons(&s, results);
 	if (s.report && !s.oom)
 		check_prisma(&s, results);
 	if (!s.report || s.oom) {

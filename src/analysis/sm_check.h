@@ -26,7 +26,14 @@
  * k of the paper's analysis (also implied by its studentized-residual
  * bound z(1 - 0.05 / 2k)) against the rows in the data, and the stated
  * number of studies against the distinct studies; and the PRISMA findings
- * of the results ("review"."prisma_findings").
+ * of the results ("review"."prisma_findings"); claims in words
+ * ("reported.analyses[].claims": "no influential study" against the studies
+ * metafor's influence() flags, with those whose Cook's distance is above
+ * the chi-square(1) median named; "no outlier" against |rstudent| above the
+ * Bonferroni bound); and tests the reported data cannot support
+ * ("reported.comparisons": a t-test on the counts of an aggregate 2x2
+ * table, which are two independent proportions, with Fisher's exact test of
+ * the same counts in the message).
  *
  * An analysis "reproduces" when its k and every reported value agree with
  * the recomputation, apart from values the paper itself contradicts.
@@ -50,7 +57,9 @@ enum sm_check_kind {
 	SM_CHECK_DIRECTION,  /* sign misread or the wrong scale */
 	SM_CHECK_UNDEFINED,  /* a statistic reported where it cannot exist */
 	SM_CHECK_UNMATCHED,  /* a reported analysis with no computed one */
-	SM_CHECK_PRISMA      /* PRISMA flow arithmetic */
+	SM_CHECK_PRISMA,     /* PRISMA flow arithmetic */
+	SM_CHECK_CLAIM,      /* a claim in words the recomputed results contradict */
+	SM_CHECK_METHOD      /* a test the reported data cannot support */
 };
 
 struct sm_check_finding {

@@ -14,7 +14,8 @@ static const char tolerance_rule[] =
 static const char *kind_name(enum sm_check_kind k)
 {
 	static const char *const names[] = { "count", "value", "self-contradiction", "direction",
-					     "not computable", "unmatched", "prisma" };
+					     "not computable", "unmatched", "prisma", "claim",
+					     "method" };
 	return (size_t)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }
 
@@ -109,6 +110,16 @@ char *sm_check_text(const struct sm_check *c, const char *input)
 		sm_buf_printf(&b, "\n%s: %s (%zu values compared)\n", a->name, state,
 			      a->values_compared);
 		text_findings(&b, c, a->name);
+	}
+	int method = 0;
+	for (size_t i = 0; i < c->n_findings; i++)
+		method |= c->findings[i].kind == SM_CHECK_METHOD;
+	if (method) {
+		sm_buf_puts(&b, "\nAggregate comparisons:\n");
+		for (size_t i = 0; i < c->n_findings; i++)
+			if (c->findings[i].kind == SM_CHECK_METHOD)
+				sm_buf_printf(&b, "  - %s [method]: %s\n", c->findings[i].analysis,
+					      c->findings[i].message);
 	}
 	int prisma = 0;
 	for (size_t i = 0; i < c->n_findings; i++)

@@ -170,14 +170,84 @@ static void add_effect(cJSON *row, const cJSON *a)
 	sm_json_add_number(row, "begg_p", num_in(a, "begg", "p"));
 }
 
+/* The verdict of a 2x2 row from its pooled interval and its evidence of
+ * absence (see the header's vocabulary); other rows keep the direction
+ * words of sm_domain_verdict. */
 static void add_verdict(cJSON *row, const cJSON *a, const char *measure, const char *arm1)
 {
 	enum sm_direction dir = sm_domain_direction(measure, num(a, "ci_lb"), num(a, "ci_ub"));
 	static const char *const names[] = { "fewer", "none", "more", NULL };
 	sm_json_add_string(row, "direction", dir == SM_DIR_NA ? NULL : names[dir + 1]);
-	char *v = sm_domain_verdict(measure, dir, arm1);
-	sm_json_add_string(row, "verdict", v);
-	free(v);
+	const cJSON *ev = cJSON_GetObjectItemCaseSensitive(a, "evidence_of_absence");
+	double upper = num(ev, "excluded_above_per_1000"), margin = num(ev, "harm_margin_per_1000");
+	struct sm_domain_verdict v = sm_domain_verdict_of(dir, ev ? upper : NAN, margin, arm1);
+	char *text = v.text ? NULL : sm_domain_verdict(measure, dir, arm1);
+	sm_json_add_string(row, "verdict", v.text ? v.text : text);
+	sm_json_add_string(row, "verdict_code", v.text ? v.code : NULL);
+	sm_json_add_string(row, "verdict_basis", v.text ? v.basis : NULL);
+	sm_json_add_number(row, "excess_upper_per_1000", ev ? upper : NAN);
+	sm_json_add_number(row, "harm_margin_per_1000", ev ? margin : NAN);
+	free(v.text);
+	free(text);
+}
+
+struct sm_domain_verdict sm_domain_verdict_of(enum sm_direction dir, double upper,
+					      double margin, const char *arm1)
+{
+	struct sm_domain_verdict v = { NULL, NULL, NULL };
+	const char *arm = arm1 ? arm1 : "treatment";
+	if (dir == SM_DIR_NA || (dir == SM_DIR_NONE && isnan(upper)))
+		return v;
+	if (dir == SM_DIR_MORE) {
+		v.code = "increased";
+		v.text = sm_asprintf("More events with %s", arm);
+		v.basis = "the pooled interval lies above no difference";
+	} else if (dir == SM_DIR_FEWER) {
+		v.code = "decreased";
+		v.text = sm_asprintf("Fewer events with %s", arm);
+		v.basis = "the pooled interval lies below no difference";
+	} else if (isfinite(margin) && upper < margin) {
+		v.code = "margin_excluded";
+		v.text = sm_asprintf("Excess risk above %.3g per 1000 excluded", margin);
+		v.basis = "the one-sided upper bound of the excess risk is below the harm margin";
+	} else if (isfinite(margin)) {
+		v.code = "inconclusive";
+		v.text = sm_asprintf("Inconclusive: cannot exclude %.3g per 1000", margin);
+		v.basis = "the one-sided upper bound of the excess risk reaches the harm margin";
+	} else if (upper <= 0) {
+		/* the bound itself is below no difference (the MH risk difference
+		 * can exclude 0 where the pooled ratio does not) */
+		v.code = "no_difference";
+		v.text = sm_asprintf("No significant difference; no excess risk (upper bound "
+				     "\u2212%.3g per 1000)", -upper);
+		v.basis = "the pooled interval includes no difference; the one-sided upper bound "
+			  "of the excess risk is below 0 (no harm margin set)";
+	} else {
+		v.code = "no_difference";
+		v.text = sm_asprintf("No significant difference; excess risk above %.3g per 1000 "
+				     "excluded", upper);
+		v.basis = "the pooled interval includes no difference; the bound is the one-sided "
+			  "upper bound of the excess risk (no harm margin set)";
+	}
+	return v;
+}
+
+/* The row's multiplicity-adjusted P values (sm_multiplicity.h). */
+static void add_multiplicity(cJSON *row, const cJSON *m)
+{
+	sm_json_add_number(row, "p_bh", num(m, "p_bh"));
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(m, "signal_bh");
+	if (cJSON_IsBool(f))
+		cJSON_AddBoolToObject(row, "signal_bh", cJSON_IsTrue(f));
+	else
+		cJSON_AddNullToObject(row, "signal_bh");
+	sm_json_add_number(row, "p_dfdr", num(m, "dfdr_p"));
+	f = cJSON_GetObjectItemCaseSensitive(m, "signal_dfdr");
+	if (cJSON_IsBool(f))
+		cJSON_AddBoolToObject(row, "signal_dfdr", cJSON_IsTrue(f));
+	else
+		cJSON_AddNullToObject(row, "signal_dfdr");
+	sm_json_add_number(row, "terms_flagged_dfdr", num(m, "terms_flagged"));
 }
 
 static void add_absolute(cJSON *row, const cJSON *a, const char *measure)
@@ -209,7 +279,7 @@ static void add_absolute(cJSON *row, const cJSON *a, const char *measure)
 	sm_json_add_number(o, "difference_ci_ub_per_1000", 1000 * (p1_ub - p0));
 }
 
-static cJSON *row_json(const cJSON *a, const char *arm1)
+static cJSON *row_json(const cJSON *a, const cJSON *mult, const char *arm1)
 {
 	cJSON *row = cJSON_CreateObject();
 	const char *measure = str(a, "measure");
@@ -220,6 +290,7 @@ static cJSON *row_json(const cJSON *a, const char *arm1)
 	add_counts(row, a);
 	add_effect(row, a);
 	add_verdict(row, a, measure, arm1);
+	add_multiplicity(row, mult);
 	add_absolute(row, a, measure);
 	return row;
 }
@@ -244,9 +315,12 @@ cJSON *sm_domain_table_json(struct sm_ctx *ctx, const cJSON *results)
 					   "level"));
 	cJSON_AddStringToObject(o, "counting", counting_note);
 	cJSON *rows = cJSON_AddArrayToObject(o, "rows");
+	const cJSON *mult = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(results, "multiplicity"), "domains");
 	const cJSON *a;
+	int i = 0;
 	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(results, "analyses"))
-		cJSON_AddItemToArray(rows, row_json(a, arm1));
+		cJSON_AddItemToArray(rows, row_json(a, cJSON_GetArrayItem(mult, i++), arm1));
 	/* cJSON signals allocation failure only through missing items. */
 	if (!rows || cJSON_GetArraySize(rows) !=
 			     cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(results, "analyses"))) {

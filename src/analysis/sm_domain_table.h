@@ -13,7 +13,18 @@
  *   n_*_by_study   each study counted once, with its largest arm size.
  * The verdict follows the confidence interval of the pooled effect: for
  * OR/RR/Peto OR a ratio interval entirely below 1 (RD: below 0) means
- * fewer events in the treated arm, whatever a paper's prose says.
+ * fewer events in the treated arm, whatever a paper's prose says.  For 2x2
+ * data it also states the evidence of absence (sm_absence.h), U = the
+ * largest excess risk per 1000 the data exclude, M = the harm margin:
+ *   increased        "More events with ARM"         interval above the null
+ *   decreased        "Fewer events with ARM"        interval below the null
+ *   margin_excluded  "Excess risk above M per 1000 excluded"       U < M
+ *   inconclusive     "Inconclusive: cannot exclude M per 1000"     U >= M
+ *   no_difference    "No significant difference; excess risk above U per
+ *                    1000 excluded"                 no margin set, U > 0
+ *                    "...; no excess risk (upper bound -U per 1000)"  U <= 0
+ * (verdict_code holds the code, verdict_basis the rule in words).  Other
+ * data keep "No significant difference" / "Fewer events with ARM" / ...
  * Absolute effects: control risk p0 = events_c / n_c; treated risk from the
  * pooled ratio: OR: p1 = OR p0 / (1 - p0 + OR p0); RR: p1 = RR p0 (capped
  * at 1); RD: p1 = p0 + RD (clamped to [0, 1]); all per 1000.
@@ -43,6 +54,17 @@ enum sm_direction sm_domain_direction(const char *measure, double ci_lb, double 
 /* "Fewer events with MSC" etc.; for GEN "Lower values with ..."; NULL for
  * SM_DIR_NA.  Newly allocated. */
 char *sm_domain_verdict(const char *measure, enum sm_direction dir, const char *arm1);
+
+struct sm_domain_verdict {
+	const char *code;  /* static */
+	char *text;        /* allocated; NULL: no evidence-of-absence verdict */
+	const char *basis; /* static */
+};
+
+/* The 2x2 verdict from the direction, U and M (NAN when none); text NULL
+ * when there is no bound (then sm_domain_verdict's words apply). */
+struct sm_domain_verdict sm_domain_verdict_of(enum sm_direction dir, double upper,
+					      double margin, const char *arm1);
 
 /* Treated-arm risk (0..1) implied by control risk p0 and the pooled effect
  * on the display scale (OR, RR or RD); NAN when the measure has no such

@@ -67,6 +67,10 @@ struct sm_analysis_opts {
 	 * and trim and fill are presented (README "Small-study effects");
 	 * 0 = the review's setting, else SM_SMALL_STUDY_MIN_K. */
 	int small_study_min_k;
+	/* Harm margin of the evidence of absence, per 1000 treated
+	 * (--harm-margin); *_set = 0 keeps the review's. */
+	double harm_margin;
+	int harm_margin_set;
 };
 
 /* Cumulative meta-analysis fits k models of growing size; from prefix sums

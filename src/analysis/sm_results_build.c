@@ -7,6 +7,7 @@
  */
 #include "sm_results.h"
 
+#include "sm_aggregate_tables.h"
 #include "sm_analysis_data.h"
 #include "sm_analysis_json.h"
 #include "sm_buf.h"
@@ -18,6 +19,7 @@
 #include "sm_json_out.h"
 #include "sm_prisma_check.h"
 #include "sm_metareg_json.h"
+#include "sm_multiplicity.h"
 #include "sm_run_settings.h"
 #include "sm_subgroup.h"
 #include "sm_unit.h"
@@ -362,6 +364,28 @@ static sm_status run_analyses(struct sm_ctx *ctx, const struct sm_review *r,
 	return st;
 }
 
+static const char *input_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash && slash[1] ? slash + 1 : path;
+}
+
+/* The review's aggregate 2x2 comparisons, computed (before the check, which
+ * compares the paper's tests with them); root is freed on failure. */
+static cJSON *add_aggregate_tables(struct sm_ctx *ctx, const struct sm_review *r,
+				   const struct sm_run_settings *s, cJSON *root)
+{
+	if (!r->aggregate_tables)
+		return root;
+	cJSON *t = sm_aggregate_tables_json(ctx, r, s->level);
+	if (!t) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	cJSON_AddItemToObject(root, "aggregate_tables", t);
+	return root;
+}
+
 /* What `safemeta check` finds belongs to the document, so that a report
  * shows it without computing anything itself.  Takes root; NULL on out of
  * memory. */
@@ -397,21 +421,32 @@ cJSON *sm_results_build(struct sm_ctx *ctx, const struct sm_review *review,
 	}
 	cJSON_AddNumberToObject(root, "results_version", SM_RESULTS_VERSION);
 	cJSON_AddStringToObject(root, "safemeta", SM_VERSION);
-	sm_json_add_string(root, "input", review->path);
+	/* The file name only (its path relative to the review's own folder):
+	 * the same review gives the same bytes wherever it lies and however
+	 * its path was typed. */
+	sm_json_add_string(root, "input", review->path ? input_name(review->path) : NULL);
 	cJSON_AddItemToObject(root, "settings", settings_json(&s));
 	cJSON_AddItemToObject(root, "review", review_json(review, s.no_studies));
 	if (review->n_outcomes == 0) {
 		cJSON_AddArrayToObject(root, "analyses");
-		return add_check(ctx, root);
+		root = add_aggregate_tables(ctx, review, &s, root);
+		return root ? add_check(ctx, root) : NULL;
 	}
 	if (run_analyses(ctx, review, &s, root) != SM_OK) {
 		cJSON_Delete(root);
 		return NULL;
 	}
+	cJSON *mult = sm_multiplicity_json(ctx, root);
+	if (!mult) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	cJSON_AddItemToObject(root, "multiplicity", mult);
 	cJSON *table = sm_domain_table_json(ctx, root);
 	if (table)
 		cJSON_AddItemToObject(root, "domain_table", table);
-	return add_check(ctx, root);
+	root = add_aggregate_tables(ctx, review, &s, root);
+	return root ? add_check(ctx, root) : NULL;
 }
 
 char *sm_results_print(const cJSON *results)

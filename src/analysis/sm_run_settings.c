@@ -3,6 +3,7 @@
 #include "sm_buf.h"
 #include "sm_columns.h"
 
+#include <math.h>
 #include <string.h>
 
 void sm_analysis_opts_init(struct sm_analysis_opts *opts)
@@ -349,6 +350,9 @@ sm_status sm_run_settings_resolve(struct sm_ctx *ctx, const struct sm_review *re
 				 : review->settings.small_study_min_k > 0
 					 ? review->settings.small_study_min_k
 					 : SM_SMALL_STUDY_MIN_K;
+	out->harm_margin = opts->harm_margin_set ? opts->harm_margin
+			   : review->settings.harm_margin_per_1000;
+	out->harm_power = SM_HARM_POWER;
 	return resolve_unit(ctx, review, opts, out);
 }
 

@@ -24,6 +24,9 @@
  * Laird with tau2 from the heterogeneity Q around the MH estimate). */
 enum sm_pooling { SM_POOL_IV, SM_POOL_MH, SM_POOL_PETO, SM_POOL_REVMAN_DL, SM_POOL_GLMM };
 
+/* Power (percent) of the optimal information size for a harm margin. */
+#define SM_HARM_POWER 80.0
+
 struct sm_run_settings {
 	const char *preset;
 	struct sm_escalc_opts esc;
@@ -56,6 +59,10 @@ struct sm_run_settings {
 	/* Egger, Begg and trim and fill are flagged, not presented, below this
 	 * many studies (command line, review, else SM_SMALL_STUDY_MIN_K). */
 	int small_study_min_k;
+	/* Evidence of absence: the harm margin per 1000 treated (NAN: none)
+	 * and the power of the optimal information size (percent). */
+	double harm_margin;
+	double harm_power;
 };
 
 /* The default of small_study_min_k: the Cochrane Handbook's rule of thumb

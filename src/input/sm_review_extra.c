@@ -322,7 +322,7 @@ sm_status sm_rv_tables(struct sm_jv *v, cJSON *root, const struct sm_jpath *root
 
 /* ---- reported results ---- */
 
-static const char *const reported_keys[] = { "analyses", "notes", NULL };
+static const char *const reported_keys[] = { "analyses", "comparisons", "notes", NULL };
 static const char *const analysis_numbers[] = {
 	"z", "p", "estimate", "ci_lb", "ci_ub", "Q", "Q_p", "tau2", "I2", "H2", "se",
 	"pi_lb", "pi_ub", "rstudent_bound", "begg_p", "egger_p", NULL
@@ -331,7 +331,7 @@ static const char *const analysis_counts[] = { "k", "studies_stated", NULL };
 static const char *const analysis_keys[] = {
 	"name", "measure", "method", "note", "k", "studies_stated", "z", "p", "estimate",
 	"ci_lb", "ci_ub", "Q", "Q_p", "tau2", "I2", "H2", "se", "pi_lb", "pi_ub",
-	"rstudent_bound", "begg_p", "egger_p", NULL
+	"rstudent_bound", "begg_p", "egger_p", "claims", NULL
 };
 
 static sm_status analysis(struct sm_jv *v, const cJSON *a, const struct sm_jpath *p)
@@ -342,7 +342,7 @@ static sm_status analysis(struct sm_jv *v, const cJSON *a, const struct sm_jpath
 	    (s = sm_jv_string(v, a, "measure", p, 0, NULL)) ||
 	    (s = sm_jv_string(v, a, "method", p, 0, NULL)) ||
 	    (s = sm_jv_text(v, a, "note", p, 0)) ||
-	    (s = counts(v, a, p, analysis_counts)))
+	    (s = counts(v, a, p, analysis_counts)) || (s = sm_rv_claims(v, a, p)))
 		return s;
 	for (size_t i = 0; analysis_numbers[i]; i++)
 		if ((s = sm_jv_number(v, a, analysis_numbers[i], p, SM_RULE_FINITE, 0, 1, NULL)))
@@ -358,7 +358,7 @@ sm_status sm_rv_reported(struct sm_jv *v, cJSON *root, const struct sm_jpath *ro
 	if (!rep)
 		return SM_OK;
 	if ((s = sm_jv_object(v, rep, &p)) || (s = sm_jv_keys(v, rep, &p, reported_keys)) ||
-	    (s = sm_jv_strings(v, rep, "notes", &p)))
+	    (s = sm_jv_strings(v, rep, "notes", &p)) || (s = sm_rv_comparisons(v, rep, &p)))
 		return s;
 	struct sm_jpath k = JV_KEY(&p, "analyses");
 	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(rep, "analyses");

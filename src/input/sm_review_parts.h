@@ -8,6 +8,7 @@
 
 #include "sm_jv.h"
 #include "sm_limits.h"
+#include "sm_reported.h"
 
 /* Appended to "file too large; expected at most 16 MiB" for a review JSON:
  * the way out for big data. */
@@ -36,5 +37,10 @@ sm_status sm_rv_prisma(struct sm_jv *v, cJSON *root, const struct sm_jpath *root
 sm_status sm_rv_risk_of_bias(struct sm_jv *v, cJSON *root, const struct sm_jpath *rootp);
 sm_status sm_rv_tables(struct sm_jv *v, cJSON *root, const struct sm_jpath *rootp);
 sm_status sm_rv_reported(struct sm_jv *v, cJSON *root, const struct sm_jpath *rootp);
+/* "aggregate_tables" (before "reported", whose comparisons name them), and
+ * the parts of "reported" that refer to them or state claims. */
+sm_status sm_rv_aggregate_tables(struct sm_jv *v, cJSON *root, const struct sm_jpath *rootp);
+sm_status sm_rv_comparisons(struct sm_jv *v, const cJSON *rep, const struct sm_jpath *p);
+sm_status sm_rv_claims(struct sm_jv *v, const cJSON *analysis, const struct sm_jpath *p);
 
 #endif

@@ -12,7 +12,7 @@
 
 static const char *const top_keys[] = {
 	"safemeta_review", "metadata", "settings", "studies", "outcomes", "prisma",
-	"risk_of_bias", "tables", "reported", "notes", NULL
+	"risk_of_bias", "tables", "aggregate_tables", "reported", "notes", NULL
 };
 static const char *const metadata_keys[] = {
 	"id", "title", "authors", "date", "source", "notes", "extra", NULL
@@ -20,7 +20,7 @@ static const char *const metadata_keys[] = {
 static const char *const settings_keys[] = {
 	"preset", "measure", "method", "test", "add", "to", "drop00", "level",
 	"group_by", "outcome_by", "subgroup_by", "mods", "arm_labels", "outcome_label", "model",
-	"cluster", "robust", "aggregate", "glmm", "small_study_min_k", NULL
+	"cluster", "robust", "aggregate", "glmm", "small_study_min_k", "harm_margin_per_1000", NULL
 };
 static const char *const presets[] = { "metafor", "revman5", "cochrane2025", NULL };
 static const char *const measures[] = {
@@ -120,6 +120,14 @@ static sm_status read_flags(struct sm_jv *v, const cJSON *set, const struct sm_j
 		struct sm_jpath k = JV_KEY(p, "level");
 		return sm_jv_bad(v, &k, "expected a percentage between 0 and 100, e.g. 95");
 	}
+	if ((s = sm_jv_number(v, set, "harm_margin_per_1000", p, SM_RULE_FINITE, 0, 0,
+			      &st->harm_margin_per_1000)))
+		return s;
+	if (!isnan(st->harm_margin_per_1000) &&
+	    !(st->harm_margin_per_1000 > 0 && st->harm_margin_per_1000 <= 1000)) {
+		struct sm_jpath k = JV_KEY(p, "harm_margin_per_1000");
+		return sm_jv_bad(v, &k, "expected an excess risk per 1000 above 0 and at most 1000");
+	}
 	const cJSON *d = cJSON_GetObjectItemCaseSensitive(set, "drop00");
 	if (d) {
 		struct sm_jpath k = JV_KEY(p, "drop00");
@@ -209,7 +217,7 @@ static sm_status read_settings(struct sm_jv *v, const cJSON *root, const struct 
 	struct sm_jpath p = JV_KEY(rp, "settings");
 	const cJSON *set = cJSON_GetObjectItemCaseSensitive(root, "settings");
 	struct sm_settings *st = &v->r->settings;
-	st->add = st->level = NAN;
+	st->add = st->level = st->harm_margin_per_1000 = NAN;
 	if (!set)
 		return SM_OK;
 	sm_status s;
@@ -254,7 +262,7 @@ static sm_status read_root(struct sm_jv *v, cJSON *root)
 	    (s = sm_rv_studies(v, root, rp)) || (s = sm_rv_outcomes(v, root, rp)) ||
 	    (s = sm_rv_settings_check(v, rp)) || (s = sm_rv_prisma(v, root, rp)) ||
 	    (s = sm_rv_risk_of_bias(v, root, rp)) || (s = sm_rv_tables(v, root, rp)) ||
-	    (s = sm_rv_reported(v, root, rp)))
+	    (s = sm_rv_aggregate_tables(v, root, rp)) || (s = sm_rv_reported(v, root, rp)))
 		return s;
 	v->r->metadata = cJSON_DetachItemFromObjectCaseSensitive(root, "metadata");
 	return SM_OK;

@@ -17,6 +17,11 @@ struct sm_review *sm_review_new(void)
 		free(r);
 		return NULL;
 	}
+	if (r) {
+		/* "not given" for the numbers a reader may leave unset */
+		r->settings.add = r->settings.level = NAN;
+		r->settings.harm_margin_per_1000 = NAN;
+	}
 	return r;
 }
 
@@ -42,6 +47,7 @@ void sm_review_free(struct sm_review *r)
 	cJSON_Delete(r->risk_of_bias);
 	cJSON_Delete(r->tables);
 	cJSON_Delete(r->reported);
+	cJSON_Delete(r->aggregate_tables);
 	free(r->files);
 	sm_strmap_free(r->interned);
 	sm_strpool_free(r->strings);

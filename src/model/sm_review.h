@@ -94,6 +94,9 @@ struct sm_settings {
 	const char *model, *cluster, *robust;
 	int aggregate, aggregate_set;
 	int small_study_min_k; /* fewest studies for small-study tests; 0: not given */
+	/* evidence of absence: the largest excess risk per 1000 treated that
+	 * would matter (NAN when not given) */
+	double harm_margin_per_1000;
 	const char *arm_labels[2]; /* treated, control; NULL when not given */
 	const char *outcome_label;
 };
@@ -113,6 +116,9 @@ struct sm_review {
 	/* Validated subtrees, owned; NULL when absent.  risk_of_bias always
 	 * has a "domains" array (the tool's defaults are filled in). */
 	cJSON *metadata, *prisma, *risk_of_bias, *tables, *reported;
+	/* Counts reported only in total, one 2x2 table each (validated; NULL
+	 * when absent): [{id, name, events_t, n_t, events_c, n_c, note}]. */
+	cJSON *aggregate_tables;
 	const char **files; /* every file name outcome src_file points into */
 	size_t n_files;
 	struct sm_row_columns cols; /* n = 0 unless a CSV had named columns */

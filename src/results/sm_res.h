@@ -286,6 +286,14 @@ struct sm_res_refit {
 
 /* A study row of an analysis ("studies"), or one left out ("excluded",
  * where only the labels, counts, reason and zero_cell are set). */
+/* The interval a risk-difference row shows (Wald, or the score interval
+ * where a zero cell makes the Wald one degenerate). */
+struct sm_res_rd_interval {
+	int present;
+	const char *method, *reason;
+	double ci_lb, ci_ub;
+};
+
 struct sm_res_study {
 	int present;
 	const char *label, *study_id, *group, *event, *reason;
@@ -296,6 +304,8 @@ struct sm_res_study {
 	double yi, vi, ci_lb, ci_ub, weight;
 	struct sm_res_study_transformed transformed;
 	double exact_ci[2];
+	double fisher_p;              /* Fisher's exact P of the row's table (2x2) */
+	struct sm_res_rd_interval rd_interval;
 	struct sm_res_zero_cell zero_cell;
 	double rstudent, dffits, cooks, cov_r, tau2_del, Q_del, hat, dfbs;
 	int influential, outlier;
@@ -458,6 +468,34 @@ struct sm_res_metareg {
 	SM_RES_LIST(struct sm_res_bubble) bubble;
 };
 
+/* Influential studies and outliers, by label (sm_study_extra.h). */
+struct sm_res_influence_summary {
+	int present;
+	int computed;
+	sm_res_strings influential, outliers, cooks_above_median;
+	double rstudent_bound, cooks_bound;
+	const char *method;
+};
+
+/* Evidence of absence of a 2x2 analysis (sm_absence.h). */
+struct sm_res_absence {
+	int present;
+	double level_one_sided, control_risk_per_1000;
+	const char *control_risk_source, *rd_method;
+	double rd_per_1000, rd_ci_lb_per_1000, rd_ci_ub_per_1000, rd_upper_per_1000;
+	const char *backcalc_method;
+	double backcalc_per_1000, backcalc_ci_lb_per_1000, backcalc_ci_ub_per_1000,
+		backcalc_upper_per_1000;
+	int zero_events;
+	double patients_t, patients_c, exact_upper_per_1000, rule_of_three_per_1000;
+	double excluded_above_per_1000;
+	const char *excluded_method;
+	double harm_margin_per_1000;
+	int margin_excluded;
+	double power, ois_total, information_fraction;
+	const char *ois_method, *statement;
+};
+
 struct sm_res_analysis {
 	int present;
 	const char *name, *model, *measure, *method, *test, *tau2_estimator, *to;
@@ -484,6 +522,8 @@ struct sm_res_analysis {
 	struct sm_res_peto peto;
 	struct sm_res_glmm glmm;
 	struct sm_res_rare rare_events;
+	struct sm_res_influence_summary influence_summary;
+	struct sm_res_absence evidence_of_absence;
 	SM_RES_LIST(struct sm_res_study) studies, excluded;
 	const char *aggregate;                /* "lower" | "upper" in an aggregate analysis */
 	struct sm_res_unit unit_of_analysis;
@@ -507,7 +547,10 @@ struct sm_res_absolute {
 
 struct sm_res_domain_row {
 	int present;
-	const char *analysis, *measure, *direction, *verdict;
+	const char *analysis, *measure, *direction, *verdict, *verdict_code, *verdict_basis;
+	double excess_upper_per_1000, harm_margin_per_1000;
+	double p_bh, p_dfdr, terms_flagged_dfdr;
+	int signal_bh, signal_dfdr;
 	double k, k_studies, events_t, n_t, events_c, n_c, n_t_by_study, n_c_by_study;
 	double estimate, ci_lb, ci_ub, p, I2, tau2, egger_p, begg_p;
 	struct sm_res_absolute absolute;
@@ -519,6 +562,38 @@ struct sm_res_domain_table {
 	double level;
 	const char *counting;
 	SM_RES_LIST(struct sm_res_domain_row) rows;
+};
+
+/* Multiplicity across the domains (sm_multiplicity.h). */
+struct sm_res_mult_domain {
+	int present;
+	const char *analysis;
+	double p, p_bh, dfdr_body_system_p, dfdr_p, terms, terms_flagged;
+	int signal_bh, signal_dfdr;
+};
+
+struct sm_res_mult_term {
+	int present;
+	const char *analysis, *label, *event;
+	double p, p_within_bh;
+	int signal_dfdr;
+};
+
+struct sm_res_multiplicity {
+	int present;
+	double alpha;
+	const char *bh_method, *dfdr_method, *dfdr_note;
+	SM_RES_LIST(struct sm_res_mult_domain) domains;
+	SM_RES_LIST(struct sm_res_mult_term) terms;
+};
+
+/* A 2x2 comparison reported only in total (sm_aggregate_tables.h). */
+struct sm_res_aggregate_table {
+	int present;
+	const char *id, *name, *note, *or_method, *rd_method, *statement;
+	double events_t, n_t, events_c, n_c, risk_t_per_1000, risk_c_per_1000, level;
+	double fisher_p, or_estimate, or_ci_lb, or_ci_ub;
+	double rd_per_1000, rd_ci_lb_per_1000, rd_ci_ub_per_1000, rd_upper_per_1000;
 };
 
 /* What `safemeta check` finds: the paper's reported values against the
@@ -556,7 +631,9 @@ struct sm_res {
 	struct sm_res_settings settings;
 	struct sm_res_review review;
 	SM_RES_LIST(struct sm_res_analysis) analyses;
+	struct sm_res_multiplicity multiplicity;
 	struct sm_res_domain_table domain_table;
+	SM_RES_LIST(struct sm_res_aggregate_table) aggregate_tables;
 	struct sm_res_check check;
 	const char *path;      /* the file it was read from (messages) */
 	struct sm_res_mem *mem;

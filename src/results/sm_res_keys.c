@@ -19,6 +19,9 @@ static const char *const prisma_template_words[] = { "new", "updated", NULL };
 static const char *const model_words[] = { "standard", "multilevel", NULL };
 static const char *const robust_words[] = { "none", "cr1", "cr2", NULL };
 static const char *const bound_words[] = { "lower", "upper", NULL };
+static const char *const interval_words[] = { "wald", "miettinen-nurminen", NULL };
+static const char *const verdict_words[] = { "increased", "decreased", "margin_excluded",
+					     "inconclusive", "no_difference", NULL };
 
 #define KEY(S, k, m, t, fl, sub, w, doc) { k, SM_RK_##t, fl, offsetof(S, m), sub, w, doc }
 #define OBJ(var, S, name) \
@@ -55,6 +58,13 @@ static const struct sm_robj peto_keys;
 static const struct sm_robj study_transformed_keys;
 static const struct sm_robj zero_cell_keys;
 static const struct sm_robj refit_keys;
+static const struct sm_robj rd_interval_keys;
+static const struct sm_robj influence_summary_keys;
+static const struct sm_robj absence_keys;
+static const struct sm_robj mult_domain_keys;
+static const struct sm_robj mult_term_keys;
+static const struct sm_robj multiplicity_keys;
+static const struct sm_robj aggregate_table_keys;
 static const struct sm_robj study_keys;
 static const struct sm_robj robust_keys;
 static const struct sm_robj transformed_ml_keys;
@@ -657,6 +667,19 @@ static const struct sm_rkey refit_keys_k[] = {
 };
 static OBJ(refit_keys, struct sm_res_refit, "analyses[].studies[].loo");
 
+/* analyses[].studies[].rd_interval */
+static const struct sm_rkey rd_interval_keys_k[] = {
+	KEY(struct sm_res_rd_interval, "method", method, STR, 0, NULL, interval_words,
+	    "wald, or miettinen-nurminen (the score interval of the raw counts)"),
+	KEY(struct sm_res_rd_interval, "ci_lb", ci_lb, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "lower bound (risk difference)"),
+	KEY(struct sm_res_rd_interval, "ci_ub", ci_ub, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "upper bound"),
+	KEY(struct sm_res_rd_interval, "reason", reason, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "why the score interval is used, or null"),
+};
+static OBJ(rd_interval_keys, struct sm_res_rd_interval, "analyses[].studies[].rd_interval");
+
 /* analyses[].studies[] */
 static const struct sm_rkey study_keys_k[] = {
 	KEY(struct sm_res_study, "label", label, STR, 0, NULL, NULL,
@@ -695,6 +718,10 @@ static const struct sm_rkey study_keys_k[] = {
 	    "the display scale"),
 	KEY(struct sm_res_study, "exact_ci", exact_ci, PAIR, SM_RK_OPTIONAL, NULL, NULL,
 	    "Clopper-Pearson interval (proportions)"),
+	KEY(struct sm_res_study, "fisher_p", fisher_p, NUM, SM_RK_OPTIONAL | SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "Fisher's exact two-sided P of the row's table (2x2)"),
+	KEY(struct sm_res_study, "rd_interval", rd_interval, OBJ, SM_RK_OPTIONAL, &rd_interval_keys, NULL,
+	    "the interval the row shows and its method (measure RD)"),
 	KEY(struct sm_res_study, "zero_cell", zero_cell, OBJ, 0, &zero_cell_keys, NULL,
 	    "what was done about zero cells"),
 	KEY(struct sm_res_study, "reason", reason, STR, SM_RK_OPTIONAL, NULL, NULL,
@@ -1223,6 +1250,84 @@ static const struct sm_rkey rare_keys_k[] = {
 };
 static OBJ(rare_keys, struct sm_res_rare, "analyses[].rare_events");
 
+/* analyses[].influence_summary */
+static const struct sm_rkey influence_summary_keys_k[] = {
+	KEY(struct sm_res_influence_summary, "computed", computed, BOOL, 0, NULL, NULL,
+	    "the influence diagnostics were computed"),
+	KEY(struct sm_res_influence_summary, "influential", influential, STRS, 0, NULL, NULL,
+	    "labels of the studies metafor flags as influential"),
+	KEY(struct sm_res_influence_summary, "outliers", outliers, STRS, 0, NULL, NULL,
+	    "labels of the studies with |rstudent| above the bound"),
+	KEY(struct sm_res_influence_summary, "cooks_above_median", cooks_above_median, STRS, 0, NULL, NULL,
+	    "labels of the studies with Cook's distance above the chi-square(1) median"),
+	KEY(struct sm_res_influence_summary, "rstudent_bound", rstudent_bound, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "the Bonferroni bound qnorm(1 - 0.05/(2k))"),
+	KEY(struct sm_res_influence_summary, "cooks_bound", cooks_bound, NUM, SM_RK_POS, NULL, NULL,
+	    "qchisq(0.5, 1)"),
+	KEY(struct sm_res_influence_summary, "method", method, STR, 0, NULL, NULL,
+	    "the criteria in words"),
+};
+static OBJ(influence_summary_keys, struct sm_res_influence_summary, "analyses[].influence_summary");
+
+/* analyses[].evidence_of_absence */
+static const struct sm_rkey absence_keys_k[] = {
+	KEY(struct sm_res_absence, "level_one_sided", level_one_sided, NUM, SM_RK_POS, NULL, NULL,
+	    "level of the one-sided bounds (percent)"),
+	KEY(struct sm_res_absence, "control_risk_per_1000", control_risk_per_1000, NUM, SM_RK_NONNEG, NULL, NULL,
+	    "the control risk the back-calculation uses"),
+	KEY(struct sm_res_absence, "control_risk_source", control_risk_source, STR, 0, NULL, NULL,
+	    "which control risk that is"),
+	KEY(struct sm_res_absence, "rd_method", rd_method, STR, 0, NULL, NULL,
+	    "the risk difference's model"),
+	KEY(struct sm_res_absence, "rd_per_1000", rd_per_1000, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "Mantel-Haenszel risk difference per 1000"),
+	KEY(struct sm_res_absence, "rd_ci_lb_per_1000", rd_ci_lb_per_1000, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "its lower bound (two-sided level)"),
+	KEY(struct sm_res_absence, "rd_ci_ub_per_1000", rd_ci_ub_per_1000, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "its upper bound"),
+	KEY(struct sm_res_absence, "rd_upper_per_1000", rd_upper_per_1000, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "its one-sided upper bound"),
+	KEY(struct sm_res_absence, "backcalc_method", backcalc_method, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "the pooled effect the back-calculation uses"),
+	KEY(struct sm_res_absence, "backcalc_per_1000", backcalc_per_1000, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "excess risk per 1000 from the pooled effect at the control risk"),
+	KEY(struct sm_res_absence, "backcalc_ci_lb_per_1000", backcalc_ci_lb_per_1000, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "its lower bound"),
+	KEY(struct sm_res_absence, "backcalc_ci_ub_per_1000", backcalc_ci_ub_per_1000, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "its upper bound"),
+	KEY(struct sm_res_absence, "backcalc_upper_per_1000", backcalc_upper_per_1000, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "its one-sided upper bound"),
+	KEY(struct sm_res_absence, "zero_events", zero_events, BOOL, 0, NULL, NULL,
+	    "no events in any study"),
+	KEY(struct sm_res_absence, "patients_t", patients_t, NUM, SM_RK_NONNEG, NULL, NULL,
+	    "treated patients, once per study (largest arm)"),
+	KEY(struct sm_res_absence, "patients_c", patients_c, NUM, SM_RK_NONNEG, NULL, NULL,
+	    "control patients, once per study"),
+	KEY(struct sm_res_absence, "exact_upper_per_1000", exact_upper_per_1000, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "no events: exact one-sided bound on the treated risk"),
+	KEY(struct sm_res_absence, "rule_of_three_per_1000", rule_of_three_per_1000, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "no events: 3 / patients_t"),
+	KEY(struct sm_res_absence, "excluded_above_per_1000", excluded_above_per_1000, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "the data exclude an excess risk above this"),
+	KEY(struct sm_res_absence, "excluded_method", excluded_method, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "which bound that is"),
+	KEY(struct sm_res_absence, "harm_margin_per_1000", harm_margin_per_1000, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "the harm margin (settings), or null"),
+	KEY(struct sm_res_absence, "margin_excluded", margin_excluded, BOOL, SM_RK_NULLABLE, NULL, NULL,
+	    "the bound is below the margin"),
+	KEY(struct sm_res_absence, "power", power, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "power of the optimal information size (percent)"),
+	KEY(struct sm_res_absence, "ois_total", ois_total, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "patients (1:1) needed to exclude the margin"),
+	KEY(struct sm_res_absence, "information_fraction", information_fraction, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "patients observed / ois_total"),
+	KEY(struct sm_res_absence, "ois_method", ois_method, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "the formula of ois_total"),
+	KEY(struct sm_res_absence, "statement", statement, STR, 0, NULL, NULL,
+	    "the finding in words"),
+};
+static OBJ(absence_keys, struct sm_res_absence, "analyses[].evidence_of_absence");
+
 /* analyses[] */
 static const struct sm_rkey analysis_keys_k[] = {
 	KEY(struct sm_res_analysis, "name", name, STR, 0, NULL, NULL,
@@ -1329,6 +1434,10 @@ static const struct sm_rkey analysis_keys_k[] = {
 	    "the GLMM when it pools (--method GLMM)"),
 	KEY(struct sm_res_analysis, "rare_events", rare_events, OBJ, SM_RK_OPTIONAL, &rare_keys, NULL,
 	    "the rare-event method comparison (2x2 data)"),
+	KEY(struct sm_res_analysis, "influence_summary", influence_summary, OBJ, SM_RK_OPTIONAL, &influence_summary_keys, NULL,
+	    "influential studies and outliers by label (k >= 2)"),
+	KEY(struct sm_res_analysis, "evidence_of_absence", evidence_of_absence, OBJ, SM_RK_OPTIONAL, &absence_keys, NULL,
+	    "the excess risk the data exclude (2x2 data)"),
 	KEY(struct sm_res_analysis, "studies", studies, LIST, SM_RK_OPTIONAL, &study_keys, NULL,
 	    "the studies in the model"),
 	KEY(struct sm_res_analysis, "excluded", excluded, LIST, SM_RK_OPTIONAL, &study_keys, NULL,
@@ -1413,6 +1522,24 @@ static const struct sm_rkey domain_row_keys_k[] = {
 	    "which arm has more events"),
 	KEY(struct sm_res_domain_row, "verdict", verdict, STR, SM_RK_NULLABLE, NULL, NULL,
 	    "the row in words"),
+	KEY(struct sm_res_domain_row, "verdict_code", verdict_code, STR, SM_RK_OPTIONAL | SM_RK_NULLABLE, NULL, verdict_words,
+	    "the verdict's code (2x2 data), or null"),
+	KEY(struct sm_res_domain_row, "verdict_basis", verdict_basis, STR, SM_RK_OPTIONAL | SM_RK_NULLABLE, NULL, NULL,
+	    "the rule behind the verdict"),
+	KEY(struct sm_res_domain_row, "excess_upper_per_1000", excess_upper_per_1000, NUM, SM_RK_OPTIONAL | SM_RK_NULLABLE, NULL, NULL,
+	    "the largest excess risk per 1000 the data exclude"),
+	KEY(struct sm_res_domain_row, "harm_margin_per_1000", harm_margin_per_1000, NUM, SM_RK_OPTIONAL | SM_RK_NULLABLE, NULL, NULL,
+	    "the harm margin, or null"),
+	KEY(struct sm_res_domain_row, "p_bh", p_bh, NUM, SM_RK_OPTIONAL | SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "P adjusted across domains (Benjamini-Hochberg)"),
+	KEY(struct sm_res_domain_row, "signal_bh", signal_bh, BOOL, SM_RK_OPTIONAL | SM_RK_NULLABLE, NULL, NULL,
+	    "p_bh <= alpha"),
+	KEY(struct sm_res_domain_row, "p_dfdr", p_dfdr, NUM, SM_RK_OPTIONAL | SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "the body system's double-FDR adjusted P"),
+	KEY(struct sm_res_domain_row, "signal_dfdr", signal_dfdr, BOOL, SM_RK_OPTIONAL | SM_RK_NULLABLE, NULL, NULL,
+	    "the body system is flagged by the double FDR"),
+	KEY(struct sm_res_domain_row, "terms_flagged_dfdr", terms_flagged_dfdr, NUM, SM_RK_OPTIONAL | SM_RK_NULLABLE | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "its terms flagged by the double FDR"),
 	KEY(struct sm_res_domain_row, "absolute", absolute, OBJ, SM_RK_NULLABLE, &absolute_keys, NULL,
 	    "absolute effects per 1000 (2x2 ratio measures)"),
 };
@@ -1431,6 +1558,110 @@ static const struct sm_rkey domain_table_keys_k[] = {
 };
 static OBJ(domain_table_keys, struct sm_res_domain_table, "domain_table");
 
+/* multiplicity.domains[] */
+static const struct sm_rkey mult_domain_keys_k[] = {
+	KEY(struct sm_res_mult_domain, "analysis", analysis, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "the analysis (body system)"),
+	KEY(struct sm_res_mult_domain, "p", p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "its pooled P, unadjusted"),
+	KEY(struct sm_res_mult_domain, "p_bh", p_bh, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "Benjamini-Hochberg across domains"),
+	KEY(struct sm_res_mult_domain, "signal_bh", signal_bh, BOOL, SM_RK_NULLABLE, NULL, NULL,
+	    "p_bh <= alpha"),
+	KEY(struct sm_res_mult_domain, "dfdr_body_system_p", dfdr_body_system_p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "smallest within-system BH-adjusted term P"),
+	KEY(struct sm_res_mult_domain, "dfdr_p", dfdr_p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "that, BH-adjusted across body systems"),
+	KEY(struct sm_res_mult_domain, "signal_dfdr", signal_dfdr, BOOL, SM_RK_NULLABLE, NULL, NULL,
+	    "dfdr_p <= alpha (body system flagged)"),
+	KEY(struct sm_res_mult_domain, "terms", terms, NUM, SM_RK_NULLABLE | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "its terms (rows)"),
+	KEY(struct sm_res_mult_domain, "terms_flagged", terms_flagged, NUM, SM_RK_NULLABLE | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "terms flagged by the double FDR"),
+};
+static OBJ(mult_domain_keys, struct sm_res_mult_domain, "multiplicity.domains[]");
+
+/* multiplicity.terms[] */
+static const struct sm_rkey mult_term_keys_k[] = {
+	KEY(struct sm_res_mult_term, "analysis", analysis, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "its analysis (body system)"),
+	KEY(struct sm_res_mult_term, "label", label, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "the row's label"),
+	KEY(struct sm_res_mult_term, "event", event, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "the row's event term"),
+	KEY(struct sm_res_mult_term, "p", p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "Fisher's exact P, unadjusted"),
+	KEY(struct sm_res_mult_term, "p_within_bh", p_within_bh, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "BH-adjusted within its body system"),
+	KEY(struct sm_res_mult_term, "signal_dfdr", signal_dfdr, BOOL, 0, NULL, NULL,
+	    "flagged by the double FDR"),
+};
+static OBJ(mult_term_keys, struct sm_res_mult_term, "multiplicity.terms[]");
+
+/* multiplicity */
+static const struct sm_rkey multiplicity_keys_k[] = {
+	KEY(struct sm_res_multiplicity, "alpha", alpha, NUM, SM_RK_PROB, NULL, NULL,
+	    "the FDR level, 1 - level/100"),
+	KEY(struct sm_res_multiplicity, "bh_method", bh_method, STR, 0, NULL, NULL,
+	    "Benjamini-Hochberg in words"),
+	KEY(struct sm_res_multiplicity, "dfdr_method", dfdr_method, STR, 0, NULL, NULL,
+	    "the double FDR in words"),
+	KEY(struct sm_res_multiplicity, "dfdr_note", dfdr_note, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "why the double FDR is not computed, or null"),
+	KEY(struct sm_res_multiplicity, "domains", domains, LIST, 0, &mult_domain_keys, NULL,
+	    "one per analysis"),
+	KEY(struct sm_res_multiplicity, "terms", terms, LIST, SM_RK_NULLABLE, &mult_term_keys, NULL,
+	    "every term (row) of every analysis, or null"),
+};
+static OBJ(multiplicity_keys, struct sm_res_multiplicity, "multiplicity");
+
+/* aggregate_tables[] */
+static const struct sm_rkey aggregate_table_keys_k[] = {
+	KEY(struct sm_res_aggregate_table, "id", id, STR, 0, NULL, NULL,
+	    "its id in the review"),
+	KEY(struct sm_res_aggregate_table, "name", name, STR, 0, NULL, NULL,
+	    "what is compared"),
+	KEY(struct sm_res_aggregate_table, "events_t", events_t, NUM, SM_RK_NONNEG, NULL, NULL,
+	    "events, treated"),
+	KEY(struct sm_res_aggregate_table, "n_t", n_t, NUM, SM_RK_POS, NULL, NULL,
+	    "patients, treated"),
+	KEY(struct sm_res_aggregate_table, "events_c", events_c, NUM, SM_RK_NONNEG, NULL, NULL,
+	    "events, control"),
+	KEY(struct sm_res_aggregate_table, "n_c", n_c, NUM, SM_RK_POS, NULL, NULL,
+	    "patients, control"),
+	KEY(struct sm_res_aggregate_table, "note", note, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "where the counts come from"),
+	KEY(struct sm_res_aggregate_table, "risk_t_per_1000", risk_t_per_1000, NUM, SM_RK_NONNEG, NULL, NULL,
+	    "treated risk per 1000"),
+	KEY(struct sm_res_aggregate_table, "risk_c_per_1000", risk_c_per_1000, NUM, SM_RK_NONNEG, NULL, NULL,
+	    "control risk per 1000"),
+	KEY(struct sm_res_aggregate_table, "level", level, NUM, SM_RK_POS, NULL, NULL,
+	    "confidence level"),
+	KEY(struct sm_res_aggregate_table, "fisher_p", fisher_p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "Fisher's exact two-sided P"),
+	KEY(struct sm_res_aggregate_table, "or_estimate", or_estimate, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "conditional maximum-likelihood odds ratio"),
+	KEY(struct sm_res_aggregate_table, "or_ci_lb", or_ci_lb, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "its exact lower bound"),
+	KEY(struct sm_res_aggregate_table, "or_ci_ub", or_ci_ub, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "its exact upper bound"),
+	KEY(struct sm_res_aggregate_table, "or_method", or_method, STR, 0, NULL, NULL,
+	    "the test and estimate in words"),
+	KEY(struct sm_res_aggregate_table, "rd_per_1000", rd_per_1000, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "risk difference per 1000"),
+	KEY(struct sm_res_aggregate_table, "rd_ci_lb_per_1000", rd_ci_lb_per_1000, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "its score lower bound"),
+	KEY(struct sm_res_aggregate_table, "rd_ci_ub_per_1000", rd_ci_ub_per_1000, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "its score upper bound"),
+	KEY(struct sm_res_aggregate_table, "rd_upper_per_1000", rd_upper_per_1000, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "its one-sided upper bound (excess risk excluded above)"),
+	KEY(struct sm_res_aggregate_table, "rd_method", rd_method, STR, 0, NULL, NULL,
+	    "the interval in words"),
+	KEY(struct sm_res_aggregate_table, "statement", statement, STR, 0, NULL, NULL,
+	    "the comparison in words"),
+};
+static OBJ(aggregate_table_keys, struct sm_res_aggregate_table, "aggregate_tables[]");
+
 /* check.analyses[] */
 static const struct sm_rkey check_analysis_keys_k[] = {
 	KEY(struct sm_res_check_analysis, "name", name, STR, 0, NULL, NULL,
@@ -1445,7 +1676,8 @@ static OBJ(check_analysis_keys, struct sm_res_check_analysis, "check.analyses[]"
 /* check.findings[] */
 static const struct sm_rkey check_finding_keys_k[] = {
 	KEY(struct sm_res_check_finding, "kind", kind, STR, 0, NULL, NULL,
-	    "count, value, self, direction, undefined, unmatched or prisma"),
+	    "count, value, self-contradiction, direction, not computable, unmatched, prisma, "
+	    "claim or method"),
 	KEY(struct sm_res_check_finding, "analysis", analysis, STR, SM_RK_NULLABLE, NULL, NULL,
 	    "the analysis"),
 	KEY(struct sm_res_check_finding, "field", field, STR, SM_RK_NULLABLE, NULL, NULL,
@@ -1481,15 +1713,19 @@ static const struct sm_rkey sm_res_doc_schema_k[] = {
 	KEY(struct sm_res, "safemeta", safemeta, STR, 0, NULL, NULL,
 	    "version of safemeta that wrote it"),
 	KEY(struct sm_res, "input", input, STR, SM_RK_NULLABLE, NULL, NULL,
-	    "the review file as given to safemeta analyze"),
+	    "the review's file name (its path relative to its own folder)"),
 	KEY(struct sm_res, "settings", settings, OBJ, 0, &settings_keys, NULL,
 	    "the settings the analyses ran with"),
 	KEY(struct sm_res, "review", review, OBJ, 0, &review_keys, NULL,
 	    "the review's own sections"),
 	KEY(struct sm_res, "analyses", analyses, LIST, 0, &analysis_keys, NULL,
 	    "one per outcome (domain)"),
+	KEY(struct sm_res, "multiplicity", multiplicity, OBJ, SM_RK_OPTIONAL, &multiplicity_keys, NULL,
+	    "the domains' P values adjusted for multiplicity"),
 	KEY(struct sm_res, "domain_table", domain_table, OBJ, SM_RK_OPTIONAL, &domain_table_keys, NULL,
 	    "the safety-domain table"),
+	KEY(struct sm_res, "aggregate_tables", aggregate_tables, LIST, SM_RK_OPTIONAL, &aggregate_table_keys, NULL,
+	    "the review's 2x2 comparisons reported only in total"),
 	KEY(struct sm_res, "check", check, OBJ, SM_RK_OPTIONAL, &check_keys, NULL,
 	    "what check finds: reported against recomputed values"),
 };

@@ -82,7 +82,15 @@ static void msc_counts(void **state)
 	sm_check_close(num(gen, "egger_p"), 0.04376488054581456, 1e-12, 0, "general egger");
 	sm_check_close(num(gen, "begg_p"), 0.1816028219898918, 1e-12, 0, "general begg");
 	sm_check_close(num(gen, "tau2"), 0.37535218855411534, 1e-12, 0, "general tau2");
-	assert_string_equal(text(gen, "verdict"), "No significant difference");
+	/* The verdict states the evidence of absence: the one-sided 95% bound of
+	 * the Mantel-Haenszel risk difference, 32.8 + 1.645 x 20.5 per 1000. */
+	const cJSON *ev = cJSON_GetObjectItem(
+		cJSON_GetArrayItem(cJSON_GetObjectItem(res, "analyses"), 0), "evidence_of_absence");
+	sm_check_close(num(gen, "excess_upper_per_1000"), num(ev, "rd_upper_per_1000"), 0, 0,
+		       "general bound");
+	assert_string_equal(text(gen, "verdict"),
+			    "No significant difference; excess risk above 61.3 per 1000 excluded");
+	assert_string_equal(text(gen, "verdict_code"), "no_difference");
 	cJSON_Delete(t);
 	cJSON_Delete(res);
 	sm_ctx_free(ctx);
@@ -90,6 +98,41 @@ static void msc_counts(void **state)
 
 /* The paper's abstract calls infections an "elevated risk in the MSC
  * group", but the pooled log OR is -0.32 (CI -0.61 to -0.02): fewer. */
+/* The verdict vocabulary of 2x2 rows (sm_domain_table.h): the direction
+ * first, then the bound U against the margin M. */
+static void verdict_vocabulary(void **state)
+{
+	(void)state;
+	struct {
+		enum sm_direction dir;
+		double upper, margin;
+		const char *code, *text;
+	} cases[] = {
+		{ SM_DIR_MORE, 80, 10, "increased", "More events with MSC" },
+		{ SM_DIR_FEWER, -3, 10, "decreased", "Fewer events with MSC" },
+		{ SM_DIR_NONE, 9.99, 10, "margin_excluded", "Excess risk above 10 per 1000 excluded" },
+		{ SM_DIR_NONE, 10, 10, "inconclusive", "Inconclusive: cannot exclude 10 per 1000" },
+		{ SM_DIR_NONE, 61.26, NAN, "no_difference",
+		  "No significant difference; excess risk above 61.3 per 1000 excluded" },
+		/* a bound below 0 is no excess at all, not "excess above -4.82" */
+		{ SM_DIR_NONE, -4.82, NAN, "no_difference",
+		  "No significant difference; no excess risk (upper bound \u22124.82 per 1000)" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct sm_domain_verdict v = sm_domain_verdict_of(cases[i].dir, cases[i].upper,
+								  cases[i].margin, "MSC");
+		assert_string_equal(v.code, cases[i].code);
+		assert_string_equal(v.text, cases[i].text);
+		assert_non_null(v.basis);
+		free(v.text);
+	}
+	/* no bound (proportions, generic data): no verdict of this kind */
+	struct sm_domain_verdict v = sm_domain_verdict_of(SM_DIR_NONE, NAN, NAN, "MSC");
+	assert_null(v.text);
+	v = sm_domain_verdict_of(SM_DIR_NA, 5, 10, "MSC");
+	assert_null(v.text);
+}
+
 static void msc_infections_are_fewer_events(void **state)
 {
 	(void)state;
@@ -99,6 +142,7 @@ static void msc_infections_are_fewer_events(void **state)
 	const cJSON *inf = row_named(t, "Infections and infestations");
 	assert_string_equal(text(inf, "verdict"), "Fewer events with MSC");
 	assert_string_equal(text(inf, "direction"), "fewer");
+	assert_string_equal(text(inf, "verdict_code"), "decreased");
 	assert_true(num(inf, "ci_ub") < 1);
 	/* Every other domain's interval includes 1 (deaths: -1.35 to 0.013). */
 	const cJSON *r;
@@ -107,7 +151,7 @@ static void msc_infections_are_fewer_events(void **state)
 		if (!strcmp(text(r, "direction"), "fewer"))
 			fewer++;
 		else
-			assert_string_equal(text(r, "verdict"), "No significant difference");
+			assert_string_equal(text(r, "verdict_code"), "no_difference");
 	}
 	assert_int_equal(fewer, 1);
 	cJSON_Delete(t);
@@ -202,6 +246,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(msc_counts),
 		cmocka_unit_test(msc_infections_are_fewer_events),
+		cmocka_unit_test(verdict_vocabulary),
 		cmocka_unit_test(paper_values_give_the_right_wording),
 		cmocka_unit_test(absolute_effects_by_hand),
 		cmocka_unit_test(single_arm_review),

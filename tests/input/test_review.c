@@ -273,7 +273,8 @@ static const struct sm_ecase json_errors[] = {
 	  "unsupported format version; expected 1, got 2"),
 	E("unknown-top.json", "{\"safemeta_review\": 1, \"studys\": []}",
 	  ":1:24: field 'studys': unknown key; expected one of safemeta_review, metadata, "
-	  "settings, studies, outcomes, prisma, risk_of_bias, tables, reported, notes"),
+	  "settings, studies, outcomes, prisma, risk_of_bias, tables, aggregate_tables, "
+	  "reported, notes"),
 	E("no-metadata.json", "{\"safemeta_review\": 1}", ":1:1: field 'metadata': missing "
 	  "required key; expected an object with id and title"),
 	E("no-title.json", "{\"safemeta_review\": 1,\n \"metadata\": {\"id\": \"x\"}}",
@@ -350,7 +351,8 @@ static const struct sm_ecase json_errors[] = {
 	E("setting-key.json", PRE "\"settings\": {\"methods\": \"DL\"}, " ST "}",
 	  ":1:76: field 'settings.methods': unknown key; expected one of preset, measure, "
 	  "method, test, add, to, drop00, level, group_by, outcome_by, subgroup_by, mods, "
-	  "arm_labels, outcome_label, model, cluster, robust, aggregate, glmm, small_study_min_k"),
+	  "arm_labels, outcome_label, model, cluster, robust, aggregate, glmm, small_study_min_k, "
+	  "harm_margin_per_1000"),
 	E("model.json", PRE "\"settings\": {\"model\": \"mv\"}, " ST "}",
 	  ":1:85: field 'settings.model': unknown value \"mv\"; expected one of standard, multilevel"),
 	E("aggregate.json", PRE "\"settings\": {\"aggregate\": 1}, " ST "}",
@@ -509,7 +511,7 @@ static const struct sm_ecase extra_errors[] = {
 	E("rep-key.json", X("\"reported\": {\"analyses\": [{\"name\": \"all\", \"pval\": 0.2}]}"),
 	  ":2:43: field 'reported.analyses[0].pval': unknown key; expected one of name, "
 	  "measure, method, note, k, studies_stated, z, p, estimate, ci_lb, ci_ub, Q, Q_p, tau2, "
-	  "I2, H2, se, pi_lb, pi_ub, rstudent_bound, begg_p, egger_p"),
+	  "I2, H2, se, pi_lb, pi_ub, rstudent_bound, begg_p, egger_p, claims"),
 	E("rep-k.json", X("\"reported\": {\"analyses\": [{\"name\": \"all\", \"k\": -1}]}"),
 	  ":2:48: field 'reported.analyses[0].k': expected a non-negative integer, got -1"),
 };
