@@ -20,6 +20,7 @@
 #include "sm_study_extra.h"
 #include "sm_trimfill.h"
 #include "sm_unit.h"
+#include "sm_weights.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -43,6 +44,10 @@ struct analysis {
 	int have_inf;
 	struct sm_loo_row *cumul; /* k rows, NULL when not computed */
 	double *weights;          /* percent, k */
+	/* Percent, one per row (d->n): the weight of each row in the pooled
+	 * estimate; Mantel-Haenszel and Peto pool every table, also those
+	 * without an estimable effect size; NAN for rows outside the model. */
+	double *row_weights;
 	enum sm_transf transf;
 	double nhm;               /* harmonic mean of ni (PFT) */
 	/* The three-level model of rows within clusters (have_ml).  Under
@@ -213,6 +218,37 @@ static sm_status fit_glmm(struct analysis *a)
 	return SM_OK;
 }
 
+/* Mantel-Haenszel and Peto pool the raw tables of every row. */
+static int pools_tables(const struct analysis *a)
+{
+	return a->settings->pooling == SM_POOL_MH || a->settings->pooling == SM_POOL_PETO;
+}
+
+/* The row weights of the studies in the model; NAN for the others. */
+static void rows_from_studies(struct analysis *a)
+{
+	const struct sm_analysis_data *d = a->data;
+	for (size_t i = 0; i < d->n; i++)
+		a->row_weights[i] = NAN;
+	for (size_t j = 0; j < d->k; j++)
+		a->row_weights[d->idx[j]] = a->weights[j];
+}
+
+/* Each table's share of the Mantel-Haenszel or Peto estimate (metafor's
+ * weights(rma.mh) and weights(rma.peto)), over all rows. */
+static sm_status table_weights(struct analysis *a)
+{
+	const struct sm_analysis_data *d = a->data;
+	enum sm_mh_measure m = a->settings->pooling == SM_POOL_PETO
+				       ? SM_MH_PETO : mh_measure(a->settings->esc.measure);
+	if (sm_weights_2x2(a->ctx, m, d->ai, d->n1i, d->ci, d->n2i, d->n, a->row_weights) !=
+	    SM_OK)
+		return SM_EINPUT;
+	for (size_t j = 0; j < d->k; j++)
+		a->weights[j] = a->row_weights[d->idx[j]];
+	return SM_OK;
+}
+
 static sm_status fit_model(struct analysis *a)
 {
 	const struct sm_analysis_data *d = a->data;
@@ -254,14 +290,18 @@ static sm_status fit_model(struct analysis *a)
 	    sm_rma_fit(a->ctx, d->yi, d->vi, d->k, &a->rma, &a->diag_fit) != SM_OK)
 		return SM_EINPUT;
 	a->weights = sm_alloc_array(d->k, sizeof(double));
-	if (!a->weights)
+	a->row_weights = sm_alloc_array(d->n, sizeof(double));
+	if (!a->weights || !a->row_weights)
 		return SM_FAIL(a->ctx, SM_EINTERNAL, "out of memory");
+	if (pools_tables(a))
+		return table_weights(a);
 	struct sm_rma_fit wfit = a->fit;
-	if (a->settings->pooling == SM_POOL_MH || a->settings->pooling == SM_POOL_PETO)
-		wfit.tau2 = 0; /* display weights: inverse variance of the common effect */
 	if (a->settings->pooling == SM_POOL_GLMM)
 		wfit = a->diag_fit; /* a GLMM has no study weights: those of its IV twin */
-	return sm_rma_weights(a->ctx, &wfit, d->vi, d->k, a->weights);
+	if (sm_rma_weights(a->ctx, &wfit, d->vi, d->k, a->weights) != SM_OK)
+		return SM_EINPUT;
+	rows_from_studies(a);
+	return SM_OK;
 }
 
 /* ---- the unit of analysis ---------------------------------------------- */
@@ -308,7 +348,10 @@ static sm_status make_multilevel_main(struct analysis *a)
 		       "within clusters; Egger's and Begg's tests, fail-safe N, trim-and-fill and "
 		       "the influence, leave-one-out and cumulative results are those of the "
 		       "row-level model (rows as independent studies)");
-	return sm_ml_weights(a->ctx, &md, m->sigma2, a->weights);
+	if (sm_ml_weights(a->ctx, &md, m->sigma2, a->weights) != SM_OK)
+		return SM_EINPUT;
+	rows_from_studies(a);
+	return SM_OK;
 }
 
 /* The three-level model: the pooled result under --model multilevel, else
@@ -442,6 +485,27 @@ static void add_fit_row(struct analysis *a, cJSON *fits, const char *method, con
 	cJSON_AddItemToArray(fits, o);
 }
 
+/* "weights" of the fit just added: the studies' inverse-variance weights
+ * in it (percent, in the order of "studies"), so that a forest can show
+ * the weights of every pooled row it draws.  Left out under --no-studies
+ * (nothing to line them up with). */
+static void add_fit_weights(struct analysis *a, cJSON *fits, const struct sm_rma_fit *f)
+{
+	const struct sm_analysis_data *d = a->data;
+	if (a->settings->no_studies)
+		return;
+	double *w = sm_alloc_array(d->k ? d->k : 1, sizeof *w);
+	if (!w || sm_rma_weights(a->ctx, f, d->vi, d->k, w) != SM_OK) {
+		if (w)
+			note_failure(a, "weights of the common-effect model");
+		free(w);
+		return;
+	}
+	sm_json_add_array(cJSON_GetArrayItem(fits, cJSON_GetArraySize(fits) - 1), "weights", w,
+			  d->k);
+	free(w);
+}
+
 /* The common-effect version of a random-effects GLMM (metafor's method =
  * "FE" of the same model). */
 static void write_glmm_fe_fit(struct analysis *a, cJSON *fits)
@@ -472,14 +536,18 @@ static void write_other_fits(struct analysis *a)
 		fe.method = SM_FE;
 		fe.test = SM_TEST_Z;
 		struct sm_rma_fit f;
-		if (sm_rma_fit(a->ctx, a->data->yi, a->data->vi, a->data->k, &fe, &f) == SM_OK)
+		if (sm_rma_fit(a->ctx, a->data->yi, a->data->vi, a->data->k, &fe, &f) == SM_OK) {
 			add_fit_row(a, fits, "FE", "standard", &f);
-		else
+			add_fit_weights(a, fits, &f);
+		} else {
 			note_failure(a, "common-effect model");
+		}
 	}
 	int row_is_fe = a->settings->pooling == SM_POOL_IV && a->row_fit.method == SM_FE;
-	if (a->ml_main && !row_is_fe)
+	if (a->ml_main && !row_is_fe) {
 		add_fit_row(a, fits, a->settings->method_label, "standard", &a->row_fit);
+		add_fit_weights(a, fits, &a->row_fit);
+	}
 }
 
 static void write_pooled(struct analysis *a)
@@ -710,12 +778,15 @@ static void write_peto(struct analysis *a)
 	sm_json_add_number(o, "H2", p->H2);
 }
 
+/* Totals of the rows in the pooled estimate: the studies, or under
+ * Mantel-Haenszel and Peto pooling every table. */
 static void write_totals(struct analysis *a)
 {
 	const struct sm_analysis_data *d = a->data;
 	double e1 = 0, n1 = 0, e2 = 0, n2 = 0;
-	for (size_t j = 0; j < d->k; j++) {
-		size_t i = d->idx[j];
+	int all = pools_tables(a) && !a->ml_main;
+	for (size_t j = 0; j < (all ? d->n : d->k); j++) {
+		size_t i = all ? j : d->idx[j];
 		e1 += a->review->kind == SM_KIND_PROP ? d->xi[i] : d->ai[i];
 		n1 += a->review->kind == SM_KIND_PROP ? d->ni[i] : d->n1i[i];
 		e2 += d->ci[i];
@@ -912,7 +983,18 @@ static void write_exact_ci(struct analysis *a, cJSON *st, size_t row)
 		note_failure(a, "exact confidence interval");
 		return;
 	}
+	sm_json_add_number(st, "proportion", ci.est);
 	sm_json_add_pair(st, "exact_ci", ci.lower, ci.upper);
+}
+
+/* A row without an effect size of its own whose table the Mantel-Haenszel
+ * or Peto estimate still pools: its weight there, and that it is pooled. */
+static void write_pooled_table(const struct analysis *a, cJSON *st, size_t row)
+{
+	if (!pools_tables(a) || a->ml_main)
+		return;
+	sm_json_add_number(st, "weight", a->row_weights[row]);
+	cJSON_AddBoolToObject(st, "pooled_table", 1);
 }
 
 static void write_studies(struct analysis *a)
@@ -942,6 +1024,7 @@ static void write_studies(struct analysis *a)
 					     a->warnings);
 			cJSON_AddStringToObject(st, "reason",
 						e->reason ? e->reason : "no finite effect size");
+			write_pooled_table(a, st, row);
 			write_ledger(e, st);
 			cJSON_AddItemToArray(excluded, st);
 		}
@@ -1074,13 +1157,20 @@ static void note_ledger(struct analysis *a)
 		add_warning(a, msg);
 	free(msg);
 	size_t excluded = a->data->n - a->data->k;
-	if (excluded) {
+	if (!excluded)
+		return;
+	if (pools_tables(a) && !a->ml_main)
+		msg = sm_asprintf("%zu of %zu studies have no effect size of their own (see "
+				  "\"excluded\"); the %s estimate pools their tables too "
+				  "(\"pooled_table\"), the per-study diagnostics leave them out",
+				  excluded, a->data->n,
+				  a->settings->pooling == SM_POOL_PETO ? "Peto" : "Mantel-Haenszel");
+	else
 		msg = sm_asprintf("%zu of %zu studies left out of the model (see \"excluded\")",
 				  excluded, a->data->n);
-		if (msg)
-			add_warning(a, msg);
-		free(msg);
-	}
+	if (msg)
+		add_warning(a, msg);
+	free(msg);
 }
 
 static void analysis_release(struct analysis *a)
@@ -1091,6 +1181,7 @@ static void analysis_release(struct analysis *a)
 		sm_influence_release(&a->inf);
 	free(a->cumul);
 	free(a->weights);
+	free(a->row_weights);
 }
 
 /* The common-effect twin of the pooled model, for subgroup tests. */
@@ -1120,6 +1211,8 @@ static void fill_pooled(struct analysis *a, struct sm_analysis_pooled *p)
 	}
 	p->weights = a->weights; /* handed over */
 	a->weights = NULL;
+	p->row_weights = a->row_weights;
+	a->row_weights = NULL;
 }
 
 void sm_analysis_pooled_release(struct sm_analysis_pooled *p)
@@ -1127,6 +1220,7 @@ void sm_analysis_pooled_release(struct sm_analysis_pooled *p)
 	if (!p)
 		return;
 	free(p->weights);
+	free(p->row_weights);
 	memset(p, 0, sizeof *p);
 }
 

@@ -33,6 +33,9 @@ struct sm_analysis_pooled {
 	double common_b, common_se;
 	size_t k;
 	double *weights;        /* k, percent: the studies' "weight"; owned */
+	double *row_weights;    /* one per row (n), percent: the weight of each row in
+				 * the pooled estimate (Mantel-Haenszel and Peto pool
+				 * rows without an effect size too), NAN outside; owned */
 };
 
 void sm_analysis_pooled_release(struct sm_analysis_pooled *p);

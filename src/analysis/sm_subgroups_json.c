@@ -182,12 +182,14 @@ static void add_weight_shares(cJSON *groups, const struct sm_analysis_data *d,
 	double *share = calloc(sp->G ? sp->G : 1, sizeof *share);
 	if (!share)
 		return;
-	for (size_t j = 0; j < d->k && overall->weights; j++)
-		share[sp->level_of_row[d->idx[j]]] += overall->weights[j];
+	/* by row: Mantel-Haenszel and Peto weigh rows without an effect size */
+	for (size_t i = 0; i < d->n && overall->row_weights; i++)
+		if (isfinite(overall->row_weights[i]))
+			share[sp->level_of_row[i]] += overall->row_weights[i];
 	size_t g = 0;
 	const cJSON *o;
 	cJSON_ArrayForEach(o, groups) {
-		sm_json_add_number((cJSON *)o, "weight", overall->weights ? share[g] : NAN);
+		sm_json_add_number((cJSON *)o, "weight", overall->row_weights ? share[g] : NAN);
 		g++;
 	}
 	free(share);

@@ -251,6 +251,8 @@ struct sm_res_fit {
 	const char *method, *model, *test, *glmm; /* glmm: its GLMM model (GLMM pooling) */
 	double estimate, se, ci_lb, ci_ub, stat, p;
 	struct sm_res_fit_transformed transformed;
+	sm_res_numbers weights; /* the studies' weights in this fit, in the order of
+				 * "studies" (empty when not written) */
 };
 
 /* Mantel-Haenszel and Peto pooling, computed beside every 2x2 analysis. */
@@ -303,9 +305,11 @@ struct sm_res_study {
 	double xi, ni;                /* proportions */
 	double yi, vi, ci_lb, ci_ub, weight;
 	struct sm_res_study_transformed transformed;
+	double proportion;            /* xi / ni (proportions) */
 	double exact_ci[2];
 	double fisher_p;              /* Fisher's exact P of the row's table (2x2) */
 	struct sm_res_rd_interval rd_interval;
+	int pooled_table;             /* "excluded": its table is in the MH/Peto estimate */
 	struct sm_res_zero_cell zero_cell;
 	double rstudent, dffits, cooks, cov_r, tau2_del, Q_del, hat, dfbs;
 	int influential, outlier;

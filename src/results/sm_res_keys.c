@@ -541,6 +541,8 @@ static const struct sm_rkey fit_keys_k[] = {
 	    "the display scale"),
 	KEY(struct sm_res_fit, "glmm", glmm, STR, SM_RK_OPTIONAL, NULL, NULL,
 	    "its GLMM model (GLMM pooling)"),
+	KEY(struct sm_res_fit, "weights", weights, NUMS, SM_RK_OPTIONAL, NULL, NULL,
+	    "the studies' weights in this fit (percent), in the order of \"studies\""),
 };
 static OBJ(fit_keys, struct sm_res_fit, "analyses[].fits[]");
 
@@ -713,9 +715,12 @@ static const struct sm_rkey study_keys_k[] = {
 	KEY(struct sm_res_study, "ci_ub", ci_ub, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL, NULL, NULL,
 	    "upper CI bound"),
 	KEY(struct sm_res_study, "weight", weight, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_PCT, NULL, NULL,
-	    "weight in the pooled estimate (percent)"),
+	    "weight in the pooled estimate (percent): inverse variance, or the "
+	    "Mantel-Haenszel or Peto weight (metafor weights()) under those methods"),
 	KEY(struct sm_res_study, "transformed", transformed, OBJ, SM_RK_OPTIONAL, &study_transformed_keys, NULL,
 	    "the display scale"),
+	KEY(struct sm_res_study, "proportion", proportion, NUM, SM_RK_OPTIONAL | SM_RK_PROB, NULL, NULL,
+	    "observed proportion xi / ni (proportions)"),
 	KEY(struct sm_res_study, "exact_ci", exact_ci, PAIR, SM_RK_OPTIONAL, NULL, NULL,
 	    "Clopper-Pearson interval (proportions)"),
 	KEY(struct sm_res_study, "fisher_p", fisher_p, NUM, SM_RK_OPTIONAL | SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
@@ -726,6 +731,9 @@ static const struct sm_rkey study_keys_k[] = {
 	    "what was done about zero cells"),
 	KEY(struct sm_res_study, "reason", reason, STR, SM_RK_OPTIONAL, NULL, NULL,
 	    "why the study was left out (\"excluded\" only)"),
+	KEY(struct sm_res_study, "pooled_table", pooled_table, BOOL, SM_RK_OPTIONAL, NULL, NULL,
+	    "\"excluded\" only: its table is in the Mantel-Haenszel or Peto estimate "
+	    "(with its \"weight\") though its own effect size is not estimable"),
 	KEY(struct sm_res_study, "subgroup", subgroup, STR, SM_RK_OPTIONAL, NULL, NULL,
 	    "its subgroup (analyses with subgroups)"),
 	KEY(struct sm_res_study, "rstudent", rstudent, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL, NULL, NULL,

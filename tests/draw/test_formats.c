@@ -393,7 +393,9 @@ int main(void)
  * 1.16 (Debian 12) leaks in cairo_surface_finish() when it subsets a CFF
  * font for PDF or PostScript (Noto Sans CJK is one): 768 bytes a PDF,
  * 128 KiB an EPS, inside the library; nothing of ours is suppressed. */
-const char *__lsan_default_suppressions(void);
+/* Default visibility: the build hides symbols, and the sanitizer runtime
+ * finds this hook only when it is exported. */
+__attribute__((visibility("default"))) const char *__lsan_default_suppressions(void);
 const char *__lsan_default_suppressions(void)
 {
 	return "leak:libfontconfig.so\nleak:libcairo.so\n";

@@ -195,7 +195,9 @@ static void test_fonts(void **state)
 
 /* Under ASan: fontconfig loads the system configuration once per process
  * (cairo's FreeType backend asks for it) and keeps it until exit. */
-const char *__lsan_default_suppressions(void);
+/* Default visibility: the build hides symbols, and the sanitizer runtime
+ * finds this hook only when it is exported. */
+__attribute__((visibility("default"))) const char *__lsan_default_suppressions(void);
 const char *__lsan_default_suppressions(void)
 {
 	return "leak:libfontconfig.so\n";

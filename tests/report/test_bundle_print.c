@@ -103,7 +103,7 @@ static void many_studies(void **state)
 	char *out = sm_asprintf("%s/k700", f->dir), *err = NULL;
 	char *args = sm_asprintf("report tests/report/data/k700.csv -o %s", out);
 	assert_int_equal(run(f, args, &err), 0);
-	expect_in(err, "safemeta: warning: figures/forest-all: 175 x 2915 mm is too large for "
+	expect_in(err, "safemeta: warning: figures/forest-all: 175 x 2917 mm is too large for "
 		       "a PNG at 300 dpi (at most 32767 px a side): drawn at 285 dpi (the PDF "
 		       "and SVG have it in full)\n");
 	char *png = sm_asprintf("%s/figures/forest-all.png", out);

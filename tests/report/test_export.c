@@ -167,7 +167,9 @@ static void msc_domain_table_as_csv(void **state)
 
 /* Under ASan: fontconfig loads the system configuration once per process
  * and keeps it until exit (the same suppression as the other render tests). */
-const char *__lsan_default_suppressions(void);
+/* Default visibility: the build hides symbols, and the sanitizer runtime
+ * finds this hook only when it is exported. */
+__attribute__((visibility("default"))) const char *__lsan_default_suppressions(void);
 const char *__lsan_default_suppressions(void)
 {
 	return "leak:libfontconfig.so\n";

@@ -1,6 +1,7 @@
 #include "sm_flayout_int.h"
 
 #include "sm_buf.h"
+#include "sm_faxis.h"
 #include "sm_fmt.h"
 
 #include <math.h>
@@ -53,17 +54,20 @@ struct sm_fig_text *sm_fl_put(struct lay *L, enum sm_role role, const char *s, d
 {
 	if (!s || !*s || L->status != SM_OK)
 		return NULL;
-	struct sm_extent e = sm_fl_measure(L, role, s, wrap);
-	if (L->status != SM_OK)
-		return NULL;
-	/* Wrapped lines align as the role says; the box as `al` says. */
+	/* Wrapped lines align as the role says; the box as `al` says: put at x
+	 * and moved by its measured width (one measurement per text). */
 	struct sm_tstyle ts = L->l->role[role];
 	ts.wrap = wrap;
-	double x0 = al == SM_ALIGN_RIGHT ? x - e.width : al == SM_ALIGN_CENTER
-						     ? x - e.width / 2 : x;
 	struct sm_fig_text *t = NULL;
-	L->status = sm_fig_put_text(L->ctx, L->f, &ts, s, x0, y, L->st->c_text, tag, ref, &t);
-	return L->status == SM_OK ? t : NULL;
+	L->status = sm_fig_put_text(L->ctx, L->f, &ts, s, x, y, L->st->c_text, tag, ref, &t);
+	if (L->status != SM_OK)
+		return NULL;
+	double w = t->box.x1 - t->box.x0;
+	double dx = al == SM_ALIGN_RIGHT ? -w : al == SM_ALIGN_CENTER ? -w / 2 : 0;
+	t->ox += dx;
+	t->box.x0 += dx;
+	t->box.x1 += dx;
+	return t;
 }
 
 /* The batch of a layer: one per layer, but one for the outlines of every
@@ -119,12 +123,12 @@ static void set_roles(struct lay *L, double size)
 	L->pitch = size * st->row_height;
 }
 
-static enum sm_role row_role(const struct sm_frow *r)
+enum sm_role sm_fl_row_role(const struct sm_frow *r)
 {
 	return r->bold ? SM_ROLE_BOLD : r->italic ? SM_ROLE_ITALIC : SM_ROLE_BODY;
 }
 
-static int is_cell_row(const struct sm_frow *r)
+int sm_fl_is_cell_row(const struct sm_frow *r)
 {
 	return r->kind != SM_ROW_HEADING && r->kind != SM_ROW_NOTE && r->kind != SM_ROW_GAP;
 }
@@ -145,6 +149,8 @@ static int spans_label2(struct lay *L, const struct sm_frow *r, int c)
 /* Width of the widest word of `s` (words end at spaces). */
 static double longest_word(struct lay *L, enum sm_role role, const char *s)
 {
+	if (s && !strchr(s, ' '))
+		return sm_fl_width(L, role, s); /* one word (no copy) */
 	char *copy = s ? strdup(s) : NULL;
 	if (!copy) {
 		if (s)
@@ -173,20 +179,35 @@ static double min_width(struct lay *L, int c)
 		return 0;
 	double w = sm_fl_width(L, SM_ROLE_BOLD, p->head[c]);
 	for (size_t i = 0; i < p->nrows; i++)
-		if (is_cell_row(&p->rows[i]) && !spans_label2(L, &p->rows[i], c))
-			w = fmax(w, longest_word(L, row_role(&p->rows[i]), p->rows[i].cell[c]));
+		if (sm_fl_is_cell_row(&p->rows[i]) && !spans_label2(L, &p->rows[i], c))
+			w = fmax(w, longest_word(L, sm_fl_row_role(&p->rows[i]), p->rows[i].cell[c]));
 	return fmin(w, L->colw[c]);
 }
 
+/* The next visible column after c, or SM_NCOLS. */
+static int next_visible(struct lay *L, int c)
+{
+	for (int i = c + 1; i < SM_NCOLS; i++)
+		if (L->vis[i])
+			return i;
+	return SM_NCOLS;
+}
+
+/* A space inside the effect cells, half a gap between the number columns
+ * of one group (an arm's events and total, the two weights), else a gap. */
 static double gap_after(struct lay *L, int c)
 {
 	if ((c == SM_COL_EST && L->vis[SM_COL_LB]) || (c == SM_COL_LB && L->vis[SM_COL_UB]))
 		return L->space;
+	int n = next_visible(L, c);
+	if ((c == SM_COL_EV1 && n == SM_COL_N1) || (c == SM_COL_EV2 && n == SM_COL_N2) ||
+	    (c == SM_COL_WEIGHT && n == SM_COL_WEIGHT2))
+		return L->gap / 2;
 	return L->gap;
 }
 
 /* Wrap width of a cell: 0 when it is set on one line (numbers always). */
-static double cell_wrap(struct lay *L, const struct sm_frow *r, int c)
+double sm_fl_cell_wrap(struct lay *L, const struct sm_frow *r, int c)
 {
 	if (!is_text_col(c))
 		return 0;
@@ -219,37 +240,43 @@ static void measure_columns(struct lay *L)
 			L->vis[c] |= p->rows[i].cell[c] != NULL;
 	}
 	L->vis[SM_COL_LABEL] = 1;
+	if (L->one_weight && L->vis[SM_COL_WEIGHT2])
+		L->vis[SM_COL_WEIGHT] = 0; /* the common-effect column goes first */
 	for (size_t i = 0; i < p->nrows; i++) {
 		const struct sm_frow *r = &p->rows[i];
-		for (int c = 0; c < SM_NCOLS && is_cell_row(r); c++)
+		for (int c = 0; c < SM_NCOLS && sm_fl_is_cell_row(r); c++)
 			if (L->vis[c] && !spans_label2(L, r, c))
 				L->colw[c] = fmax(L->colw[c],
-						  sm_fl_width(L, row_role(r), r->cell[c]));
+						  sm_fl_width(L, sm_fl_row_role(r), r->cell[c]));
 	}
 	for (int c = 0; c < SM_NCOLS; c++)
 		if (L->vis[c] && c != SM_COL_EST)
 			L->colw[c] = fmax(L->colw[c], sm_fl_width(L, SM_ROLE_BOLD, p->head[c]));
 	for (size_t i = 0; i < p->nrows; i++)
-		if (is_cell_row(&p->rows[i]) && spans_label2(L, &p->rows[i], SM_COL_LABEL))
+		if (sm_fl_is_cell_row(&p->rows[i]) && spans_label2(L, &p->rows[i], SM_COL_LABEL))
 			fit_span(L, SM_COL_LABEL, SM_COL_LABEL2,
-				 sm_fl_width(L, row_role(&p->rows[i]),
+				 sm_fl_width(L, sm_fl_row_role(&p->rows[i]),
 					     p->rows[i].cell[SM_COL_LABEL]));
 	for (int c = 0; c < SM_NCOLS; c++)
 		L->minw[c] = is_text_col(c) ? min_width(L, c) : L->colw[c];
 	for (size_t i = 0; i < p->nrows; i++)
 		if (p->rows[i].span && L->vis[SM_COL_EST])
 			fit_span(L, SM_COL_EST, SM_COL_UB,
-				 sm_fl_width(L, row_role(&p->rows[i]), p->rows[i].span));
+				 sm_fl_width(L, sm_fl_row_role(&p->rows[i]), p->rows[i].span));
 	if (L->vis[SM_COL_EST])
 		fit_span(L, SM_COL_EST, SM_COL_UB,
 			 sm_fl_width(L, SM_ROLE_BOLD, p->head[SM_COL_EST]));
 	L->has_arms = !p->single_arm && (L->vis[SM_COL_EV1] || L->vis[SM_COL_N1] ||
 					 L->vis[SM_COL_EV2] || L->vis[SM_COL_N2]);
-	L->has_group = L->has_arms || p->nrob > 0;
+	L->has_weight_group = p->weight_group && (L->vis[SM_COL_WEIGHT] || L->vis[SM_COL_WEIGHT2]);
+	L->has_group = L->has_arms || p->nrob > 0 || L->has_weight_group;
 	if (L->has_arms) {
 		fit_span(L, SM_COL_EV1, SM_COL_N1, sm_fl_width(L, SM_ROLE_BOLD, p->arm1));
 		fit_span(L, SM_COL_EV2, SM_COL_N2, sm_fl_width(L, SM_ROLE_BOLD, p->arm2));
 	}
+	if (L->has_weight_group)
+		fit_span(L, SM_COL_WEIGHT, SM_COL_WEIGHT2,
+			 sm_fl_width(L, SM_ROLE_BOLD, p->weight_group));
 }
 
 static void place_columns(struct lay *L)
@@ -288,79 +315,111 @@ static double tick_width(struct lay *L, double v)
 	return w;
 }
 
-/* Map the axis into the graph column, leaving room for the end labels,
- * then drop tick levels until labels keep a space between them. */
-static void place_axis(struct lay *L)
+/* Map the axis into the graph column, leaving room for the end labels. */
+static void map_axis(struct lay *L, struct sm_axis *a)
 {
-	struct sm_axis *a = &L->l->axis;
-	double half_lo = tick_width(L, a->lo) / 2, half_hi = tick_width(L, a->hi) / 2;
+	double half_lo = a->nticks ? tick_width(L, a->ticks[0]) / 2 : 0;
+	double half_hi = a->nticks ? tick_width(L, a->ticks[a->nticks - 1]) / 2 : 0;
 	a->x0 = L->graph_x0 + half_lo;
 	a->x1 = L->graph_x1 - half_hi;
-	for (;;) {
-		int crowded = a->nticks > 9;
-		for (int i = 1; i < a->nticks && !crowded; i++) {
-			double r = sm_axis_map(a, a->ticks[i - 1]) + tick_width(L, a->ticks[i - 1]) / 2;
-			double l = sm_axis_map(a, a->ticks[i]) - tick_width(L, a->ticks[i]) / 2;
-			crowded = l - r < L->space * 1.5;
-		}
-		if (!crowded || !sm_axis_thin(a))
-			break;
-	}
 }
 
-/* Proportions: from 0 to the first tick above the data (at most 1), ticks
- * a 1-2-5 step apart, at most five intervals; every other tick may go. */
-static void fit_prop(struct sm_axis *a, double hi)
+static int crowded(struct lay *L, const struct sm_axis *a)
 {
-	hi = isfinite(hi) && hi > 0 ? fmin(hi, 1) : 1;
-	static const double mult[] = { 1, 2, 5 };
-	double step = 0.2; /* five steps cover [0, 1] */
-	int done = 0;
-	for (int k = -4; k <= -1 && !done; k++)
-		for (int m = 0; m < 3 && !done; m++) {
-			double s = pow(10, k) * mult[m];
-			if (hi / s <= 5 + 1e-9) {
-				step = s;
-				done = 1;
-			}
-		}
-	int n = (int)ceil(hi / step - 1e-9);
-	a->log = 0;
-	a->lo = 0;
-	a->hi = fmin(n * step, 1);
-	a->nticks = 0;
-	for (int i = 0; i <= n && i < SM_AXIS_MAX_TICKS; i++) {
-		a->ticks[a->nticks] = fmin(i * step, 1);
-		a->rank[a->nticks++] = i == 0 || i == n ? 0 : i % 2 ? 2 : 1;
+	for (int i = 1; i < a->nticks; i++) {
+		double r = sm_axis_map(a, a->ticks[i - 1]) + tick_width(L, a->ticks[i - 1]) / 2;
+		double l = sm_axis_map(a, a->ticks[i]) - tick_width(L, a->ticks[i]) / 2;
+		if (l - r < L->space * 1.5)
+			return 1;
 	}
+	return 0;
 }
 
-/* Data range of the graph: pooled intervals in full, study intervals and
- * prediction intervals up to a factor of 100 (beyond: arrows). */
+/* The span of an axis in its own units (log units on the ratio scale). */
+static double span_of(const struct sm_axis *a)
+{
+	return a->log ? log(a->hi / a->lo) : a->hi - a->lo;
+}
+
+/* The axis with its end ticks and the null only. */
+static void ends_and_null(struct sm_axis *a)
+{
+	double null_v = sm_axis_null(a), lo = a->lo, hi = a->hi;
+	a->nticks = 0;
+	a->ticks[a->nticks++] = lo;
+	if (null_v > lo && null_v < hi)
+		a->ticks[a->nticks++] = null_v;
+	a->ticks[a->nticks++] = hi;
+	for (int i = 0; i < a->nticks; i++)
+		a->rank[i] = 0;
+}
+
+/* The densest tick level whose labels keep a space and a half between
+ * them (sm_faxis.h), mapped into the graph column.  Coarser levels may
+ * widen the limits, but not beyond twice the first level's span (the data
+ * would shrink to nothing); when no level fits, the first level's limits
+ * keep only their ends and the null. */
+static void place_axis(struct lay *L)
+{
+	struct sm_axis *a = &L->l->axis, first = *a;
+	double prop_max = L->p->per > 0 ? L->p->per : 1;
+	if (!sm_faxis_fit(&first, L->axis_kind, L->req->axis, L->data_lo, L->data_hi, prop_max,
+			  0))
+		return;
+	for (int level = 0;; level++) {
+		struct sm_axis next = first;
+		if (level > 0 && (!sm_faxis_fit(&next, L->axis_kind, L->req->axis, L->data_lo,
+						L->data_hi, prop_max, level) ||
+				  span_of(&next) > 2 * span_of(&first) + 1e-9))
+			break;
+		map_axis(L, &next);
+		if (!crowded(L, &next)) {
+			*a = next;
+			return;
+		}
+	}
+	*a = first;
+	if (!(L->req->axis && L->req->axis->nat > 0))
+		ends_and_null(a);
+	map_axis(L, a);
+}
+
+/* Data range of the graph: pooled intervals in full; study estimates and
+ * intervals and prediction intervals within a factor of 100 of the null
+ * (ratios; 4.6 on the log scale), or for proportions within ten times
+ * the largest pooled upper bound: beyond, arrows (one off-scale study
+ * must not crush the others). */
 static void fit_axis(struct lay *L)
 {
 	const struct sm_fplot *p = L->p;
-	int log_scale = p->axis == SM_AXIS_RATIO;
-	double lo = log_scale ? 1 : 0, hi = lo;
-	double cap_lo = log_scale ? 0.01 : -INFINITY, cap_hi = log_scale ? 100 : INFINITY;
+	int ratio = p->axis == SM_AXIS_RATIO, prop = p->axis == SM_AXIS_PROP;
+	L->axis_kind = ratio ? SM_FAXIS_RATIO : prop ? SM_FAXIS_PROP : SM_FAXIS_LINEAR;
+	double lo = ratio ? 1 : 0, hi = lo;
+	double cap_lo = ratio ? 0.01 : p->log_scale ? -log(100) : -INFINITY;
+	double cap_hi = ratio ? 100 : p->log_scale ? log(100) : INFINITY;
+	if (prop) {
+		double top = 0;
+		for (size_t i = 0; i < p->nrows; i++)
+			if (p->rows[i].kind == SM_ROW_POOLED && isfinite(p->rows[i].ub))
+				top = fmax(top, p->rows[i].ub);
+		if (top > 0)
+			cap_hi = 10 * top;
+	}
 	for (size_t i = 0; i < p->nrows; i++) {
 		const struct sm_frow *r = &p->rows[i];
 		double vals[3] = { r->est, r->lb, r->ub };
 		for (int j = 0; j < 3; j++) {
 			double v = vals[j];
-			if (!isfinite(v) || (log_scale && !(v > 0)))
+			if (!isfinite(v) || (ratio && !(v > 0)))
 				continue;
-			if (r->kind != SM_ROW_POOLED && j > 0)
+			if (r->kind != SM_ROW_POOLED)
 				v = fmin(fmax(v, cap_lo), cap_hi);
 			lo = fmin(lo, v);
 			hi = fmax(hi, v);
 		}
 	}
-	if (p->axis == SM_AXIS_PROP) {
-		fit_prop(&L->l->axis, hi);
-		return;
-	}
-	sm_axis_fit(&L->l->axis, log_scale, lo, hi);
+	L->data_lo = lo;
+	L->data_hi = hi;
 }
 
 static double inner_width(struct lay *L)
@@ -395,9 +454,9 @@ static void row_heights(struct lay *L)
 			    0.3 * L->pitch;
 		else
 			for (int c = 0; c < SM_NCOLS; c++)
-				if (L->vis[c] && cell_wrap(L, r, c) > 0 && r->cell[c])
-					h = fmax(h, sm_fl_measure(L, row_role(r), r->cell[c],
-								  cell_wrap(L, r, c)).height +
+				if (L->vis[c] && sm_fl_cell_wrap(L, r, c) > 0 && r->cell[c])
+					h = fmax(h, sm_fl_measure(L, sm_fl_row_role(r), r->cell[c],
+								  sm_fl_cell_wrap(L, r, c)).height +
 						    L->pitch - L->line_h);
 		L->row_h[i] = h;
 		if (!r->trailing)
@@ -414,19 +473,37 @@ static double span_right(struct lay *L, int c, int last)
 	return L->colx[c];
 }
 
+/* Left end of the first visible column of [c, last]. */
+static double span_left(struct lay *L, int c, int last)
+{
+	for (int i = c; i <= last; i++)
+		if (L->vis[i])
+			return L->colx[i];
+	return L->colx[c];
+}
+
+/* A group head centred over the visible columns of [c, last]. */
+static void group_head(struct lay *L, const char *s, int c, int last, double ty)
+{
+	int any = 0;
+	for (int i = c; i <= last; i++)
+		any |= L->vis[i];
+	if (any)
+		sm_fl_put(L, SM_ROLE_BOLD, s, (span_left(L, c, last) + span_right(L, c, last)) / 2,
+			  ty, SM_ALIGN_CENTER, 0, SM_FOREST_HEAD, -1);
+}
+
 static void emit_header(struct lay *L, double *y)
 {
 	const struct sm_fplot *p = L->p;
 	double ty = *y + (L->pitch - L->line_h) / 2, group_ty = ty;
 	if (L->has_group) {
-		double l1 = L->colx[SM_COL_EV1], r1 = span_right(L, SM_COL_EV1, SM_COL_N1);
-		double l2 = L->colx[SM_COL_EV2], r2 = span_right(L, SM_COL_EV2, SM_COL_N2);
-		if (L->has_arms && (L->vis[SM_COL_EV1] || L->vis[SM_COL_N1]))
-			sm_fl_put(L, SM_ROLE_BOLD, p->arm1, (l1 + r1) / 2, ty, SM_ALIGN_CENTER, 0,
-				  SM_FOREST_HEAD, -1);
-		if (L->has_arms && (L->vis[SM_COL_EV2] || L->vis[SM_COL_N2]))
-			sm_fl_put(L, SM_ROLE_BOLD, p->arm2, (l2 + r2) / 2, ty, SM_ALIGN_CENTER, 0,
-				  SM_FOREST_HEAD, -1);
+		if (L->has_arms) {
+			group_head(L, p->arm1, SM_COL_EV1, SM_COL_N1, ty);
+			group_head(L, p->arm2, SM_COL_EV2, SM_COL_N2, ty);
+		}
+		if (L->has_weight_group)
+			group_head(L, p->weight_group, SM_COL_WEIGHT, SM_COL_WEIGHT2, ty);
 		ty += L->pitch;
 		*y += L->pitch;
 	}
@@ -463,14 +540,14 @@ static void emit_cells(struct lay *L, size_t row, double y)
 {
 	const struct sm_frow *r = &L->p->rows[row];
 	double ty = y + (L->pitch - L->line_h) / 2;
-	enum sm_role role = row_role(r);
+	enum sm_role role = sm_fl_row_role(r);
 	for (int c = 0; c < SM_NCOLS; c++) {
 		if (!L->vis[c] || !r->cell[c] || (r->span && c >= SM_COL_EST))
 			continue;
 		struct sm_fig_text *t;
 		if (is_text_col(c))
 			t = sm_fl_put(L, role, r->cell[c], L->colx[c], ty, SM_ALIGN_LEFT,
-				      cell_wrap(L, r, c), SM_FOREST_CELL, (int)row);
+				      sm_fl_cell_wrap(L, r, c), SM_FOREST_CELL, (int)row);
 		else
 			t = sm_fl_put(L, role, r->cell[c], L->colx[c] + L->colw[c], ty,
 				      SM_ALIGN_RIGHT, 0, SM_FOREST_CELL, (int)row);
@@ -549,15 +626,23 @@ static void emit_interval(struct lay *L, const struct sm_frow *r, double cy, int
 {
 	if (!isfinite(r->lb) || !isfinite(r->ub))
 		return;
-	int lo, hi;
-	double x0 = clamp_x(L, r->lb, &lo), x1 = clamp_x(L, r->ub, &hi);
+	const struct sm_axis *a = &L->l->axis;
 	const struct sm_style *st = L->st;
 	struct sm_rgb c = pi ? st->c_pi : st->c_ci;
 	double lw = pi ? st->lw_pi : st->lw_ci, alen = arrow_len(lw), cap = L->pitch * 0.35;
-	line(L, pi ? SM_FOREST_PI : SM_FOREST_CI, pi ? SM_FL_PI : SM_FL_CI,
-	     x0 + (lo ? alen * 0.8 : 0), cy, x1 - (hi ? alen * 0.8 : 0), cy, c, lw);
 	int atag = pi ? SM_FOREST_PI_ARROW : SM_FOREST_CI_ARROW;
 	int alayer = pi ? SM_FL_PI_ARROW : SM_FL_CI_ARROW;
+	/* wholly beyond one end: only the arrow there says where it lies */
+	int beyond_hi = r->lb > a->hi, beyond_lo = r->ub < a->lo || (a->log && !(r->ub > 0));
+	if (beyond_hi || beyond_lo) {
+		arrow(L, atag, alayer, beyond_hi ? a->x1 : a->x0, cy, beyond_hi ? 1 : -1, alen, c);
+		sm_fl_reach(L, cy);
+		return;
+	}
+	int lo, hi;
+	double x0 = clamp_x(L, r->lb, &lo), x1 = clamp_x(L, r->ub, &hi);
+	line(L, pi ? SM_FOREST_PI : SM_FOREST_CI, pi ? SM_FL_PI : SM_FL_CI,
+	     x0 + (lo ? alen * 0.8 : 0), cy, x1 - (hi ? alen * 0.8 : 0), cy, c, lw);
 	if (lo)
 		arrow(L, atag, alayer, x0, cy, -1, alen, c);
 	if (hi)
@@ -607,11 +692,13 @@ static void emit_diamond(struct lay *L, const struct sm_frow *r, double cy)
 	m->tag = SM_FOREST_DIAMOND;
 	m->ref = -1;
 	m->layer = SM_FL_DIAMOND;
-	m->batch = SM_FL_DIAMOND + 1;
-	m->fill = 1;
+	/* the crude incidence: an outline alone (a batch is filled as one) */
+	m->batch = r->hollow ? 0 : SM_FL_DIAMOND + 1;
+	m->fill = !r->hollow;
+	m->stroke = 1;
 	m->fc = L->st->c_diamond;
-	m->sc = L->st->c_diamond_line;
-	m->lw = L->st->lw_diamond;
+	m->sc = r->hollow ? L->st->c_diamond : L->st->c_diamond_line;
+	m->lw = r->hollow ? L->st->lw_ci : L->st->lw_diamond;
 	sm_fl_reach(L, cy + size);
 }
 
@@ -646,20 +733,30 @@ static void emit_marks(struct lay *L, size_t row, double y)
 /* A favours label beside the null line, wrapped only when it is wider
  * than the room on its side. */
 static double emit_favours(struct lay *L, const char *s, double x, double y, double room,
-			   enum sm_align al)
+			   enum sm_align al, int split)
 {
 	if (!s || !*s || room <= 0)
 		return 0;
-	double w = sm_fl_width(L, SM_ROLE_SMALL, s);
-	double wrap = w > room ? room : 0;
+	/* split: a line break after the first word, as the other side needs */
+	char *text = strdup(s);
+	if (!text) {
+		sm_fl_oom(L);
+		return 0;
+	}
+	char *sp = split ? strchr(text, ' ') : NULL;
+	if (sp)
+		*sp = '\n';
+	double w = sm_fl_width(L, SM_ROLE_SMALL, text);
+	double wrap = w > room || sp ? room : 0;
 	if (wrap > 0) {
 		struct sm_tstyle *ts = &L->l->role[SM_ROLE_SMALL];
 		ts->align = al;
 		x = al == SM_ALIGN_RIGHT ? x - room : x;
 		al = SM_ALIGN_LEFT;
 	}
-	struct sm_fig_text *t = sm_fl_put(L, SM_ROLE_SMALL, s, x, y, al, wrap, SM_FOREST_FAVOURS,
-					  -1);
+	struct sm_fig_text *t = sm_fl_put(L, SM_ROLE_SMALL, text, x, y, al, wrap,
+					  SM_FOREST_FAVOURS, -1);
+	free(text);
 	L->l->role[SM_ROLE_SMALL].align = SM_ALIGN_LEFT;
 	return t ? t->box.y1 - t->box.y0 : 0;
 }
@@ -669,8 +766,10 @@ static double emit_axis(struct lay *L, double rows_top, double y_axis)
 {
 	const struct sm_axis *a = &L->l->axis;
 	const struct sm_style *st = L->st;
-	if (L->p->axis != SM_AXIS_PROP) {
-		double nx = sm_axis_map(a, sm_axis_null(a));
+	double null_v = sm_axis_null(a);
+	int null_in = null_v > a->lo && null_v < a->hi;
+	if (L->p->axis != SM_AXIS_PROP && null_in) {
+		double nx = sm_axis_map(a, null_v);
 		if (line(L, SM_FOREST_NULL, SM_FL_NULL, nx, rows_top, nx, y_axis, st->c_null,
 			 st->lw_null))
 			sm_fl_reach(L, y_axis);
@@ -695,13 +794,17 @@ static double emit_axis(struct lay *L, double rows_top, double y_axis)
 	double fy = ly + L->small_h + 1;
 	if (L->p->axis == SM_AXIS_PROP)
 		return fy;
-	double nx = sm_axis_map(a, sm_axis_null(a));
-	/* Under the graph only: risk-of-bias columns may stand to its right. */
-	double m_l = L->st->margin, m_r = L->graph_x1;
-	double hl = emit_favours(L, L->p->favours_left, nx - L->space, fy,
-				 nx - L->space - m_l, SM_ALIGN_RIGHT);
-	double hr = emit_favours(L, L->p->favours_right, nx + L->space, fy,
-				 m_r - nx - L->space, SM_ALIGN_LEFT);
+	/* Beside the null (or the axis' middle when the null is off it), under
+	 * the graph only (risk-of-bias columns may stand to its right), both
+	 * sides with the same room: wrapped alike or not at all. */
+	double nx = null_in ? sm_axis_map(a, null_v) : (a->x0 + a->x1) / 2;
+	double m_l = fmax(L->st->margin, L->graph_x0 - (L->graph_x1 - L->graph_x0) / 2);
+	double room = fmin(nx - L->space - m_l, L->graph_x1 - nx - L->space);
+	const char *fl = L->p->favours_left, *fr = L->p->favours_right;
+	int split = (fl && sm_fl_width(L, SM_ROLE_SMALL, fl) > room) ||
+		    (fr && sm_fl_width(L, SM_ROLE_SMALL, fr) > room);
+	double hl = emit_favours(L, fl, nx - L->space, fy, room, SM_ALIGN_RIGHT, split);
+	double hr = emit_favours(L, fr, nx + L->space, fy, room, SM_ALIGN_LEFT, split);
 	return fy + fmax(hl, hr);
 }
 
@@ -733,15 +836,19 @@ static double emit_trailing(struct lay *L, double y)
 	return y;
 }
 
+/* The title; on the pages after the first "(continued)" after it, or
+ * alone when the figure has no title (a report's figure: its caption is
+ * under the last page). */
 static double emit_title(struct lay *L, int page, double y)
 {
-	if (!L->p->title)
+	if (!L->p->title && page == 0)
 		return y;
 	struct sm_buf b;
 	sm_buf_init(&b);
-	sm_buf_puts(&b, L->p->title);
+	if (L->p->title)
+		sm_buf_puts(&b, L->p->title);
 	if (page > 0)
-		sm_buf_puts(&b, " (continued)");
+		sm_buf_puts(&b, L->p->title ? " (continued)" : "(continued)");
 	if (b.failed) {
 		sm_buf_release(&b);
 		sm_fl_oom(L);
@@ -753,7 +860,40 @@ static double emit_title(struct lay *L, int page, double y)
 	return t ? t->box.y1 + 0.4 * L->pitch : y;
 }
 
-/* Rows [from, to) on page `page`, with title, header and axis. */
+/* A subgroup's heading again where its rows go on at the top of a page. */
+static double emit_continued_heading(struct lay *L, size_t from, double y)
+{
+	size_t h = L->head_of ? L->head_of[from] : (size_t)-1;
+	if (h == (size_t)-1 || L->p->rows[from].kind == SM_ROW_HEADING)
+		return y;
+	char *s = sm_asprintf("%s (continued)", L->p->rows[h].note);
+	if (!s) {
+		sm_fl_oom(L);
+		return y;
+	}
+	sm_fl_put(L, SM_ROLE_BOLD, s, L->st->margin, y + (L->pitch - L->line_h) / 2,
+		  SM_ALIGN_LEFT, note_width(L), SM_FOREST_HEADING, (int)h);
+	double used = sm_fl_measure(L, SM_ROLE_BOLD, s, note_width(L)).height + L->pitch -
+		      L->line_h;
+	free(s);
+	return y + used;
+}
+
+/* Under the axis of a page that continues. */
+static double emit_continued_note(struct lay *L, double y)
+{
+	struct sm_fig_text *t = sm_fl_put(L, SM_ROLE_SMALL, "Continued on the next page",
+					  L->st->margin, y + 0.2 * L->pitch, SM_ALIGN_LEFT, 0,
+					  SM_FOREST_CONTINUED, -1);
+	if (!t)
+		return y;
+	t->colour = L->st->c_muted;
+	return t->box.y1;
+}
+
+/* Rows [from, to) on page `page`, with title, header and axis; `last`: the
+ * last page (the notes and the method line follow), else one that goes
+ * on (it says so).  A gap opening a page is left out. */
 static double emit_page(struct lay *L, int page, size_t from, size_t to, int last)
 {
 	sm_fig_set_page(L->f, page);
@@ -761,6 +901,10 @@ static double emit_page(struct lay *L, int page, size_t from, size_t to, int las
 	double y = emit_title(L, page, L->st->margin);
 	emit_header(L, &y);
 	double top = y;
+	while (from < to && page > 0 && L->p->rows[from].kind == SM_ROW_GAP)
+		from++;
+	if (from < to && page > 0)
+		y = emit_continued_heading(L, from, y);
 	for (size_t i = from; i < to; i++) {
 		const struct sm_frow *r = &L->p->rows[i];
 		double ty = y + (L->pitch - L->line_h) / 2;
@@ -779,6 +923,8 @@ static double emit_page(struct lay *L, int page, size_t from, size_t to, int las
 	y = emit_axis(L, top, y + 0.3 * L->pitch);
 	if (last)
 		y = emit_trailing(L, y);
+	else
+		y = emit_continued_note(L, y);
 	return y + L->st->margin;
 }
 
@@ -795,6 +941,47 @@ static void truncate_to(struct lay *L, size_t ntexts, size_t nitems, size_t nrob
 	L->l->nrob = nrob;
 }
 
+static int is_study_row(const struct sm_frow *r)
+{
+	return r->kind == SM_ROW_STUDY || r->kind == SM_ROW_EXCLUDED;
+}
+
+/* Where to start a page instead of row i (the first that does not fit),
+ * not before page_start + 1: a pooled block (its pooled rows, totals and
+ * notes) takes at least two of its studies along, and a subgroup heading
+ * its first study. */
+static size_t choose_cut(const struct lay *L, size_t i, size_t page_start)
+{
+	const struct sm_frow *rows = L->p->rows;
+	size_t cut = i;
+	if (!is_study_row(&rows[i]) && rows[i].kind != SM_ROW_HEADING &&
+	    rows[i].kind != SM_ROW_GAP) {
+		size_t j = i, studies = 0;
+		while (j > page_start + 1 && studies < 2 && rows[j - 1].kind != SM_ROW_HEADING &&
+		       rows[j - 1].kind != SM_ROW_GAP) {
+			j--;
+			studies += is_study_row(&rows[j]);
+		}
+		if (studies == 2 || (j > page_start + 1 && rows[j - 1].kind == SM_ROW_HEADING))
+			cut = j;
+	}
+	if (rows[cut - 1].kind == SM_ROW_HEADING && cut - 1 > page_start)
+		cut--;
+	return cut;
+}
+
+/* Height the rows [from, i) take on a page of their own. */
+static double page_rows(const struct lay *L, size_t from, size_t i)
+{
+	double acc = 0;
+	size_t h = L->head_of[from];
+	if (h != (size_t)-1 && L->p->rows[from].kind != SM_ROW_HEADING)
+		acc += L->row_h[h] + L->pitch; /* its heading again, maybe longer */
+	for (size_t j = from; j < i; j++)
+		acc += L->row_h[j];
+	return acc;
+}
+
 /* Page starts: rows [starts[i], starts[i+1]) go on page i. */
 static size_t paginate(struct lay *L, size_t *starts)
 {
@@ -806,7 +993,8 @@ static size_t paginate(struct lay *L, size_t *starts)
 		rows += L->row_h[i];
 	size_t n = 0;
 	starts[n++] = 0;
-	double budget = fmax(L->st->page_height - over - trail, 3 * L->pitch);
+	/* a page after the first may have a longer title ("(continued)") */
+	double budget = fmax(L->st->page_height - over - trail - L->pitch, 3 * L->pitch);
 	if (!L->req->paginate || over + trail + rows <= L->st->page_height) {
 		starts[n] = L->graph_end;
 		return n;
@@ -814,14 +1002,9 @@ static size_t paginate(struct lay *L, size_t *starts)
 	double acc = 0;
 	for (size_t i = 0; i < L->graph_end; i++) {
 		if (acc + L->row_h[i] > budget && i > starts[n - 1]) {
-			size_t cut = i;
-			/* Keep a subgroup heading with its first study. */
-			if (L->p->rows[i - 1].kind == SM_ROW_HEADING && i - 1 > starts[n - 1])
-				cut = i - 1;
+			size_t cut = choose_cut(L, i, starts[n - 1]);
 			starts[n++] = cut;
-			acc = 0;
-			for (size_t j = cut; j < i; j++)
-				acc += L->row_h[j];
+			acc = page_rows(L, cut, i);
 		}
 		acc += L->row_h[i];
 	}
@@ -829,35 +1012,53 @@ static size_t paginate(struct lay *L, size_t *starts)
 	return n;
 }
 
+/* Each row's subgroup heading (the last heading before it, until a gap
+ * closes the subgroup), or SIZE_MAX. */
+static void find_headings(struct lay *L)
+{
+	size_t cur = (size_t)-1;
+	for (size_t i = 0; i < L->p->nrows; i++) {
+		const struct sm_frow *r = &L->p->rows[i];
+		if (r->kind == SM_ROW_HEADING)
+			cur = i;
+		L->head_of[i] = cur;
+		if (r->kind == SM_ROW_GAP)
+			cur = (size_t)-1;
+	}
+}
+
 /* Narrow the text columns by `need` points in all, the widest first, none
- * below its minimum; 0 when they cannot give that much. */
-static int narrow_text(struct lay *L, double need)
+ * below floor[c]; as far as they can when they cannot give that much
+ * (then 0, and L->lack says what is missing). */
+static int narrow_text(struct lay *L, double need, const double *floor_w)
 {
 	double give = 0, top = 0;
 	for (int c = 0; c < SM_NCOLS; c++)
 		if (L->vis[c] && is_text_col(c)) {
-			give += L->colw[c] - L->minw[c];
+			give += fmax(0, L->colw[c] - floor_w[c]);
 			top = fmax(top, L->colw[c]);
 		}
 	L->lack = need - give;
-	if (give < need)
-		return 0;
+	int enough = give >= need;
+	need = fmin(need, give);
+	if (!(need > 0))
+		return enough;
 	/* The common width t to which the wider columns come down. */
 	double lo = 0, hi = top;
 	for (int it = 0; it < 60; it++) {
 		double t = (lo + hi) / 2, got = 0;
 		for (int c = 0; c < SM_NCOLS; c++)
 			if (L->vis[c] && is_text_col(c))
-				got += fmax(0, L->colw[c] - fmax(t, L->minw[c]));
+				got += fmax(0, L->colw[c] - fmax(t, floor_w[c]));
 		if (got >= need)
 			lo = t;
 		else
 			hi = t;
 	}
 	for (int c = 0; c < SM_NCOLS; c++)
-		if (L->vis[c] && is_text_col(c) && L->colw[c] > fmax(lo, L->minw[c]))
-			L->wrapw[c] = L->colw[c] = fmax(lo, L->minw[c]);
-	return 1;
+		if (L->vis[c] && is_text_col(c) && L->colw[c] > fmax(lo, floor_w[c]))
+			L->wrapw[c] = L->colw[c] = fmax(lo, floor_w[c]);
+	return enough;
 }
 
 /* A wrapped column takes only the width its longest line needs. */
@@ -870,8 +1071,8 @@ static void tighten_wrapped(struct lay *L)
 		double w = sm_fl_width(L, SM_ROLE_BOLD, p->head[c]);
 		for (size_t i = 0; i < p->nrows; i++) {
 			const struct sm_frow *r = &p->rows[i];
-			if (is_cell_row(r) && r->cell[c] && !spans_label2(L, r, c))
-				w = fmax(w, sm_fl_measure(L, row_role(r), r->cell[c],
+			if (sm_fl_is_cell_row(r) && r->cell[c] && !spans_label2(L, r, c))
+				w = fmax(w, sm_fl_measure(L, sm_fl_row_role(r), r->cell[c],
 							  L->wrapw[c]).width);
 		}
 		L->colw[c] = fmin(L->colw[c], w);
@@ -886,8 +1087,9 @@ static double graph_width(struct lay *L)
 	return L->l->axis.x1 - L->l->axis.x0;
 }
 
-/* Try one font size; 1 when the graph column keeps its minimum width,
- * wrapping the text columns when they would leave it too little. */
+/* Try one font size; 0 when the graph column cannot keep its minimum
+ * width, 2 when it does with the study labels at least at their kept
+ * width (SM_FLAYOUT_TEXT_KEEP), 1 when they had to narrow further. */
 static int try_size(struct lay *L, double size)
 {
 	set_roles(L, size);
@@ -896,6 +1098,8 @@ static int try_size(struct lay *L, double size)
 	L->space = sm_fl_width(L, SM_ROLE_BODY, " ");
 	sm_fl_rob_measure(L);
 	measure_columns(L);
+	double keep_label = fmax(L->minw[SM_COL_LABEL],
+				 fmin(L->colw[SM_COL_LABEL], SM_FLAYOUT_TEXT_KEEP * inner_width(L)));
 	for (int c = 0; c < SM_NCOLS; c++)
 		L->wrapw[c] = 0;
 	double cap = 0.3 * inner_width(L);
@@ -903,21 +1107,65 @@ static int try_size(struct lay *L, double size)
 		if (L->vis[c] && is_text_col(c) && L->colw[c] > fmax(cap, L->minw[c]))
 			L->wrapw[c] = L->colw[c] = fmax(cap, L->minw[c]);
 	L->lack = 0;
+	/* First the graph's share: text columns keep SM_FLAYOUT_TEXT_KEEP of
+	 * the width (their header at least) unwrapped. */
 	double gw = graph_width(L), min = L->st->graph_min;
+	double target = fmax(min, SM_FLAYOUT_GRAPH_SHARE * inner_width(L));
+	if (gw < target) {
+		double soft[SM_NCOLS];
+		for (int c = 0; c < SM_NCOLS; c++) {
+			double keep = c == SM_COL_LABEL2 ? SM_FLAYOUT_TEXT2_KEEP : SM_FLAYOUT_TEXT_KEEP;
+			soft[c] = fmax(L->minw[c], fmax(sm_fl_width(L, SM_ROLE_BOLD, L->p->head[c]),
+						    fmin(L->colw[c], keep * inner_width(L))));
+		}
+		narrow_text(L, target - gw, soft);
+		gw = graph_width(L);
+	}
+	/* Then the minimum: the second text column (long event names) down
+	 * to its longest word first, the study labels only after it. */
+	if (gw < min && L->vis[SM_COL_LABEL2]) {
+		double floor_w[SM_NCOLS];
+		memcpy(floor_w, L->minw, sizeof floor_w);
+		floor_w[SM_COL_LABEL] = fmax(L->minw[SM_COL_LABEL],
+					     fmin(L->colw[SM_COL_LABEL],
+						  SM_FLAYOUT_TEXT_KEEP * inner_width(L)));
+		narrow_text(L, min - gw, floor_w);
+		gw = graph_width(L);
+	}
 	if (gw < min) {
-		if (!narrow_text(L, min - gw))
+		if (!narrow_text(L, min - gw, L->minw))
 			return 0;
 		graph_width(L);
 	}
 	tighten_wrapped(L);
-	return graph_width(L) >= L->st->graph_min - 1e-6;
+	if (graph_width(L) < L->st->graph_min - 1e-6)
+		return 0;
+	return L->colw[SM_COL_LABEL] >= keep_label - 1e-6 || L->req->wrap_labels ? 2 : 1;
+}
+
+/* Try a font size with both weight columns, else with the pooled model's
+ * alone where that keeps the study labels wider (or fits at all). */
+static int try_weights(struct lay *L, double size)
+{
+	L->one_weight = 0;
+	int both = try_size(L, size);
+	if (both == 2 || !L->two_weights || L->status != SM_OK)
+		return both;
+	L->one_weight = 1;
+	int one = try_size(L, size);
+	if (one == 2 || (one && !both) || L->status != SM_OK)
+		return one;
+	L->one_weight = 0;
+	return try_size(L, size);
 }
 
 static sm_status fit_width(struct lay *L)
 {
 	const struct sm_style *st = L->st;
+	L->two_weights = L->p->weight_group && L->p->head[SM_COL_WEIGHT2] &&
+			 L->p->show[SM_COL_WEIGHT2];
 	for (double size = st->size; size >= st->min_size - 1e-9; size -= 0.5) {
-		int ok = try_size(L, size);
+		int ok = try_weights(L, size);
 		if (L->status != SM_OK)
 			return L->status;
 		if (ok) {
@@ -951,10 +1199,14 @@ static sm_status run(struct lay *L)
 	sm_status s = fit_width(L);
 	if (s != SM_OK)
 		return s;
+	sm_fl_cut_cells(L);
+	if (L->status != SM_OK)
+		return L->status;
 	for (size_t i = 0; i < L->p->nrows; i++)
 		if (L->p->rows[i].kind == SM_ROW_STUDY && isfinite(L->p->rows[i].weight))
 			L->wmax = fmax(L->wmax, L->p->rows[i].weight);
 	row_heights(L);
+	find_headings(L);
 	size_t *starts = sm_alloc_array(L->p->nrows + 2, sizeof *starts);
 	double *bottom = sm_alloc_array(L->p->nrows + 2, sizeof *bottom);
 	if (!starts || !bottom) {
@@ -995,7 +1247,10 @@ struct sm_flayout *sm_flayout_build(struct sm_ctx *ctx, struct sm_fig *fig,
 	l->plot = plot;
 	struct lay L = { .ctx = ctx, .f = fig, .p = plot, .st = fig->style, .req = req, .l = l };
 	L.row_h = sm_alloc_array(plot->nrows + 1, sizeof *L.row_h);
-	if (!L.row_h) {
+	L.head_of = sm_alloc_array(plot->nrows + 1, sizeof *L.head_of);
+	if (!L.row_h || !L.head_of) {
+		free(L.row_h);
+		free(L.head_of);
 		sm_flayout_free(l);
 		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 		return NULL;
@@ -1003,6 +1258,7 @@ struct sm_flayout *sm_flayout_build(struct sm_ctx *ctx, struct sm_fig *fig,
 	fig->width = req->width;
 	sm_status s = run(&L);
 	free(L.row_h);
+	free(L.head_of);
 	if (s != SM_OK) {
 		sm_flayout_free(l);
 		return NULL;

@@ -3,10 +3,21 @@
  * (sm_fig.h), ready to draw.
  *
  * Fitting a width: at the style's font size the text columns (study,
- * label2) first take their natural width; if that leaves the graph short
- * of its minimum they wrap, the widest narrowed first and none below its
- * longest word.  Only when that is not enough does the font shrink (in
- * 0.5 pt steps to the style's minimum), and only then is it an error.
+ * label2) first take their natural width, one line each.  The graph gets
+ * what is left, and at least SM_FLAYOUT_GRAPH_SHARE of the inner width
+ * (RevMan gives it 35-40%) where the text allows: study labels wider than
+ * SM_FLAYOUT_TEXT_KEEP of the width, and event names wider than
+ * SM_FLAYOUT_TEXT2_KEEP, then wrap, the widest narrowed first.  If the graph would still be short of the style's
+ * minimum, the columns narrow further, none below its longest word.  A
+ * wrapped cell takes at most SM_FLAYOUT_MAX_LINES lines; the rest is cut
+ * with "…" (the full text is in the results).  Only when all that is not
+ * enough does the font shrink (in 0.5 pt steps to the style's minimum), and
+ * only then is it an error.
+ *
+ * Long plots continue on new pages: a subgroup's heading is repeated
+ * "(continued)" on the page where its studies go on, no pooled block
+ * starts a page without at least two of its studies, and a page that
+ * continues says so under its axis.
  *
  * Every text is an sm_fig_text and every mark (square, interval, diamond,
  * ...) one or more sm_fig items, on its page, in points from the page's
@@ -39,6 +50,13 @@
 
 #include <stddef.h>
 
+#define SM_FLAYOUT_GRAPH_SHARE 0.36
+#define SM_FLAYOUT_TEXT_KEEP 0.3   /* study labels */
+#define SM_FLAYOUT_TEXT2_KEEP 0.12 /* the second text column (event names) */
+#define SM_FLAYOUT_MAX_LINES 2
+
+struct sm_faxis_spec;
+
 /* Font roles; sizes are fixed when the layout fits its width.  SYMBOL
  * sets the sign inside a risk-of-bias circle. */
 enum sm_role { SM_ROLE_BODY, SM_ROLE_BOLD, SM_ROLE_ITALIC, SM_ROLE_SMALL,
@@ -67,6 +85,7 @@ struct sm_flayout_req {
 	int paginate;   /* split at style->page_height (PDF) */
 	int wrap_labels;
 	int show_method;
+	const struct sm_faxis_spec *axis; /* --xlim, --at; NULL: from the data */
 };
 
 /* Lay `plot` out into `fig` (a blank figure whose style sets the look);

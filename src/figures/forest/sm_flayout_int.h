@@ -2,7 +2,7 @@
  * sm_flayout_int.h -- the working state of one forest layout run and the
  * helpers its parts share (private to sm_flayout*.c).
  *
- * Ownership: the state borrows everything but row_h; texts and items
+ * Ownership: the state borrows everything but row_h and head_of; texts and items
  * added with sm_fl_put()/sm_fl_item() belong to the layout's figure.
  */
 #ifndef SM_FLAYOUT_INT_H
@@ -27,8 +27,14 @@ struct lay {
 	double text_right;      /* right end of the text columns */
 	double graph_x0, graph_x1;
 	int has_arms;           /* arm names over the count columns */
+	int has_weight_group;   /* "Weight" over the weight columns */
+	int two_weights;        /* the plot has weights of two models */
+	int one_weight;         /* ... of which only the pooled model's are shown */
 	int has_group;          /* a header line over the column heads */
+	int axis_kind;          /* enum sm_faxis_kind */
+	double data_lo, data_hi; /* what the axis must cover (sm_faxis_fit) */
 	double *row_h;
+	size_t *head_of;        /* each row's subgroup heading, or SIZE_MAX */
 	size_t graph_end;       /* rows [0, graph_end) sit over the axis */
 	double wmax;            /* largest study weight */
 	double lack;            /* last try: width missing with text at its narrowest */
@@ -57,6 +63,14 @@ struct sm_fig_item *sm_fl_item(struct lay *L, enum sm_fig_kind kind, int tag, in
 			       int alone);
 /* A mark reaching down to y (the lowest of the page is kept). */
 void sm_fl_reach(struct lay *L, double y);
+
+/* The font role of a row's cells; a row with cells (not a heading, note
+ * or gap); the wrap width of cell c of r (0: one line). */
+enum sm_role sm_fl_row_role(const struct sm_frow *r);
+int sm_fl_is_cell_row(const struct sm_frow *r);
+double sm_fl_cell_wrap(struct lay *L, const struct sm_frow *r, int c);
+/* Cut wrapped cells of more than SM_FLAYOUT_MAX_LINES lines (sm_flayout_cut.c). */
+void sm_fl_cut_cells(struct lay *L);
 
 /* Risk of bias (sm_flayout_rob.c); all do nothing when the plot has no
  * risk-of-bias columns. */

@@ -3,6 +3,7 @@
 #include "sm_forest.h"
 
 #include "sm_buf.h"
+#include "sm_faxis.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -78,17 +79,24 @@ sm_status sm_forest_build(struct sm_ctx *ctx, const struct sm_res *res,
 	fig->opaque = 1; /* white like the PNG, and faster (sm_canvas_paint_white) */
 	if (target->paginate && target->page_height > 0)
 		fig->style->page_height = target->page_height;
+	struct sm_faxis_spec axis;
 	struct sm_flayout_req lr = { 0, target->paginate, opts->wrap_labels,
-				     opts->show_method_line };
+				     opts->show_method_line, &axis };
 	sm_status s = sm_fig_width(ctx, fig, opts->common.width, 40, &lr.width);
 	if (s == SM_OK)
 		s = family_with_fallback(ctx, fig);
 	struct sm_fplot_req req = { opts->common.analysis, (enum sm_forest_sort)opts->sort,
 				    opts->columns, opts->summary_only, opts->common.title,
-				    opts->rob };
+				    opts->rob, opts->scale == 1, (enum sm_forest_per)opts->per,
+				    opts->overall_test };
 	struct sm_fplot *plot = NULL;
 	if (s == SM_OK && !(plot = sm_fplot_build(ctx, res, &req, fig->style)))
 		s = status_of(ctx, SM_EINPUT);
+	if (s == SM_OK)
+		s = sm_faxis_parse(ctx, opts->xlim, opts->at,
+				   plot->axis == SM_AXIS_RATIO ? SM_FAXIS_RATIO
+				   : plot->axis == SM_AXIS_PROP ? SM_FAXIS_PROP : SM_FAXIS_LINEAR,
+				   &axis);
 	if (s == SM_OK)
 		s = png_fits(ctx, plot, fig->style, lr.width, target);
 	if (s != SM_OK) {

@@ -61,7 +61,8 @@ enum sm_forest_tag {
 	SM_FOREST_ROB_HEAD,    /* D1..Dn, Overall, "Risk of bias" */
 	SM_FOREST_ROB_SYMBOL,  /* the sign on a judged circle (ref: its row) */
 	SM_FOREST_ROB_KEY,     /* "Risk-of-bias domains: D1: ...; ..." */
-	SM_FOREST_ROB_LEGEND   /* a level's name in the legend */
+	SM_FOREST_ROB_LEGEND,  /* a level's name in the legend */
+	SM_FOREST_CONTINUED    /* "continued on the next page" under a page's axis */
 };
 
 /* Painting order within a page (sm_fig_item.layer).  Risk-of-bias fills
@@ -104,6 +105,11 @@ struct sm_forest_options {
 	int rob;             /* risk-of-bias columns (D1..Dn, Overall) right of
 			      * the graph, from review.risk_of_bias; an error
 			      * when the results have none */
+	const char *xlim;    /* "LO,HI" on the display scale, or NULL */
+	const char *at;      /* "V1,V2,..." ticks on the display scale, or NULL */
+	int scale;           /* ratio measures: 0 the ratio scale, 1 the log scale */
+	int per;             /* proportions: enum sm_forest_per */
+	int overall_test;    /* proportions: show the test for overall effect */
 };
 
 /* Defaults: everything NULL/0 except show_method_line = 1, dpi = 300. */

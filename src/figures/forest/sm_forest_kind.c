@@ -97,6 +97,8 @@ static double cost(const struct sm_res *res, const void *opts)
 }
 
 static const char *const sort_names[] = { "input", "year", "effect", "weight", NULL };
+static const char *const scale_names[] = { "ratio", "log", NULL };
+static const char *const per_names[] = { "auto", "1", "100", "1000", NULL };
 
 #define OPT(m) offsetof(struct sm_forest_options, m)
 
@@ -115,6 +117,19 @@ static const struct sm_fopt forest_opts[] = {
 	{ "rob", SM_FOPT_FLAG, OPT(rob), NULL,
 	  "risk-of-bias columns (D1..Dn, Overall) right of the\n"
 	  "graph, from the review's risk_of_bias judgements", NULL, 0, 0 },
+	{ "xlim", SM_FOPT_STRING, OPT(xlim), "LO,HI",
+	  "axis limits on the display scale (e.g. 0.1,10);\n"
+	  "intervals beyond them end in arrows", NULL, 0, 0 },
+	{ "at", SM_FOPT_STRING, OPT(at), "V1,V2,...",
+	  "axis ticks on the display scale (e.g. 0.2,0.5,1,2,5)", NULL, 0, 0 },
+	{ "scale", SM_FOPT_CHOICE, OPT(scale), "ratio|log",
+	  "ratio measures: the ratio scale (default) or the log\n"
+	  "scale (log odds ratios)", scale_names, 0, 0 },
+	{ "per", SM_FOPT_CHOICE, OPT(per), "auto|1|100|1000",
+	  "proportions: per patient, 100 or 1000 patients\n"
+	  "(auto: per 1000 below 1%, else per 100)", per_names, 0, 0 },
+	{ "overall-test", SM_FOPT_FLAG, OPT(overall_test), NULL,
+	  "proportions: also the test for overall effect\n(a test against a proportion of 0)", NULL, 0, 0 },
 };
 
 const struct sm_figure_kind sm_figure_forest = {

@@ -29,6 +29,7 @@ void sm_fplot_free(struct sm_fplot *p)
 	free(p->measure);
 	free(p->arm1);
 	free(p->arm2);
+	free(p->weight_group);
 	free(p->graph_head);
 	free(p->favours_left);
 	free(p->favours_right);
@@ -140,7 +141,7 @@ sm_status sm_fplot_columns(struct sm_ctx *ctx, const char *list, int show[SM_NCO
 			show[SM_COL_EV1] = show[SM_COL_N1] = 1;
 			show[SM_COL_EV2] = show[SM_COL_N2] = 1;
 		} else if (COL_IS("weight")) {
-			show[SM_COL_WEIGHT] = 1;
+			show[SM_COL_WEIGHT] = show[SM_COL_WEIGHT2] = 1;
 		} else if (COL_IS("i2")) {
 			show[SM_COL_I2] = 1;
 		} else if (COL_IS("effect")) {

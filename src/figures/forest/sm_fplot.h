@@ -5,9 +5,18 @@
  * cells (strings) plus the numbers the graph column needs on the display
  * scale (odds ratios, not log odds).  Every number comes from the results
  * as they are: display values from "transformed", years from the study's
- * "year", arm totals from "totals".  Nothing is back-transformed, summed or
- * guessed here; a value the results lack gives an empty cell (a study
- * without a display value is "not estimable").  Only formatting happens.
+ * "year", arm totals from "totals", weights from the model each weight
+ * column names (the studies' "weight", a fit's "weights").  Nothing is
+ * back-transformed, summed or guessed here; a value the results lack gives
+ * an empty cell (a study without a display value is "not estimable").
+ * Only formatting happens, and two changes of unit the reader asks for:
+ * ratio measures on the log scale (--scale log) take the analysis-scale
+ * values the results hold, and proportions are shown per 100 or per 1000
+ * patients (--per; chosen from the crude incidence by default).
+ *
+ * Every row that states a number names the model it comes from: pooled
+ * rows, weight columns and the test lines say common effect, random
+ * effects or multilevel; the method line says how.
  *
  * Ownership: sm_fplot_build() returns a plot freed with sm_fplot_free(),
  * which owns every string in it.  The results are borrowed.
@@ -23,10 +32,12 @@
 #include <stddef.h>
 
 /* Text columns, left to right; the graph comes after them. */
+/* Two weight columns when the plot shows pooled rows of two models (the
+ * common-effect one first), else one. */
 enum sm_fcol {
 	SM_COL_LABEL, SM_COL_LABEL2, SM_COL_K, SM_COL_EV1, SM_COL_N1, SM_COL_EV2,
-	SM_COL_N2, SM_COL_WEIGHT, SM_COL_I2, SM_COL_EST, SM_COL_LB, SM_COL_UB,
-	SM_NCOLS
+	SM_COL_N2, SM_COL_WEIGHT, SM_COL_WEIGHT2, SM_COL_I2, SM_COL_EST, SM_COL_LB,
+	SM_COL_UB, SM_NCOLS
 };
 
 enum sm_frow_kind {
@@ -46,9 +57,10 @@ struct sm_frow {
 	char *span;  /* text over EST..UB in place of the three cells */
 	char *note;  /* NOTE and HEADING rows */
 	int bold, italic, muted;
+	int hollow;         /* POOLED: an outlined diamond (the crude incidence) */
 	int trailing;       /* NOTE under the whole figure, below the axis */
 	double est, lb, ub; /* display scale; NaN when absent */
-	double weight;      /* percent; NaN when absent */
+	double weight;      /* percent in the pooled model (square sizes); NaN when absent */
 	double year;        /* sort key; NaN when unknown */
 	size_t order;       /* input order */
 	char *study_id;     /* STUDY and EXCLUDED rows: the study's id, or NULL */
@@ -58,6 +70,10 @@ struct sm_frow {
 
 enum sm_forest_sort { SM_SORT_INPUT, SM_SORT_YEAR, SM_SORT_EFFECT, SM_SORT_WEIGHT };
 
+/* Units of a proportion (--per): chosen from the data, or per patient, per
+ * 100 or per 1000 patients. */
+enum sm_forest_per { SM_PER_AUTO, SM_PER_1, SM_PER_100, SM_PER_1000 };
+
 /* What to build; borrowed strings. */
 struct sm_fplot_req {
 	const char *analysis; /* see sm_forest_options */
@@ -66,16 +82,24 @@ struct sm_fplot_req {
 	int summary_only;
 	const char *title;    /* NULL: default; "": none */
 	int rob;              /* risk-of-bias columns beside the graph */
+	int log_scale;        /* ratio measures on the log scale */
+	enum sm_forest_per per;
+	int overall_test;     /* proportions: the test against 0 too */
 };
 
 struct sm_fplot {
 	char *title;
 	char *measure;      /* code, e.g. "OR" */
 	int level;
-	enum sm_axis_kind axis;
+	enum sm_axis_kind axis; /* SM_AXIS_DIFF for ratios on the log scale */
+	int log_scale;          /* ratio measure, analysis-scale values */
+	double per;             /* proportions: shown per this many patients */
+	int dec;                /* decimals of the effect columns */
 	int show[SM_NCOLS]; /* columns the user allows */
 	char *head[SM_NCOLS];
 	char *arm1, *arm2;  /* group headers over EV1/N1 and EV2/N2 */
+	char *weight_group; /* group header over the weight columns ("Weight"),
+			     * when their heads name models; else NULL */
 	int single_arm;     /* one group (proportions): no arm headers */
 	char *graph_head;   /* over the graph column */
 	char *favours_left, *favours_right;

@@ -1,30 +1,21 @@
-/* sm_fplot_res.c -- the typed results read into forest rows (sm_fplot.h).
+/* sm_fplot_res.c -- the typed results read into forest rows (sm_fplot.h):
+ * which analysis, studies, pooled rows with their weight columns, totals,
+ * the summary across analyses and the title.
  *
  * Numbers are taken as the results hold them: display values from
- * "transformed" (never back-transformed here), years from "year", arm
- * totals from "totals". */
-#include "sm_fplot.h"
+ * "transformed" (never back-transformed here; under --scale log the
+ * analysis-scale values, which are the log ratios), years from "year", arm
+ * totals from "totals", weights from the model whose column shows them. */
+#include "sm_fplot_int.h"
 
-#include "sm_buf.h"
 #include "sm_fmt.h"
 #include "sm_method.h"
-#include "sm_words.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* What building one plot needs besides the plot. */
-struct build {
-	struct sm_ctx *ctx;
-	struct sm_fplot *p;
-	const struct sm_style *st;
-	const struct sm_fplot_req *req;
-	struct sm_buf excluded; /* "label (reason)" list for the note */
-	int failed;             /* allocation failure */
-};
-
-static char *dup(struct build *b, const char *s)
+char *sm_fb_dup(struct build *b, const char *s)
 {
 	char *d = s ? strdup(s) : NULL;
 	if (s && !d)
@@ -32,7 +23,7 @@ static char *dup(struct build *b, const char *s)
 	return d;
 }
 
-static char *take(struct build *b, struct sm_buf *buf)
+char *sm_fb_take(struct build *b, struct sm_buf *buf)
 {
 	if (buf->failed) {
 		sm_buf_release(buf);
@@ -42,7 +33,7 @@ static char *take(struct build *b, struct sm_buf *buf)
 	return sm_buf_take(buf);
 }
 
-static char *fmt_num(struct build *b, double x, int dec)
+char *sm_fb_num(struct build *b, double x, int dec)
 {
 	if (!isfinite(x))
 		return NULL;
@@ -53,12 +44,23 @@ static char *fmt_num(struct build *b, double x, int dec)
 }
 
 /* Counts are whole numbers in the input; anything else is shown as is. */
-static char *fmt_count(struct build *b, double x)
+char *sm_fb_count(struct build *b, double x)
 {
-	return fmt_num(b, x, x == floor(x) ? 0 : 1);
+	return sm_fb_num(b, x, x == floor(x) ? 0 : 1);
 }
 
-static struct sm_frow *add(struct build *b, enum sm_frow_kind kind)
+char *sm_fb_pct(struct build *b, double w)
+{
+	if (!isfinite(w))
+		return NULL;
+	struct sm_buf buf;
+	sm_buf_init(&buf);
+	sm_fmt_num(&buf, w, b->st->d_weight);
+	sm_buf_putc(&buf, '%');
+	return sm_fb_take(b, &buf);
+}
+
+struct sm_frow *sm_fb_add(struct build *b, enum sm_frow_kind kind)
 {
 	struct sm_frow *r = sm_fplot_add(b->p, kind);
 	if (!r)
@@ -66,12 +68,11 @@ static struct sm_frow *add(struct build *b, enum sm_frow_kind kind)
 	return r;
 }
 
-/* est, "[lb,", "ub]" into the three effect cells. */
-static void effect_cells(struct build *b, struct sm_frow *r)
+void sm_fb_effect_cells(struct build *b, struct sm_frow *r)
 {
-	int dec = b->st->d_effect;
+	int dec = b->p->dec;
 	if (isfinite(r->est))
-		r->cell[SM_COL_EST] = fmt_num(b, r->est, dec);
+		r->cell[SM_COL_EST] = sm_fb_num(b, r->est, dec);
 	if (!isfinite(r->lb) || !isfinite(r->ub))
 		return;
 	struct sm_buf lb, ub;
@@ -82,67 +83,126 @@ static void effect_cells(struct build *b, struct sm_frow *r)
 	sm_buf_putc(&lb, ',');
 	sm_fmt_num(&ub, r->ub, dec);
 	sm_buf_putc(&ub, ']');
-	r->cell[SM_COL_LB] = take(b, &lb);
-	r->cell[SM_COL_UB] = take(b, &ub);
+	r->cell[SM_COL_LB] = sm_fb_take(b, &lb);
+	r->cell[SM_COL_UB] = sm_fb_take(b, &ub);
 }
+
+void sm_fb_note(struct build *b, struct sm_buf *t, int trailing)
+{
+	struct sm_frow *r = sm_fb_add(b, SM_ROW_NOTE);
+	if (!r) {
+		sm_buf_release(t);
+		return;
+	}
+	r->note = sm_fb_take(b, t);
+	r->trailing = trailing;
+}
+
+char *sm_fb_expand(struct build *b, const char *tmpl)
+{
+	const char *m = b->p->log_scale ? NULL : sm_measure_short(b->p->measure);
+	char *log_m = b->p->log_scale ? sm_asprintf("log %s", sm_measure_short(b->p->measure))
+				      : NULL;
+	char *s = sm_style_expand(tmpl, b->p->arm1, b->p->arm2, log_m ? log_m : m,
+				  b->p->level);
+	free(log_m);
+	if (!s)
+		b->failed = 1;
+	return s;
+}
+
+/* ---- studies ------------------------------------------------------------ */
 
 /* Two-arm counts (ai/n1i, ci/n2i), or the one group of a proportion
  * (xi/ni) in the first arm. */
 static void count_cells(struct build *b, struct sm_frow *r, const struct sm_res_study *s)
 {
 	int one = b->p->single_arm;
-	r->cell[SM_COL_EV1] = fmt_count(b, one ? s->xi : s->ai);
-	r->cell[SM_COL_N1] = fmt_count(b, one ? s->ni : s->n1i);
+	r->cell[SM_COL_EV1] = sm_fb_count(b, one ? s->xi : s->ai);
+	r->cell[SM_COL_N1] = sm_fb_count(b, one ? s->ni : s->n1i);
 	if (one)
 		return;
-	r->cell[SM_COL_EV2] = fmt_count(b, s->ci);
-	r->cell[SM_COL_N2] = fmt_count(b, s->n2i);
+	r->cell[SM_COL_EV2] = sm_fb_count(b, s->ci);
+	r->cell[SM_COL_N2] = sm_fb_count(b, s->n2i);
 }
 
-static void weight_cell(struct build *b, struct sm_frow *r, double w)
+/* The weight of study `index` of the analysis in what column c shows. */
+static double weight_in(const struct build *b, int c, const struct sm_res_study *s,
+			size_t index)
 {
-	r->weight = w;
-	if (!isfinite(w))
-		return;
-	struct sm_buf buf;
-	sm_buf_init(&buf);
-	sm_fmt_num(&buf, w, b->st->d_weight);
-	sm_buf_putc(&buf, '%');
-	r->cell[SM_COL_WEIGHT] = take(b, &buf);
+	if (b->wcol[c] == SM_W_MODEL)
+		return s->weight;
+	if (b->wcol[c] == SM_W_FIT && index < b->wfit->weights.n)
+		return b->wfit->weights.v[index];
+	return NAN;
 }
 
-static void add_study(struct build *b, const struct sm_res_study *s)
+static void weight_cells(struct build *b, struct sm_frow *r, const struct sm_res_study *s,
+			 size_t index)
 {
-	struct sm_frow *r = add(b, SM_ROW_STUDY);
+	for (int c = 0; c < 2; c++)
+		r->cell[SM_COL_WEIGHT + c] = sm_fb_pct(b, weight_in(b, c, s, index));
+	r->weight = s->weight; /* squares: the pooled model's weights */
+}
+
+void sm_fb_study(struct build *b, const struct sm_res_analysis *a, const struct sm_res_study *s,
+		 size_t index)
+{
+	struct sm_frow *r = sm_fb_add(b, SM_ROW_STUDY);
 	if (!r)
 		return;
-	r->cell[SM_COL_LABEL] = dup(b, s->label ? s->label : "?");
-	r->study_id = dup(b, s->study_id);
-	r->cell[SM_COL_LABEL2] = dup(b, s->event);
+	r->cell[SM_COL_LABEL] = sm_fb_dup(b, s->label ? s->label : "?");
+	r->study_id = sm_fb_dup(b, s->study_id);
+	r->cell[SM_COL_LABEL2] = sm_fb_dup(b, s->event);
 	count_cells(b, r, s);
-	weight_cell(b, r, s->weight);
+	weight_cells(b, r, s, index);
 	/* Absent, the values are NaN: the row says "not estimable". */
-	r->est = s->transformed.yi;
-	r->lb = s->transformed.ci_lb;
-	r->ub = s->transformed.ci_ub;
-	effect_cells(b, r);
+	if (b->p->per > 0) {
+		sm_fb_prop_study(b, r, s);
+	} else if (b->p->log_scale) {
+		if (sm_res_study_pooled(s)) {
+			r->est = s->yi;
+			r->lb = s->ci_lb;
+			r->ub = s->ci_ub;
+		}
+	} else {
+		r->est = s->transformed.yi;
+		r->lb = s->transformed.ci_lb;
+		r->ub = s->transformed.ci_ub;
+	}
+	sm_fb_effect_cells(b, r);
 	if (!isfinite(r->est))
-		r->span = dup(b, b->st->l_excluded);
+		r->span = sm_fb_dup(b, b->st->l_excluded);
 	r->year = s->year;
+	(void)a;
 }
 
-static void add_excluded(struct build *b, const struct sm_res_study *e)
+/* A row outside "studies": left out of the pooled estimate, or (its
+ * table pooled by Mantel-Haenszel or Peto) in it without an effect size
+ * of its own, drawn as a study that is not estimable, with its weight. */
+void sm_fb_excluded(struct build *b, const struct sm_res_study *e)
 {
-	struct sm_frow *r = add(b, SM_ROW_EXCLUDED);
+	int in_pool = e->pooled_table == 1;
+	struct sm_frow *r = sm_fb_add(b, in_pool ? SM_ROW_STUDY : SM_ROW_EXCLUDED);
 	if (!r)
 		return;
 	const char *label = e->label ? e->label : "?";
-	r->cell[SM_COL_LABEL] = dup(b, label);
-	r->study_id = dup(b, e->study_id);
+	r->cell[SM_COL_LABEL] = sm_fb_dup(b, label);
+	r->study_id = sm_fb_dup(b, e->study_id);
+	r->cell[SM_COL_LABEL2] = sm_fb_dup(b, e->event);
 	count_cells(b, r, e);
-	r->span = dup(b, b->st->l_excluded);
-	r->italic = r->muted = 1;
+	r->span = sm_fb_dup(b, b->st->l_excluded);
 	r->year = e->year;
+	if (in_pool) {
+		/* its weight is the model's; a fit's weights list studies only */
+		if (b->wcol[0] == SM_W_MODEL)
+			r->cell[SM_COL_WEIGHT] = sm_fb_pct(b, e->weight);
+		else if (b->wcol[1] == SM_W_MODEL)
+			r->cell[SM_COL_WEIGHT2] = sm_fb_pct(b, e->weight);
+		r->weight = e->weight;
+		return;
+	}
+	r->italic = r->muted = 1;
 	sm_buf_printf(&b->excluded, "%s%s", b->excluded.len ? "; " : "", label);
 	if (e->reason)
 		sm_buf_printf(&b->excluded, " (%s)", e->reason);
@@ -152,331 +212,304 @@ static void add_studies(struct build *b, const struct sm_res_analysis *a)
 {
 	size_t from = b->p->nrows;
 	for (size_t i = 0; i < a->studies.n; i++)
-		add_study(b, &a->studies.v[i]);
+		sm_fb_study(b, a, &a->studies.v[i], i);
+	for (size_t i = 0; i < a->excluded.n; i++)
+		if (a->excluded.v[i].pooled_table == 1)
+			sm_fb_excluded(b, &a->excluded.v[i]);
 	sm_fplot_sort(b->p, from, b->p->nrows, b->req->sort);
 	from = b->p->nrows;
 	for (size_t i = 0; i < a->excluded.n; i++)
-		add_excluded(b, &a->excluded.v[i]);
+		if (a->excluded.v[i].pooled_table != 1)
+			sm_fb_excluded(b, &a->excluded.v[i]);
 	sm_fplot_sort(b->p, from, b->p->nrows,
 		      b->req->sort == SM_SORT_YEAR ? SM_SORT_YEAR : SM_SORT_INPUT);
 }
 
-/* A NOTE row taking the text of `t`. */
-static void add_note(struct build *b, struct sm_buf *t, int trailing)
+/* ---- pooled rows -------------------------------------------------------- */
+
+const char *sm_fb_model_words(int kind)
 {
-	struct sm_frow *r = add(b, SM_ROW_NOTE);
-	if (!r) {
-		sm_buf_release(t);
-		return;
-	}
-	r->note = take(b, t);
-	r->trailing = trailing;
+	return kind == SM_POOL_COMMON ? "common effect"
+	       : kind == SM_POOL_RANDOM ? "random effects" : "multilevel model";
 }
 
-/* "Heterogeneity: τ² = 0.38; Q = 46.51, df = 35 (P = 0.09); I² = 25%" */
-static void note_heterogeneity(struct build *b, const struct sm_res_analysis *a, int trailing)
+double sm_fb_k(const struct sm_res_analysis *a)
 {
-	const struct sm_style *st = b->st;
-	if (!isfinite(a->Q) && !isfinite(a->tau2) && !isfinite(a->I2))
-		return;
-	struct sm_buf t;
-	sm_buf_init(&t);
-	sm_buf_puts(&t, "Heterogeneity: ");
-	const char *sep = "";
-	if (isfinite(a->tau2) && sm_method_label_is_random(a->method)) {
-		sm_buf_puts(&t, "\xcf\x84\xc2\xb2 = ");
-		sm_fmt_num(&t, a->tau2, st->d_tau2);
-		sep = "; ";
+	if (a->method && !strcmp(a->method, "MH") && a->mh.present && isfinite(a->mh.k))
+		return a->mh.k;
+	if (a->method && !strcmp(a->method, "PETO") && a->peto.present && isfinite(a->peto.k))
+		return a->peto.k;
+	return a->k;
+}
+
+int sm_fb_shows_test(const struct build *b)
+{
+	return b->p->per == 0 || b->req->overall_test;
+}
+
+static int analysis_kind(const struct sm_res_analysis *a)
+{
+	if (a->model && !strcmp(a->model, "multilevel"))
+		return SM_POOL_MULTILEVEL;
+	if (a->tau2_estimator)
+		return strcmp(a->tau2_estimator, "none") ? SM_POOL_RANDOM : SM_POOL_COMMON;
+	return sm_method_label_is_random(a->method) ? SM_POOL_RANDOM : SM_POOL_COMMON;
+}
+
+static int fit_kind(const struct sm_res_fit *f)
+{
+	if (f->model && !strcmp(f->model, "multilevel"))
+		return SM_POOL_MULTILEVEL;
+	return sm_method_label_is_random(f->method) ? SM_POOL_RANDOM : SM_POOL_COMMON;
+}
+
+/* The values drawn: display scale, or the analysis scale under --scale log
+ * (fits and the multilevel model hold both; prediction intervals too). */
+static struct pooled own_pooled(const struct build *b, const struct sm_res_analysis *a)
+{
+	struct pooled v = { a->method, analysis_kind(a), NAN, NAN, NAN, NAN, NAN,
+			    a->stat, a->p, a->df, a->test, NULL, 1 };
+	if (b->p->log_scale) {
+		v.est = a->estimate, v.lb = a->ci_lb, v.ub = a->ci_ub;
+		v.pi_lb = a->pi_lb, v.pi_ub = a->pi_ub;
+	} else if (a->transformed.present) {
+		const struct sm_res_transformed *t = &a->transformed;
+		v.est = t->estimate, v.lb = t->ci_lb, v.ub = t->ci_ub;
+		v.pi_lb = t->pi_lb, v.pi_ub = t->pi_ub;
 	}
-	if (isfinite(a->Q)) {
-		sm_buf_printf(&t, "%sQ = ", sep);
-		sm_fmt_num(&t, a->Q, st->d_stat);
-		if (isfinite(a->Q_df))
-			sm_buf_printf(&t, ", df = %.0f", a->Q_df);
-		if (isfinite(a->Q_p)) {
-			sm_buf_puts(&t, " (");
-			sm_fmt_p(&t, a->Q_p, st->d_p);
-			sm_buf_putc(&t, ')');
+	return v;
+}
+
+static struct pooled fit_pooled(const struct build *b, const struct sm_res_fit *f)
+{
+	struct pooled v = { f->method, fit_kind(f), NAN, NAN, NAN, NAN, NAN,
+			    f->stat, f->p, NAN, f->test, f, 0 };
+	if (b->p->log_scale) {
+		v.est = f->estimate, v.lb = f->ci_lb, v.ub = f->ci_ub;
+	} else if (f->transformed.present) {
+		v.est = f->transformed.estimate;
+		v.lb = f->transformed.ci_lb;
+		v.ub = f->transformed.ci_ub;
+	}
+	return v;
+}
+
+/* The three-level model beside a row-level analysis (several rows from
+ * one study): its own pooled row, labelled as such. */
+static struct pooled multilevel_pooled(const struct build *b, const struct sm_res_multilevel *m)
+{
+	struct pooled v = { m->method, SM_POOL_MULTILEVEL, NAN, NAN, NAN, NAN, NAN,
+			    m->stat, m->p, m->df, m->test, NULL, 0 };
+	if (b->p->log_scale) {
+		v.est = m->estimate, v.lb = m->ci_lb, v.ub = m->ci_ub;
+	} else if (m->transformed.present) {
+		v.est = m->transformed.estimate;
+		v.lb = m->transformed.ci_lb;
+		v.ub = m->transformed.ci_ub;
+	}
+	return v;
+}
+
+size_t sm_fb_pooled(const struct build *b, const struct sm_res_analysis *a,
+		    struct pooled *out, size_t max)
+{
+	size_t n = 0;
+	out[n++] = own_pooled(b, a);
+	for (size_t i = 0; i < a->fits.n && n < max; i++)
+		out[n++] = fit_pooled(b, &a->fits.v[i]);
+	/* common effect first, then random effects, then multilevel; stable */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && out[j - 1].kind > out[j].kind; j--) {
+			struct pooled t = out[j];
+			out[j] = out[j - 1];
+			out[j - 1] = t;
 		}
-		sep = "; ";
+	if (a->multilevel.present && n < max && analysis_kind(a) != SM_POOL_MULTILEVEL)
+		out[n++] = multilevel_pooled(b, &a->multilevel);
+	return n;
+}
+
+/* Every study of the analysis has a weight in the column's model (and
+ * there is one): the pooled row then shows the weights' total. */
+static int all_weighted(const struct build *b, const struct sm_res_analysis *a, int c)
+{
+	if (b->wcol[c] == SM_W_FIT)
+		return b->wfit->weights.n == a->studies.n && a->studies.n > 0;
+	for (size_t i = 0; i < a->studies.n; i++)
+		if (!isfinite(a->studies.v[i].weight))
+			return 0;
+	return a->studies.n > 0 && b->wcol[c] == SM_W_MODEL;
+}
+
+/* The weight column whose model is that of `v`, or -1. */
+static int column_of(const struct build *b, const struct pooled *v)
+{
+	for (int c = 0; c < 2; c++) {
+		if (b->wcol[c] == SM_W_MODEL && v->own)
+			return c;
+		if (b->wcol[c] == SM_W_FIT && v->fit && v->fit == b->wfit)
+			return c;
 	}
-	if (isfinite(a->I2)) {
-		sm_buf_printf(&t, "%sI\xc2\xb2 = ", sep);
-		sm_fmt_num(&t, a->I2, st->d_i2);
-		sm_buf_putc(&t, '%');
-	}
-	add_note(b, &t, trailing);
+	return -1;
 }
 
-/* "Test for overall effect: Z = 1.28 (P = 0.20)" (t with df for KNHA). */
-static void note_overall(struct build *b, const struct sm_res_analysis *a, int trailing)
+/* Short labels: the details are in the method line. */
+static void pooled_label(struct build *b, struct sm_frow *r, const struct pooled *v, size_t n,
+			 const char *total_label)
 {
-	if (!isfinite(a->stat))
-		return;
-	struct sm_buf t;
-	sm_buf_init(&t);
-	int is_t = (a->test && !strcmp(a->test, "knha")) || isfinite(a->df);
-	sm_buf_printf(&t, "Test for overall effect: %s = ", is_t ? "t" : "Z");
-	sm_fmt_num(&t, a->stat, b->st->d_stat);
-	if (is_t && isfinite(a->df))
-		sm_buf_printf(&t, ", df = %.0f", a->df);
-	if (isfinite(a->p)) {
-		sm_buf_puts(&t, " (");
-		sm_fmt_p(&t, a->p, b->st->d_p);
-		sm_buf_putc(&t, ')');
-	}
-	add_note(b, &t, trailing);
-}
-
-/* The label of a common-effect pooled row (a row of the plot, not a
- * sentence: sm_words has the sentence forms). */
-static const char *model_label(const char *method)
-{
-	static const char *const names[][2] = {
-		{ "FE", "Common effect (inverse variance)" },
-		{ "EE", "Common effect (inverse variance)" },
-		{ "CE", "Common effect (inverse variance)" },
-		{ "MH", "Common effect (Mantel\xe2\x80\x93Haenszel)" },
-		{ "PETO", "Common effect (Peto)" },
-	};
-	for (size_t i = 0; method && i < sizeof names / sizeof names[0]; i++)
-		if (!strcmp(method, names[i][0]))
-			return names[i][1];
-	return NULL;
-}
-
-/* One pooled estimate on the display scale: the analysis' own or one of
- * its "fits" (which carry no prediction interval). */
-struct pooled {
-	const char *method;
-	double est, lb, ub, pi_lb, pi_ub;
-};
-
-static struct pooled analysis_pooled(const struct sm_res_analysis *a)
-{
-	const struct sm_res_transformed *t = &a->transformed;
-	if (!t->present)
-		return (struct pooled){ a->method, NAN, NAN, NAN, NAN, NAN };
-	return (struct pooled){ a->method, t->estimate, t->ci_lb, t->ci_ub, t->pi_lb, t->pi_ub };
-}
-
-static struct pooled fit_pooled(const struct sm_res_fit *f)
-{
-	const struct sm_res_fit_transformed *t = &f->transformed;
-	if (!t->present)
-		return (struct pooled){ f->method, NAN, NAN, NAN, NAN, NAN };
-	return (struct pooled){ f->method, t->estimate, t->ci_lb, t->ci_ub, NAN, NAN };
+	const char *lab;
+	/* Mantel-Haenszel and Peto rows say so: their numbers differ from the
+	 * inverse-variance ones readers may compare with */
+	if (v->kind == SM_POOL_COMMON && v->method && sm_method_label_is_mh_peto(v->method))
+		lab = !strcmp(v->method, "MH") ? "Common effect model (MH)"
+					       : "Common effect model (Peto)";
+	else if (n == 1 && v->kind != SM_POOL_MULTILEVEL)
+		lab = total_label;
+	else
+		lab = v->kind == SM_POOL_COMMON ? "Common effect model"
+		      : v->kind == SM_POOL_RANDOM ? "Random effects model" : "Multilevel model";
+	r->cell[SM_COL_LABEL] = sm_fb_dup(b, lab);
 }
 
 static void add_pi(struct build *b, double lb, double ub)
 {
-	struct sm_frow *r = add(b, SM_ROW_PI);
+	struct sm_frow *r = sm_fb_add(b, SM_ROW_PI);
 	if (!r)
 		return;
-	r->cell[SM_COL_LABEL] = dup(b, b->st->l_pi);
+	r->cell[SM_COL_LABEL] = sm_fb_dup(b, b->st->l_pi);
 	r->lb = lb;
 	r->ub = ub;
-	effect_cells(b, r);
+	sm_fb_effect_cells(b, r);
 }
 
-/* Every study of the analysis has a weight (and there is one): the pooled
- * row then shows the weights' total. */
-static int all_weighted(const struct sm_res_analysis *a)
+/* One pooled row per model, with its weight total: 100% for an analysis,
+ * the subgroup's share of the total (the overall model's) for a subgroup. */
+static void add_pooled(struct build *b, const struct sm_res_analysis *a, const char *total_label,
+		       double share)
 {
-	for (size_t i = 0; i < a->studies.n; i++)
-		if (!isfinite(a->studies.v[i].weight))
-			return 0;
-	return a->studies.n > 0;
-}
-
-static void pooled_label(struct build *b, struct sm_frow *r, const char *method, int n,
-			 const char *total_label)
-{
-	/* A lone inverse-variance row is just the total; Mantel-Haenszel and
-	 * Peto rows always say so, since their numbers differ from the
-	 * inverse-variance ones readers may compare with. */
-	if (!method || (n == 1 && !sm_method_label_is_mh_peto(method))) {
-		r->cell[SM_COL_LABEL] = dup(b, total_label);
-		return;
-	}
-	struct sm_buf t;
-	sm_buf_init(&t);
-	const char *ml = model_label(method);
-	if (ml)
-		sm_buf_puts(&t, ml);
-	else
-		sm_buf_printf(&t, "Random effects (%s)", method);
-	r->cell[SM_COL_LABEL] = take(b, &t);
-}
-
-/* One pooled row per fit: the analysis itself and any in its "fits". */
-static void add_pooled(struct build *b, const struct sm_res_analysis *a, const char *total_label)
-{
-	struct pooled fits[16] = { analysis_pooled(a) };
-	int n = 1;
-	for (size_t i = 0; i < a->fits.n && n < 16; i++)
-		fits[n++] = fit_pooled(&a->fits.v[i]);
-	/* Common-effect rows first, as readers expect: stable by insertion. */
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && sm_method_label_is_random(fits[j - 1].method) &&
-				!sm_method_label_is_random(fits[j].method); j--) {
-			struct pooled t = fits[j];
-			fits[j] = fits[j - 1];
-			fits[j - 1] = t;
-		}
-	for (int i = 0; i < n; i++) {
-		struct sm_frow *r = add(b, SM_ROW_POOLED);
+	struct pooled v[18];
+	size_t n = sm_fb_pooled(b, a, v, 18);
+	double k = b->p->per > 0 ? b->p->per : 1;
+	for (size_t i = 0; i < n; i++) {
+		struct sm_frow *r = sm_fb_add(b, SM_ROW_POOLED);
 		if (!r)
 			return;
 		r->bold = 1;
-		pooled_label(b, r, fits[i].method, n, total_label);
-		r->est = fits[i].est;
-		r->lb = fits[i].lb;
-		r->ub = fits[i].ub;
-		effect_cells(b, r);
-		if (i == 0) {
-			r->cell[SM_COL_N1] = fmt_count(b, a->totals.n_t);
-			r->cell[SM_COL_N2] = fmt_count(b, a->totals.n_c);
-			if (all_weighted(a))
-				weight_cell(b, r, 100.0);
+		pooled_label(b, r, &v[i], n, total_label);
+		int unreadable = b->p->per > 0 && sm_fb_prop_unreadable(b, a, v[i].est, v[i].lb);
+		if (unreadable) {
+			r->span = sm_fb_dup(b, "not interpretable");
+		} else {
+			r->est = v[i].est * k;
+			r->lb = v[i].lb * k;
+			r->ub = v[i].ub * k;
+			sm_fb_effect_cells(b, r);
 		}
-		if (sm_method_label_is_random(fits[i].method) && isfinite(fits[i].pi_lb) &&
-		    isfinite(fits[i].pi_ub))
-			add_pi(b, fits[i].pi_lb, fits[i].pi_ub);
+		if (i == 0 && b->p->per == 0) {
+			r->cell[SM_COL_N1] = sm_fb_count(b, a->totals.n_t);
+			r->cell[SM_COL_N2] = sm_fb_count(b, a->totals.n_c);
+		}
+		int c = column_of(b, &v[i]);
+		if (c >= 0 && (isfinite(share) || all_weighted(b, a, c)))
+			r->cell[SM_COL_WEIGHT + c] = sm_fb_pct(b, isfinite(share) ? share : 100.0);
+		int pi = v[i].kind == SM_POOL_RANDOM && !v[i].fit && sm_fb_k(a) > 1 &&
+			 isfinite(v[i].pi_lb) && isfinite(v[i].pi_ub) && !unreadable;
+		if (pi)
+			add_pi(b, v[i].pi_lb * k, v[i].pi_ub * k);
 	}
 }
 
 static void add_totals(struct build *b, const struct sm_res_analysis *a)
 {
 	double e1 = a->totals.events_t, e2 = a->totals.events_c;
-	if ((!isfinite(e1) && !isfinite(e2)) || !b->p->show[SM_COL_EV1])
+	if ((!isfinite(e1) && !isfinite(e2)) || !b->p->show[SM_COL_EV1] ||
+	    (b->p->per > 0 && a->crude.present))
 		return;
-	struct sm_frow *r = add(b, SM_ROW_TOTALS);
+	struct sm_frow *r = sm_fb_add(b, SM_ROW_TOTALS);
 	if (!r)
 		return;
-	r->cell[SM_COL_LABEL] = dup(b, b->st->l_total_events);
-	r->cell[SM_COL_EV1] = fmt_count(b, e1);
-	r->cell[SM_COL_EV2] = fmt_count(b, e2);
+	r->cell[SM_COL_LABEL] = sm_fb_dup(b, b->st->l_total_events);
+	r->cell[SM_COL_EV1] = sm_fb_count(b, e1);
+	r->cell[SM_COL_EV2] = sm_fb_count(b, e2);
 }
 
-static char *expand(struct build *b, const char *tmpl)
+void sm_fb_pooled_block(struct build *b, const struct sm_res_analysis *a, int subtotal,
+			double share)
 {
-	char *s = sm_style_expand(tmpl, b->p->arm1, b->p->arm2,
-				  sm_measure_short(b->p->measure), b->p->level);
-	if (!s)
-		b->failed = 1;
-	return s;
+	char *label = sm_fb_expand(b, subtotal ? b->st->l_subtotal : b->st->l_total);
+	if (label)
+		add_pooled(b, a, label, share);
+	free(label);
+	if (b->p->per > 0)
+		sm_fb_prop_pooled(b, a);
+	if (!b->req->summary_only)
+		add_totals(b, a);
+	sm_fb_heterogeneity(b, a, !subtotal);
+	sm_fb_tests(b, a, !subtotal);
+}
+
+/* A second weight column tells something when a study's weight differs by
+ * a percentage point between the two models; otherwise (τ² = 0, or so many
+ * studies that none weighs 1%) the columns would read alike, and the
+ * pooled model's alone is shown. */
+static int weights_differ(const struct sm_res_analysis *a, const struct sm_res_fit *f)
+{
+	for (size_t i = 0; i < a->studies.n && i < f->weights.n; i++)
+		if (fabs(f->weights.v[i] - a->studies.v[i].weight) >= 1)
+			return 1;
+	return 0;
+}
+
+/* What the weight columns of analysis `a` show: two when its pooled rows
+ * are of two models, both have weights and they differ (weights_differ),
+ * else the model's (one_only: always; pooled rows alone show just their
+ * 100%). */
+static void weight_columns(struct build *b, const struct sm_res_analysis *a, int one_only)
+{
+	struct pooled v[18];
+	size_t n = sm_fb_pooled(b, a, v, 18);
+	int own = analysis_kind(a), other = -1;
+	b->wcol[0] = SM_W_MODEL;
+	b->wcol[1] = SM_W_NONE;
+	b->wfit = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].kind != own && other < 0)
+			other = (int)i;
+	if (other < 0)
+		return;
+	const struct sm_res_fit *f = v[other].fit;
+	if (!one_only && f && v[other].kind == SM_POOL_COMMON && f->weights.n == a->studies.n &&
+	    a->studies.n > 0 && weights_differ(a, f)) {
+		b->wcol[0] = SM_W_FIT;
+		b->wcol[1] = SM_W_MODEL;
+		b->wfit = f;
+	}
+	/* the heads name the model of each column */
+	static const char *const heads[] = { "Common", "Random", "Multilevel" };
+	struct sm_fplot *p = b->p;
+	free(p->weight_group);
+	free(p->head[SM_COL_WEIGHT]);
+	free(p->head[SM_COL_WEIGHT2]);
+	p->weight_group = sm_fb_dup(b, b->st->h_weight);
+	p->head[SM_COL_WEIGHT] = sm_fb_dup(b, heads[b->wfit ? SM_POOL_COMMON : own]);
+	p->head[SM_COL_WEIGHT2] = b->wfit ? sm_fb_dup(b, heads[own]) : NULL;
 }
 
 /* Studies, pooled rows, totals and notes of one analysis. */
-static void add_analysis(struct build *b, const struct sm_res_analysis *a, int subtotal)
+static void add_analysis(struct build *b, const struct sm_res_analysis *a)
 {
+	if (a->subgroups.present && a->subgroups.groups.n > 0) {
+		weight_columns(b, a, 1);
+		sm_fb_subgroups(b, a);
+		return;
+	}
+	weight_columns(b, a, b->req->summary_only);
 	if (!b->req->summary_only)
 		add_studies(b, a);
-	char *label = expand(b, subtotal ? b->st->l_subtotal : b->st->l_total);
-	if (label)
-		add_pooled(b, a, label);
-	free(label);
-	if (!b->req->summary_only)
-		add_totals(b, a);
-	note_heterogeneity(b, a, !subtotal);
-	note_overall(b, a, !subtotal);
+	sm_fb_pooled_block(b, a, 0, NAN);
 }
 
-static void zero_rule(struct sm_buf *t, const struct sm_res_analysis *a)
-{
-	double add_v = a->add;
-	const char *to = a->to;
-	if (isfinite(add_v) && add_v > 0 && to && strcmp(to, "none")) {
-		sm_buf_puts(t, "; zero cells: ");
-		sm_fmt_short(t, add_v);
-		if (!strcmp(to, "all"))
-			sm_buf_puts(t, " added to every cell of every study");
-		else if (!strcmp(to, "if0all"))
-			sm_buf_puts(t, " added to every cell of every study if any has a zero");
-		else
-			sm_buf_puts(t, " added to each cell of studies with a zero cell");
-		/* rma.mh and rma.peto pool the raw counts. */
-		if (sm_method_label_is_mh_peto(a->method))
-			sm_buf_puts(t, " (study rows only)");
-	} else if (isfinite(add_v) || to) {
-		sm_buf_puts(t, "; no zero-cell correction");
-	}
-	if (a->drop00 == 1)
-		sm_buf_puts(t, "; studies without events in both arms left out");
-}
-
-/* How pooled proportions came back from the pooling scale. */
-static void back_transform(struct sm_buf *t, const struct sm_res_analysis *a)
-{
-	const char *fn = a->transformed.function;
-	double hm = a->transformed.ni_harmonic_mean;
-	if (fn && !strcmp(fn, "ipft.hm") && isfinite(hm)) {
-		sm_buf_puts(t, "; pooled values back-transformed with the harmonic mean "
-			    "of the study sizes (n = ");
-		sm_fmt_num(t, hm, 2);
-		sm_buf_putc(t, ')');
-	}
-}
-
-/* Measure, model, τ² estimator, test/CI, zero-cell rule, version. */
-static void method_line(struct build *b, const struct sm_res_analysis *a)
-{
-	struct sm_buf t;
-	sm_buf_init(&t);
-	sm_buf_printf(&t, "%s (%s)", sm_measure_title(b->p->measure), b->p->measure);
-	const char *mn = sm_words_model_line(a->method);
-	if (mn)
-		sm_buf_printf(&t, ", %s", mn);
-	else if (a->method)
-		sm_buf_printf(&t, ", method %s", a->method);
-	for (size_t i = 0; i < a->fits.n; i++) {
-		const char *fm = sm_words_model_line(a->fits.v[i].method);
-		if (fm)
-			sm_buf_printf(&t, " and %s", fm);
-	}
-	if (a->test && !strcmp(a->test, "knha"))
-		sm_buf_puts(&t, "; Knapp\xe2\x80\x93Hartung t test and CI");
-	else
-		sm_buf_puts(&t, "; Wald-type z test and CI");
-	sm_buf_printf(&t, " (%d%%)", b->p->level);
-	back_transform(&t, a);
-	zero_rule(&t, a);
-	sm_buf_puts(&t, "; safemeta " SM_VERSION);
-	b->p->method = take(b, &t);
-}
-
-static void arm_labels(struct build *b, const struct sm_res *res)
-{
-	const sm_res_strings *arms = &res->review.settings.arm_labels;
-	int given = arms->n >= 2 && arms->v[0] && arms->v[1];
-	b->p->arm1 = dup(b, given ? arms->v[0] : b->st->arm1);
-	b->p->arm2 = dup(b, given ? arms->v[1] : b->st->arm2);
-}
-
-static void headers(struct build *b, int summary)
-{
-	struct sm_fplot *p = b->p;
-	const struct sm_style *st = b->st;
-	p->head[SM_COL_LABEL] = expand(b, summary ? st->h_domain : st->h_study);
-	/* Not a style key yet (templates/ belongs to the shared layer). */
-	p->head[SM_COL_LABEL2] = dup(b, "Outcome");
-	p->head[SM_COL_K] = expand(b, st->h_k);
-	p->head[SM_COL_EV1] = expand(b, st->h_events);
-	p->head[SM_COL_EV2] = expand(b, st->h_events);
-	p->head[SM_COL_N1] = expand(b, st->h_total);
-	p->head[SM_COL_N2] = expand(b, st->h_total);
-	p->head[SM_COL_WEIGHT] = expand(b, st->h_weight);
-	p->head[SM_COL_I2] = expand(b, st->h_i2);
-	p->head[SM_COL_EST] = expand(b, st->h_effect);
-	if (p->axis != SM_AXIS_PROP) {
-		p->favours_left = expand(b, st->favours_left);
-		p->favours_right = expand(b, st->favours_right);
-	}
-	/* The graph shows proportions whatever scale they were pooled on. */
-	p->graph_head = dup(b, p->axis == SM_AXIS_PROP ? sm_measure_short(p->measure)
-						       : sm_measure_title(p->measure));
-}
+/* ---- analyses as separate outcomes, the summary ----------------------- */
 
 static int is_all(const struct sm_res_analysis *a)
 {
@@ -485,29 +518,34 @@ static int is_all(const struct sm_res_analysis *a)
 
 static void summary_row(struct build *b, const struct sm_res_analysis *a)
 {
-	struct sm_frow *r = add(b, SM_ROW_POOLED);
+	struct sm_frow *r = sm_fb_add(b, SM_ROW_POOLED);
 	if (!r)
 		return;
-	r->cell[SM_COL_LABEL] = dup(b, a->name ? a->name : "?");
+	r->cell[SM_COL_LABEL] = sm_fb_dup(b, a->name ? a->name : "?");
 	r->bold = is_all(a);
-	r->cell[SM_COL_K] = fmt_count(b, a->k);
-	r->cell[SM_COL_EV1] = fmt_count(b, a->totals.events_t);
-	r->cell[SM_COL_N1] = fmt_count(b, a->totals.n_t);
-	r->cell[SM_COL_EV2] = fmt_count(b, a->totals.events_c);
-	r->cell[SM_COL_N2] = fmt_count(b, a->totals.n_c);
-	if (isfinite(a->I2)) {
+	r->cell[SM_COL_K] = sm_fb_count(b, sm_fb_k(a));
+	r->cell[SM_COL_EV1] = sm_fb_count(b, a->totals.events_t);
+	r->cell[SM_COL_N1] = sm_fb_count(b, a->totals.n_t);
+	r->cell[SM_COL_EV2] = sm_fb_count(b, a->totals.events_c);
+	r->cell[SM_COL_N2] = sm_fb_count(b, a->totals.n_c);
+	if (isfinite(a->I2) && sm_fb_k(a) > 1) {
 		struct sm_buf t;
 		sm_buf_init(&t);
 		sm_fmt_num(&t, a->I2, b->st->d_i2);
 		sm_buf_putc(&t, '%');
-		r->cell[SM_COL_I2] = take(b, &t);
+		r->cell[SM_COL_I2] = sm_fb_take(b, &t);
 	}
-	struct pooled v = analysis_pooled(a);
-	r->est = v.est;
-	r->lb = v.lb;
-	r->ub = v.ub;
-	effect_cells(b, r);
-	r->weight = a->k; /* "weight" order of a summary: most studies first */
+	struct pooled v = own_pooled(b, a);
+	double k = b->p->per > 0 ? b->p->per : 1;
+	if (b->p->per > 0 && sm_fb_prop_unreadable(b, a, v.est, v.lb)) {
+		r->span = sm_fb_dup(b, "not interpretable");
+	} else {
+		r->est = v.est * k;
+		r->lb = v.lb * k;
+		r->ub = v.ub * k;
+	}
+	sm_fb_effect_cells(b, r);
+	r->weight = sm_fb_k(a); /* "weight" order of a summary: most studies first */
 }
 
 static void build_summary(struct build *b, const struct sm_res *res)
@@ -526,7 +564,10 @@ static void build_summary(struct build *b, const struct sm_res *res)
 		summary_row(b, all);
 }
 
-static void build_subgroups(struct build *b, const struct sm_res *res)
+/* Separate outcomes stacked on one plot, each with its own pooled rows:
+ * not subgroups of one analysis, so no test between them (the patients
+ * are the same). */
+static void build_outcomes(struct build *b, const struct sm_res *res)
 {
 	const struct sm_res_analysis *all = NULL;
 	for (size_t i = 0; i < res->analyses.n; i++) {
@@ -535,18 +576,21 @@ static void build_subgroups(struct build *b, const struct sm_res *res)
 			all = a;
 			continue;
 		}
-		struct sm_frow *h = add(b, SM_ROW_HEADING);
+		struct sm_frow *h = sm_fb_add(b, SM_ROW_HEADING);
 		if (h) {
-			h->note = dup(b, a->name ? a->name : "?");
+			h->note = sm_fb_dup(b, a->name ? a->name : "?");
 			h->bold = 1;
 		}
-		add_analysis(b, a, 1);
-		add(b, SM_ROW_GAP);
+		weight_columns(b, a, 1);
+		if (!b->req->summary_only)
+			add_studies(b, a);
+		sm_fb_pooled_block(b, a, 1, NAN);
+		sm_fb_add(b, SM_ROW_GAP);
 	}
-	if (all)
-		add_analysis(b, all, 0);
-	/* Separate outcomes stacked on one plot are not subgroups: no test
-	 * between them (the patients are the same). */
+	if (all) {
+		weight_columns(b, all, 1);
+		sm_fb_pooled_block(b, all, 0, NAN);
+	}
 }
 
 static void excluded_note(struct build *b)
@@ -556,7 +600,7 @@ static void excluded_note(struct build *b)
 	struct sm_buf t;
 	sm_buf_init(&t);
 	sm_buf_printf(&t, "Not pooled: %s", b->excluded.data);
-	add_note(b, &t, 1);
+	sm_fb_note(b, &t, 1);
 }
 
 static sm_status no_analysis(struct sm_ctx *ctx, const struct sm_res *res, const char *name)
@@ -573,6 +617,77 @@ static sm_status no_analysis(struct sm_ctx *ctx, const struct sm_res *res, const
 	return s;
 }
 
+static void arm_labels(struct build *b, const struct sm_res *res)
+{
+	const sm_res_strings *arms = &res->review.settings.arm_labels;
+	int given = arms->n >= 2 && arms->v[0] && arms->v[1];
+	b->p->arm1 = sm_fb_dup(b, given ? arms->v[0] : b->st->arm1);
+	b->p->arm2 = sm_fb_dup(b, given ? arms->v[1] : b->st->arm2);
+}
+
+static void headers(struct build *b, int summary)
+{
+	struct sm_fplot *p = b->p;
+	const struct sm_style *st = b->st;
+	p->head[SM_COL_LABEL] = sm_fb_expand(b, summary ? st->h_domain : st->h_study);
+	/* Not a style key yet (templates/ belongs to the shared layer). */
+	p->head[SM_COL_LABEL2] = sm_fb_dup(b, "Outcome");
+	p->head[SM_COL_K] = sm_fb_expand(b, st->h_k);
+	p->head[SM_COL_EV1] = sm_fb_expand(b, st->h_events);
+	p->head[SM_COL_EV2] = sm_fb_expand(b, st->h_events);
+	p->head[SM_COL_N1] = sm_fb_expand(b, st->h_total);
+	p->head[SM_COL_N2] = sm_fb_expand(b, st->h_total);
+	p->head[SM_COL_WEIGHT] = sm_fb_expand(b, st->h_weight);
+	p->head[SM_COL_I2] = sm_fb_expand(b, st->h_i2);
+	if (p->per > 0) {
+		p->head[SM_COL_EST] = p->per == 1 ? sm_asprintf("Proportion [%d%% CI]", p->level)
+					: sm_asprintf("Per %.0f [%d%% CI]", p->per, p->level);
+		p->graph_head = p->per == 1 ? sm_fb_dup(b, "Proportion")
+					    : sm_asprintf("Events per %.0f patients", p->per);
+		if (!p->head[SM_COL_EST] || !p->graph_head)
+			b->failed = 1;
+		return;
+	}
+	p->head[SM_COL_EST] = sm_fb_expand(b, st->h_effect);
+	p->favours_left = sm_fb_expand(b, st->favours_left);
+	p->favours_right = sm_fb_expand(b, st->favours_right);
+	p->graph_head = sm_fb_dup(b, p->log_scale ? sm_measure_scale_title(p->measure)
+						  : sm_measure_title(p->measure));
+}
+
+/* The review's title unless it is only the input's file name (a bare
+ * CSV is titled after its file). */
+static const char *review_title(const struct sm_res *res)
+{
+	const char *t = res->review.title, *in = res->input;
+	if (!t || !*t)
+		return NULL;
+	if (in) {
+		const char *base = strrchr(in, '/');
+		base = base ? base + 1 : in;
+		size_t n = strlen(t);
+		if (!strncmp(base, t, n) && (base[n] == '.' || base[n] == 0))
+			return NULL;
+	}
+	return t;
+}
+
+/* A title says what the plot shows: the analysis' name (an outcome or
+ * domain), else the review's outcome label, else its title; never "all"
+ * or a file name. */
+static const char *default_title(const struct sm_res *res, const struct sm_res_analysis *one,
+				 int summary)
+{
+	const char *label = res->review.settings.outcome_label;
+	if (label && !*label)
+		label = NULL;
+	if (one && one->name && !is_all(one))
+		return one->name;
+	if (summary)
+		return review_title(res) ? review_title(res) : label;
+	return label ? label : review_title(res);
+}
+
 /* Pick the analyses and the kind of plot; fills title and measure. */
 static sm_status build_rows(struct build *b, const struct sm_res *res)
 {
@@ -584,26 +699,43 @@ static sm_status build_rows(struct build *b, const struct sm_res *res)
 	if (!one && want && !summary && strcmp(want, "all"))
 		return no_analysis(b->ctx, res, want);
 	const struct sm_res_analysis *first = one ? one : &res->analyses.v[0];
-	b->p->measure = dup(b, first->measure ? first->measure : "GEN");
-	b->p->level = isfinite(first->level) ? (int)lround(first->level) : 95;
-	b->p->axis = sm_measure_axis(b->p->measure);
-	b->p->single_arm = b->p->axis == SM_AXIS_PROP;
+	struct sm_fplot *p = b->p;
+	p->measure = sm_fb_dup(b, first->measure ? first->measure : "GEN");
+	p->level = isfinite(first->level) ? (int)lround(first->level) : 95;
+	p->axis = sm_measure_axis(p->measure);
+	p->single_arm = p->axis == SM_AXIS_PROP;
+	p->dec = b->st->d_effect;
+	if (b->req->log_scale && p->axis != SM_AXIS_RATIO)
+		return SM_FAIL(b->ctx, SM_EINPUT, "--scale log: the measure %s is not a ratio; "
+			       "expected OR, RR or PETO (a difference or proportion has one scale)",
+			       p->measure ? p->measure : "?");
+	if (b->req->log_scale) {
+		p->log_scale = 1;
+		p->axis = SM_AXIS_DIFF; /* linear in the log ratio, null at 0 */
+	}
+	if (p->axis == SM_AXIS_PROP)
+		sm_fb_prop_scale(b, first);
 	arm_labels(b, res);
 	headers(b, summary);
 	const char *title = b->req->title;
+	int made = !title;
 	if (!title)
-		title = one ? one->name : res->review.title;
-	if (title && !strcmp(title, "all"))
-		title = res->review.title;
-	b->p->title = title && *title ? dup(b, title) : NULL;
+		title = default_title(res, one, summary);
+	p->title = title && *title ? sm_fb_dup(b, title) : NULL;
+	/* a label written for a sentence ("serious adverse events") opens the
+	 * figure with a capital */
+	if (made && p->title && p->title[0] >= 'a' && p->title[0] <= 'z')
+		p->title[0] = (char)(p->title[0] - 'a' + 'A');
 	if (summary)
 		build_summary(b, res);
 	else if (one)
-		add_analysis(b, one, 0);
+		add_analysis(b, one);
 	else
-		build_subgroups(b, res);
+		build_outcomes(b, res);
 	excluded_note(b);
-	method_line(b, first);
+	if (one && !summary)
+		sm_fb_unit_note(b, one);
+	sm_fb_method_line(b, first, summary);
 	return SM_OK;
 }
 
@@ -616,7 +748,8 @@ struct sm_fplot *sm_fplot_build(struct sm_ctx *ctx, const struct sm_res *res,
 			"written by safemeta analyze");
 		return NULL;
 	}
-	struct build b = { ctx, calloc(1, sizeof *b.p), style, req, { 0 }, 0 };
+	struct build b = { .ctx = ctx, .p = calloc(1, sizeof *b.p), .st = style, .req = req,
+			   .res = res };
 	sm_buf_init(&b.excluded);
 	if (!b.p) {
 		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");

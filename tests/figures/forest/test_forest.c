@@ -212,6 +212,26 @@ static int has_text(const struct sm_flayout *l, const char *s)
 	return 0;
 }
 
+#define ELLIPSIS "\xe2\x80\xa6"
+
+/* A text is `s`, or `s` cut with "…" (a cell of more than two lines). */
+static int is_or_cut(const char *text, const char *s)
+{
+	size_t n = strlen(text), e = strlen(ELLIPSIS);
+	if (!strcmp(text, s))
+		return 1;
+	return n > e && !strcmp(text + n - e, ELLIPSIS) && n - e < strlen(s) &&
+	       !strncmp(text, s, n - e);
+}
+
+static int has_text_or_cut(const struct sm_flayout *l, const char *s)
+{
+	for (size_t i = 0; i < l->fig->ntexts; i++)
+		if (is_or_cut(l->fig->texts[i].text, s))
+			return 1;
+	return 0;
+}
+
 /* The marks of the figure -------------------------------------------- */
 
 /* One mark (square, interval, diamond, null line, axis, tick, rule) put
@@ -332,18 +352,23 @@ static double mark_bottom(const struct mark *m)
 }
 
 /* The numbers of a study row in the PDF text; its label, which may wrap,
- * in the layout. */
-static void expect_study(const char *text, const struct sm_flayout *lay, const cJSON *s)
+ * in the layout.  common: its weight in the common-effect fit, shown
+ * before the model's own (NAN: one weight column). */
+static void expect_study(const char *text, const struct sm_flayout *lay, const cJSON *s,
+			 double common)
 {
 	const char *label = cJSON_GetObjectItemCaseSensitive(s, "label")->valuestring;
-	if (!has_text(lay, label)) {
+	if (!has_text_or_cut(lay, label)) {
 		print_error("label \"%s\" not in the layout\n", label);
 		fail();
 	}
 	char *e = fmt2(exp(num(s, "yi"))), *l = fmt2(exp(num(s, "ci_lb")));
 	char *u = fmt2(exp(num(s, "ci_ub")));
-	char *want = sm_asprintf(" %.0f %.0f %.0f %.0f %.1f%% %s [%s, %s]", num(s, "ai"),
-				 num(s, "n1i"), num(s, "ci"), num(s, "n2i"),
+	char cw[32] = "";
+	if (isfinite(common))
+		snprintf(cw, sizeof cw, " %.1f%%", common);
+	char *want = sm_asprintf(" %.0f %.0f %.0f %.0f%s %.1f%% %s [%s, %s]", num(s, "ai"),
+				 num(s, "n1i"), num(s, "ci"), num(s, "n2i"), cw,
 				 num(s, "weight"), e, l, u);
 	sm_render_expect_text(text, want);
 	free(want);
@@ -365,32 +390,48 @@ static void test_content(void **state)
 	char *text = pdf_text(pdf);
 	struct sm_flayout *lay = layout_of(f, f->rsample, "SAEs deaths", NULL, 1);
 	const cJSON *s;
+	/* two weight columns (issue 13.2): the common-effect fit's weights, then
+	 * the random-effects model's, each 100% on its own pooled row */
+	const cJSON *fe = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(a, "fits"), 0);
+	const cJSON *few = cJSON_GetObjectItemCaseSensitive(fe, "weights");
+	assert_int_equal(cJSON_GetArraySize(few),
+			 cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(a, "studies")));
+	int i = 0;
 	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(a, "studies"))
-		expect_study(text, lay, s);
+		expect_study(text, lay, s, cJSON_GetArrayItem(few, i++)->valuedouble);
+	assert_true(has_text(lay, "Weight") && has_text(lay, "Common") && has_text(lay, "Random"));
 	sm_flayout_free(lay);
 	const cJSON *tr = cJSON_GetObjectItemCaseSensitive(a, "transformed");
 	char *e = fmt2(num(tr, "estimate")), *l = fmt2(num(tr, "ci_lb"));
 	char *u = fmt2(num(tr, "ci_ub")), *pl = fmt2(num(tr, "pi_lb"));
 	char *pu = fmt2(num(tr, "pi_ub"));
-	char *want = sm_asprintf("Random effects (DL) %s [%s, %s]", e, l, u);
+	char *want = sm_asprintf("Random effects model 100.0%% %s [%s, %s]", e, l, u);
 	sm_render_expect_text(text, want);
 	free(want);
 	want = sm_asprintf("Prediction interval [%s, %s]", pl, pu);
 	sm_render_expect_text(text, want);
 	free(want);
 	char *z = fmt2(num(a, "stat"));
-	want = sm_asprintf("Heterogeneity: \xcf\x84\xc2\xb2 = %.2f; Q = %.2f, df = %.0f "
+	/* the heterogeneity line names the tau2 estimator, each test its model */
+	want = sm_asprintf("Heterogeneity: \xcf\x84\xc2\xb2 = %.2f (DL); Q = %.2f, df = %.0f "
 			   "(P = %.2f); I\xc2\xb2 = %.0f%%", num(a, "tau2"), num(a, "Q"),
 			   num(a, "Q_df"), num(a, "Q_p"), num(a, "I2"));
 	sm_render_expect_text(text, want);
 	free(want);
-	want = sm_asprintf("Test for overall effect: Z = %s (P = %.2f)", z, num(a, "p"));
+	want = sm_asprintf("Test for overall effect (random effects): Z = %s (P = %.2f)", z,
+			   num(a, "p"));
 	sm_render_expect_text(text, want);
 	free(want);
+	char *fz = fmt2(num(fe, "stat"));
+	want = sm_asprintf("Test for overall effect (common effect): Z = %s (P = %.2f)", fz,
+			   num(fe, "p"));
+	sm_render_expect_text(text, want);
+	free(want);
+	free(fz);
 	sm_render_expect_text(text, "Total events 25 45");
 	sm_render_expect_text(text, "Favours MSC");
 	sm_render_expect_text(text, "Favours Control");
-	sm_render_expect_text(text, "Common effect (inverse variance)");
+	sm_render_expect_text(text, "Common effect model");
 	sm_render_expect_text(text, "safemeta " SM_VERSION);
 	sm_render_expect_text(text, "DerSimonian\xe2\x80\x93Laird");
 	sm_render_expect_text(text, "\xc3\x81lvaro-Gracia et al., 2017");
@@ -502,6 +543,15 @@ static void check_paint(const struct sm_flayout *l)
 			assert_int_equal(it->stroke, !fill);
 			/* fills of one level together; outlines of all levels in one path */
 			assert_int_equal(it->batch, fill ? it->layer + 1 : SM_FL_ROB_OUTLINE + 1);
+			continue;
+		}
+		if (it->tag == SM_FOREST_DIAMOND && l->plot->rows[it->ref].hollow) {
+			/* the crude incidence: an outline alone, in the diamond colour */
+			assert_int_equal(it->layer, SM_FL_DIAMOND);
+			assert_int_equal(it->fill, 0);
+			assert_int_equal(it->stroke, 1);
+			assert_int_equal(it->batch, 0);
+			assert_memory_equal(&it->sc, &st->c_diamond, sizeof it->sc);
 			continue;
 		}
 		size_t k = 0;
@@ -846,8 +896,13 @@ static void test_too_narrow(void **state)
 	sm_ctx_clear_warnings(f->ctx);
 }
 
-/* 70 single-arm studies pooled as Freeman-Tukey proportions: the display
- * scale, a linear axis from 0, events/total of the one group. */
+/* 70 single-arm studies pooled as Freeman-Tukey proportions, 2 events in
+ * 1496 patients (issue 13.3): shown per 1000 patients (the crude incidence
+ * is below 1%), each study's observed proportion with its exact interval,
+ * the crude incidence with its exact interval beside the model, whose
+ * back-transformed 0 is not printed as "0.00 [0.00, 0.00]"; no test
+ * against 0; a linear axis from 0 covering the pooled intervals, studies
+ * far beyond them ending in arrows. */
 static void test_proportions(void **state)
 {
 	struct fx *f = *state;
@@ -855,27 +910,43 @@ static void test_proportions(void **state)
 	struct sm_res *rres = sm_render_load_res(PROP);
 	const cJSON *a = analysis(res, 0);
 	struct sm_flayout *l = layout_of(f, rres, NULL, NULL, 1);
-	assert_int_equal(check_layout(l), 70);
+	sm_check_close(l->plot->per, 1000, 0, 0, "per 1000");
 	const struct sm_axis *ax = &l->axis;
 	assert_false(ax->log);
 	sm_check_close(ax->lo, 0, 0, 1e-12, "axis from 0");
-	assert_true(ax->hi > 0 && ax->hi <= 1);
+	const cJSON *crude = cJSON_GetObjectItemCaseSensitive(a, "crude");
+	const cJSON *cci = cJSON_GetObjectItemCaseSensitive(crude, "exact_ci");
+	assert_true(ax->hi >= 1000 * cJSON_GetArrayItem(cci, 1)->valuedouble);
+	assert_true(ax->hi <= 1000);
 	sm_check_close(ax->ticks[0], 0, 0, 1e-12, "first tick");
 	assert_true(ax->nticks >= 3);
-	/* Squares sit at the back-transformed proportions. */
-	size_t k = 0;
-	const cJSON *s = cJSON_GetObjectItemCaseSensitive(a, "studies")->child;
+	/* Squares sit at the observed proportions (per 1000); a study beyond
+	 * the axis (2 of 2) has no square, only its arrow. */
+	size_t k = 0, off = 0;
+	const cJSON *s;
+	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(a, "studies"))
+		off += 1000 * num(s, "proportion") > ax->hi;
+	assert_int_equal(off, 1);
+	assert_int_equal(check_layout(l), 70 - (int)off);
 	struct marks ms = marks_of(l);
-	for (size_t i = 0; i < ms.n && s; i++)
+	for (size_t i = 0; i < ms.n; i++)
 		if (ms.v[i].tag == SM_FOREST_SQUARE) {
-			const cJSON *tr = cJSON_GetObjectItemCaseSensitive(s, "transformed");
-			sm_check_close(ms.v[i].est, num(tr, "yi"), 0, 1e-12, "square %zu", k);
-			s = s->next, k++;
+			const struct sm_frow *r = &l->plot->rows[ms.v[i].row];
+			const cJSON *st = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(a, "studies"),
+							     (int)r->order);
+			sm_check_close(ms.v[i].est, 1000 * num(st, "proportion"), 1e-12, 1e-12,
+				       "square %zu", k);
+			const cJSON *ci = cJSON_GetObjectItemCaseSensitive(st, "exact_ci");
+			sm_check_close(r->lb, 1000 * cJSON_GetArrayItem(ci, 0)->valuedouble, 1e-12,
+				       1e-12, "exact lower %zu", k);
+			sm_check_close(r->ub, 1000 * cJSON_GetArrayItem(ci, 1)->valuedouble, 1e-12,
+				       1e-12, "exact upper %zu", k);
+			k++;
 		}
-	assert_int_equal(k, 70);
+	assert_int_equal(k, 70 - off);
 	free(ms.v);
 	assert_int_equal(count_tag(l, SM_FOREST_NULL), 0);
-	assert_true(has_text(l, "Proportion"));
+	assert_true(has_text(l, "Events per 1000 patients"));
 	assert_false(has_text(l, "Control"));
 	assert_false(has_text(l, "Treatment"));
 	sm_flayout_free(l);
@@ -883,38 +954,76 @@ static void test_proportions(void **state)
 	char *pdf = render(f, rres, NULL, "prop.pdf");
 	sm_render_overlap_tool(pdf);
 	char *text = pdf_text(pdf);
+	/* τ² = 0: the two models' weights print alike, so one column */
+	sm_check_close(num(a, "tau2"), 0, 0, 0, "tau2");
 	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(a, "studies")) {
-		const cJSON *tr = cJSON_GetObjectItemCaseSensitive(s, "transformed");
-		char *e = fmt2(num(tr, "yi")), *lo = fmt2(num(tr, "ci_lb"));
-		char *u = fmt2(num(tr, "ci_ub"));
-		char *want = sm_asprintf("%s %.0f %.0f %.1f%% %s [%s, %s]",
+		const cJSON *ci = cJSON_GetObjectItemCaseSensitive(s, "exact_ci");
+		char *want = sm_asprintf("%s %.0f %.0f %.1f%% %.1f [%.1f, %.1f]",
 					 cJSON_GetObjectItemCaseSensitive(s, "label")->valuestring,
-					 num(s, "xi"), num(s, "ni"), num(s, "weight"), e, lo, u);
+					 num(s, "xi"), num(s, "ni"), num(s, "weight"),
+					 1000 * num(s, "proportion"),
+					 1000 * cJSON_GetArrayItem(ci, 0)->valuedouble,
+					 1000 * cJSON_GetArrayItem(ci, 1)->valuedouble);
 		sm_render_expect_text(text, want);
 		free(want);
-		free(e), free(lo), free(u);
 	}
+	char *want = sm_asprintf("Crude incidence (exact CI) %.0f %.0f %.1f [%.1f, %.1f]",
+				 num(crude, "events"), num(crude, "patients"),
+				 1000 * num(crude, "proportion"),
+				 1000 * cJSON_GetArrayItem(cci, 0)->valuedouble,
+				 1000 * cJSON_GetArrayItem(cci, 1)->valuedouble);
+	sm_render_expect_text(text, want);
+	free(want);
+	/* the model's back-transformed value is 0 with events: not printed */
 	const cJSON *tr = cJSON_GetObjectItemCaseSensitive(a, "transformed");
-	const cJSON *tot = cJSON_GetObjectItemCaseSensitive(a, "totals");
-	char *e = fmt2(num(tr, "estimate")), *lo = fmt2(num(tr, "ci_lb"));
-	char *u = fmt2(num(tr, "ci_ub"));
-	char *want = sm_asprintf("Random effects (DL) %s [%s, %s]", e, lo, u);
-	sm_render_expect_text(text, want);
-	free(want);
-	want = sm_asprintf("Total events %.0f", num(tot, "events_t"));
-	sm_render_expect_text(text, want);
-	free(want);
+	sm_check_close(num(tr, "estimate"), 0, 0, 0, "the fixture's pooled value");
+	sm_render_expect_text(text, "Random effects model 100.0% not interpretable");
+	assert_null(strstr(text, "0.00 [0.00, 0.00]"));
+	assert_null(strstr(text, "0.0 [0.0, 0.0]"));
+	sm_render_expect_text(text, "although 2 events occurred in 1496 patients");
+	assert_null(strstr(text, "Test for overall effect"));
+	assert_null(strstr(text, "Total events"));
 	sm_render_expect_text(text, "Freeman\xe2\x80\x93Tukey");
+	sm_render_expect_text(text, "Clopper\xe2\x80\x93Pearson");
 	assert_null(strstr(text, "Favours"));
-	free(e), free(lo), free(u);
 	free(text);
 	free(pdf);
 	sm_res_free(rres);
 	cJSON_Delete(res);
 }
 
+/* The weights of a Mantel-Haenszel (peto = 0) or Peto analysis, from the
+ * raw tables by hand (bi ci / Ni; xt yt n1i n2i / (Ni^2 (Ni - 1))): the
+ * results hold them and the forest shows them, squares scaled by them. */
+static void expect_table_weights(const struct sm_flayout *l, const cJSON *a, int peto)
+{
+	double raw[64], sum = 0;
+	int n = 0;
+	const cJSON *s;
+	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(a, "studies")) {
+		double ai = num(s, "ai"), n1 = num(s, "n1i"), ci = num(s, "ci"), n2 = num(s, "n2i");
+		double N = n1 + n2, xt = ai + ci;
+		raw[n] = peto ? xt * (N - xt) * n1 * n2 / (N * N * (N - 1)) : (n1 - ai) * ci / N;
+		sum += raw[n++];
+	}
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(a, "excluded")), 0);
+	n = 0;
+	size_t row = 0;
+	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(a, "studies")) {
+		double w = 100 * raw[n++] / sum;
+		sm_check_close(num(s, "weight"), w, 1e-12, 1e-12, "weight %d in the results", n);
+		while (l->plot->rows[row].kind != SM_ROW_STUDY)
+			row++;
+		const struct sm_frow *r = &l->plot->rows[row++];
+		sm_check_close(r->weight, w, 1e-12, 1e-12, "square %d", n);
+		char cell[32];
+		snprintf(cell, sizeof cell, "%.1f%%", w);
+		assert_string_equal(r->cell[SM_COL_WEIGHT], cell);
+	}
+}
+
 /* Mantel-Haenszel and Peto analyses: the pooled row is that estimate and
- * says so; the method line names it. */
+ * says so; the method line names it; the weights are the method's. */
 static void test_mh_peto(void **state)
 {
 	struct fx *f = *state;
@@ -930,9 +1039,10 @@ static void test_mh_peto(void **state)
 		char *text = pdf_text(pdf);
 		char *e = fmt2(num(tr, "estimate")), *lo = fmt2(num(tr, "ci_lb"));
 		char *u = fmt2(num(tr, "ci_ub"));
-		char *want = sm_asprintf("Common effect (%s) %.0f %.0f 100.0%% %s [%s, %s]",
-					 names[i], num(cJSON_GetObjectItemCaseSensitive(a, "totals"),
-						       "n_t"),
+		/* a short label that still says which method pooled (issue 17.2) */
+		char *want = sm_asprintf("Common effect model (%s) %.0f %.0f 100.0%% %s [%s, %s]",
+					 i ? "Peto" : "MH",
+					 num(cJSON_GetObjectItemCaseSensitive(a, "totals"), "n_t"),
 					 num(cJSON_GetObjectItemCaseSensitive(a, "totals"), "n_c"),
 					 e, lo, u);
 		sm_render_expect_text(text, want);
@@ -945,8 +1055,11 @@ static void test_mh_peto(void **state)
 		assert_null(strstr(text, "Prediction interval"));
 		assert_null(strstr(text, "\xcf\x84\xc2\xb2 ="));
 		struct sm_flayout *l = layout_of(f, rres, NULL, NULL, 1);
-		assert_int_equal(count_tag(l, SM_FOREST_DIAMOND), 1);
+		/* the MH (Peto) row and the multilevel model of the rows */
+		assert_int_equal(count_tag(l, SM_FOREST_DIAMOND), 2);
+		assert_true(has_text(l, "Multilevel model"));
 		check_layout(l);
+		expect_table_weights(l, a, i == 1);
 		sm_flayout_free(l);
 		free(e), free(lo), free(u);
 		free(text);
@@ -1599,7 +1712,9 @@ static void test_png_too_tall(void **state)
 
 /* Under ASan: fontconfig loads the system configuration once per process
  * (cairo's FreeType backend asks for it) and keeps it until exit. */
-const char *__lsan_default_suppressions(void);
+/* Default visibility: the build hides symbols, and the sanitizer runtime
+ * finds this hook only when it is exported. */
+__attribute__((visibility("default"))) const char *__lsan_default_suppressions(void);
 const char *__lsan_default_suppressions(void)
 {
 	return "leak:libfontconfig.so\n";
@@ -1769,6 +1884,13 @@ static void test_kind_options(void **state)
 		{ "wrap-labels", SM_FOPT_FLAG, offsetof(struct sm_forest_options, wrap_labels),
 		  NULL },
 		{ "rob", SM_FOPT_FLAG, offsetof(struct sm_forest_options, rob), NULL },
+		{ "xlim", SM_FOPT_STRING, offsetof(struct sm_forest_options, xlim), "LO,HI" },
+		{ "at", SM_FOPT_STRING, offsetof(struct sm_forest_options, at), "V1,V2,..." },
+		{ "scale", SM_FOPT_CHOICE, offsetof(struct sm_forest_options, scale), "ratio|log" },
+		{ "per", SM_FOPT_CHOICE, offsetof(struct sm_forest_options, per),
+		  "auto|1|100|1000" },
+		{ "overall-test", SM_FOPT_FLAG, offsetof(struct sm_forest_options, overall_test),
+		  NULL },
 	};
 	assert_int_equal(k->nopts, sizeof want / sizeof want[0]);
 	for (size_t i = 0; i < k->nopts; i++) {
@@ -1808,6 +1930,13 @@ static void test_kind_options(void **state)
 	assert_int_equal(o.show_method_line, 1);
 	assert_int_equal(o.wrap_labels, 0);
 	assert_int_equal(o.rob, 0);
+	assert_null(o.xlim);
+	assert_null(o.at);
+	assert_int_equal(o.scale, 0);
+	assert_int_equal(o.per, SM_PER_AUTO);
+	assert_int_equal(o.overall_test, 0);
+	assert_string_equal(k->opts[8].choices[1], "log");
+	assert_string_equal(k->opts[9].choices[SM_PER_1000], "1000");
 	assert_ptr_equal(sm_figure_common_of(&o), &o.common);
 }
 
@@ -1990,9 +2119,9 @@ static void test_page_used(void **state)
 		sm_check_close(sm_fig_page_used(fig, p), want, 0, 0, "page %d used", p);
 		short_pages += want < fig->height - 1;
 	}
-	/* the last page at least ends above the page's bottom */
+	/* some page ends above the page's bottom (the last one need not: it
+	 * keeps at least two studies with the pooled block, issue 17.3) */
 	assert_true(short_pages >= 1);
-	assert_true(sm_fig_page_used(fig, fig->npages - 1) < fig->height - 1);
 	free(ms.v);
 	/* A report draws any page at any place of its own page. */
 	char *pdf = sm_asprintf("%s/report-page.pdf", f->dir);
