@@ -8,7 +8,9 @@
 #include <string.h>
 
 static const char counting_note[] =
-	"k = comparisons (rows in the model); k_studies = distinct studies; events and "
+	"k = comparisons (rows in the pooled estimate: under Mantel-Haenszel or Peto "
+	"pooling every table, also those without an effect size of their own); "
+	"k_studies = distinct studies among them; events and "
 	"patients are summed over comparisons, so a patient of a study with several "
 	"comparisons in a domain counts once per comparison; n_t_by_study and n_c_by_study "
 	"count each study once, with its largest arm";
@@ -92,26 +94,37 @@ static int cmp_ref(const void *a, const void *b)
 	return strcmp(((const struct study_ref *)a)->id, ((const struct study_ref *)b)->id);
 }
 
+static int add_ref(struct study_ref *refs, int m, const cJSON *s)
+{
+	const char *id = str(s, "study_id");
+	if (!id)
+		id = str(s, "label");
+	if (id)
+		refs[m++] = (struct study_ref){ id, num(s, "n1i"), num(s, "n2i") };
+	return m;
+}
+
 /* Distinct studies among the rows in the model and each study's largest
- * arms.  Returns -1 when the rows are not in the document. */
-static int count_studies(const cJSON *studies, double *n1_by, double *n2_by)
+ * arms: the studies, and the excluded rows whose tables a Mantel-Haenszel
+ * or Peto estimate pools (`pooled_table`).  Returns -1 when the rows are
+ * not in the document. */
+static int count_studies(const cJSON *studies, const cJSON *excluded, double *n1_by,
+			 double *n2_by)
 {
 	*n1_by = *n2_by = NAN;
-	int n = cJSON_GetArraySize(studies);
 	if (!cJSON_IsArray(studies))
 		return -1;
+	int n = cJSON_GetArraySize(studies) + cJSON_GetArraySize(excluded);
 	struct study_ref *refs = sm_alloc_array(n ? (size_t)n : 1, sizeof *refs);
 	if (!refs)
 		return -1;
 	int m = 0;
 	const cJSON *s;
-	cJSON_ArrayForEach(s, studies) {
-		const char *id = str(s, "study_id");
-		if (!id)
-			id = str(s, "label");
-		if (id)
-			refs[m++] = (struct study_ref){ id, num(s, "n1i"), num(s, "n2i") };
-	}
+	cJSON_ArrayForEach(s, studies)
+		m = add_ref(refs, m, s);
+	cJSON_ArrayForEach(s, excluded)
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s, "pooled_table")))
+			m = add_ref(refs, m, s);
 	qsort(refs, (size_t)m, sizeof *refs, cmp_ref);
 	int distinct = 0;
 	double s1 = 0, s2 = 0;
@@ -133,19 +146,39 @@ static int count_studies(const cJSON *studies, double *n1_by, double *n2_by)
 	return distinct;
 }
 
+static int studies_of(const cJSON *a, double *n1_by, double *n2_by)
+{
+	return count_studies(cJSON_GetObjectItemCaseSensitive(a, "studies"),
+			     cJSON_GetObjectItemCaseSensitive(a, "excluded"), n1_by, n2_by);
+}
+
 int sm_domain_table_studies(const cJSON *analysis)
 {
 	double n1, n2;
-	return count_studies(cJSON_GetObjectItemCaseSensitive(analysis, "studies"), &n1, &n2);
+	return studies_of(analysis, &n1, &n2);
+}
+
+/* The rows the pooled estimate stands on: under Mantel-Haenszel or Peto
+ * pooling every table (k of the "mh" or "peto" block, which includes rows
+ * without an effect size of their own), else the analysis' k. */
+static double pooled_k(const cJSON *a)
+{
+	const char *method = str(a, "method");
+	double k = NAN;
+	if (method && !strcmp(method, "MH"))
+		k = num_in(a, "mh", "k");
+	else if (method && !strcmp(method, "PETO"))
+		k = num_in(a, "peto", "k");
+	return isfinite(k) ? k : num(a, "k");
 }
 
 /* ---- one row -------------------------------------------------------- */
 
 static void add_counts(cJSON *row, const cJSON *a)
 {
-	cJSON_AddNumberToObject(row, "k", num(a, "k"));
+	cJSON_AddNumberToObject(row, "k", pooled_k(a));
 	double n1_by, n2_by;
-	int ks = count_studies(cJSON_GetObjectItemCaseSensitive(a, "studies"), &n1_by, &n2_by);
+	int ks = studies_of(a, &n1_by, &n2_by);
 	sm_json_add_number(row, "k_studies", ks >= 0 ? (double)ks : NAN);
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(a, "totals");
 	sm_json_add_number(row, "events_t", num(t, "events_t"));

@@ -96,6 +96,53 @@ static void msc_counts(void **state)
 	sm_ctx_free(ctx);
 }
 
+/* Issue 13.1: under Mantel-Haenszel without a continuity correction the
+ * deaths domain has effect sizes for 4 tables, but the pooled OR stands on
+ * all 13 (the "mh" block's k; 9 rows are "excluded" with pooled_table).
+ * The row must describe the analysis that pooled: k = 13 and the studies
+ * of all 13 tables, not 4 and the studies of 4. */
+static void mh_without_correction_counts_every_pooled_table(void **state)
+{
+	(void)state;
+	struct sm_ctx *ctx = sm_ctx_new();
+	char *path = sm_test_path("tests/fixtures/render/msc-deaths-mh-none.results.json");
+	char *body = sm_test_slurp(path);
+	cJSON *res = cJSON_Parse(body);
+	assert_non_null(res);
+	const cJSON *a = cJSON_GetArrayItem(cJSON_GetObjectItem(res, "analyses"), 0);
+	assert_int_equal((int)num(a, "k"), 4);
+	double mh_k = num(cJSON_GetObjectItem(a, "mh"), "k");
+	assert_int_equal((int)mh_k, 13);
+	cJSON *t = sm_domain_table_json(ctx, res);
+	assert_non_null(t);
+	const cJSON *r = row_named(t, "SAEs deaths");
+	assert_int_equal((int)num(r, "k"), (int)mh_k);
+	/* distinct study ids over studies[] and the pooled excluded[] rows */
+	const char *ids[32];
+	int n = 0;
+	const char *arrays[] = { "studies", "excluded" };
+	for (int i = 0; i < 2; i++) {
+		const cJSON *s;
+		cJSON_ArrayForEach(s, cJSON_GetObjectItem(a, arrays[i])) {
+			const char *id = text(s, "study_id");
+			int seen = 0;
+			for (int j = 0; j < n; j++)
+				seen |= !strcmp(ids[j], id);
+			if (!seen && n < 32)
+				ids[n++] = id;
+		}
+	}
+	assert_true(n > 3);
+	assert_int_equal((int)num(r, "k_studies"), n);
+	/* the events and patients were already those of all 13 tables */
+	assert_int_equal((int)num(r, "n_t"), (int)num(cJSON_GetObjectItem(a, "totals"), "n_t"));
+	cJSON_Delete(t);
+	cJSON_Delete(res);
+	free(body);
+	free(path);
+	sm_ctx_free(ctx);
+}
+
 /* The paper's abstract calls infections an "elevated risk in the MSC
  * group", but the pooled log OR is -0.32 (CI -0.61 to -0.02): fewer. */
 /* The verdict vocabulary of 2x2 rows (sm_domain_table.h): the direction
@@ -245,6 +292,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(msc_counts),
+		cmocka_unit_test(mh_without_correction_counts_every_pooled_table),
 		cmocka_unit_test(msc_infections_are_fewer_events),
 		cmocka_unit_test(verdict_vocabulary),
 		cmocka_unit_test(paper_values_give_the_right_wording),

@@ -107,7 +107,7 @@ static void circle(struct lay *L, int row, int level, int col, double cx, double
 	if ((it = disc(L, SM_FOREST_ROB_FILL, SM_FL_ROB_FILL + level, cx, cy))) {
 		it->fill = 1;
 		it->stroke = 0;
-		it->fc = sm_rob_colour((enum sm_rob_level)level, 0);
+		it->fc = sm_rob_fill(st, (enum sm_rob_level)level);
 	}
 	if ((it = disc(L, SM_FOREST_ROB_OUTLINE, SM_FL_ROB_OUTLINE + level, cx, cy))) {
 		it->sc = st->c_text;
@@ -119,7 +119,7 @@ static void circle(struct lay *L, int row, int level, int col, double cx, double
 	struct sm_fig_text *t = sm_fl_put(L, SM_ROLE_SYMBOL, sym, cx, cy - e.height / 2,
 					  SM_ALIGN_CENTER, 0, SM_FOREST_ROB_SYMBOL, row);
 	if (t)
-		t->colour = sm_rob_colour((enum sm_rob_level)level, 1);
+		t->colour = sm_rob_ink(st, (enum sm_rob_level)level);
 }
 
 void sm_fl_rob_row(struct lay *L, size_t row, double cy)

@@ -127,7 +127,7 @@ static const struct sm_fopt forest_opts[] = {
 	  "scale (log odds ratios)", scale_names, 0, 0 },
 	{ "per", SM_FOPT_CHOICE, OPT(per), "auto|1|100|1000",
 	  "proportions: per patient, 100 or 1000 patients\n"
-	  "(auto: per 1000 below 1%, else per 100)", per_names, 0, 0 },
+	  "(auto: the analysis' display_per, the unit of the\nwhole bundle)", per_names, 0, 0 },
 	{ "overall-test", SM_FOPT_FLAG, OPT(overall_test), NULL,
 	  "proportions: also the test for overall effect\n(a test against a proportion of 0)", NULL, 0, 0 },
 };

@@ -12,8 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Per 1000 when the crude incidence is below 1%, else per 100; decimals
- * enough for two significant digits of it (at most 4). */
+/* `auto` is the analysis' display unit (display_per), so the forest, the
+ * funnel, the domain table and the report's words all speak per the same
+ * number of patients; results without it: per 1000 when the crude
+ * incidence is below 1%, else per 100.  Decimals enough for two
+ * significant digits of it (at most 4). */
 void sm_fb_prop_scale(struct build *b, const struct sm_res_analysis *a)
 {
 	struct sm_fplot *p = b->p;
@@ -29,7 +32,10 @@ void sm_fb_prop_scale(struct build *b, const struct sm_res_analysis *a)
 		p->per = 1000;
 		break;
 	case SM_PER_AUTO:
-		p->per = isfinite(base) && base < 0.01 ? 1000 : 100;
+		if (a->display_per > 0)
+			p->per = a->display_per;
+		else
+			p->per = isfinite(base) && base < 0.01 ? 1000 : 100;
 		break;
 	}
 	int dec = p->per == 1 ? b->st->d_effect : 1;

@@ -1206,7 +1206,10 @@ static void check_drawn(const struct sm_flayout *l, const struct sm_frob *c)
 		if (it->tag == SM_FOREST_ROB_FILL) {
 			fills++;
 			assert_int_equal(it->layer, SM_FL_ROB_FILL + c->level);
-			if (c->level < 4)
+			/* the style's colours (the journal style's greys too) */
+			struct sm_rgb want = sm_rob_fill(st, (enum sm_rob_level)c->level);
+			assert_memory_equal(&it->fc, &want, sizeof want);
+			if (c->level < 4 && !strcmp(st->name, "default"))
 				assert_int_equal(rgb_of(it->fc), rob_fill[c->level]);
 		} else if (it->tag == SM_FOREST_ROB_OUTLINE) {
 			outlines++;
@@ -1259,7 +1262,7 @@ static void check_circle(const struct sm_flayout *l, const struct marks *ms,
 		symbols++;
 		assert_string_equal(t->text, symbol_of(c->level));
 		assert_int_equal(t->ref, c->row);
-		struct sm_rgb want = sm_rob_colour((enum sm_rob_level)c->level, 1);
+		struct sm_rgb want = sm_rob_ink(l->fig->style, (enum sm_rob_level)c->level);
 		assert_memory_equal(&t->colour, &want, sizeof want);
 	}
 	assert_int_equal(symbols, c->level >= 0);
@@ -1417,6 +1420,25 @@ static void test_rob_columns(void **state)
 	assert_true(l->fig->npages >= 2);
 	assert_int_equal(check_rob(l, f->msc, a, 7), 36 * 7);
 	sm_flayout_free(l);
+	/* a style's own RoB colours, not the default ones */
+	char *style = sm_asprintf("%s/rob-colours.style.json", f->dir);
+	FILE *sf = fopen(style, "w");
+	assert_non_null(sf);
+	fputs("{\"name\": \"rob-colours\", \"colours\": {\"rob_low\": \"#654321\"}}\n", sf);
+	fclose(sf);
+	struct sm_forest_options so = opts_for(GENERAL);
+	so.rob = 1;
+	so.common.style = style;
+	l = layout_with(f, f->rmsc, &so, 0);
+	assert_int_equal(check_rob(l, f->msc, a, 7), 36 * 7);
+	int own = 0;
+	for (size_t i = 0; i < l->fig->nitems; i++) {
+		const struct sm_fig_item *it = &l->fig->items[i];
+		own += it->tag == SM_FOREST_ROB_FILL && rgb_of(it->fc) == 0x654321;
+	}
+	assert_true(own > 0);
+	sm_flayout_free(l);
+	free(style);
 
 	struct sm_forest_options o = opts_for(GENERAL);
 	o.rob = 1;

@@ -340,15 +340,24 @@ static void test_zero_events(void **state)
 	const cJSON *z = jget(first_analysis(doc), "zero_events");
 	struct sm_forest_options o = opts_for(NULL);
 	struct sm_flayout *l = lay(f, res, &o, 1, 0);
-	sm_check_close(l->plot->per, 1000, 0, 0, "per 1000");
+	/* `auto` is the analysis' unit: an upper bound of 2.5% is per 100 */
+	double per = num(first_analysis(doc), "display_per");
+	sm_check_close(per, 100, 0, 0, "display_per of the fixture");
+	sm_check_close(l->plot->per, per, 0, 0, "per display_per");
 	int dec = l->plot->dec;
 	char *want = sm_asprintf("No events in %.0f patients: the pooled model's value is not "
 				 "meaningful; the exact one-sided 95%% upper bound of the incidence "
-				 "is %.*f per 1000, and the rule of three gives %.*f per 1000.",
-				 num(z, "n_total"), dec, 1000 * num(z, "upper_exact"), dec,
-				 1000 * num(z, "upper_rule_of_three"));
+				 "is %.*f per 100, and the rule of three gives %.*f per 100.",
+				 num(z, "n_total"), dec, 100 * num(z, "upper_exact"), dec,
+				 100 * num(z, "upper_rule_of_three"));
 	assert_true(has_text(l, want));
 	free(want);
+	sm_flayout_free(l);
+	/* per 1000 when asked, whatever the analysis' unit */
+	o.per = SM_PER_1000;
+	l = lay(f, res, &o, 1, 0);
+	sm_check_close(l->plot->per, 1000, 0, 0, "per 1000");
+	o.per = SM_PER_AUTO;
 	assert_string_equal(row_labelled(l, "Random effects model")->span,
 			    "not interpretable");
 	const struct sm_frow *crude = row_labelled(l, "Crude incidence (exact CI)");
