@@ -12,6 +12,7 @@
 #include "sm_multilevel_json.h"
 #include "sm_peto.h"
 #include "sm_proportion.h"
+#include "sm_row_spool.h"
 #include "sm_rare_json.h"
 #include "sm_ranktest.h"
 #include "sm_regtest.h"
@@ -58,6 +59,7 @@ struct analysis {
 	struct sm_rma_fit row_fit;
 	cJSON *obj;
 	cJSON *warnings;
+	struct sm_row_spool *spool; /* NULL: the rows stay whole in obj */
 	size_t ctx_warnings; /* the context's warnings before this analysis */
 	size_t taken;        /* library warnings taken into `warnings` */
 	size_t left_out;     /* library warnings beyond SM_ANALYSIS_LIB_WARNINGS */
@@ -997,6 +999,19 @@ static void write_pooled_table(const struct analysis *a, cJSON *st, size_t row)
 	cJSON_AddBoolToObject(st, "pooled_table", 1);
 }
 
+/* What a spooled row keeps in the tree: the keys the document's later
+ * blocks read from the rows (the multiplicity terms: label, event,
+ * fisher_p; the domain table: study_id, label, n1i, n2i). */
+static const char *const spool_keep[] = { "label", "study_id", "event", "n1i", "n2i",
+					  "fisher_p" };
+
+static void add_row(struct analysis *a, cJSON *list, cJSON *st)
+{
+	if (a->spool)
+		sm_row_spool_put(a->spool, st, spool_keep, sizeof spool_keep / sizeof *spool_keep);
+	cJSON_AddItemToArray(list, st);
+}
+
 static void write_studies(struct analysis *a)
 {
 	const struct sm_analysis_data *d = a->data;
@@ -1017,7 +1032,7 @@ static void write_studies(struct analysis *a)
 			if (a->cumul)
 				write_loo_row(cJSON_AddObjectToObject(st, "cumul"), &a->cumul[j],
 					      is_random(a));
-			cJSON_AddItemToArray(studies, st);
+			add_row(a, studies, st);
 			j++;
 		} else {
 			sm_study_extra_write(a->ctx, d, row, a->settings, NAN, NAN, st,
@@ -1026,7 +1041,7 @@ static void write_studies(struct analysis *a)
 						e->reason ? e->reason : "no finite effect size");
 			write_pooled_table(a, st, row);
 			write_ledger(e, st);
-			cJSON_AddItemToArray(excluded, st);
+			add_row(a, excluded, st);
 		}
 	}
 }
@@ -1236,7 +1251,16 @@ cJSON *sm_analysis_json_pooled(struct sm_ctx *ctx, const struct sm_review *revie
 			       const struct sm_run_settings *settings,
 			       struct sm_analysis_pooled *pooled)
 {
-	struct analysis a = { .ctx = ctx, .review = review, .data = data, .settings = settings };
+	return sm_analysis_json_spooled(ctx, review, data, settings, pooled, NULL);
+}
+
+cJSON *sm_analysis_json_spooled(struct sm_ctx *ctx, const struct sm_review *review,
+				const struct sm_analysis_data *data,
+				const struct sm_run_settings *settings,
+				struct sm_analysis_pooled *pooled, struct sm_row_spool *spool)
+{
+	struct analysis a = { .ctx = ctx, .review = review, .data = data, .settings = settings,
+			      .spool = spool };
 	if (pooled)
 		memset(pooled, 0, sizeof *pooled);
 	if (data->k == 0) {

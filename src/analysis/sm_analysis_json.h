@@ -47,4 +47,13 @@ cJSON *sm_analysis_json_pooled(struct sm_ctx *ctx, const struct sm_review *revie
 			       const struct sm_run_settings *settings,
 			       struct sm_analysis_pooled *pooled);
 
+/* As sm_analysis_json_pooled, with every per-study row put into spool
+ * (sm_row_spool.h) as soon as it is complete: the caller streams the
+ * document with the same spool (sm_json_stream.h). */
+struct sm_row_spool;
+cJSON *sm_analysis_json_spooled(struct sm_ctx *ctx, const struct sm_review *review,
+				const struct sm_analysis_data *data,
+				const struct sm_run_settings *settings,
+				struct sm_analysis_pooled *pooled, struct sm_row_spool *spool);
+
 #endif

@@ -90,6 +90,14 @@ void sm_analysis_opts_init(struct sm_analysis_opts *opts);
 
 cJSON *sm_results_build(struct sm_ctx *ctx, const struct sm_review *review,
 			const struct sm_analysis_opts *opts);
+/* As sm_results_build, with the per-study rows (the review's and the
+ * analyses') put into spool as they are made (sm_row_spool.h): the
+ * document is then only for sm_json_stream_results() with that spool,
+ * which needs a few bytes per row instead of kilobytes.  The failure of a
+ * put is sm_row_spool_failed()'s, not an error here. */
+struct sm_row_spool;
+cJSON *sm_results_build_spooled(struct sm_ctx *ctx, const struct sm_review *review,
+				const struct sm_analysis_opts *opts, struct sm_row_spool *spool);
 
 /* Deterministic, pretty-printed JSON text with a final newline. */
 char *sm_results_print(const cJSON *results);

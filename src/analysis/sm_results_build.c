@@ -16,6 +16,7 @@
 #include "sm_domain_table.h"
 #include "sm_init.h"
 #include "sm_res.h"
+#include "sm_row_spool.h"
 #include "sm_json_out.h"
 #include "sm_prisma_check.h"
 #include "sm_metareg_json.h"
@@ -169,7 +170,7 @@ static cJSON *study_json(const struct sm_study *s)
 /* The review's own sections, so that a renderer needs nothing else.  With
  * no_studies the per-study list is left out like the analyses' rows: at
  * k = 10^6 it was most of the document and of the peak memory. */
-static cJSON *review_json(const struct sm_review *r, int no_studies)
+static cJSON *review_json(const struct sm_review *r, int no_studies, struct sm_row_spool *spool)
 {
 	cJSON *o = cJSON_CreateObject();
 	sm_json_add_string(o, "id", r->id);
@@ -186,8 +187,12 @@ static cJSON *review_json(const struct sm_review *r, int no_studies)
 	sm_json_add_string(settings, "outcome_label", r->settings.outcome_label);
 	if (!no_studies) {
 		cJSON *studies = cJSON_AddArrayToObject(o, "studies");
-		for (size_t i = 0; i < r->n_studies; i++)
-			cJSON_AddItemToArray(studies, study_json(&r->studies[i]));
+		for (size_t i = 0; i < r->n_studies; i++) {
+			cJSON *st = study_json(&r->studies[i]);
+			if (spool) /* nothing later reads these rows */
+				sm_row_spool_put(spool, st, NULL, 0);
+			cJSON_AddItemToArray(studies, st);
+		}
 	}
 	add_copy(o, "prisma", r->prisma);
 	cJSON_AddItemToObject(o, "prisma_findings", sm_prisma_check(r->prisma));
@@ -234,12 +239,12 @@ static sm_status find_columns(struct sm_ctx *ctx, const struct sm_review *r,
  * meta-regression when asked for. */
 static cJSON *outcome_json(struct sm_ctx *ctx, const struct sm_review *r,
 			   const struct sm_analysis_data *d, const struct sm_run_settings *s,
-			   const struct columns *c, int several)
+			   const struct columns *c, int several, struct sm_row_spool *spool)
 {
 	struct sm_analysis_pooled pooled;
 	memset(&pooled, 0, sizeof pooled);
 	/* the pooled values only when subgroups need them (one more FE fit) */
-	cJSON *a = sm_analysis_json_pooled(ctx, r, d, s, c->have_by ? &pooled : NULL);
+	cJSON *a = sm_analysis_json_spooled(ctx, r, d, s, c->have_by ? &pooled : NULL, spool);
 	cJSON *sg = a && c->have_by ? sm_subgroups_json(ctx, r, d, s, &c->by, &pooled, a) : NULL;
 	cJSON *mr = a && c->n_mods && (sg || !c->have_by)
 		    ? sm_metareg_json(ctx, r, d, s, c->mods, c->n_mods, several,
@@ -329,7 +334,8 @@ static void add_unit_keys(struct sm_ctx *ctx, const struct sm_review *r,
 }
 
 static sm_status run_analyses(struct sm_ctx *ctx, const struct sm_review *r,
-			      const struct sm_run_settings *s, cJSON *root)
+			      const struct sm_run_settings *s, cJSON *root,
+			      struct sm_row_spool *spool)
 {
 	struct groups g;
 	struct columns c;
@@ -349,7 +355,7 @@ static sm_status run_analyses(struct sm_ctx *ctx, const struct sm_review *r,
 			sm_analysis_data_free(d);
 			d = NULL;
 		}
-		cJSON *a = d ? outcome_json(ctx, r, d, s, &c, g.n > 1) : NULL;
+		cJSON *a = d ? outcome_json(ctx, r, d, s, &c, g.n > 1, spool) : NULL;
 		if (a)
 			add_unit_keys(ctx, r, cl, d, s, a);
 		sm_analysis_data_free(d);
@@ -406,6 +412,12 @@ static cJSON *add_check(struct sm_ctx *ctx, cJSON *root)
 cJSON *sm_results_build(struct sm_ctx *ctx, const struct sm_review *review,
 			const struct sm_analysis_opts *opts)
 {
+	return sm_results_build_spooled(ctx, review, opts, NULL);
+}
+
+cJSON *sm_results_build_spooled(struct sm_ctx *ctx, const struct sm_review *review,
+				const struct sm_analysis_opts *opts, struct sm_row_spool *spool)
+{
 	if (!sm_init_done()) {
 		SM_FAIL(ctx, SM_EINTERNAL, "sm_init() was not called before the analysis; "
 			"expected it once at start-up (it turns GSL's aborting error handler off)");
@@ -426,13 +438,13 @@ cJSON *sm_results_build(struct sm_ctx *ctx, const struct sm_review *review,
 	 * its path was typed. */
 	sm_json_add_string(root, "input", review->path ? input_name(review->path) : NULL);
 	cJSON_AddItemToObject(root, "settings", settings_json(&s));
-	cJSON_AddItemToObject(root, "review", review_json(review, s.no_studies));
+	cJSON_AddItemToObject(root, "review", review_json(review, s.no_studies, spool));
 	if (review->n_outcomes == 0) {
 		cJSON_AddArrayToObject(root, "analyses");
 		root = add_aggregate_tables(ctx, review, &s, root);
 		return root ? add_check(ctx, root) : NULL;
 	}
-	if (run_analyses(ctx, review, &s, root) != SM_OK) {
+	if (run_analyses(ctx, review, &s, root, spool) != SM_OK) {
 		cJSON_Delete(root);
 		return NULL;
 	}

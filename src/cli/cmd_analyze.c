@@ -7,6 +7,8 @@
 
 #include "sm_atomic.h"
 #include "sm_buf.h"
+#include "sm_json_stream.h"
+#include "sm_row_spool.h"
 #include "sm_results.h"
 #include "sm_review_read.h"
 
@@ -27,6 +29,33 @@ void cmd_analyze_help(FILE *out)
 	fputs("  -o, --output FILE    write here (atomically) instead of stdout\n", out);
 }
 
+/* Streams results (freed) to output, atomically, or to stdout. */
+static sm_status write_results(struct sm_cli *cli, cJSON *results, struct sm_row_spool *spool,
+			       const char *output)
+{
+	if (sm_row_spool_failed(spool)) {
+		cJSON_Delete(results);
+		return SM_FAIL(cli->ctx, SM_EOUTPUT, "cannot write the per-study rows to a "
+			       "temporary file; expected free space in $TMPDIR or /tmp");
+	}
+	if (!output) {
+		if (sm_json_stream_results(results, spool, stdout) != 0 || fflush(stdout) != 0)
+			return SM_FAIL(cli->ctx, SM_EOUTPUT, "cannot write to standard output");
+		return SM_OK;
+	}
+	struct sm_atomic *af = sm_atomic_open(cli->ctx, output);
+	if (!af) {
+		cJSON_Delete(results);
+		return SM_EOUTPUT;
+	}
+	if (sm_json_stream_results(results, spool, sm_atomic_stream(af)) != 0) {
+		sm_atomic_abort(af);
+		return SM_FAIL(cli->ctx, SM_EOUTPUT, "cannot write %s (out of memory or no space "
+			       "left); expected a writable output", output);
+	}
+	return sm_atomic_commit(cli->ctx, af);
+}
+
 int cmd_analyze(struct sm_cli *cli, int argc, char **argv)
 {
 	struct sm_analysis_opts opts;
@@ -43,25 +72,27 @@ int cmd_analyze(struct sm_cli *cli, int argc, char **argv)
 	struct sm_review *review = sm_cli_load_review(cli->ctx, input, &opts);
 	if (!review)
 		return sm_cli_finish(cli, SM_EINPUT);
-	cJSON *results = sm_results_build(cli->ctx, review, &opts);
+	/* The per-study rows go to a temporary file as they are made and the
+	 * document is streamed out (sm_row_spool.h, sm_json_stream.h): memory
+	 * a few bytes per row, not kilobytes. */
+	struct sm_row_spool *spool = sm_row_spool_new();
+	if (!spool) {
+		sm_review_free(review);
+		SM_FAIL(cli->ctx, SM_EOUTPUT, "cannot create a temporary file for the per-study "
+			"rows; expected a writable temporary folder ($TMPDIR or /tmp)");
+		return sm_cli_finish(cli, SM_EOUTPUT);
+	}
+	cJSON *results = sm_results_build_spooled(cli->ctx, review, &opts, spool);
 	sm_review_free(review);
-	if (!results)
+	if (!results) {
+		sm_row_spool_free(spool);
 		return sm_cli_finish(cli, SM_EINPUT);
+	}
 	sm_cli_print_result_warnings(cli, results);
 	if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(results, "analyses")) == 0)
 		sm_ctx_warn(cli->ctx, "%s has no per-study outcomes: no analysis was run (the review's "
 			    "PRISMA counts, risk of bias and tables are in the results)", input);
-	char *text = sm_results_print(results);
-	cJSON_Delete(results);
-	if (!text) {
-		SM_FAIL(cli->ctx, SM_EINTERNAL, "out of memory");
-		return sm_cli_finish(cli, SM_EINTERNAL);
-	}
-	sm_status st = SM_OK;
-	if (output)
-		st = sm_atomic_write(cli->ctx, output, text, strlen(text));
-	else if (fputs(text, stdout) == EOF || fflush(stdout) != 0)
-		st = SM_FAIL(cli->ctx, SM_EOUTPUT, "cannot write to standard output");
-	free(text);
+	sm_status st = write_results(cli, results, spool, output);
+	sm_row_spool_free(spool);
 	return sm_cli_finish(cli, st);
 }

@@ -1,5 +1,6 @@
 #include "sm_json_out.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,13 +73,49 @@ cJSON *sm_json_add_string(cJSON *obj, const char *key, const char *s)
 	return s ? cJSON_AddStringToObject(obj, key, s) : cJSON_AddNullToObject(obj, key);
 }
 
+/* The significant digits of the %.*e form of v, trailing zeros dropped. */
+static int significant_digits(const char *e_form)
+{
+	int n = 0, last = 0;
+	for (const char *p = e_form; *p && *p != 'e'; p++) {
+		if (*p < '0' || *p > '9')
+			continue;
+		n++;
+		if (*p != '0')
+			last = n;
+	}
+	return last ? last : 1;
+}
+
+/* The fewest significant digits p whose %.*g reads back as v: the
+ * correctly rounded 15-digit form is the shortest one's digits padded with
+ * zeros whenever some p <= 15 round-trips (a double's rounding interval is
+ * narrower than half a step of the 15th digit), so it tells p at once;
+ * otherwise 16, else 17.  At most four conversions instead of up to 17;
+ * the text is the same as trying p = 1, 2, ... 17 in turn (the %g layout,
+ * fixed or exponent, depends on p, so p itself is needed, not just the
+ * digits). */
 void sm_json_shortest(char *buf, size_t size, double v)
 {
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(buf, size, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			return;
+	if (v != 0 && fabs(v) < DBL_MIN) {
+		/* subnormal: fewer than 15 digits of precision, the shortcut's
+		 * argument does not hold; rare enough to try every p */
+		for (int prec = 1; prec <= 17; prec++) {
+			snprintf(buf, size, "%.*g", prec, v);
+			if (strtod(buf, NULL) == v)
+				return;
+		}
+		return;
 	}
+	char e15[40];
+	snprintf(e15, sizeof e15, "%.14e", v);
+	if (!isfinite(v) || strtod(e15, NULL) == v) {
+		snprintf(buf, size, "%.*g", isfinite(v) ? significant_digits(e15) : 1, v);
+		return;
+	}
+	snprintf(buf, size, "%.16g", v);
+	if (strtod(buf, NULL) != v)
+		snprintf(buf, size, "%.17g", v);
 }
 
 char *sm_json_print(const cJSON *doc)

@@ -1,0 +1,108 @@
+/*
+ * sm_row_spool.c -- rows as text in a temporary file (sm_row_spool.h).
+ *
+ * Where a row's text lies is kept in the row's own object node, whose
+ * number fields cJSON leaves unused for objects: valuedouble holds
+ * (offset + 1) * 256 + kept members (exact below 2^45 bytes of rows),
+ * valueint the length.  A row never spooled has valuedouble 0.
+ */
+#include "sm_row_spool.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#define SM_ROW_SPOOL_MAX_KEPT 255
+
+struct sm_row_spool {
+	FILE *f;
+	off_t end;   /* bytes written */
+	int failed;
+	char *buf;   /* the last row read back */
+	size_t cap;
+};
+
+struct sm_row_spool *sm_row_spool_new(void)
+{
+	struct sm_row_spool *sp = calloc(1, sizeof *sp);
+	if (sp && !(sp->f = tmpfile())) {
+		free(sp);
+		return NULL;
+	}
+	return sp;
+}
+
+void sm_row_spool_free(struct sm_row_spool *sp)
+{
+	if (!sp)
+		return;
+	fclose(sp->f);
+	free(sp->buf);
+	free(sp);
+}
+
+int sm_row_spool_failed(const struct sm_row_spool *sp)
+{
+	return sp->failed;
+}
+
+static int kept_key(const char *key, const char *const *keep, size_t n_keep)
+{
+	for (size_t i = 0; key && i < n_keep; i++)
+		if (!strcmp(key, keep[i]))
+			return 1;
+	return 0;
+}
+
+void sm_row_spool_put(struct sm_row_spool *sp, cJSON *row, const char *const *keep,
+		      size_t n_keep)
+{
+	if (sp->failed || !cJSON_IsObject(row) || n_keep > SM_ROW_SPOOL_MAX_KEPT)
+		return;
+	char *text = cJSON_Print(row);
+	size_t len = text ? strlen(text) : 0;
+	if (!text || len > (size_t)0x7fffffff || fseeko(sp->f, sp->end, SEEK_SET) != 0 ||
+	    fwrite(text, 1, len, sp->f) != len) {
+		cJSON_free(text);
+		sp->failed = 1;
+		return;
+	}
+	cJSON_free(text);
+	size_t kept = 0;
+	for (cJSON *c = row->child, *next; c; c = next) {
+		next = c->next;
+		if (kept_key(c->string, keep, n_keep))
+			kept++;
+		else
+			cJSON_Delete(cJSON_DetachItemViaPointer(row, c));
+	}
+	row->valuedouble = ((double)sp->end + 1) * 256 + (double)kept;
+	row->valueint = (int)len;
+	sp->end += (off_t)len;
+}
+
+int sm_row_spool_has(const cJSON *row)
+{
+	return cJSON_IsObject(row) && row->valuedouble > 0;
+}
+
+const char *sm_row_spool_text(struct sm_row_spool *sp, const cJSON *row, size_t *len,
+			      size_t *kept)
+{
+	double code = row->valuedouble;
+	off_t at = (off_t)(code / 256) - 1;
+	*kept = (size_t)(code - ((double)at + 1) * 256);
+	*len = (size_t)row->valueint;
+	if (*len + 1 > sp->cap) {
+		char *b = realloc(sp->buf, *len + 1);
+		if (!b)
+			return NULL;
+		sp->buf = b;
+		sp->cap = *len + 1;
+	}
+	if (fseeko(sp->f, at, SEEK_SET) != 0 || fread(sp->buf, 1, *len, sp->f) != *len)
+		return NULL;
+	sp->buf[*len] = 0;
+	return sp->buf;
+}
