@@ -90,17 +90,15 @@ static struct vals vals_of_fit(const struct sm_rma_fit *f, int random,
 	return v;
 }
 
-/* A fit's failure: null numbers, and the reason in the row and warnings. */
-static void failed_row(struct sm_ctx *ctx, cJSON *rows, cJSON *warnings, const char *label,
-		       const char *method, const char *model)
+/* A fit's failure: null numbers, and the reason in the row (not in the
+ * analysis' warnings: a subset too small to fit is a finding of the table,
+ * not a problem of the analysis). */
+static void failed_row(struct sm_ctx *ctx, cJSON *rows, const char *label, const char *method,
+		       const char *model)
 {
 	const struct sm_diag *d = sm_ctx_error(ctx);
 	char *note = sm_asprintf("not computed: %s", d && d->msg ? d->msg : "failed");
 	add_row(rows, label, method, model, &no_vals, note);
-	char *w = sm_asprintf("sensitivity '%s': %s", label, note ? note : "not computed");
-	if (w)
-		cJSON_AddItemToArray(warnings, cJSON_CreateString(w));
-	free(w);
 	free(note);
 	sm_ctx_clear_error(ctx);
 }
@@ -202,7 +200,7 @@ static void subset_row(struct sm_ctx *ctx, const struct sm_review *review,
 		row = add_row(rows, label, method, model, &v, "no study is excluded: the values "
 							       "are those of all studies");
 	} else if (!a) {
-		failed_row(ctx, rows, warnings, label, method, model);
+		failed_row(ctx, rows, label, method, model);
 		row = cJSON_GetArrayItem(rows, cJSON_GetArraySize(rows) - 1);
 	} else {
 		struct vals v = vals_of_analysis(a);
@@ -303,7 +301,7 @@ static void rma_row(struct sm_ctx *ctx, const struct sm_analysis_data *data,
 		o.test = SM_TEST_Z; /* as the analysis' own common-effect row */
 	struct sm_rma_fit f;
 	if (sm_rma_fit(ctx, data->yi, data->vi, data->k, &o, &f) != SM_OK) {
-		failed_row(ctx, rows, warnings, label, sm_method_name(method), "standard");
+		failed_row(ctx, rows, label, sm_method_name(method), "standard");
 		return;
 	}
 	struct vals v = vals_of_fit(&f, method != SM_FE, disp);
@@ -318,7 +316,7 @@ static void glmm_row(struct sm_ctx *ctx, const struct sm_analysis_data *data,
 	snprintf(model, sizeof model, "GLMM %s", sm_glmm_model_name(s->glmm));
 	struct sm_glmm_fit g;
 	if (sm_glmm_analysis_fit(ctx, data, s, random, &g) != SM_OK) {
-		failed_row(ctx, rows, warnings, label, random ? "ML" : "FE", model);
+		failed_row(ctx, rows, label, random ? "ML" : "FE", model);
 		return;
 	}
 	/* the GLMMs are fitted for odds ratios only */
@@ -384,7 +382,7 @@ static void trimfill_row(struct sm_ctx *ctx, const struct sm_analysis_data *data
 	struct sm_rma_fit f;
 	if (!yi || !vi) {
 		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-		failed_row(ctx, rows, warnings, label, sm_method_name(o.method), "standard");
+		failed_row(ctx, rows, label, sm_method_name(o.method), "standard");
 	} else {
 		memcpy(yi, data->yi, data->k * sizeof *yi);
 		memcpy(vi, data->vi, data->k * sizeof *vi);
@@ -395,7 +393,7 @@ static void trimfill_row(struct sm_ctx *ctx, const struct sm_analysis_data *data
 			vi[j++] = num(e, "vi");
 		}
 		if (sm_rma_fit(ctx, yi, vi, k, &o, &f) != SM_OK) {
-			failed_row(ctx, rows, warnings, label, sm_method_name(o.method), "standard");
+			failed_row(ctx, rows, label, sm_method_name(o.method), "standard");
 		} else {
 			const cJSON *ss = obj(analysis, "small_study");
 			char *note = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ss, "below_min_k"))
