@@ -17,6 +17,7 @@
 #include "sm_ranktest.h"
 #include "sm_regtest.h"
 #include "sm_rma.h"
+#include "sm_sensitivity.h"
 #include "sm_stats.h"
 #include "sm_study_extra.h"
 #include "sm_trimfill.h"
@@ -1305,6 +1306,13 @@ cJSON *sm_analysis_json_spooled(struct sm_ctx *ctx, const struct sm_review *revi
 				      sm_rare_events_json(ctx, data, settings, a.warnings));
 	take_ctx_warnings(&a);
 	write_findings(&a);
+	struct sm_display disp = display_of(&a);
+	if (sm_sensitivity_add(ctx, review, data, settings, &disp, a.obj, a.warnings) != SM_OK) {
+		cJSON_Delete(a.obj);
+		cJSON_Delete(a.warnings);
+		analysis_release(&a);
+		return NULL;
+	}
 	take_ctx_warnings(&a);
 	if (!settings->no_studies)
 		write_studies(&a);

@@ -179,6 +179,14 @@ static const char *set_harm_margin(struct sm_analysis_opts *o, const char *v)
 	return NULL;
 }
 
+static const char *set_sensitivity_exclude(struct sm_analysis_opts *o, const char *v)
+{
+	if (!*v || *v == '=')
+		return "a study field, FIELD or FIELD=VALUE";
+	o->sensitivity_exclude = v;
+	return NULL;
+}
+
 static const struct sm_aopt options[] = {
 	{ "preset", SM_AOPT_REQUIRED, "NAME", "metafor | revman5 | cochrane2025", NULL,
 	  set_preset },
@@ -234,6 +242,10 @@ static const struct sm_aopt options[] = {
 	  "the excess risk per 1000 treated that would matter:\n"
 	  "says whether the data exclude it, and the patients\n"
 	  "needed to (evidence of absence, 2x2 data)", NULL, set_harm_margin },
+	{ "sensitivity-exclude", SM_AOPT_REQUIRED, "FIELD[=VALUE]",
+	  "a row of the sensitivity table without the studies\n"
+	  "flagged by this study characteristic or outcome\n"
+	  "column: true, yes or 1 (or equal to VALUE)", NULL, set_sensitivity_exclude },
 };
 
 const struct sm_aopt *sm_analysis_options(size_t *n)

@@ -71,6 +71,9 @@ struct sm_analysis_opts {
 	 * (--harm-margin); *_set = 0 keeps the review's. */
 	double harm_margin;
 	int harm_margin_set;
+	/* The sensitivity table's "Excluding ..." row (--sensitivity-exclude):
+	 * FIELD (studies whose value is true/yes/1) or FIELD=VALUE; NULL: none. */
+	const char *sensitivity_exclude;
 };
 
 /* Cumulative meta-analysis fits k models of growing size; from prefix sums

@@ -353,6 +353,8 @@ sm_status sm_run_settings_resolve(struct sm_ctx *ctx, const struct sm_review *re
 	out->harm_margin = opts->harm_margin_set ? opts->harm_margin
 			   : review->settings.harm_margin_per_1000;
 	out->harm_power = SM_HARM_POWER;
+	out->sensitivity_exclude = opts->sensitivity_exclude;
+	out->sensitivity_refit = 0;
 	return resolve_unit(ctx, review, opts, out);
 }
 

@@ -63,6 +63,11 @@ struct sm_run_settings {
 	 * and the power of the optimal information size (percent). */
 	double harm_margin;
 	double harm_power;
+	/* The sensitivity table (sm_sensitivity.h): the review field whose
+	 * flagged studies one row leaves out (NULL: no such row), and whether
+	 * this is one of its refits (which has no sensitivity block itself). */
+	const char *sensitivity_exclude;
+	int sensitivity_refit;
 };
 
 /* The default of small_study_min_k: the Cochrane Handbook's rule of thumb

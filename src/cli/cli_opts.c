@@ -28,11 +28,17 @@ int sm_cli_columns_init(struct sm_cli_columns *c, const struct sm_analysis_opts 
 	if (opts->mods && *opts->mods && !(c->mods = sm_names_split(opts->mods, &n_mods)) &&
 	    strspn(opts->mods, " ,\t") != strlen(opts->mods))
 		return -1;
-	c->names = malloc((n_mods + 1) * sizeof *c->names);
+	c->names = malloc((n_mods + 2) * sizeof *c->names);
 	if (!c->names)
 		return -1;
 	if (opts->by && *opts->by)
 		c->names[c->n++] = opts->by;
+	if (opts->sensitivity_exclude) {
+		const char *f = opts->sensitivity_exclude, *eq = strchr(f, '=');
+		if (!(c->sens_field = eq ? strndup(f, (size_t)(eq - f)) : strdup(f)))
+			return -1;
+		c->names[c->n++] = c->sens_field;
+	}
 	for (size_t i = 0; i < n_mods; i++)
 		c->names[c->n++] = c->mods[i];
 	return 0;
@@ -42,6 +48,7 @@ void sm_cli_columns_release(struct sm_cli_columns *c)
 {
 	free(c->names);
 	free(c->mods);
+	free(c->sens_field);
 	memset(c, 0, sizeof *c);
 }
 

@@ -27,6 +27,7 @@ struct sm_cli_columns {
 	const char **names;
 	size_t n;
 	const char **mods; /* the split --mods list */
+	char *sens_field;  /* the FIELD of --sensitivity-exclude FIELD[=VALUE] */
 };
 
 /* 0 on success, -1 on out of memory. */

@@ -3,6 +3,7 @@
 #include "sm_buf.h"
 #include "sm_fonts.h"
 #include "sm_rvalue.h"
+#include "sm_table.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -163,7 +164,12 @@ static sm_status table(struct walk *w, const struct sm_rnode *n)
 	char *caption = expand(w, n->text);
 	if (n->text && !caption)
 		return SM_EINPUT;
-	sm_status s = sm_rdoc_table(w->ctx, w->d, w->res, w->opts, n->name, caption);
+	/* inside @each analysis, the sensitivity table is that analysis' own */
+	const cJSON *an = cJSON_GetObjectItemCaseSensitive(w->sc.analysis, "name");
+	char *own = !strcmp(n->name, "sensitivity") && cJSON_IsString(an)
+			    ? sm_asprintf("%s%s", SM_TABLE_SENS_PREFIX, an->valuestring) : NULL;
+	sm_status s = sm_rdoc_table(w->ctx, w->d, w->res, w->opts, own ? own : n->name, caption);
+	free(own);
 	free(caption);
 	return s;
 }

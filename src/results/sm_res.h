@@ -384,6 +384,22 @@ struct sm_res_rare {
 	SM_RES_LIST(struct sm_res_rare_method) methods;
 };
 
+/* One row of the sensitivity table (sm_sensitivity.h). */
+struct sm_res_sens_row {
+	int present;
+	const char *label, *method, *model, *note;
+	double k, estimate, ci_lb, ci_ub, p, tau2, I2;
+	struct sm_res_fit_transformed transformed;
+	sm_res_strings excluded; /* the studies the row leaves out */
+};
+
+/* The pooled result again under the choices a reader may doubt. */
+struct sm_res_sensitivity {
+	int present;
+	const char *high_risk_of_bias, *exclude_field;
+	SM_RES_LIST(struct sm_res_sens_row) rows;
+};
+
 /* A coefficient of a (meta-)regression. */
 struct sm_res_coef {
 	int present;
@@ -526,6 +542,7 @@ struct sm_res_analysis {
 	struct sm_res_peto peto;
 	struct sm_res_glmm glmm;
 	struct sm_res_rare rare_events;
+	struct sm_res_sensitivity sensitivity;
 	struct sm_res_influence_summary influence_summary;
 	struct sm_res_absence evidence_of_absence;
 	SM_RES_LIST(struct sm_res_study) studies, excluded;

@@ -87,6 +87,8 @@ static const struct sm_robj metareg_keys;
 static const struct sm_robj glmm_keys;
 static const struct sm_robj rare_method_keys;
 static const struct sm_robj rare_keys;
+static const struct sm_robj sens_row_keys;
+static const struct sm_robj sensitivity_keys;
 static const struct sm_robj analysis_keys;
 static const struct sm_robj absolute_keys;
 static const struct sm_robj domain_row_keys;
@@ -1258,6 +1260,50 @@ static const struct sm_rkey rare_keys_k[] = {
 };
 static OBJ(rare_keys, struct sm_res_rare, "analyses[].rare_events");
 
+/* analyses[].sensitivity.rows[] */
+static const struct sm_rkey sens_row_keys_k[] = {
+	KEY(struct sm_res_sens_row, "label", label, STR, 0, NULL, NULL,
+	    "what the row changes: All studies, Excluding high risk of bias, Excluding FIELD, "
+	    "Common effect, Random effects, Trim-and-fill adjusted, Multilevel ..., "
+	    "Cluster-robust, Rare events: GLMM ..."),
+	KEY(struct sm_res_sens_row, "method", method, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "the method of the row's model (DL, FE, MH, REML, ML, cr1 ...)"),
+	KEY(struct sm_res_sens_row, "model", model, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "standard, multilevel, or the GLMM (GLMM UM.FS)"),
+	KEY(struct sm_res_sens_row, "k", k, NUM, SM_RK_NULLABLE | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "studies in the row's model (trim and fill: with the filled ones)"),
+	KEY(struct sm_res_sens_row, "estimate", estimate, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "pooled estimate (analysis scale)"),
+	KEY(struct sm_res_sens_row, "ci_lb", ci_lb, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "lower confidence bound"),
+	KEY(struct sm_res_sens_row, "ci_ub", ci_ub, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "upper confidence bound"),
+	KEY(struct sm_res_sens_row, "p", p, NUM, SM_RK_NULLABLE | SM_RK_PROB, NULL, NULL,
+	    "P value"),
+	KEY(struct sm_res_sens_row, "tau2", tau2, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "between-study variance (null for common-effect, multilevel and robust rows)"),
+	KEY(struct sm_res_sens_row, "I2", I2, NUM, SM_RK_NULLABLE | SM_RK_PCT, NULL, NULL,
+	    "I2 (percent; null where the model has none)"),
+	KEY(struct sm_res_sens_row, "transformed", transformed, OBJ, 0, &fit_transformed_keys, NULL,
+	    "estimate and CI on the display scale"),
+	KEY(struct sm_res_sens_row, "excluded", excluded, STRS, 0, NULL, NULL,
+	    "the studies the row leaves out (ids)"),
+	KEY(struct sm_res_sens_row, "note", note, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "why a row is null, or what qualifies it"),
+};
+static OBJ(sens_row_keys, struct sm_res_sens_row, "analyses[].sensitivity.rows[]");
+
+/* analyses[].sensitivity */
+static const struct sm_rkey sensitivity_keys_k[] = {
+	KEY(struct sm_res_sensitivity, "high_risk_of_bias", high_risk_of_bias, STR, 0, NULL, NULL,
+	    "which judgments count as high risk of bias"),
+	KEY(struct sm_res_sensitivity, "exclude_field", exclude_field, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "--sensitivity-exclude FIELD[=VALUE], or null"),
+	KEY(struct sm_res_sensitivity, "rows", rows, LIST, 0, &sens_row_keys, NULL,
+	    "one row per sensitivity analysis"),
+};
+static OBJ(sensitivity_keys, struct sm_res_sensitivity, "analyses[].sensitivity");
+
 /* analyses[].influence_summary */
 static const struct sm_rkey influence_summary_keys_k[] = {
 	KEY(struct sm_res_influence_summary, "computed", computed, BOOL, 0, NULL, NULL,
@@ -1446,6 +1492,8 @@ static const struct sm_rkey analysis_keys_k[] = {
 	    "influential studies and outliers by label (k >= 2)"),
 	KEY(struct sm_res_analysis, "evidence_of_absence", evidence_of_absence, OBJ, SM_RK_OPTIONAL, &absence_keys, NULL,
 	    "the excess risk the data exclude (2x2 data)"),
+	KEY(struct sm_res_analysis, "sensitivity", sensitivity, OBJ, SM_RK_OPTIONAL, &sensitivity_keys, NULL,
+	    "the sensitivity table: the pooled result under other choices"),
 	KEY(struct sm_res_analysis, "studies", studies, LIST, SM_RK_OPTIONAL, &study_keys, NULL,
 	    "the studies in the model"),
 	KEY(struct sm_res_analysis, "excluded", excluded, LIST, SM_RK_OPTIONAL, &study_keys, NULL,

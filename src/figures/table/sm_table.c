@@ -125,7 +125,7 @@ static int has_characteristics(const struct sm_res *res)
 
 const char **sm_table_names_in(const struct sm_res *res, size_t *n)
 {
-	const char **names = sm_alloc_array(res->review.tables.n + 2, sizeof *names);
+	const char **names = sm_alloc_array(res->review.tables.n + 4, sizeof *names);
 	*n = 0;
 	if (!names)
 		return NULL;
@@ -133,6 +133,10 @@ const char **sm_table_names_in(const struct sm_res *res, size_t *n)
 		names[(*n)++] = "domains";
 	if (has_characteristics(res))
 		names[(*n)++] = "characteristics";
+	if (sm_table_has_sensitivity(res))
+		names[(*n)++] = "sensitivity";
+	if (sm_table_has_rare_events(res))
+		names[(*n)++] = "rare_events";
 	for (size_t i = 0; i < res->review.tables.n; i++)
 		if (res->review.tables.v[i].id)
 			names[(*n)++] = res->review.tables.v[i].id;
@@ -301,6 +305,12 @@ struct sm_table *sm_table_from_res(struct sm_ctx *ctx, const struct sm_res *res,
 		return sm_table_domains(ctx, res);
 	if (!strcmp(name, "check"))
 		return sm_table_check(ctx, res);
+	if (!strcmp(name, "sensitivity"))
+		return sm_table_sensitivity(ctx, res, NULL);
+	if (!strncmp(name, SM_TABLE_SENS_PREFIX, strlen(SM_TABLE_SENS_PREFIX)))
+		return sm_table_sensitivity(ctx, res, name + strlen(SM_TABLE_SENS_PREFIX));
+	if (!strcmp(name, "rare_events"))
+		return sm_table_rare_events(ctx, res);
 	if (!strcmp(name, "characteristics") && has_characteristics(res))
 		return characteristics(ctx, res);
 	for (size_t i = 0; i < res->review.tables.n; i++) {

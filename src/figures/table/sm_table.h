@@ -7,6 +7,12 @@
  *   "domains"          the safety-domain table (res->domain_table, written
  *                      by the analysis stage) formatted for print;
  *   "characteristics"  one row per study with its characteristics;
+ *   "sensitivity"      every analysis' sensitivity table (analyses[].
+ *                      sensitivity), one block of rows per analysis;
+ *   "sensitivity:NAME" that of analysis NAME only (what `@table
+ *                      sensitivity` inside `@each analysis` asks for);
+ *   "rare_events"      the rare-event methods of every 2x2 analysis
+ *                      (analyses[].rare_events), one block per domain;
  *   "check"            what `safemeta check` found (the results' "check"):
  *                      one row per reported analysis; not among the names
  *                      a bundle exports;
@@ -60,6 +66,9 @@ struct sm_table {
 	enum sm_align *align; /* ncols: numbers right, text left */
 	char **cells;         /* nrows * ncols, row-major; never NULL */
 };
+
+/* The name of one analysis' sensitivity table is this prefix + its name. */
+#define SM_TABLE_SENS_PREFIX "sensitivity:"
 
 struct sm_table *sm_table_new(struct sm_ctx *ctx, const char *id, size_t ncols);
 void sm_table_free(struct sm_table *t);

@@ -13,6 +13,16 @@ struct sm_table *sm_table_domains(struct sm_ctx *ctx, const struct sm_res *res);
 /* What check found, one row per reported analysis (sm_table_check.c). */
 struct sm_table *sm_table_check(struct sm_ctx *ctx, const struct sm_res *res);
 
+/* The sensitivity table of one analysis by name, or of every analysis
+ * (analysis NULL: an "Analysis" column first); the rare-event method table
+ * of the review (sm_table_sens.c).  NULL with SM_EINPUT when the results
+ * hold no such block. */
+struct sm_table *sm_table_sensitivity(struct sm_ctx *ctx, const struct sm_res *res,
+				      const char *analysis);
+struct sm_table *sm_table_rare_events(struct sm_ctx *ctx, const struct sm_res *res);
+int sm_table_has_sensitivity(const struct sm_res *res);
+int sm_table_has_rare_events(const struct sm_res *res);
+
 /* Fail with SM_EINPUT naming the tables there are: no table `name`, or
  * none chosen (name NULL). */
 sm_status sm_table_unknown(struct sm_ctx *ctx, const struct sm_res *res, const char *name);

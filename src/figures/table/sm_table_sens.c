@@ -1,0 +1,378 @@
+/* The sensitivity table of an analysis (analyses[].sensitivity) and the
+ * rare-event method table of a review (analyses[].rare_events): numbers
+ * the analysis stage computed, formatted for print; nothing is
+ * recomputed.  Estimates are shown on the display scale (odds ratios,
+ * proportions per display_per), as the forest and domain table show them;
+ * risk differences per 1000 patients. */
+#include "sm_table_int.h"
+
+#include "sm_buf.h"
+#include "sm_fmt.h"
+#include "sm_measure.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void fmt_p(struct sm_buf *b, double p)
+{
+	if (isnan(p))
+		return;
+	if (p < 0.001)
+		sm_buf_puts(b, "<0.001");
+	else
+		sm_fmt_num(b, p, 3);
+}
+
+static void fmt_interval(struct sm_buf *b, double est, double lb, double ub, int dec)
+{
+	sm_fmt_num(b, est, dec);
+	sm_buf_puts(b, " [");
+	sm_fmt_num(b, lb, dec);
+	sm_buf_puts(b, ", ");
+	sm_fmt_num(b, ub, dec);
+	sm_buf_puts(b, "]");
+}
+
+/* Cells are filled from one scratch buffer; a failed buffer is an error. */
+static sm_status put(struct sm_ctx *ctx, struct sm_table *t, long r, size_t c, struct sm_buf *b)
+{
+	if (b->failed)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	sm_status st = sm_table_set(ctx, t, (size_t)r, c, b->data ? b->data : "");
+	sm_buf_reset(b);
+	return st;
+}
+
+static sm_status headers(struct sm_ctx *ctx, struct sm_table *t, const char *const *names,
+			 const enum sm_align *align, size_t n)
+{
+	sm_status st = SM_OK;
+	for (size_t i = 0; st == SM_OK && i < n; i++)
+		st = sm_table_set_header(ctx, t, i, names[i], align[i]);
+	return st;
+}
+
+/* ---- sensitivity ----------------------------------------------------------- */
+
+enum { S_ANALYSIS, S_LABEL, S_MODEL, S_K, S_EFFECT, S_P, S_TAU2, S_I2, S_N };
+
+static double per_of(const struct sm_res_analysis *a)
+{
+	return sm_measure_axis(a->measure) == SM_AXIS_PROP && a->display_per > 0 ? a->display_per
+										  : 1;
+}
+
+/* Trim and fill below the small-study minimum is computed but not shown. */
+static int not_presented(const struct sm_res_analysis *a, const struct sm_res_sens_row *r)
+{
+	return a->small_study.below_min_k == 1 && !strcmp(r->label, "Trim-and-fill adjusted");
+}
+
+static void fmt_model(struct sm_buf *b, const struct sm_res_sens_row *r)
+{
+	sm_buf_puts(b, r->method ? r->method : "");
+	if (r->model && strcmp(r->model, "standard") != 0)
+		sm_buf_printf(b, "%s%s", r->method ? ", " : "", r->model);
+}
+
+static sm_status sens_row(struct sm_ctx *ctx, struct sm_table *t, const struct sm_res_analysis *a,
+			  const struct sm_res_sens_row *r, int first, size_t c0, struct sm_buf *b)
+{
+	long row = sm_table_add_row(ctx, t);
+	if (row < 0)
+		return SM_EINTERNAL;
+	sm_status st = SM_OK;
+	if (c0 && first)
+		sm_buf_puts(b, a->name ? a->name : "");
+	if (c0)
+		st = put(ctx, t, row, 0, b);
+	sm_buf_puts(b, r->label);
+	if (st == SM_OK)
+		st = put(ctx, t, row, c0 + S_LABEL - 1, b);
+	fmt_model(b, r);
+	if (st == SM_OK)
+		st = put(ctx, t, row, c0 + S_MODEL - 1, b);
+	if (!isnan(r->k))
+		sm_fmt_num(b, r->k, 0);
+	if (st == SM_OK)
+		st = put(ctx, t, row, c0 + S_K - 1, b);
+	double per = per_of(a);
+	int shown = !isnan(r->estimate) && !not_presented(a, r);
+	if (not_presented(a, r))
+		sm_buf_printf(b, "not assessed (k < %g)", a->small_study.min_k);
+	else if (!shown)
+		sm_buf_puts(b, "not estimable");
+	else
+		fmt_interval(b, r->transformed.estimate * per, r->transformed.ci_lb * per,
+			     r->transformed.ci_ub * per, 2);
+	if (st == SM_OK)
+		st = put(ctx, t, row, c0 + S_EFFECT - 1, b);
+	if (shown)
+		fmt_p(b, r->p);
+	if (st == SM_OK)
+		st = put(ctx, t, row, c0 + S_P - 1, b);
+	if (shown && !isnan(r->tau2))
+		sm_fmt_num(b, r->tau2, 3);
+	if (st == SM_OK)
+		st = put(ctx, t, row, c0 + S_TAU2 - 1, b);
+	if (shown && !isnan(r->I2))
+		sm_fmt_num(b, r->I2, 1);
+	return st == SM_OK ? put(ctx, t, row, c0 + S_I2 - 1, b) : st;
+}
+
+/* What the rows of one analysis need said: the rule, and each row's note. */
+static void sens_notes(struct sm_buf *b, const struct sm_res_analysis *a, int with_rows)
+{
+	const struct sm_res_sensitivity *s = &a->sensitivity;
+	for (size_t i = 0; with_rows && i < s->rows.n; i++) {
+		const struct sm_res_sens_row *r = &s->rows.v[i];
+		if (r->excluded.n) {
+			sm_buf_printf(b, " %s: without ", r->label);
+			for (size_t j = 0; j < r->excluded.n; j++)
+				sm_buf_printf(b, "%s%s", j ? ", " : "", r->excluded.v[j]);
+			sm_buf_puts(b, ".");
+		}
+		if (r->note && !not_presented(a, r))
+			sm_buf_printf(b, " %s: %s.", r->label, r->note);
+	}
+}
+
+static char *sens_footnote(const struct sm_res *res, const struct sm_res_analysis *one)
+{
+	const struct sm_res_analysis *a = one ? one : res->analyses.n ? &res->analyses.v[0] : NULL;
+	struct sm_buf b;
+	sm_buf_init(&b);
+	sm_buf_puts(&b, "Each row is a refit with the analysis' own method and settings, or the "
+			"result of another model the analysis computed. \xcf\x84\xc2\xb2 and "
+			"I\xc2\xb2 are blank where the model has none.");
+	if (a && a->sensitivity.high_risk_of_bias && res->review.risk_of_bias.present)
+		sm_buf_printf(&b, " High risk of bias: %s.", a->sensitivity.high_risk_of_bias);
+	if (a && a->small_study.present)
+		sm_buf_printf(&b, " Trim and fill is not assessed below %g studies (Cochrane "
+			      "Handbook, section 13.3.5.4).", a->small_study.min_k);
+	if (one)
+		sens_notes(&b, one, 1);
+	return b.failed ? (sm_buf_release(&b), NULL) : sm_buf_take(&b);
+}
+
+/* The analyses the table shows: one by name, or all with a block. */
+static sm_status sens_analyses(struct sm_ctx *ctx, const struct sm_res *res, const char *name,
+			       const struct sm_res_analysis **one)
+{
+	*one = NULL;
+	if (name) {
+		*one = sm_res_analysis_named(res, name);
+		if (!*one)
+			return SM_FAIL(ctx, SM_EINPUT, "table 'sensitivity': no analysis '%s' in the "
+				       "results; expected one of the analyses' names", name);
+		if (!(*one)->sensitivity.present)
+			return SM_FAIL(ctx, SM_EINPUT, "table 'sensitivity': analysis '%s' has no "
+				       "sensitivity block; expected results of this version of "
+				       "'safemeta analyze'", name);
+		return SM_OK;
+	}
+	for (size_t i = 0; i < res->analyses.n; i++)
+		if (res->analyses.v[i].sensitivity.present)
+			return SM_OK;
+	return SM_FAIL(ctx, SM_EINPUT, "table 'sensitivity': no analysis has a sensitivity "
+		       "block; expected results of this version of 'safemeta analyze'");
+}
+
+struct sm_table *sm_table_sensitivity(struct sm_ctx *ctx, const struct sm_res *res,
+				      const char *analysis)
+{
+	const struct sm_res_analysis *one;
+	if (sens_analyses(ctx, res, analysis, &one) != SM_OK)
+		return NULL;
+	const struct sm_res_analysis *first = one ? one : &res->analyses.v[0];
+	const char *measure = first->measure ? first->measure : "";
+	double level = isnan(first->level) ? 95 : first->level, per = per_of(first);
+	char effect[64];
+	if (per > 1)
+		snprintf(effect, sizeof effect, "%s per %g [%g%% CI]", sm_measure_short(measure),
+			 per, level);
+	else
+		snprintf(effect, sizeof effect, "%s [%g%% CI]", sm_measure_short(measure), level);
+	const char *names[S_N] = { "Analysis", "Sensitivity analysis", "Model", "k", effect, "P",
+				   "\xcf\x84\xc2\xb2", "I\xc2\xb2 (%)" };
+	static const enum sm_align align[S_N] = { SM_ALIGN_LEFT, SM_ALIGN_LEFT, SM_ALIGN_LEFT,
+						  SM_ALIGN_RIGHT, SM_ALIGN_RIGHT, SM_ALIGN_RIGHT,
+						  SM_ALIGN_RIGHT, SM_ALIGN_RIGHT };
+	size_t c0 = one ? 0 : 1, ncols = S_N - 1 + c0;
+	char *note = sens_footnote(res, one);
+	char *title = one ? sm_asprintf("Sensitivity analyses: %s", one->name)
+			  : strdup("Sensitivity analyses");
+	struct sm_table *t = note && title ? sm_table_new(ctx, "sensitivity", ncols) : NULL;
+	sm_status st = t ? headers(ctx, t, names + 1 - c0, align + 1 - c0, ncols)
+			 : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	if (st == SM_OK)
+		st = sm_table_set_title(ctx, t, title, note);
+	struct sm_buf b;
+	sm_buf_init(&b);
+	for (size_t i = 0; st == SM_OK && i < res->analyses.n; i++) {
+		const struct sm_res_analysis *a = &res->analyses.v[i];
+		if ((one && a != one) || !a->sensitivity.present)
+			continue;
+		for (size_t j = 0; st == SM_OK && j < a->sensitivity.rows.n; j++)
+			st = sens_row(ctx, t, a, &a->sensitivity.rows.v[j], j == 0, c0, &b);
+	}
+	sm_buf_release(&b);
+	free(note);
+	free(title);
+	if (st != SM_OK) {
+		sm_table_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* ---- rare events ------------------------------------------------------------ */
+
+enum { R_DOMAIN, R_K, R_METHOD, R_EFFECT, R_P, R_TAU2, R_N };
+
+static const char *method_words(const struct sm_res_rare_method *m)
+{
+	if (!strcmp(m->method, "IV"))
+		return "Inverse variance, random effects (corrected)";
+	if (!strcmp(m->method, "MH"))
+		return "Mantel-Haenszel";
+	if (!strcmp(m->method, "PETO"))
+		return "Peto";
+	return NULL; /* GLMM: its model's name */
+}
+
+static int is_rd(const struct sm_res_rare_method *m)
+{
+	return m->measure && !strcmp(m->measure, "RD");
+}
+
+static sm_status rare_row(struct sm_ctx *ctx, struct sm_table *t, const struct sm_res_analysis *a,
+			  const struct sm_res_rare_method *m, int first, struct sm_buf *b)
+{
+	long row = sm_table_add_row(ctx, t);
+	if (row < 0)
+		return SM_EINTERNAL;
+	if (first)
+		sm_buf_puts(b, a->name ? a->name : "");
+	sm_status st = put(ctx, t, row, R_DOMAIN, b);
+	if (first) {
+		sm_fmt_num(b, a->rare_events.k, 0);
+		sm_buf_puts(b, " (");
+		sm_fmt_num(b, a->rare_events.k_double_zero, 0);
+		sm_buf_puts(b, ")");
+	}
+	if (st == SM_OK)
+		st = put(ctx, t, row, R_K, b);
+	const char *w = method_words(m);
+	if (w)
+		sm_buf_printf(b, "%s, %s", w, is_rd(m) ? "RD" : "OR");
+	else
+		sm_buf_printf(b, "GLMM %s, OR", m->glmm ? m->glmm : "");
+	if (st == SM_OK)
+		st = put(ctx, t, row, R_METHOD, b);
+	double f = is_rd(m) ? 1000 : 1;
+	if (isnan(m->estimate))
+		sm_buf_puts(b, "not estimable");
+	else
+		fmt_interval(b, m->estimate * f, m->ci_lb * f, m->ci_ub * f, is_rd(m) ? 1 : 2);
+	if (st == SM_OK)
+		st = put(ctx, t, row, R_EFFECT, b);
+	fmt_p(b, m->p);
+	if (st == SM_OK)
+		st = put(ctx, t, row, R_P, b);
+	if (!isnan(m->tau2))
+		sm_fmt_num(b, m->tau2, 3);
+	return st == SM_OK ? put(ctx, t, row, R_TAU2, b) : st;
+}
+
+/* Each method's model in words, once (the first domain that has it). */
+static char *rare_footnote(const struct sm_res *res, double level)
+{
+	struct sm_buf b;
+	sm_buf_init(&b);
+	sm_buf_printf(&b, "k: studies in the domain (double-zero studies). Estimates with %g%% "
+		      "CI; OR: odds ratio; RD: risk difference per 1000 patients. ", level);
+	const char *seen[16];
+	size_t ns = 0;
+	for (size_t i = 0; i < res->analyses.n; i++) {
+		const struct sm_res_rare *r = &res->analyses.v[i].rare_events;
+		for (size_t j = 0; r->present && j < r->methods.n; j++) {
+			const struct sm_res_rare_method *m = &r->methods.v[j];
+			char key[32];
+			snprintf(key, sizeof key, "%s %s", m->method, m->glmm ? m->glmm : "");
+			int dup = 0;
+			for (size_t s = 0; s < ns; s++)
+				dup |= !strcmp(seen[s], m->model ? m->model : "");
+			if (dup || !m->model || ns == sizeof seen / sizeof seen[0] || is_rd(m))
+				continue;
+			seen[ns++] = m->model;
+			const char *w = method_words(m);
+			sm_buf_printf(&b, "%s%s%s: %s.", ns > 1 ? " " : "", w ? w : "GLMM ",
+				      w ? "" : (m->glmm ? m->glmm : ""), m->model);
+		}
+	}
+	return b.failed ? (sm_buf_release(&b), NULL) : sm_buf_take(&b);
+}
+
+static int has_rare(const struct sm_res *res)
+{
+	for (size_t i = 0; i < res->analyses.n; i++)
+		if (res->analyses.v[i].rare_events.present)
+			return 1;
+	return 0;
+}
+
+struct sm_table *sm_table_rare_events(struct sm_ctx *ctx, const struct sm_res *res)
+{
+	if (!has_rare(res)) {
+		SM_FAIL(ctx, SM_EINPUT, "table 'rare_events': no analysis has 'rare_events'; "
+			"expected 2x2 data analysed by this version of 'safemeta analyze'");
+		return NULL;
+	}
+	double level = NAN;
+	for (size_t i = 0; isnan(level) && i < res->analyses.n; i++)
+		if (res->analyses.v[i].rare_events.present)
+			level = res->analyses.v[i].rare_events.level;
+	char effect[48];
+	snprintf(effect, sizeof effect, "Estimate [%g%% CI]", isnan(level) ? 95 : level);
+	const char *names[R_N] = { "Domain", "k (double zero)", "Method", effect, "P",
+				   "\xcf\x84\xc2\xb2" };
+	static const enum sm_align align[R_N] = { SM_ALIGN_LEFT, SM_ALIGN_RIGHT, SM_ALIGN_LEFT,
+						  SM_ALIGN_RIGHT, SM_ALIGN_RIGHT, SM_ALIGN_RIGHT };
+	char *note = rare_footnote(res, isnan(level) ? 95 : level);
+	struct sm_table *t = note ? sm_table_new(ctx, "rare_events", R_N) : NULL;
+	sm_status st = t ? headers(ctx, t, names, align, R_N)
+			 : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	if (st == SM_OK)
+		st = sm_table_set_title(ctx, t, "Rare events: the pooled effect by method", note);
+	struct sm_buf b;
+	sm_buf_init(&b);
+	for (size_t i = 0; st == SM_OK && i < res->analyses.n; i++) {
+		const struct sm_res_analysis *a = &res->analyses.v[i];
+		for (size_t j = 0; st == SM_OK && a->rare_events.present &&
+				   j < a->rare_events.methods.n; j++)
+			st = rare_row(ctx, t, a, &a->rare_events.methods.v[j], j == 0, &b);
+	}
+	sm_buf_release(&b);
+	free(note);
+	if (st != SM_OK) {
+		sm_table_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+int sm_table_has_sensitivity(const struct sm_res *res)
+{
+	for (size_t i = 0; i < res->analyses.n; i++)
+		if (res->analyses.v[i].sensitivity.present)
+			return 1;
+	return 0;
+}
+
+int sm_table_has_rare_events(const struct sm_res *res)
+{
+	return has_rare(res);
+}
