@@ -179,6 +179,14 @@ static const char *set_harm_margin(struct sm_analysis_opts *o, const char *v)
 	return NULL;
 }
 
+static const char *set_cumul_order(struct sm_analysis_opts *o, const char *v)
+{
+	if (!*v)
+		return "input, year or a study column";
+	o->cumul_order = v;
+	return NULL;
+}
+
 static const struct sm_aopt options[] = {
 	{ "preset", SM_AOPT_REQUIRED, "NAME", "metafor | revman5 | cochrane2025", NULL,
 	  set_preset },
@@ -234,6 +242,10 @@ static const struct sm_aopt options[] = {
 	  "the excess risk per 1000 treated that would matter:\n"
 	  "says whether the data exclude it, and the patients\n"
 	  "needed to (evidence of absence, 2x2 data)", NULL, set_harm_margin },
+	{ "cumul-order", SM_AOPT_REQUIRED, "KEY",
+	  "order of the cumulative meta-analysis: year (the\n"
+	  "default when every study has one), input, or a study\n"
+	  "column (ascending; studies without a value last)", NULL, set_cumul_order },
 };
 
 const struct sm_aopt *sm_analysis_options(size_t *n)

@@ -71,6 +71,10 @@ struct sm_analysis_opts {
 	 * (--harm-margin); *_set = 0 keeps the review's. */
 	double harm_margin;
 	int harm_margin_set;
+	/* The order of the cumulative analysis (--cumul-order): "input",
+	 * "year" or a study column; NULL: by year when every study has one,
+	 * else input order (sm_cumul_order.h). */
+	const char *cumul_order;
 };
 
 /* Cumulative meta-analysis fits k models of growing size; from prefix sums

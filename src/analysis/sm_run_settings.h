@@ -63,6 +63,7 @@ struct sm_run_settings {
 	 * and the power of the optimal information size (percent). */
 	double harm_margin;
 	double harm_power;
+	const char *cumul_order; /* --cumul-order; NULL: year if known, else input */
 };
 
 /* The default of small_study_min_k: the Cochrane Handbook's rule of thumb

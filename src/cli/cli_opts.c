@@ -28,13 +28,17 @@ int sm_cli_columns_init(struct sm_cli_columns *c, const struct sm_analysis_opts 
 	if (opts->mods && *opts->mods && !(c->mods = sm_names_split(opts->mods, &n_mods)) &&
 	    strspn(opts->mods, " ,\t") != strlen(opts->mods))
 		return -1;
-	c->names = malloc((n_mods + 1) * sizeof *c->names);
+	c->names = malloc((n_mods + 2) * sizeof *c->names);
 	if (!c->names)
 		return -1;
 	if (opts->by && *opts->by)
 		c->names[c->n++] = opts->by;
 	for (size_t i = 0; i < n_mods; i++)
 		c->names[c->n++] = c->mods[i];
+	/* a CSV column the cumulative analysis is ordered by is read too */
+	const char *co = opts->cumul_order;
+	if (co && *co && strcmp(co, "input") && strcmp(co, "year"))
+		c->names[c->n++] = co;
 	return 0;
 }
 
