@@ -2,6 +2,7 @@
 
 #include "sm_absence.h"
 #include "sm_buf.h"
+#include "sm_cumul_order.h"
 #include "sm_confint.h"
 #include "sm_display_scale.h"
 #include "sm_fsn.h"
@@ -921,16 +922,23 @@ static void write_ledger(const struct sm_escalc_row *e, cJSON *st)
 	sm_json_add_string(z, "reason", e->reason);
 }
 
-static void write_loo_row(cJSON *o, const struct sm_loo_row *r, int re)
+/* A refit with its display-scale values, back-transformed as the pooled
+ * estimate is (a PFT proportion with the harmonic mean of the whole
+ * analysis, as the forest of leave1out()/cumul() with the analysis' targs). */
+static void write_loo_row(const struct analysis *a, cJSON *o, const struct sm_loo_row *r)
 {
 	sm_json_add_number(o, "estimate", r->estimate);
 	sm_json_add_number(o, "se", r->se);
 	sm_json_add_number(o, "ci_lb", r->ci_lb);
 	sm_json_add_number(o, "ci_ub", r->ci_ub);
 	sm_json_add_number(o, "p", r->pval);
-	sm_json_add_number(o, "tau2", re ? r->tau2 : NAN);
+	sm_json_add_number(o, "tau2", is_random(a) ? r->tau2 : NAN);
 	sm_json_add_number(o, "I2", r->I2);
 	sm_json_add_number(o, "Q", r->QE);
+	cJSON *t = cJSON_AddObjectToObject(o, "transformed");
+	sm_json_add_number(t, "estimate", sm_transf_apply(a->transf, r->estimate, a->nhm));
+	sm_json_add_number(t, "ci_lb", sm_transf_apply(a->transf, r->ci_lb, a->nhm));
+	sm_json_add_number(t, "ci_ub", sm_transf_apply(a->transf, r->ci_ub, a->nhm));
 }
 
 static void write_influence(const struct analysis *a, cJSON *st, size_t j)
@@ -955,7 +963,7 @@ static void write_influence(const struct analysis *a, cJSON *st, size_t j)
 		cJSON_AddNullToObject(st, "outlier");
 	else
 		cJSON_AddBoolToObject(st, "outlier", fabs(f->rstudent[j]) > f->rstudent_crit);
-	write_loo_row(cJSON_AddObjectToObject(st, "loo"), &f->loo[j], is_random(a));
+	write_loo_row(a, cJSON_AddObjectToObject(st, "loo"), &f->loo[j]);
 }
 
 static void write_study_effect(const struct analysis *a, cJSON *st, size_t j, size_t row)
@@ -1031,8 +1039,7 @@ static void write_studies(struct analysis *a)
 			write_ledger(e, st);
 			write_influence(a, st, j);
 			if (a->cumul)
-				write_loo_row(cJSON_AddObjectToObject(st, "cumul"), &a->cumul[j],
-					      is_random(a));
+				write_loo_row(a, cJSON_AddObjectToObject(st, "cumul"), &a->cumul[j]);
 			add_row(a, studies, st);
 			j++;
 		} else {
@@ -1095,6 +1102,44 @@ static void run_common_models(struct analysis *a)
 	}
 }
 
+/* The cumulative fits in the order sm_cumul_order() gives, each stored
+ * with the study it added (a->cumul[j] is the fit up to study j), and the
+ * order in "cumul_order". */
+static sm_status run_cumul_ordered(struct analysis *a)
+{
+	const struct sm_analysis_data *d = a->data;
+	size_t k = d->k;
+	size_t *perm = sm_alloc_array(k ? k : 1, sizeof *perm);
+	double *y = sm_alloc_array(k ? k : 1, sizeof *y), *v = sm_alloc_array(k ? k : 1, sizeof *v);
+	struct sm_loo_row *rows = sm_alloc_array(k ? k : 1, sizeof *rows);
+	a->cumul = sm_alloc_array(k ? k : 1, sizeof *a->cumul);
+	const char *by = NULL;
+	sm_status s = perm && y && v && rows && a->cumul ? SM_OK
+			  : SM_FAIL(a->ctx, SM_EINTERNAL, "out of memory");
+	if (s == SM_OK)
+		s = sm_cumul_order(a->ctx, a->review, d, a->settings->cumul_order, perm, &by);
+	for (size_t i = 0; s == SM_OK && i < k; i++) {
+		y[i] = d->yi[perm[i]];
+		v[i] = d->vi[perm[i]];
+	}
+	if (s == SM_OK)
+		s = sm_cumul(a->ctx, y, v, k, &a->rma, rows);
+	if (s == SM_OK) {
+		for (size_t i = 0; i < k; i++)
+			a->cumul[perm[i]] = rows[i];
+		cJSON *o = cJSON_AddObjectToObject(a->obj, "cumul_order");
+		cJSON_AddStringToObject(o, "by", by);
+		cJSON *list = cJSON_AddArrayToObject(o, "studies");
+		for (size_t i = 0; i < k; i++)
+			cJSON_AddItemToArray(list, cJSON_CreateNumber((double)perm[i]));
+	}
+	free(perm);
+	free(y);
+	free(v);
+	free(rows);
+	return s;
+}
+
 /* Cumulative meta-analysis, also of a single study (its one row is that
  * study's fit, as metafor's cumul() gives it). */
 static void run_cumul(struct analysis *a)
@@ -1108,8 +1153,7 @@ static void run_cumul(struct analysis *a)
 		free(msg);
 		return;
 	}
-	a->cumul = sm_alloc_array(d->k, sizeof *a->cumul);
-	if (a->cumul && sm_cumul(a->ctx, d->yi, d->vi, d->k, &a->rma, a->cumul) != SM_OK) {
+	if (run_cumul_ordered(a) != SM_OK) {
 		note_failure(a, "cumulative meta-analysis");
 		free(a->cumul);
 		a->cumul = NULL;

@@ -187,6 +187,14 @@ static const char *set_sensitivity_exclude(struct sm_analysis_opts *o, const cha
 	return NULL;
 }
 
+static const char *set_cumul_order(struct sm_analysis_opts *o, const char *v)
+{
+	if (!*v)
+		return "input, year or a study column";
+	o->cumul_order = v;
+	return NULL;
+}
+
 static const struct sm_aopt options[] = {
 	{ "preset", SM_AOPT_REQUIRED, "NAME", "metafor | revman5 | cochrane2025", NULL,
 	  set_preset },
@@ -246,6 +254,10 @@ static const struct sm_aopt options[] = {
 	  "a row of the sensitivity table without the studies\n"
 	  "flagged by this study characteristic or outcome\n"
 	  "column: true, yes or 1 (or equal to VALUE)", NULL, set_sensitivity_exclude },
+	{ "cumul-order", SM_AOPT_REQUIRED, "KEY",
+	  "order of the cumulative meta-analysis: year (the\n"
+	  "default when every study has one), input, or a study\n"
+	  "column (ascending; studies without a value last)", NULL, set_cumul_order },
 };
 
 const struct sm_aopt *sm_analysis_options(size_t *n)

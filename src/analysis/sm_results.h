@@ -74,6 +74,10 @@ struct sm_analysis_opts {
 	/* The sensitivity table's "Excluding ..." row (--sensitivity-exclude):
 	 * FIELD (studies whose value is true/yes/1) or FIELD=VALUE; NULL: none. */
 	const char *sensitivity_exclude;
+	/* The order of the cumulative analysis (--cumul-order): "input",
+	 * "year" or a study column; NULL: by year when every study has one,
+	 * else input order (sm_cumul_order.h). */
+	const char *cumul_order;
 };
 
 /* Cumulative meta-analysis fits k models of growing size; from prefix sums

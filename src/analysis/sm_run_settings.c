@@ -355,6 +355,14 @@ sm_status sm_run_settings_resolve(struct sm_ctx *ctx, const struct sm_review *re
 	out->harm_power = SM_HARM_POWER;
 	out->sensitivity_exclude = opts->sensitivity_exclude;
 	out->sensitivity_refit = 0;
+	out->cumul_order = opts->cumul_order;
+	/* a column to order by must exist: an input error now, not a warning
+	 * of every analysis */
+	const char *co = opts->cumul_order;
+	struct sm_column col;
+	if (co && strcmp(co, "input") && strcmp(co, "year") &&
+	    (st = sm_column_find(ctx, review, co, "--cumul-order", &col)) != SM_OK)
+		return st;
 	return resolve_unit(ctx, review, opts, out);
 }
 

@@ -68,6 +68,7 @@ struct sm_run_settings {
 	 * this is one of its refits (which has no sensitivity block itself). */
 	const char *sensitivity_exclude;
 	int sensitivity_refit;
+	const char *cumul_order; /* --cumul-order; NULL: year if known, else input */
 };
 
 /* The default of small_study_min_k: the Cochrane Handbook's rule of thumb

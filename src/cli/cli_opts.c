@@ -41,6 +41,10 @@ int sm_cli_columns_init(struct sm_cli_columns *c, const struct sm_analysis_opts 
 	}
 	for (size_t i = 0; i < n_mods; i++)
 		c->names[c->n++] = c->mods[i];
+	/* a CSV column the cumulative analysis is ordered by is read too */
+	const char *co = opts->cumul_order;
+	if (co && *co && strcmp(co, "input") && strcmp(co, "year"))
+		c->names[c->n++] = co;
 	return 0;
 }
 

@@ -2,7 +2,9 @@
  * kind is a folder under src/figures/ and one row here. */
 #include "sm_figure.h"
 
+#include "sm_cumulative.h"
 #include "sm_forest.h"
+#include "sm_leave1out.h"
 #include "sm_funnel.h"
 #include "sm_prisma.h"
 #include "sm_rob.h"
@@ -13,6 +15,7 @@
 
 static const struct sm_figure_kind *const kinds[] = {
 	&sm_figure_forest, &sm_figure_funnel, &sm_figure_prisma, &sm_figure_rob, &sm_figure_table,
+	&sm_figure_leave1out, &sm_figure_cumulative,
 };
 
 const struct sm_figure_kind *const *sm_figure_kinds(size_t *n)

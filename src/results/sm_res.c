@@ -210,6 +210,27 @@ static sm_status check_order(struct vd *v, const char *path, double lb, double e
 	return SM_OK;
 }
 
+/* A leave-one-out or cumulative refit: ordered, and its display values
+ * the back-transforms of its own. */
+static sm_status check_refit(struct vd *v, const char *base, const char *key,
+			     const struct sm_res_refit *r, enum sm_transf t, double n)
+{
+	if (!r->present)
+		return SM_OK;
+	char rb[200], tb[220];
+	snprintf(rb, sizeof rb, "%s.%s", base, key);
+	snprintf(tb, sizeof tb, "%s.transformed", rb);
+	sm_status st = check_order(v, rb, r->ci_lb, r->estimate, r->ci_ub);
+	if (st != SM_OK || !r->transformed.present)
+		return st;
+	if ((st = check_display(v, tb, "estimate", r->estimate, r->transformed.estimate, t, n)) !=
+		    SM_OK ||
+	    (st = check_display(v, tb, "ci_lb", r->ci_lb, r->transformed.ci_lb, t, n)) != SM_OK ||
+	    (st = check_display(v, tb, "ci_ub", r->ci_ub, r->transformed.ci_ub, t, n)) != SM_OK)
+		return st;
+	return SM_OK;
+}
+
 static sm_status check_study(struct vd *v, const struct sm_res_analysis *a, const char *abase,
 			     size_t si, enum sm_transf t)
 {
@@ -227,7 +248,42 @@ static sm_status check_study(struct vd *v, const struct sm_res_analysis *a, cons
 	    (st = check_display(v, tb, "ci_lb", s->ci_lb, s->transformed.ci_lb, t, n)) != SM_OK ||
 	    (st = check_display(v, tb, "ci_ub", s->ci_ub, s->transformed.ci_ub, t, n)) != SM_OK)
 		return st;
+	/* refits are back-transformed as the pooled estimate (the analysis' n) */
+	double hm = a->transformed.ni_harmonic_mean;
+	if ((st = check_refit(v, base, "loo", &s->loo, t, hm)) != SM_OK ||
+	    (st = check_refit(v, base, "cumul", &s->cumul, t, hm)) != SM_OK)
+		return st;
 	return SM_OK;
+}
+
+/* cumul_order.studies is a permutation of the studies' indices. */
+static sm_status check_cumul_order(struct vd *v, const struct sm_res_analysis *a,
+				   const char *base)
+{
+	const sm_res_numbers *o = &a->cumul_order.studies;
+	if (!a->cumul_order.present)
+		return SM_OK;
+	char path[128];
+	snprintf(path, sizeof path, "%s.cumul_order.studies", base);
+	/* under --no-studies the rows are left out but the order is kept */
+	size_t n = a->studies.n ? a->studies.n : isfinite(a->k) ? (size_t)a->k : 0;
+	if (o->n != n)
+		return fail_path(v, path, "%zu indices for %zu studies; expected one per study",
+				 o->n, n);
+	unsigned char *seen = calloc(o->n + 1, 1);
+	if (!seen)
+		return SM_FAIL(v->ctx, SM_EINTERNAL, "out of memory");
+	sm_status s = SM_OK;
+	for (size_t i = 0; i < o->n && s == SM_OK; i++) {
+		double x = o->v[i];
+		if (!(x >= 0 && x < (double)o->n && x == floor(x)) || seen[(size_t)x])
+			s = fail_path(v, path, "index %g at position %zu; expected each of 0 to %zu "
+				      "once", x, i, o->n ? o->n - 1 : 0);
+		else
+			seen[(size_t)x] = 1;
+	}
+	free(seen);
+	return s;
 }
 
 /* `base` is the analysis' path ("analyses[2]", or an aggregate analysis
@@ -285,6 +341,8 @@ static sm_status check_analysis(struct vd *v, const struct sm_res_analysis *a, c
 	for (size_t i = 0; i < a->studies.n; i++)
 		if ((s = check_study(v, a, base, i, t)) != SM_OK)
 			return s;
+	if ((s = check_cumul_order(v, a, base)) != SM_OK)
+		return s;
 	if (a->multilevel.present) {
 		const struct sm_res_multilevel *ml = &a->multilevel;
 		char mb[160];

@@ -284,6 +284,7 @@ struct sm_res_zero_cell {
 struct sm_res_refit {
 	int present;
 	double estimate, se, ci_lb, ci_ub, p, tau2, I2, Q;
+	struct sm_res_fit_transformed transformed; /* display scale */
 };
 
 /* A study row of an analysis ("studies"), or one left out ("excluded",
@@ -488,6 +489,14 @@ struct sm_res_metareg {
 	SM_RES_LIST(struct sm_res_bubble) bubble;
 };
 
+/* The order of the cumulative analysis: what it is by ("year", "input" or
+ * a study column) and the studies in that order (indices into "studies"). */
+struct sm_res_cumul_order {
+	int present;
+	const char *by;
+	sm_res_numbers studies;
+};
+
 /* Influential studies and outliers, by label (sm_study_extra.h). */
 struct sm_res_influence_summary {
 	int present;
@@ -544,6 +553,7 @@ struct sm_res_analysis {
 	struct sm_res_rare rare_events;
 	struct sm_res_sensitivity sensitivity;
 	struct sm_res_influence_summary influence_summary;
+	struct sm_res_cumul_order cumul_order;
 	struct sm_res_absence evidence_of_absence;
 	SM_RES_LIST(struct sm_res_study) studies, excluded;
 	const char *aggregate;                /* "lower" | "upper" in an aggregate analysis */

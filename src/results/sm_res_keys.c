@@ -57,9 +57,11 @@ static const struct sm_robj mh_keys;
 static const struct sm_robj peto_keys;
 static const struct sm_robj study_transformed_keys;
 static const struct sm_robj zero_cell_keys;
+static const struct sm_robj refit_transformed_keys;
 static const struct sm_robj refit_keys;
 static const struct sm_robj rd_interval_keys;
 static const struct sm_robj influence_summary_keys;
+static const struct sm_robj cumul_order_keys;
 static const struct sm_robj absence_keys;
 static const struct sm_robj mult_domain_keys;
 static const struct sm_robj mult_term_keys;
@@ -650,6 +652,27 @@ static const struct sm_rkey zero_cell_keys_k[] = {
 };
 static OBJ(zero_cell_keys, struct sm_res_zero_cell, "analyses[].studies[].zero_cell");
 
+/* analyses[].cumul_order */
+static const struct sm_rkey cumul_order_keys_k[] = {
+	KEY(struct sm_res_cumul_order, "by", by, STR, 0, NULL, NULL,
+	    "year, input, or the study column the studies were ordered by"),
+	KEY(struct sm_res_cumul_order, "studies", studies, NUMS, 0, NULL, NULL,
+	    "the studies in the order added: indices into \"studies\" (from 0)"),
+};
+static OBJ(cumul_order_keys, struct sm_res_cumul_order, "analyses[].cumul_order");
+
+/* analyses[].studies[].loo.transformed (and cumul's) */
+static const struct sm_rkey refit_transformed_keys_k[] = {
+	KEY(struct sm_res_fit_transformed, "estimate", estimate, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "estimate, display scale"),
+	KEY(struct sm_res_fit_transformed, "ci_lb", ci_lb, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "lower CI bound"),
+	KEY(struct sm_res_fit_transformed, "ci_ub", ci_ub, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "upper CI bound"),
+};
+static OBJ(refit_transformed_keys, struct sm_res_fit_transformed,
+	   "analyses[].studies[].loo.transformed");
+
 /* analyses[].studies[].loo */
 static const struct sm_rkey refit_keys_k[] = {
 	KEY(struct sm_res_refit, "estimate", estimate, NUM, SM_RK_NULLABLE, NULL, NULL,
@@ -668,6 +691,9 @@ static const struct sm_rkey refit_keys_k[] = {
 	    "I2 (percent)"),
 	KEY(struct sm_res_refit, "Q", Q, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
 	    "heterogeneity Q"),
+	KEY(struct sm_res_refit, "transformed", transformed, OBJ, SM_RK_OPTIONAL,
+	    &refit_transformed_keys, NULL,
+	    "estimate and CI on the display scale (PFT: the analysis' harmonic mean of ni)"),
 };
 static OBJ(refit_keys, struct sm_res_refit, "analyses[].studies[].loo");
 
@@ -1490,6 +1516,8 @@ static const struct sm_rkey analysis_keys_k[] = {
 	    "the rare-event method comparison (2x2 data)"),
 	KEY(struct sm_res_analysis, "influence_summary", influence_summary, OBJ, SM_RK_OPTIONAL, &influence_summary_keys, NULL,
 	    "influential studies and outliers by label (k >= 2)"),
+	KEY(struct sm_res_analysis, "cumul_order", cumul_order, OBJ, SM_RK_OPTIONAL, &cumul_order_keys, NULL,
+	    "the order of the cumulative analysis (studies[].cumul)"),
 	KEY(struct sm_res_analysis, "evidence_of_absence", evidence_of_absence, OBJ, SM_RK_OPTIONAL, &absence_keys, NULL,
 	    "the excess risk the data exclude (2x2 data)"),
 	KEY(struct sm_res_analysis, "sensitivity", sensitivity, OBJ, SM_RK_OPTIONAL, &sensitivity_keys, NULL,

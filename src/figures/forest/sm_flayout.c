@@ -774,6 +774,13 @@ static double emit_axis(struct lay *L, double rows_top, double y_axis)
 			 st->lw_null))
 			sm_fl_reach(L, y_axis);
 	}
+	if (L->p->has_ref && L->p->ref >= a->lo && L->p->ref <= a->hi) {
+		double rx = sm_axis_map(a, L->p->ref);
+		struct sm_fig_item *m = line(L, SM_FOREST_REF, SM_FL_REF, rx, rows_top, rx,
+					     y_axis, st->c_diamond_line, st->lw_null);
+		if (m)
+			m->dash = 2 * st->lw_null + 1;
+	}
 	if (line(L, SM_FOREST_AXIS, SM_FL_AXIS, a->x0, y_axis, a->x1, y_axis, st->c_text,
 		 st->lw_axis))
 		sm_fl_reach(L, y_axis);

@@ -49,6 +49,7 @@ enum sm_forest_tag {
 	SM_FOREST_ROB_FILL,    /* a judged risk-of-bias circle: its fill */
 	SM_FOREST_ROB_OUTLINE, /* its outline */
 	SM_FOREST_ROB_RING,    /* a cell not judged: an empty ring */
+	SM_FOREST_REF,         /* the reference line (sm_fplot.has_ref) */
 	/* texts */
 	SM_FOREST_TITLE,
 	SM_FOREST_HEAD,        /* column heads, arm names over them */
@@ -77,6 +78,7 @@ enum sm_forest_layer {
 	SM_FL_PI_ARROW,
 	SM_FL_PI_CAP,
 	SM_FL_NULL,
+	SM_FL_REF,
 	SM_FL_AXIS, /* axis and ticks: one path */
 	SM_FL_SQUARE,
 	SM_FL_DIAMOND,

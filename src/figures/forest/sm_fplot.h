@@ -110,6 +110,11 @@ struct sm_fplot {
 	int nrob;
 	char **rob_head, **rob_key;
 	char *rob_tool;
+	/* A dashed vertical line over the rows at ref (display scale) when
+	 * has_ref: the full pooled estimate of a leave-one-out or cumulative
+	 * forest.  The forest itself has none. */
+	int has_ref;
+	double ref;
 	struct sm_frow *rows;
 	size_t nrows, cap;
 };
