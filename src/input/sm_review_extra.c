@@ -14,20 +14,22 @@
 /* ---- PRISMA ---- */
 
 static const char *const prisma_counts[] = {
-	"previous_studies", "previous_reports", "records_identified", "duplicates_removed",
-	"automation_excluded", "other_removed", "records_screened", "records_excluded",
-	"reports_sought", "reports_not_retrieved", "reports_assessed", "reports_excluded",
+	"previous_studies", "previous_reports", "records_databases", "records_registers",
+	"records_identified", "duplicates_removed", "automation_excluded", "other_removed",
+	"records_screened", "records_excluded", "reports_sought", "reports_not_retrieved",
+	"reports_assessed", "reports_excluded", "new_studies_included", "new_reports_included",
 	"studies_included", "reports_included", NULL
 };
 static const char *const prisma_keys[] = {
 	"template", "previous_studies", "previous_reports", "databases", "registers",
-	"records_identified", "duplicates_removed", "automation_excluded", "other_removed",
+	"records_databases", "records_registers", "records_identified", "duplicates_removed", "automation_excluded", "other_removed",
 	"records_screened", "records_excluded", "reports_sought", "reports_not_retrieved",
 	"reports_assessed", "reports_excluded", "exclusion_reasons", "other_methods",
-	"studies_included", "reports_included", "notes", NULL
+	"new_studies_included", "new_reports_included", "studies_included", "reports_included",
+	"notes", NULL
 };
 static const char *const other_keys[] = {
-	"records_identified", "reports_sought", "reports_not_retrieved", "reports_assessed",
+	"sources", "records_identified", "reports_sought", "reports_not_retrieved", "reports_assessed",
 	"reports_excluded", "exclusion_reasons", NULL
 };
 /* other_keys without the list of reasons: the keys that hold one count */
@@ -78,7 +80,8 @@ static sm_status other_methods(struct sm_jv *v, const cJSON *obj, const struct s
 	if (!o || cJSON_IsNull(o))
 		return SM_OK;
 	if ((s = sm_jv_object(v, o, &k)) || (s = sm_jv_keys(v, o, &k, other_keys)) ||
-	    (s = counts(v, o, &k, other_counts)))
+	    (s = counts(v, o, &k, other_counts)) ||
+	    (s = named_counts(v, o, "sources", "name", &k)))
 		return s;
 	return named_counts(v, o, "exclusion_reasons", "reason", &k);
 }

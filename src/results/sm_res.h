@@ -107,6 +107,7 @@ struct sm_res_prisma_reason {
 
 struct sm_res_prisma_other {
 	int present;
+	SM_RES_LIST(struct sm_res_prisma_source) sources; /* websites, citation searching ... */
 	double records_identified, reports_sought, reports_not_retrieved, reports_assessed,
 		reports_excluded;
 	SM_RES_LIST(struct sm_res_prisma_reason) exclusion_reasons;
@@ -117,9 +118,12 @@ struct sm_res_prisma {
 	const char *template_name; /* "template": new | updated */
 	double previous_studies, previous_reports;
 	SM_RES_LIST(struct sm_res_prisma_source) databases, registers;
+	double records_databases, records_registers; /* the two totals of the template */
 	double records_identified, duplicates_removed, automation_excluded, other_removed,
 		records_screened, records_excluded, reports_sought, reports_not_retrieved,
 		reports_assessed, reports_excluded, studies_included, reports_included;
+	/* updated template: this update's studies (studies_included is the total) */
+	double new_studies_included, new_reports_included;
 	SM_RES_LIST(struct sm_res_prisma_reason) exclusion_reasons;
 	struct sm_res_prisma_other other_methods;
 	sm_res_strings notes;
@@ -128,7 +132,7 @@ struct sm_res_prisma {
 struct sm_res_prisma_finding {
 	int present;
 	const char *step, *message;
-	double expected, reported;
+	double expected, reported; /* NAN for a count not reported */
 };
 
 struct sm_res_rob_judgment {

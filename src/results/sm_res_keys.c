@@ -202,6 +202,8 @@ static OBJ(prisma_reason_keys, struct sm_res_prisma_reason, "review.prisma.exclu
 
 /* review.prisma.other_methods */
 static const struct sm_rkey prisma_other_keys_k[] = {
+	KEY(struct sm_res_prisma_other, "sources", sources, LIST, SM_RK_OPTIONAL, &prisma_source_keys, NULL,
+	    "records per other method (websites, organisations, citation searching ...)"),
 	KEY(struct sm_res_prisma_other, "records_identified", records_identified, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
 	    "records from websites, citation searching, ..."),
 	KEY(struct sm_res_prisma_other, "reports_sought", reports_sought, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
@@ -229,6 +231,10 @@ static const struct sm_rkey prisma_keys_k[] = {
 	    "records per database"),
 	KEY(struct sm_res_prisma, "registers", registers, LIST, SM_RK_OPTIONAL, &prisma_source_keys, NULL,
 	    "records per register"),
+	KEY(struct sm_res_prisma, "records_databases", records_databases, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "records identified from databases"),
+	KEY(struct sm_res_prisma, "records_registers", records_registers, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "records identified from registers"),
 	KEY(struct sm_res_prisma, "records_identified", records_identified, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
 	    "records identified"),
 	KEY(struct sm_res_prisma, "duplicates_removed", duplicates_removed, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
@@ -253,10 +259,14 @@ static const struct sm_rkey prisma_keys_k[] = {
 	    "reasons for exclusion"),
 	KEY(struct sm_res_prisma, "other_methods", other_methods, OBJ, SM_RK_OPTIONAL | SM_RK_NULLABLE, &prisma_other_keys, NULL,
 	    "the column of other identification methods"),
+	KEY(struct sm_res_prisma, "new_studies_included", new_studies_included, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "new studies included (updated template)"),
+	KEY(struct sm_res_prisma, "new_reports_included", new_reports_included, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "reports of new included studies (updated template)"),
 	KEY(struct sm_res_prisma, "studies_included", studies_included, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
-	    "studies included"),
+	    "studies included (updated template: in total, previous and new)"),
 	KEY(struct sm_res_prisma, "reports_included", reports_included, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
-	    "reports of included studies"),
+	    "reports of included studies (updated template: in total)"),
 	KEY(struct sm_res_prisma, "notes", notes, STRS, SM_RK_OPTIONAL, NULL, NULL,
 	    "notes on the counts"),
 };
@@ -266,10 +276,10 @@ static OBJ(prisma_keys, struct sm_res_prisma, "review.prisma");
 static const struct sm_rkey prisma_finding_keys_k[] = {
 	KEY(struct sm_res_prisma_finding, "step", step, STR, 0, NULL, NULL,
 	    "the PRISMA step"),
-	KEY(struct sm_res_prisma_finding, "expected", expected, NUM, 0, NULL, NULL,
-	    "what the other counts imply"),
-	KEY(struct sm_res_prisma_finding, "reported", reported, NUM, 0, NULL, NULL,
-	    "what was reported"),
+	KEY(struct sm_res_prisma_finding, "expected", expected, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "what the other counts imply (null: a count is missing)"),
+	KEY(struct sm_res_prisma_finding, "reported", reported, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "what was reported (null: not reported)"),
 	KEY(struct sm_res_prisma_finding, "message", message, STR, 0, NULL, NULL,
 	    "the finding in words"),
 };

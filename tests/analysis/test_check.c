@@ -285,14 +285,19 @@ static void unmatched_and_prisma_only(void **state)
 	doc = load_fixture("tumorigenicity");
 	c = run(ctx, doc);
 	assert_int_equal(c->n_analyses, 0);
-	assert_int_equal(count_kind(c, SM_CHECK_PRISMA, NULL), 2);
+	/* two steps that do not add up, and the full-text step it never
+	 * reports (reports assessed, reports excluded): counts missing */
+	assert_int_equal(count_kind(c, SM_CHECK_PRISMA, NULL), 4);
+	const struct sm_check_finding *miss = find(c, SM_CHECK_PRISMA, NULL, "reports excluded");
+	assert_true(isnan(miss->reported) && isnan(miss->computed));
+	assert_non_null(strstr(miss->message, "reports excluded: not reported"));
 	/* the paper's paired t-test on the controlled studies' 6/2864 against
 	 * 6/2359; its totals comparison names no test and is not flagged */
 	const struct sm_check_finding *m = find(c, SM_CHECK_METHOD,
 						"Malignancies, controlled studies", "test");
 	assert_non_null(strstr(m->message, "6/2864 with 6/2359 by a paired t-test"));
 	sm_check_close(m->reported, 0.819744, 0, 0, "reported p");
-	assert_int_equal(c->n_findings, 3);
+	assert_int_equal(c->n_findings, 5);
 	sm_check_free(c);
 	cJSON_Delete(doc);
 	/* Not a results document: an input error. */

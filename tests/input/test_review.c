@@ -459,11 +459,34 @@ static const struct sm_ecase extra_errors[] = {
 	  ":2:50: field 'prisma.databases[0].n': expected a non-negative integer, got 1.5"),
 	E("p-key.json", X("\"prisma\": {\"records\": 1}"),
 	  ":2:12: field 'prisma.records': unknown key; expected one of template, "
-	  "previous_studies, previous_reports, databases, registers, records_identified, "
-	  "duplicates_removed, automation_excluded, other_removed, records_screened, "
-	  "records_excluded, reports_sought, reports_not_retrieved, reports_assessed, "
-	  "reports_excluded, exclusion_reasons, other_methods, studies_included, "
+	  "previous_studies, previous_reports, databases, registers, records_databases, "
+	  "records_registers, records_identified, duplicates_removed, automation_excluded, "
+	  "other_removed, records_screened, records_excluded, reports_sought, "
+	  "reports_not_retrieved, reports_assessed, reports_excluded, exclusion_reasons, "
+	  "other_methods, new_studies_included, new_reports_included, studies_included, "
 	  "reports_included, notes"),
+	/* the template's separate totals, the updated review's new studies and
+	 * the other methods' sources: counts, positioned when of the wrong type */
+	E("p-dbtotal.json", X("\"prisma\": {\"records_databases\": \"412\"}"),
+	  ":2:33: field 'prisma.records_databases': expected a non-negative integer or null, "
+	  "got \"412\""),
+	E("p-regtotal.json", X("\"prisma\": {\"records_registers\": 4.5}"),
+	  ":2:33: field 'prisma.records_registers': expected a non-negative integer, got 4.5"),
+	E("p-new.json", X("\"prisma\": {\"template\": \"updated\", \"new_studies_included\": -2}"),
+	  ":2:59: field 'prisma.new_studies_included': expected a non-negative integer, got -2"),
+	E("p-newrep.json", X("\"prisma\": {\"new_reports_included\": true}"),
+	  ":2:36: field 'prisma.new_reports_included': expected a non-negative integer or "
+	  "null, got true"),
+	E("p-sources.json", X("\"prisma\": {\"other_methods\": {\"sources\": {\"name\": \"x\"}}}"),
+	  ":2:41: field 'prisma.other_methods.sources': expected an array, got an object"),
+	E("p-source-n.json", X("\"prisma\": {\"other_methods\": {\"sources\": [{\"name\": "
+				"\"Websites\", \"n\": 2.5}]}}"),
+	  ":2:68: field 'prisma.other_methods.sources[0].n': expected a non-negative integer, "
+	  "got 2.5"),
+	E("p-source-key.json", X("\"prisma\": {\"other_methods\": {\"sources\": [{\"site\": "
+				  "\"Websites\", \"n\": 3}]}}"),
+	  ":2:43: field 'prisma.other_methods.sources[0].site': unknown key; expected one of "
+	  "name, n"),
 	E("p-other-reasons.json", X("\"prisma\": {\"other_methods\": {\"exclusion_reasons\": "
 				     "[{\"reason\": \"x\", \"n\": -1}]}}"),
 	  ":2:73: field 'prisma.other_methods.exclusion_reasons[0].n': expected a non-negative "

@@ -8,13 +8,15 @@
 #include <string.h>
 
 enum { COL_PREV, COL_MAIN, COL_MSIDE, COL_OTHER, COL_OSIDE, NCOLS };
-enum { ROW_IDENT, ROW_SCREEN, ROW_SOUGHT, ROW_ASSESSED, ROW_INCLUDED, NROWS };
+/* ROW_TOTAL: the updated template's total below the new studies */
+enum { ROW_IDENT, ROW_SCREEN, ROW_SOUGHT, ROW_ASSESSED, ROW_INCLUDED, ROW_TOTAL, NROWS };
 
 #define PAD 5.0
 #define ROW_GAP 16.0
 #define COL_GAP 16.0
 #define TIGHT_GAP 10.0 /* between four or five columns */
 #define MIN_COL 40.0
+#define NARROW 100.0 /* mm: below it, tight gaps */
 
 struct slot {
 	enum sm_prisma_slot what;
@@ -65,7 +67,7 @@ static void choose(struct lay *L, const struct sm_res_prisma *p)
 	int nothing = !(sm_prisma_has(m->records_identified) || removed || screening || sought ||
 			assessed || sm_prisma_has(m->studies_included) ||
 			sm_prisma_has(m->reports_included));
-	if (m->template_name && !strcmp(m->template_name, "updated"))
+	if (m->updated)
 		slot(L, SM_PS_PREVIOUS, COL_PREV, ROW_IDENT, m);
 	slot(L, SM_PS_IDENTIFIED, COL_MAIN, ROW_IDENT, m);
 	if (removed || nothing)
@@ -82,6 +84,8 @@ static void choose(struct lay *L, const struct sm_res_prisma *p)
 		slot(L, SM_PS_REPORTS_EXCLUDED, COL_MSIDE, ROW_ASSESSED, m);
 	}
 	slot(L, SM_PS_INCLUDED, COL_MAIN, ROW_INCLUDED, m);
+	if (m->updated)
+		slot(L, SM_PS_TOTAL, COL_MAIN, ROW_TOTAL, m);
 	if (!p->other_methods.present)
 		return;
 	slot(L, SM_PS_OTHER_IDENTIFIED, COL_OTHER, ROW_IDENT, o);
@@ -221,7 +225,8 @@ static sm_status column_arrows(struct lay *L, int col)
 
 static sm_status previous_arrow(struct lay *L)
 {
-	int pv = find(L, COL_PREV, ROW_IDENT), inc = find(L, COL_MAIN, ROW_INCLUDED);
+	/* As the template: down the previous column, into the total's side. */
+	int pv = find(L, COL_PREV, ROW_IDENT), inc = find(L, COL_MAIN, ROW_TOTAL);
 	if (pv < 0 || inc < 0)
 		return SM_OK;
 	const struct box *B = L->boxes;
@@ -287,7 +292,7 @@ static sm_status stages(struct lay *L)
 {
 	static const char *const names[] = { "Identification", "Screening", "Included" };
 	const int first[] = { ROW_IDENT, ROW_SCREEN, ROW_INCLUDED };
-	const int last[] = { ROW_IDENT, ROW_ASSESSED, ROW_INCLUDED };
+	const int last[] = { ROW_IDENT, ROW_ASSESSED, ROW_TOTAL };
 	for (int i = 0; i < 3; i++) {
 		int a = first[i], b = last[i];
 		while (a < b && !L->row_on[a])
@@ -303,51 +308,106 @@ static sm_status stages(struct lay *L)
 	return SM_OK;
 }
 
-/* Narrowest a column may be: its longest word (box or header) fits. */
-static sm_status column_needs(struct lay *L, double *minw, struct sm_prisma_need *need,
+/* What each column needs: minw[k][c], the width that holds the widest run
+ * of k + 1 words of any of its boxes (a header needs its longest word). */
+static sm_status column_needs(struct lay *L, double minw[][NCOLS], struct sm_prisma_need *need,
 			      double **lines)
 {
-	for (int c = 0; c < NCOLS; c++)
-		minw[c] = MIN_COL;
+	for (int k = 0; k < SM_PRISMA_RUNS; k++)
+		for (int c = 0; c < NCOLS; c++)
+			minw[k][c] = MIN_COL;
 	sm_status s = SM_OK;
-	double word;
+	double run[SM_PRISMA_RUNS];
 	for (int i = 0; i < L->nslots && s == SM_OK; i++) {
 		const struct slot *sl = &L->slots[i];
 		struct sm_tstyle st = box_style(L, sl->col);
 		need[i] = (struct sm_prisma_need){ sl->col, sl->row, NULL, 0 };
 		s = sm_prisma_measure_lines(L->ctx, L->f, &st, L->boxes[i].text, &lines[i],
-					    &need[i].nlines, &word);
+					    &need[i].nlines, run);
 		need[i].lines = lines[i];
-		minw[sl->col] = fmax(minw[sl->col], word + 2 * PAD);
+		for (int k = 0; k < SM_PRISMA_RUNS; k++)
+			minw[k][sl->col] = fmax(minw[k][sl->col], run[k] + 2 * PAD);
 	}
 	for (int c = 0; c < NCOLS && s == SM_OK; c++) {
 		double *hl = NULL;
 		int n;
 		if (header_text[c] && L->col_on[c])
 			s = sm_prisma_measure_lines(L->ctx, L->f, &L->bold, header_text[c], &hl, &n,
-						    &word);
-		if (hl)
-			minw[c] = fmax(minw[c], word + 2 * PAD);
+						    run);
+		for (int k = 0; hl && k < SM_PRISMA_RUNS; k++)
+			minw[k][c] = fmax(minw[k][c], run[0] + 2 * PAD);
 		free(hl);
 	}
 	return s;
 }
 
-/* Columns from their needs: each at least its longest word, the rest of
- * the width where it shortens the boxes most.  When even the narrowest
- * columns do not fit, the figure widens (with a warning) rather than
- * breaking words. */
-static void split(struct lay *L, double *width, double *minw, struct sm_prisma_need *need)
+/* The fewest words a line (0-based) of the columns k[0..n). */
+static int fewest(const int *k, int n)
+{
+	int m = SM_PRISMA_RUNS;
+	for (int j = 0; j < n; j++)
+		if (k[j] < m)
+			m = k[j];
+	return m;
+}
+
+/* The words a line k[j] (0-based: k + 1 words) of each shown column that
+ * fit in `avail`: the fewest in any column as many as can be, then the
+ * diagram least tall once the rest of the width is shared out; all zero
+ * (longest words) when none fits.  At most 3^5 choices: all are tried. */
+static void choose_runs(const struct sm_prisma_need *need, int nboxes, int n,
+			const int *on, double minw[][NCOLS], double avail, int *k)
+{
+	int combos = 1, best = -1;
+	double best_h = HUGE_VAL;
+	for (int j = 0; j < n; j++) {
+		combos *= SM_PRISMA_RUNS;
+		k[j] = 0;
+	}
+	for (int c = 0; c < combos; c++) {
+		int t[NCOLS], code = c;
+		double mk[NCOLS], w[NCOLS], sum = 0;
+		for (int j = 0; j < n; j++) {
+			t[j] = code % SM_PRISMA_RUNS;
+			code /= SM_PRISMA_RUNS;
+			sum += mk[j] = minw[t[j]][on[j]];
+		}
+		int sc = fewest(t, n);
+		if (sum > avail || sc < best)
+			continue;
+		sm_prisma_split(need, nboxes, n, mk, PAD, avail, w);
+		double h = sm_prisma_height(need, nboxes, w, PAD);
+		if (sc > best || h < best_h - 1e-9) {
+			best = sc;
+			best_h = h;
+			memcpy(k, t, sizeof t[0] * (size_t)n);
+		}
+	}
+}
+
+/* Columns from their needs: each holds three words a line where the width
+ * allows (else two, else one: the fewest in any column as many as can be,
+ * then the choice that leaves the diagram least tall), the rest of the width
+ * where it shortens the boxes most.  When even the longest words do not fit, the figure widens
+ * (with a warning) rather than breaking words. */
+static void split(struct lay *L, double *width, double minw[][NCOLS],
+		  struct sm_prisma_need *need)
 {
 	int on[NCOLS], n = 0;
-	double mk[NCOLS], wk[NCOLS], sum = 0;
 	for (int c = 0; c < NCOLS; c++)
-		if (L->col_on[c]) {
-			mk[n] = minw[c];
-			sum += minw[c];
+		if (L->col_on[c])
 			on[n++] = c;
-		}
 	double fixed = 2 * L->f->style->margin + L->band_w + L->gap * n;
+	/* The split works on the columns shown, numbered 0..n-1. */
+	for (int i = 0; i < L->nslots; i++)
+		for (int j = 0; j < n; j++)
+			if (on[j] == L->slots[i].col)
+				need[i].col = j;
+	int k[NCOLS];
+	double mk[NCOLS], wk[NCOLS], sum = 0;
+	choose_runs(need, L->nslots, n, on, minw, *width - fixed, k);
+	for (int j = 0; j < n; j++)
+		sum += mk[j] = minw[k[j]][on[j]];
 	if (fixed + sum > *width) {
 		double wider = ceil((fixed + sum) / SM_PT_PER_MM) * SM_PT_PER_MM;
 		sm_ctx_warn(L->ctx, "PRISMA diagram widened from %.0f mm to %.0f mm to fit its %d "
@@ -355,17 +415,12 @@ static void split(struct lay *L, double *width, double *minw, struct sm_prisma_n
 			    wider / SM_PT_PER_MM, n);
 		*width = wider;
 	}
-	/* The split works on the columns shown, numbered 0..n-1. */
-	for (int i = 0; i < L->nslots; i++)
-		for (int k = 0; k < n; k++)
-			if (on[k] == L->slots[i].col)
-				need[i].col = k;
 	sm_prisma_split(need, L->nslots, n, mk, PAD, *width - fixed, wk);
 	double x = L->band_x + L->band_w + L->gap;
-	for (int k = 0; k < n; k++) {
-		L->col_x[on[k]] = x;
-		L->col_w[on[k]] = wk[k];
-		x += wk[k] + L->gap;
+	for (int j = 0; j < n; j++) {
+		L->col_x[on[j]] = x;
+		L->col_w[on[j]] = wk[j];
+		x += wk[j] + L->gap;
 	}
 }
 
@@ -374,15 +429,15 @@ static sm_status columns(struct lay *L, double *width)
 	int n = 0;
 	for (int c = 0; c < NCOLS; c++)
 		n += L->col_on[c];
-	/* Four or five columns: tighter gaps. */
-	L->gap = n > 3 ? TIGHT_GAP : COL_GAP;
+	/* Four or five columns, or a single-column page: tighter gaps. */
+	L->gap = n > 3 || *width < NARROW * SM_PT_PER_MM ? TIGHT_GAP : COL_GAP;
 	struct sm_extent e;
 	sm_status s = sm_fig_measure(L->ctx, L->f, &L->bold, "Identification", &e);
 	if (s != SM_OK)
 		return s;
 	L->band_x = L->f->style->margin;
 	L->band_w = e.width + 2 * PAD + 1;
-	double minw[NCOLS];
+	double minw[SM_PRISMA_RUNS][NCOLS];
 	struct sm_prisma_need need[SM_PRISMA_MAX_BOXES];
 	double *lines[SM_PRISMA_MAX_BOXES] = { 0 };
 	s = column_needs(L, minw, need, lines);
@@ -397,7 +452,7 @@ static sm_status lay(struct lay *L, const struct sm_res_prisma *p,
 		     const struct sm_prisma_options *opts)
 {
 	double width;
-	if (sm_fig_width(L->ctx, L->f, opts->common.width, 120, &width) != SM_OK)
+	if (sm_fig_width(L->ctx, L->f, opts->common.width, 85, &width) != SM_OK)
 		return SM_EINPUT;
 	L->body = sm_fig_role(L->f, SM_FR_BODY);
 	L->bold = sm_fig_role(L->f, SM_FR_BOLD);

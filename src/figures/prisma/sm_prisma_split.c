@@ -48,6 +48,14 @@ static void height(const struct sm_prisma_need *boxes, int nboxes, const double 
 	}
 }
 
+double sm_prisma_height(const struct sm_prisma_need *boxes, int nboxes, const double *w,
+			double pad)
+{
+	double h[2];
+	height(boxes, nboxes, w, pad, h);
+	return h[0];
+}
+
 void sm_prisma_split(const struct sm_prisma_need *boxes, int nboxes, int ncols,
 		     const double *minw, double pad, double total, double *w)
 {
@@ -98,13 +106,40 @@ static sm_status span_width(struct sm_ctx *ctx, struct sm_fig *f, const struct s
 	return r;
 }
 
+/* Widest run of k = 1..SM_PRISMA_RUNS consecutive words of one line
+ * p[0..len) into run[k - 1] (a line of fewer words: the whole line). */
+static sm_status line_runs(struct sm_ctx *ctx, struct sm_fig *f, const struct sm_tstyle *st,
+			   const char *p, size_t len, double *run)
+{
+	sm_status s = SM_OK;
+	/* Words end at spaces; a no-break space holds "(n = 12)" together. */
+	for (size_t i = 0; i < len && s == SM_OK;) {
+		size_t end = i;
+		for (int k = 0; k < SM_PRISMA_RUNS && s == SM_OK; k++) {
+			size_t wl = strcspn(p + end, " ");
+			if (wl > len - end)
+				wl = len - end;
+			end += wl;
+			double w = 0;
+			s = span_width(ctx, f, st, p + i, end - i, &w);
+			run[k] = fmax(run[k], w);
+			if (end < len)
+				end++; /* past the space, to the next word */
+		}
+		size_t wl = strcspn(p + i, " ");
+		i += wl + 1;
+	}
+	return s;
+}
+
 sm_status sm_prisma_measure_lines(struct sm_ctx *ctx, struct sm_fig *f, const struct sm_tstyle *st,
-				  const char *text, double **lines, int *nlines, double *word)
+				  const char *text, double **lines, int *nlines, double *run)
 {
 	int n = 1;
 	for (const char *p = text; *p; p++)
 		n += *p == '\n';
-	*word = 0;
+	for (int k = 0; k < SM_PRISMA_RUNS; k++)
+		run[k] = 0;
 	*nlines = 0;
 	if (!(*lines = sm_alloc_array((size_t)n, sizeof **lines)))
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
@@ -114,16 +149,8 @@ sm_status sm_prisma_measure_lines(struct sm_ctx *ctx, struct sm_fig *f, const st
 	for (const char *p = text; s == SM_OK;) {
 		size_t len = strcspn(p, "\n");
 		s = span_width(ctx, f, &one, p, len, &(*lines)[(*nlines)++]);
-		/* Words end at spaces; a no-break space holds "(n = 12)" together. */
-		for (size_t i = 0; i < len && s == SM_OK;) {
-			size_t wl = strcspn(p + i, " \n");
-			double w = 0;
-			if (wl > len - i)
-				wl = len - i;
-			s = span_width(ctx, f, &one, p + i, wl, &w);
-			*word = fmax(*word, w);
-			i += wl + 1;
-		}
+		if (s == SM_OK)
+			s = line_runs(ctx, f, &one, p, len, run);
 		if (!p[len])
 			break;
 		p += len + 1;

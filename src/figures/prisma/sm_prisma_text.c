@@ -14,10 +14,13 @@ void sm_prisma_counts_main(const struct sm_res_prisma *p, struct sm_prisma_count
 {
 	*c = (struct sm_prisma_counts){
 		.template_name = p->template_name,
+		.updated = p->template_name && !strcmp(p->template_name, "updated"),
 		.previous_studies = p->previous_studies,
 		.previous_reports = p->previous_reports,
 		.databases = p->databases.v, .ndatabases = p->databases.n,
 		.registers = p->registers.v, .nregisters = p->registers.n,
+		.records_databases = p->records_databases,
+		.records_registers = p->records_registers,
 		.records_identified = p->records_identified,
 		.duplicates_removed = p->duplicates_removed,
 		.automation_excluded = p->automation_excluded,
@@ -30,6 +33,8 @@ void sm_prisma_counts_main(const struct sm_res_prisma *p, struct sm_prisma_count
 		.reports_excluded = p->reports_excluded,
 		.studies_included = p->studies_included,
 		.reports_included = p->reports_included,
+		.new_studies_included = p->new_studies_included,
+		.new_reports_included = p->new_reports_included,
 		.reasons = p->exclusion_reasons.v, .nreasons = p->exclusion_reasons.n,
 	};
 }
@@ -38,6 +43,8 @@ void sm_prisma_counts_other(const struct sm_res_prisma_other *o, struct sm_prism
 {
 	*c = (struct sm_prisma_counts){
 		.previous_studies = NAN, .previous_reports = NAN,
+		.sources = o->sources.v, .nsources = o->sources.n,
+		.records_databases = NAN, .records_registers = NAN,
 		.records_identified = o->records_identified,
 		.duplicates_removed = NAN, .automation_excluded = NAN, .other_removed = NAN,
 		.records_screened = NAN, .records_excluded = NAN,
@@ -46,6 +53,7 @@ void sm_prisma_counts_other(const struct sm_res_prisma_other *o, struct sm_prism
 		.reports_assessed = o->reports_assessed,
 		.reports_excluded = o->reports_excluded,
 		.studies_included = NAN, .reports_included = NAN,
+		.new_studies_included = NAN, .new_reports_included = NAN,
 		.reasons = o->exclusion_reasons.v, .nreasons = o->exclusion_reasons.n,
 	};
 }
@@ -58,12 +66,49 @@ static void count(struct sm_buf *b, double n)
 		sm_buf_puts(b, "(n" NBSP "=" NBSP "not" NBSP "reported)");
 }
 
-/* "Name (n = N)" lines of the databases or registers. */
+/* "Name (n = N)" lines of the databases, registers or other methods. */
 static void sources(struct sm_buf *b, const struct sm_res_prisma_source *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		sm_buf_printf(b, "\n%s ", v[i].name ? v[i].name : "not named");
 		count(b, v[i].n);
+	}
+}
+
+/* One category of the template's "Records identified from:" box: its own
+ * total when reported ("Databases (n = 1047)"), then its sources; a list
+ * without a total is headed "Databases:", since the total is not ours to
+ * add up.  Returns the count lines written. */
+static size_t category(struct sm_buf *b, const char *name, double total,
+		       const struct sm_res_prisma_source *v, size_t n)
+{
+	if (!sm_prisma_has(total) && n == 0)
+		return 0;
+	sm_buf_printf(b, "\n%s", name);
+	if (sm_prisma_has(total)) {
+		sm_buf_putc(b, ' ');
+		count(b, total);
+	} else {
+		sm_buf_putc(b, ':');
+	}
+	sources(b, v, n);
+	return n + (size_t)sm_prisma_has(total);
+}
+
+/* The identification box of either column: the categories, then the
+ * total when it sums more than one line (else the line says it all). */
+static void identified(struct sm_buf *b, const struct sm_prisma_counts *c)
+{
+	sm_buf_puts(b, "Records identified from:");
+	size_t lines = category(b, "Databases", c->records_databases, c->databases,
+				c->ndatabases) +
+		       category(b, "Registers", c->records_registers, c->registers,
+				c->nregisters);
+	sources(b, c->sources, c->nsources);
+	lines += c->nsources;
+	if (sm_prisma_has(c->records_identified) && lines != 1) {
+		sm_buf_puts(b, "\nTotal ");
+		count(b, c->records_identified);
 	}
 }
 
@@ -90,12 +135,9 @@ char *sm_prisma_text(enum sm_prisma_slot slot, const struct sm_prisma_counts *c)
 	sm_buf_init(&b);
 	switch (slot) {
 	case SM_PS_IDENTIFIED:
-		if (c->ndatabases > 0 || c->nregisters > 0) {
-			sm_buf_puts(&b, "Records identified from:");
-			sources(&b, c->databases, c->ndatabases);
-			sources(&b, c->registers, c->nregisters);
-			sm_buf_puts(&b, "\nTotal ");
-			count(&b, c->records_identified);
+		if (c->ndatabases > 0 || c->nregisters > 0 || sm_prisma_has(c->records_databases) ||
+		    sm_prisma_has(c->records_registers)) {
+			identified(&b, c);
 		} else {
 			sm_buf_puts(&b, "Records identified from databases and registers ");
 			count(&b, c->records_identified);
@@ -110,6 +152,10 @@ char *sm_prisma_text(enum sm_prisma_slot slot, const struct sm_prisma_counts *c)
 		count(&b, c->other_removed);
 		break;
 	case SM_PS_OTHER_IDENTIFIED:
+		if (c->nsources > 0) {
+			identified(&b, c);
+			break;
+		}
 		return line("Records identified from other methods (websites, organisations, "
 			    "citation searching)", c->records_identified);
 	case SM_PS_SCREENED:
@@ -136,19 +182,34 @@ char *sm_prisma_text(enum sm_prisma_slot slot, const struct sm_prisma_counts *c)
 		sm_buf_puts(&b, "\nReports of studies included in previous version of review ");
 		count(&b, c->previous_reports);
 		break;
-	case SM_PS_INCLUDED: {
-		int upd = c->template_name && !strcmp(c->template_name, "updated");
-		sm_buf_puts(&b, upd ? "Total studies included in review " :
-				      "Studies included in review ");
+	case SM_PS_INCLUDED:
+		/* The updated template counts this update's studies here and
+		 * the totals below; the reports line only when reported: most
+		 * reviews count studies. */
+		if (c->updated) {
+			sm_buf_puts(&b, "New studies included in review ");
+			count(&b, c->new_studies_included);
+			if (sm_prisma_has(c->new_reports_included)) {
+				sm_buf_puts(&b, "\nReports of new included studies ");
+				count(&b, c->new_reports_included);
+			}
+			break;
+		}
+		sm_buf_puts(&b, "Studies included in review ");
 		count(&b, c->studies_included);
-		/* The reports line only when reported: most reviews count studies. */
 		if (sm_prisma_has(c->reports_included)) {
-			sm_buf_puts(&b, upd ? "\nReports of total included studies "
-					    : "\nReports of included studies ");
+			sm_buf_puts(&b, "\nReports of included studies ");
 			count(&b, c->reports_included);
 		}
 		break;
-	}
+	case SM_PS_TOTAL:
+		sm_buf_puts(&b, "Total studies included in review ");
+		count(&b, c->studies_included);
+		if (sm_prisma_has(c->reports_included)) {
+			sm_buf_puts(&b, "\nReports of total included studies ");
+			count(&b, c->reports_included);
+		}
+		break;
 	}
 	return b.failed ? (sm_buf_release(&b), NULL) : sm_buf_take(&b);
 }

@@ -173,6 +173,71 @@ static struct sm_res *with_prisma(struct sm_render_fx *f, const cJSON *base, cJS
 	return res;
 }
 
+/* The box whose text starts with `start` (the first), or -1. */
+static int box_named(const struct diagram *d, const char *start)
+{
+	for (int i = 0; i < d->nboxes; i++)
+		if (!strncmp(d->text[i], start, strlen(start)))
+			return i;
+	return -1;
+}
+
+/* An arrow runs from the box starting `from` to the box starting `to`. */
+static void expect_arrow(const struct diagram *d, const char *from, const char *to)
+{
+	int a = box_named(d, from), b = box_named(d, to);
+	assert_true(a >= 0 && b >= 0);
+	for (int i = 0; i < d->narrows; i++)
+		if (edge_of(d, d->ax0[i], d->ay0[i]) == a && edge_of(d, d->ax1[i], d->ay1[i]) == b)
+			return;
+	print_error("no arrow from \"%s\" to \"%s\"\n", from, to);
+	fail();
+}
+
+/* The most words k (up to 3) that every wrapped line of every box holds:
+ * each run of k consecutive words of a text line fits its box's wrap
+ * width (measured here word by word, apart from the layout's own). */
+static int words_a_line(struct sm_render_fx *f, struct sm_fig *fig)
+{
+	int best = 3;
+	for (size_t i = 0; i < fig->ntexts; i++) {
+		const struct sm_fig_text *t = &fig->texts[i];
+		if (t->tag != SM_PT_BOX_TEXT)
+			continue;
+		struct sm_tstyle one = t->st;
+		one.wrap = 0;
+		char *copy = strdup(t->text);
+		for (char *save = NULL, *ln = strtok_r(copy, "\n", &save); ln;
+		     ln = strtok_r(NULL, "\n", &save)) {
+			const char *w[64];
+			int n = 0;
+			char *lc = strdup(ln);
+			for (char *s2 = NULL, *x = strtok_r(lc, " ", &s2); x && n < 64;
+			     x = strtok_r(NULL, " ", &s2))
+				w[n++] = x;
+			for (int k = best; k >= 1; k--) {
+				int fits = 1;
+				for (int a = 0; a + (k < n ? k : n) <= n && fits; a++) {
+					char run[512] = "";
+					for (int j = a; j < a + (k < n ? k : n); j++)
+						strcat(strcat(run, j > a ? " " : ""), w[j]);
+					struct sm_extent e;
+					sm_render_expect_ok(f, sm_fig_measure(f->ctx, fig, &one, run, &e));
+					fits = e.width <= t->st.wrap + 1e-6;
+					if (k >= n)
+						break;
+				}
+				if (fits)
+					break;
+				best = k - 1;
+			}
+			free(lc);
+		}
+		free(copy);
+	}
+	return best;
+}
+
 /* The IV MSC paper's counts, as printed (207 - 169 != 36 stays so). */
 static void test_msc(void **state)
 {
@@ -253,30 +318,39 @@ static void test_full_template(void **state)
 		"{\"template\":\"updated\",\"previous_studies\":12,\"previous_reports\":14,"
 		"\"databases\":[{\"name\":\"PubMed\",\"n\":120},{\"name\":\"Embase\",\"n\":95}],"
 		"\"registers\":[{\"name\":\"ClinicalTrials.gov\",\"n\":10}],"
-		"\"records_identified\":225,\"duplicates_removed\":25,\"automation_excluded\":3,"
+		"\"records_databases\":215,\"records_registers\":10,\"records_identified\":225,\"duplicates_removed\":25,\"automation_excluded\":3,"
 		"\"other_removed\":null,\"records_screened\":197,\"records_excluded\":150,"
 		"\"reports_sought\":47,\"reports_not_retrieved\":2,\"reports_assessed\":45,"
 		"\"reports_excluded\":30,\"exclusion_reasons\":[{\"reason\":\"No control arm\","
 		"\"n\":18},{\"reason\":\"Wrong population with a rather long reason that wraps\","
-		"\"n\":12}],\"other_methods\":{\"records_identified\":9,\"reports_sought\":9,"
+		"\"n\":12}],\"other_methods\":{\"sources\":[{\"name\":\"Websites\",\"n\":4},"
+		"{\"name\":\"Citation searching\",\"n\":5}],\"records_identified\":9,\"reports_sought\":9,"
 		"\"reports_not_retrieved\":1,\"reports_assessed\":8,\"reports_excluded\":5,"
-		"\"exclusion_reasons\":[]},\"studies_included\":30,\"reports_included\":33}");
+		"\"exclusion_reasons\":[]},\"new_studies_included\":18,\"new_reports_included\":19,"
+		"\"studies_included\":30,\"reports_included\":33}");
 	assert_non_null(p);
 	struct sm_res *r = with_prisma(f, f->msc, p);
 	struct sm_fig *fig = layout(f, r);
 	struct diagram d = diagram_of(fig);
-	/* previous, 5 x 2 main, identified + sought/not + assessed/excluded */
-	assert_int_equal(d.nboxes, 1 + 9 + 5);
-	/* main: 4 down + 4 side; other: 2 down + 2 side + 1 join; previous 1 */
-	assert_int_equal(d.narrows, 14);
+	/* previous, 4 x 2 main + new + total, identified + sought/not +
+	 * assessed/excluded */
+	assert_int_equal(d.nboxes, 1 + 10 + 5);
+	/* main: 5 down + 4 side; other: 2 down + 2 side + 1 join; previous 1 */
+	assert_int_equal(d.narrows, 15);
+	expect_arrow(&d, "Studies included in previous", "Total studies");
+	expect_arrow(&d, "New studies included", "Total studies");
+	expect_arrow(&d, "Reports assessed for eligibility (n\xc2\xa0=\xc2\xa0" "8)",
+		     "New studies included");
 	sm_fig_free(fig);
 	char *pdf = render(f, r, "full.pdf");
 	sm_render_overlap_tool(pdf);
 	char *text = sm_render_pdf_text(pdf, 0);
 	/* five columns are narrow: check phrases that do not wrap */
 	const char *want[] = { "(n = 12)", "(n = 14)", "(n = 10)", "Embase (n = 95)",
-			       "(n = 47)", "(n = 2)", "(n = 18)", "(n = 30)", "(n = 33)",
-			       "(n = 9)", "(n = 1)", "(n = 8)", "(n = 5)", "Previous studies" };
+			       "Databases (n = 215)", "Registers (n = 10)", "Websites (n = 4)",
+			       "(n = 47)", "(n = 2)", "(n = 18)", "(n = 19)", "(n = 30)",
+			       "(n = 33)", "(n = 9)", "(n = 1)", "(n = 8)", "(n = 5)",
+			       "Previous studies" };
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
 		sm_render_expect_text(text, want[i]);
 	free(text);
@@ -317,18 +391,19 @@ static void check_words_whole(struct sm_render_fx *f, struct sm_fig *fig)
 /* An updated review with other methods: five columns at 175 mm.  The
  * width goes where the text needs it (the side column of reasons wider
  * than that of "Reports not retrieved"), no word breaks, and the diagram
- * is far shorter than with five equal columns (184 mm then, 147 now). */
+ * is shorter than with five equal columns (184 mm then without the total
+ * row, 172 now with it). */
 static void test_five_columns(void **state)
 {
 	struct sm_render_fx *f = *state;
 	struct sm_res *r = sm_render_load_res("tests/fixtures/results/updated-review.results.json");
 	struct sm_fig *fig = layout(f, r);
 	struct diagram d = diagram_of(fig);
-	assert_int_equal(d.nboxes, 1 + 9 + 5);
-	assert_int_equal(d.narrows, 14);
+	assert_int_equal(d.nboxes, 1 + 10 + 5);
+	assert_int_equal(d.narrows, 15);
 	sm_check_close(fig->width, 175 / 25.4 * 72, 1e-12, 0, "width kept");
 	assert_int_equal(sm_ctx_warning_count(f->ctx), 0);
-	assert_true(fig->height < 160 / 25.4 * 72);
+	assert_true(fig->height < 175 / 25.4 * 72);
 	check_words_whole(f, fig);
 	double w_reasons = 0, w_retrieved = 0;
 	for (int i = 0; i < d.nboxes; i++) {
@@ -364,6 +439,50 @@ static void test_five_columns(void **state)
 	sm_ctx_clear_warnings(f->ctx);
 	sm_fig_free(fig);
 	sm_res_free(r);
+}
+
+/* The three PRISMA 2020 templates (new, databases and registers only;
+ * new with other methods; updated) at 85, 120 and 175 mm: their boxes and
+ * arrows, text inside boxes, no word broken, and as many words a line as
+ * the width allows. */
+static void test_templates(void **state)
+{
+	struct sm_render_fx *f = *state;
+	static const struct {
+		const char *path;
+		int nboxes, narrows;
+		int words[3]; /* words a line at least, at 85, 120, 175 mm */
+	} t[] = {
+		/* three columns: three words a line from 120 mm on */
+		{ "tests/fixtures/render/prisma-dbreg.results.json", 9, 8, { 1, 3, 3 } },
+		/* four: two words at 175 mm; five: their longest words only */
+		{ "tests/fixtures/render/prisma-other.results.json", 14, 13, { 1, 1, 2 } },
+		{ "tests/fixtures/results/updated-review.results.json", 16, 15, { 1, 1, 1 } },
+	};
+	const char *widths[] = { "single", "onehalf", "double" };
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		struct sm_res *r = sm_render_load_res(t[i].path);
+		for (int w = 0; w < 3; w++) {
+			struct sm_prisma_options o = options();
+			o.common.width = widths[w];
+			struct sm_fig *fig = NULL;
+			sm_render_expect_ok(f, lay(f, r, &o, &fig));
+			check_layout(fig);
+			check_words_whole(f, fig);
+			struct diagram d = diagram_of(fig);
+			assert_int_equal(d.nboxes, t[i].nboxes);
+			assert_int_equal(d.narrows, t[i].narrows);
+			/* four and five columns cannot take 85 or 120 mm: wider,
+			 * with a warning; three can */
+			int wider = fig->width > (w == 0 ? 85 : w == 1 ? 120 : 175) / 25.4 * 72 + 1e-9;
+			assert_int_equal(wider, t[i].nboxes > 9 && w < 2);
+			assert_int_equal(sm_ctx_warning_count(f->ctx), wider);
+			assert_int_equal(words_a_line(f, fig), t[i].words[w]);
+			sm_ctx_clear_warnings(f->ctx);
+			sm_fig_free(fig);
+		}
+		sm_res_free(r);
+	}
 }
 
 /* The split alone: two boxes in one row, 200 and 50 pt of text, 200 pt to
@@ -456,6 +575,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_five_columns, sm_render_fx_setup,
 						sm_render_fx_teardown),
 		cmocka_unit_test(test_split),
+		cmocka_unit_test_setup_teardown(test_templates, sm_render_fx_setup,
+						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_kind, sm_render_fx_setup, sm_render_fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
