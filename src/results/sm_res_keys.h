@@ -59,6 +59,10 @@ struct sm_rkey {
 	const char *doc;               /* what it holds, for the README */
 };
 
+/* The most keys an object may describe (the reader keeps one bit per key;
+ * tests/results/test_res.c checks every object against it). */
+#define SM_RES_MAX_KEYS 128
+
 struct sm_robj {
 	const char *name;              /* for the README ("analysis", "study") */
 	size_t size;                   /* of its struct */

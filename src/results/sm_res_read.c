@@ -40,7 +40,7 @@ struct frame {
 	const struct sm_rkey *key;  /* F_OBJ: the key whose value comes next */
 	const char *via;            /* the key this frame is the value of (path) */
 	size_t next;                /* F_OBJ: index of the key expected next */
-	uint64_t seen;              /* F_OBJ: keys met so far */
+	uint64_t seen[SM_RES_MAX_KEYS / 64]; /* F_OBJ: keys met so far, one bit each */
 	size_t n, cap;              /* list frames: items so far, capacity */
 	size_t start;               /* offset of its '{' or '[' */
 	int depth;                  /* F_ANY: nesting below it */
@@ -640,7 +640,7 @@ static int missing_keys(struct rd *r, struct frame *f)
 		return 1;
 	for (size_t i = 0; i < f->obj->nkeys; i++) {
 		const struct sm_rkey *k = &f->obj->keys[i];
-		if ((f->seen >> i & 1) || (k->flags & SM_RK_OPTIONAL))
+		if ((f->seen[i / 64] >> (i % 64) & 1) || (k->flags & SM_RK_OPTIONAL))
 			continue;
 		struct sm_buf e;
 		sm_buf_init(&e);
@@ -764,12 +764,12 @@ static int on_key(void *ctx, const unsigned char *key, size_t len)
 		} else {
 			size_t i = (size_t)(k - o->keys);
 			f->next = i + 1;
-			if (f->seen >> i & 1) {
+			if (f->seen[i / 64] >> (i % 64) & 1) {
 				f->key = NULL;
 				rc = fail_at(r, token_start(r), s, len, "duplicate key; expected "
 					     "each key once");
 			} else {
-				f->seen |= (uint64_t)1 << i;
+				f->seen[i / 64] |= (uint64_t)1 << (i % 64);
 				f->key = k;
 			}
 		}

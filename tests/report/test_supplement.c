@@ -38,7 +38,7 @@ static void items_are_the_report_captions(void **state)
 	 * funnel, risk of bias;
 	 * the paper's table, the domain table, the check findings */
 	assert_int_equal(items.nfigures, 1 + 1 + 16 + 1 + 1);
-	assert_int_equal(items.ntables, 3 + 1); /* + rare events (the fixture results have no sensitivity blocks) */
+	assert_int_equal(items.ntables, 3 + 1 + 16); /* + rare events, a sensitivity table per analysis */
 	assert_string_equal(items.v[0].kind, "prisma");
 	assert_int_equal(items.v[0].number, 1);
 	struct sm_rtmpl *t = sm_rtmpl_load(f->ctx, NULL);

@@ -29,7 +29,7 @@ static void check_object(const struct sm_robj *o, int depth)
 	assert_true(nvisited < sizeof visited / sizeof visited[0]);
 	visited[nvisited++] = o;
 	assert_true(depth < 12);
-	assert_true(o->nkeys > 0 && o->nkeys <= 64);
+	assert_true(o->nkeys > 0 && o->nkeys <= SM_RES_MAX_KEYS);
 	for (size_t i = 0; i < o->nkeys; i++) {
 		const struct sm_rkey *k = &o->keys[i];
 		assert_true(k->offset < o->size);

@@ -165,7 +165,7 @@ static void errors(void **state)
 	assert_non_null(strstr(sm_ctx_error(ctx)->msg, "no analysis named \"nothing\""));
 	sm_ctx_clear_error(ctx);
 	/* results without the refits' display values (an older analyze) */
-	struct sm_res *old = sm_render_load_res("tests/fixtures/render/bcg-rr-reml.results.json");
+	struct sm_res *old = sm_render_load_res("tests/fixtures/render/bcg-rr-reml-older.results.json");
 	o.common.analysis = NULL;
 	assert_int_equal(sm_figure_cumulative.layout(ctx, old, &o, &env, &fig), SM_EINPUT);
 	assert_non_null(strstr(sm_ctx_error(ctx)->msg, "run it again"));

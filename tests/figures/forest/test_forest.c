@@ -87,7 +87,15 @@ static void expect_ok(struct fx *f, sm_status s)
  * results; it must validate. */
 static struct sm_res *typed(struct fx *f, const cJSON *doc)
 {
-	struct sm_res *r = sm_res_from_json(f->ctx, "test", doc);
+	/* Derived documents add or drop study rows, so the cumulative order
+	 * (one index per study) no longer fits them: it is left out. */
+	cJSON *copy = cJSON_Duplicate(doc, 1);
+	assert_non_null(copy);
+	cJSON *a;
+	cJSON_ArrayForEach(a, cJSON_GetObjectItem(copy, "analyses"))
+		cJSON_DeleteItemFromObject(a, "cumul_order");
+	struct sm_res *r = sm_res_from_json(f->ctx, "test", copy);
+	cJSON_Delete(copy);
 	if (!r) {
 		char *m = sm_diag_format(sm_ctx_error(f->ctx));
 		print_error("derived results do not read: %s\n", m ? m : "?");

@@ -601,7 +601,7 @@ static void the_kind(void **state)
 	struct sm_fig *fig = NULL;
 	/* --table is required, and a wrong name lists the right ones. */
 	sm_render_expect_fail(f, sm_figure_table.layout(f->ctx, f->rsae, &o, &env, &fig),
-			      "expected --table NAME, one of: domains, characteristics, table1");
+			      "expected --table NAME, one of: domains, characteristics, sensitivity, table1");
 	assert_null(fig);
 	o.table = "nope";
 	sm_render_expect_fail(f, sm_figure_table.layout(f->ctx, f->rsae, &o, &env, &fig),
