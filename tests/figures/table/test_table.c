@@ -606,7 +606,7 @@ static void the_kind(void **state)
 	o.table = "nope";
 	sm_render_expect_fail(f, sm_figure_table.layout(f->ctx, f->rsae, &o, &env, &fig),
 			      "no table 'nope' in the results; expected one of: domains, "
-			      "characteristics, table1");
+			      "characteristics, sensitivity, table1");
 	/* A PDF paginates at the style's page height; SVG is one page. */
 	o.table = "table1";
 	sm_render_expect_ok(f, sm_figure_table.layout(f->ctx, f->rsae, &o, &env, &fig));
