@@ -19,6 +19,7 @@
 #include "sm_row_spool.h"
 #include "sm_json_out.h"
 #include "sm_prisma_check.h"
+#include "sm_sof.h"
 #include "sm_metareg_json.h"
 #include "sm_multiplicity.h"
 #include "sm_run_settings.h"
@@ -457,6 +458,8 @@ cJSON *sm_results_build_spooled(struct sm_ctx *ctx, const struct sm_review *revi
 	cJSON *table = sm_domain_table_json(ctx, root);
 	if (table)
 		cJSON_AddItemToObject(root, "domain_table", table);
+	if (review->grade) /* the GRADE summary of findings (sm_sof.h) */
+		cJSON_AddItemToObject(root, "summary_of_findings", sm_sof_json(ctx, review, root));
 	root = add_aggregate_tables(ctx, review, &s, root);
 	return root ? add_check(ctx, root) : NULL;
 }

@@ -37,6 +37,8 @@ sm_status sm_rv_prisma(struct sm_jv *v, cJSON *root, const struct sm_jpath *root
 sm_status sm_rv_risk_of_bias(struct sm_jv *v, cJSON *root, const struct sm_jpath *rootp);
 sm_status sm_rv_tables(struct sm_jv *v, cJSON *root, const struct sm_jpath *rootp);
 sm_status sm_rv_reported(struct sm_jv *v, cJSON *root, const struct sm_jpath *rootp);
+/* "grade": GRADE ratings per analysis (sm_review_grade.c). */
+sm_status sm_rv_grade(struct sm_jv *v, cJSON *root, const struct sm_jpath *rootp);
 /* "aggregate_tables" (before "reported", whose comparisons name them), and
  * the parts of "reported" that refer to them or state claims. */
 sm_status sm_rv_aggregate_tables(struct sm_jv *v, cJSON *root, const struct sm_jpath *rootp);

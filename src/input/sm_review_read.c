@@ -12,7 +12,7 @@
 
 static const char *const top_keys[] = {
 	"safemeta_review", "metadata", "settings", "studies", "outcomes", "prisma",
-	"risk_of_bias", "tables", "aggregate_tables", "reported", "notes", NULL
+	"risk_of_bias", "tables", "aggregate_tables", "reported", "grade", "notes", NULL
 };
 static const char *const metadata_keys[] = {
 	"id", "title", "authors", "date", "source", "notes", "extra", NULL
@@ -262,7 +262,8 @@ static sm_status read_root(struct sm_jv *v, cJSON *root)
 	    (s = sm_rv_studies(v, root, rp)) || (s = sm_rv_outcomes(v, root, rp)) ||
 	    (s = sm_rv_settings_check(v, rp)) || (s = sm_rv_prisma(v, root, rp)) ||
 	    (s = sm_rv_risk_of_bias(v, root, rp)) || (s = sm_rv_tables(v, root, rp)) ||
-	    (s = sm_rv_aggregate_tables(v, root, rp)) || (s = sm_rv_reported(v, root, rp)))
+	    (s = sm_rv_aggregate_tables(v, root, rp)) || (s = sm_rv_reported(v, root, rp)) ||
+	    (s = sm_rv_grade(v, root, rp)))
 		return s;
 	v->r->metadata = cJSON_DetachItemFromObjectCaseSensitive(root, "metadata");
 	return SM_OK;

@@ -44,6 +44,7 @@ void sm_review_free(struct sm_review *r)
 	free(r->outcomes);
 	cJSON_Delete(r->metadata);
 	cJSON_Delete(r->prisma);
+	cJSON_Delete(r->grade);
 	cJSON_Delete(r->risk_of_bias);
 	cJSON_Delete(r->tables);
 	cJSON_Delete(r->reported);

@@ -119,6 +119,10 @@ struct sm_review {
 	/* Counts reported only in total, one 2x2 table each (validated; NULL
 	 * when absent): [{id, name, events_t, n_t, events_c, n_c, note}]. */
 	cJSON *aggregate_tables;
+	/* GRADE ratings per analysis (validated; NULL when absent):
+	 * [{analysis, outcome, certainty, importance, control_risk_per_1000,
+	 *   risk_of_bias .. publication_bias: {rating, footnote}}]. */
+	cJSON *grade;
 	const char **files; /* every file name outcome src_file points into */
 	size_t n_files;
 	struct sm_row_columns cols; /* n = 0 unless a CSV had named columns */

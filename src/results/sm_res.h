@@ -599,6 +599,35 @@ struct sm_res_domain_table {
 	SM_RES_LIST(struct sm_res_domain_row) rows;
 };
 
+/* The GRADE summary of findings (sm_sof.h). */
+struct sm_res_sof_downgrade {
+	int present;
+	const char *domain, *rating, *footnote; /* footnote: its mark, or NULL */
+};
+
+struct sm_res_sof_row {
+	int present;
+	const char *analysis, *outcome, *importance, *measure, *certainty, *control_source;
+	double studies, participants, estimate, ci_lb, ci_ub;
+	SM_RES_LIST(struct sm_res_sof_downgrade) downgrades;
+	double control_per_1000, treated_per_1000, treated_ci_lb_per_1000,
+		treated_ci_ub_per_1000, difference_per_1000, difference_ci_lb_per_1000,
+		difference_ci_ub_per_1000;
+};
+
+struct sm_res_sof_footnote {
+	int present;
+	const char *mark, *text;
+};
+
+struct sm_res_sof {
+	int present;
+	sm_res_strings arm_labels;
+	double level;
+	SM_RES_LIST(struct sm_res_sof_row) rows;
+	SM_RES_LIST(struct sm_res_sof_footnote) footnotes;
+};
+
 /* Multiplicity across the domains (sm_multiplicity.h). */
 struct sm_res_mult_domain {
 	int present;
@@ -668,6 +697,7 @@ struct sm_res {
 	SM_RES_LIST(struct sm_res_analysis) analyses;
 	struct sm_res_multiplicity multiplicity;
 	struct sm_res_domain_table domain_table;
+	struct sm_res_sof summary_of_findings;
 	SM_RES_LIST(struct sm_res_aggregate_table) aggregate_tables;
 	struct sm_res_check check;
 	const char *path;      /* the file it was read from (messages) */

@@ -95,6 +95,7 @@ static const struct sm_robj analysis_keys;
 static const struct sm_robj absolute_keys;
 static const struct sm_robj domain_row_keys;
 static const struct sm_robj domain_table_keys;
+static const struct sm_robj sof_keys;
 static const struct sm_robj check_analysis_keys;
 static const struct sm_robj check_finding_keys;
 static const struct sm_robj check_keys;
@@ -1652,6 +1653,87 @@ static const struct sm_rkey domain_table_keys_k[] = {
 };
 static OBJ(domain_table_keys, struct sm_res_domain_table, "domain_table");
 
+/* summary_of_findings.rows[].downgrades[] */
+static const char *const certainty_words[] = { "high", "moderate", "low", "very low", NULL };
+static const char *const rating_words[] = { "not serious", "serious", "very serious", NULL };
+static const char *const sof_domain_words[] = { "risk of bias", "inconsistency", "indirectness",
+						"imprecision", "publication bias", NULL };
+static const struct sm_rkey sof_downgrade_keys_k[] = {
+	KEY(struct sm_res_sof_downgrade, "domain", domain, STR, 0, NULL, sof_domain_words,
+	    "GRADE domain"),
+	KEY(struct sm_res_sof_downgrade, "rating", rating, STR, 0, NULL, rating_words,
+	    "not serious, serious or very serious"),
+	KEY(struct sm_res_sof_downgrade, "footnote", footnote, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "the mark of its footnote, or null"),
+};
+static OBJ(sof_downgrade_keys, struct sm_res_sof_downgrade,
+	   "summary_of_findings.rows[].downgrades[]");
+
+/* summary_of_findings.rows[] */
+static const struct sm_rkey sof_row_keys_k[] = {
+	KEY(struct sm_res_sof_row, "analysis", analysis, STR, 0, NULL, NULL,
+	    "the analysis"),
+	KEY(struct sm_res_sof_row, "outcome", outcome, STR, 0, NULL, NULL,
+	    "the outcome as the table names it"),
+	KEY(struct sm_res_sof_row, "importance", importance, STR, SM_RK_NULLABLE, NULL, NULL,
+	    "critical, important, not important, or null"),
+	KEY(struct sm_res_sof_row, "measure", measure, STR, 0, NULL, NULL,
+	    "effect measure"),
+	KEY(struct sm_res_sof_row, "studies", studies, NUM, SM_RK_NULLABLE | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,
+	    "studies"),
+	KEY(struct sm_res_sof_row, "participants", participants, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
+	    "participants (each study once)"),
+	KEY(struct sm_res_sof_row, "certainty", certainty, STR, 0, NULL, certainty_words,
+	    "certainty of the evidence"),
+	KEY(struct sm_res_sof_row, "downgrades", downgrades, LIST, 0, &sof_downgrade_keys, NULL,
+	    "GRADEpro's five domains"),
+	KEY(struct sm_res_sof_row, "estimate", estimate, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "relative effect, display scale"),
+	KEY(struct sm_res_sof_row, "ci_lb", ci_lb, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "its lower bound"),
+	KEY(struct sm_res_sof_row, "ci_ub", ci_ub, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "its upper bound"),
+	KEY(struct sm_res_sof_row, "control_per_1000", control_per_1000, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "assumed risk with control per 1000"),
+	KEY(struct sm_res_sof_row, "control_source", control_source, STR, 0, NULL, NULL,
+	    "review (given) or studies (control events / patients)"),
+	KEY(struct sm_res_sof_row, "treated_per_1000", treated_per_1000, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "corresponding risk with intervention per 1000"),
+	KEY(struct sm_res_sof_row, "treated_ci_lb_per_1000", treated_ci_lb_per_1000, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "its lower bound"),
+	KEY(struct sm_res_sof_row, "treated_ci_ub_per_1000", treated_ci_ub_per_1000, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "its upper bound"),
+	KEY(struct sm_res_sof_row, "difference_per_1000", difference_per_1000, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "risk difference per 1000"),
+	KEY(struct sm_res_sof_row, "difference_ci_lb_per_1000", difference_ci_lb_per_1000, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "its lower bound"),
+	KEY(struct sm_res_sof_row, "difference_ci_ub_per_1000", difference_ci_ub_per_1000, NUM, SM_RK_NULLABLE, NULL, NULL,
+	    "its upper bound"),
+};
+static OBJ(sof_row_keys, struct sm_res_sof_row, "summary_of_findings.rows[]");
+
+/* summary_of_findings.footnotes[] */
+static const struct sm_rkey sof_footnote_keys_k[] = {
+	KEY(struct sm_res_sof_footnote, "mark", mark, STR, 0, NULL, NULL,
+	    "a, b, c ..."),
+	KEY(struct sm_res_sof_footnote, "text", text, STR, 0, NULL, NULL,
+	    "the reason for rating down"),
+};
+static OBJ(sof_footnote_keys, struct sm_res_sof_footnote, "summary_of_findings.footnotes[]");
+
+/* summary_of_findings */
+static const struct sm_rkey sof_keys_k[] = {
+	KEY(struct sm_res_sof, "arm_labels", arm_labels, STRS, 0, NULL, NULL,
+	    "treated and control arm labels"),
+	KEY(struct sm_res_sof, "level", level, NUM, SM_RK_POS, NULL, NULL,
+	    "confidence level"),
+	KEY(struct sm_res_sof, "rows", rows, LIST, 0, &sof_row_keys, NULL,
+	    "one per rated analysis"),
+	KEY(struct sm_res_sof, "footnotes", footnotes, LIST, 0, &sof_footnote_keys, NULL,
+	    "the reasons for rating down, by mark"),
+};
+static OBJ(sof_keys, struct sm_res_sof, "summary_of_findings");
+
 /* multiplicity.domains[] */
 static const struct sm_rkey mult_domain_keys_k[] = {
 	KEY(struct sm_res_mult_domain, "analysis", analysis, STR, SM_RK_NULLABLE, NULL, NULL,
@@ -1818,6 +1900,8 @@ static const struct sm_rkey sm_res_doc_schema_k[] = {
 	    "the domains' P values adjusted for multiplicity"),
 	KEY(struct sm_res, "domain_table", domain_table, OBJ, SM_RK_OPTIONAL, &domain_table_keys, NULL,
 	    "the safety-domain table"),
+	KEY(struct sm_res, "summary_of_findings", summary_of_findings, OBJ, SM_RK_OPTIONAL, &sof_keys, NULL,
+	    "the GRADE summary of findings, when the review rates certainty"),
 	KEY(struct sm_res, "aggregate_tables", aggregate_tables, LIST, SM_RK_OPTIONAL, &aggregate_table_keys, NULL,
 	    "the review's 2x2 comparisons reported only in total"),
 	KEY(struct sm_res, "check", check, OBJ, SM_RK_OPTIONAL, &check_keys, NULL,
