@@ -274,7 +274,7 @@ static const struct sm_ecase json_errors[] = {
 	E("unknown-top.json", "{\"safemeta_review\": 1, \"studys\": []}",
 	  ":1:24: field 'studys': unknown key; expected one of safemeta_review, metadata, "
 	  "settings, studies, outcomes, prisma, risk_of_bias, tables, aggregate_tables, "
-	  "reported, notes"),
+	  "reported, grade, notes"),
 	E("no-metadata.json", "{\"safemeta_review\": 1}", ":1:1: field 'metadata': missing "
 	  "required key; expected an object with id and title"),
 	E("no-title.json", "{\"safemeta_review\": 1,\n \"metadata\": {\"id\": \"x\"}}",
@@ -494,6 +494,31 @@ static const struct sm_ecase extra_errors[] = {
 	E("p-other.json", X("\"prisma\": {\"other_methods\": {\"reports_sought\": -1}}"),
 	  ":2:48: field 'prisma.other_methods.reports_sought': expected a non-negative integer, "
 	  "got -1"),
+	/* GRADE ratings */
+	E("g-array.json", X("\"grade\": {\"analysis\": \"all\"}"), ":2:10: field 'grade': expected an array, got an object"),
+	E("g-cert.json", X("\"grade\": [{\"analysis\": \"all\"}]"), ":2:11: field 'grade[0].certainty': missing required key; expected "
+	  "high, moderate, low or very low"),
+	E("g-word.json", X("\"grade\": [{\"analysis\": \"all\", \"certainty\": \"medium\"}]"),
+	  ":2:44: field 'grade[0].certainty': unknown value \"medium\"; "
+	  "expected one of high, moderate, low, very low"),
+	E("g-note.json", X("\"grade\": [{\"analysis\": \"all\", \"certainty\": \"low\", "
+			    "\"imprecision\": {\"rating\": \"serious\"}}]"), ":2:66: field 'grade[0].imprecision.footnote': missing required key; "
+	  "expected the reason for rating down, as a footnote"),
+	E("g-rating.json", X("\"grade\": [{\"analysis\": \"all\", \"certainty\": \"low\", "
+			      "\"imprecision\": {\"rating\": \"bad\", \"footnote\": \"x\"}}]"),
+	  ":2:77: field 'grade[0].imprecision.rating': unknown value \"bad\"; "
+	  "expected one of not serious, serious, very serious"),
+	E("g-cr.json", X("\"grade\": [{\"analysis\": \"all\", \"certainty\": \"low\", "
+			  "\"control_risk_per_1000\": 1000}]"), ":2:76: field 'grade[0].control_risk_per_1000': expected a risk per "
+	  "1000 above 0 and below 1000, got 1000"),
+	E("g-twice.json", X("\"grade\": [{\"analysis\": \"all\", \"certainty\": \"low\"}, "
+			     "{\"analysis\": \"all\", \"certainty\": \"high\"}]"), ":2:65: field 'grade[1].analysis': second rating of \"all\" (also "
+	  "grade[0]); expected one per analysis"),
+	E("g-key.json", X("\"grade\": [{\"analysis\": \"all\", \"certainty\": \"low\", "
+			   "\"bias\": 1}]"), ":2:51: field 'grade[0].bias': unknown key; expected one of "
+	  "analysis, outcome, certainty, importance, control_risk_per_1000, "
+	  "risk_of_bias, inconsistency, indirectness, imprecision, "
+	  "publication_bias"),
 	E("r-tool.json", X("\"risk_of_bias\": {\"tool\": \"RoB3\", \"judgments\": []}"),
 	  ":2:26: field 'risk_of_bias.tool': unknown value \"RoB3\"; expected one of RoB1, RoB2, "
 	  "ROBINS-I"),
