@@ -3,6 +3,7 @@
  * table of kinds is sm_figure_kinds.c. */
 #include "sm_figure.h"
 
+#include "sm_atomic.h"
 #include "sm_buf.h"
 
 #include <errno.h>
@@ -133,6 +134,26 @@ sm_status sm_figure_render(struct sm_ctx *ctx, const struct sm_figure_kind *kind
 		s = sm_fig_write(ctx, fig, path, sm_figure_common_of(opts)->dpi);
 	sm_fig_free(fig);
 	return s;
+}
+
+/* Two names may map to the same safe name: a numbered suffix tells them
+ * apart. */
+char *sm_figure_unique_suffix(const char *name, char **used, size_t n_used)
+{
+	char *safe = sm_safe_filename(name, 60);
+	char *base = safe ? sm_asprintf("-%s", safe) : NULL;
+	free(safe);
+	for (int suffix = 2; base; suffix++) {
+		int clash = 0;
+		for (size_t i = 0; i < n_used && !clash; i++)
+			clash = !strcmp(used[i], base);
+		if (!clash)
+			return base;
+		char *stem = sm_asprintf("%s-%d", base, suffix);
+		free(base);
+		base = stem;
+	}
+	return NULL;
 }
 
 sm_status sm_figure_plan_add(struct sm_ctx *ctx, struct sm_figure_plan *plan,

@@ -133,6 +133,12 @@ sm_status sm_figure_render(struct sm_ctx *ctx, const struct sm_figure_kind *kind
 sm_status sm_figure_plan_add(struct sm_ctx *ctx, struct sm_figure_plan *plan,
 			     const struct sm_figure_kind *kind, const char *base, const char *arg);
 void sm_figure_plan_release(struct sm_figure_plan *plan);
+/* The file-name suffix of analysis `name` ("-<safe name>"), unique among
+ * the n_used suffixes in `used` ("-a", then "-a-2", "-a-2-3", ...), for the
+ * kinds that plan one figure per analysis.  Kinds that fill `used` over the
+ * same analyses in the same order give an analysis the same suffix.
+ * Returns a malloc'd string, NULL on out of memory. */
+char *sm_figure_unique_suffix(const char *name, char **used, size_t n_used);
 
 /* The common part of any kind's options. */
 static inline const struct sm_figure_common *sm_figure_common_of(const void *opts)

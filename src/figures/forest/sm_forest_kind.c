@@ -30,26 +30,6 @@ static sm_status layout(struct sm_ctx *ctx, const struct sm_res *res, const void
 	return s;
 }
 
-/* A safe base name for analysis `name` unique among `used`: two names may
- * map to the same safe name ("-a", then "-a-2", "-a-2-3", ...). */
-static char *unique_name(const char *name, char **used, size_t n_used)
-{
-	char *safe = sm_safe_filename(name, 60);
-	char *base = safe ? sm_asprintf("-%s", safe) : NULL;
-	free(safe);
-	for (int suffix = 2; base; suffix++) {
-		int clash = 0;
-		for (size_t i = 0; i < n_used && !clash; i++)
-			clash = !strcmp(used[i], base);
-		if (!clash)
-			return base;
-		char *stem = sm_asprintf("%s-%d", base, suffix);
-		free(base);
-		base = stem;
-	}
-	return NULL;
-}
-
 /* Per analysis forest-<safe name> (the bundle's funnels share the names),
  * and the summary forest when there is more than one analysis. */
 static sm_status plan(struct sm_ctx *ctx, const struct sm_res *res, struct sm_figure_plan *plan)
@@ -64,7 +44,7 @@ static sm_status plan(struct sm_ctx *ctx, const struct sm_res *res, struct sm_fi
 		const char *name = res->analyses.v[i].name;
 		if (!name)
 			continue;
-		char *base = unique_name(name, used, n_used);
+		char *base = sm_figure_unique_suffix(name, used, n_used);
 		char *file = base ? sm_asprintf("forest%s", base) : NULL;
 		if (base)
 			used[n_used++] = base;

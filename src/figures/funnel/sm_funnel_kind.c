@@ -26,26 +26,6 @@ static sm_status layout(struct sm_ctx *ctx, const struct sm_res *res, const void
 			     out);
 }
 
-/* Safe, unique base names: two analyses may map to the same safe name
- * ("-name", then "-name-2", ...). */
-static char *unique_base(const char *name, char **used, size_t n_used)
-{
-	char *safe = sm_safe_filename(name, 60);
-	char *base = safe ? sm_asprintf("-%s", safe) : NULL;
-	free(safe);
-	for (int suffix = 2; base; suffix++) {
-		int clash = 0;
-		for (size_t i = 0; i < n_used && !clash; i++)
-			clash = !strcmp(used[i], base);
-		if (!clash)
-			return base;
-		char *stem = sm_asprintf("%s-%d", base, suffix);
-		free(base);
-		base = stem;
-	}
-	return NULL;
-}
-
 /* A funnel per analysis of at least SM_FUNNEL_MIN_K studies
  * ("funnel-<safe name>"), and the small multiples ("funnel-all") when there
  * are several analyses (a panel of too few studies says so there). */
@@ -61,7 +41,7 @@ static sm_status plan(struct sm_ctx *ctx, const struct sm_res *res, struct sm_fi
 		const char *name = res->analyses.v[i].name;
 		if (!name || !(res->analyses.v[i].k >= SM_FUNNEL_MIN_K))
 			continue;
-		char *base = unique_base(name, used, n_used);
+		char *base = sm_figure_unique_suffix(name, used, n_used);
 		char *file = base ? sm_asprintf("funnel%s", base) : NULL;
 		if (base)
 			used[n_used++] = base;

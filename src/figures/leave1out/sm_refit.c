@@ -518,25 +518,6 @@ sm_status sm_refit_lay(struct sm_ctx *ctx, const struct sm_res *res,
 	return s2;
 }
 
-/* A safe base name unique among `used` ("-a", then "-a-2", ...). */
-static char *unique_name(const char *name, char **used, size_t n_used)
-{
-	char *safe = sm_safe_filename(name, 60);
-	char *base = safe ? sm_asprintf("-%s", safe) : NULL;
-	free(safe);
-	for (int suffix = 2; base; suffix++) {
-		int clash = 0;
-		for (size_t i = 0; i < n_used && !clash; i++)
-			clash = !strcmp(used[i], base);
-		if (!clash)
-			return base;
-		char *stem = sm_asprintf("%s-%d", base, suffix);
-		free(base);
-		base = stem;
-	}
-	return NULL;
-}
-
 /* Names are made unique over every analysis (as the forest's), so an
  * analysis keeps the same suffix in forest-, leave1out- and cumulative-. */
 sm_status sm_refit_plan(struct sm_ctx *ctx, const struct sm_res *res,
@@ -553,7 +534,7 @@ sm_status sm_refit_plan(struct sm_ctx *ctx, const struct sm_res *res,
 		const struct sm_res_analysis *a = &res->analyses.v[i];
 		if (!a->name)
 			continue;
-		char *base = unique_name(a->name, used, n_used);
+		char *base = sm_figure_unique_suffix(a->name, used, n_used);
 		if (!base) {
 			s = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 			break;
