@@ -95,6 +95,22 @@ sm_status sm_jv_array(struct sm_jv *v, const cJSON *item, const struct sm_jpath 
 	return cJSON_IsArray(item) ? SM_OK : sm_jv_bad(v, p, "expected an array");
 }
 
+sm_status sm_jv_each(struct sm_jv *v, const cJSON *obj, const char *key, const struct sm_jpath *p,
+		     sm_jv_item_fn each, void *arg)
+{
+	struct sm_jpath k = JV_KEY(p, key);
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(obj, key);
+	if (!arr)
+		return SM_OK;
+	sm_status s = sm_jv_array(v, arr, &k);
+	size_t i = 0;
+	for (const cJSON *e = arr->child; e && !s; e = e->next, i++) {
+		struct sm_jpath ep = JV_IDX(&k, i);
+		s = each(v, e, &ep, i, arg);
+	}
+	return s;
+}
+
 sm_status sm_jv_string(struct sm_jv *v, const cJSON *obj, const char *key,
 		       const struct sm_jpath *p, int required, const char **out)
 {

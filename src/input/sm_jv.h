@@ -75,6 +75,16 @@ sm_status sm_jv_number(struct sm_jv *v, const cJSON *obj, const char *key,
 		       const struct sm_jpath *p, enum sm_value_rule rule, int required,
 		       int nullable, double *out);
 
+/* What sm_jv_each calls for element `index` of an array, at path p. */
+typedef sm_status (*sm_jv_item_fn)(struct sm_jv *v, const cJSON *item, const struct sm_jpath *p,
+				   size_t index, void *arg);
+
+/* The optional array obj[key] (obj at path p): absent is SM_OK; anything
+ * but an array fails at its position; else each(v, element, path, i, arg)
+ * for every element in order, stopping at the first failure. */
+sm_status sm_jv_each(struct sm_jv *v, const cJSON *obj, const char *key, const struct sm_jpath *p,
+		     sm_jv_item_fn each, void *arg);
+
 /* Member `key`, when present, as a list of strings. */
 sm_status sm_jv_strings(struct sm_jv *v, const cJSON *obj, const char *key,
 			const struct sm_jpath *p);

@@ -2,6 +2,7 @@
  * (examples/FORMAT.md), and what "reported" says about them and about the
  * analyses ("comparisons", "claims"). */
 #include "sm_review_parts.h"
+#include "sm_strmap.h"
 
 #include <math.h>
 #include <string.h>
@@ -22,8 +23,9 @@ static sm_status events_within(struct sm_jv *v, const cJSON *t, const struct sm_
 }
 
 static sm_status one_table(struct sm_jv *v, const cJSON *t, const struct sm_jpath *p,
-			   const cJSON *arr, size_t index)
+			   size_t index, void *ids_arg)
 {
+	struct sm_strmap *ids = ids_arg;
 	sm_status s;
 	const char *id = NULL;
 	if ((s = sm_jv_object(v, t, p)) || (s = sm_jv_keys(v, t, p, table_keys)) ||
@@ -37,107 +39,97 @@ static sm_status one_table(struct sm_jv *v, const cJSON *t, const struct sm_jpat
 	    (s = events_within(v, t, p, "events_t", "n_t")) ||
 	    (s = events_within(v, t, p, "events_c", "n_c")))
 		return s;
-	size_t j = 0;
-	for (const cJSON *o = arr->child; o && j < index; o = o->next, j++) {
-		const cJSON *oid = cJSON_GetObjectItemCaseSensitive(o, "id");
-		if (cJSON_IsString(oid) && !strcmp(oid->valuestring, id)) {
-			struct sm_jpath k = JV_KEY(p, "id");
-			return sm_jv_fail(v, &k, SM_JPOS_VALUE, "id \"%s\" is used by "
-					  "aggregate_tables[%zu] too; expected unique ids", id, j);
-		}
+	size_t first = 0;
+	int put = sm_strmap_put(ids, id, index, &first);
+	if (put < 0)
+		return SM_FAIL(v->ctx, SM_EINTERNAL, "out of memory");
+	if (put == 0) {
+		struct sm_jpath k = JV_KEY(p, "id");
+		return sm_jv_fail(v, &k, SM_JPOS_VALUE, "id \"%s\" is used by "
+				  "aggregate_tables[%zu] too; expected unique ids", id, first);
 	}
 	return SM_OK;
 }
 
 sm_status sm_rv_aggregate_tables(struct sm_jv *v, cJSON *root, const struct sm_jpath *rootp)
 {
-	struct sm_jpath p = JV_KEY(rootp, "aggregate_tables");
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "aggregate_tables");
-	sm_status s;
-	if (!arr)
-		return SM_OK;
-	if ((s = sm_jv_array(v, arr, &p)))
-		return s;
-	size_t i = 0;
-	for (const cJSON *t = arr->child; t; t = t->next, i++) {
-		struct sm_jpath tp = JV_IDX(&p, i);
-		if ((s = one_table(v, t, &tp, arr, i)))
-			return s;
-	}
-	v->r->aggregate_tables = cJSON_DetachItemFromObjectCaseSensitive(root, "aggregate_tables");
-	return SM_OK;
+	struct sm_strmap *ids = sm_strmap_new();
+	if (!ids)
+		return SM_FAIL(v->ctx, SM_EINTERNAL, "out of memory");
+	sm_status s = sm_jv_each(v, root, "aggregate_tables", rootp, one_table, ids);
+	sm_strmap_free(ids);
+	if (!s)
+		v->r->aggregate_tables =
+			cJSON_DetachItemFromObjectCaseSensitive(root, "aggregate_tables");
+	return s;
 }
 
 /* ---- reported.comparisons and reported.analyses[].claims ---- */
 
 static const char *const comparison_keys[] = { "table", "test", "p", "quote", NULL };
 
-sm_status sm_rv_comparisons(struct sm_jv *v, const cJSON *rep, const struct sm_jpath *p)
+static sm_status comparison(struct sm_jv *v, const cJSON *c, const struct sm_jpath *cp,
+			    size_t index, void *arg)
 {
-	struct sm_jpath k = JV_KEY(p, "comparisons");
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(rep, "comparisons");
 	sm_status s;
-	if (!arr)
-		return SM_OK;
-	if ((s = sm_jv_array(v, arr, &k)))
+	(void)index;
+	(void)arg;
+	const char *table = NULL;
+	double pv = NAN;
+	if ((s = sm_jv_object(v, c, cp)) || (s = sm_jv_keys(v, c, cp, comparison_keys)) ||
+	    (s = sm_jv_string(v, c, "table", cp, 1, &table)) ||
+	    (s = sm_jv_enum(v, c, "test", cp, sm_reported_tests, NULL)) ||
+	    (s = sm_jv_number(v, c, "p", cp, SM_RULE_FINITE, 0, 1, &pv)) ||
+	    (s = sm_jv_text(v, c, "quote", cp, 0)))
 		return s;
-	size_t i = 0;
-	for (const cJSON *c = arr->child; c; c = c->next, i++) {
-		struct sm_jpath cp = JV_IDX(&k, i);
-		const char *table = NULL;
-		double pv = NAN;
-		if ((s = sm_jv_object(v, c, &cp)) || (s = sm_jv_keys(v, c, &cp, comparison_keys)) ||
-		    (s = sm_jv_string(v, c, "table", &cp, 1, &table)) ||
-		    (s = sm_jv_enum(v, c, "test", &cp, sm_reported_tests, NULL)) ||
-		    (s = sm_jv_number(v, c, "p", &cp, SM_RULE_FINITE, 0, 1, &pv)) ||
-		    (s = sm_jv_text(v, c, "quote", &cp, 0)))
-			return s;
-		if (!cJSON_GetObjectItemCaseSensitive(c, "test")) {
-			struct sm_jpath tp = JV_KEY(&cp, "test");
-			return sm_jv_missing(v, &tp, "expected the test the paper used (or \"not "
-					     "stated\")");
-		}
-		if (!isnan(pv) && !(pv >= 0 && pv <= 1)) {
-			struct sm_jpath pp = JV_KEY(&cp, "p");
-			return sm_jv_bad(v, &pp, "expected a P value between 0 and 1");
-		}
-		int found = 0;
-		const cJSON *t;
-		cJSON_ArrayForEach(t, v->r->aggregate_tables) {
-			const cJSON *id = cJSON_GetObjectItemCaseSensitive(t, "id");
-			found |= cJSON_IsString(id) && !strcmp(id->valuestring, table);
-		}
-		if (!found) {
-			struct sm_jpath tp = JV_KEY(&cp, "table");
-			return sm_jv_fail(v, &tp, SM_JPOS_VALUE, "no aggregate table \"%s\"; expected "
-					  "the id of one of the review's aggregate_tables", table);
-		}
+	if (!cJSON_GetObjectItemCaseSensitive(c, "test")) {
+		struct sm_jpath tp = JV_KEY(cp, "test");
+		return sm_jv_missing(v, &tp, "expected the test the paper used (or \"not "
+				     "stated\")");
+	}
+	if (!isnan(pv) && !(pv >= 0 && pv <= 1)) {
+		struct sm_jpath pp = JV_KEY(cp, "p");
+		return sm_jv_bad(v, &pp, "expected a P value between 0 and 1");
+	}
+	int found = 0;
+	const cJSON *t;
+	cJSON_ArrayForEach(t, v->r->aggregate_tables) {
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(t, "id");
+		found |= cJSON_IsString(id) && !strcmp(id->valuestring, table);
+	}
+	if (!found) {
+		struct sm_jpath tp = JV_KEY(cp, "table");
+		return sm_jv_fail(v, &tp, SM_JPOS_VALUE, "no aggregate table \"%s\"; expected "
+				  "the id of one of the review's aggregate_tables", table);
 	}
 	return SM_OK;
 }
 
+sm_status sm_rv_comparisons(struct sm_jv *v, const cJSON *rep, const struct sm_jpath *p)
+{
+	return sm_jv_each(v, rep, "comparisons", p, comparison, NULL);
+}
+
 static const char *const claim_keys[] = { "claim", "quote", NULL };
+
+static sm_status claim(struct sm_jv *v, const cJSON *c, const struct sm_jpath *cp, size_t index,
+		       void *arg)
+{
+	sm_status s;
+	(void)index;
+	(void)arg;
+	if ((s = sm_jv_object(v, c, cp)) || (s = sm_jv_keys(v, c, cp, claim_keys)) ||
+	    (s = sm_jv_enum(v, c, "claim", cp, sm_reported_claims, NULL)) ||
+	    (s = sm_jv_text(v, c, "quote", cp, 0)))
+		return s;
+	if (!cJSON_GetObjectItemCaseSensitive(c, "claim")) {
+		struct sm_jpath tp = JV_KEY(cp, "claim");
+		return sm_jv_missing(v, &tp, "expected what the paper claims");
+	}
+	return SM_OK;
+}
 
 sm_status sm_rv_claims(struct sm_jv *v, const cJSON *a, const struct sm_jpath *p)
 {
-	struct sm_jpath k = JV_KEY(p, "claims");
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(a, "claims");
-	sm_status s;
-	if (!arr)
-		return SM_OK;
-	if ((s = sm_jv_array(v, arr, &k)))
-		return s;
-	size_t i = 0;
-	for (const cJSON *c = arr->child; c; c = c->next, i++) {
-		struct sm_jpath cp = JV_IDX(&k, i);
-		if ((s = sm_jv_object(v, c, &cp)) || (s = sm_jv_keys(v, c, &cp, claim_keys)) ||
-		    (s = sm_jv_enum(v, c, "claim", &cp, sm_reported_claims, NULL)) ||
-		    (s = sm_jv_text(v, c, "quote", &cp, 0)))
-			return s;
-		if (!cJSON_GetObjectItemCaseSensitive(c, "claim")) {
-			struct sm_jpath tp = JV_KEY(&cp, "claim");
-			return sm_jv_missing(v, &tp, "expected what the paper claims");
-		}
-	}
-	return SM_OK;
+	return sm_jv_each(v, a, "claims", p, claim, NULL);
 }

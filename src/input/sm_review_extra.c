@@ -49,27 +49,26 @@ static sm_status counts(struct sm_jv *v, const cJSON *obj, const struct sm_jpath
 	return s;
 }
 
+/* One {"<label>": "text", "n": count} of a list of named counts. */
+static sm_status named_count(struct sm_jv *v, const cJSON *e, const struct sm_jpath *ep,
+			     size_t index, void *label_arg)
+{
+	const char *label = label_arg;
+	const char *const keys[] = { label, "n", NULL };
+	sm_status s;
+	(void)index;
+	if ((s = sm_jv_object(v, e, ep)) || (s = sm_jv_keys(v, e, ep, keys)) ||
+	    (s = sm_jv_string(v, e, label, ep, 1, NULL)) ||
+	    (s = sm_jv_number(v, e, "n", ep, SM_RULE_COUNT, 1, 1, NULL)))
+		return s;
+	return SM_OK;
+}
+
 /* [{"<label>": "text", "n": count}, ...] */
 static sm_status named_counts(struct sm_jv *v, const cJSON *obj, const char *key,
 			      const char *label, const struct sm_jpath *p)
 {
-	struct sm_jpath k = JV_KEY(p, key);
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(obj, key);
-	const char *const keys[] = { label, "n", NULL };
-	sm_status s;
-	if (!arr)
-		return SM_OK;
-	if ((s = sm_jv_array(v, arr, &k)))
-		return s;
-	size_t i = 0;
-	for (const cJSON *e = arr->child; e; e = e->next, i++) {
-		struct sm_jpath ep = JV_IDX(&k, i);
-		if ((s = sm_jv_object(v, e, &ep)) || (s = sm_jv_keys(v, e, &ep, keys)) ||
-		    (s = sm_jv_string(v, e, label, &ep, 1, NULL)) ||
-		    (s = sm_jv_number(v, e, "n", &ep, SM_RULE_COUNT, 1, 1, NULL)))
-			return s;
-	}
-	return SM_OK;
+	return sm_jv_each(v, obj, key, p, named_count, (void *)label);
 }
 
 static sm_status other_methods(struct sm_jv *v, const cJSON *obj, const struct sm_jpath *p)
@@ -304,23 +303,20 @@ static sm_status table(struct sm_jv *v, const cJSON *t, const struct sm_jpath *p
 	return table_rows(v, t, p, (size_t)cJSON_GetArraySize(cols));
 }
 
+static sm_status table_item(struct sm_jv *v, const cJSON *t, const struct sm_jpath *tp,
+			    size_t index, void *arg)
+{
+	(void)index;
+	(void)arg;
+	return table(v, t, tp);
+}
+
 sm_status sm_rv_tables(struct sm_jv *v, cJSON *root, const struct sm_jpath *rootp)
 {
-	struct sm_jpath p = JV_KEY(rootp, "tables");
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "tables");
-	sm_status s;
-	if (!arr)
-		return SM_OK;
-	if ((s = sm_jv_array(v, arr, &p)))
-		return s;
-	size_t i = 0;
-	for (const cJSON *t = arr->child; t; t = t->next, i++) {
-		struct sm_jpath tp = JV_IDX(&p, i);
-		if ((s = table(v, t, &tp)))
-			return s;
-	}
-	v->r->tables = cJSON_DetachItemFromObjectCaseSensitive(root, "tables");
-	return SM_OK;
+	sm_status s = sm_jv_each(v, root, "tables", rootp, table_item, NULL);
+	if (!s)
+		v->r->tables = cJSON_DetachItemFromObjectCaseSensitive(root, "tables");
+	return s;
 }
 
 /* ---- reported results ---- */
@@ -337,9 +333,12 @@ static const char *const analysis_keys[] = {
 	"rstudent_bound", "begg_p", "egger_p", "claims", NULL
 };
 
-static sm_status analysis(struct sm_jv *v, const cJSON *a, const struct sm_jpath *p)
+static sm_status analysis(struct sm_jv *v, const cJSON *a, const struct sm_jpath *p,
+			  size_t index, void *arg)
 {
 	sm_status s;
+	(void)index;
+	(void)arg;
 	if ((s = sm_jv_object(v, a, p)) || (s = sm_jv_keys(v, a, p, analysis_keys)) ||
 	    (s = sm_jv_string(v, a, "name", p, 1, NULL)) ||
 	    (s = sm_jv_string(v, a, "measure", p, 0, NULL)) ||
@@ -363,18 +362,8 @@ sm_status sm_rv_reported(struct sm_jv *v, cJSON *root, const struct sm_jpath *ro
 	if ((s = sm_jv_object(v, rep, &p)) || (s = sm_jv_keys(v, rep, &p, reported_keys)) ||
 	    (s = sm_jv_strings(v, rep, "notes", &p)) || (s = sm_rv_comparisons(v, rep, &p)))
 		return s;
-	struct sm_jpath k = JV_KEY(&p, "analyses");
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(rep, "analyses");
-	if (arr) {
-		if ((s = sm_jv_array(v, arr, &k)))
-			return s;
-		size_t i = 0;
-		for (const cJSON *a = arr->child; a; a = a->next, i++) {
-			struct sm_jpath ap = JV_IDX(&k, i);
-			if ((s = analysis(v, a, &ap)))
-				return s;
-		}
-	}
+	if ((s = sm_jv_each(v, rep, "analyses", &p, analysis, NULL)))
+		return s;
 	v->r->reported = cJSON_DetachItemFromObjectCaseSensitive(root, "reported");
 	return SM_OK;
 }

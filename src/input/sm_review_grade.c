@@ -4,6 +4,7 @@
  * into the review; the analysis stage turns them into the summary of
  * findings (sm_sof.h). */
 #include "sm_review_parts.h"
+#include "sm_strmap.h"
 
 #include <math.h>
 #include <string.h>
@@ -73,32 +74,35 @@ static sm_status rating(struct sm_jv *v, const cJSON *o, const struct sm_jpath *
 	return SM_OK;
 }
 
+/* One rating; one per analysis, since a second would be silently lost. */
+static sm_status rating_item(struct sm_jv *v, const cJSON *e, const struct sm_jpath *ep,
+			     size_t index, void *seen_arg)
+{
+	struct sm_strmap *seen = seen_arg;
+	sm_status s = rating(v, e, ep);
+	if (s)
+		return s;
+	const char *a = cJSON_GetObjectItemCaseSensitive(e, "analysis")->valuestring;
+	size_t first = 0;
+	int put = sm_strmap_put(seen, a, index, &first);
+	if (put < 0)
+		return SM_FAIL(v->ctx, SM_EINTERNAL, "out of memory");
+	if (put == 0) {
+		struct sm_jpath ap = JV_KEY(ep, "analysis");
+		return sm_jv_fail(v, &ap, SM_JPOS_VALUE, "second rating of \"%s\" (also grade[%zu]); "
+				  "expected one per analysis", a, first);
+	}
+	return SM_OK;
+}
+
 sm_status sm_rv_grade(struct sm_jv *v, cJSON *root, const struct sm_jpath *rootp)
 {
-	struct sm_jpath p = JV_KEY(rootp, "grade");
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "grade");
-	sm_status s;
-	if (!arr)
-		return SM_OK;
-	if ((s = sm_jv_array(v, arr, &p)))
-		return s;
-	size_t i = 0;
-	for (const cJSON *e = arr->child; e; e = e->next, i++) {
-		struct sm_jpath ep = JV_IDX(&p, i);
-		if ((s = rating(v, e, &ep)))
-			return s;
-		/* one rating per analysis: a second would be silently lost */
-		size_t j = 0;
-		for (const cJSON *f = arr->child; f != e; f = f->next, j++) {
-			const char *a = cJSON_GetObjectItemCaseSensitive(e, "analysis")->valuestring;
-			if (!strcmp(a, cJSON_GetObjectItemCaseSensitive(f, "analysis")->valuestring)) {
-				struct sm_jpath ap = JV_KEY(&ep, "analysis");
-				return sm_jv_fail(v, &ap, SM_JPOS_VALUE,
-						  "second rating of \"%s\" (also grade[%zu]); "
-						  "expected one per analysis", a, j);
-			}
-		}
-	}
-	v->r->grade = cJSON_DetachItemFromObjectCaseSensitive(root, "grade");
-	return SM_OK;
+	struct sm_strmap *seen = sm_strmap_new();
+	if (!seen)
+		return SM_FAIL(v->ctx, SM_EINTERNAL, "out of memory");
+	sm_status s = sm_jv_each(v, root, "grade", rootp, rating_item, seen);
+	sm_strmap_free(seen);
+	if (!s)
+		v->r->grade = cJSON_DetachItemFromObjectCaseSensitive(root, "grade");
+	return s;
 }
