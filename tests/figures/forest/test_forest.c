@@ -33,59 +33,21 @@
  * assessed, a five-column PRISMA diagram. */
 #define UPDATED "tests/fixtures/results/updated-review.results.json"
 
-struct fx {
-	struct sm_ctx *ctx;
-	cJSON *sample, *msc;        /* to derive documents from */
-	struct sm_res *rsample, *rmsc;
-	char dir[64];
-};
-
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof *f);
-	f->ctx = sm_ctx_new();
-	sm_ctx_set_home(f->ctx, getenv("SAFEMETA_HOME") ? getenv("SAFEMETA_HOME") : ".");
-	sm_ctx_set_epoch(f->ctx, 1700000000);
-	f->sample = sm_render_load_json(SAMPLE);
-	f->msc = sm_render_load_json(MSC);
-	f->rsample = sm_render_load_res(SAMPLE);
-	f->rmsc = sm_render_load_res(MSC);
-	strcpy(f->dir, "/tmp/sm_render_XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	*state = f;
-	return 0;
+	return sm_render_fx_setup_doc(state, SAMPLE);
 }
 
-static int teardown(void **state)
+/* Forest tests keep no warnings between calls. */
+static void expect_ok(struct sm_render_fx *f, sm_status s)
 {
-	struct fx *f = *state;
-	char *cmd = sm_asprintf("rm -rf %s", f->dir);
-	if (system(cmd) != 0)
-		print_error("cannot remove %s\n", f->dir);
-	free(cmd);
-	cJSON_Delete(f->sample);
-	cJSON_Delete(f->msc);
-	sm_res_free(f->rsample);
-	sm_res_free(f->rmsc);
-	sm_ctx_free(f->ctx);
-	free(f);
-	return 0;
-}
-
-static void expect_ok(struct fx *f, sm_status s)
-{
-	if (s != SM_OK) {
-		char *m = sm_diag_format(sm_ctx_error(f->ctx));
-		print_error("render failed: %s\n", m ? m : "?");
-		free(m);
-	}
-	assert_int_equal(s, SM_OK);
+	sm_render_expect_ok(f, s);
 	sm_ctx_clear_warnings(f->ctx);
 }
 
 /* A document derived in the test (a cJSON tree), read as the typed
  * results; it must validate. */
-static struct sm_res *typed(struct fx *f, const cJSON *doc)
+static struct sm_res *typed(struct sm_render_fx *f, const cJSON *doc)
 {
 	/* Derived documents add or drop study rows, so the cumulative order
 	 * (one index per study) no longer fits them: it is left out. */
@@ -94,14 +56,8 @@ static struct sm_res *typed(struct fx *f, const cJSON *doc)
 	cJSON *a;
 	cJSON_ArrayForEach(a, cJSON_GetObjectItem(copy, "analyses"))
 		cJSON_DeleteItemFromObject(a, "cumul_order");
-	struct sm_res *r = sm_res_from_json(f->ctx, "test", copy);
+	struct sm_res *r = sm_render_typed(f, copy);
 	cJSON_Delete(copy);
-	if (!r) {
-		char *m = sm_diag_format(sm_ctx_error(f->ctx));
-		print_error("derived results do not read: %s\n", m ? m : "?");
-		free(m);
-	}
-	assert_non_null(r);
 	return r;
 }
 
@@ -115,7 +71,7 @@ static struct sm_forest_options opts_for(const char *analysis)
 
 /* A file as `safemeta render forest` writes it: the kind's layout for the
  * file's format, then the file. */
-static sm_status render_with(struct fx *f, const struct sm_res *res,
+static sm_status render_with(struct sm_render_fx *f, const struct sm_res *res,
 			     const struct sm_forest_options *o, const char *path)
 {
 	struct sm_figure_env env = { 0 };
@@ -134,7 +90,7 @@ static sm_status render_with(struct fx *f, const struct sm_res *res,
 	return s;
 }
 
-static char *render(struct fx *f, const struct sm_res *res, const char *analysis,
+static char *render(struct sm_render_fx *f, const struct sm_res *res, const char *analysis,
 		    const char *name)
 {
 	struct sm_forest_options o = opts_for(analysis);
@@ -143,14 +99,14 @@ static char *render(struct fx *f, const struct sm_res *res, const char *analysis
 	return path;
 }
 
-static sm_status build(struct fx *f, const struct sm_res *res, const struct sm_forest_options *o,
+static sm_status build(struct sm_render_fx *f, const struct sm_res *res, const struct sm_forest_options *o,
 		       int paginate, struct sm_flayout **l)
 {
 	struct sm_forest_target t = { paginate, 0, 0, NULL };
 	return sm_forest_build(f->ctx, res, o, &t, l);
 }
 
-static struct sm_flayout *layout_with(struct fx *f, const struct sm_res *res,
+static struct sm_flayout *layout_with(struct sm_render_fx *f, const struct sm_res *res,
 				      const struct sm_forest_options *o, int paginate)
 {
 	struct sm_flayout *l = NULL;
@@ -160,7 +116,7 @@ static struct sm_flayout *layout_with(struct fx *f, const struct sm_res *res,
 	return l;
 }
 
-static struct sm_flayout *layout_of(struct fx *f, const struct sm_res *res, const char *an,
+static struct sm_flayout *layout_of(struct sm_render_fx *f, const struct sm_res *res, const char *an,
 				    const char *width, int paginate)
 {
 	struct sm_forest_options o = opts_for(an);
@@ -392,11 +348,11 @@ static const cJSON *analysis(const cJSON *results, int i)
 
 static void test_content(void **state)
 {
-	struct fx *f = *state;
-	const cJSON *a = analysis(f->sample, 1);
-	char *pdf = render(f, f->rsample, "SAEs deaths", "content.pdf");
+	struct sm_render_fx *f = *state;
+	const cJSON *a = analysis(f->doc, 1);
+	char *pdf = render(f, f->rdoc, "SAEs deaths", "content.pdf");
 	char *text = pdf_text(pdf);
-	struct sm_flayout *lay = layout_of(f, f->rsample, "SAEs deaths", NULL, 1);
+	struct sm_flayout *lay = layout_of(f, f->rdoc, "SAEs deaths", NULL, 1);
 	const cJSON *s;
 	/* two weight columns (issue 13.2): the common-effect fit's weights, then
 	 * the random-effects model's, each 100% on its own pooled row */
@@ -450,8 +406,8 @@ static void test_content(void **state)
 
 static void test_content_excluded_and_subgroups(void **state)
 {
-	struct fx *f = *state;
-	char *pdf = render(f, f->rsample, "all", "subgroups.pdf");
+	struct sm_render_fx *f = *state;
+	char *pdf = render(f, f->rdoc, "all", "subgroups.pdf");
 	char *text = pdf_text(pdf);
 	sm_render_expect_text(text, "Hepatobiliary disorders");
 	sm_render_expect_text(text, "Fern\xc3\xa1ndez et al., 2019 0 21 0 20 Not estimable");
@@ -466,7 +422,7 @@ static void test_content_excluded_and_subgroups(void **state)
 
 static void test_content_summary(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	char *pdf = render(f, f->rmsc, "summary", "summary.pdf");
 	char *text = pdf_text(pdf);
 	struct sm_flayout *l = layout_of(f, f->rmsc, "summary", NULL, 1);
@@ -664,10 +620,10 @@ static int check_layout(const struct sm_flayout *l)
 
 static void test_geometry(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	const char *names[] = { "SAEs deaths", "Hepatobiliary disorders", "all" };
 	for (int i = 0; i < 3; i++) {
-		struct sm_flayout *l = layout_of(f, f->rsample, names[i], NULL, 1);
+		struct sm_flayout *l = layout_of(f, f->rdoc, names[i], NULL, 1);
 		int squares = check_layout(l);
 		assert_true(squares >= 5);
 		sm_flayout_free(l);
@@ -711,8 +667,8 @@ static unsigned long be32(const unsigned char *p)
 
 static void test_formats(void **state)
 {
-	struct fx *f = *state;
-	char *pdf = render(f, f->rsample, "SAEs deaths", "fmt.pdf");
+	struct sm_render_fx *f = *state;
+	char *pdf = render(f, f->rdoc, "SAEs deaths", "fmt.pdf");
 	char *cmd = sm_asprintf("pdffonts '%s'", pdf);
 	char *out = sm_render_run_ok(cmd);
 	int fonts = 0;
@@ -729,7 +685,7 @@ static void test_formats(void **state)
 	free(out);
 	free(cmd);
 
-	char *svg = render(f, f->rsample, "SAEs deaths", "fmt.svg");
+	char *svg = render(f, f->rdoc, "SAEs deaths", "fmt.svg");
 	cmd = sm_asprintf("xmllint --noout '%s'", svg);
 	free(sm_render_run_ok(cmd));
 	free(cmd);
@@ -742,7 +698,7 @@ static void test_formats(void **state)
 	for (int i = 0; i < 2; i++) {
 		o.common.dpi = dpis[i];
 		char *png = sm_asprintf("%s/fmt%d.png", f->dir, i);
-		expect_ok(f, render_with(f, f->rsample, &o, png));
+		expect_ok(f, render_with(f, f->rdoc, &o, png));
 		char *data = NULL;
 		size_t len = 0;
 		assert_int_equal(sm_read_file(png, 0, &data, &len), 0);
@@ -751,7 +707,7 @@ static void test_formats(void **state)
 		assert_memory_equal(u + 12, "IHDR", 4);
 		/* 85 mm at the DPI, rounded to whole pixels */
 		assert_int_equal(be32(u + 16), lround(85 / 25.4 * dpis[i]));
-		struct sm_flayout *l = layout_with(f, f->rsample, &o, 0);
+		struct sm_flayout *l = layout_with(f, f->rdoc, &o, 0);
 		assert_int_equal(be32(u + 20), sm_canvas_px(l->fig->height, dpis[i]));
 		sm_flayout_free(l);
 		free(data);
@@ -761,10 +717,10 @@ static void test_formats(void **state)
 	free(pdf);
 }
 
-static void same_bytes(struct fx *f, const char *ext)
+static void same_bytes(struct sm_render_fx *f, const char *ext)
 {
 	char *a = sm_asprintf("one.%s", ext), *b = sm_asprintf("two.%s", ext);
-	char *pa = render(f, f->rsample, "all", a), *pb = render(f, f->rsample, "all", b);
+	char *pa = render(f, f->rdoc, "all", a), *pb = render(f, f->rdoc, "all", b);
 	char *cmd = sm_asprintf("cmp '%s' '%s'", pa, pb);
 	free(sm_render_run_ok(cmd));
 	free(cmd), free(a), free(b), free(pa), free(pb);
@@ -772,7 +728,7 @@ static void same_bytes(struct fx *f, const char *ext)
 
 static void test_determinism(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	same_bytes(f, "pdf");
 	same_bytes(f, "svg");
 	same_bytes(f, "png");
@@ -794,7 +750,7 @@ static void png_width_is(const char *png, long px)
  * in all three formats: clean PDF text, valid SVG, PNG of the right size. */
 static void test_msc_every_format(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	const cJSON *a;
 	int i = 0, n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(f->msc, "analyses"));
 	assert_int_equal(n, 16);
@@ -817,7 +773,7 @@ static void test_msc_every_format(void **state)
 		}
 	}
 	assert_int_equal(i, 17);
-	char *pdf = render(f, f->rsample, "all", "subgroups.pdf");
+	char *pdf = render(f, f->rdoc, "all", "subgroups.pdf");
 	sm_render_overlap_tool(pdf);
 	free(pdf);
 }
@@ -827,7 +783,7 @@ static void test_msc_every_format(void **state)
  * number columns right-aligned. */
 static void test_wrap_label2(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	struct sm_flayout *l = layout_of(f, f->rmsc, GENERAL, NULL, 1);
 	sm_check_close(l->size_used, 8, 0, 1e-9, "font size kept");
 	check_layout(l);
@@ -890,7 +846,7 @@ static void test_wrap_label2(void **state)
 /* When nothing can make the plot fit, an error says so and what to do. */
 static void test_too_narrow(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	struct sm_forest_options o = opts_for(GENERAL);
 	o.common.width = "45mm";
 	struct sm_flayout *l = NULL;
@@ -913,7 +869,7 @@ static void test_too_narrow(void **state)
  * far beyond them ending in arrows. */
 static void test_proportions(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	cJSON *res = sm_render_load_json(PROP);
 	struct sm_res *rres = sm_render_load_res(PROP);
 	const cJSON *a = analysis(res, 0);
@@ -1034,7 +990,7 @@ static void expect_table_weights(const struct sm_flayout *l, const cJSON *a, int
  * says so; the method line names it; the weights are the method's. */
 static void test_mh_peto(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	const char *files[] = { MH, PETO };
 	const char *names[] = { "Mantel\xe2\x80\x93Haenszel", "Peto" };
 	for (int i = 0; i < 2; i++) {
@@ -1080,7 +1036,7 @@ static void test_mh_peto(void **state)
 /* The MSC results with the studies of every analysis added to the first
  * (k says how many it now holds); its name and study count in *name and
  * *n. */
-static cJSON *many_studies(struct fx *f, const char **name, int *n)
+static cJSON *many_studies(struct sm_render_fx *f, const char **name, int *n)
 {
 	cJSON *big = cJSON_Duplicate(f->msc, 1);
 	cJSON *analyses = cJSON_GetObjectItemCaseSensitive(big, "analyses");
@@ -1105,7 +1061,7 @@ static cJSON *many_studies(struct fx *f, const char **name, int *n)
 /* Hundreds of studies: pages, each with the header and an axis. */
 static void test_pagination(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	const char *name;
 	int n;
 	cJSON *big = many_studies(f, &name, &n);
@@ -1323,7 +1279,7 @@ static int drawn_circles(const struct sm_flayout *l, int legend, int rings_only)
 	return n;
 }
 
-static struct sm_flayout *rob_layout(struct fx *f, const struct sm_res *res, const char *an,
+static struct sm_flayout *rob_layout(struct sm_render_fx *f, const struct sm_res *res, const char *an,
 				     int paginate)
 {
 	struct sm_forest_options o = opts_for(an);
@@ -1369,7 +1325,7 @@ static int near_rgb(unsigned a, unsigned b, int tol)
 }
 
 /* The circles' fills in the PNG. */
-static void check_colours(struct fx *f, const struct sm_res *res, const struct sm_flayout *l)
+static void check_colours(struct sm_render_fx *f, const struct sm_res *res, const struct sm_flayout *l)
 {
 	struct sm_forest_options o = opts_for(GENERAL);
 	o.rob = 1;
@@ -1403,7 +1359,7 @@ static void check_colours(struct fx *f, const struct sm_res *res, const struct s
  * wide and its graph keeps its minimum width. */
 static void test_rob_columns(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	const cJSON *a = analysis_named(f->msc, GENERAL);
 	struct sm_flayout *l = rob_layout(f, f->rmsc, GENERAL, 0);
 	sm_check_close(l->fig->width, 175 / 25.4 * 72, 1e-12, 0, "width");
@@ -1472,7 +1428,7 @@ static void test_rob_columns(void **state)
  * empty ring without a symbol, named in the legend. */
 static void test_rob_missing(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	cJSON *res = cJSON_Duplicate(f->msc, 1);
 	cJSON *js = cJSON_GetObjectItemCaseSensitive(
 		cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(res, "review"),
@@ -1509,7 +1465,7 @@ static void test_rob_missing(void **state)
 /* RoB 2 with an overall column; one study never assessed. */
 static void test_rob_overall(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	cJSON *res = sm_render_load_json(UPDATED);
 	struct sm_res *rres = sm_render_load_res(UPDATED);
 	struct sm_flayout *l = rob_layout(f, rres, NULL, 1);
@@ -1534,11 +1490,11 @@ static void test_rob_overall(void **state)
 /* No judgements, or no study rows: a clear error. */
 static void test_rob_errors(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	struct sm_forest_options o = opts_for(NULL);
 	o.rob = 1;
 	struct sm_flayout *l = NULL;
-	assert_int_equal(build(f, f->rsample, &o, 1, &l), SM_EINPUT);
+	assert_int_equal(build(f, f->rdoc, &o, 1, &l), SM_EINPUT);
 	assert_null(l);
 	assert_string_equal(sm_ctx_error(f->ctx)->msg, "the results have no risk-of-bias "
 			    "judgments; expected review.risk_of_bias");
@@ -1553,18 +1509,18 @@ static void test_rob_errors(void **state)
 /* Widths beyond the largest poster are refused, saying the bound. */
 static void test_width_limit(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	struct sm_forest_options o = opts_for(NULL);
 	o.common.width = "10000mm";
 	struct sm_flayout *l = NULL;
-	assert_int_equal(build(f, f->rsample, &o, 1, &l), SM_EINPUT);
+	assert_int_equal(build(f, f->rdoc, &o, 1, &l), SM_EINPUT);
 	assert_null(l);
 	assert_string_equal(sm_ctx_error(f->ctx)->msg, "figure width 10000 mm is too wide; "
 			    "expected at most 1200 mm");
 	sm_ctx_clear_error(f->ctx);
 	o.common.width = "1200mm";
 	o.common.analysis = "SAEs deaths";
-	l = layout_with(f, f->rsample, &o, 1);
+	l = layout_with(f, f->rdoc, &o, 1);
 	sm_check_close(l->fig->width, 1200 / 25.4 * 72, 1e-12, 0, "widest");
 	sm_flayout_free(l);
 }
@@ -1598,7 +1554,7 @@ static double bare_x(const struct mark *m, const struct mark *sq, double nx)
 
 /* A page of the PDF rasterised: every square, diamond and interval of the
  * layout's page is there, in its colour, where the layout put it. */
-static int check_page_marks(struct fx *f, const char *pdf, const struct sm_flayout *l, int page,
+static int check_page_marks(struct sm_render_fx *f, const char *pdf, const struct sm_flayout *l, int page,
 			    const struct sm_style *st)
 {
 	const double dpi = 300;
@@ -1655,7 +1611,7 @@ static int check_page_marks(struct fx *f, const char *pdf, const struct sm_flayo
 
 /* The top left pixel of page 1 of a PDF rasterised keeping transparency,
  * as 0xAARRGGBB. */
-static uint32_t pdf_corner(struct fx *f, const char *pdf)
+static uint32_t pdf_corner(struct sm_render_fx *f, const char *pdf)
 {
 	char *png = sm_asprintf("%s/corner", f->dir);
 	char *cmd = sm_asprintf("pdftocairo -png -transp -singlefile -r 20 -f 1 -l 1 '%s' '%s'",
@@ -1679,7 +1635,7 @@ static uint32_t pdf_corner(struct fx *f, const char *pdf)
  * layout, each kind of mark in one go), on an opaque white ground. */
 static void test_draw_pages(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	const char *name;
 	int n;
 	cJSON *big = many_studies(f, &name, &n);
@@ -1706,7 +1662,7 @@ static void test_draw_pages(void **state)
  * so that the bound is near it). */
 static void test_png_too_tall(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	const char *name;
 	int n;
 	cJSON *big = many_studies(f, &name, &n);
@@ -1764,9 +1720,9 @@ static void expect_error_words(struct sm_ctx *ctx, const char *part)
 /* A style naming a font we do not ship stops the render; nothing written. */
 static void test_render_errors(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	struct sm_ctx *ctx = f->ctx;
-	const struct sm_res *res = f->rsample;
+	const struct sm_res *res = f->rdoc;
 	char *style = sm_asprintf("%s/helvetica.style.json", f->dir);
 	FILE *sf = fopen(style, "w");
 	assert_non_null(sf);
@@ -1829,8 +1785,8 @@ static void expect_labels(const struct sm_flayout *l, const char *const *want, s
  * order from the studies' "year" (never guessed from a label's digits). */
 static void test_values_from_results(void **state)
 {
-	struct fx *f = *state;
-	cJSON *doc = cJSON_Duplicate(f->sample, 1);
+	struct sm_render_fx *f = *state;
+	cJSON *doc = cJSON_Duplicate(f->doc, 1);
 	cJSON *saes = analysis_obj(doc, "SAEs deaths");
 	cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(saes, "studies"), 0);
 	assert_true(isfinite(num(first, "yi")));
@@ -1866,7 +1822,7 @@ static void test_values_from_results(void **state)
 					     "Karyana et al., 2022" };
 	struct sm_forest_options o = opts_for("Hepatobiliary disorders");
 	o.sort = SM_SORT_YEAR;
-	l = layout_with(f, f->rsample, &o, 1);
+	l = layout_with(f, f->rdoc, &o, 1);
 	expect_labels(l, input, 5);
 	sm_flayout_free(l);
 	/* With years, by year; studies without one last, in input order. */
@@ -1986,7 +1942,7 @@ static void expect_plan(const struct sm_figure_plan *p, const char *const *base,
  * more than one analysis. */
 static void test_kind_plan(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	struct sm_figure_plan p = { 0 };
 	expect_ok(f, sm_figure_forest.plan(f->ctx, f->rmsc, &p));
 	assert_int_equal(p.n, 17);
@@ -2009,7 +1965,7 @@ static void test_kind_plan(void **state)
 	sm_res_free(prop);
 
 	/* Three names with one safe name, and one with none. */
-	cJSON *doc = cJSON_Duplicate(f->sample, 1);
+	cJSON *doc = cJSON_Duplicate(f->doc, 1);
 	cJSON *analyses = cJSON_GetObjectItemCaseSensitive(doc, "analyses");
 	cJSON_AddItemToArray(analyses, cJSON_Duplicate(cJSON_GetArrayItem(analyses, 0), 1));
 	cJSON_AddItemToArray(analyses, cJSON_Duplicate(cJSON_GetArrayItem(analyses, 0), 1));
@@ -2033,7 +1989,7 @@ static void test_kind_plan(void **state)
  * analysis for the summary and "all" forests. */
 static void test_kind_cost(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	struct sm_forest_options o = opts_for(GENERAL);
 	sm_check_close(sm_figure_forest.cost(f->rmsc, &o), 10 + 2 * 36, 0, 1e-12, "one analysis");
 	o.common.analysis = "Immune system disorders";
@@ -2041,7 +1997,7 @@ static void test_kind_cost(void **state)
 	o.common.analysis = "summary";
 	sm_check_close(sm_figure_forest.cost(f->rmsc, &o), 10 + 2 * 16, 0, 1e-12, "summary");
 	o.common.analysis = NULL;
-	sm_check_close(sm_figure_forest.cost(f->rsample, &o), 10 + 2 * 2, 0, 1e-12, "all");
+	sm_check_close(sm_figure_forest.cost(f->rdoc, &o), 10 + 2 * 2, 0, 1e-12, "all");
 }
 
 /* The kind's layout: pages only for PDF, at the report's height when it
@@ -2049,7 +2005,7 @@ static void test_kind_cost(void **state)
  * with no figure. */
 static void test_kind_layout(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	const char *name;
 	int n;
 	cJSON *big = many_studies(f, &name, &n);
@@ -2096,7 +2052,7 @@ static int count_of(const char *hay, const char *needle)
  * as when they look different (an SVG holds one path element for each). */
 static void test_batches_apart(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	char *style = sm_asprintf("%s/alike.style.json", f->dir);
 	FILE *sf = fopen(style, "w");
 	assert_non_null(sf);
@@ -2107,9 +2063,9 @@ static void test_batches_apart(void **state)
 	struct sm_forest_options o = opts_for("SAEs deaths");
 	char *plain = sm_asprintf("%s/plain.svg", f->dir);
 	char *alike = sm_asprintf("%s/alike.svg", f->dir);
-	expect_ok(f, render_with(f, f->rsample, &o, plain));
+	expect_ok(f, render_with(f, f->rdoc, &o, plain));
 	o.common.style = style;
-	expect_ok(f, render_with(f, f->rsample, &o, alike));
+	expect_ok(f, render_with(f, f->rdoc, &o, alike));
 	char *a = sm_test_slurp(plain), *b = sm_test_slurp(alike);
 	int na = count_of(a, "<path"), nb = count_of(b, "<path");
 	assert_true(na > 20);
@@ -2122,7 +2078,7 @@ static void test_batches_apart(void **state)
  * circles included) or text, plus the style's margin, at most the page. */
 static void test_page_used(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	struct sm_forest_options o = opts_for(GENERAL);
 	o.rob = 1;
 	struct sm_forest_target t = { 1, 300, 0, NULL };
@@ -2176,34 +2132,34 @@ static void test_page_used(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_render_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_render_errors, setup, sm_render_fx_teardown),
 		cmocka_unit_test(test_axis),
-		cmocka_unit_test_setup_teardown(test_content, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_content_excluded_and_subgroups, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_content_summary, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_geometry, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_formats, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_determinism, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_msc_every_format, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_wrap_label2, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_too_narrow, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_proportions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mh_peto, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pagination, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rob_columns, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rob_missing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rob_overall, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rob_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_width_limit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_draw_pages, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_png_too_tall, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_values_from_results, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_kind_options, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_kind_plan, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_kind_cost, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_kind_layout, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_batches_apart, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_page_used, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_content, setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_content_excluded_and_subgroups, setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_content_summary, setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_geometry, setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_formats, setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_determinism, setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_msc_every_format, setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_wrap_label2, setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_too_narrow, setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_proportions, setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_mh_peto, setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_pagination, setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_rob_columns, setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_rob_missing, setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_rob_overall, setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_rob_errors, setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_width_limit, setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_draw_pages, setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_png_too_tall, setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_values_from_results, setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_kind_options, setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_kind_plan, setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_kind_cost, setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_kind_layout, setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_batches_apart, setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_page_used, setup, sm_render_fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

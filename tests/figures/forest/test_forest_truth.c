@@ -45,56 +45,11 @@
 #define ELLIPSIS "\xe2\x80\xa6"
 #define TAU2 "\xcf\x84\xc2\xb2"
 
-struct fx {
-	struct sm_ctx *ctx;
-	char dir[64];
-};
-
-static int setup(void **state)
+/* Forest tests keep no warnings between calls. */
+static void expect_ok(struct sm_render_fx *f, sm_status s)
 {
-	struct fx *f = calloc(1, sizeof *f);
-	f->ctx = sm_ctx_new();
-	sm_ctx_set_home(f->ctx, getenv("SAFEMETA_HOME") ? getenv("SAFEMETA_HOME") : ".");
-	sm_ctx_set_epoch(f->ctx, 1700000000);
-	strcpy(f->dir, "/tmp/sm_truth_XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	char *cmd = sm_asprintf("rm -rf %s", f->dir);
-	if (system(cmd) != 0)
-		print_error("cannot remove %s\n", f->dir);
-	free(cmd);
-	sm_ctx_free(f->ctx);
-	free(f);
-	return 0;
-}
-
-static void expect_ok(struct fx *f, sm_status s)
-{
-	if (s != SM_OK) {
-		char *m = sm_diag_format(sm_ctx_error(f->ctx));
-		print_error("render failed: %s\n", m ? m : "?");
-		free(m);
-	}
-	assert_int_equal(s, SM_OK);
+	sm_render_expect_ok(f, s);
 	sm_ctx_clear_warnings(f->ctx);
-}
-
-static struct sm_res *typed(struct fx *f, const cJSON *doc)
-{
-	struct sm_res *r = sm_res_from_json(f->ctx, "test", doc);
-	if (!r) {
-		char *m = sm_diag_format(sm_ctx_error(f->ctx));
-		print_error("derived results do not read: %s\n", m ? m : "?");
-		free(m);
-	}
-	assert_non_null(r);
-	return r;
 }
 
 static struct sm_forest_options opts_for(const char *analysis)
@@ -105,7 +60,7 @@ static struct sm_forest_options opts_for(const char *analysis)
 	return o;
 }
 
-static struct sm_flayout *lay(struct fx *f, const struct sm_res *res,
+static struct sm_flayout *lay(struct sm_render_fx *f, const struct sm_res *res,
 			      const struct sm_forest_options *o, int paginate, double page_h)
 {
 	struct sm_forest_target t = { paginate, page_h, 0, NULL };
@@ -115,14 +70,14 @@ static struct sm_flayout *lay(struct fx *f, const struct sm_res *res,
 	return l;
 }
 
-static struct sm_flayout *lay_of(struct fx *f, const struct sm_res *res, const char *an)
+static struct sm_flayout *lay_of(struct sm_render_fx *f, const struct sm_res *res, const char *an)
 {
 	struct sm_forest_options o = opts_for(an);
 	return lay(f, res, &o, 1, 0);
 }
 
 /* The PDF's text, white space squeezed. */
-static char *pdf_of(struct fx *f, const struct sm_res *res, const struct sm_forest_options *o,
+static char *pdf_of(struct sm_render_fx *f, const struct sm_res *res, const struct sm_forest_options *o,
 		    const char *name)
 {
 	struct sm_figure_env env = { 0 };
@@ -235,7 +190,7 @@ static void expect_pct(const struct sm_frow *r, int col, double w)
  * inverse-variance weights. */
 static void test_mh_pools_every_table(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	cJSON *doc = sm_render_load_json(MHNONE);
 	struct sm_res *res = sm_render_load_res(MHNONE);
 	const cJSON *a = first_analysis(doc);
@@ -285,7 +240,7 @@ static void test_mh_pools_every_table(void **state)
  * weights with "100.0%" on the common-effect row, and unnamed test lines. */
 static void test_two_weight_columns(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	cJSON *doc = sm_render_load_json(BCG);
 	struct sm_res *res = sm_render_load_res(BCG);
 	const cJSON *a = first_analysis(doc);
@@ -334,7 +289,7 @@ static void test_two_weight_columns(void **state)
  * back-transformed value and its test against 0, and no bound. */
 static void test_zero_events(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	cJSON *doc = sm_render_load_json(ZERO);
 	struct sm_res *res = sm_render_load_res(ZERO);
 	const cJSON *z = jget(first_analysis(doc), "zero_events");
@@ -384,7 +339,7 @@ static void test_zero_events(void **state)
  * if it had none: no subgroup rows, no tests for subgroup differences. */
 static void test_subgroup_forest(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	cJSON *doc = sm_render_load_json(BCGBY);
 	struct sm_res *res = sm_render_load_res(BCGBY);
 	const cJSON *a = first_analysis(doc), *sg = jget(a, "subgroups");
@@ -452,7 +407,7 @@ static void test_subgroup_forest(void **state)
  * 0" and a prediction interval. */
 static void test_one_study(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	struct sm_res *res = sm_render_load_res(ONE);
 	struct sm_flayout *l = lay_of(f, res, NULL);
 	assert_true(has_text(l, "Heterogeneity: not applicable"));
@@ -467,7 +422,7 @@ static void test_one_study(void **state)
  * outcome. */
 static void test_default_titles(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	struct sm_res *res = sm_render_load_res(BCG);
 	assert_string_equal(res->review.title, "input");
 	struct sm_flayout *l = lay_of(f, res, NULL);
@@ -494,7 +449,7 @@ static void test_default_titles(void **state)
  * on the forest and drew no multilevel row. */
 static void test_unit_of_analysis(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	cJSON *doc = sm_render_load_json(MSC);
 	struct sm_res *res = sm_render_load_res(MSC);
 	const char *name = "Infections and infestations";
@@ -611,7 +566,7 @@ static void test_axis_ticks(void **state)
  * ratio of 2450, which stretched main's axis to 0.0001-10000. */
 static void test_axis_options(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	struct sm_res *res = sm_render_load_res(BCG);
 	struct sm_forest_options o = opts_for(NULL);
 	o.xlim = "0.1,10";
@@ -659,7 +614,7 @@ static void test_axis_options(void **state)
 	cJSON_SetNumberValue(mget(tr, "yi"), exp(yi));
 	cJSON_SetNumberValue(mget(tr, "ci_lb"), exp(yi - 1.959963984540054 * se));
 	cJSON_SetNumberValue(mget(tr, "ci_ub"), exp(yi + 1.959963984540054 * se));
-	res = typed(f, doc);
+	res = sm_render_typed(f, doc);
 	l = lay_of(f, res, NULL);
 	assert_true(l->axis.hi <= 100 && l->axis.lo >= 0.01);
 	for (size_t i = 0; i < l->fig->nitems; i++) {
@@ -695,7 +650,7 @@ static void expect_favours_alike(const struct sm_flayout *l)
  * effect (inverse variance)" and wrapped one favours label only. */
 static void test_layout(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	struct sm_res *msc = sm_render_load_res(MSC);
 	struct sm_forest_options o = opts_for("Cardiac disorders");
 	o.columns = "study,label2,weight,effect";
@@ -737,7 +692,7 @@ static void test_layout(void **state)
 		longl[i] = i % 9 == 8 ? ' ' : 'a' + i % 7;
 	longl[400] = 0;
 	cJSON_ReplaceItemInObjectCaseSensitive(st, "label", cJSON_CreateString(longl));
-	struct sm_res *res = typed(f, doc);
+	struct sm_res *res = sm_render_typed(f, doc);
 	o = opts_for(NULL);
 	l = lay(f, res, &o, 1, 0);
 	const struct sm_frow *cut = NULL;
@@ -848,7 +803,7 @@ static void check_pages_continue(const struct sm_flayout *l)
 
 static void test_pagination(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	struct sm_res *res = sm_render_load_res(SIM40);
 	for (double h = 300; h <= 700; h += 100) {
 		struct sm_forest_options o = opts_for(NULL);
@@ -872,7 +827,7 @@ static void test_pagination(void **state)
  * on top of "Control". */
 static void test_summary_only_header(void **state)
 {
-	struct fx *f = *state;
+	struct sm_render_fx *f = *state;
 	struct sm_res *res = sm_render_load_res(MSC);
 	struct sm_forest_options o = opts_for("Cardiac disorders");
 	o.summary_only = 1;
@@ -907,18 +862,18 @@ const char *__lsan_default_suppressions(void)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_mh_pools_every_table, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_two_weight_columns, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_zero_events, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_subgroup_forest, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_one_study, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_default_titles, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unit_of_analysis, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mh_pools_every_table, sm_render_fx_setup_bare, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_two_weight_columns, sm_render_fx_setup_bare, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_zero_events, sm_render_fx_setup_bare, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_subgroup_forest, sm_render_fx_setup_bare, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_one_study, sm_render_fx_setup_bare, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_default_titles, sm_render_fx_setup_bare, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_unit_of_analysis, sm_render_fx_setup_bare, sm_render_fx_teardown),
 		cmocka_unit_test(test_axis_ticks),
-		cmocka_unit_test_setup_teardown(test_axis_options, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_layout, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pagination, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_summary_only_header, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_axis_options, sm_render_fx_setup_bare, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_layout, sm_render_fx_setup_bare, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_pagination, sm_render_fx_setup_bare, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_summary_only_header, sm_render_fx_setup_bare, sm_render_fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -36,13 +36,28 @@ struct sm_res *sm_render_load_res(const char *rel)
 	return r;
 }
 
-int sm_render_fx_setup(void **state)
+static struct sm_render_fx *fx_new(void)
 {
 	struct sm_render_fx *f = calloc(1, sizeof *f);
 	assert_non_null(f);
 	f->ctx = sm_ctx_new();
+	assert_non_null(f->ctx);
 	sm_ctx_set_home(f->ctx, getenv("SAFEMETA_HOME") ? getenv("SAFEMETA_HOME") : ".");
 	sm_ctx_set_epoch(f->ctx, 1700000000);
+	snprintf(f->dir, sizeof f->dir, "%s", "/tmp/sm_fig_XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	return f;
+}
+
+int sm_render_fx_setup_bare(void **state)
+{
+	*state = fx_new();
+	return 0;
+}
+
+int sm_render_fx_setup(void **state)
+{
+	struct sm_render_fx *f = fx_new();
 	f->msc = sm_render_load_json(FIXTURES "msc-iv-rct.results.json");
 	f->sae = sm_render_load_json(FIXTURES "iv-sae-70.results.json");
 	f->tum = sm_render_load_json(FIXTURES "tumorigenicity.results.json");
@@ -51,10 +66,29 @@ int sm_render_fx_setup(void **state)
 	f->rsae = sm_render_load_res(FIXTURES "iv-sae-70.results.json");
 	f->rtum = sm_render_load_res(FIXTURES "tumorigenicity.results.json");
 	f->rallo = sm_render_load_res(FIXTURES "allogeneic-review.results.json");
-	snprintf(f->dir, sizeof f->dir, "%s", "/tmp/sm_fig_XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
 	*state = f;
 	return 0;
+}
+
+int sm_render_fx_setup_doc(void **state, const char *rel)
+{
+	sm_render_fx_setup(state);
+	struct sm_render_fx *f = *state;
+	f->doc = sm_render_load_json(rel);
+	f->rdoc = sm_render_load_res(rel);
+	return 0;
+}
+
+struct sm_res *sm_render_typed(struct sm_render_fx *f, const cJSON *doc)
+{
+	struct sm_res *r = sm_res_from_json(f->ctx, "test", doc);
+	if (!r) {
+		char *m = sm_diag_format(sm_ctx_error(f->ctx));
+		print_error("derived results do not read: %s\n", m ? m : "?");
+		free(m);
+	}
+	assert_non_null(r);
+	return r;
 }
 
 int sm_render_fx_teardown(void **state)
@@ -72,6 +106,8 @@ int sm_render_fx_teardown(void **state)
 	sm_res_free(f->rsae);
 	sm_res_free(f->rtum);
 	sm_res_free(f->rallo);
+	cJSON_Delete(f->doc);
+	sm_res_free(f->rdoc);
 	sm_ctx_free(f->ctx);
 	free(f);
 	return 0;

@@ -24,6 +24,9 @@ struct sm_render_fx {
 	cJSON *msc, *sae, *tum, *allo; /* tests/fixtures/results/<review>.results.json */
 	/* the same documents, read by the typed results reader */
 	struct sm_res *rmsc, *rsae, *rtum, *rallo;
+	/* the test's own document (sm_render_fx_setup_doc), else NULL */
+	cJSON *doc;
+	struct sm_res *rdoc;
 	char dir[64];       /* scratch folder for outputs */
 };
 
@@ -38,6 +41,15 @@ struct sm_res *sm_render_load_res(const char *rel);
 /* cmocka setup/teardown for a struct sm_render_fx in *state. */
 int sm_render_fx_setup(void **state);
 int sm_render_fx_teardown(void **state);
+/* As sm_render_fx_setup, and the document `rel` in doc and rdoc. */
+int sm_render_fx_setup_doc(void **state, const char *rel);
+/* Only the context and the scratch folder (the fixtures stay NULL), for
+ * tests that read documents of their own. */
+int sm_render_fx_setup_bare(void **state);
+
+/* A document derived in a test, read by the typed results reader; fails the
+ * test (printing the diagnostic) when it does not validate. */
+struct sm_res *sm_render_typed(struct sm_render_fx *f, const cJSON *doc);
 
 /* A render call succeeded (prints the diagnostic otherwise). */
 void sm_render_expect_ok(struct sm_render_fx *f, sm_status s);
