@@ -3,6 +3,8 @@
  * table of kinds is sm_figure_kinds.c. */
 #include "sm_figure.h"
 
+#include "sm_strmap.h"
+
 #include "sm_atomic.h"
 #include "sm_buf.h"
 
@@ -154,6 +156,57 @@ char *sm_figure_unique_suffix(const char *name, char **used, size_t n_used)
 		base = stem;
 	}
 	return NULL;
+}
+
+/* As sm_figure_unique_suffix, against a set of the suffixes given so far
+ * (linear in the number of analyses, where the list is quadratic). */
+static char *suffix_in(const char *name, const struct sm_strmap *taken)
+{
+	char *safe = sm_safe_filename(name, 60);
+	char *base = safe ? sm_asprintf("-%s", safe) : NULL;
+	free(safe);
+	for (int suffix = 2; base && sm_strmap_get(taken, base, NULL); suffix++) {
+		char *stem = sm_asprintf("%s-%d", base, suffix);
+		free(base);
+		base = stem;
+	}
+	return base;
+}
+
+sm_status sm_figure_plan_per_analysis(struct sm_ctx *ctx, const struct sm_res *res,
+				      struct sm_figure_plan *plan,
+				      const struct sm_figure_kind *kind,
+				      sm_figure_wants_fn wants, const void *arg)
+{
+	size_t n = res->analyses.n, n_used = 0;
+	char **used = sm_alloc_array(n + 1, sizeof *used);
+	struct sm_strmap *taken = sm_strmap_new();
+	sm_status s = used && taken ? SM_OK : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	for (size_t i = 0; i < n && s == SM_OK; i++) {
+		const struct sm_res_analysis *a = &res->analyses.v[i];
+		if (!a->name)
+			continue;
+		/* every named analysis takes its suffix, wanted or not, so
+		 * that it has the same one in every kind */
+		char *base = suffix_in(a->name, taken);
+		if (!base || sm_strmap_put(taken, base, n_used, NULL) < 0) {
+			free(base);
+			s = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+			break;
+		}
+		used[n_used++] = base;
+		if (wants && !wants(a, arg))
+			continue;
+		char *file = sm_asprintf("%s%s", kind->name, base);
+		s = file ? sm_figure_plan_add(ctx, plan, kind, file, a->name)
+			 : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		free(file);
+	}
+	for (size_t i = 0; i < n_used; i++)
+		free(used[i]);
+	free(used);
+	sm_strmap_free(taken);
+	return s;
 }
 
 sm_status sm_figure_plan_add(struct sm_ctx *ctx, struct sm_figure_plan *plan,

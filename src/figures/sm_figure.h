@@ -140,6 +140,17 @@ void sm_figure_plan_release(struct sm_figure_plan *plan);
  * Returns a malloc'd string, NULL on out of memory. */
 char *sm_figure_unique_suffix(const char *name, char **used, size_t n_used);
 
+/* Whether analysis `a` has a figure of a kind (arg: the kind's own). */
+typedef int (*sm_figure_wants_fn)(const struct sm_res_analysis *a, const void *arg);
+/* For the kinds that plan one figure per analysis: KIND-<suffix> for every
+ * named analysis `wants` (every one when wants is NULL), the suffixes made
+ * unique over all named analyses in order, so that an analysis has the
+ * same suffix in every kind (forest-X, funnel-X, leave1out-X, ...). */
+sm_status sm_figure_plan_per_analysis(struct sm_ctx *ctx, const struct sm_res *res,
+				      struct sm_figure_plan *plan,
+				      const struct sm_figure_kind *kind,
+				      sm_figure_wants_fn wants, const void *arg);
+
 /* The common part of any kind's options. */
 static inline const struct sm_figure_common *sm_figure_common_of(const void *opts)
 {

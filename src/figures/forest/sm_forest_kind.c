@@ -34,29 +34,9 @@ static sm_status layout(struct sm_ctx *ctx, const struct sm_res *res, const void
  * and the summary forest when there is more than one analysis. */
 static sm_status plan(struct sm_ctx *ctx, const struct sm_res *res, struct sm_figure_plan *plan)
 {
-	size_t n = res->analyses.n;
-	char **used = sm_alloc_array(n + 1, sizeof *used);
-	if (!used)
-		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	size_t n_used = 0;
-	sm_status s = SM_OK;
-	for (size_t i = 0; i < n && s == SM_OK; i++) {
-		const char *name = res->analyses.v[i].name;
-		if (!name)
-			continue;
-		char *base = sm_figure_unique_suffix(name, used, n_used);
-		char *file = base ? sm_asprintf("forest%s", base) : NULL;
-		if (base)
-			used[n_used++] = base;
-		s = file ? sm_figure_plan_add(ctx, plan, &sm_figure_forest, file, name)
-			 : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-		free(file);
-	}
-	if (s == SM_OK && n > 1)
+	sm_status s = sm_figure_plan_per_analysis(ctx, res, plan, &sm_figure_forest, NULL, NULL);
+	if (s == SM_OK && res->analyses.n > 1)
 		s = sm_figure_plan_add(ctx, plan, &sm_figure_forest, "forest-summary", "summary");
-	for (size_t i = 0; i < n_used; i++)
-		free(used[i]);
-	free(used);
 	return s;
 }
 

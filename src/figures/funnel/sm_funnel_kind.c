@@ -26,34 +26,21 @@ static sm_status layout(struct sm_ctx *ctx, const struct sm_res *res, const void
 			     out);
 }
 
+static int funnel_wanted(const struct sm_res_analysis *a, const void *arg)
+{
+	(void)arg;
+	return a->k >= SM_FUNNEL_MIN_K;
+}
+
 /* A funnel per analysis of at least SM_FUNNEL_MIN_K studies
  * ("funnel-<safe name>"), and the small multiples ("funnel-all") when there
  * are several analyses (a panel of too few studies says so there). */
 static sm_status plan(struct sm_ctx *ctx, const struct sm_res *res, struct sm_figure_plan *p)
 {
-	size_t n = res->analyses.n;
-	char **used = sm_alloc_array(n + 1, sizeof *used);
-	if (!used)
-		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	size_t n_used = 0;
-	sm_status s = SM_OK;
-	for (size_t i = 0; i < n && s == SM_OK; i++) {
-		const char *name = res->analyses.v[i].name;
-		if (!name || !(res->analyses.v[i].k >= SM_FUNNEL_MIN_K))
-			continue;
-		char *base = sm_figure_unique_suffix(name, used, n_used);
-		char *file = base ? sm_asprintf("funnel%s", base) : NULL;
-		if (base)
-			used[n_used++] = base;
-		s = file ? sm_figure_plan_add(ctx, p, &sm_figure_funnel, file, name)
-			 : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-		free(file);
-	}
-	if (s == SM_OK && n > 1)
+	sm_status s = sm_figure_plan_per_analysis(ctx, res, p, &sm_figure_funnel, funnel_wanted,
+						  NULL);
+	if (s == SM_OK && res->analyses.n > 1)
 		s = sm_figure_plan_add(ctx, p, &sm_figure_funnel, "funnel-all", "all");
-	for (size_t i = 0; i < n_used; i++)
-		free(used[i]);
-	free(used);
 	return s;
 }
 

@@ -518,39 +518,18 @@ sm_status sm_refit_lay(struct sm_ctx *ctx, const struct sm_res *res,
 	return s2;
 }
 
-/* Names are made unique over every analysis (as the forest's), so an
+static int refit_wanted(const struct sm_res_analysis *a, const void *which)
+{
+	return sm_refit_has_data(a, *(const enum sm_refit_kind *)which);
+}
+
+/* Names are made unique over every analysis (sm_figure_plan_per_analysis), so an
  * analysis keeps the same suffix in forest-, leave1out- and cumulative-. */
 sm_status sm_refit_plan(struct sm_ctx *ctx, const struct sm_res *res,
 			const struct sm_figure_kind *kind, enum sm_refit_kind which,
 			struct sm_figure_plan *plan)
 {
-	size_t n = res->analyses.n;
-	char **used = sm_alloc_array(n + 1, sizeof *used);
-	if (!used)
-		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	size_t n_used = 0;
-	sm_status s = SM_OK;
-	for (size_t i = 0; i < n && s == SM_OK; i++) {
-		const struct sm_res_analysis *a = &res->analyses.v[i];
-		if (!a->name)
-			continue;
-		char *base = sm_figure_unique_suffix(a->name, used, n_used);
-		if (!base) {
-			s = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-			break;
-		}
-		used[n_used++] = base;
-		if (!sm_refit_has_data(a, which))
-			continue;
-		char *file = sm_asprintf("%s%s", kind->name, base);
-		s = file ? sm_figure_plan_add(ctx, plan, kind, file, a->name)
-			 : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-		free(file);
-	}
-	for (size_t i = 0; i < n_used; i++)
-		free(used[i]);
-	free(used);
-	return s;
+	return sm_figure_plan_per_analysis(ctx, res, plan, kind, refit_wanted, &which);
 }
 
 double sm_refit_cost(const struct sm_res *res, const void *opts)
