@@ -125,7 +125,7 @@ static int has_characteristics(const struct sm_res *res)
 
 const char **sm_table_names_in(const struct sm_res *res, size_t *n)
 {
-	const char **names = sm_alloc_array(res->review.tables.n + 4, sizeof *names);
+	const char **names = sm_alloc_array(res->review.tables.n + 5, sizeof *names);
 	*n = 0;
 	if (!names)
 		return NULL;
@@ -137,6 +137,8 @@ const char **sm_table_names_in(const struct sm_res *res, size_t *n)
 		names[(*n)++] = "sensitivity";
 	if (sm_table_has_rare_events(res))
 		names[(*n)++] = "rare_events";
+	if (sm_table_has_sof(res))
+		names[(*n)++] = "sof";
 	for (size_t i = 0; i < res->review.tables.n; i++)
 		if (res->review.tables.v[i].id)
 			names[(*n)++] = res->review.tables.v[i].id;
@@ -311,6 +313,8 @@ struct sm_table *sm_table_from_res(struct sm_ctx *ctx, const struct sm_res *res,
 		return sm_table_sensitivity(ctx, res, name + strlen(SM_TABLE_SENS_PREFIX));
 	if (!strcmp(name, "rare_events"))
 		return sm_table_rare_events(ctx, res);
+	if (!strcmp(name, "sof"))
+		return sm_table_sof(ctx, res);
 	if (!strcmp(name, "characteristics") && has_characteristics(res))
 		return characteristics(ctx, res);
 	for (size_t i = 0; i < res->review.tables.n; i++) {

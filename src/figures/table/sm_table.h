@@ -13,6 +13,8 @@
  *                      sensitivity` inside `@each analysis` asks for);
  *   "rare_events"      the rare-event methods of every 2x2 analysis
  *                      (analyses[].rare_events), one block per domain;
+ *   "sof"              the GRADE summary of findings (summary_of_findings):
+ *                      one row per rated outcome, GRADEpro's columns;
  *   "check"            what `safemeta check` found (the results' "check"):
  *                      one row per reported analysis; not among the names
  *                      a bundle exports;

@@ -162,7 +162,8 @@ sm_status sm_table_lay_out(struct sm_ctx *ctx, const struct sm_table *t,
 
 static const struct sm_fopt table_opts[] = {
 	{ "table", SM_FOPT_STRING, offsetof(struct sm_table_fopts, table), "NAME",
-	  "domains | characteristics | a review table id", NULL, 0, 0 },
+	  "domains | characteristics | sensitivity | rare_events | sof | check\n"
+	  "| a review table id", NULL, 0, 0 },
 };
 
 static void kind_opts_init(void *opts)

@@ -22,6 +22,10 @@ struct sm_table *sm_table_sensitivity(struct sm_ctx *ctx, const struct sm_res *r
 struct sm_table *sm_table_rare_events(struct sm_ctx *ctx, const struct sm_res *res);
 int sm_table_has_sensitivity(const struct sm_res *res);
 int sm_table_has_rare_events(const struct sm_res *res);
+/* The GRADE summary of findings (sm_table_sof.c); NULL with SM_EINPUT when
+ * the results have none. */
+struct sm_table *sm_table_sof(struct sm_ctx *ctx, const struct sm_res *res);
+int sm_table_has_sof(const struct sm_res *res);
 
 /* Fail with SM_EINPUT naming the tables there are: no table `name`, or
  * none chosen (name NULL). */

@@ -587,7 +587,8 @@ static void the_kind(void **state)
 	assert_int_equal(sm_figure_table.opts[0].type, SM_FOPT_STRING);
 	assert_string_equal(sm_figure_table.opts[0].arg, "NAME");
 	assert_string_equal(sm_figure_table.opts[0].help,
-			    "domains | characteristics | a review table id");
+			    "domains | characteristics | sensitivity | rare_events | sof | check\n"
+			    "| a review table id");
 	assert_int_equal(sm_figure_table.opts_size, sizeof(struct sm_table_fopts));
 	struct sm_table_fopts o;
 	memset(&o, 0x55, sizeof o);
