@@ -12,7 +12,7 @@ static const char *const roots[] = { "results", "review", "settings", "safemeta"
 				     "row", NULL };
 static const char *const formats[] = { "p", "name", "lower", "count", "join", "model",
 				       "correction", "pooled", "heterogeneity", "small_study",
-				       NULL };
+				       "influence", "unit", NULL };
 
 static int in_list(const char *s, size_t n, const char *const *list)
 {
@@ -73,7 +73,7 @@ static sm_status check_one(struct sm_ctx *ctx, const char *path, long line, int 
 	if (!in_list(f, flen, formats) && !is_decimals(f, flen))
 		return SM_FAIL_POS(ctx, SM_EINPUT, path, (int)line, col, NULL,
 				   "unknown format '%.*s'; expected 0-9, p, name, lower, count, "
-				   "join, model, correction, pooled, heterogeneity or small_study",
+				   "join, model, correction, pooled, heterogeneity, small_study, influence or unit",
 				   (int)flen, f);
 	return SM_OK;
 }

@@ -68,7 +68,9 @@ int sm_rvalue_present(const cJSON *v);
  * else 4 significant digits), U+2212 for a minus, no "-0", n/a for NAN. */
 void sm_rvalue_number(struct sm_buf *b, double v, int decimals);
 
-/* The analysis sentence `fmt` (pooled, heterogeneity, small_study) of an
+/* The analysis sentence `fmt` (pooled, heterogeneity, small_study,
+ * influence: metafor influence() findings and the leave-one-out range;
+ * unit: several rows per study and the multilevel result) of an
  * analysis object appended to b; 0 when fmt is none of them. */
 int sm_rvalue_analysis_words(struct sm_buf *b, const char *fmt, const cJSON *analysis);
 

@@ -1,5 +1,6 @@
 /* sm_rvalue_analysis.c -- the sentences of one analysis for report
- * templates (sm_rvalue.h: formats pooled, heterogeneity, small_study).
+ * templates (sm_rvalue.h: formats pooled, heterogeneity, small_study,
+ * influence, unit).
  * Numbers are the results' own, printed; proportions on the analysis'
  * display scale ("display_per"), which is a unit, not a statistic. */
 #include "sm_rvalue.h"
@@ -255,6 +256,119 @@ static void small_study(struct sm_buf *b, const cJSON *a)
 	sm_buf_puts(b, ".");
 }
 
+/* The labels of a list, "a, b and c"; 0 when empty. */
+static int labels(struct sm_buf *b, const cJSON *list)
+{
+	int n = cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 0, i = 0;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, list) {
+		if (!cJSON_IsString(e))
+			continue;
+		sm_buf_printf(b, "%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ", e->valuestring);
+		i++;
+	}
+	return i;
+}
+
+/* The studies whose omission moves the pooled estimate most down and up
+ * (picked from the leave-one-out refits of the results, not recomputed). */
+static void loo_range(struct sm_buf *b, const cJSON *a, const struct scale *s)
+{
+	const cJSON *lo = NULL, *hi = NULL, *st;
+	double lov = INFINITY, hiv = -INFINITY;
+	cJSON_ArrayForEach(st, cJSON_GetObjectItemCaseSensitive(a, "studies")) {
+		double v = num(obj(obj(st, "loo"), "transformed"), "estimate");
+		if (!isfinite(v))
+			continue;
+		if (v < lov)
+			lov = v, lo = st;
+		if (v > hiv)
+			hiv = v, hi = st;
+	}
+	if (!lo || !hi || lo == hi)
+		return;
+	sm_buf_printf(b, " Omitting one study at a time, the %s ranged from ",
+		      s->prop ? "proportion" : s->measure ? s->measure : "estimate");
+	value(b, s, lov, 0);
+	sm_buf_printf(b, " (without %s) to ", str(lo, "label") ? str(lo, "label") : "?");
+	value(b, s, hiv, 1);
+	sm_buf_printf(b, " (without %s).", str(hi, "label") ? str(hi, "label") : "?");
+}
+
+/* metafor influence() findings in words: influential studies, outliers
+ * against the Bonferroni bound, and how far one omission moves the result. */
+static void influence(struct sm_buf *b, const cJSON *a)
+{
+	struct scale s = scale_of(a);
+	const cJSON *is = obj(a, "influence_summary");
+	if (!is || !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(is, "computed"))) {
+		sm_buf_puts(b, num(a, "k") >= 2 ? "Influence: not assessed."
+					       : "Influence: not applicable (one study).");
+		return;
+	}
+	sm_buf_puts(b, "Influence (metafor\u2019s criteria): ");
+	if (!labels(b, cJSON_GetObjectItemCaseSensitive(is, "influential")))
+		sm_buf_puts(b, "no study was influential");
+	else
+		sm_buf_puts(b, cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
+				       is, "influential")) == 1 ? " was influential"
+								: " were influential");
+	sm_buf_puts(b, "; ");
+	if (!labels(b, cJSON_GetObjectItemCaseSensitive(is, "outliers")))
+		sm_buf_puts(b, "no studentized residual was beyond");
+	else
+		sm_buf_puts(b, cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
+				       is, "outliers")) == 1 ? " had a studentized residual beyond"
+							     : " had studentized residuals beyond");
+	sm_buf_puts(b, " \u00b1");
+	sm_rvalue_number(b, num(is, "rstudent_bound"), 2);
+	sm_buf_puts(b, " (Bonferroni).");
+	loo_range(b, a, &s);
+}
+
+/* Several rows per study: how many, and the three-level model's result
+ * beside the row-level one when the analysis fitted it. */
+static void unit(struct sm_buf *b, const cJSON *a)
+{
+	struct scale s = scale_of(a);
+	const cJSON *u = obj(a, "unit_of_analysis");
+	const cJSON *several = cJSON_GetObjectItemCaseSensitive(u, "studies_with_several_rows");
+	const cJSON *shared = cJSON_GetObjectItemCaseSensitive(u, "shared_control_arms");
+	int n_several = cJSON_IsArray(several) ? cJSON_GetArraySize(several) : 0;
+	int n_shared = cJSON_IsArray(shared) ? cJSON_GetArraySize(shared) : 0;
+	if (!u || (n_several == 0 && n_shared == 0))
+		return;
+	sm_buf_puts(b, "Unit of analysis: ");
+	sm_rvalue_number(b, num(u, "rows"), -1);
+	sm_buf_puts(b, " rows from ");
+	sm_rvalue_number(b, num(u, "studies"), -1);
+	sm_buf_printf(b, " studies; %d %s more than one row", n_several,
+		      n_several == 1 ? "study contributes" : "studies contribute");
+	if (n_shared)
+		sm_buf_printf(b, ", %d control %s counted more than once", n_shared,
+			      n_shared == 1 ? "arm is" : "arms are");
+	sm_buf_puts(b, ", so the rows are not independent.");
+	const cJSON *ml = obj(a, "multilevel"), *t = obj(ml, "transformed");
+	if (!ml || !t) {
+		sm_buf_puts(b, " The pooled result above treats them as independent "
+			    "(\u2018safemeta analyze --model multilevel\u2019 models rows within studies).");
+		return;
+	}
+	sm_buf_printf(b, " A three-level model (rows within %s, %s) gives %s ",
+		      str(u, "cluster") ? str(u, "cluster") : "study",
+		      str(ml, "method") ? str(ml, "method") : "REML",
+		      s.prop ? "a proportion of" : s.measure ? s.measure : "an estimate of");
+	interval_p(b, &s, "", num(t, "estimate"), num(t, "ci_lb"), num(t, "ci_ub"), num(ml, "p"));
+	const cJSON *sig = cJSON_GetObjectItemCaseSensitive(ml, "sigma2");
+	if (cJSON_GetArraySize(sig) == 2) {
+		sm_buf_puts(b, "; \u03c3\u00b2 between studies ");
+		sm_rvalue_number(b, cJSON_GetArrayItem(sig, 0)->valuedouble, 4);
+		sm_buf_puts(b, ", within studies ");
+		sm_rvalue_number(b, cJSON_GetArrayItem(sig, 1)->valuedouble, 4);
+	}
+	sm_buf_puts(b, ", beside the row-level result above.");
+}
+
 int sm_rvalue_analysis_words(struct sm_buf *b, const char *fmt, const cJSON *analysis)
 {
 	if (!cJSON_IsObject(analysis))
@@ -265,6 +379,10 @@ int sm_rvalue_analysis_words(struct sm_buf *b, const char *fmt, const cJSON *ana
 		heterogeneity(b, analysis);
 	else if (!strcmp(fmt, "small_study"))
 		small_study(b, analysis);
+	else if (!strcmp(fmt, "influence"))
+		influence(b, analysis);
+	else if (!strcmp(fmt, "unit"))
+		unit(b, analysis);
 	else
 		return 0;
 	return 1;

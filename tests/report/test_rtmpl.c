@@ -88,7 +88,7 @@ static void test_errors(void **state)
 		     "t.tmpl:2:5: 'analysis' outside @each analysis; expected it inside the block");
 	expect_error("@each analysis\n{{analysis.p|pp}}\n@end\n",
 		     "t.tmpl:2:1: unknown format 'pp'; expected 0-9, p, name, lower, count, "
-		     "join, model, correction, pooled, heterogeneity or small_study");
+		     "join, model, correction, pooled, heterogeneity, small_study, influence or unit");
 	expect_error("@figure funnels\n",
 		     "t.tmpl:1:9: unknown figure 'funnels'; expected forest, forest+rob, funnel, prisma "
 		     "or rob");

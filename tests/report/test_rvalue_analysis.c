@@ -1,6 +1,7 @@
 /*
  * test_rvalue_analysis.c -- the sentences of an analysis in report
- * templates ({{analysis|pooled}}, |heterogeneity, |small_study) on real
+ * templates ({{analysis|pooled}}, |heterogeneity, |small_study,
+ * |influence, |unit) on real
  * results: the MSC review (a domain with trim and fill, one below the
  * small-study minimum), the bundled 70-study SAE review (2 events in 1496
  * patients, a Freeman-Tukey estimate that back-transforms to 0), a review
@@ -153,13 +154,75 @@ static void test_zero_events(void **state)
 	cJSON_Delete(doc);
 }
 
+/* Influence in words: the results' influential studies and Bonferroni
+ * bound, and the leave-one-out range with the studies that give its ends
+ * (found here by scanning the refits, independently of the report code). */
+static void test_influence(void **state)
+{
+	(void)state;
+	cJSON *doc = sm_render_load_json("tests/fixtures/results/msc-iv-rct.results.json");
+	const cJSON *a = analysis_named(doc, "General disorders");
+	char *got = say(doc, a, "{{analysis|influence}}");
+	assert_non_null(strstr(got, "Influence (metafor\u2019s criteria): Lin et al., 2017 (a), "
+				    "Lin et al., 2017 (b) and Lin et al., 2017 (c) were influential; "
+				    "no studentized residual was beyond \u00b13.20 (Bonferroni)."));
+	const cJSON *st, *lo = NULL, *hi = NULL;
+	double lov = INFINITY, hiv = -INFINITY;
+	cJSON_ArrayForEach(st, cJSON_GetObjectItem(a, "studies")) {
+		double v = num(st, "loo.transformed.estimate");
+		if (v < lov)
+			lov = v, lo = st;
+		if (v > hiv)
+			hiv = v, hi = st;
+	}
+	char want[512];
+	snprintf(want, sizeof want, "the OR ranged from %.2f (without %s) to %.2f (without %s).",
+		 lov, cJSON_GetObjectItem(lo, "label")->valuestring, hiv,
+		 cJSON_GetObjectItem(hi, "label")->valuestring);
+	assert_non_null(strstr(got, want));
+	free(got);
+	cJSON_Delete(doc);
+	/* one study: nothing to omit */
+	doc = sm_render_load_json("tests/fixtures/render/k1.results.json");
+	a = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "analyses"), 0);
+	expect(doc, a, "{{analysis|influence}}", "Influence: not applicable (one study).");
+	cJSON_Delete(doc);
+}
+
+/* Several rows per study: counts from unit_of_analysis and the multilevel
+ * model's result (OR 1.369 [0.863, 2.171], p 0.1816 in the fixture); an
+ * analysis of one row per study says nothing. */
+static void test_unit_of_analysis(void **state)
+{
+	(void)state;
+	cJSON *doc = sm_render_load_json("tests/fixtures/results/msc-iv-rct.results.json");
+	const cJSON *a = analysis_named(doc, "General disorders");
+	expect(doc, a, "{{analysis|unit}}",
+	       "Unit of analysis: 36 rows from 22 studies; 10 studies contribute more than one "
+	       "row, 7 control arms are counted more than once, so the rows are not independent. "
+	       "A three-level model (rows within study, REML) gives OR 1.37 (95% CI 0.86 to 2.17; "
+	       "p = 0.182); \u03c3\u00b2 between studies 0.0000, within studies 0.4812, beside the "
+	       "row-level result above.");
+	a = analysis_named(doc, "Musculoskeletal");
+	expect(doc, a, "{{analysis|unit}}", "");
+	/* without the multilevel model: the rows are said to be pooled as
+	 * independent */
+	cJSON *g = (cJSON *)analysis_named(doc, "General disorders");
+	cJSON_DeleteItemFromObject(g, "multilevel");
+	char *got = say(doc, g, "{{analysis|unit}}");
+	assert_non_null(strstr(got, "treats them as independent"));
+	free(got);
+	cJSON_Delete(doc);
+}
+
 /* The formats are known to the template checker. */
 static void test_checked(void **state)
 {
 	(void)state;
 	struct sm_ctx *ctx = sm_ctx_new();
 	assert_int_equal(sm_rvalue_check(ctx, "t.tmpl", 1, "{{analysis|pooled}} "
-					 "{{analysis|heterogeneity}} {{analysis|small_study}}", 1),
+					 "{{analysis|heterogeneity}} {{analysis|small_study}} "
+					 "{{analysis|influence}} {{analysis|unit}}", 1),
 			 SM_OK);
 	sm_ctx_free(ctx);
 }
@@ -171,6 +234,8 @@ int main(void)
 		cmocka_unit_test(test_one_study),
 		cmocka_unit_test(test_rare_proportions),
 		cmocka_unit_test(test_zero_events),
+		cmocka_unit_test(test_influence),
+		cmocka_unit_test(test_unit_of_analysis),
 		cmocka_unit_test(test_checked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
