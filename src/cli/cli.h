@@ -40,6 +40,9 @@ extern const char cmd_check_usage[];
  * the warnings, and return the exit code for `status`. */
 int sm_cli_finish(struct sm_cli *cli, sm_status status);
 /* Print warnings collected in the context to stderr (prefix "warning: "). */
+/* "safemeta: " a b c (NULL parts skipped) and a newline on stderr, control
+ * characters escaped as \xNN: every message goes through here. */
+void sm_cli_eputs(const char *a, const char *b, const char *c);
 void sm_cli_print_warnings(struct sm_cli *cli);
 /* Print the "warnings" of every analysis of a results document on stderr
  * ("safemeta: warning: ANALYSIS: text"), unless --quiet. */

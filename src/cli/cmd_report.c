@@ -303,7 +303,7 @@ static sm_status check_against(struct sm_cli *cli, const cJSON *fresh, const cha
 				tolerance);
 	} else {
 		for (size_t i = 0; i < d->nlines; i++)
-			fprintf(stderr, "safemeta: %s: %s\n", path, d->lines[i]);
+			sm_cli_eputs(path, ": ", d->lines[i]);
 		if (d->count > d->nlines)
 			fprintf(stderr, "safemeta: %s: ... and %zu more\n", path,
 				d->count - d->nlines);

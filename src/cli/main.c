@@ -48,11 +48,40 @@ int sm_cli_wants_help(int argc, char **argv)
 	return 0;
 }
 
+/* Writes "safemeta: " + the parts + a newline to stderr with every control
+ * character (C0, DEL, C1) of the parts as \xNN, so that a label or file
+ * name cannot move the cursor, recolour the terminal or forge a line. */
+void sm_cli_eputs(const char *a, const char *b, const char *c)
+{
+	const char *parts[] = { a, b, c };
+	fputs("safemeta: ", stderr);
+	for (size_t i = 0; i < 3; i++) {
+		const unsigned char *s = (const unsigned char *)parts[i];
+		for (; s && *s; s++) {
+			int c1 = s[0] == 0xC2 && s[1] >= 0x80 && s[1] <= 0x9F;
+			if (*s < 0x20 || *s == 0x7F || c1) {
+				fprintf(stderr, "\\x%02X", c1 ? s[1] : *s);
+				s += c1;
+			} else {
+				fputc(*s, stderr);
+			}
+		}
+	}
+	fputc('\n', stderr);
+}
+
+static void veputs(const char *fmt, va_list ap)
+{
+	char *text = sm_vasprintf(fmt, ap);
+	sm_cli_eputs(text ? text : "out of memory", NULL, NULL);
+	free(text);
+}
+
 void sm_cli_print_warnings(struct sm_cli *cli)
 {
 	size_t n = sm_ctx_warning_count(cli->ctx);
 	for (size_t i = 0; i < n; i++)
-		fprintf(stderr, "safemeta: warning: %s\n", sm_ctx_warning(cli->ctx, i));
+		sm_cli_eputs("warning: ", sm_ctx_warning(cli->ctx, i), NULL);
 	sm_ctx_clear_warnings(cli->ctx);
 }
 
@@ -65,10 +94,14 @@ void sm_cli_print_result_warnings(struct sm_cli *cli, const cJSON *results)
 		const cJSON *name = cJSON_GetObjectItemCaseSensitive(a, "name");
 		const cJSON *w;
 		cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(a, "warnings")) {
-			if (cJSON_IsString(w))
-				fprintf(stderr, "safemeta: warning: %s: %s\n",
-					cJSON_IsString(name) ? name->valuestring : "analysis",
-					w->valuestring);
+			if (!cJSON_IsString(w))
+				continue;
+			char *line = sm_asprintf("%s: %s",
+						 cJSON_IsString(name) ? name->valuestring
+								      : "analysis",
+						 w->valuestring);
+			sm_cli_eputs("warning: ", line ? line : "out of memory", NULL);
+			free(line);
 		}
 	}
 }
@@ -79,7 +112,7 @@ int sm_cli_finish(struct sm_cli *cli, sm_status status)
 	const struct sm_diag *d = sm_ctx_error(cli->ctx);
 	if (d) {
 		char *text = sm_diag_format(d);
-		fprintf(stderr, "safemeta: %s\n", text ? text : "out of memory");
+		sm_cli_eputs(text ? text : "out of memory", NULL, NULL);
 		free(text);
 		if (status == SM_OK)
 			status = d->code;
@@ -92,13 +125,12 @@ int sm_cli_usage_error(struct sm_cli *cli, const char *command, const char *fmt,
 	(void)cli;
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("safemeta: ", stderr);
-	vfprintf(stderr, fmt, ap);
+	veputs(fmt, ap);
 	va_end(ap);
 	if (command)
-		fprintf(stderr, "\nTry 'safemeta %s --help'.\n", command);
+		fprintf(stderr, "Try 'safemeta %s --help'.\n", command);
 	else
-		fputs("\nTry 'safemeta --help'.\n", stderr);
+		fputs("Try 'safemeta --help'.\n", stderr);
 	return SM_EINPUT;
 }
 
@@ -108,9 +140,7 @@ void sm_cli_progress(struct sm_cli *cli, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("safemeta: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	veputs(fmt, ap);
 	va_end(ap);
 }
 

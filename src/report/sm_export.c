@@ -27,12 +27,27 @@ sm_status sm_export_format_of(struct sm_ctx *ctx, const char *path,
 	return SM_OK;
 }
 
+/* A cell a spreadsheet would run as a formula (OWASP "CSV injection"):
+ * it starts with = + - @, a tab or a carriage return, and is not simply a
+ * number ("-0.25" stays a number). */
+static int formula_like(const char *s)
+{
+	if (!strchr("=+-@\t\r", s[0]) || !s[0])
+		return 0;
+	char *end = NULL;
+	(void)strtod(s, &end);
+	return end == s || *end != '\0';
+}
+
 static int needs_quotes(const char *s)
 {
 	size_t n = strlen(s);
-	return strpbrk(s, ",\"\r\n") || (n && (s[0] == ' ' || s[n - 1] == ' '));
+	return strpbrk(s, ",\"\r\n") || (n && (s[0] == ' ' || s[n - 1] == ' ')) ||
+	       formula_like(s);
 }
 
+/* RFC 4180 quoting; a formula-like cell is also prefixed with ' inside the
+ * quotes, so that spreadsheets show it as text. */
 static void csv_field(struct sm_buf *b, const char *s)
 {
 	if (!needs_quotes(s)) {
@@ -40,6 +55,8 @@ static void csv_field(struct sm_buf *b, const char *s)
 		return;
 	}
 	sm_buf_putc(b, '"');
+	if (formula_like(s))
+		sm_buf_putc(b, '\'');
 	for (; *s; s++) {
 		if (*s == '"')
 			sm_buf_putc(b, '"');

@@ -30,6 +30,30 @@ static struct sm_table *small_table(struct sm_ctx *ctx)
 	return t;
 }
 
+/* Cells a spreadsheet would evaluate are quoted and prefixed with ' (OWASP
+ * CSV injection); plain numbers, negative ones too, stay numbers. */
+static void csv_defuses_formulas(void **state)
+{
+	(void)state;
+	struct sm_ctx *ctx = sm_ctx_new();
+	struct sm_table *t = sm_table_new(ctx, "t", 7);
+	assert_non_null(t);
+	assert_int_equal(sm_table_add_row(ctx, t), 0);
+	const char *cells[] = { "=HYPERLINK(\"x\")", "+1+2", "-2-3", "@SUM(A1)", "\tcmd", "-0.25",
+				"+3" };
+	for (size_t c = 0; c < 7; c++) {
+		assert_int_equal(sm_table_set_header(ctx, t, c, "h", SM_ALIGN_LEFT), SM_OK);
+		assert_int_equal(sm_table_set(ctx, t, 0, c, cells[c]), SM_OK);
+	}
+	char *csv = sm_export_csv(t);
+	assert_string_equal(csv, "h,h,h,h,h,h,h\r\n"
+				 "\"'=HYPERLINK(\"\"x\"\")\",\"'+1+2\",\"'-2-3\",\"'@SUM(A1)\","
+				 "\"'\tcmd\",-0.25,+3\r\n");
+	free(csv);
+	sm_table_free(t);
+	sm_ctx_free(ctx);
+}
+
 static void csv_quotes_per_rfc4180(void **state)
 {
 	(void)state;
@@ -179,6 +203,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(csv_quotes_per_rfc4180),
+		cmocka_unit_test(csv_defuses_formulas),
 		cmocka_unit_test(markdown_escapes_pipes),
 		cmocka_unit_test(write_by_extension),
 		cmocka_unit_test(xlsx_is_a_zip_and_deterministic),
