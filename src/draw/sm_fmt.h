@@ -14,7 +14,12 @@
 
 #define SM_MINUS "\xe2\x88\x92" /* U+2212 MINUS SIGN */
 
-/* x with `dec` decimals; NaN or infinity appends "NA". */
+/* From this magnitude on numbers print as "1.23×10⁹" (3 significant
+ * digits): fixed decimals of larger values are noise. */
+#define SM_FMT_EXP_FROM 1e9
+
+/* x with `dec` decimals (past SM_FMT_EXP_FROM: 3 significant digits times
+ * a power of ten); NaN or infinity appends "NA". */
 void sm_fmt_num(struct sm_buf *b, double x, int dec);
 /* x with as few decimals as it needs (at most 6), e.g. axis labels 0.5, 10. */
 void sm_fmt_short(struct sm_buf *b, double x);
