@@ -64,6 +64,9 @@ struct sm_figure_env {
 	enum sm_canvas_format format; /* the file it goes to (PDF for a report page) */
 	double page_height;           /* > 0: continue on new pages at this height (pt) */
 	double max_width;             /* > 0: a report's content width (pt) */
+	/* > 0 (paged kinds): the first page has only this much (pt), since it
+	 * starts part way down a report page; the rest have page_height. */
+	double first_page_height;
 };
 
 /* One figure a bundle draws: figures/BASE.{pdf,svg,png}. */

@@ -130,13 +130,14 @@ static void *report_opts(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_
 	return o;
 }
 
-/* Lay a kind out for report pages that leave `room` below what precedes it
- * on the first page; the document owns the figure. */
+/* Lay a kind out for report pages of `room`, the first of `first` (0: a
+ * fresh page); the document owns the figure. */
 static struct sm_fig *lay_out(struct sm_ctx *ctx, struct sm_rdoc *d,
 			      const struct sm_figure_kind *kind, const struct sm_res *res,
-			      const void *o, double room)
+			      const void *o, double room, double first)
 {
-	struct sm_figure_env env = { SM_CANVAS_PDF, room, SM_RDOC_CONTENT_W };
+	struct sm_figure_env env = { SM_CANVAS_PDF, room, SM_RDOC_CONTENT_W,
+				     first > 0 && first < room ? first : 0 };
 	struct sm_fig *fig = NULL;
 	if (kind->layout(ctx, res, o, &env, &fig) != SM_OK)
 		return NULL;
@@ -175,21 +176,48 @@ static sm_status page_blocks(struct sm_ctx *ctx, struct sm_rdoc *d, struct sm_fi
 
 /* The room a paged figure or table has on each page: the content box less
  * its caption, the gap, what leads it (kept on its first page) and the
- * space above it.  A one-page kind is scaled to fit instead (room 0). */
+ * space above it; *caption: the caption's height and gap.  A one-page kind
+ * is scaled to fit instead (room 0). */
 static sm_status room_for(struct sm_ctx *ctx, struct sm_rdoc *d,
-			  const struct sm_figure_kind *kind, const char *cap, double *room)
+			  const struct sm_figure_kind *kind, const char *cap, double *room,
+			  double *caption)
 {
-	*room = 0;
+	*room = *caption = 0;
 	if (!kind->paged)
 		return SM_OK;
 	struct sm_rblock probe = { 0 };
 	sm_status s = sm_rdoc_caption(ctx, d, &probe, (char *)cap);
 	probe.text = NULL; /* the caption stays the caller's */
 	struct lead lead = heading_lead(d);
-	*room = SM_RDOC_CONTENT_H - probe.cap_h - SM_RDOC_CAPTION_GAP - lead.h -
-		(lead.h > 0 ? SM_RDOC_FIGURE_SPACE : 0);
+	*caption = probe.cap_h + SM_RDOC_CAPTION_GAP;
+	*room = SM_RDOC_CONTENT_H - *caption - lead.h - (lead.h > 0 ? SM_RDOC_FIGURE_SPACE : 0);
 	return s;
 }
+
+/* The room the first page of a paged figure or table has: below its
+ * heading chain where the pager has got to (less `caption`: its height and
+ * gap), when at least `head` fits there (a table's header and first rows);
+ * else on a fresh page (the heading chain moves along). */
+static double first_room(struct sm_rdoc *d, int landscape, double head, double caption)
+{
+	struct lead lead = heading_lead(d);
+	sm_rpage_advance(d, &d->settled, lead.start);
+	for (size_t j = lead.start; j < d->nblocks; j++)
+		d->blocks[j].landscape = landscape;
+	double content = sm_rdoc_content_h(landscape);
+	double y = d->settled.landscape == landscape ? d->settled.y : 0;
+	for (int fresh = 0; fresh < 2; fresh++, y = 0) {
+		double above = lead.h > 0 ? (y > 0 ? lead.space : 0) + lead.h + SM_RDOC_FIGURE_SPACE
+					  : (y > 0 ? SM_RDOC_FIGURE_SPACE : 0);
+		double room = content - y - above - caption;
+		if (y == 0 || room >= head)
+			return room;
+	}
+	return content - caption;
+}
+
+/* The least room worth starting a paged figure in, as a share of a page. */
+#define FIGURE_FIRST_MIN 0.3
 
 /* `forest+rob` is the forest with its risk-of-bias columns (the template
  * language's name for `@figure forest --rob`). */
@@ -213,10 +241,14 @@ sm_status sm_rdoc_figure(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_
 	if (!o || (rob_opt && sm_figure_opts_set(ctx, kind, o, rob_opt, NULL) != SM_OK))
 		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINTERNAL;
 	char *cap = numbered(d, "Figure", ++d->nfigures, req->caption);
-	double room = 0;
-	sm_status s = cap ? room_for(ctx, d, kind, cap, &room)
+	double room = 0, first = 0, caption = 0;
+	sm_status s = cap ? room_for(ctx, d, kind, cap, &room, &caption)
 			  : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	struct sm_fig *fig = s == SM_OK ? lay_out(ctx, d, kind, res, o, room) : NULL;
+	/* a paged figure starts below what precedes it when a good part of
+	 * a page is left there */
+	if (s == SM_OK && kind->paged)
+		first = first_room(d, 0, FIGURE_FIRST_MIN * SM_RDOC_CONTENT_H, caption);
+	struct sm_fig *fig = s == SM_OK ? lay_out(ctx, d, kind, res, o, room, first) : NULL;
 	if (!fig) {
 		free(cap);
 		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINPUT;
@@ -280,28 +312,6 @@ static sm_status choose_fit(struct sm_ctx *ctx, const struct sm_rdoc *d,
 	return try_fit(ctx, d, t, opts, out, &fits);
 }
 
-/* The room the table's first page has: below its heading chain where the
- * pager has got to (less `caption`: its height and gap), when its caption,
- * header and first rows fit there;
- * else on a fresh page (the heading chain moves along). */
-static double first_room(struct sm_rdoc *d, const struct table_fit *f, double caption)
-{
-	struct lead lead = heading_lead(d);
-	sm_rpage_advance(d, &d->settled, lead.start);
-	for (size_t j = lead.start; j < d->nblocks; j++)
-		d->blocks[j].landscape = f->landscape;
-	double content = sm_rdoc_content_h(f->landscape);
-	double y = d->settled.landscape == f->landscape ? d->settled.y : 0;
-	for (int fresh = 0; fresh < 2; fresh++, y = 0) {
-		double above = lead.h > 0 ? (y > 0 ? lead.space : 0) + lead.h + SM_RDOC_FIGURE_SPACE
-					  : (y > 0 ? SM_RDOC_FIGURE_SPACE : 0);
-		double room = content - y - above - caption;
-		if (y == 0 || room >= f->head)
-			return room;
-	}
-	return content - caption;
-}
-
 /* A last page this empty is worth a smaller size (down to the floor) that
  * saves it. */
 #define SPARE_LAST_PAGE 0.4
@@ -356,7 +366,8 @@ static sm_status table_blocks(struct sm_ctx *ctx, struct sm_rdoc *d, struct sm_t
 		.page_h = sm_rdoc_content_h(f.landscape), .min_size = table_floor(d),
 	};
 	if (s == SM_OK)
-		req.first_page_h = first_room(d, &f, cap ? probe.cap_h + SM_RDOC_CAPTION_GAP : 0);
+		req.first_page_h = first_room(d, f.landscape, f.head,
+					      cap ? probe.cap_h + SM_RDOC_CAPTION_GAP : 0);
 	struct sm_fig *fig = NULL;
 	if (s == SM_OK)
 		s = lay_out_table(ctx, d, t, &req, &fig);

@@ -28,7 +28,7 @@ static struct sm_fig *lay(struct sm_render_fx *f, const struct sm_res *res, cons
 	for (; opts && opts[0]; opts += 2)
 		sm_render_expect_ok(f, sm_figure_opts_set(f->ctx, k, o, sm_figure_opt(k, opts[0]),
 							   opts[1]));
-	struct sm_figure_env env = { SM_CANVAS_PNG, 0, 0 };
+	struct sm_figure_env env = { .format = SM_CANVAS_PNG, .page_height = 0, .max_width = 0 };
 	struct sm_fig *fig = NULL;
 	sm_render_expect_ok(f, k->layout(f->ctx, res, o, &env, &fig));
 	sm_figure_opts_free(o);

@@ -1002,13 +1002,21 @@ static size_t paginate(struct lay *L, size_t *starts)
 	starts[n++] = 0;
 	/* a page after the first may have a longer title ("(continued)") */
 	double budget = fmax(L->st->page_height - over - trail - L->pitch, 3 * L->pitch);
+	/* a first page part way down a report page: the forest starts there
+	 * when it fits there whole, or when it takes several pages anyway (one
+	 * that fits a page but not that room moves whole to the next page) */
+	double first_h = L->req->first_page_h;
+	int short_first = L->req->paginate && first_h > 0 && first_h < L->st->page_height;
 	if (!L->req->paginate || over + trail + rows <= L->st->page_height) {
 		starts[n] = L->graph_end;
 		return n;
 	}
+	double first_budget = short_first ? fmax(first_h - over - trail - L->pitch, 3 * L->pitch)
+					  : budget;
 	double acc = 0;
 	for (size_t i = 0; i < L->graph_end; i++) {
-		if (acc + L->row_h[i] > budget && i > starts[n - 1]) {
+		double page_budget = n == 1 ? first_budget : budget;
+		if (acc + L->row_h[i] > page_budget && i > starts[n - 1]) {
 			size_t cut = choose_cut(L, i, starts[n - 1]);
 			starts[n++] = cut;
 			acc = page_rows(L, cut, i);

@@ -86,6 +86,7 @@ struct sm_flayout_req {
 	int wrap_labels;
 	int show_method;
 	const struct sm_faxis_spec *axis; /* --xlim, --at; NULL: from the data */
+	double first_page_h; /* > 0: the first page's height when paginated */
 };
 
 /* Lay `plot` out into `fig` (a blank figure whose style sets the look);

@@ -124,6 +124,7 @@ struct sm_forest_target {
 	double png_dpi;     /* > 0: a PNG at this dpi, refused before the layout
 			     * when it could only be too tall */
 	const char *path;   /* the file it goes to, for messages; may be NULL */
+	double first_page_height; /* > 0: the first page is this short (a report) */
 };
 
 /* Lay a forest out.  *out is NULL on failure. */

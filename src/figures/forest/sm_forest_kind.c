@@ -20,7 +20,8 @@ static sm_status layout(struct sm_ctx *ctx, const struct sm_res *res, const void
 	const struct sm_forest_options *o = opts;
 	double dpi = o->common.dpi > 0 ? o->common.dpi : 300;
 	struct sm_forest_target t = { env->format == SM_CANVAS_PDF, env->page_height,
-				      env->format == SM_CANVAS_PNG ? dpi : 0, NULL };
+				      env->format == SM_CANVAS_PNG ? dpi : 0, NULL,
+				      env->first_page_height };
 	struct sm_flayout *l = NULL;
 	*out = NULL;
 	sm_status s = sm_forest_build(ctx, res, o, &t, &l);

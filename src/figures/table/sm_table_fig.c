@@ -200,8 +200,10 @@ static sm_status kind_layout(struct sm_ctx *ctx, const struct sm_res *res, const
 		req.bare = 1;
 		req.width_pt = env->max_width;
 	}
-	if (env->format == SM_CANVAS_PDF)
+	if (env->format == SM_CANVAS_PDF) {
 		req.page_h = env->page_height > 0 ? env->page_height : -1;
+		req.first_page_h = env->first_page_height;
+	}
 	sm_status s = retitle(ctx, t, o->common.title);
 	if (s == SM_OK)
 		s = sm_table_lay_out(ctx, t, &req, out, NULL);

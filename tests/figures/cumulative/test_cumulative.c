@@ -28,7 +28,7 @@ static struct sm_fig *lay(struct sm_ctx *ctx, const struct sm_figure_kind *kind,
 	struct sm_refit_options o;
 	kind->opts_init(&o);
 	o.common.width = width;
-	const struct sm_figure_env env = { SM_CANVAS_PNG, 0, 0 };
+	const struct sm_figure_env env = { .format = SM_CANVAS_PNG, .page_height = 0, .max_width = 0 };
 	struct sm_fig *fig = NULL;
 	sm_status s = kind->layout(ctx, r, &o, &env, &fig);
 	if (s != SM_OK)
@@ -158,7 +158,7 @@ static void errors(void **state)
 	struct sm_refit_options o;
 	sm_figure_leave1out.opts_init(&o);
 	o.common.analysis = "nothing";
-	const struct sm_figure_env env = { SM_CANVAS_PNG, 0, 0 };
+	const struct sm_figure_env env = { .format = SM_CANVAS_PNG, .page_height = 0, .max_width = 0 };
 	struct sm_fig *fig = NULL;
 	assert_int_equal(sm_figure_leave1out.layout(ctx, r, &o, &env, &fig), SM_EINPUT);
 	assert_null(fig);

@@ -102,7 +102,7 @@ static char *render(struct sm_render_fx *f, const struct sm_res *res, const char
 static sm_status build(struct sm_render_fx *f, const struct sm_res *res, const struct sm_forest_options *o,
 		       int paginate, struct sm_flayout **l)
 {
-	struct sm_forest_target t = { paginate, 0, 0, NULL };
+	struct sm_forest_target t = { .paginate = paginate, .page_height = 0, .png_dpi = 0 };
 	return sm_forest_build(f->ctx, res, o, &t, l);
 }
 
@@ -2012,7 +2012,7 @@ static void test_kind_layout(void **state)
 	struct sm_res *rbig = typed(f, big);
 	struct sm_forest_options o = opts_for(name);
 	struct sm_fig *fig = NULL;
-	struct sm_figure_env env = { SM_CANVAS_PDF, 0, 0 };
+	struct sm_figure_env env = { .format = SM_CANVAS_PDF, .page_height = 0, .max_width = 0 };
 	expect_ok(f, sm_figure_forest.layout(f->ctx, rbig, &o, &env, &fig));
 	int pages = fig->npages;
 	assert_true(pages >= 3);
@@ -2024,7 +2024,7 @@ static void test_kind_layout(void **state)
 	assert_true(fig->npages > pages);
 	assert_true(fig->height <= 400 + 1e-9);
 	sm_fig_free(fig);
-	env = (struct sm_figure_env){ SM_CANVAS_SVG, 0, 0 };
+	env = (struct sm_figure_env){ .format = SM_CANVAS_SVG, .page_height = 0, .max_width = 0 };
 	expect_ok(f, sm_figure_forest.layout(f->ctx, rbig, &o, &env, &fig));
 	assert_int_equal(fig->npages, 1);
 	assert_true(fig->height > 3 * 250 / 25.4 * 72);
@@ -2081,7 +2081,7 @@ static void test_page_used(void **state)
 	struct sm_render_fx *f = *state;
 	struct sm_forest_options o = opts_for(GENERAL);
 	o.rob = 1;
-	struct sm_forest_target t = { 1, 300, 0, NULL };
+	struct sm_forest_target t = { .paginate = 1, .page_height = 300, .png_dpi = 0 };
 	struct sm_flayout *l = NULL;
 	expect_ok(f, sm_forest_build(f->ctx, f->rmsc, &o, &t, &l));
 	struct sm_fig *fig = l->fig;

@@ -63,7 +63,7 @@ static struct sm_forest_options opts_for(const char *analysis)
 static struct sm_flayout *lay(struct sm_render_fx *f, const struct sm_res *res,
 			      const struct sm_forest_options *o, int paginate, double page_h)
 {
-	struct sm_forest_target t = { paginate, page_h, 0, NULL };
+	struct sm_forest_target t = { .paginate = paginate, .page_height = page_h, .png_dpi = 0 };
 	struct sm_flayout *l = NULL;
 	expect_ok(f, sm_forest_build(f->ctx, res, o, &t, &l));
 	assert_non_null(l);
@@ -597,7 +597,7 @@ static void test_axis_options(void **state)
 	/* a proportion has one scale */
 	res = sm_render_load_res(PROP);
 	struct sm_flayout *bad = NULL;
-	struct sm_forest_target t = { 1, 0, 0, NULL };
+	struct sm_forest_target t = { .paginate = 1, .page_height = 0, .png_dpi = 0 };
 	assert_int_equal(sm_forest_build(f->ctx, res, &o, &t, &bad), SM_EINPUT);
 	assert_non_null(strstr(sm_ctx_error(f->ctx)->msg, "--scale log"));
 	sm_ctx_clear_error(f->ctx);
@@ -823,6 +823,48 @@ static void test_pagination(void **state)
 	sm_res_free(res);
 }
 
+/* A forest that starts part way down a report page (env.first_page_height):
+ * its first page fits that room, the others the full page, every row is
+ * drawn once; a forest that fits the room whole stays one page.  Failed on
+ * main before first_page_height: page 0 was as tall as the others. */
+static void test_short_first_page(void **state)
+{
+	struct sm_render_fx *f = *state;
+	struct sm_res *res = sm_render_load_res(SIM40);
+	const struct sm_figure_kind *kind = &sm_figure_forest;
+	struct sm_forest_options o = opts_for(NULL);
+	o.common.title = "";
+	const struct sm_figure_env full = { .format = SM_CANVAS_PDF, .page_height = 600 };
+	const struct sm_figure_env part = { .format = SM_CANVAS_PDF, .page_height = 600,
+					    .first_page_height = 250 };
+	struct sm_fig *a = NULL, *b = NULL;
+	expect_ok(f, kind->layout(f->ctx, res, &o, &full, &a));
+	expect_ok(f, kind->layout(f->ctx, res, &o, &part, &b));
+	assert_true(a->npages >= 2);
+	assert_true(sm_fig_page_used(a, 0) > 250);
+	assert_true(sm_fig_page_used(b, 0) <= 250 + 0.5);
+	for (int p = 1; p < b->npages; p++)
+		assert_true(sm_fig_page_used(b, p) <= 600 + 0.5);
+	assert_true(b->npages >= a->npages);
+	/* the same cells over all pages (each row drawn once) */
+	size_t na = 0, nb = 0;
+	for (size_t i = 0; i < a->ntexts; i++)
+		na += a->texts[i].tag == SM_FOREST_CELL;
+	for (size_t i = 0; i < b->ntexts; i++)
+		nb += b->texts[i].tag == SM_FOREST_CELL;
+	assert_int_equal(na, nb);
+	sm_fig_free(a);
+	sm_fig_free(b);
+	/* one study fits any room whole: one page */
+	struct sm_res *one = sm_render_load_res(ONE);
+	struct sm_forest_options o1 = opts_for(NULL);
+	expect_ok(f, kind->layout(f->ctx, one, &o1, &part, &b));
+	assert_int_equal(b->npages, 1);
+	sm_fig_free(b);
+	sm_res_free(one);
+	sm_res_free(res);
+}
+
 /* 17.4: --summary-only.  Main centred "MSC" over a column it did not show,
  * on top of "Control". */
 static void test_summary_only_header(void **state)
@@ -873,6 +915,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_axis_options, sm_render_fx_setup_bare, sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_layout, sm_render_fx_setup_bare, sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_pagination, sm_render_fx_setup_bare, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_short_first_page, sm_render_fx_setup_bare,
+						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_summary_only_header, sm_render_fx_setup_bare, sm_render_fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,7 +29,7 @@ static struct sm_funnel_options options(void)
 static sm_status lay(struct sm_render_fx *f, const struct sm_res *r,
 		     const struct sm_funnel_options *o, struct sm_fig **fig)
 {
-	const struct sm_figure_env env = { SM_CANVAS_PDF, 0, 0 };
+	const struct sm_figure_env env = { .format = SM_CANVAS_PDF, .page_height = 0, .max_width = 0 };
 	return sm_figure_funnel.layout(f->ctx, r, o, &env, fig);
 }
 
@@ -757,7 +757,7 @@ static void test_report_pages(void **state)
 	assert_int_equal((int)res->analyses.n, 20);
 	struct sm_funnel_options o = options();
 	o.common.analysis = "all";
-	const struct sm_figure_env report = { SM_CANVAS_PDF, 0, 480 };
+	const struct sm_figure_env report = { .format = SM_CANVAS_PDF, .page_height = 0, .max_width = 480 };
 	struct sm_fig *fig = NULL;
 	sm_render_expect_ok(f, sm_figure_funnel.layout(f->ctx, res, &o, &report, &fig));
 	assert_int_equal(fig->npages, 2);
@@ -775,7 +775,7 @@ static void test_report_pages(void **state)
 	assert_true(sm_fig_page_used(fig, 1) < sm_fig_page_used(fig, 0));
 	assert_true(sm_fig_page_used(fig, 0) <= fig->height + 1e-9);
 	sm_fig_free(fig);
-	const struct sm_figure_env file = { SM_CANVAS_PDF, 0, 0 };
+	const struct sm_figure_env file = { .format = SM_CANVAS_PDF, .page_height = 0, .max_width = 0 };
 	fig = NULL;
 	sm_render_expect_ok(f, sm_figure_funnel.layout(f->ctx, res, &o, &file, &fig));
 	assert_int_equal(fig->npages, 1);

@@ -37,7 +37,7 @@ static struct sm_rob_options options(void)
 static sm_status lay(struct sm_render_fx *f, const struct sm_res *r,
 		     const struct sm_rob_options *o, struct sm_fig **fig)
 {
-	const struct sm_figure_env env = { SM_CANVAS_PDF, 0, 0 };
+	const struct sm_figure_env env = { .format = SM_CANVAS_PDF, .page_height = 0, .max_width = 0 };
 	return sm_figure_rob.layout(f->ctx, r, o, &env, fig);
 }
 

@@ -374,7 +374,7 @@ static void report_pages(void **state)
 	struct sm_table_fopts ko;
 	sm_figure_table.opts_init(&ko);
 	ko.table = "table1";
-	struct sm_figure_env env = { SM_CANVAS_PDF, page_h, width };
+	struct sm_figure_env env = { .format = SM_CANVAS_PDF, .page_height = page_h, .max_width = width };
 	struct sm_fig *kf = NULL;
 	sm_render_expect_ok(f, sm_figure_table.layout(f->ctx, f->rsae, &ko, &env, &kf));
 	assert_int_equal(kf->npages, fig->npages);
@@ -598,7 +598,7 @@ static void the_kind(void **state)
 	assert_null(o.common.width);
 	assert_null(o.common.title);
 	assert_true(o.common.dpi == 300);
-	struct sm_figure_env env = { SM_CANVAS_PDF, 0, 0 };
+	struct sm_figure_env env = { .format = SM_CANVAS_PDF, .page_height = 0, .max_width = 0 };
 	struct sm_fig *fig = NULL;
 	/* --table is required, and a wrong name lists the right ones. */
 	sm_render_expect_fail(f, sm_figure_table.layout(f->ctx, f->rsae, &o, &env, &fig),
@@ -681,7 +681,7 @@ static void renders_every_format(void **state)
 	static const enum sm_canvas_format fmt[] = { SM_CANVAS_PDF, SM_CANVAS_SVG, SM_CANVAS_PNG };
 	for (int i = 0; i < 3; i++) {
 		char *path = sm_asprintf("%s/t.%s", f->dir, ext[i]);
-		struct sm_figure_env env = { fmt[i], 0, 0 };
+		struct sm_figure_env env = { .format = fmt[i], .page_height = 0, .max_width = 0 };
 		sm_render_expect_ok(f, sm_figure_table.layout(f->ctx, f->rsae, &ko, &env, &fig));
 		sm_render_expect_ok(f, sm_fig_write(f->ctx, fig, path, ko.common.dpi));
 		size_t len;
