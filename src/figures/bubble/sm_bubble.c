@@ -58,21 +58,21 @@ static sm_status pick(struct lay *L, const struct sm_res *res, const struct sm_b
 	const char *name = o->common.analysis;
 	L->a = analysis_of(res, name);
 	if (!L->a)
-		return name ? SM_FAIL(L->ctx, SM_EINPUT, "no analysis named '%s'; expected one of "
+		return name ? SM_FAIL(L->ctx, SM_EINPUT, "no analysis named \"%s\"; expected one of "
 				      "the results' analyses", name)
 			    : SM_FAIL(L->ctx, SM_EINPUT, "no analysis has a meta-regression; "
 				      "expected results of `analyze --mods NAME`");
 	L->mr = &L->a->meta_regression;
 	if (!L->mr->present)
-		return SM_FAIL(L->ctx, SM_EINPUT, "analysis '%s' has no meta-regression; expected "
+		return SM_FAIL(L->ctx, SM_EINPUT, "analysis \"%s\" has no meta-regression; expected "
 			       "results of `analyze --mods NAME`", L->a->name);
 	L->b = bubble_of(L->mr, o->moderator);
 	if (!L->b)
 		return o->moderator
-			       ? SM_FAIL(L->ctx, SM_EINPUT, "analysis '%s' has no bubble line for "
-					 "moderator '%s'; expected a numeric moderator of its "
+			       ? SM_FAIL(L->ctx, SM_EINPUT, "analysis \"%s\" has no bubble line for "
+					 "moderator \"%s\"; expected a numeric moderator of its "
 					 "meta-regression", L->a->name, o->moderator)
-			       : SM_FAIL(L->ctx, SM_EINPUT, "analysis '%s' has no numeric moderator "
+			       : SM_FAIL(L->ctx, SM_EINPUT, "analysis \"%s\" has no numeric moderator "
 					 "to plot; expected `analyze --mods` with a numeric one",
 					 L->a->name);
 	const struct sm_res_line *ln = &L->b->line;
@@ -82,7 +82,7 @@ static sm_status pick(struct lay *L, const struct sm_res *res, const struct sm_b
 	    ln->ci_ub.n != ln->x.n ||
 	    (L->ratio && (ln->transformed.estimate.n != ln->x.n ||
 			  ln->transformed.ci_lb.n != ln->x.n || ln->transformed.ci_ub.n != ln->x.n)))
-		return SM_FAIL(L->ctx, SM_EINPUT, "analysis '%s': the bubble line of '%s' has "
+		return SM_FAIL(L->ctx, SM_EINPUT, "analysis \"%s\": the bubble line of \"%s\" has "
 			       "lists of different lengths; expected x, estimate, ci_lb, ci_ub "
 			       "alike", L->a->name, L->b->moderator);
 	return SM_OK;

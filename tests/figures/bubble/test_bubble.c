@@ -130,7 +130,7 @@ static void errors(void **state)
 	ctx = new_ctx();
 	struct sm_res *bcg = sm_render_load_res(FIXTURE);
 	assert_int_equal(lay(ctx, bcg, NULL, "year", NULL, &f), SM_EINPUT);
-	assert_non_null(strstr(sm_ctx_error(ctx)->msg, "'year'"));
+	assert_non_null(strstr(sm_ctx_error(ctx)->msg, "\"year\""));
 	sm_res_free(bcg);
 	sm_res_free(msc);
 	sm_ctx_free(ctx);
