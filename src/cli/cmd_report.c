@@ -80,7 +80,7 @@ static sm_status write_bundle(struct sm_cli *cli, const char *review_path,
 			      const struct sm_analysis_opts *opts, const struct report_opts *ro,
 			      const char *out_root, const char *out_dir)
 {
-	struct sm_review *review = sm_review_load_any(cli->ctx, review_path);
+	struct sm_review *review = sm_cli_load_review(cli->ctx, review_path, opts);
 	if (!review)
 		return SM_EINPUT;
 	char *safe_id = sm_safe_filename(review->id ? review->id : "review", 64);

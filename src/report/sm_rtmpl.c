@@ -1,6 +1,7 @@
 #include "sm_rtmpl.h"
 
 #include "sm_buf.h"
+#include "sm_figure.h"
 #include "sm_rvalue.h"
 #include "sm_textfile.h"
 
@@ -169,15 +170,29 @@ static int one_of(const char *s, const char *const *words)
 	return 0;
 }
 
+/* A figure is any kind of the table (sm_figure_kinds.c), or forest+rob
+ * (the forest with its risk-of-bias columns). */
 static sm_status check_figure(struct parser *p, const char *at, struct sm_rnode *n)
 {
-	static const char *const kinds[] = { "forest", "forest+rob", "funnel", "prisma", "rob",
-					     NULL };
 	static const char *const rob[] = { "both", "traffic", "summary", NULL };
-	if (!one_of(n->name, kinds))
-		return fail(p, at, "unknown figure '%s'; expected %s", n->name ? n->name : "",
-			    "forest, forest+rob, funnel, prisma or rob");
-	int named = !strncmp(n->name, "forest", 6) || !strcmp(n->name, "funnel");
+	int forest_rob = n->name && !strcmp(n->name, "forest+rob");
+	const struct sm_figure_kind *kind =
+		n->name ? sm_figure_kind_named(forest_rob ? "forest" : n->name) : NULL;
+	if (!kind || !strcmp(kind->name, "table")) {
+		struct sm_buf names;
+		sm_buf_init(&names);
+		size_t nk;
+		const struct sm_figure_kind *const *kinds = sm_figure_kinds(&nk);
+		for (size_t i = 0; i < nk; i++)
+			if (strcmp(kinds[i]->name, "table") != 0)
+				sm_buf_printf(&names, "%s, ", kinds[i]->name);
+		sm_buf_puts(&names, "forest+rob");
+		sm_status st = fail(p, at, "unknown figure '%s'; expected %s (tables: @table)",
+				    n->name ? n->name : "", names.failed ? "?" : names.data);
+		sm_buf_release(&names);
+		return st;
+	}
+	int named = kind->positional && !strcmp(kind->positional, "analysis");
 	if (!strcmp(n->name, "rob") && n->arg && !one_of(n->arg, rob))
 		return fail(p, at, "unknown risk-of-bias plot '%s'; expected %s", n->arg,
 			    "both, traffic or summary");

@@ -89,9 +89,19 @@ static void test_errors(void **state)
 	expect_error("@each analysis\n{{analysis.p|pp}}\n@end\n",
 		     "t.tmpl:2:1: unknown format 'pp'; expected 0-9, p, name, lower, count, "
 		     "join, model, correction, pooled, heterogeneity, small_study, influence or unit");
-	expect_error("@figure funnels\n",
-		     "t.tmpl:1:9: unknown figure 'funnels'; expected forest, forest+rob, funnel, prisma "
-		     "or rob");
+	{
+		/* every kind of the figure table but "table", and forest+rob */
+		struct sm_ctx *ctx = sm_ctx_new();
+		assert_null(parse(ctx, "@figure funnels\n"));
+		char *got = sm_diag_format(sm_ctx_error(ctx));
+		assert_non_null(strstr(got, "t.tmpl:1:9: unknown figure 'funnels'; expected forest, "
+					    "funnel, prisma, rob, "));
+		assert_non_null(strstr(got, "leave1out, cumulative, "));
+		assert_non_null(strstr(got, ", forest+rob (tables: @table)"));
+		assert_null(strstr(got, "table,"));
+		free(got);
+		sm_ctx_free(ctx);
+	}
 	expect_error("@figure rob both2\n",
 		     "t.tmpl:1:9: unknown risk-of-bias plot 'both2'; expected both, traffic or "
 		     "summary");

@@ -29,7 +29,7 @@ static sm_status lay(struct sm_ctx *ctx, const struct sm_res *r, const char *ana
 	o.common.analysis = analysis;
 	o.common.width = width;
 	o.moderator = moderator;
-	const struct sm_figure_env env = { SM_CANVAS_PNG, 0, 0 };
+	const struct sm_figure_env env = { .format = SM_CANVAS_PNG, .page_height = 0, .max_width = 0 };
 	return sm_figure_bubble.layout(ctx, r, &o, &env, fig);
 }
 
