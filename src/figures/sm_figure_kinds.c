@@ -2,6 +2,7 @@
  * kind is a folder under src/figures/ and one row here. */
 #include "sm_figure.h"
 
+#include "sm_bubble.h"
 #include "sm_cumulative.h"
 #include "sm_forest.h"
 #include "sm_leave1out.h"
@@ -15,7 +16,7 @@
 
 static const struct sm_figure_kind *const kinds[] = {
 	&sm_figure_forest, &sm_figure_funnel, &sm_figure_prisma, &sm_figure_rob, &sm_figure_table,
-	&sm_figure_leave1out, &sm_figure_cumulative,
+	&sm_figure_leave1out, &sm_figure_cumulative, &sm_figure_bubble,
 };
 
 const struct sm_figure_kind *const *sm_figure_kinds(size_t *n)
