@@ -348,7 +348,8 @@ static char *caption(struct lay *L)
 	const struct sm_style *st = L->f->style;
 	struct sm_buf b;
 	sm_buf_init(&b);
-	sm_buf_printf(&b, "Meta-regression on %s: ", L->b->moderator);
+	/* QM tests all the moderators of the model, not only the plotted one */
+	sm_buf_puts(&b, "Meta-regression, test of all moderators: ");
 	int f = m->QM_distribution && !strcmp(m->QM_distribution, "F");
 	sm_buf_puts(&b, f ? "F = " : "QM = ");
 	sm_fmt_num(&b, m->QM, st->d_stat);
