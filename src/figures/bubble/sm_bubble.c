@@ -336,7 +336,9 @@ static sm_status draw_data(struct lay *L)
 		c->fill = 1;
 		c->stroke = 1;
 		c->fc = st->c_square;
-		c->sc = st->c_text;
+		/* a white rim keeps overlapping circles apart, also in greyscale
+		 * where the fill is as dark as the text */
+		c->sc = sm_fig_rgb(0xFFFFFF);
 		c->lw = st->lw_marker;
 	}
 	return SM_OK;
