@@ -1,332 +1,489 @@
-/* sm_bubble.c -- the bubble plot of a meta-regression (sm_bubble.h):
- * options, layout, the bundle's figures, cost. */
+/* sm_bubble.c -- the bubble plot's layout (sm_bubble.h): one plot area,
+ * axes fitted to the points and the band, the caption under it. */
 #include "sm_bubble.h"
 
 #include "sm_axis.h"
 #include "sm_buf.h"
 #include "sm_fmt.h"
+#include "sm_measure.h"
 
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The largest bubble's radius (pt); others scale with the square root of
- * their weight so that areas are proportional to weights, as regplot. */
-#define BUBBLE_RMAX 7.0
+#define BB_RMAX 7.0   /* radius of the heaviest study's circle (pt) */
+#define BB_RMIN 1.2   /* no circle smaller than this (pt) */
+#define BB_TICK 3.0   /* tick length (pt) */
+
+struct pt {
+	double x, y, w;
+	size_t study;
+};
 
 struct lay {
 	struct sm_ctx *ctx;
 	struct sm_fig *f;
 	const struct sm_res_analysis *a;
-	const struct sm_res_metareg *mr;
 	const struct sm_res_bubble *b;
-	int ratio;              /* y labelled with the back-transformed values */
+	int log;         /* ratio measure: the line's transformed values on a log axis */
+	struct pt *pts;
+	size_t npts;
 	struct sm_tstyle body, tick;
-	struct sm_axis ax, ay;  /* ay maps display values to page y */
-	double px0, px1, py0, py1; /* plot area, py0 top */
+	struct sm_axis xa, ya;
 };
 
-static void options_init(void *opts)
+static const struct sm_res_analysis *find_analysis(struct sm_ctx *ctx, const struct sm_res *res,
+						   const char *name)
 {
-	*(struct sm_bubble_options *)opts = (struct sm_bubble_options){ .common.dpi = 300 };
-}
-
-/* The analysis the figure is of: the named one, else the first with a
- * meta-regression. */
-static const struct sm_res_analysis *analysis_of(const struct sm_res *res, const char *name)
-{
-	if (name)
-		return sm_res_analysis_named(res, name);
-	for (size_t i = 0; i < res->analyses.n; i++)
-		if (res->analyses.v[i].meta_regression.present)
-			return &res->analyses.v[i];
+	if (!name) {
+		for (size_t i = 0; i < res->analyses.n; i++)
+			if (res->analyses.v[i].meta_regression.present)
+				return &res->analyses.v[i];
+		SM_FAIL(ctx, SM_EINPUT, "no analysis of these results has a meta-regression; "
+			"expected results of `safemeta analyze --mods COLUMN`");
+		return NULL;
+	}
+	const struct sm_res_analysis *a = sm_res_analysis_named(res, name);
+	if (!a)
+		SM_FAIL(ctx, SM_EINPUT, "no analysis named '%s'; expected the name of an analysis "
+			"of the results", name);
+	else if (!a->meta_regression.present)
+		SM_FAIL(ctx, SM_EINPUT, "analysis '%s' has no meta-regression; expected results "
+			"of `safemeta analyze --mods COLUMN`", name);
+	else
+		return a;
 	return NULL;
 }
 
-static const struct sm_res_bubble *bubble_of(const struct sm_res_metareg *mr, const char *mod)
+static const struct sm_res_bubble *find_bubble(struct sm_ctx *ctx,
+					       const struct sm_res_analysis *a, const char *mod)
 {
-	for (size_t i = 0; i < mr->bubble.n; i++)
-		if (mr->bubble.v[i].present && mr->bubble.v[i].line.present &&
-		    (!mod || (mr->bubble.v[i].moderator && !strcmp(mr->bubble.v[i].moderator, mod))))
-			return &mr->bubble.v[i];
+	const struct sm_res_metareg *m = &a->meta_regression;
+	for (size_t i = 0; i < m->bubble.n; i++)
+		if (m->bubble.v[i].line.present && (!mod || !strcmp(m->bubble.v[i].moderator, mod)))
+			return &m->bubble.v[i];
+	if (mod)
+		SM_FAIL(ctx, SM_EINPUT, "analysis '%s' has no bubble plot for moderator '%s'; "
+			"expected a numeric moderator of its meta-regression", a->name, mod);
+	else
+		SM_FAIL(ctx, SM_EINPUT, "analysis '%s' has no numeric moderator to plot; expected "
+			"a meta-regression on a numeric column (`analyze --mods`)", a->name);
 	return NULL;
 }
 
-static sm_status pick(struct lay *L, const struct sm_res *res, const struct sm_bubble_options *o)
+/* The line's value `i` of one of its series on the axis's scale. */
+static double line_y(const struct lay *L, const sm_res_numbers *raw, const sm_res_numbers *tr,
+		     size_t i)
 {
-	const char *name = o->common.analysis;
-	L->a = analysis_of(res, name);
-	if (!L->a)
-		return name ? SM_FAIL(L->ctx, SM_EINPUT, "no analysis named \"%s\"; expected one of "
-				      "the results' analyses", name)
-			    : SM_FAIL(L->ctx, SM_EINPUT, "no analysis has a meta-regression; "
-				      "expected results of `analyze --mods NAME`");
-	L->mr = &L->a->meta_regression;
-	if (!L->mr->present)
-		return SM_FAIL(L->ctx, SM_EINPUT, "analysis \"%s\" has no meta-regression; expected "
-			       "results of `analyze --mods NAME`", L->a->name);
-	L->b = bubble_of(L->mr, o->moderator);
-	if (!L->b)
-		return o->moderator
-			       ? SM_FAIL(L->ctx, SM_EINPUT, "analysis \"%s\" has no bubble line for "
-					 "moderator \"%s\"; expected a numeric moderator of its "
-					 "meta-regression", L->a->name, o->moderator)
-			       : SM_FAIL(L->ctx, SM_EINPUT, "analysis \"%s\" has no numeric moderator "
-					 "to plot; expected `analyze --mods` with a numeric one",
-					 L->a->name);
-	const struct sm_res_line *ln = &L->b->line;
-	L->ratio = ln->transformed.present && ln->transformed.function &&
-		   !strcmp(ln->transformed.function, "exp");
-	if (ln->x.n < 2 || ln->estimate.n != ln->x.n || ln->ci_lb.n != ln->x.n ||
-	    ln->ci_ub.n != ln->x.n ||
-	    (L->ratio && (ln->transformed.estimate.n != ln->x.n ||
-			  ln->transformed.ci_lb.n != ln->x.n || ln->transformed.ci_ub.n != ln->x.n)))
-		return SM_FAIL(L->ctx, SM_EINPUT, "analysis \"%s\": the bubble line of \"%s\" has "
-			       "lists of different lengths; expected x, estimate, ci_lb, ci_ub "
-			       "alike", L->a->name, L->b->moderator);
+	const sm_res_numbers *v = L->log ? tr : raw;
+	return i < v->n ? v->v[i] : NAN;
+}
+
+static sm_status read_points(struct lay *L)
+{
+	const struct sm_res_metareg *m = &L->a->meta_regression;
+	L->pts = calloc(m->studies.n ? m->studies.n : 1, sizeof *L->pts);
+	if (!L->pts)
+		return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+	for (size_t i = 0; i < m->studies.n; i++) {
+		const struct sm_res_mr_study *s = &m->studies.v[i];
+		double y = L->log ? (s->transformed.present ? s->transformed.yi : NAN) : s->yi;
+		for (size_t j = 0; j < s->moderators.n; j++) {
+			const struct sm_res_char *c = &s->moderators.v[j];
+			if (strcmp(c->key, L->b->moderator) || c->value.kind != SM_CELL_NUMBER)
+				continue;
+			if (isfinite(c->value.v) && isfinite(y) && isfinite(s->weight))
+				L->pts[L->npts++] = (struct pt){ c->value.v, y, s->weight, i };
+		}
+	}
 	return SM_OK;
-}
-
-/* The study's value of the moderator, NAN when it has none. */
-static double study_x(const struct sm_res_mr_study *st, const char *mod)
-{
-	for (size_t j = 0; j < st->moderators.n; j++)
-		if (st->moderators.v[j].key && !strcmp(st->moderators.v[j].key, mod) &&
-		    st->moderators.v[j].value.kind == SM_CELL_NUMBER)
-			return st->moderators.v[j].value.v;
-	return NAN;
-}
-
-/* The y values on the axis's scale: back-transformed for ratio measures. */
-static double study_y(const struct lay *L, const struct sm_res_mr_study *st)
-{
-	return L->ratio ? (st->transformed.present ? st->transformed.yi : NAN) : st->yi;
-}
-
-static const sm_res_numbers *line_of(const struct lay *L, int which)
-{
-	const struct sm_res_line *ln = &L->b->line;
-	if (L->ratio)
-		return which == 0 ? &ln->transformed.estimate
-		       : which < 0 ? &ln->transformed.ci_lb : &ln->transformed.ci_ub;
-	return which == 0 ? &ln->estimate : which < 0 ? &ln->ci_lb : &ln->ci_ub;
 }
 
 static void fit_axes(struct lay *L)
 {
 	const struct sm_res_line *ln = &L->b->line;
-	double xlo = ln->x.v[0], xhi = ln->x.v[ln->x.n - 1], ylo = INFINITY, yhi = -INFINITY;
-	const sm_res_numbers *lb = line_of(L, -1), *ub = line_of(L, 1);
+	double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
+	for (size_t i = 0; i < L->npts; i++) {
+		xlo = fmin(xlo, L->pts[i].x);
+		xhi = fmax(xhi, L->pts[i].x);
+		ylo = fmin(ylo, L->pts[i].y);
+		yhi = fmax(yhi, L->pts[i].y);
+	}
 	for (size_t i = 0; i < ln->x.n; i++) {
-		ylo = fmin(ylo, lb->v[i]);
-		yhi = fmax(yhi, ub->v[i]);
+		xlo = fmin(xlo, ln->x.v[i]);
+		xhi = fmax(xhi, ln->x.v[i]);
+		double lb = line_y(L, &ln->ci_lb, &ln->transformed.ci_lb, i);
+		double ub = line_y(L, &ln->ci_ub, &ln->transformed.ci_ub, i);
+		if (isfinite(lb))
+			ylo = fmin(ylo, lb);
+		if (isfinite(ub))
+			yhi = fmax(yhi, ub);
 	}
-	for (size_t i = 0; i < L->mr->studies.n; i++) {
-		double x = study_x(&L->mr->studies.v[i], L->b->moderator);
-		double y = study_y(L, &L->mr->studies.v[i]);
-		if (isfinite(x) && isfinite(y)) {
-			xlo = fmin(xlo, x), xhi = fmax(xhi, x);
-			ylo = fmin(ylo, y), yhi = fmax(yhi, y);
-		}
-	}
-	sm_axis_fit_range(&L->ax, 0, xlo, xhi);
-	sm_axis_fit_range(&L->ay, L->ratio, ylo, yhi);
+	if (!(xhi >= xlo))
+		xlo = xhi = 0;
+	if (!(yhi >= ylo))
+		ylo = yhi = L->log ? 1 : 0;
+	sm_axis_fit_range(&L->xa, 0, xlo, xhi);
+	sm_axis_fit_range(&L->ya, L->log, ylo, yhi);
 }
 
-static char *tick_label(double v)
+static char *tick_text(double v)
 {
 	struct sm_buf b;
 	sm_buf_init(&b);
 	sm_fmt_short(&b, v);
-	return sm_buf_take(&b);
+	return b.failed ? (sm_buf_release(&b), NULL) : sm_buf_take(&b);
 }
 
-static sm_status put(struct lay *L, const struct sm_tstyle *st, const char *s, double x, double y,
-		     int halign, int tag, int ref)
+static sm_status measure(struct lay *L, const struct sm_tstyle *st, const char *s,
+			 struct sm_extent *e)
+{
+	*e = (struct sm_extent){ 0 };
+	return sm_fig_measure(L->ctx, L->f, st, s, e);
+}
+
+/* Put text with its box's left/centre/right (align -1/0/1) at x and its
+ * vertical centre (vmid) or top at y. */
+static sm_status put(struct lay *L, const struct sm_tstyle *st, const char *s, double x,
+		     double y, int align, int vmid, int tag)
 {
 	struct sm_extent e;
-	sm_status r = sm_fig_measure(L->ctx, L->f, st, s, &e);
+	sm_status r = measure(L, st, s, &e);
 	if (r != SM_OK)
 		return r;
-	double ox = halign < 0 ? x : halign == 0 ? x - e.width / 2 : x - e.width;
-	return sm_fig_put_text(L->ctx, L->f, st, s, ox, y, L->f->style->c_text, tag, ref, NULL);
+	double ox = align < 0 ? x : align == 0 ? x - e.width / 2 : x - e.width;
+	double oy = vmid ? y - e.height / 2 : y;
+	return sm_fig_put_text(L->ctx, L->f, st, s, ox, oy, L->f->style->c_text, tag, -1, NULL);
 }
 
-static sm_status put_line(struct lay *L, double x0, double y0, double x1, double y1, double lw,
-			  int tag)
+static sm_status put_tick_label(struct lay *L, double v, double x, double y, int align,
+				int vmid)
 {
-	struct sm_fig_item *it = sm_fig_add(L->ctx, L->f, SM_FIG_LINE);
-	if (!it)
-		return SM_EINTERNAL;
-	it->x0 = x0, it->y0 = y0, it->x1 = x1, it->y1 = y1, it->lw = lw, it->stroke = 1;
-	it->sc = L->f->style->c_text, it->tag = tag, it->layer = 2;
-	return SM_OK;
-}
-
-static sm_status lay_ticks(struct lay *L, double tick_h)
-{
-	const struct sm_style *sy = L->f->style;
-	sm_status s = SM_OK;
-	for (int i = 0; s == SM_OK && i < L->ax.nticks; i++) {
-		double x = sm_axis_map(&L->ax, L->ax.ticks[i]);
-		char *t = tick_label(L->ax.ticks[i]);
-		s = t ? put_line(L, x, L->py1, x, L->py1 + 3, sy->lw_axis, SM_BUBBLE_AXIS) : SM_EINTERNAL;
-		if (s == SM_OK)
-			s = put(L, &L->tick, t, x, L->py1 + 4, 0, SM_BUBBLE_TICK, 0);
-		free(t);
-	}
-	for (int i = 0; s == SM_OK && i < L->ay.nticks; i++) {
-		double y = sm_axis_map(&L->ay, L->ay.ticks[i]);
-		char *t = tick_label(L->ay.ticks[i]);
-		s = t ? put_line(L, L->px0 - 3, y, L->px0, y, sy->lw_axis, SM_BUBBLE_AXIS) : SM_EINTERNAL;
-		if (s == SM_OK)
-			s = put(L, &L->tick, t, L->px0 - 4, y - tick_h / 2, 1, SM_BUBBLE_TICK, 1);
-		free(t);
-	}
-	if (s == SM_OK)
-		s = put_line(L, L->px0, L->py1, L->px1, L->py1, sy->lw_axis, SM_BUBBLE_AXIS);
-	if (s == SM_OK)
-		s = put_line(L, L->px0, L->py0, L->px0, L->py1, sy->lw_axis, SM_BUBBLE_AXIS);
+	char *t = tick_text(v);
+	if (!t)
+		return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+	sm_status s = put(L, &L->tick, t, x, y, align, vmid, SM_BB_TICK);
+	free(t);
 	return s;
 }
 
-/* The band (polygon along ci_ub, back along ci_lb) and the fitted line. */
-static sm_status lay_line(struct lay *L)
+static sm_status widest_tick(struct lay *L, const struct sm_axis *ax, double *w)
 {
-	const struct sm_res_line *ln = &L->b->line;
-	size_t n = ln->x.n;
-	const sm_res_numbers *est = line_of(L, 0), *lb = line_of(L, -1), *ub = line_of(L, 1);
-	double *band = sm_alloc_array(4 * n, sizeof *band), *mid = sm_alloc_array(2 * n, sizeof *mid);
-	sm_status s = band && mid ? SM_OK : SM_EINTERNAL;
-	for (size_t i = 0; s == SM_OK && i < n; i++) {
-		double x = sm_axis_map(&L->ax, ln->x.v[i]);
-		band[2 * i] = x, band[2 * i + 1] = sm_axis_map(&L->ay, ub->v[i]);
-		band[4 * n - 2 * i - 2] = x, band[4 * n - 2 * i - 1] = sm_axis_map(&L->ay, lb->v[i]);
-		mid[2 * i] = x, mid[2 * i + 1] = sm_axis_map(&L->ay, est->v[i]);
-	}
-	struct sm_fig_item *it = s == SM_OK ? sm_fig_add_poly(L->ctx, L->f, SM_FIG_POLY, band, 2 * n)
-					    : NULL;
-	if (it) {
-		it->fill = 1, it->fc = sm_fig_rgb(0xdcdcdc), it->tag = SM_BUBBLE_BAND, it->layer = 0;
-		it = sm_fig_add_poly(L->ctx, L->f, SM_FIG_PATH, mid, n);
-	}
-	if (it)
-		it->stroke = 1, it->sc = L->f->style->c_text, it->lw = 2 * L->f->style->lw_ci,
-		it->tag = SM_BUBBLE_LINE, it->layer = 3;
-	free(band);
-	free(mid);
-	return s == SM_OK && !it ? SM_EINTERNAL : s;
-}
-
-static sm_status lay_points(struct lay *L)
-{
-	double wmax = 0;
-	for (size_t i = 0; i < L->mr->studies.n; i++)
-		if (isfinite(L->mr->studies.v[i].weight))
-			wmax = fmax(wmax, L->mr->studies.v[i].weight);
-	for (size_t i = 0; i < L->mr->studies.n; i++) {
-		const struct sm_res_mr_study *st = &L->mr->studies.v[i];
-		double x = study_x(st, L->b->moderator), y = study_y(L, st);
-		if (!isfinite(x) || !isfinite(y) || !(wmax > 0) || !isfinite(st->weight))
-			continue;
-		struct sm_fig_item *it = sm_fig_add(L->ctx, L->f, SM_FIG_CIRCLE);
-		if (!it)
-			return SM_EINTERNAL;
-		it->x0 = sm_axis_map(&L->ax, x), it->y0 = sm_axis_map(&L->ay, y);
-		it->r = fmax(1.0, BUBBLE_RMAX * sqrt(st->weight / wmax));
-		it->fill = 1, it->fc = L->f->style->c_square, it->stroke = 1,
-		it->sc = L->f->style->c_text, it->lw = L->f->style->lw_ci;
-		it->tag = SM_BUBBLE_POINT, it->ref = (int)i, it->layer = 1;
+	*w = 0;
+	for (int i = 0; i < ax->nticks; i++) {
+		char *t = tick_text(ax->ticks[i]);
+		if (!t)
+			return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+		struct sm_extent e;
+		sm_status s = measure(L, &L->tick, t, &e);
+		free(t);
+		if (s != SM_OK)
+			return s;
+		*w = fmax(*w, e.width);
 	}
 	return SM_OK;
 }
 
-/* "Meta-regression (REML): QM = 16.36, df = 1, P < 0.001; R² = 75.6%;
- * other moderators held at ...". */
-static char *caption(const struct lay *L)
+/* Drop x ticks until neighbouring labels keep a gap of 3 pt. */
+static sm_status thin_x(struct lay *L)
 {
+	for (;;) {
+		int ok = 1;
+		double prev = -INFINITY;
+		for (int i = 0; i < L->xa.nticks && ok; i++) {
+			char *t = tick_text(L->xa.ticks[i]);
+			if (!t)
+				return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+			struct sm_extent e;
+			sm_status s = measure(L, &L->tick, t, &e);
+			free(t);
+			if (s != SM_OK)
+				return s;
+			double c = sm_axis_map(&L->xa, L->xa.ticks[i]);
+			ok = c - e.width / 2 >= prev + 3;
+			prev = c + e.width / 2;
+		}
+		if (ok || !sm_axis_thin(&L->xa))
+			return SM_OK;
+	}
+}
+
+static struct sm_fig_item *line_item(struct lay *L, double x0, double y0, double x1, double y1,
+				     int tag)
+{
+	struct sm_fig_item *it = sm_fig_add(L->ctx, L->f, SM_FIG_LINE);
+	if (it) {
+		*it = (struct sm_fig_item){ .kind = SM_FIG_LINE, .tag = tag, .ref = -1,
+					    .page = it->page, .x0 = x0, .y0 = y0, .x1 = x1,
+					    .y1 = y1, .stroke = 1, .sc = L->f->style->c_text,
+					    .lw = L->f->style->lw_axis };
+	}
+	return it;
+}
+
+static sm_status draw_axes(struct lay *L, double top, double bottom)
+{
+	const struct sm_style *st = L->f->style;
+	double left = L->xa.x0, right = L->xa.x1;
+	if (!line_item(L, left, bottom, right, bottom, SM_BB_AXIS) ||
+	    !line_item(L, left, top, left, bottom, SM_BB_AXIS))
+		return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+	sm_status s = SM_OK;
+	for (int i = 0; i < L->xa.nticks && s == SM_OK; i++) {
+		double x = sm_axis_map(&L->xa, L->xa.ticks[i]);
+		if (!line_item(L, x, bottom, x, bottom + BB_TICK, SM_BB_AXIS))
+			return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+		s = put_tick_label(L, L->xa.ticks[i], x, bottom + BB_TICK + 1, 0, 0);
+	}
+	for (int i = 0; i < L->ya.nticks && s == SM_OK; i++) {
+		double y = sm_axis_map(&L->ya, L->ya.ticks[i]);
+		if (!line_item(L, left - BB_TICK, y, left, y, SM_BB_AXIS))
+			return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+		s = put_tick_label(L, L->ya.ticks[i], left - BB_TICK - 2, y, 1, 1);
+	}
+	/* the null line, when no effect lies inside the axis */
+	double nv = L->log ? 1 : 0;
+	if (s == SM_OK && sm_measure_axis(L->a->measure) != SM_AXIS_PROP &&
+	    nv > L->ya.lo && nv < L->ya.hi) {
+		double y = sm_axis_map(&L->ya, nv);
+		struct sm_fig_item *it = line_item(L, left, y, right, y, SM_BB_NULL);
+		if (!it)
+			return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+		it->sc = st->c_null;
+		it->lw = st->lw_null;
+		it->dash = 2;
+	}
+	return s;
+}
+
+static int by_weight_desc(const void *a, const void *b)
+{
+	const struct pt *p = a, *q = b;
+	return p->w > q->w ? -1 : p->w < q->w ? 1 : (p->study > q->study) - (p->study < q->study);
+}
+
+/* The band (layer 0), the circles (1, heaviest first so small ones stay
+ * visible) and the fitted line (2). */
+static sm_status draw_data(struct lay *L)
+{
+	const struct sm_res_line *ln = &L->b->line;
+	const struct sm_style *st = L->f->style;
+	size_t n = ln->x.n;
+	double *xy = calloc(4 * (n ? n : 1), sizeof *xy);
+	if (!xy)
+		return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		double ub = line_y(L, &ln->ci_ub, &ln->transformed.ci_ub, i);
+		if (isfinite(ub)) {
+			xy[2 * m] = sm_axis_map(&L->xa, ln->x.v[i]);
+			xy[2 * m++ + 1] = sm_axis_map(&L->ya, ub);
+		}
+	}
+	for (size_t i = n; i-- > 0;) {
+		double lb = line_y(L, &ln->ci_lb, &ln->transformed.ci_lb, i);
+		if (isfinite(lb)) {
+			xy[2 * m] = sm_axis_map(&L->xa, ln->x.v[i]);
+			xy[2 * m++ + 1] = sm_axis_map(&L->ya, lb);
+		}
+	}
+	struct sm_fig_item *it = m >= 3 ? sm_fig_add_poly(L->ctx, L->f, SM_FIG_POLY, xy, m) : NULL;
+	if (it) {
+		it->tag = SM_BB_BAND;
+		it->ref = -1;
+		it->fill = 1;
+		it->stroke = 0;
+		/* the lightest contour grey: a band under the circles and the line */
+		it->fc = st->c_contour[SM_STYLE_NCONTOUR - 1];
+		it->layer = 0;
+	}
+	m = 0;
+	for (size_t i = 0; i < n; i++) {
+		double e = line_y(L, &ln->estimate, &ln->transformed.estimate, i);
+		if (isfinite(e)) {
+			xy[2 * m] = sm_axis_map(&L->xa, ln->x.v[i]);
+			xy[2 * m++ + 1] = sm_axis_map(&L->ya, e);
+		}
+	}
+	it = m >= 2 ? sm_fig_add_poly(L->ctx, L->f, SM_FIG_PATH, xy, m) : NULL;
+	free(xy);
+	if (it) {
+		it->tag = SM_BB_LINE;
+		it->ref = -1;
+		it->stroke = 1;
+		it->sc = st->c_diamond_line;
+		it->lw = st->lw_diamond * 2;
+		it->layer = 2;
+	}
+	/* heaviest first, so the lighter circles stay visible on top */
+	qsort(L->pts, L->npts, sizeof *L->pts, by_weight_desc);
+	double wmax = 0;
+	for (size_t i = 0; i < L->npts; i++)
+		wmax = fmax(wmax, L->pts[i].w);
+	for (size_t i = 0; i < L->npts; i++) {
+		struct pt *p = &L->pts[i];
+		struct sm_fig_item *c = sm_fig_add(L->ctx, L->f, SM_FIG_CIRCLE);
+		if (!c)
+			return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+		c->tag = SM_BB_POINT;
+		c->ref = (int)p->study;
+		c->x0 = sm_axis_map(&L->xa, p->x);
+		c->y0 = sm_axis_map(&L->ya, p->y);
+		/* area proportional to weight, as regplot */
+		c->r = fmax(BB_RMIN, wmax > 0 ? BB_RMAX * sqrt(p->w / wmax) : BB_RMIN);
+		c->layer = 1;
+		c->fill = 1;
+		c->stroke = 1;
+		c->fc = st->c_square;
+		/* a white rim keeps overlapping circles apart, also in greyscale
+		 * where the fill is as dark as the text */
+		c->sc = sm_fig_rgb(0xFFFFFF);
+		c->lw = st->lw_marker;
+	}
+	return SM_OK;
+}
+
+static char *caption(struct lay *L)
+{
+	const struct sm_res_metareg *m = &L->a->meta_regression;
+	const struct sm_style *st = L->f->style;
 	struct sm_buf b;
 	sm_buf_init(&b);
-	sm_buf_printf(&b, "Meta-regression%s%s%s: Q", L->mr->method ? " (" : "",
-		      L->mr->method ? L->mr->method : "", L->mr->method ? ")" : "");
-	sm_buf_puts(&b, "M = ");
-	sm_fmt_num(&b, L->mr->QM, 2);
-	sm_buf_puts(&b, ", df = ");
-	sm_fmt_short(&b, L->mr->QM_df);
-	sm_buf_puts(&b, ", ");
-	sm_fmt_p(&b, L->mr->QM_p, L->f->style->d_p);
-	if (isfinite(L->mr->R2)) {
+	/* QM tests all the moderators of the model, not only the plotted one */
+	sm_buf_puts(&b, "Meta-regression, test of all moderators: ");
+	int f = m->QM_distribution && !strcmp(m->QM_distribution, "F");
+	sm_buf_puts(&b, f ? "F = " : "QM = ");
+	sm_fmt_num(&b, m->QM, st->d_stat);
+	sm_buf_puts(&b, " (df = ");
+	sm_fmt_short(&b, m->QM_df);
+	if (f && isfinite(m->QM_df2)) {
+		sm_buf_puts(&b, ", ");
+		sm_fmt_short(&b, m->QM_df2);
+	}
+	sm_buf_puts(&b, "), ");
+	sm_fmt_p(&b, m->QM_p, st->d_p);
+	if (isfinite(m->R2)) {
 		sm_buf_puts(&b, "; R\xc2\xb2 = ");
-		sm_fmt_num(&b, L->mr->R2, 1);
+		sm_fmt_num(&b, m->R2, 1);
 		sm_buf_puts(&b, "%");
 	}
-	if (L->b->others && strcmp(L->b->others, "none"))
-		sm_buf_printf(&b, "; other moderators held at %s", L->b->others);
-	sm_buf_puts(&b, ".");
-	return sm_buf_take(&b);
+	sm_buf_printf(&b, ". Other moderators held at: %s. Circles: studies, area proportional "
+		      "to weight; line: fitted values with their ",
+		      L->b->others ? L->b->others : "none");
+	sm_fmt_short(&b, isfinite(L->a->level) ? L->a->level : 95);
+	sm_buf_puts(&b, "% confidence band.");
+	return b.failed ? (sm_buf_release(&b), NULL) : sm_buf_take(&b);
+}
+
+static char *y_title(const struct lay *L)
+{
+	if (L->log)
+		return sm_asprintf("%s (log scale)", sm_measure_title(L->a->measure));
+	return sm_asprintf("%s", sm_measure_scale_title(L->a->measure));
 }
 
 static char *x_title(const struct lay *L)
 {
-	const char *t = L->b->axis_label ? L->b->axis_label : L->b->moderator;
-	return L->b->unit && !strstr(t, L->b->unit) ? sm_asprintf("%s (%s)", t, L->b->unit)
-						    : sm_asprintf("%s", t);
+	return sm_asprintf("%s", L->b->axis_label ? L->b->axis_label : L->b->moderator);
+}
+
+/* Title, y title, plot, x ticks and title, caption, top to bottom. */
+static sm_status lay_out(struct lay *L, const char *title, double width)
+{
+	const struct sm_style *st = L->f->style;
+	double margin = st->margin, y = margin;
+	struct sm_tstyle bold = sm_fig_role(L->f, SM_FR_BOLD);
+	struct sm_extent e;
+	sm_status s = SM_OK;
+	if (title && *title) {
+		bold.wrap = width - 2 * margin;
+		s = measure(L, &bold, title, &e);
+		if (s == SM_OK)
+			s = sm_fig_put_text(L->ctx, L->f, &bold, title, margin, y, st->c_text,
+					    SM_BB_TITLE, -1, NULL);
+		y += e.height + 4;
+	}
+	char *yt = y_title(L), *xt = x_title(L), *cap = caption(L);
+	if (!yt || !xt || !cap)
+		s = SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+	double gutter = 0, last = 0;
+	if (s == SM_OK)
+		s = widest_tick(L, &L->ya, &gutter);
+	if (s == SM_OK && L->xa.nticks > 0) {
+		char *t = tick_text(L->xa.ticks[L->xa.nticks - 1]);
+		s = t ? measure(L, &L->tick, t, &e) : SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+		last = t && s == SM_OK ? e.width / 2 : 0;
+		free(t);
+	}
+	double left = margin + gutter + BB_TICK + 2, right = width - margin - fmax(last, 2);
+	if (s == SM_OK && right - left < 60)
+		s = SM_FAIL(L->ctx, SM_EINPUT, "figure too narrow for a bubble plot; expected a "
+			    "wider --width");
+	if (s == SM_OK)
+		s = put(L, &L->tick, yt, margin, y, -1, 0, SM_BB_YTITLE);
+	if (s == SM_OK)
+		s = measure(L, &L->tick, yt, &e);
+	y += e.height + 4;
+	double top = y, plot_h = fmin((right - left) * 0.7, 110 * SM_PT_PER_MM);
+	double bottom = top + plot_h;
+	L->xa.x0 = left;
+	L->xa.x1 = right;
+	L->ya.x0 = bottom;
+	L->ya.x1 = top;
+	if (s == SM_OK)
+		s = thin_x(L);
+	while (s == SM_OK && L->ya.nticks > 2 && plot_h / L->ya.nticks < L->tick.size * 1.6 &&
+	       sm_axis_thin(&L->ya))
+		;
+	if (s == SM_OK)
+		s = draw_data(L);
+	if (s == SM_OK)
+		s = draw_axes(L, top, bottom);
+	y = bottom + BB_TICK + 1;
+	if (s == SM_OK)
+		s = measure(L, &L->tick, "0", &e);
+	y += e.height + 3;
+	if (s == SM_OK)
+		s = put(L, &L->body, xt, (left + right) / 2, y, 0, 0, SM_BB_XTITLE);
+	if (s == SM_OK)
+		s = measure(L, &L->body, xt, &e);
+	y += e.height + 6;
+	struct sm_tstyle cs = L->tick;
+	cs.wrap = width - 2 * margin;
+	if (s == SM_OK)
+		s = measure(L, &cs, cap, &e);
+	if (s == SM_OK)
+		s = sm_fig_put_text(L->ctx, L->f, &cs, cap, margin, y, st->c_text, SM_BB_CAPTION,
+				    -1, NULL);
+	y += e.height + margin;
+	free(yt);
+	free(xt);
+	free(cap);
+	L->f->width = width;
+	L->f->height = y;
+	return s;
 }
 
 static sm_status build(struct lay *L, const struct sm_res *res, const struct sm_bubble_options *o)
 {
-	sm_status s = pick(L, res, o);
+	if (!(L->a = find_analysis(L->ctx, res, o->common.analysis)))
+		return SM_EINPUT;
+	if (!(L->b = find_bubble(L->ctx, L->a, o->moderator)))
+		return SM_EINPUT;
+	const struct sm_res_line_display *t = &L->b->line.transformed;
+	L->log = t->present && t->function && !strcmp(t->function, "exp");
+	sm_status s = read_points(L);
 	if (s != SM_OK)
 		return s;
 	double width;
-	if (sm_fig_width(L->ctx, L->f, o->common.width ? o->common.width : "120mm", 60, &width) !=
-	    SM_OK)
+	if (sm_fig_width(L->ctx, L->f, o->common.width ? o->common.width : "120mm", 60,
+			 &width) != SM_OK)
 		return SM_EINPUT;
-	const struct sm_style *sy = L->f->style;
 	L->body = sm_fig_role(L->f, SM_FR_BODY);
 	L->tick = sm_fig_role(L->f, SM_FR_SMALL);
-	struct sm_extent e;
-	if ((s = sm_fig_measure(L->ctx, L->f, &L->tick, "0.00", &e)) != SM_OK)
-		return s;
-	double tick_h = e.height, tick_w = e.width, m = sy->margin;
-	char *ylab = sm_asprintf("%s%s", L->a->measure ? L->a->measure : "Effect",
-				 L->ratio ? " (log scale)" : "");
-	char *xlab = x_title(L), *cap = caption(L);
-	struct sm_tstyle capst = L->tick;
-	capst.wrap = width - 2 * m;
-	s = ylab && xlab && cap ? sm_fig_measure(L->ctx, L->f, &L->body, ylab, &e) : SM_EINTERNAL;
-	double title_h = e.height;
-	L->px0 = m + tick_w + 6;
-	L->px1 = width - m - BUBBLE_RMAX;
-	L->py0 = m + tick_h + 4 + BUBBLE_RMAX;
-	L->py1 = L->py0 + (L->px1 - L->px0) * 0.62;
 	fit_axes(L);
-	L->ax.x0 = L->px0 + BUBBLE_RMAX, L->ax.x1 = L->px1;
-	L->ay.x0 = L->py1 - BUBBLE_RMAX, L->ay.x1 = L->py0;
-	if (s == SM_OK)
-		s = lay_line(L);
-	if (s == SM_OK)
-		s = lay_points(L);
-	if (s == SM_OK)
-		s = lay_ticks(L, tick_h);
-	double y = L->py1 + 4 + tick_h + 4;
-	if (s == SM_OK)
-		s = put(L, &L->body, xlab, (L->px0 + L->px1) / 2, y, 0, SM_BUBBLE_TITLE_X, 0);
-	y += title_h + 6;
-	if (s == SM_OK)
-		s = sm_fig_put_text(L->ctx, L->f, &capst, cap, m, y, sy->c_text, SM_BUBBLE_CAPTION,
-				    0, NULL);
-	if (s == SM_OK) {
-		const struct sm_fig_text *t = &L->f->texts[L->f->ntexts - 1];
-		L->f->width = width;
-		L->f->height = t->box.y1 + m;
-		/* texts are not rotated: the y title heads its axis */
-		s = put(L, &L->tick, ylab, m, m, -1, SM_BUBBLE_TITLE_Y, 0);
-	}
-	free(ylab);
-	free(xlab);
-	free(cap);
+	s = lay_out(L, o->common.title, width);
 	return s == SM_OK ? sm_fig_finish(L->ctx, L->f) : s;
 }
 
@@ -336,8 +493,9 @@ static sm_status layout(struct sm_ctx *ctx, const struct sm_res *res, const void
 	(void)env;
 	*out = NULL;
 	struct lay L = { .ctx = ctx };
-	const struct sm_bubble_options *o = opts;
-	sm_status s = (L.f = sm_fig_new(ctx, o->common.style)) ? build(&L, res, o) : SM_EINPUT;
+	sm_status s = (L.f = sm_fig_new(ctx, sm_figure_common_of(opts)->style))
+		? build(&L, res, opts) : SM_EINPUT;
+	free(L.pts);
 	if (s != SM_OK) {
 		sm_fig_free(L.f);
 		return s;
@@ -346,12 +504,23 @@ static sm_status layout(struct sm_ctx *ctx, const struct sm_res *res, const void
 	return SM_OK;
 }
 
+static void options_init(void *opts)
+{
+	*(struct sm_bubble_options *)opts = (struct sm_bubble_options){ .common.dpi = 300 };
+}
+
 static int has_bubble(const struct sm_res_analysis *a, const void *arg)
 {
 	(void)arg;
-	return a->meta_regression.present && bubble_of(&a->meta_regression, NULL) != NULL;
+	for (size_t j = 0; a->meta_regression.present && j < a->meta_regression.bubble.n; j++)
+		if (a->meta_regression.bubble.v[j].line.present)
+			return 1;
+	return 0;
 }
 
+/* bubble-<analysis> for every analysis with a bubble entry, of its first
+ * moderator: a bundle job carries the analysis only (sm_figure_job), so
+ * the other moderators are drawn with `render bubble --moderator`. */
 static sm_status plan(struct sm_ctx *ctx, const struct sm_res *res, struct sm_figure_plan *p)
 {
 	return sm_figure_plan_per_analysis(ctx, res, p, &sm_figure_bubble, has_bubble, NULL);
@@ -359,7 +528,8 @@ static sm_status plan(struct sm_ctx *ctx, const struct sm_res *res, struct sm_fi
 
 static double cost(const struct sm_res *res, const void *opts)
 {
-	(void)res, (void)opts;
+	(void)res;
+	(void)opts;
 	return 10;
 }
 
@@ -367,12 +537,12 @@ static double cost(const struct sm_res *res, const void *opts)
 
 static const struct sm_fopt bubble_opts[] = {
 	{ "moderator", SM_FOPT_STRING, OPT(moderator), "NAME",
-	  "the numeric moderator on the x axis\n(default: the first)", NULL, 0, 0 },
+	  "the numeric moderator to plot (default: the first)", NULL, 0, 0 },
 };
 
 const struct sm_figure_kind sm_figure_bubble = {
 	.name = "bubble",
-	.summary = "bubble plot of a meta-regression on a numeric moderator",
+	.summary = "meta-regression bubble plot of an analysis (metafor regplot)",
 	.positional = "analysis",
 	.opts = bubble_opts,
 	.nopts = sizeof bubble_opts / sizeof bubble_opts[0],
