@@ -954,6 +954,10 @@ static void write_influence(const struct analysis *a, cJSON *st, size_t j)
 	sm_json_add_number(st, "Q_del", f->QE_del[j]);
 	sm_json_add_number(st, "hat", f->hat[j]);
 	sm_json_add_number(st, "dfbs", f->dfbs[j]);
+	double bx, by;
+	sm_baujat(a->data->yi[j], a->data->vi[j], &a->diag_fit, &f->loo[j], &bx, &by);
+	sm_json_add_number(st, "baujat_x", bx);
+	sm_json_add_number(st, "baujat_y", by);
 	/* a flag is null where the statistics behind it were not computed */
 	if (f->inf[j] == SM_FLAG_NA)
 		cJSON_AddNullToObject(st, "influential");
@@ -1063,7 +1067,8 @@ static void write_findings(struct analysis *a)
 	if (a->data->k >= 2)
 		cJSON_AddItemToObject(a->obj, "influence_summary",
 				      sm_influence_summary_json(a->data, a->have_inf ? &a->inf
-										: NULL));
+										: NULL,
+								  &a->diag_fit));
 	if (a->review->kind != SM_KIND_2X2)
 		return;
 	struct sm_absence_pooled p = { sm_measure_name(a->settings->esc.measure),

@@ -461,3 +461,11 @@ sm_status sm_cumul_path(struct sm_ctx *ctx, const double *yi, const double *vi, 
 		*refits = exact;
 	return st;
 }
+
+void sm_baujat(double yi, double vi, const struct sm_rma_fit *full,
+	       const struct sm_loo_row *loo, double *x, double *y)
+{
+	double r = yi - full->b, shift = loo->estimate - full->b;
+	*x = r * r / (vi + full->tau2);
+	*y = shift * shift / (loo->se * loo->se);
+}

@@ -62,6 +62,14 @@ sm_status sm_influence(struct sm_ctx *ctx, const double *yi, const double *vi, s
 		       struct sm_influence *out);
 void sm_influence_release(struct sm_influence *inf);
 
+/* metafor's baujat() for study i of an rma.uni fit: *x is its squared
+ * Pearson residual under the full fit, (yi - b)^2 / (vi + tau2), its share of
+ * Q; *y the squared shift of the estimate when it is left out, on the scale
+ * of the refit's variance, (b(-i) - b)^2 / se(-i)^2.  NaN where the refit
+ * failed (its row is NaN), as metafor's NA. */
+void sm_baujat(double yi, double vi, const struct sm_rma_fit *full,
+	       const struct sm_loo_row *loo, double *x, double *y);
+
 /* How the deletion fits are computed: AUTO as described above, EXACT refits
  * every deletion on its k - 1 studies (O(k^2); the reference for tests). */
 enum sm_loo_path { SM_LOO_AUTO, SM_LOO_EXACT };

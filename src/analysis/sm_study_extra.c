@@ -62,8 +62,25 @@ static void add_label(cJSON *list, const struct sm_analysis_data *d, size_t j)
 	cJSON_AddItemToArray(list, cJSON_CreateString(d->rows[d->idx[j]]->label));
 }
 
+/* The lines plot.infl.rma.uni draws in its panels, as numbers so the
+ * renderer draws them from the results (p = 1: intercept-only). */
+static void add_plot_lines(cJSON *o, size_t k, int have, const struct sm_rma_fit *full)
+{
+	const double p = 1, kk = (double)k;
+	sm_json_add_number(o, "rstudent_line", sm_qnorm_upper(0.025));
+	sm_json_add_number(o, "dffits_bound", 3 * sqrt(p / (kk - p)));
+	sm_json_add_number(o, "hat_mean", p / kk);
+	sm_json_add_number(o, "hat_bound", 3 * p / kk);
+	sm_json_add_number(o, "dfbs_bound", 1);
+	sm_json_add_number(o, "cov_r_line", 1);
+	sm_json_add_number(o, "weight_mean", 100 / kk);
+	sm_json_add_number(o, "tau2_line", have && full ? full->tau2 : NAN);
+	sm_json_add_number(o, "QE_line", have && full ? full->QE : NAN);
+	sm_json_add_number(o, "QE_df", kk - p);
+}
+
 cJSON *sm_influence_summary_json(const struct sm_analysis_data *d,
-				 const struct sm_influence *inf)
+				 const struct sm_influence *inf, const struct sm_rma_fit *full)
 {
 	cJSON *o = cJSON_CreateObject();
 	double cook_bound = sm_qchisq(0.5, 1);
@@ -82,6 +99,7 @@ cJSON *sm_influence_summary_json(const struct sm_analysis_data *d,
 	}
 	sm_json_add_number(o, "rstudent_bound", have ? inf->rstudent_crit : NAN);
 	sm_json_add_number(o, "cooks_bound", cook_bound);
+	add_plot_lines(o, d->k, have, full);
 	cJSON_AddStringToObject(o, "method",
 				"metafor influence(): influential when |DFFITS| > 3 sqrt(p/(k - p)), "
 				"Cook's distance above the chi-square(p) median, hat > 3p/k or "

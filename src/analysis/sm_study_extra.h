@@ -37,8 +37,12 @@ void sm_study_extra_write(struct sm_ctx *ctx, const struct sm_analysis_data *d, 
 			  cJSON *st, cJSON *warnings);
 
 /* The influence summary of the k studies in the model (inf NULL: the
- * diagnostics were not computed, and the object says so). */
+ * diagnostics were not computed, and the object says so), with the
+ * reference lines of metafor's plot(influence()) for `full`, the fit the
+ * diagnostics are of (p = 1): rstudent +-qnorm(0.975), |DFFITS| bound
+ * 3 sqrt(p/(k - p)), hat p/k and 3p/k, |DFBETAS| 1, cov.r 1, weight 100/k,
+ * tau2.del at the full tau2, QE.del at the full QE and at k - p. */
 cJSON *sm_influence_summary_json(const struct sm_analysis_data *d,
-				 const struct sm_influence *inf);
+				 const struct sm_influence *inf, const struct sm_rma_fit *full);
 
 #endif

@@ -317,6 +317,7 @@ struct sm_res_study {
 	int pooled_table;             /* "excluded": its table is in the MH/Peto estimate */
 	struct sm_res_zero_cell zero_cell;
 	double rstudent, dffits, cooks, cov_r, tau2_del, Q_del, hat, dfbs;
+	double baujat_x, baujat_y;    /* metafor baujat() coordinates */
 	int influential, outlier;
 	struct sm_res_refit loo, cumul;
 };
@@ -507,6 +508,9 @@ struct sm_res_influence_summary {
 	int computed;
 	sm_res_strings influential, outliers, cooks_above_median;
 	double rstudent_bound, cooks_bound;
+	/* reference lines of plot(influence()) (sm_study_extra.h) */
+	double rstudent_line, dffits_bound, hat_mean, hat_bound, dfbs_bound, cov_r_line;
+	double weight_mean, tau2_line, QE_line, QE_df;
 	const char *method;
 };
 

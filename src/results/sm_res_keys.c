@@ -791,6 +791,10 @@ static const struct sm_rkey study_keys_k[] = {
 	    "hat value"),
 	KEY(struct sm_res_study, "dfbs", dfbs, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL, NULL, NULL,
 	    "DFBETAS"),
+	KEY(struct sm_res_study, "baujat_x", baujat_x, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_NONNEG, NULL, NULL,
+	    "Baujat plot x: squared Pearson residual (yi - estimate)^2 / (vi + tau2), its contribution to Q"),
+	KEY(struct sm_res_study, "baujat_y", baujat_y, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_NONNEG, NULL, NULL,
+	    "Baujat plot y: (estimate without it - estimate)^2 / se(without it)^2, its influence on the result"),
 	KEY(struct sm_res_study, "influential", influential, BOOL, SM_RK_OPTIONAL | SM_RK_NULLABLE, NULL, NULL,
 	    "metafor's influence flag"),
 	KEY(struct sm_res_study, "outlier", outlier, BOOL, SM_RK_OPTIONAL | SM_RK_NULLABLE, NULL, NULL,
@@ -1355,6 +1359,19 @@ static const struct sm_rkey influence_summary_keys_k[] = {
 	    "the Bonferroni bound qnorm(1 - 0.05/(2k))"),
 	KEY(struct sm_res_influence_summary, "cooks_bound", cooks_bound, NUM, SM_RK_POS, NULL, NULL,
 	    "qchisq(0.5, 1)"),
+#define PLOT_LINE(name, field, flags, doc) \
+	KEY(struct sm_res_influence_summary, name, field, NUM, SM_RK_OPTIONAL | (flags), NULL, NULL, doc)
+	PLOT_LINE("rstudent_line", rstudent_line, SM_RK_POS, "rstudent panel lines at +-qnorm(0.975)"),
+	PLOT_LINE("dffits_bound", dffits_bound, SM_RK_POS, "|DFFITS| bound 3 sqrt(p/(k - p))"),
+	PLOT_LINE("hat_mean", hat_mean, SM_RK_POS, "mean hat value p/k"),
+	PLOT_LINE("hat_bound", hat_bound, SM_RK_POS, "hat bound 3p/k"),
+	PLOT_LINE("dfbs_bound", dfbs_bound, SM_RK_POS, "|DFBETAS| bound 1"),
+	PLOT_LINE("cov_r_line", cov_r_line, SM_RK_POS, "covariance ratio reference 1"),
+	PLOT_LINE("weight_mean", weight_mean, SM_RK_POS, "mean weight 100/k (percent)"),
+	PLOT_LINE("tau2_line", tau2_line, SM_RK_NULLABLE | SM_RK_NONNEG, "tau2 of the full fit (tau2.del panel)"),
+	PLOT_LINE("QE_line", QE_line, SM_RK_NULLABLE | SM_RK_NONNEG, "Q of the full fit (QE.del panel)"),
+	PLOT_LINE("QE_df", QE_df, SM_RK_POS, "k - p, the expected Q (QE.del panel)"),
+#undef PLOT_LINE
 	KEY(struct sm_res_influence_summary, "method", method, STR, 0, NULL, NULL,
 	    "the criteria in words"),
 };
