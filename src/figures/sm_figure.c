@@ -138,28 +138,9 @@ sm_status sm_figure_render(struct sm_ctx *ctx, const struct sm_figure_kind *kind
 	return s;
 }
 
-/* Two names may map to the same safe name: a numbered suffix tells them
- * apart. */
-char *sm_figure_unique_suffix(const char *name, char **used, size_t n_used)
-{
-	char *safe = sm_safe_filename(name, 60);
-	char *base = safe ? sm_asprintf("-%s", safe) : NULL;
-	free(safe);
-	for (int suffix = 2; base; suffix++) {
-		int clash = 0;
-		for (size_t i = 0; i < n_used && !clash; i++)
-			clash = !strcmp(used[i], base);
-		if (!clash)
-			return base;
-		char *stem = sm_asprintf("%s-%d", base, suffix);
-		free(base);
-		base = stem;
-	}
-	return NULL;
-}
-
-/* As sm_figure_unique_suffix, against a set of the suffixes given so far
- * (linear in the number of analyses, where the list is quadratic). */
+/* "-<safe name>" of an analysis, not among the suffixes `taken` so far:
+ * two names may map to one safe name, and a numbered suffix tells them
+ * apart ("-a", then "-a-2", "-a-2-3", ...). */
 static char *suffix_in(const char *name, const struct sm_strmap *taken)
 {
 	char *safe = sm_safe_filename(name, 60);

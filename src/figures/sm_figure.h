@@ -136,13 +136,6 @@ sm_status sm_figure_render(struct sm_ctx *ctx, const struct sm_figure_kind *kind
 sm_status sm_figure_plan_add(struct sm_ctx *ctx, struct sm_figure_plan *plan,
 			     const struct sm_figure_kind *kind, const char *base, const char *arg);
 void sm_figure_plan_release(struct sm_figure_plan *plan);
-/* The file-name suffix of analysis `name` ("-<safe name>"), unique among
- * the n_used suffixes in `used` ("-a", then "-a-2", "-a-2-3", ...), for the
- * kinds that plan one figure per analysis.  Kinds that fill `used` over the
- * same analyses in the same order give an analysis the same suffix.
- * Returns a malloc'd string, NULL on out of memory. */
-char *sm_figure_unique_suffix(const char *name, char **used, size_t n_used);
-
 /* Whether analysis `a` has a figure of a kind (arg: the kind's own). */
 typedef int (*sm_figure_wants_fn)(const struct sm_res_analysis *a, const void *arg);
 /* For the kinds that plan one figure per analysis: KIND-<suffix> for every

@@ -6,6 +6,7 @@
 #ifndef SM_TABLE_INT_H
 #define SM_TABLE_INT_H
 
+#include "sm_buf.h"
 #include "sm_table.h"
 
 /* The safety-domain table formatted for print (sm_table_domains.c). */
@@ -26,6 +27,11 @@ int sm_table_has_rare_events(const struct sm_res *res);
  * the results have none. */
 struct sm_table *sm_table_sof(struct sm_ctx *ctx, const struct sm_res *res);
 int sm_table_has_sof(const struct sm_res *res);
+
+/* Set cell (r, c) to the text of b and empty b; a failed buffer is out of
+ * memory (sm_table_sens.c). */
+sm_status sm_table_put(struct sm_ctx *ctx, struct sm_table *t, long r, size_t c,
+		       struct sm_buf *b);
 
 /* Fail with SM_EINPUT naming the tables there are: no table `name`, or
  * none chosen (name NULL). */

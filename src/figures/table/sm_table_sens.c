@@ -36,7 +36,7 @@ static void fmt_interval(struct sm_buf *b, double est, double lb, double ub, int
 }
 
 /* Cells are filled from one scratch buffer; a failed buffer is an error. */
-static sm_status put(struct sm_ctx *ctx, struct sm_table *t, long r, size_t c, struct sm_buf *b)
+sm_status sm_table_put(struct sm_ctx *ctx, struct sm_table *t, long r, size_t c, struct sm_buf *b)
 {
 	if (b->failed)
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
@@ -87,17 +87,17 @@ static sm_status sens_row(struct sm_ctx *ctx, struct sm_table *t, const struct s
 	if (c0 && first)
 		sm_buf_puts(b, a->name ? a->name : "");
 	if (c0)
-		st = put(ctx, t, row, 0, b);
+		st = sm_table_put(ctx, t, row, 0, b);
 	sm_buf_puts(b, r->label);
 	if (st == SM_OK)
-		st = put(ctx, t, row, c0 + S_LABEL - 1, b);
+		st = sm_table_put(ctx, t, row, c0 + S_LABEL - 1, b);
 	fmt_model(b, r);
 	if (st == SM_OK)
-		st = put(ctx, t, row, c0 + S_MODEL - 1, b);
+		st = sm_table_put(ctx, t, row, c0 + S_MODEL - 1, b);
 	if (!isnan(r->k))
 		sm_fmt_num(b, r->k, 0);
 	if (st == SM_OK)
-		st = put(ctx, t, row, c0 + S_K - 1, b);
+		st = sm_table_put(ctx, t, row, c0 + S_K - 1, b);
 	double per = per_of(a);
 	int shown = !isnan(r->estimate) && !not_presented(a, r);
 	if (not_presented(a, r))
@@ -108,18 +108,18 @@ static sm_status sens_row(struct sm_ctx *ctx, struct sm_table *t, const struct s
 		fmt_interval(b, r->transformed.estimate * per, r->transformed.ci_lb * per,
 			     r->transformed.ci_ub * per, 2);
 	if (st == SM_OK)
-		st = put(ctx, t, row, c0 + S_EFFECT - 1, b);
+		st = sm_table_put(ctx, t, row, c0 + S_EFFECT - 1, b);
 	if (shown)
 		fmt_p(b, r->p);
 	if (st == SM_OK)
-		st = put(ctx, t, row, c0 + S_P - 1, b);
+		st = sm_table_put(ctx, t, row, c0 + S_P - 1, b);
 	if (shown && !isnan(r->tau2))
 		sm_fmt_num(b, r->tau2, 3);
 	if (st == SM_OK)
-		st = put(ctx, t, row, c0 + S_TAU2 - 1, b);
+		st = sm_table_put(ctx, t, row, c0 + S_TAU2 - 1, b);
 	if (shown && !isnan(r->I2))
 		sm_fmt_num(b, r->I2, 1);
-	return st == SM_OK ? put(ctx, t, row, c0 + S_I2 - 1, b) : st;
+	return st == SM_OK ? sm_table_put(ctx, t, row, c0 + S_I2 - 1, b) : st;
 }
 
 /* What the rows of one analysis need said: the rule, and each row's note. */
@@ -256,7 +256,7 @@ static sm_status rare_row(struct sm_ctx *ctx, struct sm_table *t, const struct s
 		return SM_EINTERNAL;
 	if (first)
 		sm_buf_puts(b, a->name ? a->name : "");
-	sm_status st = put(ctx, t, row, R_DOMAIN, b);
+	sm_status st = sm_table_put(ctx, t, row, R_DOMAIN, b);
 	if (first) {
 		sm_fmt_num(b, a->rare_events.k, 0);
 		sm_buf_puts(b, " (");
@@ -264,27 +264,27 @@ static sm_status rare_row(struct sm_ctx *ctx, struct sm_table *t, const struct s
 		sm_buf_puts(b, ")");
 	}
 	if (st == SM_OK)
-		st = put(ctx, t, row, R_K, b);
+		st = sm_table_put(ctx, t, row, R_K, b);
 	const char *w = method_words(m);
 	if (w)
 		sm_buf_printf(b, "%s, %s", w, is_rd(m) ? "RD" : "OR");
 	else
 		sm_buf_printf(b, "GLMM %s, OR", m->glmm ? m->glmm : "");
 	if (st == SM_OK)
-		st = put(ctx, t, row, R_METHOD, b);
+		st = sm_table_put(ctx, t, row, R_METHOD, b);
 	double f = is_rd(m) ? 1000 : 1;
 	if (isnan(m->estimate))
 		sm_buf_puts(b, "not estimable");
 	else
 		fmt_interval(b, m->estimate * f, m->ci_lb * f, m->ci_ub * f, is_rd(m) ? 1 : 2);
 	if (st == SM_OK)
-		st = put(ctx, t, row, R_EFFECT, b);
+		st = sm_table_put(ctx, t, row, R_EFFECT, b);
 	fmt_p(b, m->p);
 	if (st == SM_OK)
-		st = put(ctx, t, row, R_P, b);
+		st = sm_table_put(ctx, t, row, R_P, b);
 	if (!isnan(m->tau2))
 		sm_fmt_num(b, m->tau2, 3);
-	return st == SM_OK ? put(ctx, t, row, R_TAU2, b) : st;
+	return st == SM_OK ? sm_table_put(ctx, t, row, R_TAU2, b) : st;
 }
 
 /* Each method's model in words, once (the first domain that has it). */

@@ -22,15 +22,6 @@ enum { F_OUTCOME, F_PARTICIPANTS, F_CERTAINTY, F_RELATIVE, F_CONTROL, F_TREATED,
 #define EM_DASH "\xe2\x80\x94"
 #define NBSP "\xc2\xa0"
 
-static sm_status put(struct sm_ctx *ctx, struct sm_table *t, long r, size_t c, struct sm_buf *b)
-{
-	if (b->failed)
-		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	sm_status st = sm_table_set(ctx, t, (size_t)r, c, b->data ? b->data : "");
-	sm_buf_reset(b);
-	return st;
-}
-
 /* GRADE's four levels as filled circles of four, and the word. */
 static void fmt_certainty(struct sm_buf *b, const struct sm_res_sof_row *row)
 {
@@ -110,27 +101,27 @@ static sm_status sof_row(struct sm_ctx *ctx, struct sm_table *t, const struct sm
 	sm_buf_puts(b, row->outcome ? row->outcome : row->analysis ? row->analysis : "");
 	if (row->importance)
 		sm_buf_printf(b, " (%s)", row->importance);
-	sm_status st = put(ctx, t, r, F_OUTCOME, b);
+	sm_status st = sm_table_put(ctx, t, r, F_OUTCOME, b);
 	sm_fmt_num(b, row->participants, 0);
 	sm_buf_puts(b, " (");
 	sm_fmt_num(b, row->studies, 0);
 	sm_buf_puts(b, row->studies == 1 ? " study)" : " studies)");
 	if (st == SM_OK)
-		st = put(ctx, t, r, F_PARTICIPANTS, b);
+		st = sm_table_put(ctx, t, r, F_PARTICIPANTS, b);
 	fmt_certainty(b, row);
 	if (st == SM_OK)
-		st = put(ctx, t, r, F_CERTAINTY, b);
+		st = sm_table_put(ctx, t, r, F_CERTAINTY, b);
 	fmt_relative(b, row);
 	if (st == SM_OK)
-		st = put(ctx, t, r, F_RELATIVE, b);
+		st = sm_table_put(ctx, t, r, F_RELATIVE, b);
 	fmt_per_1000(b, row->control_per_1000);
 	if (st == SM_OK)
-		st = put(ctx, t, r, F_CONTROL, b);
+		st = sm_table_put(ctx, t, r, F_CONTROL, b);
 	fmt_per_1000(b, row->treated_per_1000);
 	if (st == SM_OK)
-		st = put(ctx, t, r, F_TREATED, b);
+		st = sm_table_put(ctx, t, r, F_TREATED, b);
 	fmt_difference(b, row);
-	return st == SM_OK ? put(ctx, t, r, F_DIFF, b) : st;
+	return st == SM_OK ? sm_table_put(ctx, t, r, F_DIFF, b) : st;
 }
 
 /* The footnotes of the ratings, where the control risks come from, and
