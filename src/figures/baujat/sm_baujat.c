@@ -1,0 +1,616 @@
+/* sm_baujat.c -- the Baujat plot's layout (sm_baujat.h): one framed plot
+ * area with both axes from 0, the studies' points and labels
+ * (sm_baujat_int.h places them), the caption and the key under it. */
+#include "sm_baujat.h"
+
+#include "sm_axis.h"
+#include "sm_baujat_int.h"
+#include "sm_buf.h"
+#include "sm_fmt.h"
+#include "sm_measure.h"
+#include "sm_method.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BJ_R 1.8        /* point radius (pt) */
+#define BJ_TICK 3.0     /* tick length (pt) */
+#define BJ_HEAD 1.08    /* the axes reach at least this far past the largest value */
+#define BJ_GROW 1.3     /* a crowded plot grows taller by this ... */
+#define BJ_NGROW 3      /* ... at most this many times */
+
+struct pt {
+	double x, y;
+	size_t study;
+};
+
+struct lay {
+	struct sm_ctx *ctx;
+	struct sm_fig *f;
+	const struct sm_res_analysis *a;
+	struct pt *pts;
+	size_t npts, nmissing;
+	struct sm_bj_lab *labs;
+	char **texts;       /* the label of each point (numbers or study labels) */
+	double *text_left;  /* each label's extent.left */
+	int numbered;
+	struct sm_tstyle body, tick;
+	struct sm_axis xa, ya;
+};
+
+static int has_xy(const struct sm_res_study *s)
+{
+	return isfinite(s->baujat_x) && isfinite(s->baujat_y);
+}
+
+static size_t count_xy(const struct sm_res_analysis *a)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < a->studies.n; i++)
+		n += has_xy(&a->studies.v[i]);
+	return n;
+}
+
+static const struct sm_res_analysis *find_analysis(struct sm_ctx *ctx, const struct sm_res *res,
+						   const char *name)
+{
+	if (!name) {
+		for (size_t i = 0; i < res->analyses.n; i++)
+			if (count_xy(&res->analyses.v[i]) >= 2)
+				return &res->analyses.v[i];
+		SM_FAIL(ctx, SM_EINPUT, "no analysis of these results has Baujat coordinates "
+			"(baujat_x, baujat_y) for 2 or more studies; expected results of "
+			"`safemeta analyze` of an analysis with k >= 2");
+		return NULL;
+	}
+	const struct sm_res_analysis *a = sm_res_analysis_named(res, name);
+	if (!a) {
+		SM_FAIL(ctx, SM_EINPUT, "no analysis named '%s'; expected the name of an analysis "
+			"of the results", name);
+		return NULL;
+	}
+	size_t n = count_xy(a);
+	if (n < 2) {
+		SM_FAIL(ctx, SM_EINPUT, "analysis '%s' has Baujat coordinates (baujat_x, "
+			"baujat_y) for %zu of its %zu studies; expected 2 or more for a Baujat plot",
+			name, n, a->studies.n);
+		return NULL;
+	}
+	return a;
+}
+
+static char *label_of(const struct sm_res_study *s, size_t i)
+{
+	if (s->label && *s->label)
+		return sm_asprintf("%s", s->label);
+	if (s->study_id && *s->study_id)
+		return sm_asprintf("%s", s->study_id);
+	return sm_asprintf("Study %zu", i + 1);
+}
+
+static sm_status read_points(struct lay *L)
+{
+	const struct sm_res_analysis *a = L->a;
+	size_t n = a->studies.n ? a->studies.n : 1;
+	L->pts = calloc(n, sizeof *L->pts);
+	L->labs = calloc(n, sizeof *L->labs);
+	L->texts = calloc(n, sizeof *L->texts);
+	L->text_left = calloc(n, sizeof *L->text_left);
+	if (!L->pts || !L->labs || !L->texts || !L->text_left)
+		return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+	for (size_t i = 0; i < a->studies.n; i++) {
+		const struct sm_res_study *s = &a->studies.v[i];
+		if (has_xy(s))
+			L->pts[L->npts++] = (struct pt){ s->baujat_x, s->baujat_y, i };
+		else
+			L->nmissing++;
+	}
+	return SM_OK;
+}
+
+static void free_texts(struct lay *L)
+{
+	for (size_t i = 0; L->texts && i < L->npts; i++) {
+		free(L->texts[i]);
+		L->texts[i] = NULL;
+	}
+}
+
+static void fit_axes(struct lay *L)
+{
+	double xhi = 0, yhi = 0;
+	for (size_t i = 0; i < L->npts; i++) {
+		xhi = fmax(xhi, L->pts[i].x);
+		yhi = fmax(yhi, L->pts[i].y);
+	}
+	/* from 0, with room above the largest value for its label */
+	sm_axis_fit_range(&L->xa, 0, 0, xhi > 0 ? xhi * BJ_HEAD : 1);
+	sm_axis_fit_range(&L->ya, 0, 0, yhi > 0 ? yhi * BJ_HEAD : 1);
+}
+
+static char *tick_text(double v)
+{
+	struct sm_buf b;
+	sm_buf_init(&b);
+	sm_fmt_short(&b, v);
+	return b.failed ? (sm_buf_release(&b), NULL) : sm_buf_take(&b);
+}
+
+static sm_status measure(struct lay *L, const struct sm_tstyle *st, const char *s,
+			 struct sm_extent *e)
+{
+	*e = (struct sm_extent){ 0 };
+	return sm_fig_measure(L->ctx, L->f, st, s, e);
+}
+
+/* Text with its box's left/centre/right (align -1/0/1) at x and its
+ * vertical centre (vmid) or top at y. */
+static sm_status put(struct lay *L, const struct sm_tstyle *st, const char *s, double x,
+		     double y, int align, int vmid, int tag)
+{
+	struct sm_extent e;
+	sm_status r = measure(L, st, s, &e);
+	if (r != SM_OK)
+		return r;
+	double ox = (align < 0 ? x : align == 0 ? x - e.width / 2 : x - e.width) - e.left;
+	double oy = vmid ? y - e.height / 2 : y;
+	return sm_fig_put_text(L->ctx, L->f, st, s, ox, oy, L->f->style->c_text, tag, -1, NULL);
+}
+
+static sm_status tick_width(struct lay *L, double v, double *w)
+{
+	char *t = tick_text(v);
+	if (!t)
+		return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+	struct sm_extent e;
+	sm_status s = measure(L, &L->tick, t, &e);
+	free(t);
+	*w = e.width;
+	return s;
+}
+
+static sm_status widest_tick(struct lay *L, const struct sm_axis *ax, double *w)
+{
+	*w = 0;
+	for (int i = 0; i < ax->nticks; i++) {
+		double tw;
+		sm_status s = tick_width(L, ax->ticks[i], &tw);
+		if (s != SM_OK)
+			return s;
+		*w = fmax(*w, tw);
+	}
+	return SM_OK;
+}
+
+/* Drop x ticks until neighbouring labels keep a gap of 3 pt. */
+static sm_status thin_x(struct lay *L)
+{
+	for (;;) {
+		int ok = 1;
+		double prev = -INFINITY;
+		for (int i = 0; i < L->xa.nticks && ok; i++) {
+			double w;
+			sm_status s = tick_width(L, L->xa.ticks[i], &w);
+			if (s != SM_OK)
+				return s;
+			double c = sm_axis_map(&L->xa, L->xa.ticks[i]);
+			ok = c - w / 2 >= prev + 3;
+			prev = c + w / 2;
+		}
+		if (ok || !sm_axis_thin(&L->xa))
+			return SM_OK;
+	}
+}
+
+static struct sm_fig_item *line_item(struct lay *L, double x0, double y0, double x1, double y1,
+				     int tag, int ref)
+{
+	struct sm_fig_item *it = sm_fig_add(L->ctx, L->f, SM_FIG_LINE);
+	if (it) {
+		*it = (struct sm_fig_item){ .kind = SM_FIG_LINE, .tag = tag, .ref = ref,
+					    .page = it->page, .x0 = x0, .y0 = y0, .x1 = x1,
+					    .y1 = y1, .stroke = 1, .sc = L->f->style->c_text,
+					    .lw = L->f->style->lw_axis };
+	}
+	return it;
+}
+
+/* The labels' texts and sizes, numbers or the studies' labels. */
+static sm_status make_texts(struct lay *L)
+{
+	free_texts(L);
+	for (size_t i = 0; i < L->npts; i++) {
+		size_t st = L->pts[i].study;
+		L->texts[i] = L->numbered ? sm_asprintf("%zu", st + 1)
+					  : label_of(&L->a->studies.v[st], st);
+		if (!L->texts[i])
+			return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+		struct sm_extent e;
+		sm_status s = measure(L, &L->tick, L->texts[i], &e);
+		if (s != SM_OK)
+			return s;
+		L->labs[i].w = e.width;
+		L->labs[i].h = e.height;
+		L->text_left[i] = e.left;
+	}
+	return SM_OK;
+}
+
+/* Map the points into the frame and place the labels; 1 when they all
+ * found a place (and, for study labels, few needed a leader). */
+static int try_place(struct lay *L, const struct sm_box *frame)
+{
+	for (size_t i = 0; i < L->npts; i++) {
+		L->labs[i].px = sm_axis_map(&L->xa, L->pts[i].x);
+		L->labs[i].py = sm_axis_map(&L->ya, L->pts[i].y);
+		L->labs[i].pr = BJ_R;
+	}
+	if (sm_bj_place(L->labs, L->npts, frame) > 0)
+		return 0;
+	size_t lead = 0;
+	for (size_t i = 0; i < L->npts; i++)
+		lead += L->labs[i].placed == SM_BJ_LEADERED;
+	/* long labels far from their points read worse than numbers */
+	return L->numbered || 4 * lead <= L->npts;
+}
+
+static sm_status draw_frame(struct lay *L, const struct sm_box *fr)
+{
+	if (!line_item(L, fr->x0, fr->y1, fr->x1, fr->y1, SM_BJ_FRAME, -1) ||
+	    !line_item(L, fr->x0, fr->y0, fr->x0, fr->y1, SM_BJ_FRAME, -1) ||
+	    !line_item(L, fr->x0, fr->y0, fr->x1, fr->y0, SM_BJ_FRAME, -1) ||
+	    !line_item(L, fr->x1, fr->y0, fr->x1, fr->y1, SM_BJ_FRAME, -1))
+		return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+	sm_status s = SM_OK;
+	for (int i = 0; i < L->xa.nticks && s == SM_OK; i++) {
+		double x = sm_axis_map(&L->xa, L->xa.ticks[i]);
+		if (!line_item(L, x, fr->y1, x, fr->y1 + BJ_TICK, SM_BJ_AXIS, -1))
+			return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+		char *t = tick_text(L->xa.ticks[i]);
+		s = t ? put(L, &L->tick, t, x, fr->y1 + BJ_TICK + 1, 0, 0, SM_BJ_TICK)
+		      : SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+		free(t);
+	}
+	for (int i = 0; i < L->ya.nticks && s == SM_OK; i++) {
+		double y = sm_axis_map(&L->ya, L->ya.ticks[i]);
+		if (!line_item(L, fr->x0 - BJ_TICK, y, fr->x0, y, SM_BJ_AXIS, -1))
+			return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+		char *t = tick_text(L->ya.ticks[i]);
+		s = t ? put(L, &L->tick, t, fr->x0 - BJ_TICK - 2, y, 1, 1, SM_BJ_TICK)
+		      : SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+		free(t);
+	}
+	return s;
+}
+
+/* Leaders (layer 0), points (1), labels. */
+static sm_status draw_data(struct lay *L)
+{
+	const struct sm_style *st = L->f->style;
+	for (size_t i = 0; i < L->npts; i++) {
+		const struct sm_bj_lab *l = &L->labs[i];
+		int ref = (int)L->pts[i].study;
+		if (l->placed == SM_BJ_LEADERED) {
+			struct sm_fig_item *ln = line_item(L, l->lx0, l->ly0, l->lx1, l->ly1,
+							   SM_BJ_LEADER, ref);
+			if (!ln)
+				return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+			ln->lw = st->lw_axis * 0.7;
+			ln->sc = st->c_muted;
+		}
+		struct sm_fig_item *c = sm_fig_add(L->ctx, L->f, SM_FIG_CIRCLE);
+		if (!c)
+			return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+		c->tag = SM_BJ_POINT;
+		c->ref = ref;
+		c->x0 = l->px;
+		c->y0 = l->py;
+		c->r = BJ_R;
+		c->layer = 1;
+		c->fill = 1;
+		c->stroke = 1;
+		c->fc = st->c_square;
+		/* a white rim keeps coinciding points apart */
+		c->sc = sm_fig_rgb(0xFFFFFF);
+		c->lw = st->lw_marker;
+		sm_status s = sm_fig_put_text(L->ctx, L->f, &L->tick, L->texts[i],
+					      l->box.x0 - L->text_left[i], l->box.y0, st->c_text,
+					      SM_BJ_LABEL, ref, NULL);
+		if (s != SM_OK)
+			return s;
+	}
+	return SM_OK;
+}
+
+static int is_random(const struct sm_res_analysis *a)
+{
+	if (a->tau2_estimator)
+		return strcmp(a->tau2_estimator, "none") != 0;
+	return sm_method_label_is_random(a->method);
+}
+
+static int is_multilevel(const struct sm_res_analysis *a)
+{
+	return a->model && !strcmp(a->model, "multilevel");
+}
+
+/* "Baujat plot of the random-effects model (REML) on the log risk ratio
+ * scale, 13 studies: ..." and what the axes are. */
+static char *caption(struct lay *L)
+{
+	const struct sm_res_analysis *a = L->a;
+	struct sm_buf b;
+	sm_buf_init(&b);
+	int random = is_random(a);
+	int iv = !sm_method_label_is_mh_peto(a->method) && !a->glmm.present && !is_multilevel(a);
+	sm_buf_printf(&b, "Baujat plot of the %s%s model", iv ? "" : "inverse-variance ",
+		      random ? "random-effects" : "common-effect");
+	if (a->tau2_estimator && strcmp(a->tau2_estimator, "none"))
+		sm_buf_printf(&b, " (%s)", a->tau2_estimator);
+	if (!iv) {
+		sm_buf_printf(&b, " (the analysis pools %s", is_multilevel(a) ? "a multilevel model"
+			      : a->glmm.present ? "a GLMM" : "with ");
+		if (!is_multilevel(a) && !a->glmm.present)
+			sm_buf_puts(&b, a->method ? a->method : "counts");
+		sm_buf_puts(&b, "; rows as independent studies)");
+	}
+	const char *scale = sm_measure_scale_title(a->measure);
+	if (scale && *scale) {
+		sm_buf_puts(&b, " on the ");
+		if (*scale >= 'A' && *scale <= 'Z') {
+			sm_buf_putc(&b, (char)(*scale - 'A' + 'a'));
+			sm_buf_puts(&b, scale + 1);
+		} else {
+			sm_buf_puts(&b, scale);
+		}
+		sm_buf_puts(&b, " scale");
+	}
+	sm_buf_printf(&b, ", %zu studies. Horizontal: each study's ", L->npts);
+	if (random)
+		sm_buf_puts(&b, "squared Pearson residual, its contribution to the overall "
+			    "heterogeneity");
+	else
+		sm_buf_puts(&b, "contribution to the overall heterogeneity Q, its squared "
+			    "residual over its variance");
+	sm_buf_puts(&b, "; vertical: its influence on the overall result, the squared change "
+		    "of the pooled estimate when the study is left out over the variance of the "
+		    "estimate without it.");
+	if (L->nmissing)
+		sm_buf_printf(&b, " %zu %s without both coordinates %s not shown.", L->nmissing,
+			      L->nmissing == 1 ? "study" : "studies",
+			      L->nmissing == 1 ? "is" : "are");
+	return b.failed ? (sm_buf_release(&b), NULL) : sm_buf_take(&b);
+}
+
+/* "1 Aronson, 1948; 2 Ferguson & Simes, 1949; ..." */
+static char *key_text(struct lay *L)
+{
+	struct sm_buf b;
+	sm_buf_init(&b);
+	sm_buf_puts(&b, "Studies: ");
+	for (size_t i = 0; i < L->npts; i++) {
+		size_t st = L->pts[i].study;
+		char *lab = label_of(&L->a->studies.v[st], st);
+		if (!lab) {
+			sm_buf_release(&b);
+			return NULL;
+		}
+		/* a no-break space keeps a number with its label */
+		sm_buf_printf(&b, "%s%zu\xc2\xa0%s", i ? "; " : "", st + 1, lab);
+		free(lab);
+	}
+	sm_buf_puts(&b, ".");
+	return b.failed ? (sm_buf_release(&b), NULL) : sm_buf_take(&b);
+}
+
+static const char *x_title(const struct sm_res_analysis *a)
+{
+	/* metafor's xlab: a random-effects residual is not a share of Q */
+	return is_random(a) ? "Squared Pearson residual" : "Contribution to overall heterogeneity";
+}
+
+/* The frame lies this far outside the axes' ends (as R's plots, 4%), so
+ * that no point sits on it. */
+static double inset(double extent)
+{
+	return fmax(0.04 * extent, BJ_R + 3);
+}
+
+/* The plot's height, grown until the labels all find a place. */
+static sm_status place_labels(struct lay *L, struct sm_box *fr, double plot_h)
+{
+	for (int grow = 0;;) {
+		fr->y1 = fr->y0 + plot_h;
+		double pad = inset(plot_h);
+		L->ya.x0 = fr->y1 - pad;
+		L->ya.x1 = fr->y0 + pad;
+		sm_status s = make_texts(L);
+		if (s != SM_OK)
+			return s;
+		if (try_place(L, fr))
+			return SM_OK;
+		if (!L->numbered) {
+			L->numbered = 1;
+			continue;
+		}
+		if (grow++ == BJ_NGROW)
+			return SM_FAIL(L->ctx, SM_EINPUT, "analysis '%s': %zu studies are too many "
+				       "to label without overlaps in a Baujat plot this narrow; "
+				       "expected a wider --width", L->a->name ? L->a->name : "",
+				       L->npts);
+		plot_h *= BJ_GROW;
+	}
+}
+
+/* Title, y title, plot, x ticks and title, caption, key, top to bottom. */
+static sm_status lay_out(struct lay *L, const char *title, double width)
+{
+	const struct sm_style *st = L->f->style;
+	double margin = st->margin, y = margin;
+	struct sm_tstyle bold = sm_fig_role(L->f, SM_FR_BOLD);
+	struct sm_extent e = { 0 };
+	sm_status s = SM_OK;
+	if (title && *title) {
+		bold.wrap = width - 2 * margin;
+		s = measure(L, &bold, title, &e);
+		if (s == SM_OK)
+			s = sm_fig_put_text(L->ctx, L->f, &bold, title, margin, y, st->c_text,
+					    SM_BJ_TITLE, -1, NULL);
+		y += e.height + 4;
+	}
+	const char *yt = "Influence on overall result", *xt = x_title(L->a);
+	double gutter = 0, last = 0;
+	if (s == SM_OK)
+		s = widest_tick(L, &L->ya, &gutter);
+	if (s == SM_OK && L->xa.nticks > 0)
+		s = tick_width(L, L->xa.ticks[L->xa.nticks - 1], &last);
+	struct sm_box fr = { margin + gutter + BJ_TICK + 2, 0, width - margin - fmax(last / 2, 2),
+			     0 };
+	if (s == SM_OK && fr.x1 - fr.x0 < 80)
+		s = SM_FAIL(L->ctx, SM_EINPUT, "figure too narrow for a Baujat plot; expected a "
+			    "wider --width");
+	if (s == SM_OK)
+		s = put(L, &L->tick, yt, margin, y, -1, 0, SM_BJ_YTITLE);
+	if (s == SM_OK)
+		s = measure(L, &L->tick, yt, &e);
+	y += e.height + 4;
+	fr.y0 = y;
+	double plot_h = fmin((fr.x1 - fr.x0) * 0.75, 110 * SM_PT_PER_MM);
+	L->xa.x0 = fr.x0 + inset(fr.x1 - fr.x0);
+	L->xa.x1 = fr.x1 - inset(fr.x1 - fr.x0);
+	if (s == SM_OK)
+		s = thin_x(L);
+	while (s == SM_OK && L->ya.nticks > 2 && plot_h / L->ya.nticks < L->tick.size * 1.6 &&
+	       sm_axis_thin(&L->ya))
+		;
+	if (s == SM_OK)
+		s = place_labels(L, &fr, plot_h);
+	if (s == SM_OK)
+		s = draw_data(L);
+	if (s == SM_OK)
+		s = draw_frame(L, &fr);
+	y = fr.y1 + BJ_TICK + 1;
+	if (s == SM_OK)
+		s = measure(L, &L->tick, "0", &e);
+	y += e.height + 3;
+	if (s == SM_OK)
+		s = put(L, &L->body, xt, (fr.x0 + fr.x1) / 2, y, 0, 0, SM_BJ_XTITLE);
+	if (s == SM_OK)
+		s = measure(L, &L->body, xt, &e);
+	y += e.height + 6;
+	struct sm_tstyle cs = L->tick;
+	cs.wrap = width - 2 * margin;
+	char *cap = s == SM_OK ? caption(L) : NULL;
+	if (s == SM_OK && !cap)
+		s = SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+	if (s == SM_OK)
+		s = measure(L, &cs, cap, &e);
+	if (s == SM_OK)
+		s = sm_fig_put_text(L->ctx, L->f, &cs, cap, margin, y, st->c_text, SM_BJ_CAPTION,
+				    -1, NULL);
+	y += e.height;
+	free(cap);
+	if (s == SM_OK && L->numbered) {
+		char *key = key_text(L);
+		s = key ? measure(L, &cs, key, &e) : SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+		if (s == SM_OK)
+			s = sm_fig_put_text(L->ctx, L->f, &cs, key, margin, y + 3, st->c_text,
+					    SM_BJ_KEY, -1, NULL);
+		y += e.height + 3;
+		free(key);
+	}
+	L->f->width = width;
+	L->f->height = y + margin;
+	return s;
+}
+
+static sm_status build(struct lay *L, const struct sm_res *res, const struct sm_baujat_options *o)
+{
+	if (!(L->a = find_analysis(L->ctx, res, o->common.analysis)))
+		return SM_EINPUT;
+	sm_status s = read_points(L);
+	if (s != SM_OK)
+		return s;
+	double width;
+	if (sm_fig_width(L->ctx, L->f, o->common.width ? o->common.width : "120mm", 60,
+			 &width) != SM_OK)
+		return SM_EINPUT;
+	L->body = sm_fig_role(L->f, SM_FR_BODY);
+	L->tick = sm_fig_role(L->f, SM_FR_SMALL);
+	L->numbered = o->symbol == SM_BJ_SYMBOL_NUMBER;
+	fit_axes(L);
+	s = lay_out(L, o->common.title, width);
+	return s == SM_OK ? sm_fig_finish(L->ctx, L->f) : s;
+}
+
+static sm_status layout(struct sm_ctx *ctx, const struct sm_res *res, const void *opts,
+			const struct sm_figure_env *env, struct sm_fig **out)
+{
+	(void)env;
+	*out = NULL;
+	struct lay L = { .ctx = ctx };
+	sm_status s = (L.f = sm_fig_new(ctx, sm_figure_common_of(opts)->style))
+		? build(&L, res, opts) : SM_EINPUT;
+	free_texts(&L);
+	free(L.texts);
+	free(L.text_left);
+	free(L.labs);
+	free(L.pts);
+	if (s != SM_OK) {
+		sm_fig_free(L.f);
+		return s;
+	}
+	*out = L.f;
+	return SM_OK;
+}
+
+static void options_init(void *opts)
+{
+	*(struct sm_baujat_options *)opts = (struct sm_baujat_options){
+		.common.dpi = 300, .symbol = SM_BJ_SYMBOL_LABEL };
+}
+
+static int has_xy_pair(const struct sm_res_analysis *a, const void *arg)
+{
+	(void)arg;
+	return count_xy(a) >= 2;
+}
+
+/* baujat-<analysis> for every analysis with two or more studies that have
+ * Baujat coordinates. */
+static sm_status plan(struct sm_ctx *ctx, const struct sm_res *res, struct sm_figure_plan *p)
+{
+	return sm_figure_plan_per_analysis(ctx, res, p, &sm_figure_baujat, has_xy_pair, NULL);
+}
+
+static double cost(const struct sm_res *res, const void *opts)
+{
+	(void)res;
+	(void)opts;
+	return 15;
+}
+
+#define OPT(m) offsetof(struct sm_baujat_options, m)
+
+static const char *const symbol_names[] = { "label", "number", NULL };
+
+static const struct sm_fopt baujat_opts[] = {
+	{ "symbol", SM_FOPT_CHOICE, OPT(symbol), "label|number",
+	  "mark the studies by their labels (default; numbers with\n"
+	  "a key when the labels do not fit) or by their numbers", symbol_names, 0, 0 },
+};
+
+const struct sm_figure_kind sm_figure_baujat = {
+	.name = "baujat",
+	.summary = "Baujat plot of an analysis: heterogeneity against influence (metafor baujat)",
+	.positional = "analysis",
+	.opts = baujat_opts,
+	.nopts = sizeof baujat_opts / sizeof baujat_opts[0],
+	.opts_size = sizeof(struct sm_baujat_options),
+	.opts_init = options_init,
+	.layout = layout,
+	.plan = plan,
+	.cost = cost,
+};

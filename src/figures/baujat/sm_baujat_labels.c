@@ -1,0 +1,234 @@
+/* sm_baujat_labels.c -- where the Baujat plot's labels go (sm_baujat_int.h):
+ * beside their points where a place is free, else with a leader line. */
+#include "sm_baujat_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#define GAP 1.0       /* between a point's rim and its label (pt) */
+#define PAD 0.5       /* clearance kept around boxes (pt) */
+#define RING0 6.0     /* the first leader ring beyond the point's rim (pt) */
+#define RING_STEP 3.0 /* between rings (pt) */
+#define NANGLES 24    /* directions tried on a ring */
+#define NBESIDE 8
+
+static struct sm_box grow(const struct sm_box *b, double d)
+{
+	return (struct sm_box){ b->x0 - d, b->y0 - d, b->x1 + d, b->y1 + d };
+}
+
+static struct sm_box point_box(const struct sm_bj_lab *l)
+{
+	return (struct sm_box){ l->px - l->pr, l->py - l->pr, l->px + l->pr, l->py + l->pr };
+}
+
+int sm_bj_segment_hits(double x0, double y0, double x1, double y1, const struct sm_box *b)
+{
+	/* Liang-Barsky: clip the segment to the box; an interior piece of
+	 * positive length is a hit */
+	double t0 = 0, t1 = 1, dx = x1 - x0, dy = y1 - y0;
+	const double p[4] = { -dx, dx, -dy, dy };
+	const double q[4] = { x0 - b->x0, b->x1 - x0, y0 - b->y0, b->y1 - y0 };
+	for (int i = 0; i < 4; i++) {
+		if (p[i] == 0) {
+			if (q[i] <= 0)
+				return 0;
+			continue;
+		}
+		double t = q[i] / p[i];
+		if (p[i] < 0)
+			t0 = fmax(t0, t);
+		else
+			t1 = fmin(t1, t);
+		if (t0 >= t1)
+			return 0;
+	}
+	return (t1 - t0) * hypot(dx, dy) > 1e-6;
+}
+
+static double cross(double ax, double ay, double bx, double by, double cx, double cy)
+{
+	return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
+}
+
+/* Proper crossing of two segments (shared end points do not count). */
+static int segments_cross(const double *a, const double *b)
+{
+	double d1 = cross(b[0], b[1], b[2], b[3], a[0], a[1]);
+	double d2 = cross(b[0], b[1], b[2], b[3], a[2], a[3]);
+	double d3 = cross(a[0], a[1], a[2], a[3], b[0], b[1]);
+	double d4 = cross(a[0], a[1], a[2], a[3], b[2], b[3]);
+	return ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) &&
+	       ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0));
+}
+
+static int inside(const struct sm_box *b, const struct sm_box *frame)
+{
+	return b->x0 >= frame->x0 + PAD && b->x1 <= frame->x1 - PAD && b->y0 >= frame->y0 + PAD &&
+	       b->y1 <= frame->y1 - PAD;
+}
+
+/* The box `b` for label `self`: inside the frame, clear of every point,
+ * every placed label and every leader. */
+static int box_free(const struct sm_bj_lab *v, size_t n, size_t self, const struct sm_box *b,
+		    const struct sm_box *frame)
+{
+	if (!inside(b, frame))
+		return 0;
+	struct sm_box g = grow(b, PAD);
+	for (size_t i = 0; i < n; i++) {
+		struct sm_box pb = point_box(&v[i]);
+		if (sm_box_overlap(&g, &pb))
+			return 0;
+		if (i == self || v[i].placed == SM_BJ_UNPLACED)
+			continue;
+		if (sm_box_overlap(&g, &v[i].box))
+			return 0;
+		if (v[i].placed == SM_BJ_LEADERED &&
+		    sm_bj_segment_hits(v[i].lx0, v[i].ly0, v[i].lx1, v[i].ly1, &g))
+			return 0;
+	}
+	return 1;
+}
+
+/* Place `k` beside the point: right, left, upper right, lower right,
+ * upper left, lower left, above, below. */
+static struct sm_box beside(const struct sm_bj_lab *l, int k)
+{
+	double d = l->pr + GAP, c = d * M_SQRT1_2, w = l->w, h = l->h, x = l->px, y = l->py;
+	switch (k) {
+	case 0: return (struct sm_box){ x + d, y - h / 2, x + d + w, y + h / 2 };
+	case 1: return (struct sm_box){ x - d - w, y - h / 2, x - d, y + h / 2 };
+	case 2: return (struct sm_box){ x + c, y - c - h, x + c + w, y - c };
+	case 3: return (struct sm_box){ x + c, y + c, x + c + w, y + c + h };
+	case 4: return (struct sm_box){ x - c - w, y - c - h, x - c, y - c };
+	case 5: return (struct sm_box){ x - c - w, y + c, x - c, y + c + h };
+	case 6: return (struct sm_box){ x - w / 2, y - d - h, x + w / 2, y - d };
+	default: return (struct sm_box){ x - w / 2, y + d, x + w / 2, y + d + h };
+	}
+}
+
+static int free_beside(const struct sm_bj_lab *v, size_t n, size_t i, const struct sm_box *frame,
+		       int *first)
+{
+	int count = 0;
+	*first = -1;
+	for (int k = 0; k < NBESIDE; k++) {
+		struct sm_box b = beside(&v[i], k);
+		if (box_free(v, n, i, &b, frame)) {
+			if (*first < 0)
+				*first = k;
+			count++;
+		}
+	}
+	return count;
+}
+
+/* The leader of label `l` at box `b`: from the point's rim to the box's
+ * nearest point. */
+static void leader_of(const struct sm_bj_lab *l, const struct sm_box *b, double *seg)
+{
+	double ex = fmin(fmax(l->px, b->x0), b->x1), ey = fmin(fmax(l->py, b->y0), b->y1);
+	double dx = ex - l->px, dy = ey - l->py, d = hypot(dx, dy);
+	double r = l->pr + 0.5;
+	seg[0] = d > 0 ? l->px + dx / d * r : l->px;
+	seg[1] = d > 0 ? l->py + dy / d * r : l->py;
+	seg[2] = ex;
+	seg[3] = ey;
+}
+
+/* The leader crosses no label, no point but its own and (strict) no other
+ * leader. */
+static int leader_clear(const struct sm_bj_lab *v, size_t n, size_t self, const double *seg,
+			int strict)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i != self) {
+			struct sm_box pb = grow(&(struct sm_box){ v[i].px - v[i].pr, v[i].py - v[i].pr,
+								  v[i].px + v[i].pr,
+								  v[i].py + v[i].pr }, 0.3);
+			if (sm_bj_segment_hits(seg[0], seg[1], seg[2], seg[3], &pb))
+				return 0;
+		}
+		if (i == self || v[i].placed == SM_BJ_UNPLACED)
+			continue;
+		struct sm_box g = grow(&v[i].box, PAD);
+		if (sm_bj_segment_hits(seg[0], seg[1], seg[2], seg[3], &g))
+			return 0;
+		if (strict && v[i].placed == SM_BJ_LEADERED) {
+			const double o[4] = { v[i].lx0, v[i].ly0, v[i].lx1, v[i].ly1 };
+			if (segments_cross(seg, o))
+				return 0;
+		}
+	}
+	return 1;
+}
+
+/* The nearest free place on rings around the point, by ring then by
+ * direction (counter-clockwise from the right). */
+static int place_leadered(struct sm_bj_lab *v, size_t n, size_t i, const struct sm_box *frame,
+			  int strict)
+{
+	struct sm_bj_lab *l = &v[i];
+	double far = hypot(frame->x1 - frame->x0, frame->y1 - frame->y0);
+	for (double R = l->pr + RING0; R < far; R += RING_STEP)
+		for (int a = 0; a < NANGLES; a++) {
+			double t = -2 * M_PI * a / NANGLES, c = cos(t), s = sin(t);
+			/* the box's side or corner that faces the point at R */
+			double cx = l->px + c * (R + l->w / 2), cy = l->py + s * (R + l->h / 2);
+			struct sm_box b = { cx - l->w / 2, cy - l->h / 2, cx + l->w / 2,
+					    cy + l->h / 2 };
+			if (!box_free(v, n, i, &b, frame))
+				continue;
+			double seg[4];
+			leader_of(l, &b, seg);
+			if (!leader_clear(v, n, i, seg, strict))
+				continue;
+			l->box = b;
+			l->placed = SM_BJ_LEADERED;
+			l->lx0 = seg[0];
+			l->ly0 = seg[1];
+			l->lx1 = seg[2];
+			l->ly1 = seg[3];
+			return 1;
+		}
+	return 0;
+}
+
+size_t sm_bj_place(struct sm_bj_lab *v, size_t n, const struct sm_box *frame)
+{
+	for (size_t i = 0; i < n; i++)
+		v[i].placed = SM_BJ_UNPLACED;
+	/* beside the points, the most constrained label first; a label with
+	 * no free place stays so (places only get fewer) */
+	unsigned char *stuck = calloc(n ? n : 1, 1);
+	if (!stuck)
+		return n;
+	for (;;) {
+		size_t best = n;
+		int best_free = NBESIDE + 1, best_k = -1;
+		for (size_t i = 0; i < n; i++) {
+			if (v[i].placed != SM_BJ_UNPLACED || stuck[i])
+				continue;
+			int k, c = free_beside(v, n, i, frame, &k);
+			if (c == 0)
+				stuck[i] = 1;
+			else if (c < best_free) {
+				best_free = c;
+				best = i;
+				best_k = k;
+			}
+		}
+		if (best == n)
+			break;
+		v[best].box = beside(&v[best], best_k);
+		v[best].placed = SM_BJ_BESIDE;
+	}
+	free(stuck);
+	size_t left = 0;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].placed == SM_BJ_UNPLACED && !place_leadered(v, n, i, frame, 1) &&
+		    !place_leadered(v, n, i, frame, 0))
+			left++;
+	return left;
+}
