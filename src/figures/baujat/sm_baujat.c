@@ -24,6 +24,8 @@
 struct pt {
 	double x, y;
 	size_t study;
+	double px, py; /* on the page */
+	size_t lab;    /* its label (several points that coincide share one) */
 };
 
 struct lay {
@@ -32,11 +34,15 @@ struct lay {
 	const struct sm_res_analysis *a;
 	struct pt *pts;
 	size_t npts, nmissing;
-	struct sm_bj_lab *labs;
-	char **texts;       /* the label of each point (numbers or study labels) */
+	struct sm_bj_lab *labs; /* nlabs */
+	size_t nlabs;
+	size_t *lab_pt;     /* the first point of each label */
+	char **texts;       /* each label's text (numbers or study labels) */
 	double *text_left;  /* each label's extent.left */
 	int numbered;
+	double same;        /* numbers: points this close share a label (pt) */
 	struct sm_tstyle body, tick;
+	struct sm_tstyle lab;  /* the labels: small, numbers wrapped at 1/3 of the plot */
 	struct sm_axis xa, ya;
 };
 
@@ -98,12 +104,14 @@ static sm_status read_points(struct lay *L)
 	L->labs = calloc(n, sizeof *L->labs);
 	L->texts = calloc(n, sizeof *L->texts);
 	L->text_left = calloc(n, sizeof *L->text_left);
-	if (!L->pts || !L->labs || !L->texts || !L->text_left)
+	L->lab_pt = calloc(n, sizeof *L->lab_pt);
+	if (!L->pts || !L->labs || !L->texts || !L->text_left || !L->lab_pt)
 		return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
 	for (size_t i = 0; i < a->studies.n; i++) {
 		const struct sm_res_study *s = &a->studies.v[i];
 		if (has_xy(s))
-			L->pts[L->npts++] = (struct pt){ s->baujat_x, s->baujat_y, i };
+			L->pts[L->npts++] = (struct pt){ .x = s->baujat_x, .y = s->baujat_y,
+							 .study = i, .px = 0, .py = 0, .lab = 0 };
 		else
 			L->nmissing++;
 	}
@@ -112,7 +120,7 @@ static sm_status read_points(struct lay *L)
 
 static void free_texts(struct lay *L)
 {
-	for (size_t i = 0; L->texts && i < L->npts; i++) {
+	for (size_t i = 0; L->texts && i < L->nlabs; i++) {
 		free(L->texts[i]);
 		L->texts[i] = NULL;
 	}
@@ -217,43 +225,91 @@ static struct sm_fig_item *line_item(struct lay *L, double x0, double y0, double
 	return it;
 }
 
+/* Numbers: points closer than this share one label, "3,7,12" (pt); in a
+ * crowd, points that touch. */
+#define BJ_SAME 1.0
+#define BJ_SAME_CROWD (2 * BJ_R)
+/* ... and in a thick crowd, points up to this far apart (doubling) */
+#define BJ_SAME_MAX 30.0
+
+/* The points on the page, and which label each one has: its own, or
+ * (numbers) that of an earlier point at the same place. */
+static void group_points(struct lay *L)
+{
+	L->nlabs = 0;
+	for (size_t i = 0; i < L->npts; i++) {
+		struct pt *p = &L->pts[i];
+		p->px = sm_axis_map(&L->xa, p->x);
+		p->py = sm_axis_map(&L->ya, p->y);
+		p->lab = L->nlabs;
+		for (size_t g = 0; L->numbered && g < L->nlabs; g++) {
+			const struct pt *q = &L->pts[L->lab_pt[g]];
+			if (hypot(p->px - q->px, p->py - q->py) < L->same) {
+				p->lab = g;
+				break;
+			}
+		}
+		if (p->lab == L->nlabs) {
+			L->lab_pt[L->nlabs] = i;
+			L->labs[L->nlabs++] = (struct sm_bj_lab){ .px = p->px, .py = p->py,
+								  .pr = BJ_R };
+		} else {
+			struct sm_bj_lab *l = &L->labs[p->lab];
+			l->pr = fmax(l->pr, hypot(p->px - l->px, p->py - l->py) + BJ_R);
+		}
+	}
+}
+
 /* The labels' texts and sizes, numbers or the studies' labels. */
 static sm_status make_texts(struct lay *L)
 {
 	free_texts(L);
-	for (size_t i = 0; i < L->npts; i++) {
-		size_t st = L->pts[i].study;
-		L->texts[i] = L->numbered ? sm_asprintf("%zu", st + 1)
-					  : label_of(&L->a->studies.v[st], st);
-		if (!L->texts[i])
+	group_points(L);
+	for (size_t g = 0; g < L->nlabs; g++) {
+		struct sm_buf b;
+		sm_buf_init(&b);
+		for (size_t i = L->lab_pt[g]; i < L->npts; i++) {
+			size_t st = L->pts[i].study;
+			if (L->pts[i].lab != g)
+				continue;
+			if (L->numbered) {
+				/* a zero-width space lets a long list wrap */
+				sm_buf_printf(&b, "%s%zu", i == L->lab_pt[g] ? "" : ",\xe2\x80\x8b",
+					      st + 1);
+			} else {
+				char *lab = label_of(&L->a->studies.v[st], st);
+				if (lab)
+					sm_buf_puts(&b, lab);
+				else
+					b.failed = 1;
+				free(lab);
+			}
+		}
+		L->texts[g] = b.failed ? (sm_buf_release(&b), NULL) : sm_buf_take(&b);
+		if (!L->texts[g])
 			return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
 		struct sm_extent e;
-		sm_status s = measure(L, &L->tick, L->texts[i], &e);
+		sm_status s = measure(L, &L->lab, L->texts[g], &e);
 		if (s != SM_OK)
 			return s;
-		L->labs[i].w = e.width;
-		L->labs[i].h = e.height;
-		L->text_left[i] = e.left;
+		L->labs[g].w = e.width;
+		L->labs[g].h = e.height;
+		L->text_left[g] = e.left;
 	}
 	return SM_OK;
 }
 
-/* Map the points into the frame and place the labels; 1 when they all
- * found a place (and, for study labels, few needed a leader). */
+/* Place the labels; 1 when they all found a place (and, for study
+ * labels, few needed a leader). */
 static int try_place(struct lay *L, const struct sm_box *frame)
 {
-	for (size_t i = 0; i < L->npts; i++) {
-		L->labs[i].px = sm_axis_map(&L->xa, L->pts[i].x);
-		L->labs[i].py = sm_axis_map(&L->ya, L->pts[i].y);
-		L->labs[i].pr = BJ_R;
-	}
-	if (sm_bj_place(L->labs, L->npts, frame) > 0)
+	if (sm_bj_place(L->labs, L->nlabs, frame) > 0)
 		return 0;
 	size_t lead = 0;
-	for (size_t i = 0; i < L->npts; i++)
+	for (size_t i = 0; i < L->nlabs; i++)
 		lead += L->labs[i].placed == SM_BJ_LEADERED;
 	/* long labels far from their points read worse than numbers */
-	return L->numbered || 4 * lead <= L->npts;
+	return L->numbered || 4 * lead <= L->nlabs;
 }
 
 static sm_status draw_frame(struct lay *L, const struct sm_box *fr)
@@ -290,23 +346,13 @@ static sm_status draw_data(struct lay *L)
 {
 	const struct sm_style *st = L->f->style;
 	for (size_t i = 0; i < L->npts; i++) {
-		const struct sm_bj_lab *l = &L->labs[i];
-		int ref = (int)L->pts[i].study;
-		if (l->placed == SM_BJ_LEADERED) {
-			struct sm_fig_item *ln = line_item(L, l->lx0, l->ly0, l->lx1, l->ly1,
-							   SM_BJ_LEADER, ref);
-			if (!ln)
-				return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
-			ln->lw = st->lw_axis * 0.7;
-			ln->sc = st->c_muted;
-		}
 		struct sm_fig_item *c = sm_fig_add(L->ctx, L->f, SM_FIG_CIRCLE);
 		if (!c)
 			return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
 		c->tag = SM_BJ_POINT;
-		c->ref = ref;
-		c->x0 = l->px;
-		c->y0 = l->py;
+		c->ref = (int)L->pts[i].study;
+		c->x0 = L->pts[i].px;
+		c->y0 = L->pts[i].py;
 		c->r = BJ_R;
 		c->layer = 1;
 		c->fill = 1;
@@ -315,8 +361,20 @@ static sm_status draw_data(struct lay *L)
 		/* a white rim keeps coinciding points apart */
 		c->sc = sm_fig_rgb(0xFFFFFF);
 		c->lw = st->lw_marker;
-		sm_status s = sm_fig_put_text(L->ctx, L->f, &L->tick, L->texts[i],
-					      l->box.x0 - L->text_left[i], l->box.y0, st->c_text,
+	}
+	for (size_t g = 0; g < L->nlabs; g++) {
+		const struct sm_bj_lab *l = &L->labs[g];
+		int ref = (int)L->pts[L->lab_pt[g]].study;
+		if (l->placed == SM_BJ_LEADERED) {
+			struct sm_fig_item *ln = line_item(L, l->lx0, l->ly0, l->lx1, l->ly1,
+							   SM_BJ_LEADER, ref);
+			if (!ln)
+				return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+			ln->lw = st->lw_axis * 0.7;
+			ln->sc = st->c_muted;
+		}
+		sm_status s = sm_fig_put_text(L->ctx, L->f, &L->lab, L->texts[g],
+					      l->box.x0 - L->text_left[g], l->box.y0, st->c_text,
 					      SM_BJ_LABEL, ref, NULL);
 		if (s != SM_OK)
 			return s;
@@ -336,8 +394,8 @@ static int is_multilevel(const struct sm_res_analysis *a)
 	return a->model && !strcmp(a->model, "multilevel");
 }
 
-/* "Baujat plot of the random-effects model (REML) on the log risk ratio
- * scale, 13 studies: ..." and what the axes are. */
+/* "Baujat plot of the random-effects model (REML), 13 studies. ...": the
+ * model, what the axes are, the scale, the studies left out. */
 static char *caption(struct lay *L)
 {
 	const struct sm_res_analysis *a = L->a;
@@ -356,17 +414,6 @@ static char *caption(struct lay *L)
 			sm_buf_puts(&b, a->method ? a->method : "counts");
 		sm_buf_puts(&b, "; rows as independent studies)");
 	}
-	const char *scale = sm_measure_scale_title(a->measure);
-	if (scale && *scale) {
-		sm_buf_puts(&b, " on the ");
-		if (*scale >= 'A' && *scale <= 'Z') {
-			sm_buf_putc(&b, (char)(*scale - 'A' + 'a'));
-			sm_buf_puts(&b, scale + 1);
-		} else {
-			sm_buf_puts(&b, scale);
-		}
-		sm_buf_puts(&b, " scale");
-	}
 	sm_buf_printf(&b, ", %zu studies. Horizontal: each study's ", L->npts);
 	if (random)
 		sm_buf_puts(&b, "squared Pearson residual, its contribution to the overall "
@@ -377,6 +424,9 @@ static char *caption(struct lay *L)
 	sm_buf_puts(&b, "; vertical: its influence on the overall result, the squared change "
 		    "of the pooled estimate when the study is left out over the variance of the "
 		    "estimate without it.");
+	const char *scale = sm_measure_scale_title(a->measure);
+	if (scale && *scale)
+		sm_buf_printf(&b, " Scale of the analysis: %s.", scale);
 	if (L->nmissing)
 		sm_buf_printf(&b, " %zu %s without both coordinates %s not shown.", L->nmissing,
 			      L->nmissing == 1 ? "study" : "studies",
@@ -389,7 +439,9 @@ static char *key_text(struct lay *L)
 {
 	struct sm_buf b;
 	sm_buf_init(&b);
-	sm_buf_puts(&b, "Studies: ");
+	int shared = L->nlabs < L->npts;
+	sm_buf_puts(&b, shared ? "Studies (numbers joined by commas: points at one place): "
+			       : "Studies: ");
 	for (size_t i = 0; i < L->npts; i++) {
 		size_t st = L->pts[i].study;
 		char *lab = label_of(&L->a->studies.v[st], st);
@@ -426,6 +478,8 @@ static sm_status place_labels(struct lay *L, struct sm_box *fr, double plot_h)
 		double pad = inset(plot_h);
 		L->ya.x0 = fr->y1 - pad;
 		L->ya.x1 = fr->y0 + pad;
+		L->lab = L->tick;
+		L->lab.wrap = L->numbered ? fmax(60, (fr->x1 - fr->x0) / 3) : 0;
 		sm_status s = make_texts(L);
 		if (s != SM_OK)
 			return s;
@@ -433,6 +487,10 @@ static sm_status place_labels(struct lay *L, struct sm_box *fr, double plot_h)
 			return SM_OK;
 		if (!L->numbered) {
 			L->numbered = 1;
+			continue;
+		}
+		if (L->same < BJ_SAME_MAX) {
+			L->same = L->same < BJ_SAME_CROWD ? BJ_SAME_CROWD : 2 * L->same;
 			continue;
 		}
 		if (grow++ == BJ_NGROW)
@@ -540,6 +598,7 @@ static sm_status build(struct lay *L, const struct sm_res *res, const struct sm_
 	L->body = sm_fig_role(L->f, SM_FR_BODY);
 	L->tick = sm_fig_role(L->f, SM_FR_SMALL);
 	L->numbered = o->symbol == SM_BJ_SYMBOL_NUMBER;
+	L->same = BJ_SAME;
 	fit_axes(L);
 	s = lay_out(L, o->common.title, width);
 	return s == SM_OK ? sm_fig_finish(L->ctx, L->f) : s;
@@ -556,6 +615,7 @@ static sm_status layout(struct sm_ctx *ctx, const struct sm_res *res, const void
 	free_texts(&L);
 	free(L.texts);
 	free(L.text_left);
+	free(L.lab_pt);
 	free(L.labs);
 	free(L.pts);
 	if (s != SM_OK) {

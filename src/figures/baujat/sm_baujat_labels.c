@@ -11,6 +11,8 @@
 #define RING_STEP 3.0 /* between rings (pt) */
 #define NANGLES 24    /* directions tried on a ring */
 #define NBESIDE 8
+#define PASSES 12    /* at most */
+#define SWEEPS 2      /* of the leaders, once all are placed */
 
 static struct sm_box grow(const struct sm_box *b, double d)
 {
@@ -137,13 +139,14 @@ static void leader_of(const struct sm_bj_lab *l, const struct sm_box *b, double 
 	seg[3] = ey;
 }
 
-/* The leader crosses no label, no point but its own and (strict) no other
- * leader. */
+/* How far a leader may go: 0 crosses no other leader and no point but its
+ * own, 1 may cross leaders, 2 points too (inside a crowd of points); none
+ * ever crosses a label. */
 static int leader_clear(const struct sm_bj_lab *v, size_t n, size_t self, const double *seg,
-			int strict)
+			int level)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (i != self) {
+		if (i != self && level < 2) {
 			struct sm_box pb = grow(&(struct sm_box){ v[i].px - v[i].pr, v[i].py - v[i].pr,
 								  v[i].px + v[i].pr,
 								  v[i].py + v[i].pr }, 0.3);
@@ -155,7 +158,7 @@ static int leader_clear(const struct sm_bj_lab *v, size_t n, size_t self, const 
 		struct sm_box g = grow(&v[i].box, PAD);
 		if (sm_bj_segment_hits(seg[0], seg[1], seg[2], seg[3], &g))
 			return 0;
-		if (strict && v[i].placed == SM_BJ_LEADERED) {
+		if (level == 0 && v[i].placed == SM_BJ_LEADERED) {
 			const double o[4] = { v[i].lx0, v[i].ly0, v[i].lx1, v[i].ly1 };
 			if (segments_cross(seg, o))
 				return 0;
@@ -164,51 +167,91 @@ static int leader_clear(const struct sm_bj_lab *v, size_t n, size_t self, const 
 	return 1;
 }
 
-/* The nearest free place on rings around the point, by ring then by
- * direction (counter-clockwise from the right). */
-static int place_leadered(struct sm_bj_lab *v, size_t n, size_t i, const struct sm_box *frame,
-			  int strict)
+/* The free place on the ring of radius R whose leader is clear at the
+ * lowest level up to `hi`, the first by direction (counter-clockwise from
+ * the right) among those. */
+static int on_ring(struct sm_bj_lab *v, size_t n, size_t i, const struct sm_box *frame, double R,
+		   int hi)
 {
 	struct sm_bj_lab *l = &v[i];
+	int best_level = hi + 1;
+	struct sm_box best = { 0, 0, 0, 0 };
+	double best_seg[4] = { 0, 0, 0, 0 };
+	for (int a = 0; a < NANGLES && best_level > 0; a++) {
+		double t = -2 * M_PI * a / NANGLES, c = cos(t), s = sin(t);
+		/* the box's side or corner that faces the point at R */
+		double cx = l->px + c * (R + l->w / 2), cy = l->py + s * (R + l->h / 2);
+		struct sm_box b = { cx - l->w / 2, cy - l->h / 2, cx + l->w / 2, cy + l->h / 2 };
+		if (!box_free(v, n, i, &b, frame))
+			continue;
+		double seg[4];
+		leader_of(l, &b, seg);
+		for (int level = 0; level < best_level; level++)
+			if (leader_clear(v, n, i, seg, level)) {
+				best_level = level;
+				best = b;
+				for (int k = 0; k < 4; k++)
+					best_seg[k] = seg[k];
+				break;
+			}
+	}
+	if (best_level > hi)
+		return 0;
+	l->box = best;
+	l->placed = SM_BJ_LEADERED;
+	l->lx0 = best_seg[0];
+	l->ly0 = best_seg[1];
+	l->lx1 = best_seg[2];
+	l->ly1 = best_seg[3];
+	return 1;
+}
+
+/* The nearest ring with a free place whose leader is clear at some level
+ * up to `hi`. */
+static int place_leadered(struct sm_bj_lab *v, size_t n, size_t i, const struct sm_box *frame,
+			  int hi)
+{
 	double far = hypot(frame->x1 - frame->x0, frame->y1 - frame->y0);
-	for (double R = l->pr + RING0; R < far; R += RING_STEP)
-		for (int a = 0; a < NANGLES; a++) {
-			double t = -2 * M_PI * a / NANGLES, c = cos(t), s = sin(t);
-			/* the box's side or corner that faces the point at R */
-			double cx = l->px + c * (R + l->w / 2), cy = l->py + s * (R + l->h / 2);
-			struct sm_box b = { cx - l->w / 2, cy - l->h / 2, cx + l->w / 2,
-					    cy + l->h / 2 };
-			if (!box_free(v, n, i, &b, frame))
-				continue;
-			double seg[4];
-			leader_of(l, &b, seg);
-			if (!leader_clear(v, n, i, seg, strict))
-				continue;
-			l->box = b;
-			l->placed = SM_BJ_LEADERED;
-			l->lx0 = seg[0];
-			l->ly0 = seg[1];
-			l->lx1 = seg[2];
-			l->ly1 = seg[3];
+	for (double R = v[i].pr + RING0; R < far; R += RING_STEP)
+		if (on_ring(v, n, i, frame, R, hi))
 			return 1;
-		}
 	return 0;
 }
 
-size_t sm_bj_place(struct sm_bj_lab *v, size_t n, const struct sm_box *frame)
+/* Beside its point where a place is free, else on the rings. */
+static int place_any(struct sm_bj_lab *v, size_t n, size_t i, const struct sm_box *frame)
 {
-	for (size_t i = 0; i < n; i++)
+	int k;
+	if (free_beside(v, n, i, frame, &k) > 0) {
+		v[i].box = beside(&v[i], k);
+		v[i].placed = SM_BJ_BESIDE;
+		return 1;
+	}
+	return place_leadered(v, n, i, frame, 2);
+}
+
+/* One pass: the labels with an `early` round, the latest round first,
+ * then the others beside their points, the most constrained first, then
+ * those with no free place beside on the rings.  Returns how many found
+ * no place. */
+static size_t pass(struct sm_bj_lab *v, size_t n, const struct sm_box *frame,
+		   const size_t *early, size_t rounds, unsigned char *stuck)
+{
+	for (size_t i = 0; i < n; i++) {
 		v[i].placed = SM_BJ_UNPLACED;
-	/* beside the points, the most constrained label first; a label with
-	 * no free place stays so (places only get fewer) */
-	unsigned char *stuck = calloc(n ? n : 1, 1);
-	if (!stuck)
-		return n;
+		stuck[i] = 0;
+	}
+	size_t left = 0;
+	for (size_t r = rounds; r > 0; r--)
+		for (size_t i = 0; i < n; i++)
+			if (early[i] == r && !place_any(v, n, i, frame))
+				left++;
+	/* a label with no free place beside stays so (places only get fewer) */
 	for (;;) {
 		size_t best = n;
 		int best_free = NBESIDE + 1, best_k = -1;
 		for (size_t i = 0; i < n; i++) {
-			if (v[i].placed != SM_BJ_UNPLACED || stuck[i])
+			if (v[i].placed != SM_BJ_UNPLACED || stuck[i] || early[i])
 				continue;
 			int k, c = free_beside(v, n, i, frame, &k);
 			if (c == 0)
@@ -224,11 +267,41 @@ size_t sm_bj_place(struct sm_bj_lab *v, size_t n, const struct sm_box *frame)
 		v[best].box = beside(&v[best], best_k);
 		v[best].placed = SM_BJ_BESIDE;
 	}
-	free(stuck);
-	size_t left = 0;
 	for (size_t i = 0; i < n; i++)
-		if (v[i].placed == SM_BJ_UNPLACED && !place_leadered(v, n, i, frame, 1) &&
-		    !place_leadered(v, n, i, frame, 0))
+		if (!early[i] && v[i].placed == SM_BJ_UNPLACED && !place_any(v, n, i, frame))
 			left++;
+	return left;
+}
+
+size_t sm_bj_place(struct sm_bj_lab *v, size_t n, const struct sm_box *frame)
+{
+	/* A label walled in by the labels placed before it goes first in the
+	 * next pass (ahead of those moved in earlier passes), until every label
+	 * has a place or the passes run out. */
+	size_t *early = calloc(n ? n : 1, sizeof *early);
+	unsigned char *stuck = calloc(n ? n : 1, 1);
+	size_t left = n;
+	for (size_t round = 0; early && stuck && round < PASSES; round++) {
+		left = pass(v, n, frame, early, round, stuck);
+		if (left == 0)
+			break;
+		for (size_t i = 0; i < n; i++)
+			if (v[i].placed == SM_BJ_UNPLACED)
+				early[i] = round + 1;
+	}
+	/* then each leader in turn is taken up and put down again at the
+	 * nearest place the others leave (its own is still free, so it gets
+	 * no longer) */
+	for (int sweep = 0; left == 0 && sweep < SWEEPS; sweep++)
+		for (size_t i = 0; i < n; i++) {
+			if (v[i].placed != SM_BJ_LEADERED)
+				continue;
+			struct sm_bj_lab keep = v[i];
+			v[i].placed = SM_BJ_UNPLACED;
+			if (!place_any(v, n, i, frame))
+				v[i] = keep;
+		}
+	free(early);
+	free(stuck);
 	return left;
 }
