@@ -412,7 +412,7 @@ static char *caption(struct lay *L)
 			      : a->glmm.present ? "a GLMM" : "with ");
 		if (!is_multilevel(a) && !a->glmm.present)
 			sm_buf_puts(&b, a->method ? a->method : "counts");
-		sm_buf_puts(&b, "; rows as independent studies)");
+		sm_buf_puts(&b, is_multilevel(a) ? "; rows as independent studies)" : ")");
 	}
 	sm_buf_printf(&b, ", %zu studies. Horizontal: each study's ", L->npts);
 	if (random)

@@ -79,8 +79,10 @@ static int box_free(const struct sm_bj_lab *v, size_t n, size_t self, const stru
 		return 0;
 	struct sm_box g = grow(b, PAD);
 	for (size_t i = 0; i < n; i++) {
+		/* its own point: the places keep GAP from its disc by
+		 * construction (its square box would rule out the corners) */
 		struct sm_box pb = point_box(&v[i]);
-		if (sm_box_overlap(&g, &pb))
+		if (i != self && sm_box_overlap(&g, &pb))
 			return 0;
 		if (i == self || v[i].placed == SM_BJ_UNPLACED)
 			continue;
@@ -230,8 +232,9 @@ static int place_any(struct sm_bj_lab *v, size_t n, size_t i, const struct sm_bo
 	return place_leadered(v, n, i, frame, 2);
 }
 
-/* One pass: the labels with an `early` round, the latest round first,
- * then the others beside their points, the most constrained first, then
+/* One pass: the labels with an `early` round, the latest round first, on
+ * the rings (beside their points they would wall in the next), then the
+ * others beside their points, the most constrained first, then
  * those with no free place beside on the rings.  Returns how many found
  * no place. */
 static size_t pass(struct sm_bj_lab *v, size_t n, const struct sm_box *frame,
@@ -244,7 +247,8 @@ static size_t pass(struct sm_bj_lab *v, size_t n, const struct sm_box *frame,
 	size_t left = 0;
 	for (size_t r = rounds; r > 0; r--)
 		for (size_t i = 0; i < n; i++)
-			if (early[i] == r && !place_any(v, n, i, frame))
+			if (early[i] == r && !place_leadered(v, n, i, frame, 2) &&
+			    !place_any(v, n, i, frame))
 				left++;
 	/* a label with no free place beside stays so (places only get fewer) */
 	for (;;) {
