@@ -12,6 +12,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,10 @@
 #define BJ_HEAD 1.08    /* the axes reach at least this far past the largest value */
 #define BJ_GROW 1.3     /* a crowded plot grows taller by this ... */
 #define BJ_NGROW 3      /* ... at most this many times */
+/* Past this many points, or when they cannot all be labelled, only the
+ * BJ_TOP most outlying are (fewer, halving, while even they do not fit). */
+#define BJ_MAX_LABELLED 80
+#define BJ_TOP 10
 
 struct pt {
 	double x, y;
@@ -41,6 +46,8 @@ struct lay {
 	double *text_left;  /* each label's extent.left */
 	int numbered;
 	double same;        /* numbers: points this close share a label (pt) */
+	size_t limit;       /* 0: every point labelled; else the `limit` most outlying */
+	unsigned char *chosen; /* with a limit: the points labelled */
 	struct sm_tstyle body, tick;
 	struct sm_tstyle lab;  /* the labels: small, numbers wrapped at 1/3 of the plot */
 	struct sm_axis xa, ya;
@@ -80,8 +87,8 @@ static const struct sm_res_analysis *find_analysis(struct sm_ctx *ctx, const str
 	size_t n = count_xy(a);
 	if (n < 2) {
 		SM_FAIL(ctx, SM_EINPUT, "analysis '%s' has Baujat coordinates (baujat_x, "
-			"baujat_y) for %zu of its %zu studies; expected 2 or more for a Baujat plot",
-			name, n, a->studies.n);
+			"baujat_y) for %zu of its %zu studies; expected 2 or more for a Baujat "
+			"plot", name, n, a->studies.n);
 		return NULL;
 	}
 	return a;
@@ -105,7 +112,8 @@ static sm_status read_points(struct lay *L)
 	L->texts = calloc(n, sizeof *L->texts);
 	L->text_left = calloc(n, sizeof *L->text_left);
 	L->lab_pt = calloc(n, sizeof *L->lab_pt);
-	if (!L->pts || !L->labs || !L->texts || !L->text_left || !L->lab_pt)
+	L->chosen = calloc(n, 1);
+	if (!L->pts || !L->labs || !L->texts || !L->text_left || !L->lab_pt || !L->chosen)
 		return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
 	for (size_t i = 0; i < a->studies.n; i++) {
 		const struct sm_res_study *s = &a->studies.v[i];
@@ -242,9 +250,11 @@ static void group_points(struct lay *L)
 		p->px = sm_axis_map(&L->xa, p->x);
 		p->py = sm_axis_map(&L->ya, p->y);
 		p->lab = L->nlabs;
-		for (size_t g = 0; L->numbered && g < L->nlabs; g++) {
+		int bare = L->limit && !L->chosen[i];
+		for (size_t g = 0; L->numbered && !bare && g < L->nlabs; g++) {
 			const struct pt *q = &L->pts[L->lab_pt[g]];
-			if (hypot(p->px - q->px, p->py - q->py) < L->same) {
+			if (!L->labs[g].obstacle &&
+			    hypot(p->px - q->px, p->py - q->py) < L->same) {
 				p->lab = g;
 				break;
 			}
@@ -252,7 +262,7 @@ static void group_points(struct lay *L)
 		if (p->lab == L->nlabs) {
 			L->lab_pt[L->nlabs] = i;
 			L->labs[L->nlabs++] = (struct sm_bj_lab){ .px = p->px, .py = p->py,
-								  .pr = BJ_R };
+								  .pr = BJ_R, .obstacle = bare };
 		} else {
 			struct sm_bj_lab *l = &L->labs[p->lab];
 			l->pr = fmax(l->pr, hypot(p->px - l->px, p->py - l->py) + BJ_R);
@@ -266,6 +276,8 @@ static sm_status make_texts(struct lay *L)
 	free_texts(L);
 	group_points(L);
 	for (size_t g = 0; g < L->nlabs; g++) {
+		if (L->labs[g].obstacle)
+			continue;
 		struct sm_buf b;
 		sm_buf_init(&b);
 		for (size_t i = L->lab_pt[g]; i < L->npts; i++) {
@@ -305,11 +317,13 @@ static int try_place(struct lay *L, const struct sm_box *frame)
 {
 	if (sm_bj_place(L->labs, L->nlabs, frame) > 0)
 		return 0;
-	size_t lead = 0;
-	for (size_t i = 0; i < L->nlabs; i++)
+	size_t lead = 0, n = 0;
+	for (size_t i = 0; i < L->nlabs; i++) {
 		lead += L->labs[i].placed == SM_BJ_LEADERED;
+		n += !L->labs[i].obstacle;
+	}
 	/* long labels far from their points read worse than numbers */
-	return L->numbered || 4 * lead <= L->nlabs;
+	return L->numbered || 4 * lead <= n;
 }
 
 static sm_status draw_frame(struct lay *L, const struct sm_box *fr)
@@ -365,6 +379,8 @@ static sm_status draw_data(struct lay *L)
 	for (size_t g = 0; g < L->nlabs; g++) {
 		const struct sm_bj_lab *l = &L->labs[g];
 		int ref = (int)L->pts[L->lab_pt[g]].study;
+		if (l->obstacle)
+			continue;
 		if (l->placed == SM_BJ_LEADERED) {
 			struct sm_fig_item *ln = line_item(L, l->lx0, l->ly0, l->lx1, l->ly1,
 							   SM_BJ_LEADER, ref);
@@ -427,6 +443,11 @@ static char *caption(struct lay *L)
 	const char *scale = sm_measure_scale_title(a->measure);
 	if (scale && *scale)
 		sm_buf_printf(&b, " Scale of the analysis: %s.", scale);
+	if (L->limit == SIZE_MAX)
+		sm_buf_printf(&b, " Too many studies to label at this width.");
+	else if (L->limit)
+		sm_buf_printf(&b, " Labelled: the %zu studies of largest contribution or "
+			      "influence (relative to the largest of each).", L->limit);
 	if (L->nmissing)
 		sm_buf_printf(&b, " %zu %s without both coordinates %s not shown.", L->nmissing,
 			      L->nmissing == 1 ? "study" : "studies",
@@ -439,18 +460,23 @@ static char *key_text(struct lay *L)
 {
 	struct sm_buf b;
 	sm_buf_init(&b);
-	int shared = L->nlabs < L->npts;
+	int shared = 0;
+	for (size_t g = 0; g < L->nlabs; g++)
+		shared |= !L->labs[g].obstacle && L->texts[g] && strchr(L->texts[g], ',');
 	sm_buf_puts(&b, shared ? "Studies (numbers joined by commas: points at one place): "
 			       : "Studies: ");
+	int any = 0;
 	for (size_t i = 0; i < L->npts; i++) {
 		size_t st = L->pts[i].study;
+		if (L->limit && !L->chosen[i])
+			continue;
 		char *lab = label_of(&L->a->studies.v[st], st);
 		if (!lab) {
 			sm_buf_release(&b);
 			return NULL;
 		}
 		/* a no-break space keeps a number with its label */
-		sm_buf_printf(&b, "%s%zu\xc2\xa0%s", i ? "; " : "", st + 1, lab);
+		sm_buf_printf(&b, "%s%zu\xc2\xa0%s", any++ ? "; " : "", st + 1, lab);
 		free(lab);
 	}
 	sm_buf_puts(&b, ".");
@@ -470,9 +496,49 @@ static double inset(double extent)
 	return fmax(0.04 * extent, BJ_R + 3);
 }
 
-/* The plot's height, grown until the labels all find a place. */
-static sm_status place_labels(struct lay *L, struct sm_box *fr, double plot_h)
+/* Mark the `limit` points most outlying on either axis (each relative to
+ * the largest of its axis), ties by study order. */
+static sm_status choose(struct lay *L)
 {
+	double xmax = 0, ymax = 0;
+	for (size_t i = 0; i < L->npts; i++) {
+		xmax = fmax(xmax, L->pts[i].x);
+		ymax = fmax(ymax, L->pts[i].y);
+	}
+	double *score = calloc(L->npts ? L->npts : 1, sizeof *score);
+	size_t *order = calloc(L->npts ? L->npts : 1, sizeof *order);
+	if (!score || !order) {
+		free(score);
+		free(order);
+		return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
+	}
+	for (size_t i = 0; i < L->npts; i++) {
+		score[i] = fmax(xmax > 0 ? L->pts[i].x / xmax : 0,
+				ymax > 0 ? L->pts[i].y / ymax : 0);
+		order[i] = i;
+	}
+	/* insertion sort: stable, and the lists are short enough */
+	for (size_t i = 1; i < L->npts; i++)
+		for (size_t j = i; j > 0 && score[order[j]] > score[order[j - 1]]; j--) {
+			size_t t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	memset(L->chosen, 0, L->npts);
+	for (size_t i = 0; i < L->npts && L->limit != SIZE_MAX && i < L->limit; i++)
+		L->chosen[order[i]] = 1;
+	free(score);
+	free(order);
+	return SM_OK;
+}
+
+/* The plot's height, grown until the labels all find a place; in a crowd
+ * past that, only the most outlying points are labelled (or none). */
+static sm_status place_labels(struct lay *L, struct sm_box *fr, double plot_h, int numbered)
+{
+	double h0 = plot_h;
+	if (L->npts > BJ_MAX_LABELLED)
+		L->limit = BJ_TOP;
 	for (int grow = 0;;) {
 		fr->y1 = fr->y0 + plot_h;
 		double pad = inset(plot_h);
@@ -480,10 +546,15 @@ static sm_status place_labels(struct lay *L, struct sm_box *fr, double plot_h)
 		L->ya.x1 = fr->y0 + pad;
 		L->lab = L->tick;
 		L->lab.wrap = L->numbered ? fmax(60, (fr->x1 - fr->x0) / 3) : 0;
-		sm_status s = make_texts(L);
+		sm_status s = L->limit ? choose(L) : SM_OK;
+		if (s == SM_OK)
+			s = make_texts(L);
 		if (s != SM_OK)
 			return s;
-		if (try_place(L, fr))
+		if (L->limit == SIZE_MAX)
+			for (size_t g = 0; g < L->nlabs; g++)
+				L->labs[g].obstacle = 1;
+		if (L->limit == SIZE_MAX || try_place(L, fr))
 			return SM_OK;
 		if (!L->numbered) {
 			L->numbered = 1;
@@ -493,12 +564,16 @@ static sm_status place_labels(struct lay *L, struct sm_box *fr, double plot_h)
 			L->same = L->same < BJ_SAME_CROWD ? BJ_SAME_CROWD : 2 * L->same;
 			continue;
 		}
-		if (grow++ == BJ_NGROW)
-			return SM_FAIL(L->ctx, SM_EINPUT, "analysis '%s': %zu studies are too many "
-				       "to label without overlaps in a Baujat plot this narrow; "
-				       "expected a wider --width", L->a->name ? L->a->name : "",
-				       L->npts);
-		plot_h *= BJ_GROW;
+		if (!L->limit && grow < BJ_NGROW) {
+			grow++;
+			plot_h *= BJ_GROW;
+			continue;
+		}
+		/* the most outlying only, from the start again at the first height */
+		L->limit = !L->limit ? BJ_TOP : L->limit > 1 ? L->limit / 2 : SIZE_MAX;
+		L->numbered = numbered;
+		L->same = BJ_SAME;
+		plot_h = h0;
 	}
 }
 
@@ -544,7 +619,7 @@ static sm_status lay_out(struct lay *L, const char *title, double width)
 	       sm_axis_thin(&L->ya))
 		;
 	if (s == SM_OK)
-		s = place_labels(L, &fr, plot_h);
+		s = place_labels(L, &fr, plot_h, L->numbered);
 	if (s == SM_OK)
 		s = draw_data(L);
 	if (s == SM_OK)
@@ -570,7 +645,7 @@ static sm_status lay_out(struct lay *L, const char *title, double width)
 				    -1, NULL);
 	y += e.height;
 	free(cap);
-	if (s == SM_OK && L->numbered) {
+	if (s == SM_OK && L->numbered && L->limit != SIZE_MAX) {
 		char *key = key_text(L);
 		s = key ? measure(L, &cs, key, &e) : SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
 		if (s == SM_OK)
@@ -616,6 +691,7 @@ static sm_status layout(struct sm_ctx *ctx, const struct sm_res *res, const void
 	free(L.texts);
 	free(L.text_left);
 	free(L.lab_pt);
+	free(L.chosen);
 	free(L.labs);
 	free(L.pts);
 	if (s != SM_OK) {

@@ -27,10 +27,12 @@ struct sm_bj_lab {
 	double w, h;            /* the label's box (pt) */
 	struct sm_box box;      /* where it went */
 	enum sm_bj_placed placed;
+	int obstacle;           /* a point without a label: only kept clear */
 	double lx0, ly0, lx1, ly1; /* the leader (SM_BJ_LEADERED): point edge to box */
 };
 
-/* Place the n labels inside `frame`; returns how many found no place. */
+/* Place the n labels (obstacles stay unplaced) inside `frame`; returns how
+ * many labels found no place. */
 size_t sm_bj_place(struct sm_bj_lab *v, size_t n, const struct sm_box *frame);
 
 /* 1 when the segment (x0,y0)-(x1,y1) passes through the box's interior. */

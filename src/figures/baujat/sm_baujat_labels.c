@@ -149,9 +149,7 @@ static int leader_clear(const struct sm_bj_lab *v, size_t n, size_t self, const 
 {
 	for (size_t i = 0; i < n; i++) {
 		if (i != self && level < 2) {
-			struct sm_box pb = grow(&(struct sm_box){ v[i].px - v[i].pr, v[i].py - v[i].pr,
-								  v[i].px + v[i].pr,
-								  v[i].py + v[i].pr }, 0.3);
+			struct sm_box own = point_box(&v[i]), pb = grow(&own, 0.3);
 			if (sm_bj_segment_hits(seg[0], seg[1], seg[2], seg[3], &pb))
 				return 0;
 		}
@@ -247,7 +245,7 @@ static size_t pass(struct sm_bj_lab *v, size_t n, const struct sm_box *frame,
 	size_t left = 0;
 	for (size_t r = rounds; r > 0; r--)
 		for (size_t i = 0; i < n; i++)
-			if (early[i] == r && !place_leadered(v, n, i, frame, 2) &&
+			if (early[i] == r && !v[i].obstacle && !place_leadered(v, n, i, frame, 2) &&
 			    !place_any(v, n, i, frame))
 				left++;
 	/* a label with no free place beside stays so (places only get fewer) */
@@ -255,7 +253,7 @@ static size_t pass(struct sm_bj_lab *v, size_t n, const struct sm_box *frame,
 		size_t best = n;
 		int best_free = NBESIDE + 1, best_k = -1;
 		for (size_t i = 0; i < n; i++) {
-			if (v[i].placed != SM_BJ_UNPLACED || stuck[i] || early[i])
+			if (v[i].placed != SM_BJ_UNPLACED || stuck[i] || early[i] || v[i].obstacle)
 				continue;
 			int k, c = free_beside(v, n, i, frame, &k);
 			if (c == 0)
@@ -272,7 +270,8 @@ static size_t pass(struct sm_bj_lab *v, size_t n, const struct sm_box *frame,
 		v[best].placed = SM_BJ_BESIDE;
 	}
 	for (size_t i = 0; i < n; i++)
-		if (!early[i] && v[i].placed == SM_BJ_UNPLACED && !place_any(v, n, i, frame))
+		if (!early[i] && !v[i].obstacle && v[i].placed == SM_BJ_UNPLACED &&
+		    !place_any(v, n, i, frame))
 			left++;
 	return left;
 }
@@ -290,7 +289,7 @@ size_t sm_bj_place(struct sm_bj_lab *v, size_t n, const struct sm_box *frame)
 		if (left == 0)
 			break;
 		for (size_t i = 0; i < n; i++)
-			if (v[i].placed == SM_BJ_UNPLACED)
+			if (v[i].placed == SM_BJ_UNPLACED && !v[i].obstacle)
 				early[i] = round + 1;
 	}
 	/* then each leader in turn is taken up and put down again at the
