@@ -10,6 +10,7 @@
 #include "sm_baujat_int.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -283,6 +284,68 @@ static void crowded(void **state)
 	sm_res_free(sim);
 }
 
+/* 120 studies (sim40's three times, the copies shifted): only the 10 most
+ * outlying are labelled, each the largest relative to the axes' largest. */
+static void most_outlying(void **state)
+{
+	struct sm_render_fx *f = *state;
+	cJSON *doc = sm_render_load_json(SIM40);
+	cJSON *a = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "analyses"), 0);
+	cJSON *studies = cJSON_GetObjectItem(a, "studies");
+	int k = cJSON_GetArraySize(studies);
+	for (int c = 1; c < 3; c++)
+		for (int i = 0; i < k; i++) {
+			cJSON *s = cJSON_Duplicate(cJSON_GetArrayItem(studies, i), 1);
+			double x = cJSON_GetObjectItem(s, "baujat_x")->valuedouble;
+			cJSON_ReplaceItemInObject(s, "baujat_x", cJSON_CreateNumber(x * (1 + 0.1 * c)));
+			char label[32];
+			snprintf(label, sizeof label, "copy %d of %d", c, i + 1);
+			cJSON_ReplaceItemInObject(s, "label", cJSON_CreateString(label));
+			cJSON_AddItemToArray(studies, s);
+		}
+	/* what lists the studies besides them */
+	cJSON_DeleteItemFromObject(a, "cumul_order");
+	cJSON_DeleteItemFromObject(a, "subgroups");
+	cJSON_ReplaceItemInObject(a, "k", cJSON_CreateNumber(3 * k));
+	if (cJSON_GetObjectItem(a, "k_rows"))
+		cJSON_ReplaceItemInObject(a, "k_rows", cJSON_CreateNumber(3 * k));
+	struct sm_res *r = sm_render_typed(f, doc);
+	const struct sm_res_analysis *an = &r->analyses.v[0];
+	assert_int_equal(an->studies.n, 120);
+	double xmax = 0, ymax = 0;
+	for (size_t i = 0; i < 120; i++) {
+		xmax = fmax(xmax, an->studies.v[i].baujat_x);
+		ymax = fmax(ymax, an->studies.v[i].baujat_y);
+	}
+	struct sm_fig *fig;
+	sm_render_expect_ok(f, lay(f->ctx, r, "all", "120mm", &fig));
+	assert_int_equal(count_items(fig, SM_BJ_POINT), 120);
+	expect_clean(fig);
+	double lowest_in = INFINITY;
+	size_t n = 0;
+	for (size_t i = 0; i < fig->ntexts; i++)
+		if (fig->texts[i].tag == SM_BJ_LABEL) {
+			const struct sm_res_study *s = &an->studies.v[fig->texts[i].ref];
+			lowest_in = fmin(lowest_in, fmax(s->baujat_x / xmax, s->baujat_y / ymax));
+			n++;
+		}
+	assert_int_equal(n, 10);
+	/* no unlabelled study is more outlying than a labelled one */
+	for (size_t i = 0; i < 120; i++) {
+		const struct sm_res_study *s = &an->studies.v[i];
+		int labelled = 0;
+		for (size_t j = 0; j < fig->ntexts; j++)
+			labelled |= fig->texts[j].tag == SM_BJ_LABEL && fig->texts[j].ref == (int)i;
+		if (!labelled)
+			assert_true(fmax(s->baujat_x / xmax, s->baujat_y / ymax) <= lowest_in);
+	}
+	sm_render_expect_text(text_tagged(fig, SM_BJ_CAPTION)->text,
+			      "Labelled: the 10 studies of largest contribution or influence");
+	sm_fig_free(fig);
+	sm_res_free(r);
+	cJSON_Delete(doc);
+}
+
 /* Studies without coordinates are left out and counted. */
 static void missing_coordinates(void **state)
 {
@@ -444,6 +507,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(points_on_axes, setup, sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(labels_at_widths, setup, sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(crowded, setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(most_outlying, setup, sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(missing_coordinates, setup, sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(common_effect, setup, sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(plan_and_errors, setup, sm_render_fx_teardown),
