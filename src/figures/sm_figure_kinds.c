@@ -2,6 +2,7 @@
  * kind is a folder under src/figures/ and one row here. */
 #include "sm_figure.h"
 
+#include "sm_baujat.h"
 #include "sm_bubble.h"
 #include "sm_cumulative.h"
 #include "sm_forest.h"
@@ -19,6 +20,7 @@ static const struct sm_figure_kind *const kinds[] = {
 	&sm_figure_forest, &sm_figure_funnel, &sm_figure_prisma, &sm_figure_rob, &sm_figure_table,
 	&sm_figure_leave1out, &sm_figure_cumulative, &sm_figure_bubble,
 	&sm_figure_methods,
+	&sm_figure_baujat,
 };
 
 const struct sm_figure_kind *const *sm_figure_kinds(size_t *n)
