@@ -82,9 +82,11 @@ static const struct sm_res_analysis *find_analysis(struct sm_ctx *ctx, const str
 		SM_FAIL(ctx, SM_EINPUT, "analysis '%s' has %g studies; expected at least %d for "
 			"an influence plot", name, a->k, SM_INFL_MIN_K);
 	else
-		SM_FAIL(ctx, SM_EINPUT, "analysis '%s' has no influence diagnostics "
-			"(influence_summary.computed is not true); expected an analysis of at "
-			"least %d studies whose diagnostics the analysis computed", name,
+		SM_FAIL(ctx, SM_EINPUT, "analysis '%s' has no influence diagnostics (%s); "
+			"expected an analysis of at least %d studies whose "
+			"influence_summary.computed is true", name,
+			a->influence_summary.present ? "influence_summary.computed is false"
+						     : "its results hold no influence_summary",
 			SM_INFL_MIN_K);
 	return NULL;
 }
