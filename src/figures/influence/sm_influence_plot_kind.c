@@ -31,12 +31,13 @@ static sm_status plan(struct sm_ctx *ctx, const struct sm_res *res, struct sm_fi
 	return sm_figure_plan_per_analysis(ctx, res, p, &sm_figure_influence, wanted, NULL);
 }
 
-/* Eight panels: about as much as a funnel. */
+/* Eight panels of up to a few dozen points: about 25 ms as a 300-dpi PNG
+ * (44 studies, measured), twice a bubble plot. */
 static double cost(const struct sm_res *res, const void *opts)
 {
 	(void)res;
 	(void)opts;
-	return 14;
+	return 25;
 }
 
 #define OPT(m) offsetof(struct sm_infl_options, m)
