@@ -347,6 +347,17 @@ static void grid_at_widths(void **state)
 	sm_render_expect_ok(f, sm_figure_render(f->ctx, &sm_figure_influence, mh, &o, a));
 	sm_render_expect_ok(f, sm_figure_render(f->ctx, &sm_figure_influence, mh, &o, b));
 	sm_render_same_files(a, b);
+	/* PDF fonts embedded, SVG well formed, PNG of the figure's size */
+	struct sm_fig *fig;
+	sm_render_expect_ok(f, lay(f->ctx, mh, NULL, "85mm", NULL, &fig));
+	const char *ext[] = { "pdf", "svg", "png" };
+	for (int e = 0; e < 3; e++) {
+		char *path = sm_asprintf("%s/fmt.%s", f->dir, ext[e]);
+		sm_render_expect_ok(f, sm_fig_write(f->ctx, fig, path, 150));
+		free(path);
+	}
+	sm_render_check_formats(f, "fmt", fig, 150);
+	sm_fig_free(fig);
 	free(pdf);
 	free(a);
 	free(b);
