@@ -511,7 +511,7 @@ static char *caption(struct lay *L, const struct sm_infl_options *o)
 	sm_buf_puts(&b, "; dotted: ");
 	first = 1;
 	line_note(&b, &first, "\xc2\xb1", P(SM_IP_RSTUDENT, is->rstudent_line), "", "rstudent");
-	line_note(&b, &first, "\xc2\xb1" "3\xe2\x88\x9a(p/(k \xe2\x88\x92 p)) = \xc2\xb1",
+	line_note(&b, &first, "\xc2\xb1" "3\xe2\x88\x9a(p/(k\xc2\xa0\xe2\x88\x92\xc2\xa0p)) = \xc2\xb1",
 		  P(SM_IP_DFFITS, is->dffits_bound), "", "dffits");
 	line_note(&b, &first, "the chi-square(1) median ", P(SM_IP_COOKS, is->cooks_bound), "", "cook.d");
 	line_note(&b, &first, "k \xe2\x88\x92 p = ", P(SM_IP_QE_DEL, is->QE_df), "", "QE.del");
@@ -542,7 +542,8 @@ static char *caption(struct lay *L, const struct sm_infl_options *o)
 		for (size_t j = 0; j < L->n; j++) {
 			const struct sm_res_study *s = &L->a->studies.v[L->idx[j]];
 			const char *lab = s->label ? s->label : s->study_id ? s->study_id : "?";
-			sm_buf_printf(&b, "%s%zu %s", j ? "; " : "", L->idx[j] + 1, lab);
+			/* a no-break space keeps a number with its label */
+			sm_buf_printf(&b, "%s%zu\xc2\xa0%s", j ? "; " : "", L->idx[j] + 1, lab);
 		}
 		sm_buf_puts(&b, ".");
 	}

@@ -224,7 +224,8 @@ static void bcg_points_and_lines(void **state)
 	sm_render_expect_text(cap, "\xcf\x84\xc2\xb2 = 0.313 (tau2.del)");
 	sm_render_expect_text(cap, "QE = 152.23 (QE.del)");
 	sm_render_expect_text(cap, "k \xe2\x88\x92 p = 12 (QE.del)");
-	sm_render_expect_text(cap, "1 Aronson, 1948; 2 Ferguson & Simes, 1949");
+	/* numbers kept with their labels by no-break spaces */
+	sm_render_expect_text(cap, "1\xc2\xa0" "Aronson, 1948; 2\xc2\xa0" "Ferguson & Simes, 1949");
 	assert_null(strstr(cap, "Null values"));
 	sm_fig_free(fig);
 }
