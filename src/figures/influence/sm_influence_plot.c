@@ -36,7 +36,6 @@ struct panel {
 struct lay {
 	struct sm_ctx *ctx;
 	struct sm_fig *f;
-	const struct sm_res *res;
 	const struct sm_res_analysis *a;
 	const struct sm_res_influence_summary *is;
 	size_t *idx;      /* the studies in the model: indices into a->studies */
@@ -399,14 +398,9 @@ static sm_status draw_data(struct lay *L, int id)
 		it->dash = p->ref[i].dotted ? 0.8 : 2.5;
 		it->layer = 0;
 	}
-	if (p->nfinite == 0) {
-		struct sm_extent e;
-		sm_status s = measure(L, &L->tick, "no values", &e);
-		if (s == SM_OK)
-			s = put(L, &L->tick, "no values", (p->left + p->right) / 2,
-				(p->top + p->bottom) / 2, 0, 1, SM_IF_NOTE, SM_INFL_REF(id, 0));
-		return s;
-	}
+	if (p->nfinite == 0)
+		return put(L, &L->tick, "no values", (p->left + p->right) / 2,
+			   (p->top + p->bottom) / 2, 0, 1, SM_IF_NOTE, SM_INFL_REF(id, 0));
 	double *xy = sm_alloc_array(2 * p->nfinite, sizeof *xy);
 	if (!xy)
 		return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
@@ -660,7 +654,6 @@ static sm_status build(struct lay *L, const struct sm_res *res, const struct sm_
 {
 	if (!(L->a = find_analysis(L->ctx, res, o->common.analysis)))
 		return SM_EINPUT;
-	L->res = res;
 	L->is = &L->a->influence_summary;
 	sm_status s = read_values(L);
 	if (s != SM_OK)

@@ -53,8 +53,9 @@ enum sm_infl_panel { SM_IP_RSTUDENT, SM_IP_DFFITS, SM_IP_COOKS, SM_IP_COV_R, SM_
 /* What the figure's items and texts show (tag).  ref: SM_INFL_REF(panel,
  * i) with i the study's index in the analysis' studies (points), the
  * reference line's index within its panel in the order of the header
- * comment (lines), the tick's index (ticks and their labels) or 0; the
- * figure title and the caption -1. */
+ * comment (lines), the tick's index (y ticks and their labels), the
+ * position's, 0-based (x ticks and their labels), or 0 (frame, path,
+ * panel title, note); the figure title and the caption -1. */
 enum sm_infl_tag {
 	SM_IF_NONE, SM_IF_POINT, SM_IF_PATH, SM_IF_DASHED, SM_IF_DOTTED, SM_IF_FRAME,
 	SM_IF_XTICK, SM_IF_YTICK, SM_IF_XLABEL, SM_IF_YLABEL, SM_IF_PTITLE, SM_IF_NOTE,
