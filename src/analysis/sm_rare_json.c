@@ -19,6 +19,7 @@ struct row {
 	const char *glmm;    /* UM.FS, CM.EL or NULL */
 	char *model;         /* the model in words (owned) */
 	double b, se, lb, ub, p, tau2;
+	double I2;           /* percent; as the method's own fit reports it */
 	size_t k_used;
 	char *note;          /* owned, NULL when none */
 };
@@ -37,7 +38,7 @@ static void row_init(struct row *r, const char *method, const char *measure, con
 	r->method = method;
 	r->measure = measure;
 	r->glmm = glmm;
-	r->b = r->se = r->lb = r->ub = r->p = r->tau2 = NAN;
+	r->b = r->se = r->lb = r->ub = r->p = r->tau2 = r->I2 = NAN;
 }
 
 /* The row cannot be computed: its numbers stay null, the reason goes to
@@ -54,7 +55,7 @@ static void row_fail(struct rare *x, struct row *r, const char *why)
 	if (w)
 		cJSON_AddItemToArray(x->warnings, cJSON_CreateString(w));
 	free(w);
-	r->b = r->se = r->lb = r->ub = r->p = r->tau2 = NAN;
+	r->b = r->se = r->lb = r->ub = r->p = r->tau2 = r->I2 = NAN;
 }
 
 static const char *to_words(enum sm_to to)
@@ -122,6 +123,7 @@ static void row_iv(struct rare *x, struct row *r, enum sm_measure m)
 		r->ub = f.ci_ub;
 		r->p = f.pval;
 		r->tau2 = f.tau2;
+		r->I2 = f.I2;
 		r->k_used = k;
 	}
 	free(rows);
@@ -147,6 +149,7 @@ static void row_mh(struct rare *x, struct row *r, enum sm_mh_measure m)
 		r->lb = mh->ci_lb;
 		r->ub = mh->ci_ub;
 		r->p = mh->pval;
+		r->I2 = mh->I2;
 		r->k_used = m == SM_MH_RD ? d->n : d->n - x->k_double_zero;
 	}
 	sm_mh_result_free(mh);
@@ -167,6 +170,7 @@ static void row_peto(struct rare *x, struct row *r)
 	r->lb = p->ci_lb;
 	r->ub = p->ci_ub;
 	r->p = p->pval;
+	r->I2 = p->I2;
 	r->k_used = p->k_pos;
 	sm_peto_result_free(p);
 }
@@ -199,6 +203,7 @@ static void row_glmm(struct rare *x, struct row *r, enum sm_glmm_model model)
 	r->ub = f.ci_ub;
 	r->p = f.pval;
 	r->tau2 = f.tau2;
+	r->I2 = f.I2;
 	r->k_used = f.k;
 }
 
@@ -217,6 +222,7 @@ static cJSON *row_json(const struct row *r)
 	sm_json_add_number(o, "log_estimate", ratio ? r->b : NAN);
 	sm_json_add_number(o, "se", r->se);
 	sm_json_add_number(o, "tau2", r->tau2);
+	sm_json_add_number(o, "I2", r->I2);
 	cJSON_AddNumberToObject(o, "null", ratio ? 1 : 0);
 	cJSON_AddNumberToObject(o, "k_used", (double)r->k_used);
 	sm_json_add_string(o, "note", r->note);

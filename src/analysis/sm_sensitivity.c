@@ -452,7 +452,7 @@ static void glmm_rows(const struct sm_run_settings *s, const cJSON *analysis, cJ
 		if (s->pooling == SM_POOL_GLMM && !strcmp(g, sm_glmm_model_name(s->glmm)))
 			continue; /* the analysis itself */
 		struct vals v = { num(m, "k_used"), num(m, "log_estimate"), log(num(m, "ci_lb")),
-				  log(num(m, "ci_ub")), num(m, "p"), num(m, "tau2"), NAN,
+				  log(num(m, "ci_ub")), num(m, "p"), num(m, "tau2"), num(m, "I2"),
 				  num(m, "estimate"), num(m, "ci_lb"), num(m, "ci_ub") };
 		char label[64], model[64];
 		snprintf(label, sizeof label, "Rare events: GLMM %s", g);

@@ -380,7 +380,7 @@ struct sm_res_glmm {
 struct sm_res_rare_method {
 	int present;
 	const char *method, *measure, *glmm, *model, *note;
-	double estimate, ci_lb, ci_ub, p, log_estimate, se, tau2, null, k_used;
+	double estimate, ci_lb, ci_ub, p, log_estimate, se, tau2, I2, null, k_used;
 };
 
 /* The same data pooled by the methods that treat rare events differently. */

@@ -1277,6 +1277,8 @@ static const struct sm_rkey rare_method_keys_k[] = {
 	    "its standard error"),
 	KEY(struct sm_res_rare_method, "tau2", tau2, NUM, SM_RK_NULLABLE | SM_RK_NONNEG, NULL, NULL,
 	    "tau2 (random effects)"),
+	KEY(struct sm_res_rare_method, "I2", I2, NUM, SM_RK_NULLABLE | SM_RK_OPTIONAL | SM_RK_PCT, NULL, NULL,
+	    "I2 (percent) as the method's fit reports it: Q-based for IV, MH and Peto, from tau2 and the typical within-study variance for the GLMMs"),
 	KEY(struct sm_res_rare_method, "null", null, NUM, SM_RK_NULLABLE, NULL, NULL,
 	    "the value of no difference (1 for ratios, 0 for differences)"),
 	KEY(struct sm_res_rare_method, "k_used", k_used, NUM, SM_RK_NULLABLE | SM_RK_INT | SM_RK_NONNEG, NULL, NULL,

@@ -112,6 +112,11 @@ static int check_row(const char *where, const cJSON *row, const cJSON *ref, int 
 	sm_check_close(num(row, "p"), num(ref, "pval"), rel, rel * 1e-3, "%s p", where);
 	sm_check_close(num(row, "se"), num(ref, "se"), rel, rel, "%s se", where);
 	sm_check_close(num(row, "null"), ratio ? 1 : 0, 0, 0, "%s null", where);
+	/* the GLMM fits carry metafor's I2 (100 tau2 / (vt + tau2)); I2 is in
+	 * percent, so near 0 the absolute tolerance is rel percent points */
+	double i2 = num(ref, "I2");
+	if (!isnan(i2))
+		sm_check_close(num(row, "I2"), i2, rel, rel * 100, "%s I2", where);
 	return 1;
 }
 
@@ -181,6 +186,14 @@ static void test_msc_against_metafor(void **state)
 			else
 				failures_as_metafor++;
 		}
+		/* the closed-form rows' I2 is that of the analysis' own fits,
+		 * which the metafor goldens check (DL IV analysis, mh, peto) */
+		sm_check_close(num(method_row(re, "IV", "OR", NULL), "I2"), num(a, "I2"), 1e-12,
+			       1e-12, "%s: IV OR I2 = the analysis' I2", name);
+		sm_check_close(num(method_row(re, "MH", "OR", NULL), "I2"), num(a, "mh/I2"), 1e-12,
+			       1e-12, "%s: MH OR I2 = the mh block's I2", name);
+		sm_check_close(num(method_row(re, "PETO", "OR", NULL), "I2"), num(a, "peto/I2"),
+			       1e-12, 1e-12, "%s: Peto I2 = the peto block's I2", name);
 		analyses++;
 	}
 	printf("%d analyses, %d rows against metafor, %d rows null as metafor fails, %d not "
