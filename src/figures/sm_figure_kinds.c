@@ -6,6 +6,7 @@
 #include "sm_bubble.h"
 #include "sm_cumulative.h"
 #include "sm_forest.h"
+#include "sm_influence_plot.h"
 #include "sm_leave1out.h"
 #include "sm_methods.h"
 #include "sm_funnel.h"
@@ -19,8 +20,7 @@
 static const struct sm_figure_kind *const kinds[] = {
 	&sm_figure_forest, &sm_figure_funnel, &sm_figure_prisma, &sm_figure_rob, &sm_figure_table,
 	&sm_figure_leave1out, &sm_figure_cumulative, &sm_figure_bubble,
-	&sm_figure_methods,
-	&sm_figure_baujat,
+	&sm_figure_methods, &sm_figure_baujat, &sm_figure_influence,
 };
 
 const struct sm_figure_kind *const *sm_figure_kinds(size_t *n)
