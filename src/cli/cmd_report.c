@@ -17,6 +17,7 @@
 
 #include <dirent.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,45 @@ static sm_status check_against(struct sm_cli *cli, const cJSON *fresh, const cha
 			       double tolerance);
 static int check_figure_opts(struct sm_cli *cli, const struct report_opts *ro);
 
+/* SIGINT, SIGTERM and SIGHUP while a bundle is written: the handler only
+ * records the signal; the bundle's workers read it between files, remove
+ * their temporary folder and return, and the signal is raised again with
+ * its default action (exit status 128 + signal number).  A signal handler
+ * can reach nothing but a static: this one flag is the CLI's, never the
+ * library's. */
+static volatile sig_atomic_t caught_signal;
+
+static void on_signal(int signo)
+{
+	caught_signal = signo;
+}
+
+static const int caught_signals[] = { SIGINT, SIGTERM, SIGHUP };
+#define N_CAUGHT (sizeof caught_signals / sizeof caught_signals[0])
+
+static void catch_signals(struct sigaction *saved)
+{
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = 0 };
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < N_CAUGHT; i++)
+		sigaction(caught_signals[i], &sa, &saved[i]);
+}
+
+/* Puts back the previous handlers; a signal caught meanwhile is raised
+ * again now, with the default action. */
+static void release_signals(struct sm_cli *cli, const struct sigaction *saved)
+{
+	for (size_t i = 0; i < N_CAUGHT; i++)
+		sigaction(caught_signals[i], &saved[i], NULL);
+	int signo = caught_signal;
+	if (!signo)
+		return;
+	sm_cli_finish(cli, SM_EOUTPUT); /* "interrupted; the previous bundle is left ..." */
+	fflush(stderr);
+	signal(signo, SIG_DFL);
+	raise(signo);
+}
+
 static sm_status write_bundle(struct sm_cli *cli, const char *review_path,
 			      const struct sm_analysis_opts *opts, const struct report_opts *ro,
 			      const char *out_root, const char *out_dir)
@@ -116,8 +156,12 @@ static sm_status write_bundle(struct sm_cli *cli, const char *review_path,
 		bo.style = ro->style;
 		bo.width = ro->width;
 		bo.dpi = ro->dpi;
+		bo.cancel = &caught_signal;
 		sm_cli_progress(cli, "drawing figures, tables and the report");
+		struct sigaction saved[N_CAUGHT];
+		catch_signals(saved);
 		st = sm_bundle_write(cli->ctx, results, dir, &bo);
+		release_signals(cli, saved);
 		if (st == SM_OK)
 			sm_cli_progress(cli, "wrote the bundle in %s", dir);
 	}

@@ -682,12 +682,13 @@ static char *analysis_names(const struct sm_res *res)
 {
 	struct sm_buf b;
 	sm_buf_init(&b);
-	sm_buf_puts(&b, "summary, all");
+	sm_buf_puts(&b, "the name of an analysis (");
 	for (size_t i = 0; i < res->analyses.n && i < 12; i++)
 		if (res->analyses.v[i].name)
-			sm_buf_printf(&b, ", \"%s\"", res->analyses.v[i].name);
+			sm_buf_printf(&b, "%s\"%s\"", i ? ", " : "", res->analyses.v[i].name);
 	if (res->analyses.n > 12)
 		sm_buf_printf(&b, " and %zu more", res->analyses.n - 12);
+	sm_buf_puts(&b, "), summary or all");
 	return sm_buf_take(&b);
 }
 
@@ -795,7 +796,8 @@ static sm_status check_paths(struct sm_ctx *ctx, const struct bundle *b)
 {
 	const struct sm_res *res = b->res;
 	const char *file = res->input ? res->input : "results.json";
-	for (size_t i = 0; i < res->analyses.n; i++) {
+	/* one analysis has no summary forest and no funnel page */
+	for (size_t i = 0; res->analyses.n > 1 && i < res->analyses.n; i++) {
 		const char *name = res->analyses.v[i].name;
 		if (name && (!strcmp(name, "summary") || !strcmp(name, "all")))
 			return SM_FAIL_POS(ctx, SM_EINPUT, file, 0, 0, NULL,

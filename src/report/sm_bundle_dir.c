@@ -154,6 +154,11 @@ static sm_status take_lock(struct sm_ctx *ctx, struct sm_bundle_dir *bd)
 	return s;
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static int has_prefix(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
@@ -193,6 +198,8 @@ static sm_status remove_stale(struct sm_ctx *ctx, const struct sm_bundle_dir *bd
 		}
 		n++;
 	}
+	if (stale)
+		qsort(stale, n, sizeof *stale, by_name); /* warnings in a fixed order */
 	for (size_t i = 0; i < n; i++) {
 		if (s == SM_OK && sm_remove_tree(dirfd(d), stale[i], SM_BUNDLE_DIR_MAX_DEPTH) == 0)
 			sm_ctx_warn(ctx, "%s/%s: removed the temporary folder of an earlier run "
@@ -456,6 +463,24 @@ static const char *conflict(const struct walk *w, const char *rel, char *buf, si
 	return NULL;
 }
 
+/* A foreign entry where the bundle writes: nothing moves. */
+static sm_status refuse_conflict(struct sm_ctx *ctx, const struct sm_bundle_dir *bd,
+				 const char *entry, const char *file)
+{
+	char *path = sm_asprintf("%s/%s", bd->target, entry);
+	struct stat st;
+	/* the folders above `entry` were walked without following links */
+	int got = path && lstat(path, &st) == 0;
+	const char *what = !got ? "an entry" : S_ISLNK(st.st_mode) ? "a symbolic link"
+			 : S_ISDIR(st.st_mode) ? "a folder" : "a file";
+	sm_status s = SM_FAIL_POS(ctx, SM_EOUTPUT, path ? path : entry, 0, 0, NULL,
+				  "%s the bundle did not write, where it writes %s; expected it "
+				  "moved away (a bundle never writes through a link or over what "
+				  "its MANIFEST.sha256 does not list)", what, file);
+	free(path);
+	return s;
+}
+
 static int by_manifest_last(const void *a, const void *b)
 {
 	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
@@ -485,7 +510,7 @@ static int make_parents(const char *target, const char *rel)
 }
 
 /* DIR holds foreign entries: the bundle's files moved in one by one. */
-static sm_status move_in(struct sm_ctx *ctx, struct sm_bundle_dir *bd, const struct walk *w,
+static sm_status move_in(struct sm_ctx *ctx, struct sm_bundle_dir *bd, struct walk *w,
 			 const struct names *own, const char *const *files, size_t n)
 {
 	const char **order = sm_alloc_array(n + 1, sizeof *order);
@@ -526,6 +551,8 @@ static sm_status move_in(struct sm_ctx *ctx, struct sm_bundle_dir *bd, const str
 	}
 	struct sm_buf b;
 	sm_buf_init(&b);
+	/* named in byte order (the map holds the strings, not their order) */
+	qsort(w->foreign.v, w->foreign.n, sizeof *w->foreign.v, by_name);
 	for (size_t i = 0; i < w->foreign.n && i < FOREIGN_NAMED; i++)
 		sm_buf_printf(&b, "%s%s", i ? ", " : "", w->foreign.v[i]);
 	if (w->foreign.n > FOREIGN_NAMED)
@@ -626,11 +653,7 @@ sm_status sm_bundle_dir_commit(struct sm_ctx *ctx, struct sm_bundle_dir *bd,
 	for (size_t i = 0; s == SM_OK && w.foreign.n && i < n; i++) {
 		const char *c = conflict(&w, files[i], buf, sizeof buf);
 		if (c)
-			s = SM_FAIL_POS(ctx, SM_EOUTPUT, bd->target, 0, 0, NULL,
-					"'%s' is not a file of the bundle (a link, a folder or a "
-					"file the MANIFEST does not list) where the bundle writes "
-					"%s; expected it moved away (nothing is written through "
-					"it or over it)", c, files[i]);
+			s = refuse_conflict(ctx, bd, c, files[i]);
 	}
 	if (s == SM_OK)
 		s = w.foreign.n ? move_in(ctx, bd, &w, &own, files, n) : swap_whole(ctx, bd, &st);
