@@ -12,6 +12,7 @@
 #include "sm_results.h"
 #include "sm_fonts.h"
 #include "sm_results_diff.h"
+#include "sm_strmap.h"
 #include "sm_review_read.h"
 #include "sm_style.h"
 
@@ -126,7 +127,7 @@ static sm_status write_bundle(struct sm_cli *cli, const char *review_path,
 	char *safe_id = sm_safe_filename(review->id ? review->id : "review", 64);
 	char *dir = out_dir ? strdup(out_dir) : sm_asprintf("%s/%s", out_root, safe_id);
 	free(safe_id);
-	sm_status st = ro->check ? SM_OK : sm_mkdir_p(cli->ctx, dir);
+	sm_status st = dir ? SM_OK : SM_FAIL(cli->ctx, SM_EINTERNAL, "out of memory");
 	cJSON *results = NULL;
 	if (st == SM_OK) {
 		sm_cli_progress(cli, "analysing %s", review_path);
@@ -157,6 +158,7 @@ static sm_status write_bundle(struct sm_cli *cli, const char *review_path,
 		bo.width = ro->width;
 		bo.dpi = ro->dpi;
 		bo.cancel = &caught_signal;
+		bo.source = review_path;
 		sm_cli_progress(cli, "drawing figures, tables and the report");
 		struct sigaction saved[N_CAUGHT];
 		catch_signals(saved);
@@ -208,6 +210,45 @@ static char **list_reviews(struct sm_ctx *ctx, const char *data_dir, size_t *n)
 	return names;
 }
 
+/* Two reviews whose ids give one folder are refused before anything is
+ * written, naming both files. */
+static sm_status check_review_ids(struct sm_cli *cli, char **reviews, size_t n,
+				  const struct sm_analysis_opts *opts, const char *out_root)
+{
+	struct sm_strmap *seen = sm_strmap_new();
+	char **ids = sm_alloc_array(n + 1, sizeof *ids);
+	sm_status st = seen && ids ? SM_OK : SM_FAIL(cli->ctx, SM_EINTERNAL, "out of memory");
+	size_t nids = 0;
+	for (size_t i = 0; i < n && st == SM_OK; i++) {
+		struct sm_review *review = sm_cli_load_review(cli->ctx, reviews[i], opts);
+		if (!review) {
+			st = SM_EINPUT;
+			break;
+		}
+		ids[nids] = sm_safe_filename(review->id ? review->id : "review", 64);
+		sm_review_free(review);
+		size_t k;
+		int r = ids[nids] ? sm_strmap_put(seen, ids[nids], i, &k) : -1;
+		if (r < 0) {
+			free(ids[nids]);
+			st = SM_FAIL(cli->ctx, SM_EINTERNAL, "out of memory");
+		} else if (r == 0) {
+			st = SM_FAIL_POS(cli->ctx, SM_EINPUT, reviews[i], 0, 0, NULL,
+					 "its review id gives the folder %s/%s, as that of %s does; "
+					 "expected a metadata.id of its own", out_root, ids[nids],
+					 reviews[k]);
+			free(ids[nids]);
+		} else {
+			nids++;
+		}
+	}
+	sm_strmap_free(seen); /* borrows the ids */
+	for (size_t i = 0; i < nids; i++)
+		free(ids[i]);
+	free(ids);
+	return st;
+}
+
 static int report_all(struct sm_cli *cli, const struct sm_analysis_opts *opts,
 		      const struct report_opts *ro, const char *out_root)
 {
@@ -218,6 +259,8 @@ static int report_all(struct sm_cli *cli, const struct sm_analysis_opts *opts,
 	sm_status st = reviews || n == 0 ? SM_OK : SM_EINPUT;
 	if (reviews && n == 0)
 		st = SM_FAIL(cli->ctx, SM_EINPUT, "no review files (*.json) in the data folder");
+	if (st == SM_OK && !ro->check)
+		st = check_review_ids(cli, reviews, n, opts, out_root);
 	for (size_t i = 0; i < n && st == SM_OK; i++)
 		st = write_bundle(cli, reviews[i], opts, ro, out_root, NULL);
 	for (size_t i = 0; i < n; i++)

@@ -759,6 +759,8 @@ static char *job_source(const struct job *j)
 {
 	if (!j->kind)
 		return strdup("the report");
+	if (j->arg && (!strcmp(j->arg, "summary") || !strcmp(j->arg, "all")))
+		return sm_asprintf("the %s figure of every analysis (%s)", j->kind->name, j->arg);
 	return j->arg ? sm_asprintf("the %s figure of \"%s\"", j->kind->name, j->arg)
 		      : sm_asprintf("the %s figure", j->kind->name);
 }
@@ -792,10 +794,10 @@ static sm_status table_clash(struct sm_ctx *ctx, const struct sm_res *res, const
 /* No two jobs for one path: the reserved analysis names, the tables'
  * file names, and every file of the bundle once.  SM_EINPUT names both
  * sources, at the review (as the results record it). */
-static sm_status check_paths(struct sm_ctx *ctx, const struct bundle *b)
+static sm_status check_paths(struct sm_ctx *ctx, const struct bundle *b, const char *source)
 {
 	const struct sm_res *res = b->res;
-	const char *file = res->input ? res->input : "results.json";
+	const char *file = source ? source : res->input ? res->input : "results.json";
 	/* one analysis has no summary forest and no funnel page */
 	for (size_t i = 0; res->analyses.n > 1 && i < res->analyses.n; i++) {
 		const char *name = res->analyses.v[i].name;
@@ -883,7 +885,7 @@ static sm_status prepare(struct sm_ctx *ctx, const cJSON *results,
 				    &b->ntab);
 	if (!b->tnames)
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	return check_paths(ctx, b);
+	return check_paths(ctx, b, opts->source);
 }
 
 /* A supplement's index.txt, from the same list as the report's captions,

@@ -59,6 +59,8 @@ struct sm_bundle_opts {
 	 * removed and DIR as it was.  NULL: never cancelled.  The library
 	 * installs no handler. */
 	volatile sig_atomic_t *cancel;
+	const char *source; /* the review's path, for messages; NULL: as the results
+			     * record it (results.input) */
 };
 
 void sm_bundle_opts_init(struct sm_bundle_opts *opts);
