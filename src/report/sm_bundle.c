@@ -651,9 +651,10 @@ static struct sm_res *read_back(struct sm_ctx *ctx, const char *text)
 
 /* ---- checks before anything is written ---- */
 
-/* Column (from 1) of `arg` after the directive on line `line` of the
- * template file; 1 when it cannot be found. */
-static int arg_column(const char *path, long line, const char *arg)
+/* Column (from 1) of `arg` on line `line` of the template file, after its
+ * first `skip` words (the directive, a figure's kind); 1 when it cannot be
+ * found. */
+static int arg_column(const char *path, long line, int skip, const char *arg)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -668,8 +669,14 @@ static int arg_column(const char *path, long line, const char *arg)
 	if (p) {
 		const char *end = strchr(p, '\n');
 		size_t n = end ? (size_t)(end - p) : strlen(p);
-		const char *after = memchr(p, ' ', n); /* past "@figure" */
-		const char *hit = after ? strstr(after, arg) : NULL;
+		const char *after = p;
+		for (int w = 0; w < skip && after; w++) {
+			while ((size_t)(after - p) < n && (*after == ' ' || *after == '\t'))
+				after++;
+			while ((size_t)(after - p) < n && *after != ' ' && *after != '\t')
+				after++;
+		}
+		const char *hit = strstr(after, arg);
 		if (hit && (size_t)(hit - p) < n)
 			col = (int)(hit - p) + 1;
 	}
@@ -730,12 +737,38 @@ static sm_status check_figure_node(struct sm_ctx *ctx, const struct sm_rtmpl *t,
 	}
 	if (s == SM_OK)
 		return SM_OK;
-	s = SM_FAIL_POS(ctx, s, t->path, (int)n->line, arg_column(t->path, n->line, n->arg),
+	s = SM_FAIL_POS(ctx, s, t->path, (int)n->line, arg_column(t->path, n->line, 2, n->arg),
 			NULL, "@figure %s: %s", n->name, why ? why : "bad argument");
 	free(why);
 	return s;
 }
 
+/* A literal @table name is one the results can give (the same lookup as
+ * the report's, sm_table_from_res). */
+static sm_status check_table_node(struct sm_ctx *ctx, const struct sm_rtmpl *t,
+				  const struct sm_rnode *n, const struct sm_res *res)
+{
+	if (!n->name || strstr(n->name, "{{"))
+		return SM_OK;
+	struct sm_table *table = sm_table_from_res(ctx, res, n->name);
+	if (table) {
+		sm_table_free(table);
+		return SM_OK;
+	}
+	const struct sm_diag *d = sm_ctx_error(ctx);
+	if (!d || d->code != SM_EINPUT || !d->msg)
+		return d ? d->code : SM_EINTERNAL;
+	char *why = strdup(d->msg);
+	sm_ctx_clear_error(ctx);
+	sm_status s = SM_FAIL_POS(ctx, SM_EINPUT, t->path, (int)n->line,
+				  arg_column(t->path, n->line, 1, n->name), NULL, "@table: %s",
+				  why ? why : "no such table");
+	free(why);
+	return s;
+}
+
+/* The figures and tables the template always shows (not those under an
+ * @if, which may guard exactly what these results lack). */
 static sm_status check_nodes(struct sm_ctx *ctx, const struct sm_rtmpl *t,
 			     const struct sm_rnode *nodes, size_t n, const struct sm_res *res,
 			     int depth)
@@ -745,9 +778,10 @@ static sm_status check_nodes(struct sm_ctx *ctx, const struct sm_rtmpl *t,
 	for (size_t i = 0; i < n; i++) {
 		const struct sm_rnode *node = &nodes[i];
 		sm_status s = node->kind == SM_RN_FIGURE ? check_figure_node(ctx, t, node, res)
-			      : node->nbody ? check_nodes(ctx, t, node->body, node->nbody, res,
-							   depth + 1)
-					    : SM_OK;
+			      : node->kind == SM_RN_TABLE ? check_table_node(ctx, t, node, res)
+			      : node->kind == SM_RN_EACH && node->nbody
+				      ? check_nodes(ctx, t, node->body, node->nbody, res, depth + 1)
+				      : SM_OK;
 		if (s != SM_OK)
 			return s;
 	}
