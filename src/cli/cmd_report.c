@@ -234,8 +234,8 @@ static sm_status check_review_ids(struct sm_cli *cli, char **reviews, size_t n,
 			st = SM_FAIL(cli->ctx, SM_EINTERNAL, "out of memory");
 		} else if (r == 0) {
 			st = SM_FAIL_POS(cli->ctx, SM_EINPUT, reviews[i], 0, 0, NULL,
-					 "its review id gives the folder %s/%s, as that of %s does; "
-					 "expected a metadata.id of its own", out_root, ids[nids],
+					 "its review id gives the folder %s/%s, as that of %s "
+					 "does; expected a metadata.id of its own", out_root, ids[nids],
 					 reviews[k]);
 			free(ids[nids]);
 		} else {

@@ -123,7 +123,8 @@ static sm_status split(struct sm_ctx *ctx, struct sm_bundle_dir *bd)
 	if (!*base) {
 		free(path);
 		return SM_FAIL_POS(ctx, SM_EOUTPUT, bd->target, 0, 0, NULL,
-				   "the root folder cannot be replaced; expected a folder below it");
+				   "the root folder cannot be replaced; expected a folder "
+				   "below it");
 	}
 	bd->name = strdup(base);
 	bd->parent = !slash ? strdup(".") : slash == path ? strdup("/")
@@ -429,13 +430,13 @@ static void walk_dir(struct walk *w, int fd, const char *prefix, int depth)
 			w->seen.failed = 1;
 			break;
 		}
-		int sub = S_ISDIR(st.st_mode) && depth > 0 &&
-				  sm_strmap_get(w->own_dirs.map, rel, NULL)
-			  ? openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-			  : -1;
-		enum entry k = sub >= 0 ? E_DIR
-			       : S_ISREG(st.st_mode) && sm_strmap_get(w->own->map, rel, NULL) ? E_OWN
-			       : E_FOREIGN;
+		int own_dir = S_ISDIR(st.st_mode) && depth > 0 &&
+			      sm_strmap_get(w->own_dirs.map, rel, NULL);
+		int sub = own_dir ? openat(dirfd(d), e->d_name,
+					   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+				  : -1;
+		int own_file = S_ISREG(st.st_mode) && sm_strmap_get(w->own->map, rel, NULL);
+		enum entry k = sub >= 0 ? E_DIR : own_file ? E_OWN : E_FOREIGN;
 		names_add(&w->seen, rel, k);
 		if (k == E_FOREIGN)
 			names_add(&w->foreign, rel, 0);
@@ -545,8 +546,8 @@ static sm_status move_in(struct sm_ctx *ctx, struct sm_bundle_dir *bd, struct wa
 			continue;
 		char *path = sm_asprintf("%s/%s", bd->target, own->v[i]);
 		if (path && unlink(path) != 0 && errno != ENOENT)
-			sm_ctx_warn(ctx, "%s: cannot remove a file of the previous bundle: %s", path,
-				    strerror(errno));
+			sm_ctx_warn(ctx, "%s: cannot remove a file of the previous bundle: %s",
+				    path, strerror(errno));
 		free(path);
 	}
 	struct sm_buf b;
@@ -648,7 +649,8 @@ sm_status sm_bundle_dir_commit(struct sm_ctx *ctx, struct sm_bundle_dir *bd,
 	sm_status s = SM_OK;
 	if (own.failed || w.seen.failed || w.foreign.failed)
 		s = SM_FAIL_POS(ctx, SM_EOUTPUT, bd->target, 0, 0, NULL,
-				"cannot read the output folder: %s", strerror(errno ? errno : ENOMEM));
+				"cannot read the output folder: %s",
+				strerror(errno ? errno : ENOMEM));
 	char buf[PATH_MAX];
 	for (size_t i = 0; s == SM_OK && w.foreign.n && i < n; i++) {
 		const char *c = conflict(&w, files[i], buf, sizeof buf);

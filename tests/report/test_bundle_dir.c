@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define ZEROS "0000000000000000000000000000000000000000000000000000000000000000"
+
 struct fx {
 	char dir[64];
 	struct sm_ctx *ctx;
@@ -143,9 +145,7 @@ static void swap_whole(void **state)
 	mk(f, "b/figures");
 	put(f, "b/results.json", "OLD");
 	put(f, "b/figures/old.pdf", "OLD");
-	put(f, "b/MANIFEST.sha256", "0000000000000000000000000000000000000000000000000000000000000000"
-	    "  results.json\n0000000000000000000000000000000000000000000000000000000000000000"
-	    "  figures/old.pdf\n");
+	put(f, "b/MANIFEST.sha256", ZEROS "  results.json\n" ZEROS "  figures/old.pdf\n");
 	char *b = at(f, "b");
 	assert_int_equal(chmod(b, 0750), 0);
 	assert_int_equal(write_bundle(f, "b"), SM_OK);
@@ -259,8 +259,7 @@ static void foreign_kept(void **state)
 	put(f, "b/figures/mine.png", "mine");
 	put(f, "b/figures/gone.pdf", "OLD");
 	put(f, "b/results.json", "OLD");
-	put(f, "b/MANIFEST.sha256", "0000000000000000000000000000000000000000000000000000000000000000"
-	    "  figures/gone.pdf\n");
+	put(f, "b/MANIFEST.sha256", ZEROS "  figures/gone.pdf\n");
 	assert_int_equal(write_bundle(f, "b"), SM_OK);
 	char *n = get(f, "b/notes.txt"), *m = get(f, "b/figures/mine.png");
 	char *r = get(f, "b/results.json"), *man = get(f, "b/MANIFEST.sha256");
