@@ -558,7 +558,7 @@ static sm_status move_in(struct sm_ctx *ctx, struct sm_bundle_dir *bd, struct wa
 		sm_buf_printf(&b, "%s%s", i ? ", " : "", w->foreign.v[i]);
 	if (w->foreign.n > FOREIGN_NAMED)
 		sm_buf_printf(&b, " and %zu more", w->foreign.n - FOREIGN_NAMED);
-	if (s == SM_OK)
+	if (s == SM_OK && w->foreign.n)
 		sm_ctx_warn(ctx, "%s: left alone %zu entr%s the bundle did not write (not in "
 			    "MANIFEST.sha256): %s", bd->target, w->foreign.n,
 			    w->foreign.n == 1 ? "y" : "ies", b.data ? b.data : "");
@@ -657,8 +657,13 @@ sm_status sm_bundle_dir_commit(struct sm_ctx *ctx, struct sm_bundle_dir *bd,
 		if (c)
 			s = refuse_conflict(ctx, bd, c, files[i]);
 	}
+	/* the working folder is never renamed away from under the process (and
+	 * its shell): its files are moved in like those of a folder with others */
+	struct stat cwd;
+	int is_cwd = stat(".", &cwd) == 0 && cwd.st_dev == st.st_dev && cwd.st_ino == st.st_ino;
 	if (s == SM_OK)
-		s = w.foreign.n ? move_in(ctx, bd, &w, &own, files, n) : swap_whole(ctx, bd, &st);
+		s = w.foreign.n || is_cwd ? move_in(ctx, bd, &w, &own, files, n)
+					  : swap_whole(ctx, bd, &st);
 	names_release(&own);
 	names_release(&w.own_dirs);
 	names_release(&w.seen);

@@ -21,7 +21,8 @@
  *            ("foreign") entries: moves the new bundle's files in one by one
  *            with renames (MANIFEST.sha256 last), removes the old bundle's
  *            files it no longer has, leaves the foreign ones alone and names
- *            them in a warning.  A foreign entry where the bundle has a file
+ *            them in a warning (so too when DIR is the working folder,
+ *            which is never renamed away).  A foreign entry where the bundle has a file
  *            or folder (a `results.json` or `figures` link) is refused
  *            (SM_EOUTPUT) before anything moves.
  *   close    removes the temporary folder if it is still there and
