@@ -36,6 +36,9 @@ const char cmd_report_usage[] =
 	"ID being the review's metadata.id): report.pdf, results.json, figures/\n"
 	"(every figure as PDF, SVG and PNG), tables/ (CSV, XLSX, Markdown, DOCX)\n"
 	"and MANIFEST.sha256 (check it with `sha256sum -c MANIFEST.sha256` in DIR).\n"
+	"DIR is replaced as a whole once the bundle is complete: a failed or\n"
+	"interrupted run leaves the previous bundle as it was, files of DIR the\n"
+	"bundle did not write are left alone, and one run at a time may write DIR.\n"
 	"--all does this for every review in the data/ folder of the safemeta\n"
 	"installation, into DIR/ID/ (DIR defaults to out).  This is the default\n"
 	"job when safemeta runs without a command.\n"
@@ -98,8 +101,11 @@ static void catch_signals(struct sigaction *saved)
 {
 	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = 0 };
 	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < N_CAUGHT; i++)
-		sigaction(caught_signals[i], &sa, &saved[i]);
+	for (size_t i = 0; i < N_CAUGHT; i++) {
+		sigaction(caught_signals[i], NULL, &saved[i]);
+		if (saved[i].sa_handler != SIG_IGN) /* nohup's SIGHUP stays ignored */
+			sigaction(caught_signals[i], &sa, NULL);
+	}
 }
 
 /* Puts back the previous handlers; a signal caught meanwhile is raised
