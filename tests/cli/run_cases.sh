@@ -48,8 +48,11 @@ for dir in "${dirs[@]}"; do
   if [ -f "$dir/env" ]; then mapfile -t envs < <(sed "s|\$TMP|$tmp|g" "$dir/env"); fi
   if [ -f "$dir/signal" ]; then
     read -r sig glob < <(sed "s|\$TMP|$tmp|g" "$dir/signal")
+    # job control on: a background command keeps SIGINT (else bash ignores it)
+    set -m
     env "${envs[@]}" "$bin" "${args[@]}" </dev/null >"$tmp/.out" 2>"$tmp/.err" &
     pid=$!
+    set +m
     for _ in $(seq 1 1200); do
       compgen -G "$glob" >/dev/null && break
       kill -0 "$pid" 2>/dev/null || break
