@@ -160,9 +160,17 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* PREFIX and six characters of make_sibling's alphabet: ".b.tmp.tmp.x1y2z3"
+ * is a temporary of "b.tmp", not of "b". */
 static int has_prefix(const char *s, const char *prefix)
 {
-	return strncmp(s, prefix, strlen(prefix)) == 0;
+	size_t n = strlen(prefix);
+	if (strncmp(s, prefix, n) != 0 || strlen(s) != n + 6)
+		return 0;
+	for (const char *c = s + n; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')))
+			return 0;
+	return 1;
 }
 
 /* Under the lock, no other run owns PARENT/.NAME.tmp.* or .NAME.old.*:

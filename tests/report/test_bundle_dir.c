@@ -234,10 +234,12 @@ static void stale_removed(void **state)
 	assert_int_equal(symlink(outside, link), 0);
 	mk(f, ".b.old.dead02");
 	mk(f, ".bb.tmp.other1");
+	mk(f, ".b.tmp.tmp.other2"); /* a temporary of "b.tmp" */
 	assert_int_equal(write_bundle(f, "b"), SM_OK);
 	assert_false(exists(f, ".b.tmp.dead01"));
 	assert_false(exists(f, ".b.old.dead02"));
 	assert_true(exists(f, ".bb.tmp.other1"));
+	assert_true(exists(f, ".b.tmp.tmp.other2"));
 	char *k = get(f, "outside/keep");
 	assert_string_equal(k, "keep");
 	free(k);
