@@ -12,11 +12,13 @@
 #include "sm_results.h"
 #include "sm_fonts.h"
 #include "sm_results_diff.h"
+#include "sm_strmap.h"
 #include "sm_review_read.h"
 #include "sm_style.h"
 
 #include <dirent.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,9 @@ const char cmd_report_usage[] =
 	"ID being the review's metadata.id): report.pdf, results.json, figures/\n"
 	"(every figure as PDF, SVG and PNG), tables/ (CSV, XLSX, Markdown, DOCX)\n"
 	"and MANIFEST.sha256 (check it with `sha256sum -c MANIFEST.sha256` in DIR).\n"
+	"DIR is replaced as a whole once the bundle is complete: a failed or\n"
+	"interrupted run leaves the previous bundle as it was, files of DIR the\n"
+	"bundle did not write are left alone, and one run at a time may write DIR.\n"
 	"--all does this for every review in the data/ folder of the safemeta\n"
 	"installation, into DIR/ID/ (DIR defaults to out).  This is the default\n"
 	"job when safemeta runs without a command.\n"
@@ -76,6 +81,48 @@ static sm_status check_against(struct sm_cli *cli, const cJSON *fresh, const cha
 			       double tolerance);
 static int check_figure_opts(struct sm_cli *cli, const struct report_opts *ro);
 
+/* SIGINT, SIGTERM and SIGHUP while a bundle is written: the handler only
+ * records the signal; the bundle's workers read it between files, remove
+ * their temporary folder and return, and the signal is raised again with
+ * its default action (exit status 128 + signal number).  A signal handler
+ * can reach nothing but a static: this one flag is the CLI's, never the
+ * library's. */
+static volatile sig_atomic_t caught_signal;
+
+static void on_signal(int signo)
+{
+	caught_signal = signo;
+}
+
+static const int caught_signals[] = { SIGINT, SIGTERM, SIGHUP };
+#define N_CAUGHT (sizeof caught_signals / sizeof caught_signals[0])
+
+static void catch_signals(struct sigaction *saved)
+{
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = 0 };
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < N_CAUGHT; i++) {
+		sigaction(caught_signals[i], NULL, &saved[i]);
+		if (saved[i].sa_handler != SIG_IGN) /* nohup's SIGHUP stays ignored */
+			sigaction(caught_signals[i], &sa, NULL);
+	}
+}
+
+/* Puts back the previous handlers; a signal caught meanwhile is raised
+ * again now, with the default action. */
+static void release_signals(struct sm_cli *cli, const struct sigaction *saved)
+{
+	for (size_t i = 0; i < N_CAUGHT; i++)
+		sigaction(caught_signals[i], &saved[i], NULL);
+	int signo = caught_signal;
+	if (!signo)
+		return;
+	sm_cli_finish(cli, SM_EOUTPUT); /* "interrupted; the previous bundle is left ..." */
+	fflush(stderr);
+	signal(signo, SIG_DFL);
+	raise(signo);
+}
+
 static sm_status write_bundle(struct sm_cli *cli, const char *review_path,
 			      const struct sm_analysis_opts *opts, const struct report_opts *ro,
 			      const char *out_root, const char *out_dir)
@@ -86,7 +133,7 @@ static sm_status write_bundle(struct sm_cli *cli, const char *review_path,
 	char *safe_id = sm_safe_filename(review->id ? review->id : "review", 64);
 	char *dir = out_dir ? strdup(out_dir) : sm_asprintf("%s/%s", out_root, safe_id);
 	free(safe_id);
-	sm_status st = ro->check ? SM_OK : sm_mkdir_p(cli->ctx, dir);
+	sm_status st = dir ? SM_OK : SM_FAIL(cli->ctx, SM_EINTERNAL, "out of memory");
 	cJSON *results = NULL;
 	if (st == SM_OK) {
 		sm_cli_progress(cli, "analysing %s", review_path);
@@ -116,8 +163,13 @@ static sm_status write_bundle(struct sm_cli *cli, const char *review_path,
 		bo.style = ro->style;
 		bo.width = ro->width;
 		bo.dpi = ro->dpi;
+		bo.cancel = &caught_signal;
+		bo.source = review_path;
 		sm_cli_progress(cli, "drawing figures, tables and the report");
+		struct sigaction saved[N_CAUGHT];
+		catch_signals(saved);
 		st = sm_bundle_write(cli->ctx, results, dir, &bo);
+		release_signals(cli, saved);
 		if (st == SM_OK)
 			sm_cli_progress(cli, "wrote the bundle in %s", dir);
 	}
@@ -164,6 +216,45 @@ static char **list_reviews(struct sm_ctx *ctx, const char *data_dir, size_t *n)
 	return names;
 }
 
+/* Two reviews whose ids give one folder are refused before anything is
+ * written, naming both files. */
+static sm_status check_review_ids(struct sm_cli *cli, char **reviews, size_t n,
+				  const struct sm_analysis_opts *opts, const char *out_root)
+{
+	struct sm_strmap *seen = sm_strmap_new();
+	char **ids = sm_alloc_array(n + 1, sizeof *ids);
+	sm_status st = seen && ids ? SM_OK : SM_FAIL(cli->ctx, SM_EINTERNAL, "out of memory");
+	size_t nids = 0;
+	for (size_t i = 0; i < n && st == SM_OK; i++) {
+		struct sm_review *review = sm_cli_load_review(cli->ctx, reviews[i], opts);
+		if (!review) {
+			st = SM_EINPUT;
+			break;
+		}
+		ids[nids] = sm_safe_filename(review->id ? review->id : "review", 64);
+		sm_review_free(review);
+		size_t k;
+		int r = ids[nids] ? sm_strmap_put(seen, ids[nids], i, &k) : -1;
+		if (r < 0) {
+			free(ids[nids]);
+			st = SM_FAIL(cli->ctx, SM_EINTERNAL, "out of memory");
+		} else if (r == 0) {
+			st = SM_FAIL_POS(cli->ctx, SM_EINPUT, reviews[i], 0, 0, NULL,
+					 "its review id gives the folder %s/%s, as that of %s "
+					 "does; expected a metadata.id of its own", out_root, ids[nids],
+					 reviews[k]);
+			free(ids[nids]);
+		} else {
+			nids++;
+		}
+	}
+	sm_strmap_free(seen); /* borrows the ids */
+	for (size_t i = 0; i < nids; i++)
+		free(ids[i]);
+	free(ids);
+	return st;
+}
+
 static int report_all(struct sm_cli *cli, const struct sm_analysis_opts *opts,
 		      const struct report_opts *ro, const char *out_root)
 {
@@ -174,6 +265,8 @@ static int report_all(struct sm_cli *cli, const struct sm_analysis_opts *opts,
 	sm_status st = reviews || n == 0 ? SM_OK : SM_EINPUT;
 	if (reviews && n == 0)
 		st = SM_FAIL(cli->ctx, SM_EINPUT, "no review files (*.json) in the data folder");
+	if (st == SM_OK && !ro->check)
+		st = check_review_ids(cli, reviews, n, opts, out_root);
 	for (size_t i = 0; i < n && st == SM_OK; i++)
 		st = write_bundle(cli, reviews[i], opts, ro, out_root, NULL);
 	for (size_t i = 0; i < n; i++)

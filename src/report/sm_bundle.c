@@ -1,6 +1,7 @@
 #include "sm_bundle.h"
 
 #include "sm_atomic.h"
+#include "sm_bundle_dir.h"
 #include "sm_buf.h"
 #include "sm_export.h"
 #include "sm_figure.h"
@@ -9,6 +10,7 @@
 #include "sm_res.h"
 #include "sm_rtmpl.h"
 #include "sm_supplement.h"
+#include "sm_strmap.h"
 #include "sm_style.h"
 #include "sm_table.h"
 #include "sm_zip.h"
@@ -32,7 +34,8 @@ struct job {
 	const struct sm_figure_kind *kind;
 	const char *arg;     /* the kind's positional option, borrowed from the plan */
 	const char *flag;    /* a flag option of the kind to set, or NULL */
-	char *path;          /* DIR/figures/NAME.EXT (DIR/report.pdf) */
+	char *path;          /* TMP/figures/NAME.EXT (TMP/report.pdf), TMP being the
+			      * temporary folder; NULL until it exists */
 	char *relative;      /* figures/NAME.EXT (report.pdf), for the manifest */
 	double cost;
 	sm_status status;
@@ -59,8 +62,8 @@ static struct job *jobs_add(struct job_list *l, const char *dir, const char *rel
 	struct job *j = &l->jobs[l->n];
 	memset(j, 0, sizeof *j);
 	j->relative = strdup(relative);
-	j->path = sm_asprintf("%s/%s", dir, relative);
-	if (!j->relative || !j->path) {
+	j->path = dir ? sm_asprintf("%s/%s", dir, relative) : NULL;
+	if (!j->relative || (dir && !j->path)) {
 		free(j->relative);
 		free(j->path);
 		return NULL;
@@ -185,6 +188,7 @@ struct pool {
 	const struct sm_rtmpl *tmpl;
 	const struct sm_bundle_opts *opts;
 	const struct sm_supp *supp; /* a supplement's list, or NULL */
+	const char *target;         /* DIR as given, for messages */
 	const char *home;
 	long long epoch;
 	struct job_list *jobs;
@@ -299,7 +303,7 @@ static void *worker(void *arg)
 		pthread_mutex_lock(&p->lock);
 		size_t i = p->next++;
 		pthread_mutex_unlock(&p->lock);
-		if (i >= p->jobs->n)
+		if (i >= p->jobs->n || (p->opts->cancel && *p->opts->cancel))
 			break;
 		struct job *job = &p->jobs->jobs[p->order[i]];
 		if (ctx)
@@ -403,21 +407,38 @@ static void hand_back_warnings(struct sm_ctx *ctx, const struct job_list *jobs)
 /* The first failure in figure order, as the worker recorded it: its own
  * FILE:LINE:COL (a template's, a results field's), or the figure's file
  * when the record names none. */
-static sm_status hand_back_error(struct sm_ctx *ctx, const struct job_list *jobs)
+static sm_status hand_back_error(struct sm_ctx *ctx, const struct job_list *jobs,
+				 const char *target)
 {
 	for (size_t i = 0; i < jobs->n; i++) {
 		const struct job *j = &jobs->jobs[i];
 		if (j->status == SM_OK)
 			continue;
 		const struct sm_diag *d = &j->error;
+		char *path = sm_asprintf("%s/%s", target, j->relative);
+		sm_status s;
 		if (!d->msg)
-			return SM_FAIL_POS(ctx, j->status, j->path, 0, 0, NULL, "cannot draw: %s",
-					   sm_strerror(j->status));
-		return sm_fail_at(ctx, j->status, d->src_file, d->src_line,
-				  d->file ? d->file : j->path, d->line, d->col, d->field, "%s",
-				  d->msg);
+			s = SM_FAIL_POS(ctx, j->status, path ? path : j->relative, 0, 0, NULL,
+					"cannot draw: %s", sm_strerror(j->status));
+		else
+			s = sm_fail_at(ctx, j->status, d->src_file, d->src_line,
+				       d->file ? d->file : path ? path : j->relative, d->line,
+				       d->col, d->field, "%s", d->msg);
+		free(path);
+		return s;
 	}
 	return SM_OK;
+}
+
+static int cancelled(const struct sm_bundle_opts *opts)
+{
+	return opts->cancel && *opts->cancel;
+}
+
+static sm_status interrupted(struct sm_ctx *ctx, const char *target)
+{
+	return SM_FAIL_POS(ctx, SM_EOUTPUT, target, 0, 0, NULL,
+			   "interrupted; the previous bundle is left as it was");
 }
 
 static sm_status draw_all(struct sm_ctx *ctx, struct pool *p)
@@ -438,8 +459,10 @@ static sm_status draw_all(struct sm_ctx *ctx, struct pool *p)
 		pthread_join(threads[i], NULL);
 	pthread_mutex_destroy(&p->lock);
 	free(order);
+	if (cancelled(p->opts))
+		return interrupted(ctx, p->target);
 	hand_back_warnings(ctx, p->jobs);
-	return hand_back_error(ctx, p->jobs);
+	return hand_back_error(ctx, p->jobs, p->target);
 }
 
 int sm_sha256_file(const char *path, char out[65])
@@ -517,20 +540,54 @@ static const char **tables_to_write(const struct sm_res *res, const struct sm_su
 		for (size_t i = 0; i < *n; i++)
 			(*bases)[i] = sm_safe_filename(names[i], 60);
 	}
+	for (size_t i = 0; i < *n; i++)
+		if (!(*bases)[i]) {
+			for (size_t k = 0; k < *n; k++)
+				free((*bases)[k]);
+			free(*bases);
+			free(names);
+			return NULL;
+		}
 	return names;
 }
 
-/* Every table of the results (or of the supplement) as CSV, XLSX and
- * Markdown under tables/; the relative names are appended to *names
- * (caller frees them). */
-static sm_status write_tables(struct sm_ctx *ctx, const struct sm_res *res, const char *dir,
-			      const struct sm_supp *supp, char ***names, size_t *n_names)
+struct bundle {
+	char *text;
+	struct sm_res *res;
+	struct sm_rtmpl *tmpl;
+	struct sm_figure_plan plan;
+	struct job_list jobs;
+	const char **tnames; /* the tables to export (borrowed) */
+	char **tbases;       /* their file names without folder and extension */
+	size_t ntab;
+	char **tables;       /* the table files written, relative */
+	size_t ntables;
+	struct sm_supp supp; /* a supplement's items (opts->supplement) */
+};
+
+static void bundle_release(struct bundle *b)
 {
-	size_t n = 0;
-	char **bases = NULL;
-	const char **tables = tables_to_write(res, supp, &bases, &n);
-	if (!tables)
-		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	free(b->text);
+	sm_res_free(b->res);
+	sm_rtmpl_free(b->tmpl);
+	sm_figure_plan_release(&b->plan);
+	jobs_release(&b->jobs);
+	for (size_t i = 0; i < b->ntab; i++)
+		free(b->tbases[i]);
+	free(b->tbases);
+	free(b->tnames);
+	for (size_t i = 0; i < b->ntables; i++)
+		free(b->tables[i]);
+	free(b->tables);
+	sm_supp_release(&b->supp);
+}
+
+/* Every table of the results (or of the supplement) as CSV, XLSX,
+ * Markdown and DOCX under tables/; the relative names go to b->tables. */
+static sm_status write_tables(struct sm_ctx *ctx, const char *dir, struct bundle *b,
+			      const struct sm_bundle_opts *opts)
+{
+	size_t n = b->ntab;
 	char *tdir = n ? sm_asprintf("%s/tables", dir) : NULL;
 	sm_status st = !n ? SM_OK : tdir ? sm_mkdir_p(ctx, tdir)
 					 : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
@@ -540,14 +597,17 @@ static sm_status write_tables(struct sm_ctx *ctx, const struct sm_res *res, cons
 		st = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	size_t count = 0;
 	for (size_t i = 0; st == SM_OK && i < n; i++) {
-		struct sm_table *t = sm_table_from_res(ctx, res, tables[i]);
+		if (cancelled(opts)) {
+			st = interrupted(ctx, dir);
+			break;
+		}
+		struct sm_table *t = sm_table_from_res(ctx, b->res, b->tnames[i]);
 		if (!t) {
 			st = sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINTERNAL;
 			break;
 		}
 		for (size_t e = 0; st == SM_OK && e < N_TABLE_EXTS; e++) {
-			char *rel = bases[i] ? sm_asprintf("tables/%s.%s", bases[i], table_exts[e])
-					     : NULL;
+			char *rel = sm_asprintf("tables/%s.%s", b->tbases[i], table_exts[e]);
 			char *path = rel ? sm_asprintf("%s/%s", dir, rel) : NULL;
 			st = rel && path ? sm_export_write(ctx, t, path)
 					 : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
@@ -559,12 +619,8 @@ static sm_status write_tables(struct sm_ctx *ctx, const struct sm_res *res, cons
 		}
 		sm_table_free(t);
 	}
-	for (size_t i = 0; i < n; i++)
-		free(bases[i]);
-	free(bases);
-	free(tables);
-	*names = out;
-	*n_names = count;
+	b->tables = out;
+	b->ntables = count;
 	return st;
 }
 
@@ -593,33 +649,244 @@ static struct sm_res *read_back(struct sm_ctx *ctx, const char *text)
 	return res;
 }
 
-struct bundle {
-	char *text;
-	struct sm_res *res;
-	struct sm_rtmpl *tmpl;
-	struct sm_figure_plan plan;
-	struct job_list jobs;
-	char **tables;
-	size_t ntables;
-	struct sm_supp supp; /* a supplement's items (opts->supplement) */
-};
+/* ---- checks before anything is written ---- */
 
-static void bundle_release(struct bundle *b)
+/* Column (from 1) of `arg` on line `line` of the template file, after its
+ * first `skip` words (the directive, a figure's kind); 1 when it cannot be
+ * found. */
+static int arg_column(const char *path, long line, int skip, const char *arg)
 {
-	free(b->text);
-	sm_res_free(b->res);
-	sm_rtmpl_free(b->tmpl);
-	sm_figure_plan_release(&b->plan);
-	jobs_release(&b->jobs);
-	for (size_t i = 0; i < b->ntables; i++)
-		free(b->tables[i]);
-	free(b->tables);
-	sm_supp_release(&b->supp);
+	char *text = NULL;
+	size_t len = 0;
+	if (!path || sm_read_file(path, 0, &text, &len) != 0)
+		return 1;
+	const char *p = text;
+	for (long l = 1; l < line && p; l++) {
+		p = strchr(p, '\n');
+		p = p ? p + 1 : NULL;
+	}
+	int col = 1;
+	if (p) {
+		const char *end = strchr(p, '\n');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		const char *after = p;
+		for (int w = 0; w < skip && after; w++) {
+			while ((size_t)(after - p) < n && (*after == ' ' || *after == '\t'))
+				after++;
+			while ((size_t)(after - p) < n && *after != ' ' && *after != '\t')
+				after++;
+		}
+		const char *hit = strstr(after, arg);
+		if (hit && (size_t)(hit - p) < n)
+			col = (int)(hit - p) + 1;
+	}
+	free(text);
+	return col;
+}
+
+/* The names an analysis argument may take, for a message. */
+static char *analysis_names(const struct sm_res *res)
+{
+	struct sm_buf b;
+	sm_buf_init(&b);
+	sm_buf_puts(&b, "the name of an analysis (");
+	for (size_t i = 0; i < res->analyses.n && i < 12; i++)
+		if (res->analyses.v[i].name)
+			sm_buf_printf(&b, "%s\"%s\"", i ? ", " : "", res->analyses.v[i].name);
+	if (res->analyses.n > 12)
+		sm_buf_printf(&b, " and %zu more", res->analyses.n - 12);
+	sm_buf_puts(&b, "), summary or all");
+	return sm_buf_take(&b);
+}
+
+/* A literal figure argument of the template is one the kind takes and,
+ * for an analysis, names one: a misspelt name is the template's error, at
+ * its line and column, found before anything is drawn. */
+static sm_status check_figure_node(struct sm_ctx *ctx, const struct sm_rtmpl *t,
+				   const struct sm_rnode *n, const struct sm_res *res)
+{
+	if (!n->name || !n->arg || strstr(n->arg, "{{"))
+		return SM_OK;
+	int rob = !strcmp(n->name, "forest+rob");
+	const struct sm_figure_kind *kind = sm_figure_kind_named(rob ? "forest" : n->name);
+	if (!kind || !kind->positional)
+		return SM_OK;
+	void *o = sm_figure_opts_new(ctx, kind);
+	if (!o)
+		return SM_EINTERNAL;
+	sm_status s = sm_figure_opts_set(ctx, kind, o, sm_figure_opt(kind, kind->positional),
+					 n->arg);
+	sm_figure_opts_free(o);
+	char *why = NULL;
+	if (s != SM_OK) {
+		why = sm_ctx_error(ctx) && sm_ctx_error(ctx)->msg ? strdup(sm_ctx_error(ctx)->msg)
+								   : NULL;
+		sm_ctx_clear_error(ctx);
+	} else if (!strcmp(kind->positional, "analysis") && strcmp(n->arg, "summary") &&
+		   strcmp(n->arg, "all")) {
+		int found = 0;
+		for (size_t i = 0; i < res->analyses.n && !found; i++)
+			found = res->analyses.v[i].name && !strcmp(res->analyses.v[i].name, n->arg);
+		if (found)
+			return SM_OK;
+		char *names = analysis_names(res);
+		why = sm_asprintf("no analysis named \"%s\" in the results; expected %s", n->arg,
+				  names ? names : "the name of an analysis");
+		free(names);
+		s = SM_EINPUT;
+	}
+	if (s == SM_OK)
+		return SM_OK;
+	s = SM_FAIL_POS(ctx, s, t->path, (int)n->line, arg_column(t->path, n->line, 2, n->arg),
+			NULL, "@figure %s: %s", n->name, why ? why : "bad argument");
+	free(why);
+	return s;
+}
+
+/* A literal @table name is one the results can give (the same lookup as
+ * the report's, sm_table_from_res). */
+static sm_status check_table_node(struct sm_ctx *ctx, const struct sm_rtmpl *t,
+				  const struct sm_rnode *n, const struct sm_res *res)
+{
+	if (!n->name || strstr(n->name, "{{"))
+		return SM_OK;
+	struct sm_table *table = sm_table_from_res(ctx, res, n->name);
+	if (table) {
+		sm_table_free(table);
+		return SM_OK;
+	}
+	const struct sm_diag *d = sm_ctx_error(ctx);
+	if (!d || d->code != SM_EINPUT || !d->msg)
+		return d ? d->code : SM_EINTERNAL;
+	char *why = strdup(d->msg);
+	sm_ctx_clear_error(ctx);
+	sm_status s = SM_FAIL_POS(ctx, SM_EINPUT, t->path, (int)n->line,
+				  arg_column(t->path, n->line, 1, n->name), NULL, "@table: %s",
+				  why ? why : "no such table");
+	free(why);
+	return s;
+}
+
+/* The figures and tables the template always shows (not those under an
+ * @if, which may guard exactly what these results lack). */
+static sm_status check_nodes(struct sm_ctx *ctx, const struct sm_rtmpl *t,
+			     const struct sm_rnode *nodes, size_t n, const struct sm_res *res,
+			     int depth)
+{
+	if (depth > 64) /* the parser nests far less; a guard, not a limit */
+		return SM_OK;
+	for (size_t i = 0; i < n; i++) {
+		const struct sm_rnode *node = &nodes[i];
+		sm_status s = node->kind == SM_RN_FIGURE ? check_figure_node(ctx, t, node, res)
+			      : node->kind == SM_RN_TABLE ? check_table_node(ctx, t, node, res)
+			      : node->kind == SM_RN_EACH && node->nbody
+				      ? check_nodes(ctx, t, node->body, node->nbody, res, depth + 1)
+				      : SM_OK;
+		if (s != SM_OK)
+			return s;
+	}
+	return SM_OK;
+}
+
+/* A short description of a job's source, for a message. */
+static char *job_source(const struct job *j)
+{
+	if (!j->kind)
+		return strdup("the report");
+	if (j->arg && (!strcmp(j->arg, "summary") || !strcmp(j->arg, "all")))
+		return sm_asprintf("the %s figure of every analysis (%s)", j->kind->name, j->arg);
+	return j->arg ? sm_asprintf("the %s figure of \"%s\"", j->kind->name, j->arg)
+		      : sm_asprintf("the %s figure", j->kind->name);
+}
+
+/* Counts the review's own tables with id `id`. */
+static size_t review_tables_named(const struct sm_res *res, const char *id)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < res->review.tables.n; i++)
+		k += res->review.tables.v[i].id && !strcmp(res->review.tables.v[i].id, id);
+	return k;
+}
+
+static sm_status table_clash(struct sm_ctx *ctx, const struct sm_res *res, const char *file,
+			     const char *a, const char *b, const char *base)
+{
+	if (!strcmp(a, b) && review_tables_named(res, a) < 2)
+		return SM_FAIL_POS(ctx, SM_EINPUT, file, 0, 0, NULL,
+				   "the review's table \"%s\" has the name of a table the bundle "
+				   "makes (tables/%s.*); expected another id", a, base);
+	if (!strcmp(a, b))
+		return SM_FAIL_POS(ctx, SM_EINPUT, file, 0, 0, NULL,
+				   "two tables of the review have the id \"%s\"; expected each id "
+				   "once", a);
+	return SM_FAIL_POS(ctx, SM_EINPUT, file, 0, 0, NULL,
+			   "tables \"%s\" and \"%s\" would both be written to tables/%s.*; "
+			   "expected ids that differ in letters, digits, '-', '_' or '.'", a, b,
+			   base);
+}
+
+/* No two jobs for one path: the reserved analysis names, the tables'
+ * file names, and every file of the bundle once.  SM_EINPUT names both
+ * sources, at the review (as the results record it). */
+static sm_status check_paths(struct sm_ctx *ctx, const struct bundle *b, const char *source)
+{
+	const struct sm_res *res = b->res;
+	const char *file = source ? source : res->input ? res->input : "results.json";
+	/* one analysis has no summary forest and no funnel page */
+	for (size_t i = 0; res->analyses.n > 1 && i < res->analyses.n; i++) {
+		const char *name = res->analyses.v[i].name;
+		if (name && (!strcmp(name, "summary") || !strcmp(name, "all")))
+			return SM_FAIL_POS(ctx, SM_EINPUT, file, 0, 0, NULL,
+					   "analysis \"%s\": the name is reserved (the summary "
+					   "forest, every funnel: figures forest-summary and "
+					   "funnel-all); expected another name", name);
+	}
+	struct sm_strmap *seen = sm_strmap_new();
+	if (!seen)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	sm_status s = SM_OK;
+	for (size_t i = 0; i < b->ntab && s == SM_OK; i++) {
+		size_t k;
+		int r = sm_strmap_put(seen, b->tbases[i], i, &k);
+		if (r < 0)
+			s = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		else if (r == 0)
+			s = table_clash(ctx, res, file, b->tnames[k], b->tnames[i], b->tbases[i]);
+	}
+	sm_strmap_free(seen);
+	if (s != SM_OK || !(seen = sm_strmap_new()))
+		return s != SM_OK ? s : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	static const char *const fixed[] = { "results.json", "index.txt", "MANIFEST.sha256",
+					     "supplement.zip" };
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+		if (sm_strmap_put(seen, fixed[i], SIZE_MAX, NULL) < 0)
+			s = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	for (size_t i = 0; i < b->jobs.n && s == SM_OK; i++) {
+		const struct job *j = &b->jobs.jobs[i];
+		size_t k;
+		int r = sm_strmap_put(seen, j->relative, i, &k);
+		if (r < 0) {
+			s = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		} else if (r == 0) {
+			char *x = k == SIZE_MAX ? strdup("a file of the bundle")
+						: job_source(&b->jobs.jobs[k]);
+			char *y = job_source(j);
+			s = SM_FAIL_POS(ctx, SM_EINPUT, file, 0, 0, NULL,
+					"%s and %s would both be written to %s; expected analysis "
+					"names that differ in letters, digits, '-', '_' or '.'",
+					x ? x : "?", y ? y : "?", j->relative);
+			free(x);
+			free(y);
+		}
+	}
+	sm_strmap_free(seen);
+	return s;
 }
 
 /* Everything that can be refused before a file is written: the document
- * reads back, the template parses, the figures are planned. */
-static sm_status prepare(struct sm_ctx *ctx, const cJSON *results, const char *dir,
+ * reads back, the template parses and its figures name what the results
+ * hold, the figures are planned, no two files share a path. */
+static sm_status prepare(struct sm_ctx *ctx, const cJSON *results,
 			 const struct sm_bundle_opts *opts, struct bundle *b)
 {
 	if (!(b->text = sm_json_print(results)))
@@ -629,6 +896,11 @@ static sm_status prepare(struct sm_ctx *ctx, const cJSON *results, const char *d
 	if (opts->figures && opts->report &&
 	    !(b->tmpl = sm_rtmpl_load(ctx, opts->report_template)))
 		return SM_EINPUT;
+	if (b->tmpl) {
+		sm_status s = check_nodes(ctx, b->tmpl, b->tmpl->nodes, b->tmpl->nnodes, b->res, 0);
+		if (s != SM_OK)
+			return s;
+	}
 	if (opts->supplement && b->tmpl) {
 		/* the report's own figures and tables, in its order and numbers */
 		struct sm_report_opts o;
@@ -639,8 +911,15 @@ static sm_status prepare(struct sm_ctx *ctx, const cJSON *results, const char *d
 		if (s != SM_OK)
 			return s;
 	}
-	return plan_jobs(ctx, b->res, dir, opts->figures, opts->figures && opts->report, &b->plan,
-			 opts->supplement ? &b->supp : NULL, &b->jobs);
+	sm_status s = plan_jobs(ctx, b->res, NULL, opts->figures, opts->figures && opts->report,
+				&b->plan, opts->supplement ? &b->supp : NULL, &b->jobs);
+	if (s != SM_OK)
+		return s;
+	b->tnames = tables_to_write(b->res, opts->supplement ? &b->supp : NULL, &b->tbases,
+				    &b->ntab);
+	if (!b->tnames)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	return check_paths(ctx, b, opts->source);
 }
 
 /* A supplement's index.txt, from the same list as the report's captions,
@@ -657,11 +936,11 @@ static sm_status write_index(struct sm_ctx *ctx, const char *dir, const struct b
 }
 
 /* Every file of the bundle but the manifest (borrowed names), with room
- * for one more; NULL when out of memory. */
+ * for two more; NULL when out of memory. */
 static const char **bundle_files(const struct bundle *b, int with_index, size_t *n)
 {
 	*n = 1 + b->jobs.n + b->ntables + (size_t)with_index;
-	const char **files = sm_alloc_array(*n + 1, sizeof *files);
+	const char **files = sm_alloc_array(*n + 2, sizeof *files);
 	if (!files)
 		return NULL;
 	files[0] = "results.json";
@@ -702,34 +981,85 @@ static sm_status zip_bundle(struct sm_ctx *ctx, const char *dir, const struct bu
 	return st;
 }
 
-sm_status sm_bundle_write(struct sm_ctx *ctx, const cJSON *results, const char *dir,
-			  const struct sm_bundle_opts *opts)
+/* The bundle's files written into the temporary folder tmp. */
+static sm_status write_into(struct sm_ctx *ctx, const cJSON *results, const char *tmp,
+			    const char *target, const struct sm_bundle_opts *opts,
+			    struct bundle *b)
 {
-	struct bundle b = { 0 };
-	sm_status st = prepare(ctx, results, dir, opts, &b);
+	for (size_t i = 0; i < b->jobs.n; i++)
+		if (!(b->jobs.jobs[i].path = sm_asprintf("%s/%s", tmp, b->jobs.jobs[i].relative)))
+			return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	sm_status st = write_results(ctx, tmp, b->text);
 	if (st == SM_OK)
-		st = write_results(ctx, dir, b.text);
-	if (st == SM_OK)
-		st = write_tables(ctx, b.res, dir, opts->supplement ? &b.supp : NULL, &b.tables,
-				  &b.ntables);
-	if (st == SM_OK && b.jobs.n > 0) {
-		char *figdir = sm_asprintf("%s/figures", dir);
+		st = write_tables(ctx, tmp, b, opts);
+	if (st == SM_OK && b->jobs.n > 0) {
+		char *figdir = sm_asprintf("%s/figures", tmp);
 		st = figdir ? sm_mkdir_p(ctx, figdir) : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 		free(figdir);
-		struct pool p = { .doc = results, .res = b.res, .tmpl = b.tmpl, .opts = opts,
-				  .supp = opts->supplement ? &b.supp : NULL,
+		struct pool p = { .doc = results, .res = b->res, .tmpl = b->tmpl, .opts = opts,
+				  .supp = opts->supplement ? &b->supp : NULL, .target = target,
 				  .home = sm_ctx_home(ctx), .epoch = sm_ctx_epoch(ctx),
-				  .jobs = &b.jobs };
+				  .jobs = &b->jobs };
 		if (st == SM_OK)
 			st = draw_all(ctx, &p);
 	}
 	if (st == SM_OK && opts->supplement)
-		st = write_index(ctx, dir, &b);
+		st = write_index(ctx, tmp, b);
 	if (st == SM_OK)
-		st = manifest(ctx, dir, &b, opts->supplement, opts->style);
+		st = manifest(ctx, tmp, b, opts->supplement, opts->style);
 	/* the zip, once the bundle is complete */
 	if (st == SM_OK && opts->supplement && opts->zip)
-		st = zip_bundle(ctx, dir, &b);
+		st = zip_bundle(ctx, tmp, b);
+	if (st == SM_OK && cancelled(opts))
+		st = interrupted(ctx, target);
+	return st;
+}
+
+/* An error naming a file in the temporary folder names it in DIR. */
+static void retarget_error(struct sm_ctx *ctx, const char *tmp, const char *target)
+{
+	const struct sm_diag *d = sm_ctx_error(ctx);
+	size_t n = strlen(tmp);
+	if (!d || !d->file || strncmp(d->file, tmp, n) || (d->file[n] && d->file[n] != '/'))
+		return;
+	struct sm_diag c = { d->code, sm_asprintf("%s%s", target, d->file + n), d->line, d->col,
+			     dup_or_null(d->field), dup_or_null(d->msg), d->src_file,
+			     d->src_line };
+	if (!c.file || !c.msg) {
+		diag_release(&c);
+		return;
+	}
+	sm_ctx_clear_error(ctx);
+	sm_fail_at(ctx, c.code, c.src_file, c.src_line, c.file, c.line, c.col, c.field, "%s",
+		   c.msg);
+	diag_release(&c);
+}
+
+sm_status sm_bundle_write(struct sm_ctx *ctx, const cJSON *results, const char *dir,
+			  const struct sm_bundle_opts *opts)
+{
+	struct bundle b = { 0 };
+	sm_status st = prepare(ctx, results, opts, &b);
+	struct sm_bundle_dir *bd = st == SM_OK ? sm_bundle_dir_open(ctx, dir) : NULL;
+	if (st == SM_OK && !bd)
+		st = sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EOUTPUT;
+	if (st == SM_OK) {
+		st = write_into(ctx, results, sm_bundle_dir_tmp(bd), dir, opts, &b);
+		retarget_error(ctx, sm_bundle_dir_tmp(bd), dir);
+	}
+	if (st == SM_OK) {
+		size_t n;
+		const char **files = bundle_files(&b, opts->supplement, &n);
+		if (files) {
+			files[n++] = "MANIFEST.sha256";
+			if (opts->supplement && opts->zip)
+				files[n++] = "supplement.zip";
+		}
+		st = files ? sm_bundle_dir_commit(ctx, bd, files, n)
+			   : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		free(files);
+	}
+	sm_bundle_dir_close(bd);
 	bundle_release(&b);
 	return st;
 }

@@ -19,9 +19,10 @@
  * each with its own context; afterwards the workers' warnings reach the
  * caller's context in figure order (each once per figure), and the first
  * failure in figure order becomes the caller's error as it was recorded,
- * with its own FILE:LINE:COL.  Every file is written atomically; file
- * names taken from the input (domain names) are made safe and can never
- * leave DIR.
+ * with its own FILE:LINE:COL.  The files are written into a fresh
+ * temporary folder that is swapped in whole (sm_bundle_dir.h); file names
+ * taken from the input (domain names) are made safe and can never leave
+ * DIR, and no two jobs ever write one path.
  *
  * Ownership: the caller keeps `results`; nothing is retained.
  */
@@ -31,6 +32,7 @@
 #include "sm_ctx.h"
 
 #include <cjson/cJSON.h>
+#include <signal.h>
 
 /* Most figure workers a bundle starts. */
 #define SM_BUNDLE_MAX_WORKERS 8
@@ -52,12 +54,25 @@ struct sm_bundle_opts {
 			   * (index.txt and a page of the report) */
 	int zip;          /* with supplement: also DIR/supplement.zip of every
 			   * file (sm_zip.h) */
+	/* Set (non-zero) by the caller's signal handler to stop: the workers
+	 * read it between files, the run then fails with the temporary folder
+	 * removed and DIR as it was.  NULL: never cancelled.  The library
+	 * installs no handler. */
+	volatile sig_atomic_t *cancel;
+	const char *source; /* the review's path, for messages; NULL: as the results
+			     * record it (results.input) */
 };
 
 void sm_bundle_opts_init(struct sm_bundle_opts *opts);
 
 /* Writes the bundle of the results document `results` (as built by the
- * analysis stage) into `dir`, which must exist. */
+ * analysis stage) as the folder `dir` (its parent is created), replacing
+ * the previous bundle there as a whole (sm_bundle_dir.h): on any error DIR
+ * is left as it was and no temporary remains.  Before anything is written
+ * the template, its figure and table references and every file name are
+ * checked: two items mapping to one file (an analysis named "summary" or
+ * "all", tables "a b" and "a/b", a review table named like one of the
+ * bundle's own) are refused (SM_EINPUT naming both). */
 sm_status sm_bundle_write(struct sm_ctx *ctx, const cJSON *results, const char *dir,
 			  const struct sm_bundle_opts *opts);
 

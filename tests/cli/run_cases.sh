@@ -12,6 +12,15 @@
 #                 the source tree as working folder (generated inputs)
 #   stdin         (optional) piped to safemeta's standard input (else
 #                 /dev/null)
+#   env           (optional) lines VAR=VALUE added to safemeta's
+#                 environment ($TMP expands)
+#   signal        (optional) one line "SIG GLOB": safemeta runs in the
+#                 background and gets SIG once GLOB ($TMP expands) exists
+#                 (at most 60 s later)
+#   post          (optional) bash script run last, with $TMP and $SAFEMETA
+#                 exported; the case fails unless it exits 0 (checks such as
+#                 "the previous bundle is unchanged")
+# setup and post get $SAFEMETA (the binary) too.
 # Input files live in the case folder; args name them from the source tree
 # (tests/cli/cases/<case>/input.json), so messages show that path.
 # Runs from the source tree; prints "N passed, M failed".
@@ -31,15 +40,32 @@ for dir in "${dirs[@]}"; do
   name=$(basename "$dir")
   tmp=$(mktemp -d)
   ok=1
-  if [ -f "$dir/setup" ] && ! TMP=$tmp bash "$dir/setup" >"$tmp/.setup" 2>&1; then
+  if [ -f "$dir/setup" ] && ! TMP=$tmp SAFEMETA=$bin bash "$dir/setup" >"$tmp/.setup" 2>&1; then
     echo "FAIL $name: setup failed"; cat "$tmp/.setup"; ok=0
   fi
   mapfile -t args < <(sed "s|\$TMP|$tmp|g" "$dir/args")
-  if [ -f "$dir/stdin" ]; then
-    cat "$dir/stdin" | "$bin" "${args[@]}" >"$tmp/.out" 2>"$tmp/.err"
+  envs=()
+  if [ -f "$dir/env" ]; then mapfile -t envs < <(sed "s|\$TMP|$tmp|g" "$dir/env"); fi
+  if [ -f "$dir/signal" ]; then
+    read -r sig glob < <(sed "s|\$TMP|$tmp|g" "$dir/signal")
+    # job control on: a background command keeps SIGINT (else bash ignores it)
+    set -m
+    env "${envs[@]}" "$bin" "${args[@]}" </dev/null >"$tmp/.out" 2>"$tmp/.err" &
+    pid=$!
+    set +m
+    for _ in $(seq 1 1200); do
+      compgen -G "$glob" >/dev/null && break
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.05
+    done
+    kill -s "$sig" "$pid" 2>/dev/null
+    wait "$pid"
+    rc=$?
+  elif [ -f "$dir/stdin" ]; then
+    cat "$dir/stdin" | env "${envs[@]}" "$bin" "${args[@]}" >"$tmp/.out" 2>"$tmp/.err"
     rc=${PIPESTATUS[1]}
   else
-    "$bin" "${args[@]}" </dev/null >"$tmp/.out" 2>"$tmp/.err"
+    env "${envs[@]}" "$bin" "${args[@]}" </dev/null >"$tmp/.out" 2>"$tmp/.err"
     rc=$?
   fi
   want_rc=$(cat "$dir/expected.rc")
@@ -65,6 +91,9 @@ for dir in "${dirs[@]}"; do
         echo "FAIL $name: $p lacks '$text'"; ok=0
       fi
     done <"$dir/present"
+  fi
+  if [ -f "$dir/post" ] && ! TMP=$tmp SAFEMETA=$bin bash "$dir/post" >"$tmp/.post" 2>&1; then
+    echo "FAIL $name: post-condition failed"; cat "$tmp/.post"; ok=0
   fi
   if [ $ok = 1 ]; then pass=$((pass+1)); else fail=$((fail+1)); fi
   rm -rf "$tmp"
