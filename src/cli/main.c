@@ -114,7 +114,9 @@ int sm_cli_finish(struct sm_cli *cli, sm_status status)
 		char *text = sm_diag_format(d);
 		sm_cli_eputs(text ? text : "out of memory", NULL, NULL);
 		free(text);
-		if (status == SM_OK)
+		/* Out of memory (or another internal error) is exit 4 whatever the
+		 * failing step would have reported (an input it could not read). */
+		if (status == SM_OK || d->code == SM_EINTERNAL)
 			status = d->code;
 	}
 	return (int)status;
