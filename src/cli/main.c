@@ -8,6 +8,7 @@
 #include "sm_init.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -207,6 +208,13 @@ static int run(struct sm_cli *cli, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	struct sm_cli cli = { .argv0 = argv[0] };
+	/* The process is the CLI's: at most two malloc arenas.  glibc reserves
+	 * 64 MiB of address space per arena, up to 8 per core, and Pango starts
+	 * a thread per font match; under a memory limit (ulimit -v) those
+	 * reservations, not the data, would exhaust it, and fonts and drawing
+	 * could never be given the room they need (sm_fonts.h, README "Exit
+	 * codes").  Two arenas cost nothing measurable in time. */
+	mallopt(M_ARENA_MAX, 2);
 	sm_init();
 	cli.ctx = sm_ctx_new();
 	if (!cli.ctx) {
