@@ -2,6 +2,8 @@
  * main.c -- entry point: global options, subcommand dispatch, and the
  * default job (no command: build the reports of the bundled reviews).
  */
+/* pthread_setattr_default_np */
+#define _GNU_SOURCE
 #include "cli.h"
 
 #include "sm_buf.h"
@@ -9,6 +11,7 @@
 
 #include <errno.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,6 +171,25 @@ static void read_epoch(struct sm_ctx *ctx)
 		sm_ctx_set_epoch(ctx, v);
 }
 
+/* Stacks of threads started without their own size (Pango's, one per font
+ * match, and the bundle's workers): 2 MiB, not RLIMIT_STACK (8 MiB).  GLib
+ * aborts when Pango cannot start such a thread, so under a memory limit the
+ * address space their stacks take decides how often that happens; Pango
+ * and fontconfig run on far smaller stacks elsewhere (musl: 128 KiB). */
+#define SM_THREAD_STACK ((size_t)2 << 20)
+
+static void limit_thread_stacks(void)
+{
+	pthread_attr_t a;
+	if (pthread_getattr_default_np(&a) != 0)
+		return;
+	size_t size = 0;
+	if (pthread_attr_getstacksize(&a, &size) == 0 && size > SM_THREAD_STACK &&
+	    pthread_attr_setstacksize(&a, SM_THREAD_STACK) == 0)
+		pthread_setattr_default_np(&a);
+	pthread_attr_destroy(&a);
+}
+
 static int run(struct sm_cli *cli, int argc, char **argv)
 {
 	int i = 1;
@@ -215,6 +237,7 @@ int main(int argc, char **argv)
 	 * could never be given the room they need (sm_fonts.h, README "Exit
 	 * codes").  Two arenas cost nothing measurable in time. */
 	mallopt(M_ARENA_MAX, 2);
+	limit_thread_stacks();
 	sm_init();
 	cli.ctx = sm_ctx_new();
 	if (!cli.ctx) {

@@ -323,7 +323,7 @@ struct sm_fonts *sm_fonts_new_home(struct sm_ctx *ctx)
  * not, the run stops here with "out of memory" (exit 4) instead of
  * crashing inside them.  The probe maps the room (address space and, with
  * overcommit off, commit charge) and gives it back at once. */
-static sm_status check_headroom(struct sm_ctx *ctx)
+sm_status sm_fonts_check_headroom(struct sm_ctx *ctx)
 {
 	size_t size = (size_t)SM_FONTS_HEADROOM_MB << 20;
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS |
@@ -338,7 +338,7 @@ static sm_status check_headroom(struct sm_ctx *ctx)
 
 struct sm_fonts *sm_fonts_new_home_with(struct sm_ctx *ctx, const char *extra)
 {
-	if (check_headroom(ctx) != SM_OK)
+	if (sm_fonts_check_headroom(ctx) != SM_OK)
 		return NULL;
 	const char *home = sm_ctx_home(ctx);
 	if (!home) {

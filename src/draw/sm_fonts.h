@@ -52,6 +52,12 @@ struct sm_fonts;
  * fails); less is "out of memory", exit 4. */
 #define SM_FONTS_HEADROOM_MB 64
 
+/* SM_EINTERNAL ("out of memory") unless SM_FONTS_HEADROOM_MB of address
+ * space are free now.  sm_fonts_new_home* check it first; a canvas checks it
+ * again once its (possibly large) raster surface is allocated, before any
+ * text is laid out on it. */
+sm_status sm_fonts_check_headroom(struct sm_ctx *ctx);
+
 /* Load every font file of `dir` (those of its external-fonts.txt when first
  * needed); NULL (error in ctx) when the folder is missing or holds no font,
  * or a listed file is missing. */
