@@ -214,7 +214,10 @@ sm_status sm_check_accept_run(struct sm_ctx *ctx, const struct sm_check *now, co
 	size_t off = 0;
 	char *msg = NULL;
 	cJSON *doc = NULL;
-	if (sm_json_scan(text, len, &off, &msg) != 0) {
+	int scan = sm_json_scan(text, len, &off, &msg);
+	if (scan == SM_JSON_SCAN_NOMEM) {
+		st = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	} else if (scan != 0) {
 		st = sm_textfile_fail(ctx, path, text, len, off, NULL, "%s", msg);
 		free(msg);
 	} else if (!(doc = cJSON_ParseWithLength(text, len))) {

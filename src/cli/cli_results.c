@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include "sm_buf.h"
+#include "sm_json_pos.h"
 #include "sm_limits.h"
 #include "sm_res.h"
 #include "sm_textfile.h"
@@ -26,19 +27,25 @@ cJSON *sm_cli_load_results(struct sm_ctx *ctx, const char *path, int validate)
 		return NULL;
 	}
 	sm_res_free(res);
-	const char *end = NULL;
-	cJSON *doc = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
-	if (!doc || !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(doc, "analyses"))) {
-		int line = 0, col = 0;
-		if (!doc && end)
-			sm_textfile_linecol(text, len, (size_t)(end - text), &line, &col);
-		SM_FAIL_POS(ctx, SM_EINPUT, path, line, col, NULL,
-			    doc ? "not a results file: no 'analyses' array; expected the output of "
-				  "'safemeta analyze'"
-				: "invalid JSON; expected the output of 'safemeta analyze'");
+	size_t bom = sm_textfile_bom(text, len);
+	cJSON *doc = cJSON_ParseWithLengthOpts(text + bom, len - bom + 1, NULL, 1);
+	size_t off = 0;
+	char *msg = NULL;
+	/* cJSON fails alike on bad text and a failed malloc: the scanner says
+	 * which (it accepts what cJSON parses; see sm_json_scan). */
+	int scan = doc ? 0 : sm_json_scan(text, len, &off, &msg);
+	if (!doc && scan != -1) {
+		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	} else if (!doc) {
+		sm_textfile_fail(ctx, path, text, len, off, NULL, "%s", msg);
+	} else if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(doc, "analyses"))) {
+		SM_FAIL_POS(ctx, SM_EINPUT, path, 0, 0, NULL,
+			    "not a results file: no 'analyses' array; expected the output of "
+			    "'safemeta analyze'");
 		cJSON_Delete(doc);
 		doc = NULL;
 	}
+	free(msg);
 	free(text);
 	return doc;
 }

@@ -33,6 +33,10 @@ void cmd_analyze_help(FILE *out)
 static sm_status write_results(struct sm_cli *cli, cJSON *results, struct sm_row_spool *spool,
 			       const char *output)
 {
+	if (sm_row_spool_failed(spool) == SM_ROW_SPOOL_NOMEM) {
+		cJSON_Delete(results);
+		return SM_FAIL(cli->ctx, SM_EINTERNAL, "out of memory");
+	}
 	if (sm_row_spool_failed(spool)) {
 		cJSON_Delete(results);
 		return SM_FAIL(cli->ctx, SM_EOUTPUT, "cannot write the per-study rows to a "

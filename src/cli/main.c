@@ -2,12 +2,16 @@
  * main.c -- entry point: global options, subcommand dispatch, and the
  * default job (no command: build the reports of the bundled reviews).
  */
+/* pthread_setattr_default_np */
+#define _GNU_SOURCE
 #include "cli.h"
 
 #include "sm_buf.h"
 #include "sm_init.h"
 
 #include <errno.h>
+#include <malloc.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,7 +118,9 @@ int sm_cli_finish(struct sm_cli *cli, sm_status status)
 		char *text = sm_diag_format(d);
 		sm_cli_eputs(text ? text : "out of memory", NULL, NULL);
 		free(text);
-		if (status == SM_OK)
+		/* Out of memory (or another internal error) is exit 4 whatever the
+		 * failing step would have reported (an input it could not read). */
+		if (status == SM_OK || d->code == SM_EINTERNAL)
 			status = d->code;
 	}
 	return (int)status;
@@ -165,6 +171,25 @@ static void read_epoch(struct sm_ctx *ctx)
 		sm_ctx_set_epoch(ctx, v);
 }
 
+/* Stacks of threads started without their own size (Pango's, one per font
+ * match, and the bundle's workers): 2 MiB, not RLIMIT_STACK (8 MiB).  GLib
+ * aborts when Pango cannot start such a thread, so under a memory limit the
+ * address space their stacks take decides how often that happens; Pango
+ * and fontconfig run on far smaller stacks elsewhere (musl: 128 KiB). */
+#define SM_THREAD_STACK ((size_t)2 << 20)
+
+static void limit_thread_stacks(void)
+{
+	pthread_attr_t a;
+	if (pthread_getattr_default_np(&a) != 0)
+		return;
+	size_t size = 0;
+	if (pthread_attr_getstacksize(&a, &size) == 0 && size > SM_THREAD_STACK &&
+	    pthread_attr_setstacksize(&a, SM_THREAD_STACK) == 0)
+		pthread_setattr_default_np(&a);
+	pthread_attr_destroy(&a);
+}
+
 static int run(struct sm_cli *cli, int argc, char **argv)
 {
 	int i = 1;
@@ -205,6 +230,14 @@ static int run(struct sm_cli *cli, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	struct sm_cli cli = { .argv0 = argv[0] };
+	/* The process is the CLI's: at most two malloc arenas.  glibc reserves
+	 * 64 MiB of address space per arena, up to 8 per core, and Pango starts
+	 * a thread per font match; under a memory limit (ulimit -v) those
+	 * reservations, not the data, would exhaust it, and fonts and drawing
+	 * could never be given the room they need (sm_fonts.h, README "Exit
+	 * codes").  Two arenas cost nothing measurable in time. */
+	mallopt(M_ARENA_MAX, 2);
+	limit_thread_stacks();
 	sm_init();
 	cli.ctx = sm_ctx_new();
 	if (!cli.ctx) {

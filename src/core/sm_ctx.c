@@ -79,11 +79,18 @@ sm_status sm_fail_at(struct sm_ctx *ctx, sm_status code, const char *src_file,
 	char *msg = sm_vasprintf(fmt, ap);
 	va_end(ap);
 	ctx->has_error = 1;
-	ctx->diag.code = code;
 	ctx->diag.file = dup_or_null(file);
+	ctx->diag.field = dup_or_null(field);
+	/* No memory left to word the error: that is the error (exit 4), not the
+	 * one the caller meant to report. */
+	if (!msg || (file && !ctx->diag.file) || (field && !ctx->diag.field)) {
+		free(msg);
+		msg = NULL;
+		code = SM_EINTERNAL;
+	}
+	ctx->diag.code = code;
 	ctx->diag.line = line;
 	ctx->diag.col = col;
-	ctx->diag.field = dup_or_null(field);
 	ctx->diag.msg = msg ? msg : strdup("out of memory");
 	ctx->diag.src_file = src_file;
 	ctx->diag.src_line = src_line;
@@ -116,7 +123,8 @@ char *sm_diag_format(const struct sm_diag *d)
 		}
 		sm_buf_puts(&b, ": ");
 	}
-	sm_buf_puts(&b, d->msg ? d->msg : sm_strerror(d->code));
+	sm_buf_puts(&b, d->msg ? d->msg : d->code == SM_EINTERNAL ? "out of memory"
+							 : sm_strerror(d->code));
 	return sm_buf_take(&b);
 }
 

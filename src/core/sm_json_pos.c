@@ -17,6 +17,7 @@ struct scan {
 	size_t err_off; /* first error only */
 	char *msg;
 	int failed;
+	int nomem; /* the failure is memory, not the text */
 };
 
 static int fail(struct scan *s, size_t off, const char *fmt, ...)
@@ -32,6 +33,17 @@ static int fail(struct scan *s, size_t off, const char *fmt, ...)
 	va_end(ap);
 	s->err_off = off;
 	s->failed = 1;
+	s->nomem = !s->msg;
+	return -1;
+}
+
+static int fail_nomem(struct scan *s, size_t off)
+{
+	if (s->failed)
+		return -1;
+	s->err_off = off;
+	s->failed = 1;
+	s->nomem = 1;
 	return -1;
 }
 
@@ -316,7 +328,7 @@ static int scan_member(struct scan *s, struct keys *k)
 	if (added < 0) {
 		if (!k->n || k->names[k->n - 1] != name)
 			free(name);
-		return fail(s, key_off, "out of memory");
+		return fail_nomem(s, key_off);
 	}
 	if (added == 0) {
 		/* the key may be very long: quote an excerpt */
@@ -415,7 +427,11 @@ int sm_json_scan(const char *text, size_t len, size_t *offset, char **msg)
 	if (!s.failed)
 		return 0;
 	*offset = s.err_off;
-	*msg = s.msg ? s.msg : strdup("out of memory");
+	if (s.nomem) {
+		free(s.msg);
+		return SM_JSON_SCAN_NOMEM;
+	}
+	*msg = s.msg;
 	return -1;
 }
 

@@ -30,7 +30,13 @@ char *sm_jpath_format(const struct sm_jpath *p);
  * nesting at most SM_MAX_JSON_DEPTH deep, and no object with a repeated key.
  * Returns 0 when fine; otherwise -1 with *offset at the problem (for a
  * duplicate: the second occurrence of the key) and *msg a newly allocated
- * message ("what is wrong; expected ..."). */
+ * message ("what is wrong; expected ...").  SM_JSON_SCAN_NOMEM (*msg NULL)
+ * when memory ran out, which says nothing about the text.
+ *
+ * A text this accepts is one cJSON and yajl parse too (the depth limit is
+ * below cJSON's, surrogates are checked): a parser that fails on it has run
+ * out of memory, and callers report that (exit 4), not a syntax error. */
+#define SM_JSON_SCAN_NOMEM (-2)
 int sm_json_scan(const char *text, size_t len, size_t *offset, char **msg);
 
 enum sm_jpos_what {

@@ -100,8 +100,9 @@ sm_status sm_textfile_fail(struct sm_ctx *ctx, const char *file, const char *tex
 	va_start(ap, fmt);
 	char *msg = sm_vasprintf(fmt, ap);
 	va_end(ap);
-	sm_status st = SM_FAIL_POS(ctx, SM_EINPUT, file, line, col, field, "%s",
-				   msg ? msg : "out of memory");
+	if (!msg)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	sm_status st = SM_FAIL_POS(ctx, SM_EINPUT, file, line, col, field, "%s", msg);
 	free(msg);
 	return st;
 }

@@ -2,6 +2,7 @@
 
 #include "sm_atomic.h"
 #include "sm_buf.h"
+#include "sm_fonts.h"
 
 #include <cairo-pdf.h>
 #include <cairo-ps.h>
@@ -250,6 +251,9 @@ static sm_status make_surface(struct sm_ctx *ctx, struct sm_canvas *c,
 	if (cairo_status(c->cr) != CAIRO_STATUS_SUCCESS)
 		return SM_FAIL(ctx, SM_EINTERNAL, "cannot draw: %s",
 			       cairo_status_to_string(cairo_status(c->cr)));
+	/* Text is laid out next, by Pango, which aborts when out of memory. */
+	if (sm_fonts_check_headroom(ctx) != SM_OK)
+		return SM_EINTERNAL;
 	if (sm_canvas_is_raster(c->fmt)) {
 		/* Journals want an opaque white figure, not transparency. */
 		cairo_set_source_rgb(c->cr, 1, 1, 1);

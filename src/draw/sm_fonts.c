@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 struct sm_fonts {
@@ -314,8 +315,31 @@ struct sm_fonts *sm_fonts_new_home(struct sm_ctx *ctx)
 	return sm_fonts_new_home_with(ctx, NULL);
 }
 
+/* Fontconfig, Pango and GLib do not survive a failed allocation: fontconfig
+ * dereferences NULL, GLib aborts when Pango cannot start one of its threads
+ * (each a stack of RLIMIT_STACK, 8 MiB).  So before any of them runs for a
+ * figure there must be room for what one figure costs them, measured under
+ * `ulimit -v` (SM_FONTS_HEADROOM_MB, README "Exit codes"); when there is
+ * not, the run stops here with "out of memory" (exit 4) instead of
+ * crashing inside them.  The probe maps the room (address space and, with
+ * overcommit off, commit charge) and gives it back at once. */
+sm_status sm_fonts_check_headroom(struct sm_ctx *ctx)
+{
+	size_t size = (size_t)SM_FONTS_HEADROOM_MB << 20;
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS |
+		       MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory: less than %d MiB left for "
+			       "the fonts and drawing of a figure; expected more memory "
+			       "(ulimit -v, the container's limit)", SM_FONTS_HEADROOM_MB);
+	munmap(p, size);
+	return SM_OK;
+}
+
 struct sm_fonts *sm_fonts_new_home_with(struct sm_ctx *ctx, const char *extra)
 {
+	if (sm_fonts_check_headroom(ctx) != SM_OK)
+		return NULL;
 	const char *home = sm_ctx_home(ctx);
 	if (!home) {
 		SM_FAIL(ctx, SM_EINPUT, "safemeta home folder not set; expected "

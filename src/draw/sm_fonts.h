@@ -47,6 +47,17 @@ struct sm_fonts;
  * style's font.fallback). */
 #define SM_FONTS_FALLBACK "DejaVu Sans, Noto Sans CJK SC"
 
+/* Address space (MiB) that must be free before fontconfig and Pango run for
+ * a figure (sm_fonts_new_home*: they crash or abort when an allocation
+ * fails); less is "out of memory", exit 4. */
+#define SM_FONTS_HEADROOM_MB 64
+
+/* SM_EINTERNAL ("out of memory") unless SM_FONTS_HEADROOM_MB of address
+ * space are free now.  sm_fonts_new_home* check it first; a canvas checks it
+ * again once its (possibly large) raster surface is allocated, before any
+ * text is laid out on it. */
+sm_status sm_fonts_check_headroom(struct sm_ctx *ctx);
+
 /* Load every font file of `dir` (those of its external-fonts.txt when first
  * needed); NULL (error in ctx) when the folder is missing or holds no font,
  * or a listed file is missing. */

@@ -41,20 +41,22 @@ static cJSON *parse(struct sm_jv *v)
 {
 	size_t off = 0;
 	char *msg = NULL;
-	if (sm_json_scan(v->text, v->len, &off, &msg) != 0) {
+	int rc = sm_json_scan(v->text, v->len, &off, &msg);
+	if (rc == SM_JSON_SCAN_NOMEM) {
+		SM_FAIL(v->ctx, SM_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	if (rc != 0) {
 		sm_textfile_fail(v->ctx, v->file, v->text, v->len, off, NULL, "%s", msg);
 		free(msg);
 		return NULL;
 	}
 	size_t bom = sm_textfile_bom(v->text, v->len);
-	const char *end = NULL;
-	cJSON *root = cJSON_ParseWithLengthOpts(v->text + bom, v->len - bom, &end, 0);
-	if (!root) {
-		/* the scanner accepted it, so this is cJSON's own limit or memory */
-		size_t at = end ? (size_t)(end - v->text) : bom;
-		sm_textfile_fail(v->ctx, v->file, v->text, v->len, at, NULL,
-			     "cannot parse JSON here; expected a simpler document");
-	}
+	cJSON *root = cJSON_ParseWithLengthOpts(v->text + bom, v->len - bom, NULL, 0);
+	/* The scanner accepted the text, so cJSON (whose error is the same for
+	 * bad text and a failed malloc) ran out of memory: see sm_json_scan. */
+	if (!root)
+		SM_FAIL(v->ctx, SM_EINTERNAL, "out of memory");
 	return root;
 }
 

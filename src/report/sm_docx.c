@@ -255,10 +255,11 @@ sm_status sm_docx_package(struct sm_ctx *ctx, const struct sm_table *t, char **d
 		zip_source_free(src);
 	free(doc);
 	zip_error_fini(&err);
+	/* The package is built in memory (a buffer source): nothing but an
+	 * allocation can fail here. */
 	if (bad)
-		return SM_FAIL(ctx, doc ? SM_EOUTPUT : SM_EINTERNAL,
-			       "cannot build the DOCX package of table '%s'%s", t->id,
-			       doc ? "" : ": out of memory");
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory building the DOCX package of "
+			       "table '%s'", t->id);
 	return SM_OK;
 }
 

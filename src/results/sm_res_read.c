@@ -790,16 +790,15 @@ static const yajl_callbacks callbacks = {
 	.yajl_end_array = on_end,
 };
 
-/* A syntax error: sm_json_scan words it precisely and says where. */
+/* A syntax error: sm_json_scan words it precisely and says where.  When it
+ * accepts the text, yajl failed for want of memory (sm_json_scan). */
 static void syntax_error(struct rd *r)
 {
 	size_t off = 0;
 	char *msg = NULL;
-	if (sm_json_scan(r->text, r->len, &off, &msg) == 0 || !msg) {
+	if (sm_json_scan(r->text, r->len, &off, &msg) != -1 || !msg) {
 		free(msg);
-		sm_textfile_fail(r->ctx, r->path, r->text, r->len, r->prev_end, NULL,
-				 "invalid JSON; expected a results document written by safemeta "
-				 "analyze");
+		SM_FAIL(r->ctx, SM_EINTERNAL, "out of memory");
 		return;
 	}
 	sm_textfile_fail(r->ctx, r->path, r->text, r->len, off, NULL, "%s", msg);
@@ -825,7 +824,7 @@ sm_status sm_res_decode(struct sm_ctx *ctx, struct sm_res *res, const char *path
 		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINPUT;
 	if (s != yajl_status_ok) {
 		syntax_error(&r);
-		return SM_EINPUT;
+		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINPUT;
 	}
 	if (!res->present)
 		return sm_textfile_fail(ctx, path, text, len, bom, NULL, "empty document; expected "

@@ -8,6 +8,7 @@
  */
 #include "sm_row_spool.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,8 +65,8 @@ void sm_row_spool_put(struct sm_row_spool *sp, cJSON *row, const char *const *ke
 	size_t len = text ? strlen(text) : 0;
 	if (!text || len > (size_t)0x7fffffff || fseeko(sp->f, sp->end, SEEK_SET) != 0 ||
 	    fwrite(text, 1, len, sp->f) != len) {
+		sp->failed = !text || errno == ENOMEM ? SM_ROW_SPOOL_NOMEM : 1;
 		cJSON_free(text);
-		sp->failed = 1;
 		return;
 	}
 	cJSON_free(text);

@@ -32,7 +32,9 @@ void sm_row_spool_free(struct sm_row_spool *sp);
  * a failure the row stays whole and the spool remembers the failure. */
 void sm_row_spool_put(struct sm_row_spool *sp, cJSON *row, const char *const *keep,
 		      size_t n_keep);
-/* Some put failed (out of memory, no space for the temporary file). */
+/* Some put failed: 0 none, SM_ROW_SPOOL_NOMEM out of memory (the first
+ * failure's cause), 1 no space for the temporary file. */
+#define SM_ROW_SPOOL_NOMEM 2
 int sm_row_spool_failed(const struct sm_row_spool *sp);
 
 /* Whether row was put into a spool, and then: its text (valid until the

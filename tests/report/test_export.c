@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static struct sm_table *small_table(struct sm_ctx *ctx)
@@ -160,6 +161,149 @@ static void xlsx_is_a_zip_and_deterministic(void **state)
 	sm_ctx_free(ctx);
 }
 
+#ifdef SM_HAVE_XLSXWRITER
+/* One member of a zip file, through unzip(1); NULL when unzip is missing. */
+static char *unzip_member(const char *zip, const char *member)
+{
+	char *cmd = sm_asprintf("unzip -p '%s' '%s' 2>/dev/null", zip, member);
+	FILE *p = popen(cmd, "r");
+	free(cmd);
+	if (!p)
+		return NULL;
+	struct sm_buf b;
+	sm_buf_init(&b);
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
+		sm_buf_append(&b, chunk, n);
+	int rc = pclose(p);
+	if (rc != 0) {
+		sm_buf_release(&b);
+		return NULL;
+	}
+	return sm_buf_take(&b);
+}
+
+/* The names in folder d other than `keep`: "" when there are none. */
+static char *other_files(const char *d, const char *keep)
+{
+	char *cmd = sm_asprintf("ls -A '%s' | grep -vx '%s'", d, keep);
+	FILE *p = popen(cmd, "r");
+	free(cmd);
+	char line[512] = "";
+	if (!fgets(line, sizeof line, p))
+		line[0] = '\0';
+	pclose(p);
+	return strdup(line);
+}
+
+/* The sheet name is cut at 31 characters, never inside a UTF-8 sequence
+ * (workbook.xml would be invalid), and []:*?/\ and a leading apostrophe
+ * become '_'.  Each "é" is 2 bytes: 31 bytes would cut the 16th in half. */
+static void xlsx_sheet_name_cut_on_characters(void **state)
+{
+	(void)state;
+	struct sm_ctx *ctx = sm_ctx_new();
+	const char *id = "'ééééé [a]:b*c?d/e\\f ééééééééééééééé";
+	struct sm_table *t = sm_table_new(ctx, id, 1);
+	assert_non_null(t);
+	sm_table_set_header(ctx, t, 0, "h", SM_ALIGN_LEFT);
+	char *d = tmpdir();
+	char *x = sm_asprintf("%s/t.xlsx", d);
+	assert_int_equal(sm_export_write(ctx, t, x), SM_OK);
+	char *wb = unzip_member(x, "xl/workbook.xml");
+	if (!wb)
+		skip();
+	assert_non_null(strstr(wb, "<sheet name=\"_ééééé _a__b_c_d_e_f éééééééééé\""));
+	char *rest = other_files(d, "t.xlsx");
+	assert_string_equal(rest, "");
+	free(rest);
+	free(wb);
+	free(x);
+	rmdir_all(d);
+	free(d);
+	sm_table_free(t);
+	sm_ctx_free(ctx);
+}
+
+/* A cell over Excel's 32,767 characters is cut to that many characters
+ * (again on a UTF-8 boundary) with a warning naming table, row and column;
+ * the file is written and libxlsxwriter never refuses it. */
+static void xlsx_long_cell_cut_with_warning(void **state)
+{
+	(void)state;
+	struct sm_ctx *ctx = sm_ctx_new();
+	struct sm_table *t = sm_table_new(ctx, "long", 2);
+	assert_non_null(t);
+	sm_table_set_header(ctx, t, 0, "a", SM_ALIGN_LEFT);
+	sm_table_set_header(ctx, t, 1, "b", SM_ALIGN_LEFT);
+	assert_int_equal(sm_table_add_row(ctx, t), 0);
+	assert_int_equal(sm_table_add_row(ctx, t), 1);
+	size_t n = 40000;
+	char *big = malloc(2 * n + 1);
+	for (size_t i = 0; i < n; i++)
+		memcpy(big + 2 * i, "é", 2);
+	big[2 * n] = '\0';
+	sm_table_set(ctx, t, 1, 1, big);
+	sm_table_set(ctx, t, 0, 0, "short");
+	char *d = tmpdir();
+	char *x = sm_asprintf("%s/t.xlsx", d);
+	assert_int_equal(sm_export_write(ctx, t, x), SM_OK);
+	assert_null(sm_ctx_error(ctx));
+	assert_int_equal(sm_ctx_warning_count(ctx), 1);
+	assert_non_null(strstr(sm_ctx_warning(ctx, 0), "table 'long': row 2, column 2: cut to "
+						       "32767 characters"));
+	char *ss = unzip_member(x, "xl/sharedStrings.xml");
+	if (!ss)
+		skip();
+	/* the cut cell: exactly 32767 "é" between its tags */
+	big[2 * 32767] = '\0';
+	char *want = sm_asprintf("<t>%s</t>", big);
+	assert_non_null(strstr(ss, want));
+	assert_non_null(strstr(ss, "<t>short</t>"));
+	free(want);
+	free(ss);
+	free(big);
+	free(x);
+	rmdir_all(d);
+	free(d);
+	sm_table_free(t);
+	sm_ctx_free(ctx);
+}
+
+/* A failed write leaves nothing behind (the private folder is removed) and
+ * its message is in the documented form, never a raw libxlsxwriter line:
+ * a folder that does not exist fails before the private folder is made, a
+ * target that is a folder only when the workbook is complete. */
+static void xlsx_failure_leaves_no_temporary(void **state)
+{
+	(void)state;
+	struct sm_ctx *ctx = sm_ctx_new();
+	struct sm_table *t = small_table(ctx);
+	char *d = tmpdir();
+	char *x = sm_asprintf("%s/none/t.xlsx", d);
+	assert_int_equal(sm_export_write(ctx, t, x), SM_EOUTPUT);
+	const struct sm_diag *e = sm_ctx_error(ctx);
+	assert_non_null(e);
+	assert_string_equal(e->file, x);
+	assert_non_null(strstr(e->msg, "expected a writable folder"));
+	free(x);
+	sm_ctx_clear_error(ctx);
+	x = sm_asprintf("%s/t.xlsx", d);
+	assert_int_equal(mkdir(x, 0700), 0);
+	assert_int_equal(sm_export_write(ctx, t, x), SM_EOUTPUT);
+	assert_non_null(sm_ctx_error(ctx));
+	char *rest = other_files(d, "t.xlsx");
+	assert_string_equal(rest, "");
+	free(rest);
+	free(x);
+	rmdir_all(d);
+	free(d);
+	sm_table_free(t);
+	sm_ctx_free(ctx);
+}
+#endif
+
 static void msc_domain_table_as_csv(void **state)
 {
 	(void)state;
@@ -207,6 +351,11 @@ int main(void)
 		cmocka_unit_test(markdown_escapes_pipes),
 		cmocka_unit_test(write_by_extension),
 		cmocka_unit_test(xlsx_is_a_zip_and_deterministic),
+#ifdef SM_HAVE_XLSXWRITER
+		cmocka_unit_test(xlsx_sheet_name_cut_on_characters),
+		cmocka_unit_test(xlsx_long_cell_cut_with_warning),
+		cmocka_unit_test(xlsx_failure_leaves_no_temporary),
+#endif
 		cmocka_unit_test(msc_domain_table_as_csv),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
