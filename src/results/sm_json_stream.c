@@ -11,6 +11,7 @@
  */
 #include "sm_json_stream.h"
 
+#include "sm_json_fast.h"
 #include "sm_row_spool.h"
 
 #include <stdlib.h>
@@ -50,6 +51,7 @@ struct out {
 	FILE *f;
 	struct sm_row_spool *spool; /* NULL: no row was spooled */
 	int failed;                 /* out of memory, or a spooled row unreadable */
+	struct sm_buf text;         /* the value being printed */
 };
 
 static void tabs(struct out *o, int n)
@@ -76,26 +78,19 @@ static void write_indented(struct out *o, const char *p, size_t n, int depth)
 /* One value as cJSON_Print() lays it out at the given depth. */
 static void print_whole(struct out *o, const cJSON *item, int depth)
 {
-	char *text = cJSON_Print(item);
-	if (!text) {
+	sm_buf_reset(&o->text);
+	if (sm_json_fast_print(&o->text, item, depth) != 0) {
 		o->failed = 1;
 		return;
 	}
-	write_indented(o, text, strlen(text), depth);
-	cJSON_free(text);
+	fwrite(o->text.data, 1, o->text.len, o->f);
 }
 
 /* A member name, escaped as cJSON escapes it. */
 static void print_key(struct out *o, const char *key)
 {
-	cJSON *ref = cJSON_CreateStringReference(key);
-	char *text = ref ? cJSON_PrintUnformatted(ref) : NULL;
-	if (text)
-		fputs(text, o->f);
-	else
-		o->failed = 1;
-	cJSON_free(text);
-	cJSON_Delete(ref);
+	const cJSON ref = { .type = cJSON_String | cJSON_IsReference, .valuestring = (char *)key };
+	print_whole(o, &ref, 0);
 }
 
 static const struct plan *rule_for(const struct plan *p, const char *key)
@@ -186,10 +181,12 @@ static void stream_value(struct out *o, cJSON *item, int depth, const struct pla
 
 int sm_json_stream_results(cJSON *doc, struct sm_row_spool *spool, FILE *out)
 {
-	struct out o = { out, spool, 0 };
+	struct out o = { .f = out, .spool = spool, .failed = 0 };
 	if (!doc)
 		return -1;
+	sm_buf_init(&o.text);
 	stream_value(&o, doc, 0, &results_plan);
+	sm_buf_release(&o.text);
 	cJSON_Delete(doc);
 	if (!o.failed)
 		fputc('\n', out);
