@@ -62,8 +62,9 @@ static int round_digits(double a, int prec, uint64_t *n, int *x)
 	}
 	if (s < lo || s >= hi)
 		return -1;
-	/* one rounding of a 64-bit significand: |error| < s * 2^-64 */
-	long double tol = prec <= 15 ? 1e-3L : 5e-2L;
+	/* one rounding of a 64-bit significand: |error| <= s * 2^-64, under
+	 * 2^-8 at 17 digits (s < 10^17 < 2^57), 2^-14 at 15 */
+	long double tol = prec <= 15 ? 1e-3L : 1e-2L;
 	if (s - lo < tol || hi - s < tol)
 		return -1;
 	long double fl = floorl(s);
@@ -285,4 +286,46 @@ int sm_json_fast_print(struct sm_buf *b, const cJSON *item, int depth)
 	if (!item || print_value(b, item, depth) != 0)
 		return -1;
 	return b->failed ? -1 : 0;
+}
+
+/* The buffer's text as a raw item (printed verbatim by cJSON). */
+static cJSON *raw_of(struct sm_buf *b)
+{
+	cJSON *raw = b->failed ? NULL : cJSON_CreateRaw(b->data);
+	sm_buf_release(b);
+	return raw;
+}
+
+cJSON *sm_json_fast_raw_numbers(const double *v, size_t n)
+{
+	struct sm_buf b;
+	sm_buf_init(&b);
+	sm_buf_putc(&b, '[');
+	char num[32];
+	for (size_t i = 0; i < n; i++) {
+		if (isinf(v[i])) { /* needs the "_infinite" sibling: not here */
+			sm_buf_release(&b);
+			return NULL;
+		}
+		if (i)
+			sm_buf_append(&b, ", ", 2);
+		sm_buf_append(&b, num, sm_json_fast_number(num, v[i]));
+	}
+	sm_buf_putc(&b, ']');
+	return raw_of(&b);
+}
+
+cJSON *sm_json_fast_raw_indices(const size_t *v, size_t n)
+{
+	struct sm_buf b;
+	sm_buf_init(&b);
+	sm_buf_putc(&b, '[');
+	char num[32];
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			sm_buf_append(&b, ", ", 2);
+		sm_buf_append(&b, num, sm_json_fast_number(num, (double)v[i]));
+	}
+	sm_buf_putc(&b, ']');
+	return raw_of(&b);
 }

@@ -33,4 +33,12 @@ size_t sm_json_fast_number(char *buf, double d);
  * (an invalid item, a raw item without text) or b ran out of memory. */
 int sm_json_fast_print(struct sm_buf *b, const cJSON *item, int depth);
 
+/* An array of numbers as one raw item with the text cJSON_Print() gives
+ * the array of their items (sm_json_number(): null for NaN), for long
+ * arrays that are only ever printed: one node instead of n.  NULL when out
+ * of memory or when a value is infinite (those need sm_json_add_array()). */
+cJSON *sm_json_fast_raw_numbers(const double *v, size_t n);
+/* The same for indices (each below 2^53). */
+cJSON *sm_json_fast_raw_indices(const size_t *v, size_t n);
+
 #endif

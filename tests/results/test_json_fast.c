@@ -9,6 +9,7 @@
 #include "sm_test.h"
 
 #include "sm_json_fast.h"
+#include "sm_json_out.h"
 
 #include <float.h>
 #include <limits.h>
@@ -172,12 +173,44 @@ static void test_documents(void **state)
 	cJSON_Delete(o);
 }
 
+/* The raw arrays print as the arrays of number items they stand for. */
+static void test_raw_arrays(void **state)
+{
+	(void)state;
+	double v[] = { 0.5, NAN, -3, 1e-300, 2.0 / 3, 0 };
+	size_t idx[] = { 0, 7, 123456789, 3 };
+	for (size_t n = 0; n <= 6; n++) {
+		cJSON *want = cJSON_CreateObject(), *got = cJSON_CreateObject();
+		sm_json_add_array(want, "w", v, n);
+		cJSON_AddItemToObject(got, "w", sm_json_fast_raw_numbers(v, n));
+		char *a = cJSON_Print(want), *b = cJSON_Print(got);
+		assert_string_equal(a, b);
+		cJSON_free(a);
+		cJSON_free(b);
+		cJSON_Delete(want);
+		cJSON_Delete(got);
+	}
+	cJSON *want = cJSON_CreateArray();
+	for (size_t i = 0; i < 4; i++)
+		cJSON_AddItemToArray(want, cJSON_CreateNumber((double)idx[i]));
+	cJSON *got = sm_json_fast_raw_indices(idx, 4);
+	char *a = cJSON_Print(want), *b = cJSON_Print(got);
+	assert_string_equal(a, b);
+	cJSON_free(a);
+	cJSON_free(b);
+	cJSON_Delete(want);
+	cJSON_Delete(got);
+	double inf[] = { 1, INFINITY };
+	assert_null(sm_json_fast_raw_numbers(inf, 2));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_special),
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_documents),
+		cmocka_unit_test(test_raw_arrays),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
