@@ -60,12 +60,13 @@ int sm_row_spool_failed(const struct sm_row_spool *sp)
 	return sp->failed;
 }
 
-static int kept_key(const char *key, const char *const *keep, size_t n_keep)
+/* keep[i] equal to key, or NULL. */
+static const char *kept_key(const char *key, const char *const *keep, size_t n_keep)
 {
 	for (size_t i = 0; key && i < n_keep; i++)
 		if (!strcmp(key, keep[i]))
-			return 1;
-	return 0;
+			return keep[i];
+	return NULL;
 }
 
 void sm_row_spool_put(struct sm_row_spool *sp, cJSON *row, const char *const *keep,
@@ -89,9 +90,15 @@ void sm_row_spool_put(struct sm_row_spool *sp, cJSON *row, const char *const *ke
 	size_t kept = 0;
 	for (cJSON *c = row->child, *next; c; c = next) {
 		next = c->next;
-		if (kept_key(c->string, keep, n_keep))
+		const char *k = kept_key(c->string, keep, n_keep);
+		if (k) {
+			/* the caller's key (static) instead of the row's copy of it */
+			if (!(c->type & cJSON_StringIsConst))
+				cJSON_free(c->string);
+			c->string = (char *)k;
+			c->type |= cJSON_StringIsConst;
 			kept++;
-		else
+		} else
 			cJSON_Delete(cJSON_DetachItemViaPointer(row, c));
 	}
 	row->valuedouble = ((double)sp->end + 1) * 256 + (double)kept;
