@@ -8,6 +8,7 @@
 #include "sm_fsn.h"
 #include "sm_glmm_json.h"
 #include "sm_influence.h"
+#include "sm_json_fast.h"
 #include "sm_json_out.h"
 #include "sm_mh.h"
 #include "sm_multilevel_json.h"
@@ -505,8 +506,13 @@ static void add_fit_weights(struct analysis *a, cJSON *fits, const struct sm_rma
 		free(w);
 		return;
 	}
-	sm_json_add_array(cJSON_GetArrayItem(fits, cJSON_GetArraySize(fits) - 1), "weights", w,
-			  d->k);
+	cJSON *fit = cJSON_GetArrayItem(fits, cJSON_GetArraySize(fits) - 1);
+	/* streamed out (a->spool): one raw item, the same text, not k nodes */
+	cJSON *raw = a->spool ? sm_json_fast_raw_numbers(w, d->k) : NULL;
+	if (raw)
+		cJSON_AddItemToObject(fit, "weights", raw);
+	else
+		sm_json_add_array(fit, "weights", w, d->k);
 	free(w);
 }
 
@@ -1134,9 +1140,14 @@ static sm_status run_cumul_ordered(struct analysis *a)
 			a->cumul[perm[i]] = rows[i];
 		cJSON *o = cJSON_AddObjectToObject(a->obj, "cumul_order");
 		cJSON_AddStringToObject(o, "by", by);
-		cJSON *list = cJSON_AddArrayToObject(o, "studies");
-		for (size_t i = 0; i < k; i++)
-			cJSON_AddItemToArray(list, cJSON_CreateNumber((double)perm[i]));
+		cJSON *raw = a->spool ? sm_json_fast_raw_indices(perm, k) : NULL;
+		if (raw) {
+			cJSON_AddItemToObject(o, "studies", raw);
+		} else {
+			cJSON *list = cJSON_AddArrayToObject(o, "studies");
+			for (size_t i = 0; i < k; i++)
+				cJSON_AddItemToArray(list, cJSON_CreateNumber((double)perm[i]));
+		}
 	}
 	free(perm);
 	free(y);

@@ -3,6 +3,7 @@
 #include "sm_buf.h"
 #include "sm_fdr.h"
 #include "sm_json_out.h"
+#include "sm_row_spool.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -120,7 +121,7 @@ static void write_domains(cJSON *out, const cJSON *analyses, const double *bh,
 }
 
 static void write_terms(cJSON *out, const cJSON *analyses, const struct sm_dfdr *df,
-			const struct terms *t)
+			const struct terms *t, struct sm_row_spool *spool)
 {
 	if (!df) {
 		cJSON_AddNullToObject(out, "terms");
@@ -143,12 +144,20 @@ static void write_terms(cJSON *out, const cJSON *analyses, const struct sm_dfdr 
 		sm_json_add_number(o, "p", t->p[i]);
 		sm_json_add_number(o, "p_within_bh", df->term_adj[i]);
 		cJSON_AddBoolToObject(o, "signal_dfdr", df->term_flag[i]);
+		if (spool) /* one term a row: nothing reads it before it is streamed */
+			sm_row_spool_put(spool, o, NULL, 0);
 		cJSON_AddItemToArray(list, o);
 	}
 	free(names);
 }
 
 cJSON *sm_multiplicity_json(struct sm_ctx *ctx, const cJSON *results)
+{
+	return sm_multiplicity_json_spooled(ctx, results, NULL);
+}
+
+cJSON *sm_multiplicity_json_spooled(struct sm_ctx *ctx, const cJSON *results,
+				    struct sm_row_spool *spool)
 {
 	const cJSON *analyses = cJSON_GetObjectItemCaseSensitive(results, "analyses");
 	double level = num(cJSON_GetObjectItemCaseSensitive(results, "settings"), "level");
@@ -189,7 +198,7 @@ cJSON *sm_multiplicity_json(struct sm_ctx *ctx, const cJSON *results)
 					"study) with the P of Fisher's exact test");
 		sm_json_add_string(out, "dfdr_note", t.why_not);
 		write_domains(out, analyses, bh, p, have_df ? &df : NULL, &t, alpha);
-		write_terms(out, analyses, have_df ? &df : NULL, &t);
+		write_terms(out, analyses, have_df ? &df : NULL, &t, spool);
 	}
 	if (have_df)
 		sm_dfdr_release(&df);

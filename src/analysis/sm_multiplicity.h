@@ -29,4 +29,10 @@
 
 cJSON *sm_multiplicity_json(struct sm_ctx *ctx, const cJSON *results);
 
+struct sm_row_spool;
+/* The same, with each "terms" row put into spool (sm_row_spool.h) as soon
+ * as it is made, for a document that is streamed out; NULL: kept whole. */
+cJSON *sm_multiplicity_json_spooled(struct sm_ctx *ctx, const cJSON *results,
+				    struct sm_row_spool *spool);
+
 #endif

@@ -449,7 +449,7 @@ cJSON *sm_results_build_spooled(struct sm_ctx *ctx, const struct sm_review *revi
 		cJSON_Delete(root);
 		return NULL;
 	}
-	cJSON *mult = sm_multiplicity_json(ctx, root);
+	cJSON *mult = sm_multiplicity_json_spooled(ctx, root, spool);
 	if (!mult) {
 		cJSON_Delete(root);
 		return NULL;

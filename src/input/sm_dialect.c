@@ -85,47 +85,65 @@ struct dstate {
 	 * subgroup column): header index of each, in header order. */
 	size_t *kept;
 	size_t n_kept;
+	/* opts' ignore and column names, normalized once: a header of n columns
+	 * against m names costs O(n + m), not O(n m) (issue 18). */
+	struct sm_strmap *ignored, *named;
+	char *names_text; /* the normalized names, end to end */
 };
 
-/* Lower-cased copy without surrounding blanks; NULL on out of memory. */
-static char *normalize(const char *s)
+/* Lower-cases s without surrounding blanks into out (room for strlen(s) + 1
+ * bytes); returns the bytes written, NUL included. */
+static size_t normalize_into(const char *s, char *out)
 {
 	while (*s == ' ' || *s == '\t')
 		s++;
 	size_t n = strlen(s);
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
-	char *out = malloc(n + 1);
-	if (!out)
-		return NULL;
 	for (size_t i = 0; i < n; i++)
 		out[i] = (char)tolower((unsigned char)s[i]);
 	out[n] = '\0';
+	return n + 1;
+}
+
+/* Lower-cased copy without surrounding blanks; NULL on out of memory. */
+static char *normalize(const char *s)
+{
+	char *out = malloc(strlen(s) + 1);
+	if (out)
+		normalize_into(s, out);
 	return out;
 }
 
-static int is_ignored(const struct sm_dialect_opts *o, const char *norm)
+/* Puts the normalized names into a new set; their text goes to *at. */
+static struct sm_strmap *name_set(const char *const *names, size_t n, char **at)
 {
-	for (size_t i = 0; i < o->n_ignore; i++) {
-		char *n = normalize(o->ignore[i]);
-		int same = n && strcmp(n, norm) == 0;
-		free(n);
-		if (same)
-			return 1;
+	struct sm_strmap *m = sm_strmap_new();
+	for (size_t i = 0; m && i < n; i++) {
+		char *key = *at;
+		*at += normalize_into(names[i], key);
+		if (sm_strmap_put(m, key, i, NULL) < 0) {
+			sm_strmap_free(m);
+			m = NULL;
+		}
 	}
-	return 0;
+	return m;
 }
 
-static int is_named(const struct sm_dialect_opts *o, const char *norm)
+static int name_sets(struct dstate *st)
 {
-	for (size_t i = 0; i < o->n_columns; i++) {
-		char *n = normalize(o->columns[i]);
-		int same = n && strcmp(n, norm) == 0;
-		free(n);
-		if (same)
-			return 1;
-	}
-	return 0;
+	const struct sm_dialect_opts *o = st->opts;
+	size_t len = 1;
+	for (size_t i = 0; i < o->n_ignore; i++)
+		len += strlen(o->ignore[i]) + 1;
+	for (size_t i = 0; i < o->n_columns; i++)
+		len += strlen(o->columns[i]) + 1;
+	char *at = st->names_text = malloc(len);
+	if (!at)
+		return -1;
+	st->ignored = name_set(o->ignore, o->n_ignore, &at);
+	st->named = st->ignored ? name_set(o->columns, o->n_columns, &at) : NULL;
+	return st->named ? 0 : -1;
 }
 
 static const struct alias *find_alias(const char *norm)
@@ -177,9 +195,9 @@ static sm_status header_column(struct sm_ctx *ctx, const struct sm_csv_src *src,
 	if (norm[0] == '\0') {
 		s = sm_csv_fail(ctx, src, off, NULL,
 				"empty column name in the header; expected a column name");
-	} else if (!a && is_named(st->opts, norm)) {
+	} else if (!a && sm_strmap_get(st->named, norm, NULL)) {
 		st->kept[st->n_kept++] = i; /* a study characteristic an option asks for */
-	} else if (is_ignored(st->opts, norm)) {
+	} else if (sm_strmap_get(st->ignored, norm, NULL)) {
 		s = SM_OK;
 	} else if (!a) {
 		s = sm_csv_fail(ctx, src, off, name, "unknown column '%s'; expected one of "
@@ -323,6 +341,8 @@ static sm_status read_header(struct sm_ctx *ctx, const struct sm_csv_src *src,
 	st->header_offs = sm_alloc_array(row->n, sizeof *st->header_offs);
 	st->kept = sm_alloc_array(row->n, sizeof *st->kept);
 	if (!st->header || !st->header_offs || !st->kept)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	if (name_sets(st) != 0)
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	st->n_cols = row->n;
 	st->header_off = row->offsets[0];
@@ -706,6 +726,9 @@ sm_status sm_dialect_read(struct sm_ctx *ctx, const struct sm_csv_src *src,
 	if (s == SM_OK)
 		r->kind = st.kind;
 	sm_strmap_free(st.studies);
+	sm_strmap_free(st.ignored);
+	sm_strmap_free(st.named);
+	free(st.names_text);
 	for (size_t i = 0; st.header && i < st.n_cols; i++)
 		free(st.header[i]);
 	free(st.header);

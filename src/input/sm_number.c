@@ -12,6 +12,65 @@ static int blank(char c)
 	return c == ' ' || c == '\t';
 }
 
+/* The plain decimals a data table holds ([+-]digits[.digits][e[+-]digits])
+ * with at most 2^53 as their digits and a power of ten up to 10^22 are
+ * exactly one IEEE multiplication or division of two exact doubles, which
+ * is what strtod returns for them (Clinger's fast path).  Returns 0 and
+ * *out for those; -1 for anything else, which strtod then decides. */
+static int fast_decimal(const char *s, size_t n, double *out)
+{
+	static const double p10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
+				      1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+				      1e18, 1e19, 1e20, 1e21, 1e22 };
+	size_t i = 0;
+	int neg = 0;
+	if (i < n && (s[i] == '+' || s[i] == '-'))
+		neg = s[i++] == '-';
+	unsigned long long m = 0;
+	int digits = 0, sig = 0, frac = 0;
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, digits++) {
+		if (m || s[i] != '0')
+			sig++;
+		m = m * 10 + (unsigned long long)(s[i] - '0');
+		if (sig > 19) /* m stays below 10^19 < 2^64 */
+			return -1;
+	}
+	if (i < n && s[i] == '.') {
+		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, digits++, frac++) {
+			if (m || s[i] != '0')
+				sig++;
+			m = m * 10 + (unsigned long long)(s[i] - '0');
+			if (sig > 19)
+				return -1;
+		}
+	}
+	if (!digits || m > (1ULL << 53))
+		return -1;
+	int e = 0;
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		int eneg = 0;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			eneg = s[i++] == '-';
+		size_t start = i;
+		for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			if ((e = e * 10 + (s[i] - '0')) > 1000)
+				return -1;
+		if (i == start)
+			return -1;
+		if (eneg)
+			e = -e;
+	}
+	if (i != n)
+		return -1;
+	e -= frac;
+	if (e < -22 || e > 22)
+		return -1;
+	double v = e >= 0 ? (double)m * p10[e] : (double)m / p10[-e];
+	*out = neg ? -v : v;
+	return 0;
+}
+
 enum sm_num_status sm_parse_number(const char *s, double *out)
 {
 	while (blank(*s))
@@ -21,6 +80,8 @@ enum sm_num_status sm_parse_number(const char *s, double *out)
 		n--;
 	if (n == 0)
 		return SM_NUM_EMPTY;
+	if (fast_decimal(s, n, out) == 0)
+		return SM_NUM_OK;
 	/* strtod also takes hex, "inf" and "nan", which no data table means */
 	int digits = 0;
 	for (size_t i = 0; i < n; i++) {

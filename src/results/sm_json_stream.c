@@ -11,6 +11,7 @@
  */
 #include "sm_json_stream.h"
 
+#include "sm_json_fast.h"
 #include "sm_row_spool.h"
 
 #include <stdlib.h>
@@ -50,14 +51,45 @@ struct out {
 	FILE *f;
 	struct sm_row_spool *spool; /* NULL: no row was spooled */
 	int failed;                 /* out of memory, or a spooled row unreadable */
+	struct sm_buf text;         /* output not yet written to f */
 };
+
+#define FLUSH_AT ((size_t)1 << 20)
+
+/* Output collects in o->text and goes to f a mebibyte at a time: the
+ * document is thousands of small pieces (a key, a tab, a row). */
+static void flush(struct out *o)
+{
+	if (o->text.failed)
+		o->failed = 1;
+	else if (o->text.len && fwrite(o->text.data, 1, o->text.len, o->f) != o->text.len)
+		o->failed = 1;
+	sm_buf_reset(&o->text);
+}
+
+static void emit(struct out *o, const char *p, size_t n)
+{
+	sm_buf_append(&o->text, p, n);
+	if (o->text.len >= FLUSH_AT)
+		flush(o);
+}
+
+static void emit_s(struct out *o, const char *s)
+{
+	emit(o, s, strlen(s));
+}
+
+static void emit_c(struct out *o, char c)
+{
+	emit(o, &c, 1);
+}
 
 static void tabs(struct out *o, int n)
 {
 	static const char t[] = "\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t";
 	while (n > 0) {
 		int m = n < (int)(sizeof t - 1) ? n : (int)(sizeof t - 1);
-		fwrite(t, 1, (size_t)m, o->f);
+		emit(o, t, (size_t)m);
 		n -= m;
 	}
 }
@@ -67,35 +99,28 @@ static void write_indented(struct out *o, const char *p, size_t n, int depth)
 {
 	const char *end = p + n;
 	for (const char *nl; (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1) {
-		fwrite(p, 1, (size_t)(nl - p + 1), o->f);
+		emit(o, p, (size_t)(nl - p + 1));
 		tabs(o, depth);
 	}
-	fwrite(p, 1, (size_t)(end - p), o->f);
+	emit(o, p, (size_t)(end - p));
 }
 
 /* One value as cJSON_Print() lays it out at the given depth. */
 static void print_whole(struct out *o, const cJSON *item, int depth)
 {
-	char *text = cJSON_Print(item);
-	if (!text) {
+	if (sm_json_fast_print(&o->text, item, depth) != 0) {
 		o->failed = 1;
 		return;
 	}
-	write_indented(o, text, strlen(text), depth);
-	cJSON_free(text);
+	if (o->text.len >= FLUSH_AT)
+		flush(o);
 }
 
 /* A member name, escaped as cJSON escapes it. */
 static void print_key(struct out *o, const char *key)
 {
-	cJSON *ref = cJSON_CreateStringReference(key);
-	char *text = ref ? cJSON_PrintUnformatted(ref) : NULL;
-	if (text)
-		fputs(text, o->f);
-	else
-		o->failed = 1;
-	cJSON_free(text);
-	cJSON_Delete(ref);
+	const cJSON ref = { .type = cJSON_String | cJSON_IsReference, .valuestring = (char *)key };
+	print_whole(o, &ref, 0);
 }
 
 static const struct plan *rule_for(const struct plan *p, const char *key)
@@ -129,15 +154,15 @@ static void stream_spooled(struct out *o, const cJSON *row, int depth)
 	}
 	write_indented(o, text, len - 2, depth); /* without "\n}" */
 	for (; c; c = c->next) {
-		fputs(",\n", o->f);
+		emit_s(o, ",\n");
 		tabs(o, depth + 1);
 		print_key(o, c->string);
-		fputs(":\t", o->f);
+		emit_s(o, ":\t");
 		print_whole(o, c, depth + 1);
 	}
-	fputc('\n', o->f);
+	emit_c(o, '\n');
 	tabs(o, depth);
-	fputc('}', o->f);
+	emit_c(o, '}');
 }
 
 /* The children of a walked container, each detached, written and freed as
@@ -150,7 +175,7 @@ static void stream_children(struct out *o, cJSON *c, int depth, const struct pla
 		if (object) {
 			tabs(o, depth + 1);
 			print_key(o, child->string);
-			fputs(":\t", o->f);
+			emit_s(o, ":\t");
 		}
 		const struct plan *r = rule_for(p, object ? child->string : NULL);
 		if (o->spool && sm_row_spool_has(child))
@@ -159,9 +184,9 @@ static void stream_children(struct out *o, cJSON *c, int depth, const struct pla
 			stream_value(o, child, depth + 1, r);
 		cJSON_Delete(child);
 		if (c->child)
-			fputs(object ? ",\n" : ", ", o->f);
+			emit_s(o, object ? ",\n" : ", ");
 		else if (object)
-			fputc('\n', o->f);
+			emit_c(o, '\n');
 	}
 }
 
@@ -173,25 +198,28 @@ static void stream_value(struct out *o, cJSON *item, int depth, const struct pla
 		return;
 	}
 	if (cJSON_IsObject(item)) {
-		fputs("{\n", o->f);
+		emit_s(o, "{\n");
 		stream_children(o, item, depth, p);
 		tabs(o, depth);
-		fputc('}', o->f);
+		emit_c(o, '}');
 	} else {
-		fputc('[', o->f);
+		emit_c(o, '[');
 		stream_children(o, item, depth, p);
-		fputc(']', o->f);
+		emit_c(o, ']');
 	}
 }
 
 int sm_json_stream_results(cJSON *doc, struct sm_row_spool *spool, FILE *out)
 {
-	struct out o = { out, spool, 0 };
+	struct out o = { .f = out, .spool = spool, .failed = 0 };
 	if (!doc)
 		return -1;
+	sm_buf_init(&o.text);
 	stream_value(&o, doc, 0, &results_plan);
 	cJSON_Delete(doc);
 	if (!o.failed)
-		fputc('\n', out);
+		emit_c(&o, '\n');
+	flush(&o);
+	sm_buf_release(&o.text);
 	return o.failed || ferror(out) ? -1 : 0;
 }

@@ -8,6 +8,8 @@
  */
 #include "sm_row_spool.h"
 
+#include "sm_json_fast.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,12 @@
 struct sm_row_spool {
 	FILE *f;
 	off_t end;   /* bytes written */
+	/* Where f stands and whether it last wrote (1) or read (2): a seek,
+	 * which flushes, only to move or to turn between writing and reading
+	 * (which C requires). */
+	off_t pos;
+	int mode;
+	struct sm_buf text; /* the row being put */
 	int failed;
 	char *buf;   /* the last row read back */
 	size_t cap;
@@ -31,6 +39,10 @@ struct sm_row_spool *sm_row_spool_new(void)
 		free(sp);
 		return NULL;
 	}
+	if (sp) {
+		setvbuf(sp->f, NULL, _IOFBF, (size_t)1 << 20); /* fewer, larger writes */
+		sm_buf_init(&sp->text);
+	}
 	return sp;
 }
 
@@ -39,6 +51,7 @@ void sm_row_spool_free(struct sm_row_spool *sp)
 	if (!sp)
 		return;
 	fclose(sp->f);
+	sm_buf_release(&sp->text);
 	free(sp->buf);
 	free(sp);
 }
@@ -48,12 +61,13 @@ int sm_row_spool_failed(const struct sm_row_spool *sp)
 	return sp->failed;
 }
 
-static int kept_key(const char *key, const char *const *keep, size_t n_keep)
+/* keep[i] equal to key, or NULL. */
+static const char *kept_key(const char *key, const char *const *keep, size_t n_keep)
 {
 	for (size_t i = 0; key && i < n_keep; i++)
 		if (!strcmp(key, keep[i]))
-			return 1;
-	return 0;
+			return keep[i];
+	return NULL;
 }
 
 void sm_row_spool_put(struct sm_row_spool *sp, cJSON *row, const char *const *keep,
@@ -61,21 +75,33 @@ void sm_row_spool_put(struct sm_row_spool *sp, cJSON *row, const char *const *ke
 {
 	if (sp->failed || !cJSON_IsObject(row) || n_keep > SM_ROW_SPOOL_MAX_KEPT)
 		return;
-	char *text = cJSON_Print(row);
-	size_t len = text ? strlen(text) : 0;
-	if (!text || len > (size_t)0x7fffffff || fseeko(sp->f, sp->end, SEEK_SET) != 0 ||
-	    fwrite(text, 1, len, sp->f) != len) {
-		sp->failed = !text || errno == ENOMEM ? SM_ROW_SPOOL_NOMEM : 1;
-		cJSON_free(text);
+	sm_buf_reset(&sp->text);
+	int bad_print = sm_json_fast_print(&sp->text, row, 0) != 0; /* cJSON_Print()'s text */
+	int bad = bad_print;
+	size_t len = sp->text.len;
+	if (!bad && (sp->pos != sp->end || sp->mode != 1) &&
+	    fseeko(sp->f, sp->end, SEEK_SET) != 0)
+		bad = 1;
+	if (bad || len > (size_t)0x7fffffff || fwrite(sp->text.data, 1, len, sp->f) != len) {
+		/* the text could not be made: memory; else the write failed */
+		sp->failed = bad_print || errno == ENOMEM ? SM_ROW_SPOOL_NOMEM : 1;
+		sp->pos = -1;
 		return;
 	}
-	cJSON_free(text);
+	sp->pos = sp->end + (off_t)len;
+	sp->mode = 1;
 	size_t kept = 0;
 	for (cJSON *c = row->child, *next; c; c = next) {
 		next = c->next;
-		if (kept_key(c->string, keep, n_keep))
+		const char *k = kept_key(c->string, keep, n_keep);
+		if (k) {
+			/* the caller's key (static) instead of the row's copy of it */
+			if (!(c->type & cJSON_StringIsConst))
+				cJSON_free(c->string);
+			c->string = (char *)k;
+			c->type |= cJSON_StringIsConst;
 			kept++;
-		else
+		} else
 			cJSON_Delete(cJSON_DetachItemViaPointer(row, c));
 	}
 	row->valuedouble = ((double)sp->end + 1) * 256 + (double)kept;
@@ -102,8 +128,16 @@ const char *sm_row_spool_text(struct sm_row_spool *sp, const cJSON *row, size_t 
 		sp->buf = b;
 		sp->cap = *len + 1;
 	}
-	if (fseeko(sp->f, at, SEEK_SET) != 0 || fread(sp->buf, 1, *len, sp->f) != *len)
+	if ((sp->pos != at || sp->mode != 2) && fseeko(sp->f, at, SEEK_SET) != 0) {
+		sp->pos = -1;
 		return NULL;
+	}
+	if (fread(sp->buf, 1, *len, sp->f) != *len) {
+		sp->pos = -1;
+		return NULL;
+	}
+	sp->pos = at + (off_t)*len;
+	sp->mode = 2;
 	sp->buf[*len] = 0;
 	return sp->buf;
 }

@@ -28,7 +28,9 @@ struct sm_row_spool *sm_row_spool_new(void);
 void sm_row_spool_free(struct sm_row_spool *sp);
 
 /* Writes row (an object, as cJSON_Print() lays it out on its own) to the
- * spool and deletes every member of it not named in keep[0 .. n_keep).  On
+ * spool and deletes every member of it not named in keep[0 .. n_keep); the
+ * kept members' names then point to keep's strings, which must outlive
+ * the row (string literals).  On
  * a failure the row stays whole and the spool remembers the failure. */
 void sm_row_spool_put(struct sm_row_spool *sp, cJSON *row, const char *const *keep,
 		      size_t n_keep);

@@ -510,11 +510,76 @@ class Tables:
 				size = "%.1f × %.1f in" % (float(v[2]) / 72, float(v[4]) / 72)
 		return "%s page%s, %s" % (pages, "" if pages == "1" else "s", size)
 
+	# ---- case 4: the table of issue 19 ---------------------------------------
+	def r_forest_pdf(self, k):
+		"""(seconds, text) of R's forest() on the pdf() device at k, if measured"""
+		r = self.case("fo/%s/r" % k)
+		v = r.key_median("pdf") if r.status == "ok" else None
+		if v is None:
+			return None, self.cell(r)[0]
+		return v, "%s (%s)" % (secs(v), r.keys()[0].get("runs", "?"))
+
+	def issue19(self):
+		m = self.meta
+		k, fk = m.get("i19_k", "1000000"), m.get("i19_forest_k", "100000")
+		self.out("## 4. The table of issue 19")
+		self.out()
+		self.out("The issue's rows from this one run: the analyses at k = %s (simulated, "
+			"REML unless said), a forest plot of a %s-study results file, the MSC job of "
+			"case 1 and the 10 000-study forest of case 3.  R's column is the nearest "
+			"work R metafor does in the same run: its `rma()` fit alone for the analyses "
+			"(R writes no per-study rows, so the ratio is a lower bound), its `forest()` "
+			"on the pdf() device inside the session for the forests (load and fit not "
+			"counted)." % (k, fk))
+		self.out()
+		self.out("| case | goal | safemeta s | peak MiB | R metafor s | R / safemeta | goal |")
+		self.out("|---|---|---:|---:|---:|---:|---|")
+
+		def verdict(c, limit_s, limit_mib=None):
+			if c.status != "ok":
+				return "—"
+			ok = c.wall < limit_s and (limit_mib is None or c.peak_mib < limit_mib)
+			return "met" if ok else "**missed**"
+
+		def row(label, goal, s, r, limit_s, limit_mib=None):
+			st, sm_ = self.cell(s)
+			rt, _ = self.cell(r)
+			self.out("| %s | %s | %s | %s | %s | %s | %s |" % (label, goal, st, sm_, rt,
+				self.ratio(r, s), verdict(s, limit_s, limit_mib)))
+
+		row("`analyze` k = %s, REML, per-study rows" % k, "< 3 s, < 1 GB",
+			self.case("i19/rows/sm"), self.case("an/%s/r/REML/fit" % k), 3, 1024)
+		row("same, `--no-studies`", "< 0.7 s", self.case("an/%s/sm/REML" % k),
+			self.case("an/%s/r/REML/fit" % k), 0.7)
+		row("same, DL, `--no-studies`", "< 0.6 s", self.case("an/%s/sm/DL" % k),
+			self.case("an/%s/r/DL/fit" % k), 0.6)
+		s = self.case("i19/forest/sm")
+		st, sm_ = self.cell(s)
+		big = max(self.meta.get("forest_ks", "10000").split(), key=int)
+		self.out("| `render forest` of a %s-study results file (PDF) | < 2 s, < 300 MB | %s | "
+			"%s | not run (R's forest of %s studies: %s) | — | %s |" % (fk, st, sm_, big,
+			self.r_forest_pdf(big)[1], verdict(s, 2, 300)))
+		s, r = self.case("msc/sm/full"), self.case("msc/r/full")
+		st, sm_ = self.cell(s)
+		rt, _ = self.cell(r)
+		x = r.wall / s.wall if s.status == "ok" and r.status == "ok" else None
+		self.out("| full IV MSC job vs R (case 1) | ≥ 20× ahead | %s | %s | %s | %s | %s |" % (
+			st, sm_, rt, self.ratio(r, s), "—" if x is None else
+			("met" if x >= 20 else "**missed**")))
+		s = self.case("fo/10000/sm/pdf")
+		st, sm_ = self.cell(s)
+		rv, rt = self.r_forest_pdf("10000")
+		rat = times(rv / s.wall) if rv is not None and s.status == "ok" else "—"
+		self.out("| 10 000-study forest to PDF (case 3) | < 0.25 s | %s | %s | %s | %s | %s |"
+			% (st, sm_, rt, rat, verdict(s, 0.25)))
+		self.out()
+
 	def render(self):
 		self.header()
 		self.msc()
 		self.analysis()
 		self.forest()
+		self.issue19()
 		self.out("## Targets of issue 8")
 		self.out()
 		for t in self.targets:
