@@ -113,8 +113,9 @@ static struct lead heading_lead(struct sm_rdoc *d)
 }
 
 /* A kind's options for a report page: the report's style, no figure title
- * (the caption names the figure), and the template's argument for the
- * kind's positional option.  Owned by the document. */
+ * (the caption names the figure), no line stating the methods under it
+ * (the report's Methods section states them once), and the template's
+ * argument for the kind's positional option.  Owned by the document. */
 static void *report_opts(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_figure_kind *kind,
 			 const struct sm_report_opts *opts, const char *which)
 {
@@ -124,6 +125,9 @@ static void *report_opts(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_
 	struct sm_figure_common *c = o;
 	c->style = opts->style;
 	c->title = "";
+	const struct sm_fopt *method_line = sm_figure_opt(kind, "no-method-line");
+	if (method_line && sm_figure_opts_set(ctx, kind, o, method_line, NULL) != SM_OK)
+		return NULL;
 	if (which && kind->positional &&
 	    sm_figure_opts_set(ctx, kind, o, sm_figure_opt(kind, kind->positional), which) != SM_OK)
 		return NULL;
@@ -175,9 +179,9 @@ static sm_status page_blocks(struct sm_ctx *ctx, struct sm_rdoc *d, struct sm_fi
 }
 
 /* The room a paged figure or table has on each page: the content box less
- * its caption, the gap, what leads it (kept on its first page) and the
- * space above it; *caption: the caption's height and gap.  A one-page kind
- * is scaled to fit instead (room 0). */
+ * its caption and the gap (what leads it takes room on its first page
+ * only: first_room); *caption: the caption's height and gap.  A one-page
+ * kind is scaled to fit instead (room 0). */
 static sm_status room_for(struct sm_ctx *ctx, struct sm_rdoc *d,
 			  const struct sm_figure_kind *kind, const char *cap, double *room,
 			  double *caption)
@@ -188,16 +192,18 @@ static sm_status room_for(struct sm_ctx *ctx, struct sm_rdoc *d,
 	struct sm_rblock probe = { 0 };
 	sm_status s = sm_rdoc_caption(ctx, d, &probe, (char *)cap);
 	probe.text = NULL; /* the caption stays the caller's */
-	struct lead lead = heading_lead(d);
 	*caption = probe.cap_h + SM_RDOC_CAPTION_GAP;
-	*room = SM_RDOC_CONTENT_H - *caption - lead.h - (lead.h > 0 ? SM_RDOC_FIGURE_SPACE : 0);
+	*room = SM_RDOC_CONTENT_H - *caption;
 	return s;
 }
 
 /* The room the first page of a paged figure or table has: below its
  * heading chain where the pager has got to (less `caption`: its height and
  * gap), when at least `head` fits there (a table's header and first rows);
- * else on a fresh page (the heading chain moves along). */
+ * else on a fresh page.  Then the heading chain stays where it is when it
+ * has paragraphs and fits there whole (the object starts the next page:
+ * a page is not left empty under a heading that moves), else it moves
+ * along to the fresh page. */
 static double first_room(struct sm_rdoc *d, int landscape, double head, double caption)
 {
 	struct lead lead = heading_lead(d);
@@ -206,14 +212,16 @@ static double first_room(struct sm_rdoc *d, int landscape, double head, double c
 		d->blocks[j].landscape = landscape;
 	double content = sm_rdoc_content_h(landscape);
 	double y = d->settled.landscape == landscape ? d->settled.y : 0;
-	for (int fresh = 0; fresh < 2; fresh++, y = 0) {
-		double above = lead.h > 0 ? (y > 0 ? lead.space : 0) + lead.h + SM_RDOC_FIGURE_SPACE
-					  : (y > 0 ? SM_RDOC_FIGURE_SPACE : 0);
-		double room = content - y - above - caption;
-		if (y == 0 || room >= head)
-			return room;
+	double above = lead.h > 0 ? (y > 0 ? lead.space : 0) + lead.h + SM_RDOC_FIGURE_SPACE
+				  : (y > 0 ? SM_RDOC_FIGURE_SPACE : 0);
+	double room = content - y - above - caption;
+	if (y == 0 || room >= head)
+		return room;
+	if (lead.h > 0 && lead.start + 1 < d->nblocks && room + SM_RDOC_FIGURE_SPACE >= 0) {
+		d->blocks[d->nblocks - 1].keep_with_next = 0;
+		return content - caption;
 	}
-	return content - caption;
+	return content - (lead.h > 0 ? lead.h + SM_RDOC_FIGURE_SPACE : 0) - caption;
 }
 
 /* The least room worth starting a paged figure in, as a share of a page. */

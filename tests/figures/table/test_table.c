@@ -209,7 +209,13 @@ static void check_fig(const struct sm_fig *fig, const struct sm_table_layout *l,
 		      const struct sm_table *t, int bare)
 {
 	assert_int_equal(fig->npages, l->npages);
-	sm_check_close(fig->width, bare ? l->table_w : l->page_w, 0, 0, "figure width");
+	/* a bare table with a title or footnote: as wide as those (the page's
+	 * content width), the table centred under them */
+	int notes = t->title || t->footnote;
+	sm_check_close(fig->width, !bare ? l->page_w : notes ? l->text_w : l->table_w, 0, 0,
+		       "figure width");
+	if (bare && notes)
+		sm_check_close(l->table_x, (l->text_w - l->table_w) / 2, 1e-9, 0, "table centred");
 	sm_check_close(fig->height, l->page_h, 0, 0, "figure height");
 	size_t heads = 0;
 	for (size_t c = 0; c < t->ncols; c++)
