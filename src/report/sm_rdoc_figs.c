@@ -97,9 +97,11 @@ static struct lead heading_lead(struct sm_rdoc *d)
 {
 	struct lead none = { d->nblocks, 0, 0 };
 	size_t i = d->nblocks;
-	while (i > 0 && d->blocks[i - 1].kind == SM_RB_TEXT && !d->blocks[i - 1].outline)
+	/* a paragraph set line by line is not kept with what follows */
+	while (i > 0 && d->blocks[i - 1].kind == SM_RB_TEXT && !d->blocks[i - 1].outline &&
+	       !d->blocks[i - 1].part)
 		i--;
-	if (i == 0 || d->blocks[i - 1].kind != SM_RB_TEXT)
+	if (i == 0 || d->blocks[i - 1].kind != SM_RB_TEXT || !d->blocks[i - 1].outline)
 		return none;
 	i--; /* the heading */
 	while (i > 0 && d->blocks[i - 1].kind == SM_RB_TEXT && d->blocks[i - 1].keep_with_next)
