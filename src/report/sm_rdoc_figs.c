@@ -137,13 +137,13 @@ static void *report_opts(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_
 }
 
 /* Lay a kind out for report pages of `room`, the first of `first` (0: a
- * fresh page); the document owns the figure. */
+ * fresh page), to be drawn at `scale`; the document owns the figure. */
 static struct sm_fig *lay_out(struct sm_ctx *ctx, struct sm_rdoc *d,
 			      const struct sm_figure_kind *kind, const struct sm_res *res,
-			      const void *o, double room, double first)
+			      const void *o, double room, double first, double scale)
 {
-	struct sm_figure_env env = { SM_CANVAS_PDF, room, SM_RDOC_CONTENT_W,
-				     first > 0 && first < room ? first : 0 };
+	struct sm_figure_env env = { SM_CANVAS_PDF, room / scale, SM_RDOC_CONTENT_W / scale,
+				     first > 0 && first < room ? first / scale : 0 };
 	struct sm_fig *fig = NULL;
 	if (kind->layout(ctx, res, o, &env, &fig) != SM_OK)
 		return NULL;
@@ -199,6 +199,20 @@ static sm_status room_for(struct sm_ctx *ctx, struct sm_rdoc *d,
 	return s;
 }
 
+/* The heading chain before an object that starts the next page stays
+ * where the pager has got to (d->settled) when it has paragraphs and fits
+ * there whole: the object no longer keeps it along.  1 when it stays. */
+static int lead_stays(struct sm_rdoc *d, double content)
+{
+	struct lead lead = heading_lead(d);
+	double y = d->settled.y;
+	if (lead.h <= 0 || lead.start + 1 >= d->nblocks || y <= 0 ||
+	    y + lead.space + lead.h > content)
+		return 0;
+	d->blocks[d->nblocks - 1].keep_with_next = 0;
+	return 1;
+}
+
 /* The room the first page of a paged figure or table has: below its
  * heading chain where the pager has got to (less `caption`: its height and
  * gap), when at least `head` fits there (a table's header and first rows);
@@ -219,10 +233,8 @@ static double first_room(struct sm_rdoc *d, int landscape, double head, double c
 	double room = content - y - above - caption;
 	if (y == 0 || room >= head)
 		return room;
-	if (lead.h > 0 && lead.start + 1 < d->nblocks && room + SM_RDOC_FIGURE_SPACE >= 0) {
-		d->blocks[d->nblocks - 1].keep_with_next = 0;
+	if (lead_stays(d, content))
 		return content - caption;
-	}
 	return content - (lead.h > 0 ? lead.h + SM_RDOC_FIGURE_SPACE : 0) - caption;
 }
 
@@ -258,7 +270,37 @@ sm_status sm_rdoc_figure(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_
 	 * a page is left there */
 	if (s == SM_OK && kind->paged)
 		first = first_room(d, 0, FIGURE_FIRST_MIN * SM_RDOC_CONTENT_H, caption);
-	struct sm_fig *fig = s == SM_OK ? lay_out(ctx, d, kind, res, o, room, first) : NULL;
+	struct sm_fig *fig = s == SM_OK ? lay_out(ctx, d, kind, res, o, room, first, 1) : NULL;
+	/* a paged figure (a forest) is set as small as its smallest text
+	 * allows: laid out again wider and taller, then drawn at that scale,
+	 * it fills the width and takes fewer pages */
+	double least = 0;
+	for (int p = 0; fig && kind->paged && p < fig->npages; p++)
+		least = fmax(least, legible_scale(fig, p, table_floor(d)));
+	if (fig && kind->paged && least < 1 - 1e-6) {
+		/* (rounded down: drawn to the content width, its text stays legible) */
+		double mm = floor(SM_RDOC_CONTENT_W / least / SM_PT_PER_MM * 1000) / 1000;
+		char *width = sm_asprintf("%.3fmm", mm);
+		if (!width || sm_rdoc_own(ctx, d, width, free) != SM_OK) {
+			free(cap);
+			return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		}
+		((struct sm_figure_common *)o)->width = width;
+		struct sm_fig *wide = lay_out(ctx, d, kind, res, o, room, first, least);
+		/* (its text must not be smaller than planned: else as it was) */
+		double again = 0;
+		for (int p = 0; wide && p < wide->npages; p++)
+			again = fmax(again, legible_scale(wide, p, table_floor(d)));
+		if (!wide || again > least + 1e-9)
+			least = 1;
+		else
+			fig = wide;
+	}
+	/* a figure that did not take the room left (it moves whole to the next
+	 * page) leaves its heading chain where it is when that fits there */
+	if (fig && kind->paged && first > 0 &&
+	    sm_fig_page_used(fig, 0) * (least < 1 - 1e-6 ? least : 1) > first + 0.5)
+		lead_stays(d, SM_RDOC_CONTENT_H);
 	if (!fig) {
 		free(cap);
 		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINPUT;
