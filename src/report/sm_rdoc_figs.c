@@ -317,6 +317,9 @@ struct table_fit {
 			* (the footnote too for a table of one or two rows) */
 };
 
+/* A table at most this share of a page tall is not split over two. */
+#define SHORT_TABLE 0.3
+
 /* One trial layout, unpaginated: 1 when it fits the width of the page. */
 static sm_status try_fit(struct sm_ctx *ctx, const struct sm_rdoc *d, const struct sm_table *t,
 			 const struct sm_report_opts *opts, struct table_fit *f, int *fits)
@@ -335,6 +338,12 @@ static sm_status try_fit(struct sm_ctx *ctx, const struct sm_rdoc *d, const stru
 		f->head += l->row_h[r];
 	if (l->nrows <= 2 && l->foot_h > 0)
 		f->head += 2 * l->pad + l->foot_h;
+	/* a short table is not split: it starts where it all fits */
+	double whole = l->head_h + (l->foot_h > 0 ? 2 * l->pad + l->foot_h : 0);
+	for (size_t r = 0; r < l->nrows; r++)
+		whole += l->row_h[r];
+	if (whole <= SHORT_TABLE * sm_rdoc_content_h(f->landscape))
+		f->head = whole;
 	sm_table_layout_free(l);
 	sm_fig_free(fig);
 	return SM_OK;
