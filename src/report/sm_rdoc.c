@@ -41,8 +41,8 @@ sm_status sm_rdoc_own(struct sm_ctx *ctx, struct sm_rdoc *d, void *p, void (*rel
 	return SM_OK;
 }
 
-sm_status sm_rdoc_text(struct sm_ctx *ctx, struct sm_rdoc *d, char *text,
-		       const struct sm_tstyle *st, double space_before)
+static sm_status text_block(struct sm_ctx *ctx, struct sm_rdoc *d, char *text,
+			     const struct sm_tstyle *st, double space_before, int part)
 {
 	struct sm_rblock *b = sm_rdoc_add(ctx, d, SM_RB_TEXT);
 	if (!b) {
@@ -53,9 +53,56 @@ sm_status sm_rdoc_text(struct sm_ctx *ctx, struct sm_rdoc *d, char *text,
 	b->st = *st;
 	b->st.wrap = SM_RDOC_CONTENT_W;
 	b->space_before = space_before;
+	b->part = part;
 	struct sm_extent e;
 	sm_status s = sm_text_measure(ctx, d->text, &b->st, text, &e);
 	b->h = e.height;
+	return s;
+}
+
+/* A paragraph taller than this share of a page is set line by line, so
+ * that it flows on over the next pages instead of running off one. */
+#define SPLIT_PARAGRAPH 0.3
+
+/* The lines of the last block (a tall paragraph) as blocks of their own:
+ * the first two and the last two stay together (no line alone at the foot
+ * or the top of a page). */
+static sm_status split_lines(struct sm_ctx *ctx, struct sm_rdoc *d)
+{
+	struct sm_rblock whole = d->blocks[d->nblocks - 1];
+	PangoLayout *layout = sm_text_layout(d->text, &whole.st, whole.text);
+	int n = layout ? pango_layout_get_line_count(layout) : 0;
+	if (n < 2)
+		return SM_OK;
+	int *starts = sm_alloc_array((size_t)n + 1, sizeof *starts);
+	if (!starts)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	for (int i = 0; i < n; i++)
+		starts[i] = pango_layout_get_line_readonly(layout, i)->start_index;
+	starts[n] = (int)strlen(whole.text);
+	d->nblocks--; /* the lines replace it; `whole` keeps its text */
+	sm_status s = SM_OK;
+	for (int i = 0; s == SM_OK && i < n; i++) {
+		size_t len = (size_t)(starts[i + 1] - starts[i]);
+		while (len > 0 && strchr(" \n", whole.text[starts[i] + (int)len - 1]))
+			len--;
+		char *line = strndup(whole.text + starts[i], len);
+		s = line ? text_block(ctx, d, line, &whole.st, i == 0 ? whole.space_before : 0, 1)
+			 : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		if (s == SM_OK)
+			d->blocks[d->nblocks - 1].keep_with_next = i == 0 || i == n - 2;
+	}
+	free(starts);
+	free(whole.text);
+	return s;
+}
+
+sm_status sm_rdoc_text(struct sm_ctx *ctx, struct sm_rdoc *d, char *text,
+		       const struct sm_tstyle *st, double space_before)
+{
+	sm_status s = text_block(ctx, d, text, st, space_before, 0);
+	if (s == SM_OK && d->blocks[d->nblocks - 1].h > SPLIT_PARAGRAPH * SM_RDOC_CONTENT_H)
+		s = split_lines(ctx, d);
 	return s;
 }
 

@@ -63,6 +63,8 @@ struct sm_rblock {
 	struct sm_tstyle st;   /* of text / caption */
 	int outline;           /* 1, 2: a bookmark at that level */
 	int keep_with_next;    /* headings stay on the page of what follows */
+	int part;              /* a line of a paragraph set line by line (one
+				* taller than SPLIT_PARAGRAPH of a page) */
 	double space_before;
 	double h;              /* measured height, caption included (pt) */
 	double cap_h;          /* caption height */

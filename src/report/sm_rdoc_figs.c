@@ -97,9 +97,11 @@ static struct lead heading_lead(struct sm_rdoc *d)
 {
 	struct lead none = { d->nblocks, 0, 0 };
 	size_t i = d->nblocks;
-	while (i > 0 && d->blocks[i - 1].kind == SM_RB_TEXT && !d->blocks[i - 1].outline)
+	/* a paragraph set line by line is not kept with what follows */
+	while (i > 0 && d->blocks[i - 1].kind == SM_RB_TEXT && !d->blocks[i - 1].outline &&
+	       !d->blocks[i - 1].part)
 		i--;
-	if (i == 0 || d->blocks[i - 1].kind != SM_RB_TEXT)
+	if (i == 0 || d->blocks[i - 1].kind != SM_RB_TEXT || !d->blocks[i - 1].outline)
 		return none;
 	i--; /* the heading */
 	while (i > 0 && d->blocks[i - 1].kind == SM_RB_TEXT && d->blocks[i - 1].keep_with_next)
@@ -113,8 +115,9 @@ static struct lead heading_lead(struct sm_rdoc *d)
 }
 
 /* A kind's options for a report page: the report's style, no figure title
- * (the caption names the figure), and the template's argument for the
- * kind's positional option.  Owned by the document. */
+ * (the caption names the figure), no line stating the methods under it
+ * (the report's Methods section states them once), and the template's
+ * argument for the kind's positional option.  Owned by the document. */
 static void *report_opts(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_figure_kind *kind,
 			 const struct sm_report_opts *opts, const char *which)
 {
@@ -124,6 +127,9 @@ static void *report_opts(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_
 	struct sm_figure_common *c = o;
 	c->style = opts->style;
 	c->title = "";
+	const struct sm_fopt *method_line = sm_figure_opt(kind, "no-method-line");
+	if (method_line && sm_figure_opts_set(ctx, kind, o, method_line, NULL) != SM_OK)
+		return NULL;
 	if (which && kind->positional &&
 	    sm_figure_opts_set(ctx, kind, o, sm_figure_opt(kind, kind->positional), which) != SM_OK)
 		return NULL;
@@ -131,13 +137,13 @@ static void *report_opts(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_
 }
 
 /* Lay a kind out for report pages of `room`, the first of `first` (0: a
- * fresh page); the document owns the figure. */
+ * fresh page), to be drawn at `scale`; the document owns the figure. */
 static struct sm_fig *lay_out(struct sm_ctx *ctx, struct sm_rdoc *d,
 			      const struct sm_figure_kind *kind, const struct sm_res *res,
-			      const void *o, double room, double first)
+			      const void *o, double room, double first, double scale)
 {
-	struct sm_figure_env env = { SM_CANVAS_PDF, room, SM_RDOC_CONTENT_W,
-				     first > 0 && first < room ? first : 0 };
+	struct sm_figure_env env = { SM_CANVAS_PDF, room / scale, SM_RDOC_CONTENT_W / scale,
+				     first > 0 && first < room ? first / scale : 0 };
 	struct sm_fig *fig = NULL;
 	if (kind->layout(ctx, res, o, &env, &fig) != SM_OK)
 		return NULL;
@@ -175,9 +181,9 @@ static sm_status page_blocks(struct sm_ctx *ctx, struct sm_rdoc *d, struct sm_fi
 }
 
 /* The room a paged figure or table has on each page: the content box less
- * its caption, the gap, what leads it (kept on its first page) and the
- * space above it; *caption: the caption's height and gap.  A one-page kind
- * is scaled to fit instead (room 0). */
+ * its caption and the gap (what leads it takes room on its first page
+ * only: first_room); *caption: the caption's height and gap.  A one-page
+ * kind is scaled to fit instead (room 0). */
 static sm_status room_for(struct sm_ctx *ctx, struct sm_rdoc *d,
 			  const struct sm_figure_kind *kind, const char *cap, double *room,
 			  double *caption)
@@ -188,16 +194,32 @@ static sm_status room_for(struct sm_ctx *ctx, struct sm_rdoc *d,
 	struct sm_rblock probe = { 0 };
 	sm_status s = sm_rdoc_caption(ctx, d, &probe, (char *)cap);
 	probe.text = NULL; /* the caption stays the caller's */
-	struct lead lead = heading_lead(d);
 	*caption = probe.cap_h + SM_RDOC_CAPTION_GAP;
-	*room = SM_RDOC_CONTENT_H - *caption - lead.h - (lead.h > 0 ? SM_RDOC_FIGURE_SPACE : 0);
+	*room = SM_RDOC_CONTENT_H - *caption;
 	return s;
+}
+
+/* The heading chain before an object that starts the next page stays
+ * where the pager has got to (d->settled) when it has paragraphs and fits
+ * there whole: the object no longer keeps it along.  1 when it stays. */
+static int lead_stays(struct sm_rdoc *d, double content)
+{
+	struct lead lead = heading_lead(d);
+	double y = d->settled.y;
+	if (lead.h <= 0 || lead.start + 1 >= d->nblocks || y <= 0 ||
+	    y + lead.space + lead.h > content)
+		return 0;
+	d->blocks[d->nblocks - 1].keep_with_next = 0;
+	return 1;
 }
 
 /* The room the first page of a paged figure or table has: below its
  * heading chain where the pager has got to (less `caption`: its height and
  * gap), when at least `head` fits there (a table's header and first rows);
- * else on a fresh page (the heading chain moves along). */
+ * else on a fresh page.  Then the heading chain stays where it is when it
+ * has paragraphs and fits there whole (the object starts the next page:
+ * a page is not left empty under a heading that moves), else it moves
+ * along to the fresh page. */
 static double first_room(struct sm_rdoc *d, int landscape, double head, double caption)
 {
 	struct lead lead = heading_lead(d);
@@ -206,14 +228,14 @@ static double first_room(struct sm_rdoc *d, int landscape, double head, double c
 		d->blocks[j].landscape = landscape;
 	double content = sm_rdoc_content_h(landscape);
 	double y = d->settled.landscape == landscape ? d->settled.y : 0;
-	for (int fresh = 0; fresh < 2; fresh++, y = 0) {
-		double above = lead.h > 0 ? (y > 0 ? lead.space : 0) + lead.h + SM_RDOC_FIGURE_SPACE
-					  : (y > 0 ? SM_RDOC_FIGURE_SPACE : 0);
-		double room = content - y - above - caption;
-		if (y == 0 || room >= head)
-			return room;
-	}
-	return content - caption;
+	double above = lead.h > 0 ? (y > 0 ? lead.space : 0) + lead.h + SM_RDOC_FIGURE_SPACE
+				  : (y > 0 ? SM_RDOC_FIGURE_SPACE : 0);
+	double room = content - y - above - caption;
+	if (y == 0 || room >= head)
+		return room;
+	if (lead_stays(d, content))
+		return content - caption;
+	return content - (lead.h > 0 ? lead.h + SM_RDOC_FIGURE_SPACE : 0) - caption;
 }
 
 /* The least room worth starting a paged figure in, as a share of a page. */
@@ -248,7 +270,37 @@ sm_status sm_rdoc_figure(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_
 	 * a page is left there */
 	if (s == SM_OK && kind->paged)
 		first = first_room(d, 0, FIGURE_FIRST_MIN * SM_RDOC_CONTENT_H, caption);
-	struct sm_fig *fig = s == SM_OK ? lay_out(ctx, d, kind, res, o, room, first) : NULL;
+	struct sm_fig *fig = s == SM_OK ? lay_out(ctx, d, kind, res, o, room, first, 1) : NULL;
+	/* a paged figure (a forest) is set as small as its smallest text
+	 * allows: laid out again wider and taller, then drawn at that scale,
+	 * it fills the width and takes fewer pages */
+	double least = 0;
+	for (int p = 0; fig && kind->paged && p < fig->npages; p++)
+		least = fmax(least, legible_scale(fig, p, table_floor(d)));
+	if (fig && kind->paged && least < 1 - 1e-6) {
+		/* (rounded down: drawn to the content width, its text stays legible) */
+		double mm = floor(SM_RDOC_CONTENT_W / least / SM_PT_PER_MM * 1000) / 1000;
+		char *width = sm_asprintf("%.3fmm", mm);
+		if (!width || sm_rdoc_own(ctx, d, width, free) != SM_OK) {
+			free(cap);
+			return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		}
+		((struct sm_figure_common *)o)->width = width;
+		struct sm_fig *wide = lay_out(ctx, d, kind, res, o, room, first, least);
+		/* (its text must not be smaller than planned: else as it was) */
+		double again = 0;
+		for (int p = 0; wide && p < wide->npages; p++)
+			again = fmax(again, legible_scale(wide, p, table_floor(d)));
+		if (!wide || again > least + 1e-9)
+			least = 1;
+		else
+			fig = wide;
+	}
+	/* a figure that did not take the room left (it moves whole to the next
+	 * page) leaves its heading chain where it is when that fits there */
+	if (fig && kind->paged && first > 0 &&
+	    sm_fig_page_used(fig, 0) * (least < 1 - 1e-6 ? least : 1) > first + 0.5)
+		lead_stays(d, SM_RDOC_CONTENT_H);
 	if (!fig) {
 		free(cap);
 		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINPUT;
@@ -264,6 +316,9 @@ struct table_fit {
 	double head;   /* what its first page must hold: the header and two rows
 			* (the footnote too for a table of one or two rows) */
 };
+
+/* A table at most this share of a page tall is not split over two. */
+#define SHORT_TABLE 0.3
 
 /* One trial layout, unpaginated: 1 when it fits the width of the page. */
 static sm_status try_fit(struct sm_ctx *ctx, const struct sm_rdoc *d, const struct sm_table *t,
@@ -283,6 +338,12 @@ static sm_status try_fit(struct sm_ctx *ctx, const struct sm_rdoc *d, const stru
 		f->head += l->row_h[r];
 	if (l->nrows <= 2 && l->foot_h > 0)
 		f->head += 2 * l->pad + l->foot_h;
+	/* a short table is not split: it starts where it all fits */
+	double whole = l->head_h + (l->foot_h > 0 ? 2 * l->pad + l->foot_h : 0);
+	for (size_t r = 0; r < l->nrows; r++)
+		whole += l->row_h[r];
+	if (whole <= SHORT_TABLE * sm_rdoc_content_h(f->landscape))
+		f->head = whole;
 	sm_table_layout_free(l);
 	sm_fig_free(fig);
 	return SM_OK;

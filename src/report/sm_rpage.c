@@ -12,18 +12,23 @@
 #define SHRINK_TO_FIT 0.7
 
 /* What must fit on the page together with block i: itself, and for a
- * heading also the start of what follows (a heading never ends a page). */
+ * heading also the start of what follows (a heading never ends a page).
+ * A chain kept together that no page holds whole keeps only its next
+ * block: it cannot move as one, and must not break at every block. */
 static double need_of(const struct sm_rdoc *d, size_t i)
 {
 	const struct sm_rblock *b = &d->blocks[i];
-	double need = b->h;
+	double need = b->h, next = b->h;
 	for (size_t j = i; d->blocks[j].keep_with_next && j + 1 < d->nblocks; j++) {
 		const struct sm_rblock *n = &d->blocks[j + 1];
 		if (n->kind == SM_RB_PAGE)
 			break;
 		need += n->space_before + n->h;
+		if (j == i)
+			next = need;
 	}
-	return fmin(need, sm_rdoc_content_h(b->landscape));
+	double page = sm_rdoc_content_h(b->landscape);
+	return need <= page + 0.01 ? need : fmin(next, page);
 }
 
 static void new_page(struct sm_rcursor *c)

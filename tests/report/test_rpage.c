@@ -124,7 +124,8 @@ static void page_invariants(const struct laid *l)
 				fail_msg("table block %zu set at %g pt, below the minimum %g", p->block,
 					 smallest, min);
 		} else {
-			assert_true(p->scale >= b->min_scale - 1e-9);
+			if (p->scale < b->min_scale - 1e-9)
+				fail_msg("figure block %zu (page %d) at scale %.6g, below its legible %.6g (%s)", p->block, b->page, p->scale, b->min_scale, b->text ? b->text : "");
 		}
 		if (!is_table(b) || b->page != 0)
 			continue;
@@ -157,6 +158,70 @@ static size_t table_block(const struct laid *l, const char *caption, size_t *pla
 /* The MSC review's characteristics table (16 columns) does not fit a
  * portrait page at the minimum size: it goes on landscape pages, at no
  * less than the minimum, never scaled, captioned once. */
+/* How full each page of a flow is: the lowest block's end over the content
+ * height (figures at their placed scale, captions included). */
+static double *page_fill(const struct laid *l)
+{
+	double *fill = calloc((size_t)l->flow.npages, sizeof *fill);
+	assert_non_null(fill);
+	for (size_t i = 0; i < l->flow.n; i++) {
+		const struct sm_rplace *p = &l->flow.pl[i];
+		const struct sm_rblock *b = &l->doc->blocks[p->block];
+		double h = b->kind == SM_RB_FIG
+				   ? b->obj_h * p->scale + (b->text ? b->cap_h + SM_RDOC_CAPTION_GAP : 0)
+				   : b->h;
+		fill[p->page] = fmax(fill[p->page], (p->y + h) / sm_rdoc_content_h(
+							     l->flow.landscape[p->page]));
+	}
+	return fill;
+}
+
+/* 1 when page p ends early because what opens page p + 1 could not go
+ * there: its first figure or table (not a continued part), with the text
+ * above it, is taller than the rest of page p. */
+static int ends_for_what_follows(const struct laid *l, const double *fill, int p)
+{
+	double room = (1 - fill[p]) * sm_rdoc_content_h(l->flow.landscape[p]), need = 0;
+	for (size_t i = 0; i < l->flow.n; i++) {
+		const struct sm_rplace *pl = &l->flow.pl[i];
+		const struct sm_rblock *b = &l->doc->blocks[pl->block];
+		if (pl->page != p + 1)
+			continue;
+		if (b->kind == SM_RB_FIG && b->page > 0)
+			return 0;
+		need = pl->y + b->h;
+		if (b->kind == SM_RB_FIG)
+			return need > room;
+	}
+	return need > room;
+}
+
+/* The default report of the MSC review fills its pages: no more than
+ * MSC_PAGES (43 when the forests reserved their notes and lead on every
+ * page and a method forest followed each domain), and no page under 55 %
+ * full but the last, one before a turn of orientation and one whose next
+ * page opens with what could not go there. */
+#define MSC_PAGES 29
+static void msc_pages_are_full(void **state)
+{
+	struct sm_render_fx *f = *state;
+	struct laid l = lay(f, f->msc, f->rmsc, NULL);
+	assert_true(l.flow.npages <= MSC_PAGES);
+	double *fill = page_fill(&l);
+	for (int p = 0; p + 1 < l.flow.npages; p++) {
+		if (l.flow.landscape[p] != l.flow.landscape[p + 1] ||
+		    ends_for_what_follows(&l, fill, p))
+			continue;
+		if (fill[p] < 0.55) {
+			print_error("page %d of %d is %.0f %% full\n", p + 1, l.flow.npages,
+				    100 * fill[p]);
+			fail();
+		}
+	}
+	free(fill);
+	laid_release(&l);
+}
+
 static void wide_table_goes_landscape(void **state)
 {
 	struct sm_render_fx *f = *state;
@@ -325,6 +390,7 @@ int main(void)
 		cmocka_unit_test(tables_flow_from_where_they_are),
 		cmocka_unit_test(tables_after_any_amount_of_text),
 		cmocka_unit_test(pdf_pages_and_text_sizes),
+		cmocka_unit_test(msc_pages_are_full),
 	};
 	return cmocka_run_group_tests(tests, sm_render_fx_setup, sm_render_fx_teardown);
 }

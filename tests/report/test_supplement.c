@@ -34,10 +34,11 @@ static void items_are_the_report_captions(void **state)
 	sm_report_opts_init(&o);
 	struct sm_supp items = { 0 };
 	sm_render_expect_ok(f, sm_report_items(f->ctx, f->msc, f->rmsc, &o, &items));
-	/* PRISMA, summary forest, a forest and a method forest per analysis,
+	/* PRISMA, summary forest, a forest per analysis (the method forests are
+	 * files of the bundle),
 	 * the small-multiples funnel, risk of bias;
 	 * the paper's table, the domain table, the check findings */
-	assert_int_equal(items.nfigures, 1 + 1 + 2 * 16 + 1 + 1);
+	assert_int_equal(items.nfigures, 1 + 1 + 16 + 1 + 1);
 	assert_int_equal(items.ntables, 3 + 1 + 16); /* + rare events, a sensitivity table per analysis */
 	assert_string_equal(items.v[0].kind, "prisma");
 	assert_int_equal(items.v[0].number, 1);

@@ -960,10 +960,14 @@ static int is_study_row(const struct sm_frow *r)
 static size_t choose_cut(const struct lay *L, size_t i, size_t page_start)
 {
 	const struct sm_frow *rows = L->p->rows;
-	size_t cut = i;
-	if (!is_study_row(&rows[i]) && rows[i].kind != SM_ROW_HEADING &&
-	    rows[i].kind != SM_ROW_GAP) {
-		size_t j = i, studies = 0;
+	size_t end = i; /* the end of the run of studies the cut falls in */
+	while (end < L->graph_end && is_study_row(&rows[end]))
+		end++;
+	size_t cut = i, studies = end - i;
+	int pooled = end < L->graph_end && rows[end].kind != SM_ROW_HEADING &&
+		     rows[end].kind != SM_ROW_GAP;
+	if (pooled && studies < 2) {
+		size_t j = i;
 		while (j > page_start + 1 && studies < 2 && rows[j - 1].kind != SM_ROW_HEADING &&
 		       rows[j - 1].kind != SM_ROW_GAP) {
 			j--;
@@ -989,7 +993,48 @@ static double page_rows(const struct lay *L, size_t from, size_t i)
 	return acc;
 }
 
-/* Page starts: rows [starts[i], starts[i+1]) go on page i. */
+/* The rows after the last study (the pooled block): where a last page that
+ * must take some rows along starts, at the latest. */
+static size_t pooled_start(const struct lay *L)
+{
+	size_t i = L->graph_end;
+	while (i > 0 && !is_study_row(&L->p->rows[i - 1]))
+		i--;
+	return i < L->graph_end ? i : L->graph_end - 1;
+}
+
+/* The latest row after `from` + 1 where a last page can start that takes
+ * the pooled block with two of its studies (all when it has fewer), opens
+ * with no heading left behind, and fits `room`; `from` when none does. */
+static size_t last_cut(const struct lay *L, size_t from, double room)
+{
+	const struct sm_frow *rows = L->p->rows;
+	size_t pooled = pooled_start(L), block = 0;
+	for (size_t j = pooled; j-- > 0 && rows[j].kind != SM_ROW_HEADING &&
+			       rows[j].kind != SM_ROW_GAP;)
+		block += is_study_row(&rows[j]);
+	size_t want = block < 2 ? block : 2, with = 0;
+	for (size_t j = pooled; j > from + 1; j--) {
+		with += is_study_row(&rows[j - 1]) && j - 1 < pooled;
+		size_t cut = j - 1;
+		if (cut <= from || page_rows(L, cut, L->graph_end) > room)
+			break;
+		if (with >= want && rows[cut - 1].kind != SM_ROW_HEADING)
+			return cut;
+	}
+	return from;
+}
+
+/* A forest that fits a page whole but not the room left on the first page
+ * starts there anyway (its header repeated over the rest) when that room
+ * takes at least this many rows and this share of them. */
+#define SPLIT_MIN_ROWS 6
+#define SPLIT_MIN_SHARE 0.35
+
+/* Page starts: rows [starts[i], starts[i+1]) go on page i.  Every page but
+ * the last holds rows down to its axis and the "continued" note; only the
+ * last keeps room for the notes under the plot.  A report's first page may
+ * be shorter (first_page_h: the room left where the forest starts). */
 static size_t paginate(struct lay *L, size_t *starts)
 {
 	double over = emit_page(L, 0, 0, 0, 0);
@@ -1000,19 +1045,20 @@ static size_t paginate(struct lay *L, size_t *starts)
 		rows += L->row_h[i];
 	size_t n = 0;
 	starts[n++] = 0;
+	double page_h = L->st->page_height, first_h = L->req->first_page_h;
+	int short_first = L->req->paginate && first_h > 0 && first_h < page_h;
 	/* a page after the first may have a longer title ("(continued)") */
-	double budget = fmax(L->st->page_height - over - trail - L->pitch, 3 * L->pitch);
-	/* a first page part way down a report page: the forest starts there
-	 * when it fits there whole, or when it takes several pages anyway (one
-	 * that fits a page but not that room moves whole to the next page) */
-	double first_h = L->req->first_page_h;
-	int short_first = L->req->paginate && first_h > 0 && first_h < L->st->page_height;
-	if (!L->req->paginate || over + trail + rows <= L->st->page_height) {
+	double budget = fmax(page_h - over - L->pitch, 3 * L->pitch);
+	double last_budget = fmax(page_h - over - trail - L->pitch, 3 * L->pitch);
+	double first_budget = short_first ? fmax(first_h - over - L->pitch, 3 * L->pitch)
+					  : budget;
+	int whole = !L->req->paginate || rows <= last_budget;
+	if (whole && short_first && rows > fmax(first_h - over - trail - L->pitch, 0))
+		whole = first_budget < fmax(SPLIT_MIN_ROWS * L->pitch, SPLIT_MIN_SHARE * rows);
+	if (whole || L->graph_end == 0) {
 		starts[n] = L->graph_end;
 		return n;
 	}
-	double first_budget = short_first ? fmax(first_h - over - trail - L->pitch, 3 * L->pitch)
-					  : budget;
 	double acc = 0;
 	for (size_t i = 0; i < L->graph_end; i++) {
 		double page_budget = n == 1 ? first_budget : budget;
@@ -1022,6 +1068,15 @@ static size_t paginate(struct lay *L, size_t *starts)
 			acc = page_rows(L, cut, i);
 		}
 		acc += L->row_h[i];
+	}
+	/* the last page also holds the notes: when they do not fit under its
+	 * rows, the pooled block moves on to a page of its own with the last
+	 * studies it takes along, so the pages before stay full */
+	double last = page_rows(L, starts[n - 1], L->graph_end);
+	if (last > (n == 1 ? first_budget - trail : last_budget)) {
+		size_t cut = last_cut(L, starts[n - 1], last_budget);
+		if (cut > starts[n - 1])
+			starts[n++] = cut;
 	}
 	starts[n] = L->graph_end;
 	return n;

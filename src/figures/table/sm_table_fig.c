@@ -23,8 +23,8 @@ static sm_status rule(struct sm_ctx *ctx, struct sm_fig *f, const struct sm_tabl
 	struct sm_fig_item *it = sm_fig_add(ctx, f, SM_FIG_LINE);
 	if (!it)
 		return SM_EINTERNAL;
-	it->x0 = l->margin;
-	it->x1 = l->margin + l->table_w;
+	it->x0 = l->table_x;
+	it->x1 = l->table_x + l->table_w;
 	it->y0 = it->y1 = y;
 	it->lw = lw;
 	it->sc = f->style->c_rule;
@@ -77,7 +77,7 @@ static sm_status fill(struct sm_ctx *ctx, struct sm_fig *f, const struct sm_tabl
 		sm_fig_set_page(f, page);
 		if (page == 0 && l->title_h > 0) {
 			struct sm_fig_text *tt = NULL;
-			s = put(ctx, f, l->title, l->table_w, t->title, l->margin, l->margin,
+			s = put(ctx, f, l->title, l->text_w, t->title, l->margin, l->margin,
 				f->style->c_text, SM_TT_TITLE, 0, &tt);
 			if (s == SM_OK)
 				tt->before_items = 1;
@@ -90,7 +90,7 @@ static sm_status fill(struct sm_ctx *ctx, struct sm_fig *f, const struct sm_tabl
 		for (size_t i = from; s == SM_OK && i < r; i++)
 			s = cells(ctx, f, l, t, (long)i, l->row_y[i]);
 		if (s == SM_OK && page == l->foot_page && l->foot_h > 0)
-			s = put(ctx, f, l->foot, l->table_w, t->footnote, l->margin, l->foot_y,
+			s = put(ctx, f, l->foot, l->text_w, t->footnote, l->margin, l->foot_y,
 				f->style->c_muted, SM_TT_FOOT, 0, NULL);
 	}
 	return s;
@@ -128,14 +128,18 @@ sm_status sm_table_lay_out(struct sm_ctx *ctx, const struct sm_table *t,
 		.width = width, .font_size = req->font_size,
 		.page_h = req->page_h < 0 ? f->style->page_height : req->page_h,
 		.first_h = req->first_page_h, .fit_width = req->fit_width,
-		.min_size = req->min_size
+		.min_size = req->min_size,
+		/* a bare table with notes is as wide as they are, centred under them */
+		.centre = req->bare && (t->title || t->footnote)
 	};
 	if (s == SM_OK)
 		s = sm_table_layout_build(ctx, f->text, t, f->style, &geom, &l);
 	if (s == SM_OK) {
 		/* a bare table (a report page) is as wide as it is, so that the
-		 * page centres the table and not the room it was given */
-		f->width = req->bare ? l->table_w : l->page_w;
+		 * page centres the table and not the room it was given; with a
+		 * title or footnote as wide as those, the table centred under
+		 * them */
+		f->width = !req->bare ? l->page_w : geom.centre ? l->text_w : l->table_w;
 		f->height = l->page_h;
 		s = fill(ctx, f, l, t);
 	}

@@ -341,21 +341,27 @@ sm_status sm_table_layout_build(struct sm_ctx *ctx, struct sm_text *text,
 	double avail = width - 2 * l->margin - l->gap * (double)(t->ncols - 1);
 	if (rc == SM_OK)
 		rc = column_widths(ctx, text, t, l, avail, geom->fit_width);
-	double x = l->margin;
+	l->table_w = -l->gap;
+	for (size_t c = 0; rc == SM_OK && c < t->ncols; c++)
+		l->table_w += l->col_w[c] + l->gap;
+	l->page_w = fmax(l->page_w, l->table_w + 2 * l->margin);
+	/* a title or footnote takes the page's width, never the narrow
+	 * table's: it breaks between words, not inside them */
+	l->text_w = fmax(l->table_w, width - 2 * l->margin);
+	l->table_x = l->margin + (geom->centre ? (l->text_w - l->table_w) / 2 : 0);
+	double x = l->table_x;
 	for (size_t c = 0; rc == SM_OK && c < t->ncols; c++) {
 		l->col_x[c] = x;
 		x += l->col_w[c] + l->gap;
 	}
-	l->table_w = x - l->gap - l->margin;
-	l->page_w = fmax(l->page_w, l->table_w + 2 * l->margin);
 	if (rc == SM_OK)
 		rc = row_height(ctx, text, t, l, -1, &l->head_h);
 	for (size_t r = 0; rc == SM_OK && r < t->nrows; r++)
 		rc = row_height(ctx, text, t, l, (long)r, &l->row_h[r]);
 	if (rc == SM_OK)
-		rc = measure_box(ctx, text, l->title, t->title, l->table_w, &l->title_h);
+		rc = measure_box(ctx, text, l->title, t->title, l->text_w, &l->title_h);
 	if (rc == SM_OK)
-		rc = measure_box(ctx, text, l->foot, t->footnote, l->table_w, &l->foot_h);
+		rc = measure_box(ctx, text, l->foot, t->footnote, l->text_w, &l->foot_h);
 	if (l->title_h > 0)
 		l->title_h += 2 * l->pad;
 	double shortest = l->first_h > 0 ? fmin(l->first_h, page_h) : page_h;

@@ -21,6 +21,9 @@ struct sm_table_layout {
 	int words_broken;      /* the width was too narrow for the longest words */
 	double margin, gap, pad; /* page margin, column gap, padding above/below text */
 	double table_w;
+	double table_x;        /* left edge of the rules and the first column */
+	double text_w;         /* the title's and the footnote's width: the page's
+				* content width, or the table's when wider */
 	size_t ncols, nrows;
 	double *col_x, *col_w; /* ncols: left edge and width of each text box */
 	double title_h;        /* 0 without a title (first page only) */
@@ -43,6 +46,8 @@ struct sm_table_geom {
 	double first_h;   /* > 0 (with page_h): page 0 is this tall instead */
 	int fit_width;    /* 1: never wider than `width` (long words break) */
 	double min_size;  /* > the style's minimum: no text smaller (the footnote) */
+	int centre;       /* a table narrower than the width is centred under its
+			   * title and footnote (else at the left margin) */
 };
 
 /* NULL in *out and an error when the page (page 0: first_h) is too short

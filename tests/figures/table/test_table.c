@@ -209,7 +209,13 @@ static void check_fig(const struct sm_fig *fig, const struct sm_table_layout *l,
 		      const struct sm_table *t, int bare)
 {
 	assert_int_equal(fig->npages, l->npages);
-	sm_check_close(fig->width, bare ? l->table_w : l->page_w, 0, 0, "figure width");
+	/* a bare table with a title or footnote: as wide as those (the page's
+	 * content width), the table centred under them */
+	int notes = t->title || t->footnote;
+	sm_check_close(fig->width, !bare ? l->page_w : notes ? l->text_w : l->table_w, 0, 0,
+		       "figure width");
+	if (bare && notes)
+		sm_check_close(l->table_x, (l->text_w - l->table_w) / 2, 1e-9, 0, "table centred");
 	sm_check_close(fig->height, l->page_h, 0, 0, "figure height");
 	size_t heads = 0;
 	for (size_t c = 0; c < t->ncols; c++)
@@ -508,6 +514,47 @@ static void fixed_width_breaks_words(void **state)
 	assert_false(l->words_broken);
 	sm_table_layout_free(l);
 	sm_fig_free(fig);
+	sm_table_free(t);
+}
+
+/* A narrow table's title and footnote take the page's content width, not
+ * the table's, and break between words (issue 18: "Characteristics" was cut
+ * to the width of two short columns, mid-word). */
+static void narrow_table_title(void **state)
+{
+	struct sm_render_fx *f = *state;
+	struct sm_table *t = sm_table_new(f->ctx, "n", 2);
+	sm_table_set_header(f->ctx, t, 0, "k", SM_ALIGN_LEFT);
+	sm_table_set_header(f->ctx, t, 1, "n", SM_ALIGN_RIGHT);
+	sm_table_add_row(f->ctx, t);
+	sm_table_set(f->ctx, t, 0, 0, "1");
+	sm_table_set(f->ctx, t, 0, 1, "2");
+	sm_table_set_title(f->ctx, t, "Characteristics of the randomized controlled trials",
+			   "Abbreviations: k, comparisons; n, randomized participants.");
+	for (int bare = 0; bare < 2; bare++) {
+		struct sm_table_req req = { .width_pt = 120 * MM, .bare = bare, .fit_width = bare };
+		struct sm_fig *fig = NULL;
+		struct sm_table_layout *l = NULL;
+		sm_render_expect_ok(f, sm_table_lay_out(f->ctx, t, &req, &fig, &l));
+		assert_true(l->table_w < 20 * MM);
+		double content = 120 * MM - 2 * l->margin;
+		sm_check_close(l->text_w, content, 1e-9, 0, "title width");
+		int seen = 0;
+		for (size_t i = 0; i < fig->ntexts; i++) {
+			const struct sm_fig_text *x = &fig->texts[i];
+			if (x->tag != SM_TT_TITLE && x->tag != SM_TT_FOOT)
+				continue;
+			seen++;
+			assert_true(x->st.wrap >= content - 1e-9);
+			/* one line each: no word broken, nothing wrapped */
+			assert_true(x->box.y1 - x->box.y0 < 1.5 * x->st.size * 1.3);
+			assert_true(x->box.x1 <= (bare ? fig->width : 120 * MM) + 1e-6);
+		}
+		assert_int_equal(seen, 2);
+		check_fig(fig, l, t, bare);
+		sm_table_layout_free(l);
+		sm_fig_free(fig);
+	}
 	sm_table_free(t);
 }
 
@@ -834,6 +881,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(first_page_shorter, sm_render_fx_setup,
 						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(fixed_width_breaks_words, sm_render_fx_setup,
+						sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(narrow_table_title, sm_render_fx_setup,
 						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(no_lone_rows_or_notes, sm_render_fx_setup,
 						sm_render_fx_teardown),
