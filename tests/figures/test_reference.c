@@ -127,7 +127,7 @@ static void test_reference_images(void **state)
 	free(list);
 	free(outdir);
 	print_message("%d reference images, %d differ\n", cases, failed);
-	assert_int_equal(cases, 19);
+	assert_int_equal(cases, 20);
 	assert_int_equal(failed, 0);
 }
 
