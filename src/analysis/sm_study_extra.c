@@ -49,8 +49,13 @@ void sm_study_extra_write(struct sm_ctx *ctx, const struct sm_analysis_data *d, 
 {
 	if (!d->ai)
 		return;
-	double p;
-	if (sm_fisher_exact_p(ctx, d->ai[row], d->n1i[row], d->ci[row], d->n2i[row], &p) != SM_OK)
+	double p = NAN;
+	/* a row given as an effect size (yi, vi) has no table to test: null,
+	 * without a warning per study */
+	int table = !isnan(d->ai[row]) && !isnan(d->n1i[row]) && !isnan(d->ci[row]) &&
+		    !isnan(d->n2i[row]);
+	if (table &&
+	    sm_fisher_exact_p(ctx, d->ai[row], d->n1i[row], d->ci[row], d->n2i[row], &p) != SM_OK)
 		fail_note(ctx, warnings, "Fisher's exact test", d->rows[row]->label);
 	sm_json_add_number(st, "fisher_p", p);
 	if (s->esc.measure == SM_RD)
