@@ -721,11 +721,13 @@ static sm_status plan(struct sm_ctx *ctx, const struct sm_res *res, struct sm_fi
 	return sm_figure_plan_per_analysis(ctx, res, p, &sm_figure_baujat, has_xy_pair, NULL);
 }
 
+/* The label placement grows with the square of the points labelled. */
 static double cost(const struct sm_res *res, const void *opts)
 {
-	(void)res;
-	(void)opts;
-	return 15;
+	const char *name = sm_figure_common_of(opts)->analysis;
+	const struct sm_res_analysis *a = name ? sm_res_analysis_named(res, name) : NULL;
+	double n = a ? fmin((double)count_xy(a), BJ_MAX_LABELLED) : 13;
+	return 10 + 0.3 * n * n;
 }
 
 #define OPT(m) offsetof(struct sm_baujat_options, m)
