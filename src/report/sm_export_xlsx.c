@@ -147,8 +147,8 @@ static sm_status fail_lxw(struct sm_ctx *ctx, const char *path, lxw_error e, int
 	    e == LXW_ERROR_READING_TMPFILE || e == LXW_ERROR_ZIP_FILE_OPERATION ||
 	    e == LXW_ERROR_ZIP_FILE_ADD || e == LXW_ERROR_ZIP_CLOSE)
 		return SM_FAIL_POS(ctx, SM_EOUTPUT, path, 0, 0, NULL,
-				   "cannot write the XLSX file: %s (%s); expected a writable folder "
-				   "with free space", lxw_strerror(e),
+				   "cannot write the XLSX file: %s (%s); expected a writable "
+				   "folder with free space", lxw_strerror(e),
 				   err ? strerror(err) : "no system error");
 	return SM_FAIL_POS(ctx, SM_EINTERNAL, path, 0, 0, NULL,
 			   "cannot build the XLSX file: %s; expected libxlsxwriter to accept "

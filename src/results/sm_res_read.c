@@ -796,7 +796,15 @@ static void syntax_error(struct rd *r)
 {
 	size_t off = 0;
 	char *msg = NULL;
-	if (sm_json_scan(r->text, r->len, &off, &msg) != -1 || !msg) {
+	int scan = sm_json_scan(r->text, r->len, &off, &msg);
+	size_t bad = scan == 0 ? sm_utf8_check(r->text, r->len) : r->len;
+	if (bad < r->len) {
+		/* yajl checks UTF-8 in strings, the scanner does not */
+		sm_textfile_fail(r->ctx, r->path, r->text, r->len, bad, NULL, "invalid UTF-8 "
+				 "(byte 0x%02X); expected UTF-8 text", (unsigned char)r->text[bad]);
+		return;
+	}
+	if (scan != -1 || !msg) {
 		free(msg);
 		SM_FAIL(r->ctx, SM_EINTERNAL, "out of memory");
 		return;

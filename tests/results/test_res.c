@@ -206,10 +206,28 @@ static void test_version(void **state)
 	free(path);
 }
 
+/* yajl's failure on text the scanner accepts is out of memory (exit 4),
+ * except for invalid UTF-8 in a string, which yajl checks and the scanner
+ * does not: that stays an input error with its position. */
+static void test_bad_utf8_is_input_error(void **state)
+{
+	(void)state;
+	const char *text = "{\"results_version\": 1, \"x\": \"a\xff\"}";
+	struct sm_ctx *ctx = sm_ctx_new();
+	assert_null(sm_res_parse(ctx, "u.json", text, strlen(text)));
+	const struct sm_diag *d = sm_ctx_error(ctx);
+	assert_non_null(d);
+	assert_int_equal(d->code, SM_EINPUT);
+	assert_non_null(strstr(d->msg, "invalid UTF-8 (byte 0xFF)"));
+	assert_int_equal(d->col, 31);
+	sm_ctx_free(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key_table),
+		cmocka_unit_test(test_bad_utf8_is_input_error),
 		cmocka_unit_test(test_readme_matches_table),
 		cmocka_unit_test(test_reads_real_documents),
 		cmocka_unit_test(test_positioned_errors),
