@@ -106,37 +106,74 @@ static void share(double *w, const double *nat, const double *min, size_t n, dou
 	}
 }
 
+static int by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* The width most of a column's cells need: its 90th percentile, so that a
+ * few long cells (a domain named once per group of rows) wrap rather than
+ * widen the column for all the others. */
+static double typical(double *w, size_t n)
+{
+	if (n == 0)
+		return 0;
+	qsort(w, n, sizeof *w, by_value);
+	return w[(size_t)(0.9 * (double)(n - 1))];
+}
+
 /* Natural (unwrapped) and minimum (longest word) widths.  Numbers read
  * badly when broken ("1.33 [0.86, / 2.08]"), so right-aligned columns keep
- * their cells on one line when the page allows; only headers wrap. */
+ * their cells on one line when the page allows; only headers wrap.  When
+ * the natural widths do not fit, every column first gets what most of its
+ * cells need (typical()), and what is left goes to the columns whose
+ * longest cells need more; only when even that does not fit are the
+ * columns shared out from their minima. */
 static sm_status column_widths(struct sm_ctx *ctx, struct sm_text *text,
 			       const struct sm_table *t, struct sm_table_layout *l, double avail,
 			       int fit)
 {
 	size_t n = t->ncols;
 	double *nat = sm_alloc_array(n, sizeof *nat), *min = sm_alloc_array(n, sizeof *min);
-	double *keep = sm_alloc_array(n, sizeof *keep);
-	sm_status rc = nat && min && keep ? SM_OK : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	double skeep = 0, smin = 0;
+	double *keep = sm_alloc_array(n, sizeof *keep), *most = sm_alloc_array(n, sizeof *most);
+	double *cells = sm_alloc_array(t->nrows ? t->nrows : 1, sizeof *cells);
+	sm_status rc = nat && min && keep && most && cells
+			       ? SM_OK : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	double skeep = 0, smin = 0, snat = 0, smost = 0;
 	for (size_t c = 0; rc == SM_OK && c < n; c++) {
 		double body = 0, unused = 0;
-		for (size_t r = 0; rc == SM_OK && r < t->nrows; r++)
-			rc = widen(ctx, text, &l->body, sm_table_cell(t, r, c), &body, &unused);
+		for (size_t r = 0; rc == SM_OK && r < t->nrows; r++) {
+			double one = 0;
+			rc = widen(ctx, text, &l->body, sm_table_cell(t, r, c), &one, &unused);
+			body = fmax(body, one);
+			cells[r] = one;
+		}
 		if (rc == SM_OK)
 			rc = widen(ctx, text, &l->head, t->headers[c], &nat[c], &min[c]);
 		/* A little slack so that measured text never wraps by rounding. */
 		nat[c] = fmax(nat[c], body) + 0.5;
 		min[c] = fmax(min[c], unused) + 0.5;
 		keep[c] = t->align[c] == SM_ALIGN_RIGHT ? fmax(min[c], body + 0.5) : min[c];
+		most[c] = rc == SM_OK ? fmax(keep[c], fmin(nat[c], typical(cells, t->nrows) + 0.5))
+				      : 0;
 		skeep += keep[c];
 		smin += min[c];
+		snat += nat[c];
+		smost += most[c];
 	}
 	l->words_broken = fit && smin > avail;
-	if (rc == SM_OK)
+	if (rc == SM_OK && snat > avail && smost <= avail) {
+		for (size_t c = 0; c < n; c++)
+			l->col_w[c] = most[c] + (nat[c] - most[c]) * (avail - smost) / (snat - smost);
+	} else if (rc == SM_OK) {
 		share(l->col_w, nat, skeep <= avail ? keep : min, n, avail, fit);
+	}
 	free(nat);
 	free(min);
 	free(keep);
+	free(most);
+	free(cells);
 	return rc;
 }
 
