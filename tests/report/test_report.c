@@ -358,6 +358,38 @@ static void test_long_paragraph(void **state)
 	sm_buf_release(&b);
 }
 
+/* The diagnostic kinds are usable in templates like every kind of the
+ * kinds table: an influence panel figure and a Baujat plot per analysis
+ * with influential studies, each captioned and numbered, and its plot
+ * text (panel titles, axis title) on the page. */
+static void test_influence_figures_in_template(void **state)
+{
+	struct sm_render_fx *f = *state;
+	static const char text_t[] = "# Influence\n@each analysis\n"
+				     "@if analysis.influence_summary.influential\n"
+				     "@figure influence | Influence: {{analysis.name}}.\n"
+				     "@figure baujat | Baujat: {{analysis.name}}.\n@end\n@end\n";
+	struct sm_rtmpl *t = sm_rtmpl_parse(f->ctx, "infl.tmpl", text_t, sizeof text_t - 1);
+	assert_non_null(t);
+	struct sm_report_opts o;
+	sm_report_opts_init(&o);
+	o.tmpl = t;
+	char *pdf = sm_asprintf("%s/infl.pdf", f->dir);
+	sm_render_expect_ok(f, sm_report_write(f->ctx, f->msc, f->rmsc, &o, pdf));
+	char *text = sm_render_pdf_text(pdf, 0);
+	/* MSC: SAEs deaths has influential studies (Ning 2008, Lin 2017 (a)) */
+	sm_render_expect_text(text, "Influence: SAEs deaths.");
+	sm_render_expect_text(text, "Baujat: SAEs deaths.");
+	sm_render_expect_text(text, "rstudent");
+	sm_render_expect_text(text, "Influence on overall result");
+	/* Renal & urinary disorders has none: no figure of it */
+	assert_null(strstr(text, "Influence: Renal"));
+	legible(pdf);
+	free(text);
+	free(pdf);
+	sm_rtmpl_free(t);
+}
+
 /* Two bundles of the same results hold the same bytes: the manifests
  * (SHA-256 of every file, report.pdf included) are identical. */
 static void test_bundle_determinism(void **state)
@@ -393,6 +425,7 @@ int main(void)
 		cmocka_unit_test(test_narrative_reviews),
 		cmocka_unit_test(test_template_error_leaves_nothing),
 		cmocka_unit_test(test_long_paragraph),
+		cmocka_unit_test(test_influence_figures_in_template),
 		cmocka_unit_test(test_bundle_determinism),
 	};
 	return cmocka_run_group_tests(tests, sm_render_fx_setup, sm_render_fx_teardown);
