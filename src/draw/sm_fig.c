@@ -147,6 +147,21 @@ sm_status sm_fig_put_text(struct sm_ctx *ctx, struct sm_fig *f, const struct sm_
 	return SM_OK;
 }
 
+sm_status sm_fig_put_aligned(struct sm_ctx *ctx, struct sm_fig *f, const struct sm_tstyle *st,
+			     const char *utf8, double x, double y, int align, unsigned at,
+			     int tag, int ref)
+{
+	struct sm_extent e = { 0 };
+	sm_status s = sm_text_measure(ctx, f->text, st, utf8, &e);
+	if (s != SM_OK)
+		return s;
+	double ox = align < 0 ? x : align == 0 ? x - e.width / 2 : x - e.width;
+	if (at & SM_FIG_AT_INK)
+		ox -= e.left;
+	double oy = at & SM_FIG_AT_VMID ? y - e.height / 2 : y;
+	return sm_fig_put_text(ctx, f, st, utf8, ox, oy, f->style->c_text, tag, ref, NULL);
+}
+
 struct sm_fig_item *sm_fig_add(struct sm_ctx *ctx, struct sm_fig *f, enum sm_fig_kind kind)
 {
 	if (!grow((void **)&f->items, &f->cap_items, f->nitems, sizeof *f->items)) {

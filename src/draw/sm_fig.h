@@ -142,6 +142,16 @@ sm_status sm_fig_measure(struct sm_ctx *ctx, struct sm_fig *f, const struct sm_t
 sm_status sm_fig_put_text(struct sm_ctx *ctx, struct sm_fig *f, const struct sm_tstyle *st,
 			  const char *utf8, double x, double y, struct sm_rgb colour,
 			  int tag, int ref, struct sm_fig_text **out);
+/* How sm_fig_put_aligned() reads y, and which box it aligns. */
+enum {
+	SM_FIG_AT_VMID = 1, /* y is the text's vertical centre, not its top */
+	SM_FIG_AT_INK = 2   /* align the inked box (the extent's left offset counted) */
+};
+/* Place text in the style's text colour with its box's left, centre or
+ * right (align -1, 0, 1) at x and its top (or centre) at y. */
+sm_status sm_fig_put_aligned(struct sm_ctx *ctx, struct sm_fig *f, const struct sm_tstyle *st,
+			     const char *utf8, double x, double y, int align, unsigned at,
+			     int tag, int ref);
 /* A zeroed item of that kind (line width 0.5, black stroke), or NULL. */
 struct sm_fig_item *sm_fig_add(struct sm_ctx *ctx, struct sm_fig *f, enum sm_fig_kind kind);
 /* A polygon (kind SM_FIG_POLY) or polyline (SM_FIG_PATH) through n points

@@ -83,3 +83,15 @@ char *sm_fmt_num_str(double x, int dec)
 	}
 	return sm_buf_take(&b);
 }
+
+char *sm_fmt_short_str(double x)
+{
+	struct sm_buf b;
+	sm_buf_init(&b);
+	sm_fmt_short(&b, x);
+	if (b.failed) {
+		sm_buf_release(&b);
+		return NULL;
+	}
+	return sm_buf_take(&b);
+}

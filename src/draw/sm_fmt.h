@@ -27,5 +27,8 @@ void sm_fmt_short(struct sm_buf *b, double x);
 void sm_fmt_p(struct sm_buf *b, double p, int dec);
 /* Formatted into a new string (NULL on allocation failure). */
 char *sm_fmt_num_str(double x, int dec);
+/* sm_fmt_short() into a new string (NULL on allocation failure): axis
+ * tick labels. */
+char *sm_fmt_short_str(double x);
 
 #endif

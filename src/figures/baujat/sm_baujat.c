@@ -146,14 +146,6 @@ static void fit_axes(struct lay *L)
 	sm_axis_fit_range(&L->ya, 0, 0, yhi > 0 ? yhi * BJ_HEAD : 1);
 }
 
-static char *tick_text(double v)
-{
-	struct sm_buf b;
-	sm_buf_init(&b);
-	sm_fmt_short(&b, v);
-	return b.failed ? (sm_buf_release(&b), NULL) : sm_buf_take(&b);
-}
-
 static sm_status measure(struct lay *L, const struct sm_tstyle *st, const char *s,
 			 struct sm_extent *e)
 {
@@ -166,18 +158,13 @@ static sm_status measure(struct lay *L, const struct sm_tstyle *st, const char *
 static sm_status put(struct lay *L, const struct sm_tstyle *st, const char *s, double x,
 		     double y, int align, int vmid, int tag)
 {
-	struct sm_extent e;
-	sm_status r = measure(L, st, s, &e);
-	if (r != SM_OK)
-		return r;
-	double ox = (align < 0 ? x : align == 0 ? x - e.width / 2 : x - e.width) - e.left;
-	double oy = vmid ? y - e.height / 2 : y;
-	return sm_fig_put_text(L->ctx, L->f, st, s, ox, oy, L->f->style->c_text, tag, -1, NULL);
+	unsigned at = (vmid ? SM_FIG_AT_VMID : 0u) | SM_FIG_AT_INK;
+	return sm_fig_put_aligned(L->ctx, L->f, st, s, x, y, align, at, tag, -1);
 }
 
 static sm_status tick_width(struct lay *L, double v, double *w)
 {
-	char *t = tick_text(v);
+	char *t = sm_fmt_short_str(v);
 	if (!t)
 		return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
 	struct sm_extent e;
@@ -338,7 +325,7 @@ static sm_status draw_frame(struct lay *L, const struct sm_box *fr)
 		double x = sm_axis_map(&L->xa, L->xa.ticks[i]);
 		if (!line_item(L, x, fr->y1, x, fr->y1 + BJ_TICK, SM_BJ_AXIS, -1))
 			return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
-		char *t = tick_text(L->xa.ticks[i]);
+		char *t = sm_fmt_short_str(L->xa.ticks[i]);
 		s = t ? put(L, &L->tick, t, x, fr->y1 + BJ_TICK + 1, 0, 0, SM_BJ_TICK)
 		      : SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
 		free(t);
@@ -347,7 +334,7 @@ static sm_status draw_frame(struct lay *L, const struct sm_box *fr)
 		double y = sm_axis_map(&L->ya, L->ya.ticks[i]);
 		if (!line_item(L, fr->x0 - BJ_TICK, y, fr->x0, y, SM_BJ_AXIS, -1))
 			return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
-		char *t = tick_text(L->ya.ticks[i]);
+		char *t = sm_fmt_short_str(L->ya.ticks[i]);
 		s = t ? put(L, &L->tick, t, fr->x0 - BJ_TICK - 2, y, 1, 1, SM_BJ_TICK)
 		      : SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
 		free(t);

@@ -128,14 +128,6 @@ static void fit_axes(struct lay *L)
 	sm_axis_fit_range(&L->ya, L->log, ylo, yhi);
 }
 
-static char *tick_text(double v)
-{
-	struct sm_buf b;
-	sm_buf_init(&b);
-	sm_fmt_short(&b, v);
-	return b.failed ? (sm_buf_release(&b), NULL) : sm_buf_take(&b);
-}
-
 static sm_status measure(struct lay *L, const struct sm_tstyle *st, const char *s,
 			 struct sm_extent *e)
 {
@@ -148,19 +140,14 @@ static sm_status measure(struct lay *L, const struct sm_tstyle *st, const char *
 static sm_status put(struct lay *L, const struct sm_tstyle *st, const char *s, double x,
 		     double y, int align, int vmid, int tag)
 {
-	struct sm_extent e;
-	sm_status r = measure(L, st, s, &e);
-	if (r != SM_OK)
-		return r;
-	double ox = align < 0 ? x : align == 0 ? x - e.width / 2 : x - e.width;
-	double oy = vmid ? y - e.height / 2 : y;
-	return sm_fig_put_text(L->ctx, L->f, st, s, ox, oy, L->f->style->c_text, tag, -1, NULL);
+	unsigned at = vmid ? SM_FIG_AT_VMID : 0u;
+	return sm_fig_put_aligned(L->ctx, L->f, st, s, x, y, align, at, tag, -1);
 }
 
 static sm_status put_tick_label(struct lay *L, double v, double x, double y, int align,
 				int vmid)
 {
-	char *t = tick_text(v);
+	char *t = sm_fmt_short_str(v);
 	if (!t)
 		return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
 	sm_status s = put(L, &L->tick, t, x, y, align, vmid, SM_BB_TICK);
@@ -172,7 +159,7 @@ static sm_status widest_tick(struct lay *L, const struct sm_axis *ax, double *w)
 {
 	*w = 0;
 	for (int i = 0; i < ax->nticks; i++) {
-		char *t = tick_text(ax->ticks[i]);
+		char *t = sm_fmt_short_str(ax->ticks[i]);
 		if (!t)
 			return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
 		struct sm_extent e;
@@ -192,7 +179,7 @@ static sm_status thin_x(struct lay *L)
 		int ok = 1;
 		double prev = -INFINITY;
 		for (int i = 0; i < L->xa.nticks && ok; i++) {
-			char *t = tick_text(L->xa.ticks[i]);
+			char *t = sm_fmt_short_str(L->xa.ticks[i]);
 			if (!t)
 				return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
 			struct sm_extent e;
@@ -411,7 +398,7 @@ static sm_status lay_out(struct lay *L, const char *title, double width)
 	if (s == SM_OK)
 		s = widest_tick(L, &L->ya, &gutter);
 	if (s == SM_OK && L->xa.nticks > 0) {
-		char *t = tick_text(L->xa.ticks[L->xa.nticks - 1]);
+		char *t = sm_fmt_short_str(L->xa.ticks[L->xa.nticks - 1]);
 		s = t ? measure(L, &L->tick, t, &e) : SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
 		last = t && s == SM_OK ? e.width / 2 : 0;
 		free(t);

@@ -267,14 +267,6 @@ static void fit_axis(struct panel *p, int id, double pad)
 	clip_ticks(&p->ya, lo, hi);
 }
 
-static char *num_text(double v)
-{
-	struct sm_buf b;
-	sm_buf_init(&b);
-	sm_fmt_short(&b, v);
-	return b.failed ? (sm_buf_release(&b), NULL) : sm_buf_take(&b);
-}
-
 static sm_status measure(struct lay *L, const struct sm_tstyle *st, const char *s,
 			 struct sm_extent *e)
 {
@@ -287,19 +279,14 @@ static sm_status measure(struct lay *L, const struct sm_tstyle *st, const char *
 static sm_status put(struct lay *L, const struct sm_tstyle *st, const char *s, double x,
 		     double y, int align, int vmid, int tag, int ref)
 {
-	struct sm_extent e;
-	sm_status r = measure(L, st, s, &e);
-	if (r != SM_OK)
-		return r;
-	double ox = align < 0 ? x : align == 0 ? x - e.width / 2 : x - e.width;
-	double oy = vmid ? y - e.height / 2 : y;
-	return sm_fig_put_text(L->ctx, L->f, st, s, ox, oy, L->f->style->c_text, tag, ref, NULL);
+	unsigned at = vmid ? SM_FIG_AT_VMID : 0u;
+	return sm_fig_put_aligned(L->ctx, L->f, st, s, x, y, align, at, tag, ref);
 }
 
 static sm_status put_num(struct lay *L, double v, double x, double y, int align, int vmid,
 			 int tag, int ref)
 {
-	char *t = num_text(v);
+	char *t = sm_fmt_short_str(v);
 	if (!t)
 		return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
 	sm_status s = put(L, &L->tick, t, x, y, align, vmid, tag, ref);
@@ -309,7 +296,7 @@ static sm_status put_num(struct lay *L, double v, double x, double y, int align,
 
 static sm_status num_width(struct lay *L, double v, double *w)
 {
-	char *t = num_text(v);
+	char *t = sm_fmt_short_str(v);
 	if (!t)
 		return SM_FAIL(L->ctx, SM_EINTERNAL, "out of memory");
 	struct sm_extent e;
