@@ -139,13 +139,15 @@ static sm_status render_to(struct sm_ctx *ctx, const struct sm_figure_kind *kind
 	return s;
 }
 
-/* A figure's input error without a file ("results hold no analyses", "no
- * analysis named ...") is about the results document: name it, as every
- * message names its FILE. */
+/* A figure's input error without a file about what the results hold
+ * ("results hold no analyses", "no analysis named ...") names the results
+ * document, as every message names its FILE; errors of an option
+ * ("--xlim ...", "figure width ...") stay as they are. */
 static void name_results_file(struct sm_ctx *ctx, const char *path)
 {
 	const struct sm_diag *d = sm_ctx_error(ctx);
-	if (!d || d->file || !d->msg)
+	if (!d || d->file || !d->msg || !strncmp(d->msg, "--", 2) ||
+	    !strncmp(d->msg, "figure ", 7))
 		return;
 	char *msg = strdup(d->msg), *field = d->field ? strdup(d->field) : NULL;
 	sm_status code = d->code;
