@@ -1,6 +1,7 @@
 #include "sm_proportion.h"
 
-#include <gsl/gsl_cdf.h>
+#include "sm_stats.h"
+
 #include <math.h>
 
 double sm_harmonic_mean(const double *ni, size_t k)
@@ -36,12 +37,14 @@ sm_status sm_prop_clopper_pearson(struct sm_ctx *ctx, double x, double n, double
 	double a = (1 - level / 100) / 2;
 	out->est = x / n;
 	/* Upper bound from the upper-tail inverse: keeps full relative precision
-	 * when the bound is close to 1. */
-	out->lower = x == 0 ? 0 : gsl_cdf_beta_Pinv(a, x, n - x + 1);
-	out->upper = x == n ? 1 : gsl_cdf_beta_Qinv(a, x + 1, n - x);
-	if (!isfinite(out->lower) || !isfinite(out->upper))
-		return SM_FAIL(ctx, SM_EINTERNAL, "beta quantile failed for %g events of %g", x,
-			       n);
+	 * when the bound is close to 1.  sm_qbeta, not GSL's quantile: that one
+	 * loops forever from counts of about 10^5 on. */
+	out->lower = 0;
+	out->upper = 1;
+	if ((x != 0 && !sm_qbeta(a, 0, x, n - x + 1, &out->lower)) ||
+	    (x != n && !sm_qbeta(a, 1, x + 1, n - x, &out->upper)))
+		return SM_FAIL(ctx, SM_EINPUT, "exact interval not computable for %g events of "
+			       "%g; expected counts below about 10^13", x, n);
 	return SM_OK;
 }
 

@@ -267,3 +267,203 @@ double sm_chisq_near(const struct sm_chisq_near *cn, double x)
 		acc = acc * h + cn->e[n];
 	return cn->q0 - cn->f0 * h * acc;
 }
+
+/* ---- beta distribution for large parameters ------------------------------ */
+
+/* stirling_err for any n > 0: the series from 16 on, else from lgamma (the
+ * terms are small there, so nothing cancels). */
+static double stirling_err_any(double n)
+{
+	if (n > 15)
+		return stirling_err(n);
+	return lgamma(n + 1) - (n + 0.5) * log(n) + n - 0.5 * log(2 * M_PI);
+}
+
+/* x log(x / m) + m - x given d = x - m, which the caller has without the
+ * rounding of m (m itself only needs relative precision). */
+static double dev0_diff(double x, double m, double d)
+{
+	if (fabs(d) < 0.1 * (x + m)) {
+		double v = d / (x + m), s = d * v, e = 2 * x * v, v2 = v * v;
+		for (int j = 1; j < 1000; j++) {
+			e *= v2;
+			double s1 = s + e / (2 * j + 1);
+			if (s1 == s)
+				return s1;
+			s = s1;
+		}
+		return s;
+	}
+	return -x * log1p(-d / x) - d;
+}
+
+/* log(p^a q^b / B(a, b)), q = 1 - p, in Loader's saddle-point form: the
+ * binomial probability of a in a + b trials times a b / (a + b), with no
+ * cancellation of lgamma terms of size (a + b) log(a + b).  Of p and q only
+ * the smaller is taken as exact: a - n p = -(b - n q) comes from it, so a
+ * tiny p keeps its digits even though 1 - p has lost them. */
+static double beta_log_front(double p, double q, double a, double b)
+{
+	double n = a + b;
+	double da = p <= q ? a - n * p : -(b - n * q); /* a - n p */
+	return stirling_err_any(n) - stirling_err_any(a) - stirling_err_any(b) -
+	       dev0_diff(a, n * p, da) - dev0_diff(b, n * q, -da) +
+	       0.5 * log(n / (2 * M_PI * a * b)) + log(a * b / n);
+}
+
+/* The continued fraction of I_p(a, b) * a / front (modified Lentz); it
+ * converges fast for p < (a + 1) / (a + b + 2), in O(sqrt(max(a, b)))
+ * terms near the mean.  0 when it has not converged within cap terms. */
+static int beta_cf(double p, double a, double b, long cap, double *out)
+{
+	const double tiny = 1e-300;
+	double c = 1, d = 1 - (a + b) * p / (a + 1);
+	if (fabs(d) < tiny)
+		d = tiny;
+	d = 1 / d;
+	double f = d;
+	for (long m = 1; m <= cap; m++) {
+		double m2 = 2.0 * (double)m, dm = (double)m;
+		for (int half = 0; half < 2; half++) {
+			double t = half == 0 ?
+					   dm * (b - dm) * p / ((a + m2 - 1) * (a + m2)) :
+					   -(a + dm) * (a + b + dm) * p / ((a + m2) * (a + m2 + 1));
+			d = 1 + t * d;
+			if (fabs(d) < tiny)
+				d = tiny;
+			c = 1 + t / c;
+			if (fabs(c) < tiny)
+				c = tiny;
+			d = 1 / d;
+			double del = c * d;
+			f *= del;
+			if (half == 1 && fabs(del - 1) <= DBL_EPSILON) {
+				*out = f;
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Terms of the continued fraction allowed: far more than the ~sqrt(a + b)
+ * it needs, and a bound on the cost (n = 10^12 takes about 10^6). */
+static long beta_cf_cap(double a, double b)
+{
+	double c = 1000 + 50 * sqrt(a + b);
+	return c < 1e7 ? (long)c : 10000000L;
+}
+
+/* 1 - I_p(a, b) for a whole a as the binomial sum
+ * sum_{k < a} C(a + b - 1, k) p^k q^(a + b - 1 - k), from k = a - 1 down
+ * (terms fall from there when p is above the mean); the top term is
+ * front / (b p) and each step multiplies by k q / ((a + b - k) p), so q
+ * enters only as a factor and a tiny p keeps its digits (in the continued
+ * fraction in q they cancel away).  0 when more than cap terms count. */
+static int beta_upper_sum(double p, double q, double a, double b, double front, long cap,
+			  double *out)
+{
+	double t = front / (b * p), sum = 0;
+	for (double k = a - 1; k >= 0; k--) {
+		sum += t;
+		if (t <= DBL_EPSILON / 8 * sum || k == 0) {
+			*out = sum;
+			return 1;
+		}
+		if (cap-- <= 0)
+			return 0;
+		t *= k * q / ((a + b - k) * p);
+	}
+	*out = sum;
+	return 1;
+}
+
+int sm_beta_tails(double p, double a, double b, double *lower, double *upper)
+{
+	if (!(a > 0) || !(b > 0) || !(p >= 0 && p <= 1))
+		return 0;
+	if (p == 0 || p == 1) {
+		*lower = p;
+		*upper = 1 - p;
+		return 1;
+	}
+	double q = 1 - p, cf;
+	long cap = beta_cf_cap(a, b);
+	double front = exp(beta_log_front(p, q, a, b));
+	/* The fraction where it converges (below the mean: in p for the lower
+	 * tail, else in q for the upper one; above the mean it can settle on a
+	 * wrong value).  The prefactor takes a - n p from the smaller of p, q,
+	 * so a tiny p keeps its digits; for the upper tail at a small p a
+	 * binomial sum replaces the fraction in q, which would lose them. */
+	if (p < (a + 1) / (a + b + 2)) {
+		if (!beta_cf(p, a, b, cap, &cf))
+			return 0;
+		*lower = front * cf / a;
+		*upper = 1 - *lower;
+	} else if (p < 0.01 && a == floor(a) && beta_upper_sum(p, q, a, b, front, cap, &cf)) {
+		*upper = cf;
+		*lower = 1 - *upper;
+	} else {
+		if (!beta_cf(q, b, a, cap, &cf))
+			return 0;
+		*upper = front * cf / b;
+		*lower = 1 - *upper;
+	}
+	return isfinite(*lower) && isfinite(*upper);
+}
+
+/* Closed forms for a = 1 (I = 1 - q^b) and b = 1 (I = p^a). */
+static int qbeta_closed(double t, int upper, double a, double b, double *out)
+{
+	if (a == 1) {
+		*out = upper ? -expm1(log(t) / b) : -expm1(log1p(-t) / b);
+		return 1;
+	}
+	if (b == 1) {
+		*out = upper ? exp(log1p(-t) / a) : exp(log(t) / a);
+		return 1;
+	}
+	return 0;
+}
+
+int sm_qbeta(double t, int upper, double a, double b, double *out)
+{
+	if (!(t > 0 && t < 1) || !(a > 0) || !(b > 0) || !isfinite(a) || !isfinite(b))
+		return 0;
+	if (qbeta_closed(t, upper, a, b, out))
+		return 1;
+	/* h(p) = tail(p) - t, increasing in p for the lower tail; the bracket
+	 * [lo, hi] keeps h(lo) < 0 < h(hi) (in the increasing sense). */
+	double lo = 0, hi = 1;
+	double n = a + b, mean = a / n, sd = sqrt(a * b / (n * n * (n + 1)));
+	double z = gsl_cdf_ugaussian_Qinv(t);
+	double p = upper ? mean + z * sd : mean - z * sd;
+	if (!(p > 0 && p < 1))
+		p = mean;
+	for (int it = 0; it < SM_QBETA_MAXIT; it++) {
+		double lt, ut;
+		if (!sm_beta_tails(p, a, b, &lt, &ut))
+			return 0;
+		double h = upper ? t - ut : lt - t; /* increasing in p */
+		if (h == 0) {
+			*out = p;
+			return 1;
+		}
+		if (h < 0)
+			lo = p;
+		else
+			hi = p;
+		double q = 1 - p;
+		double dens = exp(beta_log_front(p, q, a, b)) / (p * q);
+		double np = dens > 0 && isfinite(dens) ? p - h / dens : NAN;
+		if (!(np > lo && np < hi))
+			np = lo > 0 && hi > 4 * lo ? sqrt(lo * hi) : lo + (hi - lo) / 2;
+		if (fabs(np - p) <= 4 * DBL_EPSILON * p ||
+		    hi - lo <= 4 * DBL_EPSILON * hi) {
+			*out = np;
+			return 1;
+		}
+		p = np;
+	}
+	return 0;
+}

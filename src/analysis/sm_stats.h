@@ -61,6 +61,19 @@ double sm_pchisq_upper(double x, double df);  /* P(X > x) */
 double sm_pchisq(double x, double df);        /* P(X <= x) */
 double sm_pf_upper(double x, double df1, double df2);
 
+/* The regularised incomplete beta function I_p(a, b) (*lower) and its
+ * complement (*upper), each to near full relative precision also for
+ * parameters of 10^6 and more (a continued fraction on the smaller tail with
+ * a saddle-point prefactor; GSL's loses digits there and its quantile does
+ * not terminate).  Time O(sqrt(a + b)), capped; 0 when it cannot be
+ * computed (a, b <= 0, p outside [0, 1], or the cap reached). */
+int sm_beta_tails(double p, double a, double b, double *lower, double *upper);
+/* The p with I_p(a, b) = t (upper = 0) or 1 - I_p(a, b) = t (upper = 1),
+ * 0 < t < 1: Newton's method inside a shrinking bracket, at most
+ * SM_QBETA_MAXIT steps; closed forms for a = 1 or b = 1.  0 on failure. */
+#define SM_QBETA_MAXIT 400
+int sm_qbeta(double t, int upper, double a, double b, double *out);
+
 /* A design matrix: k rows, p columns, column-major x[j * k + i].
  * x == NULL means the intercept-only model (p must be 1). */
 struct sm_design {

@@ -12,6 +12,7 @@
 #include "sm_results.h"
 #include "sm_review_read.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,8 +44,10 @@ static sm_status write_results(struct sm_cli *cli, cJSON *results, struct sm_row
 			       "temporary file; expected free space in $TMPDIR or /tmp");
 	}
 	if (!output) {
+		errno = 0;
 		if (sm_json_stream_results(results, spool, stdout) != 0 || fflush(stdout) != 0)
-			return SM_FAIL(cli->ctx, SM_EOUTPUT, "cannot write to standard output");
+			return SM_FAIL(cli->ctx, SM_EOUTPUT, "cannot write to standard output: %s",
+				       errno ? strerror(errno) : "out of memory");
 		return SM_OK;
 	}
 	struct sm_atomic *af = sm_atomic_open(cli->ctx, output);
@@ -52,10 +55,14 @@ static sm_status write_results(struct sm_cli *cli, cJSON *results, struct sm_row
 		cJSON_Delete(results);
 		return SM_EOUTPUT;
 	}
+	errno = 0;
 	if (sm_json_stream_results(results, spool, sm_atomic_stream(af)) != 0) {
+		/* the failing write's errno (ENOSPC on a full disk), else memory */
+		int e = ferror(sm_atomic_stream(af)) ? errno : 0;
 		sm_atomic_abort(af);
-		return SM_FAIL(cli->ctx, SM_EOUTPUT, "cannot write %s (out of memory or no space "
-			       "left); expected a writable output", output);
+		return SM_FAIL_POS(cli->ctx, SM_EOUTPUT, output, 0, 0, NULL,
+				   "cannot write the results: %s; expected a writable output "
+				   "with free space", e ? strerror(e) : "out of memory");
 	}
 	return sm_atomic_commit(cli->ctx, af);
 }
@@ -72,6 +79,8 @@ int cmd_analyze(struct sm_cli *cli, int argc, char **argv)
 		return sm_cli_usage_error(cli, "analyze",
 					  optind >= argc ? "missing INPUT" : "too many arguments");
 	const char *input = argv[optind];
+	if (output && sm_output_is_input(cli->ctx, output, input))
+		return sm_cli_finish(cli, SM_EINPUT);
 
 	struct sm_review *review = sm_cli_load_review(cli->ctx, input, &opts);
 	if (!review)

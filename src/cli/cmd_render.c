@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "cli_opts.h"
 
+#include "sm_atomic.h"
 #include "sm_buf.h"
 #include "sm_figure.h"
 #include "sm_res.h"
@@ -138,6 +139,28 @@ static sm_status render_to(struct sm_ctx *ctx, const struct sm_figure_kind *kind
 	return s;
 }
 
+/* A figure's input error without a file about what the results hold
+ * ("results hold no analyses", "no analysis named ...") names the results
+ * document, as every message names its FILE; errors of an option
+ * ("--xlim ...", "figure width ...") stay as they are. */
+static void name_results_file(struct sm_ctx *ctx, const char *path)
+{
+	const struct sm_diag *d = sm_ctx_error(ctx);
+	if (!d || d->file || !d->msg || !strncmp(d->msg, "--", 2) ||
+	    !strncmp(d->msg, "figure ", 7))
+		return;
+	char *msg = strdup(d->msg), *field = d->field ? strdup(d->field) : NULL;
+	sm_status code = d->code;
+	if (!msg) {
+		free(field);
+		return;
+	}
+	sm_ctx_clear_error(ctx);
+	SM_FAIL_POS(ctx, code, path, 0, 0, field, "%s", msg);
+	free(msg);
+	free(field);
+}
+
 static int render_kind(struct sm_cli *cli, const struct sm_figure_kind *kind, int argc,
 		       char **argv)
 {
@@ -179,10 +202,14 @@ static int render_kind(struct sm_cli *cli, const struct sm_figure_kind *kind, in
 		rc = sm_cli_usage_error(cli, "render", "expected one RESULTS.json");
 	if (rc < 0 && !output)
 		rc = sm_cli_usage_error(cli, "render", "missing -o FILE");
+	if (rc < 0 && sm_output_is_input(cli->ctx, output, argv[optind]))
+		rc = sm_cli_finish(cli, SM_EINPUT);
 	if (rc < 0) {
 		struct sm_res *res = sm_res_read(cli->ctx, argv[optind]);
 		sm_status st = res ? render_to(cli->ctx, kind, res, opts, output, &fl) : SM_EINPUT;
 		sm_res_free(res);
+		if (st == SM_EINPUT)
+			name_results_file(cli->ctx, argv[optind]);
 		rc = sm_cli_finish(cli, st);
 	}
 	optset_free(&set);

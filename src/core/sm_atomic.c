@@ -210,6 +210,18 @@ sm_status sm_atomic_write(struct sm_ctx *ctx, const char *path,
 	return sm_atomic_commit(ctx, af);
 }
 
+int sm_output_is_input(struct sm_ctx *ctx, const char *output, const char *input)
+{
+	struct stat so, si;
+	if (stat(output, &so) != 0 || stat(input, &si) != 0 || !S_ISREG(so.st_mode) ||
+	    so.st_dev != si.st_dev || so.st_ino != si.st_ino)
+		return 0;
+	SM_FAIL_POS(ctx, SM_EINPUT, output, 0, 0, NULL,
+		    "is the input %s (the same file); expected an output other than the input",
+		    input);
+	return 1;
+}
+
 sm_status sm_mkdir_p(struct sm_ctx *ctx, const char *dir)
 {
 	char *copy = strdup(dir);

@@ -31,6 +31,12 @@ void sm_atomic_abort(struct sm_atomic *af);
 sm_status sm_atomic_write(struct sm_ctx *ctx, const char *path,
 			  const void *data, size_t len);
 
+/* 1 when output names the same file as input (same device and inode, also
+ * through links or another spelling of the path): then SM_EINPUT "OUTPUT:
+ * is the input INPUT; expected ..." is recorded.  0 when they differ or
+ * output does not exist yet. */
+int sm_output_is_input(struct sm_ctx *ctx, const char *output, const char *input);
+
 /* Create a directory and its parents (mode 0777 & umask); SM_EOUTPUT on
  * failure. */
 sm_status sm_mkdir_p(struct sm_ctx *ctx, const char *dir);

@@ -1,10 +1,13 @@
 #include "sm_buf.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 void sm_buf_init(struct sm_buf *b)
 {
@@ -142,13 +145,30 @@ int sm_read_file(const char *path, size_t max_bytes, char **out, size_t *out_len
 	*out = NULL;
 	if (out_len)
 		*out_len = 0;
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer (with none, the
+	 * read below ends at once); devices are refused (/dev/zero never ends). */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
 		return -1;
+	struct stat sb;
+	int bad = fstat(fd, &sb) != 0 ? errno : S_ISREG(sb.st_mode) || S_ISFIFO(sb.st_mode) ? 0 :
+		  S_ISDIR(sb.st_mode) ? EISDIR : EINVAL;
+	if (bad) {
+		close(fd);
+		errno = bad;
+		return -1;
+	}
+	int fl = fcntl(fd, F_GETFL);
+	FILE *f = fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0 ? NULL : fdopen(fd, "rb");
+	if (!f) {
+		close(fd);
+		return -1;
+	}
 	struct sm_buf b;
 	sm_buf_init(&b);
 	char chunk[65536];
 	size_t n;
+	errno = 0;
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
 		if (max_bytes && b.len + n > max_bytes) {
 			fclose(f);
@@ -158,11 +178,11 @@ int sm_read_file(const char *path, size_t max_bytes, char **out, size_t *out_len
 		}
 		sm_buf_append(&b, chunk, n);
 	}
-	int err = ferror(f);
+	int err = ferror(f) ? (errno ? errno : EIO) : 0;
 	fclose(f);
 	if (err || b.failed) {
 		sm_buf_release(&b);
-		errno = err ? EIO : ENOMEM;
+		errno = err ? err : ENOMEM;
 		return -1;
 	}
 	size_t len = b.len;

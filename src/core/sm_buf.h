@@ -44,7 +44,9 @@ void *sm_realloc_array(void *p, size_t n, size_t size);
 
 /* Read a whole file into a NUL-terminated buffer.  Returns 0 on success,
  * -1 with errno set otherwise.  max_bytes bounds the size (0 = no bound);
- * a larger file fails with errno = EFBIG. */
+ * a larger file fails with errno = EFBIG.  Reads regular files and pipes
+ * (opened without waiting for a writer); a directory fails with EISDIR, a
+ * device or socket with EINVAL. */
 int sm_read_file(const char *path, size_t max_bytes, char **out, size_t *out_len);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Length of the valid UTF-8 sequence starting at p, or 0 when invalid.
  * Follows the well-formed byte sequences table of Unicode 15, ch. 3. */
@@ -115,11 +116,51 @@ sm_status sm_textfile_too_large(struct sm_ctx *ctx, const char *path, size_t max
 			   max_bytes / (1024 * 1024), hint ? hint : "");
 }
 
+static const char *file_kind(mode_t m)
+{
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISBLK(m))
+		return "a block device";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return "not a regular file";
+}
+
+/* A path naming a descriptor already open (a shell pipe: /dev/stdin,
+ * /dev/fd/N, process substitution): its pipe has a writer, so reading it
+ * ends when the writer does. */
+static int is_descriptor_path(const char *path)
+{
+	return strcmp(path, "/dev/stdin") == 0 || strncmp(path, "/dev/fd/", 8) == 0 ||
+	       strncmp(path, "/proc/self/fd/", 14) == 0;
+}
+
+sm_status sm_textfile_regular(struct sm_ctx *ctx, const char *path)
+{
+	struct stat sb;
+	if (stat(path, &sb) != 0 || S_ISREG(sb.st_mode) ||
+	    (S_ISFIFO(sb.st_mode) && is_descriptor_path(path)))
+		return SM_OK;
+	const char *kind = file_kind(sb.st_mode);
+	return SM_FAIL_POS(ctx, SM_EINPUT, path, 0, 0, NULL, "%s%s; expected a regular file",
+			   strncmp(kind, "a ", 2) == 0 ? "is " : "", kind);
+}
+
 sm_status sm_textfile_check_max(struct sm_ctx *ctx, const char *path, size_t max_bytes,
 				const char *hint, const char *text, size_t len)
 {
 	if (len > max_bytes)
 		return sm_textfile_too_large(ctx, path, max_bytes, hint);
+	const unsigned char *u = (const unsigned char *)text;
+	if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF)))
+		return SM_FAIL_POS(ctx, SM_EINPUT, path, 0, 0, NULL,
+				   "is UTF-16 (byte order mark %02X %02X); expected UTF-8 text "
+				   "(save the file as UTF-8)", u[0], u[1]);
 	size_t bad = sm_utf8_check(text, len);
 	if (bad < len)
 		return sm_textfile_fail(ctx, path, text, len, bad, NULL,
@@ -139,7 +180,13 @@ sm_status sm_textfile_load_max(struct sm_ctx *ctx, const char *path, size_t max_
 	*len = 0;
 	char *buf = NULL;
 	size_t n = 0;
+	if (sm_textfile_regular(ctx, path) != SM_OK)
+		return SM_EINPUT;
 	if (sm_read_file(path, max_bytes, &buf, &n) != 0) {
+		if (errno == EISDIR || errno == EINVAL)
+			return SM_FAIL_POS(ctx, SM_EINPUT, path, 0, 0, NULL,
+					   "%s; expected a regular file",
+					   errno == EISDIR ? "is a directory" : "not a regular file");
 		if (errno == EFBIG)
 			return sm_textfile_too_large(ctx, path, max_bytes, hint);
 		if (errno == ENOMEM)

@@ -30,7 +30,8 @@ size_t sm_utf8_chars(const char *s);
 
 
 /* Reads a whole input file (at most SM_MAX_FILE_BYTES) and checks that it
- * is UTF-8 without NUL bytes.  On success *data (NUL-terminated, caller
+ * is UTF-8 without NUL bytes (a UTF-16 byte order mark is named as such).
+ * Only regular files are read (sm_textfile_regular), opened non-blocking.  On success *data (NUL-terminated, caller
  * frees) and *len are set.  Errors (SM_EINPUT) name the file and, for a bad
  * byte, its line and column. */
 sm_status sm_textfile_load(struct sm_ctx *ctx, const char *path, char **data, size_t *len);
@@ -46,6 +47,13 @@ sm_status sm_textfile_load_max(struct sm_ctx *ctx, const char *path, size_t max_
 			       const char *hint, char **data, size_t *len);
 sm_status sm_textfile_check_max(struct sm_ctx *ctx, const char *path, size_t max_bytes,
 				const char *hint, const char *text, size_t len);
+
+/* SM_OK unless path names something other than a regular file (a named
+ * FIFO, a directory, a device, a socket): then SM_EINPUT "PATH: is a FIFO;
+ * expected a regular file".  A pipe named by an open descriptor
+ * (/dev/stdin, /dev/fd/N, /proc/self/fd/N) is accepted: it has a writer.  A path that cannot be looked at passes (the reader
+ * reports why it cannot be read).  Never opens, so never blocks. */
+sm_status sm_textfile_regular(struct sm_ctx *ctx, const char *path);
 
 /* The error of a file over max_bytes (SM_EINPUT). */
 sm_status sm_textfile_too_large(struct sm_ctx *ctx, const char *path, size_t max_bytes,

@@ -2,6 +2,7 @@
 
 #include "sm_buf.h"
 #include "sm_canvas.h"
+#include "sm_textfile.h"
 
 #include <cjson/cJSON.h>
 #include <glib.h>
@@ -458,6 +459,8 @@ static char *style_path(struct sm_ctx *ctx, const char *name)
 static sm_status load_file(struct sm_ctx *ctx, const char *path, struct sm_style *s)
 {
 	char *text = NULL;
+	if (sm_textfile_regular(ctx, path) != SM_OK)
+		return SM_EINPUT;
 	if (sm_read_file(path, 1 << 20, &text, NULL) != 0)
 		return SM_FAIL_POS(ctx, SM_EINPUT, path, 0, 0, NULL,
 				   "cannot read style: %s; expected a style name of "

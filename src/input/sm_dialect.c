@@ -181,6 +181,28 @@ static const char *kind_text(enum sm_data_kind k)
 	"Experimental Events,Experimental Total,Control Events,Control Total "    \
 	"(RevMan) | events_t,n_t,events_c,n_c | e_t,n_t,e_c,n_c | yi,vi | yi,sei | xi,ni"
 
+/* A first line naming no known column is not a header of ours: the file is
+ * not an outcome table (a review may name any readable file, e.g.
+ * /etc/passwd), so its bytes are not quoted back; the position is kept. */
+static sm_status header_known(struct sm_ctx *ctx, const struct sm_csv_src *src,
+			      const struct dstate *st, const struct sm_csv_row *row)
+{
+	for (size_t i = 0; i < row->n; i++) {
+		char *norm = normalize(row->fields[i]);
+		if (!norm)
+			return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		int known = find_alias(norm) || is_named(st->opts, norm) ||
+			    is_ignored(st->opts, norm);
+		free(norm);
+		if (known)
+			return SM_OK;
+	}
+	return sm_csv_fail(ctx, src, row->offsets[0], NULL,
+			   "not an outcome table: the first line names none of the known "
+			   "columns; expected a CSV file whose header names its columns (" ALL_DIALECTS
+			   ")");
+}
+
 static sm_status header_column(struct sm_ctx *ctx, const struct sm_csv_src *src,
 			       struct dstate *st, const struct sm_csv_row *row, size_t i,
 			       enum dialect *first_dialect)
@@ -352,13 +374,16 @@ static sm_status read_header(struct sm_ctx *ctx, const struct sm_csv_src *src,
 			return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 		st->header_offs[i] = row->offsets[i];
 	}
+	sm_status s = header_known(ctx, src, st, row);
+	if (s != SM_OK)
+		return s;
 	enum dialect d = D_NONE;
 	for (size_t i = 0; i < row->n; i++) {
-		sm_status s = header_column(ctx, src, st, row, i, &d);
+		s = header_column(ctx, src, st, row, i, &d);
 		if (s != SM_OK)
 			return s;
 	}
-	sm_status s = check_kind(ctx, src, st, d == D_NONE ? D_METAFOR : d);
+	s = check_kind(ctx, src, st, d == D_NONE ? D_METAFOR : d);
 	if (s == SM_OK)
 		s = keep_columns(ctx, st);
 	/* a bare CSV without study column makes one study per row */

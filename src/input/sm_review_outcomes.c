@@ -7,10 +7,12 @@
 #include "sm_textfile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const outcome_keys[] = {
 	"study", "domain", "sub", "event", "ai", "n1i", "ci", "n2i", "xi", "ni",
@@ -337,15 +339,16 @@ static sm_status read_csv(struct sm_jv *v, const cJSON *obj, const struct sm_jpa
 	char *path = csv_path(v->file, csv);
 	char *data = NULL;
 	size_t len = 0;
-	FILE *f = path ? fopen(path, "rb") : NULL;
+	/* non-blocking: a FIFO named here must not hang the probe */
+	int fd = path ? open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) : -1;
 	if (!path) {
 		s = SM_FAIL(v->ctx, SM_EINTERNAL, "out of memory");
-	} else if (!f) {
+	} else if (fd < 0) {
 		struct sm_jpath k = JV_KEY(p, "csv");
 		s = sm_jv_fail(v, &k, SM_JPOS_VALUE, "cannot read %s: %s; expected a CSV file "
 			       "(paths are relative to the review file)", path, strerror(errno));
 	} else {
-		fclose(f);
+		close(fd);
 		s = read_ignore(v, obj, p, &ignore, &n_ignore);
 	}
 	if (!s)

@@ -373,7 +373,11 @@ struct sm_rdoc *sm_rdoc_build(struct sm_ctx *ctx, const cJSON *results, const st
 	d->supplement = opts->supplement;
 	d->collect = collect;
 	d->index = index;
-	sm_status s = open_fonts(ctx, d, opts);
+	sm_status s = sm_rtmpl_check_cost(
+		ctx, tmpl, (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(results,
+											 "analyses")));
+	if (s == SM_OK)
+		s = open_fonts(ctx, d, opts);
 	struct walk w = { ctx, d, results, res, opts, { .results = results, .path = tmpl->path } };
 	if (s == SM_OK)
 		s = walk_nodes(&w, tmpl->nodes, tmpl->nnodes);

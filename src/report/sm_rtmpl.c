@@ -456,3 +456,49 @@ struct sm_rtmpl *sm_rtmpl_load(struct sm_ctx *ctx, const char *name)
 	free(path);
 	return t;
 }
+
+struct cost {
+	size_t items, drawn;
+};
+
+static sm_status nodes_cost(struct sm_ctx *ctx, const struct sm_rtmpl *t,
+			    const struct sm_rnode *nodes, size_t n, size_t times, size_t n_analyses,
+			    struct cost *c)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct sm_rnode *nd = &nodes[i];
+		int drawn = nd->kind == SM_RN_FIGURE || nd->kind == SM_RN_TABLE ||
+			    nd->kind == SM_RN_TABLES;
+		c->items += times;
+		if (drawn)
+			c->drawn += times;
+		if (c->items > SM_RTMPL_MAX_ITEMS || c->drawn > SM_RTMPL_MAX_DRAWN)
+			return SM_FAIL_POS(ctx, SM_EINPUT, t->path, (int)nd->line, 1, NULL,
+					   "the template expands to more than %zu %s here (an "
+					   "@each repeats its block for each of the %zu analyses); "
+					   "expected at most %zu",
+					   c->drawn > SM_RTMPL_MAX_DRAWN ? SM_RTMPL_MAX_DRAWN
+									 : SM_RTMPL_MAX_ITEMS,
+					   c->drawn > SM_RTMPL_MAX_DRAWN ? "figures and tables"
+									 : "items",
+					   n_analyses,
+					   c->drawn > SM_RTMPL_MAX_DRAWN ? SM_RTMPL_MAX_DRAWN
+									 : SM_RTMPL_MAX_ITEMS);
+		if (nd->kind == SM_RN_EACH || nd->kind == SM_RN_IF) {
+			size_t k = nd->kind == SM_RN_EACH ? n_analyses : 1;
+			/* times * k without overflow: a product past the caps fails anyway */
+			size_t next = k && times > SM_RTMPL_MAX_ITEMS / k ? SM_RTMPL_MAX_ITEMS + 1
+									   : times * k;
+			sm_status s = nodes_cost(ctx, t, nd->body, nd->nbody, next, n_analyses, c);
+			if (s != SM_OK)
+				return s;
+		}
+	}
+	return SM_OK;
+}
+
+sm_status sm_rtmpl_check_cost(struct sm_ctx *ctx, const struct sm_rtmpl *t, size_t n_analyses)
+{
+	struct cost c = {.items = 0, .drawn = 0};
+	return nodes_cost(ctx, t, t->nodes, t->nnodes, 1, n_analyses, &c);
+}

@@ -73,4 +73,15 @@ struct sm_rtmpl *sm_rtmpl_parse(struct sm_ctx *ctx, const char *path, const char
 struct sm_rtmpl *sm_rtmpl_load(struct sm_ctx *ctx, const char *name);
 void sm_rtmpl_free(struct sm_rtmpl *t);
 
+/* Caps on what a template expands to (README "Report templates"): every
+ * node counts once, inside @each once per analysis (an @if body as if
+ * kept); figures and tables (@figure, @table, @tables) also count against
+ * the smaller cap of drawn items. */
+#define SM_RTMPL_MAX_ITEMS ((size_t)100000)
+#define SM_RTMPL_MAX_DRAWN ((size_t)5000)
+/* Checks the caps for a results document of n_analyses analyses before
+ * anything is built; the error names the template line where the count
+ * passes a cap, and the cap (SM_EINPUT). */
+sm_status sm_rtmpl_check_cost(struct sm_ctx *ctx, const struct sm_rtmpl *t, size_t n_analyses);
+
 #endif

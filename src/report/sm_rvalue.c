@@ -4,6 +4,7 @@
 #include "sm_words.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,19 +127,25 @@ static const cJSON *step(const cJSON *v, const char *key, size_t n)
 	memcpy(buf, key, n);
 	buf[n] = '\0';
 	if (cJSON_IsArray(v)) {
-		char *end;
-		long i = strtol(buf, &end, 10);
-		return *end || n == 0 || i < 0 ? NULL : cJSON_GetArrayItem(v, (int)i);
+		/* digits only, accumulated with an overflow check: an index of
+		 * 2^32 + 1 must not wrap to item 1 */
+		size_t i = 0, size = (size_t)cJSON_GetArraySize(v);
+		for (size_t j = 0; j < n; j++) {
+			if (buf[j] < '0' || buf[j] > '9' || i > (SIZE_MAX - 9) / 10)
+				return NULL;
+			i = i * 10 + (size_t)(buf[j] - '0');
+		}
+		return n == 0 || i >= size ? NULL : cJSON_GetArrayItem(v, (int)i);
 	}
 	return cJSON_IsObject(v) ? cJSON_GetObjectItemCaseSensitive(v, buf) : NULL;
 }
 
-sm_status sm_rvalue_lookup(struct sm_ctx *ctx, const struct sm_rscope *sc, const char *path,
-			   const cJSON **out)
+static sm_status lookup_at(struct sm_ctx *ctx, const struct sm_rscope *sc, const char *path,
+			   int col, const cJSON **out)
 {
 	size_t n = strcspn(path, ".");
 	if (!in_list(path, n, roots))
-		return SM_FAIL_POS(ctx, SM_EINPUT, sc->path, (int)sc->line, 1, NULL,
+		return SM_FAIL_POS(ctx, SM_EINPUT, sc->path, (int)sc->line, col, NULL,
 				   "unknown placeholder root '%.*s'", (int)n, path);
 	const cJSON *v = root_value(sc, path, n);
 	const char *s = path + n;
@@ -152,6 +159,12 @@ sm_status sm_rvalue_lookup(struct sm_ctx *ctx, const struct sm_rscope *sc, const
 	}
 	*out = v;
 	return SM_OK;
+}
+
+sm_status sm_rvalue_lookup(struct sm_ctx *ctx, const struct sm_rscope *sc, const char *path,
+			   const cJSON **out)
+{
+	return lookup_at(ctx, sc, path, 1, out);
 }
 
 int sm_rvalue_present(const cJSON *v)
@@ -239,7 +252,7 @@ static void put_correction(struct sm_buf *b, const cJSON *settings)
 }
 
 static sm_status put_value(struct sm_ctx *ctx, const struct sm_rscope *sc, struct sm_buf *b,
-			   const char *path, const char *fmt, const cJSON *v)
+			   const char *path, const char *fmt, const cJSON *v, int col)
 {
 	if (!strcmp(fmt, "correction") && cJSON_IsObject(v)) {
 		put_correction(b, v);
@@ -252,12 +265,12 @@ static sm_status put_value(struct sm_ctx *ctx, const struct sm_rscope *sc, struc
 		return SM_OK;
 	}
 	if (cJSON_IsObject(v) && strcmp(fmt, "count") != 0)
-		return SM_FAIL_POS(ctx, SM_EINPUT, sc->path, (int)sc->line, 1, NULL,
+		return SM_FAIL_POS(ctx, SM_EINPUT, sc->path, (int)sc->line, col, NULL,
 				   "'%s' is a group of values; expected a key inside it "
 				   "(or |count)", path);
 	if (!strcmp(fmt, "count")) {
 		if (!cJSON_IsArray(v) && !cJSON_IsObject(v))
-			return SM_FAIL_POS(ctx, SM_EINPUT, sc->path, (int)sc->line, 1, NULL,
+			return SM_FAIL_POS(ctx, SM_EINPUT, sc->path, (int)sc->line, col, NULL,
 					   "'%s' is not a list; expected a list with |count",
 					   path);
 		sm_rvalue_number(b, cJSON_GetArraySize(v), -1);
@@ -281,7 +294,7 @@ static sm_status put_value(struct sm_ctx *ctx, const struct sm_rscope *sc, struc
 }
 
 static sm_status expand_one(struct sm_ctx *ctx, const struct sm_rscope *sc, struct sm_buf *b,
-			    const char *s, size_t n)
+			    const char *s, size_t n, int col)
 {
 	char buf[512];
 	snprintf(buf, sizeof buf, "%.*s", (int)n, s);
@@ -297,14 +310,14 @@ static sm_status expand_one(struct sm_ctx *ctx, const struct sm_rscope *sc, stru
 	for (char *e = fmt ? fmt + strlen(fmt) : NULL; e && e > fmt && e[-1] == ' ';)
 		*--e = '\0';
 	const cJSON *v = NULL;
-	sm_status st = sm_rvalue_lookup(ctx, sc, path, &v);
+	sm_status st = lookup_at(ctx, sc, path, col, &v);
 	if (st != SM_OK)
 		return st;
 	if (!v)
-		return SM_FAIL_POS(ctx, SM_EINPUT, sc->path, (int)sc->line, 1, NULL,
+		return SM_FAIL_POS(ctx, SM_EINPUT, sc->path, (int)sc->line, col, NULL,
 				   "no value '%s' in the results; expected an existing key "
 				   "(guard optional ones with @if)", path);
-	return put_value(ctx, sc, b, path, fmt ? fmt : "", v);
+	return put_value(ctx, sc, b, path, fmt ? fmt : "", v, col);
 }
 
 char *sm_rvalue_expand(struct sm_ctx *ctx, const struct sm_rscope *sc, const char *text)
@@ -316,12 +329,15 @@ char *sm_rvalue_expand(struct sm_ctx *ctx, const struct sm_rscope *sc, const cha
 	for (const char *p; st == SM_OK && (p = strstr(s, "{{")) != NULL;) {
 		const char *e = strstr(p + 2, "}}");
 		if (!e) {
-			st = SM_FAIL_POS(ctx, SM_EINPUT, sc->path, (int)sc->line, 1, NULL,
+			st = SM_FAIL_POS(ctx, SM_EINPUT, sc->path, (int)sc->line,
+					 column_of(text, p), NULL,
 					 "placeholder not closed; expected }}");
 			break;
 		}
 		sm_buf_append(&b, s, (size_t)(p - s));
-		st = expand_one(ctx, sc, &b, p + 2, (size_t)(e - p - 2));
+		/* the column of the placeholder in the text (its line's, for a
+		 * one-line paragraph) */
+		st = expand_one(ctx, sc, &b, p + 2, (size_t)(e - p - 2), column_of(text, p));
 		s = e + 2;
 	}
 	if (st != SM_OK) {

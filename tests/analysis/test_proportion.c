@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void test_clopper_pearson(void **state)
 {
@@ -44,6 +45,38 @@ static void test_clopper_pearson(void **state)
 	sm_ctx_clear_error(ctx);
 	assert_int_equal(sm_prop_clopper_pearson(ctx, 1, 4, 0, &ci), SM_EINPUT);
 	sm_ctx_free(ctx);
+}
+
+/* R's binom.test on a grid up to n = 10^9 (tests/golden/gen/clopper_pearson.R),
+ * including 10^6 of 2 * 10^6, which hung in GSL's beta quantile: each interval
+ * to 1e-9 relative, and the whole grid fast (no loop without a bound). */
+static void test_clopper_pearson_grid(void **state)
+{
+	(void)state;
+	char *path = sm_test_path("tests/golden/clopper-pearson/reference.csv");
+	char *text = sm_test_slurp(path);
+	free(path);
+	struct sm_ctx *ctx = sm_ctx_new();
+	size_t rows = 0;
+	clock_t t0 = clock();
+	const char *p = strchr(text, '\n');
+	while (p && *++p) {
+		double x, n, level, lo, hi;
+		assert_int_equal(sscanf(p, "%lf,%lf,%lf,%lf,%lf", &x, &n, &level, &lo, &hi), 5);
+		struct sm_prop_ci ci;
+		assert_int_equal(sm_prop_clopper_pearson(ctx, x, n, level, &ci), SM_OK);
+		sm_check_close(ci.lower, lo, 1e-9, 0, "lower %.0f/%.0f at %g%%", x, n, level);
+		sm_check_close(ci.upper, hi, 1e-9, 0, "upper %.0f/%.0f at %g%%", x, n, level);
+		rows++;
+		p = strchr(p, '\n');
+	}
+	double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	printf("clopper-pearson grid: %zu intervals in %.3f s\n", rows, secs);
+	assert_true(rows > 200);
+	/* about 10 ms in an optimised build; generous for sanitizers and valgrind */
+	assert_true(secs < 20);
+	sm_ctx_free(ctx);
+	free(text);
 }
 
 static void test_zero_events(void **state)
@@ -206,6 +239,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clopper_pearson),
+		cmocka_unit_test(test_clopper_pearson_grid),
 		cmocka_unit_test(test_zero_events),
 		cmocka_unit_test(test_transforms_by_hand),
 		cmocka_unit_test(test_golden_predict_transf),

@@ -5,6 +5,7 @@
 
 #include "sm_buf.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,7 +138,9 @@ static sm_status read_panel(struct sm_ctx *ctx, struct sm_funnel_data *l,
 	p->egger_limit = a->egger.limit;
 	p->egger_slope = a->egger.slope;
 	p->begg_p = a->begg.p;
-	p->k0 = isfinite(a->trimfill.k0) ? (int)a->trimfill.k0 : 0;
+	/* a results value: range-checked before the cast (1e300 would be
+	 * undefined behaviour); more filled studies than an int holds is none */
+	p->k0 = a->trimfill.k0 >= 0 && a->trimfill.k0 <= INT_MAX ? (int)a->trimfill.k0 : 0;
 	p->min_k = a->small_study.present ? a->small_study.min_k : NAN;
 	sm_status s = read_studies(ctx, l, p, a, group);
 	p->drawn = p->k >= SM_FUNNEL_MIN_K;
