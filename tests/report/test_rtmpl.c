@@ -172,7 +172,7 @@ static void test_values(void **state)
 	struct sm_ctx *ctx = sm_ctx_new();
 	assert_null(expand(ctx, r, "x {{analysis.estimat|2}}"));
 	char *msg = sm_diag_format(sm_ctx_error(ctx));
-	assert_string_equal(msg, "t.tmpl:7:1: no value 'analysis.estimat' in the results; "
+	assert_string_equal(msg, "t.tmpl:7:3: no value 'analysis.estimat' in the results; "
 			    "expected an existing key (guard optional ones with @if)");
 	free(msg);
 	sm_ctx_free(ctx);
