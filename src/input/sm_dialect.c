@@ -191,8 +191,8 @@ static sm_status header_known(struct sm_ctx *ctx, const struct sm_csv_src *src,
 		char *norm = normalize(row->fields[i]);
 		if (!norm)
 			return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-		int known = find_alias(norm) || is_named(st->opts, norm) ||
-			    is_ignored(st->opts, norm);
+		int known = find_alias(norm) || sm_strmap_get(st->named, norm, NULL) ||
+			    sm_strmap_get(st->ignored, norm, NULL);
 		free(norm);
 		if (known)
 			return SM_OK;
