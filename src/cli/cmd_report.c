@@ -216,14 +216,26 @@ static char **list_reviews(struct sm_ctx *ctx, const char *data_dir, size_t *n)
 	return names;
 }
 
-/* Two reviews whose ids give one folder are refused before anything is
- * written, naming both files. */
+/* The folder of review i, for a message: its own id, and when the other's
+ * differs in case only, why the two are still one folder. */
+static char *clash_text(const char *out_root, const char *id, const char *other)
+{
+	return strcmp(id, other) ? sm_asprintf("%s/%s, the folder %s/%s on a case-insensitive "
+					       "file system (macOS, Windows),", out_root, id,
+					       out_root, other)
+				 : sm_asprintf("%s/%s,", out_root, id);
+}
+
+/* Two reviews whose ids give one folder, also one that differs in case
+ * only, are refused before anything is written, naming both files. */
 static sm_status check_review_ids(struct sm_cli *cli, char **reviews, size_t n,
 				  const struct sm_analysis_opts *opts, const char *out_root)
 {
 	struct sm_strmap *seen = sm_strmap_new();
 	char **ids = sm_alloc_array(n + 1, sizeof *ids);
-	sm_status st = seen && ids ? SM_OK : SM_FAIL(cli->ctx, SM_EINTERNAL, "out of memory");
+	char **keys = sm_alloc_array(n + 1, sizeof *keys);
+	sm_status st = seen && ids && keys ? SM_OK
+					   : SM_FAIL(cli->ctx, SM_EINTERNAL, "out of memory");
 	size_t nids = 0;
 	for (size_t i = 0; i < n && st == SM_OK; i++) {
 		struct sm_review *review = sm_cli_load_review(cli->ctx, reviews[i], opts);
@@ -233,25 +245,33 @@ static sm_status check_review_ids(struct sm_cli *cli, char **reviews, size_t n,
 		}
 		ids[nids] = sm_safe_filename(review->id ? review->id : "review", 64);
 		sm_review_free(review);
+		keys[nids] = ids[nids] ? sm_filename_fold(ids[nids]) : NULL;
 		size_t k;
-		int r = ids[nids] ? sm_strmap_put(seen, ids[nids], i, &k) : -1;
-		if (r < 0) {
-			free(ids[nids]);
-			st = SM_FAIL(cli->ctx, SM_EINTERNAL, "out of memory");
-		} else if (r == 0) {
-			st = SM_FAIL_POS(cli->ctx, SM_EINPUT, reviews[i], 0, 0, NULL,
-					 "its review id gives the folder %s/%s, as that of %s "
-					 "does; expected a metadata.id of its own", out_root, ids[nids],
-					 reviews[k]);
-			free(ids[nids]);
-		} else {
+		int r = keys[nids] ? sm_strmap_put(seen, keys[nids], nids, &k) : -1;
+		if (r == 1) {
 			nids++;
+			continue;
 		}
+		if (r < 0) {
+			st = SM_FAIL(cli->ctx, SM_EINTERNAL, "out of memory");
+		} else {
+			char *where = clash_text(out_root, ids[nids], ids[k]);
+			st = SM_FAIL_POS(cli->ctx, SM_EINPUT, reviews[i], 0, 0, NULL,
+					 "its review id gives the folder %s as that of %s does; "
+					 "expected a metadata.id of its own",
+					 where ? where : ids[nids], reviews[k]);
+			free(where);
+		}
+		free(ids[nids]);
+		free(keys[nids]);
 	}
-	sm_strmap_free(seen); /* borrows the ids */
-	for (size_t i = 0; i < nids; i++)
+	sm_strmap_free(seen); /* borrows the keys */
+	for (size_t i = 0; i < nids; i++) {
 		free(ids[i]);
+		free(keys[i]);
+	}
 	free(ids);
+	free(keys);
 	return st;
 }
 

@@ -279,3 +279,12 @@ char *sm_safe_filename(const char *name, size_t max_len)
 		sm_buf_puts(&b, "unnamed");
 	return sm_buf_take(&b);
 }
+
+char *sm_filename_fold(const char *name)
+{
+	char *key = strdup(name);
+	for (char *c = key; c && *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	return key;
+}

@@ -47,4 +47,10 @@ sm_status sm_mkdir_p(struct sm_ctx *ctx, const char *dir);
  * Returns a newly allocated string. */
 char *sm_safe_filename(const char *name, size_t max_len);
 
+/* The key under which a case-insensitive file system (macOS, Windows)
+ * stores the file name `name`: ASCII letters in lower case (safe file
+ * names hold no others).  Two names with one key are one file there.
+ * Returns a newly allocated string, NULL on out of memory. */
+char *sm_filename_fold(const char *name);
+
 #endif

@@ -809,7 +809,7 @@ static size_t review_tables_named(const struct sm_res *res, const char *id)
 }
 
 static sm_status table_clash(struct sm_ctx *ctx, const struct sm_res *res, const char *file,
-			     const char *a, const char *b, const char *base)
+			     const char *a, const char *b, const char *base_a, const char *base)
 {
 	if (!strcmp(a, b) && review_tables_named(res, a) < 2)
 		return SM_FAIL_POS(ctx, SM_EINPUT, file, 0, 0, NULL,
@@ -819,15 +819,106 @@ static sm_status table_clash(struct sm_ctx *ctx, const struct sm_res *res, const
 		return SM_FAIL_POS(ctx, SM_EINPUT, file, 0, 0, NULL,
 				   "two tables of the review have the id \"%s\"; expected each id "
 				   "once", a);
+	if (strcmp(base_a, base))
+		return SM_FAIL_POS(ctx, SM_EINPUT, file, 0, 0, NULL,
+				   "tables \"%s\" and \"%s\" would be written to tables/%s.* and "
+				   "tables/%s.*, one file on a case-insensitive file system (macOS, "
+				   "Windows); expected ids that differ in more than case",
+				   a, b, base_a, base);
 	return SM_FAIL_POS(ctx, SM_EINPUT, file, 0, 0, NULL,
 			   "tables \"%s\" and \"%s\" would both be written to tables/%s.*; "
 			   "expected ids that differ in letters, digits, '-', '_' or '.'", a, b,
 			   base);
 }
 
+/* A set of file names compared as a case-insensitive file system (macOS,
+ * Windows) compares them: "Renal.csv" and "renal.csv" are one file there,
+ * so a bundle copied to such a disk would lose one. */
+struct folded {
+	struct sm_strmap *map;
+	char **keys; /* owned, the map borrows them */
+	size_t n, cap;
+};
+
+static void folded_release(struct folded *f)
+{
+	sm_strmap_free(f->map);
+	for (size_t i = 0; i < f->n; i++)
+		free(f->keys[i]);
+	free(f->keys);
+	memset(f, 0, sizeof *f);
+}
+
+/* As sm_strmap_put, on the folded name. */
+static int folded_put(struct folded *f, const char *name, size_t value, size_t *old)
+{
+	if (!f->map && !(f->map = sm_strmap_new()))
+		return -1;
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? 2 * f->cap : 16;
+		char **keys = sm_alloc_array(cap, sizeof *keys);
+		if (!keys)
+			return -1;
+		if (f->n)
+			memcpy(keys, f->keys, f->n * sizeof *keys);
+		free(f->keys);
+		f->keys = keys;
+		f->cap = cap;
+	}
+	char *key = sm_filename_fold(name);
+	int r = key ? sm_strmap_put(f->map, key, value, old) : -1;
+	if (r == 1)
+		f->keys[f->n++] = key;
+	else
+		free(key);
+	return r;
+}
+
+/* Why two different paths are one: their case. */
+static const char *case_note(const char *a, const char *b)
+{
+	return strcmp(a, b) ? " on a case-insensitive file system (macOS, Windows)" : "";
+}
+
+static sm_status job_clash(struct sm_ctx *ctx, const char *file, const struct bundle *b,
+			   size_t k, size_t i, const char *other_path)
+{
+	const struct job *j = &b->jobs.jobs[i];
+	char *x = k == SIZE_MAX ? strdup("a file of the bundle") : job_source(&b->jobs.jobs[k]);
+	char *y = job_source(j);
+	sm_status s = SM_FAIL_POS(ctx, SM_EINPUT, file, 0, 0, NULL,
+				  "%s and %s would both be written to %s%s; expected analysis "
+				  "names that differ in letters, digits, '-', '_' or '.' (not in "
+				  "case only)",
+				  x ? x : "?", y ? y : "?", j->relative,
+				  case_note(j->relative, other_path));
+	free(x);
+	free(y);
+	return s;
+}
+
+/* No two tables for one file name, compared folded. */
+static sm_status check_table_paths(struct sm_ctx *ctx, const struct bundle *b, const char *file)
+{
+	struct folded seen = { 0 };
+	sm_status s = SM_OK;
+	for (size_t i = 0; i < b->ntab && s == SM_OK; i++) {
+		size_t k;
+		int r = folded_put(&seen, b->tbases[i], i, &k);
+		if (r < 0)
+			s = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		else if (r == 0)
+			s = table_clash(ctx, b->res, file, b->tnames[k], b->tnames[i],
+					b->tbases[k], b->tbases[i]);
+	}
+	folded_release(&seen);
+	return s;
+}
+
 /* No two jobs for one path: the reserved analysis names, the tables'
- * file names, and every file of the bundle once.  SM_EINPUT names both
- * sources, at the review (as the results record it). */
+ * file names, and every file of the bundle once, also where two paths
+ * differ in case only.  SM_EINPUT names both sources, at the review (as
+ * the results record it). */
 static sm_status check_paths(struct sm_ctx *ctx, const struct bundle *b, const char *source)
 {
 	const struct sm_res *res = b->res;
@@ -841,45 +932,27 @@ static sm_status check_paths(struct sm_ctx *ctx, const struct bundle *b, const c
 					   "forest, every funnel: figures forest-summary and "
 					   "funnel-all); expected another name", name);
 	}
-	struct sm_strmap *seen = sm_strmap_new();
-	if (!seen)
-		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	sm_status s = SM_OK;
-	for (size_t i = 0; i < b->ntab && s == SM_OK; i++) {
+	sm_status s = check_table_paths(ctx, b, file);
+	if (s != SM_OK)
+		return s;
+	static const char *const fixed[] = { "results.json", "index.txt", "MANIFEST.sha256",
+					     "supplement.zip" };
+	const size_t nfixed = sizeof fixed / sizeof fixed[0];
+	struct folded seen = { 0 };
+	for (size_t i = 0; i < nfixed && s == SM_OK; i++)
+		if (folded_put(&seen, fixed[i], SIZE_MAX - nfixed + i, NULL) < 0)
+			s = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	for (size_t i = 0; i < b->jobs.n && s == SM_OK; i++) {
 		size_t k;
-		int r = sm_strmap_put(seen, b->tbases[i], i, &k);
+		int r = folded_put(&seen, b->jobs.jobs[i].relative, i, &k);
 		if (r < 0)
 			s = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 		else if (r == 0)
-			s = table_clash(ctx, res, file, b->tnames[k], b->tnames[i], b->tbases[i]);
+			s = job_clash(ctx, file, b, k >= SIZE_MAX - nfixed ? SIZE_MAX : k, i,
+				      k >= SIZE_MAX - nfixed ? fixed[k - (SIZE_MAX - nfixed)]
+							     : b->jobs.jobs[k].relative);
 	}
-	sm_strmap_free(seen);
-	if (s != SM_OK || !(seen = sm_strmap_new()))
-		return s != SM_OK ? s : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	static const char *const fixed[] = { "results.json", "index.txt", "MANIFEST.sha256",
-					     "supplement.zip" };
-	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
-		if (sm_strmap_put(seen, fixed[i], SIZE_MAX, NULL) < 0)
-			s = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	for (size_t i = 0; i < b->jobs.n && s == SM_OK; i++) {
-		const struct job *j = &b->jobs.jobs[i];
-		size_t k;
-		int r = sm_strmap_put(seen, j->relative, i, &k);
-		if (r < 0) {
-			s = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-		} else if (r == 0) {
-			char *x = k == SIZE_MAX ? strdup("a file of the bundle")
-						: job_source(&b->jobs.jobs[k]);
-			char *y = job_source(j);
-			s = SM_FAIL_POS(ctx, SM_EINPUT, file, 0, 0, NULL,
-					"%s and %s would both be written to %s; expected analysis "
-					"names that differ in letters, digits, '-', '_' or '.'",
-					x ? x : "?", y ? y : "?", j->relative);
-			free(x);
-			free(y);
-		}
-	}
-	sm_strmap_free(seen);
+	folded_release(&seen);
 	return s;
 }
 
