@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,6 +239,10 @@ int main(int argc, char **argv)
 	 * codes").  Two arenas cost nothing measurable in time. */
 	mallopt(M_ARENA_MAX, 2);
 	limit_thread_stacks();
+	/* A file size limit (ulimit -f) would kill the process mid-write and
+	 * leave its temporaries; ignored, the write fails with EFBIG and is
+	 * reported as any full disk is (exit 3, the file named, nothing left). */
+	signal(SIGXFSZ, SIG_IGN);
 	sm_init();
 	cli.ctx = sm_ctx_new();
 	if (!cli.ctx) {

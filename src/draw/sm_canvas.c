@@ -7,6 +7,7 @@
 #include <cairo-pdf.h>
 #include <cairo-ps.h>
 #include <cairo-svg.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,8 @@
 struct sm_canvas {
 	enum sm_canvas_format fmt;
 	struct sm_atomic *af;
+	struct sm_canvas_sink sink; /* af's stream, for the writers */
+	char *path;		    /* owned: the sink's name of the file */
 	cairo_surface_t *surface;
 	cairo_t *cr;
 	double width, height;
@@ -68,12 +71,36 @@ long sm_canvas_px(double pt, double dpi)
 	return lround(pt / 72.0 * dpi);
 }
 
+int sm_canvas_sink_write(struct sm_canvas_sink *sink, const void *data, size_t len)
+{
+	if (sink->err)
+		return -1;
+	if (len && fwrite(data, 1, len, sink->f) != len) {
+		sink->err = errno ? errno : EIO;
+		return -1;
+	}
+	return 0;
+}
+
+static int sink_puts(struct sm_canvas_sink *sink, const char *text)
+{
+	return sm_canvas_sink_write(sink, text, strlen(text));
+}
+
+sm_status sm_canvas_sink_fail(struct sm_ctx *ctx, const struct sm_canvas_sink *sink,
+			      const char *what, const char *why)
+{
+	const char *cause = sink->err ? strerror(sink->err) : why && *why ? why : "write error";
+	return SM_FAIL_POS(ctx, SM_EOUTPUT, sink->path, 0, 0, NULL,
+			   "cannot write the %s: %s; expected a writable output with free "
+			   "space", what, cause);
+}
+
 static cairo_status_t write_stream(void *closure, const unsigned char *data,
 				   unsigned int len)
 {
-	FILE *f = closure;
-	return fwrite(data, 1, len, f) == len ? CAIRO_STATUS_SUCCESS
-					      : CAIRO_STATUS_WRITE_ERROR;
+	return sm_canvas_sink_write(closure, data, len) == 0 ? CAIRO_STATUS_SUCCESS
+							     : CAIRO_STATUS_WRITE_ERROR;
 }
 
 static cairo_status_t write_buf(void *closure, const unsigned char *data,
@@ -97,7 +124,7 @@ static const char *find(const char *p, const char *end, const char *key)
 	return NULL;
 }
 
-static int svg_renumber(const char *data, size_t len, FILE *out)
+static int svg_renumber(const char *data, size_t len, struct sm_canvas_sink *out)
 {
 	long map[64][2];
 	int n = 0;
@@ -105,11 +132,11 @@ static int svg_renumber(const char *data, size_t len, FILE *out)
 	while (p < end) {
 		const char *hit = find(p, end, "surface");
 		if (!hit) {
-			fwrite(p, 1, (size_t)(end - p), out);
+			sm_canvas_sink_write(out, p, (size_t)(end - p));
 			break;
 		}
 		hit += 7;
-		fwrite(p, 1, (size_t)(hit - p), out);
+		sm_canvas_sink_write(out, p, (size_t)(hit - p));
 		char *after;
 		long id = strtol(hit, &after, 10);
 		if (after == hit) {
@@ -124,10 +151,12 @@ static int svg_renumber(const char *data, size_t len, FILE *out)
 			map[n][1] = n + 1;
 			n++;
 		}
-		fprintf(out, "%ld", i < n ? map[i][1] : id);
+		char number[24];
+		snprintf(number, sizeof number, "%ld", i < n ? map[i][1] : id);
+		sink_puts(out, number);
 		p = after;
 	}
-	return ferror(out) ? -1 : 0;
+	return out->err ? -1 : 0;
 }
 
 int sm_canvas_date(struct sm_ctx *ctx, struct tm *tm)
@@ -139,7 +168,7 @@ int sm_canvas_date(struct sm_ctx *ctx, struct tm *tm)
 
 /* The SVG with its groups renumbered and the tail (if any) before the
  * closing tag. */
-static int svg_write(const struct sm_canvas *c, FILE *out)
+static int svg_write(const struct sm_canvas *c, struct sm_canvas_sink *out)
 {
 	const char *data = c->svg.data ? c->svg.data : "";
 	size_t len = c->svg.len, cut = len;
@@ -152,9 +181,9 @@ static int svg_write(const struct sm_canvas *c, FILE *out)
 	if (svg_renumber(data, cut, out) != 0)
 		return -1;
 	if (c->svg_tail)
-		fputs(c->svg_tail, out);
-	fwrite(data + cut, 1, len - cut, out);
-	return ferror(out) ? -1 : 0;
+		sink_puts(out, c->svg_tail);
+	sm_canvas_sink_write(out, data + cut, len - cut);
+	return out->err ? -1 : 0;
 }
 
 sm_status sm_canvas_svg_tail(struct sm_ctx *ctx, struct sm_canvas *c, const char *xml)
@@ -183,14 +212,12 @@ static void pdf_dates(struct sm_ctx *ctx, cairo_surface_t *s)
 /* Cairo 1.16 writes the time of the run as the EPS "%%CreationDate" (in
  * ctime's form, local time) and has no way to set it: the line is
  * rewritten with the fixed date, in the same form. */
-static int eps_write(struct sm_ctx *ctx, const struct sm_buf *in, FILE *out)
+static int eps_write(struct sm_ctx *ctx, const struct sm_buf *in, struct sm_canvas_sink *out)
 {
 	static const char key[] = "%%CreationDate: ";
 	const char *hit = in->len ? strstr(in->data, key) : NULL;
-	if (!hit || hit - in->data > 4096) {
-		fwrite(in->data, 1, in->len, out);
-		return ferror(out) ? -1 : 0;
-	}
+	if (!hit || hit - in->data > 4096)
+		return sm_canvas_sink_write(out, in->data, in->len);
 	const char *eol = strchr(hit, '\n');
 	struct tm tm;
 	char date[64];
@@ -198,10 +225,10 @@ static int eps_write(struct sm_ctx *ctx, const struct sm_buf *in, FILE *out)
 	    !strftime(date, sizeof date, "%a %b %e %H:%M:%S %Y", &tm))
 		return -1;
 	size_t head = (size_t)(hit - in->data) + sizeof key - 1;
-	fwrite(in->data, 1, head, out);
-	fputs(date, out);
-	fwrite(eol, 1, in->len - (size_t)(eol - in->data), out);
-	return ferror(out) ? -1 : 0;
+	sm_canvas_sink_write(out, in->data, head);
+	sink_puts(out, date);
+	sm_canvas_sink_write(out, eol, in->len - (size_t)(eol - in->data));
+	return out->err ? -1 : 0;
 }
 
 static sm_status make_raster(struct sm_ctx *ctx, struct sm_canvas *c, const char *path)
@@ -228,9 +255,9 @@ static sm_status make_raster(struct sm_ctx *ctx, struct sm_canvas *c, const char
 static sm_status make_surface(struct sm_ctx *ctx, struct sm_canvas *c,
 			      const char *path)
 {
-	FILE *f = sm_atomic_stream(c->af);
+	c->sink = (struct sm_canvas_sink){ sm_atomic_stream(c->af), c->path, 0 };
 	if (c->fmt == SM_CANVAS_PDF) {
-		c->surface = cairo_pdf_surface_create_for_stream(write_stream, f,
+		c->surface = cairo_pdf_surface_create_for_stream(write_stream, &c->sink,
 								 c->width, c->height);
 		pdf_dates(ctx, c->surface);
 	} else if (c->fmt == SM_CANVAS_SVG) {
@@ -278,6 +305,11 @@ struct sm_canvas *sm_canvas_open_with(struct sm_ctx *ctx, const char *path, doub
 	sm_buf_init(&c->svg);
 	if (opts->cmyk && opts->cmyk_profile &&
 	    !(c->opts.cmyk_profile = strdup(opts->cmyk_profile))) {
+		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		sm_canvas_abort(c);
+		return NULL;
+	}
+	if (!(c->path = strdup(path))) {
 		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 		sm_canvas_abort(c);
 		return NULL;
@@ -339,35 +371,44 @@ sm_status sm_canvas_close(struct sm_ctx *ctx, struct sm_canvas *c)
 {
 	cairo_status_t st = cairo_status(c->cr);
 	if (st == CAIRO_STATUS_SUCCESS && sm_canvas_is_raster(c->fmt)) {
-		FILE *out = sm_atomic_stream(c->af);
 		sm_status ps = c->fmt == SM_CANVAS_PNG
-				       ? sm_canvas_write_png(ctx, c->surface, c->opts.dpi, out)
-				       : sm_canvas_write_tiff(ctx, c->surface, &c->opts, out);
+				       ? sm_canvas_write_png(ctx, c->surface, c->opts.dpi, &c->sink)
+				       : sm_canvas_write_tiff(ctx, c->surface, &c->opts, &c->sink);
 		if (ps != SM_OK) {
 			sm_canvas_abort(c);
 			return ps;
 		}
 	}
+	/* cairo's PostScript surface spools pages to a temporary file of its
+	 * own: a write error there leaves only errno to say why. */
+	errno = 0;
 	cairo_surface_finish(c->surface);
 	if (st == CAIRO_STATUS_SUCCESS)
 		st = cairo_surface_status(c->surface);
+	if (st == CAIRO_STATUS_WRITE_ERROR && !c->sink.err)
+		c->sink.err = errno;
 	release(c);
 	if (st == CAIRO_STATUS_SUCCESS && c->fmt == SM_CANVAS_SVG &&
-	    (c->svg.failed || svg_write(c, sm_atomic_stream(c->af)) != 0))
+	    (c->svg.failed || svg_write(c, &c->sink) != 0))
 		st = c->svg.failed ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_WRITE_ERROR;
 	if (st == CAIRO_STATUS_SUCCESS && c->fmt == SM_CANVAS_EPS &&
-	    (c->svg.failed || eps_write(ctx, &c->svg, sm_atomic_stream(c->af)) != 0))
+	    (c->svg.failed || eps_write(ctx, &c->svg, &c->sink) != 0))
 		st = c->svg.failed ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_WRITE_ERROR;
 	if (st != CAIRO_STATUS_SUCCESS) {
+		static const char *const names[] = { "PDF", "SVG", "PNG", "TIFF", "EPS" };
+		sm_status s = st == CAIRO_STATUS_WRITE_ERROR
+				      ? sm_canvas_sink_fail(ctx, &c->sink, names[c->fmt],
+							    cairo_status_to_string(st))
+				      : SM_FAIL(ctx, SM_EINTERNAL, "cannot write the figure: %s",
+						cairo_status_to_string(st));
 		sm_canvas_abort(c);
-		return SM_FAIL(ctx, st == CAIRO_STATUS_WRITE_ERROR ? SM_EOUTPUT
-								   : SM_EINTERNAL,
-			       "cannot write the figure: %s", cairo_status_to_string(st));
+		return s;
 	}
 	sm_status s = sm_atomic_commit(ctx, c->af);
 	sm_buf_release(&c->svg);
 	free((char *)c->opts.cmyk_profile);
 	free(c->svg_tail);
+	free(c->path);
 	free(c);
 	return s;
 }
@@ -381,5 +422,6 @@ void sm_canvas_abort(struct sm_canvas *c)
 	sm_buf_release(&c->svg);
 	free((char *)c->opts.cmyk_profile);
 	free(c->svg_tail);
+	free(c->path);
 	free(c);
 }

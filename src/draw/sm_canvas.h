@@ -85,17 +85,35 @@ sm_status sm_canvas_next_page(struct sm_ctx *ctx, struct sm_canvas *c);
 sm_status sm_canvas_close(struct sm_ctx *ctx, struct sm_canvas *c);
 void sm_canvas_abort(struct sm_canvas *c);
 
+/* Where a figure's bytes go: the stream, the path it stands for (for
+ * messages) and the errno of the first write that failed (0 while none
+ * did), so a full disk is named as such, with the file. */
+struct sm_canvas_sink {
+	FILE *f;
+	const char *path;
+	int err;
+};
+
+/* Writes len bytes; 0, or -1 with the cause kept in sink->err. */
+int sm_canvas_sink_write(struct sm_canvas_sink *sink, const void *data, size_t len);
+
+/* SM_EOUTPUT: "PATH: cannot write the WHAT: CAUSE; expected ...", CAUSE
+ * the kept errno, else `why`, else "write error". */
+sm_status sm_canvas_sink_fail(struct sm_ctx *ctx, const struct sm_canvas_sink *sink,
+			      const char *what, const char *why);
+
 /* Write a 32-bit image surface (RGB24, or ARGB32: RGBA when some pixel is
  * not opaque) as an 8-bit PNG to `out`, with `dpi` in its pHYs chunk (none
  * when dpi <= 0).  Fast zlib settings, no timestamp: the same pixels give
- * the same bytes.  The surface is borrowed; `out` stays open. */
+ * the same bytes.  The surface is borrowed; `out` stays open and names
+ * the file in messages. */
 sm_status sm_canvas_write_png(struct sm_ctx *ctx, cairo_surface_t *image, double dpi,
-			      FILE *out);
+			      struct sm_canvas_sink *out);
 
 /* The same surface (opaque RGB24) as a TIFF: LZW, resolution tags, no
  * date; CMYK through the profile when opts->cmyk. */
 sm_status sm_canvas_write_tiff(struct sm_ctx *ctx, cairo_surface_t *image,
-			       const struct sm_canvas_opts *opts, FILE *out);
+			       const struct sm_canvas_opts *opts, struct sm_canvas_sink *out);
 
 /* The date a deterministic output carries: SOURCE_DATE_EPOCH, else
  * 1970-01-01, as broken-down UTC time; 0 on success. */

@@ -45,8 +45,7 @@ static void png_warn(png_structp png, png_const_charp msg)
 
 static void png_out(png_structp png, png_bytep data, size_t len)
 {
-	FILE *f = png_get_io_ptr(png);
-	if (fwrite(data, 1, len, f) != len)
+	if (sm_canvas_sink_write(png_get_io_ptr(png), data, len) != 0)
 		png_error(png, "write error");
 }
 
@@ -122,7 +121,7 @@ static void set_header(png_structp png, png_infop info, const struct png_src *s,
 
 /* Returns 0, or -1 when libpng failed (it jumps back here). */
 static int encode(png_structp png, png_infop info, const struct png_src *s, double dpi,
-		  FILE *out, unsigned char *row)
+		  struct sm_canvas_sink *out, unsigned char *row)
 {
 	if (setjmp(png_jmpbuf(png)))
 		return -1;
@@ -138,7 +137,7 @@ static int encode(png_structp png, png_infop info, const struct png_src *s, doub
 }
 
 sm_status sm_canvas_write_png(struct sm_ctx *ctx, cairo_surface_t *image, double dpi,
-			      FILE *out)
+			      struct sm_canvas_sink *out)
 {
 	cairo_surface_flush(image);
 	cairo_format_t fmt = cairo_image_surface_get_format(image);
@@ -163,9 +162,7 @@ sm_status sm_canvas_write_png(struct sm_ctx *ctx, cairo_surface_t *image, double
 	free(row);
 	if (rc == -2)
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	if (rc != 0 || ferror(out))
-		return SM_FAIL(ctx, SM_EOUTPUT, "cannot write the PNG (%s); expected a "
-			       "writable output with free space",
-			       why[0] ? why : "write error");
+	if (rc != 0 || out->err || ferror(out->f))
+		return sm_canvas_sink_fail(ctx, out, "PNG", why);
 	return SM_OK;
 }

@@ -13,6 +13,7 @@
  */
 #include "sm_canvas.h"
 
+#include <errno.h>
 #include <lcms2.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,20 +27,23 @@
 /* libtiff on the atomic writer's stream (a regular file, so it can seek). */
 static tmsize_t t_read(thandle_t h, void *buf, tmsize_t n)
 {
-	return (tmsize_t)fread(buf, 1, (size_t)n, (FILE *)h);
+	return (tmsize_t)fread(buf, 1, (size_t)n, ((struct sm_canvas_sink *)h)->f);
 }
 
 static tmsize_t t_write(thandle_t h, void *buf, tmsize_t n)
 {
-	return (tmsize_t)fwrite(buf, 1, (size_t)n, (FILE *)h);
+	return sm_canvas_sink_write(h, buf, (size_t)n) == 0 ? n : 0;
 }
 
 static toff_t t_seek(thandle_t h, toff_t off, int whence)
 {
-	FILE *f = h;
-	if (fseeko(f, (off_t)off, whence) != 0)
+	struct sm_canvas_sink *sink = h;
+	if (fseeko(sink->f, (off_t)off, whence) != 0) {
+		if (!sink->err)
+			sink->err = errno;
 		return (toff_t)-1;
-	return (toff_t)ftello(f);
+	}
+	return (toff_t)ftello(sink->f);
 }
 
 static int t_close(thandle_t h)
@@ -50,7 +54,7 @@ static int t_close(thandle_t h)
 
 static toff_t t_size(thandle_t h)
 {
-	FILE *f = h;
+	FILE *f = ((struct sm_canvas_sink *)h)->f;
 	off_t here = ftello(f);
 	if (here < 0 || fseeko(f, 0, SEEK_END) != 0)
 		return 0;
@@ -177,7 +181,7 @@ static cmsHTRANSFORM cmyk_transform(cmsContext lc, const char *profile, char *wh
 }
 
 sm_status sm_canvas_write_tiff(struct sm_ctx *ctx, cairo_surface_t *image,
-			       const struct sm_canvas_opts *opts, FILE *out)
+			       const struct sm_canvas_opts *opts, struct sm_canvas_sink *out)
 {
 	cairo_surface_flush(image);
 	struct tiff_job j = { cairo_image_surface_get_data(image),
@@ -226,9 +230,9 @@ sm_status sm_canvas_write_tiff(struct sm_ctx *ctx, cairo_surface_t *image,
 		cmsDeleteContext(lc);
 	if (rc == -2)
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	if (rc != 0 || fflush(out) != 0 || ferror(out))
-		return SM_FAIL(ctx, SM_EOUTPUT, "cannot write the TIFF (%s); expected a "
-			       "writable output with free space",
-			       j.why[0] ? j.why : "write error");
+	if (rc == 0 && fflush(out->f) != 0 && !out->err)
+		out->err = errno;
+	if (rc != 0 || out->err || ferror(out->f))
+		return sm_canvas_sink_fail(ctx, out, "TIFF", j.why);
 	return SM_OK;
 }

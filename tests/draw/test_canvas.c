@@ -9,10 +9,14 @@
 #include "sm_buf.h"
 #include "sm_canvas.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <png.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 /* A whole PNG file, as written. */
@@ -28,7 +32,8 @@ static struct blob write_png(cairo_surface_t *s, double dpi)
 	size_t len = 0;
 	FILE *f = open_memstream(&data, &len);
 	assert_non_null(f);
-	assert_int_equal(sm_canvas_write_png(ctx, s, dpi, f), SM_OK);
+	struct sm_canvas_sink sink = { f, "memory.png", 0 };
+	assert_int_equal(sm_canvas_write_png(ctx, s, dpi, &sink), SM_OK);
 	assert_int_equal(fclose(f), 0);
 	sm_ctx_free(ctx);
 	return (struct blob){ data, len };
@@ -155,11 +160,14 @@ static void write_errors_are_reported(void **state)
 	setvbuf(f, NULL, _IONBF, 0); /* fail at the first write, not at fclose */
 	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 64, 64);
 	struct sm_ctx *ctx = sm_ctx_new();
-	assert_int_equal(sm_canvas_write_png(ctx, s, 300, f), SM_EOUTPUT);
-	assert_non_null(strstr(sm_ctx_error(ctx)->msg, "cannot write the PNG"));
+	struct sm_canvas_sink sink = { f, "/dev/full", 0 };
+	assert_int_equal(sm_canvas_write_png(ctx, s, 300, &sink), SM_EOUTPUT);
+	assert_non_null(strstr(sm_ctx_error(ctx)->msg,
+			       "cannot write the PNG: No space left on device"));
+	assert_string_equal(sm_ctx_error(ctx)->file, "/dev/full");
 	sm_ctx_clear_error(ctx);
 	cairo_surface_t *a8 = cairo_image_surface_create(CAIRO_FORMAT_A8, 4, 4);
-	assert_int_equal(sm_canvas_write_png(ctx, a8, 300, f), SM_EINTERNAL);
+	assert_int_equal(sm_canvas_write_png(ctx, a8, 300, &sink), SM_EINTERNAL);
 	assert_non_null(strstr(sm_ctx_error(ctx)->msg, "expected a 32-bit image"));
 	cairo_surface_destroy(a8);
 	cairo_surface_destroy(s);
@@ -217,12 +225,74 @@ static void canvas_png_is_opaque_and_deterministic(void **state)
 	rmdir(dir);
 }
 
+/* Entries of dir other than "." and "..". */
+static int entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	int n = 0;
+	for (struct dirent *e; (e = readdir(d));)
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
+	return n;
+}
+
+/* Enough marks that every format outgrows the stdio buffer, so the
+ * writers themselves meet the error, not only the final flush. */
+static void draw_noise(cairo_t *cr)
+{
+	unsigned x = 12345;
+	for (int i = 0; i < 3000; i++) {
+		x = x * 1103515245u + 12345u;
+		cairo_set_source_rgb(cr, (x >> 8 & 255) / 255.0, (x >> 16 & 255) / 255.0,
+				     (x >> 24) / 255.0);
+		cairo_rectangle(cr, (x >> 4) % 190, (x >> 12) % 190, 1 + x % 9, 1 + (x >> 20) % 9);
+		cairo_fill(cr);
+	}
+}
+
+/* A file size limit (as a full disk, but reproducible): every format fails
+ * with SM_EOUTPUT naming the file and the system's cause, and leaves
+ * neither the file nor a temporary behind. */
+static void full_output_names_the_cause(void **state)
+{
+	(void)state;
+	static const char *const names[] = { "f.pdf", "f.svg", "f.png", "f.tif", "f.eps" };
+	char dir[] = "/tmp/sm-test-full-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	struct rlimit old;
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	void (*old_handler)(int) = signal(SIGXFSZ, SIG_IGN);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		struct sm_ctx *ctx = sm_ctx_new();
+		char *path = sm_asprintf("%s/%s", dir, names[i]);
+		struct sm_canvas *c = sm_canvas_open(ctx, path, 200, 200, 300);
+		assert_non_null(c);
+		draw_noise(sm_canvas_cr(c));
+		struct rlimit small = { 64, old.rlim_max };
+		assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+		sm_status st = sm_canvas_close(ctx, c);
+		assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+		assert_int_equal(st, SM_EOUTPUT);
+		const struct sm_diag *d = sm_ctx_error(ctx);
+		assert_non_null(d->file);
+		assert_string_equal(d->file, path);
+		assert_non_null(strstr(d->msg, strerror(EFBIG)));
+		assert_int_equal(entries(dir), 0);
+		free(path);
+		sm_ctx_free(ctx);
+	}
+	signal(SIGXFSZ, old_handler);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(opaque_pixels_round_trip),
 		cmocka_unit_test(alpha_is_kept_unpremultiplied),
 		cmocka_unit_test(write_errors_are_reported),
+		cmocka_unit_test(full_output_names_the_cause),
 		cmocka_unit_test(canvas_png_is_opaque_and_deterministic),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
