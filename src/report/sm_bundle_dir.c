@@ -23,6 +23,10 @@
 #define MAX_MANIFEST_BYTES (16u << 20)
 /* Foreign entries a warning names before "and N more". */
 #define FOREIGN_NAMED 8
+/* In the temporary folder while DIR's foreign entries are held there: their
+ * names, NUL-terminated, so the next run can put them back if this one is
+ * killed before the swap.  Never in a MANIFEST; removed after the swap. */
+#define FOREIGN_JOURNAL ".safemeta-foreign"
 
 struct sm_bundle_dir {
 	char *target; /* DIR, as given, without trailing slashes */
@@ -173,8 +177,11 @@ static int has_prefix(const char *s, const char *prefix)
 	return 1;
 }
 
+static int restore_foreign(struct sm_ctx *ctx, const struct sm_bundle_dir *bd, const char *stale);
+
 /* Under the lock, no other run owns PARENT/.NAME.tmp.* or .NAME.old.*:
- * they are what a killed run left. */
+ * they are what a killed run left (with DIR's foreign entries, when it was
+ * killed while holding them: those go back first). */
 static sm_status remove_stale(struct sm_ctx *ctx, const struct sm_bundle_dir *bd)
 {
 	char *tmp_prefix = sm_asprintf(".%s.tmp.", bd->name);
@@ -210,7 +217,12 @@ static sm_status remove_stale(struct sm_ctx *ctx, const struct sm_bundle_dir *bd
 	if (stale)
 		qsort(stale, n, sizeof *stale, by_name); /* warnings in a fixed order */
 	for (size_t i = 0; i < n; i++) {
-		if (s == SM_OK && sm_remove_tree(dirfd(d), stale[i], SM_BUNDLE_DIR_MAX_DEPTH) == 0)
+		if (s == SM_OK && restore_foreign(ctx, bd, stale[i]) != 0)
+			sm_ctx_warn(ctx, "%s/%s: kept the temporary folder of an earlier run that "
+				    "did not finish: it holds entries of %s that could not be put "
+				    "back", bd->parent, stale[i], bd->target);
+		else if (s == SM_OK &&
+			 sm_remove_tree(dirfd(d), stale[i], SM_BUNDLE_DIR_MAX_DEPTH) == 0)
 			sm_ctx_warn(ctx, "%s/%s: removed the temporary folder of an earlier run "
 				    "that did not finish", bd->parent, stale[i]);
 		else if (s == SM_OK)
@@ -518,7 +530,167 @@ static int make_parents(const char *target, const char *rel)
 	return rc;
 }
 
-/* DIR holds foreign entries: the bundle's files moved in one by one. */
+/* Moves FROM_ROOT/rel to TO_ROOT/rel, making TO_ROOT's folders of rel;
+ * 0, or -1 with errno. */
+static int move_entry(const char *from_root, const char *to_root, const char *rel)
+{
+	char *from = sm_asprintf("%s/%s", from_root, rel);
+	char *to = sm_asprintf("%s/%s", to_root, rel);
+	int rc = !from || !to ? (errno = ENOMEM, -1)
+	       : make_parents(to_root, rel) != 0 ? -1 : rename(from, to);
+	free(from);
+	free(to);
+	return rc;
+}
+
+/* The journal of a stale temporary folder, read whole (NULL when there is
+ * none); *len its size. */
+static char *read_journal(const char *root, size_t *len)
+{
+	char *path = sm_asprintf("%s/%s", root, FOREIGN_JOURNAL);
+	int fd = path ? open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
+	free(path);
+	struct stat st;
+	if (fd < 0)
+		return NULL;
+	char *text = NULL;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= MAX_MANIFEST_BYTES &&
+	    (text = malloc((size_t)st.st_size + 1))) {
+		ssize_t got = read(fd, text, (size_t)st.st_size);
+		*len = got > 0 ? (size_t)got : 0;
+		text[*len] = '\0';
+	}
+	close(fd);
+	return text;
+}
+
+/* Puts back into DIR the foreign entries a run killed before its swap held
+ * in the stale temporary folder `stale`.  0 when the folder may go; -1
+ * when an entry is still in it (its place in DIR is taken again, or the
+ * move failed), named in a warning. */
+static int restore_foreign(struct sm_ctx *ctx, const struct sm_bundle_dir *bd, const char *stale)
+{
+	char *root = sm_asprintf("%s/%s", bd->parent, stale);
+	size_t len = 0;
+	char *text = root ? read_journal(root, &len) : NULL;
+	int kept = 0;
+	size_t back = 0;
+	for (size_t at = 0; text && at < len; at += strlen(text + at) + 1) {
+		const char *rel = text + at;
+		char *from = sm_asprintf("%s/%s", root, rel);
+		char *to = sm_asprintf("%s/%s", bd->target, rel);
+		struct stat st;
+		if (!from || !to || !plain_relative(rel) || lstat(from, &st) != 0) {
+			/* not moved aside before the run died, or no name of ours */
+		} else if (lstat(to, &st) == 0) {
+			sm_ctx_warn(ctx, "%s: an interrupted run held this entry aside and its "
+				    "place is taken again; the earlier one is in %s", to, from);
+			kept = 1;
+		} else if (move_entry(root, bd->target, rel) != 0) {
+			sm_ctx_warn(ctx, "%s: cannot put back the entry an interrupted run held "
+				    "aside: %s", to, strerror(errno));
+			kept = 1;
+		} else {
+			back++;
+		}
+		free(from);
+		free(to);
+	}
+	if (back)
+		sm_ctx_warn(ctx, "%s: put back %zu entr%s the bundle did not write, which an "
+			    "interrupted run had held aside", bd->target, back,
+			    back == 1 ? "y" : "ies");
+	free(text);
+	free(root);
+	return kept ? -1 : 0;
+}
+
+/* The journal in the temporary folder, synced before anything moves; 0,
+ * or -1 with errno. */
+static int write_journal(const char *tmp, const struct names *foreign)
+{
+	char *path = sm_asprintf("%s/%s", tmp, FOREIGN_JOURNAL);
+	int fd = path ? open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)
+		      : -1;
+	free(path);
+	if (fd < 0)
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < foreign->n; i++) {
+		size_t n = strlen(foreign->v[i]) + 1;
+		rc = write(fd, foreign->v[i], n) == (ssize_t)n ? 0 : -1;
+	}
+	if (rc == 0)
+		rc = fsync(fd);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
+
+static void warn_foreign(struct sm_ctx *ctx, const struct sm_bundle_dir *bd, struct walk *w)
+{
+	struct sm_buf b;
+	sm_buf_init(&b);
+	/* named in byte order (the map holds the strings, not their order) */
+	if (w->foreign.n)
+		qsort(w->foreign.v, w->foreign.n, sizeof *w->foreign.v, by_name);
+	for (size_t i = 0; i < w->foreign.n && i < FOREIGN_NAMED; i++)
+		sm_buf_printf(&b, "%s%s", i ? ", " : "", w->foreign.v[i]);
+	if (w->foreign.n > FOREIGN_NAMED)
+		sm_buf_printf(&b, " and %zu more", w->foreign.n - FOREIGN_NAMED);
+	if (w->foreign.n)
+		sm_ctx_warn(ctx, "%s: left alone %zu entr%s the bundle did not write (not in "
+			    "MANIFEST.sha256): %s", bd->target, w->foreign.n,
+			    w->foreign.n == 1 ? "y" : "ies", b.data ? b.data : "");
+	sm_buf_release(&b);
+}
+
+static sm_status swap_whole(struct sm_ctx *ctx, struct sm_bundle_dir *bd, const struct stat *st);
+
+/* DIR holds foreign entries: they join the new bundle in the temporary
+ * folder (their list journalled first), the folders are swapped whole, so
+ * DIR is never half old and half new; on failure they go back. */
+static sm_status swap_with_foreign(struct sm_ctx *ctx, struct sm_bundle_dir *bd,
+				   struct walk *w, const struct stat *st)
+{
+	if (write_journal(bd->tmp, &w->foreign) != 0)
+		return SM_FAIL_POS(ctx, SM_EOUTPUT, bd->tmp, 0, 0, NULL,
+				   "cannot write the list of entries to keep: %s; expected a "
+				   "writable folder with free space", strerror(errno));
+	size_t moved = 0;
+	while (moved < w->foreign.n && move_entry(bd->target, bd->tmp, w->foreign.v[moved]) == 0)
+		moved++;
+	int e = errno;
+	sm_status s = SM_OK;
+	if (moved < w->foreign.n) {
+		char *what = sm_asprintf("%s/%s", bd->target, w->foreign.v[moved]);
+		s = SM_FAIL_POS(ctx, SM_EOUTPUT, what ? what : bd->target, 0, 0, NULL,
+				"cannot move the entry aside while the bundle is swapped in: %s; "
+				"expected a writable folder", strerror(e));
+		free(what);
+	} else {
+		s = swap_whole(ctx, bd, st);
+	}
+	if (s != SM_OK) {
+		/* the swap did not happen: the entries are still in bd->tmp */
+		while (moved-- > 0)
+			if (move_entry(bd->tmp, bd->target, w->foreign.v[moved]) != 0)
+				sm_ctx_warn(ctx, "%s/%s: cannot put the entry back: %s; it is in "
+					    "%s/%s", bd->target, w->foreign.v[moved],
+					    strerror(errno), bd->tmp, w->foreign.v[moved]);
+		return s;
+	}
+	char *journal = sm_asprintf("%s/%s", bd->target, FOREIGN_JOURNAL);
+	if (journal)
+		unlink(journal);
+	free(journal);
+	warn_foreign(ctx, bd, w);
+	return SM_OK;
+}
+
+/* DIR holds foreign entries: the bundle's files moved in one by one
+ * (DIR is the working folder, which is never renamed away). */
 static sm_status move_in(struct sm_ctx *ctx, struct sm_bundle_dir *bd, struct walk *w,
 			 const struct names *own, const char *const *files, size_t n)
 {
@@ -558,25 +730,15 @@ static sm_status move_in(struct sm_ctx *ctx, struct sm_bundle_dir *bd, struct wa
 				    path, strerror(errno));
 		free(path);
 	}
-	struct sm_buf b;
-	sm_buf_init(&b);
-	/* named in byte order (the map holds the strings, not their order) */
-	qsort(w->foreign.v, w->foreign.n, sizeof *w->foreign.v, by_name);
-	for (size_t i = 0; i < w->foreign.n && i < FOREIGN_NAMED; i++)
-		sm_buf_printf(&b, "%s%s", i ? ", " : "", w->foreign.v[i]);
-	if (w->foreign.n > FOREIGN_NAMED)
-		sm_buf_printf(&b, " and %zu more", w->foreign.n - FOREIGN_NAMED);
-	if (s == SM_OK && w->foreign.n)
-		sm_ctx_warn(ctx, "%s: left alone %zu entr%s the bundle did not write (not in "
-			    "MANIFEST.sha256): %s", bd->target, w->foreign.n,
-			    w->foreign.n == 1 ? "y" : "ies", b.data ? b.data : "");
-	sm_buf_release(&b);
+	if (s == SM_OK)
+		warn_foreign(ctx, bd, w);
 	names_release(&fresh);
 	free(order);
 	return s;
 }
 
-/* DIR holds only bundle files: the folders swapped whole. */
+/* The folders swapped whole (DIR's foreign entries, if any, are in the
+ * new one by now). */
 static sm_status swap_whole(struct sm_ctx *ctx, struct sm_bundle_dir *bd, const struct stat *st)
 {
 	chmod(bd->tmp, st->st_mode & 07777); /* the folder keeps its mode */
@@ -638,6 +800,7 @@ sm_status sm_bundle_dir_commit(struct sm_ctx *ctx, struct sm_bundle_dir *bd,
 		read_old_manifest(dfd, &own);
 	names_add(&own, "MANIFEST.sha256", 0);
 	names_add(&own, "supplement.zip", 0);
+	names_add(&own, FOREIGN_JOURNAL, 0); /* a run killed after its swap */
 	for (size_t i = 0; i < n; i++)
 		names_add(&own, files[i], 0);
 	for (size_t i = 0; w.own_dirs.map && i < own.n; i++)
@@ -670,8 +833,9 @@ sm_status sm_bundle_dir_commit(struct sm_ctx *ctx, struct sm_bundle_dir *bd,
 	struct stat cwd;
 	int is_cwd = stat(".", &cwd) == 0 && cwd.st_dev == st.st_dev && cwd.st_ino == st.st_ino;
 	if (s == SM_OK)
-		s = w.foreign.n || is_cwd ? move_in(ctx, bd, &w, &own, files, n)
-					  : swap_whole(ctx, bd, &st);
+		s = is_cwd ? move_in(ctx, bd, &w, &own, files, n)
+		    : w.foreign.n ? swap_with_foreign(ctx, bd, &w, &st)
+				  : swap_whole(ctx, bd, &st);
 	names_release(&own);
 	names_release(&w.own_dirs);
 	names_release(&w.seen);

@@ -18,13 +18,18 @@
  *            of the new one): swaps the two folders in one
  *            renameat2(RENAME_EXCHANGE) (two renames where the filesystem
  *            has no exchange) and removes the old.  DIR holding other
- *            ("foreign") entries: moves the new bundle's files in one by one
- *            with renames (MANIFEST.sha256 last), removes the old bundle's
- *            files it no longer has, leaves the foreign ones alone and names
- *            them in a warning (so too when DIR is the working folder,
- *            which is never renamed away).  A foreign entry where the bundle has a file
- *            or folder (a `results.json` or `figures` link) is refused
- *            (SM_EOUTPUT) before anything moves.
+ *            ("foreign") entries: writes their names to the journal
+ *            .safemeta-foreign in the temporary folder (synced), moves them
+ *            in there, swaps the same way, removes the journal, and names
+ *            them in a warning; a failure before the swap moves them back.
+ *            DIR the working folder (never renamed away): the new files are
+ *            moved in one by one (MANIFEST.sha256 last), the old bundle's
+ *            other files removed.  A foreign entry where the bundle has a
+ *            file or folder (a `results.json` or `figures` link) is refused
+ *            (SM_EOUTPUT) before anything moves.  A stale temporary folder
+ *            with a journal (a run killed before its swap) has its entries
+ *            put back into DIR before it is removed; it is kept, with a
+ *            warning, when an entry's place in DIR is taken again.
  *   close    removes the temporary folder if it is still there and
  *            releases the lock.
  *

@@ -281,6 +281,104 @@ static void foreign_kept(void **state)
 	free(man);
 }
 
+static ino_t inode_of(const struct fx *f, const char *rel)
+{
+	char *p = at(f, rel);
+	struct stat st;
+	assert_int_equal(lstat(p, &st), 0);
+	free(p);
+	return st.st_ino;
+}
+
+/* With foreign entries the folder is still replaced whole (a new inode:
+ * never half old, half new), the entries travel with it, and no journal
+ * is left behind. */
+static void foreign_swapped_whole(void **state)
+{
+	struct fx *f = *state;
+	mk(f, "b");
+	mk(f, "b/mine");
+	put(f, "b/mine/data.csv", "mine");
+	put(f, "b/results.json", "OLD");
+	put(f, "b/MANIFEST.sha256", ZEROS "  results.json\n");
+	ino_t before = inode_of(f, "b");
+	assert_int_equal(write_bundle(f, "b"), SM_OK);
+	assert_true(inode_of(f, "b") != before);
+	char *d = get(f, "b/mine/data.csv"), *r = get(f, "b/results.json");
+	assert_string_equal(d, "mine");
+	assert_string_equal(r, "NEW results.json");
+	assert_false(exists(f, "b/.safemeta-foreign"));
+	assert_int_equal(count_prefixed(f, "\\.b\\.tmp"), 0);
+	assert_int_equal(count_prefixed(f, "\\.b\\.old"), 0);
+	free(d);
+	free(r);
+}
+
+/* A temporary folder with a journal: as a run killed after moving DIR's
+ * foreign entries aside, before its swap.  The next run puts them back
+ * (and the folder goes); one entry was never moved. */
+static void killed_before_swap_restored(void **state)
+{
+	struct fx *f = *state;
+	mk(f, "b");
+	put(f, "b/results.json", "OLD");
+	put(f, "b/MANIFEST.sha256", ZEROS "  results.json\n");
+	mk(f, ".b.tmp.dead01");
+	mk(f, ".b.tmp.dead01/figures");
+	put(f, ".b.tmp.dead01/notes.txt", "mine");
+	put(f, ".b.tmp.dead01/figures/mine.png", "mine too");
+	char *j = at(f, ".b.tmp.dead01/.safemeta-foreign");
+	FILE *fp = fopen(j, "w");
+	assert_non_null(fp);
+	fwrite("notes.txt\0figures/mine.png\0never-moved\0", 1, 38, fp);
+	fclose(fp);
+	free(j);
+	assert_int_equal(write_bundle(f, "b"), SM_OK);
+	char *n = get(f, "b/notes.txt"), *m = get(f, "b/figures/mine.png");
+	assert_string_equal(n, "mine");
+	assert_string_equal(m, "mine too");
+	assert_false(exists(f, ".b.tmp.dead01"));
+	assert_non_null(strstr(sm_ctx_warning(f->ctx, 0), "put back 2 entries"));
+	assert_non_null(strstr(sm_ctx_warning(f->ctx, 1), ".b.tmp.dead01: removed"));
+	assert_non_null(strstr(sm_ctx_warning(f->ctx, 2), "left alone 2 entries"));
+	free(n);
+	free(m);
+}
+
+/* The place of a held entry is taken again: the stale folder is kept (the
+ * entry is not lost), a warning says where it is. */
+static void restore_conflict_kept(void **state)
+{
+	struct fx *f = *state;
+	mk(f, "b");
+	put(f, "b/notes.txt", "newer");
+	mk(f, ".b.tmp.dead01");
+	put(f, ".b.tmp.dead01/notes.txt", "older");
+	put(f, ".b.tmp.dead01/.safemeta-foreign", "notes.txt");
+	assert_int_equal(write_bundle(f, "b"), SM_OK);
+	char *n = get(f, "b/notes.txt"), *o = get(f, ".b.tmp.dead01/notes.txt");
+	assert_string_equal(n, "newer");
+	assert_string_equal(o, "older");
+	assert_non_null(strstr(sm_ctx_warning(f->ctx, 0), "its place is taken again"));
+	assert_non_null(strstr(sm_ctx_warning(f->ctx, 1), "kept the temporary folder"));
+	free(n);
+	free(o);
+}
+
+/* A run killed after its swap left the journal in DIR: it is the bundle's
+ * own file, removed by the next run and never named as foreign. */
+static void journal_after_swap_removed(void **state)
+{
+	struct fx *f = *state;
+	mk(f, "b");
+	put(f, "b/results.json", "OLD");
+	put(f, "b/.safemeta-foreign", "notes.txt");
+	put(f, "b/MANIFEST.sha256", ZEROS "  results.json\n");
+	assert_int_equal(write_bundle(f, "b"), SM_OK);
+	assert_false(exists(f, "b/.safemeta-foreign"));
+	assert_int_equal(sm_ctx_warning_count(f->ctx), 0);
+}
+
 /* A link where the bundle writes a file or a folder is refused and nothing
  * is written through it; a DIR that is a link is refused as input. */
 static void links_refused(void **state)
@@ -383,6 +481,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(lock_refuses_second, setup, teardown),
 		cmocka_unit_test_setup_teardown(stale_removed, setup, teardown),
 		cmocka_unit_test_setup_teardown(foreign_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(foreign_swapped_whole, setup, teardown),
+		cmocka_unit_test_setup_teardown(killed_before_swap_restored, setup, teardown),
+		cmocka_unit_test_setup_teardown(restore_conflict_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(journal_after_swap_removed, setup, teardown),
 		cmocka_unit_test_setup_teardown(links_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(remove_tree_bounded, setup, teardown),
 	};
