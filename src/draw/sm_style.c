@@ -222,11 +222,12 @@ struct sm_style *sm_style_defaults(struct sm_ctx *ctx)
 	s->lw_diamond = 0.5, s->lw_pi = 1.2;
 	s->lw_funnel_region = 0.6, s->lw_funnel_estimate = 0.8, s->lw_funnel_egger = 0.9;
 	s->lw_marker = 0.4, s->lw_marker_imputed = 0.6, s->lw_swatch = 0.3;
-	/* Okabe-Ito blue and vermillion: safe for colour-blind readers, and
-	 * two distinct greys (dark, mid) when printed without colour. */
+	/* Okabe-Ito blue and orange: safe for colour-blind readers, and two
+	 * distinct greys when printed without colour (luma 87 and 162; the
+	 * vermillion, 119, came out one grey with the blue). */
 	s->c_text = rgb(0x000000), s->c_muted = rgb(0x595959);
 	s->c_square = rgb(0x0072B2), s->c_ci = rgb(0x000000);
-	s->c_diamond = rgb(0xD55E00), s->c_diamond_line = rgb(0x000000);
+	s->c_diamond = rgb(0xE69F00), s->c_diamond_line = rgb(0x000000);
 	s->c_pi = rgb(0x000000), s->c_null = rgb(0x7F7F7F), s->c_rule = rgb(0x000000);
 	for (int i = 0; i < SM_STYLE_NROB; i++)
 		s->c_rob[i] = rgb(rob_hex[i]);

@@ -8,6 +8,7 @@
 
 #include "sm_buf.h"
 #include "sm_figure.h"
+#include "sm_forest.h"
 #include "sm_funnel.h"
 #include "sm_prisma.h"
 #include "sm_rob.h"
@@ -114,6 +115,16 @@ static void default_colours_apart_in_grey(void **state)
 	assert_int_equal(spaced(fig, regions, 1, 1, "funnel contours"), 4);
 	sm_fig_free(fig);
 	sm_res_free(upd);
+	/* forest: study squares and pooled diamonds, in the style and as drawn
+	 * (the two marks that carry the analysis must not merge in grey) */
+	st = sm_style_defaults(f->ctx);
+	assert_true(fabs(luma(st->c_square) - luma(st->c_diamond)) >= 40);
+	sm_style_free(st);
+	const char *one[] = { "analysis", "Infections and infestations", NULL, NULL };
+	fig = lay(f, f->rmsc, "forest", NULL, one);
+	const int marks[] = { SM_FOREST_SQUARE, SM_FOREST_DIAMOND };
+	assert_int_equal(spaced(fig, marks, 2, 0, "forest squares and diamond"), 2);
+	sm_fig_free(fig);
 }
 
 /* The summary bars read without colour: each segment wide enough carries
