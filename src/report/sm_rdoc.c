@@ -145,6 +145,7 @@ struct walk {
 	const struct sm_res *res; /* for what is drawn */
 	const struct sm_report_opts *opts;
 	struct sm_rscope sc;
+	size_t marks; /* of the figures and tables laid out so far */
 };
 
 static sm_status walk_nodes(struct walk *w, const struct sm_rnode *nodes, size_t n);
@@ -312,10 +313,34 @@ static sm_status walk_node(struct walk *w, const struct sm_rnode *n)
 	return SM_OK;
 }
 
+/* Adds the marks and texts of the figures and tables from block `from` on
+ * (a figure of several pages counted once) and holds them to the cap. */
+static sm_status count_marks(struct walk *w, size_t from, const struct sm_rnode *n)
+{
+	const struct sm_fig *last = from ? w->d->blocks[from - 1].fig : NULL;
+	for (size_t i = from; i < w->d->nblocks; i++) {
+		const struct sm_rblock *b = &w->d->blocks[i];
+		if (b->kind == SM_RB_FIG && b->fig && b->fig != last)
+			w->marks += b->fig->nitems + b->fig->ntexts;
+		last = b->fig;
+	}
+	size_t cap = w->opts->max_marks ? w->opts->max_marks : SM_RTMPL_MAX_MARKS;
+	if (w->marks <= cap)
+		return SM_OK;
+	return SM_FAIL_POS(w->ctx, SM_EINPUT, w->sc.path, (int)n->line, 1, NULL,
+			   "the report's figures and tables would hold more than %zu marks and "
+			   "texts (%zu with this line's); expected a template that repeats "
+			   "large figures and tables less (README \"Report templates\")",
+			   cap, w->marks);
+}
+
 static sm_status walk_nodes(struct walk *w, const struct sm_rnode *nodes, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
+		size_t from = w->d->nblocks;
 		sm_status s = walk_node(w, &nodes[i]);
+		if (s == SM_OK && nodes[i].kind != SM_RN_EACH && nodes[i].kind != SM_RN_IF)
+			s = count_marks(w, from, &nodes[i]);
 		if (s != SM_OK)
 			return s;
 	}
@@ -378,7 +403,7 @@ struct sm_rdoc *sm_rdoc_build(struct sm_ctx *ctx, const cJSON *results, const st
 											 "analyses")));
 	if (s == SM_OK)
 		s = open_fonts(ctx, d, opts);
-	struct walk w = { ctx, d, results, res, opts, { .results = results, .path = tmpl->path } };
+	struct walk w = { ctx, d, results, res, opts, { .results = results, .path = tmpl->path }, 0 };
 	if (s == SM_OK)
 		s = walk_nodes(&w, tmpl->nodes, tmpl->nnodes);
 	/* a supplement without @index ends with it, on a page of its own */

@@ -32,6 +32,8 @@ struct sm_report_opts {
 				    * page (at @index, else at the end) */
 	const struct sm_supp *supp; /* the supplement's list with its files (from the
 				    * bundle; borrowed); NULL: the report's own */
+	size_t max_marks;          /* cap on the figures' and tables' marks and texts;
+				    * 0 = SM_RTMPL_MAX_MARKS (tests set less) */
 };
 
 void sm_report_opts_init(struct sm_report_opts *opts);

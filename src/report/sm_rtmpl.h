@@ -79,6 +79,13 @@ void sm_rtmpl_free(struct sm_rtmpl *t);
  * the smaller cap of drawn items. */
 #define SM_RTMPL_MAX_ITEMS ((size_t)100000)
 #define SM_RTMPL_MAX_DRAWN ((size_t)5000)
+/* A third cap, counted as the report is built: the marks and texts its
+ * figures and tables hold together (a forest of 700 studies has about
+ * 5,900; the document keeps them until its pages are drawn, about 700
+ * bytes each, so the cap is about 1.4 GB).  A short template repeating a large figure would otherwise
+ * take memory without bound; the error names the template line where the
+ * count passes the cap. */
+#define SM_RTMPL_MAX_MARKS ((size_t)2000000)
 /* Checks the caps for a results document of n_analyses analyses before
  * anything is built; the error names the template line where the count
  * passes a cap, and the cap (SM_EINPUT). */

@@ -358,6 +358,48 @@ static void test_long_paragraph(void **state)
 	sm_buf_release(&b);
 }
 
+/* The marks of the document's figures and tables are capped (issue 18: a
+ * short template repeating a large figure took memory without bound): the
+ * error names the line where the count passes the cap and no PDF is left;
+ * a figure of several pages counts once, and below the cap all is drawn. */
+static void test_marks_capped(void **state)
+{
+	struct sm_render_fx *f = *state;
+	static const char text_t[] = "# Repeated\n@figure forest summary\n"
+				     "@figure forest summary\n@figure forest summary\n";
+	struct sm_rtmpl *t = sm_rtmpl_parse(f->ctx, "rep.tmpl", text_t, sizeof text_t - 1);
+	assert_non_null(t);
+	struct sm_report_opts o;
+	sm_report_opts_init(&o);
+	o.tmpl = t;
+	o.max_marks = 1;
+	char *pdf = sm_asprintf("%s/rep.pdf", f->dir);
+	assert_int_equal(sm_report_write(f->ctx, f->msc, f->rmsc, &o, pdf), SM_EINPUT);
+	char *msg = sm_diag_format(sm_ctx_error(f->ctx));
+	assert_non_null(strstr(msg, "rep.tmpl:2:1: the report's figures and tables would hold "
+				    "more than 1 marks and texts ("));
+	size_t one = 0;
+	assert_int_equal(sscanf(strstr(msg, " texts (") + 8, "%zu", &one), 1);
+	assert_true(one > 100); /* a summary forest of 16 analyses */
+	free(msg);
+	sm_ctx_clear_error(f->ctx);
+	o.max_marks = 2 * one + one / 2;
+	assert_int_equal(sm_report_write(f->ctx, f->msc, f->rmsc, &o, pdf), SM_EINPUT);
+	msg = sm_diag_format(sm_ctx_error(f->ctx));
+	char *want = sm_asprintf("rep.tmpl:4:1: the report's figures and tables would hold more "
+				 "than %zu marks and texts (%zu with this line's)",
+				 o.max_marks, 3 * one);
+	assert_non_null(strstr(msg, want));
+	sm_ctx_clear_error(f->ctx);
+	assert_int_equal(access(pdf, F_OK), -1);
+	o.max_marks = 3 * one;
+	sm_render_expect_ok(f, sm_report_write(f->ctx, f->msc, f->rmsc, &o, pdf));
+	free(want);
+	free(msg);
+	free(pdf);
+	sm_rtmpl_free(t);
+}
+
 /* The diagnostic kinds are usable in templates like every kind of the
  * kinds table: an influence panel figure and a Baujat plot per analysis
  * with influential studies, each captioned and numbered, and its plot
@@ -425,6 +467,7 @@ int main(void)
 		cmocka_unit_test(test_narrative_reviews),
 		cmocka_unit_test(test_template_error_leaves_nothing),
 		cmocka_unit_test(test_long_paragraph),
+		cmocka_unit_test(test_marks_capped),
 		cmocka_unit_test(test_influence_figures_in_template),
 		cmocka_unit_test(test_bundle_determinism),
 	};
