@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -48,6 +49,17 @@ size_t sm_utf8_check(const char *text, size_t len)
 	const unsigned char *p = (const unsigned char *)text;
 	size_t i = 0;
 	while (i < len) {
+		/* results and reviews are mostly ASCII: eight bytes at a time
+		 * while no byte has its high bit set */
+		uint64_t word;
+		while (i + 8 <= len && (memcpy(&word, p + i, 8), !(word & 0x8080808080808080u)))
+			i += 8;
+		if (i < len && p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (i >= len)
+			break;
 		size_t n = utf8_seq(p + i, len - i);
 		if (n == 0)
 			return i;

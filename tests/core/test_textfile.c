@@ -17,6 +17,28 @@ static void test_utf8(void **state)
 	assert_int_equal(sm_utf8_check("a\xE0\x80\x80", 4), 1); /* overlong */
 	assert_int_equal(sm_utf8_check("\xF4\x90\x80\x80", 4), 0); /* > U+10FFFF */
 	assert_int_equal(sm_utf8_check("x\xC3", 2), 1);           /* truncated */
+	/* the eight-byte ASCII path: every bad sequence and every valid one
+	 * after 0 to 40 ASCII bytes, with 0 to 12 bytes after it, found at its
+	 * own offset (a word that skipped it, or stopped early, would not) */
+	static const char *const bad[] = { "\x80", "\xC3", "\xE0\x80\x80", "\xF4\x90\x80\x80",
+					   "\xFF", "\xC3\x28" };
+	static const char *const good[] = { "\xC3\xA4", "\xE2\x82\xAC", "\xF0\x9F\x98\x80" };
+	char buf[80];
+	for (size_t lead = 0; lead <= 40; lead++)
+		for (size_t tail = 0; tail <= 12; tail++) {
+			for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
+				size_t n = strlen(bad[b]);
+				memset(buf, 'a', sizeof buf);
+				memcpy(buf + lead, bad[b], n);
+				assert_int_equal(sm_utf8_check(buf, lead + n + tail), lead);
+			}
+			for (size_t g = 0; g < sizeof good / sizeof good[0]; g++) {
+				size_t n = strlen(good[g]);
+				memset(buf, 'a', sizeof buf);
+				memcpy(buf + lead, good[g], n);
+				assert_int_equal(sm_utf8_check(buf, lead + n + tail), lead + n + tail);
+			}
+		}
 }
 
 static void test_linecol(void **state)

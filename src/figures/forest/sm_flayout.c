@@ -960,8 +960,11 @@ static int is_study_row(const struct sm_frow *r)
 static size_t choose_cut(const struct lay *L, size_t i, size_t page_start)
 {
 	const struct sm_frow *rows = L->p->rows;
-	size_t end = i; /* the end of the run of studies the cut falls in */
-	while (end < L->graph_end && is_study_row(&rows[end]))
+	/* the end of the run of studies the cut falls in, looked for only as far
+	 * as two studies: with two the cut stays at i whatever follows (a scan
+	 * to the run's end at every page made long forests quadratic) */
+	size_t end = i;
+	while (end < L->graph_end && end < i + 2 && is_study_row(&rows[end]))
 		end++;
 	size_t cut = i, studies = end - i;
 	int pooled = end < L->graph_end && rows[end].kind != SM_ROW_HEADING &&
