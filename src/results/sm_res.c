@@ -11,11 +11,14 @@
 #include "sm_textfile.h"
 
 #include <cjson/cJSON.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* List buffers carry a header that chains them, so a realloc that moves
  * one costs nothing to track and the document frees them in one walk. */
@@ -74,24 +77,32 @@ void sm_res_free(struct sm_res *res)
 	free(res);
 }
 
-struct sm_res *sm_res_parse(struct sm_ctx *ctx, const char *path, const char *text,
-			    size_t len)
+/* An empty document named `path`; NULL on out of memory (error in ctx). */
+static struct sm_res *res_new(struct sm_ctx *ctx, const char *path)
 {
 	struct sm_res *res = calloc(1, sizeof *res);
 	if (res)
 		res->mem = calloc(1, sizeof *res->mem);
 	if (res && res->mem)
 		res->mem->strings = sm_strpool_new();
-	if (!res || !res->mem || !res->mem->strings) {
+	if (!res || !res->mem || !res->mem->strings ||
+	    !(res->path = sm_res_mem_str(res->mem, path, strlen(path)))) {
 		sm_res_free(res);
 		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 		return NULL;
 	}
+	return res;
+}
+
+struct sm_res *sm_res_parse(struct sm_ctx *ctx, const char *path, const char *text,
+			    size_t len)
+{
 	if (!path)
 		path = "results";
+	struct sm_res *res = res_new(ctx, path);
+	if (!res)
+		return NULL;
 	sm_status s = sm_textfile_check_max(ctx, path, SM_MAX_RESULTS_BYTES, NULL, text, len);
-	if (s == SM_OK && !(res->path = sm_res_mem_str(res->mem, path, strlen(path))))
-		s = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	if (s == SM_OK)
 		s = sm_res_decode(ctx, res, path, text, len);
 	if (s == SM_OK)
@@ -103,13 +114,49 @@ struct sm_res *sm_res_parse(struct sm_ctx *ctx, const char *path, const char *te
 	return res;
 }
 
+/* Results files from this size on are decoded as they are read. */
+#define STREAM_FROM ((off_t)8 << 20)
+
+struct sm_res *sm_res_read_streamed(struct sm_ctx *ctx, const char *path, int *again)
+{
+	*again = 1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < STREAM_FROM) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	struct sm_res *res = res_new(ctx, path);
+	sm_status s = res ? sm_res_decode_fd(ctx, res, path, fd, SM_MAX_RESULTS_BYTES)
+			  : SM_EINTERNAL;
+	close(fd);
+	if (s == SM_OK)
+		s = sm_res_validate(ctx, res, "", 0);
+	if (s == SM_OK) {
+		*again = 0;
+		return res;
+	}
+	sm_res_free(res);
+	if (s == SM_EINTERNAL && sm_ctx_error(ctx) && sm_ctx_error(ctx)->code == SM_EINTERNAL) {
+		*again = 0; /* out of memory: the whole text would not fit either */
+		return NULL;
+	}
+	sm_ctx_clear_error(ctx);
+	return NULL;
+}
+
 struct sm_res *sm_res_read(struct sm_ctx *ctx, const char *path)
 {
+	int again = 1;
+	struct sm_res *res = sm_res_read_streamed(ctx, path, &again);
+	if (res || !again)
+		return res;
 	char *text = NULL;
 	size_t len = 0;
 	if (sm_textfile_load_max(ctx, path, SM_MAX_RESULTS_BYTES, NULL, &text, &len) != SM_OK)
 		return NULL;
-	struct sm_res *res = sm_res_parse(ctx, path, text, len);
+	res = sm_res_parse(ctx, path, text, len);
 	free(text);
 	return res;
 }

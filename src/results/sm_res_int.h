@@ -22,6 +22,22 @@ void *sm_res_mem_realloc(struct sm_res_mem *m, void *old, size_t n, size_t size)
 sm_status sm_res_decode(struct sm_ctx *ctx, struct sm_res *res, const char *path,
 			const char *text, size_t len);
 
+/* Decode the file open at fd (at most max_bytes) chunk by chunk, never
+ * holding its text whole.  SM_OK; SM_EINTERNAL out of memory (error in
+ * ctx); SM_EINPUT for anything else wrong, with or without an error in
+ * ctx and without positions: the caller decodes the whole text with
+ * sm_res_decode for the message. */
+sm_status sm_res_decode_fd(struct sm_ctx *ctx, struct sm_res *res, const char *path, int fd,
+			   size_t max_bytes);
+
+/* sm_res_read's first try: a regular file of 8 MiB or more decoded chunk
+ * by chunk, its text never held whole (issue 19: the text doubled the
+ * memory of a render).  NULL with *again set when it is to be read the
+ * usual way: not such a file, or anything wrong with it, whose message
+ * needs the text's positions; NULL with *again clear when out of memory
+ * (error in ctx). */
+struct sm_res *sm_res_read_streamed(struct sm_ctx *ctx, const char *path, int *again);
+
 /* The checks across keys, after decoding: version, counts, intervals in
  * order, display values that are the back-transform of the analysis-scale
  * ones.  Errors point into text. */

@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <yajl/yajl_parse.h>
+#include <errno.h>
+#include <unistd.h>
 
 enum frame_kind {
 	F_OBJ,   /* an object of the key table */
@@ -61,13 +63,14 @@ struct rd {
 	int top;        /* index of the innermost frame; -1 before the document */
 	size_t prev_end; /* where the previous token ended */
 	size_t bom;      /* bytes of a UTF-8 BOM yajl was not shown */
+	size_t base;     /* streamed: where the chunk yajl is parsing starts (bom excluded) */
 	int failed;
 };
 
 /* Where the token yajl just delivered ends, as an offset into text. */
 static size_t consumed(const struct rd *r)
 {
-	return r->bom + yajl_get_bytes_consumed(r->h);
+	return r->bom + r->base + yajl_get_bytes_consumed(r->h);
 }
 
 /* ---- positions and messages ------------------------------------------------ */
@@ -837,5 +840,98 @@ sm_status sm_res_decode(struct sm_ctx *ctx, struct sm_res *res, const char *path
 	if (!res->present)
 		return sm_textfile_fail(ctx, path, text, len, bom, NULL, "empty document; expected "
 					"a results document written by safemeta analyze");
+	return SM_OK;
+}
+
+/* ---- streamed ------------------------------------------------------------------ */
+
+/* Chunks of the streamed read: the text is never held whole, so reading a
+ * results file costs the document it becomes, not the file's size too. */
+#define STREAM_CHUNK ((size_t)4 << 20)
+
+static ssize_t read_full(int fd, unsigned char *buf, size_t want)
+{
+	size_t got = 0;
+	while (got < want) {
+		ssize_t n = read(fd, buf + got, want - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+/* How many of the n bytes of buf go to the parser now: all valid UTF-8
+ * without NUL, but an incomplete sequence at the end (more may follow)
+ * waits for the next chunk.  -1: the text is not UTF-8 or holds a NUL. */
+static ssize_t checked_prefix(const unsigned char *buf, size_t n, int at_end)
+{
+	size_t ok = sm_utf8_check((const char *)buf, n);
+	if (ok < n && (at_end || n - ok >= 4 || buf[ok] < 0xC2))
+		return -1;
+	if (memchr(buf, '\0', ok))
+		return -1;
+	return (ssize_t)ok;
+}
+
+sm_status sm_res_decode_fd(struct sm_ctx *ctx, struct sm_res *res, const char *path, int fd,
+			   size_t max_bytes)
+{
+	/* no text: positions are not known, and any failure is decoded again
+	 * from the whole text by the caller for its message */
+	struct rd r = { .ctx = ctx, .path = path, .text = "", .len = 0, .res = res, .top = -1 };
+	unsigned char *buf = malloc(STREAM_CHUNK);
+	r.h = buf ? yajl_alloc(&callbacks, NULL, &r) : NULL;
+	if (!r.h) {
+		free(buf);
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	}
+	size_t keep = 0, total = 0;
+	int first = 1, bad = 0;
+	yajl_status s = yajl_status_ok;
+	for (;;) {
+		ssize_t n = read_full(fd, buf + keep, STREAM_CHUNK - keep);
+		if (n < 0) {
+			bad = 1;
+			break;
+		}
+		total += (size_t)n;
+		size_t have = keep + (size_t)n;
+		int at_end = (size_t)n < STREAM_CHUNK - keep;
+		ssize_t ok = total > max_bytes ? -1 : checked_prefix(buf, have, at_end);
+		size_t skip = 0;
+		if (first && ok >= 0) {
+			if (have >= 2 && ((buf[0] == 0xFF && buf[1] == 0xFE) ||
+					  (buf[0] == 0xFE && buf[1] == 0xFF)))
+				ok = -1;
+			skip = sm_textfile_bom((const char *)buf, have);
+			r.bom = r.prev_end = skip;
+		}
+		if (ok < 0) {
+			bad = 1;
+			break;
+		}
+		s = yajl_parse(r.h, buf + skip, (size_t)ok - skip);
+		if (r.failed || s != yajl_status_ok)
+			break;
+		r.base += (size_t)ok - skip;
+		keep = have - (size_t)ok;
+		memmove(buf, buf + ok, keep);
+		first = 0;
+		if (at_end)
+			break;
+	}
+	if (!bad && !r.failed && s == yajl_status_ok)
+		s = yajl_complete_parse(r.h);
+	yajl_free(r.h);
+	free(buf);
+	if (sm_ctx_error(ctx) && sm_ctx_error(ctx)->code == SM_EINTERNAL)
+		return SM_EINTERNAL;
+	if (bad || r.failed || s != yajl_status_ok || !res->present)
+		return SM_EINPUT; /* the caller decodes the whole text for the message */
 	return SM_OK;
 }
