@@ -403,9 +403,16 @@ struct sm_rdoc *sm_rdoc_build(struct sm_ctx *ctx, const cJSON *results, const st
 											 "analyses")));
 	if (s == SM_OK)
 		s = open_fonts(ctx, d, opts);
-	struct walk w = { ctx, d, results, res, opts, { .results = results, .path = tmpl->path }, 0 };
+	/* what a template may ask of the report itself (@if report.supplement) */
+	cJSON *report = cJSON_CreateObject();
+	if (s == SM_OK && (!report || !cJSON_AddBoolToObject(report, "supplement",
+							     opts->supplement != 0)))
+		s = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	struct walk w = { ctx, d, results, res, opts,
+			  { .results = results, .path = tmpl->path, .report = report }, 0 };
 	if (s == SM_OK)
 		s = walk_nodes(&w, tmpl->nodes, tmpl->nnodes);
+	cJSON_Delete(report);
 	/* a supplement without @index ends with it, on a page of its own */
 	if (s == SM_OK && d->supplement && !d->index_done && !collect && index &&
 	    !sm_rdoc_add(ctx, d, SM_RB_PAGE))

@@ -10,7 +10,7 @@
 #include <string.h>
 
 static const char *const roots[] = { "results", "review", "settings", "safemeta", "analysis",
-				     "row", NULL };
+				     "row", "report", NULL };
 static const char *const formats[] = { "p", "name", "lower", "count", "join", "model",
 				       "correction", "pooled", "heterogeneity", "small_study",
 				       "influence", "unit", NULL };
@@ -58,7 +58,7 @@ static sm_status check_one(struct sm_ctx *ctx, const char *path, long line, int 
 	if (!in_list(s, rlen, roots))
 		return SM_FAIL_POS(ctx, SM_EINPUT, path, (int)line, col, NULL,
 				   "unknown placeholder root '%.*s'; expected results, review, "
-				   "settings, safemeta, analysis or row", (int)rlen, s);
+				   "settings, safemeta, analysis, row or report", (int)rlen, s);
 	if (!in_each && (in_list(s, rlen, (const char *const[]){ "analysis", "row", NULL })))
 		return SM_FAIL_POS(ctx, SM_EINPUT, path, (int)line, col, NULL,
 				   "'%.*s' outside @each analysis; expected it inside the block",
@@ -114,6 +114,8 @@ static const cJSON *root_value(const struct sm_rscope *sc, const char *root, siz
 		return sc->analysis;
 	if (n == 3 && !strncmp(root, "row", n))
 		return sc->row;
+	if (n == 6 && !strncmp(root, "report", n))
+		return sc->report;
 	char key[16];
 	snprintf(key, sizeof key, "%.*s", (int)n, root);
 	return cJSON_GetObjectItemCaseSensitive(r, key);

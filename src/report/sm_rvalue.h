@@ -45,6 +45,8 @@ struct sm_rscope {
 	const cJSON *row;      /* NULL when the analysis has no table row */
 	const char *path;      /* template file, for messages */
 	long line;
+	const cJSON *report;   /* the report being built: {"supplement": true|false};
+				* NULL: none */
 };
 
 /* Check the placeholders of one template line (column numbers from 1);

@@ -53,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct sm_rscope sc = { results,
 						cJSON_GetArrayItem(
 							cJSON_GetObjectItem(results, "analyses"), 0),
-						NULL, "fuzz.tmpl", 0 };
+						NULL, "fuzz.tmpl", 0, NULL };
 			expand_all(ctx, &sc, t->nodes, t->nnodes);
 		}
 		sm_rtmpl_free(t);

@@ -400,6 +400,41 @@ static void test_marks_capped(void **state)
 	sm_rtmpl_free(t);
 }
 
+/* @if report.supplement: a block only the supplement shows (its method
+ * figures), numbered there as S items; the report leaves it out. */
+static void test_if_supplement(void **state)
+{
+	struct sm_render_fx *f = *state;
+	static const char text_t[] = "# Main\nAlways here.\n@if report.supplement\n"
+				     "# Supplement only\nOnly in the supplement.\n"
+				     "@figure leave1out Cardiac disorders | Leave one out.\n@end\n"
+				     "@if !report.supplement\nOnly in the report.\n@end\n";
+	struct sm_rtmpl *t = sm_rtmpl_parse(f->ctx, "supp.tmpl", text_t, sizeof text_t - 1);
+	assert_non_null(t);
+	struct sm_report_opts o;
+	sm_report_opts_init(&o);
+	o.tmpl = t;
+	char *pdf = sm_asprintf("%s/plain.pdf", f->dir);
+	sm_render_expect_ok(f, sm_report_write(f->ctx, f->msc, f->rmsc, &o, pdf));
+	char *text = sm_render_pdf_text(pdf, 0);
+	sm_render_expect_text(text, "Always here.");
+	sm_render_expect_text(text, "Only in the report.");
+	assert_null(strstr(text, "Only in the supplement."));
+	assert_null(strstr(text, "Leave one out."));
+	free(text);
+	free(pdf);
+	o.supplement = 1;
+	pdf = sm_asprintf("%s/supp.pdf", f->dir);
+	sm_render_expect_ok(f, sm_report_write(f->ctx, f->msc, f->rmsc, &o, pdf));
+	text = sm_render_pdf_text(pdf, 0);
+	sm_render_expect_text(text, "Only in the supplement.");
+	sm_render_expect_text(text, "Figure S1. Leave one out.");
+	assert_null(strstr(text, "Only in the report."));
+	free(text);
+	free(pdf);
+	sm_rtmpl_free(t);
+}
+
 /* The diagnostic kinds are usable in templates like every kind of the
  * kinds table: an influence panel figure and a Baujat plot per analysis
  * with influential studies, each captioned and numbered, and its plot
@@ -468,6 +503,7 @@ int main(void)
 		cmocka_unit_test(test_template_error_leaves_nothing),
 		cmocka_unit_test(test_long_paragraph),
 		cmocka_unit_test(test_marks_capped),
+		cmocka_unit_test(test_if_supplement),
 		cmocka_unit_test(test_influence_figures_in_template),
 		cmocka_unit_test(test_bundle_determinism),
 	};

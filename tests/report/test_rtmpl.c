@@ -83,7 +83,7 @@ static void test_errors(void **state)
 	expect_error("@end\n", "t.tmpl:1:1: @end without @each or @if; expected an open block");
 	expect_error("Pooled {{analyses.k}}\n",
 		     "t.tmpl:1:8: unknown placeholder root 'analyses'; expected results, review, "
-		     "settings, safemeta, analysis or row");
+		     "settings, safemeta, analysis, row or report");
 	expect_error("x\n  p = {{analysis.p|p}}\n",
 		     "t.tmpl:2:5: 'analysis' outside @each analysis; expected it inside the block");
 	expect_error("@each analysis\n{{analysis.p|pp}}\n@end\n",
@@ -130,7 +130,7 @@ static char *expand(struct sm_ctx *ctx, const cJSON *results, const char *text)
 {
 	struct sm_rscope sc = { results, cJSON_GetArrayItem(
 					 cJSON_GetObjectItem(results, "analyses"), 0),
-				NULL, "t.tmpl", 7 };
+				NULL, "t.tmpl", 7, NULL };
 	return sm_rvalue_expand(ctx, &sc, text);
 }
 
@@ -186,7 +186,7 @@ static void test_values(void **state)
 
 	const cJSON *v = NULL;
 	ctx = sm_ctx_new();
-	struct sm_rscope sc = { r, NULL, NULL, "t.tmpl", 1 };
+	struct sm_rscope sc = { r, NULL, NULL, "t.tmpl", 1, NULL };
 	assert_int_equal(sm_rvalue_lookup(ctx, &sc, "review.metadata.authors", &v), SM_OK);
 	assert_true(sm_rvalue_present(v));
 	assert_int_equal(sm_rvalue_lookup(ctx, &sc, "review.prisma", &v), SM_OK);

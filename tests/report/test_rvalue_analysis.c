@@ -33,7 +33,7 @@ static const cJSON *analysis_named(const cJSON *doc, const char *prefix)
 static char *say(const cJSON *doc, const cJSON *a, const char *text)
 {
 	struct sm_ctx *ctx = sm_ctx_new();
-	struct sm_rscope sc = { doc, a, NULL, "t.tmpl", 1 };
+	struct sm_rscope sc = { doc, a, NULL, "t.tmpl", 1, NULL };
 	char *out = sm_rvalue_expand(ctx, &sc, text);
 	if (!out)
 		fail_msg("%s", sm_diag_format(sm_ctx_error(ctx)));
