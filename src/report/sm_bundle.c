@@ -37,6 +37,9 @@ struct job {
 	char *path;          /* TMP/figures/NAME.EXT (TMP/report.pdf), TMP being the
 			      * temporary folder; NULL until it exists */
 	char *relative;      /* figures/NAME.EXT (report.pdf), for the manifest */
+	size_t raster;       /* an SVG job: the PNG job of its figure, drawn from the
+			      * same layout by this job (SIZE_MAX: none) */
+	int by_partner;      /* a PNG job its SVG job draws: never run itself */
 	double cost;
 	sm_status status;
 	struct sm_diag error; /* when status != SM_OK: the worker's record, copied */
@@ -61,6 +64,7 @@ static struct job *jobs_add(struct job_list *l, const char *dir, const char *rel
 	}
 	struct job *j = &l->jobs[l->n];
 	memset(j, 0, sizeof *j);
+	j->raster = SIZE_MAX;
 	j->relative = strdup(relative);
 	j->path = dir ? sm_asprintf("%s/%s", dir, relative) : NULL;
 	if (!j->relative || (dir && !j->path)) {
@@ -131,6 +135,16 @@ static sm_status plan_supplement(struct sm_ctx *ctx, const struct sm_res *res,
 	return s;
 }
 
+/* The three files of the figure whose jobs end at the list's end (PDF,
+ * SVG, PNG): a raster is laid out as for an SVG, so the SVG job draws the
+ * PNG from its own layout instead of laying the figure out again. */
+static void pair_last_three(struct job_list *jobs)
+{
+	struct job *svg = &jobs->jobs[jobs->n - 2], *png = &jobs->jobs[jobs->n - 1];
+	svg->raster = jobs->n - 1;
+	png->by_partner = 1;
+}
+
 /* The figures every kind plans for these results, each in three formats,
  * then the report: it lays its figures out again, so it runs beside the
  * figure files instead of after them. */
@@ -158,8 +172,10 @@ static sm_status plan_jobs(struct sm_ctx *ctx, const struct sm_res *res, const c
 					return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 				*j = (struct job){ .kind = it->fkind, .arg = it->which,
 						   .flag = it->flag, .path = j->path,
-						   .relative = j->relative };
+						   .relative = j->relative, .raster = SIZE_MAX };
 			}
+			if (it->type == SM_SUPP_FIGURE)
+				pair_last_three(jobs);
 		}
 		if (s == SM_OK && with_report && !jobs_add(jobs, dir, "report.pdf"))
 			s = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
@@ -176,6 +192,7 @@ static sm_status plan_jobs(struct sm_ctx *ctx, const struct sm_res *res, const c
 			j->kind = p->kind;
 			j->arg = p->arg;
 		}
+		pair_last_three(jobs);
 	}
 	if (with_report && !jobs_add(jobs, dir, "report.pdf"))
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
@@ -193,6 +210,7 @@ struct pool {
 	long long epoch;
 	struct job_list *jobs;
 	const size_t *order; /* indices into jobs, in the order to draw them */
+	size_t norder;       /* the jobs run (a PNG drawn by its SVG job is not) */
 	size_t next;
 	pthread_mutex_t lock;
 };
@@ -202,18 +220,23 @@ struct pool {
  * lower resolution, with a warning, when it is too large for a PNG at the
  * bundle's: a valid review never fails on its size. */
 static sm_status render_fit(struct sm_ctx *ctx, const struct sm_figure_kind *kind,
-			    const struct sm_res *res, const void *o, const char *path)
+			    const struct sm_res *res, const void *o, const char *path,
+			    const char *png_path)
 {
 	struct sm_figure_env env = { 0 };
 	sm_status s = sm_canvas_format_of(ctx, path, &env.format);
-	if (s != SM_OK || !sm_canvas_is_raster(env.format))
+	int raster = s == SM_OK && sm_canvas_is_raster(env.format);
+	if (s != SM_OK || (!raster && !png_path))
 		return s != SM_OK ? s : sm_figure_render(ctx, kind, res, o, path);
 	env.format = SM_CANVAS_SVG;
 	struct sm_fig *fig = NULL;
 	s = kind->layout(ctx, res, o, &env, &fig);
-	struct sm_fig_write_opts wo = { .dpi = sm_figure_common_of(o)->dpi, .fit = 1 };
+	double dpi = sm_figure_common_of(o)->dpi;
+	struct sm_fig_write_opts wo = { .dpi = dpi, .fit = 1 };
+	if (s == SM_OK && !raster) /* the SVG, then its PNG from the same layout */
+		s = sm_fig_write(ctx, fig, path, dpi);
 	if (s == SM_OK)
-		s = sm_fig_write_with(ctx, fig, path, &wo);
+		s = sm_fig_write_with(ctx, fig, raster ? path : png_path, &wo);
 	sm_fig_free(fig);
 	return s;
 }
@@ -234,15 +257,16 @@ static sm_status draw_figure(struct sm_ctx *ctx, const struct pool *p, const str
 		s = sm_figure_opts_set(ctx, kind, o, sm_figure_opt(kind, kind->positional), job->arg);
 	if (s == SM_OK && job->flag)
 		s = sm_figure_opts_set(ctx, kind, o, sm_figure_opt(kind, job->flag), NULL);
+	const char *png = job->raster != SIZE_MAX ? p->jobs->jobs[job->raster].path : NULL;
 	if (s == SM_OK)
-		s = render_fit(ctx, kind, p->res, o, job->path);
+		s = render_fit(ctx, kind, p->res, o, job->path, png);
 	if (s == SM_EINPUT && c->width && sm_ctx_error(ctx)) {
 		/* A width the figure cannot take (a PRISMA flow needs 120 mm): the
 		 * figure's own width, with a warning, rather than no bundle. */
 		char *why = sm_diag_format(sm_ctx_error(ctx));
 		sm_ctx_clear_error(ctx);
 		c->width = NULL;
-		s = render_fit(ctx, kind, p->res, o, job->path);
+		s = render_fit(ctx, kind, p->res, o, job->path, png);
 		if (s == SM_OK)
 			sm_ctx_warn(ctx, "not drawn at --width %s (%s): drawn at its default width",
 				    p->opts->width, why ? why : "too narrow");
@@ -303,7 +327,7 @@ static void *worker(void *arg)
 		pthread_mutex_lock(&p->lock);
 		size_t i = p->next++;
 		pthread_mutex_unlock(&p->lock);
-		if (i >= p->jobs->n || (p->opts->cancel && *p->opts->cancel))
+		if (i >= p->norder || (p->opts->cancel && *p->opts->cancel))
 			break;
 		struct job *job = &p->jobs->jobs[p->order[i]];
 		if (ctx)
@@ -362,15 +386,24 @@ static int by_cost_desc(const void *a, const void *b)
 /* Biggest figures first, so that no long one starts last while the other
  * worker idles (longest-processing-time-first scheduling).  Returns the job
  * indices in drawing order (caller frees), NULL when out of memory. */
-static size_t *plan_order(struct sm_ctx *ctx, const struct pool *p, const struct job_list *jobs)
+static size_t *plan_order(struct sm_ctx *ctx, const struct pool *p, const struct job_list *jobs,
+			   size_t *n)
 {
-	struct ranked *r = sm_alloc_array(jobs->n, sizeof *r);
-	size_t *order = sm_alloc_array(jobs->n, sizeof *order);
+	struct ranked *r = sm_alloc_array(jobs->n + 1, sizeof *r);
+	size_t *order = sm_alloc_array(jobs->n + 1, sizeof *order);
+	*n = 0;
 	if (r && order) {
-		for (size_t i = 0; i < jobs->n; i++)
-			r[i] = (struct ranked){ job_cost(ctx, p, &jobs->jobs[i]), i };
-		qsort(r, jobs->n, sizeof *r, by_cost_desc);
-		for (size_t i = 0; i < jobs->n; i++)
+		for (size_t i = 0; i < jobs->n; i++) {
+			const struct job *j = &jobs->jobs[i];
+			if (j->by_partner)
+				continue;
+			double cost = job_cost(ctx, p, j);
+			if (j->raster != SIZE_MAX)
+				cost += job_cost(ctx, p, &jobs->jobs[j->raster]);
+			r[(*n)++] = (struct ranked){ cost, i };
+		}
+		qsort(r, *n, sizeof *r, by_cost_desc);
+		for (size_t i = 0; i < *n; i++)
 			order[i] = r[i].index;
 	} else {
 		free(order);
@@ -443,12 +476,12 @@ static sm_status interrupted(struct sm_ctx *ctx, const char *target)
 
 static sm_status draw_all(struct sm_ctx *ctx, struct pool *p)
 {
-	size_t *order = plan_order(ctx, p, p->jobs);
+	size_t *order = plan_order(ctx, p, p->jobs, &p->norder);
 	if (!order)
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	p->order = order;
 	pthread_mutex_init(&p->lock, NULL);
-	int n = worker_count(p->opts, p->jobs->n);
+	int n = worker_count(p->opts, p->norder);
 	pthread_t threads[SM_BUNDLE_MAX_WORKERS];
 	int started = 0;
 	for (int i = 1; i < n; i++)

@@ -26,6 +26,11 @@ static struct sm_box point_box(const struct sm_bj_lab *l)
 
 int sm_bj_segment_hits(double x0, double y0, double x1, double y1, const struct sm_box *b)
 {
+	/* wholly beside the box: no hit (most pairs, and exact: the clip
+	 * below finds nothing either) */
+	if (fmax(x0, x1) < b->x0 || fmin(x0, x1) > b->x1 || fmax(y0, y1) < b->y0 ||
+	    fmin(y0, y1) > b->y1)
+		return 0;
 	/* Liang-Barsky: clip the segment to the box; an interior piece of
 	 * positive length is a hit */
 	double t0 = 0, t1 = 1, dx = x1 - x0, dy = y1 - y0;
@@ -167,18 +172,35 @@ static int leader_clear(const struct sm_bj_lab *v, size_t n, size_t self, const 
 	return 1;
 }
 
+/* The directions tried on a ring, counter-clockwise from the right:
+ * computed once, not for every ring of every label. */
+struct directions {
+	double c[NANGLES], s[NANGLES];
+};
+
+static struct directions directions(void)
+{
+	struct directions d;
+	for (int a = 0; a < NANGLES; a++) {
+		double t = -2 * M_PI * a / NANGLES;
+		d.c[a] = cos(t);
+		d.s[a] = sin(t);
+	}
+	return d;
+}
+
 /* The free place on the ring of radius R whose leader is clear at the
  * lowest level up to `hi`, the first by direction (counter-clockwise from
  * the right) among those. */
 static int on_ring(struct sm_bj_lab *v, size_t n, size_t i, const struct sm_box *frame, double R,
-		   int hi)
+		   int hi, const struct directions *dir)
 {
 	struct sm_bj_lab *l = &v[i];
 	int best_level = hi + 1;
 	struct sm_box best = { 0, 0, 0, 0 };
 	double best_seg[4] = { 0, 0, 0, 0 };
 	for (int a = 0; a < NANGLES && best_level > 0; a++) {
-		double t = -2 * M_PI * a / NANGLES, c = cos(t), s = sin(t);
+		double c = dir->c[a], s = dir->s[a];
 		/* the box's side or corner that faces the point at R */
 		double cx = l->px + c * (R + l->w / 2), cy = l->py + s * (R + l->h / 2);
 		struct sm_box b = { cx - l->w / 2, cy - l->h / 2, cx + l->w / 2, cy + l->h / 2 };
@@ -212,8 +234,9 @@ static int place_leadered(struct sm_bj_lab *v, size_t n, size_t i, const struct 
 			  int hi)
 {
 	double far = hypot(frame->x1 - frame->x0, frame->y1 - frame->y0);
+	const struct directions dir = directions();
 	for (double R = v[i].pr + RING0; R < far; R += RING_STEP)
-		if (on_ring(v, n, i, frame, R, hi))
+		if (on_ring(v, n, i, frame, R, hi, &dir))
 			return 1;
 	return 0;
 }
