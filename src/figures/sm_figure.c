@@ -221,3 +221,21 @@ void sm_figure_plan_release(struct sm_figure_plan *plan)
 	free(plan->jobs);
 	memset(plan, 0, sizeof *plan);
 }
+
+int sm_figure_plans(struct sm_ctx *ctx, const struct sm_figure_kind *kind,
+		    const struct sm_res *res, const char *name)
+{
+	if (!kind->plan)
+		return 1;
+	struct sm_figure_plan plan = { 0 };
+	if (kind->plan(ctx, res, &plan) != SM_OK) {
+		sm_figure_plan_release(&plan);
+		return -1;
+	}
+	int found = 0;
+	for (size_t i = 0; i < plan.n && !found; i++)
+		found = plan.jobs[i].kind == kind && plan.jobs[i].arg && name &&
+			!strcmp(plan.jobs[i].arg, name);
+	sm_figure_plan_release(&plan);
+	return found;
+}

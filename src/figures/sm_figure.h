@@ -147,6 +147,12 @@ sm_status sm_figure_plan_per_analysis(struct sm_ctx *ctx, const struct sm_res *r
 				      const struct sm_figure_kind *kind,
 				      sm_figure_wants_fn wants, const void *arg);
 
+/* Whether a kind draws analysis `name` in a bundle (its plan has the
+ * figure): 1 yes (also for a kind without a plan), 0 no (nothing of it to
+ * draw: too few studies, diagnostics not computed), -1 out of memory. */
+int sm_figure_plans(struct sm_ctx *ctx, const struct sm_figure_kind *kind,
+		    const struct sm_res *res, const char *name);
+
 /* The common part of any kind's options. */
 static inline const struct sm_figure_common *sm_figure_common_of(const void *opts)
 {

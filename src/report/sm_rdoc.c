@@ -1,6 +1,7 @@
 #include "sm_rdoc.h"
 
 #include "sm_buf.h"
+#include "sm_figure.h"
 #include "sm_fonts.h"
 #include "sm_rvalue.h"
 #include "sm_table.h"
@@ -197,8 +198,20 @@ static sm_status figure(struct walk *w, const struct sm_rnode *n)
 	if ((n->arg && !which) || (n->text && !caption))
 		s = SM_EINPUT;
 	const cJSON *name = cJSON_GetObjectItemCaseSensitive(w->sc.analysis, "name");
-	if (s == SM_OK && !which && cJSON_IsString(name))
+	int own = s == SM_OK && !which && cJSON_IsString(name);
+	if (own)
 		which = strdup(name->valuestring);
+	/* inside @each, an analysis the kind has nothing to draw of (too few
+	 * studies, no diagnostics) is passed over, as the bundle passes it */
+	const struct sm_figure_kind *kind = own ? sm_figure_kind_named(n->name) : NULL;
+	int wanted = kind && which ? sm_figure_plans(w->ctx, kind, w->res, which) : 1;
+	if (wanted < 0)
+		s = SM_FAIL(w->ctx, SM_EINTERNAL, "out of memory");
+	if (s == SM_OK && wanted == 0) {
+		free(which);
+		free(caption);
+		return SM_OK;
+	}
 	struct sm_rfig_req req = { n->name, which, caption };
 	if (s == SM_OK)
 		s = sm_rdoc_figure(w->ctx, w->d, w->res, w->opts, &req);

@@ -9,8 +9,10 @@
 #include "sm_atomic.h"
 #include "sm_buf.h"
 #include "sm_bundle.h"
+#include "sm_figure.h"
 #include "sm_report.h"
 #include "sm_rtmpl.h"
+#include "sm_supplement.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -435,6 +437,41 @@ static void test_if_supplement(void **state)
 	sm_rtmpl_free(t);
 }
 
+/* Inside @each, an analysis a kind has nothing to draw of is passed over,
+ * as the bundle passes it (Hematological or oncological disorders has too
+ * few studies for a leave-one-out forest), in the report and in the
+ * supplement's numbering alike. */
+static void test_each_skips_undrawable(void **state)
+{
+	struct sm_render_fx *f = *state;
+	static const char text_t[] = "# Leave one out\n@each analysis\n"
+				     "@figure leave1out | L1O: {{analysis.name}}.\n@end\n";
+	struct sm_rtmpl *t = sm_rtmpl_parse(f->ctx, "l1o.tmpl", text_t, sizeof text_t - 1);
+	assert_non_null(t);
+	struct sm_report_opts o;
+	sm_report_opts_init(&o);
+	o.tmpl = t;
+	char *pdf = sm_asprintf("%s/l1o.pdf", f->dir);
+	sm_render_expect_ok(f, sm_report_write(f->ctx, f->msc, f->rmsc, &o, pdf));
+	char *text = sm_render_pdf_text(pdf, 0);
+	sm_render_expect_text(text, "L1O: SAEs deaths.");
+	sm_render_expect_text(text, "L1O: Cardiac disorders.");
+	assert_null(strstr(text, "L1O: Hematological or oncological disorders."));
+	free(text);
+	struct sm_supp items = { 0 };
+	o.supplement = 1;
+	sm_render_expect_ok(f, sm_report_items(f->ctx, f->msc, f->rmsc, &o, &items));
+	size_t drawable = 0;
+	for (size_t i = 0; i < f->rmsc->analyses.n; i++)
+		drawable += sm_figure_plans(f->ctx, sm_figure_kind_named("leave1out"), f->rmsc,
+					    f->rmsc->analyses.v[i].name) == 1;
+	assert_int_equal(items.n, drawable);
+	assert_int_equal(items.n, f->rmsc->analyses.n - 1);
+	sm_supp_release(&items);
+	free(pdf);
+	sm_rtmpl_free(t);
+}
+
 /* The diagnostic kinds are usable in templates like every kind of the
  * kinds table: an influence panel figure and a Baujat plot per analysis
  * with influential studies, each captioned and numbered, and its plot
@@ -504,6 +541,7 @@ int main(void)
 		cmocka_unit_test(test_long_paragraph),
 		cmocka_unit_test(test_marks_capped),
 		cmocka_unit_test(test_if_supplement),
+		cmocka_unit_test(test_each_skips_undrawable),
 		cmocka_unit_test(test_influence_figures_in_template),
 		cmocka_unit_test(test_bundle_determinism),
 	};
