@@ -122,12 +122,47 @@ static sm_status sens_row(struct sm_ctx *ctx, struct sm_table *t, const struct s
 	return st == SM_OK ? sm_table_put(ctx, t, row, c0 + S_I2 - 1, b) : st;
 }
 
+static const struct sm_res_sens_row *row_labelled(const struct sm_res_sensitivity *s,
+						   const char *label)
+{
+	for (size_t i = 0; i < s->rows.n; i++)
+		if (s->rows.v[i].label && !strcmp(s->rows.v[i].label, label))
+			return &s->rows.v[i];
+	return NULL;
+}
+
+static int same_num(double a, double b)
+{
+	return (isnan(a) && isnan(b)) || a == b;
+}
+
+/* The random-effects row of a random-effects analysis is the analysis
+ * itself: the row "All studies" says it already (same model, same
+ * numbers), so it is left out rather than printed twice. */
+static int repeats_all(const struct sm_res_sensitivity *s, const struct sm_res_sens_row *r)
+{
+	const struct sm_res_sens_row *all = row_labelled(s, "All studies");
+	if (!all || r == all || !r->label || strcmp(r->label, "Random effects") != 0)
+		return 0;
+	return !strcmp(all->method ? all->method : "", r->method ? r->method : "") &&
+	       !strcmp(all->model ? all->model : "", r->model ? r->model : "") &&
+	       same_num(all->k, r->k) && same_num(all->estimate, r->estimate) &&
+	       same_num(all->ci_lb, r->ci_lb) && same_num(all->ci_ub, r->ci_ub) &&
+	       same_num(all->p, r->p) && same_num(all->tau2, r->tau2) &&
+	       same_num(all->I2, r->I2) && r->excluded.n == 0 && !r->note;
+}
+
 /* What the rows of one analysis need said: the rule, and each row's note. */
 static void sens_notes(struct sm_buf *b, const struct sm_res_analysis *a, int with_rows)
 {
 	const struct sm_res_sensitivity *s = &a->sensitivity;
 	for (size_t i = 0; with_rows && i < s->rows.n; i++) {
 		const struct sm_res_sens_row *r = &s->rows.v[i];
+		if (repeats_all(s, r)) {
+			sm_buf_printf(b, " %s: as all studies (the analysis' own model).",
+				      r->label);
+			continue;
+		}
 		if (r->excluded.n) {
 			sm_buf_printf(b, " %s: without ", r->label);
 			for (size_t j = 0; j < r->excluded.n; j++)
@@ -139,21 +174,46 @@ static void sens_notes(struct sm_buf *b, const struct sm_res_analysis *a, int wi
 	}
 }
 
+/* What every row follows, the same for each analysis of a review. */
+static void sens_rules(struct sm_buf *b, const struct sm_res *res,
+		       const struct sm_res_analysis *a)
+{
+	sm_buf_puts(b, "Each row is a refit with the analysis' own method and settings, or the "
+		       "result of another model the analysis computed. \xcf\x84\xc2\xb2 and "
+		       "I\xc2\xb2 are blank where the model has none.");
+	if (a && a->sensitivity.high_risk_of_bias && res->review.risk_of_bias.present)
+		sm_buf_printf(b, " High risk of bias: %s.", a->sensitivity.high_risk_of_bias);
+	if (a && a->small_study.present)
+		sm_buf_printf(b, " Trim and fill is not assessed below %g studies (Cochrane "
+			      "Handbook, section 13.3.5.4).", a->small_study.min_k);
+}
+
 static char *sens_footnote(const struct sm_res *res, const struct sm_res_analysis *one)
 {
 	const struct sm_res_analysis *a = one ? one : res->analyses.n ? &res->analyses.v[0] : NULL;
 	struct sm_buf b;
 	sm_buf_init(&b);
-	sm_buf_puts(&b, "Each row is a refit with the analysis' own method and settings, or the "
-			"result of another model the analysis computed. \xcf\x84\xc2\xb2 and "
-			"I\xc2\xb2 are blank where the model has none.");
-	if (a && a->sensitivity.high_risk_of_bias && res->review.risk_of_bias.present)
-		sm_buf_printf(&b, " High risk of bias: %s.", a->sensitivity.high_risk_of_bias);
-	if (a && a->small_study.present)
-		sm_buf_printf(&b, " Trim and fill is not assessed below %g studies (Cochrane "
-			      "Handbook, section 13.3.5.4).", a->small_study.min_k);
+	sens_rules(&b, res, a);
 	if (one)
 		sens_notes(&b, one, 1);
+	int left_out = 0;
+	for (size_t i = 0; !one && i < res->analyses.n; i++)
+		for (size_t j = 0; j < res->analyses.v[i].sensitivity.rows.n; j++)
+			left_out |= repeats_all(&res->analyses.v[i].sensitivity,
+						&res->analyses.v[i].sensitivity.rows.v[j]);
+	if (left_out)
+		sm_buf_puts(&b, " Random effects: left out where it is the analysis' own model "
+				"(the row All studies).");
+	return b.failed ? (sm_buf_release(&b), NULL) : sm_buf_take(&b);
+}
+
+char *sm_table_sens_rules(const struct sm_res *res, const char *analysis)
+{
+	const struct sm_res_analysis *a = analysis ? sm_res_analysis_named(res, analysis)
+				   : res->analyses.n ? &res->analyses.v[0] : NULL;
+	struct sm_buf b;
+	sm_buf_init(&b);
+	sens_rules(&b, res, a);
 	return b.failed ? (sm_buf_release(&b), NULL) : sm_buf_take(&b);
 }
 
@@ -216,7 +276,9 @@ struct sm_table *sm_table_sensitivity(struct sm_ctx *ctx, const struct sm_res *r
 		if ((one && a != one) || !a->sensitivity.present)
 			continue;
 		for (size_t j = 0; st == SM_OK && j < a->sensitivity.rows.n; j++)
-			st = sens_row(ctx, t, a, &a->sensitivity.rows.v[j], j == 0, c0, &b);
+			if (!repeats_all(&a->sensitivity, &a->sensitivity.rows.v[j]))
+				st = sens_row(ctx, t, a, &a->sensitivity.rows.v[j], j == 0, c0,
+					      &b);
 	}
 	sm_buf_release(&b);
 	free(note);
