@@ -130,6 +130,15 @@ static void *report_opts(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_
 	const struct sm_fopt *method_line = sm_figure_opt(kind, "no-method-line");
 	if (method_line && sm_figure_opts_set(ctx, kind, o, method_line, NULL) != SM_OK)
 		return NULL;
+	/* a forest on a report page: event names unwrapped (a wrapped one
+	 * doubles its row) and the notes short (the Methods section and the
+	 * text above the forest say the rest) */
+	static const char *const report_flags[] = { "wide-labels", "compact-notes" };
+	for (size_t i = 0; i < sizeof report_flags / sizeof report_flags[0]; i++) {
+		const struct sm_fopt *flag = sm_figure_opt(kind, report_flags[i]);
+		if (flag && sm_figure_opts_set(ctx, kind, o, flag, NULL) != SM_OK)
+			return NULL;
+	}
 	if (which && kind->positional &&
 	    sm_figure_opts_set(ctx, kind, o, sm_figure_opt(kind, kind->positional), which) != SM_OK)
 		return NULL;

@@ -1180,11 +1180,13 @@ static int try_size(struct lay *L, double size)
 	/* First the graph's share: text columns keep SM_FLAYOUT_TEXT_KEEP of
 	 * the width (their header at least) unwrapped. */
 	double gw = graph_width(L), min = L->st->graph_min;
-	double target = fmax(min, SM_FLAYOUT_GRAPH_SHARE * inner_width(L));
+	double share = L->req->wide_labels ? SM_FLAYOUT_WIDE_GRAPH_SHARE : SM_FLAYOUT_GRAPH_SHARE;
+	double text2 = L->req->wide_labels ? SM_FLAYOUT_WIDE_TEXT2_KEEP : SM_FLAYOUT_TEXT2_KEEP;
+	double target = fmax(min, share * inner_width(L));
 	if (gw < target) {
 		double soft[SM_NCOLS];
 		for (int c = 0; c < SM_NCOLS; c++) {
-			double keep = c == SM_COL_LABEL2 ? SM_FLAYOUT_TEXT2_KEEP : SM_FLAYOUT_TEXT_KEEP;
+			double keep = c == SM_COL_LABEL2 ? text2 : SM_FLAYOUT_TEXT_KEEP;
 			soft[c] = fmax(L->minw[c], fmax(sm_fl_width(L, SM_ROLE_BOLD, L->p->head[c]),
 						    fmin(L->colw[c], keep * inner_width(L))));
 		}
@@ -1217,7 +1219,10 @@ static int try_size(struct lay *L, double size)
  * alone where that keeps the study labels wider (or fits at all). */
 static int try_weights(struct lay *L, double size)
 {
-	L->one_weight = 0;
+	/* wide labels: the room of a second weight column goes to the text */
+	L->one_weight = L->two_weights && L->req->wide_labels;
+	if (L->one_weight)
+		return try_size(L, size);
 	int both = try_size(L, size);
 	if (both == 2 || !L->two_weights || L->status != SM_OK)
 		return both;
