@@ -131,9 +131,11 @@ static void *report_opts(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_
 	if (method_line && sm_figure_opts_set(ctx, kind, o, method_line, NULL) != SM_OK)
 		return NULL;
 	/* a forest on a report page: event names unwrapped (a wrapped one
-	 * doubles its row) and the notes short (the Methods section and the
-	 * text above the forest say the rest) */
-	static const char *const report_flags[] = { "wide-labels", "compact-notes" };
+	 * doubles its row), its rows at the size of its notes (it is drawn
+	 * so that the smallest text is at the legible minimum: body text
+	 * larger than that only makes the rows taller) and the notes short
+	 * (the Methods section and the text above the forest say the rest) */
+	static const char *const report_flags[] = { "wide-labels", "dense", "compact-notes" };
 	for (size_t i = 0; i < sizeof report_flags / sizeof report_flags[0]; i++) {
 		const struct sm_fopt *flag = sm_figure_opt(kind, report_flags[i]);
 		if (flag && sm_figure_opts_set(ctx, kind, o, flag, NULL) != SM_OK)

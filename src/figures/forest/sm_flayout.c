@@ -105,7 +105,8 @@ static void set_roles(struct lay *L, double size)
 {
 	const struct sm_style *st = L->st;
 	double k = size / st->size;
-	double small = fmax(st->small * k, st->min_size);
+	double small = L->req->dense ? fmax(fmin(size, st->small), st->min_size)
+				     : fmax(st->small * k, st->min_size);
 	for (int r = 0; r < SM_NROLES; r++) {
 		struct sm_tstyle *ts = &L->l->role[r];
 		memset(ts, 0, sizeof *ts);
@@ -1239,12 +1240,13 @@ static sm_status fit_width(struct lay *L)
 	const struct sm_style *st = L->st;
 	L->two_weights = L->p->weight_group && L->p->head[SM_COL_WEIGHT2] &&
 			 L->p->show[SM_COL_WEIGHT2];
-	for (double size = st->size; size >= st->min_size - 1e-9; size -= 0.5) {
+	double top = L->req->dense ? fmin(st->size, st->small) : st->size;
+	for (double size = top; size >= st->min_size - 1e-9; size -= 0.5) {
 		int ok = try_weights(L, size);
 		if (L->status != SM_OK)
 			return L->status;
 		if (ok) {
-			if (size < st->size)
+			if (size < top)
 				sm_ctx_warn(L->ctx, "forest plot text set at %.1f pt instead of "
 					    "%.1f pt to fit %.0f mm", size, st->size,
 					    L->req->width / (72 / 25.4));

@@ -91,6 +91,7 @@ struct sm_flayout_req {
 	int show_method;
 	const struct sm_faxis_spec *axis; /* --xlim, --at; NULL: from the data */
 	double first_page_h; /* > 0: the first page's height when paginated */
+	int dense;           /* rows at the style's small size, as the notes */
 	int wide_labels;     /* the text columns before the graph (a report's
 			      * forests): the graph's share and a second weight
 			      * column give way to unwrapped event names */

@@ -82,7 +82,7 @@ sm_status sm_forest_build(struct sm_ctx *ctx, const struct sm_res *res,
 	struct sm_faxis_spec axis;
 	struct sm_flayout_req lr = { 0, target->paginate, opts->wrap_labels,
 				     opts->show_method_line, &axis, target->first_page_height,
-				     opts->wide_labels };
+				     opts->dense, opts->wide_labels };
 	sm_status s = sm_fig_width(ctx, fig, opts->common.width, 40, &lr.width);
 	if (s == SM_OK)
 		s = family_with_fallback(ctx, fig);

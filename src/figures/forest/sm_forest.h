@@ -116,6 +116,9 @@ struct sm_forest_options {
 			      * width unwrapped, the graph less, one weight
 			      * column (the pooled model's) */
 	int compact_notes;   /* shorter notes under the plot (a report's) */
+	int dense;           /* rows at the style's small size (the notes'):
+			      * a report page draws its forests so that the
+			      * small size is its least legible one anyway */
 };
 
 /* Defaults: everything NULL/0 except show_method_line = 1, dpi = 300. */

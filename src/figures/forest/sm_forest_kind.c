@@ -95,6 +95,9 @@ static const struct sm_fopt forest_opts[] = {
 	  "the study and event columns before the graph: they\n"
 	  "keep more of the width unwrapped, the graph at least\n"
 	  "27%, one weight column (the pooled model's)", NULL, 0, 0 },
+	{ "dense", SM_FOPT_FLAG, OPT(dense), NULL,
+	  "rows at the style's small size (that of the notes)\n"
+	  "rather than its body size: shorter rows", NULL, 0, 0 },
 	{ "compact-notes", SM_FOPT_FLAG, OPT(compact_notes), NULL,
 	  "shorter notes: heterogeneity and the tests for overall\n"
 	  "effect in one note, the unit of analysis in a line", NULL, 0, 0 },
