@@ -250,7 +250,7 @@ static double first_room(struct sm_rdoc *d, int landscape, double head, double c
 }
 
 /* The least room worth starting a paged figure in, as a share of a page. */
-#define FIGURE_FIRST_MIN 0.2
+#define FIGURE_FIRST_MIN 0.3
 
 /* `forest+rob` is the forest with its risk-of-bias columns (the template
  * language's name for `@figure forest --rob`). */

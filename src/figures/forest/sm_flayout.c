@@ -1030,7 +1030,7 @@ static size_t last_cut(const struct lay *L, size_t from, double room)
  * starts there anyway (its header repeated over the rest) when that room
  * takes at least this many rows and this share of them. */
 #define SPLIT_MIN_ROWS 6
-#define SPLIT_MIN_SHARE 0.25
+#define SPLIT_MIN_SHARE 0.35
 
 /* Page starts: rows [starts[i], starts[i+1]) go on page i.  Every page but
  * the last holds rows down to its axis and the "continued" note; only the
