@@ -162,6 +162,8 @@ static void test_msc_report(void **state)
 	const char *first = strstr(text, rules);
 	assert_non_null(first);
 	assert_null(strstr(first + 1, rules));
+	/* the caption names the analysis; the rules say what the rows are */
+	assert_null(strstr(text, "Each row refits the analysis"));
 	sm_render_expect_text(text, "The effect measure was the odds ratio.");
 	sm_render_expect_text(text, "random-effects model with the DerSimonian\u2013Laird");
 	sm_render_expect_text(text, "0.5 was added to every cell of studies with a zero cell");
