@@ -375,6 +375,7 @@ void sm_rdoc_free(struct sm_rdoc *d)
 	free(d->subject);
 	free(d->keywords);
 	free(d->footer);
+	free(d->sens_rules);
 	sm_text_free(d->text);
 	sm_fonts_free(d->fonts);
 	sm_style_free(d->style);

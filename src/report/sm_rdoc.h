@@ -106,6 +106,10 @@ struct sm_rdoc {
 	struct sm_supp *collect;    /* a dry walk: items recorded, nothing laid out */
 	const struct sm_supp *index; /* the supplement's index (borrowed), or NULL */
 	int index_done;
+	/* The rules the sensitivity tables share, said in the footnote of the
+	 * first (table sens_rules_table) and referred to after. */
+	char *sens_rules;
+	int sens_rules_table;
 	/* Where the pager will have got to after the settled blocks (those
 	 * before the last heading chain): tables start from there. */
 	struct sm_rcursor settled;

@@ -130,6 +130,17 @@ static void *report_opts(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_
 	const struct sm_fopt *method_line = sm_figure_opt(kind, "no-method-line");
 	if (method_line && sm_figure_opts_set(ctx, kind, o, method_line, NULL) != SM_OK)
 		return NULL;
+	/* a forest on a report page: event names unwrapped (a wrapped one
+	 * doubles its row), its rows at the size of its notes (it is drawn
+	 * so that the smallest text is at the legible minimum: body text
+	 * larger than that only makes the rows taller) and the notes short
+	 * (the Methods section and the text above the forest say the rest) */
+	static const char *const report_flags[] = { "wide-labels", "dense", "compact-notes" };
+	for (size_t i = 0; i < sizeof report_flags / sizeof report_flags[0]; i++) {
+		const struct sm_fopt *flag = sm_figure_opt(kind, report_flags[i]);
+		if (flag && sm_figure_opts_set(ctx, kind, o, flag, NULL) != SM_OK)
+			return NULL;
+	}
 	if (which && kind->positional &&
 	    sm_figure_opts_set(ctx, kind, o, sm_figure_opt(kind, kind->positional), which) != SM_OK)
 		return NULL;
@@ -470,6 +481,41 @@ const char *sm_rdoc_unnumbered(const char *title)
 	return *s ? s : title;
 }
 
+/* A sensitivity table after the first says the rules their footnotes
+ * share once: "Rules as in Table N.", then its own rows' notes (sixteen
+ * tables repeating five lines each took most of a page). */
+static sm_status shared_rules(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_res *res,
+			      struct sm_table *t, const char *name)
+{
+	size_t np = strlen(SM_TABLE_SENS_PREFIX);
+	if (strncmp(name, SM_TABLE_SENS_PREFIX, np) != 0 || !t->footnote)
+		return SM_OK;
+	char *rules = sm_table_sens_rules(res, name + np);
+	if (!rules)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	size_t n = strlen(rules);
+	if (strncmp(t->footnote, rules, n) != 0) {
+		free(rules);
+		return SM_OK;
+	}
+	if (!d->sens_rules) {
+		d->sens_rules = rules;
+		d->sens_rules_table = d->ntables;
+		return SM_OK;
+	}
+	int same = !strcmp(d->sens_rules, rules);
+	free(rules);
+	if (!same)
+		return SM_OK;
+	char *foot = sm_asprintf("Rules as in Table %s%d.%s", d->supplement ? "S" : "",
+				 d->sens_rules_table, t->footnote + n);
+	if (!foot)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	free(t->footnote);
+	t->footnote = foot;
+	return SM_OK;
+}
+
 sm_status sm_rdoc_table(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_res *res,
 			const struct sm_report_opts *opts, const char *name, const char *caption)
 {
@@ -482,6 +528,11 @@ sm_status sm_rdoc_table(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_r
 	char *cap = numbered(d, "Table", ++d->ntables, text);
 	if (!cap)
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	sm_status s = shared_rules(ctx, d, res, t, name);
+	if (s != SM_OK) {
+		free(cap);
+		return s;
+	}
 	return table_blocks(ctx, d, t, opts, cap);
 }
 

@@ -105,7 +105,8 @@ static void set_roles(struct lay *L, double size)
 {
 	const struct sm_style *st = L->st;
 	double k = size / st->size;
-	double small = fmax(st->small * k, st->min_size);
+	double small = L->req->dense ? fmax(fmin(size, st->small), st->min_size)
+				     : fmax(st->small * k, st->min_size);
 	for (int r = 0; r < SM_NROLES; r++) {
 		struct sm_tstyle *ts = &L->l->role[r];
 		memset(ts, 0, sizeof *ts);
@@ -1183,11 +1184,13 @@ static int try_size(struct lay *L, double size)
 	/* First the graph's share: text columns keep SM_FLAYOUT_TEXT_KEEP of
 	 * the width (their header at least) unwrapped. */
 	double gw = graph_width(L), min = L->st->graph_min;
-	double target = fmax(min, SM_FLAYOUT_GRAPH_SHARE * inner_width(L));
+	double share = L->req->wide_labels ? SM_FLAYOUT_WIDE_GRAPH_SHARE : SM_FLAYOUT_GRAPH_SHARE;
+	double text2 = L->req->wide_labels ? SM_FLAYOUT_WIDE_TEXT2_KEEP : SM_FLAYOUT_TEXT2_KEEP;
+	double target = fmax(min, share * inner_width(L));
 	if (gw < target) {
 		double soft[SM_NCOLS];
 		for (int c = 0; c < SM_NCOLS; c++) {
-			double keep = c == SM_COL_LABEL2 ? SM_FLAYOUT_TEXT2_KEEP : SM_FLAYOUT_TEXT_KEEP;
+			double keep = c == SM_COL_LABEL2 ? text2 : SM_FLAYOUT_TEXT_KEEP;
 			soft[c] = fmax(L->minw[c], fmax(sm_fl_width(L, SM_ROLE_BOLD, L->p->head[c]),
 						    fmin(L->colw[c], keep * inner_width(L))));
 		}
@@ -1220,7 +1223,10 @@ static int try_size(struct lay *L, double size)
  * alone where that keeps the study labels wider (or fits at all). */
 static int try_weights(struct lay *L, double size)
 {
-	L->one_weight = 0;
+	/* wide labels: the room of a second weight column goes to the text */
+	L->one_weight = L->two_weights && L->req->wide_labels;
+	if (L->one_weight)
+		return try_size(L, size);
 	int both = try_size(L, size);
 	if (both == 2 || !L->two_weights || L->status != SM_OK)
 		return both;
@@ -1237,12 +1243,13 @@ static sm_status fit_width(struct lay *L)
 	const struct sm_style *st = L->st;
 	L->two_weights = L->p->weight_group && L->p->head[SM_COL_WEIGHT2] &&
 			 L->p->show[SM_COL_WEIGHT2];
-	for (double size = st->size; size >= st->min_size - 1e-9; size -= 0.5) {
+	double top = L->req->dense ? fmin(st->size, st->small) : st->size;
+	for (double size = top; size >= st->min_size - 1e-9; size -= 0.5) {
 		int ok = try_weights(L, size);
 		if (L->status != SM_OK)
 			return L->status;
 		if (ok) {
-			if (size < st->size)
+			if (size < top)
 				sm_ctx_warn(L->ctx, "forest plot text set at %.1f pt instead of "
 					    "%.1f pt to fit %.0f mm", size, st->size,
 					    L->req->width / (72 / 25.4));

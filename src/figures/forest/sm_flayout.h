@@ -54,6 +54,10 @@
 #define SM_FLAYOUT_TEXT_KEEP 0.3   /* study labels */
 #define SM_FLAYOUT_TEXT2_KEEP 0.12 /* the second text column (event names) */
 #define SM_FLAYOUT_MAX_LINES 2
+/* With wide labels (a report's forests, whose rows double where an event
+ * name wraps): the graph's share and the event names' kept width. */
+#define SM_FLAYOUT_WIDE_GRAPH_SHARE 0.27
+#define SM_FLAYOUT_WIDE_TEXT2_KEEP 0.24
 
 struct sm_faxis_spec;
 
@@ -87,6 +91,10 @@ struct sm_flayout_req {
 	int show_method;
 	const struct sm_faxis_spec *axis; /* --xlim, --at; NULL: from the data */
 	double first_page_h; /* > 0: the first page's height when paginated */
+	int dense;           /* rows at the style's small size, as the notes */
+	int wide_labels;     /* the text columns before the graph (a report's
+			      * forests): the graph's share and a second weight
+			      * column give way to unwrapped event names */
 };
 
 /* Lay `plot` out into `fig` (a blank figure whose style sets the look);

@@ -81,14 +81,15 @@ sm_status sm_forest_build(struct sm_ctx *ctx, const struct sm_res *res,
 		fig->style->page_height = target->page_height;
 	struct sm_faxis_spec axis;
 	struct sm_flayout_req lr = { 0, target->paginate, opts->wrap_labels,
-				     opts->show_method_line, &axis, target->first_page_height };
+				     opts->show_method_line, &axis, target->first_page_height,
+				     opts->dense, opts->wide_labels };
 	sm_status s = sm_fig_width(ctx, fig, opts->common.width, 40, &lr.width);
 	if (s == SM_OK)
 		s = family_with_fallback(ctx, fig);
 	struct sm_fplot_req req = { opts->common.analysis, (enum sm_forest_sort)opts->sort,
 				    opts->columns, opts->summary_only, opts->common.title,
 				    opts->rob, opts->scale == 1, (enum sm_forest_per)opts->per,
-				    opts->overall_test };
+				    opts->overall_test, opts->compact_notes };
 	struct sm_fplot *plot = NULL;
 	if (s == SM_OK && !(plot = sm_fplot_build(ctx, res, &req, fig->style)))
 		s = status_of(ctx, SM_EINPUT);

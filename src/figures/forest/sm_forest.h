@@ -112,6 +112,13 @@ struct sm_forest_options {
 	int scale;           /* ratio measures: 0 the ratio scale, 1 the log scale */
 	int per;             /* proportions: enum sm_forest_per */
 	int overall_test;    /* proportions: show the test for overall effect */
+	int wide_labels;     /* the study and event columns keep more of the
+			      * width unwrapped, the graph less, one weight
+			      * column (the pooled model's) */
+	int compact_notes;   /* shorter notes under the plot (a report's) */
+	int dense;           /* rows at the style's small size (the notes'):
+			      * a report page draws its forests so that the
+			      * small size is its least legible one anyway */
 };
 
 /* Defaults: everything NULL/0 except show_method_line = 1, dpi = 300. */

@@ -91,6 +91,16 @@ static const struct sm_fopt forest_opts[] = {
 	  "(auto: the analysis' display_per, the unit of the\nwhole bundle)", per_names, 0, 0 },
 	{ "overall-test", SM_FOPT_FLAG, OPT(overall_test), NULL,
 	  "proportions: also the test for overall effect\n(a test against a proportion of 0)", NULL, 0, 0 },
+	{ "wide-labels", SM_FOPT_FLAG, OPT(wide_labels), NULL,
+	  "the study and event columns before the graph: they\n"
+	  "keep more of the width unwrapped, the graph at least\n"
+	  "27%, one weight column (the pooled model's)", NULL, 0, 0 },
+	{ "dense", SM_FOPT_FLAG, OPT(dense), NULL,
+	  "rows at the style's small size (that of the notes)\n"
+	  "rather than its body size: shorter rows", NULL, 0, 0 },
+	{ "compact-notes", SM_FOPT_FLAG, OPT(compact_notes), NULL,
+	  "shorter notes: heterogeneity and the tests for overall\n"
+	  "effect in one note, the unit of analysis in a line", NULL, 0, 0 },
 };
 
 const struct sm_figure_kind sm_figure_forest = {

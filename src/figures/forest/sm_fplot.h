@@ -85,6 +85,9 @@ struct sm_fplot_req {
 	int log_scale;        /* ratio measures on the log scale */
 	enum sm_forest_per per;
 	int overall_test;     /* proportions: the test against 0 too */
+	int compact_notes;    /* heterogeneity and the tests in one note, the
+			       * unit of analysis in a line (a report's text
+			       * says the rest) */
 };
 
 struct sm_fplot {

@@ -34,6 +34,22 @@ static int is_random(const struct sm_res_analysis *a)
 
 /* "Heterogeneity: τ² = 0.38 (REML); Q = 46.51, df = 35 (P = 0.09); I² = 25%";
  * one study: "Heterogeneity: not applicable" (RevMan). */
+static void tests_into(struct build *b, const struct sm_res_analysis *a, struct sm_buf *t);
+
+/* With compact notes, the heterogeneity note goes on with the tests for
+ * overall effect (sm_fb_tests then adds none). */
+static void note_with_tests(struct build *b, const struct sm_res_analysis *a, struct sm_buf *t,
+			    int trailing)
+{
+	if (b->req->compact_notes)
+		tests_into(b, a, t);
+	if (t->len == 0) {
+		sm_buf_release(t);
+		return;
+	}
+	sm_fb_note(b, t, trailing);
+}
+
 void sm_fb_heterogeneity(struct build *b, const struct sm_res_analysis *a, int trailing)
 {
 	const struct sm_style *st = b->st;
@@ -41,13 +57,15 @@ void sm_fb_heterogeneity(struct build *b, const struct sm_res_analysis *a, int t
 	sm_buf_init(&t);
 	if (sm_fb_k(a) <= 1) {
 		sm_buf_puts(&t, "Heterogeneity: not applicable");
-		sm_fb_note(b, &t, trailing);
+		note_with_tests(b, a, &t, trailing);
 		return;
 	}
 	int multilevel = a->model && !strcmp(a->model, "multilevel");
 	double tau2 = is_random(a) && !multilevel ? a->tau2 : NAN;
-	if (!isfinite(a->Q) && !isfinite(tau2) && !isfinite(a->I2) && !multilevel)
+	if (!isfinite(a->Q) && !isfinite(tau2) && !isfinite(a->I2) && !multilevel) {
+		note_with_tests(b, a, &t, trailing);
 		return;
+	}
 	sm_buf_puts(&t, "Heterogeneity: ");
 	const char *sep = "";
 	if (multilevel && isfinite(a->sigma2[0]) && isfinite(a->sigma2[1])) {
@@ -74,14 +92,55 @@ void sm_fb_heterogeneity(struct build *b, const struct sm_res_analysis *a, int t
 		sm_fmt_num(&t, a->I2, st->d_i2);
 		sm_buf_putc(&t, '%');
 	}
-	sm_fb_note(b, &t, trailing);
+	note_with_tests(b, a, &t, trailing);
+}
+
+/* One test: "Z = 1.28 (P = 0.20)", t with its df for Knapp-Hartung. */
+static void test_words(struct build *b, const struct pooled *v, struct sm_buf *t)
+{
+	int is_t = (v->test && (!strcmp(v->test, "knha") || !strcmp(v->test, "t"))) ||
+		   isfinite(v->df);
+	sm_buf_printf(t, "%s = ", is_t ? "t" : "Z");
+	sm_fmt_num(t, v->stat, b->st->d_stat);
+	if (is_t && isfinite(v->df))
+		sm_buf_printf(t, ", df = %.0f", v->df);
+	if (isfinite(v->p)) {
+		sm_buf_puts(t, " (");
+		sm_fmt_p(t, v->p, b->st->d_p);
+		sm_buf_putc(t, ')');
+	}
+}
+
+/* Compact notes: "; overall effect: common Z = 0.52 (P = 0.60), random
+ * Z = 1.28 (P = 0.20)" after the heterogeneity (or alone, capitalised,
+ * when there is none); the pooled rows above name the models in full. */
+static void tests_into(struct build *b, const struct sm_res_analysis *a, struct sm_buf *t)
+{
+	if (!sm_fb_shows_test(b))
+		return;
+	struct pooled v[18];
+	size_t n = sm_fb_pooled(b, a, v, 18);
+	int any = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!isfinite(v[i].stat))
+			continue;
+		if (!any)
+			sm_buf_puts(t, t->len ? "; overall effect: " : "Overall effect: ");
+		else
+			sm_buf_puts(t, ", ");
+		any = 1;
+		static const char *const brief[] = { "common ", "random ", "multilevel " };
+		if (n > 1 && v[i].kind >= 0 && v[i].kind < 3)
+			sm_buf_puts(t, brief[v[i].kind]);
+		test_words(b, &v[i], t);
+	}
 }
 
 /* "Test for overall effect (random effects): Z = 1.28 (P = 0.20)", t with
  * its df for Knapp-Hartung; one line per pooled model shown. */
 void sm_fb_tests(struct build *b, const struct sm_res_analysis *a, int trailing)
 {
-	if (!sm_fb_shows_test(b))
+	if (!sm_fb_shows_test(b) || b->req->compact_notes)
 		return;
 	struct pooled v[18];
 	size_t n = sm_fb_pooled(b, a, v, 18);
@@ -90,18 +149,8 @@ void sm_fb_tests(struct build *b, const struct sm_res_analysis *a, int trailing)
 			continue;
 		struct sm_buf t;
 		sm_buf_init(&t);
-		int is_t = (v[i].test && (!strcmp(v[i].test, "knha") || !strcmp(v[i].test, "t"))) ||
-			   isfinite(v[i].df);
-		sm_buf_printf(&t, "Test for overall effect (%s): %s = ",
-			      sm_fb_model_words(v[i].kind), is_t ? "t" : "Z");
-		sm_fmt_num(&t, v[i].stat, b->st->d_stat);
-		if (is_t && isfinite(v[i].df))
-			sm_buf_printf(&t, ", df = %.0f", v[i].df);
-		if (isfinite(v[i].p)) {
-			sm_buf_puts(&t, " (");
-			sm_fmt_p(&t, v[i].p, b->st->d_p);
-			sm_buf_putc(&t, ')');
-		}
+		sm_buf_printf(&t, "Test for overall effect (%s): ", sm_fb_model_words(v[i].kind));
+		test_words(b, &v[i], &t);
 		sm_fb_note(b, &t, trailing);
 	}
 }
@@ -117,6 +166,15 @@ void sm_fb_unit_note(struct build *b, const struct sm_res_analysis *a)
 	struct sm_buf t;
 	sm_buf_init(&t);
 	sm_buf_puts(&t, "Unit of analysis: ");
+	if (b->req->compact_notes && isfinite(u->rows) && isfinite(u->studies)) {
+		/* which studies and arms: the report's text above the forest */
+		sm_buf_printf(&t, "%.0f rows from %.0f studies, pooled as independent "
+			      "studies%s.", u->rows, u->studies,
+			      a->multilevel.present && a->model && strcmp(a->model, "multilevel")
+				      ? " (the multilevel model pools rows within studies)" : "");
+		sm_fb_note(b, &t, 1);
+		return;
+	}
 	if (isfinite(u->rows) && isfinite(u->studies))
 		sm_buf_printf(&t, "%.0f rows from %.0f studies; ", u->rows, u->studies);
 	if (u->studies_with_several_rows.n) {

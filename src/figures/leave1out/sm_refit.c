@@ -446,7 +446,7 @@ static sm_status lay_once(struct sm_ctx *ctx, const struct sm_res *res,
 		fig->style->page_height = env->page_height;
 	struct sm_faxis_spec axis;
 	struct sm_flayout_req lr = { 0, paginate, 0, opts->show_method_line, &axis,
-				     env->first_page_height };
+				     env->first_page_height, 0, 0 };
 	sm_status s = sm_fig_width(ctx, fig, opts->common.width, 40, &lr.width);
 	if (s == SM_OK && env->max_width > 0 && lr.width > env->max_width)
 		lr.width = env->max_width;

@@ -99,6 +99,12 @@ const char **sm_table_names_in(const struct sm_res *res, size_t *n);
 struct sm_table *sm_table_from_res(struct sm_ctx *ctx, const struct sm_res *res,
 				   const char *name);
 
+/* The rules the footnote of every sensitivity table of a review starts
+ * with (those of analysis `analysis`, or of the first analysis when
+ * NULL): a report says them once and refers to that table after.  NULL
+ * on out of memory; free() it. */
+char *sm_table_sens_rules(const struct sm_res *res, const char *analysis);
+
 /* ---- layout ------------------------------------------------------------- */
 
 /* What the display list of a table shows (sm_fig tag). */

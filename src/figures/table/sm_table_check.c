@@ -130,6 +130,27 @@ static int is_kind(const struct sm_res_check_finding *f, const char *kind)
 	return f->kind && !strcmp(f->kind, kind);
 }
 
+/* A value compared in words from its fields. */
+static int is_compared(const struct sm_res_check_finding *f)
+{
+	return (is_kind(f, "value") || is_kind(f, "direction")) && isfinite(f->reported) &&
+	       isfinite(f->computed);
+}
+
+/* "lower CI bound reported as −2.42 (± 0.005), recomputed −2.85" */
+static void put_compared(struct sm_buf *b, const struct sm_res_check_finding *f)
+{
+	sm_buf_printf(b, "%s reported as ", sm_words_reported(f->field));
+	put_fixed(b, f->reported, decimals_of(f->reported));
+	if (isfinite(f->tolerance) && f->tolerance > 0) {
+		sm_buf_puts(b, " (" PLUS_MINUS " ");
+		put_fixed(b, f->tolerance, decimals_of(f->tolerance));
+		sm_buf_puts(b, ")");
+	}
+	sm_buf_puts(b, ", recomputed ");
+	put_beside(b, f->computed, f->reported);
+}
+
 /* One finding as a line: a value compared in words from its fields, or
  * the analysis stage's sentence typeset. */
 static void put_finding(struct sm_buf *b, const struct sm_res *res,
@@ -137,17 +158,8 @@ static void put_finding(struct sm_buf *b, const struct sm_res *res,
 {
 	sm_buf_printf(b, "\u2022 %s: ", kind_word(f->kind));
 	const char *field = sm_words_reported(f->field);
-	if ((is_kind(f, "value") || is_kind(f, "direction")) && isfinite(f->reported) &&
-	    isfinite(f->computed)) {
-		sm_buf_printf(b, "%s reported as ", field);
-		put_fixed(b, f->reported, decimals_of(f->reported));
-		if (isfinite(f->tolerance) && f->tolerance > 0) {
-			sm_buf_puts(b, " (" PLUS_MINUS " ");
-			put_fixed(b, f->tolerance, decimals_of(f->tolerance));
-			sm_buf_puts(b, ")");
-		}
-		sm_buf_puts(b, ", recomputed ");
-		put_beside(b, f->computed, f->reported);
+	if (is_compared(f)) {
+		put_compared(b, f);
 		const char *cause = cause_of(f->message);
 		if (cause) {
 			sm_buf_puts(b, "; likely cause: ");
@@ -166,6 +178,62 @@ static void put_finding(struct sm_buf *b, const struct sm_res *res,
 	put_typeset(b, f->message ? f->message : "");
 }
 
+static int of_analysis(const struct sm_res_check_finding *f, const char *name)
+{
+	return (name == NULL) == (f->analysis == NULL) && (!name || !strcmp(name, f->analysis));
+}
+
+/* The compared value's likely cause when finding j of the analysis shares
+ * it with another compared value of the analysis (else NULL). */
+static const char *shared_cause(const struct sm_res_check *c, size_t j, const char *name)
+{
+	const struct sm_res_check_finding *f = &c->findings.v[j];
+	const char *cause = is_compared(f) ? cause_of(f->message) : NULL;
+	for (size_t i = 0; cause && i < c->findings.n; i++) {
+		const struct sm_res_check_finding *g = &c->findings.v[i];
+		const char *other = i != j && of_analysis(g, name) && is_compared(g)
+					    ? cause_of(g->message) : NULL;
+		if (other && !strcmp(other, cause))
+			return cause;
+	}
+	return NULL;
+}
+
+/* The compared values that share a likely cause, as one line: the cause
+ * once, then each value (ten lines each ending "likely cause: the paper's
+ * k (4) differs from the data's (3)" said it ten times). */
+static void put_group(struct sm_buf *b, const struct sm_res_check *c, size_t j,
+		      const char *name, const char *cause)
+{
+	sm_buf_puts(b, "\u2022 values, likely cause of each: ");
+	put_typeset(b, cause);
+	sm_buf_puts(b, ": ");
+	const char *sep = "";
+	for (size_t i = j; i < c->findings.n; i++) {
+		const char *other = of_analysis(&c->findings.v[i], name)
+					    ? shared_cause(c, i, name) : NULL;
+		if (!other || strcmp(other, cause))
+			continue;
+		sm_buf_puts(b, sep);
+		put_compared(b, &c->findings.v[i]);
+		sep = "; ";
+	}
+}
+
+/* Whether an earlier compared value of the analysis had the same shared
+ * cause (then finding j went out in its group). */
+static int grouped_before(const struct sm_res_check *c, size_t j, const char *name,
+			  const char *cause)
+{
+	for (size_t i = 0; i < j; i++) {
+		const char *other = of_analysis(&c->findings.v[i], name)
+					    ? shared_cause(c, i, name) : NULL;
+		if (other && !strcmp(other, cause))
+			return 1;
+	}
+	return 0;
+}
+
 /* The findings of one reported analysis (NULL: the review's own, PRISMA)
  * as bullet lines; NULL on out of memory. */
 static char *findings_of(const struct sm_res *res, const char *name)
@@ -175,11 +243,17 @@ static char *findings_of(const struct sm_res *res, const char *name)
 	sm_buf_init(&b);
 	for (size_t j = 0; j < c->findings.n; j++) {
 		const struct sm_res_check_finding *f = &c->findings.v[j];
-		if ((name == NULL) != (f->analysis == NULL) || (name && strcmp(name, f->analysis)))
+		if (!of_analysis(f, name))
+			continue;
+		const char *cause = shared_cause(c, j, name);
+		if (cause && grouped_before(c, j, name, cause))
 			continue;
 		if (b.len)
 			sm_buf_puts(&b, "\n");
-		put_finding(&b, res, f);
+		if (cause)
+			put_group(&b, c, j, name, cause);
+		else
+			put_finding(&b, res, f);
 	}
 	if (b.failed) {
 		sm_buf_release(&b);

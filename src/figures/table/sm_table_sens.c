@@ -122,12 +122,47 @@ static sm_status sens_row(struct sm_ctx *ctx, struct sm_table *t, const struct s
 	return st == SM_OK ? sm_table_put(ctx, t, row, c0 + S_I2 - 1, b) : st;
 }
 
+static const struct sm_res_sens_row *row_labelled(const struct sm_res_sensitivity *s,
+						   const char *label)
+{
+	for (size_t i = 0; i < s->rows.n; i++)
+		if (s->rows.v[i].label && !strcmp(s->rows.v[i].label, label))
+			return &s->rows.v[i];
+	return NULL;
+}
+
+static int same_num(double a, double b)
+{
+	return (isnan(a) && isnan(b)) || a == b;
+}
+
+/* The random-effects row of a random-effects analysis is the analysis
+ * itself: the row "All studies" says it already (same model, same
+ * numbers), so it is left out rather than printed twice. */
+static int repeats_all(const struct sm_res_sensitivity *s, const struct sm_res_sens_row *r)
+{
+	const struct sm_res_sens_row *all = row_labelled(s, "All studies");
+	if (!all || r == all || !r->label || strcmp(r->label, "Random effects") != 0)
+		return 0;
+	return !strcmp(all->method ? all->method : "", r->method ? r->method : "") &&
+	       !strcmp(all->model ? all->model : "", r->model ? r->model : "") &&
+	       same_num(all->k, r->k) && same_num(all->estimate, r->estimate) &&
+	       same_num(all->ci_lb, r->ci_lb) && same_num(all->ci_ub, r->ci_ub) &&
+	       same_num(all->p, r->p) && same_num(all->tau2, r->tau2) &&
+	       same_num(all->I2, r->I2) && r->excluded.n == 0 && !r->note;
+}
+
 /* What the rows of one analysis need said: the rule, and each row's note. */
 static void sens_notes(struct sm_buf *b, const struct sm_res_analysis *a, int with_rows)
 {
 	const struct sm_res_sensitivity *s = &a->sensitivity;
 	for (size_t i = 0; with_rows && i < s->rows.n; i++) {
 		const struct sm_res_sens_row *r = &s->rows.v[i];
+		if (repeats_all(s, r)) {
+			sm_buf_printf(b, " %s: as all studies (the analysis' own model).",
+				      r->label);
+			continue;
+		}
 		if (r->excluded.n) {
 			sm_buf_printf(b, " %s: without ", r->label);
 			for (size_t j = 0; j < r->excluded.n; j++)
@@ -139,21 +174,46 @@ static void sens_notes(struct sm_buf *b, const struct sm_res_analysis *a, int wi
 	}
 }
 
+/* What every row follows, the same for each analysis of a review. */
+static void sens_rules(struct sm_buf *b, const struct sm_res *res,
+		       const struct sm_res_analysis *a)
+{
+	sm_buf_puts(b, "Each row is a refit with the analysis' own method and settings, or the "
+		       "result of another model the analysis computed. \xcf\x84\xc2\xb2 and "
+		       "I\xc2\xb2 are blank where the model has none.");
+	if (a && a->sensitivity.high_risk_of_bias && res->review.risk_of_bias.present)
+		sm_buf_printf(b, " High risk of bias: %s.", a->sensitivity.high_risk_of_bias);
+	if (a && a->small_study.present)
+		sm_buf_printf(b, " Trim and fill is not assessed below %g studies (Cochrane "
+			      "Handbook, section 13.3.5.4).", a->small_study.min_k);
+}
+
 static char *sens_footnote(const struct sm_res *res, const struct sm_res_analysis *one)
 {
 	const struct sm_res_analysis *a = one ? one : res->analyses.n ? &res->analyses.v[0] : NULL;
 	struct sm_buf b;
 	sm_buf_init(&b);
-	sm_buf_puts(&b, "Each row is a refit with the analysis' own method and settings, or the "
-			"result of another model the analysis computed. \xcf\x84\xc2\xb2 and "
-			"I\xc2\xb2 are blank where the model has none.");
-	if (a && a->sensitivity.high_risk_of_bias && res->review.risk_of_bias.present)
-		sm_buf_printf(&b, " High risk of bias: %s.", a->sensitivity.high_risk_of_bias);
-	if (a && a->small_study.present)
-		sm_buf_printf(&b, " Trim and fill is not assessed below %g studies (Cochrane "
-			      "Handbook, section 13.3.5.4).", a->small_study.min_k);
+	sens_rules(&b, res, a);
 	if (one)
 		sens_notes(&b, one, 1);
+	int left_out = 0;
+	for (size_t i = 0; !one && i < res->analyses.n; i++)
+		for (size_t j = 0; j < res->analyses.v[i].sensitivity.rows.n; j++)
+			left_out |= repeats_all(&res->analyses.v[i].sensitivity,
+						&res->analyses.v[i].sensitivity.rows.v[j]);
+	if (left_out)
+		sm_buf_puts(&b, " Random effects: left out where it is the analysis' own model "
+				"(the row All studies).");
+	return b.failed ? (sm_buf_release(&b), NULL) : sm_buf_take(&b);
+}
+
+char *sm_table_sens_rules(const struct sm_res *res, const char *analysis)
+{
+	const struct sm_res_analysis *a = analysis ? sm_res_analysis_named(res, analysis)
+				   : res->analyses.n ? &res->analyses.v[0] : NULL;
+	struct sm_buf b;
+	sm_buf_init(&b);
+	sens_rules(&b, res, a);
 	return b.failed ? (sm_buf_release(&b), NULL) : sm_buf_take(&b);
 }
 
@@ -216,7 +276,9 @@ struct sm_table *sm_table_sensitivity(struct sm_ctx *ctx, const struct sm_res *r
 		if ((one && a != one) || !a->sensitivity.present)
 			continue;
 		for (size_t j = 0; st == SM_OK && j < a->sensitivity.rows.n; j++)
-			st = sens_row(ctx, t, a, &a->sensitivity.rows.v[j], j == 0, c0, &b);
+			if (!repeats_all(&a->sensitivity, &a->sensitivity.rows.v[j]))
+				st = sens_row(ctx, t, a, &a->sensitivity.rows.v[j], j == 0, c0,
+					      &b);
 	}
 	sm_buf_release(&b);
 	free(note);
@@ -230,7 +292,15 @@ struct sm_table *sm_table_sensitivity(struct sm_ctx *ctx, const struct sm_res *r
 
 /* ---- rare events ------------------------------------------------------------ */
 
-enum { R_DOMAIN, R_K, R_METHOD, R_EFFECT, R_P, R_TAU2, R_N };
+/* One row per domain and scale (OR, then RD per 1000), one column per
+ * method: the methods side by side read as a comparison, where a row per
+ * method (7 per domain) took over two pages.  P and tau2 are left to the
+ * method forests and results.json (the footnote says where). */
+enum { R_DOMAIN, R_K, R_SCALE, R_FIRST };
+
+/* The most methods a table compares (the analysis stage writes 7 rows of
+ * 5 methods); more are left out. */
+#define R_MAX_METHODS 12
 
 static const char *method_words(const struct sm_res_rare_method *m)
 {
@@ -243,13 +313,53 @@ static const char *method_words(const struct sm_res_rare_method *m)
 	return NULL; /* GLMM: its model's name */
 }
 
+/* A column's header: short, the footnote gives the model in words. */
+static void method_head(struct sm_buf *b, const struct sm_res_rare_method *m)
+{
+	if (!strcmp(m->method, "IV"))
+		sm_buf_puts(b, "Inverse variance (corrected)");
+	else if (method_words(m))
+		sm_buf_puts(b, method_words(m));
+	else
+		sm_buf_printf(b, "GLMM %s", m->glmm ? m->glmm : "");
+}
+
 static int is_rd(const struct sm_res_rare_method *m)
 {
 	return m->measure && !strcmp(m->measure, "RD");
 }
 
+static int same_method(const struct sm_res_rare_method *a, const struct sm_res_rare_method *b)
+{
+	return !strcmp(a->method, b->method) &&
+	       !strcmp(a->glmm ? a->glmm : "", b->glmm ? b->glmm : "");
+}
+
+/* The methods of every domain, in the order they first appear. */
+struct rare_cols {
+	const struct sm_res_rare_method *v[R_MAX_METHODS];
+	size_t n;
+};
+
+static void rare_columns(const struct sm_res *res, struct rare_cols *cols)
+{
+	cols->n = 0;
+	for (size_t i = 0; i < res->analyses.n; i++) {
+		const struct sm_res_rare *r = &res->analyses.v[i].rare_events;
+		for (size_t j = 0; r->present && j < r->methods.n; j++) {
+			const struct sm_res_rare_method *m = &r->methods.v[j];
+			size_t c = 0;
+			while (c < cols->n && !same_method(cols->v[c], m))
+				c++;
+			if (c == cols->n && cols->n < R_MAX_METHODS && m->method)
+				cols->v[cols->n++] = m;
+		}
+	}
+}
+
+/* The row of one domain on one scale (rd: risk differences per 1000). */
 static sm_status rare_row(struct sm_ctx *ctx, struct sm_table *t, const struct sm_res_analysis *a,
-			  const struct sm_res_rare_method *m, int first, struct sm_buf *b)
+			  const struct rare_cols *cols, int rd, int first, struct sm_buf *b)
 {
 	long row = sm_table_add_row(ctx, t);
 	if (row < 0)
@@ -265,29 +375,29 @@ static sm_status rare_row(struct sm_ctx *ctx, struct sm_table *t, const struct s
 	}
 	if (st == SM_OK)
 		st = sm_table_put(ctx, t, row, R_K, b);
-	const char *w = method_words(m);
-	if (w)
-		sm_buf_printf(b, "%s, %s", w, is_rd(m) ? "RD" : "OR");
-	else
-		sm_buf_printf(b, "GLMM %s, OR", m->glmm ? m->glmm : "");
+	sm_buf_puts(b, rd ? "RD" : "OR");
 	if (st == SM_OK)
-		st = sm_table_put(ctx, t, row, R_METHOD, b);
-	double f = is_rd(m) ? 1000 : 1;
-	if (isnan(m->estimate))
-		sm_buf_puts(b, "not estimable");
-	else
-		fmt_interval(b, m->estimate * f, m->ci_lb * f, m->ci_ub * f, is_rd(m) ? 1 : 2);
-	if (st == SM_OK)
-		st = sm_table_put(ctx, t, row, R_EFFECT, b);
-	fmt_p(b, m->p);
-	if (st == SM_OK)
-		st = sm_table_put(ctx, t, row, R_P, b);
-	if (!isnan(m->tau2))
-		sm_fmt_num(b, m->tau2, 3);
-	return st == SM_OK ? sm_table_put(ctx, t, row, R_TAU2, b) : st;
+		st = sm_table_put(ctx, t, row, R_SCALE, b);
+	for (size_t c = 0; st == SM_OK && c < cols->n; c++) {
+		for (size_t j = 0; j < a->rare_events.methods.n; j++) {
+			const struct sm_res_rare_method *m = &a->rare_events.methods.v[j];
+			if (!m->method || is_rd(m) != rd || !same_method(m, cols->v[c]))
+				continue;
+			double f = rd ? 1000 : 1;
+			if (isnan(m->estimate))
+				sm_buf_puts(b, "not estimable");
+			else
+				fmt_interval(b, m->estimate * f, m->ci_lb * f, m->ci_ub * f,
+					     rd ? 1 : 2);
+			break;
+		}
+		st = sm_table_put(ctx, t, row, R_FIRST + c, b);
+	}
+	return st;
 }
 
-/* Each method's model in words, once (the first domain that has it). */
+/* Each method's model in words, once (the first domain that has it), and
+ * where what the table leaves out is. */
 static char *rare_footnote(const struct sm_res *res, double level)
 {
 	struct sm_buf b;
@@ -300,8 +410,6 @@ static char *rare_footnote(const struct sm_res *res, double level)
 		const struct sm_res_rare *r = &res->analyses.v[i].rare_events;
 		for (size_t j = 0; r->present && j < r->methods.n; j++) {
 			const struct sm_res_rare_method *m = &r->methods.v[j];
-			char key[32];
-			snprintf(key, sizeof key, "%s %s", m->method, m->glmm ? m->glmm : "");
 			int dup = 0;
 			for (size_t s = 0; s < ns; s++)
 				dup |= !strcmp(seen[s], m->model ? m->model : "");
@@ -313,6 +421,9 @@ static char *rare_footnote(const struct sm_res *res, double level)
 				      w ? "" : (m->glmm ? m->glmm : ""), m->model);
 		}
 	}
+	sm_buf_puts(&b, " The P value and \xcf\x84\xc2\xb2 of each method are in the method "
+			"forest plot of each domain (figures/methods-DOMAIN) and in results.json "
+			"(analyses[].rare_events).");
 	return b.failed ? (sm_buf_release(&b), NULL) : sm_buf_take(&b);
 }
 
@@ -320,6 +431,15 @@ static int has_rare(const struct sm_res *res)
 {
 	for (size_t i = 0; i < res->analyses.n; i++)
 		if (res->analyses.v[i].rare_events.present)
+			return 1;
+	return 0;
+}
+
+/* Whether the domain has a method on the scale (rd 1: RD). */
+static int has_scale(const struct sm_res_rare *r, int rd)
+{
+	for (size_t j = 0; j < r->methods.n; j++)
+		if (r->methods.v[j].method && is_rd(&r->methods.v[j]) == rd)
 			return 1;
 	return 0;
 }
@@ -335,25 +455,38 @@ struct sm_table *sm_table_rare_events(struct sm_ctx *ctx, const struct sm_res *r
 	for (size_t i = 0; isnan(level) && i < res->analyses.n; i++)
 		if (res->analyses.v[i].rare_events.present)
 			level = res->analyses.v[i].rare_events.level;
-	char effect[48];
-	snprintf(effect, sizeof effect, "Estimate [%g%% CI]", isnan(level) ? 95 : level);
-	const char *names[R_N] = { "Domain", "k (double zero)", "Method", effect, "P",
-				   "\xcf\x84\xc2\xb2" };
-	static const enum sm_align align[R_N] = { SM_ALIGN_LEFT, SM_ALIGN_RIGHT, SM_ALIGN_LEFT,
-						  SM_ALIGN_RIGHT, SM_ALIGN_RIGHT, SM_ALIGN_RIGHT };
+	struct rare_cols cols;
+	rare_columns(res, &cols);
 	char *note = rare_footnote(res, isnan(level) ? 95 : level);
-	struct sm_table *t = note ? sm_table_new(ctx, "rare_events", R_N) : NULL;
-	sm_status st = t ? headers(ctx, t, names, align, R_N)
-			 : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	struct sm_table *t = note ? sm_table_new(ctx, "rare_events", R_FIRST + cols.n) : NULL;
+	sm_status st = t ? SM_OK : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	if (st == SM_OK)
-		st = sm_table_set_title(ctx, t, "Rare events: the pooled effect by method", note);
+		st = sm_table_set_header(ctx, t, R_DOMAIN, "Domain", SM_ALIGN_LEFT);
+	if (st == SM_OK)
+		st = sm_table_set_header(ctx, t, R_K, "k (double zero)", SM_ALIGN_RIGHT);
+	if (st == SM_OK)
+		st = sm_table_set_header(ctx, t, R_SCALE, "Scale", SM_ALIGN_LEFT);
 	struct sm_buf b;
 	sm_buf_init(&b);
+	for (size_t c = 0; st == SM_OK && c < cols.n; c++) {
+		method_head(&b, cols.v[c]);
+		st = b.failed ? SM_FAIL(ctx, SM_EINTERNAL, "out of memory")
+			      : sm_table_set_header(ctx, t, R_FIRST + c, b.data, SM_ALIGN_RIGHT);
+		sm_buf_reset(&b);
+	}
+	if (st == SM_OK)
+		st = sm_table_set_title(ctx, t, "Rare events: the pooled effect by method", note);
 	for (size_t i = 0; st == SM_OK && i < res->analyses.n; i++) {
 		const struct sm_res_analysis *a = &res->analyses.v[i];
-		for (size_t j = 0; st == SM_OK && a->rare_events.present &&
-				   j < a->rare_events.methods.n; j++)
-			st = rare_row(ctx, t, a, &a->rare_events.methods.v[j], j == 0, &b);
+		if (!a->rare_events.present)
+			continue;
+		int first = 1;
+		for (int rd = 0; st == SM_OK && rd < 2; rd++) {
+			if (!has_scale(&a->rare_events, rd))
+				continue;
+			st = rare_row(ctx, t, a, &cols, rd, first, &b);
+			first = 0;
+		}
 	}
 	sm_buf_release(&b);
 	free(note);

@@ -843,6 +843,102 @@ static void test_wrap_label2(void **state)
 	sm_flayout_free(l);
 }
 
+/* Texts of the figure that hold `s`. */
+static int texts_with(const struct sm_flayout *l, const char *s)
+{
+	int n = 0;
+	for (size_t i = 0; i < l->fig->ntexts; i++)
+		n += strstr(l->fig->texts[i].text, s) != NULL;
+	return n;
+}
+
+/* Cells of the event column set on more than one line. */
+static int event_lines_wrapped(const struct sm_flayout *l, const cJSON *a)
+{
+	int n = 0;
+	const cJSON *s;
+	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(a, "studies")) {
+		const char *ev = cJSON_GetObjectItemCaseSensitive(s, "event")->valuestring;
+		for (size_t i = 0; i < l->fig->ntexts; i++) {
+			const struct sm_fig_text *t = &l->fig->texts[i];
+			if (is_or_cut(t->text, ev) &&
+			    t->box.y1 - t->box.y0 > 1.8 * l->role[SM_ROLE_BODY].size)
+				n++;
+		}
+	}
+	return n;
+}
+
+/* The options a report page sets on its forests (issue 16: a forest's
+ * rows doubled where an event name wrapped, and its notes took 7 lines):
+ * --wide-labels keeps the event names on one line and shows one weight
+ * column; --dense sets the rows at the style's small size; --compact-notes
+ * puts heterogeneity and the tests in one note and the unit of analysis
+ * in a line. */
+static void test_report_options(void **state)
+{
+	struct sm_render_fx *f = *state;
+	const cJSON *a = NULL;
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(f->msc, "analyses"))
+		if (!strcmp(name_of(a), GENERAL))
+			break;
+	assert_non_null(a);
+	/* the width and size a report page lays the forest out at (its text
+	 * column, 175 mm, drawn at 7/6.5 of its size) */
+	struct sm_forest_options o = opts_for(GENERAL);
+	o.common.width = "188mm";
+	o.dense = 1;
+	struct sm_flayout *narrow = layout_with(f, f->rmsc, &o, 0);
+	o.wide_labels = 1;
+	struct sm_flayout *wide = layout_with(f, f->rmsc, &o, 0);
+	check_layout(wide);
+	o = opts_for(GENERAL);
+	o.common.width = "188mm";
+	struct sm_flayout *plain = layout_with(f, f->rmsc, &o, 0);
+	int before = event_lines_wrapped(narrow, a), after = event_lines_wrapped(wide, a);
+	if (!(3 * after < before))
+		fail_msg("wide labels: %d event names wrapped, %d without", after, before);
+	assert_true(has_text(narrow, "Common") && has_text(narrow, "Random"));
+	assert_false(has_text(wide, "Common"));
+	assert_true(has_text(wide, "Random"));
+	sm_check_close(wide->size_used, narrow->size_used, 0, 1e-9, "wide: the same size");
+	sm_flayout_free(narrow);
+
+	o.wide_labels = 0;
+	o.dense = 1;
+	struct sm_flayout *dense = layout_with(f, f->rmsc, &o, 0);
+	check_layout(dense);
+	const struct sm_style *st = plain->fig->style;
+	sm_check_close(plain->size_used, st->size, 0, 1e-9, "plain: the body size");
+	sm_check_close(dense->size_used, st->small, 0, 1e-9, "dense: the small size");
+	sm_check_close(dense->role[SM_ROLE_SMALL].size, st->small, 0, 1e-9, "notes kept");
+	assert_true(dense->fig->height < plain->fig->height - 10 * (st->size - st->small));
+
+	o.dense = 0;
+	o.compact_notes = 1;
+	struct sm_flayout *compact = layout_with(f, f->rmsc, &o, 0);
+	check_layout(compact);
+	assert_int_equal(texts_with(plain, "Test for overall effect (random effects): Z = "), 1);
+	assert_int_equal(texts_with(compact, "Test for overall effect"), 0);
+	char want[160];
+	char *z = fmt2(num(a, "stat"));
+	assert_int_equal(texts_with(compact, "%; overall effect: common Z = "), 1);
+	snprintf(want, sizeof want, ", random Z = %s (P = ", z);
+	assert_int_equal(texts_with(compact, want), 1);
+	free(z);
+	const cJSON *u = cJSON_GetObjectItemCaseSensitive(a, "unit_of_analysis");
+	snprintf(want, sizeof want, "Unit of analysis: %.0f rows from %.0f studies, pooled as "
+		 "independent studies", num(u, "rows"), num(u, "studies"));
+	assert_int_equal(texts_with(compact, want), 1);
+	assert_int_equal(texts_with(plain, "several rows from one study: "), 1);
+	assert_int_equal(texts_with(compact, "several rows from one study: "), 0);
+	assert_true(compact->fig->height < plain->fig->height);
+	sm_flayout_free(plain);
+	sm_flayout_free(wide);
+	sm_flayout_free(dense);
+	sm_flayout_free(compact);
+}
+
 /* When nothing can make the plot fit, an error says so and what to do. */
 static void test_too_narrow(void **state)
 {
@@ -1877,6 +1973,11 @@ static void test_kind_options(void **state)
 		  "auto|1|100|1000" },
 		{ "overall-test", SM_FOPT_FLAG, offsetof(struct sm_forest_options, overall_test),
 		  NULL },
+		{ "wide-labels", SM_FOPT_FLAG, offsetof(struct sm_forest_options, wide_labels),
+		  NULL },
+		{ "dense", SM_FOPT_FLAG, offsetof(struct sm_forest_options, dense), NULL },
+		{ "compact-notes", SM_FOPT_FLAG, offsetof(struct sm_forest_options, compact_notes),
+		  NULL },
 	};
 	assert_int_equal(k->nopts, sizeof want / sizeof want[0]);
 	for (size_t i = 0; i < k->nopts; i++) {
@@ -2142,6 +2243,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_determinism, setup, sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_msc_every_format, setup, sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_wrap_label2, setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_report_options, setup, sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_too_narrow, setup, sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_proportions, setup, sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_mh_peto, setup, sm_render_fx_teardown),

@@ -112,6 +112,81 @@ static void domain_table_cells(void **state)
 	sm_ctx_clear_error(f->ctx);
 }
 
+/* "E [L, U]" of a rare-event method as the table prints it (two
+ * decimals; per 1000 with one for risk differences), from the fixture's
+ * own numbers. */
+static void method_cell(char *out, size_t n, const cJSON *m, double f, int dec)
+{
+	snprintf(out, n, "%.*f [%.*f, %.*f]", dec,
+		 f * cJSON_GetObjectItem(m, "estimate")->valuedouble, dec,
+		 f * cJSON_GetObjectItem(m, "ci_lb")->valuedouble, dec,
+		 f * cJSON_GetObjectItem(m, "ci_ub")->valuedouble);
+}
+
+/* Issue 16: the rare-event comparison is one row per domain and scale
+ * with a column per method (a row per method took over two pages); the
+ * sensitivity table leaves out the random-effects row that repeats "All
+ * studies" and says so. */
+static void rare_events_and_sensitivity_rows(void **state)
+{
+	struct sm_render_fx *f = *state;
+	struct sm_table *t = sm_table_from_res(f->ctx, f->rmsc, "rare_events");
+	assert_non_null(t);
+	const cJSON *a0 = cJSON_GetArrayItem(cJSON_GetObjectItem(f->msc, "analyses"), 0);
+	const cJSON *methods =
+		cJSON_GetObjectItem(cJSON_GetObjectItem(a0, "rare_events"), "methods");
+	/* 5 methods on the OR scale, 2 of them on RD too: 3 + 5 columns */
+	assert_int_equal(t->ncols, 3 + 5);
+	assert_int_equal(t->nrows, 2 * f->rmsc->analyses.n);
+	assert_string_equal(t->headers[3], "Inverse variance (corrected)");
+	assert_string_equal(t->headers[4], "Mantel-Haenszel");
+	assert_string_equal(t->headers[6], "GLMM UM.FS");
+	assert_string_equal(sm_table_cell(t, 0, 0), f->rmsc->analyses.v[0].name);
+	assert_string_equal(sm_table_cell(t, 0, 1), "36 (1)");
+	assert_string_equal(sm_table_cell(t, 0, 2), "OR");
+	assert_string_equal(sm_table_cell(t, 1, 0), "");
+	assert_string_equal(sm_table_cell(t, 1, 2), "RD");
+	char want[64];
+	const cJSON *m;
+	int col = 3;
+	cJSON_ArrayForEach(m, methods) {
+		int rd = !strcmp(cJSON_GetObjectItem(m, "measure")->valuestring, "RD");
+		if (rd && col > 4)
+			col = 3; /* RD: IV and MH again, on the second row */
+		method_cell(want, sizeof want, m, rd ? 1000 : 1, rd ? 1 : 2);
+		/* (sm_fmt writes a true minus sign) */
+		if (!strchr(want, '-'))
+			assert_string_equal(sm_table_cell(t, rd, col), want);
+		col++;
+	}
+	assert_string_equal(sm_table_cell(t, 1, 5), ""); /* no Peto risk difference */
+	assert_non_null(strstr(t->footnote, "figures/methods-DOMAIN"));
+	assert_null(strstr(t->footnote, "P:")); /* no P or tau2 columns */
+	for (size_t c = 0; c < t->ncols; c++)
+		assert_null(strstr(t->headers[c], "\xcf\x84"));
+	sm_table_free(t);
+
+	char *name = sm_asprintf("%s%s", SM_TABLE_SENS_PREFIX, f->rmsc->analyses.v[0].name);
+	t = sm_table_from_res(f->ctx, f->rmsc, name);
+	assert_non_null(t);
+	size_t rows = cJSON_GetArraySize(
+		cJSON_GetObjectItem(cJSON_GetObjectItem(a0, "sensitivity"), "rows"));
+	assert_int_equal(t->nrows, rows - 1);
+	for (size_t r = 0; r < t->nrows; r++)
+		assert_string_not_equal(sm_table_cell(t, r, 0), "Random effects");
+	assert_string_equal(sm_table_cell(t, 0, 0), "All studies");
+	assert_non_null(strstr(t->footnote, "Random effects: as all studies"));
+	sm_table_free(t);
+	free(name);
+	/* the table of every analysis says it once */
+	t = sm_table_from_res(f->ctx, f->rmsc, "sensitivity");
+	assert_non_null(t);
+	for (size_t r = 0; r < t->nrows; r++)
+		assert_string_not_equal(sm_table_cell(t, r, 1), "Random effects");
+	assert_non_null(strstr(t->footnote, "Random effects: left out"));
+	sm_table_free(t);
+}
+
 static void review_tables(void **state)
 {
 	struct sm_render_fx *f = *state;
@@ -428,9 +503,14 @@ static void check_findings_in_words(void **state)
 				fail_msg("'%s' in the findings of %s:\n%s", field_names[i], name, found);
 	}
 	assert_non_null(immune);
-	sm_render_expect_text(immune, "\u2022 value: lower CI bound reported as \u22122.42 "
-				      "(\u00b1 0.005), recomputed \u22122.85; likely cause: the "
-				      "paper's k (4) differs from the data's (3)");
+	/* values with one likely cause: the cause once, then each value */
+	sm_render_expect_text(immune, "\u2022 values, likely cause of each: the paper's k (4) "
+				      "differs from the data's (3): ");
+	sm_render_expect_text(immune, "; lower CI bound reported as \u22122.42 (\u00b1 0.005), "
+				      "recomputed \u22122.85;");
+	const char *cause = strstr(immune, "the paper's k (4) differs");
+	assert_non_null(cause);
+	assert_null(strstr(cause + 1, "the paper's k (4) differs"));
 	sm_render_expect_text(immune, "studentized-residual bound reported as 2.4977 "
 				      "(\u00b1 0.00005), recomputed 2.3940");
 	sm_render_expect_text(immune, "\u03c4\u00b2 reported as 0.2214");
@@ -866,6 +946,8 @@ int main(void)
 						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(domain_table_proportions, sm_render_fx_setup,
 						sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(rare_events_and_sensitivity_rows,
+						sm_render_fx_setup, sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(review_tables, sm_render_fx_setup,
 						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(characteristics_columns, sm_render_fx_setup,
