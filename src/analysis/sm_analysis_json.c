@@ -1027,7 +1027,8 @@ static const char *const spool_keep[] = { "label", "study_id", "event", "n1i", "
 static void add_row(struct analysis *a, cJSON *list, cJSON *st)
 {
 	if (a->spool)
-		sm_row_spool_put(a->spool, st, spool_keep, sizeof spool_keep / sizeof *spool_keep);
+		sm_row_spool_put(a->spool, st, SM_ROW_DEPTH_ANALYSIS, spool_keep,
+				 sizeof spool_keep / sizeof *spool_keep);
 	cJSON_AddItemToArray(list, st);
 }
 

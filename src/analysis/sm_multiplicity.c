@@ -145,7 +145,7 @@ static void write_terms(cJSON *out, const cJSON *analyses, const struct sm_dfdr 
 		sm_json_add_number(o, "p_within_bh", df->term_adj[i]);
 		cJSON_AddBoolToObject(o, "signal_dfdr", df->term_flag[i]);
 		if (spool) /* one term a row: nothing reads it before it is streamed */
-			sm_row_spool_put(spool, o, NULL, 0);
+			sm_row_spool_put(spool, o, SM_ROW_DEPTH_TERMS, NULL, 0);
 		cJSON_AddItemToArray(list, o);
 	}
 	free(names);

@@ -191,7 +191,7 @@ static cJSON *review_json(const struct sm_review *r, int no_studies, struct sm_r
 		for (size_t i = 0; i < r->n_studies; i++) {
 			cJSON *st = study_json(&r->studies[i]);
 			if (spool) /* nothing later reads these rows */
-				sm_row_spool_put(spool, st, NULL, 0);
+				sm_row_spool_put(spool, st, SM_ROW_DEPTH_REVIEW, NULL, 0);
 			cJSON_AddItemToArray(studies, st);
 		}
 	}

@@ -190,16 +190,35 @@ size_t sm_json_fast_number(char *buf, double d)
 	return format_g(buf, d < 0, n, x, 17);
 }
 
+/* sm_buf_append() and sm_buf_putc() for the printer's many short pieces
+ * (a row is ~150 of them): a copy in place while the buffer has room, the
+ * growing call only when it has not. */
+static inline void add(struct sm_buf *b, const char *s, size_t n)
+{
+	if (!b->failed && b->len + n < b->cap) {
+		memcpy(b->data + b->len, s, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+	} else {
+		sm_buf_append(b, s, n);
+	}
+}
+
+static inline void add_c(struct sm_buf *b, char c)
+{
+	add(b, &c, 1);
+}
+
 static void put_string(struct sm_buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
-	sm_buf_putc(b, '"');
+	add_c(b, '"');
 	if (s) {
 		const char *run = s;
 		for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 			if (*p >= 32 && *p != '"' && *p != '\\')
 				continue;
-			sm_buf_append(b, run, (size_t)((const char *)p - run));
+			add(b, run, (size_t)((const char *)p - run));
 			run = (const char *)p + 1;
 			char esc[7] = { '\\', 0 };
 			size_t n = 2;
@@ -217,11 +236,11 @@ static void put_string(struct sm_buf *b, const char *s)
 				esc[5] = hex[*p & 15];
 				n = 6;
 			}
-			sm_buf_append(b, esc, n);
+			add(b, esc, n);
 		}
-		sm_buf_append(b, run, strlen(run));
+		add(b, run, strlen(run));
 	}
-	sm_buf_putc(b, '"');
+	add_c(b, '"');
 }
 
 static void put_tabs(struct sm_buf *b, int n)
@@ -229,7 +248,7 @@ static void put_tabs(struct sm_buf *b, int n)
 	static const char t[] = "\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t";
 	while (n > 0) {
 		int m = n < (int)(sizeof t - 1) ? n : (int)(sizeof t - 1);
-		sm_buf_append(b, t, (size_t)m);
+		add(b, t, (size_t)m);
 		n -= m;
 	}
 }
@@ -239,42 +258,42 @@ static int print_value(struct sm_buf *b, const cJSON *item, int depth)
 {
 	char num[32];
 	switch (item->type & 0xFF) {
-	case cJSON_NULL: sm_buf_append(b, "null", 4); return 0;
-	case cJSON_False: sm_buf_append(b, "false", 5); return 0;
-	case cJSON_True: sm_buf_append(b, "true", 4); return 0;
+	case cJSON_NULL: add(b, "null", 4); return 0;
+	case cJSON_False: add(b, "false", 5); return 0;
+	case cJSON_True: add(b, "true", 4); return 0;
 	case cJSON_Number:
-		sm_buf_append(b, num, sm_json_fast_number(num, item->valuedouble));
+		add(b, num, sm_json_fast_number(num, item->valuedouble));
 		return 0;
 	case cJSON_Raw:
 		if (!item->valuestring)
 			return -1;
-		sm_buf_puts(b, item->valuestring);
+		add(b, item->valuestring, strlen(item->valuestring));
 		return 0;
 	case cJSON_String: put_string(b, item->valuestring); return 0;
 	case cJSON_Array:
-		sm_buf_putc(b, '[');
+		add_c(b, '[');
 		for (const cJSON *c = item->child; c; c = c->next) {
 			if (print_value(b, c, depth + 1) != 0)
 				return -1;
 			if (c->next)
-				sm_buf_append(b, ", ", 2);
+				add(b, ", ", 2);
 		}
-		sm_buf_putc(b, ']');
+		add_c(b, ']');
 		return 0;
 	case cJSON_Object:
-		sm_buf_append(b, "{\n", 2);
+		add(b, "{\n", 2);
 		for (const cJSON *c = item->child; c; c = c->next) {
 			put_tabs(b, depth + 1);
 			put_string(b, c->string);
-			sm_buf_append(b, ":\t", 2);
+			add(b, ":\t", 2);
 			if (print_value(b, c, depth + 1) != 0)
 				return -1;
 			if (c->next)
-				sm_buf_putc(b, ',');
-			sm_buf_putc(b, '\n');
+				add_c(b, ',');
+			add_c(b, '\n');
 		}
 		put_tabs(b, depth);
-		sm_buf_putc(b, '}');
+		add_c(b, '}');
 		return 0;
 	default:
 		return -1;
@@ -300,7 +319,7 @@ cJSON *sm_json_fast_raw_numbers(const double *v, size_t n)
 {
 	struct sm_buf b;
 	sm_buf_init(&b);
-	sm_buf_putc(&b, '[');
+	add_c(&b, '[');
 	char num[32];
 	for (size_t i = 0; i < n; i++) {
 		if (isinf(v[i])) { /* needs the "_infinite" sibling: not here */
@@ -308,10 +327,10 @@ cJSON *sm_json_fast_raw_numbers(const double *v, size_t n)
 			return NULL;
 		}
 		if (i)
-			sm_buf_append(&b, ", ", 2);
-		sm_buf_append(&b, num, sm_json_fast_number(num, v[i]));
+			add(&b, ", ", 2);
+		add(&b, num, sm_json_fast_number(num, v[i]));
 	}
-	sm_buf_putc(&b, ']');
+	add_c(&b, ']');
 	return raw_of(&b);
 }
 
@@ -319,13 +338,13 @@ cJSON *sm_json_fast_raw_indices(const size_t *v, size_t n)
 {
 	struct sm_buf b;
 	sm_buf_init(&b);
-	sm_buf_putc(&b, '[');
+	add_c(&b, '[');
 	char num[32];
 	for (size_t i = 0; i < n; i++) {
 		if (i)
-			sm_buf_append(&b, ", ", 2);
-		sm_buf_append(&b, num, sm_json_fast_number(num, (double)v[i]));
+			add(&b, ", ", 2);
+		add(&b, num, sm_json_fast_number(num, (double)v[i]));
 	}
-	sm_buf_putc(&b, ']');
+	add_c(&b, ']');
 	return raw_of(&b);
 }

@@ -8,6 +8,11 @@
  * therefore differs from the same value printed in place only by the tabs
  * after each of its newlines (strings never hold a raw newline: cJSON
  * escapes it), which is what print_whole() adds back.
+ *
+ * Rows spooled at the depth they sit at (sm_row_spool.h) with nothing
+ * added to them since are not read back: consecutive ones, which lie in the
+ * spool with the ", " between them, collect into one run that the kernel
+ * copies when the next other output comes.
  */
 #include "sm_json_stream.h"
 
@@ -52,6 +57,10 @@ struct out {
 	struct sm_row_spool *spool; /* NULL: no row was spooled */
 	int failed;                 /* out of memory, or a spooled row unreadable */
 	struct sm_buf text;         /* output not yet written to f */
+	/* spooled rows [run_at, run_end) due before text, and whether the
+	 * ", " after the last of them is owed too */
+	int run_open, run_sep;
+	long long run_at, run_end;
 };
 
 #define FLUSH_AT ((size_t)1 << 20)
@@ -67,8 +76,23 @@ static void flush(struct out *o)
 	sm_buf_reset(&o->text);
 }
 
+/* Writes out the open run of rows (and what came before it). */
+static void settle(struct out *o)
+{
+	o->run_open = 0;
+	flush(o);
+	if (!o->failed &&
+	    sm_row_spool_copy(o->spool, o->run_at, (size_t)(o->run_end - o->run_at), o->f) != 0)
+		o->failed = 1;
+	if (o->run_sep)
+		sm_buf_append(&o->text, ", ", 2);
+	o->run_sep = 0;
+}
+
 static void emit(struct out *o, const char *p, size_t n)
 {
+	if (o->run_open)
+		settle(o);
 	sm_buf_append(&o->text, p, n);
 	if (o->text.len >= FLUSH_AT)
 		flush(o);
@@ -94,13 +118,16 @@ static void tabs(struct out *o, int n)
 	}
 }
 
-/* Text laid out at depth 0, written as it sits at depth. */
-static void write_indented(struct out *o, const char *p, size_t n, int depth)
+/* Text laid out at depth from (each line after the first starts with that
+ * many tabs), written as it sits at depth. */
+static void write_indented(struct out *o, const char *p, size_t n, int from, int depth)
 {
 	const char *end = p + n;
 	for (const char *nl; (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1) {
 		emit(o, p, (size_t)(nl - p + 1));
 		tabs(o, depth);
+		for (int i = 0; i < from && nl + 1 < end && nl[1] == '\t'; i++)
+			nl++;
 	}
 	emit(o, p, (size_t)(end - p));
 }
@@ -108,6 +135,8 @@ static void write_indented(struct out *o, const char *p, size_t n, int depth)
 /* One value as cJSON_Print() lays it out at the given depth. */
 static void print_whole(struct out *o, const cJSON *item, int depth)
 {
+	if (o->run_open)
+		settle(o);
 	if (sm_json_fast_print(&o->text, item, depth) != 0) {
 		o->failed = 1;
 		return;
@@ -139,20 +168,38 @@ static void stream_value(struct out *o, cJSON *item, int depth, const struct pla
  * to it after it was spooled (a subgroup), then the brace. */
 static void stream_spooled(struct out *o, const cJSON *row, int depth)
 {
+	long long at;
 	size_t len, kept;
-	const char *text = sm_row_spool_text(o->spool, row, &len, &kept);
+	int from;
+	sm_row_spool_where(row, &at, &len, &kept, &from);
+	const cJSON *c = row->child;
+	for (size_t i = 0; c && i < kept; i++)
+		c = c->next;
+	if (!c && from == depth && len >= 2) {
+		/* its bytes as they stand in the spool */
+		if (o->run_open && o->run_sep && at == o->run_end + 2) {
+			o->run_end = at + (long long)len;
+			o->run_sep = 0;
+			return;
+		}
+		if (o->run_open)
+			settle(o);
+		o->run_open = 1;
+		o->run_at = at;
+		o->run_end = at + (long long)len;
+		return;
+	}
+	const char *text = sm_row_spool_text(o->spool, row, &len, &kept, &from);
 	if (!text || len < 2 || text[len - 1] != '}') {
 		o->failed = 1;
 		return;
 	}
-	const cJSON *c = row->child;
-	for (size_t i = 0; c && i < kept; i++)
-		c = c->next;
 	if (!c) {
-		write_indented(o, text, len, depth);
+		write_indented(o, text, len, from, depth);
 		return;
 	}
-	write_indented(o, text, len - 2, depth); /* without "\n}" */
+	/* without "\n" and the closing brace's tabs and brace */
+	write_indented(o, text, len - 2 - (size_t)from, from, depth);
 	for (; c; c = c->next) {
 		emit_s(o, ",\n");
 		tabs(o, depth + 1);
@@ -183,7 +230,9 @@ static void stream_children(struct out *o, cJSON *c, int depth, const struct pla
 		else
 			stream_value(o, child, depth + 1, r);
 		cJSON_Delete(child);
-		if (c->child)
+		if (c->child && !object && o->run_open)
+			o->run_sep = 1; /* the next row may lie right after */
+		else if (c->child)
 			emit_s(o, object ? ",\n" : ", ");
 		else if (object)
 			emit_c(o, '\n');
@@ -218,7 +267,7 @@ int sm_json_stream_results(cJSON *doc, struct sm_row_spool *spool, FILE *out)
 	stream_value(&o, doc, 0, &results_plan);
 	cJSON_Delete(doc);
 	if (!o.failed)
-		emit_c(&o, '\n');
+		emit_c(&o, '\n'); /* also settles a last run */
 	flush(&o);
 	sm_buf_release(&o.text);
 	return o.failed || ferror(out) ? -1 : 0;
