@@ -14,6 +14,7 @@
 #include "sm_rdoc.h"
 #include "sm_report.h"
 #include "sm_rtmpl.h"
+#include "sm_figure.h"
 #include "sm_supplement.h"
 #include "sm_zip.h"
 
@@ -34,11 +35,20 @@ static void items_are_the_report_captions(void **state)
 	sm_report_opts_init(&o);
 	struct sm_supp items = { 0 };
 	sm_render_expect_ok(f, sm_report_items(f->ctx, f->msc, f->rmsc, &o, &items));
-	/* PRISMA, summary forest, a forest per analysis (the method forests are
-	 * files of the bundle),
-	 * the small-multiples funnel, risk of bias;
-	 * the paper's table, the domain table, the check findings */
-	assert_int_equal(items.nfigures, 1 + 1 + 16 + 1 + 1);
+	/* PRISMA, summary forest, a forest per analysis, the small-multiples
+	 * funnel, risk of bias; then the supplement's section of sensitivity
+	 * figures: each kind for every analysis it has something to draw of
+	 * (as the bundle plans them); the paper's table, the domain table,
+	 * the check findings */
+	static const char *const section[] = { "leave1out", "cumulative", "influence", "baujat",
+					       "methods" };
+	int extra = 0;
+	for (size_t k = 0; k < sizeof section / sizeof section[0]; k++)
+		for (size_t i = 0; i < f->rmsc->analyses.n; i++)
+			extra += sm_figure_plans(f->ctx, sm_figure_kind_named(section[k]), f->rmsc,
+						 f->rmsc->analyses.v[i].name) == 1;
+	assert_true(extra > 4 * 14); /* most analyses have all five */
+	assert_int_equal(items.nfigures, 1 + 1 + 16 + 1 + 1 + extra);
 	assert_int_equal(items.ntables, 3 + 1 + 16); /* + rare events, a sensitivity table per analysis */
 	assert_string_equal(items.v[0].kind, "prisma");
 	assert_int_equal(items.v[0].number, 1);
