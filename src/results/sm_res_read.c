@@ -10,6 +10,8 @@
  * messages are formatted from the stack only when something is wrong. */
 #include "sm_res_int.h"
 
+#include "sm_decimal.h"
+
 #include "sm_buf.h"
 #include "sm_json_pos.h"
 #include "sm_limits.h"
@@ -415,7 +417,7 @@ static int on_number(void *ctx, const char *s, size_t len)
 	struct rd *r = ctx;
 	char buf[64];
 	double v = NAN;
-	if (len < sizeof buf) {
+	if (sm_decimal_parse(s, len, &v) != 0 && len < sizeof buf) {
 		memcpy(buf, s, len);
 		buf[len] = 0;
 		v = strtod(buf, NULL);
