@@ -30,6 +30,15 @@ void cmd_analyze_help(FILE *out)
 	fputs("  -o, --output FILE    write here (atomically) instead of stdout\n", out);
 }
 
+/* The per-study rows' temporary file failed: its cause. */
+static sm_status spool_failed(struct sm_cli *cli, const struct sm_row_spool *spool)
+{
+	int e = sm_row_spool_errno(spool);
+	return SM_FAIL(cli->ctx, SM_EOUTPUT, "cannot write the per-study rows to a temporary "
+		       "file%s%s; expected free space in $TMPDIR or /tmp (and no smaller file "
+		       "size limit than the results need)", e ? ": " : "", e ? strerror(e) : "");
+}
+
 /* Streams results (freed) to output, atomically, or to stdout. */
 static sm_status write_results(struct sm_cli *cli, cJSON *results, struct sm_row_spool *spool,
 			       const char *output)
@@ -40,14 +49,16 @@ static sm_status write_results(struct sm_cli *cli, cJSON *results, struct sm_row
 	}
 	if (sm_row_spool_failed(spool)) {
 		cJSON_Delete(results);
-		return SM_FAIL(cli->ctx, SM_EOUTPUT, "cannot write the per-study rows to a "
-			       "temporary file; expected free space in $TMPDIR or /tmp");
+		return spool_failed(cli, spool);
 	}
 	if (!output) {
 		errno = 0;
 		if (sm_json_stream_results(results, spool, stdout) != 0 || fflush(stdout) != 0)
-			return SM_FAIL(cli->ctx, SM_EOUTPUT, "cannot write to standard output: %s",
-				       errno ? strerror(errno) : "out of memory");
+			return sm_row_spool_failed(spool) == 1
+				       ? spool_failed(cli, spool)
+				       : SM_FAIL(cli->ctx, SM_EOUTPUT,
+						 "cannot write to standard output: %s",
+						 errno ? strerror(errno) : "out of memory");
 		return SM_OK;
 	}
 	struct sm_atomic *af = sm_atomic_open(cli->ctx, output);
@@ -60,6 +71,8 @@ static sm_status write_results(struct sm_cli *cli, cJSON *results, struct sm_row
 		/* the failing write's errno (ENOSPC on a full disk), else memory */
 		int e = ferror(sm_atomic_stream(af)) ? errno : 0;
 		sm_atomic_abort(af);
+		if (sm_row_spool_failed(spool) == 1)
+			return spool_failed(cli, spool);
 		return SM_FAIL_POS(cli->ctx, SM_EOUTPUT, output, 0, 0, NULL,
 				   "cannot write the results: %s; expected a writable output "
 				   "with free space", e ? strerror(e) : "out of memory");

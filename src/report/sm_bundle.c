@@ -907,24 +907,24 @@ static int folded_put(struct folded *f, const char *name, size_t value, size_t *
 	return r;
 }
 
-/* Why two different paths are one: their case. */
-static const char *case_note(const char *a, const char *b)
-{
-	return strcmp(a, b) ? " on a case-insensitive file system (macOS, Windows)" : "";
-}
-
 static sm_status job_clash(struct sm_ctx *ctx, const char *file, const struct bundle *b,
 			   size_t k, size_t i, const char *other_path)
 {
 	const struct job *j = &b->jobs.jobs[i];
 	char *x = k == SIZE_MAX ? strdup("a file of the bundle") : job_source(&b->jobs.jobs[k]);
 	char *y = job_source(j);
-	sm_status s = SM_FAIL_POS(ctx, SM_EINPUT, file, 0, 0, NULL,
-				  "%s and %s would both be written to %s%s; expected analysis "
-				  "names that differ in letters, digits, '-', '_' or '.' (not in "
-				  "case only)",
-				  x ? x : "?", y ? y : "?", j->relative,
-				  case_note(j->relative, other_path));
+	sm_status s;
+	if (strcmp(j->relative, other_path))
+		s = SM_FAIL_POS(ctx, SM_EINPUT, file, 0, 0, NULL,
+				"%s and %s would be written to %s and %s, one file on a "
+				"case-insensitive file system (macOS, Windows); expected analysis "
+				"names that differ in more than case",
+				x ? x : "?", y ? y : "?", other_path, j->relative);
+	else
+		s = SM_FAIL_POS(ctx, SM_EINPUT, file, 0, 0, NULL,
+				"%s and %s would both be written to %s; expected analysis names "
+				"that differ in letters, digits, '-', '_' or '.'",
+				x ? x : "?", y ? y : "?", j->relative);
 	free(x);
 	free(y);
 	return s;

@@ -33,6 +33,7 @@ struct sm_bundle_dir {
 	char *parent;
 	char *name;
 	char *tmp;    /* PARENT/.NAME.tmp.XXXXXX, or NULL once gone */
+	int keep_tmp; /* it still holds entries of DIR (journalled): never removed */
 	int lock_fd;
 };
 
@@ -216,7 +217,28 @@ static sm_status remove_stale(struct sm_ctx *ctx, const struct sm_bundle_dir *bd
 	}
 	if (stale)
 		qsort(stale, n, sizeof *stale, by_name); /* warnings in a fixed order */
+	/* DIR missing beside a .NAME.old.*: a run was killed (or failed) between
+	 * moving the previous bundle aside and moving the new one in; the
+	 * previous one goes back first, so that what its temporary folder holds
+	 * of DIR can go back into it too */
+	struct stat st;
+	for (size_t i = 0; s == SM_OK && i < n && lstat(bd->target, &st) != 0 && errno == ENOENT;
+	     i++) {
+		if (!has_prefix(stale[i], old_prefix))
+			continue;
+		char *old = sm_asprintf("%s/%s", bd->parent, stale[i]);
+		if (old && rename(old, bd->target) == 0) {
+			sm_ctx_warn(ctx, "%s: put back the previous bundle, which an interrupted "
+				    "run had moved to %s", bd->target, old);
+			stale[i][0] = '\0'; /* gone */
+		}
+		free(old);
+	}
 	for (size_t i = 0; i < n; i++) {
+		if (!stale[i][0]) {
+			free(stale[i]);
+			continue;
+		}
 		if (s == SM_OK && restore_foreign(ctx, bd, stale[i]) != 0)
 			sm_ctx_warn(ctx, "%s/%s: kept the temporary folder of an earlier run that "
 				    "did not finish: it holds entries of %s that could not be put "
@@ -319,7 +341,7 @@ void sm_bundle_dir_close(struct sm_bundle_dir *bd)
 {
 	if (!bd)
 		return;
-	if (bd->tmp)
+	if (bd->tmp && !bd->keep_tmp)
 		sm_remove_tree(AT_FDCWD, bd->tmp, SM_BUNDLE_DIR_MAX_DEPTH);
 	if (bd->lock_fd >= 0)
 		close(bd->lock_fd); /* releases the flock */
@@ -530,14 +552,31 @@ static int make_parents(const char *target, const char *rel)
 	return rc;
 }
 
-/* Moves FROM_ROOT/rel to TO_ROOT/rel, making TO_ROOT's folders of rel;
- * 0, or -1 with errno. */
+/* rename() that never replaces what is at `to` (EEXIST): an entry put
+ * there meanwhile is the user's, not ours to overwrite.  Where the file
+ * system has no RENAME_NOREPLACE, a check just before (a narrow window). */
+static int rename_noreplace(const char *from, const char *to)
+{
+	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+		return -1;
+	struct stat st;
+	if (lstat(to, &st) == 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	return rename(from, to);
+}
+
+/* Moves FROM_ROOT/rel to TO_ROOT/rel, making TO_ROOT's folders of rel and
+ * replacing nothing; 0, or -1 with errno. */
 static int move_entry(const char *from_root, const char *to_root, const char *rel)
 {
 	char *from = sm_asprintf("%s/%s", from_root, rel);
 	char *to = sm_asprintf("%s/%s", to_root, rel);
 	int rc = !from || !to ? (errno = ENOMEM, -1)
-	       : make_parents(to_root, rel) != 0 ? -1 : rename(from, to);
+	       : make_parents(to_root, rel) != 0 ? -1 : rename_noreplace(from, to);
 	free(from);
 	free(to);
 	return rc;
@@ -575,6 +614,10 @@ static int restore_foreign(struct sm_ctx *ctx, const struct sm_bundle_dir *bd, c
 	char *text = root ? read_journal(root, &len) : NULL;
 	int kept = 0;
 	size_t back = 0;
+	/* only names with their NUL: a run killed while writing the journal
+	 * moved nothing yet, and a cut name is no entry of DIR */
+	while (text && len > 0 && text[len - 1] != '\0')
+		len--;
 	for (size_t at = 0; text && at < len; at += strlen(text + at) + 1) {
 		const char *rel = text + at;
 		char *from = sm_asprintf("%s/%s", root, rel);
@@ -648,12 +691,42 @@ static void warn_foreign(struct sm_ctx *ctx, const struct sm_bundle_dir *bd, str
 
 static sm_status swap_whole(struct sm_ctx *ctx, struct sm_bundle_dir *bd, const struct stat *st);
 
+/* The first `moved` foreign entries back from the temporary folder into
+ * DIR.  0; -1 when one stays there: the folder, with its journal, is then
+ * kept (never removed with a user's entry in it), and the next run into
+ * DIR puts the entry back. */
+static int put_back(struct sm_ctx *ctx, struct sm_bundle_dir *bd, const struct walk *w,
+		    size_t moved)
+{
+	int left = 0;
+	while (moved-- > 0)
+		if (move_entry(bd->tmp, bd->target, w->foreign.v[moved]) != 0) {
+			sm_ctx_warn(ctx, "%s/%s: cannot put the entry back: %s; it is kept in "
+				    "%s/%s", bd->target, w->foreign.v[moved], strerror(errno),
+				    bd->tmp, w->foreign.v[moved]);
+			left = 1;
+		}
+	if (left)
+		bd->keep_tmp = 1;
+	return left ? -1 : 0;
+}
+
+/* An entry the process may not move (a folder without write permission
+ * for it, a mount point, another file system): no reason to fail. */
+static int unmovable(int e)
+{
+	return e == EACCES || e == EPERM || e == EBUSY || e == EXDEV;
+}
+
 /* DIR holds foreign entries: they join the new bundle in the temporary
  * folder (their list journalled first), the folders are swapped whole, so
- * DIR is never half old and half new; on failure they go back. */
+ * DIR is never half old and half new; on failure they go back.  An entry
+ * that cannot be moved at all leaves DIR as it was and sets *one_by_one:
+ * the caller moves the bundle's files in instead. */
 static sm_status swap_with_foreign(struct sm_ctx *ctx, struct sm_bundle_dir *bd,
-				   struct walk *w, const struct stat *st)
+				   struct walk *w, const struct stat *st, int *one_by_one)
 {
+	*one_by_one = 0;
 	if (write_journal(bd->tmp, &w->foreign) != 0)
 		return SM_FAIL_POS(ctx, SM_EOUTPUT, bd->tmp, 0, 0, NULL,
 				   "cannot write the list of entries to keep: %s; expected a "
@@ -662,23 +735,26 @@ static sm_status swap_with_foreign(struct sm_ctx *ctx, struct sm_bundle_dir *bd,
 	while (moved < w->foreign.n && move_entry(bd->target, bd->tmp, w->foreign.v[moved]) == 0)
 		moved++;
 	int e = errno;
-	sm_status s = SM_OK;
 	if (moved < w->foreign.n) {
-		char *what = sm_asprintf("%s/%s", bd->target, w->foreign.v[moved]);
-		s = SM_FAIL_POS(ctx, SM_EOUTPUT, what ? what : bd->target, 0, 0, NULL,
-				"cannot move the entry aside while the bundle is swapped in: %s; "
-				"expected a writable folder", strerror(e));
+		const char *name = w->foreign.v[moved];
+		if (put_back(ctx, bd, w, moved) == 0 && unmovable(e)) {
+			sm_ctx_warn(ctx, "%s/%s: cannot be moved (%s), so the bundle's files are "
+				    "moved in one by one instead of the folder being replaced whole",
+				    bd->target, name, strerror(e));
+			*one_by_one = 1;
+			return SM_OK;
+		}
+		char *what = sm_asprintf("%s/%s", bd->target, name);
+		sm_status s = SM_FAIL_POS(ctx, SM_EOUTPUT, what ? what : bd->target, 0, 0, NULL,
+					  "cannot move the entry aside while the bundle is swapped "
+					  "in: %s; expected a writable folder", strerror(e));
 		free(what);
-	} else {
-		s = swap_whole(ctx, bd, st);
+		return s;
 	}
+	sm_status s = swap_whole(ctx, bd, st);
 	if (s != SM_OK) {
 		/* the swap did not happen: the entries are still in bd->tmp */
-		while (moved-- > 0)
-			if (move_entry(bd->tmp, bd->target, w->foreign.v[moved]) != 0)
-				sm_ctx_warn(ctx, "%s/%s: cannot put the entry back: %s; it is in "
-					    "%s/%s", bd->target, w->foreign.v[moved],
-					    strerror(errno), bd->tmp, w->foreign.v[moved]);
+		put_back(ctx, bd, w, moved);
 		return s;
 	}
 	char *journal = sm_asprintf("%s/%s", bd->target, FOREIGN_JOURNAL);
@@ -762,10 +838,15 @@ static sm_status swap_whole(struct sm_ctx *ctx, struct sm_bundle_dir *bd, const 
 	}
 	if (rename(bd->tmp, bd->target) != 0) {
 		int e = errno;
-		rename(old, bd->target);
+		sm_status s = rename(old, bd->target) == 0
+				      ? SM_FAIL_POS(ctx, SM_EOUTPUT, bd->target, 0, 0, NULL,
+						    "cannot move the new bundle in: %s", strerror(e))
+				      : SM_FAIL_POS(ctx, SM_EOUTPUT, bd->target, 0, 0, NULL,
+						    "cannot move the new bundle in: %s; the previous "
+						    "bundle is in %s, which the next run into it puts "
+						    "back", strerror(e), old);
 		free(old);
-		return SM_FAIL_POS(ctx, SM_EOUTPUT, bd->target, 0, 0, NULL,
-				   "cannot move the new bundle in: %s", strerror(e));
+		return s;
 	}
 	free(bd->tmp);
 	bd->tmp = old; /* close removes it */
@@ -832,10 +913,13 @@ sm_status sm_bundle_dir_commit(struct sm_ctx *ctx, struct sm_bundle_dir *bd,
 	 * its shell): its files are moved in like those of a folder with others */
 	struct stat cwd;
 	int is_cwd = stat(".", &cwd) == 0 && cwd.st_dev == st.st_dev && cwd.st_ino == st.st_ino;
+	int one_by_one = 0;
 	if (s == SM_OK)
 		s = is_cwd ? move_in(ctx, bd, &w, &own, files, n)
-		    : w.foreign.n ? swap_with_foreign(ctx, bd, &w, &st)
+		    : w.foreign.n ? swap_with_foreign(ctx, bd, &w, &st, &one_by_one)
 				  : swap_whole(ctx, bd, &st);
+	if (s == SM_OK && one_by_one)
+		s = move_in(ctx, bd, &w, &own, files, n);
 	names_release(&own);
 	names_release(&w.own_dirs);
 	names_release(&w.seen);

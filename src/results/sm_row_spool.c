@@ -44,6 +44,7 @@ struct sm_row_spool {
 	int mode;
 	struct sm_buf text; /* the row being put */
 	int failed;
+	int err;     /* errno of the write that failed (0: unknown) */
 	char *buf;   /* the last row read back */
 	size_t cap;
 	char *iobuf; /* f's buffer */
@@ -86,6 +87,11 @@ int sm_row_spool_failed(const struct sm_row_spool *sp)
 	return sp->failed;
 }
 
+int sm_row_spool_errno(const struct sm_row_spool *sp)
+{
+	return sp->err;
+}
+
 /* keep[i] equal to key, or NULL. */
 static const char *kept_key(const char *key, const char *const *keep, size_t n_keep)
 {
@@ -118,6 +124,7 @@ void sm_row_spool_put(struct sm_row_spool *sp, cJSON *row, int depth, const char
 	if (bad || len > (size_t)0x7fffffff || fwrite(sp->text.data, 1, n, sp->f) != n) {
 		/* the text could not be made: memory; else the write failed */
 		sp->failed = bad_print || errno == ENOMEM ? SM_ROW_SPOOL_NOMEM : 1;
+		sp->err = bad_print ? 0 : errno;
 		sp->pos = -1;
 		return;
 	}
@@ -213,7 +220,14 @@ int sm_row_spool_copy(struct sm_row_spool *sp, long long at, size_t len, FILE *o
 {
 	/* the spool's buffered rows into its file, out's buffered text before
 	 * the copied bytes */
-	if ((sp->mode == 1 && fflush(sp->f) != 0) || fflush(out) != 0)
+	if (sp->mode == 1 && fflush(sp->f) != 0) {
+		/* the spool's own file failed (full, or over a size limit): its
+		 * cause is kept for the message */
+		sp->failed = errno == ENOMEM ? SM_ROW_SPOOL_NOMEM : 1;
+		sp->err = errno;
+		return -1;
+	}
+	if (fflush(out) != 0)
 		return -1;
 	int in = fileno(sp->f), fd = fileno(out);
 	off_t off = (off_t)at;

@@ -54,6 +54,8 @@ void sm_row_spool_put(struct sm_row_spool *sp, cJSON *row, int depth, const char
  * failure's cause), 1 no space for the temporary file. */
 #define SM_ROW_SPOOL_NOMEM 2
 int sm_row_spool_failed(const struct sm_row_spool *sp);
+/* The errno of the failed write (ENOSPC, EFBIG, ...), 0 when unknown. */
+int sm_row_spool_errno(const struct sm_row_spool *sp);
 
 /* Whether row was put into a spool, and then where: the offset of its
  * text in the spool, its length (the ", " after it not counted), the

@@ -233,6 +233,7 @@ static void stale_removed(void **state)
 	char *link = at(f, ".b.tmp.dead01/link");
 	assert_int_equal(symlink(outside, link), 0);
 	mk(f, ".b.old.dead02");
+	mk(f, "b"); /* DIR is there: the old folder is a leftover, not the bundle */
 	mk(f, ".bb.tmp.other1");
 	mk(f, ".b.tmp.tmp.other2"); /* a temporary of "b.tmp" */
 	assert_int_equal(write_bundle(f, "b"), SM_OK);
@@ -354,7 +355,12 @@ static void restore_conflict_kept(void **state)
 	put(f, "b/notes.txt", "newer");
 	mk(f, ".b.tmp.dead01");
 	put(f, ".b.tmp.dead01/notes.txt", "older");
-	put(f, ".b.tmp.dead01/.safemeta-foreign", "notes.txt");
+	char *j = at(f, ".b.tmp.dead01/.safemeta-foreign");
+	FILE *fp = fopen(j, "w");
+	assert_non_null(fp);
+	fwrite("notes.txt\0", 1, 10, fp);
+	fclose(fp);
+	free(j);
 	assert_int_equal(write_bundle(f, "b"), SM_OK);
 	char *n = get(f, "b/notes.txt"), *o = get(f, ".b.tmp.dead01/notes.txt");
 	assert_string_equal(n, "newer");
@@ -363,6 +369,89 @@ static void restore_conflict_kept(void **state)
 	assert_non_null(strstr(sm_ctx_warning(f->ctx, 1), "kept the temporary folder"));
 	free(n);
 	free(o);
+}
+
+/* A run killed between moving the previous bundle aside and moving the
+ * new one in (file systems without an exchange): DIR is missing beside
+ * .NAME.old.*.  The next run puts the previous bundle back first, then the
+ * entries its temporary folder held, then swaps as usual. */
+static void killed_between_renames_restored(void **state)
+{
+	struct fx *f = *state;
+	mk(f, ".b.old.dead02");
+	put(f, ".b.old.dead02/results.json", "OLD");
+	put(f, ".b.old.dead02/MANIFEST.sha256", ZEROS "  results.json\n");
+	mk(f, ".b.tmp.dead01");
+	put(f, ".b.tmp.dead01/notes.txt", "mine");
+	char *j = at(f, ".b.tmp.dead01/.safemeta-foreign");
+	FILE *fp = fopen(j, "w");
+	assert_non_null(fp);
+	fwrite("notes.txt\0", 1, 10, fp);
+	fclose(fp);
+	free(j);
+	assert_int_equal(write_bundle(f, "b"), SM_OK);
+	char *n = get(f, "b/notes.txt"), *r = get(f, "b/results.json");
+	assert_string_equal(n, "mine");
+	assert_string_equal(r, "NEW results.json");
+	assert_false(exists(f, ".b.old.dead02"));
+	assert_false(exists(f, ".b.tmp.dead01"));
+	assert_non_null(strstr(sm_ctx_warning(f->ctx, 0), "put back the previous bundle"));
+	assert_non_null(strstr(sm_ctx_warning(f->ctx, 1), "put back 1 entry"));
+	free(n);
+	free(r);
+}
+
+/* A journal cut short (a run killed while writing it, before anything
+ * moved): its last, unterminated name is no entry, and the folder goes. */
+static void cut_journal_ignored(void **state)
+{
+	struct fx *f = *state;
+	mk(f, "b");
+	put(f, "b/results.json", "OLD");
+	put(f, "b/MANIFEST.sha256", ZEROS "  results.json\n");
+	mk(f, ".b.tmp.dead01");
+	put(f, ".b.tmp.dead01/results.json", "half");
+	put(f, ".b.tmp.dead01/.safemeta-foreign", "results.js");
+	assert_int_equal(write_bundle(f, "b"), SM_OK);
+	assert_false(exists(f, ".b.tmp.dead01"));
+	assert_non_null(strstr(sm_ctx_warning(f->ctx, 0), ".b.tmp.dead01: removed"));
+}
+
+static int set_immutable(const struct fx *f, const char *rel, int on)
+{
+	char *cmd = sm_asprintf("chattr %si %s/%s 2>/dev/null", on ? "+" : "-", f->dir, rel);
+	int rc = system(cmd);
+	free(cmd);
+	return rc;
+}
+
+/* A foreign folder that cannot be moved (immutable here; a folder without
+ * write permission for a user, a mount point): the run does not fail, DIR
+ * is left as it was and the bundle's files are moved in one by one, with a
+ * warning saying why. */
+static void unmovable_entry_falls_back(void **state)
+{
+	struct fx *f = *state;
+	mk(f, "b");
+	mk(f, "b/locked");
+	put(f, "b/locked/data.csv", "mine");
+	put(f, "b/results.json", "OLD");
+	put(f, "b/MANIFEST.sha256", ZEROS "  results.json\n");
+	if (set_immutable(f, "b/locked", 1) != 0) {
+		print_message("skipped: chattr +i is not available on this file system\n");
+		skip();
+	}
+	sm_status s = write_bundle(f, "b");
+	set_immutable(f, "b/locked", 0);
+	assert_int_equal(s, SM_OK);
+	char *d = get(f, "b/locked/data.csv"), *r = get(f, "b/results.json");
+	assert_string_equal(d, "mine");
+	assert_string_equal(r, "NEW results.json");
+	assert_non_null(strstr(sm_ctx_warning(f->ctx, 0), "b/locked: cannot be moved"));
+	assert_non_null(strstr(sm_ctx_warning(f->ctx, 0), "moved in one by one"));
+	assert_int_equal(count_prefixed(f, "\\.b\\.tmp"), 0);
+	free(d);
+	free(r);
 }
 
 /* A run killed after its swap left the journal in DIR: it is the bundle's
@@ -485,6 +574,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(killed_before_swap_restored, setup, teardown),
 		cmocka_unit_test_setup_teardown(restore_conflict_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(journal_after_swap_removed, setup, teardown),
+		cmocka_unit_test_setup_teardown(killed_between_renames_restored, setup, teardown),
+		cmocka_unit_test_setup_teardown(cut_journal_ignored, setup, teardown),
+		cmocka_unit_test_setup_teardown(unmovable_entry_falls_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(links_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(remove_tree_bounded, setup, teardown),
 	};
