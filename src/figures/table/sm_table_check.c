@@ -12,6 +12,7 @@
 
 #include "sm_buf.h"
 #include "sm_json_out.h"
+#include "sm_strmap.h"
 #include "sm_words.h"
 
 #include <math.h>
@@ -178,88 +179,135 @@ static void put_finding(struct sm_buf *b, const struct sm_res *res,
 	put_typeset(b, f->message ? f->message : "");
 }
 
-static int of_analysis(const struct sm_res_check_finding *f, const char *name)
-{
-	return (name == NULL) == (f->analysis == NULL) && (!name || !strcmp(name, f->analysis));
-}
+/* One analysis' findings (indices into the check's list, in its order)
+ * and, for each, the next one whose compared value shares its likely
+ * cause (SIZE_MAX: none); first[k] says whether k starts such a group of
+ * two or more. */
+struct run {
+	const size_t *idx;
+	size_t n;
+	size_t *next;
+	unsigned char *first;
+};
 
-/* The compared value's likely cause when finding j of the analysis shares
- * it with another compared value of the analysis (else NULL). */
-static const char *shared_cause(const struct sm_res_check *c, size_t j, const char *name)
+/* The groups of one run, in linear time: a map from cause to the last
+ * finding met with it. */
+static int link_causes(const struct sm_res_check *c, struct run *r)
 {
-	const struct sm_res_check_finding *f = &c->findings.v[j];
-	const char *cause = is_compared(f) ? cause_of(f->message) : NULL;
-	for (size_t i = 0; cause && i < c->findings.n; i++) {
-		const struct sm_res_check_finding *g = &c->findings.v[i];
-		const char *other = i != j && of_analysis(g, name) && is_compared(g)
-					    ? cause_of(g->message) : NULL;
-		if (other && !strcmp(other, cause))
-			return cause;
+	struct sm_strmap *last = sm_strmap_new();
+	size_t *tail = sm_alloc_array(r->n + 1, sizeof *tail);
+	if (!last || !tail) {
+		sm_strmap_free(last);
+		free(tail);
+		return -1;
 	}
-	return NULL;
+	for (size_t k = 0; k < r->n; k++) {
+		const struct sm_res_check_finding *f = &c->findings.v[r->idx[k]];
+		const char *cause = is_compared(f) ? cause_of(f->message) : NULL;
+		r->next[k] = SIZE_MAX;
+		r->first[k] = 0;
+		size_t slot;
+		int put = cause ? sm_strmap_put(last, cause, k, &slot) : 1;
+		if (put < 0) {
+			sm_strmap_free(last);
+			free(tail);
+			return -1;
+		}
+		tail[k] = k;
+		if (put == 0) { /* slot: the group's first finding */
+			r->next[tail[slot]] = k;
+			tail[slot] = k;
+			r->first[slot] = 1;
+		}
+	}
+	sm_strmap_free(last);
+	free(tail);
+	return 0;
 }
 
 /* The compared values that share a likely cause, as one line: the cause
  * once, then each value (ten lines each ending "likely cause: the paper's
  * k (4) differs from the data's (3)" said it ten times). */
-static void put_group(struct sm_buf *b, const struct sm_res_check *c, size_t j,
-		      const char *name, const char *cause)
+static void put_group(struct sm_buf *b, const struct sm_res_check *c, const struct run *r,
+		      size_t k)
 {
+	const struct sm_res_check_finding *f = &c->findings.v[r->idx[k]];
 	sm_buf_puts(b, "\u2022 values, likely cause of each: ");
-	put_typeset(b, cause);
+	put_typeset(b, cause_of(f->message));
 	sm_buf_puts(b, ": ");
-	const char *sep = "";
-	for (size_t i = j; i < c->findings.n; i++) {
-		const char *other = of_analysis(&c->findings.v[i], name)
-					    ? shared_cause(c, i, name) : NULL;
-		if (!other || strcmp(other, cause))
-			continue;
-		sm_buf_puts(b, sep);
-		put_compared(b, &c->findings.v[i]);
-		sep = "; ";
+	for (size_t i = k; i != SIZE_MAX; i = r->next[i]) {
+		sm_buf_puts(b, i == k ? "" : "; ");
+		put_compared(b, &c->findings.v[r->idx[i]]);
 	}
 }
 
-/* Whether an earlier compared value of the analysis had the same shared
- * cause (then finding j went out in its group). */
-static int grouped_before(const struct sm_res_check *c, size_t j, const char *name,
-			  const char *cause)
-{
-	for (size_t i = 0; i < j; i++) {
-		const char *other = of_analysis(&c->findings.v[i], name)
-					    ? shared_cause(c, i, name) : NULL;
-		if (other && !strcmp(other, cause))
-			return 1;
-	}
-	return 0;
-}
-
-/* The findings of one reported analysis (NULL: the review's own, PRISMA)
- * as bullet lines; NULL on out of memory. */
-static char *findings_of(const struct sm_res *res, const char *name)
+/* One analysis' findings as bullet lines; NULL on out of memory. */
+static char *findings_of(const struct sm_res *res, const size_t *idx, size_t n)
 {
 	const struct sm_res_check *c = &res->check;
+	struct run r = { idx, n, sm_alloc_array(n + 1, sizeof *r.next), calloc(n + 1, 1) };
 	struct sm_buf b;
 	sm_buf_init(&b);
-	for (size_t j = 0; j < c->findings.n; j++) {
-		const struct sm_res_check_finding *f = &c->findings.v[j];
-		if (!of_analysis(f, name))
-			continue;
-		const char *cause = shared_cause(c, j, name);
-		if (cause && grouped_before(c, j, name, cause))
+	if (!r.next || !r.first || link_causes(c, &r) != 0)
+		b.failed = 1;
+	/* a finding in a group later than its first went out with it */
+	unsigned char *done = b.failed ? NULL : calloc(n + 1, 1);
+	for (size_t k = 0; done && k < n; k++) {
+		if (done[k])
 			continue;
 		if (b.len)
 			sm_buf_puts(&b, "\n");
-		if (cause)
-			put_group(&b, c, j, name, cause);
-		else
-			put_finding(&b, res, f);
+		if (r.first[k]) {
+			put_group(&b, c, &r, k);
+			for (size_t i = k; i != SIZE_MAX; i = r.next[i])
+				done[i] = 1;
+		} else {
+			put_finding(&b, res, &c->findings.v[idx[k]]);
+		}
 	}
-	if (b.failed) {
+	int failed = b.failed || !done;
+	free(done);
+	free(r.next);
+	free(r.first);
+	if (failed) {
 		sm_buf_release(&b);
 		return NULL;
 	}
 	return b.data ? sm_buf_take(&b) : strdup("");
+}
+
+/* The findings' indices grouped by analysis, each group in the check's
+ * order: one sort instead of a scan of every finding per analysis. */
+struct keyed {
+	const char *name; /* NULL: the review's own (PRISMA) */
+	size_t i;
+};
+
+static int by_name_then_index(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	int c = !x->name || !y->name ? (x->name != NULL) - (y->name != NULL)
+				     : strcmp(x->name, y->name);
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* [*lo, *hi) of sorted: the findings of analysis `name`. */
+static void range_of(const struct keyed *sorted, size_t n, const char *name, size_t *lo,
+		     size_t *hi)
+{
+	struct keyed probe = { name, 0 };
+	size_t a = 0, z = n;
+	while (a < z) { /* the first not before (name, 0) */
+		size_t mid = a + (z - a) / 2;
+		if (by_name_then_index(&sorted[mid], &probe) < 0)
+			a = mid + 1;
+		else
+			z = mid;
+	}
+	*lo = a;
+	while (a < n && !by_name_then_index(&(struct keyed){ sorted[a].name, 0 }, &probe))
+		a++;
+	*hi = a;
 }
 
 static sm_status add_row(struct sm_ctx *ctx, struct sm_table *t, const char *name,
@@ -292,9 +340,22 @@ struct sm_table *sm_table_check(struct sm_ctx *ctx, const struct sm_res *res)
 					 "results", NULL);
 	for (size_t i = 0; s == SM_OK && i < 3; i++)
 		s = sm_table_set_header(ctx, t, i, heads[i], SM_ALIGN_LEFT);
+	size_t nf = c->findings.n;
+	struct keyed *sorted = sm_alloc_array(nf + 1, sizeof *sorted);
+	size_t *idx = sm_alloc_array(nf + 1, sizeof *idx);
+	if (s == SM_OK && (!sorted || !idx))
+		s = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	for (size_t i = 0; s == SM_OK && i < nf; i++)
+		sorted[i] = (struct keyed){ c->findings.v[i].analysis, i };
+	if (s == SM_OK && nf)
+		qsort(sorted, nf, sizeof *sorted, by_name_then_index);
 	for (size_t i = 0; s == SM_OK && i <= c->analyses.n; i++) {
 		const struct sm_res_check_analysis *a = i < c->analyses.n ? &c->analyses.v[i] : NULL;
-		char *text = findings_of(res, a ? a->name : NULL);
+		size_t lo, hi;
+		range_of(sorted, nf, a ? a->name : NULL, &lo, &hi);
+		for (size_t k = lo; k < hi; k++)
+			idx[k - lo] = sorted[k].i;
+		char *text = findings_of(res, idx, hi - lo);
 		if (!text)
 			s = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 		else if (a)
@@ -304,6 +365,8 @@ struct sm_table *sm_table_check(struct sm_ctx *ctx, const struct sm_res *res)
 			s = add_row(ctx, t, "PRISMA flow", "arithmetic does not add up", text);
 		free(text);
 	}
+	free(sorted);
+	free(idx);
 	if (s != SM_OK) {
 		sm_table_free(t);
 		return NULL;
