@@ -125,7 +125,8 @@ static double typical(double *w, size_t n)
 
 /* Natural (unwrapped) and minimum (longest word) widths.  Numbers read
  * badly when broken ("1.33 [0.86, / 2.08]"), so right-aligned columns keep
- * their cells on one line when the page allows; only headers wrap.  When
+ * their cells with digits on one line when the page allows; words ("not
+ * tested") wrap like headers do.  When
  * the natural widths do not fit, every column first gets what most of its
  * cells need (typical()), and what is left goes to the columns whose
  * longest cells need more; only when even that does not fit are the
@@ -137,16 +138,20 @@ static sm_status column_widths(struct sm_ctx *ctx, struct sm_text *text,
 	size_t n = t->ncols;
 	double *nat = sm_alloc_array(n, sizeof *nat), *min = sm_alloc_array(n, sizeof *min);
 	double *keep = sm_alloc_array(n, sizeof *keep), *most = sm_alloc_array(n, sizeof *most);
+	double *want = sm_alloc_array(n, sizeof *want);
 	double *cells = sm_alloc_array(t->nrows ? t->nrows : 1, sizeof *cells);
-	sm_status rc = nat && min && keep && most && cells
+	sm_status rc = nat && min && keep && most && want && cells
 			       ? SM_OK : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	double skeep = 0, smin = 0, snat = 0, smost = 0;
+	double skeep = 0, smin = 0, snat = 0, smost = 0, swant = 0;
 	for (size_t c = 0; rc == SM_OK && c < n; c++) {
-		double body = 0, unused = 0;
+		double body = 0, num = 0, unused = 0;
 		for (size_t r = 0; rc == SM_OK && r < t->nrows; r++) {
 			double one = 0;
-			rc = widen(ctx, text, &l->body, sm_table_cell(t, r, c), &one, &unused);
+			const char *s = sm_table_cell(t, r, c);
+			rc = widen(ctx, text, &l->body, s, &one, &unused);
 			body = fmax(body, one);
+			if (strpbrk(s, "0123456789"))
+				num = fmax(num, one);
 			cells[r] = one;
 		}
 		if (rc == SM_OK)
@@ -154,22 +159,36 @@ static sm_status column_widths(struct sm_ctx *ctx, struct sm_text *text,
 		/* A little slack so that measured text never wraps by rounding. */
 		nat[c] = fmax(nat[c], body) + 0.5;
 		min[c] = fmax(min[c], unused) + 0.5;
-		keep[c] = t->align[c] == SM_ALIGN_RIGHT ? fmax(min[c], body + 0.5) : min[c];
+		keep[c] = t->align[c] == SM_ALIGN_RIGHT ? fmax(min[c], num + 0.5) : min[c];
 		most[c] = rc == SM_OK ? fmax(keep[c], fmin(nat[c], typical(cells, t->nrows) + 0.5))
 				      : 0;
+		want[c] = t->align[c] == SM_ALIGN_RIGHT ? keep[c]
+						       : fmax(keep[c], fmin(nat[c], body + 0.5));
+		swant += want[c];
 		skeep += keep[c];
 		smin += min[c];
 		snat += nat[c];
 		smost += most[c];
 	}
 	l->words_broken = fit && smin > avail;
-	if (rc == SM_OK && snat > avail && smost <= avail) {
+	if (rc == SM_OK && snat <= avail) {
+		memcpy(l->col_w, nat, n * sizeof *nat);
+	} else if (rc == SM_OK && smost <= avail) {
 		for (size_t c = 0; c < n; c++)
 			l->col_w[c] = most[c] + (nat[c] - most[c]) * (avail - smost) / (snat - smost);
+	} else if (rc == SM_OK && skeep <= avail && swant > avail) {
+		/* What is left over the kept widths goes to the cells that would
+		 * wrap; a long header wraps anyway, and widening its column for
+		 * it left the domain names at three lines a row. */
+		share(l->col_w, want, keep, n, avail, fit);
+	} else if (rc == SM_OK && skeep <= avail) {
+		for (size_t c = 0; c < n; c++)
+			l->col_w[c] = want[c] + (nat[c] - want[c]) * (avail - swant) / (snat - swant);
 	} else if (rc == SM_OK) {
-		share(l->col_w, nat, skeep <= avail ? keep : min, n, avail, fit);
+		share(l->col_w, nat, min, n, avail, fit);
 	}
 	free(nat);
+	free(want);
 	free(min);
 	free(keep);
 	free(most);
@@ -370,7 +389,9 @@ sm_status sm_table_layout_build(struct sm_ctx *ctx, struct sm_text *text,
 	l->page_h = page_h;
 	l->first_h = page_h > 0 ? geom->first_h : 0;
 	l->margin = style->margin;
-	l->gap = fmin(style->col_gap, 2 * SM_PT_PER_MM);
+	/* a table of many columns spends a sixth of its width on gaps at
+	 * 2 mm; at 1.2 mm its word columns wrap a line less */
+	l->gap = fmin(style->col_gap, (t->ncols > 10 ? 1.2 : 2) * SM_PT_PER_MM);
 	double size = font_size > 0 ? font_size : style->small;
 	l->pad = size * 0.25;
 	styles(l, style, size, geom->min_size);
