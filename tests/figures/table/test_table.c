@@ -187,6 +187,34 @@ static void rare_events_and_sensitivity_rows(void **state)
 	sm_table_free(t);
 }
 
+/* Below the small-study minimum (10 studies) a sensitivity table has no
+ * trim-and-fill row ("not assessed" in every small domain's table); the
+ * rules say it once.  Analyses of 10 studies or more keep the row. */
+static void sensitivity_no_unassessed_rows(void **state)
+{
+	struct sm_render_fx *f = *state;
+	static const char *const names[] = {
+		"Musculoskeletal and connective tissue disorders", /* k = 4 */
+		"General disorders and administration site conditions", /* k = 36 */
+	};
+	for (int i = 0; i < 2; i++) {
+		char *name = sm_asprintf("%s%s", SM_TABLE_SENS_PREFIX, names[i]);
+		struct sm_table *t = sm_table_from_res(f->ctx, f->rmsc, name);
+		assert_non_null(t);
+		int trim = 0;
+		for (size_t r = 0; r < t->nrows; r++) {
+			trim += !strcmp(sm_table_cell(t, r, 0), "Trim-and-fill adjusted");
+			for (size_t c = 0; c < t->ncols; c++)
+				assert_null(strstr(sm_table_cell(t, r, c), "not assessed"));
+		}
+		assert_int_equal(trim, i);
+		assert_non_null(strstr(t->footnote, "Trim and fill is not assessed below 10 "
+					"studies"));
+		sm_table_free(t);
+		free(name);
+	}
+}
+
 static void review_tables(void **state)
 {
 	struct sm_render_fx *f = *state;
@@ -992,6 +1020,8 @@ int main(void)
 						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(rare_events_and_sensitivity_rows,
 						sm_render_fx_setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(sensitivity_no_unassessed_rows, sm_render_fx_setup,
+						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(review_tables, sm_render_fx_setup,
 						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(characteristics_columns, sm_render_fx_setup,
