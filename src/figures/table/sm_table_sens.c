@@ -157,11 +157,8 @@ static void sens_notes(struct sm_buf *b, const struct sm_res_analysis *a, int wi
 	const struct sm_res_sensitivity *s = &a->sensitivity;
 	for (size_t i = 0; with_rows && i < s->rows.n; i++) {
 		const struct sm_res_sens_row *r = &s->rows.v[i];
-		if (repeats_all(s, r)) {
-			sm_buf_printf(b, " %s: as all studies (the analysis' own model).",
-				      r->label);
-			continue;
-		}
+		if (repeats_all(s, r))
+			continue; /* the rules say it */
 		if (r->excluded.n) {
 			sm_buf_printf(b, " %s: without ", r->label);
 			for (size_t j = 0; j < r->excluded.n; j++)
@@ -186,6 +183,9 @@ static void sens_rules(struct sm_buf *b, const struct sm_res *res,
 		sm_buf_printf(b, " Trim and fill is not assessed below %g studies (Cochrane "
 			      "Handbook, section 13.3.5.4): those analyses have no row of it.",
 			      a->small_study.min_k);
+	/* said here, not in every table: the rules are said once a report */
+	sm_buf_puts(b, " Random effects: left out where it is the analysis' own model (the row "
+		       "All studies).");
 }
 
 static char *sens_footnote(const struct sm_res *res, const struct sm_res_analysis *one)
@@ -196,14 +196,6 @@ static char *sens_footnote(const struct sm_res *res, const struct sm_res_analysi
 	sens_rules(&b, res, a);
 	if (one)
 		sens_notes(&b, one, 1);
-	int left_out = 0;
-	for (size_t i = 0; !one && i < res->analyses.n; i++)
-		for (size_t j = 0; j < res->analyses.v[i].sensitivity.rows.n; j++)
-			left_out |= repeats_all(&res->analyses.v[i].sensitivity,
-						&res->analyses.v[i].sensitivity.rows.v[j]);
-	if (left_out)
-		sm_buf_puts(&b, " Random effects: left out where it is the analysis' own model "
-				"(the row All studies).");
 	return b.failed ? (sm_buf_release(&b), NULL) : sm_buf_take(&b);
 }
 
