@@ -123,6 +123,37 @@ static double typical(double *w, size_t n)
 	return w[(size_t)(0.9 * (double)(n - 1))];
 }
 
+static sm_status row_height(struct sm_ctx *ctx, struct sm_text *text, const struct sm_table *t,
+			    const struct sm_table_layout *l, long row, double *h)
+{
+	double best = 0;
+	for (size_t c = 0; c < t->ncols; c++) {
+		struct sm_extent e;
+		const char *s = row < 0 ? t->headers[c] : sm_table_cell(t, (size_t)row, c);
+		sm_status rc = measure(ctx, text, row < 0 ? l->head : l->body, l->col_w[c], s, &e);
+		if (rc != SM_OK)
+			return rc;
+		best = fmax(best, e.height);
+	}
+	*h = best + 2 * l->pad;
+	return SM_OK;
+}
+
+/* The header's and every row's height at the widths in l->col_w. */
+static sm_status table_height(struct sm_ctx *ctx, struct sm_text *text, const struct sm_table *t,
+			      const struct sm_table_layout *l, double *h)
+{
+	*h = 0;
+	for (long r = -1; r < (long)t->nrows; r++) {
+		double one = 0;
+		sm_status rc = row_height(ctx, text, t, l, r, &one);
+		if (rc != SM_OK)
+			return rc;
+		*h += one;
+	}
+	return SM_OK;
+}
+
 /* Natural (unwrapped) and minimum (longest word) widths.  Numbers read
  * badly when broken ("1.33 [0.86, / 2.08]"), so right-aligned columns keep
  * their cells with digits on one line when the page allows; words ("not
@@ -176,14 +207,26 @@ static sm_status column_widths(struct sm_ctx *ctx, struct sm_text *text,
 	} else if (rc == SM_OK && smost <= avail) {
 		for (size_t c = 0; c < n; c++)
 			l->col_w[c] = most[c] + (nat[c] - most[c]) * (avail - smost) / (snat - smost);
-	} else if (rc == SM_OK && skeep <= avail && swant > avail) {
-		/* What is left over the kept widths goes to the cells that would
-		 * wrap; a long header wraps anyway, and widening its column for
-		 * it left the domain names at three lines a row. */
-		share(l->col_w, want, keep, n, avail, fit);
 	} else if (rc == SM_OK && skeep <= avail) {
-		for (size_t c = 0; c < n; c++)
-			l->col_w[c] = want[c] + (nat[c] - want[c]) * (avail - swant) / (snat - swant);
+		/* What is left over the kept widths goes in proportion to what
+		 * each column needs unwrapped, headers included; or to the body
+		 * cells alone (a long header wraps anyway: widening its column
+		 * left the domain names at three lines a row), when that makes
+		 * the table shorter. */
+		share(l->col_w, nat, keep, n, avail, fit);
+		double by_nat = 0, by_body = 0;
+		rc = table_height(ctx, text, t, l, &by_nat);
+		memcpy(most, l->col_w, n * sizeof *most); /* most: done with, now a spare */
+		if (swant > avail)
+			share(l->col_w, want, keep, n, avail, fit);
+		else
+			for (size_t c = 0; c < n; c++)
+				l->col_w[c] = want[c] + (nat[c] - want[c]) * (avail - swant) /
+								(snat - swant);
+		if (rc == SM_OK)
+			rc = table_height(ctx, text, t, l, &by_body);
+		if (rc == SM_OK && !(by_body < by_nat - 1e-6))
+			memcpy(l->col_w, most, n * sizeof *most);
 	} else if (rc == SM_OK) {
 		share(l->col_w, nat, min, n, avail, fit);
 	}
@@ -194,22 +237,6 @@ static sm_status column_widths(struct sm_ctx *ctx, struct sm_text *text,
 	free(most);
 	free(cells);
 	return rc;
-}
-
-static sm_status row_height(struct sm_ctx *ctx, struct sm_text *text, const struct sm_table *t,
-			    const struct sm_table_layout *l, long row, double *h)
-{
-	double best = 0;
-	for (size_t c = 0; c < t->ncols; c++) {
-		struct sm_extent e;
-		const char *s = row < 0 ? t->headers[c] : sm_table_cell(t, (size_t)row, c);
-		sm_status rc = measure(ctx, text, row < 0 ? l->head : l->body, l->col_w[c], s, &e);
-		if (rc != SM_OK)
-			return rc;
-		best = fmax(best, e.height);
-	}
-	*h = best + 2 * l->pad;
-	return SM_OK;
 }
 
 double sm_table_layout_head_y(const struct sm_table_layout *l, int page)
