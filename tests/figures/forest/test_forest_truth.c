@@ -385,7 +385,8 @@ static void test_subgroup_forest(void **state)
 	const cJSON *t = jget(sg, "tests");
 	const cJSON *tr = jget(t, "random_effects_separate_tau2"), *tc = jget(t, "common_effect");
 	char *want = sm_asprintf("Test for subgroup differences (random effects, " TAU2
-				 " per subgroup): Q = %.2f, df = %.0f (P" NBSP "=" NBSP "%.2f)", num(tr, "Q"),
+				 " per subgroup): Q = %.2f, df = %.0f (P" NBSP "=" NBSP "%.2f)",
+				 num(tr, "Q"),
 				 num(tr, "Q_df"), num(tr, "Q_p"));
 	assert_true(has_text(l, want));
 	free(want);
