@@ -12,17 +12,34 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* " (P = 0.18)" with no-break spaces: a note that wraps never leaves
+ * "(P =" at a line's end and its value on the next. */
+static void p_glued(struct build *b, struct sm_buf *t, double p)
+{
+	struct sm_buf w;
+	sm_buf_init(&w);
+	sm_fmt_p(&w, p, b->st->d_p);
+	sm_buf_puts(t, " (");
+	for (size_t i = 0; !w.failed && i < w.len; i++) {
+		if (w.data[i] == ' ')
+			sm_buf_puts(t, "\xc2\xa0");
+		else
+			sm_buf_putc(t, w.data[i]);
+	}
+	sm_buf_putc(t, ')');
+	if (w.failed)
+		t->failed = 1;
+	sm_buf_release(&w);
+}
+
 void sm_fb_q(struct build *b, struct sm_buf *t, double Q, double df, double p)
 {
 	sm_buf_puts(t, "Q = ");
 	sm_fmt_num(t, Q, b->st->d_stat);
 	if (isfinite(df))
 		sm_buf_printf(t, ", df = %.0f", df);
-	if (isfinite(p)) {
-		sm_buf_puts(t, " (");
-		sm_fmt_p(t, p, b->st->d_p);
-		sm_buf_putc(t, ')');
-	}
+	if (isfinite(p))
+		p_glued(b, t, p);
 }
 
 static int is_random(const struct sm_res_analysis *a)
@@ -104,11 +121,8 @@ static void test_words(struct build *b, const struct pooled *v, struct sm_buf *t
 	sm_fmt_num(t, v->stat, b->st->d_stat);
 	if (is_t && isfinite(v->df))
 		sm_buf_printf(t, ", df = %.0f", v->df);
-	if (isfinite(v->p)) {
-		sm_buf_puts(t, " (");
-		sm_fmt_p(t, v->p, b->st->d_p);
-		sm_buf_putc(t, ')');
-	}
+	if (isfinite(v->p))
+		p_glued(b, t, v->p);
 }
 
 /* Compact notes: "; overall effect: common Z = 0.52 (P = 0.60), random

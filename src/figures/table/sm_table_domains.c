@@ -20,11 +20,13 @@
 #include <string.h>
 
 enum { C_DOMAIN, C_K, C_ARM1, C_ARM2, C_EFFECT, C_P, C_I2, C_TAU2, C_EGGER, C_BEGG,
-       C_RISK2, C_RISK1, C_VERDICT, C_CRUDE, C_N };
+       C_RISK2, C_RISK1, C_VERDICT, C_EXCESS, C_CRUDE, C_N };
 
-/* The columns of a table of comparisons, and of one of proportions. */
+/* The columns of a table of comparisons (C_EXCESS only when a row has its
+ * bound), and of one of proportions. */
 static const int compare_cols[] = { C_DOMAIN, C_K, C_ARM1, C_ARM2, C_EFFECT, C_P, C_I2,
-				    C_TAU2, C_EGGER, C_BEGG, C_RISK2, C_RISK1, C_VERDICT };
+				    C_TAU2, C_EGGER, C_BEGG, C_RISK2, C_RISK1, C_VERDICT,
+				    C_EXCESS };
 static const int prop_cols[] = { C_DOMAIN, C_K, C_ARM1, C_EFFECT, C_CRUDE, C_I2, C_TAU2,
 				 C_EGGER, C_BEGG };
 
@@ -164,7 +166,18 @@ static void cell(struct sm_buf *b, const struct row_of *r, int prop, int col)
 			fmt_interval(b, abs_->treated_per_1000, abs_->treated_ci_lb_per_1000,
 				     abs_->treated_ci_ub_per_1000, 0);
 		break;
-	case C_VERDICT: sm_buf_puts(b, row->verdict ? row->verdict : ""); break;
+	case C_VERDICT:
+		/* The excess-risk bound has a column of its own; the verdict
+		 * repeated it in words, five lines a row in a narrow column. */
+		if (row->verdict_code && !strcmp(row->verdict_code, "no_difference"))
+			sm_buf_puts(b, "No significant difference");
+		else
+			sm_buf_puts(b, row->verdict ? row->verdict : "");
+		break;
+	case C_EXCESS:
+		if (isfinite(row->excess_upper_per_1000))
+			sm_fmt_num(b, row->excess_upper_per_1000, 1);
+		break;
 	default: break;
 	}
 	if (!b->data)
@@ -204,6 +217,7 @@ static char *header(int c, const struct sm_res_domain_table *dt, const char *mea
 	case C_RISK2: return sm_asprintf("%s risk per 1000", arm2);
 	case C_RISK1: return sm_asprintf("%s risk per 1000 [%g%% CI]", arm1, level);
 	case C_VERDICT: return sm_asprintf("Direction of evidence");
+	case C_EXCESS: return sm_asprintf("Excess risk bound per 1000");
 	default: return NULL;
 	}
 }
@@ -242,7 +256,7 @@ static const char prop_note[] =
 /* What the cells' words mean, for those the table uses. */
 static char *footnote_of(const struct row_of *rows, size_t n, int prop)
 {
-	int tested_not = 0, one = 0, artefact = 0, none = 0;
+	int tested_not = 0, one = 0, artefact = 0, none = 0, excess = 0;
 	double min_k = NAN;
 	struct sm_buf cellb;
 	sm_buf_init(&cellb);
@@ -251,6 +265,7 @@ static char *footnote_of(const struct row_of *rows, size_t n, int prop)
 		if (below_min_k(&rows[i]))
 			min_k = rows[i].a->small_study.min_k;
 		one |= rows[i].row->k == 1;
+		excess |= !prop && isfinite(rows[i].row->excess_upper_per_1000);
 		if (prop) {
 			cell(&cellb, &rows[i], prop, C_EFFECT);
 			artefact |= cellb.data && strstr(cellb.data, "not interpretable") != NULL;
@@ -264,6 +279,10 @@ static char *footnote_of(const struct row_of *rows, size_t n, int prop)
 	if (tested_not)
 		sm_buf_printf(&b, " Not tested: fewer than %g studies, too few for tests of funnel "
 			      "asymmetry (Cochrane Handbook, section 13.3.5.4).", min_k);
+	if (excess)
+		sm_buf_puts(&b, " Excess risk bound: the one-sided upper bound of the excess risk "
+			    "per 1000 treated (evidence of absence); the data exclude a larger "
+			    "excess, and a bound below 0 means no excess risk.");
 	if (one)
 		sm_buf_puts(&b, " Not applicable: one study has no heterogeneity.");
 	if (artefact)
@@ -298,6 +317,15 @@ static struct row_of *rows_of(const struct sm_res *res, double *per)
 	return rows;
 }
 
+/* A row of 2x2 data states the excess risk its data exclude. */
+static int has_excess(const struct sm_res_domain_table *dt)
+{
+	for (size_t i = 0; i < dt->rows.n; i++)
+		if (isfinite(dt->rows.v[i].excess_upper_per_1000))
+			return 1;
+	return 0;
+}
+
 struct sm_table *sm_table_domains(struct sm_ctx *ctx, const struct sm_res *res)
 {
 	const struct sm_res_domain_table *dt = &res->domain_table;
@@ -313,6 +341,8 @@ struct sm_table *sm_table_domains(struct sm_ctx *ctx, const struct sm_res *res)
 			    : sizeof compare_cols / sizeof compare_cols[0];
 	double per = 0;
 	struct row_of *rows = rows_of(res, &per);
+	if (!prop && !has_excess(dt))
+		ncols--; /* C_EXCESS is compare_cols' last */
 	char *note = rows ? footnote_of(rows, dt->rows.n, prop) : NULL;
 	struct sm_table *t = note ? sm_table_new(ctx, "domains", ncols) : NULL;
 	sm_status st = t ? headers(ctx, t, dt, measure, prop, per, cols, ncols)

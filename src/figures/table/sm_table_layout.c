@@ -123,60 +123,6 @@ static double typical(double *w, size_t n)
 	return w[(size_t)(0.9 * (double)(n - 1))];
 }
 
-/* Natural (unwrapped) and minimum (longest word) widths.  Numbers read
- * badly when broken ("1.33 [0.86, / 2.08]"), so right-aligned columns keep
- * their cells on one line when the page allows; only headers wrap.  When
- * the natural widths do not fit, every column first gets what most of its
- * cells need (typical()), and what is left goes to the columns whose
- * longest cells need more; only when even that does not fit are the
- * columns shared out from their minima. */
-static sm_status column_widths(struct sm_ctx *ctx, struct sm_text *text,
-			       const struct sm_table *t, struct sm_table_layout *l, double avail,
-			       int fit)
-{
-	size_t n = t->ncols;
-	double *nat = sm_alloc_array(n, sizeof *nat), *min = sm_alloc_array(n, sizeof *min);
-	double *keep = sm_alloc_array(n, sizeof *keep), *most = sm_alloc_array(n, sizeof *most);
-	double *cells = sm_alloc_array(t->nrows ? t->nrows : 1, sizeof *cells);
-	sm_status rc = nat && min && keep && most && cells
-			       ? SM_OK : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	double skeep = 0, smin = 0, snat = 0, smost = 0;
-	for (size_t c = 0; rc == SM_OK && c < n; c++) {
-		double body = 0, unused = 0;
-		for (size_t r = 0; rc == SM_OK && r < t->nrows; r++) {
-			double one = 0;
-			rc = widen(ctx, text, &l->body, sm_table_cell(t, r, c), &one, &unused);
-			body = fmax(body, one);
-			cells[r] = one;
-		}
-		if (rc == SM_OK)
-			rc = widen(ctx, text, &l->head, t->headers[c], &nat[c], &min[c]);
-		/* A little slack so that measured text never wraps by rounding. */
-		nat[c] = fmax(nat[c], body) + 0.5;
-		min[c] = fmax(min[c], unused) + 0.5;
-		keep[c] = t->align[c] == SM_ALIGN_RIGHT ? fmax(min[c], body + 0.5) : min[c];
-		most[c] = rc == SM_OK ? fmax(keep[c], fmin(nat[c], typical(cells, t->nrows) + 0.5))
-				      : 0;
-		skeep += keep[c];
-		smin += min[c];
-		snat += nat[c];
-		smost += most[c];
-	}
-	l->words_broken = fit && smin > avail;
-	if (rc == SM_OK && snat > avail && smost <= avail) {
-		for (size_t c = 0; c < n; c++)
-			l->col_w[c] = most[c] + (nat[c] - most[c]) * (avail - smost) / (snat - smost);
-	} else if (rc == SM_OK) {
-		share(l->col_w, nat, skeep <= avail ? keep : min, n, avail, fit);
-	}
-	free(nat);
-	free(min);
-	free(keep);
-	free(most);
-	free(cells);
-	return rc;
-}
-
 static sm_status row_height(struct sm_ctx *ctx, struct sm_text *text, const struct sm_table *t,
 			    const struct sm_table_layout *l, long row, double *h)
 {
@@ -191,6 +137,106 @@ static sm_status row_height(struct sm_ctx *ctx, struct sm_text *text, const stru
 	}
 	*h = best + 2 * l->pad;
 	return SM_OK;
+}
+
+/* The header's and every row's height at the widths in l->col_w. */
+static sm_status table_height(struct sm_ctx *ctx, struct sm_text *text, const struct sm_table *t,
+			      const struct sm_table_layout *l, double *h)
+{
+	*h = 0;
+	for (long r = -1; r < (long)t->nrows; r++) {
+		double one = 0;
+		sm_status rc = row_height(ctx, text, t, l, r, &one);
+		if (rc != SM_OK)
+			return rc;
+		*h += one;
+	}
+	return SM_OK;
+}
+
+/* Natural (unwrapped) and minimum (longest word) widths.  Numbers read
+ * badly when broken ("1.33 [0.86, / 2.08]"), so right-aligned columns keep
+ * their cells with digits on one line when the page allows; words ("not
+ * tested") wrap like headers do.  When
+ * the natural widths do not fit, every column first gets what most of its
+ * cells need (typical()), and what is left goes to the columns whose
+ * longest cells need more; only when even that does not fit are the
+ * columns shared out from their minima. */
+static sm_status column_widths(struct sm_ctx *ctx, struct sm_text *text,
+			       const struct sm_table *t, struct sm_table_layout *l, double avail,
+			       int fit)
+{
+	size_t n = t->ncols;
+	double *nat = sm_alloc_array(n, sizeof *nat), *min = sm_alloc_array(n, sizeof *min);
+	double *keep = sm_alloc_array(n, sizeof *keep), *most = sm_alloc_array(n, sizeof *most);
+	double *want = sm_alloc_array(n, sizeof *want);
+	double *cells = sm_alloc_array(t->nrows ? t->nrows : 1, sizeof *cells);
+	sm_status rc = nat && min && keep && most && want && cells
+			       ? SM_OK : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	double skeep = 0, smin = 0, snat = 0, smost = 0, swant = 0;
+	for (size_t c = 0; rc == SM_OK && c < n; c++) {
+		double body = 0, num = 0, unused = 0;
+		for (size_t r = 0; rc == SM_OK && r < t->nrows; r++) {
+			double one = 0;
+			const char *s = sm_table_cell(t, r, c);
+			rc = widen(ctx, text, &l->body, s, &one, &unused);
+			body = fmax(body, one);
+			if (strpbrk(s, "0123456789"))
+				num = fmax(num, one);
+			cells[r] = one;
+		}
+		if (rc == SM_OK)
+			rc = widen(ctx, text, &l->head, t->headers[c], &nat[c], &min[c]);
+		/* A little slack so that measured text never wraps by rounding. */
+		nat[c] = fmax(nat[c], body) + 0.5;
+		min[c] = fmax(min[c], unused) + 0.5;
+		keep[c] = t->align[c] == SM_ALIGN_RIGHT ? fmax(min[c], num + 0.5) : min[c];
+		most[c] = rc == SM_OK ? fmax(keep[c], fmin(nat[c], typical(cells, t->nrows) + 0.5))
+				      : 0;
+		want[c] = t->align[c] == SM_ALIGN_RIGHT ? keep[c]
+						       : fmax(keep[c], fmin(nat[c], body + 0.5));
+		swant += want[c];
+		skeep += keep[c];
+		smin += min[c];
+		snat += nat[c];
+		smost += most[c];
+	}
+	l->words_broken = fit && smin > avail;
+	if (rc == SM_OK && snat <= avail) {
+		memcpy(l->col_w, nat, n * sizeof *nat);
+	} else if (rc == SM_OK && smost <= avail) {
+		for (size_t c = 0; c < n; c++)
+			l->col_w[c] = most[c] + (nat[c] - most[c]) * (avail - smost) / (snat - smost);
+	} else if (rc == SM_OK && skeep <= avail) {
+		/* What is left over the kept widths goes in proportion to what
+		 * each column needs unwrapped, headers included; or to the body
+		 * cells alone (a long header wraps anyway: widening its column
+		 * left the domain names at three lines a row), when that makes
+		 * the table shorter. */
+		share(l->col_w, nat, keep, n, avail, fit);
+		double by_nat = 0, by_body = 0;
+		rc = table_height(ctx, text, t, l, &by_nat);
+		memcpy(most, l->col_w, n * sizeof *most); /* most: done with, now a spare */
+		if (swant > avail)
+			share(l->col_w, want, keep, n, avail, fit);
+		else
+			for (size_t c = 0; c < n; c++)
+				l->col_w[c] = want[c] + (nat[c] - want[c]) * (avail - swant) /
+								(snat - swant);
+		if (rc == SM_OK)
+			rc = table_height(ctx, text, t, l, &by_body);
+		if (rc == SM_OK && !(by_body < by_nat - 1e-6))
+			memcpy(l->col_w, most, n * sizeof *most);
+	} else if (rc == SM_OK) {
+		share(l->col_w, nat, min, n, avail, fit);
+	}
+	free(nat);
+	free(want);
+	free(min);
+	free(keep);
+	free(most);
+	free(cells);
+	return rc;
 }
 
 double sm_table_layout_head_y(const struct sm_table_layout *l, int page)
@@ -370,7 +416,9 @@ sm_status sm_table_layout_build(struct sm_ctx *ctx, struct sm_text *text,
 	l->page_h = page_h;
 	l->first_h = page_h > 0 ? geom->first_h : 0;
 	l->margin = style->margin;
-	l->gap = fmin(style->col_gap, 2 * SM_PT_PER_MM);
+	/* a table of many columns spends a sixth of its width on gaps at
+	 * 2 mm; at 1.2 mm its word columns wrap a line less */
+	l->gap = fmin(style->col_gap, (t->ncols > 10 ? 1.2 : 2) * SM_PT_PER_MM);
 	double size = font_size > 0 ? font_size : style->small;
 	l->pad = size * 0.25;
 	styles(l, style, size, geom->min_size);

@@ -64,7 +64,8 @@ static double per_of(const struct sm_res_analysis *a)
 										  : 1;
 }
 
-/* Trim and fill below the small-study minimum is computed but not shown. */
+/* Trim and fill below the small-study minimum is computed but not shown:
+ * its row is left out, the rules (said once per report) say why. */
 static int not_presented(const struct sm_res_analysis *a, const struct sm_res_sens_row *r)
 {
 	return a->small_study.below_min_k == 1 && !strcmp(r->label, "Trim-and-fill adjusted");
@@ -99,10 +100,8 @@ static sm_status sens_row(struct sm_ctx *ctx, struct sm_table *t, const struct s
 	if (st == SM_OK)
 		st = sm_table_put(ctx, t, row, c0 + S_K - 1, b);
 	double per = per_of(a);
-	int shown = !isnan(r->estimate) && !not_presented(a, r);
-	if (not_presented(a, r))
-		sm_buf_printf(b, "not assessed (k < %g)", a->small_study.min_k);
-	else if (!shown)
+	int shown = !isnan(r->estimate);
+	if (!shown)
 		sm_buf_puts(b, "not estimable");
 	else
 		fmt_interval(b, r->transformed.estimate * per, r->transformed.ci_lb * per,
@@ -158,11 +157,8 @@ static void sens_notes(struct sm_buf *b, const struct sm_res_analysis *a, int wi
 	const struct sm_res_sensitivity *s = &a->sensitivity;
 	for (size_t i = 0; with_rows && i < s->rows.n; i++) {
 		const struct sm_res_sens_row *r = &s->rows.v[i];
-		if (repeats_all(s, r)) {
-			sm_buf_printf(b, " %s: as all studies (the analysis' own model).",
-				      r->label);
-			continue;
-		}
+		if (repeats_all(s, r))
+			continue; /* the rules say it */
 		if (r->excluded.n) {
 			sm_buf_printf(b, " %s: without ", r->label);
 			for (size_t j = 0; j < r->excluded.n; j++)
@@ -185,7 +181,11 @@ static void sens_rules(struct sm_buf *b, const struct sm_res *res,
 		sm_buf_printf(b, " High risk of bias: %s.", a->sensitivity.high_risk_of_bias);
 	if (a && a->small_study.present)
 		sm_buf_printf(b, " Trim and fill is not assessed below %g studies (Cochrane "
-			      "Handbook, section 13.3.5.4).", a->small_study.min_k);
+			      "Handbook, section 13.3.5.4): those analyses have no row of it.",
+			      a->small_study.min_k);
+	/* said here, not in every table: the rules are said once a report */
+	sm_buf_puts(b, " Random effects: left out where it is the analysis' own model (the row "
+		       "All studies).");
 }
 
 static char *sens_footnote(const struct sm_res *res, const struct sm_res_analysis *one)
@@ -196,14 +196,6 @@ static char *sens_footnote(const struct sm_res *res, const struct sm_res_analysi
 	sens_rules(&b, res, a);
 	if (one)
 		sens_notes(&b, one, 1);
-	int left_out = 0;
-	for (size_t i = 0; !one && i < res->analyses.n; i++)
-		for (size_t j = 0; j < res->analyses.v[i].sensitivity.rows.n; j++)
-			left_out |= repeats_all(&res->analyses.v[i].sensitivity,
-						&res->analyses.v[i].sensitivity.rows.v[j]);
-	if (left_out)
-		sm_buf_puts(&b, " Random effects: left out where it is the analysis' own model "
-				"(the row All studies).");
 	return b.failed ? (sm_buf_release(&b), NULL) : sm_buf_take(&b);
 }
 
@@ -275,10 +267,11 @@ struct sm_table *sm_table_sensitivity(struct sm_ctx *ctx, const struct sm_res *r
 		const struct sm_res_analysis *a = &res->analyses.v[i];
 		if ((one && a != one) || !a->sensitivity.present)
 			continue;
-		for (size_t j = 0; st == SM_OK && j < a->sensitivity.rows.n; j++)
-			if (!repeats_all(&a->sensitivity, &a->sensitivity.rows.v[j]))
-				st = sens_row(ctx, t, a, &a->sensitivity.rows.v[j], j == 0, c0,
-					      &b);
+		for (size_t j = 0; st == SM_OK && j < a->sensitivity.rows.n; j++) {
+			const struct sm_res_sens_row *r = &a->sensitivity.rows.v[j];
+			if (!repeats_all(&a->sensitivity, r) && !not_presented(a, r))
+				st = sens_row(ctx, t, a, r, j == 0, c0, &b);
+		}
 	}
 	sm_buf_release(&b);
 	free(note);

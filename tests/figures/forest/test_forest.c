@@ -923,7 +923,8 @@ static void test_report_options(void **state)
 	char want[160];
 	char *z = fmt2(num(a, "stat"));
 	assert_int_equal(texts_with(compact, "%; overall effect: common Z = "), 1);
-	snprintf(want, sizeof want, ", random Z = %s (P = ", z);
+	/* "P = value" never split over two lines (no-break spaces) */
+	snprintf(want, sizeof want, ", random Z = %s (P\xc2\xa0=\xc2\xa0", z);
 	assert_int_equal(texts_with(compact, want), 1);
 	free(z);
 	const cJSON *u = cJSON_GetObjectItemCaseSensitive(a, "unit_of_analysis");

@@ -43,6 +43,7 @@
 #define MSC "tests/fixtures/results/msc-iv-rct.results.json"
 #define PROP "tests/fixtures/results/iv-sae-70.results.json"
 #define ELLIPSIS "\xe2\x80\xa6"
+#define NBSP "\xc2\xa0" /* the notes keep "P = 0.18" on one line */
 #define TAU2 "\xcf\x84\xc2\xb2"
 
 /* Forest tests keep no warnings between calls. */
@@ -384,12 +385,13 @@ static void test_subgroup_forest(void **state)
 	const cJSON *t = jget(sg, "tests");
 	const cJSON *tr = jget(t, "random_effects_separate_tau2"), *tc = jget(t, "common_effect");
 	char *want = sm_asprintf("Test for subgroup differences (random effects, " TAU2
-				 " per subgroup): Q = %.2f, df = %.0f (P = %.2f)", num(tr, "Q"),
+				 " per subgroup): Q = %.2f, df = %.0f (P" NBSP "=" NBSP "%.2f)",
+				 num(tr, "Q"),
 				 num(tr, "Q_df"), num(tr, "Q_p"));
 	assert_true(has_text(l, want));
 	free(want);
 	want = sm_asprintf("Test for subgroup differences (common effect): Q = %.2f, df = %.0f "
-			   "(P < 0.001)", num(tc, "Q"), num(tc, "Q_df"));
+			   "(P" NBSP "<" NBSP "0.001)", num(tc, "Q"), num(tc, "Q_df"));
 	assert_true(has_text(l, want));
 	free(want);
 	assert_string_equal(p->weight_group, "Weight");

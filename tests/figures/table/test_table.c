@@ -175,7 +175,10 @@ static void rare_events_and_sensitivity_rows(void **state)
 	for (size_t r = 0; r < t->nrows; r++)
 		assert_string_not_equal(sm_table_cell(t, r, 0), "Random effects");
 	assert_string_equal(sm_table_cell(t, 0, 0), "All studies");
-	assert_non_null(strstr(t->footnote, "Random effects: as all studies"));
+	/* the rules say it (once a report), not a note of the table's own */
+	assert_non_null(strstr(t->footnote, "Random effects: left out where it is the "
+				"analysis' own model"));
+	assert_null(strstr(t->footnote, "Random effects: as all studies"));
 	sm_table_free(t);
 	free(name);
 	/* the table of every analysis says it once */
@@ -185,6 +188,34 @@ static void rare_events_and_sensitivity_rows(void **state)
 		assert_string_not_equal(sm_table_cell(t, r, 1), "Random effects");
 	assert_non_null(strstr(t->footnote, "Random effects: left out"));
 	sm_table_free(t);
+}
+
+/* Below the small-study minimum (10 studies) a sensitivity table has no
+ * trim-and-fill row ("not assessed" in every small domain's table); the
+ * rules say it once.  Analyses of 10 studies or more keep the row. */
+static void sensitivity_no_unassessed_rows(void **state)
+{
+	struct sm_render_fx *f = *state;
+	static const char *const names[] = {
+		"Musculoskeletal and connective tissue disorders", /* k = 4 */
+		"General disorders and administration site conditions", /* k = 36 */
+	};
+	for (int i = 0; i < 2; i++) {
+		char *name = sm_asprintf("%s%s", SM_TABLE_SENS_PREFIX, names[i]);
+		struct sm_table *t = sm_table_from_res(f->ctx, f->rmsc, name);
+		assert_non_null(t);
+		int trim = 0;
+		for (size_t r = 0; r < t->nrows; r++) {
+			trim += !strcmp(sm_table_cell(t, r, 0), "Trim-and-fill adjusted");
+			for (size_t c = 0; c < t->ncols; c++)
+				assert_null(strstr(sm_table_cell(t, r, c), "not assessed"));
+		}
+		assert_int_equal(trim, i);
+		assert_non_null(strstr(t->footnote, "Trim and fill is not assessed below 10 "
+					"studies"));
+		sm_table_free(t);
+		free(name);
+	}
 }
 
 static void review_tables(void **state)
@@ -900,6 +931,48 @@ static void domain_table_small_k(void **state)
 	sm_res_free(k1);
 }
 
+/* The excess risk the data exclude has a column of its own (the verdict
+ * no longer says it in words), and on a portrait report page the MSC
+ * domain table keeps every row to two lines of body text: the surplus
+ * width goes to the domain names and verdicts, not to long headers. */
+static void domain_table_excess_column(void **state)
+{
+	struct sm_render_fx *f = *state;
+	struct sm_table *t = sm_table_from_res(f->ctx, f->rmsc, "domains");
+	assert_non_null(t);
+	assert_int_equal(t->ncols, 14);
+	size_t ex = column(t, "Excess risk bound per 1000");
+	size_t dir = column(t, "Direction of evidence");
+	size_t gen = row_named(t, "General disorders and administration site conditions");
+	size_t inf = row_named(t, "Infections and infestations");
+	/* excess_upper_per_1000 = 61.26 and -3.3 in the fixture */
+	assert_string_equal(sm_table_cell(t, gen, ex), "61.3");
+	assert_string_equal(sm_table_cell(t, inf, ex), "\xe2\x88\x92" "3.3");
+	assert_string_equal(sm_table_cell(t, gen, dir), "No significant difference");
+	assert_string_equal(sm_table_cell(t, inf, dir), "Fewer events with MSC");
+	assert_non_null(strstr(t->footnote, "Excess risk bound: the one-sided upper bound"));
+	/* the report's portrait content width (210 - 2 x 17.5 mm) at 7 pt */
+	struct sm_table_req req = { .width_pt = 175 * MM, .font_size = 7, .bare = 1,
+				    .fit_width = 1 };
+	struct sm_fig *fig = NULL;
+	struct sm_table_layout *l = NULL;
+	sm_render_expect_ok(f, sm_table_lay_out(f->ctx, t, &req, &fig, &l));
+	assert_true(l->table_w <= 175 * MM + 1e-6);
+	assert_false(l->words_broken);
+	/* a line of 7 pt text is 7.8 pt: two lines and the padding are
+	 * 19.1 pt; only the longest name ("General disorders and
+	 * administration site conditions") takes three */
+	size_t over_two = 0;
+	for (size_t r = 0; r < l->nrows; r++) {
+		assert_true(l->row_h[r] < 28);
+		over_two += l->row_h[r] > 20;
+	}
+	assert_true(over_two <= 1);
+	sm_table_layout_free(l);
+	sm_fig_free(fig);
+	sm_table_free(t);
+}
+
 /* Proportions: per 1000 patients (the analysis' scale), the crude
  * incidence with its exact interval, no P column, never "0.00 [0.00,
  * 0.00]" with events; without events the upper bounds. */
@@ -944,10 +1017,14 @@ int main(void)
 						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(domain_table_small_k, sm_render_fx_setup,
 						sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(domain_table_excess_column, sm_render_fx_setup,
+						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(domain_table_proportions, sm_render_fx_setup,
 						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(rare_events_and_sensitivity_rows,
 						sm_render_fx_setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(sensitivity_no_unassessed_rows, sm_render_fx_setup,
+						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(review_tables, sm_render_fx_setup,
 						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(characteristics_columns, sm_render_fx_setup,
