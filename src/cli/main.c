@@ -5,6 +5,7 @@
 /* pthread_setattr_default_np */
 #define _GNU_SOURCE
 #include "cli.h"
+#include "cli_glib.h"
 
 #include "sm_buf.h"
 #include "sm_init.h"
@@ -243,6 +244,7 @@ int main(int argc, char **argv)
 	 * leave its temporaries; ignored, the write fails with EFBIG and is
 	 * reported as any full disk is (exit 3, the file named, nothing left). */
 	signal(SIGXFSZ, SIG_IGN);
+	sm_cli_glib_oom_exit();
 	sm_init();
 	cli.ctx = sm_ctx_new();
 	if (!cli.ctx) {

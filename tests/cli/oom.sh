@@ -45,4 +45,5 @@ expect_oom 80 "analyze 10^5 rows" analyze "$tmp/big.csv" -o "$tmp/big.json"
 expect_oom 100 "report" report data/msc-iv-rct.json -o "$tmp/bundle"
 "$bin" --quiet analyze data/msc-iv-rct.json -o "$tmp/r.json" || fail=1
 expect_oom 70 "render forest" render forest "$tmp/r.json" -o "$tmp/f.pdf"
+
 exit $fail
