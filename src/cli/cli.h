@@ -14,6 +14,12 @@ struct sm_cli {
 	struct sm_ctx *ctx;
 	const char *argv0;
 	int quiet; /* --quiet: no progress on stderr */
+	/* What is being written, so that an end by GLib's out-of-memory
+	 * (cli_glib.h) removes its temporaries: a figure's path (its
+	 * PATH.tmp.XXXXXX) and a bundle's folder (its .NAME.tmp.XXXXXX); NULL
+	 * when none.  Borrowed. */
+	const char *writing_file;
+	const char *writing_bundle;
 };
 
 typedef int (*sm_cli_fn)(struct sm_cli *cli, int argc, char **argv);

@@ -2,6 +2,10 @@
  * (cli_glib.h). */
 #include "cli_glib.h"
 
+#include "sm_bundle_dir.h"
+
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,8 +24,49 @@ static int glib_out_of_memory(GLogLevelFlags level, const char *msg)
 	       strstr(msg, "out of memory") || strstr(msg, "failed to create cairo scaled font");
 }
 
-static void say_out_of_memory(const char *msg)
+/* NAME.tmp. and six characters of the writers' alphabet (sm_atomic.c,
+ * sm_bundle_dir.c). */
+static int temporary_of(const char *entry, const char *name)
 {
+	size_t n = strlen(name);
+	if (strncmp(entry, name, n) || strncmp(entry + n, ".tmp.", 5) || strlen(entry + n) != 11)
+		return 0;
+	for (const char *c = entry + n + 5; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')))
+			return 0;
+	return 1;
+}
+
+/* Removes PATH.tmp.XXXXXX beside PATH (dot: ".NAME" for a bundle's
+ * folder, which is a hidden sibling). */
+static void remove_temporaries(const char *path, int hidden)
+{
+	if (!path || !*path)
+		return;
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	char dir[4096], name[512];
+	int dn = slash ? snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path)
+		       : snprintf(dir, sizeof dir, ".");
+	int nn = snprintf(name, sizeof name, "%s%s", hidden ? "." : "", base);
+	if (dn < 0 || (size_t)dn >= sizeof dir || nn < 0 || (size_t)nn >= sizeof name)
+		return;
+	if (!dir[0])
+		snprintf(dir, sizeof dir, "/");
+	DIR *d = opendir(dir);
+	for (struct dirent *e; d && (e = readdir(d));)
+		if (temporary_of(e->d_name, name))
+			sm_remove_tree(dirfd(d), e->d_name, SM_BUNDLE_DIR_MAX_DEPTH);
+	if (d)
+		closedir(d);
+}
+
+static void say_out_of_memory(const char *msg, const struct sm_cli *cli)
+{
+	if (cli) {
+		remove_temporaries(cli->writing_file, 0);
+		remove_temporaries(cli->writing_bundle, 1);
+	}
 	/* write(2), not stdio: the failing thread may not be the one holding
 	 * stderr's lock */
 	static const char head[] = "safemeta: out of memory (GLib: ";
@@ -44,7 +89,7 @@ GLogWriterOutput sm_cli_glib_writer(GLogLevelFlags level, const GLogField *field
 	for (gsize i = 0; i < n; i++)
 		if (!strcmp(fields[i].key, "MESSAGE") && fields[i].length < 0 &&
 		    glib_out_of_memory(level, fields[i].value))
-			say_out_of_memory(fields[i].value);
+			say_out_of_memory(fields[i].value, data);
 	return g_log_writer_default(level, fields, n, data);
 }
 
@@ -52,19 +97,19 @@ void sm_cli_glib_handler(const gchar *domain, GLogLevelFlags level, const gchar 
 			 gpointer data)
 {
 	if (glib_out_of_memory(level, msg))
-		say_out_of_memory(msg);
+		say_out_of_memory(msg, data);
 	g_log_default_handler(domain, level, msg, data);
 }
 
-void sm_cli_glib_oom_exit(void)
+void sm_cli_glib_oom_exit(struct sm_cli *cli)
 {
 	/* GSlice reports its own allocation failures by abort(), past any
 	 * handler; with malloc underneath they come to the writer (GLib 2.76
 	 * and later have no GSlice of their own) */
 	setenv("G_SLICE", "always-malloc", 0);
-	g_log_set_writer_func(sm_cli_glib_writer, NULL, NULL);
+	g_log_set_writer_func(sm_cli_glib_writer, cli, NULL);
 	g_log_set_handler("GLib", G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
-			  sm_cli_glib_handler, NULL);
+			  sm_cli_glib_handler, cli);
 	g_log_set_handler("Pango", G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
-			  sm_cli_glib_handler, NULL);
+			  sm_cli_glib_handler, cli);
 }

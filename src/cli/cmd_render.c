@@ -206,7 +206,9 @@ static int render_kind(struct sm_cli *cli, const struct sm_figure_kind *kind, in
 		rc = sm_cli_finish(cli, SM_EINPUT);
 	if (rc < 0) {
 		struct sm_res *res = sm_res_read(cli->ctx, argv[optind]);
+		cli->writing_file = output;
 		sm_status st = res ? render_to(cli->ctx, kind, res, opts, output, &fl) : SM_EINPUT;
+		cli->writing_file = NULL;
 		sm_res_free(res);
 		if (st == SM_EINPUT)
 			name_results_file(cli->ctx, argv[optind]);

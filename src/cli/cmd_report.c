@@ -168,7 +168,9 @@ static sm_status write_bundle(struct sm_cli *cli, const char *review_path,
 		sm_cli_progress(cli, "drawing figures, tables and the report");
 		struct sigaction saved[N_CAUGHT];
 		catch_signals(saved);
+		cli->writing_bundle = dir;
 		st = sm_bundle_write(cli->ctx, results, dir, &bo);
+		cli->writing_bundle = NULL;
 		release_signals(cli, saved);
 		if (st == SM_OK)
 			sm_cli_progress(cli, "wrote the bundle in %s", dir);

@@ -244,7 +244,7 @@ int main(int argc, char **argv)
 	 * leave its temporaries; ignored, the write fails with EFBIG and is
 	 * reported as any full disk is (exit 3, the file named, nothing left). */
 	signal(SIGXFSZ, SIG_IGN);
-	sm_cli_glib_oom_exit();
+	sm_cli_glib_oom_exit(&cli);
 	sm_init();
 	cli.ctx = sm_ctx_new();
 	if (!cli.ctx) {

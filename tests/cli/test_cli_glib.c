@@ -5,8 +5,10 @@
 #include "sm_test.h"
 
 #include "cli_glib.h"
+#include "sm_buf.h"
 
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -37,15 +39,17 @@ static int in_child(void (*fn)(const char *), const char *msg, char *err, size_t
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+static struct sm_cli writing; /* what the child says it is writing */
+
 static void structured(const char *msg)
 {
 	GLogField fields[] = { { "GLIB_DOMAIN", "GLib", -1 }, { "MESSAGE", msg, -1 } };
-	sm_cli_glib_writer(G_LOG_LEVEL_ERROR, fields, 2, NULL);
+	sm_cli_glib_writer(G_LOG_LEVEL_ERROR, fields, 2, &writing);
 }
 
 static void warning(const char *msg)
 {
-	sm_cli_glib_handler("Pango", G_LOG_LEVEL_WARNING, msg, NULL);
+	sm_cli_glib_handler("Pango", G_LOG_LEVEL_WARNING, msg, &writing);
 }
 
 static void out_of_memory_exits_4(void **state)
@@ -67,6 +71,56 @@ static void out_of_memory_exits_4(void **state)
 	assert_non_null(strstr(err, "safemeta: out of memory (GLib: failed to create cairo"));
 }
 
+static int there(const char *dir, const char *name)
+{
+	char *p = sm_asprintf("%s/%s", dir, name);
+	struct stat st;
+	int r = lstat(p, &st) == 0;
+	free(p);
+	return r;
+}
+
+static void touch(const char *dir, const char *name)
+{
+	char *p = sm_asprintf("%s/%s", dir, name);
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	fclose(f);
+	free(p);
+}
+
+/* Before exit 4 the temporaries of what is being written go: the figure's
+ * PATH.tmp.XXXXXX and the bundle's .NAME.tmp.XXXXXX folder; other files
+ * stay, names that merely look alike too. */
+static void temporaries_removed(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/sm-cli-glib-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *fig = sm_asprintf("%s/f.png", dir), *bundle = sm_asprintf("%s/b", dir);
+	touch(dir, "f.png.tmp.ab12cd");
+	touch(dir, "f.png.tmp.ab12cdX");
+	touch(dir, "f.png");
+	char *folder = sm_asprintf("%s/.b.tmp.zz99yy", dir);
+	assert_int_equal(mkdir(folder, 0777), 0);
+	touch(folder, "report.pdf");
+	writing = (struct sm_cli){ .writing_file = fig, .writing_bundle = bundle };
+	char err[1024];
+	assert_int_equal(in_child(structured, "creating thread 'x': Error creating thread", err,
+				  sizeof err), 4);
+	assert_false(there(dir, "f.png.tmp.ab12cd"));
+	assert_false(there(dir, ".b.tmp.zz99yy"));
+	assert_true(there(dir, "f.png.tmp.ab12cdX"));
+	assert_true(there(dir, "f.png"));
+	writing = (struct sm_cli){ 0 };
+	char *cmd = sm_asprintf("rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(folder);
+	free(fig);
+	free(bundle);
+}
+
 static void other_messages_pass(void **state)
 {
 	(void)state;
@@ -82,6 +136,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(out_of_memory_exits_4),
 		cmocka_unit_test(other_messages_pass),
+		cmocka_unit_test(temporaries_removed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
