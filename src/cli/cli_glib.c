@@ -2,6 +2,7 @@
  * (cli_glib.h). */
 #include "cli_glib.h"
 
+#include "sm_atomic.h"
 #include "sm_bundle_dir.h"
 
 #include <dirent.h>
@@ -24,19 +25,6 @@ static int glib_out_of_memory(GLogLevelFlags level, const char *msg)
 	       strstr(msg, "out of memory") || strstr(msg, "failed to create cairo scaled font");
 }
 
-/* NAME.tmp. and six characters of the writers' alphabet (sm_atomic.c,
- * sm_bundle_dir.c). */
-static int temporary_of(const char *entry, const char *name)
-{
-	size_t n = strlen(name);
-	if (strncmp(entry, name, n) || strncmp(entry + n, ".tmp.", 5) || strlen(entry + n) != 11)
-		return 0;
-	for (const char *c = entry + n + 5; *c; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')))
-			return 0;
-	return 1;
-}
-
 /* Removes PATH.tmp.XXXXXX beside PATH (dot: ".NAME" for a bundle's
  * folder, which is a hidden sibling). */
 static void remove_temporaries(const char *path, int hidden)
@@ -48,14 +36,14 @@ static void remove_temporaries(const char *path, int hidden)
 	char dir[4096], name[512];
 	int dn = slash ? snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path)
 		       : snprintf(dir, sizeof dir, ".");
-	int nn = snprintf(name, sizeof name, "%s%s", hidden ? "." : "", base);
+	int nn = snprintf(name, sizeof name, "%s%s.tmp.", hidden ? "." : "", base);
 	if (dn < 0 || (size_t)dn >= sizeof dir || nn < 0 || (size_t)nn >= sizeof name)
 		return;
 	if (!dir[0])
 		snprintf(dir, sizeof dir, "/");
 	DIR *d = opendir(dir);
 	for (struct dirent *e; d && (e = readdir(d));)
-		if (temporary_of(e->d_name, name))
+		if (sm_tmp_name_is(e->d_name, name))
 			sm_remove_tree(dirfd(d), e->d_name, SM_BUNDLE_DIR_MAX_DEPTH);
 	if (d)
 		closedir(d);
@@ -80,9 +68,9 @@ static void say_out_of_memory(const char *msg, const struct sm_cli *cli)
 
 /* GLib ends the process (abort) when such an allocation fails, and Pango
  * goes on without text; the README promises exit 4 and "out of memory",
- * so the CLI, which owns the process, says that instead.  What was being written is left as a temporary (the
- * next report into the folder removes a bundle's).  Every other message
- * goes to GLib's own writer. */
+ * so the CLI, which owns the process, says that instead, after removing
+ * the temporaries of what `data` (the struct sm_cli) says is being
+ * written.  Every other message goes to GLib's own writer. */
 GLogWriterOutput sm_cli_glib_writer(GLogLevelFlags level, const GLogField *fields, gsize n,
 				    gpointer data)
 {

@@ -288,3 +288,14 @@ char *sm_filename_fold(const char *name)
 			*c = (char)(*c - 'A' + 'a');
 	return key;
 }
+
+int sm_tmp_name_is(const char *name, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	if (strncmp(name, prefix, n) != 0 || strlen(name) != n + 6)
+		return 0;
+	for (const char *c = name + n; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')))
+			return 0;
+	return 1;
+}

@@ -53,4 +53,10 @@ char *sm_safe_filename(const char *name, size_t max_len);
  * Returns a newly allocated string, NULL on out of memory. */
 char *sm_filename_fold(const char *name);
 
+/* 1 when `name` is `prefix` and then the six random characters (a-z, 0-9)
+ * this module and the bundle's folder give a temporary: "f.png.tmp." for
+ * f.png's, ".b.tmp." or ".b.old." for bundle b's (".b.tmp.tmp.x1y2z3" is
+ * one of "b.tmp", not of "b"). */
+int sm_tmp_name_is(const char *name, const char *prefix);
+
 #endif

@@ -165,18 +165,6 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* PREFIX and six characters of make_sibling's alphabet: ".b.tmp.tmp.x1y2z3"
- * is a temporary of "b.tmp", not of "b". */
-static int has_prefix(const char *s, const char *prefix)
-{
-	size_t n = strlen(prefix);
-	if (strncmp(s, prefix, n) != 0 || strlen(s) != n + 6)
-		return 0;
-	for (const char *c = s + n; *c; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')))
-			return 0;
-	return 1;
-}
 
 static int restore_foreign(struct sm_ctx *ctx, const struct sm_bundle_dir *bd, const char *stale);
 
@@ -198,7 +186,8 @@ static sm_status remove_stale(struct sm_ctx *ctx, const struct sm_bundle_dir *bd
 	size_t n = 0, cap = 0;
 	struct dirent *e;
 	for (long seen = 0; d && s == SM_OK && seen < MAX_ENTRIES && (e = readdir(d)); seen++) {
-		if (!has_prefix(e->d_name, tmp_prefix) && !has_prefix(e->d_name, old_prefix))
+		if (!sm_tmp_name_is(e->d_name, tmp_prefix) &&
+		    !sm_tmp_name_is(e->d_name, old_prefix))
 			continue;
 		if (n == cap) {
 			cap = cap ? 2 * cap : 4;
@@ -224,7 +213,7 @@ static sm_status remove_stale(struct sm_ctx *ctx, const struct sm_bundle_dir *bd
 	struct stat st;
 	for (size_t i = 0; s == SM_OK && i < n && lstat(bd->target, &st) != 0 && errno == ENOENT;
 	     i++) {
-		if (!has_prefix(stale[i], old_prefix))
+		if (!sm_tmp_name_is(stale[i], old_prefix))
 			continue;
 		char *old = sm_asprintf("%s/%s", bd->parent, stale[i]);
 		if (old && rename(old, bd->target) == 0) {
