@@ -47,14 +47,20 @@ static char *at(const struct fx *f, const char *rel)
 	return sm_asprintf("%s/%s", f->dir, rel);
 }
 
-static void put(const struct fx *f, const char *rel, const char *text)
+/* rel with len bytes of data (a journal's names hold NULs). */
+static void put_bytes(const struct fx *f, const char *rel, const char *data, size_t len)
 {
 	char *p = at(f, rel);
 	FILE *fp = fopen(p, "w");
 	assert_non_null(fp);
-	fputs(text, fp);
+	assert_int_equal(fwrite(data, 1, len, fp), len);
 	fclose(fp);
 	free(p);
+}
+
+static void put(const struct fx *f, const char *rel, const char *text)
+{
+	put_bytes(f, rel, text, strlen(text));
 }
 
 static char *get(const struct fx *f, const char *rel)
@@ -328,12 +334,8 @@ static void killed_before_swap_restored(void **state)
 	mk(f, ".b.tmp.dead01/figures");
 	put(f, ".b.tmp.dead01/notes.txt", "mine");
 	put(f, ".b.tmp.dead01/figures/mine.png", "mine too");
-	char *j = at(f, ".b.tmp.dead01/.safemeta-foreign");
-	FILE *fp = fopen(j, "w");
-	assert_non_null(fp);
-	fwrite("notes.txt\0figures/mine.png\0never-moved\0", 1, 38, fp);
-	fclose(fp);
-	free(j);
+	put_bytes(f, ".b.tmp.dead01/.safemeta-foreign", "notes.txt\0figures/mine.png\0never-moved\0",
+		  38);
 	assert_int_equal(write_bundle(f, "b"), SM_OK);
 	char *n = get(f, "b/notes.txt"), *m = get(f, "b/figures/mine.png");
 	assert_string_equal(n, "mine");
@@ -355,12 +357,7 @@ static void restore_conflict_kept(void **state)
 	put(f, "b/notes.txt", "newer");
 	mk(f, ".b.tmp.dead01");
 	put(f, ".b.tmp.dead01/notes.txt", "older");
-	char *j = at(f, ".b.tmp.dead01/.safemeta-foreign");
-	FILE *fp = fopen(j, "w");
-	assert_non_null(fp);
-	fwrite("notes.txt\0", 1, 10, fp);
-	fclose(fp);
-	free(j);
+	put_bytes(f, ".b.tmp.dead01/.safemeta-foreign", "notes.txt\0", 10);
 	assert_int_equal(write_bundle(f, "b"), SM_OK);
 	char *n = get(f, "b/notes.txt"), *o = get(f, ".b.tmp.dead01/notes.txt");
 	assert_string_equal(n, "newer");
@@ -383,12 +380,7 @@ static void killed_between_renames_restored(void **state)
 	put(f, ".b.old.dead02/MANIFEST.sha256", ZEROS "  results.json\n");
 	mk(f, ".b.tmp.dead01");
 	put(f, ".b.tmp.dead01/notes.txt", "mine");
-	char *j = at(f, ".b.tmp.dead01/.safemeta-foreign");
-	FILE *fp = fopen(j, "w");
-	assert_non_null(fp);
-	fwrite("notes.txt\0", 1, 10, fp);
-	fclose(fp);
-	free(j);
+	put_bytes(f, ".b.tmp.dead01/.safemeta-foreign", "notes.txt\0", 10);
 	assert_int_equal(write_bundle(f, "b"), SM_OK);
 	char *n = get(f, "b/notes.txt"), *r = get(f, "b/results.json");
 	assert_string_equal(n, "mine");
