@@ -231,6 +231,7 @@ static int run(struct sm_cli *cli, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	sm_cli_glib_malloc_slices(argv);
 	struct sm_cli cli = { .argv0 = argv[0] };
 	/* The process is the CLI's: at most two malloc arenas.  glibc reserves
 	 * 64 MiB of address space per arena, up to 8 per core, and Pango starts
@@ -245,6 +246,7 @@ int main(int argc, char **argv)
 	 * reported as any full disk is (exit 3, the file named, nothing left). */
 	signal(SIGXFSZ, SIG_IGN);
 	sm_cli_glib_oom_exit(&cli);
+	sm_cli_crash_as_oom(&cli);
 	sm_init();
 	cli.ctx = sm_ctx_new();
 	if (!cli.ctx) {

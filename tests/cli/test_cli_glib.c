@@ -7,7 +7,10 @@
 #include "cli_glib.h"
 #include "sm_buf.h"
 
+#include <fcntl.h>
 #include <stdio.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,12 +134,158 @@ static void other_messages_pass(void **state)
 	assert_non_null(strstr(err, "some unrelated warning"));
 }
 
+/* A crash in the child, after sm_cli_crash_as_oom, with the address-space
+ * limit (RLIMIT_AS) set just above what the process uses when `msg` says
+ * "limit" (a failed malloc's neighbourhood), none otherwise. */
+static void crash(const char *msg)
+{
+	sm_cli_crash_as_oom(&writing);
+	if (!strcmp(msg, "limit")) {
+		FILE *f = fopen("/proc/self/statm", "r");
+		unsigned long pages = 0;
+		if (!f || fscanf(f, "%lu", &pages) != 1)
+			_exit(99);
+		fclose(f);
+		struct rlimit lim = { .rlim_cur = pages * (rlim_t)sysconf(_SC_PAGESIZE) + (4 << 20),
+				      .rlim_max = RLIM_INFINITY };
+		if (setrlimit(RLIMIT_AS, &lim) != 0)
+			_exit(98);
+	}
+	raise(SIGSEGV);
+	_exit(0); /* not reached: the handler exits, or the default action kills */
+}
+
+/* Fontconfig's NULL dereference of a failed malloc (a SIGSEGV in a Pango
+ * thread) near the address-space limit is exit 4 with the temporaries
+ * removed, a bundle's nested folders too; without the limit nearly reached
+ * a crash stays a crash. */
+static void crash_near_limit_is_oom(void **state)
+{
+	(void)state;
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SM_TEST_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(SM_TEST_ASAN)
+	/* ASan reserves terabytes of address space: no limit can be near */
+	print_message("address-space limit part not run under AddressSanitizer\n");
+#else
+	char dir[] = "/tmp/sm-cli-crash-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *fig = sm_asprintf("%s/f.png", dir), *bundle = sm_asprintf("%s/b", dir);
+	touch(dir, "f.png.tmp.ab12cd");
+	touch(dir, "f.png.tmp.ab12cdX");
+	char *folder = sm_asprintf("%s/.b.tmp.zz99yy", dir);
+	char *sub = sm_asprintf("%s/figures", folder);
+	assert_int_equal(mkdir(folder, 0777), 0);
+	assert_int_equal(mkdir(sub, 0777), 0);
+	touch(folder, "report.pdf");
+	for (int i = 0; i < 200; i++) { /* more than one getdents64 buffer */
+		char name[32];
+		snprintf(name, sizeof name, "forest-%03d.pdf", i);
+		touch(sub, name);
+	}
+	writing = (struct sm_cli){ .writing_file = fig, .writing_bundle = bundle };
+	char err[1024];
+	assert_int_equal(in_child(crash, "limit", err, sizeof err), 4);
+	assert_non_null(strstr(err, "safemeta: out of memory (a font library crashed"));
+	assert_false(there(dir, "f.png.tmp.ab12cd"));
+	assert_false(there(dir, ".b.tmp.zz99yy"));
+	assert_true(there(dir, "f.png.tmp.ab12cdX"));
+	writing = (struct sm_cli){ 0 };
+	char *cmd = sm_asprintf("rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(sub);
+	free(folder);
+	free(fig);
+	free(bundle);
+#endif
+	char none[1024];
+	assert_int_equal(in_child(crash, "no limit", none, sizeof none), -1);
+	assert_null(strstr(none, "out of memory"));
+}
+
+/* G_SLICE of the CLI's process as it runs: the binary (SAFEMETA_BIN) is
+ * started with G_SLICE = `g_slice` (NULL: unset), reading a review from
+ * /dev/stdin, a pipe this test holds open, and its /proc/PID/environ is
+ * read while it waits there.  `value` is "" when the variable is not set. */
+static void g_slice_of_cli(const char *g_slice, char *value, size_t size)
+{
+	const char *bin = getenv("SAFEMETA_BIN");
+	assert_non_null(bin);
+	int in[2];
+	assert_int_equal(pipe(in), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(in[0], 0);
+		close(in[1]);
+		int null = open("/dev/null", O_WRONLY);
+		dup2(null, 1);
+		dup2(null, 2);
+		if (g_slice)
+			setenv("G_SLICE", g_slice, 1);
+		else
+			unsetenv("G_SLICE");
+		execl(bin, bin, "analyze", "/dev/stdin", (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	/* the environment is the exec'd program's once its executable is the
+	 * CLI again and it has read nothing yet: wait until it blocks on the pipe */
+	char path[64], buf[8192];
+	snprintf(path, sizeof path, "/proc/%d/environ", (int)pid);
+	value[0] = '\0';
+	for (int tries = 0; tries < 3000; tries++) {
+		char wchan[64] = "";
+		char wpath[64];
+		snprintf(wpath, sizeof wpath, "/proc/%d/wchan", (int)pid);
+		FILE *w = fopen(wpath, "r");
+		if (w) {
+			if (!fgets(wchan, sizeof wchan, w))
+				wchan[0] = '\0';
+			fclose(w);
+		}
+		if (strstr(wchan, "pipe_read"))
+			break;
+		usleep(10000);
+	}
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	for (size_t at = 0; at < n; at += strlen(buf + at) + 1)
+		if (!strncmp(buf + at, "G_SLICE=", 8))
+			snprintf(value, size, "%s", buf + at + 8);
+	close(in[1]);
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+}
+
+/* GLib reads G_SLICE when it is loaded, before main(): the CLI runs itself
+ * again with it set, so that GSlice's failures are malloc's and come to
+ * the writer (exit 4) instead of an abort; a value the user set is kept. */
+static void cli_runs_with_malloc_slices(void **state)
+{
+	(void)state;
+	char value[64];
+	g_slice_of_cli(NULL, value, sizeof value);
+	assert_string_equal(value, "always-malloc");
+	g_slice_of_cli("debug-blocks", value, sizeof value);
+	assert_string_equal(value, "debug-blocks");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(out_of_memory_exits_4),
 		cmocka_unit_test(other_messages_pass),
 		cmocka_unit_test(temporaries_removed),
+		cmocka_unit_test(cli_runs_with_malloc_slices),
+		cmocka_unit_test(crash_near_limit_is_oom),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
