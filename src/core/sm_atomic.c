@@ -48,15 +48,10 @@ static struct sm_atomic *open_special(struct sm_ctx *ctx, const char *path)
  * threads (the bundle's workers) rely on. */
 static int create_tmp(const char *path, mode_t mode, int keep_mode, char **out)
 {
-	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
 	for (int attempt = 0; attempt < 100; attempt++) {
-		unsigned char r[6];
-		if (getentropy(r, sizeof r) != 0)
-			return -1;
 		char suffix[7];
-		for (int i = 0; i < 6; i++)
-			suffix[i] = alphabet[r[i] % (sizeof alphabet - 1)];
-		suffix[6] = 0;
+		if (sm_tmp_suffix(suffix) != 0)
+			return -1;
 		char *tmp = sm_asprintf("%s.tmp.%s", path, suffix);
 		if (!tmp) {
 			errno = ENOMEM;
@@ -287,6 +282,20 @@ char *sm_filename_fold(const char *name)
 		if (*c >= 'A' && *c <= 'Z')
 			*c = (char)(*c - 'A' + 'a');
 	return key;
+}
+
+/* The characters of a temporary's suffix; sm_tmp_name_is accepts these. */
+static const char tmp_alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+int sm_tmp_suffix(char suffix[7])
+{
+	unsigned char r[6];
+	if (getentropy(r, sizeof r) != 0)
+		return -1;
+	for (int i = 0; i < 6; i++)
+		suffix[i] = tmp_alphabet[r[i] % (sizeof tmp_alphabet - 1)];
+	suffix[6] = '\0';
+	return 0;
 }
 
 int sm_tmp_name_is(const char *name, const char *prefix)

@@ -53,6 +53,10 @@ char *sm_safe_filename(const char *name, size_t max_len);
  * Returns a newly allocated string, NULL on out of memory. */
 char *sm_filename_fold(const char *name);
 
+/* Six random characters (a-z, 0-9) and a NUL: the suffix of every
+ * temporary file and folder; 0, or -1 with errno (no entropy). */
+int sm_tmp_suffix(char suffix[7]);
+
 /* 1 when `name` is `prefix` and then the six random characters (a-z, 0-9)
  * this module and the bundle's folder give a temporary: "f.png.tmp." for
  * f.png's, ".b.tmp." or ".b.old." for bundle b's (".b.tmp.tmp.x1y2z3" is

@@ -253,15 +253,10 @@ static sm_status remove_stale(struct sm_ctx *ctx, const struct sm_bundle_dir *bd
  * like any new folder, without touching the umask). */
 static char *make_sibling(const struct sm_bundle_dir *bd, const char *kind)
 {
-	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
 	for (int attempt = 0; attempt < 100; attempt++) {
-		unsigned char r[6];
-		if (getentropy(r, sizeof r) != 0)
-			return NULL;
 		char suffix[7];
-		for (int i = 0; i < 6; i++)
-			suffix[i] = alphabet[r[i] % (sizeof alphabet - 1)];
-		suffix[6] = '\0';
+		if (sm_tmp_suffix(suffix) != 0)
+			return NULL;
 		char *p = sm_asprintf("%s/.%s.%s.%s", bd->parent, bd->name, kind, suffix);
 		if (!p) {
 			errno = ENOMEM;

@@ -257,6 +257,26 @@ static void umask_is_left_alone(void **state)
 	free(dir);
 }
 
+/* A temporary's suffix is six of a-z0-9, which sm_tmp_name_is takes as
+ * one, and random: 50 draws of 36^6 are never all one. */
+static void tmp_suffix_is_a_temporary_name(void **state)
+{
+	(void)state;
+	char first[7], name[32];
+	assert_int_equal(sm_tmp_suffix(first), 0);
+	assert_int_equal(strlen(first), 6);
+	int differ = 0;
+	for (int i = 0; i < 50; i++) {
+		char s[7];
+		assert_int_equal(sm_tmp_suffix(s), 0);
+		snprintf(name, sizeof name, "f.png.tmp.%s", s);
+		assert_true(sm_tmp_name_is(name, "f.png.tmp."));
+		differ |= strcmp(s, first) != 0;
+	}
+	assert_true(differ);
+	assert_false(sm_tmp_name_is("f.png.tmp.ABCDEF", "f.png.tmp."));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +289,7 @@ int main(void)
 		cmocka_unit_test(mkdir_p_creates_parents),
 		cmocka_unit_test(safe_filename_never_escapes),
 		cmocka_unit_test(umask_is_left_alone),
+		cmocka_unit_test(tmp_suffix_is_a_temporary_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
