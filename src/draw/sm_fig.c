@@ -129,7 +129,8 @@ sm_status sm_fig_put_text(struct sm_ctx *ctx, struct sm_fig *f, const struct sm_
 			  int tag, int ref, struct sm_fig_text **out)
 {
 	struct sm_extent e;
-	sm_status s = sm_text_measure(ctx, f->text, st, utf8, &e);
+	const struct sm_tentry *kept = NULL;
+	sm_status s = sm_text_measure_kept(ctx, f->text, st, utf8, &e, &kept);
 	if (s != SM_OK)
 		return s;
 	char *copy = strdup(utf8);
@@ -140,7 +141,7 @@ sm_status sm_fig_put_text(struct sm_ctx *ctx, struct sm_fig *f, const struct sm_
 	struct sm_fig_text *t = &f->texts[f->ntexts++];
 	*t = (struct sm_fig_text){ .box = { x + e.left, y, x + e.left + e.width, y + e.height },
 				   .ox = x, .oy = y, .text = copy, .st = *st, .colour = colour,
-				   .tag = tag, .ref = ref, .page = f->page };
+				   .tag = tag, .ref = ref, .page = f->page, .kept = kept };
 	f->finished = 0;
 	if (out)
 		*out = t;
@@ -538,7 +539,8 @@ static void draw_items(struct brush *br, const struct sm_fig_item *items, size_t
 static void draw_text(const struct sm_fig *f, struct brush *br, const struct sm_fig_text *t)
 {
 	brush_colour(br, t->colour);
-	sm_text_draw(f->text, br->cr, &t->st, t->text, t->ox, t->oy);
+	if (!t->kept || !sm_text_draw_kept(f->text, br->cr, t->kept, t->ox, t->oy))
+		sm_text_draw(f->text, br->cr, &t->st, t->text, t->ox, t->oy);
 }
 
 static void draw_page(const struct sm_fig *f, cairo_t *cr, int page, double x, double y,

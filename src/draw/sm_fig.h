@@ -92,6 +92,9 @@ struct sm_fig_text {
 	int tag, ref;
 	int page;           /* 0-based */
 	int before_items;   /* painted before the items of its page, not after */
+	/* Its shaping as the figure's text engine keeps it (NULL: not kept),
+	 * so drawing needs no lookup; borrowed from f->text. */
+	const struct sm_tentry *kept;
 };
 
 /* Text roles, set from the style's font sizes. */

@@ -78,6 +78,21 @@ sm_status sm_text_measure(struct sm_ctx *ctx, struct sm_text *t,
 			  const struct sm_tstyle *st, const char *utf8,
 			  struct sm_extent *ext);
 
+/* A text as shaped and kept by sm_text_measure_kept(), drawn again without
+ * looking it up; valid until sm_text_free(). */
+struct sm_tentry;
+
+/* As sm_text_measure; *kept receives the kept shaping of the text, or NULL
+ * when it is not kept (then draw it with sm_text_draw). */
+sm_status sm_text_measure_kept(struct sm_ctx *ctx, struct sm_text *t,
+			       const struct sm_tstyle *st, const char *utf8,
+			       struct sm_extent *ext, const struct sm_tentry **kept);
+
+/* Draw a kept text with the top left of its logical box at (x, y), exactly
+ * as sm_text_draw() draws it; 0 (nothing drawn) when out of memory. */
+int sm_text_draw_kept(struct sm_text *t, cairo_t *cr, const struct sm_tentry *e, double x,
+		      double y);
+
 /* Draw with the top left of the logical box at (x, y) in the current
  * colour; the text must have been measured (validated) before. */
 void sm_text_draw(struct sm_text *t, cairo_t *cr, const struct sm_tstyle *st,
