@@ -358,6 +358,11 @@ void sm_text_draw(struct sm_text *t, cairo_t *cr, const struct sm_tstyle *st,
 	draw_layout(cr, t->layout, x, y);
 }
 
+const char *sm_text_kept_text(const struct sm_tentry *e)
+{
+	return e->text;
+}
+
 int sm_text_draw_kept(struct sm_text *t, cairo_t *cr, const struct sm_tentry *e, double x,
 		      double y)
 {

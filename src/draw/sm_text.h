@@ -88,6 +88,9 @@ sm_status sm_text_measure_kept(struct sm_ctx *ctx, struct sm_text *t,
 			       const struct sm_tstyle *st, const char *utf8,
 			       struct sm_extent *ext, const struct sm_tentry **kept);
 
+/* The text a kept shaping is of (NUL-terminated, valid as long as t). */
+const char *sm_text_kept_text(const struct sm_tentry *e);
+
 /* Draw a kept text with the top left of its logical box at (x, y), exactly
  * as sm_text_draw() draws it; 0 (nothing drawn) when out of memory. */
 int sm_text_draw_kept(struct sm_text *t, cairo_t *cr, const struct sm_tentry *e, double x,
