@@ -66,15 +66,26 @@ void sm_tcache_free(struct sm_tcache *c)
 	free(c);
 }
 
-/* FNV-1a: keys are short, and this needs no state. */
-static guint fnv1a(const char *p, size_t n)
+/* A multiply-xorshift hash eight bytes at a time (keys are 40-80 bytes:
+ * the style, the family list, the text); byte-wise FNV-1a was 3 % of a
+ * 10^5-study forest.  Only the table's layout depends on it, never the
+ * output. */
+static guint key_hash_of(const char *p, size_t n)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 16777619u;
+	const uint64_t m = 0x9E3779B97F4A7C15u;
+	uint64_t h = n * m;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * m;
+		h ^= h >> 29;
 	}
-	return h;
+	uint64_t w = 0;
+	memcpy(&w, p + i, n - i);
+	h = (h ^ w) * m;
+	h ^= h >> 32;
+	return (guint)h;
 }
 
 /* The key of (st, utf8) in c->scratch; *text_off is where the text starts. */
@@ -96,7 +107,7 @@ static int make_key(struct sm_tcache *c, const struct sm_tstyle *st, const char 
 		return -1;
 	k->data = b->data;
 	k->len = b->len;
-	k->hash = fnv1a(b->data, b->len);
+	k->hash = key_hash_of(b->data, b->len);
 	return 0;
 }
 
