@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A key is the style's bytes, the family, a NUL and the text: two keys are
- * equal exactly when style and text are. */
+/* A key is the style's bytes, the number of its family (families are few
+ * and long, "Liberation Sans, DejaVu Sans, ..."; spelt out they were half
+ * of each key) and the text: two keys are equal exactly when style and
+ * text are. */
 struct tkey {
 	const char *data;
 	size_t len;
@@ -25,6 +27,8 @@ struct sm_tcache {
 	GHashTable *map; /* struct tkey * -> struct tslot *, keys inside the slots */
 	struct sm_buf scratch;
 	size_t bytes;    /* what the entries hold, roughly */
+	char **families; /* owned copies; a key holds the index */
+	size_t nfamilies;
 };
 
 static guint key_hash(gconstpointer p)
@@ -63,6 +67,9 @@ void sm_tcache_free(struct sm_tcache *c)
 		return;
 	g_hash_table_destroy(c->map);
 	sm_buf_release(&c->scratch);
+	for (size_t i = 0; i < c->nfamilies; i++)
+		free(c->families[i]);
+	free(c->families);
 	free(c);
 }
 
@@ -88,10 +95,29 @@ static guint key_hash_of(const char *p, size_t n)
 	return (guint)h;
 }
 
+/* The number of a family, added when new; -1 when out of memory. */
+static int64_t family_id(struct sm_tcache *c, const char *family)
+{
+	for (size_t i = 0; i < c->nfamilies; i++)
+		if (!strcmp(c->families[i], family))
+			return (int64_t)i;
+	char **v = sm_realloc_array(c->families, c->nfamilies + 1, sizeof *v);
+	if (!v)
+		return -1;
+	c->families = v;
+	if (!(v[c->nfamilies] = strdup(family)))
+		return -1;
+	return (int64_t)c->nfamilies++;
+}
+
 /* The key of (st, utf8) in c->scratch; *text_off is where the text starts. */
 static int make_key(struct sm_tcache *c, const struct sm_tstyle *st, const char *utf8,
 		    struct tkey *k, size_t *text_off)
 {
+	int64_t fam = family_id(c, st->family ? st->family : "");
+	if (fam < 0)
+		return -1;
+	uint32_t fam32 = (uint32_t)fam;
 	struct sm_buf *b = &c->scratch;
 	sm_buf_reset(b);
 	sm_buf_append(b, &st->size, sizeof st->size);
@@ -99,8 +125,7 @@ static int make_key(struct sm_tcache *c, const struct sm_tstyle *st, const char 
 	sm_buf_append(b, &st->ellipsize, sizeof st->ellipsize);
 	sm_buf_putc(b, (char)((st->bold != 0) | (st->italic != 0) << 1 |
 			      (st->tabular != 0) << 2 | (int)st->align << 3));
-	sm_buf_puts(b, st->family ? st->family : "");
-	sm_buf_append(b, "", 1);
+	sm_buf_append(b, &fam32, sizeof fam32);
 	*text_off = b->len;
 	sm_buf_puts(b, utf8);
 	if (b->failed)
