@@ -35,14 +35,16 @@
 enum sm_align { SM_ALIGN_LEFT, SM_ALIGN_CENTER, SM_ALIGN_RIGHT };
 
 /* How one piece of text is set. */
+/* (Doubles first, then the ints: no padding, as every figure text holds
+ * one.) */
 struct sm_tstyle {
 	const char *family;
 	double size;   /* pt */
+	double wrap;   /* > 0: wrap at this width (pt), words first */
+	double ellipsize; /* > 0: cut with an ellipsis at this width (pt) */
 	int bold;
 	int italic;
 	int tabular;   /* tabular figures, for columns of numbers */
-	double wrap;   /* > 0: wrap at this width (pt), words first */
-	double ellipsize; /* > 0: cut with an ellipsis at this width (pt) */
 	enum sm_align align; /* alignment of wrapped lines */
 };
 
