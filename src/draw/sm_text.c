@@ -190,7 +190,7 @@ static sm_status setup_measured(struct sm_ctx *ctx, struct sm_text *t,
 /* A text that is not kept is drawn run by run at the positions its layout
  * gave, through Pango's renderer; a kept one (draw_kept_run) gets the same
  * cairo calls from its kept glyphs, so it looks the same either way
- * (tests/draw/test_text.c compares the two). */
+ * (tests/draw/test_text.c compares their pixels, test_fig.c their PDF). */
 static void draw_run(cairo_t *cr, const char *text, PangoGlyphItem *glyphs, double x,
 		     double y, int run_x, int baseline)
 {
