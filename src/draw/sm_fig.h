@@ -86,13 +86,21 @@ struct sm_fig_item {
 struct sm_fig_text {
 	struct sm_box box;  /* logical box of the ink-bearing lines */
 	double ox, oy;      /* layout origin (top left, before alignment) */
-	char *text;
+	char *text;         /* owned, or the kept copy when `kept` (read only) */
 	struct sm_tstyle st;
 	struct sm_rgb colour;
 	int tag, ref;
 	int page;           /* 0-based */
 	int before_items;   /* painted before the items of its page, not after */
+	/* Its shaping as the figure's text engine keeps it (NULL: not kept),
+	 * so drawing needs no lookup and the text needs no copy of its own;
+	 * borrowed from f->text. */
+	const struct sm_tentry *kept;
 };
+
+/* Free what a text owns (its string unless kept), for a layout that takes
+ * texts back (sm_fig_free does it for the rest). */
+void sm_fig_text_release(struct sm_fig_text *t);
 
 /* Text roles, set from the style's font sizes. */
 enum sm_fig_role { SM_FR_BODY, SM_FR_BOLD, SM_FR_SMALL, SM_FR_SMALL_BOLD, SM_FR_TITLE,

@@ -25,6 +25,11 @@ struct sm_text {
 	char *warned[SM_TEXT_MAX_GLYPH_WARNINGS];
 	gunichar warned_char[SM_TEXT_MAX_GLYPH_WARNINGS];
 	int glyph_warnings;
+	/* Kept texts are drawn from these (grown as needed): the glyphs at
+	 * their places, and one-byte-one-glyph clusters. */
+	cairo_glyph_t *glyphs;
+	cairo_text_cluster_t *ones;
+	size_t cap_glyphs, cap_ones;
 };
 
 void sm_text_free(struct sm_text *t)
@@ -32,6 +37,8 @@ void sm_text_free(struct sm_text *t)
 	if (!t)
 		return;
 	sm_tcache_free(t->cache);
+	free(t->glyphs);
+	free(t->ones);
 	free(t->set_family);
 	free(t->fallback);
 	for (int i = 0; i < t->glyph_warnings && i < SM_TEXT_MAX_GLYPH_WARNINGS; i++)
@@ -180,9 +187,10 @@ static sm_status setup_measured(struct sm_ctx *ctx, struct sm_text *t,
 	return SM_OK;
 }
 
-/* Every text is drawn run by run at the positions the layout gave, whether
- * the runs come from the cache or from a layout just made: one path, so a
- * text looks the same whether or not it was kept. */
+/* A text that is not kept is drawn run by run at the positions its layout
+ * gave, through Pango's renderer; a kept one (draw_kept_run) gets the same
+ * cairo calls from its kept glyphs, so it looks the same either way
+ * (tests/draw/test_text.c compares their pixels, test_fig.c their PDF). */
 static void draw_run(cairo_t *cr, const char *text, PangoGlyphItem *glyphs, double x,
 		     double y, int run_x, int baseline)
 {
@@ -258,7 +266,16 @@ sm_status sm_text_measure(struct sm_ctx *ctx, struct sm_text *t,
 			  const struct sm_tstyle *st, const char *utf8,
 			  struct sm_extent *ext)
 {
+	const struct sm_tentry *kept;
+	return sm_text_measure_kept(ctx, t, st, utf8, ext, &kept);
+}
+
+sm_status sm_text_measure_kept(struct sm_ctx *ctx, struct sm_text *t,
+			       const struct sm_tstyle *st, const char *utf8,
+			       struct sm_extent *ext, const struct sm_tentry **kept)
+{
 	const struct sm_tentry *hit = sm_tcache_find(t->cache, st, utf8);
+	*kept = hit;
 	if (hit) {
 		*ext = hit->ext;
 		return SM_OK;
@@ -279,7 +296,8 @@ sm_status sm_text_measure(struct sm_ctx *ctx, struct sm_text *t,
 	ext->left = (double)logical.x / PANGO_SCALE;
 	if (pango_layout_get_unknown_glyphs_count(t->layout) > 0)
 		warn_missing(ctx, t, utf8);
-	sm_tcache_add(t->cache, st, utf8, ext, t->layout); /* not kept: shaped again */
+	/* not kept: shaped again when drawn */
+	*kept = sm_tcache_add(t->cache, st, utf8, ext, t->layout);
 	return SM_OK;
 }
 
@@ -289,16 +307,79 @@ PangoLayout *sm_text_layout(struct sm_text *t, const struct sm_tstyle *st, const
 	return t->layout;
 }
 
+/* Room for n items in a scratch array. */
+static int reserve(void **v, size_t *cap, size_t n, size_t size)
+{
+	if (n <= *cap)
+		return 1;
+	size_t nc = *cap ? *cap : 64;
+	while (nc < n)
+		nc *= 2;
+	void *p = sm_realloc_array(*v, nc, size);
+	if (!p)
+		return 0;
+	*v = p;
+	*cap = nc;
+	return 1;
+}
+
+/* A kept run, shown as Pango's cairo renderer shows it (the same glyph
+ * positions from the same current point, the same clusters), without
+ * shaping state or a save/restore per run: cairo records the same
+ * operation. */
+static void draw_kept_run(struct sm_text *t, cairo_t *cr, const char *text,
+			  const struct sm_trun *r, double x, double y, int with_clusters)
+{
+	const cairo_text_cluster_t *cl = r->cl ? r->cl : t->ones;
+	double bx, by;
+	cairo_move_to(cr, x + (double)r->x / PANGO_SCALE, y + (double)r->baseline / PANGO_SCALE);
+	cairo_get_current_point(cr, &bx, &by);
+	for (int i = 0; i < r->nglyphs; i++) {
+		const struct sm_tglyph *g = &r->g[i];
+		t->glyphs[i] = (cairo_glyph_t){ g->index, bx + (double)g->x / PANGO_SCALE,
+						g->y == 0 ? by : by + (double)g->y / PANGO_SCALE };
+	}
+	cairo_set_scaled_font(cr, r->sf);
+	if (with_clusters)
+		cairo_show_text_glyphs(cr, text + r->off, r->len, t->glyphs, r->nglyphs, cl,
+				       r->nclusters, r->backward ? CAIRO_TEXT_CLUSTER_FLAG_BACKWARD
+								 : 0);
+	else
+		cairo_show_glyphs(cr, t->glyphs, r->nglyphs);
+}
+
 void sm_text_draw(struct sm_text *t, cairo_t *cr, const struct sm_tstyle *st,
 		  const char *utf8, double x, double y)
 {
 	const struct sm_tentry *hit = sm_tcache_find(t->cache, st, utf8);
-	if (hit) {
-		for (size_t i = 0; i < hit->nruns; i++)
-			draw_run(cr, hit->text, hit->runs[i].glyphs, x, y, hit->runs[i].x,
-				 hit->runs[i].baseline);
+	if (hit && sm_text_draw_kept(t, cr, hit, x, y))
 		return;
-	}
 	setup(t, st, utf8);
 	draw_layout(cr, t->layout, x, y);
+}
+
+const char *sm_text_kept_text(const struct sm_tentry *e)
+{
+	return e->text;
+}
+
+int sm_text_draw_kept(struct sm_text *t, cairo_t *cr, const struct sm_tentry *e, double x,
+		      double y)
+{
+	/* Vector surfaces that keep text (PDF) get it with its clusters, as
+	 * Pango gives it them; rasters only the glyphs. */
+	int clusters = cairo_surface_has_show_text_glyphs(cairo_get_target(cr));
+	size_t most = 0;
+	for (size_t i = 0; i < e->nruns; i++)
+		if ((size_t)e->runs[i].nglyphs > most)
+			most = (size_t)e->runs[i].nglyphs;
+	size_t had = t->cap_ones;
+	if (!reserve((void **)&t->glyphs, &t->cap_glyphs, most, sizeof *t->glyphs) ||
+	    !reserve((void **)&t->ones, &t->cap_ones, most, sizeof *t->ones))
+		return 0;
+	for (size_t i = had; i < t->cap_ones; i++)
+		t->ones[i] = (cairo_text_cluster_t){ 1, 1 };
+	for (size_t i = 0; i < e->nruns; i++)
+		draw_kept_run(t, cr, e->text, &e->runs[i], x, y, clusters);
+	return 1;
 }

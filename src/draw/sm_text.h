@@ -35,14 +35,16 @@
 enum sm_align { SM_ALIGN_LEFT, SM_ALIGN_CENTER, SM_ALIGN_RIGHT };
 
 /* How one piece of text is set. */
+/* (Doubles first, then the ints: no padding, as every figure text holds
+ * one.) */
 struct sm_tstyle {
 	const char *family;
 	double size;   /* pt */
+	double wrap;   /* > 0: wrap at this width (pt), words first */
+	double ellipsize; /* > 0: cut with an ellipsis at this width (pt) */
 	int bold;
 	int italic;
 	int tabular;   /* tabular figures, for columns of numbers */
-	double wrap;   /* > 0: wrap at this width (pt), words first */
-	double ellipsize; /* > 0: cut with an ellipsis at this width (pt) */
 	enum sm_align align; /* alignment of wrapped lines */
 };
 
@@ -77,6 +79,24 @@ PangoLayout *sm_text_layout(struct sm_text *t, const struct sm_tstyle *st, const
 sm_status sm_text_measure(struct sm_ctx *ctx, struct sm_text *t,
 			  const struct sm_tstyle *st, const char *utf8,
 			  struct sm_extent *ext);
+
+/* A text as shaped and kept by sm_text_measure_kept(), drawn again without
+ * looking it up; valid until sm_text_free(). */
+struct sm_tentry;
+
+/* As sm_text_measure; *kept receives the kept shaping of the text, or NULL
+ * when it is not kept (then draw it with sm_text_draw). */
+sm_status sm_text_measure_kept(struct sm_ctx *ctx, struct sm_text *t,
+			       const struct sm_tstyle *st, const char *utf8,
+			       struct sm_extent *ext, const struct sm_tentry **kept);
+
+/* The text a kept shaping is of (NUL-terminated, valid as long as t). */
+const char *sm_text_kept_text(const struct sm_tentry *e);
+
+/* Draw a kept text with the top left of its logical box at (x, y), exactly
+ * as sm_text_draw() draws it; 0 (nothing drawn) when out of memory. */
+int sm_text_draw_kept(struct sm_text *t, cairo_t *cr, const struct sm_tentry *e, double x,
+		      double y);
 
 /* Draw with the top left of the logical box at (x, y) in the current
  * colour; the text must have been measured (validated) before. */

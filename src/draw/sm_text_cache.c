@@ -3,12 +3,15 @@
 #include "sm_buf.h"
 
 #include <glib.h>
+#include <pango/pangocairo.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* A key is the style's bytes, the family, a NUL and the text: two keys are
- * equal exactly when style and text are. */
+/* A key is the style's bytes, the number of its family (families are few
+ * and long, "Liberation Sans, DejaVu Sans, ..."; spelt out they were half
+ * of each key) and the text: two keys are equal exactly when style and
+ * text are. */
 struct tkey {
 	const char *data;
 	size_t len;
@@ -16,7 +19,7 @@ struct tkey {
 };
 
 struct tslot {
-	struct tkey key; /* data owned */
+	struct tkey key; /* data inside the slot's block */
 	struct sm_tentry e;
 };
 
@@ -24,6 +27,8 @@ struct sm_tcache {
 	GHashTable *map; /* struct tkey * -> struct tslot *, keys inside the slots */
 	struct sm_buf scratch;
 	size_t bytes;    /* what the entries hold, roughly */
+	char **families; /* owned copies; a key holds the index */
+	size_t nfamilies;
 };
 
 static guint key_hash(gconstpointer p)
@@ -37,13 +42,12 @@ static gboolean key_equal(gconstpointer a, gconstpointer b)
 	return x->len == y->len && !memcmp(x->data, y->data, x->len);
 }
 
+/* A slot is one block; its runs hold references to their fonts. */
 static void slot_free(gpointer p)
 {
 	struct tslot *s = p;
 	for (size_t i = 0; i < s->e.nruns; i++)
-		pango_glyph_item_free(s->e.runs[i].glyphs);
-	free(s->e.runs);
-	free((char *)s->key.data);
+		g_object_unref(s->e.runs[i].font);
 	free(s);
 }
 
@@ -63,24 +67,57 @@ void sm_tcache_free(struct sm_tcache *c)
 		return;
 	g_hash_table_destroy(c->map);
 	sm_buf_release(&c->scratch);
+	for (size_t i = 0; i < c->nfamilies; i++)
+		free(c->families[i]);
+	free(c->families);
 	free(c);
 }
 
-/* FNV-1a: keys are short, and this needs no state. */
-static guint fnv1a(const char *p, size_t n)
+/* A multiply-xorshift hash eight bytes at a time (keys are 40-80 bytes:
+ * the style, the family list, the text); byte-wise FNV-1a was 3 % of a
+ * 10^5-study forest.  Only the table's layout depends on it, never the
+ * output. */
+static guint key_hash_of(const char *p, size_t n)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 16777619u;
+	const uint64_t m = 0x9E3779B97F4A7C15u;
+	uint64_t h = n * m;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * m;
+		h ^= h >> 29;
 	}
-	return h;
+	uint64_t w = 0;
+	memcpy(&w, p + i, n - i);
+	h = (h ^ w) * m;
+	h ^= h >> 32;
+	return (guint)h;
+}
+
+/* The number of a family, added when new; -1 when out of memory. */
+static int64_t family_id(struct sm_tcache *c, const char *family)
+{
+	for (size_t i = 0; i < c->nfamilies; i++)
+		if (!strcmp(c->families[i], family))
+			return (int64_t)i;
+	char **v = sm_realloc_array(c->families, c->nfamilies + 1, sizeof *v);
+	if (!v)
+		return -1;
+	c->families = v;
+	if (!(v[c->nfamilies] = strdup(family)))
+		return -1;
+	return (int64_t)c->nfamilies++;
 }
 
 /* The key of (st, utf8) in c->scratch; *text_off is where the text starts. */
 static int make_key(struct sm_tcache *c, const struct sm_tstyle *st, const char *utf8,
 		    struct tkey *k, size_t *text_off)
 {
+	int64_t fam = family_id(c, st->family ? st->family : "");
+	if (fam < 0)
+		return -1;
+	uint32_t fam32 = (uint32_t)fam;
 	struct sm_buf *b = &c->scratch;
 	sm_buf_reset(b);
 	sm_buf_append(b, &st->size, sizeof st->size);
@@ -88,15 +125,14 @@ static int make_key(struct sm_tcache *c, const struct sm_tstyle *st, const char 
 	sm_buf_append(b, &st->ellipsize, sizeof st->ellipsize);
 	sm_buf_putc(b, (char)((st->bold != 0) | (st->italic != 0) << 1 |
 			      (st->tabular != 0) << 2 | (int)st->align << 3));
-	sm_buf_puts(b, st->family ? st->family : "");
-	sm_buf_append(b, "", 1);
+	sm_buf_append(b, &fam32, sizeof fam32);
 	*text_off = b->len;
 	sm_buf_puts(b, utf8);
 	if (b->failed)
 		return -1;
 	k->data = b->data;
 	k->len = b->len;
-	k->hash = fnv1a(b->data, b->len);
+	k->hash = key_hash_of(b->data, b->len);
 	return 0;
 }
 
@@ -111,48 +147,139 @@ const struct sm_tentry *sm_tcache_find(struct sm_tcache *c, const struct sm_tsty
 	return s ? &s->e : NULL;
 }
 
-/* Rough heap use of one run, to bound the cache. */
-static size_t run_bytes(const PangoGlyphItem *g)
-{
-	return sizeof *g + sizeof *g->item + sizeof *g->glyphs + 64 +
-	       (size_t)g->glyphs->num_glyphs * (sizeof *g->glyphs->glyphs + sizeof(int));
-}
+/* What one layout run becomes: counted first, then written into the
+ * entry's block. */
+struct run_plan {
+	PangoGlyphItem *gi;
+	int x, baseline;
+	int nglyphs, nclusters, simple;
+};
 
-static int add_run(struct sm_tentry *e, size_t *cap, PangoLayoutIter *it, size_t *bytes)
+/* Count the drawable glyphs and the clusters of a run, as Pango's cairo
+ * renderer does; 0 when the run is not kept (a glyph no font has, a font
+ * cairo cannot draw). */
+static int plan_run(struct run_plan *p, PangoGlyphItem *gi, const char *text)
 {
-	PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
-	if (!run) /* the end of a line */
-		return 0;
-	if (e->nruns == *cap) {
-		size_t n = *cap ? 2 * *cap : 2;
-		struct sm_trun *r = sm_realloc_array(e->runs, n, sizeof *r);
-		if (!r)
-			return -1;
-		e->runs = r;
-		*cap = n;
+	PangoGlyphString *gs = gi->glyphs;
+	p->gi = gi;
+	p->nglyphs = 0;
+	for (int i = 0; i < gs->num_glyphs; i++) {
+		PangoGlyph g = gs->glyphs[i].glyph;
+		if (g & PANGO_GLYPH_UNKNOWN_FLAG)
+			return 0;
+		if (g != PANGO_GLYPH_EMPTY)
+			p->nglyphs++;
 	}
-	PangoRectangle logical;
-	pango_layout_iter_get_run_extents(it, NULL, &logical);
-	struct sm_trun *r = &e->runs[e->nruns];
-	r->x = logical.x;
-	r->baseline = pango_layout_iter_get_baseline(it);
-	if (!(r->glyphs = pango_glyph_item_copy(run)))
-		return -1;
-	e->nruns++;
-	*bytes += run_bytes(run);
-	return 0;
+	PangoFont *font = gi->item->analysis.font;
+	if (!PANGO_IS_CAIRO_FONT(font))
+		return 0;
+	cairo_scaled_font_t *sf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font));
+	if (!sf || cairo_scaled_font_status(sf) != CAIRO_STATUS_SUCCESS)
+		return 0;
+	p->nclusters = 0;
+	p->simple = 1;
+	PangoGlyphItemIter it;
+	if (pango_glyph_item_iter_init_start(&it, gi, text)) {
+		do {
+			int bytes = it.end_index - it.start_index;
+			int glyphs = it.end_glyph - it.start_glyph;
+			if (glyphs < 0)
+				glyphs = -glyphs;
+			if (bytes != 1 || glyphs != 1)
+				p->simple = 0;
+			p->nclusters++;
+		} while (pango_glyph_item_iter_next_cluster(&it));
+	}
+	if (p->nclusters != p->nglyphs || (gi->item->analysis.level & 1))
+		p->simple = 0;
+	return 1;
 }
 
-static int copy_runs(struct sm_tentry *e, PangoLayout *layout, size_t *bytes)
+/* Write the glyphs and clusters of a planned run. */
+static void fill_run(struct sm_trun *r, const struct run_plan *p, const char *text,
+		     struct sm_tglyph *g, cairo_text_cluster_t *cl)
 {
-	PangoLayoutIter *it = pango_layout_get_iter(layout);
-	size_t cap = 0;
+	PangoGlyphItem *gi = p->gi;
+	PangoGlyphString *gs = gi->glyphs;
+	int backward = (gi->item->analysis.level & 1) != 0;
+	int xpos = 0, n = 0;
+	for (int i = 0; i < gs->num_glyphs; i++) {
+		const PangoGlyphInfo *info = &gs->glyphs[i];
+		if (info->glyph != PANGO_GLYPH_EMPTY)
+			g[n++] = (struct sm_tglyph){ info->glyph, xpos + info->geometry.x_offset,
+						     info->geometry.y_offset };
+		xpos += info->geometry.width;
+	}
+	if (!p->simple) {
+		/* The clusters as Pango's renderer counts them: bytes and glyphs
+		 * of each, the empty glyphs not counted. */
+		int k = 0;
+		PangoGlyphItemIter it;
+		if (pango_glyph_item_iter_init_start(&it, gi, text)) {
+			do {
+				int bytes = it.end_index - it.start_index;
+				int glyphs = backward ? it.start_glyph - it.end_glyph
+						      : it.end_glyph - it.start_glyph;
+				int lo = it.start_glyph < it.end_glyph + 1 ? it.start_glyph
+									   : it.end_glyph + 1;
+				int hi = it.start_glyph + 1 > it.end_glyph ? it.start_glyph + 1
+									   : it.end_glyph;
+				for (int i = lo; i < hi; i++)
+					if (gs->glyphs[i].glyph == PANGO_GLYPH_EMPTY)
+						glyphs--;
+				cl[k++] = (cairo_text_cluster_t){ bytes, glyphs };
+			} while (pango_glyph_item_iter_next_cluster(&it));
+		}
+	}
+	PangoFont *font = gi->item->analysis.font;
+	*r = (struct sm_trun){ .font = g_object_ref(font),
+			       .sf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font)),
+			       .g = g, .cl = p->simple ? NULL : cl, .nglyphs = p->nglyphs,
+			       .nclusters = p->nclusters, .off = gi->item->offset,
+			       .len = gi->item->length, .backward = backward, .x = p->x,
+			       .baseline = p->baseline };
+}
+
+/* The runs of a layout, planned; -1 when one is not kept or out of
+ * memory. */
+static int plan_runs(PangoLayout *layout, const char *text, struct run_plan **out, size_t *n)
+{
+	struct run_plan *v = NULL;
+	size_t cap = 0, k = 0;
 	int rc = 0;
-	do
-		rc = add_run(e, &cap, it, bytes);
-	while (rc == 0 && pango_layout_iter_next_run(it));
+	PangoLayoutIter *it = pango_layout_get_iter(layout);
+	do {
+		PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+		if (!run) /* the end of a line */
+			continue;
+		if (k == cap) {
+			size_t nc = cap ? 2 * cap : 2;
+			struct run_plan *r = sm_realloc_array(v, nc, sizeof *r);
+			if (!r) {
+				rc = -1;
+				break;
+			}
+			v = r;
+			cap = nc;
+		}
+		PangoRectangle logical;
+		pango_layout_iter_get_run_extents(it, NULL, &logical);
+		v[k].x = logical.x;
+		v[k].baseline = pango_layout_iter_get_baseline(it);
+		if (!plan_run(&v[k], run, text)) {
+			rc = -1;
+			break;
+		}
+		k++;
+	} while (pango_layout_iter_next_run(it));
 	pango_layout_iter_free(it);
-	return rc;
+	if (rc != 0) {
+		free(v);
+		return -1;
+	}
+	*out = v;
+	*n = k;
+	return 0;
 }
 
 const struct sm_tentry *sm_tcache_add(struct sm_tcache *c, const struct sm_tstyle *st,
@@ -166,23 +293,45 @@ const struct sm_tentry *sm_tcache_add(struct sm_tcache *c, const struct sm_tstyl
 	struct tslot *s = g_hash_table_lookup(c->map, &k);
 	if (s)
 		return &s->e;
-	s = calloc(1, sizeof *s);
-	char *data = malloc(k.len + 1);
-	if (!s || !data) {
-		free(s);
-		free(data);
+	const char *text = pango_layout_get_text(layout);
+	struct run_plan *plan = NULL;
+	size_t nruns = 0;
+	if (plan_runs(layout, text, &plan, &nruns) != 0)
+		return NULL;
+	/* One block: the slot, the runs, the glyphs, the clusters, the key. */
+	size_t ng = 0, nc = 0;
+	for (size_t i = 0; i < nruns; i++) {
+		ng += (size_t)plan[i].nglyphs;
+		nc += plan[i].simple ? 0 : (size_t)plan[i].nclusters;
+	}
+	size_t runs_at = sizeof *s;
+	size_t glyphs_at = runs_at + nruns * sizeof(struct sm_trun);
+	size_t clusters_at = glyphs_at + ng * sizeof(struct sm_tglyph);
+	size_t key_at = clusters_at + nc * sizeof(cairo_text_cluster_t);
+	size_t size = key_at + k.len + 1;
+	char *block = malloc(size);
+	if (!block) {
+		free(plan);
 		return NULL;
 	}
+	s = (struct tslot *)block;
+	char *data = block + key_at;
 	memcpy(data, k.data, k.len + 1);
 	s->key = (struct tkey){ data, k.len, k.hash };
 	s->e.text = data + off;
 	s->e.ext = *ext;
-	size_t bytes = sizeof *s + k.len + 64;
-	if (copy_runs(&s->e, layout, &bytes) != 0) {
-		slot_free(s);
-		return NULL;
+	struct sm_trun *runs = (struct sm_trun *)(block + runs_at);
+	struct sm_tglyph *g = (struct sm_tglyph *)(block + glyphs_at);
+	cairo_text_cluster_t *cl = (cairo_text_cluster_t *)(block + clusters_at);
+	for (size_t i = 0; i < nruns; i++) {
+		fill_run(&runs[i], &plan[i], text, g, cl);
+		g += plan[i].nglyphs;
+		cl += plan[i].simple ? 0 : plan[i].nclusters;
 	}
-	c->bytes += bytes;
+	s->e.runs = runs;
+	s->e.nruns = nruns;
+	free(plan);
+	c->bytes += size + 32; /* the allocation's and the table's overhead */
 	g_hash_table_insert(c->map, &s->key, s);
 	return &s->e;
 }

@@ -9,6 +9,11 @@
  * (glyphs and their positions in the layout), so that text is shaped once
  * and drawn from the runs.
  *
+ * An entry is one block (key, runs, glyphs, clusters) holding what cairo
+ * needs to show the text and nothing of Pango's item structures: at 10^5
+ * studies the cache held ~600,000 texts.  Texts with a glyph no font has
+ * (drawn as a box by Pango) or a font cairo cannot draw are not kept.
+ *
  * Ownership: the cache owns its entries, their keys and their runs; lookups
  * return borrowed entries, valid until sm_tcache_free().  Once the entries
  * hold about SM_TCACHE_MAX_BYTES, new texts are no longer kept (they are
@@ -19,21 +24,41 @@
 
 #include "sm_text.h"
 
+#include <cairo.h>
 #include <pango/pango.h>
+#include <stdint.h>
 
 #define SM_TCACHE_MAX_BYTES (96u << 20)
 
-/* One shaped run: glyphs of one font, with its left edge and baseline in
- * Pango units from the top left of the layout. */
+/* One glyph of a kept run: its index and its offset from the run's origin
+ * in Pango units (the advances of the glyphs before it plus its own
+ * offset), so that drawing computes the very doubles Pango's renderer
+ * would. */
+struct sm_tglyph {
+	uint32_t index;
+	int32_t x, y;
+};
+
+/* One shaped run of one font, with its left edge and baseline in Pango
+ * units from the top left of the layout.  Its glyphs are the drawable ones
+ * (Pango's empty glyphs left out); clusters map them to the bytes
+ * text[off .. off + len) as cairo wants them for PDF text, NULL when every
+ * cluster is one byte and one glyph (plain ASCII; built when drawn). */
 struct sm_trun {
-	PangoGlyphItem *glyphs;
+	PangoFont *font;            /* a reference */
+	cairo_scaled_font_t *sf;    /* the font's, borrowed */
+	const struct sm_tglyph *g;
+	const cairo_text_cluster_t *cl;
+	int nglyphs, nclusters;
+	int off, len;
+	int backward;
 	int x, baseline;
 };
 
 struct sm_tentry {
-	const char *text; /* the text, inside the key the runs' items index */
+	const char *text; /* the text, inside the key */
 	struct sm_extent ext;
-	struct sm_trun *runs;
+	const struct sm_trun *runs;
 	size_t nruns;
 };
 

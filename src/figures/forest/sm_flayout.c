@@ -941,7 +941,7 @@ static void truncate_to(struct lay *L, size_t ntexts, size_t nitems, size_t nrob
 {
 	struct sm_fig *f = L->f;
 	for (size_t i = ntexts; i < f->ntexts; i++)
-		free(f->texts[i].text);
+		sm_fig_text_release(&f->texts[i]);
 	for (size_t i = nitems; i < f->nitems; i++)
 		free(f->items[i].pts);
 	f->ntexts = ntexts;
