@@ -123,6 +123,23 @@ static void method_cell(char *out, size_t n, const cJSON *m, double f, int dec)
 		 f * cJSON_GetObjectItem(m, "ci_ub")->valuedouble);
 }
 
+/* `s` with every '-' a U+2212 minus sign and a "-0" that rounds to zero
+ * as "0" (as sm_fmt writes them); free() it. */
+static char *minus_signs(const char *s)
+{
+	struct sm_buf b;
+	sm_buf_init(&b);
+	for (const char *p = s; *p; p++) {
+		if (*p == '-' && p[1] == '0' && !strchr(".0123456789", p[2]))
+			continue;
+		if (*p == '-')
+			sm_buf_puts(&b, "\u2212");
+		else
+			sm_buf_printf(&b, "%c", *p);
+	}
+	return sm_buf_take(&b);
+}
+
 /* Issue 16: the rare-event comparison is one row per domain and scale
  * with a column per method (a row per method took over two pages); the
  * sensitivity table leaves out the random-effects row that repeats "All
@@ -153,10 +170,12 @@ static void rare_events_and_sensitivity_rows(void **state)
 		int rd = !strcmp(cJSON_GetObjectItem(m, "measure")->valuestring, "RD");
 		if (rd && col > 4)
 			col = 3; /* RD: IV and MH again, on the second row */
-		method_cell(want, sizeof want, m, rd ? 1000 : 1, rd ? 1 : 2);
-		/* (sm_fmt writes a true minus sign) */
-		if (!strchr(want, '-'))
-			assert_string_equal(sm_table_cell(t, rd, col), want);
+		/* risk differences per 1000 in whole patients */
+		method_cell(want, sizeof want, m, rd ? 1000 : 1, rd ? 0 : 2);
+		/* (sm_fmt writes a true minus sign; "-0" is "0") */
+		char *minus = minus_signs(want);
+		assert_string_equal(sm_table_cell(t, rd, col), minus);
+		free(minus);
 		col++;
 	}
 	assert_string_equal(sm_table_cell(t, 1, 5), ""); /* no Peto risk difference */
@@ -188,6 +207,41 @@ static void rare_events_and_sensitivity_rows(void **state)
 		assert_string_not_equal(sm_table_cell(t, r, 1), "Random effects");
 	assert_non_null(strstr(t->footnote, "Random effects: left out"));
 	sm_table_free(t);
+}
+
+/* Issue 16: a row note every analysis has word for word (the multilevel
+ * model's "variance components in ...") is said once, in the rules the
+ * report states under the first table, not under every table; notes that
+ * differ between analyses (the studies left out) stay each table's own. */
+static void sensitivity_shared_note_once(void **state)
+{
+	struct sm_render_fx *f = *state;
+	static const char note[] = "Multilevel (rows within clusters): variance components";
+	char *rules = sm_table_sens_rules(f->rmsc, NULL);
+	assert_non_null(rules);
+	const char *in = strstr(rules, note);
+	assert_non_null(in);
+	assert_null(strstr(in + 1, note));
+	size_t with_note = 0;
+	for (size_t i = 0; i < f->rmsc->analyses.n; i++) {
+		const char *name = f->rmsc->analyses.v[i].name;
+		char *key = sm_asprintf("%s%s", SM_TABLE_SENS_PREFIX, name);
+		struct sm_table *t = sm_table_from_res(f->ctx, f->rmsc, key);
+		assert_non_null(t);
+		/* the rules open the footnote; the rest is the table's own */
+		char *mine = sm_table_sens_rules(f->rmsc, name);
+		assert_int_equal(strncmp(t->footnote, mine, strlen(mine)), 0);
+		assert_null(strstr(t->footnote + strlen(mine), note));
+		with_note += strstr(mine, note) != NULL;
+		if (i == 0) /* its own: the studies trim and fill imputed */
+			assert_non_null(strstr(t->footnote + strlen(mine), "Trim-and-fill "
+						"adjusted: 10 studies filled on the left."));
+		free(mine);
+		sm_table_free(t);
+		free(key);
+	}
+	assert_int_equal(with_note, f->rmsc->analyses.n);
+	free(rules);
 }
 
 /* Below the small-study minimum (10 studies) a sensitivity table has no
@@ -1023,6 +1077,8 @@ int main(void)
 						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(rare_events_and_sensitivity_rows,
 						sm_render_fx_setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(sensitivity_shared_note_once, sm_render_fx_setup,
+						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(sensitivity_no_unassessed_rows, sm_render_fx_setup,
 						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(review_tables, sm_render_fx_setup,
