@@ -330,9 +330,12 @@ struct sm_table *sm_table_sensitivity(struct sm_ctx *ctx, const struct sm_res *r
 
 /* One row per domain and scale (OR, then RD per 1000), one column per
  * method: the methods side by side read as a comparison, where a row per
- * method (7 per domain) took over two pages.  P and tau2 are left to the
- * method forests and results.json (the footnote says where). */
-enum { R_DOMAIN, R_K, R_SCALE, R_FIRST };
+ * method (7 per domain) took over two pages.  The risk-difference row
+ * names its scale where its domain's name would go (a column of its own
+ * for "OR"/"RD" left the names two lines a row).  P and tau2 are left to
+ * the method forests and results.json (the footnote says where). */
+enum { R_DOMAIN, R_K, R_FIRST };
+#define R_RD_LABEL "RD per 1000"
 
 /* The most methods a table compares (the analysis stage writes 7 rows of
  * 5 methods); more are left out. */
@@ -402,6 +405,8 @@ static sm_status rare_row(struct sm_ctx *ctx, struct sm_table *t, const struct s
 		return SM_EINTERNAL;
 	if (first)
 		sm_buf_puts(b, a->name ? a->name : "");
+	if (rd) /* (a domain of risk differences only: after its name) */
+		sm_buf_puts(b, first ? " (" R_RD_LABEL ")" : R_RD_LABEL);
 	sm_status st = sm_table_put(ctx, t, row, R_DOMAIN, b);
 	if (first) {
 		sm_fmt_num(b, a->rare_events.k, 0);
@@ -411,9 +416,6 @@ static sm_status rare_row(struct sm_ctx *ctx, struct sm_table *t, const struct s
 	}
 	if (st == SM_OK)
 		st = sm_table_put(ctx, t, row, R_K, b);
-	sm_buf_puts(b, rd ? "RD" : "OR");
-	if (st == SM_OK)
-		st = sm_table_put(ctx, t, row, R_SCALE, b);
 	for (size_t c = 0; st == SM_OK && c < cols->n; c++) {
 		for (size_t j = 0; j < a->rare_events.methods.n; j++) {
 			const struct sm_res_rare_method *m = &a->rare_events.methods.v[j];
@@ -443,7 +445,8 @@ static char *rare_footnote(const struct sm_res *res, double level)
 	struct sm_buf b;
 	sm_buf_init(&b);
 	sm_buf_printf(&b, "k: studies in the domain (double-zero studies). Estimates with %g%% "
-		      "CI; OR: odds ratio; RD: risk difference per 1000 patients. ", level);
+		      "CI: odds ratios in the row of the domain's name, risk differences per "
+		      "1000 patients in the row " R_RD_LABEL " under it. ", level);
 	const char *seen[16];
 	size_t ns = 0;
 	for (size_t i = 0; i < res->analyses.n; i++) {
@@ -504,8 +507,6 @@ struct sm_table *sm_table_rare_events(struct sm_ctx *ctx, const struct sm_res *r
 		st = sm_table_set_header(ctx, t, R_DOMAIN, "Domain", SM_ALIGN_LEFT);
 	if (st == SM_OK)
 		st = sm_table_set_header(ctx, t, R_K, "k (double zero)", SM_ALIGN_RIGHT);
-	if (st == SM_OK)
-		st = sm_table_set_header(ctx, t, R_SCALE, "Scale", SM_ALIGN_LEFT);
 	struct sm_buf b;
 	sm_buf_init(&b);
 	for (size_t c = 0; st == SM_OK && c < cols.n; c++) {
