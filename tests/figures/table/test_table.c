@@ -478,6 +478,38 @@ static void pages_repeat_the_header(void **state)
 	sm_table_free(t);
 }
 
+/* Issue 16: a column of names beside a column of long findings (the check
+ * table) gets the width that makes the table shortest, not a share in
+ * proportion to the unwrapped widths (the findings' thousands of points
+ * left the names three lines beside a one-line finding: "none"). */
+static void names_beside_long_text(void **state)
+{
+	struct sm_render_fx *f = *state;
+	struct sm_table *t = sm_table_from_res(f->ctx, f->rmsc, "check");
+	assert_non_null(t);
+	/* as a report page sets it */
+	struct sm_table_req req = { .width_pt = 175 * MM, .font_size = 7, .bare = 1,
+				    .fit_width = 1 };
+	struct sm_fig *fig = NULL;
+	struct sm_table_layout *l = NULL;
+	sm_render_expect_ok(f, sm_table_lay_out(f->ctx, t, &req, &fig, &l));
+	double line = l->head_h - 2 * l->pad; /* the header: one line of one-word heads */
+	size_t none = 0;
+	for (size_t r = 0; r < t->nrows; r++) {
+		if (strcmp(sm_table_cell(t, r, 2), "none") != 0)
+			continue;
+		none++;
+		if (l->row_h[r] - 2 * l->pad > 2 * line + 0.5)
+			fail_msg("'%s': %.1f lines beside 'none'", sm_table_cell(t, r, 0),
+				 (l->row_h[r] - 2 * l->pad) / line);
+	}
+	assert_true(none >= 2);
+	check_fig(fig, l, t, 1);
+	sm_table_layout_free(l);
+	sm_fig_free(fig);
+	sm_table_free(t);
+}
+
 static void long_cells_wrap(void **state)
 {
 	struct sm_render_fx *f = *state;
@@ -1078,6 +1110,8 @@ int main(void)
 						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(rare_events_and_sensitivity_rows,
 						sm_render_fx_setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(names_beside_long_text, sm_render_fx_setup,
+						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(sensitivity_shared_note_once, sm_render_fx_setup,
 						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(sensitivity_no_unassessed_rows, sm_render_fx_setup,
