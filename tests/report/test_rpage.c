@@ -198,10 +198,12 @@ static int ends_for_what_follows(const struct laid *l, const double *fill, int p
 
 /* The default report of the MSC review fills its pages: no more than
  * MSC_PAGES (43 when the forests reserved their notes and lead on every
- * page and a method forest followed each domain), and no page under 55 %
- * full but the last, one before a turn of orientation and one whose next
- * page opens with what could not go there. */
-#define MSC_PAGES 29
+ * page and a method forest followed each domain; 29 until the bound
+ * followed the report's own), and no page under MSC_FILL full (55 % until
+ * the least full page reached 75 %) but the last, one before a turn of
+ * orientation and one whose next page opens with what could not go there. */
+#define MSC_PAGES 21
+#define MSC_FILL 0.75
 static void msc_pages_are_full(void **state)
 {
 	struct sm_render_fx *f = *state;
@@ -212,13 +214,53 @@ static void msc_pages_are_full(void **state)
 		if (l.flow.landscape[p] != l.flow.landscape[p + 1] ||
 		    ends_for_what_follows(&l, fill, p))
 			continue;
-		if (fill[p] < 0.55) {
+		if (fill[p] < MSC_FILL) {
 			print_error("page %d of %d is %.0f %% full\n", p + 1, l.flow.npages,
 				    100 * fill[p]);
 			fail();
 		}
 	}
 	free(fill);
+	laid_release(&l);
+}
+
+/* The index of the first text block that starts with `text` (fails when
+ * there is none). */
+static size_t text_block(const struct sm_rdoc *d, const char *text)
+{
+	for (size_t i = 0; i < d->nblocks; i++)
+		if (d->blocks[i].kind == SM_RB_TEXT &&
+		    !strncmp(d->blocks[i].text, text, strlen(text)))
+			return i;
+	fail_msg("no text block '%s'", text);
+	return 0;
+}
+
+/* Issue 16: the default template sets the risk of bias of the included
+ * studies before their results, and ends with the tables that flow over
+ * pages (rare events, then the checks) rather than with full-page figures
+ * after a part-empty page; the verdict ends the paragraph of the pooled
+ * result (a paragraph of its own per analysis was a line and a gap more). */
+static void msc_order_and_verdicts(void **state)
+{
+	struct sm_render_fx *f = *state;
+	struct laid l = lay(f, f->msc, f->rmsc, NULL);
+	const struct sm_rdoc *d = l.doc;
+	size_t rob = text_block(d, "Risk of bias"), domains = text_block(d, "Safety domains");
+	size_t funnel = text_block(d, "Small-study effects"), rare = text_block(d, "Rare events");
+	size_t check = text_block(d, "Checks of the reported results");
+	assert_true(rob < domains);
+	assert_true(text_block(d, "Results by analysis") < funnel);
+	assert_true(funnel < rare && rare < check);
+	size_t verdicts = 0;
+	for (size_t i = 0; i < d->nblocks; i++) {
+		const struct sm_rblock *b = &d->blocks[i];
+		if (b->kind != SM_RB_TEXT)
+			continue;
+		assert_false(!strncmp(b->text, "Verdict:", 8));
+		verdicts += !strncmp(b->text, "The pooled OR", 13) && strstr(b->text, ". Verdict: ");
+	}
+	assert_int_equal(verdicts, 16);
 	laid_release(&l);
 }
 
@@ -391,6 +433,7 @@ int main(void)
 		cmocka_unit_test(tables_after_any_amount_of_text),
 		cmocka_unit_test(pdf_pages_and_text_sizes),
 		cmocka_unit_test(msc_pages_are_full),
+		cmocka_unit_test(msc_order_and_verdicts),
 	};
 	return cmocka_run_group_tests(tests, sm_render_fx_setup, sm_render_fx_teardown);
 }

@@ -154,6 +154,60 @@ static sm_status table_height(struct sm_ctx *ctx, struct sm_text *text, const st
 	return SM_OK;
 }
 
+/* A table of a few columns whose text wraps (the check findings: a
+ * column of analysis names beside one of long findings) is shortest when
+ * the names wrap no more than the findings beside them, which sharing in
+ * proportion to the unwrapped widths does not see: width moves, a
+ * fortieth at a time, from the widest column to the one it makes the
+ * table shortest for, while that makes it shorter.  Only for a few
+ * columns and rows: every step measures the whole table. */
+#define REBALANCE_MAX_COLS 4
+#define REBALANCE_MAX_CELLS 400
+#define REBALANCE_STEPS 40
+
+static sm_status rebalance(struct sm_ctx *ctx, struct sm_text *text, const struct sm_table *t,
+			   struct sm_table_layout *l, const double *keep)
+{
+	size_t n = t->ncols;
+	if (n < 2 || n > REBALANCE_MAX_COLS || t->nrows * n > REBALANCE_MAX_CELLS)
+		return SM_OK;
+	double total = 0, best = 0;
+	for (size_t c = 0; c < n; c++)
+		total += l->col_w[c];
+	double step = total / REBALANCE_STEPS;
+	sm_status rc = table_height(ctx, text, t, l, &best);
+	for (int s = 0; rc == SM_OK && s < REBALANCE_STEPS; s++) {
+		size_t wide = 0;
+		for (size_t c = 1; c < n; c++)
+			if (l->col_w[c] > l->col_w[wide])
+				wide = c;
+		if (l->col_w[wide] - step < keep[wide])
+			break;
+		size_t to = n;
+		double gain = best;
+		for (size_t c = 0; rc == SM_OK && c < n; c++) {
+			if (c == wide)
+				continue;
+			l->col_w[wide] -= step;
+			l->col_w[c] += step;
+			double h = 0;
+			rc = table_height(ctx, text, t, l, &h);
+			l->col_w[wide] += step;
+			l->col_w[c] -= step;
+			if (h < gain - 1e-6) {
+				gain = h;
+				to = c;
+			}
+		}
+		if (to == n)
+			break;
+		l->col_w[wide] -= step;
+		l->col_w[to] += step;
+		best = gain;
+	}
+	return rc;
+}
+
 /* Natural (unwrapped) and minimum (longest word) widths.  Numbers read
  * badly when broken ("1.33 [0.86, / 2.08]"), so right-aligned columns keep
  * their cells with digits on one line when the page allows; words ("not
@@ -230,6 +284,8 @@ static sm_status column_widths(struct sm_ctx *ctx, struct sm_text *text,
 	} else if (rc == SM_OK) {
 		share(l->col_w, nat, min, n, avail, fit);
 	}
+	if (rc == SM_OK && snat > avail && skeep <= avail)
+		rc = rebalance(ctx, text, t, l, keep);
 	free(nat);
 	free(want);
 	free(min);

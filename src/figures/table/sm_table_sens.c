@@ -151,8 +151,30 @@ static int repeats_all(const struct sm_res_sensitivity *s, const struct sm_res_s
 	       same_num(all->I2, r->I2) && r->excluded.n == 0 && !r->note;
 }
 
+/* A row's note that every analysis with a row of that label has word for
+ * word (the multilevel model's "variance components in ..."), in a review
+ * of more than one such analysis: the rules say it once, a table of its
+ * own would repeat it under every analysis. */
+static int shared_note(const struct sm_res *res, const struct sm_res_sens_row *r)
+{
+	if (!r->label || !r->note)
+		return 0;
+	size_t with = 0;
+	for (size_t i = 0; i < res->analyses.n; i++) {
+		const struct sm_res_sensitivity *s = &res->analyses.v[i].sensitivity;
+		const struct sm_res_sens_row *o = s->present ? row_labelled(s, r->label) : NULL;
+		if (!o)
+			continue;
+		if (!o->note || strcmp(o->note, r->note) != 0)
+			return 0;
+		with++;
+	}
+	return with > 1;
+}
+
 /* What the rows of one analysis need said: the rule, and each row's note. */
-static void sens_notes(struct sm_buf *b, const struct sm_res_analysis *a, int with_rows)
+static void sens_notes(struct sm_buf *b, const struct sm_res *res,
+		       const struct sm_res_analysis *a, int with_rows)
 {
 	const struct sm_res_sensitivity *s = &a->sensitivity;
 	for (size_t i = 0; with_rows && i < s->rows.n; i++) {
@@ -165,8 +187,28 @@ static void sens_notes(struct sm_buf *b, const struct sm_res_analysis *a, int wi
 				sm_buf_printf(b, "%s%s", j ? ", " : "", r->excluded.v[j]);
 			sm_buf_puts(b, ".");
 		}
-		if (r->note && !not_presented(a, r))
+		if (r->note && !not_presented(a, r) && !shared_note(res, r))
 			sm_buf_printf(b, " %s: %s.", r->label, r->note);
+	}
+}
+
+/* The notes shared_note() takes out of the tables, once each, in the order
+ * of the first analysis that has them. */
+static void shared_notes(struct sm_buf *b, const struct sm_res *res)
+{
+	for (size_t i = 0; i < res->analyses.n; i++) {
+		const struct sm_res_sensitivity *s = &res->analyses.v[i].sensitivity;
+		for (size_t j = 0; s->present && j < s->rows.n; j++) {
+			const struct sm_res_sens_row *r = &s->rows.v[j];
+			if (!shared_note(res, r) || row_labelled(s, r->label) != r)
+				continue;
+			int said = 0; /* by an analysis before */
+			for (size_t e = 0; !said && e < i; e++)
+				said = res->analyses.v[e].sensitivity.present &&
+				       row_labelled(&res->analyses.v[e].sensitivity, r->label);
+			if (!said)
+				sm_buf_printf(b, " %s: %s.", r->label, r->note);
+		}
 	}
 }
 
@@ -186,6 +228,7 @@ static void sens_rules(struct sm_buf *b, const struct sm_res *res,
 	/* said here, not in every table: the rules are said once a report */
 	sm_buf_puts(b, " Random effects: left out where it is the analysis' own model (the row "
 		       "All studies).");
+	shared_notes(b, res);
 }
 
 static char *sens_footnote(const struct sm_res *res, const struct sm_res_analysis *one)
@@ -195,7 +238,7 @@ static char *sens_footnote(const struct sm_res *res, const struct sm_res_analysi
 	sm_buf_init(&b);
 	sens_rules(&b, res, a);
 	if (one)
-		sens_notes(&b, one, 1);
+		sens_notes(&b, res, one, 1);
 	return b.failed ? (sm_buf_release(&b), NULL) : sm_buf_take(&b);
 }
 
@@ -287,9 +330,12 @@ struct sm_table *sm_table_sensitivity(struct sm_ctx *ctx, const struct sm_res *r
 
 /* One row per domain and scale (OR, then RD per 1000), one column per
  * method: the methods side by side read as a comparison, where a row per
- * method (7 per domain) took over two pages.  P and tau2 are left to the
- * method forests and results.json (the footnote says where). */
-enum { R_DOMAIN, R_K, R_SCALE, R_FIRST };
+ * method (7 per domain) took over two pages.  The risk-difference row
+ * names its scale where its domain's name would go (a column of its own
+ * for "OR"/"RD" left the names two lines a row).  P and tau2 are left to
+ * the method forests and results.json (the footnote says where). */
+enum { R_DOMAIN, R_K, R_FIRST };
+#define R_RD_LABEL "RD per 1000"
 
 /* The most methods a table compares (the analysis stage writes 7 rows of
  * 5 methods); more are left out. */
@@ -359,6 +405,8 @@ static sm_status rare_row(struct sm_ctx *ctx, struct sm_table *t, const struct s
 		return SM_EINTERNAL;
 	if (first)
 		sm_buf_puts(b, a->name ? a->name : "");
+	if (rd) /* (a domain of risk differences only: after its name) */
+		sm_buf_puts(b, first ? " (" R_RD_LABEL ")" : R_RD_LABEL);
 	sm_status st = sm_table_put(ctx, t, row, R_DOMAIN, b);
 	if (first) {
 		sm_fmt_num(b, a->rare_events.k, 0);
@@ -368,20 +416,21 @@ static sm_status rare_row(struct sm_ctx *ctx, struct sm_table *t, const struct s
 	}
 	if (st == SM_OK)
 		st = sm_table_put(ctx, t, row, R_K, b);
-	sm_buf_puts(b, rd ? "RD" : "OR");
-	if (st == SM_OK)
-		st = sm_table_put(ctx, t, row, R_SCALE, b);
 	for (size_t c = 0; st == SM_OK && c < cols->n; c++) {
 		for (size_t j = 0; j < a->rare_events.methods.n; j++) {
 			const struct sm_res_rare_method *m = &a->rare_events.methods.v[j];
 			if (!m->method || is_rd(m) != rd || !same_method(m, cols->v[c]))
 				continue;
+			/* risk differences per 1000 in whole patients, as the
+			 * domain table gives risks per 1000: a tenth of a patient
+			 * per 1000 is beyond what these counts tell, and the wider
+			 * cells squeezed the domain names to three lines a row */
 			double f = rd ? 1000 : 1;
 			if (isnan(m->estimate))
 				sm_buf_puts(b, "not estimable");
 			else
 				fmt_interval(b, m->estimate * f, m->ci_lb * f, m->ci_ub * f,
-					     rd ? 1 : 2);
+					     rd ? 0 : 2);
 			break;
 		}
 		st = sm_table_put(ctx, t, row, R_FIRST + c, b);
@@ -396,7 +445,8 @@ static char *rare_footnote(const struct sm_res *res, double level)
 	struct sm_buf b;
 	sm_buf_init(&b);
 	sm_buf_printf(&b, "k: studies in the domain (double-zero studies). Estimates with %g%% "
-		      "CI; OR: odds ratio; RD: risk difference per 1000 patients. ", level);
+		      "CI: odds ratios in the row of the domain's name, risk differences per "
+		      "1000 patients in the row " R_RD_LABEL " under it. ", level);
 	const char *seen[16];
 	size_t ns = 0;
 	for (size_t i = 0; i < res->analyses.n; i++) {
@@ -457,8 +507,6 @@ struct sm_table *sm_table_rare_events(struct sm_ctx *ctx, const struct sm_res *r
 		st = sm_table_set_header(ctx, t, R_DOMAIN, "Domain", SM_ALIGN_LEFT);
 	if (st == SM_OK)
 		st = sm_table_set_header(ctx, t, R_K, "k (double zero)", SM_ALIGN_RIGHT);
-	if (st == SM_OK)
-		st = sm_table_set_header(ctx, t, R_SCALE, "Scale", SM_ALIGN_LEFT);
 	struct sm_buf b;
 	sm_buf_init(&b);
 	for (size_t c = 0; st == SM_OK && c < cols.n; c++) {

@@ -123,6 +123,23 @@ static void method_cell(char *out, size_t n, const cJSON *m, double f, int dec)
 		 f * cJSON_GetObjectItem(m, "ci_ub")->valuedouble);
 }
 
+/* `s` with every '-' a U+2212 minus sign and a "-0" that rounds to zero
+ * as "0" (as sm_fmt writes them); free() it. */
+static char *minus_signs(const char *s)
+{
+	struct sm_buf b;
+	sm_buf_init(&b);
+	for (const char *p = s; *p; p++) {
+		if (*p == '-' && p[1] == '0' && !strchr(".0123456789", p[2]))
+			continue;
+		if (*p == '-')
+			sm_buf_puts(&b, "\u2212");
+		else
+			sm_buf_printf(&b, "%c", *p);
+	}
+	return sm_buf_take(&b);
+}
+
 /* Issue 16: the rare-event comparison is one row per domain and scale
  * with a column per method (a row per method took over two pages); the
  * sensitivity table leaves out the random-effects row that repeats "All
@@ -135,31 +152,34 @@ static void rare_events_and_sensitivity_rows(void **state)
 	const cJSON *a0 = cJSON_GetArrayItem(cJSON_GetObjectItem(f->msc, "analyses"), 0);
 	const cJSON *methods =
 		cJSON_GetObjectItem(cJSON_GetObjectItem(a0, "rare_events"), "methods");
-	/* 5 methods on the OR scale, 2 of them on RD too: 3 + 5 columns */
-	assert_int_equal(t->ncols, 3 + 5);
+	/* 5 methods on the OR scale, 2 of them on RD too: 2 + 5 columns (the
+	 * risk-difference row names its scale where the domain's name goes:
+	 * no column of its own, which left the names two lines a row) */
+	assert_int_equal(t->ncols, 2 + 5);
 	assert_int_equal(t->nrows, 2 * f->rmsc->analyses.n);
-	assert_string_equal(t->headers[3], "Inverse variance (corrected)");
-	assert_string_equal(t->headers[4], "Mantel-Haenszel");
-	assert_string_equal(t->headers[6], "GLMM UM.FS");
+	assert_string_equal(t->headers[2], "Inverse variance (corrected)");
+	assert_string_equal(t->headers[3], "Mantel-Haenszel");
+	assert_string_equal(t->headers[5], "GLMM UM.FS");
 	assert_string_equal(sm_table_cell(t, 0, 0), f->rmsc->analyses.v[0].name);
 	assert_string_equal(sm_table_cell(t, 0, 1), "36 (1)");
-	assert_string_equal(sm_table_cell(t, 0, 2), "OR");
-	assert_string_equal(sm_table_cell(t, 1, 0), "");
-	assert_string_equal(sm_table_cell(t, 1, 2), "RD");
+	assert_string_equal(sm_table_cell(t, 1, 0), "RD per 1000");
+	assert_string_equal(sm_table_cell(t, 1, 1), "");
 	char want[64];
 	const cJSON *m;
-	int col = 3;
+	int col = 2;
 	cJSON_ArrayForEach(m, methods) {
 		int rd = !strcmp(cJSON_GetObjectItem(m, "measure")->valuestring, "RD");
-		if (rd && col > 4)
-			col = 3; /* RD: IV and MH again, on the second row */
-		method_cell(want, sizeof want, m, rd ? 1000 : 1, rd ? 1 : 2);
-		/* (sm_fmt writes a true minus sign) */
-		if (!strchr(want, '-'))
-			assert_string_equal(sm_table_cell(t, rd, col), want);
+		if (rd && col > 3)
+			col = 2; /* RD: IV and MH again, on the second row */
+		/* risk differences per 1000 in whole patients */
+		method_cell(want, sizeof want, m, rd ? 1000 : 1, rd ? 0 : 2);
+		/* (sm_fmt writes a true minus sign; "-0" is "0") */
+		char *minus = minus_signs(want);
+		assert_string_equal(sm_table_cell(t, rd, col), minus);
+		free(minus);
 		col++;
 	}
-	assert_string_equal(sm_table_cell(t, 1, 5), ""); /* no Peto risk difference */
+	assert_string_equal(sm_table_cell(t, 1, 4), ""); /* no Peto risk difference */
 	assert_non_null(strstr(t->footnote, "figures/methods-DOMAIN"));
 	assert_null(strstr(t->footnote, "P:")); /* no P or tau2 columns */
 	for (size_t c = 0; c < t->ncols; c++)
@@ -188,6 +208,41 @@ static void rare_events_and_sensitivity_rows(void **state)
 		assert_string_not_equal(sm_table_cell(t, r, 1), "Random effects");
 	assert_non_null(strstr(t->footnote, "Random effects: left out"));
 	sm_table_free(t);
+}
+
+/* Issue 16: a row note every analysis has word for word (the multilevel
+ * model's "variance components in ...") is said once, in the rules the
+ * report states under the first table, not under every table; notes that
+ * differ between analyses (the studies left out) stay each table's own. */
+static void sensitivity_shared_note_once(void **state)
+{
+	struct sm_render_fx *f = *state;
+	static const char note[] = "Multilevel (rows within clusters): variance components";
+	char *rules = sm_table_sens_rules(f->rmsc, NULL);
+	assert_non_null(rules);
+	const char *in = strstr(rules, note);
+	assert_non_null(in);
+	assert_null(strstr(in + 1, note));
+	size_t with_note = 0;
+	for (size_t i = 0; i < f->rmsc->analyses.n; i++) {
+		const char *name = f->rmsc->analyses.v[i].name;
+		char *key = sm_asprintf("%s%s", SM_TABLE_SENS_PREFIX, name);
+		struct sm_table *t = sm_table_from_res(f->ctx, f->rmsc, key);
+		assert_non_null(t);
+		/* the rules open the footnote; the rest is the table's own */
+		char *mine = sm_table_sens_rules(f->rmsc, name);
+		assert_int_equal(strncmp(t->footnote, mine, strlen(mine)), 0);
+		assert_null(strstr(t->footnote + strlen(mine), note));
+		with_note += strstr(mine, note) != NULL;
+		if (i == 0) /* its own: the studies trim and fill imputed */
+			assert_non_null(strstr(t->footnote + strlen(mine), "Trim-and-fill "
+						"adjusted: 10 studies filled on the left."));
+		free(mine);
+		sm_table_free(t);
+		free(key);
+	}
+	assert_int_equal(with_note, f->rmsc->analyses.n);
+	free(rules);
 }
 
 /* Below the small-study minimum (10 studies) a sensitivity table has no
@@ -418,6 +473,38 @@ static void pages_repeat_the_header(void **state)
 	assert_int_equal(l->npages, 1);
 	sm_check_close(l->page_h, l->foot_y + l->foot_h + l->margin, 1e-12, 0, "page height");
 	check_fig(fig, l, t, 0);
+	sm_table_layout_free(l);
+	sm_fig_free(fig);
+	sm_table_free(t);
+}
+
+/* Issue 16: a column of names beside a column of long findings (the check
+ * table) gets the width that makes the table shortest, not a share in
+ * proportion to the unwrapped widths (the findings' thousands of points
+ * left the names three lines beside a one-line finding: "none"). */
+static void names_beside_long_text(void **state)
+{
+	struct sm_render_fx *f = *state;
+	struct sm_table *t = sm_table_from_res(f->ctx, f->rmsc, "check");
+	assert_non_null(t);
+	/* as a report page sets it */
+	struct sm_table_req req = { .width_pt = 175 * MM, .font_size = 7, .bare = 1,
+				    .fit_width = 1 };
+	struct sm_fig *fig = NULL;
+	struct sm_table_layout *l = NULL;
+	sm_render_expect_ok(f, sm_table_lay_out(f->ctx, t, &req, &fig, &l));
+	double line = l->head_h - 2 * l->pad; /* the header: one line of one-word heads */
+	size_t none = 0;
+	for (size_t r = 0; r < t->nrows; r++) {
+		if (strcmp(sm_table_cell(t, r, 2), "none") != 0)
+			continue;
+		none++;
+		if (l->row_h[r] - 2 * l->pad > 2 * line + 0.5)
+			fail_msg("'%s': %.1f lines beside 'none'", sm_table_cell(t, r, 0),
+				 (l->row_h[r] - 2 * l->pad) / line);
+	}
+	assert_true(none >= 2);
+	check_fig(fig, l, t, 1);
 	sm_table_layout_free(l);
 	sm_fig_free(fig);
 	sm_table_free(t);
@@ -1023,6 +1110,10 @@ int main(void)
 						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(rare_events_and_sensitivity_rows,
 						sm_render_fx_setup, sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(names_beside_long_text, sm_render_fx_setup,
+						sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(sensitivity_shared_note_once, sm_render_fx_setup,
+						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(sensitivity_no_unassessed_rows, sm_render_fx_setup,
 						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(review_tables, sm_render_fx_setup,
