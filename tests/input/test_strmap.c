@@ -3,7 +3,9 @@
  * (src/core/sm_strmap.c): every key put is found again with its value after
  * the table has grown many times, equal texts at other addresses find the
  * stored key, absent keys (also ones that share a probe chain) are absent,
- * and a second put keeps the first value.
+ * and a second put keeps the first value.  200 000 keys take the table to
+ * 512 Ki slots (8 MB), past the size from which its slots are allocated for
+ * huge pages (slots_alloc).
  */
 #include "sm_test.h"
 
