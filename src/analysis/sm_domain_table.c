@@ -2,6 +2,7 @@
 
 #include "sm_buf.h"
 #include "sm_json_out.h"
+#include "sm_strmap.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -104,6 +105,70 @@ static int add_ref(struct study_ref *refs, int m, const cJSON *s)
 	return m;
 }
 
+/* Whether summing these values gives the same double in any order: every
+ * finite one a whole number and their magnitudes together within 2^53, so
+ * each partial sum is exact (NaN and infinities give NaN or the infinity in
+ * any order). */
+static int order_free(double abs_sum, int whole)
+{
+	return whole && abs_sum <= 9007199254740992.0;
+}
+
+static void note_term(double b, double *abs_sum, int *whole)
+{
+	if (!isfinite(b))
+		return;
+	*abs_sum += fabs(b);
+	*whole &= b == nearbyint(b);
+}
+
+/* count_studies in O(m): the rows grouped by id in a hash map (first
+ * appearance order) instead of sorted, each group's largest arms summed in
+ * that order, which is the sorted order's sum when order_free() holds (arm
+ * sizes are counts).  The groups are compacted to refs[0 .. *ng), each with
+ * its largest arms.  Returns 1 when the sums are set, 0 when they are not
+ * order-free (the caller then sorts the groups, as before, for the same
+ * bytes), -1 on out of memory. */
+static int group_refs(struct study_ref *refs, int m, int *ng_out, double *n1_by,
+		      double *n2_by)
+{
+	struct sm_strmap *map = sm_strmap_new();
+	if (!map)
+		return -1;
+	int ng = 0;
+	*ng_out = 0;
+	for (int i = 0; i < m; i++) {
+		size_t g = 0;
+		int put = sm_strmap_put(map, refs[i].id, (size_t)ng, &g);
+		if (put < 0) {
+			sm_strmap_free(map);
+			return -1;
+		}
+		if (put) {
+			/* groups compact at the front: ng <= i */
+			refs[ng++] = refs[i];
+			continue;
+		}
+		refs[g].n1 = fmax(refs[g].n1, refs[i].n1);
+		refs[g].n2 = fmax(refs[g].n2, refs[i].n2);
+	}
+	sm_strmap_free(map);
+	*ng_out = ng;
+	double a1 = 0, a2 = 0, s1 = 0, s2 = 0;
+	int w1 = 1, w2 = 1;
+	for (int g = 0; g < ng; g++) {
+		note_term(refs[g].n1, &a1, &w1);
+		note_term(refs[g].n2, &a2, &w2);
+		s1 += refs[g].n1;
+		s2 += refs[g].n2;
+	}
+	if (!order_free(a1, w1) || !order_free(a2, w2))
+		return 0;
+	*n1_by = s1;
+	*n2_by = s2;
+	return 1;
+}
+
 /* Distinct studies among the rows in the model and each study's largest
  * arms: the studies, and the excluded rows whose tables a Mantel-Haenszel
  * or Peto estimate pools (`pooled_table`).  Returns -1 when the rows are
@@ -125,6 +190,12 @@ static int count_studies(const cJSON *studies, const cJSON *excluded, double *n1
 	cJSON_ArrayForEach(s, excluded)
 		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s, "pooled_table")))
 			m = add_ref(refs, m, s);
+	int ng = 0, grouped = group_refs(refs, m, &ng, n1_by, n2_by);
+	if (grouped != 0) {
+		free(refs);
+		return grouped > 0 ? ng : -1;
+	}
+	m = ng;
 	qsort(refs, (size_t)m, sizeof *refs, cmp_ref);
 	int distinct = 0;
 	double s1 = 0, s2 = 0;

@@ -147,11 +147,11 @@ static double var_sr(double k, double k0)
 		18 * k * k0 * k0 - 18 * k * k0 + 6 * k * k * k0) / 24;
 }
 
-/* From this many studies on, the trimmed fits (which only need b) come from
- * prefix sums of the sorted data (sm_isub), O(1) per fit for any method,
- * instead of a full sm_rma_fit; below it metafor's exact operation order is
- * kept (its sign test on yi - b can depend on the last bit of b). */
-#define SM_TRIMFILL_FAST_K 1000
+/* From SM_TRIMFILL_FAST_K studies on (sm_trimfill.h), the trimmed fits
+ * (which only need b) come from prefix sums of the sorted data (sm_isub),
+ * O(1) per fit for any method, instead of a full sm_rma_fit; below it
+ * metafor's exact operation order is kept (its sign test on yi - b can
+ * depend on the last bit of b). */
 #define SM_TRIMFILL_RHO 0.125
 
 static size_t trim_block(size_t k)

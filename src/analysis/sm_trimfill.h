@@ -34,6 +34,7 @@ struct sm_trimfill {
  * of the filled data come from prefix sums of the sorted studies
  * (sm_isub), O(1) per fit for every method, and the side from the slope
  * alone; each k0 iteration then costs one O(k) rank pass. */
+#define SM_TRIMFILL_FAST_K 1000
 sm_status sm_trimfill(struct sm_ctx *ctx, const double *yi, const double *vi, size_t k,
 		      const struct sm_rma_opts *opts, const struct sm_rma_fit *full,
 		      struct sm_trimfill *out);

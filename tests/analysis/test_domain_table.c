@@ -143,6 +143,93 @@ static void mh_without_correction_counts_every_pooled_table(void **state)
 	sm_ctx_free(ctx);
 }
 
+/* The reference for n_t_by_study / n_c_by_study: the rows sorted by study
+ * id, each study's largest arm, summed in id order (what count_studies did
+ * before it grouped by hash; the sums are compared to the bit). */
+struct ref_row {
+	const char *id;
+	double n1, n2;
+};
+
+static void by_study_reference(const cJSON *a, double *s1, double *s2, int *distinct)
+{
+	struct ref_row rows[256];
+	int m = 0;
+	const cJSON *r;
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(a, "studies")) {
+		assert_true(m < 256);
+		const cJSON *n1 = cJSON_GetObjectItem(r, "n1i"), *n2 = cJSON_GetObjectItem(r, "n2i");
+		struct ref_row row = { text(r, "study_id"), cJSON_IsNumber(n1) ? n1->valuedouble : NAN,
+				       cJSON_IsNumber(n2) ? n2->valuedouble : NAN };
+		int j = m++;
+		for (; j > 0 && strcmp(rows[j - 1].id, row.id) > 0; j--)
+			rows[j] = rows[j - 1];
+		rows[j] = row;
+	}
+	*s1 = *s2 = 0;
+	*distinct = 0;
+	for (int i = 0; i < m;) {
+		double b1 = rows[i].n1, b2 = rows[i].n2;
+		int j = i + 1;
+		for (; j < m && !strcmp(rows[j].id, rows[i].id); j++) {
+			b1 = fmax(b1, rows[j].n1);
+			b2 = fmax(b2, rows[j].n2);
+		}
+		*s1 += b1;
+		*s2 += b2;
+		(*distinct)++;
+		i = j;
+	}
+}
+
+/* Sets every row's arms: whole numbers (grouped by hash, summed in any
+ * order) or fractions whose sum depends on the order (the sorted way). */
+static void set_arms(cJSON *a, int fractional)
+{
+	int i = 0;
+	cJSON *r;
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(a, "studies")) {
+		double n1 = fractional ? 1.0 / (i + 3) + 1e6 * (i % 5) : 10 + (i * 37) % 23;
+		double n2 = fractional ? 0.1 * (i % 7) + 1e-9 * i : 12 + (i * 11) % 19;
+		cJSON_ReplaceItemInObject(r, "n1i", cJSON_CreateNumber(n1));
+		cJSON_ReplaceItemInObject(r, "n2i", cJSON_CreateNumber(n2));
+		i++;
+	}
+}
+
+static void by_study_sums_as_sorted(void **state)
+{
+	(void)state;
+	for (int fractional = 0; fractional < 2; fractional++) {
+		struct sm_ctx *ctx = sm_ctx_new();
+		cJSON *res = load_fixture("msc-iv-rct");
+		cJSON *a;
+		cJSON_ArrayForEach(a, cJSON_GetObjectItem(res, "analyses"))
+			set_arms(a, fractional);
+		cJSON *t = sm_domain_table_json(ctx, res);
+		assert_non_null(t);
+		int checked = 0, repeated = 0;
+		cJSON_ArrayForEach(a, cJSON_GetObjectItem(res, "analyses")) {
+			double s1, s2;
+			int distinct;
+			by_study_reference(a, &s1, &s2, &distinct);
+			const cJSON *r = row_named(t, text(a, "name"));
+			assert_int_equal((int)num(r, "k_studies"), distinct);
+			repeated |= distinct < cJSON_GetArraySize(cJSON_GetObjectItem(a, "studies"));
+			if (num(r, "n_t_by_study") != s1 || num(r, "n_c_by_study") != s2)
+				fail_msg("%s (%s arms): by study %.17g / %.17g, expected %.17g / %.17g",
+					 text(a, "name"), fractional ? "fractional" : "whole",
+					 num(r, "n_t_by_study"), num(r, "n_c_by_study"), s1, s2);
+			checked++;
+		}
+		assert_int_equal(checked, 16);
+		assert_true(repeated); /* some study has several rows in a domain */
+		cJSON_Delete(t);
+		cJSON_Delete(res);
+		sm_ctx_free(ctx);
+	}
+}
+
 /* The paper's abstract calls infections an "elevated risk in the MSC
  * group", but the pooled log OR is -0.32 (CI -0.61 to -0.02): fewer. */
 /* The verdict vocabulary of 2x2 rows (sm_domain_table.h): the direction
@@ -293,6 +380,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(msc_counts),
 		cmocka_unit_test(mh_without_correction_counts_every_pooled_table),
+		cmocka_unit_test(by_study_sums_as_sorted),
 		cmocka_unit_test(msc_infections_are_fewer_events),
 		cmocka_unit_test(verdict_vocabulary),
 		cmocka_unit_test(paper_values_give_the_right_wording),
