@@ -104,7 +104,7 @@ sm_status sm_canvas_sink_fail(struct sm_ctx *ctx, const struct sm_canvas_sink *s
 
 /* Write a 32-bit image surface (RGB24, or ARGB32: RGBA when some pixel is
  * not opaque) as an 8-bit PNG to `out`, with `dpi` in its pHYs chunk (none
- * when dpi <= 0).  Fast zlib settings, no timestamp: the same pixels give
+ * when dpi <= 0).  Deflated whole by libdeflate, no timestamp: the same pixels give
  * the same bytes.  The surface is borrowed; `out` stays open and names
  * the file in messages. */
 sm_status sm_canvas_write_png(struct sm_ctx *ctx, cairo_surface_t *image, double dpi,
