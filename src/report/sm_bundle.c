@@ -43,6 +43,9 @@ struct job {
 			      * figure, also drawn by this job (SIZE_MAX: none) */
 	int by_partner;      /* a PNG or PDF job its SVG job draws: never run itself */
 	double cost;
+	char sha[65];         /* the file's SHA-256 in hex, taken by the worker that
+			       * drew it (the manifest's otherwise serial tail);
+			       * "" when not taken */
 	sm_status status;
 	struct sm_diag error; /* when status != SM_OK: the worker's record, copied */
 	char **warnings;      /* the worker's warnings, in order */
@@ -331,6 +334,24 @@ static void run_job(struct sm_ctx *ctx, struct pool *p, struct job *job)
 			job->nwarnings++;
 }
 
+/* The checksums of the files a job drew, while the file is still in the
+ * page cache and the other worker draws: the manifest then only reads
+ * what the workers did not.  A file that cannot be read back is left to
+ * the manifest, which reports it. */
+static void checksum_job(struct pool *p, struct job *job)
+{
+	if (job->status != SM_OK)
+		return;
+	const size_t partners[2] = { job->raster, job->vector };
+	if (sm_sha256_file(job->path, job->sha) != 0)
+		job->sha[0] = 0;
+	for (int k = 0; k < 2; k++) {
+		struct job *o = partners[k] != SIZE_MAX ? &p->jobs->jobs[partners[k]] : NULL;
+		if (o && sm_sha256_file(o->path, o->sha) != 0)
+			o->sha[0] = 0;
+	}
+}
+
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
@@ -346,10 +367,12 @@ static void *worker(void *arg)
 		if (i >= p->norder || (p->opts->cancel && *p->opts->cancel))
 			break;
 		struct job *job = &p->jobs->jobs[p->order[i]];
-		if (ctx)
+		if (ctx) {
 			run_job(ctx, p, job);
-		else
+			checksum_job(p, job);
+		} else {
 			job->status = SM_EINTERNAL;
+		}
 	}
 	sm_ctx_free(ctx);
 	return NULL;
@@ -536,8 +559,11 @@ static int compare_strings(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* `taken`: relative name -> index into `jobs` of the files whose checksum
+ * a worker took (NULL: none). */
 static sm_status write_manifest(struct sm_ctx *ctx, const char *dir, char **files, size_t n,
-			      const char *style)
+			      const char *style, const struct sm_strmap *taken,
+			      const struct job_list *jobs)
 {
 	qsort(files, n, sizeof *files, compare_strings);
 	struct sm_buf b;
@@ -548,6 +574,11 @@ static sm_status write_manifest(struct sm_ctx *ctx, const char *dir, char **file
 		return fs;
 	}
 	for (size_t i = 0; i < n; i++) {
+		size_t at;
+		if (taken && sm_strmap_get(taken, files[i], &at)) {
+			sm_buf_printf(&b, "%s  %s\n", jobs->jobs[at].sha, files[i]);
+			continue;
+		}
 		char *path = sm_asprintf("%s/%s", dir, files[i]);
 		char hex[65];
 		int rc = path ? sm_sha256_file(path, hex) : -1;
@@ -1084,7 +1115,16 @@ static sm_status manifest(struct sm_ctx *ctx, const char *dir, const struct bund
 	const char **files = bundle_files(b, with_index, &n);
 	if (!files)
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	sm_status st = write_manifest(ctx, dir, (char **)files, n, style);
+	/* without the map (out of memory) every file is read here */
+	struct sm_strmap *taken = sm_strmap_new();
+	for (size_t i = 0; taken && i < b->jobs.n; i++)
+		if (b->jobs.jobs[i].sha[0] &&
+		    sm_strmap_put(taken, b->jobs.jobs[i].relative, i, NULL) < 0) {
+			sm_strmap_free(taken);
+			taken = NULL;
+		}
+	sm_status st = write_manifest(ctx, dir, (char **)files, n, style, taken, &b->jobs);
+	sm_strmap_free(taken);
 	free(files);
 	return st;
 }
