@@ -33,35 +33,20 @@ struct png_src {
 	int alpha; /* 1: RGBA (some pixel not opaque), 0: RGB */
 };
 
-static uint32_t pixel_at(const struct png_src *s, int x, int y)
-{
-	uint32_t p;
-	memcpy(&p, s->data + (size_t)y * (size_t)s->stride + 4 * (size_t)x, 4);
-	return p;
-}
-
-/* Any pixel not fully opaque in an ARGB32 surface?  The canvas paints white
- * first, so figures never have one; other callers may. */
-static int has_alpha(const struct png_src *s)
-{
-	for (int y = 0; y < s->height; y++)
-		for (int x = 0; x < s->width; x++)
-			if ((pixel_at(s, x, y) >> 24) != 0xff)
-				return 1;
-	return 0;
-}
-
 static unsigned char unpremultiply(uint32_t c, uint32_t a)
 {
 	return a == 0 ? 0 : (unsigned char)((c * 255 + a / 2) / a);
 }
 
 /* Cairo's native-endian pixels to PNG byte order: two loops, so that the
- * opaque case (every figure) stays a tight one. */
-static void convert_row(const struct png_src *s, int y, unsigned char *row)
+ * opaque case (every figure) stays a tight one.  Returns the AND of the
+ * row's pixels as RGB (its top byte 0xff when every alpha byte was), else
+ * 0xffffffff. */
+static uint32_t convert_row(const struct png_src *s, int y, unsigned char *row)
 {
 	const unsigned char *in = s->data + (size_t)y * (size_t)s->stride;
 	unsigned char *o = row;
+	uint32_t all = 0xffffffffu;
 	if (!s->alpha) {
 		int x = 0;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -71,6 +56,7 @@ static void convert_row(const struct png_src *s, int y, unsigned char *row)
 		for (; x + 4 <= s->width; x += 4, in += 16, o += 12) {
 			uint32_t p[4], w[3];
 			memcpy(p, in, 16);
+			all &= p[0] & p[1] & p[2] & p[3];
 			for (int k = 0; k < 4; k++)
 				p[k] = __builtin_bswap32(p[k]) >> 8;
 			w[0] = p[0] | p[1] << 24;
@@ -82,11 +68,12 @@ static void convert_row(const struct png_src *s, int y, unsigned char *row)
 		for (; x < s->width; x++, in += 4, o += 3) {
 			uint32_t p;
 			memcpy(&p, in, 4);
+			all &= p;
 			o[0] = (unsigned char)(p >> 16);
 			o[1] = (unsigned char)(p >> 8);
 			o[2] = (unsigned char)p;
 		}
-		return;
+		return all;
 	}
 	for (int x = 0; x < s->width; x++, in += 4, o += 4) {
 		uint32_t p;
@@ -97,6 +84,7 @@ static void convert_row(const struct png_src *s, int y, unsigned char *row)
 		o[2] = unpremultiply(p & 0xff, a);
 		o[3] = (unsigned char)a;
 	}
+	return all;
 }
 
 static void put32(unsigned char *p, uint32_t v)
@@ -123,8 +111,13 @@ static int put_chunk(struct sm_canvas_sink *out, const char *type, const unsigne
 }
 
 /* The rows as PNG's filtered image data: each a filter byte 0 (none) and
- * its pixels.  NULL when out of memory. */
-static unsigned char *filtered_rows(const struct png_src *s, size_t *len)
+ * its pixels.  NULL when out of memory, or (*alpha set) when s is taken as
+ * opaque, `check` is set and some pixel is not: an ARGB32 surface is
+ * converted as RGB and its alpha checked on the way, instead of first
+ * reading all of it for that (the canvas paints white first, so figures
+ * never have a translucent pixel; other callers may). */
+static unsigned char *filtered_rows(const struct png_src *s, int check, size_t *len,
+				    int *alpha)
 {
 	size_t row = 1 + (size_t)s->width * (s->alpha ? 4 : 3);
 	unsigned char *raw = malloc(row * (size_t)s->height);
@@ -137,10 +130,13 @@ static unsigned char *filtered_rows(const struct png_src *s, size_t *len)
 		r[0] = 0;
 		/* a row like the one above (margins, a plot's blank space): its
 		 * bytes again, without converting each pixel */
-		if (y > 0 && !memcmp(in, in - s->stride, bytes))
+		if (y > 0 && !memcmp(in, in - s->stride, bytes)) {
 			memcpy(r + 1, r + 1 - row, row - 1);
-		else
-			convert_row(s, y, r + 1);
+		} else if ((convert_row(s, y, r + 1) >> 24) != 0xff && check && !s->alpha) {
+			free(raw);
+			*alpha = 1;
+			return NULL;
+		}
 	}
 	*len = row * (size_t)s->height;
 	return raw;
@@ -221,9 +217,11 @@ sm_status sm_canvas_write_png(struct sm_ctx *ctx, cairo_surface_t *image, double
 			     cairo_image_surface_get_stride(image), 0 };
 	if (!s.data || s.width <= 0 || s.height <= 0)
 		return SM_FAIL(ctx, SM_EINTERNAL, "cannot write a PNG of an empty image");
-	s.alpha = fmt == CAIRO_FORMAT_ARGB32 && has_alpha(&s);
 	size_t len = 0, zlen = 0;
-	unsigned char *raw = filtered_rows(&s, &len), *z = NULL;
+	int check = fmt == CAIRO_FORMAT_ARGB32;
+	unsigned char *raw = filtered_rows(&s, check, &len, &s.alpha), *z = NULL;
+	if (!raw && s.alpha) /* translucent: again, as RGBA */
+		raw = filtered_rows(&s, 0, &len, &s.alpha);
 	int rc = raw ? deflate_rows(raw, len, &z, &zlen) : -1;
 	free(raw);
 	if (rc != 0)
