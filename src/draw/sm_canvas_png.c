@@ -42,9 +42,8 @@ static unsigned char unpremultiply(uint32_t c, uint32_t a)
  * opaque case (every figure) stays a tight one.  Returns the AND of the
  * row's pixels as RGB (its top byte 0xff when every alpha byte was), else
  * 0xffffffff. */
-static uint32_t convert_row(const struct png_src *s, int y, unsigned char *row)
+static uint32_t convert_row(const struct png_src *s, const unsigned char *in, unsigned char *row)
 {
-	const unsigned char *in = s->data + (size_t)y * (size_t)s->stride;
 	unsigned char *o = row;
 	uint32_t all = 0xffffffffu;
 	if (!s->alpha) {
@@ -115,29 +114,48 @@ static int put_chunk(struct sm_canvas_sink *out, const char *type, const unsigne
  * opaque, `check` is set and some pixel is not: an ARGB32 surface is
  * converted as RGB and its alpha checked on the way, instead of first
  * reading all of it for that (the canvas paints white first, so figures
- * never have a translucent pixel; other callers may). */
-static unsigned char *filtered_rows(const struct png_src *s, int check, size_t *len,
-				    int *alpha)
+ * never have a translucent pixel; other callers may).
+ *
+ * `in_place` (RGB only): the data is built over the surface's own pixels,
+ * which it never overtakes (row y ends at (y + 1) (3 w + 1) bytes, row
+ * y + 1 of the pixels starts at (y + 1) stride, stride >= 4 w), each row
+ * read out first; so a 300-dpi figure needs no second copy of its
+ * pixels (about 15 MB a figure, fresh pages to fault in each time). */
+static unsigned char *filtered_rows(const struct png_src *s, int check, int in_place,
+				    size_t *len, int *alpha)
 {
-	size_t row = 1 + (size_t)s->width * (s->alpha ? 4 : 3);
-	unsigned char *raw = malloc(row * (size_t)s->height);
-	if (!raw)
+	size_t row = 1 + (size_t)s->width * (s->alpha ? 4 : 3), bytes = 4 * (size_t)s->width;
+	unsigned char *raw = in_place ? (unsigned char *)s->data : malloc(row * (size_t)s->height);
+	unsigned char *cur = in_place ? malloc(2 * bytes) : NULL, *prev = cur ? cur + bytes : NULL;
+	if (!raw || (in_place && !cur)) {
+		if (!in_place)
+			free(raw);
 		return NULL;
-	size_t bytes = 4 * (size_t)s->width;
+	}
 	for (int y = 0; y < s->height; y++) {
 		unsigned char *r = raw + row * (size_t)y;
 		const unsigned char *in = s->data + (size_t)y * (size_t)s->stride;
+		const unsigned char *above = in - s->stride;
+		if (in_place) { /* read it before its bytes are written over */
+			unsigned char *t = prev;
+			prev = cur;
+			cur = t;
+			memcpy(cur, in, bytes);
+			in = cur;
+			above = prev;
+		}
 		r[0] = 0;
 		/* a row like the one above (margins, a plot's blank space): its
 		 * bytes again, without converting each pixel */
-		if (y > 0 && !memcmp(in, in - s->stride, bytes)) {
+		if (y > 0 && !memcmp(in, above, bytes)) {
 			memcpy(r + 1, r + 1 - row, row - 1);
-		} else if ((convert_row(s, y, r + 1) >> 24) != 0xff && check && !s->alpha) {
+		} else if ((convert_row(s, in, r + 1) >> 24) != 0xff && check && !s->alpha) {
 			free(raw);
 			*alpha = 1;
 			return NULL;
 		}
 	}
+	free(cur < prev ? cur : prev);
 	*len = row * (size_t)s->height;
 	return raw;
 }
@@ -202,8 +220,8 @@ static int put_png(struct sm_canvas_sink *out, const struct png_src *s, double d
 	return put_chunk(out, "IEND", NULL, 0);
 }
 
-sm_status sm_canvas_write_png(struct sm_ctx *ctx, cairo_surface_t *image, double dpi,
-			      struct sm_canvas_sink *out)
+static sm_status write_png(struct sm_ctx *ctx, cairo_surface_t *image, double dpi,
+			   struct sm_canvas_sink *out, int owned)
 {
 	cairo_surface_flush(image);
 	cairo_format_t fmt = cairo_image_surface_get_format(image);
@@ -218,12 +236,13 @@ sm_status sm_canvas_write_png(struct sm_ctx *ctx, cairo_surface_t *image, double
 	if (!s.data || s.width <= 0 || s.height <= 0)
 		return SM_FAIL(ctx, SM_EINTERNAL, "cannot write a PNG of an empty image");
 	size_t len = 0, zlen = 0;
-	int check = fmt == CAIRO_FORMAT_ARGB32;
-	unsigned char *raw = filtered_rows(&s, check, &len, &s.alpha), *z = NULL;
+	int check = fmt == CAIRO_FORMAT_ARGB32, in_place = owned && !check;
+	unsigned char *raw = filtered_rows(&s, check, in_place, &len, &s.alpha), *z = NULL;
 	if (!raw && s.alpha) /* translucent: again, as RGBA */
-		raw = filtered_rows(&s, 0, &len, &s.alpha);
+		raw = filtered_rows(&s, 0, 0, &len, &s.alpha);
 	int rc = raw ? deflate_rows(raw, len, &z, &zlen) : -1;
-	free(raw);
+	if (!in_place)
+		free(raw);
 	if (rc != 0)
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	rc = put_png(out, &s, dpi, z, zlen);
@@ -231,4 +250,16 @@ sm_status sm_canvas_write_png(struct sm_ctx *ctx, cairo_surface_t *image, double
 	if (rc != 0 || out->err || ferror(out->f))
 		return sm_canvas_sink_fail(ctx, out, "PNG", NULL);
 	return SM_OK;
+}
+
+sm_status sm_canvas_write_png(struct sm_ctx *ctx, cairo_surface_t *image, double dpi,
+			      struct sm_canvas_sink *out)
+{
+	return write_png(ctx, image, dpi, out, 0);
+}
+
+sm_status sm_canvas_write_png_spent(struct sm_ctx *ctx, cairo_surface_t *image, double dpi,
+				    struct sm_canvas_sink *out)
+{
+	return write_png(ctx, image, dpi, out, 1);
 }

@@ -405,6 +405,43 @@ static void chunks_and_large_images(void **state)
 	cairo_surface_destroy(plain);
 }
 
+static struct blob write_png_spent(cairo_surface_t *s, double dpi)
+{
+	struct sm_ctx *ctx = sm_ctx_new();
+	char *data = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&data, &len);
+	assert_non_null(f);
+	struct sm_canvas_sink sink = { f, "memory.png", 0 };
+	assert_int_equal(sm_canvas_write_png_spent(ctx, s, dpi, &sink), SM_OK);
+	assert_int_equal(fclose(f), 0);
+	sm_ctx_free(ctx);
+	return (struct blob){ data, len };
+}
+
+/* The canvas's writer builds the image data over the surface's own pixels:
+ * the same bytes as from a copy, for wide, narrow (one pixel: its rows
+ * are exactly as long as the data's) and noisy images, with and without
+ * runs of equal rows. */
+static void spent_surface_same_bytes(void **state)
+{
+	(void)state;
+	const int sizes[][3] = { { 2000, 1500, 0 }, { 700, 600, 1 }, { 1, 50, 0 }, { 1, 9, 1 },
+				 { 5, 3, 1 }, { 37, 11, 0 } };
+	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		cairo_surface_t *keep = test_image(sizes[k][0], sizes[k][1], sizes[k][2]);
+		cairo_surface_t *spent = test_image(sizes[k][0], sizes[k][1], sizes[k][2]);
+		struct blob a = write_png(keep, 300), b = write_png_spent(spent, 300);
+		assert_int_equal(a.len, b.len);
+		assert_memory_equal(a.data, b.data, a.len);
+		same_pixels(keep, &b);
+		free(a.data);
+		free(b.data);
+		cairo_surface_destroy(keep);
+		cairo_surface_destroy(spent);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -414,6 +451,7 @@ int main(void)
 		cmocka_unit_test(full_output_names_the_cause),
 		cmocka_unit_test(canvas_png_is_opaque_and_deterministic),
 		cmocka_unit_test(chunks_and_large_images),
+		cmocka_unit_test(spent_surface_same_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
