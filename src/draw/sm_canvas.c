@@ -372,7 +372,8 @@ sm_status sm_canvas_close(struct sm_ctx *ctx, struct sm_canvas *c)
 	cairo_status_t st = cairo_status(c->cr);
 	if (st == CAIRO_STATUS_SUCCESS && sm_canvas_is_raster(c->fmt)) {
 		sm_status ps = c->fmt == SM_CANVAS_PNG
-				       ? sm_canvas_write_png(ctx, c->surface, c->opts.dpi, &c->sink)
+				       ? sm_canvas_write_png_spent(ctx, c->surface, c->opts.dpi,
+								   &c->sink)
 				       : sm_canvas_write_tiff(ctx, c->surface, &c->opts, &c->sink);
 		if (ps != SM_OK) {
 			sm_canvas_abort(c);

@@ -104,11 +104,16 @@ sm_status sm_canvas_sink_fail(struct sm_ctx *ctx, const struct sm_canvas_sink *s
 
 /* Write a 32-bit image surface (RGB24, or ARGB32: RGBA when some pixel is
  * not opaque) as an 8-bit PNG to `out`, with `dpi` in its pHYs chunk (none
- * when dpi <= 0).  Fast zlib settings, no timestamp: the same pixels give
+ * when dpi <= 0).  Deflated whole by libdeflate, no timestamp: the same pixels give
  * the same bytes.  The surface is borrowed; `out` stays open and names
  * the file in messages. */
 sm_status sm_canvas_write_png(struct sm_ctx *ctx, cairo_surface_t *image, double dpi,
 			      struct sm_canvas_sink *out);
+/* The same, for a surface that is destroyed next (the canvas's own): its
+ * pixels may be overwritten (an RGB24 one's are: the PNG's image data is
+ * built over them instead of in a copy as large). */
+sm_status sm_canvas_write_png_spent(struct sm_ctx *ctx, cairo_surface_t *image, double dpi,
+				    struct sm_canvas_sink *out);
 
 /* The same surface (opaque RGB24) as a TIFF: LZW, resolution tags, no
  * date; CMYK through the profile when opts->cmyk. */

@@ -88,7 +88,9 @@ struct sm_figure_kind {
 	 * `@figure rob traffic`: "plot"), or NULL. */
 	const char *positional;
 	/* 1: a long figure continues on new pages (forest, table): a report
-	 * gives it the room below its heading on every page; 0: one page. */
+	 * gives it the room below its heading on every page; 0: one page,
+	 * laid out the same whatever env->format says, so that a bundle draws
+	 * the figure's PDF, SVG and PNG from one layout (sm_bundle.c). */
 	int paged;
 	const struct sm_fopt *opts;
 	size_t nopts;

@@ -39,8 +39,13 @@ struct job {
 	char *relative;      /* figures/NAME.EXT (report.pdf), for the manifest */
 	size_t raster;       /* an SVG job: the PNG job of its figure, drawn from the
 			      * same layout by this job (SIZE_MAX: none) */
-	int by_partner;      /* a PNG job its SVG job draws: never run itself */
+	size_t vector;       /* an SVG job of a one-page kind: the PDF job of its
+			      * figure, also drawn by this job (SIZE_MAX: none) */
+	int by_partner;      /* a PNG or PDF job its SVG job draws: never run itself */
 	double cost;
+	char sha[65];         /* the file's SHA-256 in hex, taken by the worker that
+			       * drew it (the manifest's otherwise serial tail);
+			       * "" when not taken */
 	sm_status status;
 	struct sm_diag error; /* when status != SM_OK: the worker's record, copied */
 	char **warnings;      /* the worker's warnings, in order */
@@ -65,6 +70,7 @@ static struct job *jobs_add(struct job_list *l, const char *dir, const char *rel
 	struct job *j = &l->jobs[l->n];
 	memset(j, 0, sizeof *j);
 	j->raster = SIZE_MAX;
+	j->vector = SIZE_MAX;
 	j->relative = strdup(relative);
 	j->path = dir ? sm_asprintf("%s/%s", dir, relative) : NULL;
 	if (!j->relative || (dir && !j->path)) {
@@ -137,12 +143,20 @@ static sm_status plan_supplement(struct sm_ctx *ctx, const struct sm_res *res,
 
 /* The three files of the figure whose jobs end at the list's end (PDF,
  * SVG, PNG): a raster is laid out as for an SVG, so the SVG job draws the
- * PNG from its own layout instead of laying the figure out again. */
-static void pair_last_three(struct job_list *jobs)
+ * PNG from its own layout instead of laying the figure out again; a kind
+ * of one page lays out the same for a PDF too (sm_figure.h, `paged`), so
+ * there the SVG job draws all three (a Baujat plot's label placement, the
+ * costliest layout, then runs once a figure instead of twice). */
+static void pair_last_three(struct job_list *jobs, const struct sm_figure_kind *kind)
 {
-	struct job *svg = &jobs->jobs[jobs->n - 2], *png = &jobs->jobs[jobs->n - 1];
+	struct job *pdf = &jobs->jobs[jobs->n - 3], *svg = &jobs->jobs[jobs->n - 2];
+	struct job *png = &jobs->jobs[jobs->n - 1];
 	svg->raster = jobs->n - 1;
 	png->by_partner = 1;
+	if (!kind->paged) {
+		svg->vector = jobs->n - 3;
+		pdf->by_partner = 1;
+	}
 }
 
 /* The figures every kind plans for these results, each in three formats,
@@ -172,10 +186,11 @@ static sm_status plan_jobs(struct sm_ctx *ctx, const struct sm_res *res, const c
 					return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 				*j = (struct job){ .kind = it->fkind, .arg = it->which,
 						   .flag = it->flag, .path = j->path,
-						   .relative = j->relative, .raster = SIZE_MAX };
+						   .relative = j->relative, .raster = SIZE_MAX,
+						   .vector = SIZE_MAX };
 			}
 			if (it->type == SM_SUPP_FIGURE)
-				pair_last_three(jobs);
+				pair_last_three(jobs, it->fkind);
 		}
 		if (s == SM_OK && with_report && !jobs_add(jobs, dir, "report.pdf"))
 			s = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
@@ -192,7 +207,7 @@ static sm_status plan_jobs(struct sm_ctx *ctx, const struct sm_res *res, const c
 			j->kind = p->kind;
 			j->arg = p->arg;
 		}
-		pair_last_three(jobs);
+		pair_last_three(jobs, p->kind);
 	}
 	if (with_report && !jobs_add(jobs, dir, "report.pdf"))
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
@@ -218,10 +233,11 @@ struct pool {
 /* A figure file.  A raster is laid out as for an SVG (one page, the same
  * layout; no kind refuses it for its size before drawing) and drawn at a
  * lower resolution, with a warning, when it is too large for a PNG at the
- * bundle's: a valid review never fails on its size. */
+ * bundle's: a valid review never fails on its size.  `pdf_path`: the
+ * figure's PDF, drawn first from the same layout (a one-page kind). */
 static sm_status render_fit(struct sm_ctx *ctx, const struct sm_figure_kind *kind,
 			    const struct sm_res *res, const void *o, const char *path,
-			    const char *png_path)
+			    const char *png_path, const char *pdf_path)
 {
 	struct sm_figure_env env = { 0 };
 	sm_status s = sm_canvas_format_of(ctx, path, &env.format);
@@ -233,6 +249,8 @@ static sm_status render_fit(struct sm_ctx *ctx, const struct sm_figure_kind *kin
 	s = kind->layout(ctx, res, o, &env, &fig);
 	double dpi = sm_figure_common_of(o)->dpi;
 	struct sm_fig_write_opts wo = { .dpi = dpi, .fit = 1 };
+	if (s == SM_OK && !raster && pdf_path)
+		s = sm_fig_write(ctx, fig, pdf_path, dpi);
 	if (s == SM_OK && !raster) /* the SVG, then its PNG from the same layout */
 		s = sm_fig_write(ctx, fig, path, dpi);
 	if (s == SM_OK)
@@ -258,15 +276,16 @@ static sm_status draw_figure(struct sm_ctx *ctx, const struct pool *p, const str
 	if (s == SM_OK && job->flag)
 		s = sm_figure_opts_set(ctx, kind, o, sm_figure_opt(kind, job->flag), NULL);
 	const char *png = job->raster != SIZE_MAX ? p->jobs->jobs[job->raster].path : NULL;
+	const char *pdf = job->vector != SIZE_MAX ? p->jobs->jobs[job->vector].path : NULL;
 	if (s == SM_OK)
-		s = render_fit(ctx, kind, p->res, o, job->path, png);
+		s = render_fit(ctx, kind, p->res, o, job->path, png, pdf);
 	if (s == SM_EINPUT && c->width && sm_ctx_error(ctx)) {
 		/* A width the figure cannot take (a PRISMA flow needs 120 mm): the
 		 * figure's own width, with a warning, rather than no bundle. */
 		char *why = sm_diag_format(sm_ctx_error(ctx));
 		sm_ctx_clear_error(ctx);
 		c->width = NULL;
-		s = render_fit(ctx, kind, p->res, o, job->path, png);
+		s = render_fit(ctx, kind, p->res, o, job->path, png, pdf);
 		if (s == SM_OK)
 			sm_ctx_warn(ctx, "not drawn at --width %s (%s): drawn at its default width",
 				    p->opts->width, why ? why : "too narrow");
@@ -315,6 +334,24 @@ static void run_job(struct sm_ctx *ctx, struct pool *p, struct job *job)
 			job->nwarnings++;
 }
 
+/* The checksums of the files a job drew, while the file is still in the
+ * page cache and the other worker draws: the manifest then only reads
+ * what the workers did not.  A file that cannot be read back is left to
+ * the manifest, which reports it. */
+static void checksum_job(struct pool *p, struct job *job)
+{
+	if (job->status != SM_OK)
+		return;
+	const size_t partners[2] = { job->raster, job->vector };
+	if (sm_sha256_file(job->path, job->sha) != 0)
+		job->sha[0] = 0;
+	for (int k = 0; k < 2; k++) {
+		struct job *o = partners[k] != SIZE_MAX ? &p->jobs->jobs[partners[k]] : NULL;
+		if (o && sm_sha256_file(o->path, o->sha) != 0)
+			o->sha[0] = 0;
+	}
+}
+
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
@@ -330,10 +367,12 @@ static void *worker(void *arg)
 		if (i >= p->norder || (p->opts->cancel && *p->opts->cancel))
 			break;
 		struct job *job = &p->jobs->jobs[p->order[i]];
-		if (ctx)
+		if (ctx) {
 			run_job(ctx, p, job);
-		else
+			checksum_job(p, job);
+		} else {
 			job->status = SM_EINTERNAL;
+		}
 	}
 	sm_ctx_free(ctx);
 	return NULL;
@@ -400,6 +439,8 @@ static size_t *plan_order(struct sm_ctx *ctx, const struct pool *p, const struct
 			double cost = job_cost(ctx, p, j);
 			if (j->raster != SIZE_MAX)
 				cost += job_cost(ctx, p, &jobs->jobs[j->raster]);
+			if (j->vector != SIZE_MAX)
+				cost += job_cost(ctx, p, &jobs->jobs[j->vector]);
 			r[(*n)++] = (struct ranked){ cost, i };
 		}
 		qsort(r, *n, sizeof *r, by_cost_desc);
@@ -518,8 +559,11 @@ static int compare_strings(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* `taken`: relative name -> index into `jobs` of the files whose checksum
+ * a worker took (NULL: none). */
 static sm_status write_manifest(struct sm_ctx *ctx, const char *dir, char **files, size_t n,
-			      const char *style)
+			      const char *style, const struct sm_strmap *taken,
+			      const struct job_list *jobs)
 {
 	qsort(files, n, sizeof *files, compare_strings);
 	struct sm_buf b;
@@ -530,6 +574,11 @@ static sm_status write_manifest(struct sm_ctx *ctx, const char *dir, char **file
 		return fs;
 	}
 	for (size_t i = 0; i < n; i++) {
+		size_t at;
+		if (taken && sm_strmap_get(taken, files[i], &at)) {
+			sm_buf_printf(&b, "%s  %s\n", jobs->jobs[at].sha, files[i]);
+			continue;
+		}
 		char *path = sm_asprintf("%s/%s", dir, files[i]);
 		char hex[65];
 		int rc = path ? sm_sha256_file(path, hex) : -1;
@@ -1066,7 +1115,16 @@ static sm_status manifest(struct sm_ctx *ctx, const char *dir, const struct bund
 	const char **files = bundle_files(b, with_index, &n);
 	if (!files)
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	sm_status st = write_manifest(ctx, dir, (char **)files, n, style);
+	/* without the map (out of memory) every file is read here */
+	struct sm_strmap *taken = sm_strmap_new();
+	for (size_t i = 0; taken && i < b->jobs.n; i++)
+		if (b->jobs.jobs[i].sha[0] &&
+		    sm_strmap_put(taken, b->jobs.jobs[i].relative, i, NULL) < 0) {
+			sm_strmap_free(taken);
+			taken = NULL;
+		}
+	sm_status st = write_manifest(ctx, dir, (char **)files, n, style, taken, &b->jobs);
+	sm_strmap_free(taken);
 	free(files);
 	return st;
 }

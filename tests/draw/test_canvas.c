@@ -1,4 +1,5 @@
 /* Tests of the canvas's own PNG writer: pixels survive a decode by libpng,
+ * chunks and CRCs are well formed (also for large and incompressible images),
  * transparency is kept and un-premultiplied, the resolution is recorded,
  * bytes are deterministic, and write errors are reported. */
 #include "sm_test.h"
@@ -286,6 +287,161 @@ static void full_output_names_the_cause(void **state)
 	rmdir(dir);
 }
 
+/* CRC-32 of PNG chunks, bit by bit (ISO 3309), independent of the
+ * encoder's libdeflate_crc32. */
+static uint32_t crc32_bits(uint32_t crc, const unsigned char *p, size_t n)
+{
+	crc = ~crc;
+	for (size_t i = 0; i < n; i++) {
+		crc ^= p[i];
+		for (int k = 0; k < 8; k++)
+			crc = crc & 1 ? 0xedb88320u ^ (crc >> 1) : crc >> 1;
+	}
+	return ~crc;
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The signature, IHDR first, IEND last and empty, every chunk's CRC right,
+ * no IDAT over 1 MiB; returns the number of IDAT chunks. */
+static int check_chunks(const struct blob *b)
+{
+	const unsigned char *d = (const unsigned char *)b->data;
+	static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	assert_true(b->len >= 8 + 25 + 12);
+	assert_memory_equal(d, sig, 8);
+	assert_memory_equal(d + 12, "IHDR", 4);
+	int idat = 0, end = 0;
+	for (size_t i = 8; i < b->len;) {
+		assert_false(end); /* nothing after IEND */
+		assert_true(i + 12 <= b->len);
+		uint32_t n = get32(d + i);
+		assert_true(i + 12 + n <= b->len);
+		assert_int_equal(get32(d + i + 8 + n), crc32_bits(0, d + i + 4, 4 + (size_t)n));
+		if (!memcmp(d + i + 4, "IDAT", 4)) {
+			assert_true(n <= 1024 * 1024);
+			idat++;
+		}
+		if (!memcmp(d + i + 4, "IEND", 4)) {
+			assert_int_equal(n, 0);
+			end = 1;
+		}
+		i += 12 + n;
+	}
+	assert_true(end);
+	assert_true(idat > 0);
+	return idat;
+}
+
+/* Pixels of a pseudo-random (LCG) or a figure-like (white, a few lines,
+ * runs of equal rows) opaque image. */
+static cairo_surface_t *test_image(int w, int h, int noisy)
+{
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+	cairo_surface_flush(s);
+	uint32_t state = 12345;
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			state = state * 1664525u + 1013904223u;
+			/* rows that differ from the one above only in their last
+			 * pixel, against a writer that compares rows too little */
+			int dark = x % 97 == 0 || y == h / 3 || (x == w - 1 && y % 5 == 0);
+			uint32_t px = noisy ? state >> 8 : dark ? 0x203040 : 0xffffff;
+			set_pixel(s, x, y, 0xff000000u | px);
+		}
+	cairo_surface_mark_dirty(s);
+	return s;
+}
+
+static void same_pixels(cairo_surface_t *s, const struct blob *b)
+{
+	png_uint_32 w, h;
+	unsigned char *px = decode(b, &w, &h);
+	assert_int_equal(w, cairo_image_surface_get_width(s));
+	assert_int_equal(h, cairo_image_surface_get_height(s));
+	const unsigned char *data = cairo_image_surface_get_data(s);
+	int stride = cairo_image_surface_get_stride(s);
+	for (png_uint_32 y = 0; y < h; y++)
+		for (png_uint_32 x = 0; x < w; x++) {
+			uint32_t p;
+			memcpy(&p, data + (size_t)y * (size_t)stride + 4 * x, 4);
+			const unsigned char *q = px + 4 * ((size_t)y * w + x);
+			assert_int_equal(q[0], (p >> 16) & 0xff);
+			assert_int_equal(q[1], (p >> 8) & 0xff);
+			assert_int_equal(q[2], p & 0xff);
+			assert_int_equal(q[3], 255);
+		}
+	free(px);
+}
+
+/* The chunks are well formed (a reader that skips CRCs would not notice a
+ * wrong one); an incompressible image, larger than the first output
+ * buffer the encoder tries and than one IDAT chunk, round-trips too; a
+ * figure-like one compresses to a few percent in one chunk. */
+static void chunks_and_large_images(void **state)
+{
+	(void)state;
+	cairo_surface_t *noise = test_image(700, 600, 1), *plain = test_image(2000, 1500, 0);
+	struct blob b = write_png(noise, 300);
+	assert_true(check_chunks(&b) >= 2);
+	assert_true(b.len > 700 * 600 * 3); /* stored: more than the pixels */
+	same_pixels(noise, &b);
+	free(b.data);
+	b = write_png(plain, 300);
+	assert_int_equal(check_chunks(&b), 1);
+	assert_true(b.len < 2000 * 1500 * 3 / 50);
+	same_pixels(plain, &b);
+	free(b.data);
+	cairo_surface_t *one = test_image(1, 1, 0);
+	struct blob tiny = write_png(one, 0);
+	check_chunks(&tiny);
+	same_pixels(one, &tiny);
+	free(tiny.data);
+	cairo_surface_destroy(one);
+	cairo_surface_destroy(noise);
+	cairo_surface_destroy(plain);
+}
+
+static struct blob write_png_spent(cairo_surface_t *s, double dpi)
+{
+	struct sm_ctx *ctx = sm_ctx_new();
+	char *data = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&data, &len);
+	assert_non_null(f);
+	struct sm_canvas_sink sink = { f, "memory.png", 0 };
+	assert_int_equal(sm_canvas_write_png_spent(ctx, s, dpi, &sink), SM_OK);
+	assert_int_equal(fclose(f), 0);
+	sm_ctx_free(ctx);
+	return (struct blob){ data, len };
+}
+
+/* The canvas's writer builds the image data over the surface's own pixels:
+ * the same bytes as from a copy, for wide, narrow (one pixel: its rows
+ * are exactly as long as the data's) and noisy images, with and without
+ * runs of equal rows. */
+static void spent_surface_same_bytes(void **state)
+{
+	(void)state;
+	const int sizes[][3] = { { 2000, 1500, 0 }, { 700, 600, 1 }, { 1, 50, 0 }, { 1, 9, 1 },
+				 { 5, 3, 1 }, { 37, 11, 0 } };
+	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		cairo_surface_t *keep = test_image(sizes[k][0], sizes[k][1], sizes[k][2]);
+		cairo_surface_t *spent = test_image(sizes[k][0], sizes[k][1], sizes[k][2]);
+		struct blob a = write_png(keep, 300), b = write_png_spent(spent, 300);
+		assert_int_equal(a.len, b.len);
+		assert_memory_equal(a.data, b.data, a.len);
+		same_pixels(keep, &b);
+		free(a.data);
+		free(b.data);
+		cairo_surface_destroy(keep);
+		cairo_surface_destroy(spent);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -294,6 +450,8 @@ int main(void)
 		cmocka_unit_test(write_errors_are_reported),
 		cmocka_unit_test(full_output_names_the_cause),
 		cmocka_unit_test(canvas_png_is_opaque_and_deterministic),
+		cmocka_unit_test(chunks_and_large_images),
+		cmocka_unit_test(spent_surface_same_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,6 +34,10 @@ struct sm_bj_lab {
 /* Place the n labels (obstacles stay unplaced) inside `frame`; returns how
  * many labels found no place. */
 size_t sm_bj_place(struct sm_bj_lab *v, size_t n, const struct sm_box *frame);
+/* The same placement asking every point, label and leader whether a place
+ * is free instead of those the grid finds near it (what sm_bj_place does
+ * when the grid cannot be allocated): the tests' reference. */
+size_t sm_bj_place_scan(struct sm_bj_lab *v, size_t n, const struct sm_box *frame);
 
 /* 1 when the segment (x0,y0)-(x1,y1) passes through the box's interior. */
 int sm_bj_segment_hits(double x0, double y0, double x1, double y1, const struct sm_box *b);

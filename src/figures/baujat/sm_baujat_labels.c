@@ -1,5 +1,19 @@
 /* sm_baujat_labels.c -- where the Baujat plot's labels go (sm_baujat_int.h):
- * beside their points where a place is free, else with a leader line. */
+ * beside their points where a place is free, else with a leader line.
+ *
+ * Whether a place is free is asked thousands of times a label (24
+ * directions on every ring out to the frame's diagonal, each pass): asked
+ * of every point, label and leader that was O(n) a question and about a
+ * seventh of a whole report's time.  A grid over the frame holds each
+ * point, placed label and leader in the cells its box (grown by the
+ * largest clearance any test adds) covers, so a question looks only at
+ * what shares a cell with it, and a leader's three levels are found in
+ * one look instead of one look each.  The tests are the same ones on a
+ * subset that holds every object that could fail them, and each answer
+ * ("no object fails"; the highest level any object rules out) does not
+ * depend on the order they are looked at: the placement is the same as
+ * by scanning all of them (sm_bj_place_scan, kept for the tests and for
+ * when the grid cannot be allocated). */
 #include "sm_baujat_int.h"
 
 #include <math.h>
@@ -13,6 +27,30 @@
 #define NBESIDE 8
 #define PASSES 12    /* at most */
 #define SWEEPS 2      /* of the leaders, once all are placed */
+#define GRID 10       /* cells a side */
+#define REACH 0.5     /* the largest clearance a test adds to an object's box */
+
+/* Objects by id: 3 i for point i, 3 i + 1 its placed label, 3 i + 2 its
+ * leader. */
+enum { OBJ_POINT, OBJ_LABEL, OBJ_LEADER };
+
+struct cell {
+	size_t *id, n, cap;
+};
+
+struct grid {
+	double x0, y0, fx, fy;  /* frame corner, cells per pt */
+	struct cell cells[GRID * GRID];
+	struct cell anywhere;   /* objects with a coordinate that is not finite */
+	int failed;             /* out of memory: every query scans all */
+};
+
+struct place {
+	struct sm_bj_lab *v;
+	size_t n;
+	const struct sm_box *frame;
+	struct grid *grid; /* NULL: scan all */
+};
 
 static struct sm_box grow(const struct sm_box *b, double d)
 {
@@ -22,6 +60,178 @@ static struct sm_box grow(const struct sm_box *b, double d)
 static struct sm_box point_box(const struct sm_bj_lab *l)
 {
 	return (struct sm_box){ l->px - l->pr, l->py - l->pr, l->px + l->pr, l->py + l->pr };
+}
+
+static struct sm_box seg_box(double x0, double y0, double x1, double y1)
+{
+	return (struct sm_box){ fmin(x0, x1), fmin(y0, y1), fmax(x0, x1), fmax(y0, y1) };
+}
+
+/* The box of object `id` as it stands, grown by REACH. */
+static struct sm_box obj_box(const struct sm_bj_lab *v, size_t id)
+{
+	const struct sm_bj_lab *l = &v[id / 3];
+	struct sm_box b = id % 3 == OBJ_POINT ? point_box(l)
+			  : id % 3 == OBJ_LABEL ? l->box
+						: seg_box(l->lx0, l->ly0, l->lx1, l->ly1);
+	return grow(&b, REACH);
+}
+
+static int finite_box(const struct sm_box *b)
+{
+	return isfinite(b->x0) && isfinite(b->y0) && isfinite(b->x1) && isfinite(b->y1);
+}
+
+/* The cell column (row) of coordinate c, clamped to the grid: an object
+ * reaching out of the frame is kept in the border cells, which every
+ * query reaching there looks at. */
+static int cell_of(double c, double origin, double per)
+{
+	double k = (c - origin) * per;
+	return k >= GRID ? GRID - 1 : k > 0 ? (int)k : 0;
+}
+
+static int cell_push(struct cell *c, size_t id)
+{
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 8;
+		size_t *p = realloc(c->id, cap * sizeof *p);
+		if (!p)
+			return -1;
+		c->id = p;
+		c->cap = cap;
+	}
+	c->id[c->n++] = id;
+	return 0;
+}
+
+static void cell_drop(struct cell *c, size_t id)
+{
+	for (size_t k = 0; k < c->n; k++)
+		if (c->id[k] == id) {
+			c->id[k] = c->id[--c->n];
+			return;
+		}
+}
+
+/* Visit the cells of box b: add (1) or drop (0) object id. */
+static void grid_cells(struct grid *g, const struct sm_box *b, size_t id, int add)
+{
+	if (!finite_box(b)) {
+		if (!add)
+			cell_drop(&g->anywhere, id);
+		else if (cell_push(&g->anywhere, id) != 0)
+			g->failed = 1;
+		return;
+	}
+	int c0 = cell_of(b->x0, g->x0, g->fx), c1 = cell_of(b->x1, g->x0, g->fx);
+	int r0 = cell_of(b->y0, g->y0, g->fy), r1 = cell_of(b->y1, g->y0, g->fy);
+	for (int r = r0; r <= r1; r++)
+		for (int c = c0; c <= c1; c++) {
+			struct cell *cell = &g->cells[r * GRID + c];
+			if (!add)
+				cell_drop(cell, id);
+			else if (cell_push(cell, id) != 0)
+				g->failed = 1;
+		}
+}
+
+/* Label i was placed (beside, or with its leader): into the grid. */
+static void placed(struct place *P, size_t i)
+{
+	if (!P->grid)
+		return;
+	struct sm_box b = obj_box(P->v, 3 * i + OBJ_LABEL);
+	grid_cells(P->grid, &b, 3 * i + OBJ_LABEL, 1);
+	if (P->v[i].placed == SM_BJ_LEADERED) {
+		b = obj_box(P->v, 3 * i + OBJ_LEADER);
+		grid_cells(P->grid, &b, 3 * i + OBJ_LEADER, 1);
+	}
+}
+
+/* Label i is about to be taken up (still as it was placed): out of it. */
+static void unplaced(struct place *P, size_t i)
+{
+	if (!P->grid || P->v[i].placed == SM_BJ_UNPLACED)
+		return;
+	struct sm_box b = obj_box(P->v, 3 * i + OBJ_LABEL);
+	grid_cells(P->grid, &b, 3 * i + OBJ_LABEL, 0);
+	if (P->v[i].placed == SM_BJ_LEADERED) {
+		b = obj_box(P->v, 3 * i + OBJ_LEADER);
+		grid_cells(P->grid, &b, 3 * i + OBJ_LEADER, 0);
+	}
+}
+
+static void grid_free(struct grid *g)
+{
+	if (!g)
+		return;
+	for (size_t k = 0; k < GRID * GRID; k++)
+		free(g->cells[k].id);
+	free(g->anywhere.id);
+	free(g);
+}
+
+/* The grid over the frame with every point in it; NULL when out of
+ * memory or when the frame is not a finite box of positive size. */
+static struct grid *grid_new(const struct sm_bj_lab *v, size_t n, const struct sm_box *frame)
+{
+	double w = frame->x1 - frame->x0, h = frame->y1 - frame->y0;
+	if (!finite_box(frame) || !(w > 0) || !(h > 0))
+		return NULL;
+	struct grid *g = calloc(1, sizeof *g);
+	if (!g)
+		return NULL;
+	*g = (struct grid){ .x0 = frame->x0, .y0 = frame->y0, .fx = GRID / w, .fy = GRID / h };
+	for (size_t i = 0; i < n && !g->failed; i++) {
+		struct sm_box b = obj_box(v, 3 * i + OBJ_POINT);
+		grid_cells(g, &b, 3 * i + OBJ_POINT, 1);
+	}
+	if (g->failed) {
+		grid_free(g);
+		return NULL;
+	}
+	return g;
+}
+
+/* A test of one object (by id) against the place asked about; hits()
+ * returns 1 when the answer is known and no other object need be seen. */
+struct probe {
+	struct place *P;
+	size_t self;
+	const struct sm_box *g; /* box_free: the label's box grown by PAD */
+	const double *seg;      /* leader_level: the leader */
+	int cap;                /* leader_level: levels from cap on do not matter */
+	int need;               /* leader_level: the lowest level clear so far */
+	int (*hits)(struct probe *q, size_t id);
+};
+
+/* 1 when some object that may reach box b stops the probe: those in the
+ * cells b covers (an object in two of them is tested twice, which is
+ * cheaper than remembering it), or every object without a grid. */
+static int any_hit(struct probe *q, const struct sm_box *b)
+{
+	struct place *P = q->P;
+	struct grid *g = P->grid;
+	if (!g || g->failed || !finite_box(b)) {
+		for (size_t id = 0; id < 3 * P->n; id++)
+			if (q->hits(q, id))
+				return 1;
+		return 0;
+	}
+	for (size_t j = 0; j < g->anywhere.n; j++)
+		if (q->hits(q, g->anywhere.id[j]))
+			return 1;
+	int c0 = cell_of(b->x0, g->x0, g->fx), c1 = cell_of(b->x1, g->x0, g->fx);
+	int r0 = cell_of(b->y0, g->y0, g->fy), r1 = cell_of(b->y1, g->y0, g->fy);
+	for (int r = r0; r <= r1; r++)
+		for (int c = c0; c <= c1; c++) {
+			const struct cell *cell = &g->cells[r * GRID + c];
+			for (size_t j = 0; j < cell->n; j++)
+				if (q->hits(q, cell->id[j]))
+					return 1;
+		}
+	return 0;
 }
 
 int sm_bj_segment_hits(double x0, double y0, double x1, double y1, const struct sm_box *b)
@@ -75,29 +285,35 @@ static int inside(const struct sm_box *b, const struct sm_box *frame)
 	       b->y1 <= frame->y1 - PAD;
 }
 
+static int box_hits(struct probe *q, size_t id)
+{
+	const struct sm_bj_lab *v = q->P->v;
+	size_t i = id / 3;
+	/* its own point: the places keep GAP from its disc by construction
+	 * (its square box would rule out the corners) */
+	if (i == q->self)
+		return 0;
+	if (id % 3 == OBJ_POINT) {
+		struct sm_box pb = point_box(&v[i]);
+		return sm_box_overlap(q->g, &pb);
+	}
+	if (v[i].placed == SM_BJ_UNPLACED)
+		return 0;
+	if (id % 3 == OBJ_LABEL)
+		return sm_box_overlap(q->g, &v[i].box);
+	return v[i].placed == SM_BJ_LEADERED &&
+	       sm_bj_segment_hits(v[i].lx0, v[i].ly0, v[i].lx1, v[i].ly1, q->g);
+}
+
 /* The box `b` for label `self`: inside the frame, clear of every point,
  * every placed label and every leader. */
-static int box_free(const struct sm_bj_lab *v, size_t n, size_t self, const struct sm_box *b,
-		    const struct sm_box *frame)
+static int box_free(struct place *P, size_t self, const struct sm_box *b)
 {
-	if (!inside(b, frame))
+	if (!inside(b, P->frame))
 		return 0;
 	struct sm_box g = grow(b, PAD);
-	for (size_t i = 0; i < n; i++) {
-		/* its own point: the places keep GAP from its disc by
-		 * construction (its square box would rule out the corners) */
-		struct sm_box pb = point_box(&v[i]);
-		if (i != self && sm_box_overlap(&g, &pb))
-			return 0;
-		if (i == self || v[i].placed == SM_BJ_UNPLACED)
-			continue;
-		if (sm_box_overlap(&g, &v[i].box))
-			return 0;
-		if (v[i].placed == SM_BJ_LEADERED &&
-		    sm_bj_segment_hits(v[i].lx0, v[i].ly0, v[i].lx1, v[i].ly1, &g))
-			return 0;
-	}
-	return 1;
+	struct probe q = { P, self, &g, NULL, 0, 0, box_hits };
+	return !any_hit(&q, &g);
 }
 
 /* Place `k` beside the point: right, left, upper right, lower right,
@@ -117,14 +333,13 @@ static struct sm_box beside(const struct sm_bj_lab *l, int k)
 	}
 }
 
-static int free_beside(const struct sm_bj_lab *v, size_t n, size_t i, const struct sm_box *frame,
-		       int *first)
+static int free_beside(struct place *P, size_t i, int *first)
 {
 	int count = 0;
 	*first = -1;
 	for (int k = 0; k < NBESIDE; k++) {
-		struct sm_box b = beside(&v[i], k);
-		if (box_free(v, n, i, &b, frame)) {
+		struct sm_box b = beside(&P->v[i], k);
+		if (box_free(P, i, &b)) {
 			if (*first < 0)
 				*first = k;
 			count++;
@@ -146,30 +361,44 @@ static void leader_of(const struct sm_bj_lab *l, const struct sm_box *b, double 
 	seg[3] = ey;
 }
 
-/* How far a leader may go: 0 crosses no other leader and no point but its
- * own, 1 may cross leaders, 2 points too (inside a crowd of points); none
- * ever crosses a label. */
-static int leader_clear(const struct sm_bj_lab *v, size_t n, size_t self, const double *seg,
-			int level)
+/* How far a leader may go: level 0 crosses no other leader and no point
+ * but its own, 1 may cross leaders, 2 points too (inside a crowd of
+ * points); none ever crosses a label.  One look at the objects finds the
+ * lowest level the leader is clear at: what it crosses rules out the
+ * levels below. */
+static int leader_hits(struct probe *q, size_t id)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (i != self && level < 2) {
-			struct sm_box own = point_box(&v[i]), pb = grow(&own, 0.3);
-			if (sm_bj_segment_hits(seg[0], seg[1], seg[2], seg[3], &pb))
-				return 0;
-		}
-		if (i == self || v[i].placed == SM_BJ_UNPLACED)
-			continue;
+	const struct sm_bj_lab *v = q->P->v;
+	const double *seg = q->seg;
+	size_t i = id / 3;
+	if (i == q->self)
+		return 0;
+	if (id % 3 == OBJ_POINT) {
+		struct sm_box own = point_box(&v[i]), pb = grow(&own, 0.3);
+		if (q->need < 2 && sm_bj_segment_hits(seg[0], seg[1], seg[2], seg[3], &pb))
+			q->need = 2;
+	} else if (v[i].placed == SM_BJ_UNPLACED) {
+		return 0;
+	} else if (id % 3 == OBJ_LABEL) {
 		struct sm_box g = grow(&v[i].box, PAD);
 		if (sm_bj_segment_hits(seg[0], seg[1], seg[2], seg[3], &g))
-			return 0;
-		if (level == 0 && v[i].placed == SM_BJ_LEADERED) {
-			const double o[4] = { v[i].lx0, v[i].ly0, v[i].lx1, v[i].ly1 };
-			if (segments_cross(seg, o))
-				return 0;
-		}
+			q->need = 3;
+	} else if (q->need < 1 && v[i].placed == SM_BJ_LEADERED) {
+		const double o[4] = { v[i].lx0, v[i].ly0, v[i].lx1, v[i].ly1 };
+		if (segments_cross(seg, o))
+			q->need = 1;
 	}
-	return 1;
+	return q->need >= q->cap;
+}
+
+/* The lowest level (0, 1, 2) below `cap` at which the leader `seg` of
+ * label `self` is clear, else cap. */
+static int leader_level(struct place *P, size_t self, const double *seg, int cap)
+{
+	struct sm_box b = seg_box(seg[0], seg[1], seg[2], seg[3]);
+	struct probe q = { P, self, NULL, seg, cap, 0, leader_hits };
+	any_hit(&q, &b);
+	return q.need < cap ? q.need : cap;
 }
 
 /* The directions tried on a ring, counter-clockwise from the right:
@@ -192,10 +421,9 @@ static struct directions directions(void)
 /* The free place on the ring of radius R whose leader is clear at the
  * lowest level up to `hi`, the first by direction (counter-clockwise from
  * the right) among those. */
-static int on_ring(struct sm_bj_lab *v, size_t n, size_t i, const struct sm_box *frame, double R,
-		   int hi, const struct directions *dir)
+static int on_ring(struct place *P, size_t i, double R, int hi, const struct directions *dir)
 {
-	struct sm_bj_lab *l = &v[i];
+	struct sm_bj_lab *l = &P->v[i];
 	int best_level = hi + 1;
 	struct sm_box best = { 0, 0, 0, 0 };
 	double best_seg[4] = { 0, 0, 0, 0 };
@@ -204,18 +432,17 @@ static int on_ring(struct sm_bj_lab *v, size_t n, size_t i, const struct sm_box 
 		/* the box's side or corner that faces the point at R */
 		double cx = l->px + c * (R + l->w / 2), cy = l->py + s * (R + l->h / 2);
 		struct sm_box b = { cx - l->w / 2, cy - l->h / 2, cx + l->w / 2, cy + l->h / 2 };
-		if (!box_free(v, n, i, &b, frame))
+		if (!box_free(P, i, &b))
 			continue;
 		double seg[4];
 		leader_of(l, &b, seg);
-		for (int level = 0; level < best_level; level++)
-			if (leader_clear(v, n, i, seg, level)) {
-				best_level = level;
-				best = b;
-				for (int k = 0; k < 4; k++)
-					best_seg[k] = seg[k];
-				break;
-			}
+		int level = leader_level(P, i, seg, best_level);
+		if (level < best_level) {
+			best_level = level;
+			best = b;
+			for (int k = 0; k < 4; k++)
+				best_seg[k] = seg[k];
+		}
 	}
 	if (best_level > hi)
 		return 0;
@@ -225,32 +452,39 @@ static int on_ring(struct sm_bj_lab *v, size_t n, size_t i, const struct sm_box 
 	l->ly0 = best_seg[1];
 	l->lx1 = best_seg[2];
 	l->ly1 = best_seg[3];
+	placed(P, i);
 	return 1;
 }
 
 /* The nearest ring with a free place whose leader is clear at some level
  * up to `hi`. */
-static int place_leadered(struct sm_bj_lab *v, size_t n, size_t i, const struct sm_box *frame,
-			  int hi)
+static int place_leadered(struct place *P, size_t i, int hi)
 {
+	const struct sm_box *frame = P->frame;
 	double far = hypot(frame->x1 - frame->x0, frame->y1 - frame->y0);
 	const struct directions dir = directions();
-	for (double R = v[i].pr + RING0; R < far; R += RING_STEP)
-		if (on_ring(v, n, i, frame, R, hi, &dir))
+	for (double R = P->v[i].pr + RING0; R < far; R += RING_STEP)
+		if (on_ring(P, i, R, hi, &dir))
 			return 1;
 	return 0;
 }
 
+static void put_beside(struct place *P, size_t i, int k)
+{
+	P->v[i].box = beside(&P->v[i], k);
+	P->v[i].placed = SM_BJ_BESIDE;
+	placed(P, i);
+}
+
 /* Beside its point where a place is free, else on the rings. */
-static int place_any(struct sm_bj_lab *v, size_t n, size_t i, const struct sm_box *frame)
+static int place_any(struct place *P, size_t i)
 {
 	int k;
-	if (free_beside(v, n, i, frame, &k) > 0) {
-		v[i].box = beside(&v[i], k);
-		v[i].placed = SM_BJ_BESIDE;
+	if (free_beside(P, i, &k) > 0) {
+		put_beside(P, i, k);
 		return 1;
 	}
-	return place_leadered(v, n, i, frame, 2);
+	return place_leadered(P, i, 2);
 }
 
 /* One pass: the labels with an `early` round, the latest round first, on
@@ -258,18 +492,20 @@ static int place_any(struct sm_bj_lab *v, size_t n, size_t i, const struct sm_bo
  * others beside their points, the most constrained first, then
  * those with no free place beside on the rings.  Returns how many found
  * no place. */
-static size_t pass(struct sm_bj_lab *v, size_t n, const struct sm_box *frame,
-		   const size_t *early, size_t rounds, unsigned char *stuck)
+static size_t pass(struct place *P, const size_t *early, size_t rounds, unsigned char *stuck)
 {
+	struct sm_bj_lab *v = P->v;
+	size_t n = P->n;
 	for (size_t i = 0; i < n; i++) {
+		unplaced(P, i);
 		v[i].placed = SM_BJ_UNPLACED;
 		stuck[i] = 0;
 	}
 	size_t left = 0;
 	for (size_t r = rounds; r > 0; r--)
 		for (size_t i = 0; i < n; i++)
-			if (early[i] == r && !v[i].obstacle && !place_leadered(v, n, i, frame, 2) &&
-			    !place_any(v, n, i, frame))
+			if (early[i] == r && !v[i].obstacle && !place_leadered(P, i, 2) &&
+			    !place_any(P, i))
 				left++;
 	/* a label with no free place beside stays so (places only get fewer) */
 	for (;;) {
@@ -278,7 +514,7 @@ static size_t pass(struct sm_bj_lab *v, size_t n, const struct sm_box *frame,
 		for (size_t i = 0; i < n; i++) {
 			if (v[i].placed != SM_BJ_UNPLACED || stuck[i] || early[i] || v[i].obstacle)
 				continue;
-			int k, c = free_beside(v, n, i, frame, &k);
+			int k, c = free_beside(P, i, &k);
 			if (c == 0)
 				stuck[i] = 1;
 			else if (c < best_free) {
@@ -289,18 +525,18 @@ static size_t pass(struct sm_bj_lab *v, size_t n, const struct sm_box *frame,
 		}
 		if (best == n)
 			break;
-		v[best].box = beside(&v[best], best_k);
-		v[best].placed = SM_BJ_BESIDE;
+		put_beside(P, best, best_k);
 	}
 	for (size_t i = 0; i < n; i++)
 		if (!early[i] && !v[i].obstacle && v[i].placed == SM_BJ_UNPLACED &&
-		    !place_any(v, n, i, frame))
+		    !place_any(P, i))
 			left++;
 	return left;
 }
 
-size_t sm_bj_place(struct sm_bj_lab *v, size_t n, const struct sm_box *frame)
+static size_t place_all(struct sm_bj_lab *v, size_t n, const struct sm_box *frame, int indexed)
 {
+	struct place P = { v, n, frame, indexed ? grid_new(v, n, frame) : NULL };
 	/* A label walled in by the labels placed before it goes first in the
 	 * next pass (ahead of those moved in earlier passes), until every label
 	 * has a place or the passes run out. */
@@ -308,7 +544,7 @@ size_t sm_bj_place(struct sm_bj_lab *v, size_t n, const struct sm_box *frame)
 	unsigned char *stuck = calloc(n ? n : 1, 1);
 	size_t left = n;
 	for (size_t round = 0; early && stuck && round < PASSES; round++) {
-		left = pass(v, n, frame, early, round, stuck);
+		left = pass(&P, early, round, stuck);
 		if (left == 0)
 			break;
 		for (size_t i = 0; i < n; i++)
@@ -323,11 +559,25 @@ size_t sm_bj_place(struct sm_bj_lab *v, size_t n, const struct sm_box *frame)
 			if (v[i].placed != SM_BJ_LEADERED)
 				continue;
 			struct sm_bj_lab keep = v[i];
+			unplaced(&P, i);
 			v[i].placed = SM_BJ_UNPLACED;
-			if (!place_any(v, n, i, frame))
+			if (!place_any(&P, i)) {
 				v[i] = keep;
+				placed(&P, i);
+			}
 		}
+	grid_free(P.grid);
 	free(early);
 	free(stuck);
 	return left;
+}
+
+size_t sm_bj_place(struct sm_bj_lab *v, size_t n, const struct sm_box *frame)
+{
+	return place_all(v, n, frame, 1);
+}
+
+size_t sm_bj_place_scan(struct sm_bj_lab *v, size_t n, const struct sm_box *frame)
+{
+	return place_all(v, n, frame, 0);
 }
