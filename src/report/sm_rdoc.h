@@ -85,6 +85,10 @@ struct sm_rcursor {
 	double y;
 	int landscape; /* of the page */
 	int placed;    /* anything placed yet */
+	/* A figure that did not fit in the rest of the page waits for the
+	 * top of the next; what follows fills the page first (sm_rpage.c). */
+	int held;
+	size_t held_block;
 };
 
 struct sm_rowned {
@@ -187,6 +191,9 @@ static inline double sm_rdoc_content_h(int landscape)
  * fresh cursor is all zero).  Placing a block that keeps with the next
  * looks ahead at what follows: pass only settled blocks. */
 void sm_rpage_advance(const struct sm_rdoc *d, struct sm_rcursor *c, size_t upto);
+/* Where the cursor is once a figure it holds back is placed (what comes
+ * next is not filling the page: a figure, or a table that goes on). */
+void sm_rpage_release_held(const struct sm_rdoc *d, struct sm_rcursor *c);
 sm_status sm_rpage_flow(struct sm_ctx *ctx, const struct sm_rdoc *d, struct sm_rflow *out);
 void sm_rpage_flow_release(struct sm_rflow *f);
 sm_status sm_rpage_draw(struct sm_ctx *ctx, const struct sm_rdoc *d, const struct sm_rflow *f,

@@ -216,7 +216,10 @@ static sm_status room_for(struct sm_ctx *ctx, struct sm_rdoc *d,
 static int lead_stays(struct sm_rdoc *d, double content)
 {
 	struct lead lead = heading_lead(d);
-	double y = d->settled.y;
+	/* a figure the pager holds back goes first: the object follows it */
+	struct sm_rcursor at = d->settled;
+	sm_rpage_release_held(d, &at);
+	double y = at.y;
 	if (lead.h <= 0 || lead.start + 1 >= d->nblocks || y <= 0 ||
 	    y + lead.space + lead.h > content)
 		return 0;
@@ -238,7 +241,10 @@ static double first_room(struct sm_rdoc *d, int landscape, double head, double c
 	for (size_t j = lead.start; j < d->nblocks; j++)
 		d->blocks[j].landscape = landscape;
 	double content = sm_rdoc_content_h(landscape);
-	double y = d->settled.landscape == landscape ? d->settled.y : 0;
+	/* a figure the pager holds back goes first: the object follows it */
+	struct sm_rcursor at = d->settled;
+	sm_rpage_release_held(d, &at);
+	double y = at.landscape == landscape ? at.y : 0;
 	double above = lead.h > 0 ? (y > 0 ? lead.space : 0) + lead.h + SM_RDOC_FIGURE_SPACE
 				  : (y > 0 ? SM_RDOC_FIGURE_SPACE : 0);
 	double room = content - y - above - caption;

@@ -79,11 +79,80 @@ static int place(const struct sm_rdoc *d, size_t i, struct sm_rcursor *c, struct
 	return 1;
 }
 
-void sm_rpage_advance(const struct sm_rdoc *d, struct sm_rcursor *c, size_t upto)
+/* 1 when block i may go before a figure held back for the next page: it
+ * is text, or a table that ends on this page, as are the blocks it keeps
+ * with; never another figure (figures stay in the order of their numbers)
+ * nor a page break or turn. */
+static int may_fill(const struct sm_rdoc *d, size_t i, int landscape)
+{
+	for (size_t j = i; j < d->nblocks; j++) {
+		const struct sm_rblock *b = &d->blocks[j];
+		if (b->kind == SM_RB_PAGE || b->landscape != landscape)
+			return 0;
+		if (b->kind == SM_RB_FIG &&
+		    (!b->caption_above || b->page > 0 ||
+		     (j + 1 < d->nblocks && d->blocks[j + 1].kind == SM_RB_FIG &&
+		      d->blocks[j + 1].page > 0)))
+			return 0;
+		if (!b->keep_with_next)
+			return 1;
+	}
+	return 1;
+}
+
+/* 1 when placing block i leaves the cursor on its page. */
+static int stays(const struct sm_rdoc *d, size_t i, const struct sm_rcursor *c)
+{
+	struct sm_rcursor t = *c;
+	struct sm_rplace unused;
+	place(d, i, &t, &unused);
+	return t.page == c->page;
+}
+
+/* The figure held back opens the next page. */
+static int release(const struct sm_rdoc *d, struct sm_rcursor *c, struct sm_rplace *out)
+{
+	if (!c->held)
+		return 0;
+	c->held = 0;
+	new_page(c);
+	return place(d, c->held_block, c, out);
+}
+
+void sm_rpage_release_held(const struct sm_rdoc *d, struct sm_rcursor *c)
 {
 	struct sm_rplace unused;
+	release(d, c, &unused);
+}
+
+/* Place block i as LaTeX floats figures: a figure that does not fit in
+ * the rest of the page (shrunk as far as it may) is held back, and the
+ * text and tables after it fill the page; it then opens the next page,
+ * before the first block that does not fit (or may not fill).  The
+ * places go to out[0..n) in page order; returns n (0 to 2). */
+static int step(const struct sm_rdoc *d, size_t i, struct sm_rcursor *c, struct sm_rplace *out)
+{
+	const struct sm_rblock *b = &d->blocks[i];
+	int n = 0;
+	if (c->held) {
+		if (may_fill(d, i, c->landscape) && stays(d, i, c))
+			return place(d, i, c, out);
+		n = release(d, c, out);
+	}
+	if (c->y > 0 && b->kind == SM_RB_FIG && !b->caption_above && b->page == 0 &&
+	    b->landscape == c->landscape && !stays(d, i, c)) {
+		c->held = 1;
+		c->held_block = i;
+		return n;
+	}
+	return n + place(d, i, c, out + n);
+}
+
+void sm_rpage_advance(const struct sm_rdoc *d, struct sm_rcursor *c, size_t upto)
+{
+	struct sm_rplace unused[2];
 	for (; c->next < upto && c->next < d->nblocks; c->next++)
-		place(d, c->next, c, &unused);
+		step(d, c->next, c, unused);
 }
 
 void sm_rpage_flow_release(struct sm_rflow *f)
@@ -103,11 +172,13 @@ sm_status sm_rpage_flow(struct sm_ctx *ctx, const struct sm_rdoc *d, struct sm_r
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	}
 	struct sm_rcursor c = { 0 };
-	for (size_t i = 0; i < d->nblocks; i++) {
-		if (!place(d, i, &c, &out->pl[out->n]))
-			continue;
-		out->landscape[c.page] = (unsigned char)c.landscape;
-		out->n++;
+	for (size_t i = 0; i <= d->nblocks; i++) {
+		int n = i < d->nblocks ? step(d, i, &c, &out->pl[out->n])
+				       : release(d, &c, &out->pl[out->n]);
+		for (int k = 0; k < n; k++)
+			out->landscape[out->pl[out->n + k].page] =
+				(unsigned char)d->blocks[out->pl[out->n + k].block].landscape;
+		out->n += (size_t)n;
 	}
 	out->npages = c.page + 1;
 	return SM_OK;
