@@ -342,7 +342,7 @@ static sm_status run_analyses(struct sm_ctx *ctx, const struct sm_review *r,
 	struct columns c;
 	struct sm_clusters *cl = sm_clusters_new(ctx, r, s->cluster);
 	if (!cl)
-		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINTERNAL;
+		return sm_ctx_status(ctx, SM_EINTERNAL);
 	sm_status st = find_columns(ctx, r, s, &c);
 	if (st == SM_OK)
 		st = make_groups(ctx, r, s->outcome_by, &g);
@@ -361,7 +361,7 @@ static sm_status run_analyses(struct sm_ctx *ctx, const struct sm_review *r,
 			add_unit_keys(ctx, r, cl, d, s, a);
 		sm_analysis_data_free(d);
 		if (!a)
-			st = sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINTERNAL;
+			st = sm_ctx_status(ctx, SM_EINTERNAL);
 		else
 			cJSON_AddItemToArray(analyses, a);
 	}

@@ -431,7 +431,7 @@ cJSON *sm_subgroups_json(struct sm_ctx *ctx, const struct sm_review *review,
 		cJSON_AddItemToArray(levels, cJSON_CreateString(sp.levels[g]));
 		cJSON *o = level_json(ctx, review, d, s, col, &sp, g, &lf[g]);
 		if (!o)
-			st = sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINTERNAL;
+			st = sm_ctx_status(ctx, SM_EINTERNAL);
 		else
 			cJSON_AddItemToArray(groups, o);
 	}

@@ -102,6 +102,12 @@ const struct sm_diag *sm_ctx_error(const struct sm_ctx *ctx)
 	return ctx && ctx->has_error ? &ctx->diag : NULL;
 }
 
+sm_status sm_ctx_status(const struct sm_ctx *ctx, sm_status fallback)
+{
+	const struct sm_diag *d = sm_ctx_error(ctx);
+	return d ? d->code : fallback;
+}
+
 void sm_ctx_clear_error(struct sm_ctx *ctx)
 {
 	if (!ctx)

@@ -33,6 +33,11 @@ sm_status sm_fail_at(struct sm_ctx *ctx, sm_status code, const char *src_file,
 	sm_fail_at((ctx), (code), __FILE__, __LINE__, (file), (line), (col), \
 		   (field), __VA_ARGS__)
 
+/* The code of the recorded error, or `fallback` when none is recorded: a
+ * step that failed without saying why (a NULL constructor) reports what
+ * its callee recorded, so that out of memory stays SM_EINTERNAL. */
+sm_status sm_ctx_status(const struct sm_ctx *ctx, sm_status fallback);
+
 /* Warnings: things the user must see but that do not stop the run (studies
  * dropped, continuity corrections applied).  They are kept in order. */
 void sm_ctx_warn(struct sm_ctx *ctx, const char *fmt, ...)

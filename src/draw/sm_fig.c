@@ -676,14 +676,14 @@ sm_status sm_fig_write_with(struct sm_ctx *ctx, struct sm_fig *f, const char *pa
 	}
 	struct sm_canvas *c = sm_canvas_open_with(ctx, path, f->width, f->height, &co);
 	if (!c)
-		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EOUTPUT;
+		return sm_ctx_status(ctx, SM_EOUTPUT);
 	int pages = sm_canvas_format(c) == SM_CANVAS_PDF ? f->npages : 1;
 	for (int p = 0; p < pages; p++) {
 		if ((p > 0 && sm_canvas_next_page(ctx, c) != SM_OK) ||
 		    (f->opaque && (sm_canvas_paint_white(c), 0)) ||
 		    sm_fig_draw_page(ctx, c, f, p, 0, 0) != SM_OK) {
 			sm_canvas_abort(c);
-			return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINTERNAL;
+			return sm_ctx_status(ctx, SM_EINTERNAL);
 		}
 	}
 	return sm_canvas_close(ctx, c);

@@ -509,7 +509,7 @@ sm_status sm_style_font_record(struct sm_ctx *ctx, const char *name, struct sm_b
 {
 	struct sm_style *s = sm_style_load(ctx, name);
 	if (!s)
-		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINPUT;
+		return sm_ctx_status(ctx, SM_EINPUT);
 	sm_status st = SM_OK;
 	for (char *p = s->font_files, *next; st == SM_OK && p && *p; p = next) {
 		next = strchr(p, '\n');

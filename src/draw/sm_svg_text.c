@@ -235,7 +235,7 @@ sm_status sm_svg_text_write(struct sm_ctx *ctx, struct sm_fig *f, const char *pa
 		return SM_EINTERNAL;
 	struct sm_canvas *c = sm_canvas_open(ctx, path, f->width, f->height, 0);
 	if (!c)
-		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EOUTPUT;
+		return sm_ctx_status(ctx, SM_EOUTPUT);
 	if (sm_canvas_format(c) != SM_CANVAS_SVG) {
 		sm_canvas_abort(c);
 		return SM_FAIL_POS(ctx, SM_EINPUT, path, 0, 0, NULL,

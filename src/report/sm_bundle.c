@@ -494,8 +494,10 @@ static sm_status hand_back_error(struct sm_ctx *ctx, const struct job_list *jobs
 		if (!d->msg)
 			s = SM_FAIL_POS(ctx, j->status, path ? path : j->relative, 0, 0, NULL,
 					"cannot draw: %s", sm_strerror(j->status));
-		else
-			s = sm_fail_at(ctx, j->status, d->src_file, d->src_line,
+		else /* the record's out of memory whatever the step returned,
+		      * as the CLI's exit code does (sm_cli_finish) */
+			s = sm_fail_at(ctx, d->code == SM_EINTERNAL ? SM_EINTERNAL : j->status,
+				       d->src_file, d->src_line,
 				       d->file ? d->file : path ? path : j->relative, d->line,
 				       d->col, d->field, "%s", d->msg);
 		free(path);
@@ -685,7 +687,7 @@ static sm_status write_tables(struct sm_ctx *ctx, const char *dir, struct bundle
 		}
 		struct sm_table *t = sm_table_from_res(ctx, b->res, b->tnames[i]);
 		if (!t) {
-			st = sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINTERNAL;
+			st = sm_ctx_status(ctx, SM_EINTERNAL);
 			break;
 		}
 		for (size_t e = 0; st == SM_OK && e < N_TABLE_EXTS; e++) {
@@ -1047,7 +1049,7 @@ static sm_status prepare(struct sm_ctx *ctx, const cJSON *results,
 	if (!(b->text = sm_json_print(results)))
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	if (!(b->res = read_back(ctx, b->text)))
-		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINTERNAL;
+		return sm_ctx_status(ctx, SM_EINTERNAL);
 	if (opts->figures && opts->report &&
 	    !(b->tmpl = sm_rtmpl_load(ctx, opts->report_template)))
 		return SM_EINPUT;
@@ -1206,7 +1208,7 @@ sm_status sm_bundle_write(struct sm_ctx *ctx, const cJSON *results, const char *
 	sm_status st = prepare(ctx, results, opts, &b);
 	struct sm_bundle_dir *bd = st == SM_OK ? sm_bundle_dir_open(ctx, dir) : NULL;
 	if (st == SM_OK && !bd)
-		st = sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EOUTPUT;
+		st = sm_ctx_status(ctx, SM_EOUTPUT);
 	if (st == SM_OK) {
 		st = write_into(ctx, results, sm_bundle_dir_tmp(bd), dir, opts, &b);
 		retarget_error(ctx, sm_bundle_dir_tmp(bd), dir);

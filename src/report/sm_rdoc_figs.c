@@ -278,7 +278,7 @@ sm_status sm_rdoc_figure(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_
 	void *o = report_opts(ctx, d, kind, opts, req->which);
 	const struct sm_fopt *rob_opt = rob ? sm_figure_opt(kind, "rob") : NULL;
 	if (!o || (rob_opt && sm_figure_opts_set(ctx, kind, o, rob_opt, NULL) != SM_OK))
-		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINTERNAL;
+		return sm_ctx_status(ctx, SM_EINTERNAL);
 	char *cap = numbered(d, "Figure", ++d->nfigures, req->caption);
 	double room = 0, first = 0, caption = 0;
 	sm_status s = cap ? room_for(ctx, d, kind, cap, &room, &caption)
@@ -320,7 +320,7 @@ sm_status sm_rdoc_figure(struct sm_ctx *ctx, struct sm_rdoc *d, const struct sm_
 		lead_stays(d, SM_RDOC_CONTENT_H);
 	if (!fig) {
 		free(cap);
-		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINPUT;
+		return sm_ctx_status(ctx, SM_EINPUT);
 	}
 	return page_blocks(ctx, d, fig, cap, 0, 0);
 }

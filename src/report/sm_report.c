@@ -30,7 +30,7 @@ sm_status sm_report_items(struct sm_ctx *ctx, const cJSON *results, const struct
 	struct sm_rdoc *doc = sm_rdoc_build(ctx, results, res, t, &o, items, NULL);
 	sm_rtmpl_free(loaded);
 	sm_rdoc_free(doc);
-	return doc ? SM_OK : sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINPUT;
+	return doc ? SM_OK : sm_ctx_status(ctx, SM_EINPUT);
 }
 
 /* Template, document and page flow of a report; a supplement's index is
@@ -53,7 +53,7 @@ static sm_status lay_out(struct sm_ctx *ctx, const cJSON *results, const struct 
 	sm_rtmpl_free(loaded);
 	sm_supp_release(&own);
 	if (!*doc)
-		return s != SM_OK ? s : sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINPUT;
+		return s != SM_OK ? s : sm_ctx_status(ctx, SM_EINPUT);
 	return sm_rpage_flow(ctx, *doc, flow);
 }
 

@@ -278,7 +278,7 @@ sm_status sm_rpage_draw(struct sm_ctx *ctx, const struct sm_rdoc *d, const struc
 	int npages = f->npages;
 	struct sm_canvas *c = sm_canvas_open(ctx, pdf_path, SM_RDOC_PAGE_W, SM_RDOC_PAGE_H, 72);
 	if (!c)
-		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EOUTPUT;
+		return sm_ctx_status(ctx, SM_EOUTPUT);
 	if (sm_canvas_format(c) != SM_CANVAS_PDF) {
 		sm_canvas_abort(c);
 		return SM_FAIL(ctx, SM_EINPUT,

@@ -170,7 +170,7 @@ static sm_status add_exported(struct sm_ctx *ctx, struct sm_supp *s, const struc
 {
 	struct sm_table *t = sm_table_from_res(ctx, res, name);
 	if (!t)
-		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINTERNAL;
+		return sm_ctx_status(ctx, SM_EINTERNAL);
 	const char *title = t->title ? sm_rdoc_unnumbered(t->title) : name;
 	char *caption = sm_asprintf("%s.", title);
 	struct sm_supp_item *it = caption ? sm_supp_add(ctx, s, SM_SUPP_TABLE, caption, NULL, name)

@@ -834,10 +834,10 @@ sm_status sm_res_decode(struct sm_ctx *ctx, struct sm_res *res, const char *path
 		s = yajl_complete_parse(r.h);
 	yajl_free(r.h);
 	if (r.failed)
-		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINPUT;
+		return sm_ctx_status(ctx, SM_EINPUT);
 	if (s != yajl_status_ok) {
 		syntax_error(&r);
-		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINPUT;
+		return sm_ctx_status(ctx, SM_EINPUT);
 	}
 	if (!res->present)
 		return sm_textfile_fail(ctx, path, text, len, bom, NULL, "empty document; expected "

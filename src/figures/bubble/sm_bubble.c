@@ -481,7 +481,7 @@ static sm_status layout(struct sm_ctx *ctx, const struct sm_res *res, const void
 	*out = NULL;
 	struct lay L = { .ctx = ctx };
 	sm_status s = (L.f = sm_fig_new(ctx, sm_figure_common_of(opts)->style))
-		? build(&L, res, opts) : SM_EINPUT;
+		? build(&L, res, opts) : sm_ctx_status(ctx, SM_EINPUT);
 	free(L.pts);
 	if (s != SM_OK) {
 		sm_fig_free(L.f);

@@ -62,12 +62,6 @@ static sm_status family_with_fallback(struct sm_ctx *ctx, struct sm_fig *f)
 	return SM_OK;
 }
 
-static sm_status status_of(struct sm_ctx *ctx, sm_status fallback)
-{
-	const struct sm_diag *d = sm_ctx_error(ctx);
-	return d ? d->code : fallback;
-}
-
 sm_status sm_forest_build(struct sm_ctx *ctx, const struct sm_res *res,
 			  const struct sm_forest_options *opts,
 			  const struct sm_forest_target *target, struct sm_flayout **out)
@@ -75,7 +69,7 @@ sm_status sm_forest_build(struct sm_ctx *ctx, const struct sm_res *res,
 	*out = NULL;
 	struct sm_fig *fig = sm_fig_new(ctx, opts->common.style);
 	if (!fig)
-		return status_of(ctx, SM_EINPUT);
+		return sm_ctx_status(ctx, SM_EINPUT);
 	fig->opaque = 1; /* white like the PNG, and faster (sm_canvas_paint_white) */
 	if (target->paginate && target->page_height > 0)
 		fig->style->page_height = target->page_height;
@@ -92,7 +86,7 @@ sm_status sm_forest_build(struct sm_ctx *ctx, const struct sm_res *res,
 				    opts->overall_test, opts->compact_notes };
 	struct sm_fplot *plot = NULL;
 	if (s == SM_OK && !(plot = sm_fplot_build(ctx, res, &req, fig->style)))
-		s = status_of(ctx, SM_EINPUT);
+		s = sm_ctx_status(ctx, SM_EINPUT);
 	if (s == SM_OK)
 		s = sm_faxis_parse(ctx, opts->xlim, opts->at,
 				   plot->axis == SM_AXIS_RATIO ? SM_FAXIS_RATIO
@@ -106,5 +100,5 @@ sm_status sm_forest_build(struct sm_ctx *ctx, const struct sm_res *res,
 		return s;
 	}
 	*out = sm_flayout_build(ctx, fig, plot, &lr);
-	return *out ? SM_OK : status_of(ctx, SM_EINPUT);
+	return *out ? SM_OK : sm_ctx_status(ctx, SM_EINPUT);
 }

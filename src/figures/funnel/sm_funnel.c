@@ -889,7 +889,8 @@ sm_status sm_funnel_lay(struct sm_ctx *ctx, const struct sm_res *res,
 	*out = NULL;
 	struct sm_funnel_data data = { 0 };
 	struct lay L = { .ctx = ctx, .l = &data, .o = opts, .per_page = per_page };
-	sm_status s = (L.f = sm_fig_new(ctx, L.o->common.style)) ? build(&L, res) : SM_EINPUT;
+	sm_status s = (L.f = sm_fig_new(ctx, L.o->common.style)) ? build(&L, res)
+								       : sm_ctx_status(ctx, SM_EINPUT);
 	sm_funnel_data_release(&data);
 	if (s != SM_OK) {
 		sm_fig_free(L.f);

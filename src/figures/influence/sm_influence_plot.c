@@ -672,7 +672,7 @@ sm_status sm_infl_lay(struct sm_ctx *ctx, const struct sm_res *res,
 	*out = NULL;
 	struct lay L = { .ctx = ctx };
 	sm_status s = (L.f = sm_fig_new(ctx, opts->common.style)) ? build(&L, res, opts, env)
-								 : SM_EINPUT;
+								 : sm_ctx_status(ctx, SM_EINPUT);
 	free(L.idx);
 	free(L.vals);
 	if (s != SM_OK) {

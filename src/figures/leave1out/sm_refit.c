@@ -413,12 +413,6 @@ static struct sm_fplot *build_plot(struct sm_ctx *ctx, const struct sm_res *res,
 	return b.p;
 }
 
-static sm_status status_of(struct sm_ctx *ctx, sm_status fallback)
-{
-	const struct sm_diag *d = sm_ctx_error(ctx);
-	return d ? d->code : fallback;
-}
-
 /* The forest's text is set in the style's family with its fallback (τ). */
 static sm_status family_with_fallback(struct sm_ctx *ctx, struct sm_fig *f)
 {
@@ -439,7 +433,7 @@ static sm_status lay_once(struct sm_ctx *ctx, const struct sm_res *res,
 {
 	struct sm_fig *fig = sm_fig_new(ctx, opts->common.style);
 	if (!fig)
-		return status_of(ctx, SM_EINPUT);
+		return sm_ctx_status(ctx, SM_EINPUT);
 	fig->opaque = 1;
 	int paginate = env->format == SM_CANVAS_PDF;
 	if (paginate && env->page_height > 0)
@@ -454,7 +448,7 @@ static sm_status lay_once(struct sm_ctx *ctx, const struct sm_res *res,
 		s = family_with_fallback(ctx, fig);
 	struct sm_fplot *plot = NULL;
 	if (s == SM_OK && !(plot = build_plot(ctx, res, a, opts, kind, narrow, fig->style)))
-		s = status_of(ctx, SM_EINPUT);
+		s = sm_ctx_status(ctx, SM_EINPUT);
 	if (s == SM_OK)
 		s = sm_faxis_parse(ctx, opts->xlim, opts->at,
 				   plot->axis == SM_AXIS_RATIO ? SM_FAXIS_RATIO
@@ -467,7 +461,7 @@ static sm_status lay_once(struct sm_ctx *ctx, const struct sm_res *res,
 	}
 	struct sm_flayout *l = sm_flayout_build(ctx, fig, plot, &lr);
 	if (!l)
-		return status_of(ctx, SM_EINPUT);
+		return sm_ctx_status(ctx, SM_EINPUT);
 	*size = l->size_used;
 	*out = sm_flayout_take_fig(l);
 	sm_flayout_free(l);

@@ -510,7 +510,8 @@ sm_status sm_prisma_lay(struct sm_ctx *ctx, const struct sm_res *res,
 	if (!L)
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	L->ctx = ctx;
-	sm_status s = (L->f = sm_fig_new(ctx, o->common.style)) ? lay(L, p, o) : SM_EINPUT;
+	sm_status s = (L->f = sm_fig_new(ctx, o->common.style)) ? lay(L, p, o)
+								   : sm_ctx_status(ctx, SM_EINPUT);
 	if (s == SM_OK)
 		s = sm_fig_finish(ctx, L->f);
 	for (int i = 0; i < L->nboxes; i++)

@@ -476,7 +476,8 @@ sm_status sm_rob_lay(struct sm_ctx *ctx, const struct sm_res *res,
 {
 	*out = NULL;
 	struct lay L = { .ctx = ctx, .o = o, .res = res };
-	sm_status s = (L.f = sm_fig_new(ctx, o->common.style)) ? build(&L) : SM_EINPUT;
+	sm_status s = (L.f = sm_fig_new(ctx, o->common.style)) ? build(&L)
+							     : sm_ctx_status(ctx, SM_EINPUT);
 	sm_rob_data_release(&L.d);
 	free(L.share);
 	if (s != SM_OK) {

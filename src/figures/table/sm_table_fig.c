@@ -118,7 +118,7 @@ sm_status sm_table_lay_out(struct sm_ctx *ctx, const struct sm_table *t,
 		*geometry = NULL;
 	struct sm_fig *f = sm_fig_new(ctx, req->style);
 	if (!f)
-		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINPUT;
+		return sm_ctx_status(ctx, SM_EINPUT);
 	if (req->bare)
 		f->style->margin = 0;
 	double width = 0;
@@ -198,7 +198,7 @@ static sm_status kind_layout(struct sm_ctx *ctx, const struct sm_res *res, const
 	if (!o->table)
 		return sm_table_unknown(ctx, res, NULL);
 	if (!t)
-		return sm_ctx_error(ctx) ? sm_ctx_error(ctx)->code : SM_EINPUT;
+		return sm_ctx_status(ctx, SM_EINPUT);
 	struct sm_table_req req = { .style = o->common.style, .width = o->common.width };
 	if (env->max_width > 0) {
 		req.bare = 1;
