@@ -5,7 +5,6 @@
 #include "sm_atomic.h"
 #include "sm_bundle_dir.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -30,42 +29,98 @@ static int glib_out_of_memory(GLogLevelFlags level, const char *msg)
 	       strstr(msg, "out of memory") || strstr(msg, "failed to create cairo scaled font");
 }
 
-/* Removes PATH.tmp.XXXXXX beside PATH (dot: ".NAME" for a bundle's
- * folder, which is a hidden sibling). */
+struct dirent64_head {
+	uint64_t ino;
+	int64_t off;
+	unsigned short reclen;
+	unsigned char type;
+	char name[];
+};
+
+/* Removes the entry `name` of folder `dfd`, a folder with what it holds
+ * (at most `depth` levels), with getdents64 instead of opendir (which
+ * allocates); 0 when it is gone.  A folder's entries are read from the
+ * start again after a pass that removed some, so that removing while
+ * reading skips nothing; a pass that removes none ends it (an entry that
+ * cannot go never makes it spin). */
+static int remove_tree_at(int dfd, const char *name, int depth)
+{
+	if (unlinkat(dfd, name, 0) == 0)
+		return 0;
+	if (errno != EISDIR || depth <= 0)
+		return -1;
+	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	char buf[1024];
+	for (int progress = 1; progress;) {
+		progress = 0;
+		lseek(fd, 0, SEEK_SET);
+		for (long n; (n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0;)
+			for (long at = 0; at < n;) {
+				struct dirent64_head *e = (struct dirent64_head *)(buf + at);
+				at += e->reclen;
+				if (strcmp(e->name, ".") && strcmp(e->name, "..") &&
+				    remove_tree_at(fd, e->name, depth - 1) == 0)
+					progress = 1;
+			}
+	}
+	close(fd);
+	return unlinkat(dfd, name, AT_REMOVEDIR);
+}
+
+/* Removes PATH.tmp.XXXXXX beside PATH (hidden: .NAME.tmp.XXXXXX, a
+ * bundle's folder, which is a hidden sibling).  Without allocation, so
+ * that it serves the crash handler as well as GLib's writer. */
 static void remove_temporaries(const char *path, int hidden)
 {
 	if (!path || !*path)
 		return;
 	const char *slash = strrchr(path, '/');
 	const char *base = slash ? slash + 1 : path;
-	char dir[4096], name[512];
-	int dn = slash ? snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path)
-		       : snprintf(dir, sizeof dir, ".");
-	int nn = snprintf(name, sizeof name, "%s%s.tmp.", hidden ? "." : "", base);
-	if (dn < 0 || (size_t)dn >= sizeof dir || nn < 0 || (size_t)nn >= sizeof name)
+	char dir[4096], prefix[512];
+	size_t dn = slash ? (size_t)(slash - path) : 1;
+	size_t bn = strlen(base);
+	if (dn + 1 > sizeof dir || bn + 7 > sizeof prefix)
 		return;
+	memcpy(dir, slash ? path : ".", dn);
+	dir[dn] = '\0';
 	if (!dir[0])
-		snprintf(dir, sizeof dir, "/");
-	DIR *d = opendir(dir);
-	for (struct dirent *e; d && (e = readdir(d));)
-		if (sm_tmp_name_is(e->d_name, name))
-			sm_remove_tree(dirfd(d), e->d_name, SM_BUNDLE_DIR_MAX_DEPTH);
-	if (d)
-		closedir(d);
+		memcpy(dir, "/", 2);
+	size_t pn = 0;
+	if (hidden)
+		prefix[pn++] = '.';
+	memcpy(prefix + pn, base, bn);
+	memcpy(prefix + pn + bn, ".tmp.", 6);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	char buf[1024];
+	for (long n; (n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0;)
+		for (long at = 0; at < n;) {
+			struct dirent64_head *e = (struct dirent64_head *)(buf + at);
+			at += e->reclen;
+			if (sm_tmp_name_is(e->name, prefix))
+				remove_tree_at(fd, e->name, SM_BUNDLE_DIR_MAX_DEPTH);
+		}
+	close(fd);
 }
 
-static void say_out_of_memory(const char *msg, const struct sm_cli *cli)
+/* Removes the temporaries of what `cli` says is being written and ends
+ * the process with exit 4 and "safemeta: out of memory (WHY DETAIL); ...".
+ * write(2), not stdio: the failing thread may not be the one holding
+ * stderr's lock, and a signal handler may not use stdio at all. */
+static void exit_out_of_memory(const struct sm_cli *cli, const char *why, const char *detail)
 {
 	if (cli) {
 		remove_temporaries(cli->writing_file, 0);
 		remove_temporaries(cli->writing_bundle, 1);
 	}
-	/* write(2), not stdio: the failing thread may not be the one holding
-	 * stderr's lock */
-	static const char head[] = "safemeta: out of memory (GLib: ";
+	static const char head[] = "safemeta: out of memory (";
 	static const char tail[] = "); expected more memory (ulimit -v) or a smaller input\n";
 	ssize_t rc = write(2, head, sizeof head - 1);
-	rc = write(2, msg, strlen(msg));
+	rc = write(2, why, strlen(why));
+	rc = write(2, detail, strlen(detail));
 	rc = write(2, tail, sizeof tail - 1);
 	(void)rc;
 	_exit(4);
@@ -82,7 +137,7 @@ GLogWriterOutput sm_cli_glib_writer(GLogLevelFlags level, const GLogField *field
 	for (gsize i = 0; i < n; i++)
 		if (!strcmp(fields[i].key, "MESSAGE") && fields[i].length < 0 &&
 		    glib_out_of_memory(level, fields[i].value))
-			say_out_of_memory(fields[i].value, data);
+			exit_out_of_memory(data, "GLib: ", fields[i].value);
 	return g_log_writer_default(level, fields, n, data);
 }
 
@@ -90,7 +145,7 @@ void sm_cli_glib_handler(const gchar *domain, GLogLevelFlags level, const gchar 
 			 gpointer data)
 {
 	if (glib_out_of_memory(level, msg))
-		say_out_of_memory(msg, data);
+		exit_out_of_memory(data, "GLib: ", msg);
 	g_log_default_handler(domain, level, msg, data);
 }
 
@@ -128,8 +183,8 @@ static struct sm_cli *crash_cli;
  * less; a small request fails only with less than about 1 MiB left). */
 #define CRASH_FREE_BYTES (16u << 20)
 
-/* Async-signal-safe parts only from here to on_crash: system calls and
- * plain loops, no malloc, no stdio. */
+/* Async-signal-safe, as everything on_crash calls (the removal and the
+ * message above too): system calls and plain loops, no malloc, no stdio. */
 static int address_space_exhausted(void)
 {
 	struct rlimit lim;
@@ -149,81 +204,6 @@ static int address_space_exhausted(void)
 	return used + CRASH_FREE_BYTES >= (uint64_t)lim.rlim_cur;
 }
 
-struct dirent64_head {
-	uint64_t ino;
-	int64_t off;
-	unsigned short reclen;
-	unsigned char type;
-	char name[];
-};
-
-/* Removes the entry `name` of folder `dfd`, a folder with what it holds
- * (at most `depth` levels), with getdents64 instead of opendir (which
- * allocates); 0 when it is gone.  A folder's entries are read from the
- * start again after a pass that removed some, so that removing while
- * reading skips nothing; a pass that removes none ends it (an entry that
- * cannot go never makes it spin). */
-static int crash_remove_tree(int dfd, const char *name, int depth)
-{
-	if (unlinkat(dfd, name, 0) == 0)
-		return 0;
-	if (errno != EISDIR || depth <= 0)
-		return -1;
-	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	char buf[1024];
-	for (int progress = 1; progress;) {
-		progress = 0;
-		lseek(fd, 0, SEEK_SET);
-		for (long n; (n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0;)
-			for (long at = 0; at < n;) {
-				struct dirent64_head *e = (struct dirent64_head *)(buf + at);
-				at += e->reclen;
-				if (strcmp(e->name, ".") && strcmp(e->name, "..") &&
-				    crash_remove_tree(fd, e->name, depth - 1) == 0)
-					progress = 1;
-			}
-	}
-	close(fd);
-	return unlinkat(dfd, name, AT_REMOVEDIR);
-}
-
-/* remove_temporaries() without allocation. */
-static void crash_remove_temporaries(const char *path, int hidden)
-{
-	if (!path || !*path)
-		return;
-	const char *slash = strrchr(path, '/');
-	const char *base = slash ? slash + 1 : path;
-	char dir[4096], prefix[512];
-	size_t dn = slash ? (size_t)(slash - path) : 1;
-	size_t bn = strlen(base);
-	if (dn + 1 > sizeof dir || bn + 7 > sizeof prefix)
-		return;
-	memcpy(dir, slash ? path : ".", dn);
-	dir[dn] = '\0';
-	if (!dir[0])
-		memcpy(dir, "/", 2);
-	size_t pn = 0;
-	if (hidden)
-		prefix[pn++] = '.';
-	memcpy(prefix + pn, base, bn);
-	memcpy(prefix + pn + bn, ".tmp.", 6);
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	char buf[1024];
-	for (long n; (n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0;)
-		for (long at = 0; at < n;) {
-			struct dirent64_head *e = (struct dirent64_head *)(buf + at);
-			at += e->reclen;
-			if (sm_tmp_name_is(e->name, prefix))
-				crash_remove_tree(fd, e->name, SM_BUNDLE_DIR_MAX_DEPTH);
-		}
-	close(fd);
-}
-
 static void on_crash(int signo)
 {
 	if (!address_space_exhausted()) {
@@ -233,16 +213,8 @@ static void on_crash(int signo)
 		raise(signo);
 		return;
 	}
-	if (crash_cli) {
-		crash_remove_temporaries(crash_cli->writing_file, 0);
-		crash_remove_temporaries(crash_cli->writing_bundle, 1);
-	}
-	static const char msg[] =
-		"safemeta: out of memory (a font library crashed when the address space "
-		"limit was reached); expected more memory (ulimit -v) or a smaller input\n";
-	ssize_t rc = write(2, msg, sizeof msg - 1);
-	(void)rc;
-	_exit(4);
+	exit_out_of_memory(crash_cli, "a font library crashed when the address space limit "
+			   "was reached", "");
 }
 
 void sm_cli_crash_as_oom(struct sm_cli *cli)

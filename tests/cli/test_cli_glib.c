@@ -92,36 +92,65 @@ static void touch(const char *dir, const char *name)
 	free(p);
 }
 
-/* Before exit 4 the temporaries of what is being written go: the figure's
- * PATH.tmp.XXXXXX and the bundle's .NAME.tmp.XXXXXX folder; other files
- * stay, names that merely look alike too. */
+/* A folder with what a run being written leaves: the figure's
+ * f.png.tmp.XXXXXX and the bundle's .b.tmp.XXXXXX folder (report.pdf and
+ * figures/ of 200 entries, more than one getdents64 buffer), beside
+ * f.png and a look-alike name; `writing` says f.png and b are written. */
+struct scene {
+	char dir[32];
+	char *fig, *bundle;
+};
+
+static void scene_make(struct scene *sc)
+{
+	snprintf(sc->dir, sizeof sc->dir, "/tmp/sm-cli-glib-XXXXXX");
+	assert_non_null(mkdtemp(sc->dir));
+	sc->fig = sm_asprintf("%s/f.png", sc->dir);
+	sc->bundle = sm_asprintf("%s/b", sc->dir);
+	touch(sc->dir, "f.png.tmp.ab12cd");
+	touch(sc->dir, "f.png.tmp.ab12cdX");
+	touch(sc->dir, "f.png");
+	char *folder = sm_asprintf("%s/.b.tmp.zz99yy", sc->dir);
+	char *sub = sm_asprintf("%s/figures", folder);
+	assert_int_equal(mkdir(folder, 0777), 0);
+	assert_int_equal(mkdir(sub, 0777), 0);
+	touch(folder, "report.pdf");
+	for (int i = 0; i < 200; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "forest-%03d.pdf", i);
+		touch(sub, name);
+	}
+	free(sub);
+	free(folder);
+	writing = (struct sm_cli){ .writing_file = sc->fig, .writing_bundle = sc->bundle };
+}
+
+/* The temporaries are gone; other files stay, names that merely look
+ * alike too.  Then the folder goes. */
+static void scene_check_and_free(struct scene *sc)
+{
+	assert_false(there(sc->dir, "f.png.tmp.ab12cd"));
+	assert_false(there(sc->dir, ".b.tmp.zz99yy"));
+	assert_true(there(sc->dir, "f.png.tmp.ab12cdX"));
+	assert_true(there(sc->dir, "f.png"));
+	writing = (struct sm_cli){ 0 };
+	char *cmd = sm_asprintf("rm -rf %s", sc->dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(sc->fig);
+	free(sc->bundle);
+}
+
+/* Before exit 4 the temporaries of what is being written go. */
 static void temporaries_removed(void **state)
 {
 	(void)state;
-	char dir[] = "/tmp/sm-cli-glib-XXXXXX";
-	assert_non_null(mkdtemp(dir));
-	char *fig = sm_asprintf("%s/f.png", dir), *bundle = sm_asprintf("%s/b", dir);
-	touch(dir, "f.png.tmp.ab12cd");
-	touch(dir, "f.png.tmp.ab12cdX");
-	touch(dir, "f.png");
-	char *folder = sm_asprintf("%s/.b.tmp.zz99yy", dir);
-	assert_int_equal(mkdir(folder, 0777), 0);
-	touch(folder, "report.pdf");
-	writing = (struct sm_cli){ .writing_file = fig, .writing_bundle = bundle };
+	struct scene sc;
+	scene_make(&sc);
 	char err[1024];
 	assert_int_equal(in_child(structured, "creating thread 'x': Error creating thread", err,
 				  sizeof err), 4);
-	assert_false(there(dir, "f.png.tmp.ab12cd"));
-	assert_false(there(dir, ".b.tmp.zz99yy"));
-	assert_true(there(dir, "f.png.tmp.ab12cdX"));
-	assert_true(there(dir, "f.png"));
-	writing = (struct sm_cli){ 0 };
-	char *cmd = sm_asprintf("rm -rf %s", dir);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	free(folder);
-	free(fig);
-	free(bundle);
+	scene_check_and_free(&sc);
 }
 
 static void other_messages_pass(void **state)
@@ -171,36 +200,12 @@ static void crash_near_limit_is_oom(void **state)
 	/* ASan reserves terabytes of address space: no limit can be near */
 	print_message("address-space limit part not run under AddressSanitizer\n");
 #else
-	char dir[] = "/tmp/sm-cli-crash-XXXXXX";
-	assert_non_null(mkdtemp(dir));
-	char *fig = sm_asprintf("%s/f.png", dir), *bundle = sm_asprintf("%s/b", dir);
-	touch(dir, "f.png.tmp.ab12cd");
-	touch(dir, "f.png.tmp.ab12cdX");
-	char *folder = sm_asprintf("%s/.b.tmp.zz99yy", dir);
-	char *sub = sm_asprintf("%s/figures", folder);
-	assert_int_equal(mkdir(folder, 0777), 0);
-	assert_int_equal(mkdir(sub, 0777), 0);
-	touch(folder, "report.pdf");
-	for (int i = 0; i < 200; i++) { /* more than one getdents64 buffer */
-		char name[32];
-		snprintf(name, sizeof name, "forest-%03d.pdf", i);
-		touch(sub, name);
-	}
-	writing = (struct sm_cli){ .writing_file = fig, .writing_bundle = bundle };
+	struct scene sc;
+	scene_make(&sc);
 	char err[1024];
 	assert_int_equal(in_child(crash, "limit", err, sizeof err), 4);
 	assert_non_null(strstr(err, "safemeta: out of memory (a font library crashed"));
-	assert_false(there(dir, "f.png.tmp.ab12cd"));
-	assert_false(there(dir, ".b.tmp.zz99yy"));
-	assert_true(there(dir, "f.png.tmp.ab12cdX"));
-	writing = (struct sm_cli){ 0 };
-	char *cmd = sm_asprintf("rm -rf %s", dir);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	free(sub);
-	free(folder);
-	free(fig);
-	free(bundle);
+	scene_check_and_free(&sc);
 #endif
 	char none[1024];
 	assert_int_equal(in_child(crash, "no limit", none, sizeof none), -1);
