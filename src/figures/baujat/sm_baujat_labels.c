@@ -136,29 +136,18 @@ static void grid_cells(struct grid *g, const struct sm_box *b, size_t id, int ad
 		}
 }
 
-/* Label i was placed (beside, or with its leader): into the grid. */
-static void placed(struct place *P, size_t i)
-{
-	if (!P->grid)
-		return;
-	struct sm_box b = obj_box(P->v, 3 * i + OBJ_LABEL);
-	grid_cells(P->grid, &b, 3 * i + OBJ_LABEL, 1);
-	if (P->v[i].placed == SM_BJ_LEADERED) {
-		b = obj_box(P->v, 3 * i + OBJ_LEADER);
-		grid_cells(P->grid, &b, 3 * i + OBJ_LEADER, 1);
-	}
-}
-
-/* Label i is about to be taken up (still as it was placed): out of it. */
-static void unplaced(struct place *P, size_t i)
+/* Label i as placed (beside, or with its leader) into the grid (in = 1)
+ * or, about to be taken up, out of it (in = 0); an unplaced label holds
+ * no cells. */
+static void grid_label(struct place *P, size_t i, int in)
 {
 	if (!P->grid || P->v[i].placed == SM_BJ_UNPLACED)
 		return;
 	struct sm_box b = obj_box(P->v, 3 * i + OBJ_LABEL);
-	grid_cells(P->grid, &b, 3 * i + OBJ_LABEL, 0);
+	grid_cells(P->grid, &b, 3 * i + OBJ_LABEL, in);
 	if (P->v[i].placed == SM_BJ_LEADERED) {
 		b = obj_box(P->v, 3 * i + OBJ_LEADER);
-		grid_cells(P->grid, &b, 3 * i + OBJ_LEADER, 0);
+		grid_cells(P->grid, &b, 3 * i + OBJ_LEADER, in);
 	}
 }
 
@@ -452,7 +441,7 @@ static int on_ring(struct place *P, size_t i, double R, int hi, const struct dir
 	l->ly0 = best_seg[1];
 	l->lx1 = best_seg[2];
 	l->ly1 = best_seg[3];
-	placed(P, i);
+	grid_label(P, i, 1);
 	return 1;
 }
 
@@ -473,7 +462,7 @@ static void put_beside(struct place *P, size_t i, int k)
 {
 	P->v[i].box = beside(&P->v[i], k);
 	P->v[i].placed = SM_BJ_BESIDE;
-	placed(P, i);
+	grid_label(P, i, 1);
 }
 
 /* Beside its point where a place is free, else on the rings. */
@@ -497,7 +486,7 @@ static size_t pass(struct place *P, const size_t *early, size_t rounds, unsigned
 	struct sm_bj_lab *v = P->v;
 	size_t n = P->n;
 	for (size_t i = 0; i < n; i++) {
-		unplaced(P, i);
+		grid_label(P, i, 0);
 		v[i].placed = SM_BJ_UNPLACED;
 		stuck[i] = 0;
 	}
@@ -559,11 +548,11 @@ static size_t place_all(struct sm_bj_lab *v, size_t n, const struct sm_box *fram
 			if (v[i].placed != SM_BJ_LEADERED)
 				continue;
 			struct sm_bj_lab keep = v[i];
-			unplaced(&P, i);
+			grid_label(&P, i, 0);
 			v[i].placed = SM_BJ_UNPLACED;
 			if (!place_any(&P, i)) {
 				v[i] = keep;
-				placed(&P, i);
+				grid_label(&P, i, 1);
 			}
 		}
 	grid_free(P.grid);
