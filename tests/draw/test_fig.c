@@ -4,7 +4,7 @@
  * without a glyph are not kept and still draw, a kept text's string is
  * the cache's, and items are painted by page and layer whether the pages
  * came in order (sorted page by page) or not. */
-#include "sm_test.h"
+#include "sm_render_test.h"
 
 #include "sm_buf.h"
 #include "sm_fig.h"
@@ -14,32 +14,6 @@
 #include <cairo-pdf.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct fix {
-	struct sm_ctx *ctx;
-	struct sm_fonts *fonts;
-};
-
-static int setup(void **state)
-{
-	struct fix *f = calloc(1, sizeof *f);
-	if (!f)
-		return -1;
-	f->ctx = sm_ctx_new();
-	sm_ctx_set_home(f->ctx, getenv("SAFEMETA_HOME") ? getenv("SAFEMETA_HOME") : ".");
-	f->fonts = sm_fonts_new_home(f->ctx);
-	*state = f;
-	return f->fonts ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	struct fix *f = *state;
-	sm_fonts_free(f->fonts);
-	sm_ctx_free(f->ctx);
-	free(f);
-	return 0;
-}
 
 static const struct sm_tstyle plain = { .family = "Liberation Sans", .size = 9 };
 static const struct sm_tstyle tabular = { .family = "Liberation Sans", .size = 8,
@@ -98,7 +72,7 @@ static void pdf_of(struct sm_ctx *ctx, struct sm_text *t, int kept, const struct
  * font subsets. */
 static void kept_texts_write_the_same_pdf(void **state)
 {
-	struct fix *f = *state;
+	struct sm_fonts_fx *f = *state;
 	const struct sm_tstyle *styles[] = { &plain, &tabular, &wrapped };
 	for (int i = 0; i < 3; i++) {
 		struct sm_text *kept = sm_text_new(f->ctx, f->fonts);
@@ -122,7 +96,7 @@ static void kept_texts_write_the_same_pdf(void **state)
  * kept (its string is the figure's own copy) and draws as before. */
 static void texts_with_boxes_are_not_kept(void **state)
 {
-	struct fix *f = *state;
+	struct sm_fonts_fx *f = *state;
 	struct sm_fig *fig = sm_fig_new(f->ctx, NULL);
 	assert_non_null(fig);
 	fig->width = fig->height = 100;
@@ -147,7 +121,7 @@ static void texts_with_boxes_are_not_kept(void **state)
  * back releases them without freeing what the cache owns. */
 static void kept_strings_are_shared(void **state)
 {
-	struct fix *f = *state;
+	struct sm_fonts_fx *f = *state;
 	struct sm_fig *fig = sm_fig_new(f->ctx, NULL);
 	assert_non_null(fig);
 	struct sm_tstyle st = sm_fig_role(fig, SM_FR_BODY);
@@ -168,7 +142,7 @@ static void kept_strings_are_shared(void **state)
 	sm_fig_free(fig);
 }
 
-static void add_line(struct fix *f, struct sm_fig *fig, int page, int layer, int ref)
+static void add_line(struct sm_fonts_fx *f, struct sm_fig *fig, int page, int layer, int ref)
 {
 	sm_fig_set_page(fig, page);
 	struct sm_fig_item *it = sm_fig_add(f->ctx, fig, SM_FIG_LINE);
@@ -191,7 +165,7 @@ static void check_order(const struct sm_fig *fig, const int *refs, size_t n)
  * pages added in order (each sorted on its own) and out of order. */
 static void items_by_page_and_layer(void **state)
 {
-	struct fix *f = *state;
+	struct sm_fonts_fx *f = *state;
 	struct sm_fig *fig = sm_fig_new(f->ctx, NULL);
 	assert_non_null(fig);
 	/* in page order, layers mixed; ref = the place it must end at */
@@ -231,5 +205,5 @@ int main(void)
 		cmocka_unit_test(kept_strings_are_shared),
 		cmocka_unit_test(items_by_page_and_layer),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, sm_fonts_fx_setup, sm_fonts_fx_teardown);
 }

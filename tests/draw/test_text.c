@@ -1,39 +1,13 @@
 /* Tests of text setting with its shaping cache: a cached text measures and
  * draws exactly as one shaped afresh, styles are told apart, bad UTF-8 is
  * refused every time, and drawn ink stays inside the measured box. */
-#include "sm_test.h"
+#include "sm_render_test.h"
 
 #include "sm_fonts.h"
 #include "sm_text.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-struct fix {
-	struct sm_ctx *ctx;
-	struct sm_fonts *fonts;
-};
-
-static int setup(void **state)
-{
-	struct fix *f = calloc(1, sizeof *f);
-	if (!f)
-		return -1;
-	f->ctx = sm_ctx_new();
-	sm_ctx_set_home(f->ctx, getenv("SAFEMETA_HOME") ? getenv("SAFEMETA_HOME") : ".");
-	f->fonts = sm_fonts_new_home(f->ctx);
-	*state = f;
-	return f->fonts ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	struct fix *f = *state;
-	sm_fonts_free(f->fonts);
-	sm_ctx_free(f->ctx);
-	free(f);
-	return 0;
-}
 
 static const struct sm_tstyle plain = { .family = "Liberation Sans", .size = 9 };
 
@@ -53,7 +27,7 @@ static void same_extent(const struct sm_extent *a, const struct sm_extent *b)
  * time and as a fresh sm_text; a bold or tabular style is another entry. */
 static void hits_equal_fresh_measures(void **state)
 {
-	struct fix *f = *state;
+	struct sm_fonts_fx *f = *state;
 	struct sm_text *t = sm_text_new(f->ctx, f->fonts), *u = sm_text_new(f->ctx, f->fonts);
 	struct sm_extent e1, e2, e3, eb, ew;
 	assert_int_equal(sm_text_measure(f->ctx, t, &plain, "Study 12 (2019)", &e1), SM_OK);
@@ -82,7 +56,7 @@ static void hits_equal_fresh_measures(void **state)
 
 static void bad_utf8_is_refused_every_time(void **state)
 {
-	struct fix *f = *state;
+	struct sm_fonts_fx *f = *state;
 	struct sm_text *t = sm_text_new(f->ctx, f->fonts);
 	struct sm_extent e;
 	for (int i = 0; i < 2; i++) {
@@ -143,7 +117,7 @@ static void ink_box(cairo_surface_t *img, double box[4])
  * several lines; and the ink lies inside the measured box. */
 static void cached_and_fresh_draws_agree(void **state)
 {
-	struct fix *f = *state;
+	struct sm_fonts_fx *f = *state;
 	const struct sm_tstyle *styles[] = { &plain, &wrapped };
 	const char *texts[] = { "Wang 2021 ±0.25 [−0.3, 1.1]", long_text };
 	for (int i = 0; i < 2; i++) {
@@ -171,7 +145,7 @@ static void cached_and_fresh_draws_agree(void **state)
  * measures as a fresh sm_text does. */
 static void many_texts(void **state)
 {
-	struct fix *f = *state;
+	struct sm_fonts_fx *f = *state;
 	struct sm_text *t = sm_text_new(f->ctx, f->fonts), *u = sm_text_new(f->ctx, f->fonts);
 	char s[64];
 	for (int pass = 0; pass < 2; pass++)
@@ -198,5 +172,5 @@ int main(void)
 		cmocka_unit_test(cached_and_fresh_draws_agree),
 		cmocka_unit_test(many_texts),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, sm_fonts_fx_setup, sm_fonts_fx_teardown);
 }

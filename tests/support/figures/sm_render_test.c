@@ -255,3 +255,24 @@ int sm_render_inside(const struct sm_box *in, const struct sm_box *out)
 	return in->x0 >= out->x0 - 0.01 && in->x1 <= out->x1 + 0.01 && in->y0 >= out->y0 - 0.01 &&
 	       in->y1 <= out->y1 + 0.01;
 }
+
+int sm_fonts_fx_setup(void **state)
+{
+	struct sm_fonts_fx *f = calloc(1, sizeof *f);
+	if (!f)
+		return -1;
+	f->ctx = sm_ctx_new();
+	sm_ctx_set_home(f->ctx, getenv("SAFEMETA_HOME") ? getenv("SAFEMETA_HOME") : ".");
+	f->fonts = sm_fonts_new_home(f->ctx);
+	*state = f;
+	return f->fonts ? 0 : -1;
+}
+
+int sm_fonts_fx_teardown(void **state)
+{
+	struct sm_fonts_fx *f = *state;
+	sm_fonts_free(f->fonts);
+	sm_ctx_free(f->ctx);
+	free(f);
+	return 0;
+}

@@ -15,6 +15,7 @@
 
 #include "sm_ctx.h"
 #include "sm_fig.h"
+#include "sm_fonts.h"
 #include "sm_res.h"
 
 #include <cjson/cJSON.h>
@@ -46,6 +47,16 @@ int sm_render_fx_setup_doc(void **state, const char *rel);
 /* Only the context and the scratch folder (the fixtures stay NULL), for
  * tests that read documents of their own. */
 int sm_render_fx_setup_bare(void **state);
+
+/* A context (home = SAFEMETA_HOME, else ".") and the installation's
+ * fonts, for the tests of text and drawing below the figure kinds:
+ * cmocka setup/teardown for a struct sm_fonts_fx in *state. */
+struct sm_fonts_fx {
+	struct sm_ctx *ctx;
+	struct sm_fonts *fonts;
+};
+int sm_fonts_fx_setup(void **state);
+int sm_fonts_fx_teardown(void **state);
 
 /* A document derived in a test, read by the typed results reader; fails the
  * test (printing the diagnostic) when it does not validate. */
