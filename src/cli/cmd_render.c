@@ -127,6 +127,10 @@ static sm_status render_to(struct sm_ctx *ctx, const struct sm_figure_kind *kind
 	if (fl->cmyk && env.format != SM_CANVAS_TIFF)
 		return SM_FAIL_POS(ctx, SM_EINPUT, path, 0, 0, NULL, "--cmyk is for TIFF "
 				   "output; expected -o FILE.tif");
+	/* --svg-text and --cmyk are for other formats: a PDF of a kind that
+	 * writes its pages as it lays them out has nothing to set. */
+	if (kind->write_pdf && env.format == SM_CANVAS_PDF)
+		return kind->write_pdf(ctx, res, opts, &env, path);
 	struct sm_fig *fig = NULL;
 	s = kind->layout(ctx, res, opts, &env, &fig);
 	if (s == SM_OK) {

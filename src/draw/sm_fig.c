@@ -449,6 +449,12 @@ struct brush {
 	struct sm_rgb c;
 	int set;
 	int grey;
+	/* Scratch room for kept texts drawn on a thread of their own
+	 * (sm_fig_page_draw), which must not use the engine; NULL: the
+	 * engine's own.  `failed`: such a text could not be drawn. */
+	struct sm_tglyphs *buf;
+	int may_shape; /* with buf: a text that is not kept may be shaped */
+	int failed;
 };
 
 static void brush_colour(struct brush *b, struct sm_rgb c)
@@ -580,8 +586,36 @@ static void draw_items(struct brush *br, const struct sm_fig_item *items, size_t
 static void draw_text(const struct sm_fig *f, struct brush *br, const struct sm_fig_text *t)
 {
 	brush_colour(br, t->colour);
-	if (!t->kept || !sm_text_draw_kept(f->text, br->cr, t->kept, t->ox, t->oy))
-		sm_text_draw(f->text, br->cr, &t->st, t->text, t->ox, t->oy);
+	if (t->kept && (br->buf ? sm_text_draw_kept_with(br->buf, br->cr, t->kept, t->ox, t->oy)
+				: sm_text_draw_kept(f->text, br->cr, t->kept, t->ox, t->oy)))
+		return;
+	if (br->buf && !br->may_shape) {
+		br->failed = 1;
+		return;
+	}
+	sm_text_draw(f->text, br->cr, &t->st, t->text, t->ox, t->oy);
+}
+
+/* Paint items and texts, each in painting order, at (x, y): texts marked
+ * before_items, the items, the other texts. */
+static void draw_lists(const struct sm_fig *f, struct brush *br, const struct sm_fig_item *items,
+		       size_t nitems, const struct sm_fig_text *texts, size_t ntexts, double x,
+		       double y)
+{
+	cairo_t *cr = br->cr;
+	cairo_save(cr);
+	cairo_translate(cr, x, y);
+	cairo_new_path(cr);
+	cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+	cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
+	size_t i = 0;
+	for (; i < ntexts && texts[i].before_items; i++)
+		draw_text(f, br, &texts[i]);
+	draw_items(br, items, 0, nitems);
+	br->set = 0;
+	for (; i < ntexts; i++)
+		draw_text(f, br, &texts[i]);
+	cairo_restore(cr);
 }
 
 static void draw_page(const struct sm_fig *f, cairo_t *cr, int page, double x, double y,
@@ -589,20 +623,68 @@ static void draw_page(const struct sm_fig *f, cairo_t *cr, int page, double x, d
 {
 	if (!f->finished || page < 0 || page >= f->npages)
 		return;
-	cairo_save(cr);
-	cairo_translate(cr, x, y);
-	cairo_new_path(cr);
-	cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
-	cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
-	struct brush br = { cr, { 0, 0, 0 }, 0, f->style && f->style->greyscale };
-	size_t i = f->page_text[page], end = with_texts ? f->page_text[page + 1] : i;
-	for (; i < end && f->texts[i].before_items; i++)
-		draw_text(f, &br, &f->texts[i]);
-	draw_items(&br, f->items, f->page_item[page], f->page_item[page + 1]);
-	br.set = 0;
-	for (; i < end; i++)
-		draw_text(f, &br, &f->texts[i]);
-	cairo_restore(cr);
+	struct brush br = { .cr = cr, .grey = f->style && f->style->greyscale };
+	size_t t0 = f->page_text[page], t1 = with_texts ? f->page_text[page + 1] : t0;
+	size_t i0 = f->page_item[page], i1 = f->page_item[page + 1];
+	draw_lists(f, &br, f->items ? f->items + i0 : NULL, i1 - i0,
+		   f->texts ? f->texts + t0 : NULL, t1 - t0, x, y);
+}
+
+void sm_fig_page_free(struct sm_fig_page *pg)
+{
+	if (!pg)
+		return;
+	for (size_t i = 0; i < pg->nitems; i++)
+		free(pg->items[i].pts);
+	for (size_t i = 0; i < pg->ntexts; i++)
+		sm_fig_text_release(&pg->texts[i]);
+	free(pg->items);
+	free(pg->texts);
+	free(pg);
+}
+
+struct sm_fig_page *sm_fig_take_page(struct sm_ctx *ctx, struct sm_fig *f)
+{
+	struct sm_fig_page *pg = calloc(1, sizeof *pg);
+	size_t ni = f->nitems, nt = f->ntexts;
+	if (pg) {
+		pg->items = sm_alloc_array(ni ? ni : 1, sizeof *pg->items);
+		pg->texts = sm_alloc_array(nt ? nt : 1, sizeof *pg->texts);
+	}
+	if (!pg || !pg->items || !pg->texts) {
+		if (pg) {
+			free(pg->items);
+			free(pg->texts);
+		}
+		free(pg);
+		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	pg->page = f->page;
+	/* The items in painting order (stable by layer, as sm_fig_finish
+	 * sorts a page), sorted in place with the page's array as scratch. */
+	merge_items(f->items, pg->items, ni);
+	memcpy(pg->items, f->items, ni * sizeof *pg->items);
+	pg->nitems = ni;
+	for (int early = 1; early >= 0; early--)
+		for (size_t i = 0; i < nt; i++)
+			if (!f->texts[i].before_items == !early)
+				pg->texts[pg->ntexts++] = f->texts[i];
+	for (size_t i = 0; i < nt; i++)
+		pg->shapes |= !pg->texts[i].kept;
+	/* Strings and points now belong to the page. */
+	f->nitems = 0;
+	f->ntexts = 0;
+	return pg;
+}
+
+int sm_fig_page_draw(const struct sm_fig *f, cairo_t *cr, const struct sm_fig_page *pg,
+		     struct sm_tglyphs *buf, int may_shape)
+{
+	struct brush br = { .cr = cr, .grey = f->style && f->style->greyscale, .buf = buf,
+			    .may_shape = may_shape };
+	draw_lists(f, &br, pg->items, pg->nitems, pg->texts, pg->ntexts, 0, 0);
+	return !br.failed;
 }
 
 void sm_fig_draw(const struct sm_fig *f, cairo_t *cr, int page, double x, double y)

@@ -214,6 +214,31 @@ sm_status sm_fig_write_with(struct sm_ctx *ctx, struct sm_fig *f, const char *pa
  * writer draws the shapes with cairo and writes the texts itself. */
 void sm_fig_draw_items(const struct sm_fig *f, cairo_t *cr, int page, double x, double y);
 
+/* A page taken out of a figure as soon as it is laid out (a long forest
+ * to PDF, sm_fig_pipe.h): its items and texts in painting order, owned by
+ * the page, so that the figure holds one page at a time. */
+struct sm_fig_page {
+	int page;
+	struct sm_fig_item *items;
+	size_t nitems;
+	struct sm_fig_text *texts;
+	size_t ntexts;
+	int shapes; /* a text is not kept: drawing it shapes it with the engine */
+};
+
+/* Take every item and text the figure holds (all on its current page)
+ * into a page, sorted as sm_fig_finish() sorts a page; the figure keeps
+ * its arrays' room for the next.  NULL when out of memory. */
+struct sm_fig_page *sm_fig_take_page(struct sm_ctx *ctx, struct sm_fig *f);
+/* Paint a taken page at the top left of cr as sm_fig_draw() paints a
+ * page: the same cairo calls in the same order.  `buf` is the scratch
+ * room of kept texts (sm_text.h); with may_shape 0 the figure's text
+ * engine is not touched and a text it would have to shape (pg->shapes)
+ * or a kept text without room fails the page: 0. */
+int sm_fig_page_draw(const struct sm_fig *f, cairo_t *cr, const struct sm_fig_page *pg,
+		     struct sm_tglyphs *buf, int may_shape);
+void sm_fig_page_free(struct sm_fig_page *pg);
+
 /* One legend entry: a swatch drawn like `swatch` (kind SM_FIG_MARKER,
  * SM_FIG_LINE, SM_FIG_RECT or SM_FIG_CIRCLE; positions are ignored; any
  * other kind: no swatch, the text heads a group) and its text. */

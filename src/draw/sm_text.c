@@ -25,11 +25,8 @@ struct sm_text {
 	char *warned[SM_TEXT_MAX_GLYPH_WARNINGS];
 	gunichar warned_char[SM_TEXT_MAX_GLYPH_WARNINGS];
 	int glyph_warnings;
-	/* Kept texts are drawn from these (grown as needed): the glyphs at
-	 * their places, and one-byte-one-glyph clusters. */
-	cairo_glyph_t *glyphs;
-	cairo_text_cluster_t *ones;
-	size_t cap_glyphs, cap_ones;
+	/* Kept texts drawn through the engine are drawn from these. */
+	struct sm_tglyphs buf;
 };
 
 void sm_text_free(struct sm_text *t)
@@ -37,8 +34,7 @@ void sm_text_free(struct sm_text *t)
 	if (!t)
 		return;
 	sm_tcache_free(t->cache);
-	free(t->glyphs);
-	free(t->ones);
+	sm_tglyphs_release(&t->buf);
 	free(t->set_family);
 	free(t->fallback);
 	for (int i = 0; i < t->glyph_warnings && i < SM_TEXT_MAX_GLYPH_WARNINGS; i++)
@@ -327,25 +323,25 @@ static int reserve(void **v, size_t *cap, size_t n, size_t size)
  * positions from the same current point, the same clusters), without
  * shaping state or a save/restore per run: cairo records the same
  * operation. */
-static void draw_kept_run(struct sm_text *t, cairo_t *cr, const char *text,
+static void draw_kept_run(struct sm_tglyphs *b, cairo_t *cr, const char *text,
 			  const struct sm_trun *r, double x, double y, int with_clusters)
 {
-	const cairo_text_cluster_t *cl = r->cl ? r->cl : t->ones;
+	const cairo_text_cluster_t *cl = r->cl ? r->cl : b->ones;
 	double bx, by;
 	cairo_move_to(cr, x + (double)r->x / PANGO_SCALE, y + (double)r->baseline / PANGO_SCALE);
 	cairo_get_current_point(cr, &bx, &by);
 	for (int i = 0; i < r->nglyphs; i++) {
 		const struct sm_tglyph *g = &r->g[i];
-		t->glyphs[i] = (cairo_glyph_t){ g->index, bx + (double)g->x / PANGO_SCALE,
+		b->glyphs[i] = (cairo_glyph_t){ g->index, bx + (double)g->x / PANGO_SCALE,
 						g->y == 0 ? by : by + (double)g->y / PANGO_SCALE };
 	}
 	cairo_set_scaled_font(cr, r->sf);
 	if (with_clusters)
-		cairo_show_text_glyphs(cr, text + r->off, r->len, t->glyphs, r->nglyphs, cl,
+		cairo_show_text_glyphs(cr, text + r->off, r->len, b->glyphs, r->nglyphs, cl,
 				       r->nclusters, r->backward ? CAIRO_TEXT_CLUSTER_FLAG_BACKWARD
 								 : 0);
 	else
-		cairo_show_glyphs(cr, t->glyphs, r->nglyphs);
+		cairo_show_glyphs(cr, b->glyphs, r->nglyphs);
 }
 
 void sm_text_draw(struct sm_text *t, cairo_t *cr, const struct sm_tstyle *st,
@@ -363,8 +359,21 @@ const char *sm_text_kept_text(const struct sm_tentry *e)
 	return e->text;
 }
 
+void sm_tglyphs_release(struct sm_tglyphs *b)
+{
+	free(b->glyphs);
+	free(b->ones);
+	*b = (struct sm_tglyphs){ 0 };
+}
+
 int sm_text_draw_kept(struct sm_text *t, cairo_t *cr, const struct sm_tentry *e, double x,
 		      double y)
+{
+	return sm_text_draw_kept_with(&t->buf, cr, e, x, y);
+}
+
+int sm_text_draw_kept_with(struct sm_tglyphs *b, cairo_t *cr, const struct sm_tentry *e,
+			   double x, double y)
 {
 	/* Vector surfaces that keep text (PDF) get it with its clusters, as
 	 * Pango gives it them; rasters only the glyphs. */
@@ -373,13 +382,13 @@ int sm_text_draw_kept(struct sm_text *t, cairo_t *cr, const struct sm_tentry *e,
 	for (size_t i = 0; i < e->nruns; i++)
 		if ((size_t)e->runs[i].nglyphs > most)
 			most = (size_t)e->runs[i].nglyphs;
-	size_t had = t->cap_ones;
-	if (!reserve((void **)&t->glyphs, &t->cap_glyphs, most, sizeof *t->glyphs) ||
-	    !reserve((void **)&t->ones, &t->cap_ones, most, sizeof *t->ones))
+	size_t had = b->cap_ones;
+	if (!reserve((void **)&b->glyphs, &b->cap_glyphs, most, sizeof *b->glyphs) ||
+	    !reserve((void **)&b->ones, &b->cap_ones, most, sizeof *b->ones))
 		return 0;
-	for (size_t i = had; i < t->cap_ones; i++)
-		t->ones[i] = (cairo_text_cluster_t){ 1, 1 };
+	for (size_t i = had; i < b->cap_ones; i++)
+		b->ones[i] = (cairo_text_cluster_t){ 1, 1 };
 	for (size_t i = 0; i < e->nruns; i++)
-		draw_kept_run(t, cr, e->text, &e->runs[i], x, y, clusters);
+		draw_kept_run(b, cr, e->text, &e->runs[i], x, y, clusters);
 	return 1;
 }

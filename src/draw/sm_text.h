@@ -98,6 +98,24 @@ const char *sm_text_kept_text(const struct sm_tentry *e);
 int sm_text_draw_kept(struct sm_text *t, cairo_t *cr, const struct sm_tentry *e, double x,
 		      double y);
 
+/* The scratch room drawing a kept text needs (the glyphs at their places,
+ * one-byte-one-glyph clusters), grown as needed.  The engine has its own;
+ * a thread that draws kept texts while another lays out with the engine
+ * brings one of its own (sm_fig_pipe.h): a kept entry is never changed
+ * or freed before sm_text_free(), so drawing from it needs nothing else of
+ * the engine.  Zero-initialise; free with sm_tglyphs_release(). */
+struct sm_tglyphs {
+	cairo_glyph_t *glyphs;
+	cairo_text_cluster_t *ones;
+	size_t cap_glyphs, cap_ones;
+};
+void sm_tglyphs_release(struct sm_tglyphs *b);
+
+/* sm_text_draw_kept() with the scratch room `b`: touches neither the
+ * engine nor Pango. */
+int sm_text_draw_kept_with(struct sm_tglyphs *b, cairo_t *cr, const struct sm_tentry *e,
+			   double x, double y);
+
 /* Draw with the top left of the logical box at (x, y) in the current
  * colour; the text must have been measured (validated) before. */
 void sm_text_draw(struct sm_text *t, cairo_t *cr, const struct sm_tstyle *st,

@@ -100,6 +100,11 @@ struct sm_figure_kind {
 	/* Lay the figure out; *out is a finished figure on success. */
 	sm_status (*layout)(struct sm_ctx *ctx, const struct sm_res *res, const void *opts,
 			    const struct sm_figure_env *env, struct sm_fig **out);
+	/* Lay out and write a PDF at once, as `layout` and sm_fig_write_with()
+	 * would (the same bytes), for kinds whose long figures draw each page
+	 * while they lay out the next; NULL: the kind has no such path. */
+	sm_status (*write_pdf)(struct sm_ctx *ctx, const struct sm_res *res, const void *opts,
+			       const struct sm_figure_env *env, const char *path);
 	/* The figures of this kind a bundle of `res` holds (may add none);
 	 * NULL: the kind has no bundle figure. */
 	sm_status (*plan)(struct sm_ctx *ctx, const struct sm_res *res,

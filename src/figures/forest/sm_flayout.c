@@ -2,6 +2,7 @@
 
 #include "sm_buf.h"
 #include "sm_faxis.h"
+#include "sm_fig_pipe.h"
 #include "sm_fmt.h"
 
 #include <math.h>
@@ -916,7 +917,9 @@ static double emit_page(struct lay *L, int page, size_t from, size_t to, int las
 	for (size_t i = from; i < to; i++) {
 		const struct sm_frow *r = &L->p->rows[i];
 		double ty = y + (L->pitch - L->line_h) / 2;
-		if (r->kind == SM_ROW_HEADING)
+		if (L->dry)
+			;
+		else if (r->kind == SM_ROW_HEADING)
 			sm_fl_put(L, SM_ROLE_BOLD, r->note, L->st->margin, ty, SM_ALIGN_LEFT,
 				  note_width(L), SM_FOREST_HEADING, (int)i);
 		else if (r->kind == SM_ROW_NOTE)
@@ -1274,6 +1277,52 @@ static double page_used(const struct lay *L, int page, double mark_bottom)
 	return fmin(f->height, bottom + L->st->margin);
 }
 
+/* Pages [0, n) measured, then laid out and written one by one through a
+ * pipe to the PDF.  A page's height does not depend on its rows' content
+ * (only on their heights, known), so a dry run of each page without its
+ * rows gives the page size the PDF needs before its first page; each page
+ * laid out is checked against it, so that the file is the one the figure
+ * laid out whole would give. */
+static sm_status stream_pages(struct lay *L, const size_t *starts, size_t n)
+{
+	struct sm_fig *f = L->f;
+	double *h = sm_alloc_array(n ? n : 1, sizeof *h);
+	if (!h) {
+		sm_fl_oom(L);
+		return L->status;
+	}
+	L->dry = 1;
+	for (size_t pg = 0; pg < n && L->status == SM_OK; pg++) {
+		h[pg] = emit_page(L, (int)pg, starts[pg], starts[pg + 1], pg + 1 == n);
+		truncate_to(L, 0, 0, 0);
+		f->height = fmax(f->height, h[pg]);
+	}
+	L->dry = 0;
+	struct sm_fig_pipe *pipe = NULL;
+	if (L->status == SM_OK &&
+	    !(pipe = sm_fig_pipe_open(L->ctx, f, L->stream->path, f->height,
+				      L->stream->threaded)))
+		L->status = sm_ctx_status(L->ctx, SM_EOUTPUT);
+	for (size_t pg = 0; pg < n && L->status == SM_OK; pg++) {
+		double used = emit_page(L, (int)pg, starts[pg], starts[pg + 1], pg + 1 == n);
+		if (L->status != SM_OK)
+			break;
+		if (used != h[pg]) {
+			L->status = SM_FAIL(L->ctx, SM_EINTERNAL, "forest page %zu laid out %g pt "
+					    "tall; measured %g pt", pg + 1, used, h[pg]);
+			break;
+		}
+		struct sm_fig_page *page = sm_fig_take_page(L->ctx, f);
+		L->status = page ? sm_fig_pipe_put(L->ctx, pipe, page) : SM_EINTERNAL;
+	}
+	free(h);
+	if (L->status != SM_OK) {
+		sm_fig_pipe_abort(pipe);
+		return L->status;
+	}
+	return L->status = sm_fig_pipe_close(L->ctx, pipe);
+}
+
 static sm_status run(struct lay *L)
 {
 	sm_status s = fit_width(L);
@@ -1299,6 +1348,12 @@ static sm_status run(struct lay *L)
 	struct sm_fig *f = L->f;
 	f->width = L->req->width;
 	f->height = 0;
+	if (L->stream) {
+		stream_pages(L, starts, n);
+		free(starts);
+		free(bottom);
+		return L->status;
+	}
 	for (size_t pg = 0; pg < n && L->status == SM_OK; pg++) {
 		f->height = fmax(f->height, emit_page(L, (int)pg, starts[pg], starts[pg + 1],
 						      pg + 1 == n));
@@ -1316,6 +1371,13 @@ static sm_status run(struct lay *L)
 struct sm_flayout *sm_flayout_build(struct sm_ctx *ctx, struct sm_fig *fig,
 				    struct sm_fplot *plot, const struct sm_flayout_req *req)
 {
+	return sm_flayout_build_to(ctx, fig, plot, req, NULL);
+}
+
+struct sm_flayout *sm_flayout_build_to(struct sm_ctx *ctx, struct sm_fig *fig,
+				       struct sm_fplot *plot, const struct sm_flayout_req *req,
+				       const struct sm_flayout_stream *to)
+{
 	struct sm_flayout *l = calloc(1, sizeof *l);
 	if (!l) {
 		sm_fig_free(fig);
@@ -1325,7 +1387,8 @@ struct sm_flayout *sm_flayout_build(struct sm_ctx *ctx, struct sm_fig *fig,
 	}
 	l->fig = fig;
 	l->plot = plot;
-	struct lay L = { .ctx = ctx, .f = fig, .p = plot, .st = fig->style, .req = req, .l = l };
+	struct lay L = { .ctx = ctx, .f = fig, .p = plot, .st = fig->style, .req = req, .l = l,
+			 .stream = to };
 	L.row_h = sm_alloc_array(plot->nrows + 1, sizeof *L.row_h);
 	L.head_of = sm_alloc_array(plot->nrows + 1, sizeof *L.head_of);
 	if (!L.row_h || !L.head_of) {

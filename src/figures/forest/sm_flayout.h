@@ -97,10 +97,25 @@ struct sm_flayout_req {
 			      * column give way to unwrapped event names */
 };
 
+/* Where a streamed layout goes (sm_flayout_build_to): a PDF, drawn on a
+ * second thread unless threaded is 0 (the same bytes either way). */
+struct sm_flayout_stream {
+	const char *path;
+	int threaded;
+};
+
 /* Lay `plot` out into `fig` (a blank figure whose style sets the look);
  * the new layout owns both, also on failure.  NULL on failure. */
 struct sm_flayout *sm_flayout_build(struct sm_ctx *ctx, struct sm_fig *fig,
 				    struct sm_fplot *plot, const struct sm_flayout_req *req);
+/* The same, with each page written to the PDF `to` as soon as it is laid
+ * out and freed, instead of kept (sm_fig_pipe.h): the pages are measured
+ * first (the PDF's page size is the tallest page's), then laid out,
+ * written and freed one by one.  The figure is left with its size and
+ * page count but no items or texts. */
+struct sm_flayout *sm_flayout_build_to(struct sm_ctx *ctx, struct sm_fig *fig,
+				       struct sm_fplot *plot, const struct sm_flayout_req *req,
+				       const struct sm_flayout_stream *to);
 /* The figure, taken out of the layout (the caller frees it). */
 struct sm_fig *sm_flayout_take_fig(struct sm_flayout *l);
 void sm_flayout_free(struct sm_flayout *l);

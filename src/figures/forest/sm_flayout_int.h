@@ -39,6 +39,8 @@ struct lay {
 	double wmax;            /* largest study weight */
 	double lack;            /* last try: width missing with text at its narrowest */
 	double bottom;          /* the lowest mark of the page being laid out */
+	int dry;                /* pages are measured only: rows add their height */
+	const struct sm_flayout_stream *stream; /* NULL: pages kept in the figure */
 	/* Risk-of-bias columns right of the graph: their total width (with
 	 * the gap before them), the width of a domain column and of the
 	 * overall one, how many domain columns, the circles' radius. */

@@ -99,6 +99,6 @@ sm_status sm_forest_build(struct sm_ctx *ctx, const struct sm_res *res,
 		sm_fig_free(fig);
 		return s;
 	}
-	*out = sm_flayout_build(ctx, fig, plot, &lr);
+	*out = sm_flayout_build_to(ctx, fig, plot, &lr, target->stream);
 	return *out ? SM_OK : sm_ctx_status(ctx, SM_EINPUT);
 }

@@ -132,6 +132,9 @@ struct sm_forest_target {
 			     * when it could only be too tall */
 	const char *path;   /* the file it goes to, for messages; may be NULL */
 	double first_page_height; /* > 0: the first page is this short (a report) */
+	/* Non-NULL: the pages go to this PDF as they are laid out
+	 * (sm_flayout_req.stream); the layout's figure is left empty. */
+	const struct sm_flayout_stream *stream;
 };
 
 /* Lay a forest out.  *out is NULL on failure. */

@@ -21,12 +21,28 @@ static sm_status layout(struct sm_ctx *ctx, const struct sm_res *res, const void
 	double dpi = o->common.dpi > 0 ? o->common.dpi : 300;
 	struct sm_forest_target t = { env->format == SM_CANVAS_PDF, env->page_height,
 				      env->format == SM_CANVAS_PNG ? dpi : 0, NULL,
-				      env->first_page_height };
+				      env->first_page_height, NULL };
 	struct sm_flayout *l = NULL;
 	*out = NULL;
 	sm_status s = sm_forest_build(ctx, res, o, &t, &l);
 	if (s == SM_OK)
 		*out = sm_flayout_take_fig(l);
+	sm_flayout_free(l);
+	return s;
+}
+
+/* A PDF file: each page is drawn (on a second thread) while the next is
+ * laid out, and freed, so that neither time nor memory hold the whole
+ * figure (sm_fig_pipe.h); the file is the one layout() would give. */
+static sm_status write_pdf(struct sm_ctx *ctx, const struct sm_res *res, const void *opts,
+			   const struct sm_figure_env *env, const char *path)
+{
+	const struct sm_forest_options *o = opts;
+	struct sm_flayout_stream out = { path, 1 };
+	struct sm_forest_target t = { 1, env->page_height, 0, NULL, env->first_page_height,
+				      &out };
+	struct sm_flayout *l = NULL;
+	sm_status s = sm_forest_build(ctx, res, o, &t, &l);
 	sm_flayout_free(l);
 	return s;
 }
@@ -113,6 +129,7 @@ const struct sm_figure_kind sm_figure_forest = {
 	.opts_size = sizeof(struct sm_forest_options),
 	.opts_init = sm_forest_options_init,
 	.layout = layout,
+	.write_pdf = write_pdf,
 	.plan = plan,
 	.cost = cost,
 };
