@@ -454,7 +454,7 @@ struct brush {
 	 * engine's own.  `failed`: such a text could not be drawn. */
 	struct sm_tglyphs *buf;
 	int may_shape; /* with buf: a text that is not kept may be shaped */
-	int failed;
+	int failed;    /* what stopped a text (SM_FIG_PAGE_OOM, _SHAPES), else 0 */
 };
 
 static void brush_colour(struct brush *b, struct sm_rgb c)
@@ -590,7 +590,7 @@ static void draw_text(const struct sm_fig *f, struct brush *br, const struct sm_
 				: sm_text_draw_kept(f->text, br->cr, t->kept, t->ox, t->oy)))
 		return;
 	if (br->buf && !br->may_shape) {
-		br->failed = 1;
+		br->failed = t->kept ? SM_FIG_PAGE_OOM : SM_FIG_PAGE_SHAPES;
 		return;
 	}
 	sm_text_draw(f->text, br->cr, &t->st, t->text, t->ox, t->oy);
@@ -684,7 +684,7 @@ int sm_fig_page_draw(const struct sm_fig *f, cairo_t *cr, const struct sm_fig_pa
 	struct brush br = { .cr = cr, .grey = f->style && f->style->greyscale, .buf = buf,
 			    .may_shape = may_shape };
 	draw_lists(f, &br, pg->items, pg->nitems, pg->texts, pg->ntexts, 0, 0);
-	return !br.failed;
+	return br.failed;
 }
 
 void sm_fig_draw(const struct sm_fig *f, cairo_t *cr, int page, double x, double y)

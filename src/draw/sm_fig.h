@@ -233,8 +233,10 @@ struct sm_fig_page *sm_fig_take_page(struct sm_ctx *ctx, struct sm_fig *f);
 /* Paint a taken page at the top left of cr as sm_fig_draw() paints a
  * page: the same cairo calls in the same order.  `buf` is the scratch
  * room of kept texts (sm_text.h); with may_shape 0 the figure's text
- * engine is not touched and a text it would have to shape (pg->shapes)
- * or a kept text without room fails the page: 0. */
+ * engine is not touched, and a text it would have to shape (pg->shapes:
+ * SM_FIG_PAGE_SHAPES) or a kept text without room (SM_FIG_PAGE_OOM) is
+ * left out and said.  0 when every text was drawn. */
+enum { SM_FIG_PAGE_OOM = 1, SM_FIG_PAGE_SHAPES = 2 };
 int sm_fig_page_draw(const struct sm_fig *f, cairo_t *cr, const struct sm_fig_page *pg,
 		     struct sm_tglyphs *buf, int may_shape);
 void sm_fig_page_free(struct sm_fig_page *pg);

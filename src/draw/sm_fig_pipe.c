@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum failure { FAIL_CAIRO = 1, FAIL_OOM, FAIL_SHAPES };
+
 struct sm_fig_pipe {
 	const struct sm_fig *f;
 	struct sm_canvas *c;
@@ -21,7 +23,7 @@ struct sm_fig_pipe {
 	size_t head, n;
 	long put, drawn;
 	int done, dropping;
-	int failed;              /* 1: cairo failed (see cairo's status); 2: out of memory */
+	int failed;              /* enum failure, 0 until something failed */
 };
 
 /* Draw one page after the last: the page before goes out first (cairo's
@@ -31,13 +33,14 @@ struct sm_fig_pipe {
 static int draw_one(struct sm_fig_pipe *p, struct sm_fig_page *pg, int engine)
 {
 	if (pg->page > 0 && sm_canvas_next_page(p->dctx, p->c) != SM_OK)
-		return 1;
+		return FAIL_CAIRO;
 	if (p->f->opaque)
 		sm_canvas_paint_white(p->c);
 	cairo_t *cr = sm_canvas_cr(p->c);
-	if (!sm_fig_page_draw(p->f, cr, pg, &p->buf, engine))
-		return 2;
-	return cairo_status(cr) != CAIRO_STATUS_SUCCESS;
+	int t = sm_fig_page_draw(p->f, cr, pg, &p->buf, engine);
+	if (t)
+		return t == SM_FIG_PAGE_OOM ? FAIL_OOM : FAIL_SHAPES;
+	return cairo_status(cr) != CAIRO_STATUS_SUCCESS ? FAIL_CAIRO : 0;
 }
 
 static void *drawer(void *arg)
@@ -109,6 +112,21 @@ struct sm_fig_pipe *sm_fig_pipe_open(struct sm_ctx *ctx, struct sm_fig *f, const
 	return p;
 }
 
+/* A failure said on the layout's context (the drawer draws no more once
+ * one is recorded, so the canvas can be asked). */
+static sm_status failure(struct sm_ctx *ctx, struct sm_fig_pipe *p, int fail)
+{
+	if (fail == FAIL_OOM)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+	if (fail == FAIL_SHAPES)
+		return SM_FAIL(ctx, SM_EINTERNAL, "a page's text was to be shaped off the "
+			       "layout's thread; expected its page drawn by the layout");
+	if (fail == FAIL_CAIRO)
+		return SM_FAIL(ctx, SM_EINTERNAL, "cannot draw the figure: %s",
+			       cairo_status_to_string(cairo_status(sm_canvas_cr(p->c))));
+	return SM_OK;
+}
+
 sm_status sm_fig_pipe_put(struct sm_ctx *ctx, struct sm_fig_pipe *p, struct sm_fig_page *pg)
 {
 	int fail = 0;
@@ -143,12 +161,7 @@ sm_status sm_fig_pipe_put(struct sm_ctx *ctx, struct sm_fig_pipe *p, struct sm_f
 		pthread_mutex_unlock(&p->mu);
 	}
 	/* Once failed, the drawer draws no more: the canvas is still. */
-	if (!fail)
-		return SM_OK;
-	if (fail == 2)
-		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	return SM_FAIL(ctx, SM_EINTERNAL, "cannot draw the figure: %s",
-		       cairo_status_to_string(cairo_status(sm_canvas_cr(p->c))));
+	return failure(ctx, p, fail);
 }
 
 /* Let the drawer finish (or drop) what is queued and end. */
@@ -168,13 +181,7 @@ static void join(struct sm_fig_pipe *p, int drop)
 sm_status sm_fig_pipe_close(struct sm_ctx *ctx, struct sm_fig_pipe *p)
 {
 	join(p, 0);
-	sm_status s = SM_OK;
-	if (p->failed == 2) {
-		s = SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
-	} else if (p->failed) {
-		s = SM_FAIL(ctx, SM_EINTERNAL, "cannot draw the figure: %s",
-			    cairo_status_to_string(cairo_status(sm_canvas_cr(p->c))));
-	}
+	sm_status s = failure(ctx, p, p->failed);
 	if (s != SM_OK)
 		sm_canvas_abort(p->c);
 	else
