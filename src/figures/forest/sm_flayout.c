@@ -917,7 +917,7 @@ static double emit_page(struct lay *L, int page, size_t from, size_t to, int las
 	for (size_t i = from; i < to; i++) {
 		const struct sm_frow *r = &L->p->rows[i];
 		double ty = y + (L->pitch - L->line_h) / 2;
-		if (L->dry)
+		if (L->dry) /* measuring the page: a row adds only its height */
 			;
 		else if (r->kind == SM_ROW_HEADING)
 			sm_fl_put(L, SM_ROLE_BOLD, r->note, L->st->margin, ty, SM_ALIGN_LEFT,
