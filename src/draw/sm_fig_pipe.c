@@ -141,8 +141,9 @@ sm_status sm_fig_pipe_put(struct sm_ctx *ctx, struct sm_fig_pipe *p, struct sm_f
 			 * every page before it and waits for the next. */
 			while (p->drawn < p->put && !p->failed)
 				pthread_cond_wait(&p->cv, &p->mu);
+			int stopped = p->failed;
 			pthread_mutex_unlock(&p->mu);
-			fail = p->failed ? 0 : draw_one(p, pg, 1);
+			fail = stopped ? 0 : draw_one(p, pg, 1);
 			sm_fig_page_free(pg);
 			pthread_mutex_lock(&p->mu);
 			p->put++;
