@@ -50,11 +50,26 @@ static void acc_add(struct acc *a, double iu, double z)
 		pw[s] = p;
 		p *= iu;
 	}
-	for (size_t s = 0; s < ns; s++) {
+	/* two sums per instruction (sm_ksum2_add's lanes): the same
+	 * operations as one at a time, so the same bits */
+	sm_v2d vz = {z, z}, vzz = {zz, zz};
+	size_t s = 0;
+	for (; s + 2 <= ns; s += 2) {
+		sm_v2d q = sm_v2d_load(pw + s);
+		sm_v2d_store(pw + ns + s, vz * q);
+		sm_v2d_store(pw + 2 * ns + s, vzz * q);
+	}
+	for (; s < ns; s++) {
 		pw[ns + s] = z * pw[s];
 		pw[2 * ns + s] = zz * pw[s];
 	}
-	for (size_t s = 0; s < len; s++) {
+	for (s = 0; s + 2 <= len; s += 2) {
+		struct sm_ksum2 k = {sm_v2d_load(sum + s), sm_v2d_load(cor + s)};
+		sm_ksum2_add(&k, sm_v2d_load(pw + s));
+		sm_v2d_store(sum + s, k.s);
+		sm_v2d_store(cor + s, k.c);
+	}
+	for (; s < len; s++) {
 		/* sm_ksum_add over arrays: the additions are independent */
 		double t = sum[s] + pw[s];
 		double d = t - sum[s];
