@@ -151,6 +151,10 @@ void sm_wls_release(struct sm_wls *m);
 /* Solve; fails with SM_EINPUT when X'WX is not positive definite. */
 sm_status sm_wls_solve(struct sm_ctx *ctx, struct sm_wls *m, const double *y,
 		       const double *w);
+/* The same with the weights w_i = 1 / (vi_i + tau2) written into w first
+ * (for the intercept-only model in the solve's own first pass). */
+sm_status sm_wls_solve_tau2(struct sm_ctx *ctx, struct sm_wls *m, const double *y,
+			    double *w, const double *vi, double tau2);
 /* y_i - x_i'b after a solve. */
 double sm_wls_resid(const struct sm_wls *m, const double *y, size_t i);
 /* Traces of P = W - W X (X'WX)^-1 X'W with the weights of the last solve

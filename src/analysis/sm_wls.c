@@ -146,40 +146,43 @@ static void run_jobs_p2(struct sm_wls *m, const double *w, struct xjob *jobs, si
 {
 	size_t k = m->d.k;
 	const double *x0 = m->d.x, *x1 = m->d.x + k;
-	struct sm_ksum a[WLS_JOBS][4], ya[2];
+	/* per job {x0x0, x0x1} and {x1x1, diagonal} as sm_ksum2 lane pairs; a
+	 * term left out (a zero column entry, no diagonal) adds an exact 0,
+	 * which leaves a finite sum's bits as they are (a non-finite sum has
+	 * a NaN correction already) */
+	struct sm_ksum2 a[WLS_JOBS][2], ya;
 	memset(a, 0, sizeof a);
-	memset(ya, 0, sizeof ya);
+	memset(&ya, 0, sizeof ya);
 	for (size_t i = 0; i < k; i++) {
 		double c0 = x0[i], c1 = x1[i], wi = w ? w[i] : 1;
 		int n0 = c0 != 0, n1 = c1 != 0;
 		for (size_t j = 0; j < nj; j++) {
 			const struct xjob *jb = &jobs[j];
 			double f1 = jb->d1 ? jb->d1[i] : 1, f2 = jb->d2 ? jb->d2[i] : 1;
-			if (n0)
-				sm_ksum_add(&a[j][0], factor2(c0 * c0, wi, jb->pw, f1, f2));
-			if (n0 && n1)
-				sm_ksum_add(&a[j][1], factor2(c0 * c1, wi, jb->pw, f1, f2));
-			if (n1)
-				sm_ksum_add(&a[j][2], factor2(c1 * c1, wi, jb->pw, f1, f2));
-			if (jb->diag)
-				sm_ksum_add(&a[j][3], factor2(1, wi, jb->diag_pw, f1, f2));
+			double t0 = n0 ? factor2(c0 * c0, wi, jb->pw, f1, f2) : 0;
+			double t1 = n0 && n1 ? factor2(c0 * c1, wi, jb->pw, f1, f2) : 0;
+			double t2 = n1 ? factor2(c1 * c1, wi, jb->pw, f1, f2) : 0;
+			double t3 = jb->diag ? factor2(1, wi, jb->diag_pw, f1, f2) : 0;
+			sm_ksum2_add(&a[j][0], (sm_v2d){t0, t1});
+			sm_ksum2_add(&a[j][1], (sm_v2d){t2, t3});
 		}
-		if (y) {
-			sm_ksum_add(&ya[0], c0 * wi * y[i]);
-			sm_ksum_add(&ya[1], c1 * wi * y[i]);
-		}
+		if (y)
+			sm_ksum2_add(&ya, (sm_v2d){c0 * wi * y[i], c1 * wi * y[i]});
 	}
 	for (size_t j = 0; j < nj; j++) {
 		double *o = jobs[j].out;
-		o[0] = sm_ksum_get(&a[j][0]);
-		o[1] = o[2] = sm_ksum_get(&a[j][1]);
-		o[3] = sm_ksum_get(&a[j][2]);
+		struct sm_ksum s0 = sm_ksum2_lane(&a[j][0], 0), s1 = sm_ksum2_lane(&a[j][0], 1);
+		struct sm_ksum s2 = sm_ksum2_lane(&a[j][1], 0), s3 = sm_ksum2_lane(&a[j][1], 1);
+		o[0] = sm_ksum_get(&s0);
+		o[1] = o[2] = sm_ksum_get(&s1);
+		o[3] = sm_ksum_get(&s2);
 		if (jobs[j].diag)
-			*jobs[j].diag = sm_ksum_get(&a[j][3]);
+			*jobs[j].diag = sm_ksum_get(&s3);
 	}
 	if (y) {
-		xwy[0] = sm_ksum_get(&ya[0]);
-		xwy[1] = sm_ksum_get(&ya[1]);
+		struct sm_ksum y0 = sm_ksum2_lane(&ya, 0), y1 = sm_ksum2_lane(&ya, 1);
+		xwy[0] = sm_ksum_get(&y0);
+		xwy[1] = sm_ksum_get(&y1);
 	}
 }
 
@@ -215,17 +218,25 @@ static void mat_mul(const double *a, const double *b, double *out, size_t p)
 }
 
 /* Intercept-only first pass: sum w, sum w y and, for the traces of the same
- * weights, sum w^2 and sum w^3 (each in the order a pass of its own used). */
-static void solve1_sums(struct sm_wls *m, const double *y, const double *w)
+ * weights, sum w^2 and sum w^3 (each in the order a pass of its own used),
+ * as two lane pairs of sm_ksum2.  With vi given, the weights are made in
+ * the same pass, w_i = 1 / (vi_i + tau2) (sm_tau2_q's, into w). */
+static void solve1_sums(struct sm_wls *m, const double *y, const double *w,
+			double *wout, const double *vi, double tau2)
 {
-	struct sm_ksum s0 = {0, 0}, s1 = {0, 0}, s2 = {0, 0}, s3 = {0, 0};
+	struct sm_ksum2 a = {{0, 0}, {0, 0}}, b = {{0, 0}, {0, 0}};
 	for (size_t i = 0; i < m->d.k; i++) {
-		double wi = w ? w[i] : 1;
-		sm_ksum_add(&s0, wi);
-		sm_ksum_add(&s1, wi * y[i]);
-		sm_ksum_add(&s2, wi * wi);
-		sm_ksum_add(&s3, wi * wi * wi);
+		double wi;
+		if (vi)
+			wi = wout[i] = 1 / (vi[i] + tau2);
+		else
+			wi = w ? w[i] : 1;
+		double w2 = wi * wi;
+		sm_ksum2_add(&a, (sm_v2d){wi, wi * y[i]});
+		sm_ksum2_add(&b, (sm_v2d){w2, w2 * wi});
 	}
+	struct sm_ksum s0 = sm_ksum2_lane(&a, 0), s1 = sm_ksum2_lane(&a, 1);
+	struct sm_ksum s2 = sm_ksum2_lane(&b, 0), s3 = sm_ksum2_lane(&b, 1);
 	m->m1[0] = sm_ksum_get(&s0);
 	m->m2[0] = sm_ksum_get(&s1);
 	m->sw2 = sm_ksum_get(&s2);
@@ -275,23 +286,20 @@ static sm_status solve_coefs(struct sm_ctx *ctx, struct sm_wls *m, const double 
 	return SM_OK;
 }
 
-sm_status sm_wls_solve(struct sm_ctx *ctx, struct sm_wls *m, const double *y,
-		       const double *w)
+/* The solve after the first pass: coefficients, then the residual sums in
+ * one pass ({w r^2, (w r)^2} as one sm_ksum2; sum w is the first pass's
+ * sum of the same terms in the same order when the model is intercept-only). */
+static sm_status solve_rest(struct sm_ctx *ctx, struct sm_wls *m, const double *y,
+			    const double *w)
 {
 	size_t k = m->d.k;
-	m->cached = 0;
-	m->pdpd_ready = 0;
-	if (!m->d.x) {
-		solve1_sums(m, y, w);
-	} else {
-		struct xjob j = {1, NULL, NULL, m->m1, NULL, 0};
-		run_jobs(m, w, &j, 1, y, m->m2);
-	}
 	sm_status st = solve_coefs(ctx, m, y, w);
 	if (st)
 		return st;
-	struct sm_ksum rss = {0, 0}, sw = {0, 0}, ypp = {0, 0};
+	struct sm_ksum2 rr = {{0, 0}, {0, 0}};
+	struct sm_ksum sw = {0, 0};
 	const double *x0 = m->d.x, *x1 = m->d.x && m->d.p == 2 ? m->d.x + k : NULL;
+	int own_sw = m->d.x != NULL;
 	for (size_t i = 0; i < k; i++) {
 		double r;
 		if (x1) {
@@ -300,22 +308,57 @@ sm_status sm_wls_solve(struct sm_ctx *ctx, struct sm_wls *m, const double *y,
 			f += x0[i] * m->b[0];
 			f += x1[i] * m->b[1];
 			r = y[i] - f;
+		} else if (!x0) {
+			/* sm_wls_resid for the intercept (x = 1, 1 b = b) */
+			double f = 0;
+			f += m->b[0];
+			r = y[i] - f;
 		} else {
 			r = sm_wls_resid(m, y, i);
 		}
 		double wi = w ? w[i] : 1;
 		double wr = wi * r;
-		sm_ksum_add(&rss, wi * r * r);
-		sm_ksum_add(&sw, wi);
-		sm_ksum_add(&ypp, wr * wr);
+		/* w r r is (w r) r */
+		sm_ksum2_add(&rr, (sm_v2d){wr, wr} * (sm_v2d){r, wr});
+		if (own_sw)
+			sm_ksum_add(&sw, wi);
 	}
+	struct sm_ksum rss = sm_ksum2_lane(&rr, 0), ypp = sm_ksum2_lane(&rr, 1);
 	m->rss = sm_ksum_get(&rss);
-	m->sum_w = sm_ksum_get(&sw);
+	m->sum_w = own_sw ? sm_ksum_get(&sw) : m->m1[0];
 	m->ypp = sm_ksum_get(&ypp);
 	m->last_y = y;
 	m->last_w = w;
 	m->cached = 1;
 	return SM_OK;
+}
+
+sm_status sm_wls_solve(struct sm_ctx *ctx, struct sm_wls *m, const double *y,
+		       const double *w)
+{
+	m->cached = 0;
+	m->pdpd_ready = 0;
+	if (!m->d.x) {
+		solve1_sums(m, y, w, NULL, NULL, 0);
+	} else {
+		struct xjob j = {1, NULL, NULL, m->m1, NULL, 0};
+		run_jobs(m, w, &j, 1, y, m->m2);
+	}
+	return solve_rest(ctx, m, y, w);
+}
+
+sm_status sm_wls_solve_tau2(struct sm_ctx *ctx, struct sm_wls *m, const double *y,
+			    double *w, const double *vi, double tau2)
+{
+	if (m->d.x) {
+		for (size_t i = 0; i < m->d.k; i++)
+			w[i] = 1 / (vi[i] + tau2);
+		return sm_wls_solve(ctx, m, y, w);
+	}
+	m->cached = 0;
+	m->pdpd_ready = 0;
+	solve1_sums(m, y, NULL, w, vi, tau2);
+	return solve_rest(ctx, m, y, w);
 }
 
 double sm_wls_resid(const struct sm_wls *m, const double *y, size_t i)
