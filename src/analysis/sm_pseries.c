@@ -34,22 +34,45 @@ void sm_pseries_release(struct sm_pseries *ps)
 
 /* Compensated accumulators of the 3 (n + 3) power sums, sums and
  * corrections in separate arrays so that the additions of one study (all
- * independent) can run side by side. */
+ * independent) can run side by side; pw and pw2 take the terms of two
+ * studies. */
 struct acc {
-	double *s, *c, *pw;
+	double *s, *c, *pw, *pw2;
 	size_t len;
 	struct sm_ksum ls;
 };
 
-static void acc_add(struct acc *a, double iu, double z)
+/* The powers iu^1..iu^ns of two studies at once, each lane the running
+ * product p *= iu of its own study, as one at a time: the chain of
+ * multiplications is a study's slow part, and two chains share its
+ * latency. */
+static void acc_powers2(size_t ns, double iu0, double iu1, double *restrict pw0,
+			double *restrict pw1)
 {
-	size_t ns = a->len / 3, len = a->len;
-	double *restrict pw = a->pw, *restrict sum = a->s, *restrict cor = a->c;
-	double p = iu, zz = z * z;
+	sm_v2d p = {iu0, iu1}, iu = p;
+	for (size_t s = 0; s < ns; s++) {
+		pw0[s] = p[0];
+		pw1[s] = p[1];
+		p *= iu;
+	}
+}
+
+static void acc_powers(size_t ns, double iu, double *restrict pw)
+{
+	double p = iu;
 	for (size_t s = 0; s < ns; s++) {
 		pw[s] = p;
 		p *= iu;
 	}
+}
+
+/* Adds the study whose powers pw[0..ns) holds (its other rows are made
+ * in pw[ns..3 ns)). */
+static void acc_add(struct acc *a, double *restrict pw, double z)
+{
+	size_t ns = a->len / 3, len = a->len;
+	double *restrict sum = a->s, *restrict cor = a->c;
+	double zz = z * z;
 	/* two sums per instruction (sm_ksum2_add's lanes): the same
 	 * operations as one at a time, so the same bits */
 	sm_v2d vz = {z, z}, vzz = {zz, zz};
@@ -88,7 +111,7 @@ static void acc_get(const struct acc *a, double *out, double *lsum)
 static sm_status build(struct sm_ctx *ctx, struct sm_pseries *ps)
 {
 	size_t ns = ps->n + 3, len = 3 * ns, k = ps->k;
-	struct acc a = {sm_alloc_array(3 * len, sizeof(double)), NULL, NULL, len, {0, 0}};
+	struct acc a = {sm_alloc_array(4 * len, sizeof(double)), NULL, NULL, NULL, len, {0, 0}};
 	ps->m = sm_alloc_array(len, sizeof *ps->m);
 	if (ps->nb) {
 		ps->pm = sm_alloc_array(ps->nb * len, sizeof *ps->pm);
@@ -101,9 +124,17 @@ static sm_status build(struct sm_ctx *ctx, struct sm_pseries *ps)
 	}
 	a.c = a.s + len;
 	a.pw = a.s + 2 * len;
+	a.pw2 = a.s + 3 * len;
 	for (size_t j = 0; j < k; j++) {
 		double u = ps->v[j] + ps->c;
-		acc_add(&a, ps->umin / u, ps->y[j] - ps->yc);
+		/* an even j makes the powers of j and j + 1, an odd j has its
+		 * own from there */
+		if (j % 2 == 0 && j + 1 < k)
+			acc_powers2(ns, ps->umin / u, ps->umin / (ps->v[j + 1] + ps->c), a.pw,
+				    a.pw2);
+		else if (j % 2 == 0)
+			acc_powers(ns, ps->umin / u, a.pw);
+		acc_add(&a, j % 2 ? a.pw2 : a.pw, ps->y[j] - ps->yc);
 		if (ps->logs)
 			sm_ksum_add(&a.ls, log(u));
 		if (ps->nb && (j + 1) % ps->block == 0 && (j + 1) / ps->block <= ps->nb) {
