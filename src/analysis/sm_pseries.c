@@ -66,13 +66,8 @@ static void acc_powers(size_t ns, double iu, double *restrict pw)
 	}
 }
 
-/* Four lanes of sm_ksum_add's operations: under AVX one instruction each,
- * otherwise two SSE2 ones; every lane's bits are those of a scalar sum
- * either way (IEEE lane-wise, no contraction under -std=c17). */
-typedef double v4d __attribute__((vector_size(32)));
-
 /* Adds the study whose powers pw[0..ns) holds (its other rows are made
- * in pw[ns..3 ns)).  Built twice (the processor's AVX2 chosen when the
+ * in pw[ns..3 ns)), four sums a time (sm_v4d lanes).  Built twice (the processor's AVX2 chosen when the
  * program loads): the same operations, the same bits. */
 __attribute__((target_clones("avx2", "default")))
 static void acc_add(struct acc *a, double *restrict pw, double z)
@@ -96,12 +91,12 @@ static void acc_add(struct acc *a, double *restrict pw, double z)
 	for (s = 0; s + 4 <= len; s += 4) {
 		/* memcpy: no alignment assumed; values, not calls (no v4d
 		 * crosses a function boundary of the default build) */
-		v4d x, sv, cv;
+		sm_v4d x, sv, cv;
 		memcpy(&x, pw + s, sizeof x);
 		memcpy(&sv, sum + s, sizeof sv);
 		memcpy(&cv, cor + s, sizeof cv);
-		v4d t = sv + x;
-		v4d d = t - sv;
+		sm_v4d t = sv + x;
+		sm_v4d d = t - sv;
 		cv += (sv - (t - d)) + (x - d);
 		memcpy(cor + s, &cv, sizeof cv);
 		memcpy(sum + s, &t, sizeof t);

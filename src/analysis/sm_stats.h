@@ -46,6 +46,12 @@ static inline double sm_ksum_get(const struct sm_ksum *a)
  * scalar sum of the same terms ends, in half the instructions. */
 typedef double sm_v2d __attribute__((vector_size(16)));
 
+/* Four lanes of the same (sm_pseries.c, sm_wls.c): one AVX instruction
+ * each in the functions built for AVX2 too (target_clones), two SSE2 ones
+ * otherwise; never passed by value across functions (that would change
+ * with the build's ABI), only loaded and stored with memcpy. */
+typedef double sm_v4d __attribute__((vector_size(32)));
+
 struct sm_ksum2 {
 	sm_v2d s, c;
 };

@@ -219,28 +219,44 @@ static void mat_mul(const double *a, const double *b, double *out, size_t p)
 
 /* Intercept-only first pass: sum w, sum w y and, for the traces of the same
  * weights, sum w^2 and sum w^3 (each in the order a pass of its own used),
- * as two lane pairs of sm_ksum2.  With vi given, the weights are made in
- * the same pass, w_i = 1 / (vi_i + tau2) (sm_tau2_q's, into w). */
+ * as the four lanes of one compensated sum (sm_v4d: each lane
+ * sm_ksum_add's operations on its own terms, so the bits of four sums).
+ * With vi given, the weights are made in the same pass, w_i = 1 / (vi_i +
+ * tau2) (sm_tau2_q's, into wout), four divisions at a time.  Built for
+ * AVX2 too (target_clones): the same lane operations, the same bits. */
+__attribute__((target_clones("avx2", "default")))
 static void solve1_sums(struct sm_wls *m, const double *y, const double *w,
 			double *wout, const double *vi, double tau2)
 {
-	struct sm_ksum2 a = {{0, 0}, {0, 0}}, b = {{0, 0}, {0, 0}};
-	for (size_t i = 0; i < m->d.k; i++) {
-		double wi;
-		if (vi)
-			wi = wout[i] = 1 / (vi[i] + tau2);
-		else
-			wi = w ? w[i] : 1;
-		double w2 = wi * wi;
-		sm_ksum2_add(&a, (sm_v2d){wi, wi * y[i]});
-		sm_ksum2_add(&b, (sm_v2d){w2, w2 * wi});
+	sm_v4d s = {0, 0, 0, 0}, c = {0, 0, 0, 0};
+	size_t k = m->d.k;
+	double wb[4];
+	for (size_t i0 = 0; i0 < k; i0 += 4) {
+		size_t n = k - i0 < 4 ? k - i0 : 4;
+		if (vi && n == 4) {
+			sm_v4d v, t = {tau2, tau2, tau2, tau2}, one = {1, 1, 1, 1};
+			memcpy(&v, vi + i0, sizeof v);
+			v = one / (v + t);
+			memcpy(wout + i0, &v, sizeof v);
+			memcpy(wb, &v, sizeof v);
+		} else {
+			for (size_t l = 0; l < n; l++)
+				wb[l] = vi ? (wout[i0 + l] = 1 / (vi[i0 + l] + tau2))
+					   : w ? w[i0 + l] : 1;
+		}
+		for (size_t l = 0; l < n; l++) {
+			double wi = wb[l], w2 = wi * wi;
+			sm_v4d x = {wi, wi * y[i0 + l], w2, w2 * wi};
+			sm_v4d t = s + x;
+			sm_v4d z = t - s;
+			c += (s - (t - z)) + (x - z);
+			s = t;
+		}
 	}
-	struct sm_ksum s0 = sm_ksum2_lane(&a, 0), s1 = sm_ksum2_lane(&a, 1);
-	struct sm_ksum s2 = sm_ksum2_lane(&b, 0), s3 = sm_ksum2_lane(&b, 1);
-	m->m1[0] = sm_ksum_get(&s0);
-	m->m2[0] = sm_ksum_get(&s1);
-	m->sw2 = sm_ksum_get(&s2);
-	m->sw3 = sm_ksum_get(&s3);
+	m->m1[0] = s[0] + c[0];
+	m->m2[0] = s[1] + c[1];
+	m->sw2 = s[2] + c[2];
+	m->sw3 = s[3] + c[3];
 }
 
 static sm_status solve_coefs(struct sm_ctx *ctx, struct sm_wls *m, const double *y,
