@@ -141,17 +141,21 @@ static inline double factor2(double x, double wi, int pw, double a, double b)
 
 /* The same for two columns (meta-regression on one moderator, as Egger's
  * test), written out: the generic loops cost three times the sums. */
+__attribute__((target_clones("avx2", "default")))
 static void run_jobs_p2(struct sm_wls *m, const double *w, struct xjob *jobs, size_t nj,
 			const double *y, double *xwy)
 {
 	size_t k = m->d.k;
 	const double *x0 = m->d.x, *x1 = m->d.x + k;
-	/* per job {x0x0, x0x1} and {x1x1, diagonal} as sm_ksum2 lane pairs; a
+	/* per job {x0x0, x0x1, x1x1, diagonal} as the four lanes of one
+	 * compensated sum (sm_v4d, each lane sm_ksum_add's operations); a
 	 * term left out (a zero column entry, no diagonal) adds an exact 0,
 	 * which leaves a finite sum's bits as they are (a non-finite sum has
 	 * a NaN correction already) */
-	struct sm_ksum2 a[WLS_JOBS][2], ya;
-	memset(a, 0, sizeof a);
+	sm_v4d as[WLS_JOBS], ac[WLS_JOBS];
+	struct sm_ksum2 ya;
+	memset(as, 0, sizeof as);
+	memset(ac, 0, sizeof ac);
 	memset(&ya, 0, sizeof ya);
 	for (size_t i = 0; i < k; i++) {
 		double c0 = x0[i], c1 = x1[i], wi = w ? w[i] : 1;
@@ -159,25 +163,25 @@ static void run_jobs_p2(struct sm_wls *m, const double *w, struct xjob *jobs, si
 		for (size_t j = 0; j < nj; j++) {
 			const struct xjob *jb = &jobs[j];
 			double f1 = jb->d1 ? jb->d1[i] : 1, f2 = jb->d2 ? jb->d2[i] : 1;
-			double t0 = n0 ? factor2(c0 * c0, wi, jb->pw, f1, f2) : 0;
-			double t1 = n0 && n1 ? factor2(c0 * c1, wi, jb->pw, f1, f2) : 0;
-			double t2 = n1 ? factor2(c1 * c1, wi, jb->pw, f1, f2) : 0;
-			double t3 = jb->diag ? factor2(1, wi, jb->diag_pw, f1, f2) : 0;
-			sm_ksum2_add(&a[j][0], (sm_v2d){t0, t1});
-			sm_ksum2_add(&a[j][1], (sm_v2d){t2, t3});
+			sm_v4d x = {n0 ? factor2(c0 * c0, wi, jb->pw, f1, f2) : 0,
+				    n0 && n1 ? factor2(c0 * c1, wi, jb->pw, f1, f2) : 0,
+				    n1 ? factor2(c1 * c1, wi, jb->pw, f1, f2) : 0,
+				    jb->diag ? factor2(1, wi, jb->diag_pw, f1, f2) : 0};
+			sm_v4d t = as[j] + x;
+			sm_v4d z = t - as[j];
+			ac[j] += (as[j] - (t - z)) + (x - z);
+			as[j] = t;
 		}
 		if (y)
 			sm_ksum2_add(&ya, (sm_v2d){c0 * wi * y[i], c1 * wi * y[i]});
 	}
 	for (size_t j = 0; j < nj; j++) {
 		double *o = jobs[j].out;
-		struct sm_ksum s0 = sm_ksum2_lane(&a[j][0], 0), s1 = sm_ksum2_lane(&a[j][0], 1);
-		struct sm_ksum s2 = sm_ksum2_lane(&a[j][1], 0), s3 = sm_ksum2_lane(&a[j][1], 1);
-		o[0] = sm_ksum_get(&s0);
-		o[1] = o[2] = sm_ksum_get(&s1);
-		o[3] = sm_ksum_get(&s2);
+		o[0] = as[j][0] + ac[j][0];
+		o[1] = o[2] = as[j][1] + ac[j][1];
+		o[3] = as[j][2] + ac[j][2];
 		if (jobs[j].diag)
-			*jobs[j].diag = sm_ksum_get(&s3);
+			*jobs[j].diag = as[j][3] + ac[j][3];
 	}
 	if (y) {
 		struct sm_ksum y0 = sm_ksum2_lane(&ya, 0), y1 = sm_ksum2_lane(&ya, 1);
