@@ -130,6 +130,11 @@ size_t sm_strmap_count(const struct sm_strmap *m)
 	return m->n;
 }
 
+void sm_strmap_prefetch(const struct sm_strmap *m, const char *key)
+{
+	__builtin_prefetch(&m->slots[(size_t)hash(key) & (m->cap - 1)]);
+}
+
 int sm_strmap_get(const struct sm_strmap *m, const char *key, size_t *value)
 {
 	const struct slot *s = find(m->slots, m->cap, key);

@@ -686,6 +686,14 @@ static sm_status read_row(struct sm_ctx *ctx, const struct sm_csv_src *src, stru
 	struct sm_outcome tmp;
 	memset(&tmp, 0, sizeof tmp);
 	tmp.ai = tmp.n1i = tmp.ci = tmp.n2i = tmp.xi = tmp.ni = tmp.yi = tmp.vi = NAN;
+	if (st->col[R_STUDY] >= 0) {
+		/* the study's slot in a map of a million labels is a cache
+		 * miss: it loads while the numbers are parsed */
+		char buf[SM_MAX_LABEL_BYTES + 1];
+		const char *label = trimmed(row->fields[st->col[R_STUDY]], buf);
+		if (label)
+			sm_strmap_prefetch(st->studies, label);
+	}
 	sm_status s = read_numbers(ctx, src, st, row, &tmp);
 	if (s == SM_OK)
 		s = read_year(ctx, src, st, row, &tmp.year);
