@@ -6,6 +6,7 @@
  */
 #include "sm_test.h"
 
+#include "sm_confint.h"
 #include "sm_pseries.h"
 #include "sm_stats.h"
 
@@ -393,6 +394,34 @@ static void test_wls_bits(void **state)
 	free(d.v);
 }
 
+/* The tau^2 interval's one-pass sums (lanes, four divisions at a time) are
+ * six scalar compensated sums' bits, also for a k that leaves a tail. */
+static void test_confint_sums_bits(void **state)
+{
+	(void)state;
+	struct data d = make_data(4003);
+	double ts[] = {0, 0.02, 7.5};
+	for (size_t ti = 0; ti < sizeof ts / sizeof ts[0]; ti++)
+		for (size_t k = d.k - 3; k <= d.k; k++) {
+			double got[6], c = 0.17, t = ts[ti];
+			sm_confint_q_sums(d.y, d.v, k, c, t, got);
+			struct sm_ksum s[6] = {{0, 0}};
+			for (size_t i = 0; i < k; i++) {
+				double w = 1 / (d.v[i] + t), z = d.y[i] - c, w2 = w * w;
+				sm_ksum_add(&s[0], w);
+				sm_ksum_add(&s[1], w * z);
+				sm_ksum_add(&s[2], w * z * z);
+				sm_ksum_add(&s[3], w2);
+				sm_ksum_add(&s[4], w2 * z);
+				sm_ksum_add(&s[5], w2 * z * z);
+			}
+			for (int a = 0; a < 6; a++)
+				assert_true(same_bits(got[a], sm_ksum_get(&s[a])));
+		}
+	free(d.y);
+	free(d.v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -404,6 +433,7 @@ int main(void)
 		cmocka_unit_test(test_ksum2_lanes),
 		cmocka_unit_test(test_pseries_bits),
 		cmocka_unit_test(test_wls_bits),
+		cmocka_unit_test(test_confint_sums_bits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
