@@ -30,4 +30,10 @@ sm_status sm_confint_tau2(struct sm_ctx *ctx, const double *yi, const double *vi
 			  const struct sm_rma_fit *fit, double level, double root_tol,
 			  struct sm_confint *out);
 
+/* The one-pass sums of the bound search at t (k >= 1000 studies): out =
+ * sum w, w z, w z^2, w^2, w^2 z, w^2 z^2 with w = 1 / (v + t), z = y - c,
+ * each a compensated sum in study order (exposed for the tests). */
+void sm_confint_q_sums(const double *y, const double *v, size_t k, double c, double t,
+		       double out[6]);
+
 #endif

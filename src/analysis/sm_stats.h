@@ -40,6 +40,49 @@ static inline double sm_ksum_get(const struct sm_ksum *a)
 	return a->s + a->c;
 }
 
+/* Two compensated sums side by side in one SSE2 register pair: each lane
+ * does exactly sm_ksum_add's operations on its own terms (IEEE lane-wise,
+ * no contraction under -std=c17), so every lane ends bit for bit where a
+ * scalar sum of the same terms ends, in half the instructions. */
+typedef double sm_v2d __attribute__((vector_size(16)));
+
+/* Four lanes of the same (sm_pseries.c, sm_wls.c): one AVX instruction
+ * each in the functions built for AVX2 too (target_clones), two SSE2 ones
+ * otherwise; never passed by value across functions (that would change
+ * with the build's ABI), only loaded and stored with memcpy. */
+typedef double sm_v4d __attribute__((vector_size(32)));
+
+struct sm_ksum2 {
+	sm_v2d s, c;
+};
+
+static inline sm_v2d sm_v2d_load(const double *p)
+{
+	sm_v2d v;
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+static inline void sm_v2d_store(double *p, sm_v2d v)
+{
+	memcpy(p, &v, sizeof v);
+}
+
+static inline void sm_ksum2_add(struct sm_ksum2 *a, sm_v2d x)
+{
+	sm_v2d t = a->s + x;
+	sm_v2d z = t - a->s;
+	a->c += (a->s - (t - z)) + (x - z);
+	a->s = t;
+}
+
+/* Lane l of the pair as the scalar sum it equals. */
+static inline struct sm_ksum sm_ksum2_lane(const struct sm_ksum2 *a, int l)
+{
+	struct sm_ksum r = {a->s[l], a->c[l]};
+	return r;
+}
+
 double sm_sum(const double *x, size_t n);
 
 /* R's round(): half to even (IEEE), as used by trimfill's k0. */
@@ -114,6 +157,10 @@ void sm_wls_release(struct sm_wls *m);
 /* Solve; fails with SM_EINPUT when X'WX is not positive definite. */
 sm_status sm_wls_solve(struct sm_ctx *ctx, struct sm_wls *m, const double *y,
 		       const double *w);
+/* The same with the weights w_i = 1 / (vi_i + tau2) written into w first
+ * (for the intercept-only model in the solve's own first pass). */
+sm_status sm_wls_solve_tau2(struct sm_ctx *ctx, struct sm_wls *m, const double *y,
+			    double *w, const double *vi, double tau2);
 /* y_i - x_i'b after a solve. */
 double sm_wls_resid(const struct sm_wls *m, const double *y, size_t i);
 /* Traces of P = W - W X (X'WX)^-1 X'W with the weights of the last solve

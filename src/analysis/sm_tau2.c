@@ -32,8 +32,7 @@ static void set_weights(double *w, const double *vi, size_t k, double tau2)
 sm_status sm_tau2_q(struct sm_ctx *ctx, struct sm_wls *m, double *w, const double *yi,
 		    const double *vi, double tau2, double *q)
 {
-	set_weights(w, vi, m->d.k, tau2);
-	sm_status st = sm_wls_solve(ctx, m, yi, w);
+	sm_status st = sm_wls_solve_tau2(ctx, m, yi, w, vi, tau2);
 	*q = m->rss;
 	return st;
 }

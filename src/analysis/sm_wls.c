@@ -141,45 +141,52 @@ static inline double factor2(double x, double wi, int pw, double a, double b)
 
 /* The same for two columns (meta-regression on one moderator, as Egger's
  * test), written out: the generic loops cost three times the sums. */
+__attribute__((target_clones("avx2", "default")))
 static void run_jobs_p2(struct sm_wls *m, const double *w, struct xjob *jobs, size_t nj,
 			const double *y, double *xwy)
 {
 	size_t k = m->d.k;
 	const double *x0 = m->d.x, *x1 = m->d.x + k;
-	struct sm_ksum a[WLS_JOBS][4], ya[2];
-	memset(a, 0, sizeof a);
-	memset(ya, 0, sizeof ya);
+	/* per job {x0x0, x0x1, x1x1, diagonal} as the four lanes of one
+	 * compensated sum (sm_v4d, each lane sm_ksum_add's operations); a
+	 * term left out (a zero column entry, no diagonal) adds an exact 0,
+	 * which leaves a finite sum's bits as they are (a non-finite sum has
+	 * a NaN correction already) */
+	sm_v4d as[WLS_JOBS], ac[WLS_JOBS];
+	struct sm_ksum2 ya;
+	memset(as, 0, sizeof as);
+	memset(ac, 0, sizeof ac);
+	memset(&ya, 0, sizeof ya);
 	for (size_t i = 0; i < k; i++) {
 		double c0 = x0[i], c1 = x1[i], wi = w ? w[i] : 1;
 		int n0 = c0 != 0, n1 = c1 != 0;
 		for (size_t j = 0; j < nj; j++) {
 			const struct xjob *jb = &jobs[j];
 			double f1 = jb->d1 ? jb->d1[i] : 1, f2 = jb->d2 ? jb->d2[i] : 1;
-			if (n0)
-				sm_ksum_add(&a[j][0], factor2(c0 * c0, wi, jb->pw, f1, f2));
-			if (n0 && n1)
-				sm_ksum_add(&a[j][1], factor2(c0 * c1, wi, jb->pw, f1, f2));
-			if (n1)
-				sm_ksum_add(&a[j][2], factor2(c1 * c1, wi, jb->pw, f1, f2));
-			if (jb->diag)
-				sm_ksum_add(&a[j][3], factor2(1, wi, jb->diag_pw, f1, f2));
+			sm_v4d x = {n0 ? factor2(c0 * c0, wi, jb->pw, f1, f2) : 0,
+				    n0 && n1 ? factor2(c0 * c1, wi, jb->pw, f1, f2) : 0,
+				    n1 ? factor2(c1 * c1, wi, jb->pw, f1, f2) : 0,
+				    jb->diag ? factor2(1, wi, jb->diag_pw, f1, f2) : 0};
+			sm_v4d t = as[j] + x;
+			sm_v4d z = t - as[j];
+			ac[j] += (as[j] - (t - z)) + (x - z);
+			as[j] = t;
 		}
-		if (y) {
-			sm_ksum_add(&ya[0], c0 * wi * y[i]);
-			sm_ksum_add(&ya[1], c1 * wi * y[i]);
-		}
+		if (y)
+			sm_ksum2_add(&ya, (sm_v2d){c0 * wi * y[i], c1 * wi * y[i]});
 	}
 	for (size_t j = 0; j < nj; j++) {
 		double *o = jobs[j].out;
-		o[0] = sm_ksum_get(&a[j][0]);
-		o[1] = o[2] = sm_ksum_get(&a[j][1]);
-		o[3] = sm_ksum_get(&a[j][2]);
+		o[0] = as[j][0] + ac[j][0];
+		o[1] = o[2] = as[j][1] + ac[j][1];
+		o[3] = as[j][2] + ac[j][2];
 		if (jobs[j].diag)
-			*jobs[j].diag = sm_ksum_get(&a[j][3]);
+			*jobs[j].diag = as[j][3] + ac[j][3];
 	}
 	if (y) {
-		xwy[0] = sm_ksum_get(&ya[0]);
-		xwy[1] = sm_ksum_get(&ya[1]);
+		struct sm_ksum y0 = sm_ksum2_lane(&ya, 0), y1 = sm_ksum2_lane(&ya, 1);
+		xwy[0] = sm_ksum_get(&y0);
+		xwy[1] = sm_ksum_get(&y1);
 	}
 }
 
@@ -215,21 +222,45 @@ static void mat_mul(const double *a, const double *b, double *out, size_t p)
 }
 
 /* Intercept-only first pass: sum w, sum w y and, for the traces of the same
- * weights, sum w^2 and sum w^3 (each in the order a pass of its own used). */
-static void solve1_sums(struct sm_wls *m, const double *y, const double *w)
+ * weights, sum w^2 and sum w^3 (each in the order a pass of its own used),
+ * as the four lanes of one compensated sum (sm_v4d: each lane
+ * sm_ksum_add's operations on its own terms, so the bits of four sums).
+ * With vi given, the weights are made in the same pass, w_i = 1 / (vi_i +
+ * tau2) (sm_tau2_q's, into wout), four divisions at a time.  Built for
+ * AVX2 too (target_clones): the same lane operations, the same bits. */
+__attribute__((target_clones("avx2", "default")))
+static void solve1_sums(struct sm_wls *m, const double *y, const double *w,
+			double *wout, const double *vi, double tau2)
 {
-	struct sm_ksum s0 = {0, 0}, s1 = {0, 0}, s2 = {0, 0}, s3 = {0, 0};
-	for (size_t i = 0; i < m->d.k; i++) {
-		double wi = w ? w[i] : 1;
-		sm_ksum_add(&s0, wi);
-		sm_ksum_add(&s1, wi * y[i]);
-		sm_ksum_add(&s2, wi * wi);
-		sm_ksum_add(&s3, wi * wi * wi);
+	sm_v4d s = {0, 0, 0, 0}, c = {0, 0, 0, 0};
+	size_t k = m->d.k;
+	double wb[4];
+	for (size_t i0 = 0; i0 < k; i0 += 4) {
+		size_t n = k - i0 < 4 ? k - i0 : 4;
+		if (vi && n == 4) {
+			sm_v4d v, t = {tau2, tau2, tau2, tau2}, one = {1, 1, 1, 1};
+			memcpy(&v, vi + i0, sizeof v);
+			v = one / (v + t);
+			memcpy(wout + i0, &v, sizeof v);
+			memcpy(wb, &v, sizeof v);
+		} else {
+			for (size_t l = 0; l < n; l++)
+				wb[l] = vi ? (wout[i0 + l] = 1 / (vi[i0 + l] + tau2))
+					   : w ? w[i0 + l] : 1;
+		}
+		for (size_t l = 0; l < n; l++) {
+			double wi = wb[l], w2 = wi * wi;
+			sm_v4d x = {wi, wi * y[i0 + l], w2, w2 * wi};
+			sm_v4d t = s + x;
+			sm_v4d z = t - s;
+			c += (s - (t - z)) + (x - z);
+			s = t;
+		}
 	}
-	m->m1[0] = sm_ksum_get(&s0);
-	m->m2[0] = sm_ksum_get(&s1);
-	m->sw2 = sm_ksum_get(&s2);
-	m->sw3 = sm_ksum_get(&s3);
+	m->m1[0] = s[0] + c[0];
+	m->m2[0] = s[1] + c[1];
+	m->sw2 = s[2] + c[2];
+	m->sw3 = s[3] + c[3];
 }
 
 static sm_status solve_coefs(struct sm_ctx *ctx, struct sm_wls *m, const double *y,
@@ -275,23 +306,20 @@ static sm_status solve_coefs(struct sm_ctx *ctx, struct sm_wls *m, const double 
 	return SM_OK;
 }
 
-sm_status sm_wls_solve(struct sm_ctx *ctx, struct sm_wls *m, const double *y,
-		       const double *w)
+/* The solve after the first pass: coefficients, then the residual sums in
+ * one pass ({w r^2, (w r)^2} as one sm_ksum2; sum w is the first pass's
+ * sum of the same terms in the same order when the model is intercept-only). */
+static sm_status solve_rest(struct sm_ctx *ctx, struct sm_wls *m, const double *y,
+			    const double *w)
 {
 	size_t k = m->d.k;
-	m->cached = 0;
-	m->pdpd_ready = 0;
-	if (!m->d.x) {
-		solve1_sums(m, y, w);
-	} else {
-		struct xjob j = {1, NULL, NULL, m->m1, NULL, 0};
-		run_jobs(m, w, &j, 1, y, m->m2);
-	}
 	sm_status st = solve_coefs(ctx, m, y, w);
 	if (st)
 		return st;
-	struct sm_ksum rss = {0, 0}, sw = {0, 0}, ypp = {0, 0};
+	struct sm_ksum2 rr = {{0, 0}, {0, 0}};
+	struct sm_ksum sw = {0, 0};
 	const double *x0 = m->d.x, *x1 = m->d.x && m->d.p == 2 ? m->d.x + k : NULL;
+	int own_sw = m->d.x != NULL;
 	for (size_t i = 0; i < k; i++) {
 		double r;
 		if (x1) {
@@ -300,22 +328,57 @@ sm_status sm_wls_solve(struct sm_ctx *ctx, struct sm_wls *m, const double *y,
 			f += x0[i] * m->b[0];
 			f += x1[i] * m->b[1];
 			r = y[i] - f;
+		} else if (!x0) {
+			/* sm_wls_resid for the intercept (x = 1, 1 b = b) */
+			double f = 0;
+			f += m->b[0];
+			r = y[i] - f;
 		} else {
 			r = sm_wls_resid(m, y, i);
 		}
 		double wi = w ? w[i] : 1;
 		double wr = wi * r;
-		sm_ksum_add(&rss, wi * r * r);
-		sm_ksum_add(&sw, wi);
-		sm_ksum_add(&ypp, wr * wr);
+		/* w r r is (w r) r */
+		sm_ksum2_add(&rr, (sm_v2d){wr, wr} * (sm_v2d){r, wr});
+		if (own_sw)
+			sm_ksum_add(&sw, wi);
 	}
+	struct sm_ksum rss = sm_ksum2_lane(&rr, 0), ypp = sm_ksum2_lane(&rr, 1);
 	m->rss = sm_ksum_get(&rss);
-	m->sum_w = sm_ksum_get(&sw);
+	m->sum_w = own_sw ? sm_ksum_get(&sw) : m->m1[0];
 	m->ypp = sm_ksum_get(&ypp);
 	m->last_y = y;
 	m->last_w = w;
 	m->cached = 1;
 	return SM_OK;
+}
+
+sm_status sm_wls_solve(struct sm_ctx *ctx, struct sm_wls *m, const double *y,
+		       const double *w)
+{
+	m->cached = 0;
+	m->pdpd_ready = 0;
+	if (!m->d.x) {
+		solve1_sums(m, y, w, NULL, NULL, 0);
+	} else {
+		struct xjob j = {1, NULL, NULL, m->m1, NULL, 0};
+		run_jobs(m, w, &j, 1, y, m->m2);
+	}
+	return solve_rest(ctx, m, y, w);
+}
+
+sm_status sm_wls_solve_tau2(struct sm_ctx *ctx, struct sm_wls *m, const double *y,
+			    double *w, const double *vi, double tau2)
+{
+	if (m->d.x) {
+		for (size_t i = 0; i < m->d.k; i++)
+			w[i] = 1 / (vi[i] + tau2);
+		return sm_wls_solve(ctx, m, y, w);
+	}
+	m->cached = 0;
+	m->pdpd_ready = 0;
+	solve1_sums(m, y, NULL, w, vi, tau2);
+	return solve_rest(ctx, m, y, w);
 }
 
 double sm_wls_resid(const struct sm_wls *m, const double *y, size_t i)

@@ -81,9 +81,8 @@ static struct slot *find(const struct slot *slots, size_t cap, const char *key)
 	return (struct slot *)&slots[i];
 }
 
-static int rehash(struct sm_strmap *m)
+static int rehash_to(struct sm_strmap *m, size_t cap)
 {
-	size_t cap = 2 * m->cap;
 	struct slot *s = slots_alloc(cap);
 	if (!s)
 		return -1;
@@ -105,7 +104,7 @@ int sm_strmap_put(struct sm_strmap *m, const char *key, size_t value, size_t *ol
 		return 0;
 	}
 	if (2 * (m->n + 1) > m->cap) { /* keep the load at most 1/2 */
-		if (rehash(m) != 0)
+		if (rehash_to(m, 2 * m->cap) != 0)
 			return -1;
 		s = find(m->slots, m->cap, key);
 	}
@@ -113,6 +112,27 @@ int sm_strmap_put(struct sm_strmap *m, const char *key, size_t value, size_t *ol
 	s->value = value;
 	m->n++;
 	return 1;
+}
+
+int sm_strmap_reserve(struct sm_strmap *m, size_t n)
+{
+	size_t cap = m->cap;
+	while (2 * n > cap) {
+		if (cap > SIZE_MAX / 4)
+			return -1;
+		cap *= 2;
+	}
+	return cap == m->cap ? 0 : rehash_to(m, cap);
+}
+
+size_t sm_strmap_count(const struct sm_strmap *m)
+{
+	return m->n;
+}
+
+void sm_strmap_prefetch(const struct sm_strmap *m, const char *key)
+{
+	__builtin_prefetch(&m->slots[(size_t)hash(key) & (m->cap - 1)]);
 }
 
 int sm_strmap_get(const struct sm_strmap *m, const char *key, size_t *value)

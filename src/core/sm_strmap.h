@@ -20,6 +20,17 @@ void sm_strmap_free(struct sm_strmap *m);
  * out of memory. */
 int sm_strmap_put(struct sm_strmap *m, const char *key, size_t value, size_t *old);
 
+/* Room for n keys without a rehash (the table a map of n keys grows to):
+ * 0, or -1 on out of memory (the map is unchanged then). */
+int sm_strmap_reserve(struct sm_strmap *m, size_t n);
+
+/* Keys in the map. */
+size_t sm_strmap_count(const struct sm_strmap *m);
+
+/* Starts loading the slot a lookup of key begins at, so that other work
+ * can run while it comes from memory (a hint only: nothing changes). */
+void sm_strmap_prefetch(const struct sm_strmap *m, const char *key);
+
 /* 1 and *value when key is present, else 0. */
 int sm_strmap_get(const struct sm_strmap *m, const char *key, size_t *value);
 

@@ -6,6 +6,7 @@
  */
 #include "sm_test.h"
 
+#include "sm_confint.h"
 #include "sm_pseries.h"
 #include "sm_stats.h"
 
@@ -227,6 +228,200 @@ static void test_pbank(void **state)
 	free(d.v);
 }
 
+/* ---- lane pairs against one sum at a time, to the bit ------------------ */
+
+static int same_bits(double a, double b)
+{
+	return memcmp(&a, &b, sizeof a) == 0;
+}
+
+/* Terms over 60 orders of magnitude, both signs, exact cancellations and
+ * zeros: where a compensated sum's correction does most work. */
+static double wild(gsl_rng *r, size_t i)
+{
+	double u = gsl_rng_uniform(r) - 0.5;
+	if (i % 11 == 0)
+		return 0;
+	return u * pow(10, (double)(i % 61) - 30);
+}
+
+/* sm_ksum2's lanes end where two sm_ksum of the same terms end: the same
+ * sum and the same correction. */
+static void test_ksum2_lanes(void **state)
+{
+	(void)state;
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(r, 7);
+	struct sm_ksum2 v = {{0, 0}, {0, 0}};
+	struct sm_ksum a = {0, 0}, b = {0, 0};
+	for (size_t i = 0; i < 200000; i++) {
+		double x = wild(r, i), y = i % 7 == 0 ? -x : wild(r, i + 3);
+		sm_ksum2_add(&v, (sm_v2d){x, y});
+		sm_ksum_add(&a, x);
+		sm_ksum_add(&b, y);
+	}
+	struct sm_ksum l0 = sm_ksum2_lane(&v, 0), l1 = sm_ksum2_lane(&v, 1);
+	assert_true(same_bits(l0.s, a.s) && same_bits(l0.c, a.c));
+	assert_true(same_bits(l1.s, b.s) && same_bits(l1.c, b.c));
+	assert_true(same_bits(sm_ksum_get(&l0), sm_ksum_get(&a)));
+	gsl_rng_free(r);
+}
+
+/* A centre's power sums (two at a time in sm_pseries.c) are those of one
+ * power and one compensated sum at a time, to the bit: all k and every
+ * block prefix, for an odd and an even number of sums per row. */
+static void test_pseries_bits(void **state)
+{
+	(void)state;
+	struct data d = make_data(3000);
+	double rhos[] = {0.5, 0.125, 0.3};
+	for (size_t ri = 0; ri < sizeof rhos / sizeof rhos[0]; ri++) {
+		struct sm_pseries ps;
+		assert_int_equal(sm_pseries_init_prefix(NULL, &ps, d.y, d.v, d.k, 0.05,
+							 rhos[ri], 100, 1), SM_OK);
+		size_t ns = ps.n + 3, len = 3 * ns;
+		struct sm_ksum *acc = calloc(len, sizeof *acc);
+		double *pw = malloc(len * sizeof *pw);
+		assert_non_null(acc);
+		assert_non_null(pw);
+		for (size_t j = 0; j < d.k; j++) {
+			double u = d.v[j] + ps.c, iu = ps.umin / u, z = d.y[j] - ps.yc, p = iu;
+			for (size_t t = 0; t < ns; t++, p *= iu) {
+				pw[t] = p;
+				pw[ns + t] = z * p;
+				pw[2 * ns + t] = z * z * p;
+			}
+			for (size_t t = 0; t < len; t++)
+				sm_ksum_add(&acc[t], pw[t]);
+			const double *tab = (j + 1) % 100 == 0 ? ps.pm + ((j + 1) / 100 - 1) * len
+							       : j + 1 == d.k ? ps.m : NULL;
+			for (size_t t = 0; tab && t < len; t++)
+				assert_true(same_bits(tab[t], sm_ksum_get(&acc[t])));
+		}
+		free(acc);
+		free(pw);
+		sm_pseries_release(&ps);
+	}
+	free(d.y);
+	free(d.v);
+}
+
+/* The weighted least-squares solve (weights made in its first pass, lane
+ * pairs) gives the bits of the plain loops it replaced: intercept-only and
+ * two columns (with zeros in the moderator, whose terms are left out). */
+static void test_wls_bits(void **state)
+{
+	(void)state;
+	struct data d = make_data(4000);
+	size_t k = d.k;
+	double *x = malloc(2 * k * sizeof *x), *w = malloc(k * sizeof *w);
+	assert_non_null(x);
+	assert_non_null(w);
+	for (size_t i = 0; i < k; i++) {
+		x[i] = 1;
+		x[k + i] = i % 9 == 0 ? 0 : sqrt(d.v[i]);
+	}
+	double tau2s[] = {0, 0.037, 2.5};
+	for (size_t p = 1; p <= 2; p++)
+		for (size_t ti = 0; ti < sizeof tau2s / sizeof tau2s[0]; ti++) {
+			double tau2 = tau2s[ti];
+			struct sm_design des = {p == 2 ? x : NULL, k, p};
+			struct sm_wls m;
+			assert_int_equal(sm_wls_init(NULL, &m, &des), SM_OK);
+			assert_int_equal(sm_wls_solve_tau2(NULL, &m, d.y, w, d.v, tau2), SM_OK);
+			/* the reference: one sum per pass, as before */
+			struct sm_ksum s[6] = {{0, 0}};
+			for (size_t i = 0; i < k; i++) {
+				double wi = 1 / (d.v[i] + tau2);
+				assert_true(same_bits(w[i], wi));
+				double c1 = p == 2 ? x[k + i] : 0;
+				sm_ksum_add(&s[0], wi);
+				sm_ksum_add(&s[1], wi * d.y[i]);
+				if (p == 1) {
+					sm_ksum_add(&s[2], wi * wi);
+					sm_ksum_add(&s[3], wi * wi * wi);
+				} else if (c1 != 0) {
+					sm_ksum_add(&s[2], 1 * c1 * wi);
+					sm_ksum_add(&s[3], c1 * c1 * wi);
+					sm_ksum_add(&s[4], c1 * wi * d.y[i]);
+				}
+			}
+			if (p == 1) {
+				assert_true(same_bits(m.sw2, sm_ksum_get(&s[2])));
+				assert_true(same_bits(m.sw3, sm_ksum_get(&s[3])));
+			}
+			struct sm_ksum rss = {0, 0}, sw = {0, 0}, ypp = {0, 0};
+			for (size_t i = 0; i < k; i++) {
+				double f = 0;
+				f += sm_design_at(&des, i, 0) * m.b[0];
+				if (p == 2)
+					f += x[k + i] * m.b[1];
+				double r = d.y[i] - f, wi = w[i], wr = wi * r;
+				sm_ksum_add(&rss, wi * r * r);
+				sm_ksum_add(&sw, wi);
+				sm_ksum_add(&ypp, wr * wr);
+			}
+			assert_true(same_bits(m.rss, sm_ksum_get(&rss)));
+			assert_true(same_bits(m.sum_w, sm_ksum_get(&sw)));
+			assert_true(same_bits(m.ypp, sm_ksum_get(&ypp)));
+			if (p == 1) {
+				double ir = 1 / sqrt(sm_ksum_get(&s[0]));
+				struct sm_ksum bs = {0, 0};
+				for (size_t i = 0; i < k; i++)
+					sm_ksum_add(&bs, (ir * ir * 1.0 * w[i]) * d.y[i]);
+				assert_true(same_bits(m.b[0], sm_ksum_get(&bs)));
+			} else {
+				/* X'WX and X'Wy, which the solve keeps in m1, m2 */
+				double xtwx[4] = {sm_ksum_get(&s[0]), sm_ksum_get(&s[2]),
+						  sm_ksum_get(&s[2]), sm_ksum_get(&s[3])};
+				double xwy[2] = {sm_ksum_get(&s[1]), sm_ksum_get(&s[4])};
+				for (size_t q = 0; q < 4; q++)
+					assert_true(same_bits(m.m1[q], xtwx[q]));
+				for (size_t a = 0; a < 2; a++) {
+					assert_true(same_bits(m.m2[a], xwy[a]));
+					/* b = (X'WX)^-1 X'Wy with the solve's inverse */
+					double bb = 0;
+					for (size_t c = 0; c < 2; c++)
+						bb += m.vb[a * 2 + c] * xwy[c];
+					assert_true(same_bits(m.b[a], bb));
+				}
+			}
+			sm_wls_release(&m);
+		}
+	free(x);
+	free(w);
+	free(d.y);
+	free(d.v);
+}
+
+/* The tau^2 interval's one-pass sums (lanes, four divisions at a time) are
+ * six scalar compensated sums' bits, also for a k that leaves a tail. */
+static void test_confint_sums_bits(void **state)
+{
+	(void)state;
+	struct data d = make_data(4003);
+	double ts[] = {0, 0.02, 7.5};
+	for (size_t ti = 0; ti < sizeof ts / sizeof ts[0]; ti++)
+		for (size_t k = d.k - 3; k <= d.k; k++) {
+			double got[6], c = 0.17, t = ts[ti];
+			sm_confint_q_sums(d.y, d.v, k, c, t, got);
+			struct sm_ksum s[6] = {{0, 0}};
+			for (size_t i = 0; i < k; i++) {
+				double w = 1 / (d.v[i] + t), z = d.y[i] - c, w2 = w * w;
+				sm_ksum_add(&s[0], w);
+				sm_ksum_add(&s[1], w * z);
+				sm_ksum_add(&s[2], w * z * z);
+				sm_ksum_add(&s[3], w2);
+				sm_ksum_add(&s[4], w2 * z);
+				sm_ksum_add(&s[5], w2 * z * z);
+			}
+			for (int a = 0; a < 6; a++)
+				assert_true(same_bits(got[a], sm_ksum_get(&s[a])));
+		}
+	free(d.y);
+	free(d.v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +430,10 @@ int main(void)
 		cmocka_unit_test(test_median),
 		cmocka_unit_test(test_pseries_prefix),
 		cmocka_unit_test(test_pbank),
+		cmocka_unit_test(test_ksum2_lanes),
+		cmocka_unit_test(test_pseries_bits),
+		cmocka_unit_test(test_wls_bits),
+		cmocka_unit_test(test_confint_sums_bits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

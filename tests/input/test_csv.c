@@ -194,6 +194,62 @@ static void test_studies_made(void **state)
 	free(dir);
 }
 
+/* The study map is sized for the whole file at row 4096 when every row so
+ * far had a study of its own (sm_dialect.c row_study): the studies before
+ * and after that row, and repeats of early ones after it, stay the studies
+ * of first appearance, in file order.  Also when the file repeats one
+ * before the probe row (the map then grows as before). */
+static void test_many_studies(void **state)
+{
+	(void)state;
+	char *dir = sm_tmpdir();
+	for (int repeat_early = 0; repeat_early < 2; repeat_early++) {
+		struct sm_buf b;
+		sm_buf_init(&b);
+		sm_buf_append(&b, "study,yi,vi\n", 12);
+		size_t n = 9000;
+		for (size_t i = 1; i <= n; i++) {
+			/* rows 4500.. name the studies of rows 1.. again */
+			size_t s = i > 4500 && i % 3 == 0 ? i - 4499 : i;
+			if (repeat_early && i == 10)
+				s = 1;
+			char line[64];
+			int len = snprintf(line, sizeof line, "s%zu,%zu,1\n", s, i);
+			sm_buf_append(&b, line, (size_t)len);
+		}
+		assert_false(b.failed);
+		char *path = sm_write_tmp(dir, "many.csv", b.data, b.len);
+		struct sm_review *r = load_ok(path);
+		size_t want = 0, *first = calloc(n + 1, sizeof *first);
+		assert_non_null(first);
+		for (size_t i = 1; i <= n; i++) {
+			size_t s = i > 4500 && i % 3 == 0 ? i - 4499 : i;
+			if (repeat_early && i == 10)
+				s = 1;
+			const struct sm_outcome *o = &r->outcomes[i - 1];
+			char label[32];
+			snprintf(label, sizeof label, "s%zu", s);
+			assert_string_equal(o->label, label);
+			assert_true(o->yi == (double)i);
+			if (!first[s]) {
+				/* a new study, numbered in order of appearance */
+				assert_int_equal(o->study, want);
+				first[s] = ++want;
+			}
+			assert_int_equal(o->study, first[s] - 1);
+			assert_string_equal(r->studies[o->study].label, label);
+		}
+		assert_int_equal(r->n_studies, want);
+		free(first);
+		sm_review_free(r);
+		remove(path);
+		free(path);
+		sm_buf_release(&b);
+	}
+	remove(dir);
+	free(dir);
+}
+
 static const struct sm_ecase csv_errors[] = {
 	{ "empty.csv", "", ":1:1: empty file; expected a header line and data rows", 0 },
 	{ "blank.csv", "\n\n", ":1:1: empty file; expected a header line and data rows", 0 },
@@ -430,6 +486,7 @@ int main(void)
 		cmocka_unit_test(test_variants),
 		cmocka_unit_test(test_quoting),
 		cmocka_unit_test(test_studies_made),
+		cmocka_unit_test(test_many_studies),
 		cmocka_unit_test(test_csv_errors),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_row_limit),

@@ -99,11 +99,48 @@ static void test_small_and_reverse(void **state)
 	free_keys(keys, 1000);
 }
 
+/* A reserve keeps what is there (across the rehash it makes), counts stay
+ * right, a reserve below the size is nothing, and the keys put after it
+ * (the CSV reader reserves for the file's lines once 4095 rows had a study
+ * each) are found as in a grown table. */
+static void test_reserve(void **state)
+{
+	(void)state;
+	char **keys = make_keys(N_KEYS);
+	struct sm_strmap *m = sm_strmap_new();
+	assert_non_null(m);
+	for (size_t i = 0; i < 4095; i++)
+		assert_int_equal(sm_strmap_put(m, keys[i], i, NULL), 1);
+	assert_int_equal(sm_strmap_count(m), 4095);
+	assert_int_equal(sm_strmap_reserve(m, N_KEYS), 0);
+	assert_int_equal(sm_strmap_reserve(m, 10), 0);
+	assert_int_equal(sm_strmap_count(m), 4095);
+	for (size_t i = 0; i < 4095; i++) {
+		size_t v = N_KEYS;
+		assert_int_equal(sm_strmap_get(m, keys[i], &v), 1);
+		assert_int_equal(v, i);
+	}
+	for (size_t i = 4095; i < N_KEYS; i++) {
+		assert_int_equal(sm_strmap_get(m, keys[i], NULL), 0);
+		assert_int_equal(sm_strmap_put(m, keys[i], i, NULL), 1);
+	}
+	assert_int_equal(sm_strmap_count(m), N_KEYS);
+	for (size_t i = 0; i < N_KEYS; i++) {
+		size_t v = N_KEYS;
+		assert_int_equal(sm_strmap_get(m, keys[i], &v), 1);
+		assert_int_equal(v, i);
+	}
+	assert_int_equal(sm_strmap_get(m, "t1", NULL), 0);
+	sm_strmap_free(m);
+	free_keys(keys, N_KEYS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_grow_and_find),
 		cmocka_unit_test(test_small_and_reverse),
+		cmocka_unit_test(test_reserve),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
