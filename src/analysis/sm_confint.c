@@ -33,7 +33,7 @@ static void map_row(struct sm_confint *o, double vt)
  * (sm_v4d; each lane sm_ksum_add's operations on its own terms, so the
  * bits of six scalar sums), four divisions at a time.  Built for AVX2 too
  * (target_clones): the same lane operations, the same bits. */
-__attribute__((target_clones("avx2", "default")))
+SM_AVX2_CLONES
 void sm_confint_q_sums(const double *y, const double *v, size_t k, double c, double t,
 		       double out[6])
 {

@@ -69,7 +69,7 @@ static void acc_powers(size_t ns, double iu, double *restrict pw)
 /* Adds the study whose powers pw[0..ns) holds (its other rows are made
  * in pw[ns..3 ns)), four sums a time (sm_v4d lanes).  Built twice (the processor's AVX2 chosen when the
  * program loads): the same operations, the same bits. */
-__attribute__((target_clones("avx2", "default")))
+SM_AVX2_CLONES
 static void acc_add(struct acc *a, double *restrict pw, double z)
 {
 	size_t ns = a->len / 3, len = a->len;

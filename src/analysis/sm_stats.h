@@ -52,6 +52,15 @@ typedef double sm_v2d __attribute__((vector_size(16)));
  * with the build's ABI), only loaded and stored with memcpy. */
 typedef double sm_v4d __attribute__((vector_size(32)));
 
+/* Marks a function built twice, for AVX2 and for the baseline, the loader
+ * choosing by the processor (GCC's target_clones, an x86-64 ELF feature);
+ * elsewhere the generic vectors above are built once for the target. */
+#if defined(__x86_64__) && defined(__ELF__)
+#define SM_AVX2_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define SM_AVX2_CLONES
+#endif
+
 struct sm_ksum2 {
 	sm_v2d s, c;
 };

@@ -141,7 +141,7 @@ static inline double factor2(double x, double wi, int pw, double a, double b)
 
 /* The same for two columns (meta-regression on one moderator, as Egger's
  * test), written out: the generic loops cost three times the sums. */
-__attribute__((target_clones("avx2", "default")))
+SM_AVX2_CLONES
 static void run_jobs_p2(struct sm_wls *m, const double *w, struct xjob *jobs, size_t nj,
 			const double *y, double *xwy)
 {
@@ -228,7 +228,7 @@ static void mat_mul(const double *a, const double *b, double *out, size_t p)
  * With vi given, the weights are made in the same pass, w_i = 1 / (vi_i +
  * tau2) (sm_tau2_q's, into wout), four divisions at a time.  Built for
  * AVX2 too (target_clones): the same lane operations, the same bits. */
-__attribute__((target_clones("avx2", "default")))
+SM_AVX2_CLONES
 static void solve1_sums(struct sm_wls *m, const double *y, const double *w,
 			double *wout, const double *vi, double tau2)
 {
