@@ -14,6 +14,7 @@
 #include "sm_multilevel_json.h"
 #include "sm_peto.h"
 #include "sm_proportion.h"
+#include "sm_json_stream.h"
 #include "sm_row_spool.h"
 #include "sm_rare_json.h"
 #include "sm_ranktest.h"
@@ -66,6 +67,7 @@ struct analysis {
 	cJSON *obj;
 	cJSON *warnings;
 	struct sm_row_spool *spool; /* NULL: the rows stay whole in obj */
+	struct sm_json_stream *stream; /* NULL: the "studies" rows are not streamed */
 	size_t ctx_warnings; /* the context's warnings before this analysis */
 	size_t taken;        /* library warnings taken into `warnings` */
 	size_t left_out;     /* library warnings beyond SM_ANALYSIS_LIB_WARNINGS */
@@ -1044,12 +1046,14 @@ static void write_pooled_table(const struct analysis *a, cJSON *st, size_t row)
 static const char *const spool_keep[] = { "label", "study_id", "event", "n1i", "n2i",
 					  "fisher_p" };
 
-static void add_row(struct analysis *a, cJSON *list, cJSON *st)
+static void add_row(struct analysis *a, cJSON *list, cJSON *st, int streamed)
 {
-	if (a->spool)
-		sm_row_spool_put(a->spool, st, SM_ROW_DEPTH_ANALYSIS, spool_keep,
-				 sizeof spool_keep / sizeof *spool_keep);
+	size_t n_keep = sizeof spool_keep / sizeof *spool_keep;
+	if (a->spool && !streamed)
+		sm_row_spool_put(a->spool, st, SM_ROW_DEPTH_ANALYSIS, spool_keep, n_keep);
 	cJSON_AddItemToArray(list, st);
+	if (streamed)
+		sm_json_stream_row(a->stream, st, spool_keep, n_keep);
 }
 
 static void write_studies(struct analysis *a)
@@ -1057,6 +1061,12 @@ static void write_studies(struct analysis *a)
 	const struct sm_analysis_data *d = a->data;
 	cJSON *studies = cJSON_AddArrayToObject(a->obj, "studies");
 	cJSON *excluded = cJSON_AddArrayToObject(a->obj, "excluded");
+	/* everything of the analysis before its rows is final here */
+	int streamed = a->stream && studies && excluded;
+	if (streamed) {
+		sm_json_stream_enter(a->stream, a->obj);
+		sm_json_stream_enter(a->stream, studies);
+	}
 	size_t j = 0;
 	for (size_t row = 0; row < d->n; row++) {
 		cJSON *st = study_base(a, row);
@@ -1071,7 +1081,7 @@ static void write_studies(struct analysis *a)
 			write_influence(a, st, j);
 			if (a->cumul)
 				write_loo_row(a, cJSON_AddObjectToObject(st, "cumul"), &a->cumul[j]);
-			add_row(a, studies, st);
+			add_row(a, studies, st, streamed);
 			j++;
 		} else {
 			sm_study_extra_write(a->ctx, d, row, a->settings, NAN, NAN, st,
@@ -1080,9 +1090,11 @@ static void write_studies(struct analysis *a)
 						e->reason ? e->reason : "no finite effect size");
 			write_pooled_table(a, st, row);
 			write_ledger(e, st);
-			add_row(a, excluded, st);
+			add_row(a, excluded, st, 0);
 		}
 	}
+	if (streamed)
+		sm_json_stream_leave(a->stream);
 }
 
 /* ---- findings a report states in words ------------------------------------ */
@@ -1341,8 +1353,17 @@ cJSON *sm_analysis_json_spooled(struct sm_ctx *ctx, const struct sm_review *revi
 				const struct sm_run_settings *settings,
 				struct sm_analysis_pooled *pooled, struct sm_row_spool *spool)
 {
+	return sm_analysis_json_streamed(ctx, review, data, settings, pooled, spool, NULL);
+}
+
+cJSON *sm_analysis_json_streamed(struct sm_ctx *ctx, const struct sm_review *review,
+				 const struct sm_analysis_data *data,
+				 const struct sm_run_settings *settings,
+				 struct sm_analysis_pooled *pooled, struct sm_row_spool *spool,
+				 struct sm_json_stream *stream)
+{
 	struct analysis a = { .ctx = ctx, .review = review, .data = data, .settings = settings,
-			      .spool = spool, .egger_slope = NAN };
+			      .spool = spool, .stream = stream, .egger_slope = NAN };
 	if (pooled)
 		memset(pooled, 0, sizeof *pooled);
 	if (data->k == 0) {

@@ -91,7 +91,7 @@ static void flush(struct sm_json_stream *o)
 {
 	if (o->text.failed)
 		o->failed = 1;
-	else if (o->text.len && fwrite(o->text.data, 1, o->text.len, o->f) != o->text.len)
+	else if (!o->failed && o->text.len && fwrite(o->text.data, 1, o->text.len, o->f) != o->text.len)
 		o->failed = 1;
 	sm_buf_reset(&o->text);
 }
@@ -416,17 +416,24 @@ void sm_json_stream_leave(struct sm_json_stream *s)
 void sm_json_stream_row(struct sm_json_stream *s, cJSON *row, const char *const *keep,
 			size_t n_keep)
 {
-	if (!s->n || s->failed)
-		return;
-	struct frame *f = &s->stack[s->n - 1];
-	cJSON *next = f->last ? f->last->next : f->c->child;
-	if (next != row || row->next || !cJSON_IsObject(row)) {
+	struct frame *f = s->n ? &s->stack[s->n - 1] : NULL;
+	cJSON *next = !f ? NULL : f->last ? f->last->next : f->c->child;
+	if (!f || next != row || row->next || !cJSON_IsObject(row))
 		s->failed = 1;
-		return;
+	if (!s->failed) {
+		put_child(s, f, row, 1);
+		f->last = row;
 	}
-	put_child(s, f, row, 1);
-	f->last = row;
+	/* also after a failure: the tree stays small while the build goes on
+	 * to the error the output gets */
 	sm_row_cut(row, keep, n_keep);
+}
+
+void sm_json_stream_flush(struct sm_json_stream *s)
+{
+	if (s->run_open)
+		settle(s);
+	flush(s);
 }
 
 int sm_json_stream_failed(const struct sm_json_stream *s)

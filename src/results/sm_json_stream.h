@@ -61,6 +61,8 @@ void sm_json_stream_leave(struct sm_json_stream *s);
  * cuts it down to the members named in keep (sm_row_cut()). */
 void sm_json_stream_row(struct sm_json_stream *s, cJSON *row, const char *const *keep,
 			size_t n_keep);
+/* Hands what it holds so far to out (a mebibyte is held otherwise). */
+void sm_json_stream_flush(struct sm_json_stream *s);
 /* Some call failed (a misuse, out of memory or a write error): everything
  * after it is dropped, and finish returns -1. */
 int sm_json_stream_failed(const struct sm_json_stream *s);
