@@ -204,8 +204,8 @@ static void review_json(cJSON *root, const struct sm_review *r, int no_studies,
 			if (spool && !stream) /* nothing later reads these rows */
 				sm_row_spool_put(spool, st, SM_ROW_DEPTH_REVIEW, NULL, 0);
 			cJSON_AddItemToArray(studies, st);
-			if (stream) /* the same: an empty object stays */
-				sm_json_stream_row(stream, st, NULL, 0);
+			if (stream) /* the same: written and gone */
+				sm_json_stream_row_drop(stream, st);
 		}
 		if (stream && studies)
 			sm_json_stream_leave(stream);

@@ -186,7 +186,6 @@ int cmd_analyze(struct sm_cli *cli, int argc, char **argv)
 	direct_open(cli, output, &d);
 	struct sm_json_stream *stream = d.f ? sm_json_stream_new(d.f, spool) : NULL;
 	cJSON *results = sm_results_build_streamed(cli->ctx, review, &opts, spool, stream);
-	sm_review_free(review);
 	if (!results || (stream && !sm_json_stream_begun(stream))) {
 		/* failed, or nothing was streamed (no rows): written after as
 		 * without a stream */
@@ -197,6 +196,7 @@ int cmd_analyze(struct sm_cli *cli, int argc, char **argv)
 		/* a failure takes back what went out already: no half a file */
 		direct_abort(&d);
 		if (!results) {
+			sm_review_free(review);
 			sm_row_spool_free(spool);
 			return sm_cli_finish(cli, SM_EINPUT);
 		}
@@ -206,6 +206,8 @@ int cmd_analyze(struct sm_cli *cli, int argc, char **argv)
 		sm_ctx_warn(cli->ctx, "%s has no per-study outcomes: no analysis was run (the review's "
 			    "PRISMA counts, risk of bias and tables are in the results)", input);
 	sm_status st = write_results(cli, results, spool, output, stream, &d);
+	/* after the document: its streamed rows point to the review's labels */
+	sm_review_free(review);
 	sm_json_stream_free(stream);
 	sm_row_spool_free(spool);
 	return sm_cli_finish(cli, st);

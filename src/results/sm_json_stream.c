@@ -429,6 +429,18 @@ void sm_json_stream_row(struct sm_json_stream *s, cJSON *row, const char *const 
 	sm_row_cut(row, keep, n_keep);
 }
 
+void sm_json_stream_row_drop(struct sm_json_stream *s, cJSON *row)
+{
+	struct frame *f = s->n ? &s->stack[s->n - 1] : NULL;
+	cJSON *next = !f ? NULL : f->last ? f->last->next : f->c->child;
+	if (!f || next != row || row->next)
+		s->failed = 1;
+	if (!s->failed)
+		put_child(s, f, row, 1); /* f->last stays: row is gone */
+	if (f && row->prev)
+		cJSON_Delete(cJSON_DetachItemViaPointer(f->c, row));
+}
+
 void sm_json_stream_flush(struct sm_json_stream *s)
 {
 	if (s->run_open)

@@ -63,6 +63,8 @@ void sm_json_stream_row(struct sm_json_stream *s, cJSON *row, const char *const 
 			size_t n_keep);
 /* Hands what it holds so far to out (a mebibyte is held otherwise). */
 void sm_json_stream_flush(struct sm_json_stream *s);
+/* The same for a row nothing later reads: it is written and deleted. */
+void sm_json_stream_row_drop(struct sm_json_stream *s, cJSON *row);
 /* Some call failed (a misuse, out of memory or a write error): everything
  * after it is dropped, and finish returns -1. */
 int sm_json_stream_failed(const struct sm_json_stream *s);
