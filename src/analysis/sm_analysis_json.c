@@ -1077,6 +1077,117 @@ static void add_row(struct analysis *a, cJSON *list, cJSON *st, int streamed)
 	}
 }
 
+/* ---- rows written as text ---------------------------------------------- */
+
+/* write_loo_row()'s members, as text. */
+static void text_loo_row(const struct analysis *a, struct sm_json_obj *w,
+			 const struct sm_loo_row *r)
+{
+	sm_json_obj_number(w, "estimate", r->estimate);
+	sm_json_obj_number(w, "se", r->se);
+	sm_json_obj_number(w, "ci_lb", r->ci_lb);
+	sm_json_obj_number(w, "ci_ub", r->ci_ub);
+	sm_json_obj_number(w, "p", r->pval);
+	sm_json_obj_number(w, "tau2", is_random(a) ? r->tau2 : NAN);
+	sm_json_obj_number(w, "I2", r->I2);
+	sm_json_obj_number(w, "Q", r->QE);
+	sm_json_obj_open(w, "transformed");
+	sm_json_obj_number(w, "estimate", sm_transf_apply(a->transf, r->estimate, a->nhm));
+	sm_json_obj_number(w, "ci_lb", sm_transf_apply(a->transf, r->ci_lb, a->nhm));
+	sm_json_obj_number(w, "ci_ub", sm_transf_apply(a->transf, r->ci_ub, a->nhm));
+	sm_json_obj_close(w);
+}
+
+/* Whether the rows of "studies" can be written as text, without a tree:
+ * streamed, and data whose rows have only the members text_row() writes
+ * (no arm counts, proportion, Fisher test or RD interval: those kinds
+ * build the row's tree as before). */
+static int rows_as_text(const struct analysis *a)
+{
+	return a->stream && a->review->kind == SM_KIND_GENERIC && !a->data->ai;
+}
+
+/* Model row j (data row `row`) with the bytes the tree of study_base(),
+ * write_study_effect(), write_ledger(), write_influence() and the cumul
+ * row prints at the depth of an analysis' rows; the tree keeps what later
+ * blocks read (the label, study id and event: add_row()'s cut). */
+static void text_row(struct analysis *a, struct sm_buf *b, cJSON *st, size_t j, size_t row)
+{
+	const struct sm_analysis_data *d = a->data;
+	const struct sm_outcome *o = d->rows[row];
+	struct sm_json_obj w;
+	sm_json_obj_begin(&w, b, SM_ROW_DEPTH_ANALYSIS);
+	if (o->label)
+		sm_json_obj_string(&w, "label", o->label);
+	if (o->study_id)
+		sm_json_obj_string(&w, "study_id", o->study_id);
+	if (o->group)
+		sm_json_obj_string(&w, "group", o->group);
+	sm_json_obj_string(&w, "event", o->event);
+	if (o->year > 0)
+		sm_json_obj_number(&w, "year", o->year);
+	double z = crit_z(a->settings->level);
+	double lb = d->yi[j] - z * sqrt(d->vi[j]), ub = d->yi[j] + z * sqrt(d->vi[j]);
+	sm_json_obj_number(&w, "yi", d->yi[j]);
+	sm_json_obj_number(&w, "vi", d->vi[j]);
+	sm_json_obj_number(&w, "ci_lb", lb);
+	sm_json_obj_number(&w, "ci_ub", ub);
+	sm_json_obj_number(&w, "weight", a->weights[j]);
+	sm_json_obj_open(&w, "transformed");
+	double n_own = a->transf == SM_TRANSF_IPFT_HM ? d->ni[row] : a->nhm;
+	sm_json_obj_number(&w, "yi", sm_transf_apply(a->transf, d->yi[j], n_own));
+	sm_json_obj_number(&w, "ci_lb", sm_transf_apply(a->transf, lb, n_own));
+	sm_json_obj_number(&w, "ci_ub", sm_transf_apply(a->transf, ub, n_own));
+	sm_json_obj_close(&w);
+	const struct sm_escalc_row *e = &d->esc[row];
+	sm_json_obj_open(&w, "zero_cell");
+	sm_json_obj_number(&w, "added", e->corrected ? e->added : 0);
+	sm_json_obj_bool(&w, "double_zero", e->double_zero);
+	sm_json_obj_bool(&w, "dropped", e->dropped);
+	sm_json_obj_string(&w, "reason", e->reason);
+	sm_json_obj_close(&w);
+	if (a->have_inf) {
+		const struct sm_influence *f = &a->inf;
+		sm_json_obj_number(&w, "rstudent", f->rstudent[j]);
+		sm_json_obj_number(&w, "dffits", f->dffits[j]);
+		sm_json_obj_number(&w, "cooks", f->cook_d[j]);
+		sm_json_obj_number(&w, "cov_r", f->cov_r[j]);
+		sm_json_obj_number(&w, "tau2_del", is_random(a) ? f->tau2_del[j] : NAN);
+		sm_json_obj_number(&w, "Q_del", f->QE_del[j]);
+		sm_json_obj_number(&w, "hat", f->hat[j]);
+		sm_json_obj_number(&w, "dfbs", f->dfbs[j]);
+		double bx, by;
+		sm_baujat(d->yi[j], d->vi[j], &a->diag_fit, &f->loo[j], &bx, &by);
+		sm_json_obj_number(&w, "baujat_x", bx);
+		sm_json_obj_number(&w, "baujat_y", by);
+		if (f->inf[j] == SM_FLAG_NA)
+			sm_json_obj_null(&w, "influential");
+		else
+			sm_json_obj_bool(&w, "influential", f->inf[j]);
+		if (isnan(f->rstudent[j]))
+			sm_json_obj_null(&w, "outlier");
+		else
+			sm_json_obj_bool(&w, "outlier", fabs(f->rstudent[j]) > f->rstudent_crit);
+		sm_json_obj_open(&w, "loo");
+		text_loo_row(a, &w, &f->loo[j]);
+		sm_json_obj_close(&w);
+	}
+	if (a->cumul) {
+		sm_json_obj_open(&w, "cumul");
+		text_loo_row(a, &w, &a->cumul[j]);
+		sm_json_obj_close(&w);
+	}
+	sm_json_obj_close(&w);
+	/* what the tree keeps (add_row()'s cut: no null) */
+	if (o->label)
+		cJSON_AddItemToObjectCS(st, "label", cJSON_CreateStringReference(o->label));
+	if (o->study_id)
+		cJSON_AddItemToObjectCS(st, "study_id",
+					cJSON_CreateStringReference(o->study_id));
+	if (o->event)
+		cJSON_AddItemToObjectCS(st, "event", cJSON_CreateStringReference(o->event));
+}
+
 static void write_studies(struct analysis *a)
 {
 	const struct sm_analysis_data *d = a->data;
@@ -1088,8 +1199,23 @@ static void write_studies(struct analysis *a)
 		sm_json_stream_enter(a->stream, a->obj);
 		sm_json_stream_enter(a->stream, studies);
 	}
+	int as_text = streamed && rows_as_text(a);
+	struct sm_buf text;
+	sm_buf_init(&text);
 	size_t j = 0;
 	for (size_t row = 0; row < d->n; row++) {
+		if (as_text && j < d->k && d->idx[j] == row) {
+			cJSON *st = cJSON_CreateObject();
+			sm_buf_reset(&text);
+			text_row(a, &text, st, j, row);
+			cJSON_AddItemToArray(studies, st);
+			/* out of memory: no row, which fails the stream (the
+			 * results are not written) */
+			sm_json_stream_row_text(a->stream, text.failed ? NULL : st, text.data,
+						text.len);
+			j++;
+			continue;
+		}
 		cJSON *st = study_base(a, row);
 		const struct sm_escalc_row *e = &d->esc[row];
 		write_exact_ci(a, st, row);
@@ -1114,6 +1240,7 @@ static void write_studies(struct analysis *a)
 			add_row(a, excluded, st, 0);
 		}
 	}
+	sm_buf_release(&text);
 	if (streamed)
 		sm_json_stream_leave(a->stream);
 }

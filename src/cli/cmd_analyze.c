@@ -172,9 +172,11 @@ int cmd_analyze(struct sm_cli *cli, int argc, char **argv)
 	struct sm_review *review = sm_cli_load_review(cli->ctx, input, &opts);
 	if (!review)
 		return sm_cli_finish(cli, SM_EINPUT);
-	/* The per-study rows go to a temporary file as they are made and the
-	 * document is streamed out (sm_row_spool.h, sm_json_stream.h): memory
-	 * a few bytes per row, not kilobytes. */
+	/* The per-study rows go out as they are made: straight into the output
+	 * where it can be taken back (struct direct), else to a temporary file
+	 * from which they are copied when the document is streamed out
+	 * (sm_row_spool.h, sm_json_stream.h); memory a few bytes per row, not
+	 * kilobytes. */
 	struct sm_row_spool *spool = sm_row_spool_new();
 	if (!spool) {
 		sm_review_free(review);

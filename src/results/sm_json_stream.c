@@ -9,6 +9,12 @@
  * after each of its newlines (strings never hold a raw newline: cJSON
  * escapes it), which is what print_whole() adds back.
  *
+ * The walk keeps its open containers on a stack with, for each, the last
+ * child written, so that it can stop where the document is not built yet
+ * and go on later (sm_json_stream_enter/_row/_leave while it is built,
+ * sm_json_stream_finish for the rest): a separator is written before each
+ * child but the first, since whether another follows is not known yet.
+ *
  * Rows spooled at the depth they sit at (sm_row_spool.h) with nothing
  * added to them since are not read back: consecutive ones, which lie in the
  * spool with the ", " between them, collect into one run that the kernel
@@ -91,7 +97,8 @@ static void flush(struct sm_json_stream *o)
 {
 	if (o->text.failed)
 		o->failed = 1;
-	else if (!o->failed && o->text.len && fwrite(o->text.data, 1, o->text.len, o->f) != o->text.len)
+	else if (!o->failed && o->text.len &&
+		 fwrite(o->text.data, 1, o->text.len, o->f) != o->text.len)
 		o->failed = 1;
 	sm_buf_reset(&o->text);
 }
@@ -230,7 +237,8 @@ static void stream_spooled(struct sm_json_stream *o, const cJSON *row, int depth
 	emit_c(o, '}');
 }
 
-static void stream_value(struct sm_json_stream *o, cJSON *item, int depth, const struct plan *p, int keep);
+static void stream_value(struct sm_json_stream *o, cJSON *item, int depth,
+			 const struct plan *p, int keep);
 
 /* The separator before the next child of f, then its key. */
 static void child_start(struct sm_json_stream *o, struct frame *f, const char *key)
@@ -298,7 +306,8 @@ static void put_rest(struct sm_json_stream *o, struct frame *f, int keep)
 	}
 }
 
-static void stream_value(struct sm_json_stream *o, cJSON *item, int depth, const struct plan *p, int keep)
+static void stream_value(struct sm_json_stream *o, cJSON *item, int depth,
+			 const struct plan *p, int keep)
 {
 	int walk = p && (cJSON_IsObject(item) || cJSON_IsArray(item)) && p->sub;
 	if (!walk) {
@@ -429,6 +438,22 @@ void sm_json_stream_row(struct sm_json_stream *s, cJSON *row, const char *const 
 	sm_row_cut(row, keep, n_keep);
 }
 
+void sm_json_stream_row_text(struct sm_json_stream *s, const cJSON *row, const char *text,
+			     size_t len)
+{
+	struct frame *f = s->n ? &s->stack[s->n - 1] : NULL;
+	cJSON *next = !f ? NULL : f->last ? f->last->next : f->c->child;
+	if (!f || !row || next != row || row->next) {
+		s->failed = 1;
+		return;
+	}
+	if (s->failed)
+		return;
+	child_start(s, f, NULL);
+	emit(s, text, len);
+	f->last = next;
+}
+
 void sm_json_stream_row_drop(struct sm_json_stream *s, cJSON *row)
 {
 	struct frame *f = s->n ? &s->stack[s->n - 1] : NULL;
@@ -437,7 +462,7 @@ void sm_json_stream_row_drop(struct sm_json_stream *s, cJSON *row)
 		s->failed = 1;
 	if (!s->failed)
 		put_child(s, f, row, 1); /* f->last stays: row is gone */
-	if (f && row->prev)
+	if (f && next == row)
 		cJSON_Delete(cJSON_DetachItemViaPointer(f->c, row));
 }
 

@@ -63,6 +63,11 @@ void sm_json_stream_row(struct sm_json_stream *s, cJSON *row, const char *const 
 			size_t n_keep);
 /* Hands what it holds so far to out (a mebibyte is held otherwise). */
 void sm_json_stream_flush(struct sm_json_stream *s);
+/* The same for a row made as text (sm_json_obj, laid out at its depth):
+ * text is written where row, just appended as what the tree keeps of it,
+ * sits. */
+void sm_json_stream_row_text(struct sm_json_stream *s, const cJSON *row, const char *text,
+			     size_t len);
 /* The same for a row nothing later reads: it is written and deleted. */
 void sm_json_stream_row_drop(struct sm_json_stream *s, cJSON *row);
 /* Some call failed (a misuse, out of memory or a write error): everything

@@ -60,8 +60,8 @@ static void same_bytes(const char *want, const char *got, const char *what)
 	while (want[i] && want[i] == got[i])
 		i++;
 	size_t from = i > 60 ? i - 60 : 0;
-	print_error("%s: streamed output differs at byte %zu:\n  tree:   %.120s\n  stream: %.120s\n",
-		    what, i, want + from, got + from);
+	print_error("%s: streamed output differs at byte %zu:\n  tree:   %.120s\n"
+		    "  stream: %.120s\n", what, i, want + from, got + from);
 	fail();
 }
 
@@ -84,7 +84,7 @@ static void set_opts(struct sm_analysis_opts *opts, const struct opt *o)
  * streamed into a file as they are made. */
 static void check_review(const char *rel, const struct opt *o)
 {
-	char *path = sm_test_path(rel);
+	char *path = rel[0] == '/' ? strdup(rel) : sm_test_path(rel);
 	struct sm_ctx *ctx = sm_ctx_new();
 	struct sm_review *r = load(ctx, path, o);
 	struct sm_analysis_opts opts;
@@ -188,9 +188,11 @@ static void test_subgroups_metareg_multilevel(void **state)
 {
 	(void)state;
 	/* subgroups tag every row: those analyses are spooled, not streamed */
-	check_review("tests/golden/bcg/input.csv", &(struct opt){ .method = "REML", .by = "group" });
+	check_review("tests/golden/bcg/input.csv",
+		     &(struct opt){ .method = "REML", .by = "group" });
 	static const char *const bcg = "tests/golden/subgroups-metareg/bcg.csv";
-	check_review(bcg, &(struct opt){ .method = "REML", .mods = "ablat", .cols = "ablat,alloc" });
+	check_review(bcg,
+		     &(struct opt){ .method = "REML", .mods = "ablat", .cols = "ablat,alloc" });
 	check_review(bcg, &(struct opt){ .method = "REML", .mods = "ablat,year", .by = "alloc",
 					 .cols = "ablat,alloc" });
 	check_review(bcg, &(struct opt){ .method = "DL", .by = "alloc", .cols = "ablat,alloc" });
@@ -200,6 +202,43 @@ static void test_subgroups_metareg_multilevel(void **state)
 		     &(struct opt){ .model = "multilevel" });
 	/* several analyses, the second with subgroups and the third without */
 	check_review("data/msc-iv-rct.json", &(struct opt){ .by = "Phase" });
+}
+
+/* Effect sizes given as yi, vi: their rows are written as text, without a
+ * tree (text_row in sm_analysis_json.c). */
+static void test_effect_size_rows(void **state)
+{
+	(void)state;
+	static const char *const methods[] = { NULL, "DL", "REML", "FE", "PM" };
+	for (size_t m = 0; m < sizeof methods / sizeof *methods; m++) {
+		struct opt o = { .method = methods[m] };
+		check_review("tests/golden/normand1999/input.csv", &o);
+		o.cols = "country,design";
+		check_review("tests/golden/subgroups-metareg/hackshaw1998.csv", &o);
+	}
+	check_review("tests/golden/subgroups-metareg/hackshaw1998.csv",
+		     &(struct opt){ .by = "country", .cols = "country,design" });
+	check_review("tests/golden/subgroups-metareg/hackshaw1998.csv",
+		     &(struct opt){ .mods = "year", .cols = "country,design" });
+	/* several analyses (domains), events, a label that needs escaping, a
+	 * study in two rows, years and none */
+	char dir[] = "/tmp/sm-direct-stream-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[1024];
+	snprintf(path, sizeof path, "%s/rows.csv", dir);
+	FILE *in = fopen(path, "w");
+	assert_non_null(in);
+	fputs("study,yi,vi,domain,event,year\n", in);
+	for (int i = 0; i < 300; i++)
+		fprintf(in, "\"s%d \"\"q\"\"\\\",%.17g,%.17g,%s,%s,%s\n", i % 290,
+			0.3 * ((i * 7919) % 101) / 101 - 0.1, 0.01 + 0.2 * ((i * 104729) % 89) / 89,
+			i % 3 ? "Efficacy" : "Safety", i % 2 ? "death" : "", i % 5 ? "2001" : "");
+	fclose(in);
+	check_review(path, &(struct opt){ .outcome_by = "domain" });
+	check_review(path, &(struct opt){ .outcome_by = "domain", .method = "DL" });
+	check_review(path, &(struct opt){ .outcome_by = "event", .by = "domain" });
+	remove(path);
+	remove(dir);
 }
 
 /* A failure after rows went out: NULL with the error of the build without
@@ -247,6 +286,7 @@ int main(void)
 		cmocka_unit_test(test_reviews),
 		cmocka_unit_test(test_reference_sets),
 		cmocka_unit_test(test_subgroups_metareg_multilevel),
+		cmocka_unit_test(test_effect_size_rows),
 		cmocka_unit_test(test_failure_after_rows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
