@@ -1098,19 +1098,23 @@ static void text_loo_row(const struct analysis *a, struct sm_json_obj *w,
 	sm_json_obj_close(w);
 }
 
-/* Whether the rows of "studies" can be written as text, without a tree:
- * streamed, and data whose rows have only the members text_row() writes
- * (no arm counts, proportion, Fisher test or RD interval: those kinds
+/* Whether data row `row` of "studies" can be written as text, without a
+ * tree: streamed, and a row with only the members text_row() writes (no
+ * arm counts, proportion, table for a Fisher test or RD interval: those
  * build the row's tree as before). */
-static int rows_as_text(const struct analysis *a)
+static int row_as_text(const struct analysis *a, size_t row)
 {
-	return a->stream && a->review->kind == SM_KIND_GENERIC && !a->data->ai;
+	const struct sm_analysis_data *d = a->data;
+	return a->review->kind == SM_KIND_GENERIC && a->settings->esc.measure != SM_RD &&
+	       (isnan(d->ai[row]) || isnan(d->n1i[row]) || isnan(d->ci[row]) ||
+		isnan(d->n2i[row]));
 }
 
 /* Model row j (data row `row`) with the bytes the tree of study_base(),
- * write_study_effect(), write_ledger(), write_influence() and the cumul
- * row prints at the depth of an analysis' rows; the tree keeps what later
- * blocks read (the label, study id and event: add_row()'s cut). */
+ * write_study_effect(), sm_study_extra_write(), write_ledger(),
+ * write_influence() and the cumul row prints at the depth of an analysis'
+ * rows; the tree keeps what later blocks read (add_row()'s cut: the label,
+ * study id, event and fisher_p). */
 static void text_row(struct analysis *a, struct sm_buf *b, cJSON *st, size_t j, size_t row)
 {
 	const struct sm_analysis_data *d = a->data;
@@ -1139,6 +1143,8 @@ static void text_row(struct analysis *a, struct sm_buf *b, cJSON *st, size_t j, 
 	sm_json_obj_number(&w, "ci_lb", sm_transf_apply(a->transf, lb, n_own));
 	sm_json_obj_number(&w, "ci_ub", sm_transf_apply(a->transf, ub, n_own));
 	sm_json_obj_close(&w);
+	/* sm_study_extra_write() of a row without a table */
+	sm_json_obj_null(&w, "fisher_p");
 	const struct sm_escalc_row *e = &d->esc[row];
 	sm_json_obj_open(&w, "zero_cell");
 	sm_json_obj_number(&w, "added", e->corrected ? e->added : 0);
@@ -1178,7 +1184,7 @@ static void text_row(struct analysis *a, struct sm_buf *b, cJSON *st, size_t j, 
 		sm_json_obj_close(&w);
 	}
 	sm_json_obj_close(&w);
-	/* what the tree keeps (add_row()'s cut: no null) */
+	/* what the tree keeps (add_row()'s cut: no null but fisher_p) */
 	if (o->label)
 		cJSON_AddItemToObjectCS(st, "label", cJSON_CreateStringReference(o->label));
 	if (o->study_id)
@@ -1186,6 +1192,8 @@ static void text_row(struct analysis *a, struct sm_buf *b, cJSON *st, size_t j, 
 					cJSON_CreateStringReference(o->study_id));
 	if (o->event)
 		cJSON_AddItemToObjectCS(st, "event", cJSON_CreateStringReference(o->event));
+	/* kept though null: the multiplicity block tests its presence */
+	cJSON_AddNullToObject(st, "fisher_p");
 }
 
 static void write_studies(struct analysis *a)
@@ -1199,12 +1207,12 @@ static void write_studies(struct analysis *a)
 		sm_json_stream_enter(a->stream, a->obj);
 		sm_json_stream_enter(a->stream, studies);
 	}
-	int as_text = streamed && rows_as_text(a);
+	int as_text = streamed && d->ai && d->n1i && d->ci && d->n2i;
 	struct sm_buf text;
 	sm_buf_init(&text);
 	size_t j = 0;
 	for (size_t row = 0; row < d->n; row++) {
-		if (as_text && j < d->k && d->idx[j] == row) {
+		if (as_text && j < d->k && d->idx[j] == row && row_as_text(a, row)) {
 			cJSON *st = cJSON_CreateObject();
 			sm_buf_reset(&text);
 			text_row(a, &text, st, j, row);
