@@ -486,12 +486,20 @@ cJSON *sm_results_build_streamed(struct sm_ctx *ctx, const struct sm_review *rev
 		cJSON_Delete(root);
 		return NULL;
 	}
-	cJSON *mult = sm_multiplicity_json_spooled(ctx, root, spool);
+	/* every analysis is final: the terms can follow them out */
+	if (stream && sm_json_stream_top(stream) == cJSON_GetObjectItemCaseSensitive(root,
+										     "analyses"))
+		sm_json_stream_leave(stream);
+	else
+		stream = NULL;
+	cJSON *mult = sm_multiplicity_json_streamed(ctx, root, spool, stream);
 	if (!mult) {
 		cJSON_Delete(root);
 		return NULL;
 	}
 	cJSON_AddItemToObject(root, "multiplicity", mult);
+	if (stream && sm_json_stream_top(stream) == mult)
+		sm_json_stream_leave(stream);
 	cJSON *table = sm_domain_table_json(ctx, root);
 	if (table)
 		cJSON_AddItemToObject(root, "domain_table", table);
