@@ -121,13 +121,15 @@ static sm_status write_results(struct sm_cli *cli, cJSON *results, struct sm_row
 		int bad = stream ? sm_json_stream_finish(stream) != 0
 				 : sm_json_stream_results(results, spool, stdout) != 0;
 		if (bad || fflush(stdout) != 0) {
-			int e = errno;
+			int e = errno, wrote = ferror(stdout);
 			direct_abort(d);
-			return sm_row_spool_failed(spool) == 1
-				       ? spool_failed(cli, spool)
-				       : SM_FAIL(cli->ctx, SM_EOUTPUT,
-						 "cannot write to standard output: %s",
-						 e ? strerror(e) : "out of memory");
+			if (sm_row_spool_failed(spool) == 1)
+				return spool_failed(cli, spool);
+			/* no write failed: memory (exit 4, as everywhere) */
+			if (!wrote)
+				return SM_FAIL(cli->ctx, SM_EINTERNAL, "out of memory");
+			return SM_FAIL(cli->ctx, SM_EOUTPUT, "cannot write to standard output: %s",
+				       e ? strerror(e) : "out of memory");
 		}
 		return SM_OK;
 	}
@@ -141,11 +143,13 @@ static sm_status write_results(struct sm_cli *cli, cJSON *results, struct sm_row
 			 : sm_json_stream_results(results, spool, sm_atomic_stream(af)) != 0;
 	if (bad) {
 		/* the failing write's errno (ENOSPC on a full disk), else memory */
-		int e = ferror(sm_atomic_stream(af)) ? errno : 0;
+		int wrote = ferror(sm_atomic_stream(af)), e = wrote ? errno : 0;
 		sm_atomic_abort(af);
 		d->af = NULL;
 		if (sm_row_spool_failed(spool) == 1)
 			return spool_failed(cli, spool);
+		if (!wrote) /* no write failed: memory (exit 4, as everywhere) */
+			return SM_FAIL(cli->ctx, SM_EINTERNAL, "out of memory");
 		return SM_FAIL_POS(cli->ctx, SM_EOUTPUT, output, 0, 0, NULL,
 				   "cannot write the results: %s; expected a writable output "
 				   "with free space", e ? strerror(e) : "out of memory");
