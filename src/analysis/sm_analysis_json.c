@@ -14,6 +14,7 @@
 #include "sm_multilevel_json.h"
 #include "sm_peto.h"
 #include "sm_proportion.h"
+#include "sm_json_stream.h"
 #include "sm_row_spool.h"
 #include "sm_rare_json.h"
 #include "sm_ranktest.h"
@@ -66,6 +67,7 @@ struct analysis {
 	cJSON *obj;
 	cJSON *warnings;
 	struct sm_row_spool *spool; /* NULL: the rows stay whole in obj */
+	struct sm_json_stream *stream; /* NULL: the "studies" rows are not streamed */
 	size_t ctx_warnings; /* the context's warnings before this analysis */
 	size_t taken;        /* library warnings taken into `warnings` */
 	size_t left_out;     /* library warnings beyond SM_ANALYSIS_LIB_WARNINGS */
@@ -925,12 +927,24 @@ static void write_study_counts(const struct analysis *a, cJSON *st, size_t row)
 	}
 }
 
+/* A row's label or study id.  Streamed, the rows' kept keys are read
+ * while the review is still there (the caller keeps it until the document
+ * is out): its text, not a copy (two small allocations a row, 64 MB at
+ * k = 10^6).  Absent when s is NULL, as cJSON_AddStringToObject() does. */
+static void add_label(const struct analysis *a, cJSON *st, const char *key, const char *s)
+{
+	if (!a->stream)
+		cJSON_AddStringToObject(st, key, s);
+	else if (s)
+		cJSON_AddItemToObject(st, key, cJSON_CreateStringReference(s));
+}
+
 static cJSON *study_base(const struct analysis *a, size_t row)
 {
 	const struct sm_outcome *o = a->data->rows[row];
 	cJSON *st = cJSON_CreateObject();
-	cJSON_AddStringToObject(st, "label", o->label);
-	cJSON_AddStringToObject(st, "study_id", o->study_id);
+	add_label(a, st, "label", o->label);
+	add_label(a, st, "study_id", o->study_id);
 	cJSON_AddStringToObject(st, "group", o->group);
 	sm_json_add_string(st, "event", o->event);
 	if (o->year > 0)
@@ -1044,12 +1058,142 @@ static void write_pooled_table(const struct analysis *a, cJSON *st, size_t row)
 static const char *const spool_keep[] = { "label", "study_id", "event", "n1i", "n2i",
 					  "fisher_p" };
 
-static void add_row(struct analysis *a, cJSON *list, cJSON *st)
+static void add_row(struct analysis *a, cJSON *list, cJSON *st, int streamed)
 {
-	if (a->spool)
-		sm_row_spool_put(a->spool, st, SM_ROW_DEPTH_ANALYSIS, spool_keep,
-				 sizeof spool_keep / sizeof *spool_keep);
+	size_t n_keep = sizeof spool_keep / sizeof *spool_keep;
+	if (a->spool && !streamed)
+		sm_row_spool_put(a->spool, st, SM_ROW_DEPTH_ANALYSIS, spool_keep, n_keep);
 	cJSON_AddItemToArray(list, st);
+	if (!streamed)
+		return;
+	sm_json_stream_row(a->stream, st, spool_keep, n_keep);
+	/* A kept null (no event, no arm sizes) reads as an absent key (NULL
+	 * or NaN) to the blocks after, which test the presence of fisher_p
+	 * alone: one node a row less (64 MB at k = 10^6). */
+	for (cJSON *c = st->child, *next; c; c = next) {
+		next = c->next;
+		if (cJSON_IsNull(c) && strcmp(c->string, "fisher_p"))
+			cJSON_Delete(cJSON_DetachItemViaPointer(st, c));
+	}
+}
+
+/* ---- rows written as text ---------------------------------------------- */
+
+/* write_loo_row()'s members, as text. */
+static void text_loo_row(const struct analysis *a, struct sm_json_obj *w,
+			 const struct sm_loo_row *r)
+{
+	sm_json_obj_number(w, "estimate", r->estimate);
+	sm_json_obj_number(w, "se", r->se);
+	sm_json_obj_number(w, "ci_lb", r->ci_lb);
+	sm_json_obj_number(w, "ci_ub", r->ci_ub);
+	sm_json_obj_number(w, "p", r->pval);
+	sm_json_obj_number(w, "tau2", is_random(a) ? r->tau2 : NAN);
+	sm_json_obj_number(w, "I2", r->I2);
+	sm_json_obj_number(w, "Q", r->QE);
+	sm_json_obj_open(w, "transformed");
+	sm_json_obj_number(w, "estimate", sm_transf_apply(a->transf, r->estimate, a->nhm));
+	sm_json_obj_number(w, "ci_lb", sm_transf_apply(a->transf, r->ci_lb, a->nhm));
+	sm_json_obj_number(w, "ci_ub", sm_transf_apply(a->transf, r->ci_ub, a->nhm));
+	sm_json_obj_close(w);
+}
+
+/* Whether data row `row` of "studies" can be written as text, without a
+ * tree: streamed, and a row with only the members text_row() writes (no
+ * arm counts, proportion, table for a Fisher test or RD interval: those
+ * build the row's tree as before). */
+static int row_as_text(const struct analysis *a, size_t row)
+{
+	const struct sm_analysis_data *d = a->data;
+	return a->review->kind == SM_KIND_GENERIC && a->settings->esc.measure != SM_RD &&
+	       (isnan(d->ai[row]) || isnan(d->n1i[row]) || isnan(d->ci[row]) ||
+		isnan(d->n2i[row]));
+}
+
+/* Model row j (data row `row`) with the bytes the tree of study_base(),
+ * write_study_effect(), sm_study_extra_write(), write_ledger(),
+ * write_influence() and the cumul row prints at the depth of an analysis'
+ * rows; the tree keeps what later blocks read (add_row()'s cut: the label,
+ * study id, event and fisher_p). */
+static void text_row(struct analysis *a, struct sm_buf *b, cJSON *st, size_t j, size_t row)
+{
+	const struct sm_analysis_data *d = a->data;
+	const struct sm_outcome *o = d->rows[row];
+	struct sm_json_obj w;
+	sm_json_obj_begin(&w, b, SM_ROW_DEPTH_ANALYSIS);
+	if (o->label)
+		sm_json_obj_string(&w, "label", o->label);
+	if (o->study_id)
+		sm_json_obj_string(&w, "study_id", o->study_id);
+	if (o->group)
+		sm_json_obj_string(&w, "group", o->group);
+	sm_json_obj_string(&w, "event", o->event);
+	if (o->year > 0)
+		sm_json_obj_number(&w, "year", o->year);
+	double z = crit_z(a->settings->level);
+	double lb = d->yi[j] - z * sqrt(d->vi[j]), ub = d->yi[j] + z * sqrt(d->vi[j]);
+	sm_json_obj_number(&w, "yi", d->yi[j]);
+	sm_json_obj_number(&w, "vi", d->vi[j]);
+	sm_json_obj_number(&w, "ci_lb", lb);
+	sm_json_obj_number(&w, "ci_ub", ub);
+	sm_json_obj_number(&w, "weight", a->weights[j]);
+	sm_json_obj_open(&w, "transformed");
+	double n_own = a->transf == SM_TRANSF_IPFT_HM ? d->ni[row] : a->nhm;
+	sm_json_obj_number(&w, "yi", sm_transf_apply(a->transf, d->yi[j], n_own));
+	sm_json_obj_number(&w, "ci_lb", sm_transf_apply(a->transf, lb, n_own));
+	sm_json_obj_number(&w, "ci_ub", sm_transf_apply(a->transf, ub, n_own));
+	sm_json_obj_close(&w);
+	/* sm_study_extra_write() of a row without a table */
+	sm_json_obj_null(&w, "fisher_p");
+	const struct sm_escalc_row *e = &d->esc[row];
+	sm_json_obj_open(&w, "zero_cell");
+	sm_json_obj_number(&w, "added", e->corrected ? e->added : 0);
+	sm_json_obj_bool(&w, "double_zero", e->double_zero);
+	sm_json_obj_bool(&w, "dropped", e->dropped);
+	sm_json_obj_string(&w, "reason", e->reason);
+	sm_json_obj_close(&w);
+	if (a->have_inf) {
+		const struct sm_influence *f = &a->inf;
+		sm_json_obj_number(&w, "rstudent", f->rstudent[j]);
+		sm_json_obj_number(&w, "dffits", f->dffits[j]);
+		sm_json_obj_number(&w, "cooks", f->cook_d[j]);
+		sm_json_obj_number(&w, "cov_r", f->cov_r[j]);
+		sm_json_obj_number(&w, "tau2_del", is_random(a) ? f->tau2_del[j] : NAN);
+		sm_json_obj_number(&w, "Q_del", f->QE_del[j]);
+		sm_json_obj_number(&w, "hat", f->hat[j]);
+		sm_json_obj_number(&w, "dfbs", f->dfbs[j]);
+		double bx, by;
+		sm_baujat(d->yi[j], d->vi[j], &a->diag_fit, &f->loo[j], &bx, &by);
+		sm_json_obj_number(&w, "baujat_x", bx);
+		sm_json_obj_number(&w, "baujat_y", by);
+		if (f->inf[j] == SM_FLAG_NA)
+			sm_json_obj_null(&w, "influential");
+		else
+			sm_json_obj_bool(&w, "influential", f->inf[j]);
+		if (isnan(f->rstudent[j]))
+			sm_json_obj_null(&w, "outlier");
+		else
+			sm_json_obj_bool(&w, "outlier", fabs(f->rstudent[j]) > f->rstudent_crit);
+		sm_json_obj_open(&w, "loo");
+		text_loo_row(a, &w, &f->loo[j]);
+		sm_json_obj_close(&w);
+	}
+	if (a->cumul) {
+		sm_json_obj_open(&w, "cumul");
+		text_loo_row(a, &w, &a->cumul[j]);
+		sm_json_obj_close(&w);
+	}
+	sm_json_obj_close(&w);
+	/* what the tree keeps (add_row()'s cut: no null but fisher_p) */
+	if (o->label)
+		cJSON_AddItemToObjectCS(st, "label", cJSON_CreateStringReference(o->label));
+	if (o->study_id)
+		cJSON_AddItemToObjectCS(st, "study_id",
+					cJSON_CreateStringReference(o->study_id));
+	if (o->event)
+		cJSON_AddItemToObjectCS(st, "event", cJSON_CreateStringReference(o->event));
+	/* kept though null: the multiplicity block tests its presence */
+	cJSON_AddNullToObject(st, "fisher_p");
 }
 
 static void write_studies(struct analysis *a)
@@ -1057,8 +1201,29 @@ static void write_studies(struct analysis *a)
 	const struct sm_analysis_data *d = a->data;
 	cJSON *studies = cJSON_AddArrayToObject(a->obj, "studies");
 	cJSON *excluded = cJSON_AddArrayToObject(a->obj, "excluded");
+	/* everything of the analysis before its rows is final here */
+	int streamed = a->stream && studies && excluded;
+	if (streamed) {
+		sm_json_stream_enter(a->stream, a->obj);
+		sm_json_stream_enter(a->stream, studies);
+	}
+	int as_text = streamed && d->ai && d->n1i && d->ci && d->n2i;
+	struct sm_buf text;
+	sm_buf_init(&text);
 	size_t j = 0;
 	for (size_t row = 0; row < d->n; row++) {
+		if (as_text && j < d->k && d->idx[j] == row && row_as_text(a, row)) {
+			cJSON *st = cJSON_CreateObject();
+			sm_buf_reset(&text);
+			text_row(a, &text, st, j, row);
+			cJSON_AddItemToArray(studies, st);
+			/* out of memory: no row, which fails the stream (the
+			 * results are not written) */
+			sm_json_stream_row_text(a->stream, text.failed ? NULL : st, text.data,
+						text.len);
+			j++;
+			continue;
+		}
 		cJSON *st = study_base(a, row);
 		const struct sm_escalc_row *e = &d->esc[row];
 		write_exact_ci(a, st, row);
@@ -1071,7 +1236,7 @@ static void write_studies(struct analysis *a)
 			write_influence(a, st, j);
 			if (a->cumul)
 				write_loo_row(a, cJSON_AddObjectToObject(st, "cumul"), &a->cumul[j]);
-			add_row(a, studies, st);
+			add_row(a, studies, st, streamed);
 			j++;
 		} else {
 			sm_study_extra_write(a->ctx, d, row, a->settings, NAN, NAN, st,
@@ -1080,9 +1245,12 @@ static void write_studies(struct analysis *a)
 						e->reason ? e->reason : "no finite effect size");
 			write_pooled_table(a, st, row);
 			write_ledger(e, st);
-			add_row(a, excluded, st);
+			add_row(a, excluded, st, 0);
 		}
 	}
+	sm_buf_release(&text);
+	if (streamed)
+		sm_json_stream_leave(a->stream);
 }
 
 /* ---- findings a report states in words ------------------------------------ */
@@ -1341,8 +1509,17 @@ cJSON *sm_analysis_json_spooled(struct sm_ctx *ctx, const struct sm_review *revi
 				const struct sm_run_settings *settings,
 				struct sm_analysis_pooled *pooled, struct sm_row_spool *spool)
 {
+	return sm_analysis_json_streamed(ctx, review, data, settings, pooled, spool, NULL);
+}
+
+cJSON *sm_analysis_json_streamed(struct sm_ctx *ctx, const struct sm_review *review,
+				 const struct sm_analysis_data *data,
+				 const struct sm_run_settings *settings,
+				 struct sm_analysis_pooled *pooled, struct sm_row_spool *spool,
+				 struct sm_json_stream *stream)
+{
 	struct analysis a = { .ctx = ctx, .review = review, .data = data, .settings = settings,
-			      .spool = spool, .egger_slope = NAN };
+			      .spool = spool, .stream = stream, .egger_slope = NAN };
 	if (pooled)
 		memset(pooled, 0, sizeof *pooled);
 	if (data->k == 0) {

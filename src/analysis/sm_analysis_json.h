@@ -56,4 +56,17 @@ cJSON *sm_analysis_json_spooled(struct sm_ctx *ctx, const struct sm_review *revi
 				const struct sm_run_settings *settings,
 				struct sm_analysis_pooled *pooled, struct sm_row_spool *spool);
 
+/* As sm_analysis_json_spooled, with the rows of "studies" written to
+ * stream as they are made (sm_json_stream.h: the analysis is opened as the
+ * next element of the stream's open list, and left open after its rows;
+ * the caller appends it there and leaves it once the rest of it is final);
+ * the "excluded" rows, which come after in the document, are spooled.
+ * stream NULL: as _spooled. */
+struct sm_json_stream;
+cJSON *sm_analysis_json_streamed(struct sm_ctx *ctx, const struct sm_review *review,
+				 const struct sm_analysis_data *data,
+				 const struct sm_run_settings *settings,
+				 struct sm_analysis_pooled *pooled, struct sm_row_spool *spool,
+				 struct sm_json_stream *stream);
+
 #endif

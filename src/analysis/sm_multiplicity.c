@@ -3,6 +3,7 @@
 #include "sm_buf.h"
 #include "sm_fdr.h"
 #include "sm_json_out.h"
+#include "sm_json_stream.h"
 #include "sm_row_spool.h"
 
 #include <math.h>
@@ -121,7 +122,8 @@ static void write_domains(cJSON *out, const cJSON *analyses, const double *bh,
 }
 
 static void write_terms(cJSON *out, const cJSON *analyses, const struct sm_dfdr *df,
-			const struct terms *t, struct sm_row_spool *spool)
+			const struct terms *t, struct sm_row_spool *spool,
+			struct sm_json_stream *stream)
 {
 	if (!df) {
 		cJSON_AddNullToObject(out, "terms");
@@ -136,6 +138,17 @@ static void write_terms(cJSON *out, const cJSON *analyses, const struct sm_dfdr 
 		g++;
 	}
 	cJSON *list = cJSON_AddArrayToObject(out, "terms");
+	int streamed = stream && list && names;
+	if (streamed) {
+		/* The block is the document's next member, everything of it
+		 * before the terms is final: named now for the stream (a
+		 * constant key, which adding it to the document replaces
+		 * without freeing). */
+		out->string = (char *)"multiplicity";
+		out->type |= cJSON_StringIsConst;
+		sm_json_stream_enter(stream, out);
+		sm_json_stream_enter(stream, list);
+	}
 	for (size_t i = 0; names && i < t->n; i++) {
 		cJSON *o = cJSON_CreateObject();
 		sm_json_add_string(o, "analysis", names[t->group[i]]);
@@ -144,10 +157,14 @@ static void write_terms(cJSON *out, const cJSON *analyses, const struct sm_dfdr 
 		sm_json_add_number(o, "p", t->p[i]);
 		sm_json_add_number(o, "p_within_bh", df->term_adj[i]);
 		cJSON_AddBoolToObject(o, "signal_dfdr", df->term_flag[i]);
-		if (spool) /* one term a row: nothing reads it before it is streamed */
+		if (spool && !streamed) /* one term a row: nothing reads it */
 			sm_row_spool_put(spool, o, SM_ROW_DEPTH_TERMS, NULL, 0);
 		cJSON_AddItemToArray(list, o);
+		if (streamed)
+			sm_json_stream_row_drop(stream, o);
 	}
+	if (streamed)
+		sm_json_stream_leave(stream);
 	free(names);
 }
 
@@ -158,6 +175,12 @@ cJSON *sm_multiplicity_json(struct sm_ctx *ctx, const cJSON *results)
 
 cJSON *sm_multiplicity_json_spooled(struct sm_ctx *ctx, const cJSON *results,
 				    struct sm_row_spool *spool)
+{
+	return sm_multiplicity_json_streamed(ctx, results, spool, NULL);
+}
+
+cJSON *sm_multiplicity_json_streamed(struct sm_ctx *ctx, const cJSON *results,
+				     struct sm_row_spool *spool, struct sm_json_stream *stream)
 {
 	const cJSON *analyses = cJSON_GetObjectItemCaseSensitive(results, "analyses");
 	double level = num(cJSON_GetObjectItemCaseSensitive(results, "settings"), "level");
@@ -198,7 +221,7 @@ cJSON *sm_multiplicity_json_spooled(struct sm_ctx *ctx, const cJSON *results,
 					"study) with the P of Fisher's exact test");
 		sm_json_add_string(out, "dfdr_note", t.why_not);
 		write_domains(out, analyses, bh, p, have_df ? &df : NULL, &t, alpha);
-		write_terms(out, analyses, have_df ? &df : NULL, &t, spool);
+		write_terms(out, analyses, have_df ? &df : NULL, &t, spool, stream);
 	}
 	if (have_df)
 		sm_dfdr_release(&df);

@@ -34,5 +34,12 @@ struct sm_row_spool;
  * as it is made, for a document that is streamed out; NULL: kept whole. */
 cJSON *sm_multiplicity_json_spooled(struct sm_ctx *ctx, const cJSON *results,
 				    struct sm_row_spool *spool);
+/* The same, with the "terms" rows written to stream as they are made
+ * (sm_json_stream.h): the block is opened as the next member of the
+ * stream's open object (the document), left open after its terms; the
+ * caller adds it there as "multiplicity" and leaves it.  NULL: as above. */
+struct sm_json_stream;
+cJSON *sm_multiplicity_json_streamed(struct sm_ctx *ctx, const cJSON *results,
+				     struct sm_row_spool *spool, struct sm_json_stream *stream);
 
 #endif

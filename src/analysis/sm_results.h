@@ -106,6 +106,19 @@ struct sm_row_spool;
 cJSON *sm_results_build_spooled(struct sm_ctx *ctx, const struct sm_review *review,
 				const struct sm_analysis_opts *opts, struct sm_row_spool *spool);
 
+/* As sm_results_build_spooled, with the per-study rows written to stream
+ * (sm_json_stream.h, begun here) as they are made where nothing changes
+ * what comes before them (the review's rows, and each analysis' rows but
+ * those of analyses with subgroups, which tag each row later; these and
+ * the multiplicity terms are spooled): the document is then only for
+ * sm_json_stream_finish() on that stream.  stream NULL: as _spooled.  On
+ * failure (NULL) part of the document may have been written: the caller
+ * takes the output back. */
+struct sm_json_stream;
+cJSON *sm_results_build_streamed(struct sm_ctx *ctx, const struct sm_review *review,
+				 const struct sm_analysis_opts *opts, struct sm_row_spool *spool,
+				 struct sm_json_stream *stream);
+
 /* Deterministic, pretty-printed JSON text with a final newline. */
 char *sm_results_print(const cJSON *results);
 

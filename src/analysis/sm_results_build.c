@@ -15,6 +15,7 @@
 #include "sm_columns.h"
 #include "sm_domain_table.h"
 #include "sm_init.h"
+#include "sm_json_stream.h"
 #include "sm_res.h"
 #include "sm_row_spool.h"
 #include "sm_json_out.h"
@@ -168,12 +169,18 @@ static cJSON *study_json(const struct sm_study *s)
 	return o;
 }
 
-/* The review's own sections, so that a renderer needs nothing else.  With
- * no_studies the per-study list is left out like the analyses' rows: at
- * k = 10^6 it was most of the document and of the peak memory. */
-static cJSON *review_json(const struct sm_review *r, int no_studies, struct sm_row_spool *spool)
+/* The review's own sections, so that a renderer needs nothing else, as
+ * root's "review".  With no_studies the per-study list is left out like
+ * the analyses' rows: at k = 10^6 it was most of the document and of the
+ * peak memory.  With stream the rows are written out as they are made
+ * (everything before them in the document is final by then) and the
+ * review is closed at once: nothing after changes it. */
+static void review_json(cJSON *root, const struct sm_review *r, int no_studies,
+			struct sm_row_spool *spool, struct sm_json_stream *stream)
 {
-	cJSON *o = cJSON_CreateObject();
+	cJSON *o = cJSON_AddObjectToObject(root, "review");
+	if (!o)
+		return;
 	sm_json_add_string(o, "id", r->id);
 	sm_json_add_string(o, "title", r->title);
 	cJSON_AddStringToObject(o, "data", sm_data_kind_name(r->kind));
@@ -188,19 +195,28 @@ static cJSON *review_json(const struct sm_review *r, int no_studies, struct sm_r
 	sm_json_add_string(settings, "outcome_label", r->settings.outcome_label);
 	if (!no_studies) {
 		cJSON *studies = cJSON_AddArrayToObject(o, "studies");
+		if (stream && studies) {
+			sm_json_stream_enter(stream, o);
+			sm_json_stream_enter(stream, studies);
+		}
 		for (size_t i = 0; i < r->n_studies; i++) {
 			cJSON *st = study_json(&r->studies[i]);
-			if (spool) /* nothing later reads these rows */
+			if (spool && !stream) /* nothing later reads these rows */
 				sm_row_spool_put(spool, st, SM_ROW_DEPTH_REVIEW, NULL, 0);
 			cJSON_AddItemToArray(studies, st);
+			if (stream) /* the same: written and gone */
+				sm_json_stream_row_drop(stream, st);
 		}
+		if (stream && studies)
+			sm_json_stream_leave(stream);
 	}
 	add_copy(o, "prisma", r->prisma);
 	cJSON_AddItemToObject(o, "prisma_findings", sm_prisma_check(r->prisma));
 	add_copy(o, "risk_of_bias", r->risk_of_bias);
 	add_copy(o, "tables", r->tables);
 	add_copy(o, "reported", r->reported);
-	return o;
+	if (stream && sm_json_stream_top(stream) == o)
+		sm_json_stream_leave(stream);
 }
 
 /* The columns the settings name, found once for every analysis. */
@@ -240,12 +256,16 @@ static sm_status find_columns(struct sm_ctx *ctx, const struct sm_review *r,
  * meta-regression when asked for. */
 static cJSON *outcome_json(struct sm_ctx *ctx, const struct sm_review *r,
 			   const struct sm_analysis_data *d, const struct sm_run_settings *s,
-			   const struct columns *c, int several, struct sm_row_spool *spool)
+			   const struct columns *c, int several, struct sm_row_spool *spool,
+			   struct sm_json_stream *stream)
 {
 	struct sm_analysis_pooled pooled;
 	memset(&pooled, 0, sizeof pooled);
-	/* the pooled values only when subgroups need them (one more FE fit) */
-	cJSON *a = sm_analysis_json_spooled(ctx, r, d, s, c->have_by ? &pooled : NULL, spool);
+	/* the pooled values only when subgroups need them (one more FE fit);
+	 * the subgroups tag every row after it is made, so those rows are
+	 * spooled, not streamed */
+	cJSON *a = sm_analysis_json_streamed(ctx, r, d, s, c->have_by ? &pooled : NULL, spool,
+					     c->have_by ? NULL : stream);
 	cJSON *sg = a && c->have_by ? sm_subgroups_json(ctx, r, d, s, &c->by, &pooled, a) : NULL;
 	cJSON *mr = a && c->n_mods && (sg || !c->have_by)
 		    ? sm_metareg_json(ctx, r, d, s, c->mods, c->n_mods, several,
@@ -336,7 +356,7 @@ static void add_unit_keys(struct sm_ctx *ctx, const struct sm_review *r,
 
 static sm_status run_analyses(struct sm_ctx *ctx, const struct sm_review *r,
 			      const struct sm_run_settings *s, cJSON *root,
-			      struct sm_row_spool *spool)
+			      struct sm_row_spool *spool, struct sm_json_stream *stream)
 {
 	struct groups g;
 	struct columns c;
@@ -349,6 +369,8 @@ static sm_status run_analyses(struct sm_ctx *ctx, const struct sm_review *r,
 	else
 		memset(&g, 0, sizeof g);
 	cJSON *analyses = cJSON_AddArrayToObject(root, "analyses");
+	if (stream && analyses) /* the review before it is final */
+		sm_json_stream_enter(stream, analyses);
 	for (size_t gi = 0; st == SM_OK && gi < g.n; gi++) {
 		struct sm_analysis_data *d =
 			sm_analysis_data_new(ctx, r, g.names[gi], g.rows[gi], g.counts[gi], s);
@@ -356,7 +378,7 @@ static sm_status run_analyses(struct sm_ctx *ctx, const struct sm_review *r,
 			sm_analysis_data_free(d);
 			d = NULL;
 		}
-		cJSON *a = d ? outcome_json(ctx, r, d, s, &c, g.n > 1, spool) : NULL;
+		cJSON *a = d ? outcome_json(ctx, r, d, s, &c, g.n > 1, spool, stream) : NULL;
 		if (a)
 			add_unit_keys(ctx, r, cl, d, s, a);
 		sm_analysis_data_free(d);
@@ -364,6 +386,9 @@ static sm_status run_analyses(struct sm_ctx *ctx, const struct sm_review *r,
 			st = sm_ctx_status(ctx, SM_EINTERNAL);
 		else
 			cJSON_AddItemToArray(analyses, a);
+		/* its rows went out: the rest of it is final now */
+		if (a && stream && sm_json_stream_top(stream) == a)
+			sm_json_stream_leave(stream);
 	}
 	free(c.mods);
 	groups_release(&g);
@@ -419,6 +444,13 @@ cJSON *sm_results_build(struct sm_ctx *ctx, const struct sm_review *review,
 cJSON *sm_results_build_spooled(struct sm_ctx *ctx, const struct sm_review *review,
 				const struct sm_analysis_opts *opts, struct sm_row_spool *spool)
 {
+	return sm_results_build_streamed(ctx, review, opts, spool, NULL);
+}
+
+cJSON *sm_results_build_streamed(struct sm_ctx *ctx, const struct sm_review *review,
+				 const struct sm_analysis_opts *opts, struct sm_row_spool *spool,
+				 struct sm_json_stream *stream)
+{
 	if (!sm_init_done()) {
 		SM_FAIL(ctx, SM_EINTERNAL, "sm_init() was not called before the analysis; "
 			"expected it once at start-up (it turns GSL's aborting error handler off)");
@@ -432,6 +464,11 @@ cJSON *sm_results_build_spooled(struct sm_ctx *ctx, const struct sm_review *revi
 		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 		return NULL;
 	}
+	/* without rows there is nothing to write once instead of twice */
+	if (s.no_studies)
+		stream = NULL;
+	if (stream)
+		sm_json_stream_begin(stream, root);
 	cJSON_AddNumberToObject(root, "results_version", SM_RESULTS_VERSION);
 	cJSON_AddStringToObject(root, "safemeta", SM_VERSION);
 	/* The file name only (its path relative to the review's own folder):
@@ -439,22 +476,30 @@ cJSON *sm_results_build_spooled(struct sm_ctx *ctx, const struct sm_review *revi
 	 * its path was typed. */
 	sm_json_add_string(root, "input", review->path ? input_name(review->path) : NULL);
 	cJSON_AddItemToObject(root, "settings", settings_json(&s));
-	cJSON_AddItemToObject(root, "review", review_json(review, s.no_studies, spool));
+	review_json(root, review, s.no_studies, spool, stream);
 	if (review->n_outcomes == 0) {
 		cJSON_AddArrayToObject(root, "analyses");
 		root = add_aggregate_tables(ctx, review, &s, root);
 		return root ? add_check(ctx, root) : NULL;
 	}
-	if (run_analyses(ctx, review, &s, root, spool) != SM_OK) {
+	if (run_analyses(ctx, review, &s, root, spool, stream) != SM_OK) {
 		cJSON_Delete(root);
 		return NULL;
 	}
-	cJSON *mult = sm_multiplicity_json_spooled(ctx, root, spool);
+	/* every analysis is final: the terms can follow them out */
+	if (stream && sm_json_stream_top(stream) == cJSON_GetObjectItemCaseSensitive(root,
+										     "analyses"))
+		sm_json_stream_leave(stream);
+	else
+		stream = NULL;
+	cJSON *mult = sm_multiplicity_json_streamed(ctx, root, spool, stream);
 	if (!mult) {
 		cJSON_Delete(root);
 		return NULL;
 	}
 	cJSON_AddItemToObject(root, "multiplicity", mult);
+	if (stream && sm_json_stream_top(stream) == mult)
+		sm_json_stream_leave(stream);
 	cJSON *table = sm_domain_table_json(ctx, root);
 	if (table)
 		cJSON_AddItemToObject(root, "domain_table", table);

@@ -348,3 +348,91 @@ cJSON *sm_json_fast_raw_indices(const size_t *v, size_t n)
 	add_c(&b, ']');
 	return raw_of(&b);
 }
+
+/* ---- an object written member by member ----------------------------- */
+
+void sm_json_obj_begin(struct sm_json_obj *w, struct sm_buf *b, int depth)
+{
+	w->b = b;
+	w->depth = depth;
+	w->level = 0;
+	w->n[0] = 0;
+	add(b, "{\n", 2);
+}
+
+/* The separator before a member of the innermost object and its key. */
+static void obj_key(struct sm_json_obj *w, const char *key)
+{
+	if (w->n[w->level]++)
+		add(w->b, ",\n", 2);
+	put_tabs(w->b, w->depth + w->level + 1);
+	put_string(w->b, key);
+	add(w->b, ":\t", 2);
+}
+
+void sm_json_obj_number(struct sm_json_obj *w, const char *key, double v)
+{
+	obj_key(w, key);
+	if (!isfinite(v)) {
+		add(w->b, "null", 4);
+	} else {
+		char num[32];
+		add(w->b, num, sm_json_fast_number(num, v));
+	}
+	if (!isinf(v))
+		return;
+	/* sm_json_add_number()'s sibling for an infinity (keys are short
+	 * literals) */
+	char name[128];
+	if ((size_t)snprintf(name, sizeof name, "%s_infinite", key) >= sizeof name) {
+		w->b->failed = 1;
+		return;
+	}
+	obj_key(w, name);
+	add(w->b, v > 0 ? "1" : "-1", v > 0 ? 1 : 2);
+}
+
+void sm_json_obj_string(struct sm_json_obj *w, const char *key, const char *s)
+{
+	obj_key(w, key);
+	if (s)
+		put_string(w->b, s);
+	else
+		add(w->b, "null", 4);
+}
+
+void sm_json_obj_bool(struct sm_json_obj *w, const char *key, int v)
+{
+	obj_key(w, key);
+	if (v)
+		add(w->b, "true", 4);
+	else
+		add(w->b, "false", 5);
+}
+
+void sm_json_obj_null(struct sm_json_obj *w, const char *key)
+{
+	obj_key(w, key);
+	add(w->b, "null", 4);
+}
+
+void sm_json_obj_open(struct sm_json_obj *w, const char *key)
+{
+	if (w->level + 1 >= SM_JSON_OBJ_MAX_LEVELS) {
+		w->b->failed = 1;
+		return;
+	}
+	obj_key(w, key);
+	add(w->b, "{\n", 2);
+	w->n[++w->level] = 0;
+}
+
+void sm_json_obj_close(struct sm_json_obj *w)
+{
+	if (w->n[w->level])
+		add_c(w->b, '\n');
+	put_tabs(w->b, w->depth + w->level);
+	add_c(w->b, '}');
+	if (w->level)
+		w->level--;
+}

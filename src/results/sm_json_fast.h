@@ -41,4 +41,26 @@ cJSON *sm_json_fast_raw_numbers(const double *v, size_t n);
 /* The same for indices (each below 2^53). */
 cJSON *sm_json_fast_raw_indices(const size_t *v, size_t n);
 
+/* An object written member by member with the bytes cJSON_Print() gives
+ * the same members in a tree, when it sits `depth` levels deep: for rows
+ * that are only ever printed (no node per value).  Numbers as
+ * sm_json_add_number() adds them (null for NaN and infinities, plus the
+ * "<key>_infinite" sibling for these), strings as sm_json_add_string()
+ * (null for NULL).  Out of memory shows in b->failed. */
+#define SM_JSON_OBJ_MAX_LEVELS 8
+struct sm_json_obj {
+	struct sm_buf *b;
+	int depth, level;
+	int n[SM_JSON_OBJ_MAX_LEVELS]; /* members so far, per open object */
+};
+void sm_json_obj_begin(struct sm_json_obj *w, struct sm_buf *b, int depth);
+void sm_json_obj_number(struct sm_json_obj *w, const char *key, double v);
+void sm_json_obj_string(struct sm_json_obj *w, const char *key, const char *s);
+void sm_json_obj_bool(struct sm_json_obj *w, const char *key, int v);
+void sm_json_obj_null(struct sm_json_obj *w, const char *key);
+/* A member holding an object, then its members; _close() ends the
+ * innermost open object (the outermost one too). */
+void sm_json_obj_open(struct sm_json_obj *w, const char *key);
+void sm_json_obj_close(struct sm_json_obj *w);
+
 #endif

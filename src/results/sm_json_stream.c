@@ -9,6 +9,12 @@
  * after each of its newlines (strings never hold a raw newline: cJSON
  * escapes it), which is what print_whole() adds back.
  *
+ * The walk keeps its open containers on a stack with, for each, the last
+ * child written, so that it can stop where the document is not built yet
+ * and go on later (sm_json_stream_enter/_row/_leave while it is built,
+ * sm_json_stream_finish for the rest): a separator is written before each
+ * child but the first, since whether another follows is not known yet.
+ *
  * Rows spooled at the depth they sit at (sm_row_spool.h) with nothing
  * added to them since are not read back: consecutive ones, which lie in the
  * spool with the ", " between them, collect into one run that the kernel
@@ -52,7 +58,24 @@ static const struct plan root_parts[] = {
 };
 static const struct plan results_plan = { NULL, root_parts, N_OF(root_parts) };
 
-struct out {
+/* An open container: what of it is out. */
+struct frame {
+	cJSON *c;
+	const struct plan *p; /* its rule (NULL: its children printed whole) */
+	int depth, object;
+	/* Its last child written (NULL: none yet).  Everything after it is
+	 * still to be written: children are appended as the document is
+	 * built, and a child written while the document is built stays in
+	 * the tree, as later blocks read it. */
+	cJSON *last;
+	size_t n_out;
+	/* not yet linked: the caller appends it to the parent before leaving */
+	int pending;
+};
+
+#define SM_JSON_STREAM_MAX_OPEN 16
+
+struct sm_json_stream {
 	FILE *f;
 	struct sm_row_spool *spool; /* NULL: no row was spooled */
 	int failed;                 /* out of memory, or a spooled row unreadable */
@@ -61,23 +84,27 @@ struct out {
 	 * ", " after the last of them is owed too */
 	int run_open, run_sep;
 	long long run_at, run_end;
+	cJSON *root; /* the document, once begun */
+	struct frame stack[SM_JSON_STREAM_MAX_OPEN];
+	size_t n;    /* open containers, root first */
 };
 
 #define FLUSH_AT ((size_t)1 << 20)
 
 /* Output collects in o->text and goes to f a mebibyte at a time: the
  * document is thousands of small pieces (a key, a tab, a row). */
-static void flush(struct out *o)
+static void flush(struct sm_json_stream *o)
 {
 	if (o->text.failed)
 		o->failed = 1;
-	else if (o->text.len && fwrite(o->text.data, 1, o->text.len, o->f) != o->text.len)
+	else if (!o->failed && o->text.len &&
+		 fwrite(o->text.data, 1, o->text.len, o->f) != o->text.len)
 		o->failed = 1;
 	sm_buf_reset(&o->text);
 }
 
 /* Writes out the open run of rows (and what came before it). */
-static void settle(struct out *o)
+static void settle(struct sm_json_stream *o)
 {
 	o->run_open = 0;
 	flush(o);
@@ -89,7 +116,7 @@ static void settle(struct out *o)
 	o->run_sep = 0;
 }
 
-static void emit(struct out *o, const char *p, size_t n)
+static void emit(struct sm_json_stream *o, const char *p, size_t n)
 {
 	if (o->run_open)
 		settle(o);
@@ -98,17 +125,17 @@ static void emit(struct out *o, const char *p, size_t n)
 		flush(o);
 }
 
-static void emit_s(struct out *o, const char *s)
+static void emit_s(struct sm_json_stream *o, const char *s)
 {
 	emit(o, s, strlen(s));
 }
 
-static void emit_c(struct out *o, char c)
+static void emit_c(struct sm_json_stream *o, char c)
 {
 	emit(o, &c, 1);
 }
 
-static void tabs(struct out *o, int n)
+static void tabs(struct sm_json_stream *o, int n)
 {
 	static const char t[] = "\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t";
 	while (n > 0) {
@@ -120,7 +147,7 @@ static void tabs(struct out *o, int n)
 
 /* Text laid out at depth from (each line after the first starts with that
  * many tabs), written as it sits at depth. */
-static void write_indented(struct out *o, const char *p, size_t n, int from, int depth)
+static void write_indented(struct sm_json_stream *o, const char *p, size_t n, int from, int depth)
 {
 	const char *end = p + n;
 	for (const char *nl; (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1) {
@@ -133,7 +160,7 @@ static void write_indented(struct out *o, const char *p, size_t n, int from, int
 }
 
 /* One value as cJSON_Print() lays it out at the given depth. */
-static void print_whole(struct out *o, const cJSON *item, int depth)
+static void print_whole(struct sm_json_stream *o, const cJSON *item, int depth)
 {
 	if (o->run_open)
 		settle(o);
@@ -146,7 +173,7 @@ static void print_whole(struct out *o, const cJSON *item, int depth)
 }
 
 /* A member name, escaped as cJSON escapes it. */
-static void print_key(struct out *o, const char *key)
+static void print_key(struct sm_json_stream *o, const char *key)
 {
 	const cJSON ref = { .type = cJSON_String | cJSON_IsReference, .valuestring = (char *)key };
 	print_whole(o, &ref, 0);
@@ -162,11 +189,9 @@ static const struct plan *rule_for(const struct plan *p, const char *key)
 	return NULL;
 }
 
-static void stream_value(struct out *o, cJSON *item, int depth, const struct plan *p);
-
 /* A spooled row: its text up to the closing brace, then the members added
  * to it after it was spooled (a subgroup), then the brace. */
-static void stream_spooled(struct out *o, const cJSON *row, int depth)
+static void stream_spooled(struct sm_json_stream *o, const cJSON *row, int depth)
 {
 	long long at;
 	size_t len, kept;
@@ -212,63 +237,283 @@ static void stream_spooled(struct out *o, const cJSON *row, int depth)
 	emit_c(o, '}');
 }
 
-/* The children of a walked container, each detached, written and freed as
- * soon as it is out. */
-static void stream_children(struct out *o, cJSON *c, int depth, const struct plan *p)
+static void stream_value(struct sm_json_stream *o, cJSON *item, int depth,
+			 const struct plan *p, int keep);
+
+/* The separator before the next child of f, then its key. */
+static void child_start(struct sm_json_stream *o, struct frame *f, const char *key)
 {
-	int object = cJSON_IsObject(c);
-	for (cJSON *child; !o->failed && (child = c->child);) {
-		cJSON_DetachItemViaPointer(c, child);
-		if (object) {
-			tabs(o, depth + 1);
-			print_key(o, child->string);
-			emit_s(o, ":\t");
-		}
-		const struct plan *r = rule_for(p, object ? child->string : NULL);
-		if (o->spool && sm_row_spool_has(child))
-			stream_spooled(o, child, depth + 1);
-		else
-			stream_value(o, child, depth + 1, r);
-		cJSON_Delete(child);
-		if (c->child && !object && o->run_open)
-			o->run_sep = 1; /* the next row may lie right after */
-		else if (c->child)
-			emit_s(o, object ? ",\n" : ", ");
-		else if (object)
+	if (f->n_out && f->object)
+		emit_s(o, ",\n");
+	else if (f->n_out && o->run_open)
+		o->run_sep = 1; /* owed: the next row may lie right after */
+	else if (f->n_out)
+		emit_s(o, ", ");
+	if (f->object) {
+		tabs(o, f->depth + 1);
+		print_key(o, key);
+		emit_s(o, ":\t");
+	}
+	f->n_out++;
+}
+
+/* One child of f, complete. */
+static void put_child(struct sm_json_stream *o, struct frame *f, cJSON *child, int keep)
+{
+	child_start(o, f, child->string);
+	if (o->spool && sm_row_spool_has(child))
+		stream_spooled(o, child, f->depth + 1);
+	else
+		stream_value(o, child, f->depth + 1,
+			     rule_for(f->p, f->object ? child->string : NULL), keep);
+}
+
+static void open_frame(struct sm_json_stream *o, struct frame *f)
+{
+	emit_s(o, f->object ? "{\n" : "[");
+}
+
+static void close_frame(struct sm_json_stream *o, const struct frame *f)
+{
+	if (f->object) {
+		if (f->n_out)
 			emit_c(o, '\n');
+		tabs(o, f->depth);
+		emit_c(o, '}');
+	} else {
+		emit_c(o, ']');
 	}
 }
 
-static void stream_value(struct out *o, cJSON *item, int depth, const struct plan *p)
+/* The children of f after the ones already out.  With keep they stay in
+ * the tree (later blocks read them); without, each is detached, written
+ * and freed as soon as it is out, so that the tree shrinks as the file
+ * grows. */
+static void put_rest(struct sm_json_stream *o, struct frame *f, int keep)
+{
+	cJSON *c = f->last ? f->last->next : f->c->child;
+	while (!o->failed && c) {
+		cJSON *next = c->next;
+		if (keep) {
+			put_child(o, f, c, 1);
+			f->last = c;
+		} else {
+			cJSON_DetachItemViaPointer(f->c, c);
+			put_child(o, f, c, 0);
+			cJSON_Delete(c);
+		}
+		c = next;
+	}
+}
+
+static void stream_value(struct sm_json_stream *o, cJSON *item, int depth,
+			 const struct plan *p, int keep)
 {
 	int walk = p && (cJSON_IsObject(item) || cJSON_IsArray(item)) && p->sub;
 	if (!walk) {
 		print_whole(o, item, depth);
 		return;
 	}
-	if (cJSON_IsObject(item)) {
-		emit_s(o, "{\n");
-		stream_children(o, item, depth, p);
-		tabs(o, depth);
-		emit_c(o, '}');
-	} else {
-		emit_c(o, '[');
-		stream_children(o, item, depth, p);
-		emit_c(o, ']');
+	struct frame f = { .c = item, .p = p, .depth = depth, .object = cJSON_IsObject(item) };
+	open_frame(o, &f);
+	put_rest(o, &f, keep);
+	close_frame(o, &f);
+}
+
+static struct sm_json_stream *out_new(FILE *f, struct sm_row_spool *spool)
+{
+	struct sm_json_stream *o = calloc(1, sizeof *o);
+	if (!o)
+		return NULL;
+	o->f = f;
+	o->spool = spool;
+	sm_buf_init(&o->text);
+	return o;
+}
+
+struct sm_json_stream *sm_json_stream_new(FILE *out, struct sm_row_spool *spool)
+{
+	return out_new(out, spool);
+}
+
+void sm_json_stream_free(struct sm_json_stream *s)
+{
+	if (!s)
+		return;
+	sm_buf_release(&s->text);
+	free(s);
+}
+
+void sm_json_stream_begin(struct sm_json_stream *s, cJSON *doc)
+{
+	if (s->n || s->root || (!cJSON_IsObject(doc) && !cJSON_IsArray(doc))) {
+		s->failed = 1;
+		return;
 	}
+	s->root = doc;
+	s->stack[0] = (struct frame){ .c = doc, .p = &results_plan, .depth = 0,
+				      .object = cJSON_IsObject(doc) };
+	s->n = 1;
+	open_frame(s, &s->stack[0]);
+}
+
+int sm_json_stream_begun(const struct sm_json_stream *s)
+{
+	return s && s->root;
+}
+
+const cJSON *sm_json_stream_top(const struct sm_json_stream *s)
+{
+	return s && s->n ? s->stack[s->n - 1].c : NULL;
+}
+
+void sm_json_stream_enter(struct sm_json_stream *s, cJSON *child)
+{
+	if (!s->n || s->n == SM_JSON_STREAM_MAX_OPEN || (!cJSON_IsObject(child) &&
+							 !cJSON_IsArray(child))) {
+		s->failed = 1;
+		return;
+	}
+	struct frame *f = &s->stack[s->n - 1];
+	cJSON *c = f->last ? f->last->next : f->c->child;
+	for (; !s->failed && c && c != child; c = c->next) {
+		put_child(s, f, c, 1);
+		f->last = c;
+	}
+	/* not found: the next element the caller appends (a pending member
+	 * of an object is named already) */
+	int pending = c != child;
+	if (pending && f->object && !child->string)
+		s->failed = 1;
+	if (s->failed)
+		return;
+	child_start(s, f, child->string);
+	if (!pending)
+		f->last = child;
+	struct frame *in = &s->stack[s->n++];
+	*in = (struct frame){ .c = child, .depth = f->depth + 1, .object = cJSON_IsObject(child),
+			      .pending = pending,
+			      .p = rule_for(f->p, f->object ? child->string : NULL) };
+	open_frame(s, in);
+}
+
+/* Closes the top frame; a pending container must have been appended to
+ * its parent by now (as its last child). */
+static void pop(struct sm_json_stream *o)
+{
+	struct frame *f = &o->stack[--o->n];
+	close_frame(o, f);
+	if (!f->pending || !o->n)
+		return;
+	struct frame *up = &o->stack[o->n - 1];
+	if (!up->c->child || up->c->child->prev != f->c)
+		o->failed = 1; /* it would be printed twice, or never */
+	up->last = f->c;
+}
+
+void sm_json_stream_leave(struct sm_json_stream *s)
+{
+	if (s->n < 2) {
+		s->failed = 1;
+		return;
+	}
+	put_rest(s, &s->stack[s->n - 1], 1);
+	if (!s->failed)
+		pop(s);
+}
+
+void sm_json_stream_row(struct sm_json_stream *s, cJSON *row, const char *const *keep,
+			size_t n_keep)
+{
+	struct frame *f = s->n ? &s->stack[s->n - 1] : NULL;
+	cJSON *next = !f ? NULL : f->last ? f->last->next : f->c->child;
+	if (!f || next != row || row->next || !cJSON_IsObject(row))
+		s->failed = 1;
+	if (!s->failed) {
+		put_child(s, f, row, 1);
+		f->last = row;
+	}
+	/* also after a failure: the tree stays small while the build goes on
+	 * to the error the output gets */
+	sm_row_cut(row, keep, n_keep);
+}
+
+void sm_json_stream_row_text(struct sm_json_stream *s, const cJSON *row, const char *text,
+			     size_t len)
+{
+	struct frame *f = s->n ? &s->stack[s->n - 1] : NULL;
+	cJSON *next = !f ? NULL : f->last ? f->last->next : f->c->child;
+	if (!f || !row || next != row || row->next) {
+		s->failed = 1;
+		return;
+	}
+	if (s->failed)
+		return;
+	child_start(s, f, NULL);
+	emit(s, text, len);
+	f->last = next;
+}
+
+void sm_json_stream_row_drop(struct sm_json_stream *s, cJSON *row)
+{
+	struct frame *f = s->n ? &s->stack[s->n - 1] : NULL;
+	cJSON *next = !f ? NULL : f->last ? f->last->next : f->c->child;
+	if (!f || next != row || row->next)
+		s->failed = 1;
+	if (!s->failed)
+		put_child(s, f, row, 1); /* f->last stays: row is gone */
+	if (f && next == row)
+		cJSON_Delete(cJSON_DetachItemViaPointer(f->c, row));
+}
+
+void sm_json_stream_flush(struct sm_json_stream *s)
+{
+	if (s->run_open)
+		settle(s);
+	flush(s);
+}
+
+int sm_json_stream_failed(const struct sm_json_stream *s)
+{
+	return s->failed || s->text.failed;
+}
+
+int sm_json_stream_finish(struct sm_json_stream *s)
+{
+	while (s->n && !s->failed) {
+		put_rest(s, &s->stack[s->n - 1], 0);
+		if (!s->failed)
+			pop(s);
+	}
+	cJSON_Delete(s->root);
+	s->root = NULL;
+	if (!s->failed)
+		emit_c(s, '\n'); /* also settles a last run */
+	flush(s);
+	return s->failed || ferror(s->f) ? -1 : 0;
 }
 
 int sm_json_stream_results(cJSON *doc, struct sm_row_spool *spool, FILE *out)
 {
-	struct out o = { .f = out, .spool = spool, .failed = 0 };
 	if (!doc)
 		return -1;
-	sm_buf_init(&o.text);
-	stream_value(&o, doc, 0, &results_plan);
-	cJSON_Delete(doc);
-	if (!o.failed)
-		emit_c(&o, '\n'); /* also settles a last run */
-	flush(&o);
-	sm_buf_release(&o.text);
-	return o.failed || ferror(out) ? -1 : 0;
+	struct sm_json_stream *o = out_new(out, spool);
+	if (!o) {
+		cJSON_Delete(doc);
+		return -1;
+	}
+	int rc;
+	if (cJSON_IsObject(doc) || cJSON_IsArray(doc)) {
+		sm_json_stream_begin(o, doc);
+		rc = sm_json_stream_finish(o);
+	} else {
+		print_whole(o, doc, 0);
+		cJSON_Delete(doc);
+		if (!o->failed)
+			emit_c(o, '\n');
+		flush(o);
+		rc = o->failed || ferror(out) ? -1 : 0;
+	}
+	sm_json_stream_free(o);
+	return rc;
 }

@@ -103,6 +103,25 @@ static const char *kept_key(const char *key, const char *const *keep, size_t n_k
 	return NULL;
 }
 
+size_t sm_row_cut(cJSON *row, const char *const *keep, size_t n_keep)
+{
+	size_t kept = 0;
+	for (cJSON *c = row->child, *next; c; c = next) {
+		next = c->next;
+		const char *k = kept_key(c->string, keep, n_keep);
+		if (k) {
+			/* the caller's key (static) instead of the row's copy of it */
+			if (!(c->type & cJSON_StringIsConst))
+				cJSON_free(c->string);
+			c->string = (char *)k;
+			c->type |= cJSON_StringIsConst;
+			kept++;
+		} else
+			cJSON_Delete(cJSON_DetachItemViaPointer(row, c));
+	}
+	return kept;
+}
+
 void sm_row_spool_put(struct sm_row_spool *sp, cJSON *row, int depth, const char *const *keep,
 		      size_t n_keep)
 {
@@ -130,20 +149,7 @@ void sm_row_spool_put(struct sm_row_spool *sp, cJSON *row, int depth, const char
 	}
 	sp->pos = sp->end + (off_t)n;
 	sp->mode = 1;
-	size_t kept = 0;
-	for (cJSON *c = row->child, *next; c; c = next) {
-		next = c->next;
-		const char *k = kept_key(c->string, keep, n_keep);
-		if (k) {
-			/* the caller's key (static) instead of the row's copy of it */
-			if (!(c->type & cJSON_StringIsConst))
-				cJSON_free(c->string);
-			c->string = (char *)k;
-			c->type |= cJSON_StringIsConst;
-			kept++;
-		} else
-			cJSON_Delete(cJSON_DetachItemViaPointer(row, c));
-	}
+	size_t kept = sm_row_cut(row, keep, n_keep);
 	row->valuedouble = ((double)sp->end + 1) * 65536 + (double)depth * 256 + (double)kept;
 	row->valueint = (int)len;
 	sp->end += (off_t)n;

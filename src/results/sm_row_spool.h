@@ -50,6 +50,11 @@ void sm_row_spool_free(struct sm_row_spool *sp);
  * stays whole and the spool remembers the failure. */
 void sm_row_spool_put(struct sm_row_spool *sp, cJSON *row, int depth, const char *const *keep,
 		      size_t n_keep);
+/* Deletes every member of row not named in keep[0 .. n_keep) and points
+ * the kept members' names to keep's strings (which must outlive the row:
+ * string literals); returns how many were kept. */
+size_t sm_row_cut(cJSON *row, const char *const *keep, size_t n_keep);
+
 /* Some put failed: 0 none, SM_ROW_SPOOL_NOMEM out of memory (the first
  * failure's cause), 1 no space for the temporary file. */
 #define SM_ROW_SPOOL_NOMEM 2
