@@ -318,12 +318,15 @@ static sm_status loo_fast(struct sm_ctx *ctx, const double *yi, const double *vi
 		if (todo[i] != 2 || !sm_idelete_subset(&d, i, &s) ||
 		    !sm_ifit_fit(&s, &c, t[i], &del)) {
 			todo[i] = 1;
+			st = sm_pbank_status(ctx, &d.bank);
 			continue;
 		}
 		row_from_fit(&del, &out->loo[i]);
 		diagnose(out, i, yi, vi, k, full, &del, del.sum_w + 1 / (vi[i] + t[i]));
 		todo[i] = 0;
 	}
+	if (!st)
+		st = sm_pbank_status(ctx, &d.bank);
 	sm_idelete_release(&d);
 	free(t);
 	return st;
@@ -444,6 +447,8 @@ sm_status sm_cumul_path(struct sm_ctx *ctx, const double *yi, const double *vi, 
 			row_from_fit(&f, &out[i]);
 			continue;
 		}
+		if (fast && (st = sm_pbank_status(ctx, &p.bank)) != SM_OK)
+			break;
 		exact++;
 		st = refit(ctx, yi, vi, i + 1, opts, &f, &ok, "cumulative fit", i);
 		if (st)

@@ -1,5 +1,5 @@
 /*
- * sm_init.h -- the one process-wide setting the library needs.
+ * sm_init.h -- the two process-wide settings the library needs.
  *
  * GSL's default error handler aborts the process on a domain or
  * convergence error; a library must never exit, so the analysis checks
@@ -7,6 +7,11 @@
  * change to the host process (GSL has one handler per process), so it is
  * done once, explicitly, by sm_init() and not behind the caller's back
  * each time a context is made.
+ *
+ * cJSON has one allocator per process too, and drops a node it cannot
+ * allocate silently; sm_init() gives it one that counts those failures, so
+ * that a document built short of memory fails (sm_init_json_failures)
+ * instead of being written with members missing.
  *
  * Call sm_init() once before the first analysis (the CLI does it first
  * thing); calling it again, from any thread, does nothing.  Analyses run
@@ -19,6 +24,9 @@
 
 /* Turns GSL's aborting error handler off (once; thread-safe). */
 void sm_init(void);
+
+/* How many of cJSON's allocations failed since sm_init() (all threads). */
+unsigned long sm_init_json_failures(void);
 
 /* 1 once sm_init() has run. */
 int sm_init_done(void);

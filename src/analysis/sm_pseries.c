@@ -333,6 +333,13 @@ const struct sm_pseries *sm_pbank_find(const struct sm_pbank *b, double t)
 	return NULL;
 }
 
+sm_status sm_pbank_status(struct sm_ctx *ctx, const struct sm_pbank *b)
+{
+	if (!b->failed)
+		return SM_OK;
+	return SM_FAIL(ctx, SM_EINTERNAL, "out of memory (the power series of %zu studies)", b->k);
+}
+
 const struct sm_pseries *sm_pbank_get(struct sm_pbank *b, double t)
 {
 	const struct sm_pseries *ps = sm_pbank_find(b, t);

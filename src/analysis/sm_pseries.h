@@ -90,5 +90,9 @@ const struct sm_pseries *sm_pbank_find(const struct sm_pbank *b, double t);
 /* The same, adding a centre at t when none covers it; NULL when the bank is
  * full or the centre cannot be built. */
 const struct sm_pseries *sm_pbank_get(struct sm_pbank *b, double t);
+/* SM_OK, or SM_EINTERNAL recorded when a centre could not be built: the
+ * callers' exact refits would then take O(k^2) and give other last bits
+ * than the series, so out of memory is not a slower path but a failure. */
+sm_status sm_pbank_status(struct sm_ctx *ctx, const struct sm_pbank *b);
 
 #endif

@@ -447,9 +447,9 @@ cJSON *sm_results_build_spooled(struct sm_ctx *ctx, const struct sm_review *revi
 	return sm_results_build_streamed(ctx, review, opts, spool, NULL);
 }
 
-cJSON *sm_results_build_streamed(struct sm_ctx *ctx, const struct sm_review *review,
-				 const struct sm_analysis_opts *opts, struct sm_row_spool *spool,
-				 struct sm_json_stream *stream)
+static cJSON *build(struct sm_ctx *ctx, const struct sm_review *review,
+		    const struct sm_analysis_opts *opts, struct sm_row_spool *spool,
+		    struct sm_json_stream *stream)
 {
 	if (!sm_init_done()) {
 		SM_FAIL(ctx, SM_EINTERNAL, "sm_init() was not called before the analysis; "
@@ -507,6 +507,36 @@ cJSON *sm_results_build_streamed(struct sm_ctx *ctx, const struct sm_review *rev
 		cJSON_AddItemToObject(root, "summary_of_findings", sm_sof_json(ctx, review, root));
 	root = add_aggregate_tables(ctx, review, &s, root);
 	return root ? add_check(ctx, root) : NULL;
+}
+
+/* A step noted as failed for these data is part of the results; an internal
+ * error (out of memory) that a step's caller cleared, or that a block left
+ * recorded while leaving itself out (the domain table), is not: the whole
+ * build fails with it, so that no shorter document is ever written. */
+cJSON *sm_results_build_streamed(struct sm_ctx *ctx, const struct sm_review *review,
+				 const struct sm_analysis_opts *opts, struct sm_row_spool *spool,
+				 struct sm_json_stream *stream)
+{
+	unsigned long cleared = sm_ctx_internal_cleared(ctx);
+	unsigned long json_failed = sm_init_json_failures();
+	int had_error = sm_ctx_error(ctx) != NULL;
+	cJSON *root = build(ctx, review, opts, spool, stream);
+	if (!root)
+		return NULL;
+	const struct sm_diag *d = sm_ctx_error(ctx);
+	if (sm_init_json_failures() != json_failed) {
+		cJSON_Delete(root);
+		SM_FAIL(ctx, SM_EINTERNAL, "out of memory (members of the results could not be "
+			"made)");
+		return NULL;
+	}
+	if ((!had_error && d && d->code == SM_EINTERNAL) ||
+	    sm_ctx_internal_cleared(ctx) != cleared) {
+		cJSON_Delete(root);
+		sm_ctx_raise_cleared(ctx);
+		return NULL;
+	}
+	return root;
 }
 
 char *sm_results_print(const cJSON *results)

@@ -183,6 +183,8 @@ static sm_status trimmed_b(struct sm_ctx *ctx, struct sm_iprefix *p, const doubl
 {
 	if (p && trimmed_b_fast(p, kt, zo, hint, b))
 		return SM_OK;
+	if (p && sm_pbank_status(ctx, &p->bank) != SM_OK)
+		return SM_EINTERNAL;
 	(*exact)++;
 	struct sm_rma_fit t;
 	sm_status st = sm_rma_fit(ctx, ys, vs, kt, zo, &t);
@@ -368,6 +370,8 @@ static sm_status fill_and_fit(struct sm_ctx *ctx, struct sm_iprefix *p, const do
 	if (out->k0 == 0 || (p && filled_fit_fast(p, ys, vs, k, b, zo, hint, out->side_right,
 						  out->k0, &out->fit)))
 		return SM_OK;
+	if (p && sm_pbank_status(ctx, &p->bank) != SM_OK)
+		return SM_EINTERNAL;
 	out->exact_fits++;
 	return sm_rma_fit(ctx, out->yi, out->vi, n, zo, &out->fit);
 }

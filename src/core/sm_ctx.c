@@ -11,6 +11,10 @@
 struct sm_ctx {
 	struct sm_diag diag;
 	int has_error;
+	/* The last internal error a caller cleared, and how many were: see
+	 * sm_ctx_internal_cleared(). */
+	struct sm_diag cleared;
+	unsigned long n_cleared;
 	char **warnings;
 	size_t n_warnings;
 	size_t cap_warnings;
@@ -57,6 +61,7 @@ void sm_ctx_free(struct sm_ctx *ctx)
 		return;
 	sm_ctx_set_cache(ctx, NULL, NULL, NULL);
 	diag_release(&ctx->diag);
+	diag_release(&ctx->cleared);
 	sm_ctx_clear_warnings(ctx);
 	free(ctx->warnings);
 	free(ctx->home);
@@ -112,8 +117,32 @@ void sm_ctx_clear_error(struct sm_ctx *ctx)
 {
 	if (!ctx)
 		return;
+	if (ctx->has_error && ctx->diag.code == SM_EINTERNAL) {
+		/* kept, so that a stage can tell it was not a step's own failure */
+		diag_release(&ctx->cleared);
+		ctx->cleared = ctx->diag;
+		memset(&ctx->diag, 0, sizeof ctx->diag);
+		ctx->n_cleared++;
+	}
 	diag_release(&ctx->diag);
 	ctx->has_error = 0;
+}
+
+unsigned long sm_ctx_internal_cleared(const struct sm_ctx *ctx)
+{
+	return ctx ? ctx->n_cleared : 0;
+}
+
+sm_status sm_ctx_raise_cleared(struct sm_ctx *ctx)
+{
+	if (!ctx || ctx->has_error || !ctx->n_cleared)
+		return SM_EINTERNAL;
+	ctx->diag = ctx->cleared;
+	memset(&ctx->cleared, 0, sizeof ctx->cleared);
+	if (!ctx->diag.msg)
+		ctx->diag.msg = strdup("out of memory");
+	ctx->has_error = 1;
+	return SM_EINTERNAL;
 }
 
 char *sm_diag_format(const struct sm_diag *d)

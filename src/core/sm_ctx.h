@@ -38,6 +38,16 @@ sm_status sm_fail_at(struct sm_ctx *ctx, sm_status code, const char *src_file,
  * its callee recorded, so that out of memory stays SM_EINTERNAL. */
 sm_status sm_ctx_status(const struct sm_ctx *ctx, sm_status fallback);
 
+/* A step that fails "for these data" is often cleared and noted (a
+ * diagnostic left null, a warning) by its caller; an internal error (out of
+ * memory, a bug) must not be, or the same input would give a shorter
+ * document depending on the memory left.  sm_ctx_clear_error() therefore
+ * keeps the last cleared SM_EINTERNAL error: a stage compares this count
+ * before and after its steps, and sm_ctx_raise_cleared() records the kept
+ * error again (unless another is recorded) and returns SM_EINTERNAL. */
+unsigned long sm_ctx_internal_cleared(const struct sm_ctx *ctx);
+sm_status sm_ctx_raise_cleared(struct sm_ctx *ctx);
+
 /* Warnings: things the user must see but that do not stop the run (studies
  * dropped, continuity corrections applied).  They are kept in order. */
 void sm_ctx_warn(struct sm_ctx *ctx, const char *fmt, ...)

@@ -118,6 +118,36 @@ static void cache_slot_owns_its_object(void **state)
 	assert_null(sm_ctx_cache(NULL, &key_a));
 }
 
+/* A cleared internal error (out of memory) is counted and kept, so that a
+ * stage can fail with it; a step's own input error is simply cleared. */
+static void cleared_internal_error_is_kept(void **state)
+{
+	(void)state;
+	struct sm_ctx *ctx = sm_ctx_new();
+	assert_non_null(ctx);
+	SM_FAIL(ctx, SM_EINPUT, "a step failed for these data");
+	sm_ctx_clear_error(ctx);
+	assert_int_equal(sm_ctx_internal_cleared(ctx), 0);
+	SM_FAIL(ctx, SM_EINTERNAL, "out of memory (step %d)", 1);
+	sm_ctx_clear_error(ctx);
+	assert_null(sm_ctx_error(ctx));
+	assert_int_equal(sm_ctx_internal_cleared(ctx), 1);
+	SM_FAIL(ctx, SM_EINTERNAL, "out of memory (step %d)", 2);
+	sm_ctx_clear_error(ctx);
+	assert_int_equal(sm_ctx_internal_cleared(ctx), 2);
+	assert_int_equal(sm_ctx_raise_cleared(ctx), SM_EINTERNAL);
+	const struct sm_diag *d = sm_ctx_error(ctx);
+	assert_non_null(d);
+	assert_int_equal(d->code, SM_EINTERNAL);
+	assert_string_equal(d->msg, "out of memory (step 2)");
+	/* a recorded error is not replaced */
+	sm_ctx_clear_error(ctx);
+	SM_FAIL(ctx, SM_EOUTPUT, "cannot write");
+	sm_ctx_raise_cleared(ctx);
+	assert_int_equal(sm_ctx_error(ctx)->code, SM_EOUTPUT);
+	sm_ctx_free(ctx);
+}
+
 static void status_names(void **state)
 {
 	(void)state;
@@ -133,6 +163,7 @@ int main(void)
 		cmocka_unit_test(format_omits_unknown_parts),
 		cmocka_unit_test(warnings_keep_order),
 		cmocka_unit_test(status_names),
+		cmocka_unit_test(cleared_internal_error_is_kept),
 		cmocka_unit_test(cache_slot_owns_its_object),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
