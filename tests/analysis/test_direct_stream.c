@@ -51,20 +51,6 @@ static struct sm_review *load(struct sm_ctx *ctx, const char *path, const struct
 	return r;
 }
 
-/* The first differing byte, so that a failure shows where. */
-static void same_bytes(const char *want, const char *got, const char *what)
-{
-	if (!strcmp(want, got))
-		return;
-	size_t i = 0;
-	while (want[i] && want[i] == got[i])
-		i++;
-	size_t from = i > 60 ? i - 60 : 0;
-	print_error("%s: streamed output differs at byte %zu:\n  tree:   %.120s\n"
-		    "  stream: %.120s\n", what, i, want + from, got + from);
-	fail();
-}
-
 static void set_opts(struct sm_analysis_opts *opts, const struct opt *o)
 {
 	sm_analysis_opts_init(opts);
@@ -138,7 +124,7 @@ static void check_review(const char *rel, const struct opt *o)
 	snprintf(what, sizeof what, "%s method %s by %s mods %s model %s", rel,
 		 o->method ? o->method : "-", o->by ? o->by : "-", o->mods ? o->mods : "-",
 		 o->model ? o->model : "-");
-	same_bytes(want, got, what);
+	sm_test_same_bytes(want, got, what);
 	free(got);
 	free(want);
 	fclose(f);

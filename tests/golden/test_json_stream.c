@@ -32,26 +32,12 @@ static char *streamed(cJSON *doc, struct sm_row_spool *spool)
 	return buf;
 }
 
-/* The first differing byte, so that a failure shows where. */
-static void same_bytes(const char *want, const char *got, const char *what)
-{
-	if (!strcmp(want, got))
-		return;
-	size_t i = 0;
-	while (want[i] && want[i] == got[i])
-		i++;
-	size_t from = i > 60 ? i - 60 : 0;
-	print_error("%s: streamed output differs at byte %zu:\n  tree:   %.120s\n  stream: %.120s\n",
-		    what, i, want + from, got + from);
-	fail();
-}
-
 static void check_doc(cJSON *doc, const char *what)
 {
 	char *want = sm_json_print(doc);
 	assert_non_null(want);
 	char *got = streamed(doc, NULL);
-	same_bytes(want, got, what);
+	sm_test_same_bytes(want, got, what);
 	free(want);
 	free(got);
 }
@@ -95,10 +81,10 @@ static void check_build(const char *path, const char *method, const char *by)
 		assert_null(cJSON_GetObjectItemCaseSensitive(row, "yi"));
 	}
 	char *got = streamed(spooled, spool);
-	same_bytes(want, got, what);
+	sm_test_same_bytes(want, got, what);
 	/* and the tree streamed without a spool is the same too */
 	char *plain = streamed(doc, NULL);
-	same_bytes(want, plain, what);
+	sm_test_same_bytes(want, plain, what);
 	free(want);
 	free(got);
 	free(plain);

@@ -180,19 +180,6 @@ static char *through(cJSON *doc, struct sm_row_spool *sp, enum sink sink)
 	return text;
 }
 
-static void same(const char *want, const char *got, const char *what)
-{
-	if (!strcmp(want, got))
-		return;
-	size_t i = 0;
-	while (want[i] && want[i] == got[i])
-		i++;
-	size_t from = i > 40 ? i - 40 : 0;
-	print_error("%s: differs at byte %zu:\n  tree:   %.100s\n  stream: %.100s\n", what, i,
-		    want + from, got + from);
-	fail();
-}
-
 static void test_sinks(void **state)
 {
 	(void)state;
@@ -213,7 +200,7 @@ static void test_sinks(void **state)
 				char what[128];
 				snprintf(what, sizeof what, "%d rows, %s, %s", n, layouts[how],
 					 sinks[sink]);
-				same(want, got, what);
+				sm_test_same_bytes(want, got, what);
 				free(got);
 				sm_row_spool_free(sp);
 			}

@@ -114,3 +114,16 @@ void sm_test_readme_block(const char *begin, const char *end, const char *want,
 	free(readme);
 	free(path);
 }
+
+void sm_test_same_bytes(const char *want, const char *got, const char *what)
+{
+	if (!strcmp(want, got))
+		return;
+	size_t i = 0;
+	while (want[i] && want[i] == got[i])
+		i++;
+	size_t from = i > 60 ? i - 60 : 0;
+	print_error("%s: streamed output differs at byte %zu:\n  tree:   %.120s\n"
+		    "  stream: %.120s\n", what, i, want + from, got + from);
+	fail();
+}

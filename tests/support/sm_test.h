@@ -37,6 +37,11 @@ char *sm_test_slurp(const char *path);
 void sm_test_readme_block(const char *begin, const char *end, const char *want,
 			  const char *what);
 
+/* The tree's printed text `want` and the streamed text `got` are the same
+ * bytes; else prints `what`, the first differing byte and both texts around
+ * it, and fails the test. */
+void sm_test_same_bytes(const char *want, const char *got, const char *what);
+
 /* Path of the built safemeta executable (from SAFEMETA_BIN). */
 const char *sm_test_bin(void);
 
