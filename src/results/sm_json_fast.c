@@ -174,10 +174,27 @@ size_t sm_json_fast_number(char *buf, double d)
 		return len;
 	}
 	double a = fabs(d);
-	uint64_t n;
-	int x;
-	if (round_digits(a, 15, &n, &x) != 0)
+	uint64_t n17, n;
+	int x17, x;
+	/* One scaling, to 17 digits (what most computed values need), and
+	 * the 15 from them.  In units of the 17th digit (the value scaled
+	 * is under 10^17), 15 digits read back within DBL_EPSILON (near())
+	 * only when the value is within 34 of a 15-digit decimal: 22 for
+	 * near() and 11 for the read-back's own rounding.  n17 then ends in
+	 * 66..99 or 00..34, never in the tie 50, and n17 rounded to 15 digits
+	 * is the value rounded to 15 (n17 is the integer nearest the scaled
+	 * value, which lies within 1/2 of it, on the tie's side). */
+	if (round_digits(a, 17, &n17, &x17) != 0)
 		return slow_number(buf, d);
+	uint64_t r = n17 % 100;
+	if (r > 35 && r < 65)
+		return format_g(buf, d < 0, n17, x17, 17);
+	n = n17 / 100 + (r > 50);
+	x = x17;
+	if (n == pow10_u[15]) { /* 9.99..9 up to the next decade */
+		n = pow10_u[14];
+		x++;
+	}
 	/* the read-back of the 15 digits: n * 10^(x - 14), rounded once */
 	int k = x - 14;
 	if (k > 22 || k < -22)
@@ -185,9 +202,7 @@ size_t sm_json_fast_number(char *buf, double d)
 	double t = k >= 0 ? (double)n * pow10_d[k] : (double)n / pow10_d[-k];
 	if (near(t, a))
 		return format_g(buf, d < 0, n, x, 15);
-	if (round_digits(a, 17, &n, &x) != 0)
-		return slow_number(buf, d);
-	return format_g(buf, d < 0, n, x, 17);
+	return format_g(buf, d < 0, n17, x17, 17);
 }
 
 /* sm_buf_append() and sm_buf_putc() for the printer's many short pieces

@@ -93,6 +93,34 @@ static void test_random(void **state)
 	assert_true(n_checked > 2000000);
 }
 
+/* The 15 digits are taken from the 17 (sm_json_fast_number): values
+ * whose 15 digits read back (decimals of 15 digits, and their neighbours),
+ * whose 17 end in 49, 50, 51 (never 15 digits), 95 or 05, and
+ * 99999999999999xyz that round up to the next decade at 15 digits. */
+static void test_fifteen_from_seventeen(void **state)
+{
+	(void)state;
+	uint64_t s = 0x9e3779b97f4a7c15ULL;
+	char text[64];
+	long before = n_checked;
+	for (int i = 0; i < 200000; i++) {
+		uint64_t digits15 = 100000000000000ULL + next(&s) % 900000000000000ULL;
+		int e = (int)(next(&s) % 40) - 20;
+		snprintf(text, sizeof text, "%llue%d", (unsigned long long)digits15, e);
+		check(strtod(text, NULL));
+		static const int ends[] = { 49, 50, 51, 95, 5 };
+		uint64_t digits17 = digits15 * 100 + (uint64_t)ends[i % 5];
+		snprintf(text, sizeof text, "%llue%d", (unsigned long long)digits17, e);
+		double v = strtod(text, NULL);
+		check(v);
+		check(nextafter(v, 0));
+		check(nextafter(v, INFINITY));
+		snprintf(text, sizeof text, "99999999999999%03de%d", (int)(next(&s) % 1000), e);
+		check(strtod(text, NULL));
+	}
+	assert_true(n_checked - before == 1000000);
+}
+
 static void check_print(const cJSON *doc, int depth, const char *what)
 {
 	char *want = cJSON_Print(doc);
@@ -209,6 +237,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_special),
 		cmocka_unit_test(test_random),
+		cmocka_unit_test(test_fifteen_from_seventeen),
 		cmocka_unit_test(test_documents),
 		cmocka_unit_test(test_raw_arrays),
 	};
