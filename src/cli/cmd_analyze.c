@@ -71,6 +71,10 @@ static void direct_open(struct sm_cli *cli, const char *output, struct direct *d
 			return;
 		}
 		d->f = sm_atomic_stream(d->af);
+		/* unbuffered, as standard output below: the streamer hands it
+		 * aligned pieces of 2 MiB, which stdio's buffer would split into
+		 * its 4 KiB and the rest (no large folio in the page cache) */
+		(void)setvbuf(d->f, NULL, _IONBF, 0);
 		return;
 	}
 	int fd = fileno(stdout);

@@ -27,6 +27,16 @@ void sm_buf_reset(struct sm_buf *b)
 		b->data[0] = '\0';
 }
 
+void sm_buf_drop_front(struct sm_buf *b, size_t n)
+{
+	if (n >= b->len) {
+		sm_buf_reset(b);
+		return;
+	}
+	memmove(b->data, b->data + n, b->len - n + 1); /* with the NUL */
+	b->len -= n;
+}
+
 static int buf_reserve(struct sm_buf *b, size_t extra)
 {
 	if (b->failed)

@@ -23,6 +23,8 @@ struct sm_buf {
 void sm_buf_init(struct sm_buf *b);
 void sm_buf_release(struct sm_buf *b);
 void sm_buf_reset(struct sm_buf *b); /* length 0, keeps the allocation */
+/* Removes the first n bytes (all when n >= len), keeps the allocation. */
+void sm_buf_drop_front(struct sm_buf *b, size_t n);
 void sm_buf_append(struct sm_buf *b, const void *data, size_t len);
 void sm_buf_puts(struct sm_buf *b, const char *s);
 void sm_buf_putc(struct sm_buf *b, char c);

@@ -27,6 +27,34 @@ static void grows_and_formats(void **state)
 	free(s);
 }
 
+/* What the results streamer keeps after writing an aligned piece. */
+static void drops_the_front(void **state)
+{
+	(void)state;
+	struct sm_buf b;
+	sm_buf_init(&b);
+	sm_buf_drop_front(&b, 3); /* empty, nothing allocated: still empty */
+	assert_int_equal(b.len, 0);
+	sm_buf_puts(&b, "abcdefgh");
+	size_t cap = b.cap;
+	sm_buf_drop_front(&b, 0);
+	assert_string_equal(b.data, "abcdefgh");
+	sm_buf_drop_front(&b, 3);
+	assert_int_equal(b.len, 5);
+	assert_string_equal(b.data, "defgh");
+	assert_int_equal(b.cap, cap);
+	sm_buf_putc(&b, 'i');
+	assert_string_equal(b.data, "defghi");
+	sm_buf_drop_front(&b, 6);
+	assert_int_equal(b.len, 0);
+	assert_string_equal(b.data, "");
+	sm_buf_puts(&b, "xy");
+	sm_buf_drop_front(&b, 99);
+	assert_int_equal(b.len, 0);
+	assert_string_equal(b.data, "");
+	sm_buf_release(&b);
+}
+
 static void overflow_is_refused(void **state)
 {
 	(void)state;
@@ -54,6 +82,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(grows_and_formats),
+		cmocka_unit_test(drops_the_front),
 		cmocka_unit_test(overflow_is_refused),
 		cmocka_unit_test(read_file_bounds_size),
 	};

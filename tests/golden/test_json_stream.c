@@ -187,10 +187,64 @@ static void test_layouts(void **state)
 	}
 }
 
+/* A document of several pieces of 2 MiB (the streamer writes pieces that
+ * end at aligned offsets of its output and keeps the rest), into a file
+ * that stands at an offset not aligned, and into memory. */
+static cJSON *large_doc(void)
+{
+	cJSON *doc = cJSON_CreateObject();
+	cJSON *a = cJSON_CreateObject();
+	cJSON_AddItemToArray(cJSON_AddArrayToObject(doc, "analyses"), a);
+	cJSON *rows = cJSON_AddArrayToObject(a, "studies");
+	for (int i = 0; i < 80000; i++) {
+		cJSON *r = cJSON_CreateObject();
+		char label[32];
+		snprintf(label, sizeof label, "study %d", i);
+		cJSON_AddStringToObject(r, "label", label);
+		cJSON_AddNumberToObject(r, "yi", 1.0 / (i + 3));
+		cJSON_AddNumberToObject(r, "vi", i * 1e-3 + 0.1);
+		cJSON_AddItemToObject(r, "loo", cJSON_CreateDoubleArray((double[]){ i, -0.5, 1e-9 * i }, 3));
+		cJSON_AddItemToArray(rows, r);
+	}
+	cJSON_AddStringToObject(doc, "after", "the rows");
+	return doc;
+}
+
+static void test_large_document(void **state)
+{
+	(void)state;
+	cJSON *doc = large_doc();
+	char *want = sm_json_print(doc);
+	assert_non_null(want);
+	size_t want_len = strlen(want);
+	assert_true(want_len > (size_t)5 << 20);
+	char *got = streamed(doc, NULL);
+	sm_test_same_bytes(want, got, "large document, in memory");
+	free(got);
+	FILE *f = tmpfile();
+	assert_non_null(f);
+	static const char lead[] = "1234567";
+	assert_int_equal(fwrite(lead, 1, sizeof lead - 1, f), sizeof lead - 1);
+	assert_int_equal(sm_json_stream_results(large_doc(), NULL, f), 0);
+	assert_int_equal(fflush(f), 0);
+	rewind(f);
+	char *back = malloc(want_len + sizeof lead + 2);
+	assert_non_null(back);
+	size_t n = fread(back, 1, want_len + sizeof lead + 1, f);
+	assert_int_equal(n, want_len + sizeof lead - 1);
+	back[n] = '\0';
+	assert_memory_equal(back, lead, sizeof lead - 1);
+	sm_test_same_bytes(want, back + sizeof lead - 1, "large document, in a file at offset 7");
+	free(back);
+	fclose(f);
+	free(want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_layouts),
+		cmocka_unit_test(test_large_document),
 		cmocka_unit_test(test_fixtures),
 		cmocka_unit_test(test_reference_sets),
 		cmocka_unit_test(test_reviews),
