@@ -482,6 +482,18 @@ void sm_json_stream_row_text(struct sm_json_stream *s, const cJSON *row, const c
 	f->last = next;
 }
 
+void sm_json_stream_row_untreed(struct sm_json_stream *s, const char *text, size_t len)
+{
+	struct frame *f = s->n ? &s->stack[s->n - 1] : NULL;
+	cJSON *next = !f ? NULL : f->last ? f->last->next : f->c->child;
+	if (!f || f->object || next || !text)
+		s->failed = 1;
+	if (s->failed)
+		return;
+	child_start(s, f, NULL);
+	emit(s, text, len); /* f->last stays: nothing of it is in the tree */
+}
+
 void sm_json_stream_row_drop(struct sm_json_stream *s, cJSON *row)
 {
 	struct frame *f = s->n ? &s->stack[s->n - 1] : NULL;

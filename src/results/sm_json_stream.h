@@ -68,6 +68,10 @@ void sm_json_stream_flush(struct sm_json_stream *s);
  * sits. */
 void sm_json_stream_row_text(struct sm_json_stream *s, const cJSON *row, const char *text,
 			     size_t len);
+/* The same for a row that is not in the tree at all (nothing later reads
+ * it): text (NULL: out of memory, which fails the stream) is written as the
+ * open list's next element; the list must have no child not yet written. */
+void sm_json_stream_row_untreed(struct sm_json_stream *s, const char *text, size_t len);
 /* The same for a row nothing later reads: it is written and deleted. */
 void sm_json_stream_row_drop(struct sm_json_stream *s, cJSON *row);
 /* Some call failed (a misuse, out of memory or a write error): everything
