@@ -95,9 +95,11 @@ struct sm_json_stream {
 /* Output collects in o->text and goes to f in pieces of FLUSH_AT bytes
  * that end at offsets of f divisible by FLUSH_AT: the document is
  * thousands of small pieces (a key, a tab, a row), and a file system with
- * large folios (ext4 on Linux 6.x) caches a write of a whole aligned 2 MiB
- * as one folio instead of 512 pages: measured at k = 10^6 (812 MB), a
- * fifth to a third of the system time of unaligned writes of 1 MiB. */
+ * large folios (ext4 on Linux 6.x) can cache a whole aligned 2 MiB write
+ * as one folio instead of 512 pages (dd of 812 MB here: 0.2-0.6 s of
+ * system time in aligned 2 MiB writes, 1.2-2.6 s in 1 MiB ones; in
+ * analyze itself the kernel's copy of the bytes still dominates, see
+ * tests/bench/README.md "Sixth round: rows"). */
 #define FLUSH_AT ((size_t)2 << 20)
 
 static void write_out(struct sm_json_stream *o, size_t n)
