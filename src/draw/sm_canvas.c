@@ -26,7 +26,38 @@ struct sm_canvas {
 	struct sm_canvas_opts opts; /* PNG and TIFF (the profile string is owned) */
 	struct sm_buf svg; /* SVG and EPS are held back to fix cairo's ids and dates */
 	char *svg_tail;    /* SVG: written before the closing </svg> */
+	int painted;       /* a raster already white (its memory filled so) */
 };
+
+struct sm_canvas_pixels {
+	unsigned char *data;
+	size_t size;
+};
+
+struct sm_canvas_pixels *sm_canvas_pixels_new(void)
+{
+	return calloc(1, sizeof(struct sm_canvas_pixels));
+}
+
+void sm_canvas_pixels_free(struct sm_canvas_pixels *px)
+{
+	if (!px)
+		return;
+	free(px->data);
+	free(px);
+}
+
+/* At least `size` bytes of px, or NULL when out of memory.  What it held
+ * is not kept (so the old memory goes before the larger comes). */
+static unsigned char *pixels_take(struct sm_canvas_pixels *px, size_t size)
+{
+	if (size > px->size) {
+		free(px->data);
+		px->data = malloc(size);
+		px->size = px->data ? size : 0;
+	}
+	return px->data;
+}
 
 int sm_canvas_is_raster(enum sm_canvas_format fmt)
 {
@@ -247,8 +278,22 @@ static sm_status make_raster(struct sm_ctx *ctx, struct sm_canvas *c, const char
 			    "(1000 or more for line art)", path, dpi);
 	/* Opaque: the figure is painted white first, and the writers need not
 	 * look for transparency. */
-	c->surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)(w > 0 ? w : 1),
-						(int)(h > 0 ? h : 1));
+	int pw = (int)(w > 0 ? w : 1), ph = (int)(h > 0 ? h : 1);
+	if (!c->opts.pixels) {
+		c->surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, pw, ph);
+		return SM_OK;
+	}
+	int stride = cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, pw);
+	size_t size = (size_t)stride * (size_t)ph;
+	unsigned char *data = stride > 0 ? pixels_take(c->opts.pixels, size) : NULL;
+	if (!data)
+		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory for a %d x %d px %s", pw, ph,
+			       what);
+	/* White as cairo paints it on RGB24 (every byte 0xff, the unused one
+	 * too; test draw/canvas pixels_white_is_cairos_white): one memset instead of a paint */
+	memset(data, 0xff, size);
+	c->painted = 1;
+	c->surface = cairo_image_surface_create_for_data(data, CAIRO_FORMAT_RGB24, pw, ph, stride);
 	return SM_OK;
 }
 
@@ -268,8 +313,10 @@ static sm_status make_surface(struct sm_ctx *ctx, struct sm_canvas *c,
 		c->surface = cairo_ps_surface_create_for_stream(write_buf, &c->svg,
 								c->width, c->height);
 		cairo_ps_surface_set_eps(c->surface, 1);
-	} else if (make_raster(ctx, c, path) != SM_OK) {
-		return SM_EINPUT;
+	} else {
+		sm_status s = make_raster(ctx, c, path);
+		if (s != SM_OK)
+			return s;
 	}
 	if (cairo_surface_status(c->surface) != CAIRO_STATUS_SUCCESS)
 		return SM_FAIL(ctx, SM_EINTERNAL, "cannot create the drawing surface: %s",
@@ -284,7 +331,8 @@ static sm_status make_surface(struct sm_ctx *ctx, struct sm_canvas *c,
 	if (sm_canvas_is_raster(c->fmt)) {
 		/* Journals want an opaque white figure, not transparency. */
 		cairo_set_source_rgb(c->cr, 1, 1, 1);
-		cairo_paint(c->cr);
+		if (!c->painted)
+			cairo_paint(c->cr);
 		cairo_scale(c->cr, c->opts.dpi / 72.0, c->opts.dpi / 72.0);
 	}
 	return SM_OK;

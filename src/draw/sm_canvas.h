@@ -56,11 +56,23 @@ long sm_canvas_px(double pt, double dpi);
 
 struct sm_canvas;
 
+/* Pixel memory that one raster canvas after another draws into (a bundle
+ * worker's PNGs): a 300-dpi figure is tens of MB, and fresh memory for
+ * each costs its page faults, the kernel's zeroing and unmapping it again
+ * (about 3 % of a whole report).  It grows to the largest raster drawn
+ * and is kept until freed.  One canvas at a time: a canvas opened with it
+ * must be closed or aborted before the next is opened with it. */
+struct sm_canvas_pixels;
+struct sm_canvas_pixels *sm_canvas_pixels_new(void);
+void sm_canvas_pixels_free(struct sm_canvas_pixels *px);
+
 /* How a raster is written. */
 struct sm_canvas_opts {
 	double dpi;               /* PNG and TIFF */
 	int cmyk;                 /* TIFF: CMYK instead of RGB */
 	const char *cmyk_profile; /* its ICC profile (borrowed); NULL: the default */
+	/* PNG and TIFF: drawn in this memory (borrowed); NULL: memory of its own */
+	struct sm_canvas_pixels *pixels;
 };
 
 /* A canvas of width x height points (every page of a PDF has that size);

@@ -337,13 +337,17 @@ struct table_fit {
 /* A table at most this share of a page tall is not split over two. */
 #define SHORT_TABLE 0.3
 
-/* One trial layout, unpaginated: 1 when it fits the width of the page. */
+/* One trial layout, unpaginated, its geometry only, measured in
+ * `measurer` (the table's layout at the size chosen then looks its text
+ * up instead of shaping it again): 1 when it fits the width of the page. */
 static sm_status try_fit(struct sm_ctx *ctx, const struct sm_rdoc *d, const struct sm_table *t,
-			 const struct sm_report_opts *opts, struct table_fit *f, int *fits)
+			 const struct sm_report_opts *opts, struct sm_fig *measurer,
+			 struct table_fit *f, int *fits)
 {
 	struct sm_table_req req = { .style = opts->style, .font_size = f->size, .bare = 1,
 				    .width_pt = sm_rdoc_content_w(f->landscape),
-				    .fit_width = f->fit_width, .min_size = table_floor(d) };
+				    .fit_width = f->fit_width, .min_size = table_floor(d),
+				    .into = measurer, .measure_only = 1 };
 	struct sm_fig *fig = NULL;
 	struct sm_table_layout *l = NULL;
 	sm_status s = sm_table_lay_out(ctx, t, &req, &fig, &l);
@@ -371,7 +375,7 @@ static sm_status try_fit(struct sm_ctx *ctx, const struct sm_rdoc *d, const stru
  * landscape one; else landscape at the floor with its words broken. */
 static sm_status choose_fit(struct sm_ctx *ctx, const struct sm_rdoc *d,
 			    const struct sm_table *t, const struct sm_report_opts *opts,
-			    struct table_fit *out)
+			    struct sm_fig *measurer, struct table_fit *out)
 {
 	const struct sm_style *st = d->style;
 	double floor = table_floor(d);
@@ -379,7 +383,7 @@ static sm_status choose_fit(struct sm_ctx *ctx, const struct sm_rdoc *d,
 		for (double size = st->small;; size = fmax(floor, size - 0.5)) {
 			*out = (struct table_fit){ size, landscape, 0, 0 };
 			int fits = 0;
-			sm_status s = try_fit(ctx, d, t, opts, out, &fits);
+			sm_status s = try_fit(ctx, d, t, opts, measurer, out, &fits);
 			if (s != SM_OK || fits)
 				return s;
 			if (size <= floor)
@@ -387,16 +391,24 @@ static sm_status choose_fit(struct sm_ctx *ctx, const struct sm_rdoc *d,
 		}
 	*out = (struct table_fit){ floor, 1, 1, 0 };
 	int fits = 0;
-	return try_fit(ctx, d, t, opts, out, &fits);
+	return try_fit(ctx, d, t, opts, measurer, out, &fits);
 }
 
 /* A last page this empty is worth a smaller size (down to the floor) that
  * saves it. */
 #define SPARE_LAST_PAGE 0.4
 
-/* Lay the table out at req's size; when that leaves a last page less than
- * SPARE_LAST_PAGE full, at the largest smaller size (not below the
- * floor) that takes fewer pages, if any does. */
+/* A figure of lay_out_table's, unless it is req->into (the caller's). */
+static void drop_layout(struct sm_fig *fig, const struct sm_table_req *req)
+{
+	if (fig != req->into)
+		sm_fig_free(fig);
+}
+
+/* Lay the table out at req's size (into req->into, when given: the
+ * caller frees that one unless it is *out); when that leaves a last page
+ * less than SPARE_LAST_PAGE full, at the largest smaller size (not below
+ * the floor) that takes fewer pages, if any does. */
 static sm_status lay_out_table(struct sm_ctx *ctx, const struct sm_rdoc *d,
 			       const struct sm_table *t, struct sm_table_req *req,
 			       struct sm_fig **out)
@@ -408,18 +420,20 @@ static sm_status lay_out_table(struct sm_ctx *ctx, const struct sm_rdoc *d,
 		size = fmax(table_floor(d), size - 0.5);
 		struct sm_table_req smaller = *req;
 		smaller.font_size = size;
+		smaller.into = NULL;
 		struct sm_fig *fig = NULL;
 		s = sm_table_lay_out(ctx, t, &smaller, &fig, NULL);
 		if (s == SM_OK && fig->npages < (*out)->npages) {
-			sm_fig_free(*out);
+			drop_layout(*out, req);
 			*out = fig;
+			smaller.into = req->into;
 			*req = smaller;
 			break;
 		}
 		sm_fig_free(fig);
 	}
 	if (s != SM_OK) {
-		sm_fig_free(*out);
+		drop_layout(*out, req);
 		*out = NULL;
 	}
 	return s;
@@ -434,7 +448,12 @@ static sm_status table_blocks(struct sm_ctx *ctx, struct sm_rdoc *d, struct sm_t
 	free(t->title); /* the caption names the table */
 	t->title = NULL;
 	struct table_fit f;
-	sm_status s = choose_fit(ctx, d, t, opts, &f);
+	struct sm_fig *measurer = sm_table_measurer(ctx, opts->style);
+	if (!measurer) {
+		free(cap);
+		return sm_ctx_status(ctx, SM_EINPUT);
+	}
+	sm_status s = choose_fit(ctx, d, t, opts, measurer, &f);
 	struct sm_rblock probe = { 0 };
 	if (s == SM_OK)
 		s = sm_rdoc_caption_at(ctx, d, &probe, cap, sm_rdoc_content_w(f.landscape));
@@ -442,6 +461,7 @@ static sm_status table_blocks(struct sm_ctx *ctx, struct sm_rdoc *d, struct sm_t
 		.style = opts->style, .font_size = f.size, .bare = 1, .fit_width = f.fit_width,
 		.width_pt = sm_rdoc_content_w(f.landscape),
 		.page_h = sm_rdoc_content_h(f.landscape), .min_size = table_floor(d),
+		.into = measurer,
 	};
 	if (s == SM_OK)
 		req.first_page_h = first_room(d, f.landscape, f.head,
@@ -449,6 +469,8 @@ static sm_status table_blocks(struct sm_ctx *ctx, struct sm_rdoc *d, struct sm_t
 	struct sm_fig *fig = NULL;
 	if (s == SM_OK)
 		s = lay_out_table(ctx, d, t, &req, &fig);
+	if (fig != measurer)
+		sm_fig_free(measurer);
 	if (s == SM_OK)
 		s = sm_rdoc_own(ctx, d, fig, fig_release);
 	if (s != SM_OK) {

@@ -438,6 +438,83 @@ static void spent_surface_same_bytes(void **state)
 	}
 }
 
+/* A fresh RGB24 surface painted white, as make_raster paints it: every
+ * byte 0xff (the unused one too), which is what the canvas's memset of
+ * reused pixel memory writes instead. */
+static void pixels_white_is_cairos_white(void **state)
+{
+	(void)state;
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 37, 5);
+	cairo_t *cr = cairo_create(s);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	cairo_destroy(cr);
+	cairo_surface_flush(s);
+	const unsigned char *d = cairo_image_surface_get_data(s);
+	int stride = cairo_image_surface_get_stride(s);
+	for (int y = 0; y < 5; y++)
+		for (int x = 0; x < 4 * 37; x++)
+			assert_int_equal(d[y * stride + x], 0xff);
+	cairo_surface_destroy(s);
+}
+
+/* w x h pt at dpi to dir/name: translucent, antialiased shapes (they
+ * read the pixels under them) in the memory of `pixels` (NULL: its own).
+ * Returns the file's bytes. */
+static struct blob render_shapes(const char *dir, const char *name, double w, double h,
+				 double dpi, struct sm_canvas_pixels *pixels)
+{
+	struct sm_ctx *ctx = sm_ctx_new();
+	char *path = sm_asprintf("%s/%s", dir, name);
+	struct sm_canvas_opts o = { .dpi = dpi, .pixels = pixels };
+	struct sm_canvas *c = sm_canvas_open_with(ctx, path, w, h, &o);
+	assert_non_null(c);
+	cairo_t *cr = sm_canvas_cr(c);
+	cairo_set_source_rgba(cr, 0.8, 0.2, 0.1, 0.5);
+	cairo_arc(cr, w / 3, h / 2, h / 3, 0, 6.283185307179586);
+	cairo_fill(cr);
+	cairo_set_source_rgba(cr, 0, 0.4, 0.7, 0.7);
+	cairo_set_line_width(cr, 1.3);
+	cairo_move_to(cr, 0.5, h - 1);
+	cairo_line_to(cr, w - 2, 1.7);
+	cairo_stroke(cr);
+	assert_int_equal(sm_canvas_close(ctx, c), SM_OK);
+	struct blob b;
+	assert_int_equal(sm_read_file(path, 0, &b.data, &b.len), 0);
+	unlink(path);
+	free(path);
+	sm_ctx_free(ctx);
+	return b;
+}
+
+/* Rasters drawn one after another in the same pixel memory (larger,
+ * smaller, other widths: what the last left there, its in-place PNG data
+ * included) are the bytes each makes in memory of its own, PNG and TIFF. */
+static void pixels_reused_same_bytes(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/sm-test-canvas-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	const double sizes[][3] = { { 72, 36, 300 }, { 200, 150, 300 }, { 30, 90, 144 },
+				    { 200, 150, 300 }, { 7, 3, 72 }, { 150, 200, 300 } };
+	const char *const names[] = { "f.png", "f.tif" };
+	struct sm_canvas_pixels *pixels = sm_canvas_pixels_new();
+	assert_non_null(pixels);
+	for (int n = 0; n < 2; n++)
+		for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+			const double *z = sizes[k];
+			struct blob own = render_shapes(dir, names[n], z[0], z[1], z[2], NULL);
+			struct blob reused = render_shapes(dir, names[n], z[0], z[1], z[2], pixels);
+			assert_int_equal(own.len, reused.len);
+			assert_memory_equal(own.data, reused.data, own.len);
+			free(own.data);
+			free(reused.data);
+		}
+	sm_canvas_pixels_free(pixels);
+	sm_canvas_pixels_free(NULL);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -448,6 +525,8 @@ int main(void)
 		cmocka_unit_test(canvas_png_is_opaque_and_deterministic),
 		cmocka_unit_test(chunks_and_large_images),
 		cmocka_unit_test(spent_surface_same_bytes),
+		cmocka_unit_test(pixels_white_is_cairos_white),
+		cmocka_unit_test(pixels_reused_same_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

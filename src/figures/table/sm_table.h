@@ -126,7 +126,19 @@ struct sm_table_req {
 			    * break instead (a report page of fixed width) */
 	double min_size;   /* > the style's minimum: no text is set smaller (the
 			    * footnote, normally half a point under the cells) */
+	/* Trial layouts then the one drawn (a report's table): laid out in
+	 * this figure (borrowed, from sm_table_measurer()) instead of a new
+	 * one, so that what a trial at the same size measured is looked up,
+	 * not shaped again; NULL: a new figure. */
+	struct sm_fig *into;
+	int measure_only;  /* with `into`: the geometry only, nothing drawn into
+			    * it (*fig stays NULL); it can take the next layout */
 };
+
+/* An empty figure for req.into (the style's, as sm_table_lay_out makes);
+ * NULL on failure.  The caller frees it unless a layout into it
+ * succeeded that was not measure_only: *fig is then this figure. */
+struct sm_fig *sm_table_measurer(struct sm_ctx *ctx, const char *style);
 
 /* Where the cells went (sm_table_layout.h).  The height the table uses on
  * `page` (from the page's top, margin included) is what the figure records

@@ -109,6 +109,11 @@ static sm_status req_width(struct sm_ctx *ctx, const struct sm_fig *f,
 	return req->width && !req->bare ? sm_style_width(ctx, req->width, 40, width) : SM_OK;
 }
 
+struct sm_fig *sm_table_measurer(struct sm_ctx *ctx, const char *style)
+{
+	return sm_fig_new(ctx, style);
+}
+
 sm_status sm_table_lay_out(struct sm_ctx *ctx, const struct sm_table *t,
 			   const struct sm_table_req *req, struct sm_fig **fig,
 			   struct sm_table_layout **geometry)
@@ -116,9 +121,10 @@ sm_status sm_table_lay_out(struct sm_ctx *ctx, const struct sm_table *t,
 	*fig = NULL;
 	if (geometry)
 		*geometry = NULL;
-	struct sm_fig *f = sm_fig_new(ctx, req->style);
+	struct sm_fig *f = req->into ? req->into : sm_fig_new(ctx, req->style);
 	if (!f)
 		return sm_ctx_status(ctx, SM_EINPUT);
+	int only = req->into && req->measure_only;
 	if (req->bare)
 		f->style->margin = 0;
 	double width = 0;
@@ -141,20 +147,22 @@ sm_status sm_table_lay_out(struct sm_ctx *ctx, const struct sm_table *t,
 		 * them */
 		f->width = !req->bare ? l->page_w : geom.centre ? l->text_w : l->table_w;
 		f->height = l->page_h;
-		s = fill(ctx, f, l, t);
+		if (!only)
+			s = fill(ctx, f, l, t);
 	}
-	if (s == SM_OK) {
+	if (s == SM_OK && !only) {
 		sm_fig_set_page(f, l->npages - 1);
 		s = sm_fig_finish(ctx, f);
 	}
-	for (int p = 0; s == SM_OK && p < l->npages; p++)
+	for (int p = 0; s == SM_OK && !only && p < l->npages; p++)
 		s = sm_fig_set_page_used(ctx, f, p, sm_table_layout_used(l, p));
 	if (s != SM_OK) {
 		sm_table_layout_free(l);
-		sm_fig_free(f);
+		if (!req->into)
+			sm_fig_free(f);
 		return s;
 	}
-	*fig = f;
+	*fig = only ? NULL : f;
 	if (geometry)
 		*geometry = l;
 	else

@@ -960,6 +960,64 @@ static void renders_every_format(void **state)
 	free(bad);
 }
 
+/* A report's trial layouts measured in one figure (measure_only: the
+ * geometry, nothing drawn, *fig NULL), then the table laid out into it:
+ * the same geometry as fresh layouts, and the same PDF and SVG bytes as a
+ * figure of its own, though its texts were shaped by the trials. */
+static void measurer_same_layout(void **state)
+{
+	struct sm_render_fx *f = *state;
+	struct sm_table *t = sm_table_from_res(f->ctx, f->rsae, "table1");
+	assert_non_null(t);
+	struct sm_table_req req = { .width_pt = 175 * MM, .page_h = 120 * MM, .bare = 1,
+				    .fit_width = 1 };
+	struct sm_fig *own = NULL, *m = sm_table_measurer(f->ctx, NULL), *trial = NULL;
+	struct sm_table_layout *l_own = NULL, *l_trial = NULL;
+	assert_non_null(m);
+	sm_render_expect_ok(f, sm_table_lay_out(f->ctx, t, &req, &own, &l_own));
+	struct sm_table_req smaller = req;
+	smaller.font_size = 6;
+	smaller.into = m;
+	smaller.measure_only = 1;
+	sm_render_expect_ok(f, sm_table_lay_out(f->ctx, t, &smaller, &trial, &l_trial));
+	assert_null(trial);
+	assert_true(l_trial->head_h < l_own->head_h); /* another size: other keys */
+	sm_table_layout_free(l_trial);
+	struct sm_table_req same = req;
+	same.into = m;
+	same.measure_only = 1;
+	sm_render_expect_ok(f, sm_table_lay_out(f->ctx, t, &same, &trial, &l_trial));
+	assert_null(trial);
+	assert_true(l_trial->table_w == l_own->table_w && l_trial->nrows == l_own->nrows);
+	for (size_t r = 0; r < l_own->nrows; r++)
+		assert_true(l_trial->row_h[r] == l_own->row_h[r]);
+	sm_table_layout_free(l_trial);
+	same.measure_only = 0;
+	struct sm_fig *into = NULL;
+	sm_render_expect_ok(f, sm_table_lay_out(f->ctx, t, &same, &into, NULL));
+	assert_ptr_equal(into, m);
+	assert_int_equal(into->npages, own->npages);
+	static const char *const ext[] = { "pdf", "svg" };
+	for (int i = 0; i < 2; i++) {
+		char *a = sm_asprintf("%s/own.%s", f->dir, ext[i]);
+		char *b = sm_asprintf("%s/into.%s", f->dir, ext[i]);
+		sm_render_expect_ok(f, sm_fig_write(f->ctx, own, a, 72));
+		sm_render_expect_ok(f, sm_fig_write(f->ctx, into, b, 72));
+		size_t la, lb;
+		char *da = slurp_bin(a, &la), *db = slurp_bin(b, &lb);
+		assert_int_equal(la, lb);
+		assert_memory_equal(da, db, la);
+		free(da);
+		free(db);
+		free(a);
+		free(b);
+	}
+	sm_fig_free(m);
+	sm_fig_free(own);
+	sm_table_layout_free(l_own);
+	sm_table_free(t);
+}
+
 /* Under ASan: fontconfig loads the system configuration once per process
  * and keeps it until exit (the same suppression as the other render tests). */
 /* Default visibility: the build hides symbols, and the sanitizer runtime
@@ -1137,6 +1195,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(no_lone_rows_or_notes, sm_render_fx_setup,
 						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(the_kind, sm_render_fx_setup,
+						sm_render_fx_teardown),
+		cmocka_unit_test_setup_teardown(measurer_same_layout, sm_render_fx_setup,
 						sm_render_fx_teardown),
 		cmocka_unit_test_setup_teardown(renders_every_format, sm_render_fx_setup,
 						sm_render_fx_teardown),
