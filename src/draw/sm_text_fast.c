@@ -149,7 +149,8 @@ static int kern_is_pairs(hb_face_t *face)
 }
 
 /* The type of GPOS lookup `i` (an extension's own type); 0 when the
- * table cannot be read. */
+ * table cannot be read (its glyphs then count as touched).  HarfBuzz has
+ * no call for it: three fields of the LookupList are read. */
 static unsigned gpos_lookup_type(const char *p, unsigned n, unsigned i)
 {
 	if (n < 10)
@@ -165,7 +166,7 @@ static unsigned gpos_lookup_type(const char *p, unsigned n, unsigned i)
 		return type;
 	/* Extension: every subtable names the type; the first is read and
 	 * the others must agree (the format says they do). */
-	if (be16(p + at + 4) == 0)
+	if (at + 8 > n || be16(p + at + 4) == 0)
 		return 0;
 	unsigned ext = at + be16(p + at + 6);
 	return ext + 4 <= n ? be16(p + ext + 2) : 0;
@@ -270,7 +271,8 @@ static int single_glyph(PangoLayout *layout, PangoFont **font, PangoGlyphInfo *i
 	return ok;
 }
 
-/* Shape `a` then `b` with HarfBuzz in `script`; 0 when out of memory. */
+/* Shape the len bytes of `text` with HarfBuzz in `script`, as Pango
+ * would for this style; 0 when out of memory. */
 static int shape(struct sm_tfast_style *s, hb_font_t *hf, hb_script_t script, const char *text,
 		 int len)
 {
