@@ -1,6 +1,7 @@
 #include "sm_text.h"
 
 #include "sm_text_cache.h"
+#include "sm_text_fast.h"
 
 #include "sm_buf.h"
 
@@ -13,6 +14,9 @@ struct sm_text {
 	PangoContext *pctx;
 	PangoLayout *layout;
 	struct sm_tcache *cache;
+	struct sm_tfast *fast; /* texts measured without a layout */
+	int fast_on;
+	size_t nfast;      /* texts measured so */
 	/* The style the layout is set up for: most texts in a row share one,
 	 * and setting it again would make Pango redo its font lookups. */
 	struct sm_tstyle set;
@@ -34,6 +38,7 @@ void sm_text_free(struct sm_text *t)
 	if (!t)
 		return;
 	sm_tcache_free(t->cache);
+	sm_tfast_free(t->fast);
 	sm_tglyphs_release(&t->buf);
 	free(t->set_family);
 	free(t->fallback);
@@ -62,6 +67,8 @@ struct sm_text *sm_text_new(struct sm_ctx *ctx, struct sm_fonts *fonts)
 	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
 	cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
 	t->cache = sm_tcache_new();
+	t->fast = sm_tfast_new();
+	t->fast_on = 1;
 	t->fallback = strdup(SM_FONTS_FALLBACK);
 	t->fonts = fonts;
 	t->pctx = pango_font_map_create_context(sm_fonts_map(fonts));
@@ -77,7 +84,7 @@ struct sm_text *sm_text_new(struct sm_ctx *ctx, struct sm_fonts *fonts)
 		 * the environment; a fixed language keeps the itemiser's choice
 		 * of fontsets fixed too. */
 		pango_context_set_language(t->pctx, pango_language_from_string("en"));
-	if (!t->layout || !t->cache || !t->fallback) {
+	if (!t->layout || !t->cache || !t->fast || !t->fallback) {
 		sm_text_free(t);
 		SM_FAIL(ctx, SM_EINTERNAL, "cannot create a text layout");
 		return NULL;
@@ -95,7 +102,18 @@ sm_status sm_text_set_fallback(struct sm_ctx *ctx, struct sm_text *t, const char
 		free(t->warned[i]);
 	t->fallback = copy;
 	t->has_set = 0;
+	sm_tfast_reset(t->fast); /* other fonts may set the same characters */
 	return SM_OK;
+}
+
+void sm_text_set_fast(struct sm_text *t, int on)
+{
+	t->fast_on = on != 0;
+}
+
+size_t sm_text_fast_count(const struct sm_text *t)
+{
+	return t->nfast;
 }
 
 char *sm_text_families(const struct sm_text *t, const char *family)
@@ -178,8 +196,10 @@ static sm_status setup_measured(struct sm_ctx *ctx, struct sm_text *t,
 		if (s != SM_OK)
 			return s;
 	}
-	if (added)
+	if (added) {
 		pango_layout_context_changed(t->layout);
+		sm_tfast_reset(t->fast);
+	}
 	return SM_OK;
 }
 
@@ -266,6 +286,39 @@ sm_status sm_text_measure(struct sm_ctx *ctx, struct sm_text *t,
 	return sm_text_measure_kept(ctx, t, st, utf8, ext, &kept);
 }
 
+/* A text of characters each checked (sm_text_fast.h) is put together
+ * from their glyphs; 1 when it was, 0 when it takes the layout. */
+static int measure_fast(struct sm_text *t, const struct sm_tstyle *st, const char *utf8,
+			struct sm_extent *ext, const struct sm_tentry **kept)
+{
+	struct sm_tfast_style *fs = sm_tfast_style(t->fast, st);
+	size_t len = 0;
+	if (!fs)
+		return 0;
+	for (; utf8[len]; len++) {
+		unsigned char c = (unsigned char)utf8[len];
+		if (len == SM_TFAST_MAX_LEN)
+			return 0;
+		if (sm_tfast_char(fs, c) == SM_TFAST_UNKNOWN) {
+			const char one[2] = { (char)c, 0 };
+			setup(t, st, one);
+			sm_tfast_admit(fs, c, t->layout);
+		}
+		if (sm_tfast_char(fs, c) != SM_TFAST_SAFE ||
+		    (len > 0 && sm_tfast_pair(fs, (unsigned char)utf8[len - 1], c) != SM_TFAST_SAFE))
+			return 0;
+	}
+	if (!len)
+		return 0;
+	struct sm_tglyph g[SM_TFAST_MAX_LEN];
+	PangoFont *font;
+	int baseline;
+	sm_tfast_compose(fs, utf8, len, ext, g, &font, &baseline);
+	*kept = sm_tcache_add_run(t->cache, st, utf8, ext, font, g, (int)len, baseline);
+	t->nfast++;
+	return 1;
+}
+
 sm_status sm_text_measure_kept(struct sm_ctx *ctx, struct sm_text *t,
 			       const struct sm_tstyle *st, const char *utf8,
 			       struct sm_extent *ext, const struct sm_tentry **kept)
@@ -276,6 +329,8 @@ sm_status sm_text_measure_kept(struct sm_ctx *ctx, struct sm_text *t,
 		*ext = hit->ext;
 		return SM_OK;
 	}
+	if (t->fast_on && measure_fast(t, st, utf8, ext, kept))
+		return SM_OK;
 	/* Pango would print a warning and draw boxes for bad bytes. */
 	if (!g_utf8_validate(utf8, -1, NULL))
 		return SM_FAIL(ctx, SM_EINPUT, "text is not valid UTF-8: \"%.40s\"; "

@@ -31,6 +31,7 @@
 
 #include <cairo.h>
 #include <pango/pango.h>
+#include <stddef.h>
 
 enum sm_align { SM_ALIGN_LEFT, SM_ALIGN_CENTER, SM_ALIGN_RIGHT };
 
@@ -66,6 +67,14 @@ struct sm_text *sm_text_new(struct sm_ctx *ctx, struct sm_fonts *fonts);
 void sm_text_free(struct sm_text *t);
 /* The fallback families ("A, B"), copied; set before the first text. */
 sm_status sm_text_set_fallback(struct sm_ctx *ctx, struct sm_text *t, const char *families);
+
+/* Texts of printable ASCII whose shaping is provably their characters'
+ * glyphs side by side are measured without a layout (sm_text_fast.h), with
+ * the very numbers and glyphs Pango's layout gives; on by default.  Off:
+ * every text is laid out (the tests compare both). */
+void sm_text_set_fast(struct sm_text *t, int on);
+/* How many texts were measured so. */
+size_t sm_text_fast_count(const struct sm_text *t);
 
 /* The family list a text of family `family` is set in ("family, fallback"),
  * as the SVG text writer names it; the caller frees it. */

@@ -335,3 +335,43 @@ const struct sm_tentry *sm_tcache_add(struct sm_tcache *c, const struct sm_tstyl
 	g_hash_table_insert(c->map, &s->key, s);
 	return &s->e;
 }
+
+const struct sm_tentry *sm_tcache_add_run(struct sm_tcache *c, const struct sm_tstyle *st,
+					  const char *utf8, const struct sm_extent *ext,
+					  PangoFont *font, const struct sm_tglyph *g, int n,
+					  int baseline)
+{
+	struct tkey k;
+	size_t off;
+	if (c->bytes >= SM_TCACHE_MAX_BYTES || make_key(c, st, utf8, &k, &off) != 0)
+		return NULL;
+	struct tslot *s = g_hash_table_lookup(c->map, &k);
+	if (s)
+		return &s->e;
+	/* The block sm_tcache_add() makes of a one-run layout. */
+	size_t runs_at = sizeof *s;
+	size_t glyphs_at = runs_at + sizeof(struct sm_trun);
+	size_t key_at = glyphs_at + (size_t)n * sizeof(struct sm_tglyph);
+	size_t size = key_at + k.len + 1;
+	char *block = malloc(size);
+	if (!block)
+		return NULL;
+	s = (struct tslot *)block;
+	char *data = block + key_at;
+	memcpy(data, k.data, k.len + 1);
+	s->key = (struct tkey){ data, k.len, k.hash };
+	s->e.text = data + off;
+	s->e.ext = *ext;
+	struct sm_trun *run = (struct sm_trun *)(block + runs_at);
+	struct sm_tglyph *gl = (struct sm_tglyph *)(block + glyphs_at);
+	memcpy(gl, g, (size_t)n * sizeof *gl);
+	*run = (struct sm_trun){ .font = g_object_ref(font),
+				 .sf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font)),
+				 .g = gl, .cl = NULL, .nglyphs = n, .nclusters = n, .off = 0,
+				 .len = n, .backward = 0, .x = 0, .baseline = baseline };
+	s->e.runs = run;
+	s->e.nruns = 1;
+	c->bytes += size + 32;
+	g_hash_table_insert(c->map, &s->key, s);
+	return &s->e;
+}

@@ -78,4 +78,14 @@ const struct sm_tentry *sm_tcache_add(struct sm_tcache *c, const struct sm_tstyl
 				      const char *utf8, const struct sm_extent *ext,
 				      PangoLayout *layout);
 
+/* Keep a text of one run of `font` whose glyphs were put together without
+ * a layout (sm_text_fast.h): glyphs g[0..n) (offsets as in struct
+ * sm_tglyph), one byte and one glyph per cluster, the run at x = 0 on
+ * `baseline` (Pango units).  What sm_tcache_add() keeps of a layout that
+ * shaped the text the same way.  NULL when not kept. */
+const struct sm_tentry *sm_tcache_add_run(struct sm_tcache *c, const struct sm_tstyle *st,
+					  const char *utf8, const struct sm_extent *ext,
+					  PangoFont *font, const struct sm_tglyph *g, int n,
+					  int baseline);
+
 #endif

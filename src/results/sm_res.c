@@ -228,13 +228,19 @@ static int same(double a, double b)
 	return fabs(a - b) <= 1e-12 * fmax(fabs(a), fabs(b));
 }
 
+/* display is the back-transform of value (both may be null). */
+static int display_ok(double value, double display, enum sm_transf t, double n)
+{
+	return same(display, sm_transf_apply(t, value, n)) || (isnan(value) && isnan(display));
+}
+
 /* display must be the back-transform of value (both may be null). */
 static sm_status check_display(struct vd *v, const char *base, const char *key, double value,
 			       double display, enum sm_transf t, double n)
 {
-	double want = sm_transf_apply(t, value, n);
-	if (same(display, want) || (isnan(value) && isnan(display)))
+	if (display_ok(value, display, t, n))
 		return SM_OK;
+	double want = sm_transf_apply(t, value, n);
 	char *path = sm_asprintf("%s.%s", base, key);
 	char a[40], b[40], c[40];
 	sm_json_shortest(a, sizeof a, display);
@@ -248,10 +254,15 @@ static sm_status check_display(struct vd *v, const char *base, const char *key, 
 }
 
 /* lb <= est <= ub where all three are numbers. */
+static int order_ok(double lb, double est, double ub)
+{
+	return !((!isnan(lb) && !isnan(est) && lb > est) || (!isnan(est) && !isnan(ub) && est > ub) ||
+		 (!isnan(lb) && !isnan(ub) && lb > ub));
+}
+
 static sm_status check_order(struct vd *v, const char *path, double lb, double est, double ub)
 {
-	if ((!isnan(lb) && !isnan(est) && lb > est) || (!isnan(est) && !isnan(ub) && est > ub) ||
-	    (!isnan(lb) && !isnan(ub) && lb > ub))
+	if (!order_ok(lb, est, ub))
 		return fail_path(v, path, "interval [%g, %g] does not contain the estimate %g; "
 				 "expected lower <= estimate <= upper", lb, ub, est);
 	return SM_OK;
@@ -276,6 +287,35 @@ static sm_status check_refit(struct vd *v, const char *base, const char *key,
 	    (st = check_display(v, tb, "ci_ub", r->ci_ub, r->transformed.ci_ub, t, n)) != SM_OK)
 		return st;
 	return SM_OK;
+}
+
+/* What check_refit checks, without the paths of its messages. */
+static int refit_ok(const struct sm_res_refit *r, enum sm_transf t, double n)
+{
+	return !r->present ||
+	       (order_ok(r->ci_lb, r->estimate, r->ci_ub) &&
+		(!r->transformed.present ||
+		 (display_ok(r->estimate, r->transformed.estimate, t, n) &&
+		  display_ok(r->ci_lb, r->transformed.ci_lb, t, n) &&
+		  display_ok(r->ci_ub, r->transformed.ci_ub, t, n))));
+}
+
+/* What check_study checks, without the paths of its messages: a results
+ * file of 10^5 studies printed five paths per study (4 % of reading it)
+ * only to throw them away. */
+static int study_ok(const struct sm_res_analysis *a, size_t si, enum sm_transf t)
+{
+	const struct sm_res_study *s = &a->studies.v[si];
+	if (!order_ok(s->ci_lb, s->yi, s->ci_ub))
+		return 0;
+	if (!s->transformed.present)
+		return 1;
+	double n = t == SM_TRANSF_IPFT_HM ? s->ni : NAN;
+	double hm = a->transformed.ni_harmonic_mean;
+	return display_ok(s->yi, s->transformed.yi, t, n) &&
+	       display_ok(s->ci_lb, s->transformed.ci_lb, t, n) &&
+	       display_ok(s->ci_ub, s->transformed.ci_ub, t, n) && refit_ok(&s->loo, t, hm) &&
+	       refit_ok(&s->cumul, t, hm);
 }
 
 static sm_status check_study(struct vd *v, const struct sm_res_analysis *a, const char *abase,
@@ -386,7 +426,7 @@ static sm_status check_analysis(struct vd *v, const struct sm_res_analysis *a, c
 			return s;
 	}
 	for (size_t i = 0; i < a->studies.n; i++)
-		if ((s = check_study(v, a, base, i, t)) != SM_OK)
+		if (!study_ok(a, i, t) && (s = check_study(v, a, base, i, t)) != SM_OK)
 			return s;
 	if ((s = check_cumul_order(v, a, base)) != SM_OK)
 		return s;

@@ -188,6 +188,57 @@ static void test_display_values_checked(void **state)
 	free(path);
 }
 
+/* A study's values are checked one by one (the check that passes them all
+ * without naming their paths must miss none): a broken display value of a
+ * leave-one-out or cumulative refit, of the study, or its order is named
+ * with its path. */
+static void expect_study_error(const char *study, const char *refit, const char *key,
+			       double factor, const char *where, const char *words)
+{
+	char *path = sm_test_path("tests/fixtures/results/msc-iv-rct.results.json");
+	char *text = sm_test_slurp(path);
+	cJSON *doc = cJSON_Parse(text);
+	assert_non_null(doc);
+	cJSON *a = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "analyses"), 0);
+	cJSON *st = cJSON_GetArrayItem(cJSON_GetObjectItem(a, "studies"), atoi(study));
+	cJSON *o = refit ? cJSON_GetObjectItem(st, refit) : st;
+	if (strchr(key, '.')) /* "transformed.ci_ub" */
+		o = cJSON_GetObjectItem(o, "transformed");
+	cJSON *v = cJSON_GetObjectItem(o, strchr(key, '.') ? strchr(key, '.') + 1 : key);
+	assert_true(cJSON_IsNumber(v));
+	cJSON_SetNumberValue(v, v->valuedouble * factor);
+	char *broken = cJSON_Print(doc);
+	struct sm_ctx *ctx = sm_ctx_new();
+	assert_null(sm_res_parse(ctx, "s.json", broken, strlen(broken)));
+	char *m = sm_diag_format(sm_ctx_error(ctx));
+	if (!strstr(m, where) || !strstr(m, words)) {
+		print_error("\"%s\" lacks \"%s\" or \"%s\"\n", m, where, words);
+		fail();
+	}
+	free(m);
+	sm_ctx_free(ctx);
+	cJSON_free(broken);
+	cJSON_Delete(doc);
+	free(text);
+	free(path);
+}
+
+static void test_study_values_checked(void **state)
+{
+	(void)state;
+	const char *disp = "expected the display-scale value";
+	expect_study_error("2", "loo", "transformed.ci_ub", 1.01,
+			   "analyses[0].studies[2].loo.transformed.ci_ub", disp);
+	expect_study_error("5", "cumul", "transformed.estimate", 0.99,
+			   "analyses[0].studies[5].cumul.transformed.estimate", disp);
+	expect_study_error("7", NULL, "transformed.yi", 1.01,
+			   "analyses[0].studies[7].transformed.yi", disp);
+	expect_study_error("9", NULL, "ci_lb", -1e6, "analyses[0].studies[9]",
+			   "does not contain the estimate");
+	expect_study_error("3", "loo", "ci_ub", -1e6, "analyses[0].studies[3].loo",
+			   "does not contain the estimate");
+}
+
 /* A document from another version is refused before anything is drawn. */
 static void test_version(void **state)
 {
@@ -233,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_positioned_errors),
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_display_values_checked),
+		cmocka_unit_test(test_study_values_checked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
