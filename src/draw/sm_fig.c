@@ -744,7 +744,8 @@ sm_status sm_fig_write_with(struct sm_ctx *ctx, struct sm_fig *f, const char *pa
 		return sm_svg_text_write(ctx, f, path);
 	struct sm_canvas_opts co = { .dpi = opts->dpi > 0 ? opts->dpi : 300,
 				     .cmyk = f->style && f->style->cmyk,
-				     .cmyk_profile = f->style ? f->style->cmyk_profile : NULL };
+				     .cmyk_profile = f->style ? f->style->cmyk_profile : NULL,
+				     .pixels = opts->pixels };
 	if (opts->fit && sm_canvas_is_raster(fmt)) {
 		double fit = fitting_dpi(f->width, f->height, co.dpi);
 		if (fit > 0 && fit < co.dpi) {

@@ -206,6 +206,7 @@ struct sm_fig_write_opts {
 	 * dpi used, instead of failing (a bundle never fails a valid review
 	 * on its size). */
 	int fit;
+	struct sm_canvas_pixels *pixels; /* PNG and TIFF: drawn in it (borrowed); NULL: fresh */
 };
 sm_status sm_fig_write_with(struct sm_ctx *ctx, struct sm_fig *f, const char *path,
 			    const struct sm_fig_write_opts *opts);

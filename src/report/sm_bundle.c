@@ -2,6 +2,7 @@
 
 #include "sm_atomic.h"
 #include "sm_bundle_dir.h"
+#include "sm_canvas.h"
 #include "sm_buf.h"
 #include "sm_export.h"
 #include "sm_figure.h"
@@ -237,7 +238,8 @@ struct pool {
  * figure's PDF, drawn first from the same layout (a one-page kind). */
 static sm_status render_fit(struct sm_ctx *ctx, const struct sm_figure_kind *kind,
 			    const struct sm_res *res, const void *o, const char *path,
-			    const char *png_path, const char *pdf_path)
+			    const char *png_path, const char *pdf_path,
+			    struct sm_canvas_pixels *pixels)
 {
 	struct sm_figure_env env = { 0 };
 	sm_status s = sm_canvas_format_of(ctx, path, &env.format);
@@ -248,7 +250,7 @@ static sm_status render_fit(struct sm_ctx *ctx, const struct sm_figure_kind *kin
 	struct sm_fig *fig = NULL;
 	s = kind->layout(ctx, res, o, &env, &fig);
 	double dpi = sm_figure_common_of(o)->dpi;
-	struct sm_fig_write_opts wo = { .dpi = dpi, .fit = 1 };
+	struct sm_fig_write_opts wo = { .dpi = dpi, .fit = 1, .pixels = pixels };
 	if (s == SM_OK && !raster && pdf_path)
 		s = sm_fig_write(ctx, fig, pdf_path, dpi);
 	if (s == SM_OK && !raster) /* the SVG, then its PNG from the same layout */
@@ -259,7 +261,8 @@ static sm_status render_fit(struct sm_ctx *ctx, const struct sm_figure_kind *kin
 	return s;
 }
 
-static sm_status draw_figure(struct sm_ctx *ctx, const struct pool *p, const struct job *job)
+static sm_status draw_figure(struct sm_ctx *ctx, const struct pool *p, const struct job *job,
+			     struct sm_canvas_pixels *pixels)
 {
 	const struct sm_figure_kind *kind = job->kind;
 	void *o = sm_figure_opts_new(ctx, kind);
@@ -278,14 +281,14 @@ static sm_status draw_figure(struct sm_ctx *ctx, const struct pool *p, const str
 	const char *png = job->raster != SIZE_MAX ? p->jobs->jobs[job->raster].path : NULL;
 	const char *pdf = job->vector != SIZE_MAX ? p->jobs->jobs[job->vector].path : NULL;
 	if (s == SM_OK)
-		s = render_fit(ctx, kind, p->res, o, job->path, png, pdf);
+		s = render_fit(ctx, kind, p->res, o, job->path, png, pdf, pixels);
 	if (s == SM_EINPUT && c->width && sm_ctx_error(ctx)) {
 		/* A width the figure cannot take (a PRISMA flow needs 120 mm): the
 		 * figure's own width, with a warning, rather than no bundle. */
 		char *why = sm_diag_format(sm_ctx_error(ctx));
 		sm_ctx_clear_error(ctx);
 		c->width = NULL;
-		s = render_fit(ctx, kind, p->res, o, job->path, png, pdf);
+		s = render_fit(ctx, kind, p->res, o, job->path, png, pdf, pixels);
 		if (s == SM_OK)
 			sm_ctx_warn(ctx, "not drawn at --width %s (%s): drawn at its default width",
 				    p->opts->width, why ? why : "too narrow");
@@ -295,10 +298,11 @@ static sm_status draw_figure(struct sm_ctx *ctx, const struct pool *p, const str
 	return s;
 }
 
-static sm_status draw_job(struct sm_ctx *ctx, const struct pool *p, const struct job *job)
+static sm_status draw_job(struct sm_ctx *ctx, const struct pool *p, const struct job *job,
+			  struct sm_canvas_pixels *pixels)
 {
 	if (job->kind)
-		return draw_figure(ctx, p, job);
+		return draw_figure(ctx, p, job, pixels);
 	struct sm_report_opts o;
 	sm_report_opts_init(&o);
 	o.tmpl = p->tmpl;
@@ -317,11 +321,12 @@ static char *dup_or_null(const char *s)
  * caches (sm_fonts_new_home) is built once per thread, not per figure.
  * What a job leaves in the context (its error record, its warnings) is
  * copied into the job for the caller. */
-static void run_job(struct sm_ctx *ctx, struct pool *p, struct job *job)
+static void run_job(struct sm_ctx *ctx, struct pool *p, struct job *job,
+		    struct sm_canvas_pixels *pixels)
 {
 	sm_ctx_clear_error(ctx);
 	sm_ctx_clear_warnings(ctx);
-	job->status = draw_job(ctx, p, job);
+	job->status = draw_job(ctx, p, job, pixels);
 	const struct sm_diag *d = sm_ctx_error(ctx);
 	if (job->status != SM_OK && d)
 		job->error = (struct sm_diag){ d->code, dup_or_null(d->file), d->line, d->col,
@@ -356,6 +361,9 @@ static void *worker(void *arg)
 {
 	struct pool *p = arg;
 	struct sm_ctx *ctx = sm_ctx_new();
+	/* the worker's rasters one after another in the same memory (NULL when
+	 * it cannot be had: each in its own, as before) */
+	struct sm_canvas_pixels *pixels = sm_canvas_pixels_new();
 	if (ctx) {
 		sm_ctx_set_home(ctx, p->home);
 		sm_ctx_set_epoch(ctx, p->epoch);
@@ -368,12 +376,13 @@ static void *worker(void *arg)
 			break;
 		struct job *job = &p->jobs->jobs[p->order[i]];
 		if (ctx) {
-			run_job(ctx, p, job);
+			run_job(ctx, p, job, pixels);
 			checksum_job(p, job);
 		} else {
 			job->status = SM_EINTERNAL;
 		}
 	}
+	sm_canvas_pixels_free(pixels);
 	sm_ctx_free(ctx);
 	return NULL;
 }
