@@ -1383,7 +1383,10 @@ static void run_diagnostics(struct analysis *a)
 		free(msg);
 		return;
 	}
-	if (sm_influence(a->ctx, d->yi, d->vi, d->k, &a->rma, &a->diag_fit, &a->inf) == SM_OK)
+	/* without the rows only the influence summary reads the result */
+	enum sm_inf_keep keep = a->settings->no_studies ? SM_INF_SUMMARY : SM_INF_ALL;
+	if (sm_influence_keep(a->ctx, d->yi, d->vi, d->k, &a->rma, &a->diag_fit, SM_LOO_AUTO,
+			      keep, &a->inf) == SM_OK)
 		a->have_inf = 1;
 	else
 		note_failure(a, "influence");
