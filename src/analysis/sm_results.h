@@ -53,6 +53,11 @@ struct sm_analysis_opts {
 	 * the review's "studies") out of the document (large simulations);
 	 * every statistic is still computed. */
 	int no_studies;
+	/* Threads one analysis may use: its tau2 interval, Begg's test and
+	 * fail-safe N run beside Egger's test, trim and fill and the influence
+	 * diagnostics; 0 = the CPUs online, 1 = no second thread.  The output
+	 * does not depend on it. */
+	int threads;
 	/* Unit of analysis (README "Several rows per study"); NULL / *_set = 0
 	 * keeps the review's setting.  model: "standard" | "multilevel";
 	 * cluster: the column whose values group rows ("study", the default,
