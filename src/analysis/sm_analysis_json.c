@@ -1557,13 +1557,23 @@ static void ahead_free(struct ahead *h)
 	free(h);
 }
 
+/* Studies from which an analysis takes a second thread by default
+ * (threads = 0; a caller asking for 2 or more gets it at every k).  Below,
+ * its steps take a few tens of ms in all, and the thread is not free: its
+ * first allocation makes glibc reserve a malloc arena, 64 MiB of address
+ * space, which under `ulimit -v` leaves the rest of the run less (at
+ * k = 10^5 between 106 and 118 MiB, tests/cli/oom.sh, the run failed with
+ * exit 4 as it must, but in 27-38 s instead of 8-10 s, most of it in
+ * failing mmap calls). */
+#define SM_AHEAD_MIN_K 200000
+
 /* With a second thread Egger's test starts now, before the model is
  * fitted (see struct ahead); without one, or without memory for the
  * steps' contexts, each step is computed at its place. */
 static void start_ahead(struct analysis *a)
 {
 	size_t threads = sm_pool_threads(a->settings->threads);
-	if (threads < 2)
+	if (threads < 2 || (a->settings->threads == 0 && a->data->k < SM_AHEAD_MIN_K))
 		return;
 	struct ahead *h = calloc(1, sizeof *h);
 	for (int i = 0; h && i < AHEAD_N; i++) {

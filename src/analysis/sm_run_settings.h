@@ -46,8 +46,8 @@ struct sm_run_settings {
 	double threshold;         /* metafor's absolute threshold; 0 = full precision */
 	int no_studies;           /* leave per-study rows out of the output */
 	/* Threads an analysis may use (sm_analysis_opts.threads); 0 = the
-	 * CPUs, 1 = every step in order on the caller's thread.  The document
-	 * is the same byte for byte. */
+	 * CPUs for large analyses, 1 = every step in order on the caller's
+	 * thread.  The document is the same byte for byte. */
 	int threads;
 	/* Unit of analysis.  multilevel: the analysis' main model is the
 	 * three-level one; ml_method its estimator (REML, or ML when the
