@@ -13,6 +13,7 @@
 #include "sm_mh.h"
 #include "sm_multilevel_json.h"
 #include "sm_peto.h"
+#include "sm_pool.h"
 #include "sm_proportion.h"
 #include "sm_json_stream.h"
 #include "sm_row_spool.h"
@@ -30,6 +31,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+struct ahead;
 
 /* Everything computed for one analysis, gathered before it is written. */
 struct analysis {
@@ -71,6 +74,7 @@ struct analysis {
 	size_t ctx_warnings; /* the context's warnings before this analysis */
 	size_t taken;        /* library warnings taken into `warnings` */
 	size_t left_out;     /* library warnings beyond SM_ANALYSIS_LIB_WARNINGS */
+	struct ahead *ahead; /* NULL: every step is computed at its place */
 };
 
 /* At most this many library warnings (one per failed refit) are written per
@@ -262,7 +266,6 @@ static sm_status table_weights(struct analysis *a)
 static sm_status fit_model(struct analysis *a)
 {
 	const struct sm_analysis_data *d = a->data;
-	a->rma = sm_run_settings_rma(a->settings);
 	switch (a->settings->pooling) {
 	case SM_POOL_MH:
 		if (!a->mh || isnan(a->mh->b))
@@ -592,10 +595,92 @@ static void write_pooled(struct analysis *a)
 				   sm_qnorm_upper(0.05 / (2.0 * (double)a->data->k)));
 }
 
+/* ---- the small-study tests and the tau2 interval, computed ahead --------
+ * With more than one thread (settings->threads) these steps are computed
+ * before the document is written, on a second thread Egger's test (it needs
+ * the model's options only) while this one fits the model, then trim and
+ * fill (which takes the fit and Egger's slope) while this one computes
+ * Begg's test, the tau2 interval and fail-safe N and goes on with the
+ * influence diagnostics.
+ * Each records into a context of its own, merged onto the analysis' at the
+ * step's place (sm_pool_merge_ctx), so that the document, its warnings and
+ * the error reported are those of the serial order. */
+
+struct confint_step {
+	int tried, ok;
+	struct sm_confint ci;
+};
+
+struct egger_step {
+	int ok;
+	struct sm_regtest r;
+};
+
+struct begg_step {
+	int ok;
+	struct sm_ranktest *r;
+};
+
+struct fsn_step {
+	int ok;
+	struct sm_fsn_all f;
+};
+
+struct trimfill_step {
+	sm_status st;
+	struct sm_trimfill t;
+};
+
+enum { AHEAD_CONFINT, AHEAD_EGGER, AHEAD_BEGG, AHEAD_FSN, AHEAD_TRIMFILL, AHEAD_N };
+
+struct ahead {
+	struct analysis *a;
+	struct sm_ctx *ctx[AHEAD_N];
+	struct confint_step confint;
+	struct egger_step egger;
+	struct begg_step begg;
+	struct fsn_step fsn;
+	struct trimfill_step trimfill;
+	struct sm_pool_task side; /* Egger's test, then trim and fill */
+	size_t threads;
+};
+
+/* The step's context (the analysis' when it is computed in place); waits
+ * for the second thread when the step is one of its. */
+static struct sm_ctx *step_ctx(struct analysis *a, int step)
+{
+	if (!a->ahead)
+		return a->ctx;
+	if (step == AHEAD_EGGER || step == AHEAD_TRIMFILL)
+		sm_pool_join(&a->ahead->side);
+	sm_pool_merge_ctx(a->ctx, a->ahead->ctx[step]);
+	return a->ctx;
+}
+
+static int confint_glmm(const struct analysis *a)
+{
+	return a->settings->pooling == SM_POOL_GLMM && is_random(a);
+}
+
+static void compute_confint(const struct analysis *a, struct sm_ctx *ctx, struct confint_step *c)
+{
+	c->tried = !a->ml_main && is_random(a) && a->data->k > 1 && !confint_glmm(a);
+	c->ok = c->tried && sm_confint_tau2(ctx, a->data->yi, a->data->vi, a->data->k, &a->fit,
+					    a->settings->level, 0, &c->ci) == SM_OK;
+}
+
 static void write_confint(struct analysis *a)
 {
-	struct sm_confint ci;
-	if (a->settings->pooling == SM_POOL_GLMM && is_random(a)) {
+	struct confint_step c;
+	if (a->ahead) {
+		step_ctx(a, AHEAD_CONFINT);
+		c = a->ahead->confint;
+	} else {
+		compute_confint(a, a->ctx, &c);
+	}
+	int ok = c.ok;
+	const struct sm_confint ci = c.ci;
+	if (confint_glmm(a)) {
 		/* metafor has no confint() for rma.glmm either */
 		add_warning(a, "tau2 confidence interval: not available for a GLMM");
 		sm_json_add_pair(a->obj, "tau2_ci", NAN, NAN);
@@ -603,10 +688,7 @@ static void write_confint(struct analysis *a)
 		sm_json_add_pair(a->obj, "H2_ci", NAN, NAN);
 		return;
 	}
-	int ok = !a->ml_main && is_random(a) && a->data->k > 1 &&
-		 sm_confint_tau2(a->ctx, a->data->yi, a->data->vi, a->data->k, &a->fit,
-				 a->settings->level, 0, &ci) == SM_OK;
-	if (!ok && !a->ml_main && is_random(a) && a->data->k > 1)
+	if (!ok && c.tried)
 		note_failure(a, "tau2 confidence interval");
 	sm_json_add_pair(a->obj, "tau2_ci", ok ? ci.tau2.ci_lb : NAN, ok ? ci.tau2.ci_ub : NAN);
 	sm_json_add_pair(a->obj, "I2_ci", ok ? ci.I2.ci_lb : NAN, ok ? ci.I2.ci_ub : NAN);
@@ -632,13 +714,25 @@ static void write_transformed(struct analysis *a)
 		sm_json_add_number(t, "ni_harmonic_mean", a->nhm);
 }
 
+static void compute_egger(struct analysis *a, struct sm_ctx *ctx, struct egger_step *e)
+{
+	struct sm_rma_opts o = a->rma;
+	e->ok = sm_regtest(ctx, a->data->yi, a->data->vi, a->data->k, &o, &e->r) == SM_OK;
+	a->egger_slope = e->ok ? e->r.b[1] : NAN;
+}
+
 static void write_egger(struct analysis *a)
 {
 	cJSON *e = cJSON_AddObjectToObject(a->obj, "egger");
-	struct sm_regtest r;
-	struct sm_rma_opts o = a->rma;
-	int ok = sm_regtest(a->ctx, a->data->yi, a->data->vi, a->data->k, &o, &r) == SM_OK;
-	a->egger_slope = ok ? r.b[1] : NAN;
+	struct egger_step step;
+	if (a->ahead) {
+		step_ctx(a, AHEAD_EGGER);
+		step = a->ahead->egger;
+	} else {
+		compute_egger(a, a->ctx, &step);
+	}
+	int ok = step.ok;
+	const struct sm_regtest r = step.r;
 	if (!ok)
 		note_failure(a, "egger");
 	else if (isnan(r.stat) && r.se[1] == 0)
@@ -657,12 +751,26 @@ static void write_egger(struct analysis *a)
 	cJSON_AddStringToObject(e, "model", "rma: yi ~ sei, same method and test as the fit");
 }
 
+static void compute_begg(const struct analysis *a, struct sm_ctx *ctx, struct begg_step *b)
+{
+	b->r = NULL;
+	b->ok = a->data->k >= 2 &&
+		sm_ranktest_run(ctx, a->data->yi, a->data->vi, a->data->k, &b->r) == SM_OK;
+}
+
 static void write_begg(struct analysis *a)
 {
 	cJSON *begg = cJSON_AddObjectToObject(a->obj, "begg");
-	struct sm_ranktest *r = NULL;
-	if (a->data->k < 2 ||
-	    sm_ranktest_run(a->ctx, a->data->yi, a->data->vi, a->data->k, &r) != SM_OK) {
+	struct begg_step step;
+	if (a->ahead) {
+		step_ctx(a, AHEAD_BEGG);
+		step = a->ahead->begg;
+		a->ahead->begg.r = NULL; /* taken */
+	} else {
+		compute_begg(a, a->ctx, &step);
+	}
+	struct sm_ranktest *r = step.r;
+	if (!step.ok) {
 		if (a->data->k < 2)
 			add_warning(a, "begg: the rank correlation test needs at least 2 studies");
 		else
@@ -679,11 +787,23 @@ static void write_begg(struct analysis *a)
 	sm_ranktest_free(r);
 }
 
+static void compute_fsn(const struct analysis *a, struct sm_ctx *ctx, struct fsn_step *f)
+{
+	f->ok = sm_fsn_run(ctx, a->data->yi, a->data->vi, a->data->k, 0.05, &f->f) == SM_OK;
+}
+
 static void write_failsafe(struct analysis *a)
 {
 	cJSON *o = cJSON_AddObjectToObject(a->obj, "failsafe");
-	struct sm_fsn_all f;
-	int ok = sm_fsn_run(a->ctx, a->data->yi, a->data->vi, a->data->k, 0.05, &f) == SM_OK;
+	struct fsn_step step;
+	if (a->ahead) {
+		step_ctx(a, AHEAD_FSN);
+		step = a->ahead->fsn;
+	} else {
+		compute_fsn(a, a->ctx, &step);
+	}
+	int ok = step.ok;
+	const struct sm_fsn_all f = step.f;
 	if (!ok)
 		note_failure(a, "fail-safe N");
 	sm_json_add_number(o, "rosenthal", ok ? f.rosenthal.fsnum : NAN);
@@ -694,11 +814,11 @@ static void write_failsafe(struct analysis *a)
 	sm_json_add_number(o, "rosenberg_p", ok ? f.rosenberg.pval : NAN);
 }
 
-static void write_trimfill(struct analysis *a)
+static void compute_trimfill(const struct analysis *a, struct sm_ctx *ctx,
+			     struct trimfill_step *step)
 {
-	cJSON *o = cJSON_AddObjectToObject(a->obj, "trimfill");
-	struct sm_trimfill t;
-	memset(&t, 0, sizeof t);
+	struct sm_trimfill *t = &step->t;
+	memset(t, 0, sizeof *t);
 	const double *yi = a->data->yi;
 	size_t k = a->data->k;
 	/* Egger's model is trim-and-fill's side model (same method; the test,
@@ -712,11 +832,24 @@ static void write_trimfill(struct analysis *a)
 	for (size_t i = 1; constant && i < k; i++)
 		constant = yi[i] == yi[0];
 	int use_egger = k >= SM_TRIMFILL_FAST_K && isfinite(a->egger_slope) && !constant;
-	sm_status st = use_egger ? sm_trimfill_slope(a->ctx, yi, a->data->vi, k, &a->rma,
-						       &a->diag_fit, a->egger_slope, &t)
-				 : sm_trimfill(a->ctx, yi, a->data->vi, k, &a->rma, &a->diag_fit,
-					       &t);
-	if (st != SM_OK) {
+	step->st = use_egger ? sm_trimfill_slope(ctx, yi, a->data->vi, k, &a->rma, &a->diag_fit,
+						 a->egger_slope, t)
+			     : sm_trimfill(ctx, yi, a->data->vi, k, &a->rma, &a->diag_fit, t);
+}
+
+static void write_trimfill(struct analysis *a)
+{
+	cJSON *o = cJSON_AddObjectToObject(a->obj, "trimfill");
+	struct trimfill_step step;
+	if (a->ahead) {
+		step_ctx(a, AHEAD_TRIMFILL);
+		step = a->ahead->trimfill;
+		memset(&a->ahead->trimfill, 0, sizeof a->ahead->trimfill); /* taken */
+	} else {
+		compute_trimfill(a, a->ctx, &step);
+	}
+	struct sm_trimfill t = step.t;
+	if (step.st != SM_OK) {
 		note_failure(a, "trim-and-fill");
 		sm_json_add_number(o, "k0", NAN);
 		return;
@@ -1383,7 +1516,10 @@ static void run_diagnostics(struct analysis *a)
 		free(msg);
 		return;
 	}
-	if (sm_influence(a->ctx, d->yi, d->vi, d->k, &a->rma, &a->diag_fit, &a->inf) == SM_OK)
+	/* without the rows only the influence summary reads the result */
+	enum sm_inf_keep keep = a->settings->no_studies ? SM_INF_SUMMARY : SM_INF_ALL;
+	if (sm_influence_keep(a->ctx, d->yi, d->vi, d->k, &a->rma, &a->diag_fit, SM_LOO_AUTO,
+			      keep, &a->inf) == SM_OK)
 		a->have_inf = 1;
 	else
 		note_failure(a, "influence");
@@ -1394,6 +1530,78 @@ static void run_diagnostics(struct analysis *a)
 			       "defined and are null (metafor's influence() refuses); the "
 			       "leave-one-out rows are computed");
 	run_cumul(a);
+}
+
+static void run_egger(void *arg)
+{
+	struct ahead *h = arg;
+	compute_egger(h->a, h->ctx[AHEAD_EGGER], &h->egger);
+}
+
+static void run_trimfill(void *arg)
+{
+	struct ahead *h = arg;
+	compute_trimfill(h->a, h->ctx[AHEAD_TRIMFILL], &h->trimfill);
+}
+
+static void ahead_free(struct ahead *h)
+{
+	if (!h)
+		return;
+	sm_pool_join(&h->side);
+	sm_ranktest_free(h->begg.r);
+	if (h->trimfill.st == SM_OK)
+		sm_trimfill_release(&h->trimfill.t);
+	for (int i = 0; i < AHEAD_N; i++)
+		sm_ctx_free(h->ctx[i]);
+	free(h);
+}
+
+/* Studies from which an analysis takes a second thread by default
+ * (threads = 0; a caller asking for 2 or more gets it at every k).  Below,
+ * its steps take a few tens of ms in all, and the thread is not free: its
+ * first allocation makes glibc reserve a malloc arena, 64 MiB of address
+ * space, which under `ulimit -v` leaves the rest of the run less (at
+ * k = 10^5 between 106 and 118 MiB, tests/cli/oom.sh, the run failed with
+ * exit 4 as it must, but in 27-38 s instead of 8-10 s, most of it in
+ * failing mmap calls). */
+#define SM_AHEAD_MIN_K 200000
+
+/* With a second thread Egger's test starts now, before the model is
+ * fitted (see struct ahead); without one, or without memory for the
+ * steps' contexts, each step is computed at its place. */
+static void start_ahead(struct analysis *a)
+{
+	size_t threads = sm_pool_threads(a->settings->threads);
+	if (threads < 2 || (a->settings->threads == 0 && a->data->k < SM_AHEAD_MIN_K))
+		return;
+	struct ahead *h = calloc(1, sizeof *h);
+	for (int i = 0; h && i < AHEAD_N; i++) {
+		if (!(h->ctx[i] = sm_ctx_new())) {
+			ahead_free(h);
+			return;
+		}
+	}
+	if (!h)
+		return;
+	h->a = a;
+	h->threads = threads;
+	a->ahead = h;
+	sm_pool_start(&h->side, threads, run_egger, h);
+}
+
+/* The model is fitted: trim and fill follows Egger's test on the second
+ * thread, the other steps are computed here meanwhile. */
+static void continue_ahead(struct analysis *a)
+{
+	struct ahead *h = a->ahead;
+	if (!h)
+		return;
+	sm_pool_join(&h->side);
+	sm_pool_start(&h->side, h->threads, run_trimfill, h);
+	compute_begg(a, h->ctx[AHEAD_BEGG], &h->begg);
+	compute_confint(a, h->ctx[AHEAD_CONFINT], &h->confint);
+	compute_fsn(a, h->ctx[AHEAD_FSN], &h->fsn);
 }
 
 static void choose_transform(struct analysis *a)
@@ -1440,6 +1648,8 @@ static void note_ledger(struct analysis *a)
 
 static void analysis_release(struct analysis *a)
 {
+	ahead_free(a->ahead);
+	a->ahead = NULL;
 	sm_mh_result_free(a->mh);
 	sm_peto_result_free(a->peto);
 	if (a->have_inf)
@@ -1531,6 +1741,8 @@ cJSON *sm_analysis_json_streamed(struct sm_ctx *ctx, const struct sm_review *rev
 	a.obj = cJSON_CreateObject();
 	a.warnings = cJSON_CreateArray();
 	a.ctx_warnings = sm_ctx_warning_count(ctx);
+	a.rma = sm_run_settings_rma(settings); /* the inverse-variance model's options */
+	start_ahead(&a);
 	run_common_models(&a);
 	if (fit_model(&a) != SM_OK) {
 		cJSON_Delete(a.obj);
@@ -1547,6 +1759,7 @@ cJSON *sm_analysis_json_streamed(struct sm_ctx *ctx, const struct sm_review *rev
 		return NULL;
 	}
 	take_ctx_warnings(&a);
+	continue_ahead(&a);
 	static void (*const steps[])(struct analysis *) = {
 		note_ledger, run_diagnostics, write_header, write_pooled, write_confint,
 		write_transformed, write_totals, write_zero_events, write_egger, write_begg,

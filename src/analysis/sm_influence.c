@@ -57,23 +57,36 @@ void sm_influence_release(struct sm_influence *inf)
 	memset(inf, 0, sizeof *inf);
 }
 
-static sm_status alloc_influence(struct sm_ctx *ctx, size_t k, struct sm_influence *o)
+/* SM_INF_SUMMARY keeps rstudent, cook_d and inf only: at k = 10^6 the
+ * other nine columns and the rows are 170 MB of memory written once and
+ * never read when no per-study row is written. */
+static sm_status alloc_influence(struct sm_ctx *ctx, size_t k, enum sm_inf_keep keep,
+				 struct sm_influence *o)
 {
 	memset(o, 0, sizeof *o);
-	double *a = sm_alloc_array(11 * k, sizeof *a);
+	int all = keep == SM_INF_ALL;
+	double *a = sm_alloc_array((all ? 11 : 2) * k, sizeof *a);
 	o->inf = sm_alloc_array(k, sizeof *o->inf);
-	o->loo = sm_alloc_array(k, sizeof *o->loo);
+	o->loo = all ? sm_alloc_array(k, sizeof *o->loo) : NULL;
 	o->rstudent = a;
-	if (!a || !o->inf || !o->loo) {
+	if (!a || !o->inf || (all && !o->loo)) {
 		sm_influence_release(o);
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	}
-	double **cols[] = {&o->resid, &o->resid_se, &o->dffits, &o->cook_d, &o->cov_r,
-			   &o->tau2_del, &o->QE_del, &o->hat, &o->weight, &o->dfbs};
-	for (size_t j = 0; j < sizeof cols / sizeof cols[0]; j++)
-		*cols[j] = a + (j + 1) * k;
+	o->cook_d = a + k;
+	double **cols[] = {&o->resid, &o->resid_se, &o->dffits, &o->cov_r, &o->tau2_del,
+			   &o->QE_del, &o->hat, &o->weight, &o->dfbs};
+	for (size_t j = 0; all && j < sizeof cols / sizeof cols[0]; j++)
+		*cols[j] = a + (j + 2) * k;
 	o->k = k;
 	return SM_OK;
+}
+
+/* A column the caller did not keep is NULL. */
+static void put(double *col, size_t i, double x)
+{
+	if (col)
+		col[i] = x;
 }
 
 /* metafor's pchisq(cook.d, 1) > 0.5: a comparison with the median of
@@ -100,13 +113,13 @@ static int criterion(double x, int above)
 /* metafor's is.infl: the criteria or'ed with R's NA rule (NA | TRUE is
  * TRUE, NA | FALSE is NA), so a flag never rests on a statistic that was
  * not computed. */
-static int influential(const struct sm_influence *o, size_t i, size_t k)
+static int influential(double dffits, double cook_d, double hat, double dfbs, size_t k)
 {
 	int c[4] = {
-		criterion(o->dffits[i], fabs(o->dffits[i]) > 3 * sqrt(1.0 / (double)(k - 1))),
-		criterion(o->cook_d[i], !isnan(o->cook_d[i]) && cook_large(o->cook_d[i])),
-		criterion(o->hat[i], o->hat[i] > 3.0 / (double)k),
-		criterion(o->dfbs[i], fabs(o->dfbs[i]) > 1),
+		criterion(dffits, fabs(dffits) > 3 * sqrt(1.0 / (double)(k - 1))),
+		criterion(cook_d, !isnan(cook_d) && cook_large(cook_d)),
+		criterion(hat, hat > 3.0 / (double)k),
+		criterion(dfbs, fabs(dfbs) > 1),
 	};
 	int na = 0;
 	for (int j = 0; j < 4; j++) {
@@ -118,12 +131,13 @@ static int influential(const struct sm_influence *o, size_t i, size_t k)
 }
 
 /* hat and weight come from the full fit, whatever the deletion gives. */
-static void diagnose_full(struct sm_influence *o, size_t i, const double *vi,
-			  const struct sm_rma_fit *full)
+static double diagnose_full(struct sm_influence *o, size_t i, const double *vi,
+			    const struct sm_rma_fit *full)
 {
 	double hat = 1 / (vi[i] + full->tau2) / full->sum_w;
-	o->hat[i] = hat;
-	o->weight[i] = 100 * hat;
+	put(o->hat, i, hat);
+	put(o->weight, i, 100 * hat);
+	return hat;
 }
 
 /* Diagnostics of study i from the full fit and the fit without it. */
@@ -131,22 +145,26 @@ static void diagnose(struct sm_influence *o, size_t i, const double *yi, const d
 		     size_t k, const struct sm_rma_fit *full, const struct sm_rma_fit *del,
 		     double sum_w_del)
 {
-	diagnose_full(o, i, vi, full);
-	double hat = o->hat[i];
+	double hat = diagnose_full(o, i, vi, full);
 	double s2 = del->s2w, db = full->b - del->b;
 	double vb = full->se * full->se;
 	double resid = yi[i] - del->b;
 	/* metafor takes a residual below 100 eps as exactly 0 */
-	o->resid[i] = fabs(resid) < 100 * DBL_EPSILON ? 0 : resid;
-	o->resid_se[i] = sqrt(vi[i] * s2 + del->se * del->se + del->tau2 * s2);
-	o->rstudent[i] = o->resid[i] / o->resid_se[i];
-	o->dffits[i] = db / sqrt(s2 * hat * (del->tau2 + vi[i]));
-	o->dfbs[i] = db / sqrt(s2 / sum_w_del);
-	o->cook_d[i] = db * db / vb;
-	o->cov_r[i] = del->se * del->se / vb;
-	o->tau2_del[i] = del->tau2;
-	o->QE_del[i] = del->QE;
-	o->inf[i] = influential(o, i, k);
+	resid = fabs(resid) < 100 * DBL_EPSILON ? 0 : resid;
+	double resid_se = sqrt(vi[i] * s2 + del->se * del->se + del->tau2 * s2);
+	double dffits = db / sqrt(s2 * hat * (del->tau2 + vi[i]));
+	double dfbs = db / sqrt(s2 / sum_w_del);
+	double cook_d = db * db / vb;
+	put(o->resid, i, resid);
+	put(o->resid_se, i, resid_se);
+	o->rstudent[i] = resid / resid_se;
+	put(o->dffits, i, dffits);
+	put(o->dfbs, i, dfbs);
+	o->cook_d[i] = cook_d;
+	put(o->cov_r, i, del->se * del->se / vb);
+	put(o->tau2_del, i, del->tau2);
+	put(o->QE_del, i, del->QE);
+	o->inf[i] = influential(dffits, cook_d, hat, dfbs, k);
 }
 
 /* A failed deletion refit: its statistics are NA, hat and weight remain. */
@@ -156,9 +174,9 @@ static void diagnose_nan(struct sm_influence *o, size_t i, const double *vi, siz
 	double *cols[] = {o->rstudent, o->resid, o->resid_se, o->dffits, o->cook_d, o->cov_r,
 			  o->tau2_del, o->QE_del, o->dfbs};
 	for (size_t j = 0; j < sizeof cols / sizeof cols[0]; j++)
-		cols[j][i] = NAN;
-	diagnose_full(o, i, vi, full);
-	o->inf[i] = influential(o, i, k);
+		put(cols[j], i, NAN);
+	double hat = diagnose_full(o, i, vi, full);
+	o->inf[i] = influential(NAN, NAN, hat, NAN, k);
 }
 
 /* metafor's influence() refuses a fit whose vb is 0 (chol fails). */
@@ -168,7 +186,7 @@ static void mark_undefined(struct sm_influence *o)
 			  o->tau2_del, o->QE_del, o->hat, o->weight, o->dfbs};
 	for (size_t i = 0; i < o->k; i++) {
 		for (size_t j = 0; j < sizeof cols / sizeof cols[0]; j++)
-			cols[j][i] = NAN;
+			put(cols[j], i, NAN);
 		o->inf[i] = SM_FLAG_NA;
 	}
 	o->undefined = 1;
@@ -192,11 +210,13 @@ static sm_status loo_exact(struct sm_ctx *ctx, const double *yi, const double *v
 	if (st)
 		return st;
 	if (!ok) {
-		row_nan(&out->loo[i], opts, k - 1);
+		if (out->loo)
+			row_nan(&out->loo[i], opts, k - 1);
 		diagnose_nan(out, i, vi, k, full);
 		return SM_OK;
 	}
-	row_from_fit(&del, &out->loo[i]);
+	if (out->loo)
+		row_from_fit(&del, &out->loo[i]);
 	struct sm_ksum sw = {0, 0};
 	for (size_t j = 0; j < k; j++)
 		sm_ksum_add(&sw, 1 / (vi[j] + del.tau2));
@@ -321,7 +341,8 @@ static sm_status loo_fast(struct sm_ctx *ctx, const double *yi, const double *vi
 			st = sm_pbank_status(ctx, &d.bank);
 			continue;
 		}
-		row_from_fit(&del, &out->loo[i]);
+		if (out->loo)
+			row_from_fit(&del, &out->loo[i]);
 		diagnose(out, i, yi, vi, k, full, &del, del.sum_w + 1 / (vi[i] + t[i]));
 		todo[i] = 0;
 	}
@@ -337,10 +358,18 @@ sm_status sm_influence_path(struct sm_ctx *ctx, const double *yi, const double *
 			    const struct sm_rma_fit *full, enum sm_loo_path path,
 			    struct sm_influence *out)
 {
+	return sm_influence_keep(ctx, yi, vi, k, opts, full, path, SM_INF_ALL, out);
+}
+
+sm_status sm_influence_keep(struct sm_ctx *ctx, const double *yi, const double *vi,
+			    size_t k, const struct sm_rma_opts *opts,
+			    const struct sm_rma_fit *full, enum sm_loo_path path,
+			    enum sm_inf_keep keep, struct sm_influence *out)
+{
 	if (k < 2)
 		return SM_FAIL(ctx, SM_EINPUT, "influence diagnostics need k >= 2; got k = %zu",
 			       k);
-	sm_status st = alloc_influence(ctx, k, out);
+	sm_status st = alloc_influence(ctx, k, keep, out);
 	if (st)
 		return st;
 	double *y = sm_alloc_array(2 * k, sizeof *y);

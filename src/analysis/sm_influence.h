@@ -83,6 +83,16 @@ sm_status sm_influence_path(struct sm_ctx *ctx, const double *yi, const double *
 			    const struct sm_rma_fit *full, enum sm_loo_path path,
 			    struct sm_influence *out);
 
+/* What the result keeps: ALL of the above, or SUMMARY, only rstudent,
+ * cook_d and inf (what sm_influence_summary_json reads; the other columns
+ * and loo are NULL), computed the same way to the bit, for a caller that
+ * writes no per-study row. */
+enum sm_inf_keep { SM_INF_ALL, SM_INF_SUMMARY };
+sm_status sm_influence_keep(struct sm_ctx *ctx, const double *yi, const double *vi,
+			    size_t k, const struct sm_rma_opts *opts,
+			    const struct sm_rma_fit *full, enum sm_loo_path path,
+			    enum sm_inf_keep keep, struct sm_influence *out);
+
 /* Entry i is the fit of studies 0..i (in the given order). */
 sm_status sm_cumul(struct sm_ctx *ctx, const double *yi, const double *vi, size_t k,
 		   const struct sm_rma_opts *opts, struct sm_loo_row *out);

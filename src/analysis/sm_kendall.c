@@ -236,14 +236,10 @@ sm_status sm_kendall_tau_b(struct sm_ctx *ctx, const double *x, const double *y,
 		return st;
 	struct kpair *p = sm_alloc_array(n, sizeof *p);
 	struct kpair *ptmp = sm_alloc_array(n, sizeof *ptmp);
-	double *v = sm_alloc_array(n, sizeof *v);
-	double *vtmp = sm_alloc_array(n, sizeof *vtmp);
 	size_t *cnt = sm_alloc_array(SM_RADIX_PASSES * SM_RADIX_SIZE, sizeof *cnt);
-	if (!p || !ptmp || !v || !vtmp || !cnt) {
+	if (!p || !ptmp || !cnt) {
 		free(p);
 		free(ptmp);
-		free(v);
-		free(vtmp);
 		free(cnt);
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory for kendall's tau (n = %zu)", n);
 	}
@@ -257,9 +253,17 @@ sm_status sm_kendall_tau_b(struct sm_ctx *ctx, const double *x, const double *y,
 	struct tie_sums xs = {0}, ys = {0}, xr = {0}, yr = {0};
 	int64_t joint;
 	pair_ties(p, n, &xs, &joint);
+	/* The value arrays live in the pairs' memory (a third less fresh
+	 * memory, whose page faults were a quarter of this function's time):
+	 * x in the scratch pairs, then y packed in place at the front of the
+	 * sorted pairs (double i lies in pair i / 2, already read), sorted
+	 * with the scratch pairs as its buffer. */
+	double *v = (double *)(void *)ptmp;
 	for (size_t i = 0; i < n; i++)
 		v[i] = p[i].x;
 	tie_scan_cortest(v, n, &xr);
+	double *vtmp = v;
+	v = (double *)(void *)p;
 	for (size_t i = 0; i < n; i++)
 		v[i] = p[i].y;
 	/* Within an x tie group y is ascending, so every strict inversion of y
@@ -291,8 +295,6 @@ sm_status sm_kendall_tau_b(struct sm_ctx *ctx, const double *x, const double *y,
 	out->s_cortest = out->tau_b * sqrt((t0 - (double)xr.pairs) * (t0 - (double)yr.pairs));
 	free(p);
 	free(ptmp);
-	free(v);
-	free(vtmp);
 	return SM_OK;
 }
 

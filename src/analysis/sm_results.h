@@ -53,6 +53,13 @@ struct sm_analysis_opts {
 	 * the review's "studies") out of the document (large simulations);
 	 * every statistic is still computed. */
 	int no_studies;
+	/* Threads one analysis may use: its tau2 interval, Begg's test and
+	 * fail-safe N run beside Egger's test, trim and fill and the influence
+	 * diagnostics; 0 = the CPUs online for an analysis of at least
+	 * SM_AHEAD_MIN_K (sm_analysis_json.c) studies, one thread below; 1 = no
+	 * second thread; 2 or more = a second thread at every k.  The output
+	 * does not depend on it. */
+	int threads;
 	/* Unit of analysis (README "Several rows per study"); NULL / *_set = 0
 	 * keeps the review's setting.  model: "standard" | "multilevel";
 	 * cluster: the column whose values group rows ("study", the default,

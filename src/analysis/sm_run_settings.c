@@ -346,6 +346,7 @@ sm_status sm_run_settings_resolve(struct sm_ctx *ctx, const struct sm_review *re
 	out->stepadj = opts->stepadj > 0 ? opts->stepadj : 1;
 	out->threshold = opts->threshold > 0 ? opts->threshold : 0;
 	out->no_studies = opts->no_studies;
+	out->threads = opts->threads;
 	out->small_study_min_k = opts->small_study_min_k > 0 ? opts->small_study_min_k
 				 : review->settings.small_study_min_k > 0
 					 ? review->settings.small_study_min_k

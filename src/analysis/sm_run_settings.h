@@ -45,6 +45,10 @@ struct sm_run_settings {
 	double stepadj;           /* Fisher scoring step multiplier (1 = none) */
 	double threshold;         /* metafor's absolute threshold; 0 = full precision */
 	int no_studies;           /* leave per-study rows out of the output */
+	/* Threads an analysis may use (sm_analysis_opts.threads); 0 = the
+	 * CPUs for large analyses, 1 = every step in order on the caller's
+	 * thread.  The document is the same byte for byte. */
+	int threads;
 	/* Unit of analysis.  multilevel: the analysis' main model is the
 	 * three-level one; ml_method its estimator (REML, or ML when the
 	 * method is ML).  cluster: the grouping column ("study" unless set);
