@@ -171,6 +171,15 @@ static const char *set_small_study_min_k(struct sm_analysis_opts *o, const char 
 	return NULL;
 }
 
+static const char *set_threads(struct sm_analysis_opts *o, const char *v)
+{
+	double n;
+	if (parse_number(v, &n) != 0 || n != floor(n) || n < 0 || n > 64)
+		return "a whole number of threads from 0 (the CPUs) to 64";
+	o->threads = (int)n;
+	return NULL;
+}
+
 static const char *set_harm_margin(struct sm_analysis_opts *o, const char *v)
 {
 	if (parse_number(v, &o->harm_margin) != 0 || !(o->harm_margin > 0 && o->harm_margin <= 1000))
@@ -246,6 +255,10 @@ static const struct sm_aopt options[] = {
 	  "fewest studies for which Egger's and Begg's tests\n"
 	  "and trim and fill are presented (default 10, the\n"
 	  "Cochrane Handbook's advice; meta's k.min)", NULL, set_small_study_min_k },
+	{ "threads", SM_AOPT_REQUIRED, "N",
+	  "threads to use: an analysis' second thread for its\n"
+	  "small-study tests, report's figure workers; 0 = the\n"
+	  "CPUs (default), 1 = one; the output is the same", NULL, set_threads },
 	{ "harm-margin", SM_AOPT_REQUIRED, "X",
 	  "the excess risk per 1000 treated that would matter:\n"
 	  "says whether the data exclude it, and the patients\n"

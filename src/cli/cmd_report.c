@@ -163,6 +163,7 @@ static sm_status write_bundle(struct sm_cli *cli, const char *review_path,
 		bo.style = ro->style;
 		bo.width = ro->width;
 		bo.dpi = ro->dpi;
+		bo.threads = opts->threads;
 		bo.cancel = &caught_signal;
 		bo.source = review_path;
 		sm_cli_progress(cli, "drawing figures, tables and the report");
