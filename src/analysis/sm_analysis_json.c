@@ -1251,8 +1251,9 @@ static int row_as_text(const struct analysis *a, size_t row)
 /* Model row j (data row `row`) with the bytes the tree of study_base(),
  * write_study_effect(), sm_study_extra_write(), write_ledger(),
  * write_influence() and the cumul row prints at the depth of an analysis'
- * rows; the tree keeps what later blocks read (add_row()'s cut: the label,
- * study id, event and fisher_p). */
+ * rows; st NULL: nothing kept (the build's row index has the row), else
+ * st keeps what later blocks read (add_row()'s cut: the label, study id,
+ * event and fisher_p). */
 static void text_row(struct analysis *a, struct sm_buf *b, cJSON *st, size_t j, size_t row)
 {
 	const struct sm_analysis_data *d = a->data;
