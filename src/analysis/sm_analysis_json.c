@@ -16,6 +16,7 @@
 #include "sm_pool.h"
 #include "sm_proportion.h"
 #include "sm_json_stream.h"
+#include "sm_row_index.h"
 #include "sm_row_spool.h"
 #include "sm_rare_json.h"
 #include "sm_ranktest.h"
@@ -71,6 +72,10 @@ struct analysis {
 	cJSON *warnings;
 	struct sm_row_spool *spool; /* NULL: the rows stay whole in obj */
 	struct sm_json_stream *stream; /* NULL: the "studies" rows are not streamed */
+	/* NULL: a streamed text row keeps a small object in the tree; else
+	 * none, and the index tells the later readers the row */
+	struct sm_row_index *index;
+	int index_failed;
 	size_t ctx_warnings; /* the context's warnings before this analysis */
 	size_t taken;        /* library warnings taken into `warnings` */
 	size_t left_out;     /* library warnings beyond SM_ANALYSIS_LIB_WARNINGS */
@@ -1246,8 +1251,9 @@ static int row_as_text(const struct analysis *a, size_t row)
 /* Model row j (data row `row`) with the bytes the tree of study_base(),
  * write_study_effect(), sm_study_extra_write(), write_ledger(),
  * write_influence() and the cumul row prints at the depth of an analysis'
- * rows; the tree keeps what later blocks read (add_row()'s cut: the label,
- * study id, event and fisher_p). */
+ * rows; st NULL: nothing kept (the build's row index has the row), else
+ * st keeps what later blocks read (add_row()'s cut: the label, study id,
+ * event and fisher_p). */
 static void text_row(struct analysis *a, struct sm_buf *b, cJSON *st, size_t j, size_t row)
 {
 	const struct sm_analysis_data *d = a->data;
@@ -1317,6 +1323,8 @@ static void text_row(struct analysis *a, struct sm_buf *b, cJSON *st, size_t j, 
 		sm_json_obj_close(&w);
 	}
 	sm_json_obj_close(&w);
+	if (!st) /* kept out of the tree (a->index) */
+		return;
 	/* what the tree keeps (add_row()'s cut: no null but fisher_p) */
 	if (o->label)
 		cJSON_AddItemToObjectCS(st, "label", cJSON_CreateStringReference(o->label));
@@ -1327,6 +1335,17 @@ static void text_row(struct analysis *a, struct sm_buf *b, cJSON *st, size_t j, 
 		cJSON_AddItemToObjectCS(st, "event", cJSON_CreateStringReference(o->event));
 	/* kept though null: the multiplicity block tests its presence */
 	cJSON_AddNullToObject(st, "fisher_p");
+}
+
+/* Notes a streamed row of list in the index: o for a row kept out of the
+ * tree, NULL for one in it.  Out of memory fails the build (an internal
+ * error on the context, sm_results_build_streamed()). */
+static void index_row(struct analysis *a, const cJSON *list, const struct sm_outcome *o)
+{
+	if (a->index && sm_row_index_add(a->index, list, o) != 0 && !a->index_failed) {
+		a->index_failed = 1;
+		SM_FAIL(a->ctx, SM_EINTERNAL, "out of memory");
+	}
 }
 
 static void write_studies(struct analysis *a)
@@ -1345,6 +1364,16 @@ static void write_studies(struct analysis *a)
 	sm_buf_init(&text);
 	size_t j = 0;
 	for (size_t row = 0; row < d->n; row++) {
+		if (as_text && j < d->k && d->idx[j] == row && row_as_text(a, row) && a->index) {
+			sm_buf_reset(&text);
+			text_row(a, &text, NULL, j, row);
+			index_row(a, studies, d->rows[row]);
+			/* out of memory: no text, which fails the stream */
+			sm_json_stream_row_untreed(a->stream, text.failed ? NULL : text.data,
+						   text.len);
+			j++;
+			continue;
+		}
 		if (as_text && j < d->k && d->idx[j] == row && row_as_text(a, row)) {
 			cJSON *st = cJSON_CreateObject();
 			sm_buf_reset(&text);
@@ -1369,6 +1398,8 @@ static void write_studies(struct analysis *a)
 			write_influence(a, st, j);
 			if (a->cumul)
 				write_loo_row(a, cJSON_AddObjectToObject(st, "cumul"), &a->cumul[j]);
+			if (streamed)
+				index_row(a, studies, NULL);
 			add_row(a, studies, st, streamed);
 			j++;
 		} else {
@@ -1728,8 +1759,18 @@ cJSON *sm_analysis_json_streamed(struct sm_ctx *ctx, const struct sm_review *rev
 				 struct sm_analysis_pooled *pooled, struct sm_row_spool *spool,
 				 struct sm_json_stream *stream)
 {
+	return sm_analysis_json_indexed(ctx, review, data, settings, pooled, spool, stream, NULL);
+}
+
+cJSON *sm_analysis_json_indexed(struct sm_ctx *ctx, const struct sm_review *review,
+				const struct sm_analysis_data *data,
+				const struct sm_run_settings *settings,
+				struct sm_analysis_pooled *pooled, struct sm_row_spool *spool,
+				struct sm_json_stream *stream, struct sm_row_index *index)
+{
 	struct analysis a = { .ctx = ctx, .review = review, .data = data, .settings = settings,
-			      .spool = spool, .stream = stream, .egger_slope = NAN };
+			      .spool = spool, .stream = stream, .index = stream ? index : NULL,
+			      .egger_slope = NAN };
 	if (pooled)
 		memset(pooled, 0, sizeof *pooled);
 	if (data->k == 0) {

@@ -69,4 +69,14 @@ cJSON *sm_analysis_json_streamed(struct sm_ctx *ctx, const struct sm_review *rev
 				 struct sm_analysis_pooled *pooled, struct sm_row_spool *spool,
 				 struct sm_json_stream *stream);
 
+/* As sm_analysis_json_streamed, with the streamed rows noted in index
+ * (sm_row_index.h): a row written as text keeps no node in the tree.  The
+ * document's later readers of the rows must then be given index. */
+struct sm_row_index;
+cJSON *sm_analysis_json_indexed(struct sm_ctx *ctx, const struct sm_review *review,
+				const struct sm_analysis_data *data,
+				const struct sm_run_settings *settings,
+				struct sm_analysis_pooled *pooled, struct sm_row_spool *spool,
+				struct sm_json_stream *stream, struct sm_row_index *index);
+
 #endif

@@ -112,7 +112,7 @@ static void check_k(struct sm_check_run_state *s, struct sm_check_rep *r)
 static void check_studies(struct sm_check_run_state *s, struct sm_check_rep *r)
 {
 	double stated = sm_check_rep_value(r, "studies_stated");
-	int have = sm_domain_table_studies(r->computed);
+	int have = sm_domain_table_studies_indexed(r->computed, s->rows);
 	if (!isfinite(stated) || have < 0 || stated == have)
 		return;
 	sm_check_add(s, SM_CHECK_COUNT, r->name, "studies_stated", stated, have, 0,
@@ -402,6 +402,12 @@ void sm_check_free(struct sm_check *c)
 
 struct sm_check *sm_check_run(struct sm_ctx *ctx, const cJSON *results)
 {
+	return sm_check_run_indexed(ctx, results, NULL);
+}
+
+struct sm_check *sm_check_run_indexed(struct sm_ctx *ctx, const cJSON *results,
+				      const struct sm_row_index *rows)
+{
 	if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(results, "analyses"))) {
 		SM_FAIL(ctx, SM_EINPUT, "not a results document: no 'analyses' array; "
 			"expected the output of 'safemeta analyze'");
@@ -415,6 +421,7 @@ struct sm_check *sm_check_run(struct sm_ctx *ctx, const cJSON *results)
 		.reported = cJSON_GetObjectItemCaseSensitive(
 			cJSON_GetObjectItemCaseSensitive(review, "reported"), "analyses"),
 		.alpha = isfinite(level) ? 1 - level / 100 : 0.05,
+		.rows = rows,
 	};
 	int n = cJSON_GetArraySize(s.reported);
 	if (s.report && n > 0) {

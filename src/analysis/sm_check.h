@@ -87,6 +87,11 @@ struct sm_check {
 
 /* NULL on out of memory or when results is not a results document. */
 struct sm_check *sm_check_run(struct sm_ctx *ctx, const cJSON *results);
+/* The same for a document being built whose streamed text rows are kept
+ * out of the tree (sm_row_index.h; NULL: every row in the tree). */
+struct sm_row_index;
+struct sm_check *sm_check_run_indexed(struct sm_ctx *ctx, const cJSON *results,
+				      const struct sm_row_index *rows);
 void sm_check_free(struct sm_check *check);
 
 /* Number of findings that are disagreements (all of them are). */

@@ -18,6 +18,7 @@ struct sm_check_run_state {
 	int oom;
 	const cJSON *reported; /* "reported"."analyses" */
 	double alpha;          /* 1 - level / 100 */
+	const struct sm_row_index *rows; /* rows kept out of the tree, or NULL */
 };
 
 /* The reported values of one analysis and their rounding intervals. */

@@ -2,7 +2,9 @@
 
 #include "sm_buf.h"
 #include "sm_json_out.h"
+#include "sm_row_index.h"
 #include "sm_strmap.h"
+#include <limits.h>
 
 #include <math.h>
 #include <stdlib.h>
@@ -95,13 +97,11 @@ static int cmp_ref(const void *a, const void *b)
 	return strcmp(((const struct study_ref *)a)->id, ((const struct study_ref *)b)->id);
 }
 
-static int add_ref(struct study_ref *refs, int m, const cJSON *s)
+static int add_ref(struct study_ref *refs, int m, const struct sm_row_view *s)
 {
-	const char *id = str(s, "study_id");
-	if (!id)
-		id = str(s, "label");
+	const char *id = s->study_id ? s->study_id : s->label;
 	if (id)
-		refs[m++] = (struct study_ref){ id, num(s, "n1i"), num(s, "n2i") };
+		refs[m++] = (struct study_ref){ id, s->n1i, s->n2i };
 	return m;
 }
 
@@ -173,23 +173,30 @@ static int group_refs(struct study_ref *refs, int m, int *ng_out, double *n1_by,
  * arms: the studies, and the excluded rows whose tables a Mantel-Haenszel
  * or Peto estimate pools (`pooled_table`).  Returns -1 when the rows are
  * not in the document. */
-static int count_studies(const cJSON *studies, const cJSON *excluded, double *n1_by,
-			 double *n2_by)
+static int count_studies(const cJSON *studies, const cJSON *excluded,
+			 const struct sm_row_index *index, double *n1_by, double *n2_by)
 {
 	*n1_by = *n2_by = NAN;
 	if (!cJSON_IsArray(studies))
 		return -1;
-	int n = cJSON_GetArraySize(studies) + cJSON_GetArraySize(excluded);
-	struct study_ref *refs = sm_alloc_array(n ? (size_t)n : 1, sizeof *refs);
+	size_t n = sm_row_index_size(index, studies) + (size_t)cJSON_GetArraySize(excluded);
+	if (n > INT_MAX)
+		return -1;
+	struct study_ref *refs = sm_alloc_array(n ? n : 1, sizeof *refs);
 	if (!refs)
 		return -1;
 	int m = 0;
+	struct sm_row_iter it;
+	struct sm_row_view v;
+	sm_row_iter_begin(&it, index, studies);
+	while (sm_row_iter_next(&it, &v))
+		m = add_ref(refs, m, &v);
 	const cJSON *s;
-	cJSON_ArrayForEach(s, studies)
-		m = add_ref(refs, m, s);
+	sm_row_iter_begin(&it, NULL, excluded);
 	cJSON_ArrayForEach(s, excluded)
-		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s, "pooled_table")))
-			m = add_ref(refs, m, s);
+		if (sm_row_iter_next(&it, &v) &&
+		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s, "pooled_table")))
+			m = add_ref(refs, m, &v);
 	int ng = 0, grouped = group_refs(refs, m, &ng, n1_by, n2_by);
 	if (grouped != 0) {
 		free(refs);
@@ -217,16 +224,22 @@ static int count_studies(const cJSON *studies, const cJSON *excluded, double *n1
 	return distinct;
 }
 
-static int studies_of(const cJSON *a, double *n1_by, double *n2_by)
+static int studies_of(const cJSON *a, const struct sm_row_index *index, double *n1_by,
+		      double *n2_by)
 {
 	return count_studies(cJSON_GetObjectItemCaseSensitive(a, "studies"),
-			     cJSON_GetObjectItemCaseSensitive(a, "excluded"), n1_by, n2_by);
+			     cJSON_GetObjectItemCaseSensitive(a, "excluded"), index, n1_by, n2_by);
 }
 
 int sm_domain_table_studies(const cJSON *analysis)
 {
+	return sm_domain_table_studies_indexed(analysis, NULL);
+}
+
+int sm_domain_table_studies_indexed(const cJSON *analysis, const struct sm_row_index *index)
+{
 	double n1, n2;
-	return studies_of(analysis, &n1, &n2);
+	return studies_of(analysis, index, &n1, &n2);
 }
 
 /* The rows the pooled estimate stands on: under Mantel-Haenszel or Peto
@@ -245,11 +258,11 @@ static double pooled_k(const cJSON *a)
 
 /* ---- one row -------------------------------------------------------- */
 
-static void add_counts(cJSON *row, const cJSON *a)
+static void add_counts(cJSON *row, const cJSON *a, const struct sm_row_index *index)
 {
 	cJSON_AddNumberToObject(row, "k", pooled_k(a));
 	double n1_by, n2_by;
-	int ks = studies_of(a, &n1_by, &n2_by);
+	int ks = studies_of(a, index, &n1_by, &n2_by);
 	sm_json_add_number(row, "k_studies", ks >= 0 ? (double)ks : NAN);
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(a, "totals");
 	sm_json_add_number(row, "events_t", num(t, "events_t"));
@@ -383,7 +396,8 @@ static void add_absolute(cJSON *row, const cJSON *a, const char *measure)
 	sm_json_add_number(o, "difference_ci_ub_per_1000", 1000 * (p1_ub - p0));
 }
 
-static cJSON *row_json(const cJSON *a, const cJSON *mult, const char *arm1)
+static cJSON *row_json(const cJSON *a, const cJSON *mult, const char *arm1,
+		       const struct sm_row_index *index)
 {
 	cJSON *row = cJSON_CreateObject();
 	const char *measure = str(a, "measure");
@@ -391,7 +405,7 @@ static cJSON *row_json(const cJSON *a, const cJSON *mult, const char *arm1)
 		measure = "?";
 	sm_json_add_string(row, "analysis", str(a, "name"));
 	cJSON_AddStringToObject(row, "measure", measure);
-	add_counts(row, a);
+	add_counts(row, a, index);
 	add_effect(row, a);
 	add_verdict(row, a, measure, arm1);
 	add_multiplicity(row, mult);
@@ -400,6 +414,12 @@ static cJSON *row_json(const cJSON *a, const cJSON *mult, const char *arm1)
 }
 
 cJSON *sm_domain_table_json(struct sm_ctx *ctx, const cJSON *results)
+{
+	return sm_domain_table_json_indexed(ctx, results, NULL);
+}
+
+cJSON *sm_domain_table_json_indexed(struct sm_ctx *ctx, const cJSON *results,
+				    const struct sm_row_index *index)
 {
 	const cJSON *settings = cJSON_GetObjectItemCaseSensitive(
 		cJSON_GetObjectItemCaseSensitive(results, "review"), "settings");
@@ -424,7 +444,7 @@ cJSON *sm_domain_table_json(struct sm_ctx *ctx, const cJSON *results)
 	const cJSON *a;
 	int i = 0;
 	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(results, "analyses"))
-		cJSON_AddItemToArray(rows, row_json(a, cJSON_GetArrayItem(mult, i++), arm1));
+		cJSON_AddItemToArray(rows, row_json(a, cJSON_GetArrayItem(mult, i++), arm1, index));
 	/* cJSON signals allocation failure only through missing items. */
 	if (!rows || cJSON_GetArraySize(rows) !=
 			     cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(results, "analyses"))) {

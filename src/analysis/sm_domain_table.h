@@ -74,10 +74,16 @@ double sm_domain_treated_risk(const char *measure, double p0, double effect);
 /* Distinct studies (study_id) among an analysis' "studies" rows; -1 when
  * the rows are not in the document (analyze --no-studies). */
 int sm_domain_table_studies(const cJSON *analysis);
+/* The same with the rows a streamed build kept out of the tree
+ * (sm_row_index.h; NULL: every row in the tree). */
+struct sm_row_index;
+int sm_domain_table_studies_indexed(const cJSON *analysis, const struct sm_row_index *index);
 
 /* {"counting", "arm_labels", "level", "rows": [...]} from a results
  * document (needs "analyses" and "review"."settings"."arm_labels").  NULL
  * only when out of memory (recorded in ctx). */
 cJSON *sm_domain_table_json(struct sm_ctx *ctx, const cJSON *results);
+cJSON *sm_domain_table_json_indexed(struct sm_ctx *ctx, const cJSON *results,
+				    const struct sm_row_index *index);
 
 #endif

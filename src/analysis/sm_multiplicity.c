@@ -5,6 +5,7 @@
 #include "sm_json_fast.h"
 #include "sm_json_out.h"
 #include "sm_json_stream.h"
+#include "sm_row_index.h"
 #include "sm_row_spool.h"
 
 #include <math.h>
@@ -28,7 +29,7 @@ struct terms {
 	size_t n;
 	double *p;
 	size_t *group;
-	const cJSON **row;
+	const char **label, **event; /* the review's text or the tree's */
 	const char *why_not; /* NULL when the double FDR can be run */
 };
 
@@ -36,16 +37,18 @@ static void terms_release(struct terms *t)
 {
 	free(t->p);
 	free(t->group);
-	free(t->row);
+	free(t->label);
+	free(t->event);
 }
 
-static size_t count_rows(const cJSON *a)
+static size_t count_rows(const cJSON *a, const struct sm_row_index *index)
 {
-	return (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(a, "studies")) +
+	return sm_row_index_size(index, cJSON_GetObjectItemCaseSensitive(a, "studies")) +
 	       (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(a, "excluded"));
 }
 
-static sm_status gather_terms(struct sm_ctx *ctx, const cJSON *analyses, struct terms *t)
+static sm_status gather_terms(struct sm_ctx *ctx, const cJSON *analyses,
+			      const struct sm_row_index *index, struct terms *t)
 {
 	memset(t, 0, sizeof *t);
 	size_t total = 0;
@@ -54,25 +57,29 @@ static sm_status gather_terms(struct sm_ctx *ctx, const cJSON *analyses, struct 
 		if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(a, "studies")))
 			t->why_not = "the per-study rows are left out (--no-studies), and the "
 				     "double FDR needs the P value of every term";
-		total += count_rows(a);
+		total += count_rows(a, index);
 	}
 	t->p = sm_alloc_array(total ? total : 1, sizeof *t->p);
 	t->group = sm_alloc_array(total ? total : 1, sizeof *t->group);
-	t->row = sm_alloc_array(total ? total : 1, sizeof *t->row);
-	if (!t->p || !t->group || !t->row)
+	t->label = sm_alloc_array(total ? total : 1, sizeof *t->label);
+	t->event = sm_alloc_array(total ? total : 1, sizeof *t->event);
+	if (!t->p || !t->group || !t->label || !t->event)
 		return SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	size_t g = 0;
 	cJSON_ArrayForEach(a, analyses) {
 		static const char *const lists[] = { "studies", "excluded" };
 		for (int l = 0; l < 2; l++) {
-			const cJSON *s;
-			cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(a, lists[l])) {
-				if (!cJSON_GetObjectItemCaseSensitive(s, "fisher_p") && !t->why_not)
+			struct sm_row_iter it;
+			struct sm_row_view s;
+			sm_row_iter_begin(&it, index, cJSON_GetObjectItemCaseSensitive(a, lists[l]));
+			while (sm_row_iter_next(&it, &s)) {
+				if (!s.has_fisher_p && !t->why_not)
 					t->why_not = "the terms have no exact P value: the double "
 						     "FDR needs 2x2 counts";
-				t->p[t->n] = num(s, "fisher_p");
+				t->p[t->n] = s.fisher_p;
 				t->group[t->n] = g;
-				t->row[t->n] = s;
+				t->label[t->n] = s.label;
+				t->event[t->n] = s.event;
 				t->n++;
 			}
 		}
@@ -130,8 +137,8 @@ static void write_term_text(struct sm_buf *b, const char *analysis, const struct
 	struct sm_json_obj w;
 	sm_json_obj_begin(&w, b, SM_ROW_DEPTH_TERMS);
 	sm_json_obj_string(&w, "analysis", analysis);
-	sm_json_obj_string(&w, "label", str(t->row[i], "label"));
-	sm_json_obj_string(&w, "event", str(t->row[i], "event"));
+	sm_json_obj_string(&w, "label", t->label[i]);
+	sm_json_obj_string(&w, "event", t->event[i]);
 	sm_json_obj_number(&w, "p", t->p[i]);
 	sm_json_obj_number(&w, "p_within_bh", df->term_adj[i]);
 	sm_json_obj_bool(&w, "signal_dfdr", df->term_flag[i]);
@@ -177,8 +184,8 @@ static void write_terms(cJSON *out, const cJSON *analyses, const struct sm_dfdr 
 	for (size_t i = 0; names && !streamed && i < t->n; i++) {
 		cJSON *o = cJSON_CreateObject();
 		sm_json_add_string(o, "analysis", names[t->group[i]]);
-		sm_json_add_string(o, "label", str(t->row[i], "label"));
-		sm_json_add_string(o, "event", str(t->row[i], "event"));
+		sm_json_add_string(o, "label", t->label[i]);
+		sm_json_add_string(o, "event", t->event[i]);
 		sm_json_add_number(o, "p", t->p[i]);
 		sm_json_add_number(o, "p_within_bh", df->term_adj[i]);
 		cJSON_AddBoolToObject(o, "signal_dfdr", df->term_flag[i]);
@@ -205,6 +212,13 @@ cJSON *sm_multiplicity_json_spooled(struct sm_ctx *ctx, const cJSON *results,
 cJSON *sm_multiplicity_json_streamed(struct sm_ctx *ctx, const cJSON *results,
 				     struct sm_row_spool *spool, struct sm_json_stream *stream)
 {
+	return sm_multiplicity_json_indexed(ctx, results, spool, stream, NULL);
+}
+
+cJSON *sm_multiplicity_json_indexed(struct sm_ctx *ctx, const cJSON *results,
+				    struct sm_row_spool *spool, struct sm_json_stream *stream,
+				    const struct sm_row_index *index)
+{
 	const cJSON *analyses = cJSON_GetObjectItemCaseSensitive(results, "analyses");
 	double level = num(cJSON_GetObjectItemCaseSensitive(results, "settings"), "level");
 	double alpha = 1 - level / 100;
@@ -215,7 +229,7 @@ cJSON *sm_multiplicity_json_streamed(struct sm_ctx *ctx, const cJSON *results,
 	struct sm_dfdr df;
 	int have_df = 0;
 	memset(&df, 0, sizeof df);
-	sm_status st = p && bh ? gather_terms(ctx, analyses, &t)
+	sm_status st = p && bh ? gather_terms(ctx, analyses, index, &t)
 			       : SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
 	size_t g = 0;
 	const cJSON *a;

@@ -41,5 +41,11 @@ cJSON *sm_multiplicity_json_spooled(struct sm_ctx *ctx, const cJSON *results,
 struct sm_json_stream;
 cJSON *sm_multiplicity_json_streamed(struct sm_ctx *ctx, const cJSON *results,
 				     struct sm_row_spool *spool, struct sm_json_stream *stream);
+/* As _streamed, with the rows of a build that kept its text rows out of
+ * the tree (sm_row_index.h; NULL: every row in the tree). */
+struct sm_row_index;
+cJSON *sm_multiplicity_json_indexed(struct sm_ctx *ctx, const cJSON *results,
+				    struct sm_row_spool *spool, struct sm_json_stream *stream,
+				    const struct sm_row_index *index);
 
 #endif

@@ -17,6 +17,7 @@
 #include "sm_init.h"
 #include "sm_json_stream.h"
 #include "sm_res.h"
+#include "sm_row_index.h"
 #include "sm_row_spool.h"
 #include "sm_json_out.h"
 #include "sm_prisma_check.h"
@@ -257,15 +258,15 @@ static sm_status find_columns(struct sm_ctx *ctx, const struct sm_review *r,
 static cJSON *outcome_json(struct sm_ctx *ctx, const struct sm_review *r,
 			   const struct sm_analysis_data *d, const struct sm_run_settings *s,
 			   const struct columns *c, int several, struct sm_row_spool *spool,
-			   struct sm_json_stream *stream)
+			   struct sm_json_stream *stream, struct sm_row_index *index)
 {
 	struct sm_analysis_pooled pooled;
 	memset(&pooled, 0, sizeof pooled);
 	/* the pooled values only when subgroups need them (one more FE fit);
 	 * the subgroups tag every row after it is made, so those rows are
 	 * spooled, not streamed */
-	cJSON *a = sm_analysis_json_streamed(ctx, r, d, s, c->have_by ? &pooled : NULL, spool,
-					     c->have_by ? NULL : stream);
+	cJSON *a = sm_analysis_json_indexed(ctx, r, d, s, c->have_by ? &pooled : NULL, spool,
+					    c->have_by ? NULL : stream, index);
 	cJSON *sg = a && c->have_by ? sm_subgroups_json(ctx, r, d, s, &c->by, &pooled, a) : NULL;
 	cJSON *mr = a && c->n_mods && (sg || !c->have_by)
 		    ? sm_metareg_json(ctx, r, d, s, c->mods, c->n_mods, several,
@@ -356,7 +357,8 @@ static void add_unit_keys(struct sm_ctx *ctx, const struct sm_review *r,
 
 static sm_status run_analyses(struct sm_ctx *ctx, const struct sm_review *r,
 			      const struct sm_run_settings *s, cJSON *root,
-			      struct sm_row_spool *spool, struct sm_json_stream *stream)
+			      struct sm_row_spool *spool, struct sm_json_stream *stream,
+			      struct sm_row_index *index)
 {
 	struct groups g;
 	struct columns c;
@@ -378,7 +380,7 @@ static sm_status run_analyses(struct sm_ctx *ctx, const struct sm_review *r,
 			sm_analysis_data_free(d);
 			d = NULL;
 		}
-		cJSON *a = d ? outcome_json(ctx, r, d, s, &c, g.n > 1, spool, stream) : NULL;
+		cJSON *a = d ? outcome_json(ctx, r, d, s, &c, g.n > 1, spool, stream, index) : NULL;
 		if (a)
 			add_unit_keys(ctx, r, cl, d, s, a);
 		sm_analysis_data_free(d);
@@ -421,9 +423,9 @@ static cJSON *add_aggregate_tables(struct sm_ctx *ctx, const struct sm_review *r
 /* What `safemeta check` finds belongs to the document, so that a report
  * shows it without computing anything itself.  Takes root; NULL on out of
  * memory. */
-static cJSON *add_check(struct sm_ctx *ctx, cJSON *root)
+static cJSON *add_check(struct sm_ctx *ctx, cJSON *root, const struct sm_row_index *index)
 {
-	struct sm_check *check = sm_check_run(ctx, root);
+	struct sm_check *check = sm_check_run_indexed(ctx, root, index);
 	cJSON *cj = check ? sm_check_json(check) : NULL;
 	sm_check_free(check);
 	if (!cj) {
@@ -449,7 +451,7 @@ cJSON *sm_results_build_spooled(struct sm_ctx *ctx, const struct sm_review *revi
 
 static cJSON *build(struct sm_ctx *ctx, const struct sm_review *review,
 		    const struct sm_analysis_opts *opts, struct sm_row_spool *spool,
-		    struct sm_json_stream *stream)
+		    struct sm_json_stream *stream, struct sm_row_index *index)
 {
 	if (!sm_init_done()) {
 		SM_FAIL(ctx, SM_EINTERNAL, "sm_init() was not called before the analysis; "
@@ -480,9 +482,9 @@ static cJSON *build(struct sm_ctx *ctx, const struct sm_review *review,
 	if (review->n_outcomes == 0) {
 		cJSON_AddArrayToObject(root, "analyses");
 		root = add_aggregate_tables(ctx, review, &s, root);
-		return root ? add_check(ctx, root) : NULL;
+		return root ? add_check(ctx, root, index) : NULL;
 	}
-	if (run_analyses(ctx, review, &s, root, spool, stream) != SM_OK) {
+	if (run_analyses(ctx, review, &s, root, spool, stream, index) != SM_OK) {
 		cJSON_Delete(root);
 		return NULL;
 	}
@@ -492,7 +494,7 @@ static cJSON *build(struct sm_ctx *ctx, const struct sm_review *review,
 		sm_json_stream_leave(stream);
 	else
 		stream = NULL;
-	cJSON *mult = sm_multiplicity_json_streamed(ctx, root, spool, stream);
+	cJSON *mult = sm_multiplicity_json_indexed(ctx, root, spool, stream, index);
 	if (!mult) {
 		cJSON_Delete(root);
 		return NULL;
@@ -500,13 +502,13 @@ static cJSON *build(struct sm_ctx *ctx, const struct sm_review *review,
 	cJSON_AddItemToObject(root, "multiplicity", mult);
 	if (stream && sm_json_stream_top(stream) == mult)
 		sm_json_stream_leave(stream);
-	cJSON *table = sm_domain_table_json(ctx, root);
+	cJSON *table = sm_domain_table_json_indexed(ctx, root, index);
 	if (table)
 		cJSON_AddItemToObject(root, "domain_table", table);
 	if (review->grade) /* the GRADE summary of findings (sm_sof.h) */
 		cJSON_AddItemToObject(root, "summary_of_findings", sm_sof_json(ctx, review, root));
 	root = add_aggregate_tables(ctx, review, &s, root);
-	return root ? add_check(ctx, root) : NULL;
+	return root ? add_check(ctx, root, index) : NULL;
 }
 
 /* A step noted as failed for these data is part of the results; an internal
@@ -520,7 +522,14 @@ cJSON *sm_results_build_streamed(struct sm_ctx *ctx, const struct sm_review *rev
 	unsigned long cleared = sm_ctx_internal_cleared(ctx);
 	unsigned long json_failed = sm_init_json_failures();
 	int had_error = sm_ctx_error(ctx) != NULL;
-	cJSON *root = build(ctx, review, opts, spool, stream);
+	/* streamed: the text rows are kept out of the tree, in the index */
+	struct sm_row_index *index = stream ? sm_row_index_new() : NULL;
+	if (stream && !index) {
+		SM_FAIL(ctx, SM_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	cJSON *root = build(ctx, review, opts, spool, stream, index);
+	sm_row_index_free(index); /* its readers are done */
 	if (!root)
 		return NULL;
 	const struct sm_diag *d = sm_ctx_error(ctx);
