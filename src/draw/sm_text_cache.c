@@ -282,6 +282,31 @@ static int plan_runs(PangoLayout *layout, const char *text, struct run_plan **ou
 	return 0;
 }
 
+/* One allocation for an entry: the slot, `key_at - sizeof slot` bytes of
+ * runs, glyphs and clusters for the caller to fill, then the key (which
+ * holds the text).  Not in the table until slot_insert(). */
+static struct tslot *slot_new(const struct tkey *k, size_t off, const struct sm_extent *ext,
+			      size_t key_at)
+{
+	struct tslot *s = malloc(key_at + k->len + 1);
+	if (!s)
+		return NULL;
+	char *data = (char *)s + key_at;
+	memcpy(data, k->data, k->len + 1);
+	s->key = (struct tkey){ data, k->len, k->hash };
+	s->e.text = data + off;
+	s->e.ext = *ext;
+	return s;
+}
+
+static void slot_insert(struct sm_tcache *c, struct tslot *s)
+{
+	/* the key ends the block */
+	size_t size = (size_t)(s->key.data - (const char *)s) + s->key.len + 1;
+	c->bytes += size + 32; /* the allocation's and the table's overhead */
+	g_hash_table_insert(c->map, &s->key, s);
+}
+
 const struct sm_tentry *sm_tcache_add(struct sm_tcache *c, const struct sm_tstyle *st,
 				      const char *utf8, const struct sm_extent *ext,
 				      PangoLayout *layout)
@@ -308,18 +333,12 @@ const struct sm_tentry *sm_tcache_add(struct sm_tcache *c, const struct sm_tstyl
 	size_t glyphs_at = runs_at + nruns * sizeof(struct sm_trun);
 	size_t clusters_at = glyphs_at + ng * sizeof(struct sm_tglyph);
 	size_t key_at = clusters_at + nc * sizeof(cairo_text_cluster_t);
-	size_t size = key_at + k.len + 1;
-	char *block = malloc(size);
-	if (!block) {
+	s = slot_new(&k, off, ext, key_at);
+	if (!s) {
 		free(plan);
 		return NULL;
 	}
-	s = (struct tslot *)block;
-	char *data = block + key_at;
-	memcpy(data, k.data, k.len + 1);
-	s->key = (struct tkey){ data, k.len, k.hash };
-	s->e.text = data + off;
-	s->e.ext = *ext;
+	char *block = (char *)s;
 	struct sm_trun *runs = (struct sm_trun *)(block + runs_at);
 	struct sm_tglyph *g = (struct sm_tglyph *)(block + glyphs_at);
 	cairo_text_cluster_t *cl = (cairo_text_cluster_t *)(block + clusters_at);
@@ -331,8 +350,7 @@ const struct sm_tentry *sm_tcache_add(struct sm_tcache *c, const struct sm_tstyl
 	s->e.runs = runs;
 	s->e.nruns = nruns;
 	free(plan);
-	c->bytes += size + 32; /* the allocation's and the table's overhead */
-	g_hash_table_insert(c->map, &s->key, s);
+	slot_insert(c, s);
 	return &s->e;
 }
 
@@ -352,16 +370,10 @@ const struct sm_tentry *sm_tcache_add_run(struct sm_tcache *c, const struct sm_t
 	size_t runs_at = sizeof *s;
 	size_t glyphs_at = runs_at + sizeof(struct sm_trun);
 	size_t key_at = glyphs_at + (size_t)n * sizeof(struct sm_tglyph);
-	size_t size = key_at + k.len + 1;
-	char *block = malloc(size);
-	if (!block)
+	s = slot_new(&k, off, ext, key_at);
+	if (!s)
 		return NULL;
-	s = (struct tslot *)block;
-	char *data = block + key_at;
-	memcpy(data, k.data, k.len + 1);
-	s->key = (struct tkey){ data, k.len, k.hash };
-	s->e.text = data + off;
-	s->e.ext = *ext;
+	char *block = (char *)s;
 	struct sm_trun *run = (struct sm_trun *)(block + runs_at);
 	struct sm_tglyph *gl = (struct sm_tglyph *)(block + glyphs_at);
 	memcpy(gl, g, (size_t)n * sizeof *gl);
@@ -371,7 +383,6 @@ const struct sm_tentry *sm_tcache_add_run(struct sm_tcache *c, const struct sm_t
 				 .len = n, .backward = 0, .x = 0, .baseline = baseline };
 	s->e.runs = run;
 	s->e.nruns = 1;
-	c->bytes += size + 32;
-	g_hash_table_insert(c->map, &s->key, s);
+	slot_insert(c, s);
 	return &s->e;
 }
