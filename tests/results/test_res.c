@@ -160,56 +160,25 @@ static void test_positioned_errors(void **state)
 	expect_error("{\"results_version\": 1e999}", "r.json:1:21", "finite");
 }
 
-/* Every display-scale value is checked against its analysis-scale one:
- * the trim-and-fill adjusted estimate too (a renderer draws it). */
-static void test_display_values_checked(void **state)
+/* The MSC results fixture as a tree, to be broken by a test. */
+static cJSON *msc_results_doc(void)
 {
-	(void)state;
 	char *path = sm_test_path("tests/fixtures/results/msc-iv-rct.results.json");
 	char *text = sm_test_slurp(path);
 	cJSON *doc = cJSON_Parse(text);
 	assert_non_null(doc);
-	cJSON *a = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "analyses"), 0);
-	cJSON *tr = cJSON_GetObjectItem(cJSON_GetObjectItem(a, "trimfill"), "transformed");
-	cJSON *est = cJSON_GetObjectItem(tr, "estimate");
-	assert_true(cJSON_IsNumber(est));
-	cJSON_SetNumberValue(est, est->valuedouble * 1.01);
-	char *broken = cJSON_Print(doc);
-	struct sm_ctx *ctx = sm_ctx_new();
-	assert_null(sm_res_parse(ctx, "tf.json", broken, strlen(broken)));
-	char *m = sm_diag_format(sm_ctx_error(ctx));
-	assert_non_null(strstr(m, "analyses[0].trimfill.transformed.estimate"));
-	assert_non_null(strstr(m, "expected the display-scale value"));
-	free(m);
-	sm_ctx_free(ctx);
-	cJSON_free(broken);
-	cJSON_Delete(doc);
 	free(text);
 	free(path);
+	return doc;
 }
 
-/* A study's values are checked one by one (the check that passes them all
- * without naming their paths must miss none): a broken display value of a
- * leave-one-out or cumulative refit, of the study, or its order is named
- * with its path. */
-static void expect_study_error(const char *study, const char *refit, const char *key,
-			       double factor, const char *where, const char *words)
+/* The broken document is refused with an error naming `where` and `words`;
+ * doc is freed. */
+static void expect_refused(cJSON *doc, const char *name, const char *where, const char *words)
 {
-	char *path = sm_test_path("tests/fixtures/results/msc-iv-rct.results.json");
-	char *text = sm_test_slurp(path);
-	cJSON *doc = cJSON_Parse(text);
-	assert_non_null(doc);
-	cJSON *a = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "analyses"), 0);
-	cJSON *st = cJSON_GetArrayItem(cJSON_GetObjectItem(a, "studies"), atoi(study));
-	cJSON *o = refit ? cJSON_GetObjectItem(st, refit) : st;
-	if (strchr(key, '.')) /* "transformed.ci_ub" */
-		o = cJSON_GetObjectItem(o, "transformed");
-	cJSON *v = cJSON_GetObjectItem(o, strchr(key, '.') ? strchr(key, '.') + 1 : key);
-	assert_true(cJSON_IsNumber(v));
-	cJSON_SetNumberValue(v, v->valuedouble * factor);
 	char *broken = cJSON_Print(doc);
 	struct sm_ctx *ctx = sm_ctx_new();
-	assert_null(sm_res_parse(ctx, "s.json", broken, strlen(broken)));
+	assert_null(sm_res_parse(ctx, name, broken, strlen(broken)));
 	char *m = sm_diag_format(sm_ctx_error(ctx));
 	if (!strstr(m, where) || !strstr(m, words)) {
 		print_error("\"%s\" lacks \"%s\" or \"%s\"\n", m, where, words);
@@ -219,8 +188,40 @@ static void expect_study_error(const char *study, const char *refit, const char 
 	sm_ctx_free(ctx);
 	cJSON_free(broken);
 	cJSON_Delete(doc);
-	free(text);
-	free(path);
+}
+
+/* Every display-scale value is checked against its analysis-scale one:
+ * the trim-and-fill adjusted estimate too (a renderer draws it). */
+static void test_display_values_checked(void **state)
+{
+	(void)state;
+	cJSON *doc = msc_results_doc();
+	cJSON *a = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "analyses"), 0);
+	cJSON *tr = cJSON_GetObjectItem(cJSON_GetObjectItem(a, "trimfill"), "transformed");
+	cJSON *est = cJSON_GetObjectItem(tr, "estimate");
+	assert_true(cJSON_IsNumber(est));
+	cJSON_SetNumberValue(est, est->valuedouble * 1.01);
+	expect_refused(doc, "tf.json", "analyses[0].trimfill.transformed.estimate",
+		       "expected the display-scale value");
+}
+
+/* A study's values are checked one by one (the check that passes them all
+ * without naming their paths must miss none): a broken display value of a
+ * leave-one-out or cumulative refit, of the study, or its order is named
+ * with its path. */
+static void expect_study_error(const char *study, const char *refit, const char *key,
+			       double factor, const char *where, const char *words)
+{
+	cJSON *doc = msc_results_doc();
+	cJSON *a = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "analyses"), 0);
+	cJSON *st = cJSON_GetArrayItem(cJSON_GetObjectItem(a, "studies"), atoi(study));
+	cJSON *o = refit ? cJSON_GetObjectItem(st, refit) : st;
+	if (strchr(key, '.')) /* "transformed.ci_ub" */
+		o = cJSON_GetObjectItem(o, "transformed");
+	cJSON *v = cJSON_GetObjectItem(o, strchr(key, '.') ? strchr(key, '.') + 1 : key);
+	assert_true(cJSON_IsNumber(v));
+	cJSON_SetNumberValue(v, v->valuedouble * factor);
+	expect_refused(doc, "s.json", where, words);
 }
 
 static void test_study_values_checked(void **state)
