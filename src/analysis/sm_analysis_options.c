@@ -162,21 +162,27 @@ static const char *set_aggregate(struct sm_analysis_opts *o, const char *v)
 	return NULL;
 }
 
+/* A whole number from lo to hi into *out; -1 when v is not one. */
+static int parse_whole(const char *v, int lo, int hi, int *out)
+{
+	double x;
+	if (parse_number(v, &x) != 0 || x != floor(x) || x < lo || x > hi)
+		return -1;
+	*out = (int)x;
+	return 0;
+}
+
 static const char *set_small_study_min_k(struct sm_analysis_opts *o, const char *v)
 {
-	double k;
-	if (parse_number(v, &k) != 0 || k != floor(k) || k < 1 || k > 1e6)
+	if (parse_whole(v, 1, 1000000, &o->small_study_min_k) != 0)
 		return "a whole number of studies from 1 to 1000000";
-	o->small_study_min_k = (int)k;
 	return NULL;
 }
 
 static const char *set_threads(struct sm_analysis_opts *o, const char *v)
 {
-	double n;
-	if (parse_number(v, &n) != 0 || n != floor(n) || n < 0 || n > 64)
+	if (parse_whole(v, 0, 64, &o->threads) != 0)
 		return "a whole number of threads from 0 (the CPUs) to 64";
-	o->threads = (int)n;
 	return NULL;
 }
 
