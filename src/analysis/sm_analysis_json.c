@@ -1251,10 +1251,9 @@ static int row_as_text(const struct analysis *a, size_t row)
 /* Model row j (data row `row`) with the bytes the tree of study_base(),
  * write_study_effect(), sm_study_extra_write(), write_ledger(),
  * write_influence() and the cumul row prints at the depth of an analysis'
- * rows; st NULL: nothing kept (the build's row index has the row), else
- * st keeps what later blocks read (add_row()'s cut: the label, study id,
- * event and fisher_p). */
-static void text_row(struct analysis *a, struct sm_buf *b, cJSON *st, size_t j, size_t row)
+ * rows; nothing of it is kept in the tree (the build's row index has the
+ * row for the later blocks). */
+static void text_row(struct analysis *a, struct sm_buf *b, size_t j, size_t row)
 {
 	const struct sm_analysis_data *d = a->data;
 	const struct sm_outcome *o = d->rows[row];
@@ -1323,18 +1322,6 @@ static void text_row(struct analysis *a, struct sm_buf *b, cJSON *st, size_t j, 
 		sm_json_obj_close(&w);
 	}
 	sm_json_obj_close(&w);
-	if (!st) /* kept out of the tree (a->index) */
-		return;
-	/* what the tree keeps (add_row()'s cut: no null but fisher_p) */
-	if (o->label)
-		cJSON_AddItemToObjectCS(st, "label", cJSON_CreateStringReference(o->label));
-	if (o->study_id)
-		cJSON_AddItemToObjectCS(st, "study_id",
-					cJSON_CreateStringReference(o->study_id));
-	if (o->event)
-		cJSON_AddItemToObjectCS(st, "event", cJSON_CreateStringReference(o->event));
-	/* kept though null: the multiplicity block tests its presence */
-	cJSON_AddNullToObject(st, "fisher_p");
 }
 
 /* Notes a streamed row of list in the index: o for a row kept out of the
@@ -1364,25 +1351,13 @@ static void write_studies(struct analysis *a)
 	sm_buf_init(&text);
 	size_t j = 0;
 	for (size_t row = 0; row < d->n; row++) {
-		if (as_text && j < d->k && d->idx[j] == row && row_as_text(a, row) && a->index) {
+		if (as_text && j < d->k && d->idx[j] == row && row_as_text(a, row)) {
 			sm_buf_reset(&text);
-			text_row(a, &text, NULL, j, row);
+			text_row(a, &text, j, row);
 			index_row(a, studies, d->rows[row]);
 			/* out of memory: no text, which fails the stream */
 			sm_json_stream_row_untreed(a->stream, text.failed ? NULL : text.data,
 						   text.len);
-			j++;
-			continue;
-		}
-		if (as_text && j < d->k && d->idx[j] == row && row_as_text(a, row)) {
-			cJSON *st = cJSON_CreateObject();
-			sm_buf_reset(&text);
-			text_row(a, &text, st, j, row);
-			cJSON_AddItemToArray(studies, st);
-			/* out of memory: no row, which fails the stream (the
-			 * results are not written) */
-			sm_json_stream_row_text(a->stream, text.failed ? NULL : st, text.data,
-						text.len);
 			j++;
 			continue;
 		}
@@ -1750,16 +1725,7 @@ cJSON *sm_analysis_json_spooled(struct sm_ctx *ctx, const struct sm_review *revi
 				const struct sm_run_settings *settings,
 				struct sm_analysis_pooled *pooled, struct sm_row_spool *spool)
 {
-	return sm_analysis_json_streamed(ctx, review, data, settings, pooled, spool, NULL);
-}
-
-cJSON *sm_analysis_json_streamed(struct sm_ctx *ctx, const struct sm_review *review,
-				 const struct sm_analysis_data *data,
-				 const struct sm_run_settings *settings,
-				 struct sm_analysis_pooled *pooled, struct sm_row_spool *spool,
-				 struct sm_json_stream *stream)
-{
-	return sm_analysis_json_indexed(ctx, review, data, settings, pooled, spool, stream, NULL);
+	return sm_analysis_json_indexed(ctx, review, data, settings, pooled, spool, NULL, NULL);
 }
 
 cJSON *sm_analysis_json_indexed(struct sm_ctx *ctx, const struct sm_review *review,

@@ -61,17 +61,11 @@ cJSON *sm_analysis_json_spooled(struct sm_ctx *ctx, const struct sm_review *revi
  * next element of the stream's open list, and left open after its rows;
  * the caller appends it there and leaves it once the rest of it is final);
  * the "excluded" rows, which come after in the document, are spooled.
- * stream NULL: as _spooled. */
+ * Each streamed row is noted in index (sm_row_index.h), which must be
+ * given with a stream: a row written as text keeps no node in the tree, so
+ * the document's later readers of the rows must be given index too.
+ * stream NULL: as _spooled (index unused). */
 struct sm_json_stream;
-cJSON *sm_analysis_json_streamed(struct sm_ctx *ctx, const struct sm_review *review,
-				 const struct sm_analysis_data *data,
-				 const struct sm_run_settings *settings,
-				 struct sm_analysis_pooled *pooled, struct sm_row_spool *spool,
-				 struct sm_json_stream *stream);
-
-/* As sm_analysis_json_streamed, with the streamed rows noted in index
- * (sm_row_index.h): a row written as text keeps no node in the tree.  The
- * document's later readers of the rows must then be given index. */
 struct sm_row_index;
 cJSON *sm_analysis_json_indexed(struct sm_ctx *ctx, const struct sm_review *review,
 				const struct sm_analysis_data *data,

@@ -468,22 +468,6 @@ void sm_json_stream_row(struct sm_json_stream *s, cJSON *row, const char *const 
 	sm_row_cut(row, keep, n_keep);
 }
 
-void sm_json_stream_row_text(struct sm_json_stream *s, const cJSON *row, const char *text,
-			     size_t len)
-{
-	struct frame *f = s->n ? &s->stack[s->n - 1] : NULL;
-	cJSON *next = !f ? NULL : f->last ? f->last->next : f->c->child;
-	if (!f || !row || next != row || row->next) {
-		s->failed = 1;
-		return;
-	}
-	if (s->failed)
-		return;
-	child_start(s, f, NULL);
-	emit(s, text, len);
-	f->last = next;
-}
-
 void sm_json_stream_row_untreed(struct sm_json_stream *s, const char *text, size_t len)
 {
 	struct frame *f = s->n ? &s->stack[s->n - 1] : NULL;

@@ -63,14 +63,10 @@ void sm_json_stream_row(struct sm_json_stream *s, cJSON *row, const char *const 
 			size_t n_keep);
 /* Hands what it holds so far to out (a mebibyte is held otherwise). */
 void sm_json_stream_flush(struct sm_json_stream *s);
-/* The same for a row made as text (sm_json_obj, laid out at its depth):
- * text is written where row, just appended as what the tree keeps of it,
- * sits. */
-void sm_json_stream_row_text(struct sm_json_stream *s, const cJSON *row, const char *text,
-			     size_t len);
-/* The same for a row that is not in the tree at all (nothing later reads
- * it): text (NULL: out of memory, which fails the stream) is written as the
- * open list's next element; the list must have no child not yet written. */
+/* The same for a row made as text (sm_json_obj, laid out at its depth)
+ * that is not in the tree at all (nothing later reads it from there): text
+ * (NULL: out of memory, which fails the stream) is written as the open
+ * list's next element; the list must have no child not yet written. */
 void sm_json_stream_row_untreed(struct sm_json_stream *s, const char *text, size_t len);
 /* The same for a row nothing later reads: it is written and deleted. */
 void sm_json_stream_row_drop(struct sm_json_stream *s, cJSON *row);
