@@ -29,7 +29,9 @@
 #include "sm_unit.h"
 #include "sm_weights.h"
 
+#include <assert.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -650,16 +652,34 @@ struct ahead {
 	size_t threads;
 };
 
-/* The step's context (the analysis' when it is computed in place); waits
- * for the second thread when the step is one of its. */
-static struct sm_ctx *step_ctx(struct analysis *a, int step)
+/* Where struct ahead holds each step's record, and its size. */
+static const struct {
+	size_t offset, size;
+} ahead_slots[AHEAD_N] = {
+	[AHEAD_CONFINT] = { offsetof(struct ahead, confint), sizeof(struct confint_step) },
+	[AHEAD_EGGER] = { offsetof(struct ahead, egger), sizeof(struct egger_step) },
+	[AHEAD_BEGG] = { offsetof(struct ahead, begg), sizeof(struct begg_step) },
+	[AHEAD_FSN] = { offsetof(struct ahead, fsn), sizeof(struct fsn_step) },
+	[AHEAD_TRIMFILL] = { offsetof(struct ahead, trimfill), sizeof(struct trimfill_step) },
+};
+
+/* 1 when the step was computed ahead: its record is moved into `out` (the
+ * held copy is cleared, so that what it owns is the writer's to free) and
+ * its context merged onto the analysis' here, at the step's place, after
+ * waiting for the second thread when the step is one of its.  0 when the
+ * caller computes it in place. */
+static int take_ahead(struct analysis *a, int step, void *out, size_t size)
 {
 	if (!a->ahead)
-		return a->ctx;
+		return 0;
 	if (step == AHEAD_EGGER || step == AHEAD_TRIMFILL)
 		sm_pool_join(&a->ahead->side);
 	sm_pool_merge_ctx(a->ctx, a->ahead->ctx[step]);
-	return a->ctx;
+	char *held = (char *)a->ahead + ahead_slots[step].offset;
+	assert(size == ahead_slots[step].size);
+	memcpy(out, held, size);
+	memset(held, 0, size);
+	return 1;
 }
 
 static int confint_glmm(const struct analysis *a)
@@ -677,12 +697,8 @@ static void compute_confint(const struct analysis *a, struct sm_ctx *ctx, struct
 static void write_confint(struct analysis *a)
 {
 	struct confint_step c;
-	if (a->ahead) {
-		step_ctx(a, AHEAD_CONFINT);
-		c = a->ahead->confint;
-	} else {
+	if (!take_ahead(a, AHEAD_CONFINT, &c, sizeof c))
 		compute_confint(a, a->ctx, &c);
-	}
 	int ok = c.ok;
 	const struct sm_confint ci = c.ci;
 	if (confint_glmm(a)) {
@@ -730,12 +746,8 @@ static void write_egger(struct analysis *a)
 {
 	cJSON *e = cJSON_AddObjectToObject(a->obj, "egger");
 	struct egger_step step;
-	if (a->ahead) {
-		step_ctx(a, AHEAD_EGGER);
-		step = a->ahead->egger;
-	} else {
+	if (!take_ahead(a, AHEAD_EGGER, &step, sizeof step))
 		compute_egger(a, a->ctx, &step);
-	}
 	int ok = step.ok;
 	const struct sm_regtest r = step.r;
 	if (!ok)
@@ -767,13 +779,8 @@ static void write_begg(struct analysis *a)
 {
 	cJSON *begg = cJSON_AddObjectToObject(a->obj, "begg");
 	struct begg_step step;
-	if (a->ahead) {
-		step_ctx(a, AHEAD_BEGG);
-		step = a->ahead->begg;
-		a->ahead->begg.r = NULL; /* taken */
-	} else {
+	if (!take_ahead(a, AHEAD_BEGG, &step, sizeof step))
 		compute_begg(a, a->ctx, &step);
-	}
 	struct sm_ranktest *r = step.r;
 	if (!step.ok) {
 		if (a->data->k < 2)
@@ -801,12 +808,8 @@ static void write_failsafe(struct analysis *a)
 {
 	cJSON *o = cJSON_AddObjectToObject(a->obj, "failsafe");
 	struct fsn_step step;
-	if (a->ahead) {
-		step_ctx(a, AHEAD_FSN);
-		step = a->ahead->fsn;
-	} else {
+	if (!take_ahead(a, AHEAD_FSN, &step, sizeof step))
 		compute_fsn(a, a->ctx, &step);
-	}
 	int ok = step.ok;
 	const struct sm_fsn_all f = step.f;
 	if (!ok)
@@ -846,13 +849,8 @@ static void write_trimfill(struct analysis *a)
 {
 	cJSON *o = cJSON_AddObjectToObject(a->obj, "trimfill");
 	struct trimfill_step step;
-	if (a->ahead) {
-		step_ctx(a, AHEAD_TRIMFILL);
-		step = a->ahead->trimfill;
-		memset(&a->ahead->trimfill, 0, sizeof a->ahead->trimfill); /* taken */
-	} else {
+	if (!take_ahead(a, AHEAD_TRIMFILL, &step, sizeof step))
 		compute_trimfill(a, a->ctx, &step);
-	}
 	struct sm_trimfill t = step.t;
 	if (step.st != SM_OK) {
 		note_failure(a, "trim-and-fill");
