@@ -7,6 +7,7 @@
 #include "sm_export.h"
 #include "sm_figure.h"
 #include "sm_json_out.h"
+#include "sm_pool.h"
 #include "sm_report.h"
 #include "sm_res.h"
 #include "sm_rtmpl.h"
@@ -21,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 void sm_bundle_opts_init(struct sm_bundle_opts *opts)
 {
@@ -357,7 +357,7 @@ static void checksum_job(struct pool *p, struct job *job)
 	}
 }
 
-static void *worker(void *arg)
+static void worker(void *arg)
 {
 	struct pool *p = arg;
 	struct sm_ctx *ctx = sm_ctx_new();
@@ -384,18 +384,15 @@ static void *worker(void *arg)
 	}
 	sm_canvas_pixels_free(pixels);
 	sm_ctx_free(ctx);
-	return NULL;
 }
 
 static int worker_count(const struct sm_bundle_opts *opts, size_t jobs)
 {
-	long n = opts->threads > 0 ? opts->threads : sysconf(_SC_NPROCESSORS_ONLN);
-	if (n < 1)
-		n = 1;
+	size_t n = sm_pool_threads(opts->threads);
 	if (n > SM_BUNDLE_MAX_WORKERS)
 		n = SM_BUNDLE_MAX_WORKERS;
-	if ((size_t)n > jobs)
-		n = (long)jobs;
+	if (n > jobs)
+		n = jobs;
 	return (int)n;
 }
 
@@ -534,14 +531,15 @@ static sm_status draw_all(struct sm_ctx *ctx, struct pool *p)
 	p->order = order;
 	pthread_mutex_init(&p->lock, NULL);
 	int n = worker_count(p->opts, p->norder);
-	pthread_t threads[SM_BUNDLE_MAX_WORKERS];
-	int started = 0;
+	/* workers 1..n-1 on threads of their own (one that cannot be started
+	 * works through the queue at once, sm_pool_start); the calling thread
+	 * is worker 0 */
+	struct sm_pool_task others[SM_BUNDLE_MAX_WORKERS];
 	for (int i = 1; i < n; i++)
-		if (pthread_create(&threads[started], NULL, worker, p) == 0)
-			started++;
-	worker(p); /* the calling thread works too */
-	for (int i = 0; i < started; i++)
-		pthread_join(threads[i], NULL);
+		sm_pool_start(&others[i], (size_t)n, worker, p);
+	worker(p);
+	for (int i = 1; i < n; i++)
+		sm_pool_join(&others[i]);
 	pthread_mutex_destroy(&p->lock);
 	free(order);
 	if (cancelled(p->opts))
