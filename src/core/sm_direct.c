@@ -223,11 +223,22 @@ int sm_direct_write(struct sm_direct *d, const void *data, size_t n)
 	return 0;
 }
 
+/* On a failure the bytes that did go, fewer than size, and never -1:
+ * glibc (2.36) counts a -1 from a cookie as bytes written, so that fwrite
+ * would report success with the error flag set, and its caller would go
+ * on writing after a full disk; a short count makes fwrite short, as a
+ * failing write(2) under an ordinary stream does.  errno stays the
+ * write's. */
 static ssize_t cookie_write(void *cookie, const char *buf, size_t size)
 {
+	struct sm_direct *d = cookie;
 	if (size > (size_t)SSIZE_MAX)
 		size = (size_t)SSIZE_MAX;
-	return sm_direct_write(cookie, buf, size) == 0 ? (ssize_t)size : -1;
+	long long before = d->pos;
+	if (sm_direct_write(d, buf, size) == 0)
+		return (ssize_t)size;
+	long long went = d->pos - before;
+	return went > 0 && (unsigned long long)went < size ? (ssize_t)went : 0;
 }
 
 static int cookie_seek(void *cookie, off64_t *offset, int whence)
