@@ -1,9 +1,11 @@
 #include "sm_atomic.h"
 
 #include "sm_buf.h"
+#include "sm_direct.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,7 +15,29 @@ struct sm_atomic {
 	FILE *stream;
 	char *path;
 	char *tmp_path;
+	/* a large output's temporary: the stream writes through direct to
+	 * fd (both ours); NULL: the stream is a plain fdopen() of it */
+	struct sm_direct *direct;
+	int fd;
 };
+
+/* Ends the stream, and the descriptor under a direct one: 0, or EOF with
+ * errno. */
+static int close_stream(struct sm_atomic *af)
+{
+	int rc = fclose(af->stream);
+	af->stream = NULL;
+	if (af->direct) {
+		int saved = errno;
+		if (close(af->fd) != 0 && rc == 0)
+			rc = EOF;
+		else
+			errno = saved;
+		sm_direct_free(af->direct);
+		af->direct = NULL;
+	}
+	return rc;
+}
 
 static void atomic_free(struct sm_atomic *af)
 {
@@ -78,9 +102,30 @@ static int create_tmp(const char *path, mode_t mode, int keep_mode, char **out)
 	return -1;
 }
 
+/* The stream onto af's new temporary fd: past direct_after bytes
+ * written direct (SIZE_MAX: never, a plain stdio stream); NULL with errno. */
+static FILE *tmp_stream(struct sm_atomic *af, int fd, size_t direct_after)
+{
+	if (direct_after == SIZE_MAX)
+		return fdopen(fd, "wb");
+	if (!(af->direct = sm_direct_new(fd, direct_after))) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	FILE *f = sm_direct_stream(af->direct);
+	if (!f) {
+		sm_direct_free(af->direct);
+		af->direct = NULL;
+		return NULL;
+	}
+	af->fd = fd;
+	return f;
+}
+
 /* The temporary file goes next to `path` (a regular file or none yet);
  * `st` is the file it replaces, or NULL. */
-static struct sm_atomic *open_tmp(struct sm_ctx *ctx, const char *path, const struct stat *st)
+static struct sm_atomic *open_tmp(struct sm_ctx *ctx, const char *path, const struct stat *st,
+				  size_t direct_after)
 {
 	struct sm_atomic *af = calloc(1, sizeof *af);
 	if (!af) {
@@ -96,7 +141,7 @@ static struct sm_atomic *open_tmp(struct sm_ctx *ctx, const char *path, const st
 		free(af);
 		return NULL;
 	}
-	af->stream = fdopen(fd, "wb");
+	af->stream = tmp_stream(af, fd, direct_after);
 	if (!af->stream) {
 		int saved = errno;
 		close(fd);
@@ -118,7 +163,7 @@ static struct sm_atomic *open_tmp(struct sm_ctx *ctx, const char *path, const st
 	return af;
 }
 
-struct sm_atomic *sm_atomic_open(struct sm_ctx *ctx, const char *path)
+static struct sm_atomic *atomic_open(struct sm_ctx *ctx, const char *path, size_t direct_after)
 {
 	struct stat st;
 	int exists = stat(path, &st) == 0;
@@ -138,11 +183,28 @@ struct sm_atomic *sm_atomic_open(struct sm_ctx *ctx, const char *path)
 		if (!real)
 			return open_special(ctx, path);
 		struct stat target;
-		struct sm_atomic *af = open_tmp(ctx, real, stat(real, &target) == 0 ? &target : NULL);
+		struct sm_atomic *af = open_tmp(ctx, real, stat(real, &target) == 0 ? &target : NULL,
+						direct_after);
 		free(real);
 		return af;
 	}
-	return open_tmp(ctx, path, exists ? &st : NULL);
+	return open_tmp(ctx, path, exists ? &st : NULL, direct_after);
+}
+
+struct sm_atomic *sm_atomic_open(struct sm_ctx *ctx, const char *path)
+{
+	return atomic_open(ctx, path, SIZE_MAX);
+}
+
+struct sm_atomic *sm_atomic_open_large(struct sm_ctx *ctx, const char *path,
+				       size_t direct_after)
+{
+	return atomic_open(ctx, path, direct_after);
+}
+
+long long sm_atomic_direct_bytes(const struct sm_atomic *af)
+{
+	return af->direct ? sm_direct_bytes(af->direct) : 0;
 }
 
 FILE *sm_atomic_stream(struct sm_atomic *af)
@@ -155,7 +217,7 @@ void sm_atomic_abort(struct sm_atomic *af)
 	if (!af)
 		return;
 	if (af->stream)
-		fclose(af->stream);
+		close_stream(af);
 	if (af->tmp_path)
 		unlink(af->tmp_path);
 	atomic_free(af);
@@ -163,15 +225,18 @@ void sm_atomic_abort(struct sm_atomic *af)
 
 sm_status sm_atomic_commit(struct sm_ctx *ctx, struct sm_atomic *af)
 {
-	/* a pipe or device (no tmp_path) cannot be fsync'ed */
+	/* a pipe or device (no tmp_path) cannot be fsync'ed; a direct
+	 * stream's descriptor goes back to buffered first, so that fsync
+	 * flushes the page-cache head and tail with the rest */
 	int failed = ferror(af->stream) || fflush(af->stream) != 0 ||
-		     (af->tmp_path && fsync(fileno(af->stream)) != 0);
+		     (af->direct && sm_direct_settle(af->direct) != 0) ||
+		     (af->tmp_path &&
+		      fsync(af->direct ? af->fd : fileno(af->stream)) != 0);
 	int saved = errno;
-	if (fclose(af->stream) != 0 && !failed) {
+	if (close_stream(af) != 0 && !failed) {
 		failed = 1;
 		saved = errno;
 	}
-	af->stream = NULL;
 	if (!failed && af->tmp_path && rename(af->tmp_path, af->path) != 0) {
 		failed = 1;
 		saved = errno;

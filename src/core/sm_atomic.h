@@ -22,6 +22,15 @@ struct sm_atomic;
 
 /* NULL on failure (the error is recorded in ctx as SM_EOUTPUT). */
 struct sm_atomic *sm_atomic_open(struct sm_ctx *ctx, const char *path);
+/* The same for an output that may be large (a results file): past
+ * direct_after bytes (SM_DIRECT_AFTER, sm_direct.h) its temporary file is
+ * written with O_DIRECT where the file system allows it, with the same
+ * bytes, errors and rename; a device or pipe is opened as above. */
+struct sm_atomic *sm_atomic_open_large(struct sm_ctx *ctx, const char *path,
+				       size_t direct_after);
+/* Bytes of af's temporary written with O_DIRECT so far (0: none, or not
+ * a large output). */
+long long sm_atomic_direct_bytes(const struct sm_atomic *af);
 /* The stream to write to; borrowed, valid until commit/abort. */
 FILE *sm_atomic_stream(struct sm_atomic *af);
 sm_status sm_atomic_commit(struct sm_ctx *ctx, struct sm_atomic *af);
