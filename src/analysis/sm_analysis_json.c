@@ -1351,9 +1351,9 @@ static void index_row(struct analysis *a, const cJSON *list, const struct sm_out
 
 /* Studies from which the rows take a second thread by default (threads =
  * 0; a caller asking for 2 or more gets it at every k above one chunk):
- * below, the rows take a few ms to format and the thread's start and
- * hand-overs are not worth it (measured: tests/bench/README.md, "Seventh
- * round: rows on two threads"). */
+ * below, the rows take under about 20 ms to format (with influence and
+ * cumulative rows) and the thread's start and hand-overs are hardly worth
+ * it (tests/bench/README.md, "Seventh round: rows on two threads"). */
 #define SM_TEXT_AHEAD_MIN_ROWS 4096
 
 struct text_rows {
