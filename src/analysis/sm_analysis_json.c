@@ -23,6 +23,7 @@
 #include "sm_regtest.h"
 #include "sm_rma.h"
 #include "sm_sensitivity.h"
+#include "sm_text_ahead.h"
 #include "sm_stats.h"
 #include "sm_study_extra.h"
 #include "sm_trimfill.h"
@@ -1250,8 +1251,11 @@ static int row_as_text(const struct analysis *a, size_t row)
  * write_study_effect(), sm_study_extra_write(), write_ledger(),
  * write_influence() and the cumul row prints at the depth of an analysis'
  * rows; nothing of it is kept in the tree (the build's row index has the
- * row for the later blocks). */
-static void text_row(struct analysis *a, struct sm_buf *b, size_t j, size_t row)
+ * row for the later blocks).  z is crit_z() of the level (a quantile per
+ * row otherwise).  It reads only what is final before the rows are
+ * written (the data, weights, influence and cumulative rows), so that a
+ * second thread can make rows ahead (text_chunk()). */
+static void text_row(const struct analysis *a, double z, struct sm_buf *b, size_t j, size_t row)
 {
 	const struct sm_analysis_data *d = a->data;
 	const struct sm_outcome *o = d->rows[row];
@@ -1266,7 +1270,6 @@ static void text_row(struct analysis *a, struct sm_buf *b, size_t j, size_t row)
 	sm_json_obj_string(&w, "event", o->event);
 	if (o->year > 0)
 		sm_json_obj_number(&w, "year", o->year);
-	double z = crit_z(a->settings->level);
 	double lb = d->yi[j] - z * sqrt(d->vi[j]), ub = d->yi[j] + z * sqrt(d->vi[j]);
 	sm_json_obj_number(&w, "yi", d->yi[j]);
 	sm_json_obj_number(&w, "vi", d->vi[j]);
@@ -1333,6 +1336,111 @@ static void index_row(struct analysis *a, const cJSON *list, const struct sm_out
 	}
 }
 
+/* ---- text rows made ahead on a second thread ---------------------------
+ * The text rows of a long list are made in chunks of model rows
+ * (sm_text_ahead.h): a second thread formats the next chunks while this
+ * one writes the current one and builds the tree rows between them (those,
+ * the row index, the stream, the warnings and the context stay here).  A
+ * chunk's text is that of its rows, whichever thread makes it. */
+
+/* Model rows per chunk: a few milliseconds of formatting, a few hundred
+ * KiB to a few MiB of text per buffer (sm_text_ahead keeps three). */
+#define SM_TEXT_CHUNK_ROWS 1024
+
+/* Studies from which the rows take a second thread by default (threads =
+ * 0; a caller asking for 2 or more gets it at every k above one chunk):
+ * below, the rows take under about 20 ms to format (with influence and
+ * cumulative rows) and the thread's start and hand-overs are hardly worth
+ * it (tests/bench/README.md, "Seventh round: rows on two threads"). */
+#define SM_TEXT_AHEAD_MIN_ROWS 4096
+
+struct text_rows {
+	const struct analysis *a;
+	double z;
+};
+
+/* sm_text_chunk_fn: the text rows among model rows [c * C, (c + 1) * C). */
+static size_t text_chunk(void *arg, size_t c, struct sm_buf *text, size_t *ends)
+{
+	const struct text_rows *t = arg;
+	const struct sm_analysis_data *d = t->a->data;
+	size_t from = c * SM_TEXT_CHUNK_ROWS, n = 0;
+	size_t to = d->k - from < SM_TEXT_CHUNK_ROWS ? d->k : from + SM_TEXT_CHUNK_ROWS;
+	for (size_t j = from; j < to; j++) {
+		if (!row_as_text(t->a, d->idx[j]))
+			continue;
+		text_row(t->a, t->z, text, j, d->idx[j]);
+		ends[n++] = text->len;
+	}
+	return n;
+}
+
+/* The chunks as the caller takes them. */
+struct text_feed {
+	struct sm_text_ahead *ahead; /* NULL: each row is made at its place */
+	const struct sm_buf *text;   /* the chunk taken last */
+	const size_t *ends;
+	size_t n_rows, pos;          /* its rows, the next one's number */
+	size_t taken;                /* chunks taken */
+};
+
+/* Bytes each chunk buffer starts with: the first text row's size times
+ * the rows of a chunk, and a quarter more (labels differ in length); a
+ * chunk that needs more grows its buffer. */
+static size_t chunk_reserve(const struct text_rows *t)
+{
+	const struct sm_analysis_data *d = t->a->data;
+	for (size_t j = 0; j < d->k; j++) {
+		if (!row_as_text(t->a, d->idx[j]))
+			continue;
+		struct sm_buf one;
+		sm_buf_init(&one);
+		text_row(t->a, t->z, &one, j, d->idx[j]);
+		size_t len = one.failed ? 0 : one.len;
+		sm_buf_release(&one);
+		size_t rows = d->k < SM_TEXT_CHUNK_ROWS ? d->k : SM_TEXT_CHUNK_ROWS;
+		return len * rows + len * rows / 4 + 4096;
+	}
+	return 0;
+}
+
+/* With a second thread allowed (settings->threads) for rows this many,
+ * the chunks' maker; else, or without memory for it, none (feed->ahead
+ * NULL: the serial loop). */
+static void feed_start(struct text_feed *feed, const struct text_rows *t)
+{
+	memset(feed, 0, sizeof *feed);
+	const struct analysis *a = t->a;
+	size_t threads = sm_pool_threads(a->settings->threads);
+	size_t k = a->data->k;
+	if (threads < 2 || (a->settings->threads == 0 && k < SM_TEXT_AHEAD_MIN_ROWS))
+		return;
+	size_t n_chunks = k / SM_TEXT_CHUNK_ROWS + (k % SM_TEXT_CHUNK_ROWS != 0);
+	size_t reserve = chunk_reserve(t);
+	if (reserve)
+		feed->ahead = sm_text_ahead_new(n_chunks, SM_TEXT_CHUNK_ROWS, reserve, text_chunk,
+						(void *)t, threads);
+}
+
+/* The text of model row j, the next text row; NULL when out of memory. */
+static const char *fed_row(struct text_feed *feed, size_t j, size_t *len)
+{
+	*len = 0;
+	while (feed->taken <= j / SM_TEXT_CHUNK_ROWS) {
+		feed->text = sm_text_ahead_next(feed->ahead, &feed->ends, &feed->n_rows);
+		feed->pos = 0;
+		feed->taken++;
+		if (!feed->text)
+			return NULL;
+	}
+	if (!feed->text || feed->text->failed || feed->pos >= feed->n_rows)
+		return NULL;
+	size_t from = feed->pos ? feed->ends[feed->pos - 1] : 0;
+	*len = feed->ends[feed->pos] - from;
+	feed->pos++;
+	return feed->text->data + from;
+}
+
 static void write_studies(struct analysis *a)
 {
 	const struct sm_analysis_data *d = a->data;
@@ -1345,17 +1453,28 @@ static void write_studies(struct analysis *a)
 		sm_json_stream_enter(a->stream, studies);
 	}
 	int as_text = streamed && d->ai && d->n1i && d->ci && d->n2i;
+	struct text_rows rows = { a, crit_z(a->settings->level) };
+	struct text_feed feed = { 0 };
+	if (as_text)
+		feed_start(&feed, &rows);
 	struct sm_buf text;
 	sm_buf_init(&text);
 	size_t j = 0;
 	for (size_t row = 0; row < d->n; row++) {
 		if (as_text && j < d->k && d->idx[j] == row && row_as_text(a, row)) {
-			sm_buf_reset(&text);
-			text_row(a, &text, j, row);
+			const char *t;
+			size_t len;
+			if (feed.ahead) {
+				t = fed_row(&feed, j, &len);
+			} else {
+				sm_buf_reset(&text);
+				text_row(a, rows.z, &text, j, row);
+				t = text.failed ? NULL : text.data;
+				len = text.len;
+			}
 			index_row(a, studies, d->rows[row]);
 			/* out of memory: no text, which fails the stream */
-			sm_json_stream_row_untreed(a->stream, text.failed ? NULL : text.data,
-						   text.len);
+			sm_json_stream_row_untreed(a->stream, t, len);
 			j++;
 			continue;
 		}
@@ -1385,6 +1504,7 @@ static void write_studies(struct analysis *a)
 			add_row(a, excluded, st, 0);
 		}
 	}
+	sm_text_ahead_free(feed.ahead);
 	sm_buf_release(&text);
 	if (streamed)
 		sm_json_stream_leave(a->stream);

@@ -85,3 +85,11 @@ void sm_pool_merge_ctx(struct sm_ctx *dst, struct sm_ctx *src)
 		record(dst, sm_ctx_error(src));
 	sm_ctx_clear_error(src);
 }
+
+int sm_pool_start_thread(struct sm_pool_task *t, void (*run)(void *arg), void *arg)
+{
+	t->run = run;
+	t->arg = arg;
+	t->on_thread = pthread_create(&t->thread, NULL, task_main, t) == 0;
+	return t->on_thread ? 0 : -1;
+}

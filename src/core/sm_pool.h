@@ -45,4 +45,10 @@ void sm_pool_join(struct sm_pool_task *t);
  * run on dst; src is left without error or warnings. */
 void sm_pool_merge_ctx(struct sm_ctx *dst, struct sm_ctx *src);
 
+/* Run run(arg) on a new thread: 0, or -1 when no thread could be started
+ * (run was not called).  For a task that waits on the caller and so cannot
+ * run inline the way sm_pool_start() falls back to; sm_pool_join() waits
+ * for it. */
+int sm_pool_start_thread(struct sm_pool_task *t, void (*run)(void *arg), void *arg);
+
 #endif

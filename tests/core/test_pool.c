@@ -112,6 +112,50 @@ static void merge_keeps_cleared_internal_error(void **state)
 	sm_ctx_free(dst);
 }
 
+/* sm_pool_start_thread runs the task on a thread of its own, never
+ * inline: the caller goes on before it has run (here the task waits for
+ * the caller's go, which an inline run would never get). */
+struct gate {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int go, runs;
+	pthread_t ran_on;
+};
+
+static void wait_for_go(void *arg)
+{
+	struct gate *g = arg;
+	pthread_mutex_lock(&g->lock);
+	while (!g->go)
+		pthread_cond_wait(&g->cond, &g->lock);
+	g->runs++;
+	g->ran_on = pthread_self();
+	pthread_mutex_unlock(&g->lock);
+}
+
+static void start_thread_never_inline(void **state)
+{
+	(void)state;
+	struct gate g;
+	memset(&g, 0, sizeof g);
+	pthread_mutex_init(&g.lock, NULL);
+	pthread_cond_init(&g.cond, NULL);
+	struct sm_pool_task t;
+	assert_int_equal(sm_pool_start_thread(&t, wait_for_go, &g), 0);
+	pthread_mutex_lock(&g.lock);
+	assert_int_equal(g.runs, 0);
+	g.go = 1;
+	pthread_cond_signal(&g.cond);
+	pthread_mutex_unlock(&g.lock);
+	sm_pool_join(&t);
+	assert_int_equal(g.runs, 1);
+	assert_false(pthread_equal(g.ran_on, pthread_self()));
+	sm_pool_join(&t); /* joined already: nothing more */
+	assert_int_equal(g.runs, 1);
+	pthread_cond_destroy(&g.cond);
+	pthread_mutex_destroy(&g.lock);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -119,6 +163,7 @@ int main(void)
 		cmocka_unit_test(threads_default_to_cpus),
 		cmocka_unit_test(merge_keeps_order_and_first_error),
 		cmocka_unit_test(merge_keeps_cleared_internal_error),
+		cmocka_unit_test(start_thread_never_inline),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
