@@ -455,7 +455,16 @@ struct brush {
 	struct sm_tglyphs *buf;
 	int may_shape; /* with buf: a text that is not kept may be shaped */
 	int failed;    /* what stopped a text (SM_FIG_PAGE_OOM, _SHAPES), else 0 */
+	/* With buf, on a PDF: kept texts are shown in batches
+	 * (sm_text_batch_kept), flushed before anything else is drawn. */
+	int batch;
 };
+
+static void brush_flush(struct brush *b)
+{
+	if (b->batch)
+		sm_text_batch_flush(b->buf, b->cr);
+}
 
 static void brush_colour(struct brush *b, struct sm_rgb c)
 {
@@ -463,6 +472,7 @@ static void brush_colour(struct brush *b, struct sm_rgb c)
 		c = sm_rgb_grey(c);
 	if (b->set && same_rgb(b->c, c))
 		return;
+	brush_flush(b);
 	cairo_set_source_rgb(b->cr, c.r, c.g, c.b);
 	b->c = c;
 	b->set = 1;
@@ -586,9 +596,13 @@ static void draw_items(struct brush *br, const struct sm_fig_item *items, size_t
 static void draw_text(const struct sm_fig *f, struct brush *br, const struct sm_fig_text *t)
 {
 	brush_colour(br, t->colour);
-	if (t->kept && (br->buf ? sm_text_draw_kept_with(br->buf, br->cr, t->kept, t->ox, t->oy)
-				: sm_text_draw_kept(f->text, br->cr, t->kept, t->ox, t->oy)))
+	if (t->kept && br->batch && sm_text_batch_kept(br->buf, br->cr, t->kept, t->ox, t->oy))
 		return;
+	if (t->kept && !br->batch &&
+	    (br->buf ? sm_text_draw_kept_with(br->buf, br->cr, t->kept, t->ox, t->oy)
+		     : sm_text_draw_kept(f->text, br->cr, t->kept, t->ox, t->oy)))
+		return;
+	brush_flush(br);
 	if (br->buf && !br->may_shape) {
 		br->failed = t->kept ? SM_FIG_PAGE_OOM : SM_FIG_PAGE_SHAPES;
 		return;
@@ -611,10 +625,12 @@ static void draw_lists(const struct sm_fig *f, struct brush *br, const struct sm
 	size_t i = 0;
 	for (; i < ntexts && texts[i].before_items; i++)
 		draw_text(f, br, &texts[i]);
+	brush_flush(br);
 	draw_items(br, items, 0, nitems);
 	br->set = 0;
 	for (; i < ntexts; i++)
 		draw_text(f, br, &texts[i]);
+	brush_flush(br);
 	cairo_restore(cr);
 }
 
@@ -623,7 +639,12 @@ static void draw_page(const struct sm_fig *f, cairo_t *cr, int page, double x, d
 {
 	if (!f->finished || page < 0 || page >= f->npages)
 		return;
-	struct brush br = { .cr = cr, .grey = f->style && f->style->greyscale };
+	/* On a PDF the engine's kept texts are shown in batches too (the
+	 * same file, fewer cairo calls); other targets get one call a run. */
+	int batch = cairo_surface_has_show_text_glyphs(cairo_get_target(cr));
+	struct brush br = { .cr = cr, .grey = f->style && f->style->greyscale,
+			    .buf = batch ? sm_text_glyphs(f->text) : NULL, .may_shape = 1,
+			    .batch = batch };
 	size_t t0 = f->page_text[page], t1 = with_texts ? f->page_text[page + 1] : t0;
 	size_t i0 = f->page_item[page], i1 = f->page_item[page + 1];
 	draw_lists(f, &br, f->items ? f->items + i0 : NULL, i1 - i0,
@@ -682,7 +703,8 @@ int sm_fig_page_draw(const struct sm_fig *f, cairo_t *cr, const struct sm_fig_pa
 		     struct sm_tglyphs *buf, int may_shape)
 {
 	struct brush br = { .cr = cr, .grey = f->style && f->style->greyscale, .buf = buf,
-			    .may_shape = may_shape };
+			    .may_shape = may_shape,
+			    .batch = buf && cairo_surface_has_show_text_glyphs(cairo_get_target(cr)) };
 	draw_lists(f, &br, pg->items, pg->nitems, pg->texts, pg->ntexts, 0, 0);
 	return br.failed;
 }

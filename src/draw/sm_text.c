@@ -378,18 +378,24 @@ static int reserve(void **v, size_t *cap, size_t n, size_t size)
  * positions from the same current point, the same clusters), without
  * shaping state or a save/restore per run: cairo records the same
  * operation. */
-static void draw_kept_run(struct sm_tglyphs *b, cairo_t *cr, const char *text,
-			  const struct sm_trun *r, double x, double y, int with_clusters)
+static void place_glyphs(cairo_glyph_t *out, cairo_t *cr, const struct sm_trun *r, double x,
+			 double y)
 {
-	const cairo_text_cluster_t *cl = r->cl ? r->cl : b->ones;
 	double bx, by;
 	cairo_move_to(cr, x + (double)r->x / PANGO_SCALE, y + (double)r->baseline / PANGO_SCALE);
 	cairo_get_current_point(cr, &bx, &by);
 	for (int i = 0; i < r->nglyphs; i++) {
 		const struct sm_tglyph *g = &r->g[i];
-		b->glyphs[i] = (cairo_glyph_t){ g->index, bx + (double)g->x / PANGO_SCALE,
-						g->y == 0 ? by : by + (double)g->y / PANGO_SCALE };
+		out[i] = (cairo_glyph_t){ g->index, bx + (double)g->x / PANGO_SCALE,
+					  g->y == 0 ? by : by + (double)g->y / PANGO_SCALE };
 	}
+}
+
+static void draw_kept_run(struct sm_tglyphs *b, cairo_t *cr, const char *text,
+			  const struct sm_trun *r, double x, double y, int with_clusters)
+{
+	const cairo_text_cluster_t *cl = r->cl ? r->cl : b->ones;
+	place_glyphs(b->glyphs, cr, r, x, y);
 	cairo_set_scaled_font(cr, r->sf);
 	if (with_clusters)
 		cairo_show_text_glyphs(cr, text + r->off, r->len, b->glyphs, r->nglyphs, cl,
@@ -418,13 +424,33 @@ void sm_tglyphs_release(struct sm_tglyphs *b)
 {
 	free(b->glyphs);
 	free(b->ones);
+	free(b->bglyphs);
+	free(b->bclusters);
+	free(b->butf8);
 	*b = (struct sm_tglyphs){ 0 };
+}
+
+struct sm_tglyphs *sm_text_glyphs(struct sm_text *t)
+{
+	return &t->buf;
 }
 
 int sm_text_draw_kept(struct sm_text *t, cairo_t *cr, const struct sm_tentry *e, double x,
 		      double y)
 {
 	return sm_text_draw_kept_with(&t->buf, cr, e, x, y);
+}
+
+/* Scratch room for a run of n glyphs drawn by draw_kept_run(). */
+static int room_for_run(struct sm_tglyphs *b, size_t n)
+{
+	size_t had = b->cap_ones;
+	if (!reserve((void **)&b->glyphs, &b->cap_glyphs, n, sizeof *b->glyphs) ||
+	    !reserve((void **)&b->ones, &b->cap_ones, n, sizeof *b->ones))
+		return 0;
+	for (size_t i = had; i < b->cap_ones; i++)
+		b->ones[i] = (cairo_text_cluster_t){ 1, 1 };
+	return 1;
 }
 
 int sm_text_draw_kept_with(struct sm_tglyphs *b, cairo_t *cr, const struct sm_tentry *e,
@@ -437,13 +463,76 @@ int sm_text_draw_kept_with(struct sm_tglyphs *b, cairo_t *cr, const struct sm_te
 	for (size_t i = 0; i < e->nruns; i++)
 		if ((size_t)e->runs[i].nglyphs > most)
 			most = (size_t)e->runs[i].nglyphs;
-	size_t had = b->cap_ones;
-	if (!reserve((void **)&b->glyphs, &b->cap_glyphs, most, sizeof *b->glyphs) ||
-	    !reserve((void **)&b->ones, &b->cap_ones, most, sizeof *b->ones))
+	if (!room_for_run(b, most))
 		return 0;
-	for (size_t i = had; i < b->cap_ones; i++)
-		b->ones[i] = (cairo_text_cluster_t){ 1, 1 };
 	for (size_t i = 0; i < e->nruns; i++)
 		draw_kept_run(b, cr, e->text, &e->runs[i], x, y, clusters);
+	return 1;
+}
+
+void sm_text_batch_flush(struct sm_tglyphs *b, cairo_t *cr)
+{
+	if (b->nbglyphs > 0) {
+		cairo_set_scaled_font(cr, b->batch_sf);
+		cairo_show_text_glyphs(cr, b->butf8, (int)b->nbutf8, b->bglyphs,
+				       (int)b->nbglyphs, b->bclusters, (int)b->nbclusters, 0);
+	}
+	b->nbglyphs = b->nbclusters = b->nbutf8 = 0;
+	b->batch_sf = NULL;
+}
+
+/* Room for one more run in the batch. */
+static int batch_room(struct sm_tglyphs *b, const struct sm_trun *r)
+{
+	return reserve((void **)&b->bglyphs, &b->cap_bglyphs, b->nbglyphs + (size_t)r->nglyphs,
+		       sizeof *b->bglyphs) &&
+	       reserve((void **)&b->bclusters, &b->cap_bclusters,
+		       b->nbclusters + (size_t)r->nclusters, sizeof *b->bclusters) &&
+	       reserve((void **)&b->butf8, &b->cap_butf8, b->nbutf8 + (size_t)r->len,
+		       sizeof *b->butf8);
+}
+
+/* A run shown on its own, then, as draw_kept_run() shows it: a backward
+ * one (its clusters count from the run's end, so it cannot follow
+ * another's) or one of more glyphs than an int of a call can count. */
+static int batchable(const struct sm_tglyphs *b, const struct sm_trun *r)
+{
+	const size_t most = 1u << 20;
+	return !r->backward && b->nbglyphs + (size_t)r->nglyphs < most &&
+	       b->nbutf8 + (size_t)r->len < most;
+}
+
+int sm_text_batch_kept(struct sm_tglyphs *b, cairo_t *cr, const struct sm_tentry *e, double x,
+		       double y)
+{
+	for (size_t i = 0; i < e->nruns; i++) {
+		const struct sm_trun *r = &e->runs[i];
+		if (r->sf != b->batch_sf || !batchable(b, r))
+			sm_text_batch_flush(b, cr);
+		if (!batchable(b, r)) {
+			if (!room_for_run(b, (size_t)r->nglyphs))
+				return 0;
+			draw_kept_run(b, cr, e->text, r, x, y, 1);
+			continue;
+		}
+		if (!batch_room(b, r)) {
+			sm_text_batch_flush(b, cr);
+			return 0;
+		}
+		b->batch_sf = r->sf;
+		place_glyphs(b->bglyphs + b->nbglyphs, cr, r, x, y);
+		b->nbglyphs += (size_t)r->nglyphs;
+		if (r->cl) {
+			memcpy(b->bclusters + b->nbclusters, r->cl,
+			       (size_t)r->nclusters * sizeof *r->cl);
+		} else {
+			for (int k = 0; k < r->nclusters; k++)
+				b->bclusters[b->nbclusters + (size_t)k] =
+					(cairo_text_cluster_t){ 1, 1 };
+		}
+		b->nbclusters += (size_t)r->nclusters;
+		memcpy(b->butf8 + b->nbutf8, e->text + r->off, (size_t)r->len);
+		b->nbutf8 += (size_t)r->len;
+	}
 	return 1;
 }

@@ -117,8 +117,34 @@ struct sm_tglyphs {
 	cairo_glyph_t *glyphs;
 	cairo_text_cluster_t *ones;
 	size_t cap_glyphs, cap_ones;
+	/* The batch (sm_text_batch_kept): glyphs of one scaled font not
+	 * shown yet, their text and clusters. */
+	cairo_scaled_font_t *batch_sf;
+	cairo_glyph_t *bglyphs;
+	cairo_text_cluster_t *bclusters;
+	char *butf8;
+	size_t nbglyphs, nbclusters, nbutf8;
+	size_t cap_bglyphs, cap_bclusters, cap_butf8;
 };
 void sm_tglyphs_release(struct sm_tglyphs *b);
+
+/* The engine's own scratch room, the one sm_text_draw_kept() uses: for
+ * drawing (and batching) kept texts on the engine's thread. */
+struct sm_tglyphs *sm_text_glyphs(struct sm_text *t);
+
+/* Kept texts shown in batches, for a PDF: the runs of consecutive texts in
+ * one scaled font are shown by one cairo_show_text_glyphs() call with the
+ * same glyphs at the same places, the same text and clusters in the same
+ * order, instead of one call per run.  cairo's PDF operators write glyphs
+ * the same way whichever call brings them, and every cairo call has a
+ * cost at each page's replay.  The caller flushes before anything else
+ * changes the cairo state the texts are drawn in (the source, the path's
+ * painting, the clip, a save or restore) and at the end; only for a target
+ * with cairo_surface_has_show_text_glyphs().  0 (nothing added, the batch
+ * flushed) when out of memory. */
+int sm_text_batch_kept(struct sm_tglyphs *b, cairo_t *cr, const struct sm_tentry *e, double x,
+		       double y);
+void sm_text_batch_flush(struct sm_tglyphs *b, cairo_t *cr);
 
 /* sm_text_draw_kept() with the scratch room `b`: touches neither the
  * engine nor Pango. */

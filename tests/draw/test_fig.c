@@ -39,16 +39,27 @@ static cairo_status_t to_buf(void *closure, const unsigned char *data, unsigned 
 }
 
 /* A one-page PDF of the texts, each drawn kept (measured by t first) or
- * through a layout (t never measured it). */
-static void pdf_of(struct sm_ctx *ctx, struct sm_text *t, int kept, const struct sm_tstyle *st,
-		   struct sm_buf *out)
+ * through a layout (t never measured it); with `batch` (kept only) in
+ * batches, flushed before the colour changes and at the end.  Each text
+ * twice, the second time in red every third text. */
+static void pdf_of_batched(struct sm_ctx *ctx, struct sm_text *t, int kept,
+			   const struct sm_tstyle *st, struct sm_tglyphs *batch, struct sm_buf *out)
 {
 	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_buf, out, 300, 300);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, "2000-01-01T00:00:00Z");
 	cairo_t *cr = cairo_create(s);
 	cairo_translate(cr, 3.3, 1.7);
-	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
-		double x = 10.25 + i, y = 12.4 + 40 * i;
+	int red = 0;
+	for (size_t j = 0; j < 2 * (sizeof texts / sizeof *texts); j++) {
+		size_t i = j / 2;
+		double x = 10.25 + i + (double)(j % 2) * 0.5, y = 12.4 + 40 * i + (double)(j % 2) * 20;
+		int want_red = j % 2 && i % 3 == 0;
+		if (want_red != red) {
+			if (batch)
+				sm_text_batch_flush(batch, cr);
+			cairo_set_source_rgb(cr, want_red, 0, 0);
+			red = want_red;
+		}
 		if (!kept) {
 			sm_text_draw(t, cr, st, texts[i], x, y);
 			continue;
@@ -58,13 +69,24 @@ static void pdf_of(struct sm_ctx *ctx, struct sm_text *t, int kept, const struct
 		assert_int_equal(sm_text_measure_kept(ctx, t, st, texts[i], &e, &k), SM_OK);
 		assert_non_null(k);
 		assert_string_equal(sm_text_kept_text(k), texts[i]);
-		assert_true(sm_text_draw_kept(t, cr, k, x, y));
+		if (batch)
+			assert_true(sm_text_batch_kept(batch, cr, k, x, y));
+		else
+			assert_true(sm_text_draw_kept(t, cr, k, x, y));
 	}
+	if (batch)
+		sm_text_batch_flush(batch, cr);
 	assert_int_equal(cairo_status(cr), CAIRO_STATUS_SUCCESS);
 	cairo_destroy(cr);
 	cairo_surface_finish(s);
 	cairo_surface_destroy(s);
 	assert_false(out->failed);
+}
+
+static void pdf_of(struct sm_ctx *ctx, struct sm_text *t, int kept, const struct sm_tstyle *st,
+		   struct sm_buf *out)
+{
+	pdf_of_batched(ctx, t, kept, st, NULL, out);
 }
 
 /* The PDF of kept texts is byte for byte the PDF Pango's renderer writes:
@@ -89,6 +111,32 @@ static void kept_texts_write_the_same_pdf(void **state)
 		sm_buf_release(&b);
 		sm_text_free(kept);
 		sm_text_free(fresh);
+	}
+}
+
+/* Kept texts shown in batches (consecutive runs of one scaled font in one
+ * call: a fallback font's run between, a backward run, lines of a wrapped
+ * text, a colour change) write the very PDF of one call per run. */
+static void batched_texts_write_the_same_pdf(void **state)
+{
+	struct sm_fonts_fx *f = *state;
+	const struct sm_tstyle *styles[] = { &plain, &tabular, &wrapped };
+	for (int i = 0; i < 3; i++) {
+		struct sm_text *t = sm_text_new(f->ctx, f->fonts);
+		struct sm_tglyphs batch = { 0 };
+		struct sm_buf a, b;
+		sm_buf_init(&a);
+		sm_buf_init(&b);
+		pdf_of_batched(f->ctx, t, 1, styles[i], &batch, &a);
+		pdf_of_batched(f->ctx, t, 1, styles[i], NULL, &b);
+		assert_true(a.len > 1000);
+		assert_int_equal(a.len, b.len);
+		assert_memory_equal(a.data, b.data, a.len);
+		assert_int_equal(batch.nbglyphs, 0); /* all shown */
+		sm_buf_release(&a);
+		sm_buf_release(&b);
+		sm_tglyphs_release(&batch);
+		sm_text_free(t);
 	}
 }
 
@@ -201,6 +249,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(kept_texts_write_the_same_pdf),
+		cmocka_unit_test(batched_texts_write_the_same_pdf),
 		cmocka_unit_test(texts_with_boxes_are_not_kept),
 		cmocka_unit_test(kept_strings_are_shared),
 		cmocka_unit_test(items_by_page_and_layer),
